@@ -1,0 +1,28 @@
+namespace One2One.Server.Kurento;
+
+/// <summary>
+/// A typed client for a Kurento-protocol media server (JSON-RPC 2.0 over WebSocket): a real KMS or
+/// One2One's embedded media server. One instance per application; it owns one WebSocket session,
+/// keeps it alive with pings and resumes it with <c>connect {sessionId}</c> after a drop.
+/// </summary>
+public interface IKurentoClient
+{
+    /// <summary>Creates a MediaPipeline, connecting to the media server first if needed.</summary>
+    Task<MediaPipeline> CreateMediaPipelineAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The ids of the pipelines the media server holds (ServerManager <c>getPipelines</c>).</summary>
+    Task<IReadOnlyList<string>> GetPipelineIdsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Raised when the media server no longer knows our session (error 40007 on reconnect, e.g. after a
+    /// restart): every object created through this client is gone.
+    /// </summary>
+    event EventHandler<KurentoSessionLostEventArgs>? SessionLost;
+}
+
+public sealed class KurentoSessionLostEventArgs(string? oldSessionId, string reason) : EventArgs
+{
+    public string? OldSessionId { get; } = oldSessionId;
+
+    public string Reason { get; } = reason;
+}

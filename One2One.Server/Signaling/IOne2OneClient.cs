@@ -1,0 +1,20 @@
+namespace One2One.Server.Signaling;
+
+/// <summary>
+/// The callbacks the server makes to a browser, named after the Kurento one2one tutorial's messages.
+/// Each carries one payload record; SignalR's JSON protocol sends them camelCased.
+/// </summary>
+public interface IOne2OneClient
+{
+    Task RegisterResponse(RegisterResponse response);
+
+    Task CallResponse(CallResponse response);
+
+    Task IncomingCall(IncomingCall call);
+
+    Task StartCommunication(StartCommunication communication);
+
+    Task StopCommunication(StopCommunication communication);
+
+    Task IceCandidate(IceCandidate candidate);
+}

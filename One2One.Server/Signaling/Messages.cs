@@ -1,0 +1,50 @@
+namespace One2One.Server.Signaling;
+
+/// <summary>An ICE candidate as the browser's <c>RTCIceCandidate.toJSON()</c> gives it.</summary>
+public sealed record IceCandidateInit(string Candidate, string? SdpMid, int? SdpMLineIndex);
+
+/// <summary>Values of <c>response</c> in <see cref="RegisterResponse"/> and <see cref="CallResponse"/>.</summary>
+public static class Responses
+{
+    public const string Accepted = "accepted";
+    public const string Rejected = "rejected";
+}
+
+/// <summary>Values of <c>callResponse</c> in <c>IncomingCallResponse</c>.</summary>
+public static class CallAnswers
+{
+    public const string Accept = "accept";
+    public const string Reject = "reject";
+}
+
+/// <summary>Machine-readable reasons carried next to the human-readable message.</summary>
+public static class Reasons
+{
+    public const string InvalidName = "invalid-name";
+    public const string NameTaken = "name-taken";
+    public const string AlreadyRegistered = "already-registered";
+    public const string UnknownUser = "unknown-user";
+    public const string SelfCall = "self-call";
+    public const string Busy = "busy";
+    public const string NoAnswer = "no-answer";
+    public const string Declined = "declined";
+    public const string Cancelled = "cancelled";
+    public const string HungUp = "hung-up";
+    public const string PeerDisconnected = "peer-disconnected";
+    public const string MediaError = "media-error";
+    public const string IceFailed = "ice-failed";
+    public const string MediaServerLost = "media-server-lost";
+    public const string InvalidOffer = "invalid-offer";
+}
+
+public sealed record RegisterResponse(string Response, string? Message = null, string? Reason = null);
+
+public sealed record CallResponse(string Response, string? SdpAnswer = null, string? Message = null, string? Reason = null);
+
+public sealed record IncomingCall(string From);
+
+public sealed record StartCommunication(string SdpAnswer);
+
+public sealed record StopCommunication(string? Message = null, string? Reason = null);
+
+public sealed record IceCandidate(IceCandidateInit Candidate);
