@@ -1,7 +1,7 @@
 // The page: finds the elements index.html declares, renders a PhoneSnapshot into them and turns
 // clicks into PhoneActions. It decides nothing about calls.
 
-import { describe, type PhoneSnapshot, initialSnapshot } from "./state";
+import { describe, initialSnapshot, type PhoneSnapshot, type PhoneState } from "./state";
 
 /** What the person can ask for; the Softphone implements it. */
 export interface PhoneActions {
@@ -38,6 +38,7 @@ export class PhoneView {
   private readonly localVideo = element("local-video", HTMLVideoElement);
   private readonly remoteVideo = element("remote-video", HTMLVideoElement);
   private readonly stageCaption = element("stage-caption", HTMLElement);
+  private readonly stagePeer = element("stage-peer", HTMLElement);
   private readonly registerForm = element("register-form", HTMLFormElement);
   private readonly callForm = element("call-form", HTMLFormElement);
 
@@ -79,6 +80,8 @@ export class PhoneView {
     this.incoming.hidden = state !== "incoming";
     this.incomingFrom.textContent = state === "incoming" ? (snapshot.peer ?? "") : "";
     this.stageCaption.textContent = this.caption(snapshot);
+    this.stagePeer.textContent = state === "connecting" || state === "in-call" ? (snapshot.peer ?? "") : "";
+    this.registerButton.textContent = registerLabel[state];
     this.renderControls();
 
     if (state !== previous) {
@@ -153,6 +156,17 @@ export class PhoneView {
     }
   }
 }
+
+const registerLabel: { readonly [S in PhoneState]: string } = {
+  idle: "Register",
+  registering: "Registering…",
+  registered: "Registered",
+  calling: "Registered",
+  incoming: "Registered",
+  connecting: "Registered",
+  "in-call": "Registered",
+  "hanging-up": "Registered",
+};
 
 function attach(video: HTMLVideoElement, stream: MediaStream | null): void {
   if (video.srcObject === stream) {
