@@ -32,6 +32,8 @@ export class Softphone implements PhoneActions {
   private attempt = 0;
   /** True once the server has (or is about to get) this side's offer, so it must be told about an ending. */
   private offerSent = false;
+  /** The caller of an incoming call accepted here whose answer has not gone out yet (the camera is opening). */
+  private unansweredCaller: string | null = null;
 
   constructor(
     private readonly server: SignalingConnection,
@@ -80,6 +82,7 @@ export class Softphone implements PhoneActions {
     if (from === null || !this.apply({ kind: "accept" })) {
       return;
     }
+    this.unansweredCaller = from;
     void this.answerCall(from, ++this.attempt);
   }
 
@@ -98,6 +101,7 @@ export class Softphone implements PhoneActions {
       return;
     }
     const serverKnows = this.offerSent;
+    this.rejectUnanswered();
     this.releaseMedia();
     if (!serverKnows) {
       this.apply({ kind: "ended" });
@@ -144,16 +148,15 @@ export class Softphone implements PhoneActions {
         media.startTrickle();
       }
     } catch (error) {
+      // A refused invocation means the server set nothing up: endCall() sends no Stop().
       if (attempt === this.attempt) {
-        // A refused invocation means the server set nothing up: there is nothing to Stop().
-        this.offerSent = false;
         this.endCall(errorText(error), "error");
       }
     }
   }
 
   private async answerCall(from: string, attempt: number): Promise<void> {
-    const media = await this.startMedia(attempt, from);
+    const media = await this.startMedia(attempt);
     if (media === null) {
       return;
     }
@@ -163,13 +166,14 @@ export class Softphone implements PhoneActions {
         return;
       }
       this.offerSent = true;
+      this.unansweredCaller = null;
       await this.server.incomingCallResponse(from, "accept", sdpOffer);
       if (attempt === this.attempt) {
         media.startTrickle();
       }
     } catch (error) {
       if (attempt === this.attempt) {
-        this.offerSent = false;
+        this.rejectUnanswered();
         this.endCall(errorText(error), "error");
       }
     }
@@ -179,17 +183,13 @@ export class Softphone implements PhoneActions {
    * Opens the camera and creates the MediaCall, or returns null when that failed (the call is then
    * ended, and an incoming one rejected) or the attempt went stale meanwhile.
    */
-  private async startMedia(attempt: number, rejectFrom?: string): Promise<MediaCall | null> {
+  private async startMedia(attempt: number): Promise<MediaCall | null> {
     let stream: MediaStream;
     try {
       stream = await openLocalMedia();
     } catch (error) {
       if (attempt === this.attempt) {
-        if (rejectFrom !== undefined) {
-          this.server
-            .incomingCallResponse(rejectFrom, "reject", null)
-            .catch((rejectError: unknown) => console.warn("Rejecting the call failed", rejectError));
-        }
+        this.rejectUnanswered();
         this.endCall(errorText(error), "error");
       }
       return null;
@@ -234,8 +234,7 @@ export class Softphone implements PhoneActions {
       return;
     }
     if (response.response !== "accepted") {
-      // The server set the call up in its registry when Call arrived and has already dropped it.
-      this.offerSent = false;
+      // The server has dropped the call already: no Stop().
       this.endCall(outcomeText(response.message, response.reason, this.snapshot.peer, "The call was not accepted."), messageKind(response.reason));
       return;
     }
@@ -269,7 +268,6 @@ export class Softphone implements PhoneActions {
       return;
     }
     // The server ended the call: it needs no Stop() from this side.
-    this.offerSent = false;
     this.endCall(outcomeText(communication.message, communication.reason, this.snapshot.peer, "The call ended."), messageKind(communication.reason));
   }
 
@@ -299,6 +297,15 @@ export class Softphone implements PhoneActions {
     }
   }
 
+  /** An incoming call accepted here ends before its answer went out: the server still waits for one. */
+  private rejectUnanswered(): void {
+    const caller = this.unansweredCaller;
+    if (caller !== null) {
+      this.unansweredCaller = null;
+      this.server.incomingCallResponse(caller, "reject", null).catch((error: unknown) => console.warn("Rejecting the call failed", error));
+    }
+  }
+
   /** Ends the call from this side because of a fault: tells the server, shows why. */
   private abandonCall(reason: string): void {
     if (this.offerSent) {
@@ -307,7 +314,7 @@ export class Softphone implements PhoneActions {
     this.endCall(reason, "error");
   }
 
-  /** Local clean-up of a call that is over, and back to registered. */
+  /** Local clean-up of a call that is over, and back to registered; the server is not told. */
   private endCall(text: string, kind: "error" | "info"): void {
     this.releaseMedia();
     if (this.apply({ kind: "ended" })) {
@@ -318,6 +325,7 @@ export class Softphone implements PhoneActions {
   private releaseMedia(): void {
     this.attempt++;
     this.offerSent = false;
+    this.unansweredCaller = null;
     this.media?.close();
     this.media = null;
     this.view.showLocalStream(null);
