@@ -49,9 +49,8 @@ internal sealed class KurentoConnection
     private volatile bool _closed;
     private ITimer? _keepAlive;
 
-    // Touched only by the keep-alive tick (ticks never overlap: _pingInFlight).
-    private int _pingInFlight;
-    private bool _intervalSent;
+    // 1 once a ping told the server our interval; timer ticks may overlap, hence Interlocked.
+    private int _intervalSent;
 
     // Touched only by the receive loop.
     private bool _provedHealthy;
@@ -128,7 +127,7 @@ internal sealed class KurentoConnection
             if (!_closed)
             {
                 _keepAlive = _time.CreateTimer(
-                    static state => ((KurentoConnection)state!).OnKeepAliveTick(), this, _options.KeepAliveInterval, _options.KeepAliveInterval);
+                    static state => _ = ((KurentoConnection)state!).PingAsync(), this, _options.KeepAliveInterval, _options.KeepAliveInterval);
             }
         }
     }
@@ -397,22 +396,13 @@ internal sealed class KurentoConnection
         }
     }
 
-    private void OnKeepAliveTick()
-    {
-        if (Interlocked.Exchange(ref _pingInFlight, 1) == 0)
-        {
-            _ = PingAsync();
-        }
-    }
-
     private async Task PingAsync()
     {
         // Like kurento-client-js: the first ping tells the server our interval; KMS only echoes the sessionId.
         var parameters = new JsonObject();
-        if (!_intervalSent)
+        if (Interlocked.Exchange(ref _intervalSent, 1) == 0)
         {
             parameters["interval"] = (long)_options.KeepAliveInterval.TotalMilliseconds;
-            _intervalSent = true;
         }
 
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
@@ -422,15 +412,12 @@ internal sealed class KurentoConnection
         }
         catch (Exception e) when (e is KurentoException or OperationCanceledException)
         {
+            // Timed out, or an error where "pong" was due: the link is not to be trusted.
             if (!_closed)
             {
                 KurentoLog.KeepAliveFailed(_logger, e);
                 Abort("keep-alive ping failed");
             }
-        }
-        finally
-        {
-            Volatile.Write(ref _pingInFlight, 0);
         }
     }
 }
