@@ -109,6 +109,12 @@ internal sealed class KurentoConnection
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
+            if (request.Reply.IsCompletedSuccessfully)
+            {
+                // The reply arrived as the timeout fired: the request did succeed.
+                return request.Reply.Result;
+            }
+
             lock (_lock)
             {
                 _pending.Remove(request.Id);
