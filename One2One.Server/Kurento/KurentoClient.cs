@@ -23,7 +23,7 @@ namespace One2One.Server.Kurento;
 /// (session lost), which never run at the same time for one session; the send loop reads it.</item>
 /// </list>
 /// </remarks>
-internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposable
+internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposable, IDisposable
 {
     private const string ServerManagerId = "manager_ServerManager";
 
@@ -137,18 +137,9 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
 
     public async ValueTask DisposeAsync()
     {
-        Task<KurentoConnection>? connecting;
-        lock (_stateLock)
+        if (!TryMarkDisposed(out var connecting))
         {
-            if (_disposed)
-            {
-                return;
-            }
-
-            _disposed = true;
-            connecting = _connection;
-            _connection = null;
-            _current = null;
+            return;
         }
 
         await _disposing.CancelAsync();
@@ -171,7 +162,40 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
         }
 
         await _events.CompleteAsync();
-        _disposing.Dispose();
+    }
+
+    /// <summary>For a container disposed synchronously: like <see cref="DisposeAsync"/>, but drops the socket without a Close frame and does not wait.</summary>
+    public void Dispose()
+    {
+        if (!TryMarkDisposed(out var connecting))
+        {
+            return;
+        }
+
+        _disposing.Cancel();
+        if (connecting is { IsCompletedSuccessfully: true })
+        {
+            connecting.Result.Abort("the Kurento client was disposed");
+        }
+
+        _ = _events.CompleteAsync();
+    }
+
+    private bool TryMarkDisposed(out Task<KurentoConnection>? connecting)
+    {
+        lock (_stateLock)
+        {
+            connecting = _connection;
+            if (_disposed)
+            {
+                return false;
+            }
+
+            _disposed = true;
+            _connection = null;
+            _current = null;
+            return true;
+        }
     }
 
     internal long NextRequestId() => Interlocked.Increment(ref _lastRequestId);
