@@ -30,7 +30,6 @@ internal sealed class KurentoConnection
     {
         // JSON-safe but not HTML-escaped: SDP keeps its '+' and '/' readable on the wire.
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
-        SkipValidation = true,
     };
 
     private static readonly JsonElement EmptyData = JsonDocument.Parse("{}").RootElement.Clone();
