@@ -15,7 +15,9 @@ public interface IKurentoClient
 
     /// <summary>
     /// Raised when the media server no longer knows our session (error 40007 on reconnect, e.g. after a
-    /// restart): every object created through this client is gone.
+    /// restart): every object created through this client is gone, and so are its subscriptions. Raised on
+    /// the reconnection path, before any request reaches the new session: handlers must not block (start the
+    /// clean-up and return); requests they start wait for the new session.
     /// </summary>
     event EventHandler<KurentoSessionLostEventArgs>? SessionLost;
 }

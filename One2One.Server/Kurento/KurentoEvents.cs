@@ -12,6 +12,7 @@ public interface IKurentoEvent<TSelf> where TSelf : IKurentoEvent<TSelf>
 
     static abstract string? LegacyEventType { get; }
 
+    /// <summary>Reads the event from <c>params.value.data</c>; throws <see cref="FormatException"/> when a field is missing or malformed.</summary>
     static abstract TSelf Parse(JsonElement data);
 }
 
@@ -23,4 +24,5 @@ public enum MediaFlowState { Flowing, NotFlowing }
 
 public enum ConnectionState { Disconnected, Connected }
 
+/// <summary>An ICE candidate as Kurento's IceCandidate complex type carries it.</summary>
 public sealed record KurentoIceCandidate(string Candidate, string SdpMid, int SdpMLineIndex);

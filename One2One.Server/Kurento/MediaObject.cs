@@ -1,0 +1,67 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using One2One.Server.Kurento.Internal;
+
+namespace One2One.Server.Kurento;
+
+/// <summary>A remote Kurento object, known by its id.</summary>
+public abstract class MediaObject
+{
+    private protected MediaObject(IKurentoRpc rpc, string id)
+    {
+        Rpc = rpc;
+        Id = id;
+    }
+
+    public string Id { get; protected init; }
+
+    private protected IKurentoRpc Rpc { get; }
+
+    /// <summary>Releases the object on the media server (a pipeline releases its children).</summary>
+    public async Task ReleaseAsync(CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await Rpc.RequestAsync("release", new JsonObject { ["object"] = Id }, cancellationToken);
+        }
+        catch (KurentoException e) when (e.Code == KurentoErrorCodes.MediaObjectNotFound)
+        {
+            // Already gone (released with its pipeline, or the server restarted): nothing left to release.
+            Rpc.ForgetEventRoutes(ReleasedObjectIds());
+            throw;
+        }
+
+        Rpc.ForgetEventRoutes(ReleasedObjectIds());
+    }
+
+    /// <summary>
+    /// Subscribes to an event of this object (with the 6.x name as a fallback on 40106). Handlers run one at
+    /// a time, in arrival order, off the socket's receive loop; they must not block.
+    /// </summary>
+    /// <remarks>
+    /// Handlers of one event type on one object share one server subscription: the media server sends an
+    /// event once per subscription, so subscribing per handler would deliver every event several times.
+    /// </remarks>
+    public Task<KurentoSubscription> SubscribeAsync<TEvent>(Action<TEvent> handler, CancellationToken cancellationToken = default)
+        where TEvent : IKurentoEvent<TEvent>
+    {
+        ArgumentNullException.ThrowIfNull(handler);
+        return Rpc.SubscribeAsync(Id, handler, cancellationToken);
+    }
+
+    public override string ToString() => Id;
+
+    /// <summary>The ids whose event routes die with this object when it is released.</summary>
+    private protected virtual IReadOnlyCollection<string> ReleasedObjectIds() => [Id];
+
+    private protected Task<JsonElement> InvokeAsync(string operation, JsonObject? operationParams, CancellationToken cancellationToken)
+    {
+        var parameters = new JsonObject { ["object"] = Id, ["operation"] = operation };
+        if (operationParams is not null)
+        {
+            parameters["operationParams"] = operationParams;
+        }
+
+        return Rpc.RequestAsync("invoke", parameters, cancellationToken);
+    }
+}

@@ -1,0 +1,188 @@
+using System.Net.WebSockets;
+using One2One.Server.Kurento;
+using One2One.Tests.Kurento.Support;
+
+namespace One2One.Tests.Kurento;
+
+public sealed class KurentoClientReconnectionTests : IAsyncLifetime
+{
+    private ScriptedKurentoServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await ScriptedKurentoServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task A_dropped_socket_fails_pending_requests_then_the_client_resumes_its_session()
+    {
+        await using var client = KurentoTestClient.Create(_server);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        string session = client.SessionId!;
+        _server.When(r => r.IsInvoke("processOffer"), ScriptedReply.Hold, times: 1);
+        var offering = endpoint.ProcessOfferAsync("v=0");
+        await _server.WaitForHeldAsync(1);
+
+        _server.DropConnections();
+
+        await offering.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>()
+            .WithMessage("*invoke processOffer*connection to the media server was lost*");
+        var resume = await _server.WaitForRequestAsync(r => r.Connection == 2 && r.Method == "connect");
+        resume.SessionId.Should().Be(session);
+        await endpoint.GatherCandidatesAsync();
+        var gather = _server.Requests.Last();
+        gather.Should().Match<ReceivedRequest>(r => r.IsInvoke("gatherCandidates") && r.Connection == 2 && r.SessionId == session);
+        client.SessionId.Should().Be(session);
+    }
+
+    [Fact]
+    public async Task Request_ids_stay_unique_across_connections_because_KMS_caches_replies_by_session_and_id()
+    {
+        await using var client = KurentoTestClient.Create(_server);
+        await client.CreateMediaPipelineAsync();
+        _server.DropConnections();
+        await _server.WaitForRequestAsync(r => r.Connection == 2 && r.Method == "connect");
+
+        await client.CreateMediaPipelineAsync();
+
+        _server.Requests.Select(r => r.Id).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public async Task A_restarted_media_server_raises_SessionLost_and_later_requests_use_a_new_session()
+    {
+        await using var client = KurentoTestClient.Create(_server);
+        var lost = new TaskCompletionSource<KurentoSessionLostEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.SessionLost += (_, args) => lost.TrySetResult(args);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        string oldSession = client.SessionId!;
+
+        _server.Restart();
+
+        var args = await lost.Task.WaitAsync(KurentoTestClient.Soon);
+        args.OldSessionId.Should().Be(oldSession);
+        args.Reason.Should().NotBeNullOrWhiteSpace();
+        var renewed = await client.CreateMediaPipelineAsync();
+        string newSession = client.SessionId!;
+        newSession.Should().NotBe(oldSession);
+        var connects = _server.RequestsOf("connect").Where(r => r.Connection == 2).ToList();
+        connects.Should().HaveCount(2);
+        connects[0].SessionId.Should().Be(oldSession);       // refused with 40007
+        connects[1].Params.Should().BeNull();                // a new session
+        _server.Requests.Last().Should().Match<ReceivedRequest>(r => r.Method == "create" && r.SessionId == newSession);
+        renewed.Id.Should().NotBe(pipeline.Id);
+        var releasingTheOldPipeline = () => pipeline.ReleaseAsync();
+        (await releasingTheOldPipeline.Should().ThrowAsync<KurentoException>()).Which.Code.Should().Be(KurentoErrorCodes.MediaObjectNotFound);
+    }
+
+    [Fact]
+    public async Task A_throwing_SessionLost_handler_is_logged_and_does_not_stop_the_others_or_the_reconnection()
+    {
+        var logger = new RecordingLogger<KurentoClient>();
+        await using var client = KurentoTestClient.Create(_server, logger: logger);
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.SessionLost += (_, _) => throw new InvalidOperationException("call server bug");
+        client.SessionLost += (_, _) => lost.TrySetResult();
+        await client.CreateMediaPipelineAsync();
+
+        _server.Restart();
+
+        await lost.Task.WaitAsync(KurentoTestClient.Soon);
+        await client.CreateMediaPipelineAsync();
+        logger.WithEvent("SessionLostHandlerFailed").Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Subscriptions_of_a_lost_session_are_forgotten()
+    {
+        await using var client = KurentoTestClient.Create(_server);
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.SessionLost += (_, _) => lost.TrySetResult();
+        var pipeline = await client.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        await using var subscription = await endpoint.SubscribeAsync<IceGatheringDone>(_ => { });
+        client.EventRouteCount.Should().Be(1);
+
+        _server.Restart();
+        await lost.Task.WaitAsync(KurentoTestClient.Soon);
+
+        client.EventRouteCount.Should().Be(0);
+        await subscription.DisposeAsync();
+        await client.CreateMediaPipelineAsync();
+        _server.RequestsOf("unsubscribe").Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_Close_frame_from_the_server_ends_the_connection_once_and_the_client_reconnects_once()
+    {
+        await using var client = KurentoTestClient.Create(_server);
+        await client.CreateMediaPipelineAsync();
+
+        await _server.CloseConnectionsAsync();
+        await _server.WaitForRequestAsync(r => r.Connection == 2 && r.Method == "connect");
+        await client.CreateMediaPipelineAsync();
+        await client.GetPipelineIdsAsync();
+
+        _server.ConnectionCount.Should().Be(2);
+        _server.Requests.Where(r => r.Connection == 2).Select(r => r.Method).Should().Equal("connect", "create", "describe", "invoke");
+    }
+
+    [Fact]
+    public async Task While_the_media_server_is_down_the_client_retries_with_backoff_and_requests_wait_for_it()
+    {
+        await using var client = KurentoTestClient.Create(_server, configure: o =>
+        {
+            o.ReconnectDelay = TimeSpan.FromMilliseconds(20);
+            o.MaxReconnectDelay = TimeSpan.FromMilliseconds(100);
+        });
+        await client.CreateMediaPipelineAsync();
+        _server.When(r => r.Method == "connect", ScriptedReply.Drop, times: 3);
+
+        _server.DropConnections();
+        await _server.WaitForConnectionsAsync(2);   // the client noticed the drop and is reconnecting
+        var pipeline = await client.CreateMediaPipelineAsync().WaitAsync(KurentoTestClient.Soon);
+
+        pipeline.Id.Should().NotBeNullOrEmpty();
+        _server.ConnectionCount.Should().Be(5);
+        _server.RequestsOf("connect").Skip(1).Should().OnlyContain(r => r.SessionId == client.SessionId);
+    }
+
+    [Fact]
+    public async Task An_unreachable_media_server_fails_requests_with_the_connect_error_after_the_timeout()
+    {
+        var uri = _server.Uri;
+        await _server.DisposeAsync();
+        _server = await ScriptedKurentoServer.StartAsync();
+        await using var client = KurentoTestClient.Create(_server, configure: o =>
+        {
+            o.Uri = uri.ToString();   // nothing listens there any more
+            o.RequestTimeout = TimeSpan.FromMilliseconds(300);
+            o.ReconnectDelay = TimeSpan.FromMilliseconds(50);
+        });
+
+        var creating = () => client.CreateMediaPipelineAsync();
+
+        var thrown = await creating.Should().ThrowAsync<KurentoException>();
+        thrown.Which.Message.Should().Contain("no connection to the media server");
+        thrown.Which.InnerException.Should().BeAssignableTo<WebSocketException>();
+    }
+
+    [Fact]
+    public async Task Disposing_closes_the_socket_fails_pending_requests_and_refuses_new_ones()
+    {
+        var client = KurentoTestClient.Create(_server);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        _server.When(r => r.Method == "release", ScriptedReply.Hold);
+        var releasing = pipeline.ReleaseAsync();
+        await _server.WaitForHeldAsync(1);
+
+        await client.DisposeAsync();
+
+        await releasing.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>().WithMessage("*disposed*");
+        await _server.WaitForNoOpenConnectionAsync();
+        _server.ClientCloseStatus(1).Should().Be(WebSocketCloseStatus.NormalClosure);
+        var creating = () => client.CreateMediaPipelineAsync();
+        await creating.Should().ThrowAsync<ObjectDisposedException>();
+        _server.ConnectionCount.Should().Be(1);
+    }
+}

@@ -1,0 +1,143 @@
+using Microsoft.Extensions.Time.Testing;
+using One2One.Server.Kurento;
+using One2One.Tests.Kurento.Support;
+
+namespace One2One.Tests.Kurento;
+
+/// <summary>Timeouts, cancellation and keep-alive, on a fake clock: nothing here waits for real time to pass.</summary>
+public sealed class KurentoClientTimingTests : IAsyncLifetime
+{
+    private readonly FakeTimeProvider _time = new();
+    private ScriptedKurentoServer _server = null!;
+
+    public async Task InitializeAsync() => _server = await ScriptedKurentoServer.StartAsync();
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task A_request_without_reply_times_out_on_the_clock_and_leaves_the_pending_table()
+    {
+        await using var client = KurentoTestClient.Create(_server, _time);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        _server.When(r => r.Method == "create", ScriptedReply.Ignore);
+
+        var creating = pipeline.CreateWebRtcEndpointAsync();
+        await _server.WaitForRequestAsync(r => r.Method == "create" && r.Type == "WebRtcEndpoint");
+        client.PendingRequestCount.Should().Be(1);
+        _time.Advance(TimeSpan.FromSeconds(14));
+        creating.IsCompleted.Should().BeFalse();
+        _time.Advance(TimeSpan.FromSeconds(1));
+
+        var thrown = await creating.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>();
+        thrown.Which.Message.Should().Contain("create WebRtcEndpoint").And.Contain("no reply");
+        thrown.Which.InnerException.Should().BeOfType<TimeoutException>();
+        client.PendingRequestCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task The_request_timeout_is_configurable()
+    {
+        await using var client = KurentoTestClient.Create(_server, _time, o => o.RequestTimeout = TimeSpan.FromSeconds(2));
+        var pipeline = await client.CreateMediaPipelineAsync();
+        _server.When(r => r.Method == "release", ScriptedReply.Ignore);
+
+        var releasing = pipeline.ReleaseAsync();
+        await _server.WaitForRequestAsync(r => r.Method == "release");
+        _time.Advance(TimeSpan.FromSeconds(2));
+
+        await releasing.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>().WithMessage("*release*no reply*");
+    }
+
+    [Fact]
+    public async Task A_late_reply_after_a_timeout_is_dropped_and_the_client_goes_on()
+    {
+        await using var client = KurentoTestClient.Create(_server, _time);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        _server.When(r => r.IsInvoke("processOffer"), ScriptedReply.Hold, times: 1);
+
+        var offering = endpoint.ProcessOfferAsync("v=0");
+        var held = await _server.WaitForHeldAsync(1);
+        _time.Advance(TimeSpan.FromSeconds(15));
+        await offering.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>();
+        await _server.ReleaseAsync(held);
+
+        string answer = await endpoint.ProcessOfferAsync("v=0").WaitAsync(KurentoTestClient.Soon);
+
+        answer.Should().Be(ScriptedKurentoServer.DefaultAnswer);
+    }
+
+    [Fact]
+    public async Task Cancelling_a_request_removes_its_pending_entry()
+    {
+        await using var client = KurentoTestClient.Create(_server, _time);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        _server.When(r => r.IsInvoke("gatherCandidates"), ScriptedReply.Hold, times: 1);
+        using var cancellation = new CancellationTokenSource();
+
+        var gathering = endpoint.GatherCandidatesAsync(cancellation.Token);
+        var held = await _server.WaitForHeldAsync(1);
+        client.PendingRequestCount.Should().Be(1);
+        await cancellation.CancelAsync();
+
+        await gathering.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<OperationCanceledException>();
+        client.PendingRequestCount.Should().Be(0);
+        await _server.ReleaseAsync(held);
+        await endpoint.GatherCandidatesAsync().WaitAsync(KurentoTestClient.Soon);
+    }
+
+    [Fact]
+    public async Task Keep_alive_pings_follow_the_clock_and_the_first_carries_the_interval()
+    {
+        await using var client = KurentoTestClient.Create(_server, _time);
+        await client.CreateMediaPipelineAsync();
+
+        _time.Advance(TimeSpan.FromSeconds(29));
+        await client.GetPipelineIdsAsync();   // a round trip queued after any ping the clock could have caused
+        _server.RequestsOf("ping").Should().BeEmpty();
+
+        _time.Advance(TimeSpan.FromSeconds(1));
+        var first = await _server.WaitForRequestAsync(r => r.Method == "ping");
+        await client.GetPipelineIdsAsync();   // the pong is in before the clock passes the ping's timeout
+        _time.Advance(TimeSpan.FromSeconds(30));
+        var pings = await _server.WaitForRequestsAsync(r => r.Method == "ping", count: 2);
+
+        first.Params!["interval"]!.GetValue<long>().Should().Be(30_000);
+        first.SessionId.Should().Be(client.SessionId);
+        pings[1].Params!.ContainsKey("interval").Should().BeFalse();
+        pings[1].SessionId.Should().Be(client.SessionId);
+        _server.ConnectionCount.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task The_keep_alive_interval_is_configurable()
+    {
+        await using var client = KurentoTestClient.Create(_server, _time, o => o.KeepAliveInterval = TimeSpan.FromSeconds(5));
+        await client.CreateMediaPipelineAsync();
+
+        _time.Advance(TimeSpan.FromSeconds(5));
+        var ping = await _server.WaitForRequestAsync(r => r.Method == "ping");
+
+        ping.Params!["interval"]!.GetValue<long>().Should().Be(5_000);
+    }
+
+    [Fact]
+    public async Task A_ping_that_times_out_makes_the_client_reconnect_and_resume_its_session()
+    {
+        await using var client = KurentoTestClient.Create(_server, _time);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        string session = client.SessionId!;
+        _server.When(r => r.Method == "ping", ScriptedReply.Ignore);
+
+        _time.Advance(TimeSpan.FromSeconds(30));
+        await _server.WaitForRequestAsync(r => r.Method == "ping");
+        _time.Advance(TimeSpan.FromSeconds(15));
+
+        var resume = await _server.WaitForRequestAsync(r => r.Connection == 2 && r.Method == "connect");
+        resume.SessionId.Should().Be(session);
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync().WaitAsync(KurentoTestClient.Soon);
+        _server.Requests.Last(r => r.Method == "create").Should().Match<ReceivedRequest>(r => r.Connection == 2 && r.SessionId == session);
+        endpoint.Id.Should().StartWith(pipeline.Id);
+    }
+}
