@@ -1,10 +1,16 @@
+using One2One.Server.Hosting;
+using One2One.Server.Signaling;
+
 var builder = WebApplication.CreateBuilder(args);
+builder.UseOne2OneEndpoints();
+builder.Services.AddOne2One(builder.Configuration);
+
 var app = builder.Build();
 
 // The browser client, built from One2One.Client into wwwroot by the build (One2One.Client.targets).
 app.UseDefaultFiles();
 app.UseStaticFiles();
-
+app.MapHub<One2OneHub>("/one2one");
 app.Run();
 
 /// <summary>Entry point, public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>

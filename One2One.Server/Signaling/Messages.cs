@@ -35,6 +35,7 @@ public static class Reasons
     public const string IceFailed = "ice-failed";
     public const string MediaServerLost = "media-server-lost";
     public const string InvalidOffer = "invalid-offer";
+    public const string ServerShutdown = "server-shutdown";
 }
 
 public sealed record RegisterResponse(string Response, string? Message = null, string? Reason = null);

@@ -1,0 +1,169 @@
+using One2One.Server.Media;
+
+namespace One2One.Server.Calls;
+
+/// <summary>
+/// One call and its state machine. Transitions are serialized by <see cref="_gate"/>, held only for the
+/// transition itself (never across an await); whoever wins a transition performs its side effects.
+/// Messages posted to the participants while holding the gate land in their outboxes in transition order.
+/// </summary>
+internal sealed class Call
+{
+    private readonly Lock _gate = new();
+    private readonly CancellationTokenSource _ended = new();
+    private CallState _state = CallState.Ringing;
+    private ITimer? _ringingTimer;
+    private bool _callerAnswered;
+
+    public Call(User caller, User callee, string callerOffer, Func<Call, CallMediaSession> createMedia)
+    {
+        Caller = caller;
+        Callee = callee;
+        CallerOffer = callerOffer;
+        Media = createMedia(this);
+    }
+
+    public string Id { get; } = Guid.NewGuid().ToString("N")[..12];
+
+    public User Caller { get; }
+
+    public User Callee { get; }
+
+    public string CallerOffer { get; }
+
+    /// <summary>The call's media; exists from the start so the caller's early candidates are queued.</summary>
+    public CallMediaSession Media { get; }
+
+    /// <summary>Cancelled when the call ends: work for the call (media set-up) stops.</summary>
+    public CancellationToken EndedToken => _ended.Token;
+
+    public CallState State
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _state;
+            }
+        }
+    }
+
+    public User Peer(User user) => ReferenceEquals(user, Caller) ? Callee : Caller;
+
+    public CallSide SideOf(User user) => ReferenceEquals(user, Caller) ? CallSide.Caller : CallSide.Callee;
+
+    public User Participant(CallSide side) => side == CallSide.Caller ? Caller : Callee;
+
+    /// <summary>Starts the ringing timeout; <paramref name="onTimeout"/> runs on a timer thread if nobody answers.</summary>
+    public void StartRinging(TimeProvider time, TimeSpan timeout, Action<Call> onTimeout)
+    {
+        lock (_gate)
+        {
+            if (_state == CallState.Ringing)
+            {
+                _ringingTimer = time.CreateTimer(static s => ((Action)s!)(), (Action)(() => onTimeout(this)), timeout, Timeout.InfiniteTimeSpan);
+            }
+        }
+    }
+
+    /// <summary>Ringing → Connecting, when the callee accepts.</summary>
+    public bool TryAccept()
+    {
+        lock (_gate)
+        {
+            if (_state != CallState.Ringing)
+            {
+                return false;
+            }
+
+            _state = CallState.Connecting;
+            StopRingingTimer();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="deliver"/> under the gate if the call has not ended, so an answer is never
+    /// posted after the call's end was posted. For the caller's answer this also records that the caller
+    /// now holds one (from then on it is told of an end by StopCommunication, not by a rejected CallResponse).
+    /// </summary>
+    public bool TryDeliverAnswer(CallSide side, Action deliver)
+    {
+        lock (_gate)
+        {
+            if (_state is not (CallState.Connecting or CallState.InCall))
+            {
+                return false;
+            }
+
+            deliver();
+            if (side == CallSide.Caller)
+            {
+                _callerAnswered = true;
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Runs <paramref name="post"/> under the gate unless the call has ended.</summary>
+    public bool TryPostWhileLive(Action post)
+    {
+        lock (_gate)
+        {
+            if (_state == CallState.Ended)
+            {
+                return false;
+            }
+
+            post();
+            return true;
+        }
+    }
+
+    /// <summary>Connecting → InCall, once both browsers have their answers.</summary>
+    public bool TryMarkInCall()
+    {
+        lock (_gate)
+        {
+            if (_state != CallState.Connecting)
+            {
+                return false;
+            }
+
+            _state = CallState.InCall;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Any state → Ended, exactly once. <paramref name="notify"/> runs under the gate with the state the call
+    /// was in and whether the caller held an answer, so the end is posted after anything posted before it.
+    /// </summary>
+    public bool TryEnd(Action<CallState, bool> notify)
+    {
+        lock (_gate)
+        {
+            if (_state == CallState.Ended)
+            {
+                return false;
+            }
+
+            var previous = _state;
+            _state = CallState.Ended;
+            StopRingingTimer();
+            notify(previous, _callerAnswered);
+        }
+
+        _ended.Cancel();
+        return true;
+    }
+
+    private void StopRingingTimer()
+    {
+        _ringingTimer?.Dispose();
+        _ringingTimer = null;
+    }
+
+    public override string ToString() => $"{Id} ({Caller.Name} → {Callee.Name})";
+}

@@ -1,0 +1,37 @@
+using One2One.Server.Signaling;
+
+namespace One2One.Server.Calls;
+
+/// <summary>Why a call ended and who ended it (null when no participant did: a timeout or the media).</summary>
+internal sealed record CallEnding(string Reason, User? EndedBy, string? Detail = null)
+{
+    public static CallEnding NoAnswer() => new(Reasons.NoAnswer, null);
+
+    public static CallEnding Cancelled(User caller) => new(Reasons.Cancelled, caller);
+
+    public static CallEnding Declined(User callee) => new(Reasons.Declined, callee);
+
+    public static CallEnding HungUp(User user) => new(Reasons.HungUp, user);
+
+    public static CallEnding Disconnected(User user) => new(Reasons.PeerDisconnected, user);
+
+    public static CallEnding MediaFailed(string reason, string detail) => new(reason, null, detail);
+
+    public static CallEnding ServerShutdown() => new(Reasons.ServerShutdown, null);
+
+    /// <summary>What to tell <paramref name="recipient"/>, in words, about the call with <paramref name="other"/>.</summary>
+    public string MessageFor(User recipient, User other, CallSide recipientSide) => Reason switch
+    {
+        Reasons.NoAnswer when recipientSide == CallSide.Caller => $"{other.Name} did not answer.",
+        Reasons.NoAnswer => $"Missed call from {other.Name}.",
+        Reasons.Cancelled => $"{other.Name} cancelled the call.",
+        Reasons.Declined => $"{other.Name} declined the call.",
+        Reasons.HungUp => $"{other.Name} hung up.",
+        Reasons.PeerDisconnected => $"{other.Name} went offline.",
+        Reasons.IceFailed => "The media connection failed (ICE). Check the network between your browser and the server.",
+        Reasons.MediaServerLost => "The media server restarted; the call was lost.",
+        Reasons.ServerShutdown => "The server is shutting down.",
+        Reasons.InvalidOffer => Detail is null ? "The browser's media offer was not accepted." : $"The browser's media offer was not accepted: {Detail}",
+        _ => Detail is null ? "The call failed on the media server." : $"The call failed on the media server: {Detail}",
+    };
+}

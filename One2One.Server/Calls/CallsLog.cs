@@ -1,0 +1,34 @@
+namespace One2One.Server.Calls;
+
+internal static partial class CallsLog
+{
+    [LoggerMessage(EventId = 200, EventName = "Registered", Level = LogLevel.Information, Message = "{Name} registered on connection {ConnectionId}")]
+    public static partial void Registered(ILogger logger, string name, string connectionId);
+
+    [LoggerMessage(EventId = 201, EventName = "Unregistered", Level = LogLevel.Information, Message = "{Name} left (connection {ConnectionId})")]
+    public static partial void Unregistered(ILogger logger, string name, string connectionId);
+
+    [LoggerMessage(EventId = 202, EventName = "Ringing", Level = LogLevel.Information, Message = "Call {CallId}: {Caller} is calling {Callee}")]
+    public static partial void Ringing(ILogger logger, string callId, string caller, string callee);
+
+    [LoggerMessage(EventId = 203, EventName = "Busy", Level = LogLevel.Information, Message = "{Caller} called {Callee}, who is busy")]
+    public static partial void Busy(ILogger logger, string caller, string callee);
+
+    [LoggerMessage(EventId = 204, EventName = "Accepted", Level = LogLevel.Information, Message = "Call {CallId}: accepted; setting up media")]
+    public static partial void Accepted(ILogger logger, string callId);
+
+    [LoggerMessage(EventId = 205, EventName = "InCall", Level = LogLevel.Information, Message = "Call {CallId}: both answers sent (pipeline {PipelineId})")]
+    public static partial void InCall(ILogger logger, string callId, string? pipelineId);
+
+    [LoggerMessage(EventId = 206, EventName = "Ended", Level = LogLevel.Information, Message = "Call {CallId}: ended ({Reason})")]
+    public static partial void Ended(ILogger logger, string callId, string reason);
+
+    [LoggerMessage(EventId = 207, EventName = "MediaSetupFailed", Level = LogLevel.Warning, Message = "Call {CallId}: media set-up failed (code {Code})")]
+    public static partial void MediaSetupFailed(ILogger logger, string callId, int code, Exception exception);
+
+    [LoggerMessage(EventId = 208, EventName = "EndFailed", Level = LogLevel.Error, Message = "Call {CallId}: ending the call failed")]
+    public static partial void EndFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(EventId = 209, EventName = "MediaServerSessionLost", Level = LogLevel.Warning, Message = "The media server lost our session ({Reason}); ending calls with media")]
+    public static partial void MediaServerSessionLost(ILogger logger, string reason);
+}

@@ -1,0 +1,40 @@
+using System.Collections.Concurrent;
+
+namespace One2One.Server.Calls;
+
+/// <summary>Who is registered under which name, and on which connection. Thread-safe; names are unique regardless of case.</summary>
+internal sealed class UserRegistry
+{
+    private readonly ConcurrentDictionary<string, User> _byName = new(UserName.Comparer);
+    private readonly ConcurrentDictionary<string, User> _byConnection = new(StringComparer.Ordinal);
+
+    public int Count => _byConnection.Count;
+
+    /// <summary>Claims the name for the user; false if someone else holds it.</summary>
+    public bool TryAdd(User user)
+    {
+        if (!_byName.TryAdd(user.Name, user))
+        {
+            return false;
+        }
+
+        _byConnection[user.ConnectionId] = user;
+        return true;
+    }
+
+    public User? FindByName(string name) => _byName.TryGetValue(name, out var user) ? user : null;
+
+    public User? FindByConnection(string connectionId) => _byConnection.TryGetValue(connectionId, out var user) ? user : null;
+
+    /// <summary>Frees the connection's name; returns the user it held, if any.</summary>
+    public User? Remove(string connectionId)
+    {
+        if (!_byConnection.TryRemove(connectionId, out var user))
+        {
+            return null;
+        }
+
+        _byName.TryRemove(new KeyValuePair<string, User>(user.Name, user));
+        return user;
+    }
+}

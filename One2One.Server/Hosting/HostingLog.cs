@@ -1,0 +1,16 @@
+namespace One2One.Server.Hosting;
+
+internal static partial class HostingLog
+{
+    [LoggerMessage(EventId = 400, EventName = "CertificateLoaded", Level = LogLevel.Information, Message = "HTTPS: using the self-signed certificate in {Path}")]
+    public static partial void CertificateLoaded(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 401, EventName = "CertificateCreated", Level = LogLevel.Information, Message = "HTTPS: created a self-signed certificate in {Path} (browsers will warn; configure Kestrel:Certificates:Default for production)")]
+    public static partial void CertificateCreated(ILogger logger, string path);
+
+    [LoggerMessage(EventId = 402, EventName = "CertificateUnreadable", Level = LogLevel.Warning, Message = "HTTPS: the certificate in {Path} could not be read; making a new one")]
+    public static partial void CertificateUnreadable(ILogger logger, string path, Exception exception);
+
+    [LoggerMessage(EventId = 403, EventName = "MediaServer", Level = LogLevel.Information, Message = "Media server: {Description}")]
+    public static partial void MediaServer(ILogger logger, string description);
+}

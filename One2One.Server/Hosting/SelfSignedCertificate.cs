@@ -1,0 +1,90 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+
+namespace One2One.Server.Hosting;
+
+/// <summary>
+/// The HTTPS certificate used when none is configured: browsers only give a page the camera in a secure
+/// context, so the tutorial's https://host:8443 needs one. Generated at first run, kept in a file and reused
+/// until it nears expiry. Browsers will warn that it is self-signed; configure a real one for production
+/// (Kestrel:Certificates:Default:Path).
+/// </summary>
+internal static class SelfSignedCertificate
+{
+    private static readonly Lock Gate = new();
+    private static X509Certificate2? _loaded;
+
+    public static string DefaultPath()
+    {
+        var root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
+        if (string.IsNullOrEmpty(root))
+        {
+            root = Path.Combine(AppContext.BaseDirectory, ".certs");
+        }
+
+        return Path.Combine(root, "One2One", "one2one-selfsigned.pfx");
+    }
+
+    public static X509Certificate2 LoadOrCreate(string path, TimeProvider time, ILogger logger)
+    {
+        lock (Gate)
+        {
+            if (_loaded is not null)
+            {
+                return _loaded;
+            }
+
+            var now = time.GetUtcNow();
+            if (File.Exists(path))
+            {
+                try
+                {
+                    var existing = X509CertificateLoader.LoadPkcs12FromFile(path, password: null);
+                    if (existing.NotAfter.ToUniversalTime() > now.UtcDateTime.AddDays(7))
+                    {
+                        HostingLog.CertificateLoaded(logger, path);
+                        return _loaded = existing;
+                    }
+
+                    existing.Dispose();
+                }
+                catch (CryptographicException ex)
+                {
+                    HostingLog.CertificateUnreadable(logger, path, ex);
+                }
+            }
+
+            _loaded = Create(now);
+            Save(_loaded, path);
+            HostingLog.CertificateCreated(logger, path);
+            return _loaded;
+        }
+    }
+
+    private static X509Certificate2 Create(DateTimeOffset now)
+    {
+        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
+        var request = new CertificateRequest("CN=One2One self-signed", key, HashAlgorithmName.SHA256);
+        var names = new SubjectAlternativeNameBuilder();
+        names.AddDnsName("localhost");
+        names.AddDnsName(Environment.MachineName);
+        names.AddIpAddress(IPAddress.Loopback);
+        names.AddIpAddress(IPAddress.IPv6Loopback);
+        request.CertificateExtensions.Add(names.Build());
+        request.CertificateExtensions.Add(new X509BasicConstraintsExtension(false, false, 0, true));
+        request.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.DigitalSignature, true));
+        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
+        return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(365));
+    }
+
+    private static void Save(X509Certificate2 certificate, string path)
+    {
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+    }
+}

@@ -1,0 +1,223 @@
+using One2One.Server.Calls;
+using One2One.Server.Kurento;
+using One2One.Server.Signaling;
+
+namespace One2One.Server.Media;
+
+/// <summary>
+/// A call's media on the media server: one MediaPipeline with a WebRtcEndpoint per participant, connected
+/// both ways (back to back, as Kurento's one2one), plus each side's candidate queues. Created with the call,
+/// so the caller's candidates are queued while it rings; <see cref="StartAsync"/> builds the pipeline when the
+/// callee accepts; <see cref="DisposeAsync"/> releases it, exactly once, whichever way the call ends.
+/// </summary>
+/// <remarks>
+/// Threading: <see cref="_gate"/> guards <see cref="_pipeline"/>, <see cref="_pumps"/> and <see cref="_disposed"/>; the set-up task
+/// owns the endpoints until it publishes them; Kurento events arrive on the client's dispatch loop and only
+/// post messages or report failures.
+/// </remarks>
+internal sealed class CallMediaSession : IAsyncDisposable
+{
+    private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(10);
+
+    private readonly Call _call;
+    private readonly IKurentoClient _kurento;
+    private readonly ICallMediaEvents _events;
+    private readonly ILogger _logger;
+    private readonly Leg _caller;
+    private readonly Leg _callee;
+    private readonly CancellationTokenSource _lifetime = new(); // cancelled on dispose; never disposed (no timer), so late readers of its token are safe
+    private readonly Lock _gate = new();
+    private MediaPipeline? _pipeline;
+    private bool _disposed;
+    private Task _pumps = Task.CompletedTask;
+
+    public CallMediaSession(Call call, IKurentoClient kurento, ICallMediaEvents events, int maxQueuedCandidates, ILogger logger)
+    {
+        _call = call;
+        _kurento = kurento;
+        _events = events;
+        _logger = logger;
+        _caller = new Leg(CallSide.Caller, maxQueuedCandidates);
+        _callee = new Leg(CallSide.Callee, maxQueuedCandidates);
+    }
+
+    /// <summary>The pipeline's id once created (for logs and tests).</summary>
+    public string? PipelineId
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pipeline?.Id;
+            }
+        }
+    }
+
+    /// <summary>Queues a browser candidate for its endpoint; applied as soon as the endpoint exists.</summary>
+    public bool AddBrowserCandidate(CallSide side, IceCandidateInit candidate)
+    {
+        var kurentoCandidate = new KurentoIceCandidate(candidate.Candidate, candidate.SdpMid ?? "", candidate.SdpMLineIndex ?? 0);
+        var queued = LegOf(side).BrowserCandidates.TryAdd(kurentoCandidate);
+        if (!queued)
+        {
+            MediaLog.CandidateDropped(_logger, _call.Id, side);
+        }
+
+        return queued;
+    }
+
+    /// <summary>
+    /// Builds the call's media and sends each browser its answer: pipeline, two endpoints, event subscriptions,
+    /// connections both ways, queued candidates applied, then per side processOffer → answer → gatherCandidates.
+    /// Throws <see cref="KurentoException"/> when the media server refuses, <see cref="OperationCanceledException"/>
+    /// when the call ended meanwhile or <paramref name="cancellationToken"/> fires.
+    /// </summary>
+    public async Task StartAsync(string calleeOffer, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        var ct = linked.Token;
+
+        var pipeline = await _kurento.CreateMediaPipelineAsync(ct).ConfigureAwait(false);
+        if (!TryAdopt(pipeline))
+        {
+            await ReleaseAsync(pipeline).ConfigureAwait(false);
+            throw new OperationCanceledException("The call ended while its pipeline was being created.");
+        }
+
+        MediaLog.PipelineCreated(_logger, _call.Id, pipeline.Id);
+        await pipeline.SubscribeAsync<MediaErrorOccurred>(e => OnMediaError(e), ct).ConfigureAwait(false);
+
+        var callerEndpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
+        var calleeEndpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
+        await SubscribeAsync(callerEndpoint, _caller, ct).ConfigureAwait(false);
+        await SubscribeAsync(calleeEndpoint, _callee, ct).ConfigureAwait(false);
+
+        await callerEndpoint.ConnectAsync(calleeEndpoint, cancellationToken: ct).ConfigureAwait(false);
+        await calleeEndpoint.ConnectAsync(callerEndpoint, cancellationToken: ct).ConfigureAwait(false);
+
+        // Candidates queued while ringing (caller) or while the endpoints were made (both) go in now, in order.
+        var pumps = Task.WhenAll(
+            _caller.BrowserCandidates.PumpAsync(callerEndpoint, OnCandidateRejected, _lifetime.Token),
+            _callee.BrowserCandidates.PumpAsync(calleeEndpoint, OnCandidateRejected, _lifetime.Token));
+        lock (_gate)
+        {
+            _pumps = pumps;
+        }
+
+        await NegotiateAsync(calleeEndpoint, _callee, calleeOffer, ct).ConfigureAwait(false);
+        await NegotiateAsync(callerEndpoint, _caller, _call.CallerOffer, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Releases the pipeline (and so both endpoints) exactly once; later calls do nothing.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        MediaPipeline? pipeline;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            pipeline = _pipeline;
+            _pipeline = null;
+        }
+
+        await _lifetime.CancelAsync().ConfigureAwait(false);
+        _caller.BrowserCandidates.Close();
+        _callee.BrowserCandidates.Close();
+        if (pipeline is not null)
+        {
+            await ReleaseAsync(pipeline).ConfigureAwait(false);
+        }
+
+        Task pumps;
+        lock (_gate)
+        {
+            pumps = _pumps;
+        }
+
+        await pumps.ConfigureAwait(false);
+    }
+
+    private async Task NegotiateAsync(WebRtcEndpoint endpoint, Leg leg, string offer, CancellationToken ct)
+    {
+        var answer = await endpoint.ProcessOfferAsync(offer, ct).ConfigureAwait(false);
+        if (!_events.TryDeliverAnswer(_call, leg.Side, answer))
+        {
+            throw new OperationCanceledException("The call ended before its answer could be sent.");
+        }
+
+        leg.ServerCandidates.Open(c => _events.DeliverCandidate(_call, leg.Side, c));
+        await endpoint.GatherCandidatesAsync(ct).ConfigureAwait(false);
+    }
+
+    private async Task SubscribeAsync(WebRtcEndpoint endpoint, Leg leg, CancellationToken ct)
+    {
+        // Subscribed before any negotiation so no event is missed (Kurento's events.rst order).
+        await endpoint.SubscribeAsync<IceCandidateFound>(e => leg.ServerCandidates.Add(e.Candidate), ct).ConfigureAwait(false);
+        await endpoint.SubscribeAsync<IceComponentStateChanged>(e => OnIceState(leg, e), ct).ConfigureAwait(false);
+        await endpoint.SubscribeAsync<MediaFlowInStateChanged>(e => MediaLog.MediaFlowIn(_logger, _call.Id, leg.Side, e.MediaType, e.State), ct).ConfigureAwait(false);
+        await endpoint.SubscribeAsync<MediaErrorOccurred>(e => OnMediaError(e), ct).ConfigureAwait(false);
+    }
+
+    private void OnIceState(Leg leg, IceComponentStateChanged e)
+    {
+        MediaLog.IceState(_logger, _call.Id, leg.Side, e.State);
+        if (e.State == IceComponentState.Failed)
+        {
+            _events.MediaFailed(_call, Reasons.IceFailed, $"ICE failed for the {leg.Side.ToString().ToLowerInvariant()}.");
+        }
+    }
+
+    private void OnMediaError(MediaErrorOccurred e)
+    {
+        MediaLog.MediaError(_logger, _call.Id, e.Type, e.ErrorCode, e.Description);
+        _events.MediaFailed(_call, Reasons.MediaError, e.Description);
+    }
+
+    private void OnCandidateRejected(KurentoIceCandidate candidate, Exception error) =>
+        MediaLog.CandidateRejected(_logger, _call.Id, candidate.Candidate, error);
+
+    private bool TryAdopt(MediaPipeline pipeline)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return false;
+            }
+
+            _pipeline = pipeline;
+            return true;
+        }
+    }
+
+    private async Task ReleaseAsync(MediaPipeline pipeline)
+    {
+        using var timeout = new CancellationTokenSource(ReleaseTimeout);
+        try
+        {
+            await pipeline.ReleaseAsync(timeout.Token).ConfigureAwait(false);
+            MediaLog.PipelineReleased(_logger, _call.Id, pipeline.Id);
+        }
+        catch (Exception ex) when (ex is KurentoException or OperationCanceledException or ObjectDisposedException)
+        {
+            // The media server may have lost it already (restart, 40101); nothing else holds it.
+            MediaLog.ReleaseFailed(_logger, _call.Id, pipeline.Id, ex);
+        }
+    }
+
+    private Leg LegOf(CallSide side) => side == CallSide.Caller ? _caller : _callee;
+
+    /// <summary>One participant's side of the media: candidates both ways.</summary>
+    private sealed class Leg(CallSide side, int maxQueuedCandidates)
+    {
+        public CallSide Side { get; } = side;
+
+        public BrowserCandidateQueue BrowserCandidates { get; } = new(maxQueuedCandidates);
+
+        public ServerCandidateGate ServerCandidates { get; } = new();
+    }
+}

@@ -1,0 +1,17 @@
+using One2One.Server.Calls;
+using One2One.Server.Kurento;
+
+namespace One2One.Server.Media;
+
+/// <summary>What a call's media session reports to the call: answers, media-server candidates, failures.</summary>
+internal interface ICallMediaEvents
+{
+    /// <summary>Sends <paramref name="side"/>'s browser its SDP answer; false if the call has ended meanwhile.</summary>
+    bool TryDeliverAnswer(Call call, CallSide side, string sdpAnswer);
+
+    /// <summary>Sends a media-server candidate to <paramref name="side"/>'s browser (only after its answer).</summary>
+    void DeliverCandidate(Call call, CallSide side, KurentoIceCandidate candidate);
+
+    /// <summary>The media failed (ICE failure, an Error event): the call must end with <paramref name="reason"/>.</summary>
+    void MediaFailed(Call call, string reason, string detail);
+}

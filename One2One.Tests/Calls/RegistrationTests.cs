@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.SignalR;
+using One2One.Server.Signaling;
+using One2One.Tests.Support;
+
+namespace One2One.Tests.Calls;
+
+public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixture<One2OneServerFixture>
+{
+    [Fact]
+    public async Task A_free_name_is_accepted()
+    {
+        await using var alice = await SignalingClient.ConnectAsync(server.HubUri);
+
+        var response = await alice.RegisterAsync(Names.Unique("alice"));
+
+        response.Should().Be(new RegisterResponse(Responses.Accepted));
+    }
+
+    [Fact]
+    public async Task A_taken_name_is_rejected_with_a_reason_whatever_its_case()
+    {
+        var name = Names.Unique("Bob");
+        await using var first = await SignalingClient.RegisteredAsync(server.HubUri, name);
+        await using var second = await SignalingClient.ConnectAsync(server.HubUri);
+
+        var response = await second.RegisterAsync("  " + name.ToUpperInvariant() + " ");
+
+        response.Response.Should().Be(Responses.Rejected);
+        response.Reason.Should().Be(Reasons.NameTaken);
+        response.Message.Should().Contain("already taken");
+    }
+
+    [Theory]
+    [InlineData(null)]
+    [InlineData("")]
+    [InlineData("   ")]
+    [InlineData("bell\u0007")]
+    [InlineData("new\nline")]
+    [InlineData("zero\u200Bwidth")]
+    [InlineData("x123456789x123456789x123456789x123456789x123456789x123456789x1234")]
+    public async Task An_invalid_name_is_rejected_with_a_reason(string? name)
+    {
+        await using var client = await SignalingClient.ConnectAsync(server.HubUri);
+
+        var response = await client.RegisterAsync(name);
+
+        response.Response.Should().Be(Responses.Rejected);
+        response.Reason.Should().Be(Reasons.InvalidName);
+        response.Message.Should().NotBeNullOrWhiteSpace();
+    }
+
+    [Fact]
+    public async Task A_name_of_64_characters_after_trimming_is_accepted()
+    {
+        var name = Names.Unique("n").PadRight(64, 'x');
+        await using var client = await SignalingClient.ConnectAsync(server.HubUri);
+
+        var response = await client.RegisterAsync("  " + name + "\t");
+
+        response.Response.Should().Be(Responses.Accepted);
+    }
+
+    [Fact]
+    public async Task The_name_is_freed_when_its_connection_goes_away()
+    {
+        var name = Names.Unique("carol");
+        var first = await SignalingClient.RegisteredAsync(server.HubUri, name);
+        await first.DisposeAsync();
+
+        await using var second = await SignalingClient.ConnectAsync(server.HubUri);
+        var response = await Eventually.ReturnsAsync(
+            () => second.RegisterAsync(name),
+            r => r.Response == Responses.Accepted);
+
+        response.Response.Should().Be(Responses.Accepted);
+    }
+
+    [Fact]
+    public async Task A_connection_keeps_its_first_name()
+    {
+        var name = Names.Unique("dave");
+        await using var client = await SignalingClient.RegisteredAsync(server.HubUri, name);
+
+        (await client.RegisterAsync(name)).Response.Should().Be(Responses.Accepted);
+        var other = await client.RegisterAsync(Names.Unique("eve"));
+
+        other.Response.Should().Be(Responses.Rejected);
+        other.Reason.Should().Be(Reasons.AlreadyRegistered);
+    }
+
+    [Fact]
+    public async Task Every_other_method_fails_clearly_until_registered()
+    {
+        await using var client = await SignalingClient.ConnectAsync(server.HubUri);
+        var candidate = new IceCandidateInit("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host", "0", 0);
+
+        foreach (var attempt in new Func<Task>[]
+                 {
+                     () => client.CallAsync("anyone", "v=0"),
+                     () => client.AcceptAsync("anyone", "v=0"),
+                     () => client.RejectAsync("anyone"),
+                     client.StopAsync,
+                     () => client.SendCandidateAsync(candidate),
+                 })
+        {
+            (await attempt.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("Register a name first");
+        }
+
+        client.Drain().Should().BeEmpty("nothing was sent to an unregistered connection");
+    }
+}

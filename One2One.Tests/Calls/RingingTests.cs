@@ -1,0 +1,260 @@
+using Microsoft.AspNetCore.SignalR;
+using One2One.Server.Signaling;
+using One2One.Tests.Support;
+
+namespace One2One.Tests.Calls;
+
+/// <summary>Everything that happens before a call is accepted: no media is involved yet.</summary>
+public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<One2OneServerFixture>
+{
+    private const string AnyOffer = "v=0\r\n";
+
+    [Fact]
+    public async Task The_callee_is_told_who_is_calling()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+
+        await alice.CallAsync(bob.Name, AnyOffer);
+
+        (await bob.ExpectAsync<IncomingCall>()).Should().Be(new IncomingCall(alice.Name!));
+    }
+
+    [Fact]
+    public async Task Calling_an_unknown_user_is_rejected_with_a_reason()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("alice"));
+
+        await alice.CallAsync("nobody-by-this-name", AnyOffer);
+
+        var response = await alice.ExpectAsync<CallResponse>();
+        response.Response.Should().Be(Responses.Rejected);
+        response.Reason.Should().Be(Reasons.UnknownUser);
+        response.Message.Should().Contain("nobody-by-this-name");
+    }
+
+    [Fact]
+    public async Task Calling_yourself_is_rejected_with_a_reason()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("alice"));
+
+        await alice.CallAsync(alice.Name!.ToUpperInvariant(), AnyOffer);
+
+        var response = await alice.ExpectAsync<CallResponse>();
+        response.Response.Should().Be(Responses.Rejected);
+        response.Reason.Should().Be(Reasons.SelfCall);
+    }
+
+    [Fact]
+    public async Task A_call_without_an_offer_fails_clearly()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+
+        var call = () => alice.CallAsync(bob.Name, " ");
+
+        (await call.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("SDP offer");
+    }
+
+    [Fact]
+    public async Task A_rejected_call_tells_the_caller_and_frees_both()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+        await alice.CallAsync(bob.Name, AnyOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        await bob.RejectAsync(alice.Name!);
+
+        var response = await alice.ExpectAsync<CallResponse>();
+        response.Response.Should().Be(Responses.Rejected);
+        response.Reason.Should().Be(Reasons.Declined);
+        response.Message.Should().Contain(bob.Name);
+
+        await alice.CallAsync(bob.Name, AnyOffer);
+        await bob.ExpectAsync<IncomingCall>();
+    }
+
+    [Fact]
+    public async Task A_ringing_user_is_busy_and_is_not_disturbed()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+        await using var carol = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("carol"));
+        await alice.CallAsync(bob.Name, AnyOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        await carol.CallAsync(bob.Name, AnyOffer);
+
+        var response = await carol.ExpectAsync<CallResponse>();
+        response.Response.Should().Be(Responses.Rejected);
+        response.Reason.Should().Be(Reasons.Busy);
+
+        // Bob's next message is about Alice's call, not Carol's: he was never disturbed.
+        await alice.StopAsync();
+        (await bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.Cancelled);
+    }
+
+    [Fact]
+    public async Task A_caller_who_is_ringing_cannot_place_a_second_call()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+        await using var carol = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("carol"));
+        await alice.CallAsync(bob.Name, AnyOffer);
+
+        var second = () => alice.CallAsync(carol.Name, AnyOffer);
+
+        (await second.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("already in a call");
+    }
+
+    [Fact]
+    public async Task The_caller_can_cancel_while_ringing()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+        await alice.CallAsync(bob.Name, AnyOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        await alice.StopAsync();
+
+        var stop = await bob.ExpectAsync<StopCommunication>();
+        stop.Reason.Should().Be(Reasons.Cancelled);
+        stop.Message.Should().Contain(alice.Name);
+        await AcceptFailsAsync(bob, alice.Name!, "no incoming call");
+    }
+
+    [Fact]
+    public async Task The_callee_hanging_up_while_ringing_declines()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+        await alice.CallAsync(bob.Name, AnyOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        await bob.StopAsync();
+
+        (await alice.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Declined);
+    }
+
+    [Fact]
+    public async Task A_spoofed_from_is_rejected_and_the_real_call_keeps_ringing()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+        await using var mallory = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("mallory"));
+        await alice.CallAsync(bob.Name, AnyOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        // Mallory tries to accept (or reject) Alice's call to Bob; Bob names the wrong caller.
+        await AcceptFailsAsync(mallory, alice.Name!, "no incoming call");
+        var rejectForBob = () => mallory.RejectAsync(alice.Name!);
+        await rejectForBob.Should().ThrowAsync<HubException>();
+        await AcceptFailsAsync(bob, mallory.Name!, "no incoming call");
+
+        // Still ringing: Bob can decline it properly and only then does Alice hear about it.
+        await bob.RejectAsync(alice.Name!);
+        (await alice.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Declined);
+        mallory.Drain().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Accepting_when_no_call_was_offered_fails_clearly()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+
+        await AcceptFailsAsync(bob, alice.Name!, "no incoming call");
+        var wrongAnswer = () => bob.AnswerAsync(alice.Name, "maybe", AnyOffer);
+        await wrongAnswer.Should().ThrowAsync<HubException>();
+    }
+
+    [Fact]
+    public async Task The_caller_cannot_accept_its_own_call()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+        await alice.CallAsync(bob.Name, AnyOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        await AcceptFailsAsync(alice, alice.Name!, "no incoming call");
+        await AcceptFailsAsync(alice, bob.Name!, "no incoming call");
+    }
+
+    [Fact]
+    public async Task An_unknown_answer_keeps_the_call_ringing()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+        await alice.CallAsync(bob.Name, AnyOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        var answer = () => bob.AnswerAsync(alice.Name, "perhaps", AnyOffer);
+        (await answer.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("accept");
+        var acceptWithoutOffer = () => bob.AnswerAsync(alice.Name, CallAnswers.Accept, null);
+        (await acceptWithoutOffer.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("SDP offer");
+
+        await bob.RejectAsync(alice.Name!);
+        (await alice.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Declined);
+    }
+
+    [Fact]
+    public async Task The_callee_leaving_while_ringing_rejects_the_call()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+        await alice.CallAsync(bob.Name, AnyOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        await bob.DisconnectAsync();
+
+        var response = await alice.ExpectAsync<CallResponse>();
+        response.Response.Should().Be(Responses.Rejected);
+        response.Reason.Should().Be(Reasons.PeerDisconnected);
+    }
+
+    [Fact]
+    public async Task The_caller_leaving_while_ringing_withdraws_the_call()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+        await alice.CallAsync(bob.Name, AnyOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        await alice.DisconnectAsync();
+
+        (await bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.PeerDisconnected);
+        await AcceptFailsAsync(bob, alice.Name!, "no incoming call");
+    }
+
+    [Fact]
+    public async Task Stop_without_a_call_does_nothing()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+
+        await alice.StopAsync();
+
+        await alice.CallAsync(bob.Name, AnyOffer);
+        await bob.ExpectAsync<IncomingCall>();
+        alice.Drain().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_candidate_without_a_call_or_malformed_fails_clearly()
+    {
+        var (alice, bob) = await RegisterPairAsync();
+        var candidate = new IceCandidateInit("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host", "0", 0);
+
+        var noCall = () => alice.SendCandidateAsync(candidate);
+        (await noCall.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("no call");
+
+        await alice.CallAsync(bob.Name, AnyOffer);
+        var noMid = () => alice.SendCandidateAsync(candidate with { SdpMid = null, SdpMLineIndex = null });
+        (await noMid.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("malformed");
+        var huge = () => alice.SendCandidateAsync(candidate with { Candidate = new string('x', 5000) });
+        await huge.Should().ThrowAsync<HubException>();
+        await alice.SendCandidateAsync(new IceCandidateInit("", "0", 0));
+        await alice.SendCandidateAsync(candidate);
+    }
+
+    private static async Task AcceptFailsAsync(SignalingClient client, string from, string expected)
+    {
+        var accept = () => client.AcceptAsync(from, AnyOffer);
+        (await accept.Should().ThrowAsync<HubException>()).Which.Message.Should().ContainEquivalentOf(expected);
+    }
+
+    private async Task<(SignalingClient Alice, SignalingClient Bob)> RegisterPairAsync()
+    {
+        var alice = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("alice"));
+        var bob = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("bob"));
+        server.Track(alice, bob);
+        return (alice, bob);
+    }
+}

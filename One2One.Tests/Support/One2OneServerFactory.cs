@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using One2One.Server.Calls;
+
+namespace One2One.Tests.Support;
+
+/// <summary>
+/// The real One2One server on Kestrel at 127.0.0.1 (a free port), for tests that talk to it over real sockets.
+/// By default it runs its embedded media server; <see cref="KurentoUri"/> points it at another one.
+/// <see cref="CallClock"/> replaces only the clock behind ringing and set-up timeouts.
+/// </summary>
+public sealed class One2OneServerFactory : WebApplicationFactory<Program>
+{
+    private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
+
+    public One2OneServerFactory()
+    {
+        UseKestrel();
+    }
+
+    /// <summary>A Kurento-protocol server to use instead of the embedded one.</summary>
+    public Uri? KurentoUri { get; init; }
+
+    /// <summary>A fake clock for call timeouts (ringing, media set-up).</summary>
+    public FakeTimeProvider? CallClock { get; init; }
+
+    public TimeSpan? RingingTimeout { get; init; }
+
+    /// <summary>The server's base address, e.g. http://127.0.0.1:41234/.</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
+            return new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
+        }
+    }
+
+    public Uri HubUri => new(BaseAddress, "one2one");
+
+    internal CallService Calls => Services.GetRequiredService<CallService>();
+
+    public One2OneServerFactory WithSetting(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("urls", "http://127.0.0.1:0");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        if (KurentoUri is not null)
+        {
+            builder.UseSetting("Kurento:Uri", KurentoUri.ToString());
+        }
+
+        if (RingingTimeout is { } ringing)
+        {
+            builder.UseSetting("Calls:RingingTimeout", ringing.ToString("c"));
+        }
+
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+
+        builder.ConfigureTestServices(services =>
+        {
+            if (CallClock is not null)
+            {
+                services.AddSingleton(new CallClock(CallClock));
+            }
+        });
+    }
+}

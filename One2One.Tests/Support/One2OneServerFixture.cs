@@ -1,0 +1,36 @@
+namespace One2One.Tests.Support;
+
+/// <summary>One running server shared by the tests of a class (each test uses its own user names).</summary>
+public sealed class One2OneServerFixture : IAsyncLifetime
+{
+    private readonly List<SignalingClient> _clients = [];
+
+    public One2OneServerFactory Factory { get; } = new();
+
+    public Uri HubUri => Factory.HubUri;
+
+    public Task InitializeAsync()
+    {
+        Factory.StartServer();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Clients disposed with the fixture.</summary>
+    public void Track(params SignalingClient[] clients)
+    {
+        lock (_clients)
+        {
+            _clients.AddRange(clients);
+        }
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            await client.DisposeAsync();
+        }
+
+        await Factory.DisposeAsync();
+    }
+}

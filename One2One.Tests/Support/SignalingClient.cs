@@ -1,0 +1,134 @@
+using System.Threading.Channels;
+using Microsoft.AspNetCore.SignalR.Client;
+using One2One.Server.Signaling;
+
+namespace One2One.Tests.Support;
+
+/// <summary>
+/// A browser's side of the signaling, through the real .NET SignalR client over a real WebSocket. Every
+/// callback is recorded in arrival order; tests take them one by one and so also check their order.
+/// </summary>
+public sealed class SignalingClient : IAsyncDisposable
+{
+    public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(15);
+
+    private readonly HubConnection _connection;
+    private readonly Channel<object> _received = Channel.CreateUnbounded<object>();
+
+    private SignalingClient(HubConnection connection)
+    {
+        _connection = connection;
+        connection.On<RegisterResponse>(nameof(IOne2OneClient.RegisterResponse), Record);
+        connection.On<CallResponse>(nameof(IOne2OneClient.CallResponse), Record);
+        connection.On<IncomingCall>(nameof(IOne2OneClient.IncomingCall), Record);
+        connection.On<StartCommunication>(nameof(IOne2OneClient.StartCommunication), Record);
+        connection.On<StopCommunication>(nameof(IOne2OneClient.StopCommunication), Record);
+        connection.On<IceCandidate>(nameof(IOne2OneClient.IceCandidate), Record);
+    }
+
+    public string? Name { get; private set; }
+
+    public HubConnectionState State => _connection.State;
+
+    public static async Task<SignalingClient> ConnectAsync(Uri hubUri)
+    {
+        var connection = new HubConnectionBuilder()
+            .WithUrl(hubUri, o => o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets)
+            .Build();
+        var client = new SignalingClient(connection);
+        await connection.StartAsync();
+        return client;
+    }
+
+    /// <summary>Connects and registers <paramref name="name"/>, expecting it to be accepted.</summary>
+    public static async Task<SignalingClient> RegisteredAsync(Uri hubUri, string name)
+    {
+        var client = await ConnectAsync(hubUri);
+        var response = await client.RegisterAsync(name);
+        response.Response.Should().Be(Responses.Accepted, response.Message);
+        return client;
+    }
+
+    public async Task<RegisterResponse> RegisterAsync(string? name)
+    {
+        await _connection.InvokeAsync("Register", name);
+        var response = await ExpectAsync<RegisterResponse>();
+        if (response.Response == Responses.Accepted)
+        {
+            Name = name?.Trim();
+        }
+
+        return response;
+    }
+
+    public Task CallAsync(string? to, string? sdpOffer) => _connection.InvokeAsync("Call", to, sdpOffer);
+
+    public Task AcceptAsync(string from, string sdpOffer) =>
+        _connection.InvokeAsync("IncomingCallResponse", from, CallAnswers.Accept, sdpOffer);
+
+    public Task RejectAsync(string from) =>
+        _connection.InvokeAsync("IncomingCallResponse", from, CallAnswers.Reject, null);
+
+    public Task AnswerAsync(string? from, string? callResponse, string? sdpOffer) =>
+        _connection.InvokeAsync("IncomingCallResponse", from, callResponse, sdpOffer);
+
+    public Task StopAsync() => _connection.InvokeAsync("Stop");
+
+    public Task SendCandidateAsync(IceCandidateInit? candidate) => _connection.InvokeAsync("OnIceCandidate", candidate);
+
+    /// <summary>The next callback, whatever it is.</summary>
+    public async Task<object> NextAsync(TimeSpan? wait = null)
+    {
+        using var timeout = new CancellationTokenSource(wait ?? DefaultWait);
+        try
+        {
+            return await _received.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"{Name ?? "client"}: no message from the server within {(wait ?? DefaultWait).TotalSeconds} s.");
+        }
+    }
+
+    /// <summary>The next callback, which must be a <typeparamref name="T"/>.</summary>
+    public async Task<T> ExpectAsync<T>(TimeSpan? wait = null)
+    {
+        var message = await NextAsync(wait);
+        return message.Should().BeOfType<T>($"{Name ?? "the client"} expected {typeof(T).Name} next").Subject;
+    }
+
+    /// <summary>Takes callbacks until a <typeparamref name="T"/>; the ones skipped are returned too.</summary>
+    public async Task<(T Message, List<object> Skipped)> WaitForAsync<T>(TimeSpan? wait = null)
+    {
+        var skipped = new List<object>();
+        while (true)
+        {
+            var message = await NextAsync(wait);
+            if (message is T wanted)
+            {
+                return (wanted, skipped);
+            }
+
+            skipped.Add(message);
+        }
+    }
+
+    /// <summary>Callbacks already received and not yet taken.</summary>
+    public List<object> Drain()
+    {
+        var list = new List<object>();
+        while (_received.Reader.TryRead(out var message))
+        {
+            list.Add(message);
+        }
+
+        return list;
+    }
+
+    /// <summary>Closes the connection as a closed tab would.</summary>
+    public Task DisconnectAsync() => _connection.StopAsync();
+
+    public async ValueTask DisposeAsync() => await _connection.DisposeAsync();
+
+    private void Record<T>(T message) where T : notnull => _received.Writer.TryWrite(message);
+}
