@@ -144,7 +144,19 @@ internal sealed class KurentoConnection
                     continue;
                 }
 
-                var reply = await _processor.ProcessAsync(buffer.AsMemory(0, count), this).ConfigureAwait(false);
+                byte[]? reply;
+                try
+                {
+                    reply = await _processor.ProcessAsync(buffer.AsMemory(0, count), this).ConfigureAwait(false);
+                }
+#pragma warning disable CA1031 // Whatever one message does, the socket keeps serving the next.
+                catch (Exception ex)
+#pragma warning restore CA1031
+                {
+                    KurentoLog.RequestCrashed(_logger, ex, "(message)");
+                    reply = JsonRpcWriter.Error(JsonRpcRequest.NullId, KurentoErrorCode.InternalError, "Internal error");
+                }
+
                 count = 0;
                 if (reply is not null)
                 {

@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Unicode;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using One2One.MediaServer.Elements;
@@ -38,10 +39,15 @@ internal sealed class KurentoRequestProcessor
     /// <summary>The reply frame for one message, or null for a notification.</summary>
     public async ValueTask<byte[]?> ProcessAsync(ReadOnlyMemory<byte> message, KurentoConnection connection)
     {
+        // The JSON reader checks a string's UTF-8 only when the string is read: check the whole message up front.
+        if (!Utf8.IsValid(message.Span))
+        {
+            return JsonRpcWriter.Error(JsonRpcRequest.NullId, KurentoErrorCode.ParseError, "Parse error: invalid UTF-8");
+        }
+
         JsonDocument document;
         try
         {
-            // Invalid UTF-8 is a JsonException too.
             document = JsonDocument.Parse(message, DocumentOptions);
         }
         catch (JsonException)
