@@ -182,8 +182,6 @@ internal abstract class MediaObject
     public void UnsubscribeAll(IEventSubscriber subscriber) =>
         ImmutableInterlocked.Update(ref _subscriptions, static (list, s) => list.RemoveAll(x => ReferenceEquals(x.Subscriber, s)), subscriber);
 
-    public int SubscriptionCount => _subscriptions.Length;
-
     /// <summary>Whether anyone listens to <paramref name="eventType"/>; lets callers skip building the event.</summary>
     protected bool IsSubscribed(string eventType)
     {

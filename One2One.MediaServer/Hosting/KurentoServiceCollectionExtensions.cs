@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -27,13 +28,16 @@ public static class KurentoServiceCollectionExtensions
         services.TryAddSingleton<KurentoWebSocketHandler>();
         services.TryAddSingleton<MediaServerDiagnostics>();
         services.AddHostedService<MediaFactoryCheck>();
+
+        // The WebRTC machinery plugs in here: services.TryAddSingleton<IWebRtcSessionFactory, ...>();
+        // (TryAdd: a test that registered a stand-in before keeps it.)
         return services;
     }
 
     /// <summary>Serves the Kurento protocol at <paramref name="pattern"/> (needs <c>UseWebSockets()</c> before).</summary>
     public static IEndpointConventionBuilder MapKurento(this IEndpointRouteBuilder endpoints, string pattern = "/kurento")
     {
-        var handler = endpoints.ServiceProvider.GetRequiredService<KurentoWebSocketHandler>();
-        return endpoints.Map(pattern, handler.HandleAsync);
+        // Resolved per request so that a missing media factory is reported by the start-up check, not here.
+        return endpoints.Map(pattern, context => context.RequestServices.GetRequiredService<KurentoWebSocketHandler>().HandleAsync(context));
     }
 }
