@@ -1,14 +1,24 @@
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using One2One.MediaServer.Hosting;
 
 namespace One2One.MediaServer;
 
-/// <summary>The media server on its own: <c>dotnet run --project One2One.MediaServer -- --urls http://127.0.0.1:8888</c>.</summary>
+/// <summary>The media server on its own: <c>dotnet run --project One2One.MediaServer -- --urls http://127.0.0.1:8888</c> serves ws://127.0.0.1:8888/kurento.</summary>
 public static class MediaServerProgram
 {
     public static async Task Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
+        {
+            // KMS's port, loopback only unless told otherwise.
+            builder.WebHost.UseUrls("http://127.0.0.1:8888");
+        }
+
+        KurentoHost.ConfigureServices(builder.Services);
         await using var app = builder.Build();
+        KurentoHost.ConfigurePipeline(app);
         await app.RunAsync();
     }
 }

@@ -1,0 +1,140 @@
+namespace One2One.MediaServer.Elements;
+
+/// <summary>
+/// Kurento's MediaElement: a node of its pipeline's connection graph. The connection lists are guarded by the
+/// pipeline's gate (see <see cref="MediaPipeline"/>); subclasses turn a connection into media relaying.
+/// </summary>
+internal abstract class MediaElement : MediaObject
+{
+    private static readonly MediaType[] AudioAndVideo = [MediaType.Audio, MediaType.Video];
+
+    // Guarded by Pipeline's gate.
+    private readonly List<ElementConnection> _sinks = [];
+    private readonly List<ElementConnection> _sources = [];
+
+    protected MediaElement(string id, MediaObjectType type, MediaPipeline pipeline, IMediaObjectOwner? owner)
+        : base(id, type, pipeline.MediaSet, pipeline, owner)
+    {
+        Pipeline = pipeline;
+    }
+
+    public MediaPipeline Pipeline { get; }
+
+    /// <summary>Starts relaying media of <paramref name="kind"/> to <paramref name="sink"/>. Called under the gate.</summary>
+    protected abstract void StartRelay(MediaElement sink, MediaType kind);
+
+    /// <summary>Stops that relay. Called under the gate.</summary>
+    protected abstract void StopRelay(MediaElement sink, MediaType kind);
+
+    /// <summary>Disposes the media machinery; called once, under the gate, after every relay touching it stopped.</summary>
+    internal abstract ValueTask DisposeMediaAsync();
+
+    /// <summary>
+    /// Connects this source to <paramref name="sink"/> for <paramref name="kind"/> (none = audio and video).
+    /// As in KMS a sink takes one source per media type: a previous source of that type is disconnected.
+    /// </summary>
+    public ValueTask ConnectAsync(MediaElement sink, MediaType? kind) =>
+        Pipeline.RunAsync(this, sink, () =>
+        {
+            foreach (var type in Kinds(kind))
+            {
+                ConnectUnderGate(sink, type);
+            }
+        });
+
+    public ValueTask DisconnectAsync(MediaElement sink, MediaType? kind) =>
+        Pipeline.RunAsync(this, sink, () =>
+        {
+            foreach (var type in Kinds(kind))
+            {
+                var connection = new ElementConnection(this, sink, type);
+                if (RemoveConnectionUnderGate(connection))
+                {
+                    StopRelayQuietly(sink, type);
+                    RaiseConnectionEvent("ElementDisconnected", sink, type);
+                }
+            }
+        });
+
+    public ValueTask<ElementConnection[]> GetSinkConnectionsAsync(MediaType? kind) =>
+        Pipeline.RunAsync(this, () => Filter(_sinks, kind));
+
+    public ValueTask<ElementConnection[]> GetSourceConnectionsAsync(MediaType? kind) =>
+        Pipeline.RunAsync(this, () => Filter(_sources, kind));
+
+    public ValueTask ReleaseAsync() => Pipeline.ReleaseElementAsync(this);
+
+    internal bool TryMarkReleasedUnderGate() => TryMarkReleased();
+
+    /// <summary>Removes every connection of this element from both ends' lists and collects them.</summary>
+    internal void DetachAllUnderGate(HashSet<ElementConnection> removed)
+    {
+        foreach (var connection in _sinks.Concat(_sources).ToArray())
+        {
+            if (removed.Add(connection))
+            {
+                connection.Source._sinks.Remove(connection);
+                connection.Sink._sources.Remove(connection);
+            }
+        }
+    }
+
+    internal void StopRelayQuietly(MediaElement sink, MediaType kind)
+    {
+        try
+        {
+            StopRelay(sink, kind);
+        }
+#pragma warning disable CA1031 // Tearing down must go on for the other connections.
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            ElementsLog.StopRelayFailed(MediaSet.Logger, ex, Id, sink.Id);
+        }
+    }
+
+    private void ConnectUnderGate(MediaElement sink, MediaType type)
+    {
+        var connection = new ElementConnection(this, sink, type);
+        if (_sinks.Contains(connection))
+        {
+            return;
+        }
+
+        foreach (var previous in sink._sources.Where(c => c.Type == type).ToArray())
+        {
+            previous.Source.RemoveConnectionUnderGate(previous);
+            previous.Source.StopRelayQuietly(sink, type);
+            previous.Source.RaiseConnectionEvent("ElementDisconnected", sink, type);
+        }
+
+        StartRelay(sink, type);
+        _sinks.Add(connection);
+        sink._sources.Add(connection);
+        RaiseConnectionEvent("ElementConnected", sink, type);
+    }
+
+    private bool RemoveConnectionUnderGate(ElementConnection connection)
+    {
+        if (!connection.Source._sinks.Remove(connection))
+        {
+            return false;
+        }
+
+        connection.Sink._sources.Remove(connection);
+        return true;
+    }
+
+    private void RaiseConnectionEvent(string type, MediaElement sink, MediaType kind)
+    {
+        if (IsSubscribed(type))
+        {
+            Raise(new ElementConnectionEvent(type, NowMillis(), sink.Id, kind));
+        }
+    }
+
+    private static MediaType[] Kinds(MediaType? kind) => kind is { } k ? [k] : AudioAndVideo;
+
+    private static ElementConnection[] Filter(List<ElementConnection> list, MediaType? kind) =>
+        kind is { } k ? list.Where(c => c.Type == k).ToArray() : [.. list];
+}

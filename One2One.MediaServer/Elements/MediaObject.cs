@@ -1,0 +1,225 @@
+using System.Collections.Immutable;
+using One2One.MediaServer.Protocol;
+
+namespace One2One.MediaServer.Elements;
+
+/// <summary>
+/// Kurento's MediaObject: an id, a type, a parent, tags, event subscriptions and a released flag.
+/// Name, tags and the property bag are guarded by <see cref="_stateLock"/> (short, never held across a call
+/// out); subscriptions are a copy-on-write array so that media threads raise events without taking a lock.
+/// </summary>
+internal abstract class MediaObject
+{
+    private readonly Lock _stateLock = new();
+    private readonly Dictionary<string, string> _tags = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
+    private ImmutableArray<EventSubscription> _subscriptions = ImmutableArray<EventSubscription>.Empty;
+    private string? _name;
+    private volatile bool _released;
+    private volatile bool _sendTagsInEvents;
+
+    protected MediaObject(string id, MediaObjectType type, MediaSet mediaSet, MediaObject? parent, IMediaObjectOwner? owner)
+    {
+        Id = id;
+        Type = type;
+        MediaSet = mediaSet;
+        Parent = parent;
+        Owner = owner;
+        CreationTime = mediaSet.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
+    }
+
+    public string Id { get; }
+
+    public MediaObjectType Type { get; }
+
+    public MediaSet MediaSet { get; }
+
+    /// <summary>The pipeline of an element; null for a pipeline (KMS: "A MediaPipeline has no parent") and the ServerManager.</summary>
+    public MediaObject? Parent { get; }
+
+    public IMediaObjectOwner? Owner { get; }
+
+    /// <summary>Seconds since the Unix epoch (KMS creationTime).</summary>
+    public long CreationTime { get; }
+
+    public bool IsReleased => _released;
+
+    public bool SendTagsInEvents
+    {
+        get => _sendTagsInEvents;
+        set => _sendTagsInEvents = value;
+    }
+
+    public string Name
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _name ?? Id;
+            }
+        }
+        set
+        {
+            lock (_stateLock)
+            {
+                _name = value;
+            }
+        }
+    }
+
+    public virtual IReadOnlyList<MediaObject> Children => [];
+
+    /// <summary>Marks the object released; true only for the first caller.</summary>
+    protected bool TryMarkReleased()
+    {
+        lock (_stateLock)
+        {
+            if (_released)
+            {
+                return false;
+            }
+
+            _released = true;
+        }
+
+        ImmutableInterlocked.InterlockedExchange(ref _subscriptions, ImmutableArray<EventSubscription>.Empty);
+        return true;
+    }
+
+    public KurentoErrorException NotFound() => KurentoErrors.ObjectNotFound(Id);
+
+    // Tags (Kurento addTag/removeTag/getTag/getTags).
+
+    public void AddTag(string key, string value)
+    {
+        lock (_stateLock)
+        {
+            _tags[key] = value;
+        }
+    }
+
+    public void RemoveTag(string key)
+    {
+        lock (_stateLock)
+        {
+            _tags.Remove(key);
+        }
+    }
+
+    public bool TryGetTag(string key, out string value)
+    {
+        lock (_stateLock)
+        {
+            return _tags.TryGetValue(key, out value!);
+        }
+    }
+
+    public KeyValuePair<string, string>[] GetTags()
+    {
+        lock (_stateLock)
+        {
+            return [.. _tags];
+        }
+    }
+
+    // Properties the protocol stores for getXxx/setXxx without media meaning (e.g. maxVideoSendBandwidth),
+    // kept as JSON text: opaque to the element.
+
+    public bool TryGetProperty(string name, out string json)
+    {
+        lock (_stateLock)
+        {
+            return _properties.TryGetValue(name, out json!);
+        }
+    }
+
+    public void SetProperty(string name, string json)
+    {
+        lock (_stateLock)
+        {
+            _properties[name] = json;
+        }
+    }
+
+    // Events.
+
+    public EventSubscription Subscribe(string eventType, string deliveredAs, IEventSubscriber subscriber)
+    {
+        var subscription = new EventSubscription(Guid.NewGuid().ToString(), eventType, deliveredAs, subscriber);
+        ImmutableInterlocked.Update(ref _subscriptions, static (list, s) => list.Add(s), subscription);
+        if (_released)
+        {
+            // Raced with release: the subscription would never fire; report the object as gone.
+            Unsubscribe(subscription.Id);
+            throw NotFound();
+        }
+
+        return subscription;
+    }
+
+    public bool Unsubscribe(string subscriptionId)
+    {
+        var removed = false;
+        ImmutableInterlocked.Update(ref _subscriptions, (list, id) =>
+        {
+            for (var i = 0; i < list.Length; i++)
+            {
+                if (list[i].Id == id)
+                {
+                    removed = true;
+                    return list.RemoveAt(i);
+                }
+            }
+
+            removed = false;
+            return list;
+        }, subscriptionId);
+        return removed;
+    }
+
+    /// <summary>Drops every subscription of <paramref name="subscriber"/> (its session is gone).</summary>
+    public void UnsubscribeAll(IEventSubscriber subscriber) =>
+        ImmutableInterlocked.Update(ref _subscriptions, static (list, s) => list.RemoveAll(x => ReferenceEquals(x.Subscriber, s)), subscriber);
+
+    /// <summary>Whether anyone listens to <paramref name="eventType"/>; lets callers skip building the event.</summary>
+    protected bool IsSubscribed(string eventType)
+    {
+        var list = _subscriptions;
+        foreach (var s in list)
+        {
+            if (s.EventType == eventType)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>Delivers to every subscription of the event's type. Safe from any thread; never throws.</summary>
+    protected void Raise(MediaEvent mediaEvent)
+    {
+        var list = _subscriptions;
+        foreach (var s in list)
+        {
+            if (s.EventType != mediaEvent.Type)
+            {
+                continue;
+            }
+
+            try
+            {
+                s.Subscriber.Deliver(this, s, mediaEvent);
+            }
+#pragma warning disable CA1031 // An observer callback must never throw into the media machinery.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                ElementsLog.EventDeliveryFailed(MediaSet.Logger, ex, mediaEvent.Type, Id);
+            }
+        }
+    }
+
+    protected long NowMillis() => MediaSet.TimeProvider.GetUtcNow().ToUnixTimeMilliseconds();
+}

@@ -1,0 +1,72 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+
+namespace One2One.MediaServer.Elements;
+
+/// <summary>
+/// The registry of live media objects (KMS's MediaSet), shared by every session: thread-safe by a concurrent
+/// dictionary; the graph inside each pipeline is guarded by that pipeline's gate.
+/// Ids follow KMS because clients parse them: <c>&lt;uuid&gt;_kurento.MediaPipeline</c> and
+/// <c>&lt;pipelineId&gt;/&lt;uuid&gt;_kurento.WebRtcEndpoint</c>.
+/// </summary>
+internal sealed class MediaSet
+{
+    private readonly ConcurrentDictionary<string, MediaObject> _objects = new(StringComparer.Ordinal);
+
+    public MediaSet(IWebRtcSessionFactory mediaFactory, TimeProvider timeProvider, ILogger<MediaSet> logger)
+    {
+        MediaFactory = mediaFactory;
+        TimeProvider = timeProvider;
+        Logger = logger;
+        ServerManager = new ServerManager(this);
+        _objects[ServerManager.Id] = ServerManager;
+    }
+
+    public IWebRtcSessionFactory MediaFactory { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    public ILogger Logger { get; }
+
+    public ServerManager ServerManager { get; }
+
+    public MediaPipeline CreatePipeline(IMediaObjectOwner? owner)
+    {
+        var pipeline = new MediaPipeline($"{Guid.NewGuid()}_{MediaObjectType.MediaPipeline.QualifiedName}", this, owner);
+        Add(pipeline);
+        return pipeline;
+    }
+
+    public ValueTask<WebRtcEndpoint> CreateWebRtcEndpointAsync(MediaPipeline pipeline, bool recvOnly, bool sendOnly, IMediaObjectOwner? owner)
+    {
+        var id = $"{pipeline.Id}/{Guid.NewGuid()}_{MediaObjectType.WebRtcEndpoint.QualifiedName}";
+        var settings = new WebRtcEndpointSettings(id, recvOnly, sendOnly);
+        return pipeline.AddChildAsync(() => new WebRtcEndpoint(id, pipeline, settings, MediaFactory, owner));
+    }
+
+    public bool TryGet(string id, out MediaObject mediaObject) => _objects.TryGetValue(id, out mediaObject!);
+
+    /// <summary>The object, or 40101 MEDIA_OBJECT_NOT_FOUND.</summary>
+    public MediaObject Get(string id) =>
+        _objects.TryGetValue(id, out var mediaObject) && !mediaObject.IsReleased ? mediaObject : throw Protocol.KurentoErrors.ObjectNotFound(id);
+
+    public MediaPipeline[] Pipelines() => _objects.Values.OfType<MediaPipeline>().Where(p => !p.IsReleased).ToArray();
+
+    public int PipelineCount => _objects.Values.Count(o => o is MediaPipeline);
+
+    public int EndpointCount => _objects.Values.Count(o => o is WebRtcEndpoint);
+
+    internal void Add(MediaObject mediaObject)
+    {
+        _objects[mediaObject.Id] = mediaObject;
+        ElementsLog.ObjectCreated(Logger, mediaObject.Id);
+    }
+
+    internal void Remove(MediaObject mediaObject)
+    {
+        if (_objects.TryRemove(new KeyValuePair<string, MediaObject>(mediaObject.Id, mediaObject)))
+        {
+            ElementsLog.ObjectReleased(Logger, mediaObject.Id);
+        }
+    }
+}

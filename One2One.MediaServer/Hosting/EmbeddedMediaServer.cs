@@ -1,0 +1,110 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace One2One.MediaServer.Hosting;
+
+/// <summary>
+/// The media server in-process, on its own Kestrel bound to 127.0.0.1 on an ephemeral port: only a control socket
+/// for the co-hosted application, which reaches it at <see cref="ControlUri"/>. Usable as an <see cref="IHostedService"/>.
+/// </summary>
+public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
+{
+    private readonly IConfiguration? _configuration;
+    private readonly ILoggerFactory? _loggerFactory;
+    private readonly SemaphoreSlim _lifecycle = new(1, 1);
+    private WebApplication? _app;
+    private Uri? _controlUri;
+
+    /// <param name="configuration">Read for the <c>MediaServer</c> section only; none = defaults.</param>
+    /// <param name="loggerFactory">Where the media server logs; none = the host's default console logging.</param>
+    public EmbeddedMediaServer(IConfiguration? configuration = null, ILoggerFactory? loggerFactory = null)
+    {
+        _configuration = configuration;
+        _loggerFactory = loggerFactory;
+    }
+
+    /// <summary>ws://127.0.0.1:&lt;port&gt;/kurento, once started.</summary>
+    public Uri ControlUri => _controlUri ?? throw new InvalidOperationException("The embedded media server is not started.");
+
+    /// <summary>Applied after the media server's own registrations (tests swap the media machinery or the clock here).</summary>
+    internal Action<IServiceCollection>? ConfigureServices { get; init; }
+
+    /// <summary>The media server's container, once started (tests).</summary>
+    internal IServiceProvider Services => _app?.Services ?? throw new InvalidOperationException("The embedded media server is not started.");
+
+    internal MediaServerDiagnostics Diagnostics => Services.GetRequiredService<MediaServerDiagnostics>();
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_app is not null)
+            {
+                return;
+            }
+
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ApplicationName = typeof(EmbeddedMediaServer).Assembly.GetName().Name });
+            if (_configuration is not null)
+            {
+                // Only our section: the host's Kestrel endpoints or urls must not leak into this control listener.
+                builder.Configuration.AddInMemoryCollection(_configuration.GetSection(MediaServerOptions.SectionName).AsEnumerable());
+            }
+
+            builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+            if (_loggerFactory is not null)
+            {
+                builder.Logging.ClearProviders();
+                builder.Services.AddSingleton(_loggerFactory);
+            }
+
+            KurentoHost.ConfigureServices(builder.Services);
+            ConfigureServices?.Invoke(builder.Services);
+            var app = builder.Build();
+            KurentoHost.ConfigurePipeline(app);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var port = new Uri(address).Port;
+            _controlUri = new Uri($"ws://127.0.0.1:{port}/kurento");
+            _app = app;
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _lifecycle.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_app is null)
+            {
+                return;
+            }
+
+            await _app.StopAsync(cancellationToken).ConfigureAwait(false);
+            await _app.DisposeAsync().ConfigureAwait(false);
+            _app = null;
+            _controlUri = null;
+        }
+        finally
+        {
+            _lifecycle.Release();
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopAsync(CancellationToken.None).ConfigureAwait(false);
+        _lifecycle.Dispose();
+    }
+}

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using One2One.MediaServer.Elements;
+using One2One.MediaServer.Hosting;
+using One2One.MediaServer.Protocol;
+
+namespace One2One.MediaServer;
+
+public static class KurentoServiceCollectionExtensions
+{
+    /// <summary>
+    /// The Kurento-protocol media server: options (section <c>MediaServer</c>, validated at start-up), the media object
+    /// registry, sessions and the WebSocket handler. The WebRTC machinery (<c>IWebRtcSessionFactory</c>) is registered
+    /// by the Rtc code with TryAdd, so a test can put its own first.
+    /// </summary>
+    public static IServiceCollection AddKurentoMediaServer(this IServiceCollection services)
+    {
+        services.AddOptions<MediaServerOptions>().BindConfiguration(MediaServerOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediaServerOptions>, MediaServerOptionsValidator>());
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<MediaSet>();
+        services.TryAddSingleton<KurentoSessionRegistry>();
+        services.TryAddSingleton<KurentoRequestProcessor>();
+        services.TryAddSingleton<KurentoWebSocketHandler>();
+        services.TryAddSingleton<MediaServerDiagnostics>();
+        services.AddHostedService<MediaFactoryCheck>();
+
+        // The WebRTC machinery plugs in here: services.TryAddSingleton<IWebRtcSessionFactory, ...>();
+        // (TryAdd: a test that registered a stand-in before keeps it.)
+        return services;
+    }
+
+    /// <summary>Serves the Kurento protocol at <paramref name="pattern"/> (needs <c>UseWebSockets()</c> before).</summary>
+    public static IEndpointConventionBuilder MapKurento(this IEndpointRouteBuilder endpoints, string pattern = "/kurento")
+    {
+        // Resolved per request so that a missing media factory is reported by the start-up check, not here.
+        return endpoints.Map(pattern, context => context.RequestServices.GetRequiredService<KurentoWebSocketHandler>().HandleAsync(context));
+    }
+}

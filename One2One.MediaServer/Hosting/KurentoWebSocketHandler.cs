@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using One2One.MediaServer.Protocol;
+
+namespace One2One.MediaServer.Hosting;
+
+/// <summary>Accepts control WebSockets (no sub-protocol, no compression, as KMS) and serves each with a <see cref="KurentoConnection"/>.</summary>
+internal sealed class KurentoWebSocketHandler(
+    KurentoRequestProcessor processor,
+    KurentoSessionRegistry sessions,
+    IOptions<MediaServerOptions> options,
+    TimeProvider timeProvider,
+    ILogger<KurentoConnection> logger)
+{
+    private int _open;
+
+    public int OpenConnections => Volatile.Read(ref _open);
+
+    public async Task HandleAsync(HttpContext context)
+    {
+        if (!context.WebSockets.IsWebSocketRequest)
+        {
+            context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            await context.Response.WriteAsync("This is a Kurento JSON-RPC endpoint: connect with a WebSocket.", context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
+        // Bounded like sessions: each socket costs a receive buffer and a queue.
+        if (Interlocked.Increment(ref _open) > options.Value.MaxSessions)
+        {
+            Interlocked.Decrement(ref _open);
+            context.Response.StatusCode = StatusCodes.Status503ServiceUnavailable;
+            return;
+        }
+
+        try
+        {
+            using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
+            var connection = new KurentoConnection(socket, processor, sessions, options.Value, timeProvider, logger, context.RequestAborted);
+            await connection.RunAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _open);
+        }
+    }
+}

@@ -1,0 +1,62 @@
+using System.Net;
+using Microsoft.Extensions.Options;
+
+namespace One2One.MediaServer.Hosting;
+
+/// <summary>Rejects a <see cref="MediaServerOptions"/> the server cannot run with, naming the setting.</summary>
+internal sealed class MediaServerOptionsValidator : IValidateOptions<MediaServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, MediaServerOptions options)
+    {
+        var failures = new List<string>();
+        var prefix = MediaServerOptions.SectionName + ":";
+        if (!IPAddress.TryParse(options.BindAddress, out _))
+        {
+            failures.Add($"{prefix}BindAddress '{options.BindAddress}' is not an IP address.");
+        }
+
+        foreach (var address in options.AnnouncedAddresses)
+        {
+            if (string.IsNullOrWhiteSpace(address))
+            {
+                failures.Add($"{prefix}AnnouncedAddresses contains an empty entry.");
+            }
+        }
+
+        if (options.MinPort is < 0 or > 65535 || options.MaxPort is < 0 or > 65535)
+        {
+            failures.Add($"{prefix}MinPort and MaxPort must be within 0..65535 (got {options.MinPort}..{options.MaxPort}).");
+        }
+        else if ((options.MinPort == 0) != (options.MaxPort == 0) || options.MinPort > options.MaxPort)
+        {
+            failures.Add($"{prefix}MinPort..MaxPort must be a range with MinPort <= MaxPort, or both 0 for ephemeral ports (got {options.MinPort}..{options.MaxPort}).");
+        }
+
+        if (options.SessionCollectTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}SessionCollectTimeout must be positive (got {options.SessionCollectTimeout}).");
+        }
+
+        if (options.MaxMessageBytes < 1024)
+        {
+            failures.Add($"{prefix}MaxMessageBytes must be at least 1024 (got {options.MaxMessageBytes}).");
+        }
+
+        if (options.MaxObjectsPerSession < 1)
+        {
+            failures.Add($"{prefix}MaxObjectsPerSession must be at least 1 (got {options.MaxObjectsPerSession}).");
+        }
+
+        if (options.MaxSessions < 1)
+        {
+            failures.Add($"{prefix}MaxSessions must be at least 1 (got {options.MaxSessions}).");
+        }
+
+        if (options.EventQueueCapacity < 16)
+        {
+            failures.Add($"{prefix}EventQueueCapacity must be at least 16 (got {options.EventQueueCapacity}).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+}

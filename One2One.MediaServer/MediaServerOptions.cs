@@ -1,0 +1,36 @@
+namespace One2One.MediaServer;
+
+/// <summary>Configuration section <c>MediaServer</c>; validated at start-up.</summary>
+public sealed class MediaServerOptions
+{
+    public const string SectionName = "MediaServer";
+
+    /// <summary>Address the media (UDP) sockets bind to.</summary>
+    public string BindAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Addresses announced in ICE candidates (LAN or NAT addresses); empty means the bind address.</summary>
+    public IList<string> AnnouncedAddresses { get; } = [];
+
+    /// <summary>Lowest UDP port for media; 0 with <see cref="MaxPort"/> 0 means ephemeral ports.</summary>
+    public int MinPort { get; set; }
+
+    public int MaxPort { get; set; }
+
+    /// <summary>How long a session whose WebSocket is gone keeps its objects (KMS's garbage collector period).</summary>
+    public TimeSpan SessionCollectTimeout { get; set; } = TimeSpan.FromSeconds(240);
+
+    /// <summary>Largest JSON-RPC message accepted; a larger one gets an error reply and the socket is closed.</summary>
+    public int MaxMessageBytes { get; set; } = 1024 * 1024;
+
+    /// <summary>Pipelines and endpoints one session may hold (40009 NOT_ENOUGH_RESOURCES beyond).</summary>
+    public int MaxObjectsPerSession { get; set; } = 1000;
+
+    /// <summary>Live sessions, and open control sockets, the server accepts.</summary>
+    public int MaxSessions { get; set; } = 1000;
+
+    /// <summary>Frames (replies and events) queued per socket; a client that falls this far behind is disconnected.</summary>
+    public int EventQueueCapacity { get; set; } = 1024;
+
+    /// <summary>The addresses to announce: <see cref="AnnouncedAddresses"/>, or the bind address when none is set.</summary>
+    public IReadOnlyList<string> EffectiveAnnouncedAddresses => AnnouncedAddresses.Count > 0 ? [.. AnnouncedAddresses] : [BindAddress];
+}

@@ -1,0 +1,166 @@
+using One2One.MediaServer.Elements;
+
+namespace One2One.MediaServer.Protocol;
+
+/// <summary>
+/// A Kurento session: owns the objects it created and receives the events it subscribed to on the WebSocket
+/// currently bound to it. Outlives its socket for <see cref="MediaServerOptions.SessionCollectTimeout"/> so a client
+/// can resume with <c>connect {sessionId}</c>.
+/// State (connection, timer, owned objects, subscribed objects, closed flag) is guarded by <see cref="_lock"/>;
+/// <see cref="_connection"/> is also read without the lock by media threads delivering events.
+/// </summary>
+internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
+{
+    private readonly Lock _lock = new();
+    private readonly HashSet<MediaObject> _owned = [];
+    private readonly HashSet<MediaObject> _subscribed = [];
+    private volatile KurentoConnection? _connection;
+    private ITimer? _collectTimer;
+    private int _reservedObjects;
+    private bool _closed;
+
+    public KurentoSession(string id) => Id = id;
+
+    public string Id { get; }
+
+    public KurentoConnection? Connection => _connection;
+
+    public bool IsClosed
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _closed;
+            }
+        }
+    }
+
+    public int OwnedCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _owned.Count;
+            }
+        }
+    }
+
+    /// <summary>Binds <paramref name="connection"/>: events go there from now on. False if the session was collected or closed.</summary>
+    public bool TryAttach(KurentoConnection connection)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                return false;
+            }
+
+            _connection = connection;
+            _collectTimer?.Dispose();
+            _collectTimer = null;
+            return true;
+        }
+    }
+
+    /// <summary>Unbinds <paramref name="connection"/> if it is the bound one, and arms the collector with <paramref name="startTimer"/>.</summary>
+    public void Detach(KurentoConnection connection, Func<KurentoSession, ITimer> startTimer)
+    {
+        lock (_lock)
+        {
+            if (_closed || !ReferenceEquals(_connection, connection))
+            {
+                return;
+            }
+
+            _connection = null;
+            _collectTimer?.Dispose();
+            _collectTimer = startTimer(this);
+        }
+    }
+
+    /// <summary>
+    /// Closes the session if it is (still) unbound, or unconditionally when <paramref name="evenIfBound"/>;
+    /// returns what it owned so the caller can release it. Null if it was already closed or got a socket back.
+    /// </summary>
+    public (MediaObject[] Owned, MediaObject[] Subscribed)? TryClose(bool evenIfBound)
+    {
+        lock (_lock)
+        {
+            if (_closed || (!evenIfBound && _connection is not null))
+            {
+                return null;
+            }
+
+            _closed = true;
+            _connection = null;
+            _collectTimer?.Dispose();
+            _collectTimer = null;
+            var result = (_owned.ToArray(), _subscribed.ToArray());
+            _owned.Clear();
+            _subscribed.Clear();
+            return result;
+        }
+    }
+
+    /// <summary>Counts one more object against <paramref name="limit"/>; 40009 when the session is full.</summary>
+    public void ReserveObject(int limit)
+    {
+        lock (_lock)
+        {
+            if (_owned.Count + _reservedObjects >= limit)
+            {
+                throw KurentoErrors.NotEnoughResources($"Session '{Id}' already holds {limit} objects (MediaServer:MaxObjectsPerSession)");
+            }
+
+            _reservedObjects++;
+        }
+    }
+
+    /// <summary>
+    /// Turns a reservation into ownership of <paramref name="created"/> (null: creation failed, drop the reservation).
+    /// False if the session closed meanwhile: the caller must release the object.
+    /// </summary>
+    public bool CompleteReservation(MediaObject? created)
+    {
+        lock (_lock)
+        {
+            _reservedObjects--;
+            if (created is null || created.IsReleased)
+            {
+                return true;
+            }
+
+            return !_closed && _owned.Add(created);
+        }
+    }
+
+    public void OnSubscribed(MediaObject mediaObject)
+    {
+        lock (_lock)
+        {
+            _subscribed.Add(mediaObject);
+        }
+    }
+
+    void IMediaObjectOwner.OnReleased(MediaObject mediaObject)
+    {
+        lock (_lock)
+        {
+            _owned.Remove(mediaObject);
+        }
+    }
+
+    /// <summary>Media threads: serialize and enqueue on the bound socket; dropped when none is bound (as KMS).</summary>
+    void IEventSubscriber.Deliver(MediaObject source, EventSubscription subscription, MediaEvent mediaEvent)
+    {
+        var connection = _connection;
+        if (connection is null)
+        {
+            return;
+        }
+
+        connection.EnqueueEvent(KurentoEventWriter.Write(source, subscription.DeliveredAs, mediaEvent));
+    }
+}

@@ -1,0 +1,215 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using One2One.MediaServer.Elements;
+
+namespace One2One.MediaServer.Protocol;
+
+/// <summary>
+/// Live sessions by id, their binding to sockets, and their collection: a session whose socket is gone for
+/// <see cref="MediaServerOptions.SessionCollectTimeout"/> (a <see cref="TimeProvider"/> timer) is closed and the
+/// pipelines and elements it created are released. Thread-safe (concurrent dictionary; each session locks itself).
+/// </summary>
+internal sealed class KurentoSessionRegistry
+{
+    private readonly ConcurrentDictionary<string, KurentoSession> _sessions = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<Task, bool> _releases = new();
+    private readonly TimeProvider _timeProvider;
+    private readonly MediaServerOptions _options;
+    private readonly ILogger<KurentoSessionRegistry> _logger;
+
+    public KurentoSessionRegistry(TimeProvider timeProvider, IOptions<MediaServerOptions> options, ILogger<KurentoSessionRegistry> logger)
+    {
+        _timeProvider = timeProvider;
+        _options = options.Value;
+        _logger = logger;
+    }
+
+    public int Count => _sessions.Count;
+
+    public IEnumerable<string> SessionIds => _sessions.Keys;
+
+    public bool TryGet(string id, out KurentoSession session) =>
+        _sessions.TryGetValue(id, out session!) && !session.IsClosed;
+
+    /// <summary>
+    /// The session a request acts for: its <c>sessionId</c>, else the socket's session, else a new one. As KMS, an
+    /// unknown id is adopted (a client whose session was lost keeps sending its old id after the 40007 of connect).
+    /// </summary>
+    public KurentoSession Resolve(string? requestedId, KurentoConnection connection, out bool created)
+    {
+        var id = requestedId ?? connection.Session?.Id;
+        if (id is not null && TryGet(id, out var existing))
+        {
+            created = false;
+            return existing;
+        }
+
+        created = true;
+        return Create(id);
+    }
+
+    public KurentoSession Create(string? id = null)
+    {
+        if (id is not null && !IsAcceptableId(id))
+        {
+            throw KurentoErrors.InvalidParams("'sessionId' must be 1 to 128 printable characters");
+        }
+
+        if (_sessions.Count >= _options.MaxSessions)
+        {
+            throw KurentoErrors.NotEnoughResources($"The server holds {_options.MaxSessions} sessions (MediaServer:MaxSessions)");
+        }
+
+        while (true)
+        {
+            var session = new KurentoSession(id ?? Guid.NewGuid().ToString());
+            if (_sessions.TryAdd(session.Id, session))
+            {
+                KurentoLog.SessionCreated(_logger, session.Id);
+                return session;
+            }
+
+            if (_sessions.TryGetValue(session.Id, out var other) && !other.IsClosed)
+            {
+                return other;
+            }
+
+            _sessions.TryRemove(new KeyValuePair<string, KurentoSession>(session.Id, other!));
+        }
+    }
+
+    /// <summary>Binds <paramref name="connection"/> to <paramref name="session"/>; the socket's previous session starts its collect timer.</summary>
+    public bool Bind(KurentoConnection connection, KurentoSession session)
+    {
+        if (!session.TryAttach(connection))
+        {
+            return false;
+        }
+
+        var previous = connection.Session;
+        connection.Session = session;
+        if (previous is not null && !ReferenceEquals(previous, session))
+        {
+            previous.Detach(connection, StartCollectTimer);
+        }
+
+        return true;
+    }
+
+    /// <summary>The socket closed: its session keeps its objects until the collect timer fires.</summary>
+    public void Unbind(KurentoConnection connection)
+    {
+        var session = connection.Session;
+        connection.Session = null;
+        session?.Detach(connection, StartCollectTimer);
+    }
+
+    /// <summary>Forgets a session created for a request that failed, if nothing came of it.</summary>
+    public void DiscardIfUnused(KurentoSession session)
+    {
+        if (session.OwnedCount == 0 && session.Connection is null)
+        {
+            Close(session, evenIfBound: true, "unused");
+        }
+    }
+
+    /// <summary><c>closeSession</c>: the session ends now and its objects are released.</summary>
+    public Task CloseAsync(KurentoSession session) => Close(session, evenIfBound: true, "closed by client");
+
+    /// <summary>Completes when every release started by a collection or close so far has finished (tests, shutdown).</summary>
+    public Task WhenReleasesDoneAsync() => Task.WhenAll(_releases.Keys);
+
+    private ITimer StartCollectTimer(KurentoSession session)
+    {
+        KurentoLog.SessionDetached(_logger, session.Id, _options.SessionCollectTimeout);
+        return _timeProvider.CreateTimer(
+            static state =>
+            {
+                var (registry, s) = ((KurentoSessionRegistry, KurentoSession))state!;
+                registry.Close(s, evenIfBound: false, "collected");
+            },
+            (this, session),
+            _options.SessionCollectTimeout,
+            Timeout.InfiniteTimeSpan);
+    }
+
+    private Task Close(KurentoSession session, bool evenIfBound, string reason)
+    {
+        var closed = session.TryClose(evenIfBound);
+        if (closed is not { } state)
+        {
+            return Task.CompletedTask;
+        }
+
+        _sessions.TryRemove(new KeyValuePair<string, KurentoSession>(session.Id, session));
+        KurentoLog.SessionClosed(_logger, session.Id, reason, state.Owned.Length);
+        if (state.Owned.Length == 0 && state.Subscribed.Length == 0)
+        {
+            return Task.CompletedTask;
+        }
+
+        var release = ReleaseAsync(session, state.Owned, state.Subscribed);
+        _releases.TryAdd(release, true);
+        _ = release.ContinueWith(static (t, s) => ((ConcurrentDictionary<Task, bool>)s!).TryRemove(t, out _), _releases, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return release;
+    }
+
+    private async Task ReleaseAsync(KurentoSession session, MediaObject[] owned, MediaObject[] subscribed)
+    {
+        foreach (var mediaObject in subscribed)
+        {
+            mediaObject.UnsubscribeAll(session);
+        }
+
+        // Pipelines first: they take their children with them.
+        foreach (var mediaObject in owned.OrderBy(o => o is MediaPipeline ? 0 : 1))
+        {
+            if (mediaObject.IsReleased)
+            {
+                continue;
+            }
+
+            try
+            {
+                switch (mediaObject)
+                {
+                    case MediaPipeline pipeline:
+                        await pipeline.ReleaseAsync().ConfigureAwait(false);
+                        break;
+                    case MediaElement element:
+                        await element.ReleaseAsync().ConfigureAwait(false);
+                        break;
+                }
+            }
+            catch (KurentoErrorException)
+            {
+                // Released by someone else meanwhile.
+            }
+#pragma warning disable CA1031 // One failing release must not keep the others alive.
+            catch (Exception ex)
+#pragma warning restore CA1031
+            {
+                KurentoLog.ReleaseFailed(_logger, ex, mediaObject.Id);
+            }
+        }
+    }
+
+    private static bool IsAcceptableId(string id)
+    {
+        if (id.Length is 0 or > 128)
+        {
+            return false;
+        }
+
+        foreach (var c in id)
+        {
+            if (char.IsControl(c))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+}

@@ -1,0 +1,80 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+using One2One.MediaServer;
+using One2One.MediaServer.Elements;
+using One2One.MediaServer.Hosting;
+using One2One.Tests.MediaServer.Support;
+
+namespace One2One.Tests.MediaServer.Hosting;
+
+public sealed class EmbeddedMediaServerTests
+{
+    [Fact]
+    public async Task It_listens_on_loopback_at_kurento_and_stops_cleanly()
+    {
+        var server = await KurentoTestServer.StartAsync();
+
+        server.Uri.Scheme.Should().Be("ws");
+        server.Uri.Host.Should().Be("127.0.0.1");
+        server.Uri.AbsolutePath.Should().Be("/kurento");
+        await using (var client = await server.ConnectAsync())
+        {
+            (await client.ResultAsync("ping"))["value"]!.GetValue<string>().Should().Be("pong");
+        }
+
+        await server.DisposeAsync();
+        var afterStop = () => server.Server.ControlUri;
+        afterStop.Should().Throw<InvalidOperationException>();
+    }
+
+    [Theory]
+    [InlineData("MediaServer:BindAddress", "not-an-ip", "BindAddress")]
+    [InlineData("MediaServer:MinPort", "5000", "MinPort")]
+    [InlineData("MediaServer:MaxMessageBytes", "10", "MaxMessageBytes")]
+    [InlineData("MediaServer:SessionCollectTimeout", "00:00:00", "SessionCollectTimeout")]
+    [InlineData("MediaServer:EventQueueCapacity", "1", "EventQueueCapacity")]
+    public async Task Invalid_options_fail_start_up_naming_the_setting(string key, string value, string named)
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
+        await using var server = new EmbeddedMediaServer(configuration)
+        {
+            ConfigureServices = s => s.AddSingleton<IWebRtcSessionFactory>(new StandInWebRtcSessionFactory()),
+        };
+
+        var start = () => server.StartAsync(CancellationToken.None);
+
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain(named);
+    }
+
+    [Fact]
+    public async Task Start_up_fails_clearly_without_WebRTC_machinery()
+    {
+        await using var server = new EmbeddedMediaServer();
+
+        var start = () => server.StartAsync(CancellationToken.None);
+
+        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().StartWith("No IWebRtcSessionFactory is registered");
+    }
+
+    [Fact]
+    public void Options_bind_from_the_MediaServer_section_with_KMS_like_defaults()
+    {
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["MediaServer:AnnouncedAddresses:0"] = "192.0.2.10",
+            ["MediaServer:MinPort"] = "40000",
+            ["MediaServer:MaxPort"] = "40100",
+        }).Build();
+        var services = new ServiceCollection().AddSingleton<IConfiguration>(configuration).AddKurentoMediaServer();
+        using var provider = services.BuildServiceProvider();
+
+        var options = provider.GetRequiredService<IOptions<MediaServerOptions>>().Value;
+
+        options.EffectiveAnnouncedAddresses.Should().Equal("192.0.2.10");
+        options.BindAddress.Should().Be("127.0.0.1");
+        options.SessionCollectTimeout.Should().Be(TimeSpan.FromSeconds(240));
+        (options.MinPort, options.MaxPort).Should().Be((40000, 40100));
+        new MediaServerOptions().EffectiveAnnouncedAddresses.Should().Equal("127.0.0.1");
+    }
+}

@@ -1,0 +1,91 @@
+using System.Diagnostics;
+using One2One.Tests.MediaServer.Support;
+
+namespace One2One.Tests.MediaServer.Protocol;
+
+/// <summary>
+/// Compatibility referee: the official JavaScript client (npm kurento-client 7.3.0, One2One.Tests/KurentoJs)
+/// runs the hello-world loopback against our server, unmodified.
+/// </summary>
+public sealed class KurentoJsClientTests
+{
+    [Fact]
+    public async Task The_official_kurento_client_runs_the_loopback_against_our_server()
+    {
+        var directory = FindKurentoJsDirectory();
+        Directory.Exists(Path.Combine(directory, "node_modules", "kurento-client")).Should().BeTrue(
+            $"the referee needs its packages: run `npm ci` in {directory}");
+        await using var server = await KurentoTestServer.StartAsync();
+
+        var (exitCode, output) = await RunNodeAsync(directory, "hello.js", server.Uri.ToString());
+
+        exitCode.Should().Be(0, output);
+        foreach (var step in new[] { "connected", "pipeline", "endpoint", "loopback", "answer", "gathering", "candidate", "remote-candidate", "sinks", "released", "gone" })
+        {
+            output.Should().Contain("STEP " + step, output);
+        }
+
+        output.Should().Contain("STEP sinks AUDIO,VIDEO");
+
+        // kurento-client's complaints about replies or events it could not place.
+        output.Should().NotContainAny("Unknown object id", "No callback was defined", "Trace:", "Invalid", "Response already processed");
+        output.Should().Contain("STEP candidate " + StandInWebRtcSession.Candidate);
+        await KurentoTestServer.EventuallyAsync(() => server.Diagnostics.GetCounts().Connections == 0, "the client closed its socket");
+        server.Diagnostics.GetCounts().Should().BeEquivalentTo(new { Pipelines = 0, Endpoints = 0, OpenSockets = 0 });
+    }
+
+    private static string FindKurentoJsDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "One2One.Tests", "KurentoJs");
+            if (File.Exists(Path.Combine(candidate, "package.json")))
+            {
+                return candidate;
+            }
+        }
+
+        throw new InvalidOperationException("One2One.Tests/KurentoJs not found above " + AppContext.BaseDirectory);
+    }
+
+    private static async Task<(int ExitCode, string Output)> RunNodeAsync(string workingDirectory, params string[] arguments)
+    {
+        var start = new ProcessStartInfo("node")
+        {
+            WorkingDirectory = workingDirectory,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException("The Kurento JS referee needs Node.js (`node`) on the PATH.", ex);
+        }
+
+        using var started = process;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw new TimeoutException("node hello.js did not finish: " + await stdout + await stderr);
+        }
+
+        return (process.ExitCode, await stdout + await stderr);
+    }
+}

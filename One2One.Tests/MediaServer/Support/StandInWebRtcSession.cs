@@ -1,0 +1,180 @@
+using One2One.MediaServer.Elements;
+using One2One.MediaServer.Protocol;
+
+namespace One2One.Tests.MediaServer.Support;
+
+/// <summary>
+/// TEMPORARY STAND-IN for the real WebRTC machinery (Rtc/, Relay/) until it lands: answers any offer that starts
+/// with "v=0" with <see cref="Answer"/>, reports one host candidate then gathering done, and records what the
+/// element layer asks of it. Lives behind <see cref="StandInWebRtcSessionFactory"/> so the real factory replaces it in one line.
+/// </summary>
+internal sealed class StandInWebRtcSession(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer, StandInWebRtcSessionFactory factory) : IWebRtcSession
+{
+    public const string Answer = "v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\na=ice-lite\r\na=fingerprint:sha-256 AB:CD\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nc=IN IP4 127.0.0.1\r\na=mid:0\r\n";
+    public const string Candidate = "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host";
+
+    private readonly Lock _lock = new();
+    private readonly List<(IWebRtcSession Sink, MediaType Kind)> _sinks = [];
+    private readonly List<RemoteIceCandidate> _remoteCandidates = [];
+    private bool _negotiated;
+    private int _disposeCount;
+
+    public WebRtcEndpointSettings Settings { get; } = settings;
+
+    public IWebRtcSessionObserver Observer { get; } = observer;
+
+    public int DisposeCount => Volatile.Read(ref _disposeCount);
+
+    public int KeyframeRequests { get; private set; }
+
+    public bool FlowingIn { get; set; }
+
+    public IReadOnlyList<(IWebRtcSession Sink, MediaType Kind)> Sinks
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _sinks];
+            }
+        }
+    }
+
+    public IReadOnlyList<RemoteIceCandidate> RemoteCandidates
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _remoteCandidates];
+            }
+        }
+    }
+
+    public string ProcessOffer(string offer)
+    {
+        if (!offer.StartsWith("v=0", StringComparison.Ordinal))
+        {
+            throw new KurentoErrorException(KurentoErrorCode.SdpParseError, "Malformed offer");
+        }
+
+        lock (_lock)
+        {
+            if (_negotiated)
+            {
+                throw new KurentoErrorException(KurentoErrorCode.SdpEndPointAlreadyNegotiated, "Endpoint already negotiated");
+            }
+
+            _negotiated = true;
+        }
+
+        return Answer;
+    }
+
+    public void GatherCandidates()
+    {
+        lock (_lock)
+        {
+            if (!_negotiated)
+            {
+                throw new KurentoErrorException(KurentoErrorCode.IceGatherCandidatesError, "Call processOffer first");
+            }
+        }
+
+        // The real machinery reports from its own threads; the element must cope with either.
+        _ = Task.Run(() =>
+        {
+            Observer.IceCandidateFound(Candidate, "0", 0);
+            Observer.IceGatheringDone();
+        });
+    }
+
+    public void AddRemoteCandidate(RemoteIceCandidate candidate)
+    {
+        if (!candidate.Candidate.StartsWith("candidate:", StringComparison.Ordinal))
+        {
+            throw new KurentoErrorException(KurentoErrorCode.IceAddCandidateError, "Malformed candidate");
+        }
+
+        lock (_lock)
+        {
+            _remoteCandidates.Add(candidate);
+        }
+    }
+
+    public void AddSink(IWebRtcSession sink, MediaType kind)
+    {
+        lock (_lock)
+        {
+            _sinks.Add((sink, kind));
+        }
+    }
+
+    public void RemoveSink(IWebRtcSession sink, MediaType kind)
+    {
+        lock (_lock)
+        {
+            _sinks.Remove((sink, kind));
+        }
+    }
+
+    public void RequestKeyframe() => KeyframeRequests++;
+
+    public bool IsMediaFlowingIn(MediaType kind) => FlowingIn;
+
+    public bool IsMediaFlowingOut(MediaType kind) => false;
+
+    public IReadOnlyList<WebRtcStreamStats> GetStats() =>
+    [
+        new(MediaType.Audio, Inbound: true, Ssrc: 1111, Codec: "opus", Packets: 50, Bytes: 5000, PacketsDropped: 1),
+        new(MediaType.Video, Inbound: true, Ssrc: 2222, Codec: "VP8", Packets: 100, Bytes: 100000, PacketsDropped: 0),
+        new(MediaType.Video, Inbound: false, Ssrc: 3333, Codec: "VP8", Packets: 90, Bytes: 90000, PacketsDropped: 0),
+    ];
+
+    public ValueTask DisposeAsync()
+    {
+        if (Interlocked.Increment(ref _disposeCount) == 1)
+        {
+            factory.OnDisposed();
+        }
+
+        return ValueTask.CompletedTask;
+    }
+}
+
+/// <summary>TEMPORARY STAND-IN factory (see <see cref="StandInWebRtcSession"/>); each live session counts as one open socket.</summary>
+internal sealed class StandInWebRtcSessionFactory : IWebRtcSessionFactory
+{
+    private readonly Lock _lock = new();
+    private readonly List<StandInWebRtcSession> _created = [];
+    private int _open;
+
+    public int OpenSocketCount => Volatile.Read(ref _open);
+
+    public IReadOnlyList<StandInWebRtcSession> Created
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return [.. _created];
+            }
+        }
+    }
+
+    public StandInWebRtcSession For(string endpointId) => Created.Single(s => s.Settings.EndpointId == endpointId);
+
+    public IWebRtcSession Create(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer)
+    {
+        var session = new StandInWebRtcSession(settings, observer, this);
+        lock (_lock)
+        {
+            _created.Add(session);
+        }
+
+        Interlocked.Increment(ref _open);
+        return session;
+    }
+
+    internal void OnDisposed() => Interlocked.Decrement(ref _open);
+}
