@@ -72,6 +72,8 @@ internal sealed class CallService : ICallMediaEvents
             return new RegisterResponse(Responses.Rejected, $"You are already registered as {existing.Name}.", Reasons.AlreadyRegistered);
         }
 
+        // The acceptance is queued before the name is published, so it precedes anything sent to the new user
+        // (an incoming call may follow at once); the outbox only starts sending once the name is really ours.
         var user = new User(name, connectionId, new ClientOutbox(_hub, connectionId, _logger));
         user.Outbox.Post(c => c.RegisterResponse(new RegisterResponse(Responses.Accepted)));
         if (!_users.TryAdd(user))
@@ -79,6 +81,8 @@ internal sealed class CallService : ICallMediaEvents
             user.MarkGone();
             return new RegisterResponse(Responses.Rejected, $"The name {name} is already taken.", Reasons.NameTaken);
         }
+
+        user.Outbox.Start();
 
         CallsLog.Registered(_logger, name, connectionId);
         return null;

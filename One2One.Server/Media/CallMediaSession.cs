@@ -77,7 +77,20 @@ internal sealed class CallMediaSession : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         var ct = linked.Token;
 
-        var pipeline = await _kurento.CreateMediaPipelineAsync(ct).ConfigureAwait(false);
+        // The create request itself is never cancelled: a cancelled request's reply is dropped, and the pipeline
+        // it made would be leaked. If the call ends first we stop waiting and release the pipeline when it comes.
+        var creating = _kurento.CreateMediaPipelineAsync(CancellationToken.None);
+        MediaPipeline pipeline;
+        try
+        {
+            pipeline = await creating.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _ = ReleaseWhenCreatedAsync(creating);
+            throw;
+        }
+
         if (!TryAdopt(pipeline))
         {
             await ReleaseAsync(pipeline).ConfigureAwait(false);
@@ -191,6 +204,18 @@ internal sealed class CallMediaSession : IAsyncDisposable
 
             _pipeline = pipeline;
             return true;
+        }
+    }
+
+    private async Task ReleaseWhenCreatedAsync(Task<MediaPipeline> creating)
+    {
+        try
+        {
+            await ReleaseAsync(await creating.ConfigureAwait(false)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is KurentoException or ObjectDisposedException)
+        {
+            // Never created (error, timeout or client gone): nothing to release.
         }
     }
 

@@ -23,11 +23,11 @@ internal sealed class ClientOutbox
         _client = hub.Clients.Client(connectionId);
         _connectionId = connectionId;
         _logger = logger;
-        Completion = Task.Run(SendLoopAsync);
     }
 
-    /// <summary>Completes when the outbox is closed and everything posted before has been sent.</summary>
-    public Task Completion { get; }
+    /// <summary>Starts sending. Until then messages are only queued, so a registration can queue its
+    /// acceptance first and still withdraw it if the name turns out to be taken.</summary>
+    public void Start() => _ = Task.Run(SendLoopAsync);
 
     /// <summary>Queues a message; false once the connection has gone.</summary>
     public bool Post(Func<IOne2OneClient, Task> send) => _messages.Writer.TryWrite(send);

@@ -1,0 +1,290 @@
+using Microsoft.Extensions.Time.Testing;
+using One2One.Server.Signaling;
+using One2One.Tests.Kurento.Support;
+using One2One.Tests.Support;
+
+namespace One2One.Tests.Calls;
+
+/// <summary>
+/// The call server's side of the media: what it asks the media server, in which order, and how every media
+/// outcome ends a call. The media server is the scripted Kurento stand-in so replies can be held back and
+/// faults injected; the real embedded media server is exercised by <see cref="CallWithEmbeddedMediaServerTests"/>.
+/// </summary>
+public sealed class CallMediaTests
+{
+    [Fact]
+    public async Task Accepting_builds_the_pipeline_in_the_documented_order()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+
+        await call.ConnectAsync();
+
+        var log = call.Media.Requests.Select(Describe).Where(s => s.Length > 0).ToList();
+        var callerEndpoint = await call.EndpointOfAsync(ScriptedCall.CallerOffer);
+        var calleeEndpoint = await call.EndpointOfAsync(ScriptedCall.CalleeOffer);
+        log.IndexOf("create MediaPipeline").Should().Be(0);
+        log.Should().ContainInOrder(
+            "create WebRtcEndpoint", "create WebRtcEndpoint",
+            $"connect {callerEndpoint} -> {calleeEndpoint}", $"connect {calleeEndpoint} -> {callerEndpoint}",
+            $"processOffer {calleeEndpoint}", $"gatherCandidates {calleeEndpoint}",
+            $"processOffer {callerEndpoint}", $"gatherCandidates {callerEndpoint}");
+        var lastSubscribe = log.FindLastIndex(s => s.StartsWith("subscribe", StringComparison.Ordinal));
+        var firstConnect = log.FindIndex(s => s.StartsWith("connect", StringComparison.Ordinal));
+        lastSubscribe.Should().BeLessThan(firstConnect, "events are subscribed before any negotiation");
+        foreach (var endpoint in new[] { callerEndpoint, calleeEndpoint })
+        {
+            log.Should().Contain([$"subscribe IceCandidateFound {endpoint}", $"subscribe IceComponentStateChanged {endpoint}", $"subscribe Error {endpoint}"]);
+        }
+    }
+
+    [Fact]
+    public async Task Browser_candidates_queued_before_the_endpoints_exist_are_all_applied_in_order()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+        call.Media.When(r => r.Method == "create" && r.Type == "WebRtcEndpoint", ScriptedReply.Hold, times: 1);
+        await call.RingAsync();
+        await call.Alice.SendCandidateAsync(Candidate("alice", 1));
+        await call.Alice.SendCandidateAsync(Candidate("alice", 2));
+
+        await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        var held = await call.Media.WaitForHeldAsync(1);
+        await call.Bob.SendCandidateAsync(Candidate("bob", 1));
+        await call.Alice.SendCandidateAsync(Candidate("alice", 3));
+        await call.Bob.SendCandidateAsync(Candidate("bob", 2));
+        await call.Media.ReleaseAsync(held);
+        await call.Bob.ExpectAsync<StartCommunication>();
+        await call.Alice.ExpectAsync<CallResponse>();
+
+        var callerEndpoint = await call.EndpointOfAsync(ScriptedCall.CallerOffer);
+        var calleeEndpoint = await call.EndpointOfAsync(ScriptedCall.CalleeOffer);
+        var toCaller = await call.Media.WaitForRequestsAsync(r => r.IsInvoke("addIceCandidate") && r.Param("object") == callerEndpoint, 3);
+        var toCallee = await call.Media.WaitForRequestsAsync(r => r.IsInvoke("addIceCandidate") && r.Param("object") == calleeEndpoint, 2);
+        toCaller.Select(ScriptedCall.CandidateOf).Should().Equal(Candidate("alice", 1).Candidate, Candidate("alice", 2).Candidate, Candidate("alice", 3).Candidate);
+        toCallee.Select(ScriptedCall.CandidateOf).Should().Equal(Candidate("bob", 1).Candidate, Candidate("bob", 2).Candidate);
+    }
+
+    [Fact]
+    public async Task Media_server_candidates_never_reach_a_browser_before_its_answer()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+        call.Media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == ScriptedCall.CalleeOffer, ScriptedReply.Hold, times: 1);
+        await call.RingAsync();
+        await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        var held = await call.Media.WaitForHeldAsync(1);
+        var calleeEndpoint = held[0].Request.Param("object")!;
+
+        // An early event (KMS may send events before the reply that caused them) must wait for the answer.
+        await call.PushCandidateAsync(calleeEndpoint, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
+        await call.Media.ReleaseAsync(held);
+
+        await call.Bob.ExpectAsync<StartCommunication>();
+        (await call.Bob.ExpectAsync<IceCandidate>()).Candidate.Candidate.Should().Contain("40000");
+        await call.Alice.ExpectAsync<CallResponse>();
+        var callerEndpoint = await call.EndpointOfAsync(ScriptedCall.CallerOffer);
+        await call.PushCandidateAsync(callerEndpoint, "candidate:1 1 UDP 2015363327 127.0.0.1 40002 typ host");
+        (await call.Alice.ExpectAsync<IceCandidate>()).Candidate.Should().Be(new IceCandidateInit("candidate:1 1 UDP 2015363327 127.0.0.1 40002 typ host", "0", 0));
+    }
+
+    [Fact]
+    public async Task Hanging_up_in_call_releases_the_pipeline_once_and_tells_the_peer()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+        await call.ConnectAsync();
+        var pipeline = await call.PipelineIdAsync();
+
+        await call.Alice.StopAsync();
+
+        var stop = await call.Bob.ExpectAsync<StopCommunication>();
+        stop.Reason.Should().Be(Reasons.HungUp);
+        stop.Message.Should().Contain("alice");
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        (await call.PipelinesAsync()).Should().BeEmpty();
+        await call.Bob.StopAsync();
+        await call.Alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await call.Bob.ExpectAsync<IncomingCall>();
+        call.ReleasesOf(pipeline).Should().Be(1, "a pipeline is released exactly once");
+    }
+
+    [Theory]
+    [InlineData("caller")]
+    [InlineData("callee")]
+    public async Task Leaving_in_call_releases_the_pipeline_and_tells_the_peer(string who)
+    {
+        await using var call = await ScriptedCall.StartAsync();
+        await call.ConnectAsync();
+        var pipeline = await call.PipelineIdAsync();
+        var (leaving, staying) = who == "caller" ? (call.Alice, call.Bob) : (call.Bob, call.Alice);
+
+        await leaving.DisconnectAsync();
+
+        (await staying.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.PeerDisconnected);
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        (await call.PipelinesAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Leaving_while_the_media_is_being_negotiated_releases_it_and_sends_no_answer()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+        call.Media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == ScriptedCall.CalleeOffer, ScriptedReply.Hold, times: 1);
+        await call.RingAsync();
+        await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        var held = await call.Media.WaitForHeldAsync(1);
+        var pipeline = held[0].Request.Param("object")!.Split('/')[0];
+
+        await call.Alice.DisconnectAsync();
+
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.PeerDisconnected);
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await call.Media.ReleaseAsync(held);
+        await call.Bob.StopAsync();
+        call.Bob.Drain().Should().BeEmpty("no answer is sent for a call that has ended");
+        call.ReleasesOf(pipeline).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_pipeline_created_after_the_call_ended_is_released_too()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+        call.Media.When(r => r.Method == "create" && r.Type == "MediaPipeline", ScriptedReply.Hold, times: 1);
+        await call.RingAsync();
+        await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        var held = await call.Media.WaitForHeldAsync(1);
+
+        await call.Bob.DisconnectAsync();
+        (await call.Alice.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.PeerDisconnected);
+        await call.Media.ReleaseAsync(held);
+
+        await Eventually.TrueAsync(() => call.Media.RequestsOf("release").Count == 1, "the late pipeline is released");
+        (await call.PipelinesAsync()).Should().BeEmpty();
+        call.Media.RequestsOf("create").Should().HaveCount(1, "nothing more is built for an ended call");
+    }
+
+    [Fact]
+    public async Task An_ice_failure_ends_the_call_with_a_reason()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+        await call.ConnectAsync();
+        var callerEndpoint = await call.EndpointOfAsync(ScriptedCall.CallerOffer);
+        var pipeline = callerEndpoint.Split('/')[0];
+
+        await call.Media.PushEventAsync(callerEndpoint, "IceComponentStateChanged", new() { ["state"] = "FAILED", ["streamId"] = 1, ["componentId"] = 1 });
+
+        (await call.Alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.IceFailed);
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.IceFailed);
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
+    }
+
+    [Fact]
+    public async Task An_error_event_ends_the_call_with_a_reason()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+        await call.ConnectAsync();
+        var pipeline = await call.PipelineIdAsync();
+
+        await call.Media.PushEventAsync(pipeline, "Error", new() { ["description"] = "Pipeline broke", ["errorCode"] = 999, ["type"] = "UNEXPECTED_PIPELINE_ERROR" });
+
+        var alice = await call.Alice.ExpectAsync<StopCommunication>();
+        alice.Reason.Should().Be(Reasons.MediaError);
+        alice.Message.Should().Contain("Pipeline broke");
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.MediaError);
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
+    }
+
+    [Fact]
+    public async Task A_refused_offer_ends_the_call_and_releases_the_pipeline()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+        call.Media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == ScriptedCall.CallerOffer,
+            ScriptedReply.Error(40201, "SDP_PARSE_ERROR", "Error parsing SDP"), times: 1);
+        await call.RingAsync();
+
+        await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+
+        await call.Bob.ExpectAsync<StartCommunication>();
+        var bobEnd = await call.Bob.ExpectAsync<StopCommunication>();
+        bobEnd.Reason.Should().Be(Reasons.InvalidOffer);
+        var aliceEnd = await call.Alice.ExpectAsync<CallResponse>();
+        aliceEnd.Response.Should().Be(Responses.Rejected);
+        aliceEnd.Reason.Should().Be(Reasons.InvalidOffer);
+        var pipeline = await call.PipelineIdAsync();
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
+    }
+
+    [Fact]
+    public async Task Losing_the_media_server_session_ends_calls_with_a_reason()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+        await call.ConnectAsync();
+
+        call.Media.Restart();
+        call.Media.DropConnections();
+
+        (await call.Alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.MediaServerLost);
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.MediaServerLost);
+        await call.Alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await call.Bob.ExpectAsync<IncomingCall>();
+    }
+
+    [Fact]
+    public async Task A_media_server_that_never_answers_ends_the_call_after_the_setup_timeout()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var call = await ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = clock });
+        call.Media.When(r => r.IsInvoke("processOffer"), ScriptedReply.Hold, times: 1);
+        await call.RingAsync();
+        await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        var held = await call.Media.WaitForHeldAsync(1);
+        var pipeline = held[0].Request.Param("object")!.Split('/')[0];
+
+        clock.Advance(TimeSpan.FromSeconds(31));
+
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.MediaError);
+        (await call.Alice.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.MediaError);
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
+    }
+
+    [Fact]
+    public async Task An_unreachable_media_server_ends_the_call_with_a_reason()
+    {
+        await using var server = new One2OneServerFactory { KurentoUri = new Uri("ws://127.0.0.1:1/kurento") }
+            .WithSetting("Kurento:RequestTimeout", "00:00:02");
+        await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, "bob");
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+
+        (await bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.MediaError);
+        var aliceEnd = await alice.ExpectAsync<CallResponse>();
+        aliceEnd.Reason.Should().Be(Reasons.MediaError);
+        aliceEnd.Message.Should().Contain("media server");
+    }
+
+    [Fact]
+    public async Task A_user_in_a_call_is_busy_and_the_call_is_not_disturbed()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+        await call.ConnectAsync();
+        await using var carol = await SignalingClient.RegisteredAsync(call.Server.HubUri, "carol");
+
+        await carol.CallAsync("bob", ScriptedCall.CallerOffer);
+
+        (await carol.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Busy);
+        await call.Alice.StopAsync();
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp, "Bob heard nothing of Carol's call");
+    }
+
+    private static IceCandidateInit Candidate(string who, int n) =>
+        new($"candidate:{who}{n} 1 udp 2122260223 127.0.0.{n} {50000 + n} typ host", "0", 0);
+
+    private static string Describe(ReceivedRequest r) => r.Method switch
+    {
+        "create" => $"create {r.Type}",
+        "subscribe" => $"subscribe {r.Type} {r.Param("object")}",
+        "invoke" when r.Operation == "connect" => $"connect {r.Param("object")} -> {r.Params?["operationParams"]?["sink"]?.GetValue<string>()}",
+        "invoke" when r.Operation is "processOffer" or "gatherCandidates" => $"{r.Operation} {r.Param("object")}",
+        _ => "",
+    };
+}

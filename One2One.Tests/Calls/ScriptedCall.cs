@@ -1,0 +1,102 @@
+using System.Text.Json.Nodes;
+using One2One.Server.Signaling;
+using One2One.Tests.Kurento.Support;
+using One2One.Tests.Support;
+
+namespace One2One.Tests.Calls;
+
+/// <summary>
+/// A call between two signaling clients through the real server, whose media server is the scripted
+/// Kurento stand-in: for media-server faults and timings that a real media server cannot be made to produce
+/// on demand (an Error event, an ICE failure, a restart, a reply held back).
+/// </summary>
+internal sealed class ScriptedCall : IAsyncDisposable
+{
+    public const string CallerOffer = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=caller\r\n";
+    public const string CalleeOffer = "v=0\r\no=- 2 2 IN IP4 0.0.0.0\r\ns=callee\r\n";
+
+    private ScriptedCall(ScriptedKurentoServer media, One2OneServerFactory server, SignalingClient alice, SignalingClient bob)
+    {
+        Media = media;
+        Server = server;
+        Alice = alice;
+        Bob = bob;
+    }
+
+    public ScriptedKurentoServer Media { get; }
+
+    public One2OneServerFactory Server { get; }
+
+    public SignalingClient Alice { get; }
+
+    public SignalingClient Bob { get; }
+
+    public static async Task<ScriptedCall> StartAsync(Func<ScriptedKurentoServer, One2OneServerFactory>? createServer = null)
+    {
+        var media = await ScriptedKurentoServer.StartAsync();
+        media.SdpAnswer = offer => offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
+        var server = createServer?.Invoke(media) ?? new One2OneServerFactory { KurentoUri = media.Uri };
+        server.StartServer();
+        var alice = await SignalingClient.RegisteredAsync(server.HubUri, "alice");
+        var bob = await SignalingClient.RegisteredAsync(server.HubUri, "bob");
+        return new ScriptedCall(media, server, alice, bob);
+    }
+
+    /// <summary>Alice calls Bob and Bob accepts; returns once both have their answers.</summary>
+    public async Task ConnectAsync()
+    {
+        await RingAsync();
+        await Bob.AcceptAsync("alice", CalleeOffer);
+        (await Bob.ExpectAsync<StartCommunication>()).SdpAnswer.Should().Be("answer-for-callee");
+        var accepted = await Alice.ExpectAsync<CallResponse>();
+        accepted.Should().Be(new CallResponse(Responses.Accepted, "answer-for-caller"));
+    }
+
+    public async Task RingAsync()
+    {
+        await Alice.CallAsync("bob", CallerOffer);
+        (await Bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
+    }
+
+    /// <summary>The endpoint that processed <paramref name="offer"/> (so: the caller's or the callee's).</summary>
+    public async Task<string> EndpointOfAsync(string offer) =>
+        (await Media.WaitForRequestAsync(r => r.IsInvoke("processOffer") && OfferOf(r) == offer)).Param("object")!;
+
+    public async Task<string> PipelineIdAsync() =>
+        (await Media.WaitForRequestAsync(r => r.IsInvoke("processOffer"))).Param("object")!.Split('/')[0];
+
+    public int ReleasesOf(string objectId) =>
+        Media.RequestsOf("release").Count(r => r.Param("object") == objectId);
+
+    public async Task<IReadOnlyList<string>> PipelinesAsync()
+    {
+        await using var client = KurentoTestClient.Create(Media);
+        return await client.GetPipelineIdsAsync();
+    }
+
+    public Task PushCandidateAsync(string endpoint, string candidate) =>
+        Media.PushEventAsync(endpoint, "IceCandidateFound", new JsonObject
+        {
+            ["candidate"] = new JsonObject
+            {
+                ["__module__"] = "kurento",
+                ["__type__"] = "IceCandidate",
+                ["candidate"] = candidate,
+                ["sdpMid"] = "0",
+                ["sdpMLineIndex"] = 0,
+            },
+        });
+
+    public static string? OfferOf(ReceivedRequest request) => request.Params?["operationParams"]?["offer"]?.GetValue<string>();
+
+    public static string? CandidateOf(ReceivedRequest request) =>
+        request.Params?["operationParams"]?["candidate"]?["candidate"]?.GetValue<string>();
+
+    public async ValueTask DisposeAsync()
+    {
+        await Alice.DisposeAsync();
+        await Bob.DisposeAsync();
+        await Server.DisposeAsync();
+        await Media.DisposeAsync();
+    }
+}
