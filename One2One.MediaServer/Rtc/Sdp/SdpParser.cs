@@ -49,6 +49,18 @@ internal static class SdpParser
                 continue;
             }
 
+            if (!seenVersion)
+            {
+                if (!line.SequenceEqual("v=0"))
+                {
+                    error = $"the SDP does not start with v=0 (it starts with '{Shorten(line.ToString())}')";
+                    return false;
+                }
+
+                seenVersion = true;
+                continue;
+            }
+
             if (line.Length < 2 || line[1] != '=' || line[0] is < 'a' or > 'z')
             {
                 error = $"line {lineNumber} ('{Shorten(line.ToString())}') is not <type>=<value>";
@@ -57,17 +69,6 @@ internal static class SdpParser
 
             var type = line[0];
             var value = line[2..].ToString();
-            if (!seenVersion)
-            {
-                if (type != 'v' || value != "0")
-                {
-                    error = "the SDP does not start with v=0";
-                    return false;
-                }
-
-                seenVersion = true;
-                continue;
-            }
 
             string? lineError;
             switch (type)
