@@ -334,6 +334,9 @@ public class DtlsServerSessionTests
                 s.HandshakeThread!.IsThreadPoolThread.Should().BeFalse();
                 s.HandshakeThread.IsBackground.Should().BeTrue();
             });
+            SpinWait.SpinUntil(
+                () => sessions.All(s => (s.HandshakeThread!.ThreadState & ThreadState.WaitSleepJoin) != 0),
+                Bound).Should().BeTrue("every handshake thread parks waiting for its client");
 
             // The pool still runs work: more items than it has minimum threads, each needing a pool thread.
             ThreadPool.GetMinThreads(out var minWorkers, out _);
