@@ -134,6 +134,23 @@ public class SdpAnswerBuilderTests
     }
 
     [Fact]
+    public void Recorded_Chromium_156_offer_is_answered_with_its_own_payload_types()
+    {
+        var offer = SessionDescription.Parse(SdpFixtures.RecordedChromium156);
+        offer.Media[0].AttributeValue("rtcp-xr").Should().Be("rcvr-rtt=all", "unknown attributes are kept");
+
+        var answer = SdpAnswerBuilder.Build(offer, Local, new SdpAnswerOptions { AllowH264 = true });
+
+        answer.Media.Select(m => m.Accepted).Should().Equal(true, true, false);
+        answer.Media[0].Codec!.PayloadType.Should().Be(111);
+        answer.Media[0].RemoteSsrcs.Should().Equal(new RemoteSsrc(3958983510, null, "4in1wajyBzM0jU8p"));
+        answer.Media[1].Codecs.Select(c => (c.PayloadType, c.Name)).Should().Equal((96, "VP8"), (108, "H264"));
+        answer.Media[1].RemoteSsrcs.Should().Equal(new RemoteSsrc(3384636408, 1211663634, "4in1wajyBzM0jU8p"));
+        answer.Remote.IceUfrag.Should().Be("pzAR");
+        answer.Sdp.Should().Contain("m=video 9 UDP/TLS/RTP/SAVPF 96 108\r\n").And.NotContain("rtcp-xr").And.NotContain("a=extmap");
+    }
+
+    [Fact]
     public void H264_is_added_after_VP8_when_allowed_with_the_offers_42e01f_packetization_mode_1_payload_type()
     {
         var answer = Answer(SdpFixtures.ChromeAudioVideoData, new SdpAnswerOptions { AllowH264 = true });
