@@ -37,7 +37,8 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem
     private readonly DtlsServerSessionOptions _options;
     private readonly DtlsDatagramQueue _queue;
     private readonly QueuedDatagramTransport _transport;
-    private readonly CancellationTokenSource _disposed = new();
+    // Cancelled by Dispose, never disposed: the handshake thread may still read its token after Dispose returns.
+    private readonly CancellationTokenSource _disposal = new();
     private readonly TaskCompletionSource<SrtpKeyingMaterial> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly object _connectionGate = new();
@@ -74,7 +75,7 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem
     /// <summary>Completes when the connection ends after the handshake: the client's close_notify or fatal alert, or <see cref="Dispose"/>.</summary>
     public Task Closed => _closed.Task;
 
-    /// <summary>DTLS datagrams dropped because the queue was full or they were too large.</summary>
+    /// <summary>DTLS datagrams dropped: queue full, empty or too large, or the session already ended.</summary>
     public long DroppedDatagrams => Interlocked.Read(ref _dropped);
 
     /// <summary>The handshake's dedicated thread, for tests.</summary>
@@ -97,7 +98,7 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem
         }
 
         var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _timeProvider);
-        var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _disposed.Token);
+        var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _disposal.Token);
         var run = new HandshakeRun(expectedClientFingerprints.ToArray(), cancellationToken, timeout, handshake);
         _thread = new Thread(() => RunHandshake(run), HandshakeThreadStackSize)
         {
@@ -163,7 +164,7 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem
         }
 
         _transport.Mute();
-        _disposed.Cancel();
+        _disposal.Cancel();
         _queue.Dispose();
         SetClosed();
     }
@@ -188,7 +189,7 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem
             {
                 if (Volatile.Read(ref _disposeStarted) != 0)
                 {
-                    throw new OperationCanceledException(_disposed.Token);
+                    throw new OperationCanceledException(_disposal.Token);
                 }
 
                 _connection = connection;
@@ -210,7 +211,7 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem
             if (run.Caller.IsCancellationRequested || Volatile.Read(ref _disposeStarted) != 0)
             {
                 DtlsLog.HandshakeCancelled(_logger);
-                _handshake.TrySetCanceled(run.Caller.IsCancellationRequested ? run.Caller : _disposed.Token);
+                _handshake.TrySetCanceled(run.Caller.IsCancellationRequested ? run.Caller : _disposal.Token);
             }
             else
             {

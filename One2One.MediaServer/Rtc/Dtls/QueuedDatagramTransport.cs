@@ -18,14 +18,9 @@ internal sealed class QueuedDatagramTransport(
     private readonly object _sendGate = new();
     private bool _muted;
     private int _closed;
-    private CancellationToken _handshakeToken;
 
-    /// <summary>Set by the handshake thread before it calls Accept; cancelling it makes a waiting receive throw.</summary>
-    public CancellationToken HandshakeToken
-    {
-        get => _handshakeToken;
-        set => _handshakeToken = value;
-    }
+    /// <summary>Set by the handshake thread around Accept; cancelling it makes a waiting receive throw. None afterwards.</summary>
+    public CancellationToken HandshakeToken { get; set; }
 
     public bool IsClosed => Volatile.Read(ref _closed) != 0;
 
@@ -39,7 +34,7 @@ internal sealed class QueuedDatagramTransport(
     {
         // BouncyCastle passes 0 for "no limit"; it always passes at least 1 ms itself, so 0 only comes from misuse.
         var timeout = waitMillis == 0 ? Timeout.Infinite : waitMillis;
-        return queue.Dequeue(buffer, timeout, _handshakeToken);
+        return queue.Dequeue(buffer, timeout, HandshakeToken);
     }
 
     public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
