@@ -1,0 +1,33 @@
+using One2One.MediaServer.Rtc.Dtls;
+
+namespace One2One.MediaServer.Rtc.Sdp;
+
+/// <summary>What one endpoint sends as, per media kind: the SSRC, RTCP CNAME and msid (RFC 8830) of its outgoing stream.</summary>
+internal sealed record LocalStreamIdentity(uint Ssrc, string Cname, string StreamId, string TrackId);
+
+/// <summary>
+/// The endpoint's single bundled transport as the answer advertises it: ICE-lite credentials and the DTLS
+/// certificate fingerprint (<see cref="DtlsCertificate.Fingerprint"/>), plus the outgoing stream of each kind.
+/// </summary>
+internal sealed record LocalTransportParameters(
+    string IceUfrag,
+    string IcePwd,
+    DtlsFingerprint Fingerprint,
+    LocalStreamIdentity Audio,
+    LocalStreamIdentity Video);
+
+/// <summary>Endpoint policy for the answer.</summary>
+internal sealed record SdpAnswerOptions
+{
+    /// <summary>Offer H264 (constrained baseline 42e01f, packetization-mode=1) next to VP8 when the browser offers it.</summary>
+    public bool AllowH264 { get; init; }
+
+    /// <summary>False for a recvonly WebRtcEndpoint: the answer never includes send.</summary>
+    public bool CanSend { get; init; } = true;
+
+    /// <summary>False for a sendonly WebRtcEndpoint: the answer never includes receive.</summary>
+    public bool CanReceive { get; init; } = true;
+
+    /// <summary>The s= line.</summary>
+    public string SessionName { get; init; } = "-";
+}

@@ -1,0 +1,118 @@
+using One2One.MediaServer.Rtc.Dtls;
+using Org.BouncyCastle.Security;
+using Org.BouncyCastle.Tls;
+using Org.BouncyCastle.Tls.Crypto;
+using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using TlsHashAlgorithm = Org.BouncyCastle.Tls.HashAlgorithm;
+
+namespace One2One.Tests.MediaServer.Rtc.Dtls;
+
+/// <summary>
+/// A BouncyCastle DTLS 1.2 client acting as a browser: its own ECDSA certificate, use_srtp with the given profiles,
+/// and a check of the server certificate against the answer's fingerprint. Exports the SRTP keys the same way.
+/// </summary>
+internal sealed class TestDtlsSrtpClient : DefaultTlsClient
+{
+    private readonly DtlsCertificate _certificate;
+    private readonly DtlsFingerprint _expectedServerFingerprint;
+    private readonly int[] _profiles;
+    private readonly bool _sendCertificate;
+    private readonly bool _offerSrtp;
+    private int _selectedProfile = -1;
+
+    public TestDtlsSrtpClient(
+        DtlsCertificate certificate,
+        DtlsFingerprint expectedServerFingerprint,
+        int[]? profiles = null,
+        bool sendCertificate = true,
+        bool offerSrtp = true)
+        : base(new BcTlsCrypto(new SecureRandom()))
+    {
+        _certificate = certificate;
+        _expectedServerFingerprint = expectedServerFingerprint;
+        _profiles = profiles ?? [SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM, SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32];
+        _sendCertificate = sendCertificate;
+        _offerSrtp = offerSrtp;
+    }
+
+    public SrtpKeyingMaterial? KeyingMaterial { get; private set; }
+
+    public bool ServerCertificateChecked { get; private set; }
+
+    /// <summary>Alert descriptions the client received, in order (close_notify is 0).</summary>
+    public System.Collections.Concurrent.ConcurrentQueue<short> ReceivedAlerts { get; } = new();
+
+    public override void NotifyAlertReceived(short alertLevel, short alertDescription) => ReceivedAlerts.Enqueue(alertDescription);
+
+    protected override ProtocolVersion[] GetSupportedVersions() => ProtocolVersion.DTLSv12.Only();
+
+    protected override int[] GetSupportedCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto,
+    [
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
+        CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA,
+    ]);
+
+    /// <summary>Bounds a test that goes wrong; the server's own limit is what the tests look at.</summary>
+    public override int GetHandshakeTimeoutMillis() => 20_000;
+
+    public override IDictionary<int, byte[]> GetClientExtensions()
+    {
+        var extensions = TlsExtensionsUtilities.EnsureExtensionsInitialised(base.GetClientExtensions());
+        if (_offerSrtp)
+        {
+            TlsSrtpUtilities.AddUseSrtpExtension(extensions, new UseSrtpData(_profiles, TlsUtilities.EmptyBytes));
+        }
+
+        return extensions;
+    }
+
+    public override void ProcessServerExtensions(IDictionary<int, byte[]> serverExtensions)
+    {
+        base.ProcessServerExtensions(serverExtensions);
+        var selected = TlsSrtpUtilities.GetUseSrtpExtension(serverExtensions);
+        if (selected is null || selected.ProtectionProfiles.Length != 1 || Array.IndexOf(_profiles, selected.ProtectionProfiles[0]) < 0)
+        {
+            throw new TlsFatalAlert(AlertDescription.illegal_parameter, "server selected no offered SRTP profile");
+        }
+
+        _selectedProfile = selected.ProtectionProfiles[0];
+    }
+
+    public override TlsAuthentication GetAuthentication() => new Authentication(this);
+
+    public override void NotifyHandshakeComplete()
+    {
+        base.NotifyHandshakeComplete();
+        var profile = (SrtpProfile)_selectedProfile;
+        var exported = m_context.ExportKeyingMaterial(SrtpKeyingMaterial.ExporterLabel, null, SrtpKeyingMaterial.ExportLength(profile));
+        KeyingMaterial = SrtpKeyingMaterial.FromExporterOutput(profile, exported);
+    }
+
+    private sealed class Authentication(TestDtlsSrtpClient client) : TlsAuthentication
+    {
+        public void NotifyServerCertificate(TlsServerCertificate serverCertificate)
+        {
+            var der = serverCertificate.Certificate.GetCertificateAt(0).GetEncoded();
+            if (!client._expectedServerFingerprint.Matches(der))
+            {
+                throw new TlsFatalAlert(AlertDescription.bad_certificate, "server certificate does not match the answer's fingerprint");
+            }
+
+            client.ServerCertificateChecked = true;
+        }
+
+        public TlsCredentials? GetClientCredentials(CertificateRequest certificateRequest)
+        {
+            if (!client._sendCertificate)
+            {
+                return null;
+            }
+
+            var crypto = (BcTlsCrypto)client.Crypto;
+            var chain = new Certificate([new BcTlsCertificate(crypto, client._certificate.DerEncoded.ToArray())]);
+            return new BcDefaultTlsCredentialedSigner(new TlsCryptoParameters(client.m_context), crypto, client._certificate.PrivateKey, chain,
+                new SignatureAndHashAlgorithm(TlsHashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+        }
+    }
+}
