@@ -44,6 +44,9 @@ internal sealed class SrtpContext : IDisposable
     /// <summary>Bytes <see cref="TryProtectRtcp"/> adds after the compound: the E flag and index word and the tag.</summary>
     public int RtcpOverhead => _cipher.RtcpTrailerLength;
 
+    /// <summary>SSRCs the context holds state for.</summary>
+    internal int StreamCount => _streams.Count;
+
     /// <summary>A context from a master key and salt of <paramref name="profile"/>'s lengths (ArgumentException otherwise).</summary>
     public static SrtpContext Create(SrtpProfile profile, ReadOnlySpan<byte> masterKey, ReadOnlySpan<byte> masterSalt,
         int maxStreams = DefaultMaxStreams)
