@@ -16,7 +16,7 @@ public class SrtpContextTests
         using var receiver = Context(profile);
         foreach (int payloadLength in new[] { 0, 1, 15, 16, 17, 160, 1200, 1536, 1600 })
         {
-            var plain = Rtp(Ssrc, (ushort)(1000 + payloadLength), payloadLength);
+            var plain = PlainRtp(Ssrc, (ushort)(1000 + payloadLength), payloadLength);
             int plainLength = 12 + payloadLength;
             var buffer = new byte[plainLength + 16];
             plain.AsSpan(0, plainLength).CopyTo(buffer);
@@ -60,7 +60,7 @@ public class SrtpContextTests
     {
         using var sender = Context(profile);
         using var receiver = Context(profile);
-        var plain = Rtcp(Ssrc, seed: 7);
+        var plain = PlainRtcp(Ssrc, seed: 7);
 
         var protectedPacket = ProtectRtcp(sender, plain, 32);
         protectedPacket.Should().HaveCount(32 + sender.RtcpOverhead);
@@ -78,9 +78,9 @@ public class SrtpContextTests
     {
         using var sender = Context(profile);
         using var receiver = Context(profile);
-        var first = ProtectRtp(sender, Rtp(Ssrc, 100), 172);
-        var second = ProtectRtp(sender, Rtp(Ssrc, 101), 172);
-        var forgedBase = ProtectRtp(sender, Rtp(Ssrc, 30000), 172);
+        var first = ProtectRtp(sender, PlainRtp(Ssrc, 100), 172);
+        var second = ProtectRtp(sender, PlainRtp(Ssrc, 101), 172);
+        var forgedBase = ProtectRtp(sender, PlainRtp(Ssrc, 30000), 172);
         receiver.TryUnprotectRtp((byte[])first.Clone(), out _).Should().BeTrue();
 
         for (int bit = 0; bit < forgedBase.Length * 8; bit += 7)
@@ -100,7 +100,7 @@ public class SrtpContextTests
     {
         using var sender = Context(profile);
         using var receiver = Context(profile);
-        var packets = Enumerable.Range(0, 3).Select(i => ProtectRtcp(sender, Rtcp(Ssrc, i), 32)).ToArray();
+        var packets = Enumerable.Range(0, 3).Select(i => ProtectRtcp(sender, PlainRtcp(Ssrc, i), 32)).ToArray();
         receiver.TryUnprotectRtcp((byte[])packets[0].Clone(), out _).Should().BeTrue();
 
         for (int bit = 8; bit < packets[2].Length * 8; bit += 5)
@@ -120,7 +120,7 @@ public class SrtpContextTests
     {
         using var sender = Context(profile);
         using var receiver = Context(profile);
-        var packets = Enumerable.Range(0, 100).Select(i => ProtectRtp(sender, Rtp(Ssrc, (ushort)(500 + i)), 172)).ToArray();
+        var packets = Enumerable.Range(0, 100).Select(i => ProtectRtp(sender, PlainRtp(Ssrc, (ushort)(500 + i)), 172)).ToArray();
 
         receiver.TryUnprotectRtp((byte[])packets[0].Clone(), out _).Should().BeTrue();
         receiver.TryUnprotectRtp((byte[])packets[0].Clone(), out _).Should().BeFalse("the same packet again is a replay");
@@ -138,18 +138,18 @@ public class SrtpContextTests
         using var sender = Context(profile);
         using var receiver = Context(profile);
         ushort[] sent = [65530, 65531, 65532, 65533, 0, 65534, 1, 65535, 2, 3, 4, 5, 6];
-        var protectedPackets = sent.Select(seq => ProtectRtp(sender, Rtp(Ssrc, seq, seed: 9), 172)).ToArray();
+        var protectedPackets = sent.Select(seq => ProtectRtp(sender, PlainRtp(Ssrc, seq, seed: 9), 172)).ToArray();
 
         int[] arrival = [0, 2, 1, 3, 5, 4, 7, 6, 9, 8, 12, 10, 11];
         foreach (int i in arrival)
         {
             var packet = (byte[])protectedPackets[i].Clone();
             receiver.TryUnprotectRtp(packet, out int length).Should().BeTrue($"sequence number {sent[i]} must decrypt under its ROC");
-            packet[..length].Should().Equal(Rtp(Ssrc, sent[i], seed: 9)[..172]);
+            packet[..length].Should().Equal(PlainRtp(Ssrc, sent[i], seed: 9)[..172]);
         }
 
         receiver.TryUnprotectRtp((byte[])protectedPackets[7].Clone(), out _).Should().BeFalse("65535 of ROC 0 was seen");
-        var next = ProtectRtp(sender, Rtp(Ssrc, 7, seed: 9), 172);
+        var next = ProtectRtp(sender, PlainRtp(Ssrc, 7, seed: 9), 172);
         receiver.TryUnprotectRtp(next, out _).Should().BeTrue();
     }
 
@@ -158,7 +158,7 @@ public class SrtpContextTests
     {
         using var sender = Context(0x0001);
         using var receiver = Context(0x0001);
-        var plain = Rtp(Ssrc, 0, payloadLength: 20);
+        var plain = PlainRtp(Ssrc, 0, payloadLength: 20);
         ushort sequence = 60000;
         for (int i = 0; i < 140_000; i++, sequence++)
         {
@@ -178,8 +178,8 @@ public class SrtpContextTests
     {
         using var sender = Context(profile);
         using var receiver = Context(profile);
-        var fromA = Enumerable.Range(0, 3).Select(i => ProtectRtcp(sender, Rtcp(0xA, i), 32)).ToArray();
-        var fromB = ProtectRtcp(sender, Rtcp(0xB), 32);
+        var fromA = Enumerable.Range(0, 3).Select(i => ProtectRtcp(sender, PlainRtcp(0xA, i), 32)).ToArray();
+        var fromB = ProtectRtcp(sender, PlainRtcp(0xB), 32);
         int indexOffset = ((SrtpProfile)profile).IsAead() ? 4 : 14;
 
         fromA.Select(p => BinaryPrimitives.ReadUInt32BigEndian(p.AsSpan(p.Length - indexOffset))).Should()
@@ -199,7 +199,7 @@ public class SrtpContextTests
         // RFC 3711 §3.4: E = 0. Built by hand with the context's own session keys for AES-CM.
         var keys = SrtpKeyDerivation.DeriveSessionKeys(SrtpProfile.AesCm128HmacSha1_80, new byte[16], new byte[14]);
         using var receiver = SrtpContext.Create(SrtpProfile.AesCm128HmacSha1_80, new byte[16], new byte[14]);
-        var plain = Rtcp(Ssrc, seed: 3)[..32];
+        var plain = PlainRtcp(Ssrc, seed: 3)[..32];
         var packet = plain.Concat(new byte[] { 0, 0, 0, 5 }).ToArray();
         var tag = System.Security.Cryptography.HMACSHA1.HashData(keys.RtcpAuthenticationKey, packet)[..10];
         packet = packet.Concat(tag).ToArray();
@@ -244,8 +244,8 @@ public class SrtpContextTests
     public void Protecting_without_room_for_the_tag_or_a_header_is_refused(int profile)
     {
         using var sender = Context(profile);
-        var rtp = Rtp(Ssrc, 1);
-        var rtcp = Rtcp(Ssrc);
+        var rtp = PlainRtp(Ssrc, 1);
+        var rtcp = PlainRtcp(Ssrc);
 
         sender.TryProtectRtp(rtp.AsSpan(0, 172 + sender.RtpOverhead - 1), 172, out _).Should().BeFalse();
         sender.TryProtectRtp(rtp, rtp.Length + 1, out _).Should().BeFalse();
@@ -263,7 +263,7 @@ public class SrtpContextTests
         {
             for (uint ssrc = 1; ssrc <= 6; ssrc++)
             {
-                var packet = ProtectRtp(sender, Rtp(ssrc, (ushort)(10 + round)), 172);
+                var packet = ProtectRtp(sender, PlainRtp(ssrc, (ushort)(10 + round)), 172);
                 receiver.TryUnprotectRtp(packet, out _).Should().BeTrue();
             }
         }
@@ -284,9 +284,9 @@ public class SrtpContextTests
         using (serverIn)
         using (serverOut)
         {
-            serverIn.TryUnprotectRtp(ProtectRtp(clientOut, Rtp(1, 1), 172), out _).Should().BeTrue();
-            clientIn.TryUnprotectRtp(ProtectRtp(serverOut, Rtp(2, 1), 172), out _).Should().BeTrue();
-            clientIn.TryUnprotectRtp(ProtectRtp(clientOut, Rtp(3, 1), 172), out _).Should().BeFalse("the directions have different keys");
+            serverIn.TryUnprotectRtp(ProtectRtp(clientOut, PlainRtp(1, 1), 172), out _).Should().BeTrue();
+            clientIn.TryUnprotectRtp(ProtectRtp(serverOut, PlainRtp(2, 1), 172), out _).Should().BeTrue();
+            clientIn.TryUnprotectRtp(ProtectRtp(clientOut, PlainRtp(3, 1), 172), out _).Should().BeFalse("the directions have different keys");
         }
     }
 

@@ -27,7 +27,7 @@ internal static class SrtpTestPackets
         new(profile, new SrtpSessionKeys(key, salt, authenticationKey ?? [], key, salt, authenticationKey ?? []));
 
     /// <summary>An RTP packet (PT 96, payload from <paramref name="seed"/>) in a buffer with 64 spare bytes.</summary>
-    public static byte[] Rtp(uint ssrc, ushort sequenceNumber, int payloadLength = 160, int seed = 0)
+    public static byte[] PlainRtp(uint ssrc, ushort sequenceNumber, int payloadLength = 160, int seed = 0)
     {
         var buffer = new byte[12 + payloadLength + 64];
         buffer[0] = 0x80;
@@ -40,7 +40,7 @@ internal static class SrtpTestPackets
     }
 
     /// <summary>An RR from <paramref name="ssrc"/> with one report block, in a buffer with 64 spare bytes.</summary>
-    public static byte[] Rtcp(uint ssrc, int seed = 0)
+    public static byte[] PlainRtcp(uint ssrc, int seed = 0)
     {
         var buffer = new byte[32 + 64];
         buffer[0] = 0x81;
