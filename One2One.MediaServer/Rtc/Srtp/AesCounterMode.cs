@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 using System.Security.Cryptography;
 
 namespace One2One.MediaServer.Rtc.Srtp;
@@ -38,7 +39,7 @@ internal sealed class AesCounterMode : IDisposable
     /// </summary>
     public void Transform(ReadOnlySpan<byte> iv, Span<byte> data)
     {
-        var prefix = iv[..12];
+        var block = Vector128.Create(iv);
         uint counter = BinaryPrimitives.ReadUInt32BigEndian(iv[12..]);
         while (!data.IsEmpty)
         {
@@ -46,7 +47,7 @@ internal sealed class AesCounterMode : IDisposable
             var counters = _counters.AsSpan(0, blocks * BlockSize);
             for (int offset = 0; offset < counters.Length; offset += BlockSize)
             {
-                prefix.CopyTo(counters[offset..]);
+                block.CopyTo(counters[offset..]);
                 BinaryPrimitives.WriteUInt32BigEndian(counters[(offset + 12)..], counter++);
             }
 
