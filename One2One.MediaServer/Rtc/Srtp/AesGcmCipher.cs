@@ -84,7 +84,8 @@ internal sealed class AesGcmCipher : SrtpCipher
             return TryDecrypt(_rtcpGcm, nonce, packet[RtcpHeaderLength..tagStart], tag, aad);
         }
 
-        // RFC 7714 §9.2: unencrypted, the whole packet and the index word are the associated data.
+        // RFC 7714 §9 with E = 0 (as libsrtp does it): the whole packet and the index word are the
+        // associated data, the plaintext is empty, and the tag follows the packet.
         if (tagStart > MaxUnencryptedRtcpLength)
         {
             return false;

@@ -176,6 +176,25 @@ public class RtcpTranslatorTests
     }
 
     [Fact]
+    public void Translation_allocates_nothing()
+    {
+        var map = Map((S1, A1), (S2, A2));
+        var compound = Compound(ReceiverReport(B1, S1), SourceDescription((B1, "bob")), Remb(B1, 4, 5, S1, S2), GenericNack(B1, S1, (1, 2)));
+        var destination = new byte[compound.Length];
+        int total = RtcpTranslator.Translate(compound, destination, map, Local);
+
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            total += RtcpTranslator.Translate(compound, destination, map, Local);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        total.Should().BeGreaterThan(0);
+        allocated.Should().Be(0);
+    }
+
+    [Fact]
     public void A_destination_shorter_than_the_compound_is_refused()
     {
         var compound = PictureLossIndication(B1, S1);

@@ -209,6 +209,66 @@ public class SrtpContextTests
         packet[..length].Should().Equal(plain);
     }
 
+    [Fact]
+    public void A_gcm_srtcp_packet_sent_without_encryption_is_authenticated_and_left_as_it_is()
+    {
+        // E = 0 under AEAD: the whole packet and the index word are associated data; the tag follows the packet.
+        var keys = SrtpKeyDerivation.DeriveSessionKeys(SrtpProfile.AeadAes128Gcm, new byte[16], new byte[12]);
+        using var receiver = SrtpContext.Create(SrtpProfile.AeadAes128Gcm, new byte[16], new byte[12]);
+        var plain = PlainRtcp(Ssrc, seed: 4)[..32];
+        var indexWord = new byte[] { 0, 0, 0, 9 };
+        var nonce = new byte[12];
+        BinaryPrimitives.WriteUInt32BigEndian(nonce.AsSpan(2), Ssrc);
+        BinaryPrimitives.WriteUInt32BigEndian(nonce.AsSpan(8), 9);
+        for (int i = 0; i < 12; i++)
+        {
+            nonce[i] ^= keys.RtcpSalt[i];
+        }
+
+        var tag = new byte[16];
+        using (var gcm = new System.Security.Cryptography.AesGcm(keys.RtcpEncryptionKey, 16))
+        {
+            gcm.Encrypt(nonce, Array.Empty<byte>(), Array.Empty<byte>(), tag, plain.Concat(indexWord).ToArray());
+        }
+
+        var packet = plain.Concat(tag).Concat(indexWord).ToArray();
+
+        receiver.TryUnprotectRtcp(packet, out int length).Should().BeTrue();
+        packet[..length].Should().Equal(plain);
+        packet[20] ^= 1;
+        receiver.TryUnprotectRtcp(packet, out _).Should().BeFalse();
+    }
+
+    [Theory]
+    [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
+    public void Protect_and_unprotect_allocate_nothing_per_packet(int profile)
+    {
+        using var sender = Context(profile);
+        using var receiver = Context(profile);
+        var rtp = PlainRtp(Ssrc, 0, payloadLength: 1188);
+        var rtcp = PlainRtcp(Ssrc);
+        bool allSucceeded = true;
+        void RoundTrip(ushort sequence)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(rtp.AsSpan(2), sequence);
+            allSucceeded &= sender.TryProtectRtp(rtp, 1200, out int protectedLength);
+            allSucceeded &= receiver.TryUnprotectRtp(rtp.AsSpan(0, protectedLength), out _);
+            allSucceeded &= sender.TryProtectRtcp(rtcp, 32, out protectedLength);
+            allSucceeded &= receiver.TryUnprotectRtcp(rtcp.AsSpan(0, protectedLength), out _);
+        }
+
+        RoundTrip(1);
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (ushort sequence = 2; sequence < 1000; sequence++)
+        {
+            RoundTrip(sequence);
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        allSucceeded.Should().BeTrue();
+        allocated.Should().Be(0);
+    }
+
     [Theory]
     [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
     public void Short_and_random_packets_are_refused_without_throwing(int profile)

@@ -122,6 +122,31 @@ public class IceLiteCheckTests
     }
 
     [Fact]
+    public void Checking_and_answering_a_request_allocate_nothing()
+    {
+        var request = Request("srv1:brow", LocalPassword, IceRole.Controlling);
+        var remote = new IPEndPoint(IPAddress.Loopback, 61000).Serialize();
+        var buffer = new byte[StunWriter.MaxLength];
+        int AnswerOnce()
+        {
+            StunMessage.TryParse(request, out var message);
+            var outcome = IceLiteCheck.Check(message, LocalUfrag, LocalPassword);
+            return IceLiteCheck.WriteResponse(buffer, message, outcome, remote, LocalPassword);
+        }
+
+        int total = AnswerOnce();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 1000; i++)
+        {
+            total += AnswerOnce();
+        }
+
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        total.Should().BeGreaterThan(1000);
+        allocated.Should().Be(0);
+    }
+
+    [Fact]
     public void Nothing_is_written_for_a_discarded_message()
     {
         StunMessage.TryParse(Rfc5769Vectors.Ipv4Response, out var message).Should().BeTrue();
