@@ -11,9 +11,15 @@ public sealed class MediaServerOptions
     /// <summary>Addresses announced in ICE candidates (LAN or NAT addresses); empty means the bind address.</summary>
     public IList<string> AnnouncedAddresses { get; } = [];
 
+    /// <summary>Answer H.264 (constrained baseline, packetization-mode 1) next to VP8 when the browser offers it.
+    /// Off by default: the relay does not transcode, so both sides of a call must send the same codec, and every
+    /// WebRTC browser has VP8.</summary>
+    public bool AllowH264 { get; set; }
+
     /// <summary>Lowest UDP port for media; 0 with <see cref="MaxPort"/> 0 means ephemeral ports.</summary>
     public int MinPort { get; set; }
 
+    /// <summary>Highest UDP port for media (inclusive).</summary>
     public int MaxPort { get; set; }
 
     /// <summary>How long a session whose WebSocket is gone keeps its objects (KMS's garbage collector period).</summary>

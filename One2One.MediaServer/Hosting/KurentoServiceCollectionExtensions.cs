@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Hosting;
 using One2One.MediaServer.Protocol;
+using One2One.MediaServer.Relay;
 
 namespace One2One.MediaServer;
 
@@ -29,7 +30,7 @@ public static class KurentoServiceCollectionExtensions
         services.TryAddSingleton<MediaServerDiagnostics>();
         services.AddHostedService<MediaFactoryCheck>();
 
-        // The WebRTC machinery plugs in here: services.TryAddSingleton<IWebRtcSessionFactory, ...>();
+        services.TryAddSingleton<IWebRtcSessionFactory, WebRtcSessionFactory>();
         // (TryAdd: a test that registered a stand-in before keeps it.)
         return services;
     }

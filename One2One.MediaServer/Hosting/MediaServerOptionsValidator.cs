@@ -17,10 +17,16 @@ internal sealed class MediaServerOptionsValidator : IValidateOptions<MediaServer
 
         foreach (var address in options.AnnouncedAddresses)
         {
-            if (string.IsNullOrWhiteSpace(address))
+            if (!IPAddress.TryParse(address, out var announced) || announced.Equals(IPAddress.Any) || announced.Equals(IPAddress.IPv6Any))
             {
-                failures.Add($"{prefix}AnnouncedAddresses contains an empty entry.");
+                failures.Add($"{prefix}AnnouncedAddresses entry '{address}' is not an IP address browsers can reach.");
             }
+        }
+
+        if (options.AnnouncedAddresses.Count == 0 && IPAddress.TryParse(options.BindAddress, out var bind)
+            && (bind.Equals(IPAddress.Any) || bind.Equals(IPAddress.IPv6Any)))
+        {
+            failures.Add($"{prefix}AnnouncedAddresses is required when BindAddress is {options.BindAddress}: name the addresses browsers reach this server at.");
         }
 
         if (options.MinPort is < 0 or > 65535 || options.MaxPort is < 0 or > 65535)

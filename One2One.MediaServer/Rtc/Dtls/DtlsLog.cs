@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using One2One.MediaServer.Rtc.Srtp;
 
 namespace One2One.MediaServer.Rtc.Dtls;
 

@@ -3,6 +3,7 @@ using Microsoft.Extensions.Logging;
 using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
+using One2One.MediaServer.Rtc.Srtp;
 
 namespace One2One.MediaServer.Rtc.Dtls;
 

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using Microsoft.Playwright;
 using One2One.MediaServer.Rtc.Dtls;
 using One2One.MediaServer.Rtc.Sdp;
+using One2One.MediaServer.Rtc.Srtp;
 
 namespace One2One.Tests.MediaServer.Rtc.Dtls;
 

@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using One2One.MediaServer.Rtc.Dtls;
 using Org.BouncyCastle.Tls;
+using One2One.MediaServer.Rtc.Srtp;
 
 namespace One2One.Tests.MediaServer.Rtc.Dtls;
 

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using One2One.MediaServer.Rtc.Dtls;
 using Org.BouncyCastle.Tls;
+using One2One.MediaServer.Rtc.Srtp;
 
 namespace One2One.Tests.MediaServer.Rtc.Dtls;
 

@@ -1,4 +1,5 @@
 using One2One.MediaServer.Rtc.Dtls;
+using One2One.MediaServer.Rtc.Srtp;
 
 namespace One2One.Tests.MediaServer.Rtc.Dtls;
 
@@ -26,10 +27,10 @@ public class SrtpKeyingMaterialTests
     [Fact]
     public void The_profile_ids_are_the_IANA_values()
     {
-        ((int)SrtpProfile.Aes128CmHmacSha1_80).Should().Be(0x0001);
-        ((int)SrtpProfile.Aes128CmHmacSha1_32).Should().Be(0x0002);
+        ((int)SrtpProfile.AesCm128HmacSha1_80).Should().Be(0x0001);
+        ((int)SrtpProfile.AesCm128HmacSha1_32).Should().Be(0x0002);
         ((int)SrtpProfile.AeadAes128Gcm).Should().Be(0x0007);
-        SrtpProfiles.ServerPreference.Should().Equal(SrtpProfile.AeadAes128Gcm, SrtpProfile.Aes128CmHmacSha1_80, SrtpProfile.Aes128CmHmacSha1_32);
+        SrtpProfiles.ServerPreference.Should().Equal(SrtpProfile.AeadAes128Gcm, SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AesCm128HmacSha1_32);
     }
 
     [Fact]

@@ -4,6 +4,7 @@ using Org.BouncyCastle.Tls;
 using Org.BouncyCastle.Tls.Crypto;
 using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 using TlsHashAlgorithm = Org.BouncyCastle.Tls.HashAlgorithm;
+using One2One.MediaServer.Rtc.Srtp;
 
 namespace One2One.Tests.MediaServer.Rtc.Dtls;
 

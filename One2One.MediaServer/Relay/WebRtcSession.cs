@@ -1,0 +1,414 @@
+using System.Globalization;
+using System.Net;
+using One2One.MediaServer.Elements;
+using One2One.MediaServer.Protocol;
+using One2One.MediaServer.Rtc.Dtls;
+using One2One.MediaServer.Rtc.Ice;
+using One2One.MediaServer.Rtc.Rtp;
+using One2One.MediaServer.Rtc.Sdp;
+using One2One.MediaServer.Rtc.Transport;
+
+namespace One2One.MediaServer.Relay;
+
+/// <summary>
+/// The media machinery behind one WebRtcEndpoint: negotiates with the browser's offer, runs the transport
+/// (ICE-lite, DTLS-SRTP) and relays what the browser sends to this endpoint's sinks, with SSRCs and payload
+/// types rewritten to each sink's own, and RTCP translated both ways.
+/// </summary>
+/// <remarks>
+/// Threading. <see cref="_control"/> guards negotiation, remote candidates and the ICE state; protocol calls
+/// arrive serialized by the pipeline but events come from the transport's threads. The transport's receive loop
+/// runs <see cref="ITransportEvents.OnRtp"/> and <see cref="ITransportEvents.OnRtcp"/>, which read
+/// <see cref="_negotiated"/> and <see cref="_routes"/> without locks (both immutable, published whole).
+/// </remarks>
+internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
+{
+    /// <summary>RFC 7675 §5.1: consent expires 30 s after the last valid check.</summary>
+    public static readonly TimeSpan ConsentTimeout = TimeSpan.FromSeconds(30);
+
+    private const int MaxRemoteCandidates = 64;
+    private const long UnknownSsrc = -1;
+
+    private readonly WebRtcEndpointSettings _settings;
+    private readonly IWebRtcSessionObserver _observer;
+    private readonly WebRtcSessionFactory _factory;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly WebRtcTransport _transport;
+    private readonly Lock _control = new();
+    private readonly LocalStreamIdentity _audioIdentity;
+    private readonly LocalStreamIdentity _videoIdentity;
+    private readonly MediaCounters[] _in = [new(MediaType.Audio), new(MediaType.Video)];
+    private readonly MediaCounters[] _out = [new(MediaType.Audio), new(MediaType.Video)];
+    private readonly long[] _inboundSsrc = [UnknownSsrc, UnknownSsrc];
+    private readonly List<IceCandidate> _remoteCandidates = [];
+    private readonly List<string> _localCandidates = [];
+    private NegotiatedStreams? _negotiated;
+    private RelayRoutes _routes = RelayRoutes.None;
+    private IceComponentState _iceState = IceComponentState.Disconnected;
+    private long _unroutable;
+    private int _disposed;
+
+    public WebRtcSession(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer, WebRtcSessionFactory factory)
+    {
+        _settings = settings;
+        _observer = observer;
+        _factory = factory;
+        _time = factory.Time;
+        _logger = factory.Loggers.CreateLogger<WebRtcSession>();
+        var stream = Guid.NewGuid().ToString("N");
+        var cname = Guid.NewGuid().ToString("N")[..16];
+        _audioIdentity = new LocalStreamIdentity(RandomSsrc(), cname, stream, stream + "-audio");
+        _videoIdentity = new LocalStreamIdentity(RandomSsrc(), cname, stream, stream + "-video");
+        _transport = new WebRtcTransport(factory.Ports, new IceLiteAgent(IceCredentials.Generate(), _time), this, factory.Loggers, _time);
+        factory.Monitor.Add(this);
+    }
+
+    /// <summary>What the offer/answer settled; null before <see cref="ProcessOffer"/>.</summary>
+    public NegotiatedStreams? Negotiated => Volatile.Read(ref _negotiated);
+
+    public WebRtcTransport Transport => _transport;
+
+    /// <summary>Packets from the browser with a payload type that was not negotiated.</summary>
+    public long UnroutablePackets => Interlocked.Read(ref _unroutable);
+
+    public uint LocalSsrc(MediaType kind) => kind == MediaType.Audio ? _audioIdentity.Ssrc : _videoIdentity.Ssrc;
+
+    /// <summary>The SSRC the browser sends <paramref name="kind"/> with: announced in its offer or learned from packets.</summary>
+    public uint? InboundSsrc(MediaType kind) =>
+        Volatile.Read(ref _inboundSsrc[(int)kind]) is var ssrc and not UnknownSsrc ? (uint)ssrc : null;
+
+    public void PublishRoutes(RelayRoutes routes) => Volatile.Write(ref _routes, routes);
+
+    public string ProcessOffer(string offer)
+    {
+        SdpAnswer answer;
+        lock (_control)
+        {
+            if (_negotiated is not null)
+            {
+                throw new KurentoErrorException(KurentoErrorCode.SdpEndPointAlreadyNegotiated, "Endpoint already negotiated: a WebRtcEndpoint processes one offer.");
+            }
+
+            var description = SessionDescription.Parse(offer);
+            var local = new LocalTransportParameters(
+                _transport.Ice.Local.Ufrag, _transport.Ice.Local.Password, DtlsCertificate.Shared.Fingerprint, _audioIdentity, _videoIdentity);
+            answer = SdpAnswerBuilder.Build(description, local, new SdpAnswerOptions
+            {
+                AllowH264 = _factory.Options.AllowH264,
+                CanSend = !_settings.RecvOnly,
+                CanReceive = !_settings.SendOnly,
+                SessionName = "One2One Media Server",
+            });
+            var negotiated = NegotiatedStreams.From(answer);
+            foreach (var kind in (ReadOnlySpan<MediaType>)[MediaType.Audio, MediaType.Video])
+            {
+                if (negotiated[kind]?.AnnouncedRemoteSsrc is { } announced)
+                {
+                    Volatile.Write(ref _inboundSsrc[(int)kind], announced);
+                }
+            }
+
+            Volatile.Write(ref _negotiated, negotiated);
+            _transport.StartDtls(answer.Remote.Fingerprints);
+        }
+
+        _factory.Graph.Refresh(this);
+        RelayLog.Negotiated(_logger, _settings.EndpointId, _transport.LocalPort);
+        return answer.Sdp;
+    }
+
+    public void GatherCandidates()
+    {
+        var negotiated = Negotiated
+            ?? throw new KurentoErrorException(KurentoErrorCode.IceGatherCandidatesError, "gatherCandidates needs a processed offer first (processOffer).");
+        MoveIceState(IceComponentState.Gathering);
+        var addresses = _factory.AnnouncedAddresses;
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            // RFC 8445 §5.1.2.1: host type preference 126, local preference by order, component 1.
+            var priority = (126u << 24) + ((uint)(65535 - i) << 8) + 255;
+            var candidate = IceCandidate.Host((i + 1).ToString(CultureInfo.InvariantCulture), priority, new IPEndPoint(addresses[i], _transport.LocalPort)).ToString();
+            lock (_control)
+            {
+                _localCandidates.Add(candidate);
+            }
+
+            _observer.IceCandidateFound(candidate, negotiated.BundleMid, negotiated.BundleMLineIndex);
+        }
+
+        _observer.IceGatheringDone();
+    }
+
+    public void AddRemoteCandidate(RemoteIceCandidate candidate)
+    {
+        if (string.IsNullOrWhiteSpace(candidate.Candidate))
+        {
+            return; // end-of-candidates
+        }
+
+        if (!IceCandidate.TryParse(candidate.Candidate, out var parsed, out var error))
+        {
+            throw new KurentoErrorException(KurentoErrorCode.IceAddCandidateError, $"Invalid ICE candidate: {error}");
+        }
+
+        lock (_control)
+        {
+            // ICE-lite answers the browser's checks; its candidates only name the pair we report.
+            if (_remoteCandidates.Count < MaxRemoteCandidates)
+            {
+                _remoteCandidates.Add(parsed!);
+            }
+        }
+    }
+
+    public void AddSink(IWebRtcSession sink, MediaType kind)
+    {
+        if (kind is MediaType.Audio or MediaType.Video)
+        {
+            var target = (WebRtcSession)sink;
+            _factory.Graph.Connect(this, target, kind);
+            if (kind == MediaType.Video && target.Transport.IsSecured)
+            {
+                RequestKeyframe();
+            }
+        }
+    }
+
+    public void RemoveSink(IWebRtcSession sink, MediaType kind)
+    {
+        if (kind is MediaType.Audio or MediaType.Video)
+        {
+            _factory.Graph.Disconnect(this, (WebRtcSession)sink, kind);
+        }
+    }
+
+    public void RequestKeyframe()
+    {
+        if (InboundSsrc(MediaType.Video) is not { } mediaSsrc || !_transport.IsSecured)
+        {
+            return;
+        }
+
+        // A full compound (RR first) so it is valid whether or not reduced-size RTCP was negotiated.
+        var packet = new byte[RtcpWriter.EmptyReceiverReportLength + RtcpWriter.PictureLossIndicationLength + 64];
+        var length = RtcpWriter.WriteReceiverReport(packet, LocalSsrc(MediaType.Video));
+        length += RtcpWriter.WritePictureLossIndication(packet.AsSpan(length), LocalSsrc(MediaType.Video), mediaSsrc);
+        _transport.TrySendRtcp(packet, length);
+    }
+
+    public bool IsMediaFlowingIn(MediaType kind) => kind is MediaType.Audio or MediaType.Video && _in[(int)kind].IsFlowing;
+
+    public bool IsMediaFlowingOut(MediaType kind) => kind is MediaType.Audio or MediaType.Video && _out[(int)kind].IsFlowing;
+
+    public IReadOnlyList<WebRtcStreamStats> GetStats()
+    {
+        var stats = new List<WebRtcStreamStats>();
+        var negotiated = Negotiated;
+        foreach (var kind in (ReadOnlySpan<MediaType>)[MediaType.Audio, MediaType.Video])
+        {
+            if (negotiated?[kind] is not { } stream)
+            {
+                continue;
+            }
+
+            var codec = stream.Codecs.Count > 0 ? stream.Codecs[0].Name : "";
+            var inbound = _in[(int)kind];
+            var outbound = _out[(int)kind];
+            stats.Add(new WebRtcStreamStats(kind, true, InboundSsrc(kind) ?? 0, codec, inbound.Packets, inbound.Bytes, _transport.Counters.TotalDropped));
+            stats.Add(new WebRtcStreamStats(kind, false, LocalSsrc(kind), codec, outbound.Packets, outbound.Bytes, _transport.Counters.SendFailed));
+        }
+
+        return stats;
+    }
+
+    /// <summary>Called every second by the monitor: media that stopped, consent that expired.</summary>
+    public void CheckTimeouts(long now)
+    {
+        foreach (var counters in _in)
+        {
+            if (counters.CheckStopped(_time, now))
+            {
+                _observer.MediaFlowInStateChanged(counters.Kind, false);
+            }
+        }
+
+        foreach (var counters in _out)
+        {
+            if (counters.CheckStopped(_time, now))
+            {
+                _observer.MediaFlowOutStateChanged(counters.Kind, false);
+            }
+        }
+
+        var lastCheck = _transport.Ice.LastCheckTimestamp;
+        if (lastCheck != 0 && _time.GetElapsedTime(lastCheck, now) > ConsentTimeout && MoveIceState(IceComponentState.Failed))
+        {
+            RelayLog.ConsentExpired(_logger, _settings.EndpointId);
+            _observer.ConnectionStateChanged(false);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
+        _factory.Graph.Remove(this);
+        _factory.Monitor.Remove(this);
+        await _transport.DisposeAsync().ConfigureAwait(false);
+    }
+
+    void ITransportEvents.OnRtp(Span<byte> buffer, int length, Span<byte> scratch)
+    {
+        var packet = buffer[..length];
+        if (Volatile.Read(ref _negotiated) is not { } negotiated
+            || !RtpHeader.TryParse(packet, out var header)
+            || !negotiated.TryGetKind(header.PayloadType, out var kind))
+        {
+            Interlocked.Increment(ref _unroutable);
+            return;
+        }
+
+        if (header.Ssrc != Volatile.Read(ref _inboundSsrc[(int)kind]))
+        {
+            LearnInboundSsrc(kind, header.Ssrc);
+        }
+
+        var now = _time.GetTimestamp();
+        if (_in[(int)kind].Count(length, header.Ssrc, now))
+        {
+            _observer.MediaFlowInStateChanged(kind, true);
+        }
+
+        var routes = Volatile.Read(ref _routes).For(kind);
+        for (var i = 0; i < routes.Length; i++)
+        {
+            var route = routes[i];
+            var payloadType = route.PayloadTypes[header.PayloadType & 0x7F];
+            if (payloadType == RtpRoute.NoPayloadType)
+            {
+                continue;
+            }
+
+            // Each sink encrypts in place: all but the last work on a copy, the last on the packet itself.
+            var target = buffer;
+            if (i < routes.Length - 1)
+            {
+                packet.CopyTo(scratch);
+                target = scratch;
+            }
+
+            RtpHeader.SetSsrc(target, route.Ssrc);
+            RtpHeader.SetPayloadType(target, payloadType);
+            route.Sink.Send(kind, target, length, route.Ssrc, now);
+        }
+    }
+
+    void ITransportEvents.OnRtcp(Span<byte> buffer, int length, Span<byte> scratch)
+    {
+        var compound = buffer[..length];
+        foreach (var route in Volatile.Read(ref _routes).Rtcp)
+        {
+            var translated = RtcpTranslator.Translate(compound, scratch, in route.Map, route.Reporter);
+            if (translated > 0)
+            {
+                route.Target.Transport.TrySendRtcp(scratch, translated);
+            }
+        }
+    }
+
+    void ITransportEvents.OnIceCheck(IceCheckResult result)
+    {
+        switch (result)
+        {
+            case IceCheckResult.AddressValidated:
+                MoveIceState(IceComponentState.Connecting);
+                break;
+            case IceCheckResult.Nominated:
+                MoveIceState(IceComponentState.Connecting);
+                MoveIceState(IceComponentState.Connected);
+                MoveIceState(IceComponentState.Ready);
+                ReportSelectedPair();
+                break;
+        }
+    }
+
+    void ITransportEvents.OnDtlsStateChanged(DtlsConnectionState state, string? reason)
+    {
+        _observer.DtlsConnectionStateChanged(state);
+        switch (state)
+        {
+            case DtlsConnectionState.Failed:
+                _observer.Error("DTLS_HANDSHAKE_FAILED", (int)KurentoErrorCode.UnexpectedError, reason ?? "The DTLS handshake failed.");
+                break;
+            case DtlsConnectionState.Closed:
+                _observer.ConnectionStateChanged(false);
+                break;
+        }
+    }
+
+    void ITransportEvents.OnSecured()
+    {
+        _observer.ConnectionStateChanged(true);
+        foreach (var source in _factory.Graph.SourcesOf(this, MediaType.Video))
+        {
+            source.RequestKeyframe();
+        }
+    }
+
+    /// <summary>Encrypts and sends a packet another endpoint relays to this one's browser.</summary>
+    private void Send(MediaType kind, Span<byte> packet, int length, uint ssrc, long now)
+    {
+        if (_transport.TrySendRtp(packet, length) && _out[(int)kind].Count(length, ssrc, now))
+        {
+            _observer.MediaFlowOutStateChanged(kind, true);
+        }
+    }
+
+    private void LearnInboundSsrc(MediaType kind, uint ssrc)
+    {
+        Volatile.Write(ref _inboundSsrc[(int)kind], ssrc);
+        RelayLog.SsrcLearned(_logger, _settings.EndpointId, kind, ssrc);
+        _factory.Graph.Refresh(this);
+    }
+
+    private bool MoveIceState(IceComponentState state)
+    {
+        lock (_control)
+        {
+            // States only move forward (Gathering → Connecting → Connected → Ready), or to Failed.
+            if (state == _iceState || (state != IceComponentState.Failed && state < _iceState) || _iceState == IceComponentState.Failed)
+            {
+                return false;
+            }
+
+            _iceState = state;
+        }
+
+        _observer.IceComponentStateChanged(1, 1, state);
+        return true;
+    }
+
+    private void ReportSelectedPair()
+    {
+        if (_transport.Ice.SelectedEndPoint is not { } remote)
+        {
+            return;
+        }
+
+        string local, remoteCandidate;
+        lock (_control)
+        {
+            local = _localCandidates.Count > 0 ? _localCandidates[0] : "";
+            remoteCandidate = _remoteCandidates.FirstOrDefault(c => c.IPAddress is { } ip && ip.Equals(remote.Address) && c.Port == remote.Port)?.ToString()
+                ?? IceCandidate.Host("prflx", 0, remote).ToString().Replace("typ host", "typ prflx", StringComparison.Ordinal);
+        }
+
+        _observer.NewCandidatePairSelected("1", 1, local, remoteCandidate);
+    }
+
+    private static uint RandomSsrc() => (uint)Random.Shared.NextInt64(1, uint.MaxValue);
+}

@@ -1,0 +1,121 @@
+using System.Net;
+using One2One.MediaServer.Rtc.Stun;
+
+namespace One2One.MediaServer.Rtc.Ice;
+
+/// <summary>What a connectivity check changed.</summary>
+internal enum IceCheckResult
+{
+    /// <summary>Not a check for us (discarded or answered with an error).</summary>
+    Refused,
+
+    /// <summary>A check from an address that had already passed: consent renewed (RFC 7675).</summary>
+    ConsentRenewed,
+
+    /// <summary>The first check from this address: it may now send us DTLS and media.</summary>
+    AddressValidated,
+
+    /// <summary>The browser nominated this address (USE-CANDIDATE): media goes there from now on.</summary>
+    Nominated,
+}
+
+/// <summary>
+/// ICE-lite, RFC 8445 §2.5: we never send checks, we answer the browser's. An address that has passed a check
+/// may send DTLS and media; the address the browser nominates is where our media goes.
+/// </summary>
+/// <remarks>
+/// Threading: the socket's receive loop alone calls <see cref="OnBindingRequest"/> and
+/// <see cref="IsValidated"/>. <see cref="Selected"/> and <see cref="LastCheckTimestamp"/> are published for
+/// other threads (senders, the consent monitor).
+/// </remarks>
+internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
+{
+    /// <summary>A browser has a handful of candidates; more validated addresses than this are not kept.</summary>
+    public const int MaxPeerAddresses = 8;
+
+    private readonly SocketAddress?[] _validated = new SocketAddress?[MaxPeerAddresses];
+    private int _validatedCount;
+    private SocketAddress? _selected;
+    private IPEndPoint? _selectedEndPoint;
+    private long _lastCheckTimestamp;
+
+    public IceCredentials Local { get; } = local;
+
+    /// <summary>Where media goes: the nominated address, or until then the first one that passed a check.</summary>
+    public SocketAddress? Selected => Volatile.Read(ref _selected);
+
+    /// <summary>The selected address as an end point, for events and candidates.</summary>
+    public IPEndPoint? SelectedEndPoint => Volatile.Read(ref _selectedEndPoint);
+
+    /// <summary>When the last valid check arrived (<see cref="TimeProvider.GetTimestamp"/>); 0 before the first.</summary>
+    public long LastCheckTimestamp => Interlocked.Read(ref _lastCheckTimestamp);
+
+    public bool IsValidated(SocketAddress address)
+    {
+        for (var i = 0; i < _validatedCount; i++)
+        {
+            if (_validated[i]!.Equals(address))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Handles a STUN datagram from <paramref name="from"/>: writes the answer (success, or the error the check
+    /// earned) into <paramref name="response"/> and says what changed. Never throws on bad input.
+    /// </summary>
+    public IceCheckResult OnBindingRequest(ReadOnlySpan<byte> datagram, SocketAddress from, Span<byte> response, out int responseLength)
+    {
+        responseLength = 0;
+        if (!StunMessage.TryParse(datagram, out var request))
+        {
+            return IceCheckResult.Refused;
+        }
+
+        var outcome = IceLiteCheck.Check(request, Local.UfragBytes, Local.PasswordBytes);
+        responseLength = IceLiteCheck.WriteResponse(response, request, outcome, from, Local.PasswordBytes);
+        if (outcome != IceCheckOutcome.Accept)
+        {
+            return IceCheckResult.Refused;
+        }
+
+        Interlocked.Exchange(ref _lastCheckTimestamp, time.GetTimestamp());
+        var known = IsValidated(from);
+        if (!known && _validatedCount < MaxPeerAddresses)
+        {
+            _validated[_validatedCount++] = Copy(from);
+        }
+
+        var current = Selected;
+        if (request.UseCandidate && (current is null || !current.Equals(from)))
+        {
+            Select(from);
+            return IceCheckResult.Nominated;
+        }
+
+        if (current is null)
+        {
+            Select(from);
+        }
+
+        return known ? IceCheckResult.ConsentRenewed : IceCheckResult.AddressValidated;
+    }
+
+    private void Select(SocketAddress address)
+    {
+        var copy = Copy(address);
+        var any = copy.Family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+        Volatile.Write(ref _selectedEndPoint, (IPEndPoint)new IPEndPoint(any, 0).Create(copy));
+        Volatile.Write(ref _selected, copy);
+    }
+
+    private static SocketAddress Copy(SocketAddress address)
+    {
+        var copy = new SocketAddress(address.Family, address.Size);
+        address.Buffer.Span.CopyTo(copy.Buffer.Span);
+        return copy;
+    }
+}
