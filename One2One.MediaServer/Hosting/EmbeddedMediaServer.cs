@@ -20,6 +20,7 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private WebApplication? _app;
     private Uri? _controlUri;
+    private int _disposed;
 
     /// <param name="configuration">Read for the <c>MediaServer</c> section only; none = defaults.</param>
     /// <param name="loggerFactory">Where the media server logs; none = the host's default console logging.</param>
@@ -102,9 +103,14 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
         }
     }
 
+    /// <summary>Stops the server; safe to call more than once (a container may dispose it under several registrations).</summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
-        _lifecycle.Dispose();
     }
 }

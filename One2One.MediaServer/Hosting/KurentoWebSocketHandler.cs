@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using One2One.MediaServer.Protocol;
@@ -11,6 +12,7 @@ internal sealed class KurentoWebSocketHandler(
     KurentoSessionRegistry sessions,
     IOptions<MediaServerOptions> options,
     TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
     ILogger<KurentoConnection> logger)
 {
     private int _open;
@@ -37,7 +39,10 @@ internal sealed class KurentoWebSocketHandler(
         try
         {
             using var socket = await context.WebSockets.AcceptWebSocketAsync().ConfigureAwait(false);
-            var connection = new KurentoConnection(socket, processor, sessions, options.Value, timeProvider, logger, context.RequestAborted);
+
+            // Shutting down closes the control sockets: clients reconnect elsewhere, and the server does not wait on them.
+            using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
+            var connection = new KurentoConnection(socket, processor, sessions, options.Value, timeProvider, logger, closing.Token);
             await connection.RunAsync().ConfigureAwait(false);
         }
         finally

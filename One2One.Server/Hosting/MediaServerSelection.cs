@@ -5,7 +5,7 @@ namespace One2One.Server.Hosting;
 /// <summary>
 /// Which media server the calls use: an external Kurento Media Server when <c>Kurento:Uri</c> (environment
 /// <c>Kurento__Uri</c>, or the tutorial's <c>--ws_uri=ws://host:8888/kurento</c>) is set; otherwise the
-/// embedded one.
+/// embedded one, started with the application.
 /// </summary>
 internal static class MediaServerSelection
 {
@@ -13,16 +13,30 @@ internal static class MediaServerSelection
 
     public static IServiceCollection AddMediaServer(this IServiceCollection services, IConfiguration configuration)
     {
-        services.PostConfigure<KurentoOptions>(options =>
+        var external = configuration[$"{KurentoOptions.SectionName}:Uri"] is { Length: > 0 } uri ? uri : configuration[TutorialUriKey];
+        if (!string.IsNullOrWhiteSpace(external))
         {
-            if (string.IsNullOrWhiteSpace(options.Uri) && configuration[TutorialUriKey] is { Length: > 0 } tutorialUri)
-            {
-                options.Uri = tutorialUri;
-            }
+            services.PostConfigure<KurentoOptions>(options => options.Uri = external);
+            services.AddSingleton<IMediaServerLocator, ConfiguredMediaServerLocator>();
+            services.AddHostedService(sp => new MediaServerAnnouncement(sp.GetRequiredService<ILoggerFactory>(), $"external Kurento Media Server at {external}"));
+            return services;
+        }
 
-            options.Uri ??= "ws://localhost:8888/kurento";
-        });
-        services.AddSingleton<IMediaServerLocator, ConfiguredMediaServerLocator>();
+        services.AddSingleton<EmbeddedMediaServerHost>();
+        services.AddSingleton<IMediaServerLocator>(sp => sp.GetRequiredService<EmbeddedMediaServerHost>());
+        services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMediaServerHost>());
         return services;
+    }
+
+    /// <summary>Says at start-up which media server is in use.</summary>
+    private sealed class MediaServerAnnouncement(ILoggerFactory loggers, string description) : IHostedService
+    {
+        public Task StartAsync(CancellationToken cancellationToken)
+        {
+            HostingLog.MediaServer(loggers.CreateLogger<MediaServerAnnouncement>(), description);
+            return Task.CompletedTask;
+        }
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

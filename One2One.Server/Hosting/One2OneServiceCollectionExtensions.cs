@@ -17,11 +17,12 @@ internal static class One2OneServiceCollectionExtensions
         services.TryAddSingleton(sp => new CallClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<UserRegistry>();
         services.AddSingleton<CallService>();
-        services.AddHostedService<CallShutdown>();
         services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 128 * 1024);
-
         services.AddKurentoClient();
+
+        // Hosted services stop in reverse order: calls end (and release their pipelines) before the media server stops.
         services.AddMediaServer(configuration);
+        services.AddHostedService<CallShutdown>();
         return services;
     }
 }

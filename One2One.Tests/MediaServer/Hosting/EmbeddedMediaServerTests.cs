@@ -48,13 +48,13 @@ public sealed class EmbeddedMediaServerTests
     }
 
     [Fact]
-    public async Task Start_up_fails_clearly_without_WebRTC_machinery()
+    public async Task By_default_the_media_server_runs_the_real_WebRTC_machinery()
     {
         await using var server = new EmbeddedMediaServer();
 
-        var start = () => server.StartAsync(CancellationToken.None);
+        await server.StartAsync(CancellationToken.None);
 
-        (await start.Should().ThrowAsync<InvalidOperationException>()).Which.Message.Should().StartWith("No IWebRtcSessionFactory is registered");
+        server.Services.GetRequiredService<IWebRtcSessionFactory>().Should().BeOfType<One2One.MediaServer.Relay.WebRtcSessionFactory>();
     }
 
     [Fact]

@@ -11,12 +11,12 @@ using One2One.MediaServer.Relay;
 
 namespace One2One.MediaServer;
 
-public static class KurentoServiceCollectionExtensions
+public static class MediaServerServiceCollectionExtensions
 {
     /// <summary>
     /// The Kurento-protocol media server: options (section <c>MediaServer</c>, validated at start-up), the media object
-    /// registry, sessions and the WebSocket handler. The WebRTC machinery (<c>IWebRtcSessionFactory</c>) is registered
-    /// by the Rtc code with TryAdd, so a test can put its own first.
+    /// registry, sessions, the WebSocket handler and the WebRTC machinery (<c>IWebRtcSessionFactory</c>, registered
+    /// with TryAdd so a test can put its own first).
     /// </summary>
     public static IServiceCollection AddKurentoMediaServer(this IServiceCollection services)
     {
@@ -28,10 +28,9 @@ public static class KurentoServiceCollectionExtensions
         services.TryAddSingleton<KurentoRequestProcessor>();
         services.TryAddSingleton<KurentoWebSocketHandler>();
         services.TryAddSingleton<MediaServerDiagnostics>();
-        services.AddHostedService<MediaFactoryCheck>();
 
+        // The WebRTC machinery (ICE-lite, DTLS-SRTP, relay). TryAdd: a test that registered another one first keeps it.
         services.TryAddSingleton<IWebRtcSessionFactory, WebRtcSessionFactory>();
-        // (TryAdd: a test that registered a stand-in before keeps it.)
         return services;
     }
 
