@@ -310,16 +310,29 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             return;
         }
 
-        var profile = keys.Profile;
-        var inbound = SrtpContext.Create(profile, keys.ClientWriteKey.Span, keys.ClientWriteSalt.Span);
-        var outbound = SrtpContext.Create(profile, keys.ServerWriteKey.Span, keys.ServerWriteSalt.Span);
+        if (Secure(keys.Profile, keys.ClientWriteKey.Span, keys.ClientWriteSalt.Span, keys.ServerWriteKey.Span, keys.ServerWriteSalt.Span))
+        {
+            _events.OnDtlsStateChanged(DtlsConnectionState.Connected, null);
+            _events.OnSecured();
+            _ = ObserveCloseAsync(dtls);
+        }
+    }
+
+    /// <summary>
+    /// Installs the SRTP contexts: inbound from the browser's (DTLS client's) key and salt, outbound from ours.
+    /// Internal so benchmarks can key a transport without a handshake; false once disposed.
+    /// </summary>
+    internal bool Secure(SrtpProfile profile, ReadOnlySpan<byte> clientKey, ReadOnlySpan<byte> clientSalt, ReadOnlySpan<byte> serverKey, ReadOnlySpan<byte> serverSalt)
+    {
+        var inbound = SrtpContext.Create(profile, clientKey, clientSalt);
+        var outbound = SrtpContext.Create(profile, serverKey, serverSalt);
         lock (_sendGate)
         {
             if (Volatile.Read(ref _disposed) != 0)
             {
                 inbound.Dispose();
                 outbound.Dispose();
-                return;
+                return false;
             }
 
             _outbound = outbound;
@@ -327,9 +340,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 
         Volatile.Write(ref _inbound, inbound);
         TransportLog.Secured(_logger, LocalPort, profile);
-        _events.OnDtlsStateChanged(DtlsConnectionState.Connected, null);
-        _events.OnSecured();
-        _ = ObserveCloseAsync(dtls);
+        return true;
     }
 
     private async Task ObserveCloseAsync(DtlsServerSession dtls)
