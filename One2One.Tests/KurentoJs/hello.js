@@ -54,7 +54,7 @@ async function main() {
 
   const answer = await within(endpoint.processOffer(offer), 'processOffer');
   check(typeof answer === 'string' && answer.startsWith('v=0'), 'answer is SDP: ' + answer);
-  step('answer', answer.split(/\r?\n/)[0]);
+  step('answer', answer.split(/\r?\n/)[0] + (answer.includes('a=ice-lite') ? ' a=ice-lite' : ''));
 
   await within(endpoint.gatherCandidates(), 'gatherCandidates');
   step('gathering');

@@ -5,7 +5,7 @@ namespace One2One.Tests.MediaServer.Protocol;
 
 /// <summary>
 /// Compatibility referee: the official JavaScript client (npm kurento-client 7.3.0, One2One.Tests/KurentoJs)
-/// runs the hello-world loopback against our server, unmodified.
+/// runs the hello-world loopback against our server, unmodified, with the real WebRTC machinery behind it.
 /// </summary>
 public sealed class KurentoJsClientTests
 {
@@ -15,7 +15,7 @@ public sealed class KurentoJsClientTests
         var directory = FindKurentoJsDirectory();
         Directory.Exists(Path.Combine(directory, "node_modules", "kurento-client")).Should().BeTrue(
             $"the referee needs its packages: run `npm ci` in {directory}");
-        await using var server = await KurentoTestServer.StartAsync();
+        await using var server = await KurentoTestServer.StartAsync(realMedia: true);
 
         var (exitCode, output) = await RunNodeAsync(directory, "hello.js", server.Uri.ToString());
 
@@ -29,7 +29,8 @@ public sealed class KurentoJsClientTests
 
         // kurento-client's complaints about replies or events it could not place.
         output.Should().NotContainAny("Unknown object id", "No callback was defined", "Trace:", "Invalid", "Response already processed");
-        output.Should().Contain("STEP candidate " + StandInWebRtcSession.Candidate);
+        output.Should().MatchRegex(@"STEP candidate candidate:1 1 UDP \d+ 127\.0\.0\.1 \d+ typ host", "the real endpoint announces its loopback host candidate");
+        output.Should().Contain("STEP answer v=0 a=ice-lite", "the real endpoint answers as an ICE-lite relay");
         await KurentoTestServer.EventuallyAsync(() => server.Diagnostics.GetCounts().Connections == 0, "the client closed its socket");
         server.Diagnostics.GetCounts().Should().BeEquivalentTo(new { Pipelines = 0, Endpoints = 0, OpenSockets = 0 });
     }

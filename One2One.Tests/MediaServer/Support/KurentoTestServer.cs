@@ -28,7 +28,8 @@ internal sealed class KurentoTestServer : IAsyncDisposable
 
     public MediaServerDiagnostics Diagnostics => _server.Diagnostics;
 
-    public static async Task<KurentoTestServer> StartAsync(IDictionary<string, string?>? settings = null, bool fakeClock = false)
+    /// <param name="realMedia">Run the real WebRTC machinery instead of the stand-in (for tests that need real answers and candidates).</param>
+    public static async Task<KurentoTestServer> StartAsync(IDictionary<string, string?>? settings = null, bool fakeClock = false, bool realMedia = false)
     {
         var media = new StandInWebRtcSessionFactory();
         var clock = fakeClock ? new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture)) : null;
@@ -37,8 +38,10 @@ internal sealed class KurentoTestServer : IAsyncDisposable
         {
             ConfigureServices = services =>
             {
-                // The one line the real machinery replaces.
-                services.AddSingleton<IWebRtcSessionFactory>(media);
+                if (!realMedia)
+                {
+                    services.AddSingleton<IWebRtcSessionFactory>(media);
+                }
                 if (clock is not null)
                 {
                     services.AddSingleton<TimeProvider>(clock);

@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 using One2One.MediaServer.Rtc.Dtls;
 using One2One.MediaServer.Rtc.Sdp;
 using One2One.MediaServer.Rtc.Srtp;
+using One2One.Tests.Support.Browser;
 
 namespace One2One.Tests.MediaServer.Rtc.Dtls;
 
@@ -14,6 +15,7 @@ namespace One2One.Tests.MediaServer.Rtc.Dtls;
 /// <see cref="DtlsServerSession"/>. ICE is answered by a minimal STUN responder that stands in for the real ICE-lite
 /// agent (binding success with XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY, FINGERPRINT). Run in a loopback-only namespace.
 /// </summary>
+[Trait("Category", "Browser")]
 public class ChromiumDtlsHandshakeTests
 {
     private const string LocalUfrag = "SrvU";
@@ -32,16 +34,7 @@ public class ChromiumDtlsHandshakeTests
         var receiveLoop = Task.Run(() => ReceiveLoop(socket, session, sender, stop.Token));
 
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
-            ],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
         await page.RouteAsync("http://localhost/**", route => route.FulfillAsync(new() { Body = "<html><body></body></html>", ContentType = "text/html" }));
         await page.GotoAsync("http://localhost/");

@@ -1,6 +1,7 @@
 using Microsoft.Playwright;
 using One2One.MediaServer.Rtc.Dtls;
 using One2One.MediaServer.Rtc.Sdp;
+using One2One.Tests.Support.Browser;
 
 namespace One2One.Tests.MediaServer.Rtc.Sdp;
 
@@ -8,22 +9,14 @@ namespace One2One.Tests.MediaServer.Rtc.Sdp;
 /// The real judge of an answer: Chromium's setRemoteDescription. Uses the system Chromium (see
 /// /work/shared/reference/browser-testing.md); run inside a loopback-only network namespace.
 /// </summary>
+[Trait("Category", "Browser")]
 public class ChromiumAcceptsAnswerTests
 {
     [Fact]
     public async Task Chromium_offer_parses_and_Chromium_accepts_our_answer()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = "/usr/bin/chromium",
-            Headless = true,
-            Args =
-            [
-                "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream", "--allow-loopback-in-peer-connection",
-            ],
-        });
+        await using var browser = await Chromium.LaunchAsync(playwright);
         var page = await browser.NewPageAsync();
 
         // getUserMedia needs a secure context; http://localhost is one, served here without any network.
