@@ -65,6 +65,9 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
                 builder.Services.AddSingleton(_loggerFactory);
             }
 
+            // The co-hosted application already says "started", its environment and content root.
+            builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
+
             KurentoHost.ConfigureServices(builder.Services);
             ConfigureServices?.Invoke(builder.Services);
             var app = builder.Build();
