@@ -62,7 +62,7 @@ internal abstract class MediaElement : MediaObject
     public ValueTask<ElementConnection[]> GetSourceConnectionsAsync(MediaType? kind) =>
         Pipeline.RunAsync(this, () => Filter(_sources, kind));
 
-    public ValueTask ReleaseAsync() => Pipeline.ReleaseElementAsync(this);
+    public override ValueTask ReleaseAsync() => Pipeline.ReleaseElementAsync(this);
 
     internal bool TryMarkReleasedUnderGate() => TryMarkReleased();
 

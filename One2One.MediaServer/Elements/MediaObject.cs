@@ -44,6 +44,10 @@ internal abstract class MediaObject
 
     public bool IsReleased => _released;
 
+    /// <summary>Releases the object (a pipeline with its elements); 40101 if already released, 40111 for the ServerManager.</summary>
+    public virtual ValueTask ReleaseAsync() =>
+        throw new KurentoErrorException(KurentoErrorCode.MediaObjectOperationNotSupported, $"{Type} cannot be released");
+
     public bool SendTagsInEvents
     {
         get => _sendTagsInEvents;

@@ -77,7 +77,7 @@ internal sealed class MediaPipeline : MediaObject
         });
 
     /// <summary>Releases the pipeline and every element in it; 40101 if already released.</summary>
-    public async ValueTask ReleaseAsync()
+    public override async ValueTask ReleaseAsync()
     {
         MediaElement[] children;
         await _gate.WaitAsync().ConfigureAwait(false);

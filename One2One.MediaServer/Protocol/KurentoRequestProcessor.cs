@@ -336,18 +336,7 @@ internal sealed class KurentoRequestProcessor
 
     private async ValueTask<RpcResult> ReleaseAsync(JsonElement p)
     {
-        switch (_mediaSet.Get(KurentoJson.RequireMember(p, "object")))
-        {
-            case MediaPipeline pipeline:
-                await pipeline.ReleaseAsync().ConfigureAwait(false);
-                break;
-            case MediaElement element:
-                await element.ReleaseAsync().ConfigureAwait(false);
-                break;
-            default:
-                throw new KurentoErrorException(KurentoErrorCode.MediaObjectOperationNotSupported, "The ServerManager cannot be released");
-        }
-
+        await _mediaSet.Get(KurentoJson.RequireMember(p, "object")).ReleaseAsync().ConfigureAwait(false);
         return RpcResult.Empty;
     }
 
@@ -454,15 +443,7 @@ internal sealed class KurentoRequestProcessor
     {
         try
         {
-            switch (mediaObject)
-            {
-                case MediaPipeline pipeline:
-                    await pipeline.ReleaseAsync().ConfigureAwait(false);
-                    break;
-                case MediaElement element:
-                    await element.ReleaseAsync().ConfigureAwait(false);
-                    break;
-            }
+            await mediaObject.ReleaseAsync().ConfigureAwait(false);
         }
         catch (KurentoErrorException)
         {

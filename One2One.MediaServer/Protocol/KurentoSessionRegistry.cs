@@ -172,15 +172,7 @@ internal sealed class KurentoSessionRegistry
 
             try
             {
-                switch (mediaObject)
-                {
-                    case MediaPipeline pipeline:
-                        await pipeline.ReleaseAsync().ConfigureAwait(false);
-                        break;
-                    case MediaElement element:
-                        await element.ReleaseAsync().ConfigureAwait(false);
-                        break;
-                }
+                await mediaObject.ReleaseAsync().ConfigureAwait(false);
             }
             catch (KurentoErrorException)
             {
