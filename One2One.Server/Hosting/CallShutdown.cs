@@ -1,12 +1,22 @@
 using One2One.Server.Calls;
+using One2One.Server.Kurento;
 
 namespace One2One.Server.Hosting;
 
-/// <summary>On shutdown, ends every live call (telling both browsers) and releases its media before the media server stops.</summary>
-internal sealed class CallShutdown(CallService calls) : IHostedService
+/// <summary>
+/// On shutdown, ends every live call (telling both browsers) and releases its media, then closes the session with
+/// the media server, all before the media server stops.
+/// </summary>
+internal sealed class CallShutdown(CallService calls, KurentoClient kurento) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public Task StopAsync(CancellationToken cancellationToken) =>
-        calls.EndAllAsync(CallEnding.ServerShutdown).WaitAsync(cancellationToken);
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await calls.EndAllAsync(CallEnding.ServerShutdown).WaitAsync(cancellationToken);
+
+        // Closed now rather than when the container disposes it: by then the embedded media server has stopped and
+        // dropped the session, which the client would take for a lost connection and try to reconnect to.
+        await kurento.DisposeAsync().AsTask().WaitAsync(cancellationToken);
+    }
 }

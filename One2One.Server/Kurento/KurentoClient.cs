@@ -34,6 +34,9 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
     private readonly KurentoEventRouter _events;
     private readonly CancellationTokenSource _disposing = new();
 
+    // Completed when the first disposal has finished; later and concurrent disposals wait for it.
+    private readonly TaskCompletionSource _disposal = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
     private readonly Lock _stateLock = new();
     private Task<KurentoConnection>? _connection;
     private KurentoConnection? _current;
@@ -135,13 +138,29 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
 
     void IKurentoRpc.ForgetEventRoutes(IReadOnlyCollection<string> objectIds) => _events.Detach(objectIds);
 
+    /// <summary>Closes the connection politely; a concurrent or later call returns when the first one has finished.</summary>
     public async ValueTask DisposeAsync()
     {
         if (!TryMarkDisposed(out var connecting))
         {
+            // A host that is stopped twice at once disposes twice at once: the second caller must not go on (and
+            // stop the media server) while the first is still closing the session.
+            await _disposal.Task;
             return;
         }
 
+        try
+        {
+            await DisposeConnectionAsync(connecting);
+        }
+        finally
+        {
+            _disposal.TrySetResult();
+        }
+    }
+
+    private async Task DisposeConnectionAsync(Task<KurentoConnection>? connecting)
+    {
         await _disposing.CancelAsync();
         if (connecting is not null)
         {
@@ -179,6 +198,7 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
         }
 
         _ = _events.CompleteAsync();
+        _disposal.TrySetResult();
     }
 
     private bool TryMarkDisposed(out Task<KurentoConnection>? connecting)

@@ -159,7 +159,10 @@ internal sealed class KurentoConnection
                 await _sendLoop.WaitAsync(grace, _time);
                 await _socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "client closing", CancellationToken.None).WaitAsync(grace, _time);
             }
-            catch (Exception e) when (e is WebSocketException or TimeoutException or ObjectDisposedException or InvalidOperationException)
+            // A media server that went away first resets the socket under the Close frame; ManagedWebSocket reports that as
+            // a WebSocketException, or as an OperationCanceledException when its own receive had already aborted it.
+            catch (Exception e) when (e is WebSocketException or TimeoutException or ObjectDisposedException or InvalidOperationException
+                or OperationCanceledException or IOException)
             {
                 KurentoLog.CloseFailed(_logger, e);
             }

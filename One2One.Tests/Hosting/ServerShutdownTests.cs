@@ -1,0 +1,54 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using One2One.Server.Kurento;
+using One2One.Tests.Support;
+
+namespace One2One.Tests.Hosting;
+
+/// <summary>Stopping the server with its embedded media server: an orderly end, nothing thrown, nothing to warn about.</summary>
+public sealed class ServerShutdownTests
+{
+    [Fact]
+    public async Task Stopping_closes_the_media_server_session_before_the_media_server_stops()
+    {
+        var server = new One2OneServerFactory();
+        var logs = new RecordingLoggerProvider();
+        server.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+        (await server.Services.GetRequiredService<IKurentoClient>().GetPipelineIdsAsync()).Should().BeEmpty("the Kurento client has its session with the media server");
+
+        var stopping = async () => await server.DisposeAsync();
+
+        await stopping.Should().NotThrowAsync();
+        logs.Warnings.Should().BeEmpty("an orderly stop neither loses the media server connection nor fails to close it");
+    }
+
+    /// <summary>Keeps the warnings and errors logged anywhere in the server.</summary>
+    private sealed class RecordingLoggerProvider : ILoggerProvider
+    {
+        private readonly ConcurrentQueue<string> _warnings = new();
+
+        public IReadOnlyList<string> Warnings => [.. _warnings];
+
+        public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _warnings);
+
+        public void Dispose()
+        {
+        }
+
+        private sealed class Logger(string category, ConcurrentQueue<string> warnings) : ILogger
+        {
+            public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+            public bool IsEnabled(LogLevel logLevel) => logLevel >= LogLevel.Warning;
+
+            public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter)
+            {
+                if (IsEnabled(logLevel))
+                {
+                    warnings.Enqueue($"{category} {eventId.Name}: {formatter(state, exception)} {exception?.Message}");
+                }
+            }
+        }
+    }
+}
