@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using One2One.Server.Calls;
 using One2One.Server.Signaling;
 using One2One.Tests.Kurento.Support;
 using One2One.Tests.Support;
@@ -50,6 +52,11 @@ internal sealed class ScriptedCall : IAsyncDisposable
         (await Bob.ExpectAsync<StartCommunication>()).SdpAnswer.Should().Be("answer-for-callee");
         var accepted = await Alice.ExpectAsync<CallResponse>();
         accepted.Should().Be(new CallResponse(Responses.Accepted, "answer-for-caller"));
+
+        // The caller's answer goes out before its gatherCandidates completes: wait until the set-up has finished,
+        // so a fault a test injects next hits a call that is in progress, not one still being set up.
+        var users = Server.Services.GetRequiredService<UserRegistry>();
+        await Eventually.TrueAsync(() => users.FindByName("alice")?.CurrentCall?.State == CallState.InCall, "the call is set up");
     }
 
     public async Task RingAsync()
