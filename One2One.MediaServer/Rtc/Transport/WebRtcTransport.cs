@@ -26,7 +26,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     public const int BufferSize = 2048;
 
     /// <summary>Room kept after a packet so it can be re-protected in place (the largest SRTCP trailer).</summary>
-    private const int TailRoom = 64;
+    internal const int TailRoom = 64;
 
     private readonly Socket _socket;
     private readonly UdpPortAllocator _ports;
@@ -198,7 +198,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
     }
 
-    private void OnDatagram(Span<byte> buffer, int received, SocketAddress remote, Span<byte> scratch, Span<byte> response)
+    /// <summary>
+    /// One datagram through the receive path. Internal so the relay-step benchmark can drive it synchronously;
+    /// it uses the receive loop's state (ICE checks, inbound SRTP), so call it only from that loop, or while no
+    /// datagram can reach the socket. <paramref name="buffer"/> needs <see cref="TailRoom"/> after the datagram.
+    /// </summary>
+    internal void OnDatagram(Span<byte> buffer, int received, SocketAddress remote, Span<byte> scratch, Span<byte> response)
     {
         var datagram = buffer[..received];
         switch (RtcDemux.Classify(datagram))

@@ -1,0 +1,244 @@
+using System.Diagnostics;
+using System.Globalization;
+using One2One.MediaServer.Elements;
+using One2One.MediaServer.Rtc.Srtp;
+
+namespace One2One.Benchmarks.Relay;
+
+/// <summary>
+/// <c>relay-load</c>: the relay end to end over loopback. A blaster thread sends SRTP video packets, protected
+/// beforehand, at the source endpoint's port (as fast as it can, or paced at <c>--rate</c>); the source's real
+/// receive loop relays them to the sink browser's socket, where a reader thread counts them and decrypts every
+/// 64th to prove them right. Reports the packets relayed per second of wall-clock time and per second of CPU
+/// the relay used: the process's CPU time without the blaster's and the reader's threads. One endpoint's
+/// receive loop relays on one thread, so the latter is the rate one core sustains.
+/// </summary>
+internal static class RelayLoad
+{
+    private const string Usage = "relay-load [--profile cm|gcm|both] [--seconds 2] [--rate packets-per-second, 0 = flat out]";
+
+    /// <summary>How many packets to protect for a flat-out run: more than the blaster can send per second here.</summary>
+    private const int FlatOutPacketsPerSecond = 250_000;
+
+    private const int MaxPackets = 600_000;
+    private const int WarmUpPackets = 100_000;
+    private const int VerifyEvery = 64;
+
+    public static int Run(string[] args)
+    {
+        var profiles = new[] { SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AeadAes128Gcm };
+        double seconds = 2;
+        int rate = 0;
+        for (int i = 0; i + 1 < args.Length; i += 2)
+        {
+            switch (args[i])
+            {
+                case "--profile":
+                    profiles = args[i + 1] switch
+                    {
+                        "cm" => [SrtpProfile.AesCm128HmacSha1_80],
+                        "gcm" => [SrtpProfile.AeadAes128Gcm],
+                        _ => profiles,
+                    };
+                    break;
+                case "--seconds":
+                    seconds = double.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    break;
+                case "--rate":
+                    rate = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    break;
+                default:
+                    Console.Error.WriteLine(Usage);
+                    return 2;
+            }
+        }
+
+        var failed = false;
+        foreach (var profile in profiles)
+        {
+            var result = RunOnce(profile, seconds, rate);
+            result.Print();
+            failed |= result.Failed;
+        }
+
+        return failed ? 1 : 0;
+    }
+
+    private static LoadResult RunOnce(SrtpProfile profile, double seconds, int rate)
+    {
+        var pair = RelayPair.Create(profile);
+        try
+        {
+            var probe = new byte[RelayPair.DatagramSlot];
+            pair.SourceBrowser.SendTo(probe.AsSpan(0, pair.ProtectNext(probe)), pair.SourceEndPoint);
+            pair.ExpectRelayedPacket();
+            pair.SourceBrowser.Connect(pair.SourceEndPoint);
+
+            var warmUp = new PacketRing(WarmUpPackets);
+            warmUp.Fill(pair);
+            var count = (int)Math.Min(MaxPackets, seconds * (rate > 0 ? rate : FlatOutPacketsPerSecond));
+            var pool = new PacketRing(count);
+            pool.Fill(pair);
+
+            Blast(pair, warmUp, WarmUpPackets, rate: 0);
+            return Blast(pair, pool, count, rate);
+        }
+        finally
+        {
+            pair.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
+
+    private static LoadResult Blast(RelayPair pair, PacketRing packets, int count, int rate)
+    {
+        var result = new LoadResult(pair.Profile, rate);
+        var reader = new SinkReader(pair);
+        var relayedBefore = RelayedBySink(pair);
+        var sourceDropsBefore = UdpSocketStats.Drops(pair.Source.Transport.LocalPort);
+        var sinkDropsBefore = UdpSocketStats.Drops(((System.Net.IPEndPoint)pair.SinkBrowser.LocalEndPoint!).Port);
+        var unprotectFailedBefore = pair.Source.Transport.Counters.UnprotectFailed;
+        var softIrqBefore = ThreadCpu.SoftIrqThreads();
+        GC.Collect();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
+        var collectionsBefore = GC.CollectionCount(0);
+        var processBefore = ThreadCpu.Process();
+
+        var readerThread = new Thread(reader.Run) { Name = "sink browser", IsBackground = true };
+        readerThread.Start();
+        long start = 0, end = 0;
+        var blasterCpu = TimeSpan.Zero;
+        var blaster = new Thread(() =>
+        {
+            var cpuBefore = ThreadCpu.CurrentThread();
+            start = Stopwatch.GetTimestamp();
+            var interval = rate > 0 ? Stopwatch.Frequency / (double)rate : 0;
+            for (int i = 0; i < count; i++)
+            {
+                if (rate > 0)
+                {
+                    var due = start + (long)(i * interval);
+                    while (Stopwatch.GetTimestamp() < due)
+                    {
+                        Thread.SpinWait(8);
+                    }
+                }
+
+                pair.SourceBrowser.Send(packets.Next());
+            }
+
+            end = Stopwatch.GetTimestamp();
+            blasterCpu = ThreadCpu.CurrentThread() - cpuBefore;
+        })
+        { Name = "source browser", IsBackground = true };
+        blaster.Start();
+        blaster.Join();
+        reader.WaitUntilQuiet(TimeSpan.FromMilliseconds(300));
+        reader.Stop();
+        readerThread.Join();
+
+        result.Offered = count;
+        result.OfferSeconds = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
+        result.RelaySeconds = Stopwatch.GetElapsedTime(start, reader.LastReceived).TotalSeconds;
+        result.ProcessCpu = ThreadCpu.Process() - processBefore;
+        result.BlasterCpu = blasterCpu;
+        result.ReaderCpu = reader.Cpu;
+        result.SoftIrqCpu = ThreadCpu.SoftIrqThreads() - softIrqBefore;
+        result.Allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        result.Gen0Collections = GC.CollectionCount(0) - collectionsBefore;
+        result.DroppedAtSource = UdpSocketStats.Drops(pair.Source.Transport.LocalPort) - sourceDropsBefore;
+        result.UnprotectFailed = pair.Source.Transport.Counters.UnprotectFailed - unprotectFailedBefore;
+        result.Relayed = RelayedBySink(pair) - relayedBefore;
+        result.Received = reader.Received;
+        result.DroppedAtSinkBrowser = UdpSocketStats.Drops(((System.Net.IPEndPoint)pair.SinkBrowser.LocalEndPoint!).Port) - sinkDropsBefore;
+        result.Verified = reader.Verified;
+        result.Wrong = reader.Wrong;
+        return result;
+    }
+
+    /// <summary>Video packets the sink endpoint has sent its browser (its outbound stats).</summary>
+    private static long RelayedBySink(RelayPair pair)
+    {
+        foreach (var stats in pair.Sink.GetStats())
+        {
+            if (stats.Kind == MediaType.Video && !stats.Inbound)
+            {
+                return stats.Packets;
+            }
+        }
+
+        return 0;
+    }
+
+    /// <summary>The sink browser: reads everything that arrives, checks every <see cref="VerifyEvery"/>th packet.</summary>
+    private sealed class SinkReader(RelayPair pair)
+    {
+        private long _received;
+        private long _lastReceived;
+        private volatile bool _stopping;
+
+        public long Received => Interlocked.Read(ref _received);
+
+        public long LastReceived => Interlocked.Read(ref _lastReceived);
+
+        public long Verified { get; private set; }
+
+        public long Wrong { get; private set; }
+
+        public TimeSpan Cpu { get; private set; }
+
+        public void Run()
+        {
+            var cpuBefore = ThreadCpu.CurrentThread();
+            var datagram = new byte[RelayPair.DatagramSlot];
+            var work = new byte[RelayPair.DatagramSlot];
+            pair.SinkBrowser.ReceiveTimeout = 100;
+            while (!_stopping)
+            {
+                int length;
+                try
+                {
+                    length = pair.SinkBrowser.Receive(datagram);
+                }
+                catch (System.Net.Sockets.SocketException)
+                {
+                    continue; // the timeout: look at _stopping again
+                }
+
+                var received = Interlocked.Increment(ref _received);
+                Interlocked.Exchange(ref _lastReceived, Stopwatch.GetTimestamp());
+                if (received % VerifyEvery == 0)
+                {
+                    if (pair.IsRelayedPacket(datagram.AsSpan(0, length), work))
+                    {
+                        Verified++;
+                    }
+                    else
+                    {
+                        Wrong++;
+                    }
+                }
+            }
+
+            Cpu = ThreadCpu.CurrentThread() - cpuBefore;
+        }
+
+        /// <summary>Returns once nothing arrived for <paramref name="quiet"/>: the relay has emptied its socket.</summary>
+        public void WaitUntilQuiet(TimeSpan quiet)
+        {
+            var last = Received;
+            while (true)
+            {
+                Thread.Sleep(quiet);
+                var now = Received;
+                if (now == last)
+                {
+                    return;
+                }
+
+                last = now;
+            }
+        }
+
+        public void Stop() => _stopping = true;
+    }
+}
