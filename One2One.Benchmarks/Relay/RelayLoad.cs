@@ -24,6 +24,9 @@ internal static class RelayLoad
     private const int WarmUpPackets = 100_000;
     private const int VerifyEvery = 64;
 
+    /// <summary>What WebRtcTransport names its receive threads.</summary>
+    private const string ReceiveThreadName = "WebRTC receive";
+
     public static int Run(string[] args)
     {
         var profiles = new[] { SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AeadAes128Gcm };
@@ -98,10 +101,11 @@ internal static class RelayLoad
         var sinkDropsBefore = UdpSocketStats.Drops(((System.Net.IPEndPoint)pair.SinkBrowser.LocalEndPoint!).Port);
         var unprotectFailedBefore = pair.Source.Transport.Counters.UnprotectFailed;
         var softIrqBefore = ThreadCpu.SoftIrqThreads();
+        var receiveThreadsBefore = ThreadCpu.Threads(ReceiveThreadName);
         GC.Collect();
-        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
         var collectionsBefore = GC.CollectionCount(0);
         var processBefore = ThreadCpu.Process();
+        var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
 
         var readerThread = new Thread(reader.Run) { Name = "sink browser", IsBackground = true };
         readerThread.Start();
@@ -136,15 +140,16 @@ internal static class RelayLoad
         reader.Stop();
         readerThread.Join();
 
+        result.Allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
+        result.ProcessCpu = ThreadCpu.Process() - processBefore;
+        result.Gen0Collections = GC.CollectionCount(0) - collectionsBefore;
+        result.ReceiveThreadsCpu = ThreadCpu.Threads(ReceiveThreadName) - receiveThreadsBefore;
+        result.SoftIrqCpu = ThreadCpu.SoftIrqThreads() - softIrqBefore;
         result.Offered = count;
         result.OfferSeconds = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
         result.RelaySeconds = Stopwatch.GetElapsedTime(start, reader.LastReceived).TotalSeconds;
-        result.ProcessCpu = ThreadCpu.Process() - processBefore;
         result.BlasterCpu = blasterCpu;
         result.ReaderCpu = reader.Cpu;
-        result.SoftIrqCpu = ThreadCpu.SoftIrqThreads() - softIrqBefore;
-        result.Allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
-        result.Gen0Collections = GC.CollectionCount(0) - collectionsBefore;
         result.DroppedAtSource = UdpSocketStats.Drops(pair.Source.Transport.LocalPort) - sourceDropsBefore;
         result.UnprotectFailed = pair.Source.Transport.Counters.UnprotectFailed - unprotectFailedBefore;
         result.Relayed = RelayedBySink(pair) - relayedBefore;

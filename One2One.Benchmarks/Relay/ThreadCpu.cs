@@ -12,6 +12,21 @@ internal static class ThreadCpu
 
     public static TimeSpan Process() => Read("/proc/self/stat");
 
+    /// <summary>The threads of this process named <paramref name="name"/> (as Linux shows it: at most 15 characters).</summary>
+    public static TimeSpan Threads(string name)
+    {
+        var total = TimeSpan.Zero;
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == name)
+            {
+                total += Read(Path.Combine(task, "stat"));
+            }
+        }
+
+        return total;
+    }
+
     /// <summary>
     /// The ksoftirqd threads' time: network receive work (loopback delivery) runs in the sending thread unless
     /// there is so much of it that these threads take it over; then it is no longer in the process's time.
