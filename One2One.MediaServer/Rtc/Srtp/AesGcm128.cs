@@ -21,8 +21,14 @@ internal sealed class AesGcm128 : IDisposable
     private readonly AesGcm? _platform;
 
     public AesGcm128(ReadOnlySpan<byte> key)
+        : this(key, IsAcceleratedSupported)
     {
-        if (AesNi128.IsSupported && Ghash.IsSupported)
+    }
+
+    /// <summary>Tests pick the implementation; <paramref name="accelerated"/> needs <see cref="IsAcceleratedSupported"/>.</summary>
+    internal AesGcm128(ReadOnlySpan<byte> key, bool accelerated)
+    {
+        if (accelerated)
         {
             _aes = new AesNi128(key);
             _ghash = new Ghash(_aes.Encrypt(Vector128<byte>.Zero));
@@ -32,6 +38,9 @@ internal sealed class AesGcm128 : IDisposable
             _platform = new AesGcm(key, TagLength);
         }
     }
+
+    /// <summary>The CPU has what the managed implementation needs.</summary>
+    public static bool IsAcceleratedSupported => AesNi128.IsSupported && Ghash.IsSupported;
 
     /// <summary>Encrypts <paramref name="data"/> in place and writes the tag over it and <paramref name="associatedData"/>.</summary>
     public void Seal(ReadOnlySpan<byte> nonce, Span<byte> data, Span<byte> tag, ReadOnlySpan<byte> associatedData)
