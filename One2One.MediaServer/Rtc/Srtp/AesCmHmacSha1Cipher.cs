@@ -6,15 +6,15 @@ namespace One2One.MediaServer.Rtc.Srtp;
 /// <summary>AES_CM_128 with HMAC-SHA1 (RFC 3711 §4.1.1, §4.2.1), 80- or 32-bit SRTP tag, 80-bit SRTCP tag.</summary>
 internal sealed class AesCmHmacSha1Cipher : SrtpCipher
 {
-    private const int MacLength = 20;
+    private const int MacLength = HmacSha1.Length;
     private const int SrtcpTagLength = 10;
     private const int MaxRtpTagLength = 10;
     private const int RocLength = 4;
 
     private readonly AesCounterMode _rtpCipher;
     private readonly AesCounterMode _rtcpCipher;
-    private readonly IncrementalHash _rtpMac;
-    private readonly IncrementalHash _rtcpMac;
+    private readonly HmacSha1 _rtpMac;
+    private readonly HmacSha1 _rtcpMac;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
 
@@ -23,8 +23,8 @@ internal sealed class AesCmHmacSha1Cipher : SrtpCipher
         RtpTagLength = rtpTagLength;
         _rtpCipher = new AesCounterMode(keys.RtpEncryptionKey);
         _rtcpCipher = new AesCounterMode(keys.RtcpEncryptionKey);
-        _rtpMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, keys.RtpAuthenticationKey);
-        _rtcpMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, keys.RtcpAuthenticationKey);
+        _rtpMac = new HmacSha1(keys.RtpAuthenticationKey);
+        _rtcpMac = new HmacSha1(keys.RtcpAuthenticationKey);
         _rtpSalt = (byte[])keys.RtpSalt.Clone();
         _rtcpSalt = (byte[])keys.RtcpSalt.Clone();
     }
@@ -133,19 +133,8 @@ internal sealed class AesCmHmacSha1Cipher : SrtpCipher
         }
     }
 
-    /// <summary>
-    /// RFC 3711 §4.2: HMAC-SHA1 over the authenticated portion followed by the ROC, given as one span: each
-    /// call into the platform's HMAC costs more than hashing a few hundred bytes.
-    /// </summary>
-    private void ComputeRtpMac(ReadOnlySpan<byte> authenticatedAndRoc, Span<byte> mac)
-    {
-        _rtpMac.AppendData(authenticatedAndRoc);
-        _rtpMac.TryGetHashAndReset(mac, out _);
-    }
+    /// <summary>RFC 3711 §4.2: HMAC-SHA1 over the authenticated portion followed by the ROC, given as one span.</summary>
+    private void ComputeRtpMac(ReadOnlySpan<byte> authenticatedAndRoc, Span<byte> mac) => _rtpMac.Compute(authenticatedAndRoc, mac);
 
-    private void HashRtcp(ReadOnlySpan<byte> authenticated, Span<byte> mac)
-    {
-        _rtcpMac.AppendData(authenticated);
-        _rtcpMac.TryGetHashAndReset(mac, out _);
-    }
+    private void HashRtcp(ReadOnlySpan<byte> authenticated, Span<byte> mac) => _rtcpMac.Compute(authenticated, mac);
 }
