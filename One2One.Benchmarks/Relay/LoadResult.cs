@@ -8,6 +8,9 @@ internal sealed class LoadResult(SrtpProfile profile, int rate)
 {
     public long Offered { get; set; }
 
+    /// <summary>The source stopped early: nothing reached the sink for two seconds.</summary>
+    public bool Stalled { get; set; }
+
     public double OfferSeconds { get; set; }
 
     /// <summary>From the first packet sent to the last one relayed.</summary>
@@ -46,7 +49,7 @@ internal sealed class LoadResult(SrtpProfile profile, int rate)
     /// <summary>The process's CPU time that was neither the blaster's nor the reader's: the relay's.</summary>
     public TimeSpan RelayCpu => ProcessCpu - BlasterCpu - ReaderCpu;
 
-    public bool Failed => Wrong > 0 || Verified == 0 || UnprotectFailed > 0;
+    public bool Failed => Wrong > 0 || Verified == 0 || UnprotectFailed > 0 || Stalled;
 
     public void Print()
     {
@@ -60,7 +63,7 @@ internal sealed class LoadResult(SrtpProfile profile, int rate)
               per core     {Relayed / RelayCpu.TotalSeconds,10:N0} relayed packets per CPU second of the relay ({RelayCpu.TotalSeconds * 1e6 / Relayed:F2} us each)
               receive loop {ReceiveThreadsCpu.TotalSeconds:F2} s on the receive threads = {Relayed / Math.Max(ReceiveThreadsCpu.TotalSeconds, 1e-9),10:N0} relayed packets per CPU second
               allocated    {Allocated:N0} bytes in the process ({(double)Allocated / Math.Max(1, Relayed):F3} per relayed packet), {Gen0Collections} gen0 collections
-              unprotect failures {UnprotectFailed:N0}
+              unprotect failures {UnprotectFailed:N0}{(Stalled ? "; STALLED: nothing reached the sink for 2 s" : "")}
             """));
         Console.WriteLine();
     }

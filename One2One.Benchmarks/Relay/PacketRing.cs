@@ -7,6 +7,9 @@ internal sealed class PacketRing(int count)
     private readonly int[] _lengths = new int[count];
     private int _next;
 
+    /// <summary>The RTP sequence number of the first packet (the header is not encrypted); the others follow it.</summary>
+    public ushort FirstSequence => System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(_datagrams.AsSpan(2));
+
     public void Fill(RelayPair pair)
     {
         for (int i = 0; i < _lengths.Length; i++)

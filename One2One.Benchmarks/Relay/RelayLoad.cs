@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
 using One2One.MediaServer.Elements;
@@ -109,31 +110,8 @@ internal static class RelayLoad
 
         var readerThread = new Thread(reader.Run) { Name = "sink browser", IsBackground = true };
         readerThread.Start();
-        long start = 0, end = 0;
-        var blasterCpu = TimeSpan.Zero;
-        var blaster = new Thread(() =>
-        {
-            var cpuBefore = ThreadCpu.CurrentThread();
-            start = Stopwatch.GetTimestamp();
-            var interval = rate > 0 ? Stopwatch.Frequency / (double)rate : 0;
-            for (int i = 0; i < count; i++)
-            {
-                if (rate > 0)
-                {
-                    var due = start + (long)(i * interval);
-                    while (Stopwatch.GetTimestamp() < due)
-                    {
-                        Thread.SpinWait(8);
-                    }
-                }
-
-                pair.SourceBrowser.Send(packets.Next());
-            }
-
-            end = Stopwatch.GetTimestamp();
-            blasterCpu = ThreadCpu.CurrentThread() - cpuBefore;
-        })
-        { Name = "source browser", IsBackground = true };
+        var source = new SourceBlaster(pair, packets, count, rate, reader);
+        var blaster = new Thread(source.Run) { Name = "source browser", IsBackground = true };
         blaster.Start();
         blaster.Join();
         reader.WaitUntilQuiet(TimeSpan.FromMilliseconds(300));
@@ -145,10 +123,11 @@ internal static class RelayLoad
         result.Gen0Collections = GC.CollectionCount(0) - collectionsBefore;
         result.ReceiveThreadsCpu = ThreadCpu.Threads(ReceiveThreadName) - receiveThreadsBefore;
         result.SoftIrqCpu = ThreadCpu.SoftIrqThreads() - softIrqBefore;
-        result.Offered = count;
-        result.OfferSeconds = Stopwatch.GetElapsedTime(start, end).TotalSeconds;
-        result.RelaySeconds = Stopwatch.GetElapsedTime(start, reader.LastReceived).TotalSeconds;
-        result.BlasterCpu = blasterCpu;
+        result.Offered = source.Sent;
+        result.Stalled = source.Stalled;
+        result.OfferSeconds = Stopwatch.GetElapsedTime(source.Start, source.End).TotalSeconds;
+        result.RelaySeconds = Stopwatch.GetElapsedTime(source.Start, reader.LastReceived).TotalSeconds;
+        result.BlasterCpu = source.Cpu;
         result.ReaderCpu = reader.Cpu;
         result.DroppedAtSource = UdpSocketStats.Drops(pair.Source.Transport.LocalPort) - sourceDropsBefore;
         result.UnprotectFailed = pair.Source.Transport.Counters.UnprotectFailed - unprotectFailedBefore;
@@ -174,16 +153,88 @@ internal static class RelayLoad
         return 0;
     }
 
-    /// <summary>The sink browser: reads everything that arrives, checks every <see cref="VerifyEvery"/>th packet.</summary>
+    /// <summary>
+    /// The source browser: sends the protected packets, paced or flat out, but never more than <see cref="Window"/>
+    /// packets ahead of what reached the sink. Flat out, the kernel drops most of them at the source's full socket,
+    /// and SRTP cannot follow a jump of 2^15 sequence numbers (RFC 3711 §3.3.1): a receive loop kept off the CPU
+    /// that long by other work would lose the stream for good. The window keeps the socket full all the same.
+    /// </summary>
+    private sealed class SourceBlaster(RelayPair pair, PacketRing packets, int count, int rate, SinkReader reader)
+    {
+        private const int Window = 16384;
+        private static readonly TimeSpan StallTimeout = TimeSpan.FromSeconds(2);
+
+        public long Start { get; private set; }
+
+        public long End { get; private set; }
+
+        public int Sent { get; private set; }
+
+        /// <summary>Nothing reached the sink for <see cref="StallTimeout"/>: the run stopped early.</summary>
+        public bool Stalled { get; private set; }
+
+        public TimeSpan Cpu { get; private set; }
+
+        public void Run()
+        {
+            var cpuBefore = ThreadCpu.CurrentThread();
+            Start = Stopwatch.GetTimestamp();
+            var interval = rate > 0 ? Stopwatch.Frequency / (double)rate : 0;
+            var first = packets.FirstSequence;
+            for (int i = 0; i < count && !Stalled; i++)
+            {
+                if (rate > 0)
+                {
+                    var due = Start + (long)(i * interval);
+                    while (Stopwatch.GetTimestamp() < due)
+                    {
+                        Thread.SpinWait(8);
+                    }
+                }
+
+                WaitForWindow((ushort)(first + i));
+                pair.SourceBrowser.Send(packets.Next());
+                Sent++;
+            }
+
+            End = Stopwatch.GetTimestamp();
+            Cpu = ThreadCpu.CurrentThread() - cpuBefore;
+        }
+
+        private void WaitForWindow(ushort sequence)
+        {
+            long waitingSince = 0;
+            while ((ushort)(sequence - Reached()) > Window)
+            {
+                waitingSince = waitingSince == 0 ? Stopwatch.GetTimestamp() : waitingSince;
+                if (Stopwatch.GetElapsedTime(waitingSince) > StallTimeout)
+                {
+                    Stalled = true;
+                    return;
+                }
+
+                Thread.Yield();
+            }
+        }
+
+        /// <summary>The sequence number last seen at the sink; before the first, the one before the first sent.</summary>
+        private ushort Reached() => reader.LastSequence is var last and >= 0 ? (ushort)last : (ushort)(packets.FirstSequence - 1);
+    }
+
+    /// <summary>The sink browser: reads everything that arrives (polling every millisecond), checks every <see cref="VerifyEvery"/>th packet.</summary>
     private sealed class SinkReader(RelayPair pair)
     {
         private long _received;
         private long _lastReceived;
+        private int _lastSequence = -1;
         private volatile bool _stopping;
 
         public long Received => Interlocked.Read(ref _received);
 
         public long LastReceived => Interlocked.Read(ref _lastReceived);
+
+        /// <summary>The RTP sequence number of the last packet that arrived (SRTP leaves the header in the clear), -1 before one.</summary>
+        public int LastSequence => Volatile.Read(ref _lastSequence);
 
         public long Verified { get; private set; }
 
@@ -196,21 +247,21 @@ internal static class RelayLoad
             var cpuBefore = ThreadCpu.CurrentThread();
             var datagram = new byte[RelayPair.DatagramSlot];
             var work = new byte[RelayPair.DatagramSlot];
-            pair.SinkBrowser.ReceiveTimeout = 100;
             while (!_stopping)
             {
-                int length;
-                try
+                // Polled, not blocked in recv: a reader asleep on the socket would make every relayed send wake it,
+                // work a remote browser never costs the server. The 4 MB buffer holds far more than a millisecond.
+                if (pair.SinkBrowser.Available == 0)
                 {
-                    length = pair.SinkBrowser.Receive(datagram);
+                    Thread.Sleep(1);
+                    continue;
                 }
-                catch (System.Net.Sockets.SocketException)
-                {
-                    continue; // the timeout: look at _stopping again
-                }
+
+                int length = pair.SinkBrowser.Receive(datagram);
 
                 var received = Interlocked.Increment(ref _received);
                 Interlocked.Exchange(ref _lastReceived, Stopwatch.GetTimestamp());
+                Volatile.Write(ref _lastSequence, BinaryPrimitives.ReadUInt16BigEndian(datagram.AsSpan(2)));
                 if (received % VerifyEvery == 0)
                 {
                     if (pair.IsRelayedPacket(datagram.AsSpan(0, length), work))
