@@ -15,13 +15,13 @@ namespace One2One.MediaServer.Rtc.Transport;
 /// passed ICE, anything before keys exist and anything that fails SRTP is dropped and counted.
 /// </summary>
 /// <remarks>
-/// Threading. The receive loop runs on a thread of its own, blocked in recvfrom: a socket that is never used
-/// asynchronously stays out of the runtime's epoll set, so a send does not wake the socket engine's thread (an
-/// epoll-registered UDP socket signals writability after every datagram) and a datagram wakes the loop directly
-/// instead of through the engine and the thread pool. That thread owns the receive buffer, the scratch buffer,
-/// the ICE agent's check state and the inbound SRTP context. Sends (from any relay loop, and from the DTLS thread) are serialized by
-/// <see cref="_sendGate"/>, which guards the outbound SRTP context. <see cref="_dtlsPeer"/> is written by the
-/// loop and read by the DTLS thread.
+/// Threading. The receive loop runs on a thread of its own (one per endpoint), blocked in recvfrom: a socket
+/// that is never used asynchronously stays out of the runtime's epoll set, so a send does not wake the socket
+/// engine's thread (an epoll-registered UDP socket signals writability after every datagram), and a datagram
+/// wakes the loop directly instead of through that thread and the thread pool. The loop's thread owns the
+/// receive buffer, the scratch buffer, the ICE agent's check state and the inbound SRTP context. Sends (from any
+/// relay loop, and from the DTLS thread) are serialized by <see cref="_sendGate"/>, which guards the outbound
+/// SRTP context. <see cref="_dtlsPeer"/> is written by the loop and read by the DTLS thread.
 /// </remarks>
 internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 {
@@ -167,6 +167,11 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         try
         {
             Receive();
+        }
+        catch (Exception ex)
+        {
+            // Unhandled on a thread of its own it would end the process: the endpoint stops receiving instead.
+            TransportLog.ReceiveFailed(_logger, LocalPort, ex);
         }
         finally
         {
