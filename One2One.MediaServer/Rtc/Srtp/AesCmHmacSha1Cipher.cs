@@ -6,13 +6,15 @@ namespace One2One.MediaServer.Rtc.Srtp;
 /// <summary>AES_CM_128 with HMAC-SHA1 (RFC 3711 §4.1.1, §4.2.1), 80- or 32-bit SRTP tag, 80-bit SRTCP tag.</summary>
 internal sealed class AesCmHmacSha1Cipher : SrtpCipher
 {
-    private const int MacLength = 20;
+    private const int MacLength = HmacSha1.Length;
     private const int SrtcpTagLength = 10;
+    private const int MaxRtpTagLength = 10;
+    private const int RocLength = 4;
 
     private readonly AesCounterMode _rtpCipher;
     private readonly AesCounterMode _rtcpCipher;
-    private readonly IncrementalHash _rtpMac;
-    private readonly IncrementalHash _rtcpMac;
+    private readonly HmacSha1 _rtpMac;
+    private readonly HmacSha1 _rtcpMac;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
 
@@ -21,8 +23,8 @@ internal sealed class AesCmHmacSha1Cipher : SrtpCipher
         RtpTagLength = rtpTagLength;
         _rtpCipher = new AesCounterMode(keys.RtpEncryptionKey);
         _rtcpCipher = new AesCounterMode(keys.RtcpEncryptionKey);
-        _rtpMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, keys.RtpAuthenticationKey);
-        _rtcpMac = IncrementalHash.CreateHMAC(HashAlgorithmName.SHA1, keys.RtcpAuthenticationKey);
+        _rtpMac = new HmacSha1(keys.RtpAuthenticationKey);
+        _rtcpMac = new HmacSha1(keys.RtcpAuthenticationKey);
         _rtpSalt = (byte[])keys.RtpSalt.Clone();
         _rtcpSalt = (byte[])keys.RtcpSalt.Clone();
     }
@@ -37,17 +39,25 @@ internal sealed class AesCmHmacSha1Cipher : SrtpCipher
         BuildIv(_rtpSalt, ssrc, index, iv);
         _rtpCipher.Transform(iv, packet[headerLength..payloadEnd]);
 
+        // The ROC goes where the tag will be, so the MAC reads one contiguous span (RFC 3711 §4.2: M = packet || ROC).
         Span<byte> mac = stackalloc byte[MacLength];
-        ComputeRtpMac(packet[..payloadEnd], (uint)(index >> 16), mac);
+        BinaryPrimitives.WriteUInt32BigEndian(packet[payloadEnd..], (uint)(index >> 16));
+        ComputeRtpMac(packet[..(payloadEnd + RocLength)], mac);
         mac[..RtpTagLength].CopyTo(packet[payloadEnd..]);
     }
 
     public override bool UnprotectRtp(Span<byte> packet, int headerLength, uint ssrc, ulong index)
     {
+        // The ROC goes over the start of the tag for the MAC (one contiguous span); the tag is put back after.
         int payloadEnd = packet.Length - RtpTagLength;
+        Span<byte> tag = stackalloc byte[MaxRtpTagLength];
+        tag = tag[..RtpTagLength];
+        packet[payloadEnd..].CopyTo(tag);
+        BinaryPrimitives.WriteUInt32BigEndian(packet[payloadEnd..], (uint)(index >> 16));
         Span<byte> mac = stackalloc byte[MacLength];
-        ComputeRtpMac(packet[..payloadEnd], (uint)(index >> 16), mac);
-        if (!CryptographicOperations.FixedTimeEquals(mac[..RtpTagLength], packet[payloadEnd..]))
+        ComputeRtpMac(packet[..(payloadEnd + RocLength)], mac);
+        tag.CopyTo(packet[payloadEnd..]);
+        if (!CryptographicOperations.FixedTimeEquals(mac[..RtpTagLength], tag))
         {
             return false;
         }
@@ -123,19 +133,8 @@ internal sealed class AesCmHmacSha1Cipher : SrtpCipher
         }
     }
 
-    /// <summary>RFC 3711 §4.2: HMAC-SHA1 over the authenticated portion followed by the ROC.</summary>
-    private void ComputeRtpMac(ReadOnlySpan<byte> authenticated, uint roc, Span<byte> mac)
-    {
-        Span<byte> rocBytes = stackalloc byte[4];
-        BinaryPrimitives.WriteUInt32BigEndian(rocBytes, roc);
-        _rtpMac.AppendData(authenticated);
-        _rtpMac.AppendData(rocBytes);
-        _rtpMac.TryGetHashAndReset(mac, out _);
-    }
+    /// <summary>RFC 3711 §4.2: HMAC-SHA1 over the authenticated portion followed by the ROC, given as one span.</summary>
+    private void ComputeRtpMac(ReadOnlySpan<byte> authenticatedAndRoc, Span<byte> mac) => _rtpMac.Compute(authenticatedAndRoc, mac);
 
-    private void HashRtcp(ReadOnlySpan<byte> authenticated, Span<byte> mac)
-    {
-        _rtcpMac.AppendData(authenticated);
-        _rtcpMac.TryGetHashAndReset(mac, out _);
-    }
+    private void HashRtcp(ReadOnlySpan<byte> authenticated, Span<byte> mac) => _rtcpMac.Compute(authenticated, mac);
 }

@@ -7,9 +7,9 @@ namespace One2One.MediaServer.Rtc.Srtp;
 
 /// <summary>
 /// AES in counter mode as SRTP uses it (RFC 3711 §4.1.1): keystream block i is AES(k, IV + i).
-/// The counters of a whole packet are encrypted in one ECB call on a transform made once:
-/// <c>Aes.EncryptEcb</c> would set up a native cipher and allocate on every call.
-/// One thread at a time, like the context that owns it.
+/// With AES-NI it is <see cref="AesNi128"/>, in managed code. Elsewhere the counters of a whole packet are
+/// encrypted in one ECB call on a platform transform made once (<c>Aes.EncryptEcb</c> would set up a native
+/// cipher and allocate on every call). One thread at a time, like the context that owns it.
 /// </summary>
 internal sealed class AesCounterMode : IDisposable
 {
@@ -18,18 +18,33 @@ internal sealed class AesCounterMode : IDisposable
     /// <summary>1536 bytes of keystream per ECB call: a whole MTU-sized payload at once.</summary>
     private const int BlocksPerBatch = 96;
 
-    private readonly Aes _aes;
-    private readonly ICryptoTransform _ecb;
-    private readonly byte[] _counters = new byte[BlocksPerBatch * BlockSize];
-    private readonly byte[] _keystream = new byte[BlocksPerBatch * BlockSize];
+    private readonly AesNi128? _aesNi;
+    private readonly Aes? _aes;
+    private readonly ICryptoTransform? _ecb;
+    private readonly byte[] _counters = [];
+    private readonly byte[] _keystream = [];
 
     public AesCounterMode(ReadOnlySpan<byte> key)
+        : this(key, AesNi128.IsSupported)
     {
+    }
+
+    /// <summary>Tests pick the implementation; <paramref name="useAesNi"/> needs <see cref="AesNi128.IsSupported"/>.</summary>
+    internal AesCounterMode(ReadOnlySpan<byte> key, bool useAesNi)
+    {
+        if (useAesNi)
+        {
+            _aesNi = new AesNi128(key);
+            return;
+        }
+
         _aes = Aes.Create();
         _aes.Key = key.ToArray();
         _aes.Mode = CipherMode.ECB;
         _aes.Padding = PaddingMode.None;
         _ecb = _aes.CreateEncryptor();
+        _counters = new byte[BlocksPerBatch * BlockSize];
+        _keystream = new byte[BlocksPerBatch * BlockSize];
     }
 
     /// <summary>
@@ -40,6 +55,12 @@ internal sealed class AesCounterMode : IDisposable
     public void Transform(ReadOnlySpan<byte> iv, Span<byte> data)
     {
         var block = Vector128.Create(iv);
+        if (_aesNi is not null)
+        {
+            _aesNi.XorKeystream(block, data);
+            return;
+        }
+
         uint counter = BinaryPrimitives.ReadUInt32BigEndian(iv[12..]);
         while (!data.IsEmpty)
         {
@@ -51,7 +72,7 @@ internal sealed class AesCounterMode : IDisposable
                 BinaryPrimitives.WriteUInt32BigEndian(counters[(offset + 12)..], counter++);
             }
 
-            _ecb.TransformBlock(_counters, 0, counters.Length, _keystream, 0);
+            _ecb!.TransformBlock(_counters, 0, counters.Length, _keystream, 0);
             int length = Math.Min(data.Length, counters.Length);
             Xor(data[..length], _keystream.AsSpan(0, length));
             data = data[length..];
@@ -60,8 +81,9 @@ internal sealed class AesCounterMode : IDisposable
 
     public void Dispose()
     {
-        _ecb.Dispose();
-        _aes.Dispose();
+        _aesNi?.Dispose();
+        _ecb?.Dispose();
+        _aes?.Dispose();
         CryptographicOperations.ZeroMemory(_keystream);
     }
 

@@ -5,8 +5,8 @@ namespace One2One.MediaServer.Rtc.Srtp;
 
 /// <summary>
 /// AEAD_AES_128_GCM (RFC 7714): 16-byte tag after the ciphertext; the header is associated data.
-/// A failed authentication costs the exception <see cref="AesGcm"/> throws (and zeroes the buffer);
-/// the valid path allocates nothing.
+/// Nothing is allocated per packet (where <see cref="AesGcm128"/> falls back to the platform's
+/// <see cref="AesGcm"/>, a failed authentication costs the exception it throws).
 /// </summary>
 internal sealed class AesGcmCipher : SrtpCipher
 {
@@ -16,15 +16,15 @@ internal sealed class AesGcmCipher : SrtpCipher
     /// <summary>An SRTCP packet sent without encryption is associated data whole; larger ones are refused.</summary>
     private const int MaxUnencryptedRtcpLength = 1500;
 
-    private readonly AesGcm _rtpGcm;
-    private readonly AesGcm _rtcpGcm;
+    private readonly AesGcm128 _rtpGcm;
+    private readonly AesGcm128 _rtcpGcm;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
 
     public AesGcmCipher(SrtpSessionKeys keys)
     {
-        _rtpGcm = new AesGcm(keys.RtpEncryptionKey, TagLength);
-        _rtcpGcm = new AesGcm(keys.RtcpEncryptionKey, TagLength);
+        _rtpGcm = new AesGcm128(keys.RtpEncryptionKey);
+        _rtcpGcm = new AesGcm128(keys.RtcpEncryptionKey);
         _rtpSalt = (byte[])keys.RtpSalt.Clone();
         _rtcpSalt = (byte[])keys.RtcpSalt.Clone();
     }
@@ -38,7 +38,7 @@ internal sealed class AesGcmCipher : SrtpCipher
         Span<byte> nonce = stackalloc byte[NonceLength];
         BuildRtpNonce(ssrc, index, nonce);
         var payload = packet[headerLength..payloadEnd];
-        _rtpGcm.Encrypt(nonce, payload, payload, packet.Slice(payloadEnd, TagLength), packet[..headerLength]);
+        _rtpGcm.Seal(nonce, payload, packet.Slice(payloadEnd, TagLength), packet[..headerLength]);
     }
 
     public override bool UnprotectRtp(Span<byte> packet, int headerLength, uint ssrc, ulong index)
@@ -47,7 +47,7 @@ internal sealed class AesGcmCipher : SrtpCipher
         BuildRtpNonce(ssrc, index, nonce);
         int payloadEnd = packet.Length - TagLength;
         var payload = packet[headerLength..payloadEnd];
-        return TryDecrypt(_rtpGcm, nonce, payload, packet[payloadEnd..], packet[..headerLength]);
+        return _rtpGcm.TryOpen(nonce, payload, packet[payloadEnd..], packet[..headerLength]);
     }
 
     /// <summary>RFC 7714 §9: header | ciphertext | tag | E flag and index; the AAD is the header and that word.</summary>
@@ -61,7 +61,7 @@ internal sealed class AesGcmCipher : SrtpCipher
         BinaryPrimitives.WriteUInt32BigEndian(aad[RtcpHeaderLength..], indexWord);
 
         var payload = packet[RtcpHeaderLength..length];
-        _rtcpGcm.Encrypt(nonce, payload, payload, packet.Slice(length, TagLength), aad);
+        _rtcpGcm.Seal(nonce, payload, packet.Slice(length, TagLength), aad);
         BinaryPrimitives.WriteUInt32BigEndian(packet[(length + TagLength)..], indexWord);
         return length + RtcpTrailerLength;
     }
@@ -81,7 +81,7 @@ internal sealed class AesGcmCipher : SrtpCipher
             Span<byte> aad = stackalloc byte[RtcpHeaderLength + SrtcpIndexLength];
             packet[..RtcpHeaderLength].CopyTo(aad);
             BinaryPrimitives.WriteUInt32BigEndian(aad[RtcpHeaderLength..], indexWord);
-            return TryDecrypt(_rtcpGcm, nonce, packet[RtcpHeaderLength..tagStart], tag, aad);
+            return _rtcpGcm.TryOpen(nonce, packet[RtcpHeaderLength..tagStart], tag, aad);
         }
 
         // RFC 7714 §9 with E = 0 (as libsrtp does it): the whole packet and the index word are the
@@ -95,7 +95,7 @@ internal sealed class AesGcmCipher : SrtpCipher
         associated = associated[..(tagStart + SrtcpIndexLength)];
         packet[..tagStart].CopyTo(associated);
         BinaryPrimitives.WriteUInt32BigEndian(associated[tagStart..], indexWord);
-        return TryDecrypt(_rtcpGcm, nonce, [], tag, associated);
+        return _rtcpGcm.TryOpen(nonce, [], tag, associated);
     }
 
     public override void Dispose()
@@ -104,19 +104,6 @@ internal sealed class AesGcmCipher : SrtpCipher
         _rtcpGcm.Dispose();
         CryptographicOperations.ZeroMemory(_rtpSalt);
         CryptographicOperations.ZeroMemory(_rtcpSalt);
-    }
-
-    private static bool TryDecrypt(AesGcm gcm, ReadOnlySpan<byte> nonce, Span<byte> data, ReadOnlySpan<byte> tag, ReadOnlySpan<byte> aad)
-    {
-        try
-        {
-            gcm.Decrypt(nonce, data, tag, data, aad);
-            return true;
-        }
-        catch (AuthenticationTagMismatchException)
-        {
-            return false;
-        }
     }
 
     /// <summary>RFC 7714 §8.1: (0x0000 || SSRC || ROC || SEQ) XOR salt.</summary>

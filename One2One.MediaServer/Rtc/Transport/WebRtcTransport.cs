@@ -15,10 +15,13 @@ namespace One2One.MediaServer.Rtc.Transport;
 /// passed ICE, anything before keys exist and anything that fails SRTP is dropped and counted.
 /// </summary>
 /// <remarks>
-/// Threading. The receive loop owns the receive buffer, the scratch buffer, the ICE agent's check state and the
-/// inbound SRTP context. Sends (from any relay loop, and from the DTLS thread) are serialized by
-/// <see cref="_sendGate"/>, which guards the outbound SRTP context. <see cref="_dtlsPeer"/> is written by the
-/// loop and read by the DTLS thread.
+/// Threading. The receive loop runs on a thread of its own (one per endpoint), blocked in recvfrom: a socket
+/// that is never used asynchronously stays out of the runtime's epoll set, so a send does not wake the socket
+/// engine's thread (an epoll-registered UDP socket signals writability after every datagram), and a datagram
+/// wakes the loop directly instead of through that thread and the thread pool. The loop's thread owns the
+/// receive buffer, the scratch buffer, the ICE agent's check state and the inbound SRTP context. Sends (from any
+/// relay loop, and from the DTLS thread) are serialized by <see cref="_sendGate"/>, which guards the outbound
+/// SRTP context. <see cref="_dtlsPeer"/> is written by the loop and read by the DTLS thread.
 /// </remarks>
 internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 {
@@ -26,7 +29,10 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     public const int BufferSize = 2048;
 
     /// <summary>Room kept after a packet so it can be re-protected in place (the largest SRTCP trailer).</summary>
-    private const int TailRoom = 64;
+    internal const int TailRoom = 64;
+
+    /// <summary>The receive thread's stack: the loop's deepest path (DTLS, logging) needs a fraction of it.</summary>
+    private const int ReceiveThreadStackSize = 256 * 1024;
 
     private readonly Socket _socket;
     private readonly UdpPortAllocator _ports;
@@ -35,7 +41,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _sendGate = new();
-    private readonly Task _receiveLoop;
+    private readonly TaskCompletionSource _receiveLoopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DtlsServerSession? _dtls;
     private SocketAddress? _dtlsPeer;
     private SrtpContext? _inbound;
@@ -52,7 +58,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         _time = time;
         LocalPort = ((IPEndPoint)_socket.LocalEndPoint!).Port;
         Loggers = loggers;
-        _receiveLoop = Task.Run(ReceiveLoopAsync);
+        new Thread(ReceiveLoop, ReceiveThreadStackSize) { IsBackground = true, Name = "WebRTC receive" }.Start();
     }
 
     public int LocalPort { get; }
@@ -131,7 +137,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 
         await _closing.CancelAsync().ConfigureAwait(false);
         _ports.Close(_socket);
-        await _receiveLoop.ConfigureAwait(false);
+        await _receiveLoopDone.Task.ConfigureAwait(false);
         Interlocked.Exchange(ref _dtls, null)?.Dispose();
         lock (_sendGate)
         {
@@ -156,7 +162,24 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
     }
 
-    private async Task ReceiveLoopAsync()
+    private void ReceiveLoop()
+    {
+        try
+        {
+            Receive();
+        }
+        catch (Exception ex)
+        {
+            // Unhandled on a thread of its own it would end the process: the endpoint stops receiving instead.
+            TransportLog.ReceiveFailed(_logger, LocalPort, ex);
+        }
+        finally
+        {
+            _receiveLoopDone.TrySetResult();
+        }
+    }
+
+    private void Receive()
     {
         var buffer = GC.AllocateUninitializedArray<byte>(BufferSize + TailRoom, pinned: true);
         var scratch = GC.AllocateUninitializedArray<byte>(BufferSize + TailRoom, pinned: true);
@@ -168,10 +191,11 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             int received;
             try
             {
-                received = await _socket.ReceiveFromAsync(buffer.AsMemory(0, BufferSize), SocketFlags.None, remote, token).ConfigureAwait(false);
+                received = _socket.ReceiveFrom(buffer.AsSpan(0, BufferSize), SocketFlags.None, remote);
             }
-            catch (Exception ex) when (ex is OperationCanceledException or ObjectDisposedException)
+            catch (Exception ex) when (ex is ObjectDisposedException || (ex is SocketException && token.IsCancellationRequested))
             {
+                // Disposing closes the socket, which interrupts the blocked receive.
                 break;
             }
             catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
@@ -198,7 +222,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
     }
 
-    private void OnDatagram(Span<byte> buffer, int received, SocketAddress remote, Span<byte> scratch, Span<byte> response)
+    /// <summary>
+    /// One datagram through the receive path. Internal so the relay-step benchmark can drive it synchronously;
+    /// it uses the receive loop's state (ICE checks, inbound SRTP), so call it only from that loop, or while no
+    /// datagram can reach the socket. <paramref name="buffer"/> needs <see cref="TailRoom"/> after the datagram.
+    /// </summary>
+    internal void OnDatagram(Span<byte> buffer, int received, SocketAddress remote, Span<byte> scratch, Span<byte> response)
     {
         var datagram = buffer[..received];
         switch (RtcDemux.Classify(datagram))
