@@ -1,0 +1,459 @@
+using System.Buffers.Binary;
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Text;
+using System.Threading.Channels;
+using One2One.MediaServer.Elements;
+using One2One.MediaServer.Rtc.Dtls;
+using One2One.MediaServer.Rtc.Rtp;
+using One2One.MediaServer.Rtc.Srtp;
+using One2One.MediaServer.Rtc.Stun;
+using One2One.Tests.MediaServer.Rtc.Dtls;
+using Org.BouncyCastle.Tls;
+
+namespace One2One.Tests.MediaServer.Relay.Support;
+
+/// <summary>
+/// A browser in C# over real UDP on 127.0.0.1: offers like Chromium, sends ICE checks as a controlling full agent,
+/// runs the DTLS-SRTP client handshake (BouncyCastle) and then sends and receives SRTP/SRTCP. Everything it
+/// receives is decrypted and queued for the test to read in order.
+/// </summary>
+/// <remarks>
+/// Threading: one receive loop owns the inbound SRTP context and feeds the queues; the DTLS handshake runs on its own
+/// thread; sends come from the test and are serialized by <see cref="_sendGate"/>, which guards the outbound context.
+/// </remarks>
+internal sealed class SimulatedBrowser : IAsyncDisposable
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>Room after a packet for any SRTP/SRTCP trailer.</summary>
+    private const int TrailerRoom = 64;
+
+    private readonly Socket _socket;
+    private readonly DtlsCertificate _certificate = DtlsCertificate.Create();
+    private readonly BlockingCollection<byte[]> _dtlsIn = new(256);
+    private readonly ConcurrentDictionary<string, TaskCompletionSource<byte[]>> _transactions = new();
+    private readonly Channel<ReceivedRtp> _rtp = Channel.CreateUnbounded<ReceivedRtp>();
+    private readonly Channel<byte[]> _rtcp = Channel.CreateUnbounded<byte[]>();
+    private readonly Lock _sendGate = new();
+    private readonly int[] _srtpProfiles;
+    private CancellationTokenSource? _receiving;
+    private Task? _receiveLoop;
+    private SrtpContext? _inbound;
+    private SrtpContext? _outbound;
+    private DtlsTransport? _dtls;
+    private long _undecryptable;
+
+    /// <param name="opusPayloadType">The payload type its offer gives opus (Chromium: 111).</param>
+    /// <param name="vp8PayloadType">The payload type its offer gives VP8 (Chromium: 96).</param>
+    /// <param name="srtpProfiles">The SRTP profiles its DTLS client offers, preferred first (default AES-GCM).</param>
+    public SimulatedBrowser(byte opusPayloadType = BrowserOffer.ChromiumOpus, byte vp8PayloadType = BrowserOffer.ChromiumVp8, params SrtpProfile[] srtpProfiles)
+    {
+        _socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        _socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        LocalEndPoint = (IPEndPoint)_socket.LocalEndPoint!;
+        Offer = new BrowserOffer(
+            RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", 4),
+            RandomNumberGenerator.GetString("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+/", 24),
+            _certificate.Fingerprint,
+            RandomSsrc(),
+            RandomSsrc(),
+            RandomSsrc(),
+            opusPayloadType,
+            vp8PayloadType);
+        _srtpProfiles = srtpProfiles.Length == 0 ? [(int)SrtpProfile.AeadAes128Gcm] : [.. srtpProfiles.Select(p => (int)p)];
+    }
+
+    public BrowserOffer Offer { get; }
+
+    public string OfferSdp => Offer.ToSdp();
+
+    public IPEndPoint LocalEndPoint { get; }
+
+    /// <summary>The endpoint's UDP address, once the answer was accepted.</summary>
+    public IPEndPoint? Remote { get; private set; }
+
+    public EndpointAnswer? Answer { get; private set; }
+
+    public SrtpProfile? Profile => Volatile.Read(ref _outbound)?.Profile;
+
+    /// <summary>SRTP/SRTCP from the endpoint that did not decrypt (or came before keys).</summary>
+    public long UndecryptablePackets => Interlocked.Read(ref _undecryptable);
+
+    /// <summary>The candidate a browser would trickle for its socket (addIceCandidate on the endpoint).</summary>
+    public string HostCandidate => $"candidate:1 1 udp 2122260223 127.0.0.1 {LocalEndPoint.Port} typ host generation 0 ufrag {Offer.Ufrag} network-id 1";
+
+    public uint Ssrc(MediaType kind) => kind == MediaType.Audio ? Offer.AudioSsrc : Offer.VideoSsrc;
+
+    public byte PayloadType(MediaType kind) => kind == MediaType.Audio ? Offer.OpusPayloadType : Offer.Vp8PayloadType;
+
+    /// <summary>Reads the answer and points the socket at the endpoint; starts receiving.</summary>
+    public void AcceptAnswer(string answerSdp, IPEndPoint endpoint)
+    {
+        Answer = EndpointAnswer.Parse(answerSdp);
+        Remote = endpoint;
+        _socket.Connect(endpoint);
+        StartReceiving();
+    }
+
+    /// <summary>ICE as Chromium does it with an ICE-lite peer: a plain check, then one with USE-CANDIDATE on the same pair.</summary>
+    public async Task CompleteIceAsync()
+    {
+        (await CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        (await CheckAsync(useCandidate: true)).Class.Should().Be(StunMessageClass.SuccessResponse);
+    }
+
+    /// <summary>The DTLS client handshake against the endpoint (which must have passed ICE), then SRTP keys both ways.</summary>
+    public async Task CompleteDtlsAsync()
+    {
+        var answer = Answer ?? throw new InvalidOperationException("No answer yet.");
+        var client = new TestDtlsSrtpClient(_certificate, answer.Fingerprint, _srtpProfiles);
+        var transport = new QueueTransport(this);
+        var connect = Task.Factory.StartNew(() => new DtlsClientProtocol().Connect(client, transport),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        _dtls = await connect.WaitAsync(Timeout);
+        var keys = client.KeyingMaterial!;
+        var inbound = SrtpContext.Create(keys.Profile, keys.ServerWriteKey.Span, keys.ServerWriteSalt.Span);
+        var outbound = SrtpContext.Create(keys.Profile, keys.ClientWriteKey.Span, keys.ClientWriteSalt.Span);
+        Volatile.Write(ref _inbound, inbound);
+        lock (_sendGate)
+        {
+            _outbound = outbound;
+        }
+    }
+
+    public async Task ConnectAsync(string answerSdp, IPEndPoint endpoint)
+    {
+        AcceptAnswer(answerSdp, endpoint);
+        await CompleteIceAsync();
+        await CompleteDtlsAsync();
+    }
+
+    /// <summary>Sends a connectivity check (USERNAME "theirUfrag:ourUfrag") and returns the endpoint's answer.</summary>
+    public Task<ReceivedStun> CheckAsync(bool useCandidate, string? password = null, string? username = null)
+    {
+        var answer = Answer ?? throw new InvalidOperationException("No answer yet.");
+        var request = new byte[StunWriter.MaxLength];
+        var length = WriteCheck(request, username ?? $"{answer.Ufrag}:{Offer.Ufrag}", password ?? answer.Password, useCandidate, out var transactionId);
+        return TransactAsync(request[..length], transactionId);
+    }
+
+    /// <summary>A Binding request as Chromium's controlling agent writes it.</summary>
+    public static int WriteCheck(Span<byte> destination, string username, string password, bool useCandidate, out byte[] transactionId)
+    {
+        transactionId = RandomNumberGenerator.GetBytes(StunMessage.TransactionIdLength);
+        return StunWriter.WriteBindingRequest(destination, transactionId, Encoding.ASCII.GetBytes(username), 1853824767,
+            IceRole.Controlling, 0x1234_5678_9ABC_DEF0, useCandidate, Encoding.ASCII.GetBytes(password));
+    }
+
+    /// <summary>A plain RTP packet as this browser sends <paramref name="kind"/> (its SSRC and payload type unless given).</summary>
+    public byte[] Rtp(MediaType kind, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload, byte? payloadType = null, uint? ssrc = null) =>
+        RtpPackets.Build(payloadType ?? PayloadType(kind), sequenceNumber, timestamp, ssrc ?? Ssrc(kind), marker, payload);
+
+    /// <summary>Encrypts a plain RTP packet with this browser's outbound keys: the datagram it would send.</summary>
+    public byte[] ProtectRtp(ReadOnlySpan<byte> rtp)
+    {
+        var buffer = new byte[rtp.Length + TrailerRoom];
+        rtp.CopyTo(buffer);
+        lock (_sendGate)
+        {
+            var outbound = _outbound ?? throw new InvalidOperationException("No SRTP keys yet.");
+            outbound.TryProtectRtp(buffer, rtp.Length, out var length).Should().BeTrue();
+            return buffer[..length];
+        }
+    }
+
+    public byte[] ProtectRtcp(ReadOnlySpan<byte> compound)
+    {
+        var buffer = new byte[compound.Length + TrailerRoom];
+        compound.CopyTo(buffer);
+        lock (_sendGate)
+        {
+            var outbound = _outbound ?? throw new InvalidOperationException("No SRTP keys yet.");
+            outbound.TryProtectRtcp(buffer, compound.Length, out var length).Should().BeTrue();
+            return buffer[..length];
+        }
+    }
+
+    /// <summary>Encrypts and sends an RTP packet; returns the plain packet sent.</summary>
+    public byte[] SendRtp(MediaType kind, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload, byte? payloadType = null, uint? ssrc = null)
+    {
+        var rtp = Rtp(kind, sequenceNumber, timestamp, marker, payload, payloadType, ssrc);
+        Send(ProtectRtp(rtp));
+        return rtp;
+    }
+
+    public void SendRtcp(ReadOnlySpan<byte> compound) => Send(ProtectRtcp(compound));
+
+    /// <summary>Sends a datagram as it is, from this browser's address.</summary>
+    public void Send(ReadOnlySpan<byte> datagram) => _socket.Send(datagram);
+
+    public async Task<ReceivedRtp> NextRtpAsync(string? because = null)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            return await _rtp.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No RTP arrived at the browser {because}");
+        }
+    }
+
+    public async Task<byte[]> NextRtcpAsync(string? because = null)
+    {
+        using var timeout = new CancellationTokenSource(Timeout);
+        try
+        {
+            return await _rtcp.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"No RTCP arrived at the browser {because}");
+        }
+    }
+
+    /// <summary>The next RTCP compound that holds a packet <paramref name="match"/> accepts (compounds before it are skipped).</summary>
+    public async Task<RtcpView> NextRtcpWithAsync(Func<RtcpView, bool> match, string because)
+    {
+        while (true)
+        {
+            var compound = await NextRtcpAsync(because);
+            foreach (var packet in RtcpView.Read(compound))
+            {
+                if (match(packet))
+                {
+                    return packet;
+                }
+            }
+        }
+    }
+
+    public bool TryTakeRtp(out ReceivedRtp? packet) => _rtp.Reader.TryRead(out packet);
+
+    public bool TryTakeRtcp(out byte[]? compound) => _rtcp.Reader.TryRead(out compound);
+
+    /// <summary>Stops reading the socket: what arrives waits in the kernel (a test that must not allocate per packet).</summary>
+    public async Task StopReceivingAsync()
+    {
+        if (_receiving is { } receiving)
+        {
+            await receiving.CancelAsync();
+            await _receiveLoop!;
+            receiving.Dispose();
+            _receiving = null;
+        }
+    }
+
+    public void StartReceiving()
+    {
+        if (_receiving is null)
+        {
+            _receiving = new CancellationTokenSource();
+            _receiveLoop = Task.Run(() => ReceiveLoopAsync(_receiving.Token));
+        }
+    }
+
+    /// <summary>Sends the DTLS close_notify, as a browser closing its peer connection does.</summary>
+    public void CloseDtls() => _dtls?.Close();
+
+    public async ValueTask DisposeAsync()
+    {
+        await StopReceivingAsync();
+        _socket.Dispose();
+        _dtlsIn.CompleteAdding();
+        Volatile.Read(ref _inbound)?.Dispose();
+        lock (_sendGate)
+        {
+            _outbound?.Dispose();
+        }
+    }
+
+    private static uint RandomSsrc() => (uint)Random.Shared.NextInt64(1, uint.MaxValue);
+
+    private async Task<ReceivedStun> TransactAsync(byte[] request, byte[] transactionId)
+    {
+        var pending = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var key = Convert.ToHexString(transactionId);
+        _transactions[key] = pending;
+        try
+        {
+            Send(request);
+            return new ReceivedStun(await pending.Task.WaitAsync(Timeout));
+        }
+        finally
+        {
+            _transactions.TryRemove(key, out _);
+        }
+    }
+
+    private async Task ReceiveLoopAsync(CancellationToken cancellationToken)
+    {
+        var buffer = new byte[4096];
+        while (!cancellationToken.IsCancellationRequested)
+        {
+            int received;
+            try
+            {
+                received = await _socket.ReceiveAsync(buffer, SocketFlags.None, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+            catch (SocketException)
+            {
+                // ICMP port unreachable after the endpoint closed: nothing to read.
+                continue;
+            }
+            catch (ObjectDisposedException)
+            {
+                return;
+            }
+
+            OnDatagram(buffer.AsSpan(0, received));
+        }
+    }
+
+    private void OnDatagram(Span<byte> datagram)
+    {
+        switch (RtcDemux.Classify(datagram))
+        {
+            case RtcPacketKind.Stun:
+                if (StunMessage.TryParse(datagram, out var message)
+                    && _transactions.TryGetValue(Convert.ToHexString(message.TransactionId), out var pending))
+                {
+                    pending.TrySetResult(datagram.ToArray());
+                }
+
+                break;
+            case RtcPacketKind.Dtls:
+                _dtlsIn.TryAdd(datagram.ToArray());
+                break;
+            case RtcPacketKind.Rtp:
+                if (Volatile.Read(ref _inbound) is { } rtpKeys && rtpKeys.TryUnprotectRtp(datagram, out var rtpLength))
+                {
+                    _rtp.Writer.TryWrite(new ReceivedRtp(datagram[..rtpLength].ToArray()));
+                }
+                else
+                {
+                    Interlocked.Increment(ref _undecryptable);
+                }
+
+                break;
+            case RtcPacketKind.Rtcp:
+                if (Volatile.Read(ref _inbound) is { } rtcpKeys && rtcpKeys.TryUnprotectRtcp(datagram, out var rtcpLength))
+                {
+                    _rtcp.Writer.TryWrite(datagram[..rtcpLength].ToArray());
+                }
+                else
+                {
+                    Interlocked.Increment(ref _undecryptable);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>The DTLS datagrams the receive loop queued, as a BouncyCastle transport for the client handshake.</summary>
+    private sealed class QueueTransport(SimulatedBrowser browser) : DatagramTransport
+    {
+        public int GetReceiveLimit() => 2048;
+
+        public int GetSendLimit() => 1200;
+
+        public int Receive(byte[] buf, int off, int len, int waitMillis) => Receive(buf.AsSpan(off, len), waitMillis);
+
+        public int Receive(Span<byte> buffer, int waitMillis)
+        {
+            try
+            {
+                if (!browser._dtlsIn.TryTake(out var datagram, waitMillis == 0 ? -1 : waitMillis))
+                {
+                    return -1;
+                }
+
+                var length = Math.Min(datagram.Length, buffer.Length);
+                datagram.AsSpan(0, length).CopyTo(buffer);
+                return length;
+            }
+            catch (InvalidOperationException)
+            {
+                // The browser was disposed.
+                return -1;
+            }
+        }
+
+        public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
+
+        public void Send(ReadOnlySpan<byte> buffer) => browser.Send(buffer);
+
+        public void Close()
+        {
+        }
+    }
+}
+
+/// <summary>A STUN message the endpoint answered with.</summary>
+internal sealed class ReceivedStun(byte[] bytes)
+{
+    public byte[] Bytes { get; } = bytes;
+
+    public StunMessage Message => StunMessage.TryParse(Bytes, out var message) ? message : throw new InvalidDataException("Not STUN.");
+
+    public StunMessageClass Class => Message.Class;
+
+    public int? ErrorCode => Message.TryGetErrorCode(out var code, out _) ? code : null;
+}
+
+/// <summary>A decrypted RTP packet the browser received, with its header read.</summary>
+internal sealed class ReceivedRtp(byte[] packet)
+{
+    private readonly RtpHeader _header = RtpHeader.TryParse(packet, out var header) ? header : throw new InvalidDataException("Not RTP.");
+
+    public byte[] Packet { get; } = packet;
+
+    public uint Ssrc => _header.Ssrc;
+
+    public byte PayloadType => _header.PayloadType;
+
+    public ushort SequenceNumber => _header.SequenceNumber;
+
+    public uint Timestamp => _header.Timestamp;
+
+    public bool Marker => _header.Marker;
+
+    /// <summary>Everything after the fixed header: CSRCs, header extension and payload, which the relay must not touch.</summary>
+    public byte[] AfterFixedHeader => Packet[RtpHeader.FixedLength..];
+
+    public override string ToString() => $"RTP ssrc {Ssrc} pt {PayloadType} seq {SequenceNumber} ts {Timestamp} marker {Marker} ({Packet.Length} bytes)";
+}
+
+internal static class RtpPackets
+{
+    /// <summary>An RTP packet with a one-byte header extension (RFC 8285, as browsers send) and the payload.</summary>
+    public static byte[] Build(byte payloadType, ushort sequenceNumber, uint timestamp, uint ssrc, bool marker, ReadOnlySpan<byte> payload)
+    {
+        var packet = new byte[RtpHeader.FixedLength + 8 + payload.Length];
+        packet[0] = 0x90; // V=2, X=1
+        packet[1] = (byte)((marker ? 0x80 : 0) | payloadType);
+        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), sequenceNumber);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), timestamp);
+        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
+
+        // 0xBEDE, one word: extension id 4 (sdes:mid) length 1, "0", padding.
+        packet[12] = 0xBE;
+        packet[13] = 0xDE;
+        packet[14] = 0;
+        packet[15] = 1;
+        packet[16] = 0x40;
+        packet[17] = (byte)'0';
+        packet[18] = 0;
+        packet[19] = 0;
+        payload.CopyTo(packet.AsSpan(20));
+        return packet;
+    }
+}
