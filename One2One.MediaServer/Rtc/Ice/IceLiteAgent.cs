@@ -25,8 +25,8 @@ internal enum IceCheckResult
 /// </summary>
 /// <remarks>
 /// Threading: the socket's receive loop alone calls <see cref="OnBindingRequest"/> and
-/// <see cref="IsValidated"/>. <see cref="Selected"/> and <see cref="LastCheckTimestamp"/> are published for
-/// other threads (senders, the consent monitor).
+/// <see cref="IsValidated"/>, and owns the nominated address. <see cref="Selected"/> and
+/// <see cref="LastCheckTimestamp"/> are published for other threads (senders, the consent monitor).
 /// </remarks>
 internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
 {
@@ -35,6 +35,7 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
 
     private readonly SocketAddress?[] _validated = new SocketAddress?[MaxPeerAddresses];
     private int _validatedCount;
+    private SocketAddress? _nominated;
     private SocketAddress? _selected;
     private IPEndPoint? _selectedEndPoint;
     private long _lastCheckTimestamp;
@@ -89,14 +90,15 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
             _validated[_validatedCount++] = Copy(from);
         }
 
-        var current = Selected;
-        if (request.UseCandidate && (current is null || !current.Equals(from)))
+        // Nomination is tracked apart from selection: Chromium nominates (USE-CANDIDATE) only the pair it already
+        // selected and found writable with an ICE-lite peer, so a nomination usually names the selected address.
+        if (request.UseCandidate && (_nominated is null || !_nominated.Equals(from)))
         {
-            Select(from);
+            _nominated = Select(from);
             return IceCheckResult.Nominated;
         }
 
-        if (current is null)
+        if (Selected is null)
         {
             Select(from);
         }
@@ -104,12 +106,13 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
         return known ? IceCheckResult.ConsentRenewed : IceCheckResult.AddressValidated;
     }
 
-    private void Select(SocketAddress address)
+    private SocketAddress Select(SocketAddress address)
     {
         var copy = Copy(address);
         var any = copy.Family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
         Volatile.Write(ref _selectedEndPoint, (IPEndPoint)new IPEndPoint(any, 0).Create(copy));
         Volatile.Write(ref _selected, copy);
+        return copy;
     }
 
     private static SocketAddress Copy(SocketAddress address)

@@ -135,6 +135,23 @@ public sealed class IceLiteAgentTests
     }
 
     [Fact]
+    public void Use_candidate_on_the_pair_that_already_carries_media_is_still_a_nomination()
+    {
+        // Chromium with an ICE-lite peer (semi-aggressive nomination) checks a pair first and sends USE-CANDIDATE on
+        // it only once it is selected and writable: the nomination comes on the address that is already selected.
+        var agent = new IceLiteAgent(Local, _clock);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _)
+            .Should().Be(IceCheckResult.AddressValidated);
+
+        var nomination = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Browser.Serialize(), Response(out _), out _);
+        var renewal = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Browser.Serialize(), Response(out _), out _);
+
+        nomination.Should().Be(IceCheckResult.Nominated);
+        renewal.Should().Be(IceCheckResult.ConsentRenewed, "a nominated pair is nominated once; later checks renew consent");
+        agent.SelectedEndPoint.Should().Be(Browser);
+    }
+
+    [Fact]
     public void Each_valid_check_renews_consent_and_a_refused_one_does_not()
     {
         var agent = new IceLiteAgent(Local, _clock);

@@ -18,6 +18,25 @@ public sealed class RelayEventsTests : IAsyncLifetime
     public async Task DisposeAsync() => await _rig.DisposeAsync();
 
     [Fact]
+    public async Task Ice_goes_gathering_connecting_connected_ready_and_reports_the_selected_pair()
+    {
+        var endpoint = _rig.Negotiate();
+        var local = endpoint.Events.OfType<CandidateFound>().Single();
+        endpoint.Events.OfType<GatheringDone>().Should().ContainSingle();
+
+        await endpoint.Browser.CompleteIceAsync();
+        var pair = await endpoint.Events.WaitForAsync<CandidatePairSelected>(because: "after the browser nominated its pair");
+
+        endpoint.Events.OfType<IceStateChanged>().Select(e => e.State).Should().Equal(
+            IceComponentState.Gathering, IceComponentState.Connecting, IceComponentState.Connected, IceComponentState.Ready);
+        pair.LocalCandidate.Should().Be(local.Candidate);
+        IceCandidate.TryParse(pair.RemoteCandidate, out var remote, out _).Should().BeTrue(pair.RemoteCandidate);
+        remote!.Port.Should().Be(endpoint.Browser.LocalEndPoint.Port, "the browser trickled this candidate");
+        remote.Type.Should().Be("host");
+        endpoint.Events.OfType<CandidatePairSelected>().Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task Dtls_goes_connecting_connected_and_the_connection_is_reported_then_closed_by_the_browser()
     {
         var endpoint = _rig.Negotiate();
