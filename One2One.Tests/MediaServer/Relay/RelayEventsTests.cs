@@ -37,6 +37,26 @@ public sealed class RelayEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_nomination_from_an_address_the_browser_never_announced_is_reported_as_peer_reflexive()
+    {
+        var (session, events) = _rig.CreateSession();
+        var browser = new SimulatedBrowser();
+        await using var disposeBrowser = browser;
+        var answer = session.ProcessOffer(browser.OfferSdp);
+        session.GatherCandidates();
+        IceCandidate.TryParse(events.OfType<CandidateFound>().Single().Candidate, out var local, out _);
+        browser.AcceptAnswer(answer, new System.Net.IPEndPoint(local!.IPAddress!, local.Port));
+
+        (await browser.CheckAsync(useCandidate: true)).Class.Should().Be(One2One.MediaServer.Rtc.Stun.StunMessageClass.SuccessResponse);
+        var pair = await events.WaitForAsync<CandidatePairSelected>();
+        await session.DisposeAsync();
+
+        IceCandidate.TryParse(pair.RemoteCandidate, out var remote, out _).Should().BeTrue(pair.RemoteCandidate);
+        remote!.Type.Should().Be("prflx");
+        remote.Port.Should().Be(browser.LocalEndPoint.Port);
+    }
+
+    [Fact]
     public async Task Dtls_goes_connecting_connected_and_the_connection_is_reported_then_closed_by_the_browser()
     {
         var endpoint = _rig.Negotiate();
