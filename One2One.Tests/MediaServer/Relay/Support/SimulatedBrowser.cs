@@ -44,6 +44,7 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
     private SrtpContext? _inbound;
     private SrtpContext? _outbound;
     private DtlsTransport? _dtls;
+    private TestDtlsSrtpClient? _dtlsClient;
     private long _undecryptable;
 
     /// <param name="opusPayloadType">The payload type its offer gives opus (Chromium: 111).</param>
@@ -114,6 +115,7 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
         var connect = Task.Factory.StartNew(() => new DtlsClientProtocol().Connect(client, transport),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         _dtls = await connect.WaitAsync(Timeout);
+        _dtlsClient = client;
         var keys = client.KeyingMaterial!;
         var inbound = SrtpContext.Create(keys.Profile, keys.ServerWriteKey.Span, keys.ServerWriteSalt.Span);
         var outbound = SrtpContext.Create(keys.Profile, keys.ClientWriteKey.Span, keys.ClientWriteSalt.Span);
@@ -259,6 +261,30 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
 
     /// <summary>Sends the DTLS close_notify, as a browser closing its peer connection does.</summary>
     public void CloseDtls() => _dtls?.Close();
+
+    /// <summary>Reads post-handshake DTLS records until the connection ends; true when the endpoint sent close_notify.</summary>
+    public async Task<bool> ReceivesCloseNotifyAsync()
+    {
+        var dtls = _dtls ?? throw new InvalidOperationException("No DTLS connection.");
+        var read = Task.Factory.StartNew(() =>
+        {
+            var buffer = new byte[2048];
+            var deadline = Environment.TickCount64 + (long)Timeout.TotalMilliseconds;
+            try
+            {
+                while (!_dtlsClient!.ReceivedAlerts.Contains(AlertDescription.close_notify) && Environment.TickCount64 < deadline)
+                {
+                    dtls.Receive(buffer, 0, buffer.Length, 100);
+                }
+            }
+            catch (Exception e) when (e is TlsFatalAlertReceived or TlsFatalAlert or IOException)
+            {
+                // The connection ended some other way; the alerts say which.
+            }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        await read;
+        return _dtlsClient!.ReceivedAlerts.Contains(AlertDescription.close_notify);
+    }
 
     public async ValueTask DisposeAsync()
     {
