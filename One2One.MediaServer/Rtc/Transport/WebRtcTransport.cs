@@ -129,10 +129,11 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             return;
         }
 
+        // The loop stops on the token; the DTLS session's close_notify still needs the socket, so it closes last.
         await _closing.CancelAsync().ConfigureAwait(false);
-        _ports.Close(_socket);
         await _receiveLoop.ConfigureAwait(false);
         Interlocked.Exchange(ref _dtls, null)?.Dispose();
+        _ports.Close(_socket);
         lock (_sendGate)
         {
             _outbound?.Dispose();

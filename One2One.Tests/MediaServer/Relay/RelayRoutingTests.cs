@@ -88,6 +88,35 @@ public sealed class RelayRoutingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_released_endpoint_is_taken_out_of_the_graph_and_its_socket_closed()
+    {
+        var (a, b) = await _rig.CallAsync();
+        var sockets = _rig.Factory.OpenSocketCount;
+        var failedBefore = a.Session.Transport.Counters.SendFailed;
+
+        await a.Session.DisposeAsync();
+        b.Session.AddSink(b.Session, MediaType.Audio);
+        b.Browser.SendRtp(MediaType.Audio, 1, 0, false, new byte[10]);
+        b.Browser.SendRtp(MediaType.Audio, 2, 0, false, new byte[10]);
+
+        (await b.Browser.NextRtpAsync()).SequenceNumber.Should().Be(1);
+        (await b.Browser.NextRtpAsync()).SequenceNumber.Should().Be(2);
+        a.Session.Transport.Counters.SendFailed.Should().Be(failedBefore, "nothing was routed to the released endpoint");
+        _rig.Factory.OpenSocketCount.Should().Be(sockets - 1);
+    }
+
+    [Fact]
+    public async Task Releasing_an_endpoint_tells_its_browser_with_a_dtls_close_notify()
+    {
+        var a = await _rig.ConnectAsync();
+
+        await a.Session.DisposeAsync();
+
+        (await a.Browser.ReceivesCloseNotifyAsync()).Should().BeTrue("the release is announced before the socket closes");
+        a.Session.Transport.Counters.SendFailed.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Connecting_C_to_B_replaces_A_as_Bs_source_for_that_kind()
     {
         // The one-source-per-sink rule lives in the element layer: drive it through MediaPipeline and WebRtcEndpoint.
