@@ -152,6 +152,27 @@ public sealed class IceLiteAgentTests
     }
 
     [Fact]
+    public void A_check_replayed_from_another_address_is_refused_unanswered_and_changes_nothing()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        var nomination = Check("srvA:brow", Local.Password, useCandidate: true, out _);
+        agent.OnBindingRequest(nomination, Browser.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
+        var consent = agent.LastCheckTimestamp;
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        var replay = agent.OnBindingRequest(nomination, OtherCandidate.Serialize(), Response(out _), out var replayAnswer);
+        var retransmission = agent.OnBindingRequest(nomination, Browser.Serialize(), Response(out _), out var retransmissionAnswer);
+
+        replay.Should().Be(IceCheckResult.Refused, "a transaction belongs to one candidate pair (RFC 5389 §7.3): the same one from elsewhere is a replay");
+        replayAnswer.Should().Be(0, "a replay is not answered");
+        agent.IsValidated(OtherCandidate.Serialize()).Should().BeFalse();
+        agent.SelectedEndPoint.Should().Be(Browser);
+        retransmission.Should().Be(IceCheckResult.ConsentRenewed, "a retransmission from the same address is answered again");
+        retransmissionAnswer.Should().BeGreaterThan(0);
+        _clock.GetElapsedTime(consent, agent.LastCheckTimestamp).Should().Be(TimeSpan.FromSeconds(1), "only the retransmission renewed consent");
+    }
+
+    [Fact]
     public void Each_valid_check_renews_consent_and_a_refused_one_does_not()
     {
         var agent = new IceLiteAgent(Local, _clock);

@@ -80,6 +80,12 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
 
     public SrtpProfile? Profile => Volatile.Read(ref _outbound)?.Profile;
 
+    /// <summary>The DTLS datagrams this browser sent (its handshake flights), for tests that replay or mangle them.</summary>
+    public ConcurrentQueue<byte[]> SentDtls { get; } = new();
+
+    /// <summary>The connectivity checks this browser sent, as sent.</summary>
+    public ConcurrentQueue<byte[]> SentChecks { get; } = new();
+
     /// <summary>SRTP/SRTCP from the endpoint that did not decrypt (or came before keys).</summary>
     public long UndecryptablePackets => Interlocked.Read(ref _undecryptable);
 
@@ -307,6 +313,7 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
         _transactions[key] = pending;
         try
         {
+            SentChecks.Enqueue(request);
             Send(request);
             return new ReceivedStun(await pending.Task.WaitAsync(Timeout));
         }
@@ -415,7 +422,11 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
 
         public void Send(byte[] buf, int off, int len) => Send(buf.AsSpan(off, len));
 
-        public void Send(ReadOnlySpan<byte> buffer) => browser.Send(buffer);
+        public void Send(ReadOnlySpan<byte> buffer)
+        {
+            browser.SentDtls.Enqueue(buffer.ToArray());
+            browser.Send(buffer);
+        }
 
         public void Close()
         {
