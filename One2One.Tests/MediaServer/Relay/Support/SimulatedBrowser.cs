@@ -198,9 +198,11 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
     /// <summary>Sends a datagram as it is, from this browser's address.</summary>
     public void Send(ReadOnlySpan<byte> datagram) => _socket.Send(datagram);
 
-    public async Task<ReceivedRtp> NextRtpAsync(string? because = null)
+    public Task<ReceivedRtp> NextRtpAsync(string? because = null) => NextRtpAsync(Timeout, because);
+
+    public async Task<ReceivedRtp> NextRtpAsync(TimeSpan within, string? because = null)
     {
-        using var timeout = new CancellationTokenSource(Timeout);
+        using var timeout = new CancellationTokenSource(within);
         try
         {
             return await _rtp.Reader.ReadAsync(timeout.Token);
