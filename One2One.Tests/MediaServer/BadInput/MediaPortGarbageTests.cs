@@ -153,7 +153,7 @@ public sealed class MediaPortGarbageTests(ITestOutputHelper output) : IAsyncLife
         1 => _garbage.Pick(realSrtcp),
         2 => _garbage.BitFlipped(_garbage.Pick(realSrtp)),
         3 => _garbage.Truncated(_garbage.Pick(realSrtp)),
-        4 => _garbage.RandomOfEachKind(2 + (3 * index)),
+        4 => _garbage.RandomOfEachKind(2 + (3 * index)), // always RTP/RTCP-looking: past ICE it reaches SRTP
         _ => _garbage.RandomBytes(),
     };
 

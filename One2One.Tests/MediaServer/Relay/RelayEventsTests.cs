@@ -1,5 +1,7 @@
 using One2One.MediaServer.Elements;
+using One2One.MediaServer.Relay;
 using One2One.MediaServer.Rtc.Sdp;
+using One2One.MediaServer.Rtc.Stun;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.Support;
 
@@ -47,7 +49,7 @@ public sealed class RelayEventsTests : IAsyncLifetime
         IceCandidate.TryParse(events.OfType<CandidateFound>().Single().Candidate, out var local, out _);
         browser.AcceptAnswer(answer, new System.Net.IPEndPoint(local!.IPAddress!, local.Port));
 
-        (await browser.CheckAsync(useCandidate: true)).Class.Should().Be(One2One.MediaServer.Rtc.Stun.StunMessageClass.SuccessResponse);
+        (await browser.CheckAsync(useCandidate: true)).Class.Should().Be(StunMessageClass.SuccessResponse);
         var pair = await events.WaitForAsync<CandidatePairSelected>();
         await session.DisposeAsync();
 
@@ -107,7 +109,7 @@ public sealed class RelayEventsTests : IAsyncLifetime
         var endpoint = await _rig.ConnectAsync();
 
         _rig.AdvanceSeconds(20);
-        (await endpoint.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(One2One.MediaServer.Rtc.Stun.StunMessageClass.SuccessResponse);
+        (await endpoint.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
         _rig.AdvanceSeconds(30);
         endpoint.Events.OfType<IceStateChanged>().Should().NotContain(e => e.State == IceComponentState.Failed, "the check 30 s ago renewed consent");
 
@@ -159,6 +161,6 @@ public sealed class RelayEventsTests : IAsyncLifetime
         Stat(b.Session, MediaType.Video, inbound: true).Packets.Should().Be(0);
     }
 
-    private static WebRtcStreamStats Stat(One2One.MediaServer.Relay.WebRtcSession session, MediaType kind, bool inbound) =>
+    private static WebRtcStreamStats Stat(WebRtcSession session, MediaType kind, bool inbound) =>
         session.GetStats().Single(s => s.Kind == kind && s.Inbound == inbound);
 }

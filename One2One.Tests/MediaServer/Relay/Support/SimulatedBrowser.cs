@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -433,66 +432,5 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
         public void Close()
         {
         }
-    }
-}
-
-/// <summary>A STUN message the endpoint answered with.</summary>
-internal sealed class ReceivedStun(byte[] bytes)
-{
-    public byte[] Bytes { get; } = bytes;
-
-    public StunMessage Message => StunMessage.TryParse(Bytes, out var message) ? message : throw new InvalidDataException("Not STUN.");
-
-    public StunMessageClass Class => Message.Class;
-
-    public int? ErrorCode => Message.TryGetErrorCode(out var code, out _) ? code : null;
-}
-
-/// <summary>A decrypted RTP packet the browser received, with its header read.</summary>
-internal sealed class ReceivedRtp(byte[] packet)
-{
-    private readonly RtpHeader _header = RtpHeader.TryParse(packet, out var header) ? header : throw new InvalidDataException("Not RTP.");
-
-    public byte[] Packet { get; } = packet;
-
-    public uint Ssrc => _header.Ssrc;
-
-    public byte PayloadType => _header.PayloadType;
-
-    public ushort SequenceNumber => _header.SequenceNumber;
-
-    public uint Timestamp => _header.Timestamp;
-
-    public bool Marker => _header.Marker;
-
-    /// <summary>Everything after the fixed header: CSRCs, header extension and payload, which the relay must not touch.</summary>
-    public byte[] AfterFixedHeader => Packet[RtpHeader.FixedLength..];
-
-    public override string ToString() => $"RTP ssrc {Ssrc} pt {PayloadType} seq {SequenceNumber} ts {Timestamp} marker {Marker} ({Packet.Length} bytes)";
-}
-
-internal static class RtpPackets
-{
-    /// <summary>An RTP packet with a one-byte header extension (RFC 8285, as browsers send) and the payload.</summary>
-    public static byte[] Build(byte payloadType, ushort sequenceNumber, uint timestamp, uint ssrc, bool marker, ReadOnlySpan<byte> payload)
-    {
-        var packet = new byte[RtpHeader.FixedLength + 8 + payload.Length];
-        packet[0] = 0x90; // V=2, X=1
-        packet[1] = (byte)((marker ? 0x80 : 0) | payloadType);
-        BinaryPrimitives.WriteUInt16BigEndian(packet.AsSpan(2), sequenceNumber);
-        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(4), timestamp);
-        BinaryPrimitives.WriteUInt32BigEndian(packet.AsSpan(8), ssrc);
-
-        // 0xBEDE, one word: extension id 4 (sdes:mid) length 1, "0", padding.
-        packet[12] = 0xBE;
-        packet[13] = 0xDE;
-        packet[14] = 0;
-        packet[15] = 1;
-        packet[16] = 0x40;
-        packet[17] = (byte)'0';
-        packet[18] = 0;
-        packet[19] = 0;
-        payload.CopyTo(packet.AsSpan(20));
-        return packet;
     }
 }
