@@ -1,6 +1,7 @@
 using One2One.MediaServer.Elements;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Rtc.Rtp;
+using One2One.Tests.MediaServer.Rtc.Sdp;
 
 namespace One2One.Tests.MediaServer.Relay;
 
@@ -132,6 +133,22 @@ public sealed class RelayRtcpTests : IAsyncLifetime
         var pli = RtcpView.Read(await a.Browser.NextRtcpAsync("for the looped-back PLI")).Single();
         pli.IsPli.Should().BeTrue();
         pli.MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc);
+    }
+
+    [Fact]
+    public async Task An_ssrc_the_offer_did_not_announce_is_learned_from_the_first_packet_and_used_for_feedback()
+    {
+        var quiet = new SimulatedBrowser { EditOffer = sdp => SdpFixtures.Without(sdp, line => line.StartsWith("a=ssrc", StringComparison.Ordinal)) };
+        var (a, b) = await _rig.CallAsync(quiet);
+        a.Session.InboundSsrc(MediaType.Video).Should().BeNull("the offer named no SSRC");
+
+        a.Browser.SendRtp(MediaType.Video, 1, 0, true, new byte[100]);
+        (await b.Browser.NextRtpAsync()).Ssrc.Should().Be(b.OutgoingSsrc(MediaType.Video));
+        b.Browser.SendRtcp(RtcpTestPackets.PictureLossIndication(b.Browser.Offer.VideoSsrc, b.OutgoingSsrc(MediaType.Video)));
+
+        var pli = await a.Browser.NextRtcpWithAsync(p => p.IsPli, "for B's PLI");
+        pli.MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc, "the SSRC was learned from A's first video packet");
+        a.Session.InboundSsrc(MediaType.Video).Should().Be(a.Browser.Offer.VideoSsrc);
     }
 
     /// <summary>A call, with the keyframe request each browser gets when the other's video is connected already read.</summary>

@@ -68,7 +68,10 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
 
     public BrowserOffer Offer { get; }
 
-    public string OfferSdp => Offer.ToSdp();
+    /// <summary>Changes the offer's text (a test of an offer shaped otherwise).</summary>
+    public Func<string, string>? EditOffer { get; init; }
+
+    public string OfferSdp => EditOffer is { } edit ? edit(Offer.ToSdp()) : Offer.ToSdp();
 
     public IPEndPoint LocalEndPoint { get; }
 
