@@ -2,6 +2,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Relay;
 using One2One.Tests.MediaServer.Relay.Support;
+using One2One.Tests.MediaServer.Rtc.Sdp;
 
 namespace One2One.Tests.MediaServer.Relay;
 
@@ -52,6 +53,23 @@ public sealed class RelayRoutingTests : IAsyncLifetime
 
         (await b.Browser.NextRtpAsync()).Ssrc.Should().Be(b.OutgoingSsrc(MediaType.Audio), "the video before it was not relayed");
         await One2One.Tests.Support.Eventually.TrueAsync(() => a.Session.IsMediaFlowingIn(MediaType.Video), "the video was received all the same");
+    }
+
+    [Fact]
+    public async Task A_sink_whose_browser_only_sends_video_gets_no_video()
+    {
+        var sendsVideoOnly = new SimulatedBrowser { EditOffer = sdp => VideoDirection(sdp, "a=sendonly") };
+        var (a, b) = await _rig.CallAsync(b: sendsVideoOnly);
+        b.Browser.Answer!.VideoSsrc.Should().Be(0, "the endpoint sends no video to a browser that only sends it");
+
+        a.Browser.SendRtp(MediaType.Video, 1, 0, true, new byte[100]);
+        a.Browser.SendRtp(MediaType.Audio, 2, 0, false, new byte[10]);
+        b.Browser.SendRtp(MediaType.Video, 3, 0, true, new byte[100]);
+
+        (await b.Browser.NextRtpAsync()).SequenceNumber.Should().Be(2, "A's video before it had nowhere to go");
+        var fromB = await a.Browser.NextRtpAsync();
+        fromB.SequenceNumber.Should().Be(3, "B's browser still sends video to A");
+        fromB.Ssrc.Should().Be(a.OutgoingSsrc(MediaType.Video));
     }
 
     [Fact]
@@ -162,6 +180,13 @@ public sealed class RelayRoutingTests : IAsyncLifetime
                 await browser.DisposeAsync();
             }
         }
+    }
+
+    /// <summary>The offer with its video section's direction replaced.</summary>
+    private static string VideoDirection(string sdp, string direction)
+    {
+        var video = sdp.IndexOf("m=video", StringComparison.Ordinal);
+        return sdp[..video] + SdpFixtures.Replace(sdp[video..], "a=sendrecv", direction);
     }
 
     /// <summary>The real factory, keeping the sessions it made so the test can read their ports.</summary>

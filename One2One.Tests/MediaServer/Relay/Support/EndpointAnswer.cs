@@ -4,7 +4,10 @@ using One2One.MediaServer.Rtc.Sdp;
 
 namespace One2One.Tests.MediaServer.Relay.Support;
 
-/// <summary>What a simulated browser reads from the endpoint's answer: ICE credentials, fingerprint, SSRCs, payload types.</summary>
+/// <summary>
+/// What a simulated browser reads from the endpoint's answer: ICE credentials, fingerprint, SSRCs (0 for a kind the
+/// endpoint does not send), payload types.
+/// </summary>
 internal sealed record EndpointAnswer(string Ufrag, string Password, DtlsFingerprint Fingerprint, uint AudioSsrc, uint VideoSsrc, string Sdp)
 {
     public IReadOnlyList<RtpMap> AudioCodecs { get; private init; } = [];
@@ -22,8 +25,8 @@ internal sealed record EndpointAnswer(string Ufrag, string Password, DtlsFingerp
             audio.IceUfrag!,
             audio.IcePwd!,
             audio.Fingerprints.Single(),
-            audio.SsrcAttributes.First().Ssrc,
-            video.SsrcAttributes.First().Ssrc,
+            audio.SsrcAttributes.FirstOrDefault()?.Ssrc ?? 0,
+            video.SsrcAttributes.FirstOrDefault()?.Ssrc ?? 0,
             sdp)
         {
             AudioCodecs = audio.RtpMaps,
