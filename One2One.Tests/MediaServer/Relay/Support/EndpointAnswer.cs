@@ -5,15 +5,11 @@ using One2One.MediaServer.Rtc.Sdp;
 namespace One2One.Tests.MediaServer.Relay.Support;
 
 /// <summary>
-/// What a simulated browser reads from the endpoint's answer: ICE credentials, fingerprint, SSRCs (0 for a kind the
-/// endpoint does not send), payload types.
+/// What a simulated browser reads from the endpoint's answer: ICE credentials, fingerprint, and the SSRCs the endpoint
+/// sends with (0 for a kind it does not send).
 /// </summary>
-internal sealed record EndpointAnswer(string Ufrag, string Password, DtlsFingerprint Fingerprint, uint AudioSsrc, uint VideoSsrc, string Sdp)
+internal sealed record EndpointAnswer(string Ufrag, string Password, DtlsFingerprint Fingerprint, uint AudioSsrc, uint VideoSsrc)
 {
-    public IReadOnlyList<RtpMap> AudioCodecs { get; private init; } = [];
-
-    public IReadOnlyList<RtpMap> VideoCodecs { get; private init; } = [];
-
     public uint Ssrc(MediaType kind) => kind == MediaType.Audio ? AudioSsrc : VideoSsrc;
 
     public static EndpointAnswer Parse(string sdp)
@@ -26,11 +22,6 @@ internal sealed record EndpointAnswer(string Ufrag, string Password, DtlsFingerp
             audio.IcePwd!,
             audio.Fingerprints.Single(),
             audio.SsrcAttributes.FirstOrDefault()?.Ssrc ?? 0,
-            video.SsrcAttributes.FirstOrDefault()?.Ssrc ?? 0,
-            sdp)
-        {
-            AudioCodecs = audio.RtpMaps,
-            VideoCodecs = video.RtpMaps,
-        };
+            video.SsrcAttributes.FirstOrDefault()?.Ssrc ?? 0);
     }
 }

@@ -7,20 +7,17 @@ using One2One.MediaServer;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Relay;
 using One2One.MediaServer.Rtc.Sdp;
-using One2One.MediaServer.Rtc.Srtp;
 
 namespace One2One.Tests.MediaServer.Relay.Support;
 
 /// <summary>An endpoint's media machinery with the browser that talks to it and what it reported.</summary>
-internal sealed class RelayEndpoint(WebRtcSession session, RecordingSessionObserver events, SimulatedBrowser browser, string answer)
+internal sealed class RelayEndpoint(WebRtcSession session, RecordingSessionObserver events, SimulatedBrowser browser)
 {
     public WebRtcSession Session { get; } = session;
 
     public RecordingSessionObserver Events { get; } = events;
 
     public SimulatedBrowser Browser { get; } = browser;
-
-    public string AnswerSdp { get; } = answer;
 
     /// <summary>The SSRC this endpoint sends <paramref name="kind"/> to its browser with (its answer's a=ssrc).</summary>
     public uint OutgoingSsrc(MediaType kind) => Browser.Answer!.Ssrc(kind);
@@ -77,7 +74,7 @@ internal sealed class RelayRig : IAsyncDisposable
         var candidate = events.OfType<CandidateFound>().First();
         IceCandidate.TryParse(candidate.Candidate, out var parsed, out _).Should().BeTrue(candidate.Candidate);
         browser.AcceptAnswer(answer, new IPEndPoint(IPAddress.Parse(parsed!.Address), parsed.Port));
-        var endpoint = new RelayEndpoint(session, events, browser, answer);
+        var endpoint = new RelayEndpoint(session, events, browser);
         lock (_endpoints)
         {
             _endpoints.Add(endpoint);

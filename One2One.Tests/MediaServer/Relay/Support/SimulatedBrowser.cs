@@ -75,9 +75,6 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
 
     public IPEndPoint LocalEndPoint { get; }
 
-    /// <summary>The endpoint's UDP address, once the answer was accepted.</summary>
-    public IPEndPoint? Remote { get; private set; }
-
     public EndpointAnswer? Answer { get; private set; }
 
     public SrtpProfile? Profile => Volatile.Read(ref _outbound)?.Profile;
@@ -102,7 +99,6 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
     public void AcceptAnswer(string answerSdp, IPEndPoint endpoint)
     {
         Answer = EndpointAnswer.Parse(answerSdp);
-        Remote = endpoint;
         _socket.Connect(endpoint);
         StartReceiving();
     }
@@ -132,13 +128,6 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
         {
             _outbound = outbound;
         }
-    }
-
-    public async Task ConnectAsync(string answerSdp, IPEndPoint endpoint)
-    {
-        AcceptAnswer(answerSdp, endpoint);
-        await CompleteIceAsync();
-        await CompleteDtlsAsync();
     }
 
     /// <summary>Sends a connectivity check (USERNAME "theirUfrag:ourUfrag") and returns the endpoint's answer.</summary>
@@ -243,10 +232,6 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
             }
         }
     }
-
-    public bool TryTakeRtp(out ReceivedRtp? packet) => _rtp.Reader.TryRead(out packet);
-
-    public bool TryTakeRtcp(out byte[]? compound) => _rtcp.Reader.TryRead(out compound);
 
     /// <summary>Stops reading the socket: what arrives waits in the kernel (a test that must not allocate per packet).</summary>
     public async Task StopReceivingAsync()
