@@ -27,6 +27,12 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     public static readonly TimeSpan ConsentTimeout = TimeSpan.FromSeconds(30);
 
     private const int MaxRemoteCandidates = 64;
+
+    /// <summary>
+    /// RFC 8445 §5.1.2.1 for a peer-reflexive candidate (type preference 110, component 1): a candidate string needs a
+    /// priority of at least 1, and the check's own PRIORITY is not kept.
+    /// </summary>
+    private const uint PeerReflexivePriority = (110u << 24) + (65535u << 8) + 255;
     private const long UnknownSsrc = -1;
 
     private readonly WebRtcEndpointSettings _settings;
@@ -404,7 +410,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         {
             local = _localCandidates.Count > 0 ? _localCandidates[0] : "";
             remoteCandidate = _remoteCandidates.FirstOrDefault(c => c.IPAddress is { } ip && ip.Equals(remote.Address) && c.Port == remote.Port)?.ToString()
-                ?? IceCandidate.Host("prflx", 0, remote).ToString().Replace("typ host", "typ prflx", StringComparison.Ordinal);
+                ?? IceCandidate.Host("prflx", PeerReflexivePriority, remote).ToString().Replace("typ host", "typ prflx", StringComparison.Ordinal);
         }
 
         _observer.NewCandidatePairSelected("1", 1, local, remoteCandidate);

@@ -25,16 +25,25 @@ internal enum IceCheckResult
 /// </summary>
 /// <remarks>
 /// Threading: the socket's receive loop alone calls <see cref="OnBindingRequest"/> and
-/// <see cref="IsValidated"/>. <see cref="Selected"/> and <see cref="LastCheckTimestamp"/> are published for
-/// other threads (senders, the consent monitor).
+/// <see cref="IsValidated"/>, and owns the nominated address and the remembered checks. <see cref="Selected"/>
+/// and <see cref="LastCheckTimestamp"/> are published for other threads (senders, the consent monitor).
 /// </remarks>
 internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
 {
     /// <summary>A browser has a handful of candidates; more validated addresses than this are not kept.</summary>
     public const int MaxPeerAddresses = 8;
 
+    /// <summary>Accepted checks remembered so that a replay of one from another address is refused.</summary>
+    public const int RememberedChecks = 64;
+
     private readonly SocketAddress?[] _validated = new SocketAddress?[MaxPeerAddresses];
     private int _validatedCount;
+
+    // The transaction IDs of the last accepted checks and the (stored, validated) address each came from; a ring.
+    private readonly byte[] _recentTransactions = new byte[RememberedChecks * StunMessage.TransactionIdLength];
+    private readonly SocketAddress?[] _recentSenders = new SocketAddress?[RememberedChecks];
+    private int _nextRecent;
+    private SocketAddress? _nominated;
     private SocketAddress? _selected;
     private IPEndPoint? _selectedEndPoint;
     private long _lastCheckTimestamp;
@@ -50,18 +59,7 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
     /// <summary>When the last valid check arrived (<see cref="TimeProvider.GetTimestamp"/>); 0 before the first.</summary>
     public long LastCheckTimestamp => Interlocked.Read(ref _lastCheckTimestamp);
 
-    public bool IsValidated(SocketAddress address)
-    {
-        for (var i = 0; i < _validatedCount; i++)
-        {
-            if (_validated[i]!.Equals(address))
-            {
-                return true;
-            }
-        }
-
-        return false;
-    }
+    public bool IsValidated(SocketAddress address) => IndexOfValidated(address) >= 0;
 
     /// <summary>
     /// Handles a STUN datagram from <paramref name="from"/>: writes the answer (success, or the error the check
@@ -76,6 +74,13 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
         }
 
         var outcome = IceLiteCheck.Check(request, Local.UfragBytes, Local.PasswordBytes);
+        if (outcome == IceCheckOutcome.Accept && IsReplayedFromElsewhere(request.TransactionId, from))
+        {
+            // RFC 5389 §7.3: a retransmission repeats its transaction from the same address. The same authenticated
+            // check from another address is a captured one replayed to take the media path: unanswered, no effect.
+            return IceCheckResult.Refused;
+        }
+
         responseLength = IceLiteCheck.WriteResponse(response, request, outcome, from, Local.PasswordBytes);
         if (outcome != IceCheckOutcome.Accept)
         {
@@ -89,14 +94,17 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
             _validated[_validatedCount++] = Copy(from);
         }
 
-        var current = Selected;
-        if (request.UseCandidate && (current is null || !current.Equals(from)))
+        Remember(request.TransactionId, from);
+
+        // Nomination is tracked apart from selection: Chromium nominates (USE-CANDIDATE) only the pair it already
+        // selected and found writable with an ICE-lite peer, so a nomination usually names the selected address.
+        if (request.UseCandidate && (_nominated is null || !_nominated.Equals(from)))
         {
-            Select(from);
+            _nominated = Select(from);
             return IceCheckResult.Nominated;
         }
 
-        if (current is null)
+        if (Selected is null)
         {
             Select(from);
         }
@@ -104,12 +112,56 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
         return known ? IceCheckResult.ConsentRenewed : IceCheckResult.AddressValidated;
     }
 
-    private void Select(SocketAddress address)
+    private int IndexOfValidated(SocketAddress address)
+    {
+        for (var i = 0; i < _validatedCount; i++)
+        {
+            if (_validated[i]!.Equals(address))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private bool IsReplayedFromElsewhere(ReadOnlySpan<byte> transactionId, SocketAddress from) =>
+        IndexOfRemembered(transactionId) is var i and >= 0 && !_recentSenders[i]!.Equals(from);
+
+    private void Remember(ReadOnlySpan<byte> transactionId, SocketAddress from)
+    {
+        var stored = IndexOfValidated(from);
+        if (stored < 0 || IndexOfRemembered(transactionId) >= 0)
+        {
+            return;
+        }
+
+        transactionId.CopyTo(_recentTransactions.AsSpan(_nextRecent * StunMessage.TransactionIdLength));
+        _recentSenders[_nextRecent] = _validated[stored];
+        _nextRecent = (_nextRecent + 1) % RememberedChecks;
+    }
+
+    private int IndexOfRemembered(ReadOnlySpan<byte> transactionId)
+    {
+        for (var i = 0; i < RememberedChecks; i++)
+        {
+            if (_recentSenders[i] is not null
+                && _recentTransactions.AsSpan(i * StunMessage.TransactionIdLength, StunMessage.TransactionIdLength).SequenceEqual(transactionId))
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private SocketAddress Select(SocketAddress address)
     {
         var copy = Copy(address);
         var any = copy.Family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
         Volatile.Write(ref _selectedEndPoint, (IPEndPoint)new IPEndPoint(any, 0).Create(copy));
         Volatile.Write(ref _selected, copy);
+        return copy;
     }
 
     private static SocketAddress Copy(SocketAddress address)

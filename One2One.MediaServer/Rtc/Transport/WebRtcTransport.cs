@@ -135,10 +135,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             return;
         }
 
+        // The DTLS close_notify still needs the socket, so DTLS closes first; closing the socket then wakes the
+        // receive thread out of recvfrom, and the SRTP contexts go once it has stopped.
         await _closing.CancelAsync().ConfigureAwait(false);
+        Interlocked.Exchange(ref _dtls, null)?.Dispose();
         _ports.Close(_socket);
         await _receiveLoopDone.Task.ConfigureAwait(false);
-        Interlocked.Exchange(ref _dtls, null)?.Dispose();
         lock (_sendGate)
         {
             _outbound?.Dispose();

@@ -1,0 +1,42 @@
+using System.Collections.Concurrent;
+using One2One.MediaServer.Hosting;
+using One2One.Server.Kurento;
+using One2One.Tests.Support;
+using One2One.Tests.Support.Browser;
+
+namespace One2One.Tests.MediaServer.Browser;
+
+/// <summary>
+/// What the endpoint reports while real Chromium connects: Chromium nominates an ICE-lite peer's pair with USE-CANDIDATE
+/// on the pair it already checked, and the endpoint must take that as the nomination (CONNECTED, READY, pair selected).
+/// </summary>
+[Trait("Category", "Browser")]
+public sealed class ChromiumIceStateBrowserTests(BrowserFixture browser) : IClassFixture<BrowserFixture>, IAsyncLifetime
+{
+    private readonly EmbeddedMediaServer _media = new();
+
+    public Task InitializeAsync() => _media.StartAsync(CancellationToken.None);
+
+    public async Task DisposeAsync() => await _media.DisposeAsync();
+
+    [Fact]
+    public async Task Chromium_takes_the_endpoint_through_connecting_connected_ready_and_a_selected_pair()
+    {
+        await using var kurento = KurentoClients.For(_media.ControlUri);
+        var pipeline = await kurento.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        var states = new ConcurrentQueue<IceComponentState>();
+        var pairs = new ConcurrentQueue<NewCandidatePairSelected>();
+        await endpoint.SubscribeAsync<IceComponentStateChanged>(e => states.Enqueue(e.State));
+        await endpoint.SubscribeAsync<NewCandidatePairSelected>(pairs.Enqueue);
+        await endpoint.ConnectAsync(endpoint);
+        await using var peer = await EndpointPeer.AttachAsync(await PeerPage.OpenAsync(browser.Browser), endpoint);
+
+        await peer.NegotiateAsync();
+
+        await Eventually.TrueAsync(() => !pairs.IsEmpty, "Chromium's nomination selects a pair");
+        states.Should().StartWith([IceComponentState.Gathering, IceComponentState.Connecting, IceComponentState.Connected, IceComponentState.Ready]);
+        pairs.Single().RemoteCandidate.Should().Contain("typ host");
+        await pipeline.ReleaseAsync();
+    }
+}

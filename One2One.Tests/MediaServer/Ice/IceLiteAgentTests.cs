@@ -1,0 +1,207 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.Extensions.Time.Testing;
+using One2One.MediaServer.Rtc.Ice;
+using One2One.MediaServer.Rtc.Stun;
+
+namespace One2One.Tests.MediaServer.Ice;
+
+/// <summary>The ICE-lite agent on its own: what it answers, which addresses it validates and selects, consent timestamps.</summary>
+public sealed class IceLiteAgentTests
+{
+    private static readonly IceCredentials Local = new("srvA", "server-password-0123456789");
+    private static readonly IPEndPoint Browser = new(IPAddress.Loopback, 50_000);
+    private static readonly IPEndPoint OtherCandidate = new(IPAddress.Parse("127.0.0.2"), 50_002);
+
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+
+    [Fact]
+    public void A_valid_check_gets_a_success_response_with_the_mapped_address_under_our_password()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        var request = Check("srvA:brow", Local.Password, useCandidate: false, out var transactionId);
+
+        var result = agent.OnBindingRequest(request, Browser.Serialize(), Response(out var response), out var length);
+
+        result.Should().Be(IceCheckResult.AddressValidated);
+        StunMessage.TryParse(response.AsSpan(0, length), out var answer).Should().BeTrue();
+        answer.Class.Should().Be(StunMessageClass.SuccessResponse);
+        answer.TransactionId.ToArray().Should().Equal(transactionId);
+        answer.TryGetXorMappedAddress(out var mapped).Should().BeTrue();
+        mapped.Should().Be(Browser, "XOR-MAPPED-ADDRESS is where the check came from");
+        answer.VerifyMessageIntegrity(Local.PasswordBytes).Should().BeTrue("the response is signed with our password");
+        answer.VerifyFingerprint().Should().BeTrue();
+        agent.IsValidated(Browser.Serialize()).Should().BeTrue();
+        agent.SelectedEndPoint.Should().Be(Browser, "until a nomination, media goes to the first address that passed a check");
+        agent.LastCheckTimestamp.Should().Be(_clock.GetTimestamp());
+    }
+
+    [Theory]
+    [InlineData("nope:brow", "server-password-0123456789", "another ufrag")]
+    [InlineData("srvA:brow", "wrong-password-0123456789", "another password")]
+    public void A_check_for_another_ufrag_or_password_gets_401_and_validates_nothing(string username, string password, string what)
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        var request = Check(username, password, useCandidate: true, out _);
+
+        var result = agent.OnBindingRequest(request, Browser.Serialize(), Response(out var response), out var length);
+
+        result.Should().Be(IceCheckResult.Refused, what);
+        StunMessage.TryParse(response.AsSpan(0, length), out var answer).Should().BeTrue();
+        answer.Class.Should().Be(StunMessageClass.ErrorResponse);
+        answer.TryGetErrorCode(out var code, out _).Should().BeTrue();
+        code.Should().Be(401);
+        answer.HasMessageIntegrity.Should().BeFalse("RFC 5389 §10.1.2: a 401 carries no MESSAGE-INTEGRITY");
+        agent.IsValidated(Browser.Serialize()).Should().BeFalse();
+        agent.Selected.Should().BeNull();
+        agent.LastCheckTimestamp.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_check_without_integrity_gets_400()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        var request = new byte[StunWriter.MaxLength];
+        var length = StunWriter.WriteBindingRequest(request, RandomNumberGenerator.GetBytes(12), "srvA:brow"u8, 1, IceRole.Controlling, 1, true, []);
+
+        var result = agent.OnBindingRequest(request.AsSpan(0, length), Browser.Serialize(), Response(out var response), out var responseLength);
+
+        result.Should().Be(IceCheckResult.Refused);
+        StunMessage.TryParse(response.AsSpan(0, responseLength), out var answer).Should().BeTrue();
+        answer.TryGetErrorCode(out var code, out _).Should().BeTrue();
+        code.Should().Be(400);
+        agent.Selected.Should().BeNull();
+    }
+
+    [Fact]
+    public void A_peer_claiming_the_controlled_role_gets_487_and_is_not_validated()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        var request = new byte[StunWriter.MaxLength];
+        var length = StunWriter.WriteBindingRequest(request, RandomNumberGenerator.GetBytes(12), "srvA:brow"u8, 1, IceRole.Controlled, 1, false, Local.PasswordBytes);
+
+        var result = agent.OnBindingRequest(request.AsSpan(0, length), Browser.Serialize(), Response(out var response), out var responseLength);
+
+        result.Should().Be(IceCheckResult.Refused);
+        StunMessage.TryParse(response.AsSpan(0, responseLength), out var answer).Should().BeTrue();
+        answer.TryGetErrorCode(out var code, out _).Should().BeTrue();
+        code.Should().Be(487);
+        agent.IsValidated(Browser.Serialize()).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData(new byte[0])]
+    [InlineData(new byte[] { 0x00, 0x01, 0x00 })]
+    [InlineData(new byte[] { 0x80, 0x60, 0x00, 0x01, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x01 })]
+    public void Not_STUN_is_refused_without_an_answer(byte[] datagram)
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+
+        var result = agent.OnBindingRequest(datagram, Browser.Serialize(), Response(out _), out var length);
+
+        result.Should().Be(IceCheckResult.Refused);
+        length.Should().Be(0);
+    }
+
+    [Fact]
+    public void A_response_or_a_check_with_a_broken_fingerprint_is_discarded_without_an_answer()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        var request = Check("srvA:brow", Local.Password, useCandidate: true, out _);
+        request[^1] ^= 0xFF;
+
+        var result = agent.OnBindingRequest(request, Browser.Serialize(), Response(out _), out var length);
+
+        result.Should().Be(IceCheckResult.Refused);
+        length.Should().Be(0);
+        agent.Selected.Should().BeNull();
+    }
+
+    [Fact]
+    public void Use_candidate_from_another_validated_address_selects_it()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _)
+            .Should().Be(IceCheckResult.AddressValidated);
+
+        var result = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), OtherCandidate.Serialize(), Response(out _), out _);
+
+        result.Should().Be(IceCheckResult.Nominated);
+        agent.SelectedEndPoint.Should().Be(OtherCandidate);
+        agent.Selected!.Equals(OtherCandidate.Serialize()).Should().BeTrue();
+        agent.IsValidated(Browser.Serialize()).Should().BeTrue("the first address may still send media");
+        agent.IsValidated(OtherCandidate.Serialize()).Should().BeTrue();
+    }
+
+    [Fact]
+    public void Use_candidate_on_the_pair_that_already_carries_media_is_still_a_nomination()
+    {
+        // Chromium with an ICE-lite peer (semi-aggressive nomination) checks a pair first and sends USE-CANDIDATE on
+        // it only once it is selected and writable: the nomination comes on the address that is already selected.
+        var agent = new IceLiteAgent(Local, _clock);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _)
+            .Should().Be(IceCheckResult.AddressValidated);
+
+        var nomination = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Browser.Serialize(), Response(out _), out _);
+        var renewal = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Browser.Serialize(), Response(out _), out _);
+
+        nomination.Should().Be(IceCheckResult.Nominated);
+        renewal.Should().Be(IceCheckResult.ConsentRenewed, "a nominated pair is nominated once; later checks renew consent");
+        agent.SelectedEndPoint.Should().Be(Browser);
+    }
+
+    [Fact]
+    public void A_check_replayed_from_another_address_is_refused_unanswered_and_changes_nothing()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        var nomination = Check("srvA:brow", Local.Password, useCandidate: true, out _);
+        agent.OnBindingRequest(nomination, Browser.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
+        var consent = agent.LastCheckTimestamp;
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        var replay = agent.OnBindingRequest(nomination, OtherCandidate.Serialize(), Response(out _), out var replayAnswer);
+        var retransmission = agent.OnBindingRequest(nomination, Browser.Serialize(), Response(out _), out var retransmissionAnswer);
+
+        replay.Should().Be(IceCheckResult.Refused, "a transaction belongs to one candidate pair (RFC 5389 §7.3): the same one from elsewhere is a replay");
+        replayAnswer.Should().Be(0, "a replay is not answered");
+        agent.IsValidated(OtherCandidate.Serialize()).Should().BeFalse();
+        agent.SelectedEndPoint.Should().Be(Browser);
+        retransmission.Should().Be(IceCheckResult.ConsentRenewed, "a retransmission from the same address is answered again");
+        retransmissionAnswer.Should().BeGreaterThan(0);
+        _clock.GetElapsedTime(consent, agent.LastCheckTimestamp).Should().Be(TimeSpan.FromSeconds(1), "only the retransmission renewed consent");
+    }
+
+    [Fact]
+    public void Each_valid_check_renews_consent_and_a_refused_one_does_not()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Browser.Serialize(), Response(out _), out _);
+        var first = agent.LastCheckTimestamp;
+
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        var renewed = agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _);
+        var second = agent.LastCheckTimestamp;
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        agent.OnBindingRequest(Check("srvA:brow", "wrong-password-0123456789", false, out _), Browser.Serialize(), Response(out _), out _);
+
+        renewed.Should().Be(IceCheckResult.ConsentRenewed);
+        _clock.GetElapsedTime(first, second).Should().Be(TimeSpan.FromSeconds(5));
+        agent.LastCheckTimestamp.Should().Be(second, "a check that fails authentication is no consent");
+    }
+
+    private static byte[] Check(string username, string password, bool useCandidate, out byte[] transactionId)
+    {
+        var request = new byte[StunWriter.MaxLength];
+        transactionId = RandomNumberGenerator.GetBytes(StunMessage.TransactionIdLength);
+        var length = StunWriter.WriteBindingRequest(request, transactionId, Encoding.ASCII.GetBytes(username), 1853824767,
+            IceRole.Controlling, 42, useCandidate, Encoding.ASCII.GetBytes(password));
+        return request[..length];
+    }
+
+    private static Span<byte> Response(out byte[] buffer)
+    {
+        buffer = new byte[StunWriter.MaxLength];
+        return buffer;
+    }
+}

@@ -1,0 +1,166 @@
+using One2One.MediaServer.Elements;
+using One2One.MediaServer.Relay;
+using One2One.MediaServer.Rtc.Sdp;
+using One2One.MediaServer.Rtc.Stun;
+using One2One.Tests.MediaServer.Relay.Support;
+using One2One.Tests.Support;
+
+namespace One2One.Tests.MediaServer.Relay;
+
+/// <summary>
+/// What a WebRtcSession reports while a simulated browser connects and sends, on a fake clock: ICE states and the
+/// selected pair, DTLS states, connection state, media flow in and out, consent expiry.
+/// </summary>
+public sealed class RelayEventsTests : IAsyncLifetime
+{
+    private readonly RelayRig _rig = RelayRig.Create();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
+
+    [Fact]
+    public async Task Ice_goes_gathering_connecting_connected_ready_and_reports_the_selected_pair()
+    {
+        var endpoint = _rig.Negotiate();
+        var local = endpoint.Events.OfType<CandidateFound>().Single();
+        endpoint.Events.OfType<GatheringDone>().Should().ContainSingle();
+
+        await endpoint.Browser.CompleteIceAsync();
+        var pair = await endpoint.Events.WaitForAsync<CandidatePairSelected>(because: "after the browser nominated its pair");
+
+        endpoint.Events.OfType<IceStateChanged>().Select(e => e.State).Should().Equal(
+            IceComponentState.Gathering, IceComponentState.Connecting, IceComponentState.Connected, IceComponentState.Ready);
+        pair.LocalCandidate.Should().Be(local.Candidate);
+        IceCandidate.TryParse(pair.RemoteCandidate, out var remote, out _).Should().BeTrue(pair.RemoteCandidate);
+        remote!.Port.Should().Be(endpoint.Browser.LocalEndPoint.Port, "the browser trickled this candidate");
+        remote.Type.Should().Be("host");
+        endpoint.Events.OfType<CandidatePairSelected>().Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task A_nomination_from_an_address_the_browser_never_announced_is_reported_as_peer_reflexive()
+    {
+        var (session, events) = _rig.CreateSession();
+        var browser = new SimulatedBrowser();
+        await using var disposeBrowser = browser;
+        var answer = session.ProcessOffer(browser.OfferSdp);
+        session.GatherCandidates();
+        IceCandidate.TryParse(events.OfType<CandidateFound>().Single().Candidate, out var local, out _);
+        browser.AcceptAnswer(answer, new System.Net.IPEndPoint(local!.IPAddress!, local.Port));
+
+        (await browser.CheckAsync(useCandidate: true)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        var pair = await events.WaitForAsync<CandidatePairSelected>();
+        await session.DisposeAsync();
+
+        IceCandidate.TryParse(pair.RemoteCandidate, out var remote, out _).Should().BeTrue(pair.RemoteCandidate);
+        remote!.Type.Should().Be("prflx");
+        remote.Port.Should().Be(browser.LocalEndPoint.Port);
+    }
+
+    [Fact]
+    public async Task Dtls_goes_connecting_connected_and_the_connection_is_reported_then_closed_by_the_browser()
+    {
+        var endpoint = _rig.Negotiate();
+        await endpoint.Browser.CompleteIceAsync();
+
+        await endpoint.Browser.CompleteDtlsAsync();
+        await endpoint.Events.WaitForAsync<ConnectionChanged>(c => c.Connected);
+        endpoint.Browser.CloseDtls();
+        await endpoint.Events.WaitForAsync<ConnectionChanged>(c => !c.Connected, "after the browser's close_notify");
+
+        endpoint.Events.OfType<DtlsStateChanged>().Select(e => e.State).Should().Equal(
+            DtlsConnectionState.Connecting, DtlsConnectionState.Connected, DtlsConnectionState.Closed);
+        endpoint.Events.OfType<ConnectionChanged>().Select(e => e.Connected).Should().Equal(true, false);
+        endpoint.Events.OfType<SessionError>().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task Media_flow_in_and_out_is_flowing_on_the_first_packet_and_not_flowing_after_two_seconds_of_silence()
+    {
+        var (a, b) = await _rig.CallAsync();
+
+        a.Browser.SendRtp(MediaType.Audio, 1, 960, false, new byte[40]);
+        await b.Browser.NextRtpAsync();
+        await a.Events.WaitForAsync<FlowInChanged>(e => e.Kind == MediaType.Audio && e.Flowing);
+        await b.Events.WaitForAsync<FlowOutChanged>(e => e.Kind == MediaType.Audio && e.Flowing);
+        a.Session.IsMediaFlowingIn(MediaType.Audio).Should().BeTrue();
+        b.Session.IsMediaFlowingOut(MediaType.Audio).Should().BeTrue();
+        a.Session.IsMediaFlowingIn(MediaType.Video).Should().BeFalse();
+
+        _rig.AdvanceSeconds(2);
+        a.Events.OfType<FlowInChanged>().Should().ContainSingle("two seconds of silence is not yet a stop");
+
+        _rig.AdvanceSeconds(1);
+        a.Events.OfType<FlowInChanged>().Should().Equal(new FlowInChanged(MediaType.Audio, true), new FlowInChanged(MediaType.Audio, false));
+        b.Events.OfType<FlowOutChanged>().Should().Equal(new FlowOutChanged(MediaType.Audio, true), new FlowOutChanged(MediaType.Audio, false));
+        a.Session.IsMediaFlowingIn(MediaType.Audio).Should().BeFalse();
+        b.Session.IsMediaFlowingOut(MediaType.Audio).Should().BeFalse();
+
+        a.Browser.SendRtp(MediaType.Audio, 2, 1920, false, new byte[40]);
+        await a.Events.WaitForAsync<FlowInChanged>(e => e.Kind == MediaType.Audio && e.Flowing && a.Events.OfType<FlowInChanged>().Count == 3);
+        a.Events.OfType<FlowInChanged>().Should().NotContain(e => e.Kind == MediaType.Video, "no video was sent");
+        a.Events.OfType<FlowOutChanged>().Should().BeEmpty("B sent nothing");
+    }
+
+    [Fact]
+    public async Task Without_a_check_for_30_seconds_consent_expires_and_ice_fails()
+    {
+        var endpoint = await _rig.ConnectAsync();
+
+        _rig.AdvanceSeconds(20);
+        (await endpoint.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        _rig.AdvanceSeconds(30);
+        endpoint.Events.OfType<IceStateChanged>().Should().NotContain(e => e.State == IceComponentState.Failed, "the check 30 s ago renewed consent");
+
+        _rig.AdvanceSeconds(1);
+
+        endpoint.Events.OfType<IceStateChanged>().Last().State.Should().Be(IceComponentState.Failed);
+        endpoint.Events.OfType<ConnectionChanged>().Select(e => e.Connected).Should().Equal(true, false);
+    }
+
+    [Fact]
+    public async Task A_dtls_handshake_that_never_starts_fails_after_30_seconds_on_the_servers_clock()
+    {
+        var endpoint = _rig.Negotiate();
+        await endpoint.Browser.CompleteIceAsync();
+
+        _rig.AdvanceSeconds(31);
+
+        await endpoint.Events.WaitForAsync<DtlsStateChanged>(e => e.State == DtlsConnectionState.Failed);
+        var error = await endpoint.Events.WaitForAsync<SessionError>();
+        error.Type.Should().Be("DTLS_HANDSHAKE_FAILED");
+    }
+
+    [Fact]
+    public async Task GetStats_counts_packets_and_bytes_per_stream_both_ways()
+    {
+        var (a, b) = await _rig.CallAsync();
+        var audio = new[] { 60, 61, 62 }.Select((n, i) => a.Browser.SendRtp(MediaType.Audio, (ushort)i, 0, false, new byte[n])).ToArray();
+        var video = new[] { 1000, 1100 }.Select((n, i) => a.Browser.SendRtp(MediaType.Video, (ushort)i, 0, false, new byte[n])).ToArray();
+        var back = b.Browser.SendRtp(MediaType.Audio, 1, 0, false, new byte[33]);
+        for (var i = 0; i < audio.Length + video.Length; i++)
+        {
+            await b.Browser.NextRtpAsync();
+        }
+
+        await a.Browser.NextRtpAsync();
+        await Eventually.TrueAsync(() => Stat(b.Session, MediaType.Video, inbound: false).Packets == 2 && Stat(a.Session, MediaType.Audio, inbound: false).Packets == 1, "the sends are counted");
+
+        Stat(a.Session, MediaType.Audio, inbound: true).Should().Match<WebRtcStreamStats>(s =>
+            s.Packets == 3 && s.Bytes == audio.Sum(p => p.Length) && s.Ssrc == a.Browser.Offer.AudioSsrc && s.Codec == "opus");
+        Stat(a.Session, MediaType.Video, inbound: true).Should().Match<WebRtcStreamStats>(s =>
+            s.Packets == 2 && s.Bytes == video.Sum(p => p.Length) && s.Ssrc == a.Browser.Offer.VideoSsrc && s.Codec == "VP8");
+        Stat(b.Session, MediaType.Audio, inbound: false).Should().Match<WebRtcStreamStats>(s =>
+            s.Packets == 3 && s.Bytes == audio.Sum(p => p.Length) && s.Ssrc == b.OutgoingSsrc(MediaType.Audio));
+        Stat(b.Session, MediaType.Video, inbound: false).Should().Match<WebRtcStreamStats>(s =>
+            s.Packets == 2 && s.Bytes == video.Sum(p => p.Length) && s.Ssrc == b.OutgoingSsrc(MediaType.Video));
+        Stat(b.Session, MediaType.Audio, inbound: true).Should().Match<WebRtcStreamStats>(s => s.Packets == 1 && s.Bytes == back.Length);
+        Stat(a.Session, MediaType.Audio, inbound: false).Should().Match<WebRtcStreamStats>(s => s.Packets == 1 && s.Bytes == back.Length);
+        Stat(a.Session, MediaType.Video, inbound: false).Packets.Should().Be(0);
+        Stat(b.Session, MediaType.Video, inbound: true).Packets.Should().Be(0);
+    }
+
+    private static WebRtcStreamStats Stat(WebRtcSession session, MediaType kind, bool inbound) =>
+        session.GetStats().Single(s => s.Kind == kind && s.Inbound == inbound);
+}

@@ -1,0 +1,162 @@
+using One2One.MediaServer.Elements;
+using One2One.Tests.MediaServer.Relay.Support;
+using One2One.Tests.MediaServer.Rtc.Rtp;
+using One2One.Tests.MediaServer.Rtc.Sdp;
+
+namespace One2One.Tests.MediaServer.Relay;
+
+/// <summary>
+/// RTCP through the relay between two simulated browsers: reports of a sender become reports of the sink endpoint's
+/// outgoing streams; feedback about what an endpoint sends its browser becomes feedback to the source browser about its
+/// own streams; and the relay's own keyframe requests.
+/// </summary>
+public sealed class RelayRtcpTests : IAsyncLifetime
+{
+    private readonly RelayRig _rig = RelayRig.Create();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
+
+    [Fact]
+    public async Task As_sender_report_reaches_B_as_a_report_of_Bs_outgoing_stream_about_what_B_sends()
+    {
+        var (a, b) = await CallWithKeyframeRequestsTakenAsync();
+        var sr = RtcpTestPackets.SenderReport(a.Browser.Offer.AudioSsrc, a.OutgoingSsrc(MediaType.Video));
+        var sdes = RtcpTestPackets.SourceDescription((a.Browser.Offer.AudioSsrc, "a-cname"));
+
+        a.Browser.SendRtcp(RtcpTestPackets.Compound(sr, sdes));
+        var packets = RtcpView.Read(await b.Browser.NextRtcpAsync("for A's sender report"));
+
+        packets.Select(p => p.PacketType).Should().Equal(RtcpView.SenderReport, RtcpView.SourceDescription);
+        var report = packets[0];
+        report.SenderSsrc.Should().Be(b.OutgoingSsrc(MediaType.Audio), "B's browser knows A's audio as B's endpoint's audio SSRC");
+        report.Bytes.AsSpan(8, 20).ToArray().Should().Equal(sr.AsSpan(8, 20).ToArray(), "the sender info (NTP, RTP time, counts) is A's");
+        report.CountOrFormat.Should().Be(1);
+        report.ReportBlockSsrc(0).Should().Be(b.Browser.Offer.VideoSsrc, "A received its video from B's browser");
+        report.Bytes.AsSpan(32, 20).ToArray().Should().Equal(sr.AsSpan(32, 20).ToArray(), "loss, jitter and timing stay as A measured them");
+        packets[1].FirstChunkSsrc.Should().Be(b.OutgoingSsrc(MediaType.Audio));
+    }
+
+    [Fact]
+    public async Task Bs_pli_fir_nack_and_remb_about_Bs_video_reach_A_as_feedback_about_As_own_video()
+    {
+        var (a, b) = await CallWithKeyframeRequestsTakenAsync();
+        var bVideo = b.Browser.Offer.VideoSsrc;
+        var aboutWhatBReceives = b.OutgoingSsrc(MediaType.Video);
+        var aVideo = a.Browser.Offer.VideoSsrc;
+
+        b.Browser.SendRtcp(RtcpTestPackets.Compound(RtcpTestPackets.ReceiverReport(bVideo, aboutWhatBReceives), RtcpTestPackets.PictureLossIndication(bVideo, aboutWhatBReceives)));
+        b.Browser.SendRtcp(RtcpTestPackets.FullIntraRequest(bVideo, (aboutWhatBReceives, 7)));
+        var nack = RtcpTestPackets.GenericNack(bVideo, aboutWhatBReceives, (1234, 0x8001));
+        b.Browser.SendRtcp(nack);
+        b.Browser.SendRtcp(RtcpTestPackets.Remb(bVideo, 3, 150_000, aboutWhatBReceives));
+
+        var first = RtcpView.Read(await a.Browser.NextRtcpAsync("for B's RR + PLI"));
+        first.Select(p => p.PacketType).Should().Equal(RtcpView.ReceiverReport, RtcpView.PayloadFeedback);
+        first[0].ReportBlockSsrc(0).Should().Be(aVideo);
+        first[1].IsPli.Should().BeTrue();
+        first[1].MediaSsrc.Should().Be(aVideo, "A's browser is asked for a keyframe of its own video");
+
+        var fir = RtcpView.Read(await a.Browser.NextRtcpAsync("for B's FIR")).Single();
+        fir.IsFir.Should().BeTrue();
+        fir.FirSsrc(0).Should().Be(aVideo);
+        fir.Bytes[16].Should().Be(7, "the FIR sequence number is B's");
+
+        var relayedNack = RtcpView.Read(await a.Browser.NextRtcpAsync("for B's NACK")).Single();
+        relayedNack.IsNack.Should().BeTrue();
+        relayedNack.MediaSsrc.Should().Be(aVideo);
+        relayedNack.Bytes.AsSpan(12).ToArray().Should().Equal(nack.AsSpan(12).ToArray(), "the lost packets are A's sequence numbers, unchanged");
+
+        var remb = RtcpView.Read(await a.Browser.NextRtcpAsync("for B's REMB")).Single();
+        remb.IsRemb.Should().BeTrue();
+        remb.RembSsrcs.Should().Equal(aVideo);
+        foreach (var packet in first.Append(fir).Append(relayedNack).Append(remb))
+        {
+            packet.SenderSsrc.Should().NotBe(bVideo, "B's browser's SSRC means nothing to A's browser");
+        }
+    }
+
+    [Fact]
+    public async Task Connecting_a_secured_sink_for_video_asks_the_source_browser_for_a_keyframe()
+    {
+        var a = await _rig.ConnectAsync();
+        var b = await _rig.ConnectAsync();
+
+        a.Session.AddSink(b.Session, MediaType.Video);
+
+        var pli = await a.Browser.NextRtcpWithAsync(p => p.IsPli, "after B was connected to A's video");
+        pli.MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc);
+        pli.SenderSsrc.Should().Be(a.OutgoingSsrc(MediaType.Video));
+    }
+
+    [Fact]
+    public async Task A_sink_whose_dtls_completes_after_the_connection_asks_the_source_browser_for_a_keyframe()
+    {
+        var a = await _rig.ConnectAsync();
+        var b = _rig.Negotiate();
+        await b.Browser.CompleteIceAsync();
+        a.Session.AddSink(b.Session, MediaType.Video);
+        b.Session.Transport.IsSecured.Should().BeFalse();
+
+        await b.Browser.CompleteDtlsAsync();
+
+        var pli = await a.Browser.NextRtcpWithAsync(p => p.IsPli, "after B's DTLS completed");
+        pli.MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc);
+    }
+
+    [Fact]
+    public async Task Rtcp_about_a_kind_that_is_not_connected_is_not_relayed()
+    {
+        var a = await _rig.ConnectAsync();
+        var b = await _rig.ConnectAsync();
+        a.Session.AddSink(b.Session, MediaType.Audio);
+        b.Session.AddSink(a.Session, MediaType.Audio);
+
+        b.Browser.SendRtcp(RtcpTestPackets.PictureLossIndication(b.Browser.Offer.VideoSsrc, b.OutgoingSsrc(MediaType.Video)));
+        b.Browser.SendRtcp(RtcpTestPackets.ReceiverReport(b.Browser.Offer.AudioSsrc, b.OutgoingSsrc(MediaType.Audio)));
+
+        var next = RtcpView.Read(await a.Browser.NextRtcpAsync("for B's receiver report"));
+        next.Should().ContainSingle().Which.PacketType.Should().Be(RtcpView.ReceiverReport, "the PLI sent before it was about video, which is not connected");
+        next[0].ReportBlockSsrc(0).Should().Be(a.Browser.Offer.AudioSsrc);
+    }
+
+    [Fact]
+    public async Task In_loopback_the_browsers_own_feedback_about_its_returned_video_reaches_it_about_its_own_video()
+    {
+        var a = await _rig.ConnectAsync();
+        a.Session.AddSink(a.Session, MediaType.Video);
+        await a.Browser.NextRtcpWithAsync(p => p.IsPli, "the keyframe request of the connection");
+
+        a.Browser.SendRtcp(RtcpTestPackets.PictureLossIndication(a.Browser.Offer.VideoSsrc, a.OutgoingSsrc(MediaType.Video)));
+
+        var pli = RtcpView.Read(await a.Browser.NextRtcpAsync("for the looped-back PLI")).Single();
+        pli.IsPli.Should().BeTrue();
+        pli.MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc);
+    }
+
+    [Fact]
+    public async Task An_ssrc_the_offer_did_not_announce_is_learned_from_the_first_packet_and_used_for_feedback()
+    {
+        var quiet = new SimulatedBrowser { EditOffer = sdp => SdpFixtures.Without(sdp, line => line.StartsWith("a=ssrc", StringComparison.Ordinal)) };
+        var (a, b) = await _rig.CallAsync(quiet);
+        a.Session.InboundSsrc(MediaType.Video).Should().BeNull("the offer named no SSRC");
+
+        a.Browser.SendRtp(MediaType.Video, 1, 0, true, new byte[100]);
+        (await b.Browser.NextRtpAsync()).Ssrc.Should().Be(b.OutgoingSsrc(MediaType.Video));
+        b.Browser.SendRtcp(RtcpTestPackets.PictureLossIndication(b.Browser.Offer.VideoSsrc, b.OutgoingSsrc(MediaType.Video)));
+
+        var pli = await a.Browser.NextRtcpWithAsync(p => p.IsPli, "for B's PLI");
+        pli.MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc, "the SSRC was learned from A's first video packet");
+        a.Session.InboundSsrc(MediaType.Video).Should().Be(a.Browser.Offer.VideoSsrc);
+    }
+
+    /// <summary>A call, with the keyframe request each browser gets when the other's video is connected already read.</summary>
+    private async Task<(RelayEndpoint A, RelayEndpoint B)> CallWithKeyframeRequestsTakenAsync()
+    {
+        var (a, b) = await _rig.CallAsync();
+        await a.Browser.NextRtcpWithAsync(p => p.IsPli, "the keyframe request of the connection");
+        await b.Browser.NextRtcpWithAsync(p => p.IsPli, "the keyframe request of the connection");
+        return (a, b);
+    }
+}

@@ -1,0 +1,80 @@
+using System.Collections.Concurrent;
+using One2One.MediaServer.Elements;
+
+namespace One2One.Tests.MediaServer.Relay.Support;
+
+/// <summary>One report of a <see cref="IWebRtcSessionObserver"/>, as a value a test can compare.</summary>
+internal abstract record SessionEvent;
+
+internal sealed record CandidateFound(string Candidate, string SdpMid, int SdpMLineIndex) : SessionEvent;
+
+internal sealed record GatheringDone : SessionEvent;
+
+internal sealed record IceStateChanged(IceComponentState State) : SessionEvent;
+
+internal sealed record CandidatePairSelected(string LocalCandidate, string RemoteCandidate) : SessionEvent;
+
+internal sealed record DtlsStateChanged(DtlsConnectionState State) : SessionEvent;
+
+internal sealed record FlowInChanged(MediaType Kind, bool Flowing) : SessionEvent;
+
+internal sealed record FlowOutChanged(MediaType Kind, bool Flowing) : SessionEvent;
+
+internal sealed record ConnectionChanged(bool Connected) : SessionEvent;
+
+internal sealed record SessionError(string Type, int Code, string Description) : SessionEvent;
+
+/// <summary>
+/// Records what a WebRtcSession reports, in order. Callbacks come from receive loops, the DTLS thread and the
+/// monitor's timer; the queue is the only state.
+/// </summary>
+internal sealed class RecordingSessionObserver : IWebRtcSessionObserver
+{
+    private readonly ConcurrentQueue<SessionEvent> _events = new();
+
+    public IReadOnlyList<SessionEvent> Events => [.. _events];
+
+    public IReadOnlyList<T> OfType<T>() where T : SessionEvent => [.. _events.OfType<T>()];
+
+    /// <summary>Waits (bounded) until an event satisfying <paramref name="match"/> was recorded and returns it.</summary>
+    public async Task<T> WaitForAsync<T>(Func<T, bool>? match = null, string? because = null) where T : SessionEvent
+    {
+        using var timeout = new CancellationTokenSource(SimulatedBrowser.Timeout);
+        while (true)
+        {
+            foreach (var e in _events)
+            {
+                if (e is T typed && (match is null || match(typed)))
+                {
+                    return typed;
+                }
+            }
+
+            if (timeout.IsCancellationRequested)
+            {
+                throw new TimeoutException($"No {typeof(T).Name} {because}; recorded: {string.Join(", ", _events)}");
+            }
+
+            await Task.Delay(10);
+        }
+    }
+
+    public void IceCandidateFound(string candidate, string sdpMid, int sdpMLineIndex) => _events.Enqueue(new CandidateFound(candidate, sdpMid, sdpMLineIndex));
+
+    public void IceGatheringDone() => _events.Enqueue(new GatheringDone());
+
+    public void IceComponentStateChanged(int streamId, int componentId, IceComponentState state) => _events.Enqueue(new IceStateChanged(state));
+
+    public void NewCandidatePairSelected(string streamId, int componentId, string localCandidate, string remoteCandidate) =>
+        _events.Enqueue(new CandidatePairSelected(localCandidate, remoteCandidate));
+
+    public void DtlsConnectionStateChanged(DtlsConnectionState state) => _events.Enqueue(new DtlsStateChanged(state));
+
+    public void MediaFlowInStateChanged(MediaType kind, bool flowing) => _events.Enqueue(new FlowInChanged(kind, flowing));
+
+    public void MediaFlowOutStateChanged(MediaType kind, bool flowing) => _events.Enqueue(new FlowOutChanged(kind, flowing));
+
+    public void ConnectionStateChanged(bool connected) => _events.Enqueue(new ConnectionChanged(connected));
+
+    public void Error(string type, int errorCode, string description) => _events.Enqueue(new SessionError(type, errorCode, description));
+}
