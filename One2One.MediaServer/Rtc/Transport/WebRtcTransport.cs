@@ -200,9 +200,15 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
                 // Disposing closes the socket, which interrupts the blocked receive.
                 break;
             }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused or SocketError.MessageSize)
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.MessageSize)
             {
-                // An ICMP error for an earlier send, or an oversized datagram: nothing to read from it.
+                // Larger than any RTP packet (Windows reports it; Linux truncates and SRTP refuses it): dropped, counted.
+                Counters.CountUnknown();
+                continue;
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
+            {
+                // An ICMP error for an earlier send: nothing to read from it.
                 continue;
             }
             catch (SocketException ex)
