@@ -137,14 +137,16 @@ internal sealed class Call
     }
 
     /// <summary>
-    /// Any state → Ended, exactly once. <paramref name="notify"/> runs under the gate with the state the call
-    /// was in and whether the caller held an answer, so the end is posted after anything posted before it.
+    /// Any state → Ended, exactly once (only from Ringing when <paramref name="onlyIfRinging"/>). <paramref name="notify"/>
+    /// runs under the gate with the state the call was in and whether the caller held an answer, so the end is posted
+    /// after anything posted before it.
     /// </summary>
-    public bool TryEnd(Action<CallState, bool> notify)
+    public bool TryEnd(Action<CallState, bool> notify, bool onlyIfRinging = false)
     {
         lock (_gate)
         {
-            if (_state == CallState.Ended)
+            // A ringing timeout that fired just as the call was accepted must not end the accepted call.
+            if (_state == CallState.Ended || (onlyIfRinging && _state != CallState.Ringing))
             {
                 return false;
             }

@@ -130,7 +130,7 @@ internal sealed class CallService : ICallMediaEvents
         }
 
         call.TryPostWhileLive(() => callee.Outbox.Post(c => c.IncomingCall(new IncomingCall(caller.Name))));
-        call.StartRinging(_time, _options.CurrentValue.RingingTimeout, c => EndInBackground(c, CallEnding.NoAnswer()));
+        call.StartRinging(_time, _options.CurrentValue.RingingTimeout, c => EndInBackground(c, CallEnding.NoAnswer(), onlyIfRinging: true));
     }
 
     /// <summary>The callee's answer to the call ringing from <paramref name="from"/>.</summary>
@@ -207,9 +207,9 @@ internal sealed class CallService : ICallMediaEvents
     public Task EndAllAsync(Func<CallEnding> ending) => Task.WhenAll(_calls.Values.Select(call => EndAsync(call, ending())));
 
     /// <summary>Ends the call exactly once: participants freed, the peer(s) told, the media released.</summary>
-    public async Task EndAsync(Call call, CallEnding ending)
+    public async Task EndAsync(Call call, CallEnding ending, bool onlyIfRinging = false)
     {
-        if (!call.TryEnd((previous, callerAnswered) => NotifyEnd(call, ending, callerAnswered)))
+        if (!call.TryEnd((previous, callerAnswered) => NotifyEnd(call, ending, callerAnswered), onlyIfRinging))
         {
             return;
         }
@@ -220,6 +220,11 @@ internal sealed class CallService : ICallMediaEvents
         try
         {
             await call.Media.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The participants were told and freed; what the media server still holds is logged for an operator.
+            CallsLog.EndFailed(_logger, call.Id, ex);
         }
         finally
         {
@@ -302,13 +307,13 @@ internal sealed class CallService : ICallMediaEvents
         }
     }
 
-    private void EndInBackground(Call call, CallEnding ending) => _ = EndSafelyAsync(call, ending);
+    private void EndInBackground(Call call, CallEnding ending, bool onlyIfRinging = false) => _ = EndSafelyAsync(call, ending, onlyIfRinging);
 
-    private async Task EndSafelyAsync(Call call, CallEnding ending)
+    private async Task EndSafelyAsync(Call call, CallEnding ending, bool onlyIfRinging)
     {
         try
         {
-            await EndAsync(call, ending).ConfigureAwait(false);
+            await EndAsync(call, ending, onlyIfRinging).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

@@ -13,10 +13,15 @@ internal sealed class CallShutdown(CallService calls, KurentoClient kurento) : I
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await calls.EndAllAsync(CallEnding.ServerShutdown).WaitAsync(cancellationToken);
-
-        // Closed now rather than when the container disposes it: by then the embedded media server has stopped and
-        // dropped the session, which the client would take for a lost connection and try to reconnect to.
-        await kurento.DisposeAsync().AsTask().WaitAsync(cancellationToken);
+        try
+        {
+            await calls.EndAllAsync(CallEnding.ServerShutdown).WaitAsync(cancellationToken);
+        }
+        finally
+        {
+            // Closed now rather than when the container disposes it: by then the embedded media server has stopped and
+            // dropped the session, which the client would take for a lost connection and try to reconnect to.
+            await kurento.DisposeAsync().AsTask().WaitAsync(cancellationToken);
+        }
     }
 }

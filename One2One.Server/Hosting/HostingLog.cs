@@ -13,4 +13,7 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 403, EventName = "MediaServer", Level = LogLevel.Information, Message = "Media server: {Description}")]
     public static partial void MediaServer(ILogger logger, string description);
+
+    [LoggerMessage(EventId = 404, EventName = "CertificateNotSaved", Level = LogLevel.Warning, Message = "HTTPS: the self-signed certificate could not be saved to {Path}; using it for this run only")]
+    public static partial void CertificateNotSaved(ILogger logger, string path, Exception exception);
 }

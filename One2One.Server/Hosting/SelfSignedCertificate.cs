@@ -17,7 +17,16 @@ internal static class SelfSignedCertificate
 
     public static string DefaultPath()
     {
-        var root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
+        string root;
+        try
+        {
+            root = Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData, Environment.SpecialFolderOption.Create);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            root = "";
+        }
+
         if (string.IsNullOrEmpty(root))
         {
             root = Path.Combine(AppContext.BaseDirectory, ".certs");
@@ -56,13 +65,12 @@ internal static class SelfSignedCertificate
             }
 
             _loaded = Create(now);
-            Save(_loaded, path);
-            HostingLog.CertificateCreated(logger, path);
+            TrySave(_loaded, path, logger);
             return _loaded;
         }
     }
 
-    private static X509Certificate2 Create(DateTimeOffset now)
+    internal static X509Certificate2 Create(DateTimeOffset now)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest("CN=One2One self-signed", key, HashAlgorithmName.SHA256);
@@ -78,13 +86,26 @@ internal static class SelfSignedCertificate
         return request.CreateSelfSigned(now.AddDays(-1), now.AddDays(365));
     }
 
-    private static void Save(X509Certificate2 certificate, string path)
+    /// <summary>Keeps the certificate for the next run; false (logged) when there is no writable place for it
+    /// (a service user without a home, say): it is then served for this run only.</summary>
+    internal static bool TrySave(X509Certificate2 certificate, string path, ILogger logger)
     {
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx));
-        if (!OperatingSystem.IsWindows())
+        try
         {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
+            HostingLog.CertificateCreated(logger, path);
+            return true;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            HostingLog.CertificateNotSaved(logger, path, ex);
+            return false;
         }
     }
 }

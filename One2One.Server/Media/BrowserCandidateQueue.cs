@@ -43,8 +43,9 @@ internal sealed class BrowserCandidateQueue(int capacity)
                 {
                     await endpoint.AddIceCandidateAsync(candidate, cancellationToken).ConfigureAwait(false);
                 }
-                catch (KurentoException ex)
+                catch (Exception ex) when (ex is not OperationCanceledException)
                 {
+                    // Refused (e.g. 40401), or the client is gone: one candidate lost, the call decides its own fate.
                     onRejected(candidate, ex);
                 }
             }

@@ -117,8 +117,12 @@ internal sealed class CallMediaSession : IAsyncDisposable
             _pumps = pumps;
         }
 
-        await NegotiateAsync(calleeEndpoint, _callee, calleeOffer, ct).ConfigureAwait(false);
-        await NegotiateAsync(callerEndpoint, _caller, _call.CallerOffer, ct).ConfigureAwait(false);
+        // Both offers are processed before either browser hears anything: if one is refused, neither browser
+        // was told the call started.
+        var calleeAnswer = await calleeEndpoint.ProcessOfferAsync(calleeOffer, ct).ConfigureAwait(false);
+        var callerAnswer = await callerEndpoint.ProcessOfferAsync(_call.CallerOffer, ct).ConfigureAwait(false);
+        await AnswerAsync(calleeEndpoint, _callee, calleeAnswer, ct).ConfigureAwait(false);
+        await AnswerAsync(callerEndpoint, _caller, callerAnswer, ct).ConfigureAwait(false);
     }
 
     /// <summary>Releases the pipeline (and so both endpoints) exactly once; later calls do nothing.</summary>
@@ -154,9 +158,9 @@ internal sealed class CallMediaSession : IAsyncDisposable
         await pumps.ConfigureAwait(false);
     }
 
-    private async Task NegotiateAsync(WebRtcEndpoint endpoint, Leg leg, string offer, CancellationToken ct)
+    /// <summary>Sends a browser its answer, then lets its candidates through and starts gathering them.</summary>
+    private async Task AnswerAsync(WebRtcEndpoint endpoint, Leg leg, string answer, CancellationToken ct)
     {
-        var answer = await endpoint.ProcessOfferAsync(offer, ct).ConfigureAwait(false);
         if (!_events.TryDeliverAnswer(_call, leg.Side, answer))
         {
             throw new OperationCanceledException("The call ended before its answer could be sent.");
@@ -171,8 +175,17 @@ internal sealed class CallMediaSession : IAsyncDisposable
         // Subscribed before any negotiation so no event is missed (Kurento's events.rst order).
         await endpoint.SubscribeAsync<IceCandidateFound>(e => leg.ServerCandidates.Add(e.Candidate), ct).ConfigureAwait(false);
         await endpoint.SubscribeAsync<IceComponentStateChanged>(e => OnIceState(leg, e), ct).ConfigureAwait(false);
-        await endpoint.SubscribeAsync<MediaFlowInStateChanged>(e => MediaLog.MediaFlowIn(_logger, _call.Id, leg.Side, e.MediaType, e.State), ct).ConfigureAwait(false);
         await endpoint.SubscribeAsync<MediaErrorOccurred>(e => OnMediaError(e), ct).ConfigureAwait(false);
+
+        // Only logged, so best effort: a media server without the event (KMS before 6.7 has neither name) still works.
+        try
+        {
+            await endpoint.SubscribeAsync<MediaFlowInStateChanged>(e => MediaLog.MediaFlowIn(_logger, _call.Id, leg.Side, e.MediaType, e.State), ct).ConfigureAwait(false);
+        }
+        catch (KurentoException ex) when (ex.Code == KurentoErrorCodes.MediaObjectEventNotSupported)
+        {
+            MediaLog.OptionalEventUnsupported(_logger, _call.Id, MediaFlowInStateChanged.EventType);
+        }
     }
 
     private void OnIceState(Leg leg, IceComponentStateChanged e)

@@ -28,4 +28,7 @@ internal static partial class MediaLog
 
     [LoggerMessage(EventId = 307, EventName = "MediaError", Level = LogLevel.Warning, Message = "Call {CallId}: media server error {Type} ({Code}): {Description}")]
     public static partial void MediaError(ILogger logger, string callId, string type, int code, string description);
+
+    [LoggerMessage(EventId = 308, EventName = "OptionalEventUnsupported", Level = LogLevel.Information, Message = "Call {CallId}: the media server does not support {EventType}; media flow is not logged")]
+    public static partial void OptionalEventUnsupported(ILogger logger, string callId, string eventType);
 }

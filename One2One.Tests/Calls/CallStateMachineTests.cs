@@ -1,0 +1,87 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging.Abstractions;
+using One2One.Server.Calls;
+using One2One.Server.Media;
+using One2One.Server.Signaling;
+
+namespace One2One.Tests.Calls;
+
+/// <summary>The call's state machine on its own: transitions that races between its events can reach.</summary>
+public sealed class CallStateMachineTests
+{
+    [Fact]
+    public void A_ringing_timeout_that_fires_as_the_call_is_accepted_does_not_end_it()
+    {
+        var call = NewCall();
+        call.TryAccept().Should().BeTrue();
+
+        // The timer callback had already fired when TryAccept disposed it: it now tries to end the call.
+        var ended = call.TryEnd((_, _) => { }, onlyIfRinging: true);
+
+        ended.Should().BeFalse();
+        call.State.Should().Be(CallState.Connecting);
+    }
+
+    [Fact]
+    public void A_ringing_timeout_ends_a_call_still_ringing_exactly_once()
+    {
+        var call = NewCall();
+        var notified = 0;
+
+        call.TryEnd((_, _) => notified++, onlyIfRinging: true).Should().BeTrue();
+        call.TryEnd((_, _) => notified++).Should().BeFalse();
+
+        notified.Should().Be(1);
+        call.State.Should().Be(CallState.Ended);
+        call.EndedToken.IsCancellationRequested.Should().BeTrue();
+    }
+
+    [Fact]
+    public void Nothing_leaves_ended_and_an_answer_is_not_delivered_after_the_end()
+    {
+        var call = NewCall();
+        call.TryAccept().Should().BeTrue();
+        call.TryEnd((_, _) => { }).Should().BeTrue();
+
+        call.TryAccept().Should().BeFalse();
+        call.TryMarkInCall().Should().BeFalse();
+        call.TryDeliverAnswer(CallSide.Caller, () => throw new InvalidOperationException("delivered after the end")).Should().BeFalse();
+        call.TryPostWhileLive(() => throw new InvalidOperationException("posted after the end")).Should().BeFalse();
+    }
+
+    private static Call NewCall()
+    {
+        var hub = new NullHubContext();
+        var caller = new User("alice", "c1", new ClientOutbox(hub, "c1", NullLogger.Instance));
+        var callee = new User("bob", "c2", new ClientOutbox(hub, "c2", NullLogger.Instance));
+        return new Call(caller, callee, "v=0", c => new CallMediaSession(c, null!, null!, 10, NullLogger.Instance));
+    }
+
+    private sealed class NullHubContext : IHubContext<One2OneHub, IOne2OneClient>
+    {
+        public IHubClients<IOne2OneClient> Clients { get; } = new NullClients();
+
+        public IGroupManager Groups => throw new NotSupportedException();
+
+        private sealed class NullClients : IHubClients<IOne2OneClient>
+        {
+            public IOne2OneClient All => throw new NotSupportedException();
+
+            public IOne2OneClient AllExcept(IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
+
+            public IOne2OneClient Client(string connectionId) => null!;
+
+            public IOne2OneClient Clients(IReadOnlyList<string> connectionIds) => throw new NotSupportedException();
+
+            public IOne2OneClient Group(string groupName) => throw new NotSupportedException();
+
+            public IOne2OneClient GroupExcept(string groupName, IReadOnlyList<string> excludedConnectionIds) => throw new NotSupportedException();
+
+            public IOne2OneClient Groups(IReadOnlyList<string> groupNames) => throw new NotSupportedException();
+
+            public IOne2OneClient User(string userId) => throw new NotSupportedException();
+
+            public IOne2OneClient Users(IReadOnlyList<string> userIds) => throw new NotSupportedException();
+        }
+    }
+}
