@@ -24,14 +24,12 @@ public abstract class MediaObject
         {
             await Rpc.RequestAsync("release", new JsonObject { ["object"] = Id }, cancellationToken);
         }
-        catch (KurentoException e) when (e.Code == KurentoErrorCodes.MediaObjectNotFound)
+        finally
         {
-            // Already gone (released with its pipeline, or the server restarted): nothing left to release.
+            // Whatever the outcome (released, already gone, timed out, connection lost), the caller is done with the object,
+            // and the routes' handlers hold its state (a call, its users and their outboxes): keeping them would leak it.
             Rpc.ForgetEventRoutes(ReleasedObjectIds());
-            throw;
         }
-
-        Rpc.ForgetEventRoutes(ReleasedObjectIds());
     }
 
     /// <summary>

@@ -36,6 +36,26 @@ public sealed class KurentoClientReconnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_release_cut_by_a_dropped_socket_still_forgets_the_event_routes()
+    {
+        await using var client = KurentoTestClient.Create(_server);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        await endpoint.SubscribeAsync<IceCandidateFound>(_ => { });
+        await pipeline.SubscribeAsync<MediaErrorOccurred>(_ => { });
+        client.EventRouteCount.Should().Be(2);
+        _server.When(r => r.Method == "release", ScriptedReply.Hold, times: 1);
+        var releasing = pipeline.ReleaseAsync();
+        await _server.WaitForHeldAsync(1);
+
+        _server.DropConnections();
+
+        await releasing.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>()
+            .WithMessage("*release*connection to the media server was lost*");
+        client.EventRouteCount.Should().Be(0);
+    }
+
+    [Fact]
     public async Task Request_ids_stay_unique_across_connections_because_KMS_caches_replies_by_session_and_id()
     {
         await using var client = KurentoTestClient.Create(_server);
