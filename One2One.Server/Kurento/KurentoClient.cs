@@ -114,9 +114,23 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
         bool connected = false;
         try
         {
-            var connection = await GetConnectionAsync(linked.Token);
-            connected = true;
-            return await connection.RequestAsync(method, parameters, addSessionId: true, isHandshake: false, linked.Token);
+            while (true)
+            {
+                connected = false;
+                var connection = await GetConnectionAsync(linked.Token);
+                connected = true;
+                try
+                {
+                    return await connection.RequestAsync(method, parameters, addSessionId: true, isHandshake: false, linked.Token);
+                }
+                catch (RequestNotSentException)
+                {
+                    // Still queued when the connection closed: the media server never saw it, so the next connection may carry it
+                    // (with a new id), within the same timeout. A request already written fails instead: our media server keeps
+                    // no reply cache, so sending it again could do it twice.
+                    KurentoLog.RequestResent(_logger, PendingRequest.Describe(method, parameters));
+                }
+            }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

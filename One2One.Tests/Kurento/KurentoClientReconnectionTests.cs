@@ -56,6 +56,38 @@ public sealed class KurentoClientReconnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Requests_still_queued_when_the_socket_drops_are_sent_on_the_resumed_connection()
+    {
+        await using var client = KurentoTestClient.Create(_server);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        string session = client.SessionId!;
+        _server.PauseReading();
+        // Far more than the socket buffers hold: the client's send loop stays blocked in the middle of writing it.
+        var offering = endpoint.ProcessOfferAsync(new string('a', 16 * 1024 * 1024));
+        await _server.WaitForPartialMessageAsync();
+        var gathering = endpoint.GatherCandidatesAsync();
+        var creating = client.CreateMediaPipelineAsync();
+        client.PendingRequestCount.Should().Be(3);
+
+        _server.DropConnections();
+
+        await offering.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>()
+            .WithMessage("*invoke processOffer*connection to the media server was lost*outcome is unknown*");
+        await gathering.WaitAsync(KurentoTestClient.Soon);
+        var created = await creating.WaitAsync(KurentoTestClient.Soon);
+        created.Id.Should().NotBe(pipeline.Id);
+        _server.Requests.Where(r => r.Connection == 1).Select(r => r.Method).Should().Equal("connect", "create", "create");
+        var resumed = _server.Requests.Where(r => r.Connection == 2).ToList();
+        resumed[0].Should().Match<ReceivedRequest>(r => r.Method == "connect" && r.SessionId == session);
+        resumed.Skip(1).Should().OnlyContain(r => r.SessionId == session)
+            .And.ContainSingle(r => r.IsInvoke("gatherCandidates") && r.Param("object") == endpoint.Id)
+            .And.ContainSingle(r => r.Method == "create" && r.Type == "MediaPipeline")
+            .And.HaveCount(2);
+        _server.Requests.Select(r => r.Id).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
     public async Task Request_ids_stay_unique_across_connections_because_KMS_caches_replies_by_session_and_id()
     {
         await using var client = KurentoTestClient.Create(_server);

@@ -66,4 +66,7 @@ internal static partial class KurentoLog
 
     [LoggerMessage(21, LogLevel.Error, "A SessionLost handler failed", EventName = "SessionLostHandlerFailed")]
     public static partial void SessionLostHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(22, LogLevel.Debug, "Request {Request} was still queued when the connection closed; sending it on the next connection", EventName = "RequestResent")]
+    public static partial void RequestResent(ILogger logger, string request);
 }
