@@ -17,12 +17,16 @@ public abstract class MediaObject
 
     private protected IKurentoRpc Rpc { get; }
 
-    /// <summary>Releases the object on the media server (a pipeline releases its children).</summary>
+    /// <summary>
+    /// Releases the object on the media server (a pipeline releases its children). Throws if the release failed or its outcome
+    /// is unknown; in the latter case the client sends it again once the session resumes. Cancelling stops the waiting, not the
+    /// release.
+    /// </summary>
     public async Task ReleaseAsync(CancellationToken cancellationToken = default)
     {
         try
         {
-            await Rpc.RequestAsync("release", new JsonObject { ["object"] = Id }, cancellationToken);
+            await Rpc.ReleaseAsync(Id, cancellationToken);
         }
         finally
         {

@@ -201,14 +201,27 @@ internal sealed class KurentoConnection
         _outgoing.Writer.TryComplete();
         foreach (var request in orphans)
         {
-            request.Fail(request.TryWithdraw() ? NotSent(request, reason) : Lost(request, reason));
+            if (request.TryWithdraw())
+            {
+                request.Fail(NotSent(request, reason));
+            }
+            else
+            {
+                // Before the failure is seen and before the owner hears of the close (and resumes the session): a release
+                // remembered here is sure to be sent again on the resumed connection.
+                _owner.OnOutcomeUnknown(request);
+                request.Fail(Lost(request, reason));
+            }
         }
 
         return true;
     }
 
     private static KurentoException Lost(PendingRequest request, string reason) =>
-        new($"Kurento request {request.Description} (id {request.Id}) failed: the connection to the media server was lost ({reason}); its outcome is unknown.");
+        new($"Kurento request {request.Description} (id {request.Id}) failed: the connection to the media server was lost ({reason}); its outcome is unknown.")
+        {
+            OutcomeUnknown = true,
+        };
 
     private static RequestNotSentException NotSent(PendingRequest request, string reason) =>
         new($"Kurento request {request.Description} (id {request.Id}) was not sent: the connection to the media server closed first ({reason}).");
