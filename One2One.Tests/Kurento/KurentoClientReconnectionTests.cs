@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Kurento;
 using One2One.Tests.Kurento.Support;
 
@@ -205,16 +206,15 @@ public sealed class KurentoClientReconnectionTests : IAsyncLifetime
         var uri = _server.Uri;
         await _server.DisposeAsync();
         _server = await ScriptedKurentoServer.StartAsync();
-        await using var client = KurentoTestClient.Create(_server, configure: o =>
-        {
-            o.Uri = uri.ToString();   // nothing listens there any more
-            o.RequestTimeout = TimeSpan.FromMilliseconds(300);
-            o.ReconnectDelay = TimeSpan.FromMilliseconds(50);
-        });
+        var time = new FakeTimeProvider();
+        var logger = new RecordingLogger<KurentoClient>();
+        await using var client = KurentoTestClient.Create(_server, time, o => o.Uri = uri.ToString(), logger);   // nothing listens there any more
 
-        var creating = () => client.CreateMediaPipelineAsync();
+        var creating = client.CreateMediaPipelineAsync();
+        await logger.WaitForEventAsync("ConnectFailed");
+        time.Advance(TimeSpan.FromSeconds(15));
 
-        var thrown = await creating.Should().ThrowAsync<KurentoException>();
+        var thrown = await creating.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>();
         thrown.Which.Message.Should().Contain("no connection to the media server");
         thrown.Which.InnerException.Should().BeAssignableTo<WebSocketException>();
     }
