@@ -21,11 +21,17 @@ namespace One2One.Server.Kurento;
 /// <item>Subscriptions and the dispatch loop belong to the <see cref="KurentoEventRouter"/>.</item>
 /// <item><see cref="_sessionId"/> is written by a connection's receive loop (results) and by the connect loop
 /// (session lost), which never run at the same time for one session; the send loop reads it.</item>
+/// <item><see cref="_unsettled"/> (thread-safe) holds the releases whose outcome is unknown: a closing connection adds the
+/// ones it had written, a requester the ones that timed out; the connect loop sends them again once their session has
+/// resumed (each retry on its own task), and clears them when the session is lost.</item>
 /// </list>
 /// </remarks>
 internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposable, IDisposable
 {
     private const string ServerManagerId = "manager_ServerManager";
+
+    // Far above what a healthy server leaves unsettled between two resumes; bounds the memory a dead one can cost.
+    private const int MaxUnsettledReleases = 1024;
 
     private readonly IMediaServerLocator _locator;
     private readonly KurentoOptions _options;
@@ -33,6 +39,7 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
     private readonly ILogger<KurentoClient> _logger;
     private readonly KurentoEventRouter _events;
     private readonly CancellationTokenSource _disposing = new();
+    private readonly UnsettledReleases _unsettled = new(MaxUnsettledReleases);
 
     // Completed when the first disposal has finished; later and concurrent disposals wait for it.
     private readonly TaskCompletionSource _disposal = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -80,6 +87,9 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
 
     internal int EventRouteCount => _events.RouteCount;
 
+    /// <summary>Releases with an unknown outcome, waiting for their session to resume.</summary>
+    internal int UnsettledReleaseCount => _unsettled.Count;
+
     public async Task<MediaPipeline> CreateMediaPipelineAsync(CancellationToken cancellationToken = default)
     {
         var parameters = new JsonObject
@@ -114,15 +124,30 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
         bool connected = false;
         try
         {
-            var connection = await GetConnectionAsync(linked.Token);
-            connected = true;
-            return await connection.RequestAsync(method, parameters, addSessionId: true, isHandshake: false, linked.Token);
+            while (true)
+            {
+                connected = false;
+                var connection = await GetConnectionAsync(linked.Token);
+                connected = true;
+                try
+                {
+                    return await connection.RequestAsync(method, parameters, addSessionId: true, isHandshake: false, linked.Token);
+                }
+                catch (RequestNotSentException)
+                {
+                    // Still queued when the connection closed: the media server never saw it, so the next connection may carry it
+                    // (with a new id), within the same timeout. A request already written fails instead: our media server keeps
+                    // no reply cache, so sending it again could do it twice.
+                    KurentoLog.RequestResent(_logger, PendingRequest.Describe(method, parameters));
+                }
+            }
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
+            RememberIfRelease(method, parameters);
             string request = PendingRequest.Describe(method, parameters);
             throw connected
-                ? new KurentoException($"Kurento request {request} got no reply within {_options.RequestTimeout}.", new TimeoutException())
+                ? new KurentoException($"Kurento request {request} got no reply within {_options.RequestTimeout}.", new TimeoutException()) { OutcomeUnknown = true }
                 : new KurentoException(
                     $"Kurento request {request} failed: no connection to the media server within {_options.RequestTimeout} (last error: {_lastConnectError?.Message ?? "none"}).",
                     _lastConnectError ?? new TimeoutException());
@@ -130,6 +155,25 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
         catch (OperationCanceledException) when (_disposing.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             throw Disposed();
+        }
+    }
+
+    async Task IKurentoRpc.ReleaseAsync(string objectId, CancellationToken cancellationToken)
+    {
+        // Not tied to the caller's token: a release still queued must go out, and one without a reply must end in a timeout
+        // (and be remembered), or the object would stay on the media server.
+        var releasing = ReleaseAsync(objectId);
+        try
+        {
+            await releasing.WaitAsync(cancellationToken);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Nobody awaits the release any more: observe its failure, if any, so it is not an unobserved task exception.
+            _ = releasing.ContinueWith(
+                static t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously,
+                TaskScheduler.Default);
+            throw;
         }
     }
 
@@ -233,6 +277,9 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
 
     internal void OnEvent(KurentoEventMessage message) => _events.Enqueue(message);
 
+    /// <summary>Called by a closing connection for each request it had written and got no reply to, before anyone hears of the close.</summary>
+    internal void OnOutcomeUnknown(PendingRequest request) => RememberIfRelease(request.Method, request.Parameters);
+
     /// <summary>A connection answered a request: the link works, so the next drop reconnects without delay.</summary>
     internal void OnConnectionHealthy() => Volatile.Write(ref _attempt, 0);
 
@@ -293,9 +340,10 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
             }
 
             KurentoConnection connection;
+            string? resumed;
             try
             {
-                connection = await OpenAsync(disposing);
+                (connection, resumed) = await OpenAsync(disposing);
             }
             catch (Exception e)
             {
@@ -306,14 +354,26 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
                 continue;
             }
 
+            bool published = false;
             lock (_stateLock)
             {
                 if (!_disposed && !connection.IsClosed)
                 {
                     _current = connection;
                     _lastConnectError = null;
-                    return connection;
+                    published = true;
                 }
+            }
+
+            if (published)
+            {
+                if (resumed is not null)
+                {
+                    // Queued before any request that waits for this connection.
+                    RetryUnsettledReleases(connection, resumed);
+                }
+
+                return connection;
             }
 
             // Closed during the handshake's last moments, or the client is being disposed.
@@ -333,8 +393,11 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
         return TimeSpan.FromTicks((long)Math.Min(_options.ReconnectDelay.Ticks * factor, _options.MaxReconnectDelay.Ticks));
     }
 
-    /// <summary>Opens a socket and settles the session: resumes ours, or starts a new one (raising <see cref="SessionLost"/> if ours is gone).</summary>
-    private async Task<KurentoConnection> OpenAsync(CancellationToken disposing)
+    /// <summary>
+    /// Opens a socket and settles the session: resumes ours, or starts a new one (raising <see cref="SessionLost"/> if ours is
+    /// gone). Returns the connection and the session it resumed, if it did.
+    /// </summary>
+    private async Task<(KurentoConnection Connection, string? ResumedSessionId)> OpenAsync(CancellationToken disposing)
     {
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(disposing, timeout.Token);
@@ -353,9 +416,10 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
 
         var connection = new KurentoConnection(this, socket, _options, _time, _logger);
         connection.Start();
+        string? resumed;
         try
         {
-            await HandshakeAsync(connection, linked.Token);
+            resumed = await HandshakeAsync(connection, linked.Token);
         }
         catch
         {
@@ -364,10 +428,11 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
         }
 
         connection.StartKeepAlive();
-        return connection;
+        return (connection, resumed);
     }
 
-    private async Task HandshakeAsync(KurentoConnection connection, CancellationToken cancellationToken)
+    /// <summary>Resumes our session, or starts a new one; returns the session resumed, or null.</summary>
+    private async Task<string?> HandshakeAsync(KurentoConnection connection, CancellationToken cancellationToken)
     {
         if (_sessionId is { } previous)
         {
@@ -376,13 +441,19 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
                 await connection.RequestAsync(
                     "connect", new JsonObject { ["sessionId"] = previous }, addSessionId: false, isHandshake: true, cancellationToken);
                 KurentoLog.SessionResumed(_logger, previous);
-                return;
+                return previous;
             }
             catch (KurentoException e) when (e.Code == KurentoErrorCodes.InvalidSession)
             {
                 _sessionId = null;
                 _events.DetachAll();
                 KurentoLog.SessionLost(_logger, previous);
+                if (_unsettled.Clear() is var forgotten and > 0)
+                {
+                    // The objects went with the session: nothing left to release.
+                    KurentoLog.UnsettledReleasesForgotten(_logger, previous, forgotten);
+                }
+
                 RaiseSessionLost(new KurentoSessionLostEventArgs(
                     previous, "The media server no longer knows the session (it restarted, or collected the session): every media object is gone."));
             }
@@ -391,6 +462,78 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
         // A session of our own before any other request, so concurrent first requests cannot each start one.
         await connection.RequestAsync("connect", parameters: null, addSessionId: false, isHandshake: true, cancellationToken);
         KurentoLog.SessionStarted(_logger, _sessionId);
+        return null;
+    }
+
+    private async Task ReleaseAsync(string objectId)
+    {
+        try
+        {
+            await RequestAsync("release", new JsonObject { ["object"] = objectId }, CancellationToken.None);
+        }
+        catch (KurentoException e) when (e.Code == KurentoErrorCodes.MediaObjectNotFound)
+        {
+            _unsettled.Settle(objectId);
+            throw;
+        }
+
+        // Released again by its owner after an earlier attempt's outcome was unknown: no need to retry that one.
+        _unsettled.Settle(objectId);
+    }
+
+    // "release" is the one request worth re-sending on its own: nothing waits for its result, and repeating it is harmless
+    // (40101 once the object is gone), while forgetting it leaves a pipeline, its sockets and threads on the media server.
+    private void RememberIfRelease(string method, JsonObject? parameters)
+    {
+        if (method != "release" || _disposing.IsCancellationRequested || _sessionId is not { } session
+            || parameters?["object"] is not JsonValue value || !value.TryGetValue(out string? objectId))
+        {
+            return;
+        }
+
+        KurentoLog.ReleaseOutcomeUnknown(_logger, objectId, session);
+        if (_unsettled.Remember(objectId, session) is { } evicted)
+        {
+            KurentoLog.UnsettledReleaseEvicted(_logger, evicted, _unsettled.Capacity);
+        }
+    }
+
+    private void RetryUnsettledReleases(KurentoConnection connection, string sessionId)
+    {
+        foreach (string objectId in _unsettled.ResumedSession(sessionId))
+        {
+            _ = RetryReleaseAsync(connection, objectId, sessionId);
+        }
+    }
+
+    /// <summary>Sends a release again on the connection that resumed its session; never throws.</summary>
+    private async Task RetryReleaseAsync(KurentoConnection connection, string objectId, string sessionId)
+    {
+        KurentoLog.RetryingRelease(_logger, objectId, sessionId);
+        using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
+        try
+        {
+            // On this connection only: if it drops too, the next resume sends the release again.
+            await connection.RequestAsync("release", new JsonObject { ["object"] = objectId }, addSessionId: true, isHandshake: false, timeout.Token);
+            _unsettled.Settle(objectId);
+            KurentoLog.ReleaseRetrySucceeded(_logger, objectId);
+        }
+        catch (KurentoException e) when (e.Code == KurentoErrorCodes.MediaObjectNotFound)
+        {
+            _unsettled.Settle(objectId);
+            KurentoLog.ReleaseRetryFoundNothing(_logger, objectId);
+        }
+        catch (KurentoException e) when (!e.OutcomeUnknown)
+        {
+            // An answer, if not the one hoped for: sending it again would get the same.
+            _unsettled.Settle(objectId);
+            KurentoLog.ReleaseRetryRefused(_logger, objectId, e);
+        }
+        catch (Exception e) when (e is KurentoException or RequestNotSentException or OperationCanceledException)
+        {
+            // Lost again, never sent, or no reply in time: still remembered, for the next resume.
+            KurentoLog.ReleaseRetryUnsettled(_logger, objectId, e);
+        }
     }
 
     private void RaiseSessionLost(KurentoSessionLostEventArgs args)

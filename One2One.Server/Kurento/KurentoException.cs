@@ -24,6 +24,9 @@ public sealed class KurentoException : Exception
     public int Code { get; }
 
     public string? Type { get; }
+
+    /// <summary>The request may or may not have taken effect: its connection was lost after it was written, or no reply came in time.</summary>
+    internal bool OutcomeUnknown { get; init; }
 }
 
 /// <summary>Codes from KurentoException.hpp and JSON-RPC 2.0 that the application reacts to.</summary>

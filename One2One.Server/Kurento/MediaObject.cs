@@ -17,21 +17,23 @@ public abstract class MediaObject
 
     private protected IKurentoRpc Rpc { get; }
 
-    /// <summary>Releases the object on the media server (a pipeline releases its children).</summary>
+    /// <summary>
+    /// Releases the object on the media server (a pipeline releases its children). Throws if the release failed or its outcome
+    /// is unknown; in the latter case the client sends it again once the session resumes. Cancelling stops the waiting, not the
+    /// release.
+    /// </summary>
     public async Task ReleaseAsync(CancellationToken cancellationToken = default)
     {
         try
         {
-            await Rpc.RequestAsync("release", new JsonObject { ["object"] = Id }, cancellationToken);
+            await Rpc.ReleaseAsync(Id, cancellationToken);
         }
-        catch (KurentoException e) when (e.Code == KurentoErrorCodes.MediaObjectNotFound)
+        finally
         {
-            // Already gone (released with its pipeline, or the server restarted): nothing left to release.
+            // Whatever the outcome (released, already gone, timed out, connection lost), the caller is done with the object,
+            // and the routes' handlers hold its state (a call, its users and their outboxes): keeping them would leak it.
             Rpc.ForgetEventRoutes(ReleasedObjectIds());
-            throw;
         }
-
-        Rpc.ForgetEventRoutes(ReleasedObjectIds());
     }
 
     /// <summary>

@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Kurento;
 using One2One.Tests.Kurento.Support;
 
@@ -33,6 +34,58 @@ public sealed class KurentoClientReconnectionTests : IAsyncLifetime
         var gather = _server.Requests.Last();
         gather.Should().Match<ReceivedRequest>(r => r.IsInvoke("gatherCandidates") && r.Connection == 2 && r.SessionId == session);
         client.SessionId.Should().Be(session);
+    }
+
+    [Fact]
+    public async Task A_release_cut_by_a_dropped_socket_still_forgets_the_event_routes()
+    {
+        await using var client = KurentoTestClient.Create(_server);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        await endpoint.SubscribeAsync<IceCandidateFound>(_ => { });
+        await pipeline.SubscribeAsync<MediaErrorOccurred>(_ => { });
+        client.EventRouteCount.Should().Be(2);
+        _server.When(r => r.Method == "release", ScriptedReply.Hold, times: 1);
+        var releasing = pipeline.ReleaseAsync();
+        await _server.WaitForHeldAsync(1);
+
+        _server.DropConnections();
+
+        await releasing.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>()
+            .WithMessage("*release*connection to the media server was lost*");
+        client.EventRouteCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Requests_still_queued_when_the_socket_drops_are_sent_on_the_resumed_connection()
+    {
+        await using var client = KurentoTestClient.Create(_server);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        string session = client.SessionId!;
+        _server.PauseReading();
+        // Far more than the socket buffers hold: the client's send loop stays blocked in the middle of writing it.
+        var offering = endpoint.ProcessOfferAsync(new string('a', 16 * 1024 * 1024));
+        await _server.WaitForPartialMessageAsync();
+        var gathering = endpoint.GatherCandidatesAsync();
+        var creating = client.CreateMediaPipelineAsync();
+        client.PendingRequestCount.Should().Be(3);
+
+        _server.DropConnections();
+
+        await offering.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>()
+            .WithMessage("*invoke processOffer*connection to the media server was lost*outcome is unknown*");
+        await gathering.WaitAsync(KurentoTestClient.Soon);
+        var created = await creating.WaitAsync(KurentoTestClient.Soon);
+        created.Id.Should().NotBe(pipeline.Id);
+        _server.Requests.Where(r => r.Connection == 1).Select(r => r.Method).Should().Equal("connect", "create", "create");
+        var resumed = _server.Requests.Where(r => r.Connection == 2).ToList();
+        resumed[0].Should().Match<ReceivedRequest>(r => r.Method == "connect" && r.SessionId == session);
+        resumed.Skip(1).Should().OnlyContain(r => r.SessionId == session)
+            .And.ContainSingle(r => r.IsInvoke("gatherCandidates") && r.Param("object") == endpoint.Id)
+            .And.ContainSingle(r => r.Method == "create" && r.Type == "MediaPipeline")
+            .And.HaveCount(2);
+        _server.Requests.Select(r => r.Id).Should().OnlyHaveUniqueItems();
     }
 
     [Fact]
@@ -153,16 +206,15 @@ public sealed class KurentoClientReconnectionTests : IAsyncLifetime
         var uri = _server.Uri;
         await _server.DisposeAsync();
         _server = await ScriptedKurentoServer.StartAsync();
-        await using var client = KurentoTestClient.Create(_server, configure: o =>
-        {
-            o.Uri = uri.ToString();   // nothing listens there any more
-            o.RequestTimeout = TimeSpan.FromMilliseconds(300);
-            o.ReconnectDelay = TimeSpan.FromMilliseconds(50);
-        });
+        var time = new FakeTimeProvider();
+        var logger = new RecordingLogger<KurentoClient>();
+        await using var client = KurentoTestClient.Create(_server, time, o => o.Uri = uri.ToString(), logger);   // nothing listens there any more
 
-        var creating = () => client.CreateMediaPipelineAsync();
+        var creating = client.CreateMediaPipelineAsync();
+        await logger.WaitForEventAsync("ConnectFailed");
+        time.Advance(TimeSpan.FromSeconds(15));
 
-        var thrown = await creating.Should().ThrowAsync<KurentoException>();
+        var thrown = await creating.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>();
         thrown.Which.Message.Should().Contain("no connection to the media server");
         thrown.Which.InnerException.Should().BeAssignableTo<WebSocketException>();
     }

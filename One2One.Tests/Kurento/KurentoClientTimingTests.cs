@@ -49,6 +49,26 @@ public sealed class KurentoClientTimingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_release_that_times_out_still_forgets_the_event_routes_of_the_pipeline_and_its_elements()
+    {
+        await using var client = KurentoTestClient.Create(_server, _time);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        await endpoint.SubscribeAsync<IceCandidateFound>(_ => { });
+        await endpoint.SubscribeAsync<IceGatheringDone>(_ => { });
+        await pipeline.SubscribeAsync<MediaErrorOccurred>(_ => { });
+        client.EventRouteCount.Should().Be(3);
+        _server.When(r => r.Method == "release", ScriptedReply.Ignore, times: 1);
+
+        var releasing = pipeline.ReleaseAsync();
+        await _server.WaitForRequestAsync(r => r.Method == "release");
+        _time.Advance(TimeSpan.FromSeconds(15));
+
+        await releasing.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>().WithMessage("*release*no reply*");
+        client.EventRouteCount.Should().Be(0);
+    }
+
+    [Fact]
     public async Task A_late_reply_after_a_timeout_is_dropped_and_the_client_goes_on()
     {
         await using var client = KurentoTestClient.Create(_server, _time);

@@ -20,6 +20,9 @@ namespace One2One.Server.Kurento.Internal;
 /// <item><see cref="_pending"/>, <see cref="_closed"/> and <see cref="_keepAlive"/> are guarded by
 /// <see cref="_lock"/>: requesters add and remove entries, the receive loop removes answered ones, closing
 /// fails the rest.</item>
+/// <item>When the connection closes, a request the send loop had taken fails "outcome unknown"; one it had not taken
+/// (<see cref="PendingRequest.TryWithdraw"/>) fails with <see cref="RequestNotSentException"/>, and the client sends it on the
+/// next connection.</item>
 /// <item>Events are copied out of the receive buffer and handed to the client's dispatch loop; no handler runs
 /// on the receive loop.</item>
 /// </list>
@@ -85,7 +88,10 @@ internal sealed class KurentoConnection
         _receiveLoop = Task.Run(ReceiveLoopAsync);
     }
 
-    /// <summary>Queues a request and waits for its reply. Throws <see cref="KurentoException"/> for an error reply or a lost connection.</summary>
+    /// <summary>
+    /// Queues a request and waits for its reply. Throws <see cref="KurentoException"/> for an error reply or a connection lost
+    /// after the request was written, <see cref="RequestNotSentException"/> if the connection closed before it was written.
+    /// </summary>
     public async Task<JsonElement> RequestAsync(
         string method, JsonObject? parameters, bool addSessionId, bool isHandshake, CancellationToken cancellationToken)
     {
@@ -94,7 +100,7 @@ internal sealed class KurentoConnection
         {
             if (_closed)
             {
-                throw Lost(request, "the connection is closed");
+                throw NotSent(request, "the connection is closed");
             }
 
             _pending.Add(request.Id, request);
@@ -195,14 +201,30 @@ internal sealed class KurentoConnection
         _outgoing.Writer.TryComplete();
         foreach (var request in orphans)
         {
-            request.Fail(Lost(request, reason));
+            if (request.TryWithdraw())
+            {
+                request.Fail(NotSent(request, reason));
+            }
+            else
+            {
+                // Before the failure is seen and before the owner hears of the close (and resumes the session): a release
+                // remembered here is sure to be sent again on the resumed connection.
+                _owner.OnOutcomeUnknown(request);
+                request.Fail(Lost(request, reason));
+            }
         }
 
         return true;
     }
 
     private static KurentoException Lost(PendingRequest request, string reason) =>
-        new($"Kurento request {request.Description} (id {request.Id}) failed: the connection to the media server was lost ({reason}); its outcome is unknown.");
+        new($"Kurento request {request.Description} (id {request.Id}) failed: the connection to the media server was lost ({reason}); its outcome is unknown.")
+        {
+            OutcomeUnknown = true,
+        };
+
+    private static RequestNotSentException NotSent(PendingRequest request, string reason) =>
+        new($"Kurento request {request.Description} (id {request.Id}) was not sent: the connection to the media server closed first ({reason}).");
 
     private async Task SendLoopAsync()
     {
@@ -212,7 +234,7 @@ internal sealed class KurentoConnection
         {
             await foreach (var request in _outgoing.Reader.ReadAllAsync(_stopping.Token))
             {
-                if (request.IsCompleted)
+                if (!request.TryBeginSend())
                 {
                     continue;
                 }
@@ -417,6 +439,10 @@ internal sealed class KurentoConnection
         try
         {
             await RequestAsync("ping", parameters, addSessionId: true, isHandshake: false, timeout.Token);
+        }
+        catch (RequestNotSentException)
+        {
+            // The connection closed before the ping went out: nothing left to check.
         }
         catch (Exception e) when (e is KurentoException or OperationCanceledException)
         {

@@ -66,4 +66,31 @@ internal static partial class KurentoLog
 
     [LoggerMessage(21, LogLevel.Error, "A SessionLost handler failed", EventName = "SessionLostHandlerFailed")]
     public static partial void SessionLostHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(22, LogLevel.Debug, "Request {Request} was still queued when the connection closed; sending it on the next connection", EventName = "RequestResent")]
+    public static partial void RequestResent(ILogger logger, string request);
+
+    [LoggerMessage(23, LogLevel.Warning, "The release of {ObjectId} has an unknown outcome; it will be sent again when session {SessionId} resumes", EventName = "ReleaseOutcomeUnknown")]
+    public static partial void ReleaseOutcomeUnknown(ILogger logger, string objectId, string sessionId);
+
+    [LoggerMessage(24, LogLevel.Error, "Gave up releasing {ObjectId}: more than {Capacity} releases wait for their session to resume", EventName = "UnsettledReleaseEvicted")]
+    public static partial void UnsettledReleaseEvicted(ILogger logger, string objectId, int capacity);
+
+    [LoggerMessage(25, LogLevel.Information, "Sending the release of {ObjectId} again on resumed session {SessionId}", EventName = "RetryingRelease")]
+    public static partial void RetryingRelease(ILogger logger, string objectId, string sessionId);
+
+    [LoggerMessage(26, LogLevel.Information, "Released {ObjectId} on retry", EventName = "ReleaseRetrySucceeded")]
+    public static partial void ReleaseRetrySucceeded(ILogger logger, string objectId);
+
+    [LoggerMessage(27, LogLevel.Information, "{ObjectId} was already gone when its release was sent again", EventName = "ReleaseRetryFoundNothing")]
+    public static partial void ReleaseRetryFoundNothing(ILogger logger, string objectId);
+
+    [LoggerMessage(28, LogLevel.Warning, "The media server refused the release of {ObjectId} sent again; giving up on it", EventName = "ReleaseRetryRefused")]
+    public static partial void ReleaseRetryRefused(ILogger logger, string objectId, Exception exception);
+
+    [LoggerMessage(29, LogLevel.Warning, "The release of {ObjectId} sent again has an unknown outcome too; it will be sent at the next resume", EventName = "ReleaseRetryUnsettled")]
+    public static partial void ReleaseRetryUnsettled(ILogger logger, string objectId, Exception exception);
+
+    [LoggerMessage(30, LogLevel.Information, "Session {SessionId} is lost, and with it every object; {Count} releases with an unknown outcome are forgotten", EventName = "UnsettledReleasesForgotten")]
+    public static partial void UnsettledReleasesForgotten(ILogger logger, string sessionId, int count);
 }

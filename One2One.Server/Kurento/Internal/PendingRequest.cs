@@ -9,7 +9,14 @@ namespace One2One.Server.Kurento.Internal;
 /// </summary>
 internal sealed class PendingRequest
 {
+    // Queued → Sending when the send loop takes it (from then on it may reach the server), or Queued → Withdrawn when its
+    // connection closes first (then it never left this process). The send loop and the closing thread race for it: Interlocked.
+    private const int Queued = 0;
+    private const int Sending = 1;
+    private const int Withdrawn = 2;
+
     private readonly TaskCompletionSource<JsonElement> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _state;
 
     public PendingRequest(long id, string method, JsonObject? parameters, bool addSessionId, bool isHandshake)
     {
@@ -41,6 +48,12 @@ internal sealed class PendingRequest
 
     /// <summary>Answered, failed or abandoned: the send loop skips it if it was not sent yet.</summary>
     public bool IsCompleted => _reply.Task.IsCompleted;
+
+    /// <summary>For the send loop, just before it writes the request: false if it was answered, abandoned or withdrawn.</summary>
+    public bool TryBeginSend() => !IsCompleted && Interlocked.CompareExchange(ref _state, Sending, Queued) == Queued;
+
+    /// <summary>For a closing connection: true if the send loop never took the request, so not a byte of it was written.</summary>
+    public bool TryWithdraw() => Interlocked.CompareExchange(ref _state, Withdrawn, Queued) == Queued;
 
     public static string Describe(string method, JsonObject? parameters)
     {

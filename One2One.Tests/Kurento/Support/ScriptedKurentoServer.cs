@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -5,6 +6,7 @@ using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging;
 
 namespace One2One.Tests.Kurento.Support;
@@ -13,7 +15,7 @@ namespace One2One.Tests.Kurento.Support;
 /// A Kurento-protocol server on 127.0.0.1 (Kestrel, ws://127.0.0.1:port/kurento) that answers as KMS does
 /// (ServerMethods.cpp: ids echoed; a session created by the first connect or create and bound to the
 /// connection; 40007 for an unknown session; 40101 for an unknown object), and that a test can make misbehave:
-/// error replies, held or unanswered requests, dropped or closed sockets, a restart that forgets every
+/// error replies, held or unanswered requests, a stalled reader, dropped or closed sockets, a restart that forgets every
 /// session, pushed events, messages cut into tiny frames or sent as binary. It records every request.
 /// It stands in for a media server only where a fault cannot be caused for real.
 /// </summary>
@@ -23,6 +25,10 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
     public const string DefaultAnswer = "v=0\r\no=- 3917592838 3917592838 IN IP4 127.0.0.1\r\ns=Kurento Media Server\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n";
 
     private static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
+
+    // Accepted sockets inherit it. Fixed, so the kernel does not grow it (up to tcp_rmem's 32 MB): a client writing to a
+    // connection under PauseReading blocks after a few megabytes.
+    private const int ReceiveBufferSize = 64 * 1024;
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private static readonly HashSet<string> KnownEvents =
@@ -90,6 +96,12 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
+        builder.WebHost.UseSockets(o => o.CreateBoundListenSocket = endpoint =>
+        {
+            var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
+            socket.ReceiveBufferSize = ReceiveBufferSize;
+            return socket;
+        });
         builder.Logging.ClearProviders();
         var app = builder.Build();
         var server = new ScriptedKurentoServer(app);
@@ -168,6 +180,24 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
             await SendAsync(connection, reply.ToJsonString());
         }
     }
+
+    /// <summary>
+    /// Stops reading the connections open now (later ones read as usual), as a stalled media server would: once the socket
+    /// buffers are full, the client's send blocks. Only dropping the connections ends it.
+    /// </summary>
+    public void PauseReading()
+    {
+        lock (_lock)
+        {
+            foreach (var connection in _connections)
+            {
+                connection.ReadingPaused = true;
+            }
+        }
+    }
+
+    /// <summary>Waits until a connection has received the start of a message but not its end (a large one, under <see cref="PauseReading"/>).</summary>
+    public Task WaitForPartialMessageAsync() => WaitUntilAsync(() => _connections.Any(c => c.PartialMessageBytes > 0), "a partly received message");
 
     /// <summary>Aborts every open connection (no Close frame): a network drop.</summary>
     public void DropConnections()
@@ -320,6 +350,18 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
         {
             while (true)
             {
+                bool paused;
+                lock (_lock)
+                {
+                    paused = connection.ReadingPaused;
+                }
+
+                if (paused)
+                {
+                    // Until the connection is dropped; no clock involved.
+                    await Task.Delay(Timeout.Infinite, context.RequestAborted);
+                }
+
                 var result = await socket.ReceiveAsync(frame, context.RequestAborted);
                 if (result.MessageType == WebSocketMessageType.Close)
                 {
@@ -342,6 +384,12 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
                 }
 
                 message.Write(frame, 0, result.Count);
+                lock (_lock)
+                {
+                    connection.PartialMessageBytes = result.EndOfMessage ? 0 : message.Length;
+                    Pulse();
+                }
+
                 if (result.EndOfMessage)
                 {
                     await HandleAsync(connection, message.ToArray(), result.MessageType);
@@ -662,5 +710,10 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
         public bool Open { get; set; } = true;
 
         public WebSocketCloseStatus? ClientCloseStatus { get; set; }
+
+        public bool ReadingPaused { get; set; }
+
+        /// <summary>Bytes received of a message whose end has not arrived yet.</summary>
+        public long PartialMessageBytes { get; set; }
     }
 }
