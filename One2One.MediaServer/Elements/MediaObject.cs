@@ -87,7 +87,10 @@ internal abstract class MediaObject
             _released = true;
         }
 
-        ImmutableInterlocked.InterlockedExchange(ref _subscriptions, ImmutableArray<EventSubscription>.Empty);
+        // A subscribe racing with this either lands in the list swapped out here (and its subscriber is told below)
+        // or sees the released flag set above and takes itself back.
+        var ended = ImmutableInterlocked.InterlockedExchange(ref _subscriptions, ImmutableArray<EventSubscription>.Empty);
+        NotifySourceReleased(ended);
         return true;
     }
 
@@ -155,36 +158,65 @@ internal abstract class MediaObject
         if (_released)
         {
             // Raced with release: the subscription would never fire; report the object as gone.
-            Unsubscribe(subscription.Id);
+            Remove(subscription.Id);
             throw NotFound();
         }
 
         return subscription;
     }
 
+    /// <summary>Removes the subscription and tells its subscriber; false if there is none with that id.</summary>
     public bool Unsubscribe(string subscriptionId)
     {
-        var removed = false;
+        if (Remove(subscriptionId) is not { } removed)
+        {
+            return false;
+        }
+
+        removed.Subscriber.OnUnsubscribed(this, removed);
+        return true;
+    }
+
+    /// <summary>Drops every subscription of <paramref name="subscriber"/> without telling it (its session is closing).</summary>
+    public void UnsubscribeAll(IEventSubscriber subscriber) =>
+        ImmutableInterlocked.Update(ref _subscriptions, static (list, s) => list.RemoveAll(x => ReferenceEquals(x.Subscriber, s)), subscriber);
+
+    private EventSubscription? Remove(string subscriptionId)
+    {
+        EventSubscription? removed = null;
         ImmutableInterlocked.Update(ref _subscriptions, (list, id) =>
         {
+            removed = null;
             for (var i = 0; i < list.Length; i++)
             {
                 if (list[i].Id == id)
                 {
-                    removed = true;
+                    removed = list[i];
                     return list.RemoveAt(i);
                 }
             }
 
-            removed = false;
             return list;
         }, subscriptionId);
         return removed;
     }
 
-    /// <summary>Drops every subscription of <paramref name="subscriber"/> (its session is gone).</summary>
-    public void UnsubscribeAll(IEventSubscriber subscriber) =>
-        ImmutableInterlocked.Update(ref _subscriptions, static (list, s) => list.RemoveAll(x => ReferenceEquals(x.Subscriber, s)), subscriber);
+    private void NotifySourceReleased(ImmutableArray<EventSubscription> ended)
+    {
+        if (ended.IsEmpty)
+        {
+            return;
+        }
+
+        var told = new HashSet<IEventSubscriber>(ReferenceEqualityComparer.Instance);
+        foreach (var subscription in ended)
+        {
+            if (told.Add(subscription.Subscriber))
+            {
+                subscription.Subscriber.OnSourceReleased(this);
+            }
+        }
+    }
 
     /// <summary>Whether anyone listens to <paramref name="eventType"/>; lets callers skip building the event.</summary>
     protected bool IsSubscribed(string eventType)
