@@ -34,6 +34,8 @@ public sealed class EmbeddedMediaServerTests
     [InlineData("MediaServer:MaxMessageBytes", "10", "MaxMessageBytes")]
     [InlineData("MediaServer:SessionCollectTimeout", "00:00:00", "SessionCollectTimeout")]
     [InlineData("MediaServer:EventQueueCapacity", "1", "EventQueueCapacity")]
+    [InlineData("MediaServer:AllowedOrigins:0", "https://app.example.org/path", "AllowedOrigins")]
+    [InlineData("MediaServer:AllowedOrigins:0", "app.example.org", "AllowedOrigins")]
     public async Task Invalid_options_fail_start_up_naming_the_setting(string key, string value, string named)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
