@@ -11,13 +11,13 @@ namespace One2One.Tests.MediaServer.Hosting;
 public sealed class EmbeddedMediaServerTests
 {
     [Fact]
-    public async Task It_listens_on_loopback_at_kurento_and_stops_cleanly()
+    public async Task It_listens_on_loopback_at_a_secret_path_and_stops_cleanly()
     {
         var server = await KurentoTestServer.StartAsync();
 
         server.Uri.Scheme.Should().Be("ws");
         server.Uri.Host.Should().Be("127.0.0.1");
-        server.Uri.AbsolutePath.Should().Be("/kurento");
+        server.Uri.AbsolutePath.Should().MatchRegex("^/[0-9a-f]{32}/kurento$");
         await using (var client = await server.ConnectAsync())
         {
             (await client.ResultAsync("ping"))["value"]!.GetValue<string>().Should().Be("pong");
@@ -26,6 +26,31 @@ public sealed class EmbeddedMediaServerTests
         await server.DisposeAsync();
         var afterStop = () => server.Server.ControlUri;
         afterStop.Should().Throw<InvalidOperationException>();
+    }
+
+    [Fact]
+    public async Task Only_the_path_with_the_token_serves_the_protocol()
+    {
+        await using var first = await KurentoTestServer.StartAsync();
+        await using var second = await KurentoTestServer.StartAsync();
+        var port = first.Uri.Port;
+        var otherToken = second.Uri.AbsolutePath;
+        var guesses = new[] { "/kurento", "/", $"{first.Uri.AbsolutePath}x", otherToken, first.Uri.AbsolutePath.Replace("/kurento", "", StringComparison.Ordinal) };
+
+        var statuses = new List<System.Net.HttpStatusCode>();
+        foreach (var path in guesses)
+        {
+            using var socket = new System.Net.WebSockets.ClientWebSocket();
+            socket.Options.CollectHttpResponseDetails = true;
+            var connect = () => socket.ConnectAsync(new Uri($"ws://127.0.0.1:{port}{path}"), CancellationToken.None);
+            await connect.Should().ThrowAsync<System.Net.WebSockets.WebSocketException>(path);
+            statuses.Add(socket.HttpStatusCode);
+        }
+
+        otherToken.Should().NotBe(first.Uri.AbsolutePath, "each server draws its own token");
+        statuses.Should().AllBeEquivalentTo(System.Net.HttpStatusCode.NotFound);
+        await using var client = await first.ConnectAsync();
+        (await client.ResultAsync("ping"))["value"]!.GetValue<string>().Should().Be("pong");
     }
 
     [Theory]
