@@ -302,6 +302,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             return;
         }
 
+        if (result == IceCheckResult.AddressNotKept)
+        {
+            Counters.CountNotValidated();
+            return;
+        }
+
         _events.OnIceCheck(result);
     }
 
