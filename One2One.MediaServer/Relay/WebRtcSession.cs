@@ -265,6 +265,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         _factory.Graph.Remove(this);
         _factory.Monitor.Remove(this);
         await _transport.DisposeAsync().ConfigureAwait(false);
+        _factory.OnDisposed(this);
     }
 
     void ITransportEvents.OnRtp(Span<byte> buffer, int length, Span<byte> scratch)

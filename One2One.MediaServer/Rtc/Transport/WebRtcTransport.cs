@@ -70,6 +70,9 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 
     public bool IsSecured => Volatile.Read(ref _inbound) is not null;
 
+    /// <summary>Completes when the receive thread has ended (after disposal; tests check nothing outlives the server).</summary>
+    internal Task ReceiveLoopCompleted => _receiveLoopDone.Task;
+
     private ILoggerFactory Loggers { get; }
 
     /// <summary>Starts the DTLS server; the browser's certificate must match one of <paramref name="remoteFingerprints"/>.</summary>

@@ -3,7 +3,11 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using One2One.MediaServer;
 using One2One.MediaServer.Elements;
+using System.Text.Json.Nodes;
 using One2One.MediaServer.Hosting;
+using One2One.MediaServer.Protocol;
+using One2One.MediaServer.Relay;
+using One2One.Tests.MediaServer.Rtc.Sdp;
 using One2One.Tests.MediaServer.Support;
 
 namespace One2One.Tests.MediaServer.Hosting;
@@ -51,6 +55,49 @@ public sealed class EmbeddedMediaServerTests
         statuses.Should().AllBeEquivalentTo(System.Net.HttpStatusCode.NotFound);
         await using var client = await first.ConnectAsync();
         (await client.ResultAsync("ping"))["value"]!.GetValue<string>().Should().Be("pong");
+    }
+
+    [Fact]
+    public async Task Stopping_closes_every_session_and_releases_every_object_first()
+    {
+        var server = await KurentoTestServer.StartAsync();
+        var sessions = server.Server.Services.GetRequiredService<KurentoSessionRegistry>();
+        await using var connected = await server.ConnectAsync();
+        var pipeline = await connected.CreatePipelineAsync();
+        await connected.CreateEndpointAsync(pipeline);
+        await connected.CreateEndpointAsync(pipeline);
+        var gone = await server.ConnectAsync();
+        await gone.CreateEndpointAsync(await gone.CreatePipelineAsync());
+        await gone.DisposeAsync(); // its session waits for the collector, which a stop must not wait for
+
+        await server.Server.StopAsync(CancellationToken.None);
+
+        server.Media.Created.Should().HaveCount(3).And.AllSatisfy(s => s.DisposeCount.Should().Be(1));
+        server.Media.OpenSocketCount.Should().Be(0);
+        sessions.Count.Should().Be(0);
+        await server.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Stopping_leaves_no_UDP_socket_open_and_no_receive_thread_running()
+    {
+        var server = await KurentoTestServer.StartAsync(realMedia: true);
+        var factory = (WebRtcSessionFactory)server.Server.Services.GetRequiredService<IWebRtcSessionFactory>();
+        await using var client = await server.ConnectAsync();
+        var pipeline = await client.CreatePipelineAsync();
+        var live = await client.CreateEndpointAsync(pipeline);
+        await client.CreateEndpointAsync(pipeline);
+        await client.InvokeValueAsync(live, "processOffer", new JsonObject { ["offer"] = SdpFixtures.ChromeAudioVideoData });
+        var transports = factory.LiveSessions.Select(s => s.Transport).ToArray();
+        var openBefore = factory.OpenSocketCount;
+
+        await server.Server.StopAsync(CancellationToken.None);
+
+        openBefore.Should().Be(2);
+        factory.OpenSocketCount.Should().Be(0);
+        factory.LiveSessions.Should().BeEmpty();
+        transports.Should().HaveCount(2).And.AllSatisfy(t => t.ReceiveLoopCompleted.IsCompleted.Should().BeTrue("the receive thread ends with its socket"));
+        await server.DisposeAsync();
     }
 
     [Theory]
