@@ -10,6 +10,14 @@ namespace One2One.MediaServer.Elements;
 /// </summary>
 internal abstract class MediaObject
 {
+    // Bounds on what a client can store on an object (40009 for one tag too many, 40107 for a value too long):
+    // generous for any real use, small enough that a client cannot grow the server's memory through them.
+    public const int MaxTags = 64;
+    public const int MaxTagKeyLength = 256;
+    public const int MaxTagValueLength = 4096;
+    public const int MaxNameLength = 1024;
+    public const int MaxPropertyJsonLength = 4096;
+
     private readonly Lock _stateLock = new();
     private readonly Dictionary<string, string> _tags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
@@ -65,6 +73,7 @@ internal abstract class MediaObject
         }
         set
         {
+            ThrowIfLongerThan(value, MaxNameLength, "name");
             lock (_stateLock)
             {
                 _name = value;
@@ -100,8 +109,15 @@ internal abstract class MediaObject
 
     public void AddTag(string key, string value)
     {
+        ThrowIfLongerThan(key, MaxTagKeyLength, "tag key");
+        ThrowIfLongerThan(value, MaxTagValueLength, "tag value");
         lock (_stateLock)
         {
+            if (_tags.Count >= MaxTags && !_tags.ContainsKey(key))
+            {
+                throw KurentoErrors.NotEnoughResources($"Object '{Id}' already has {MaxTags} tags: remove one first");
+            }
+
             _tags[key] = value;
         }
     }
@@ -141,8 +157,10 @@ internal abstract class MediaObject
         }
     }
 
+    /// <summary>Stores <paramref name="json"/> under <paramref name="name"/> (callers pass known names only, so the count is bounded).</summary>
     public void SetProperty(string name, string json)
     {
+        ThrowIfLongerThan(json, MaxPropertyJsonLength, $"'{name}' value (as JSON)");
         lock (_stateLock)
         {
             _properties[name] = json;
@@ -254,6 +272,14 @@ internal abstract class MediaObject
             {
                 ElementsLog.EventDeliveryFailed(MediaSet.Logger, ex, mediaEvent.Type, Id);
             }
+        }
+    }
+
+    private static void ThrowIfLongerThan(string value, int limit, string what)
+    {
+        if (value.Length > limit)
+        {
+            throw KurentoErrors.IllegalParam($"The {what} is {value.Length} characters long; at most {limit} are allowed");
         }
     }
 

@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using One2One.MediaServer.Elements;
 
 namespace One2One.MediaServer.Protocol;
@@ -14,6 +13,12 @@ namespace One2One.MediaServer.Protocol;
 /// </summary>
 internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
 {
+    /// <summary>
+    /// Subscriptions one session may hold on one object (40009 beyond): a client subscribes once per event type it
+    /// handles (a dozen at most), and each subscription copies the object's copy-on-write list.
+    /// </summary>
+    public const int MaxSubscriptionsPerObject = 64;
+
     private readonly Lock _lock = new();
     private readonly HashSet<MediaObject> _owned = [];
     // Each object this session has subscriptions on, with how many; an object is here exactly while it has one.
@@ -154,8 +159,9 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
 
     /// <summary>
     /// Subscribes this session to <paramref name="eventType"/> of <paramref name="target"/>; 40101 if the object is
-    /// released meanwhile, 40007 if the session closed. Under the lock, so a release's <see cref="IEventSubscriber.OnSourceReleased"/>
-    /// can only come after the count is in place.
+    /// released meanwhile, 40007 if the session closed, 40009 beyond <see cref="MaxSubscriptionsPerObject"/>.
+    /// Under the lock, so a release's <see cref="IEventSubscriber.OnSourceReleased"/> can only come after the count
+    /// is in place.
     /// </summary>
     public EventSubscription Subscribe(MediaObject target, string eventType, string deliveredAs)
     {
@@ -166,8 +172,14 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
                 throw new KurentoErrorException(KurentoErrorCode.InvalidSession, $"Session '{Id}' was closed");
             }
 
+            if (_subscribed.TryGetValue(target, out var count) && count >= MaxSubscriptionsPerObject)
+            {
+                throw KurentoErrors.NotEnoughResources(
+                    $"Session '{Id}' already holds {MaxSubscriptionsPerObject} subscriptions on '{target.Id}': unsubscribe first");
+            }
+
             var subscription = target.Subscribe(eventType, deliveredAs, this);
-            CollectionsMarshal.GetValueRefOrAddDefault(_subscribed, target, out _)++;
+            _subscribed[target] = count + 1;
             return subscription;
         }
     }
