@@ -37,6 +37,13 @@ public sealed class MediaServerOptions
     /// <summary>Frames (replies and events) queued per socket; a client that falls this far behind is disconnected.</summary>
     public int EventQueueCapacity { get; set; } = 1024;
 
+    /// <summary>
+    /// Browser origins (<c>https://app.example.org</c>) whose pages may open the control WebSocket. A WebSocket
+    /// request with an <c>Origin</c> header comes from a browser page and is refused unless its origin is listed;
+    /// Kurento clients (.NET ClientWebSocket, Node ws, kurento-client) send none. Empty by default.
+    /// </summary>
+    public IList<string> AllowedOrigins { get; } = [];
+
     /// <summary>The addresses to announce: <see cref="AnnouncedAddresses"/>, or the bind address when none is set.</summary>
     public IReadOnlyList<string> EffectiveAnnouncedAddresses => AnnouncedAddresses.Count > 0 ? [.. AnnouncedAddresses] : [BindAddress];
 }

@@ -6,10 +6,20 @@ namespace One2One.MediaServer.Elements;
 /// </summary>
 internal sealed record EventSubscription(string Id, string EventType, string DeliveredAs, IEventSubscriber Subscriber);
 
-/// <summary>Receives events of the objects it subscribed to. Called on media threads: must only enqueue, never block or throw.</summary>
+/// <summary>
+/// Receives events of the objects it subscribed to, and is told when its subscriptions end so it can forget the
+/// object. <see cref="Deliver"/> is called on media threads: it must only enqueue, never block or throw. The other
+/// two are called on protocol threads (a request, the session collector) and must not call back into the object.
+/// </summary>
 internal interface IEventSubscriber
 {
     void Deliver(MediaObject source, EventSubscription subscription, MediaEvent mediaEvent);
+
+    /// <summary><paramref name="subscription"/> on <paramref name="source"/> was removed by <c>unsubscribe</c>.</summary>
+    void OnUnsubscribed(MediaObject source, EventSubscription subscription);
+
+    /// <summary><paramref name="source"/> was released: every subscription on it is gone. Once per subscriber.</summary>
+    void OnSourceReleased(MediaObject source);
 }
 
 /// <summary>Whoever created a media object (a protocol session); told once when the object is released.</summary>

@@ -1,3 +1,5 @@
+using One2One.MediaServer.Protocol;
+
 namespace One2One.MediaServer.Elements;
 
 /// <summary>
@@ -32,18 +34,25 @@ internal abstract class MediaElement : MediaObject
     /// <summary>
     /// Connects this source to <paramref name="sink"/> for <paramref name="kind"/> (none = audio and video).
     /// As in KMS a sink takes one source per media type: a previous source of that type is disconnected.
+    /// 40004 if the sink is in another pipeline.
     /// </summary>
-    public ValueTask ConnectAsync(MediaElement sink, MediaType? kind) =>
-        Pipeline.RunAsync(this, sink, () =>
+    public ValueTask ConnectAsync(MediaElement sink, MediaType? kind)
+    {
+        ThrowIfOtherPipeline(sink);
+        return Pipeline.RunAsync(this, sink, () =>
         {
             foreach (var type in Kinds(kind))
             {
                 ConnectUnderGate(sink, type);
             }
         });
+    }
 
-    public ValueTask DisconnectAsync(MediaElement sink, MediaType? kind) =>
-        Pipeline.RunAsync(this, sink, () =>
+    /// <summary>Stops relaying <paramref name="kind"/> (none = audio and video) to <paramref name="sink"/>; 40004 if the sink is in another pipeline.</summary>
+    public ValueTask DisconnectAsync(MediaElement sink, MediaType? kind)
+    {
+        ThrowIfOtherPipeline(sink);
+        return Pipeline.RunAsync(this, sink, () =>
         {
             foreach (var type in Kinds(kind))
             {
@@ -55,6 +64,7 @@ internal abstract class MediaElement : MediaObject
                 }
             }
         });
+    }
 
     public ValueTask<ElementConnection[]> GetSinkConnectionsAsync(MediaType? kind) =>
         Pipeline.RunAsync(this, () => Filter(_sinks, kind));
@@ -90,6 +100,19 @@ internal abstract class MediaElement : MediaObject
 #pragma warning restore CA1031
         {
             ElementsLog.StopRelayFailed(MediaSet.Logger, ex, Id, sink.Id);
+        }
+    }
+
+    /// <summary>
+    /// KMS refuses it too (MediaElementImpl::connect, CONNECT_ERROR). Both ends' connection lists are guarded by one
+    /// pipeline's gate, and a session must not wire its element to another session's pipeline to tap its media.
+    /// </summary>
+    private void ThrowIfOtherPipeline(MediaElement sink)
+    {
+        if (!ReferenceEquals(sink.Pipeline, Pipeline))
+        {
+            throw new KurentoErrorException(
+                KurentoErrorCode.ConnectError, $"Media elements do not share pipeline: '{Id}' and '{sink.Id}' are in different pipelines");
         }
     }
 

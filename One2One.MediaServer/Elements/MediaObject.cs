@@ -10,6 +10,14 @@ namespace One2One.MediaServer.Elements;
 /// </summary>
 internal abstract class MediaObject
 {
+    // Bounds on what a client can store on an object (40009 for one tag too many, 40107 for a value too long):
+    // generous for any real use, small enough that a client cannot grow the server's memory through them.
+    public const int MaxTags = 64;
+    public const int MaxTagKeyLength = 256;
+    public const int MaxTagValueLength = 4096;
+    public const int MaxNameLength = 1024;
+    public const int MaxPropertyJsonLength = 4096;
+
     private readonly Lock _stateLock = new();
     private readonly Dictionary<string, string> _tags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
@@ -65,6 +73,7 @@ internal abstract class MediaObject
         }
         set
         {
+            ThrowIfLongerThan(value, MaxNameLength, "name");
             lock (_stateLock)
             {
                 _name = value;
@@ -87,7 +96,10 @@ internal abstract class MediaObject
             _released = true;
         }
 
-        ImmutableInterlocked.InterlockedExchange(ref _subscriptions, ImmutableArray<EventSubscription>.Empty);
+        // A subscribe racing with this either lands in the list swapped out here (and its subscriber is told below)
+        // or sees the released flag set above and takes itself back.
+        var ended = ImmutableInterlocked.InterlockedExchange(ref _subscriptions, ImmutableArray<EventSubscription>.Empty);
+        NotifySourceReleased(ended);
         return true;
     }
 
@@ -97,8 +109,15 @@ internal abstract class MediaObject
 
     public void AddTag(string key, string value)
     {
+        ThrowIfLongerThan(key, MaxTagKeyLength, "tag key");
+        ThrowIfLongerThan(value, MaxTagValueLength, "tag value");
         lock (_stateLock)
         {
+            if (_tags.Count >= MaxTags && !_tags.ContainsKey(key))
+            {
+                throw KurentoErrors.NotEnoughResources($"Object '{Id}' already has {MaxTags} tags: remove one first");
+            }
+
             _tags[key] = value;
         }
     }
@@ -138,8 +157,10 @@ internal abstract class MediaObject
         }
     }
 
+    /// <summary>Stores <paramref name="json"/> under <paramref name="name"/> (callers pass known names only, so the count is bounded).</summary>
     public void SetProperty(string name, string json)
     {
+        ThrowIfLongerThan(json, MaxPropertyJsonLength, $"'{name}' value (as JSON)");
         lock (_stateLock)
         {
             _properties[name] = json;
@@ -155,36 +176,65 @@ internal abstract class MediaObject
         if (_released)
         {
             // Raced with release: the subscription would never fire; report the object as gone.
-            Unsubscribe(subscription.Id);
+            Remove(subscription.Id);
             throw NotFound();
         }
 
         return subscription;
     }
 
+    /// <summary>Removes the subscription and tells its subscriber; false if there is none with that id.</summary>
     public bool Unsubscribe(string subscriptionId)
     {
-        var removed = false;
+        if (Remove(subscriptionId) is not { } removed)
+        {
+            return false;
+        }
+
+        removed.Subscriber.OnUnsubscribed(this, removed);
+        return true;
+    }
+
+    /// <summary>Drops every subscription of <paramref name="subscriber"/> without telling it (its session is closing).</summary>
+    public void UnsubscribeAll(IEventSubscriber subscriber) =>
+        ImmutableInterlocked.Update(ref _subscriptions, static (list, s) => list.RemoveAll(x => ReferenceEquals(x.Subscriber, s)), subscriber);
+
+    private EventSubscription? Remove(string subscriptionId)
+    {
+        EventSubscription? removed = null;
         ImmutableInterlocked.Update(ref _subscriptions, (list, id) =>
         {
+            removed = null;
             for (var i = 0; i < list.Length; i++)
             {
                 if (list[i].Id == id)
                 {
-                    removed = true;
+                    removed = list[i];
                     return list.RemoveAt(i);
                 }
             }
 
-            removed = false;
             return list;
         }, subscriptionId);
         return removed;
     }
 
-    /// <summary>Drops every subscription of <paramref name="subscriber"/> (its session is gone).</summary>
-    public void UnsubscribeAll(IEventSubscriber subscriber) =>
-        ImmutableInterlocked.Update(ref _subscriptions, static (list, s) => list.RemoveAll(x => ReferenceEquals(x.Subscriber, s)), subscriber);
+    private void NotifySourceReleased(ImmutableArray<EventSubscription> ended)
+    {
+        if (ended.IsEmpty)
+        {
+            return;
+        }
+
+        var told = new HashSet<IEventSubscriber>(ReferenceEqualityComparer.Instance);
+        foreach (var subscription in ended)
+        {
+            if (told.Add(subscription.Subscriber))
+            {
+                subscription.Subscriber.OnSourceReleased(this);
+            }
+        }
+    }
 
     /// <summary>Whether anyone listens to <paramref name="eventType"/>; lets callers skip building the event.</summary>
     protected bool IsSubscribed(string eventType)
@@ -222,6 +272,14 @@ internal abstract class MediaObject
             {
                 ElementsLog.EventDeliveryFailed(MediaSet.Logger, ex, mediaEvent.Type, Id);
             }
+        }
+    }
+
+    private static void ThrowIfLongerThan(string value, int limit, string what)
+    {
+        if (value.Length > limit)
+        {
+            throw KurentoErrors.IllegalParam($"The {what} is {value.Length} characters long; at most {limit} are allowed");
         }
     }
 

@@ -52,6 +52,22 @@ internal sealed class MediaSet
 
     public MediaPipeline[] Pipelines() => _objects.Values.OfType<MediaPipeline>().Where(p => !p.IsReleased).ToArray();
 
+    /// <summary>Releases every live pipeline (with its elements); the server is stopping. Never throws.</summary>
+    public async Task ReleaseAllAsync()
+    {
+        foreach (var pipeline in Pipelines())
+        {
+            try
+            {
+                await pipeline.ReleaseAsync().ConfigureAwait(false);
+            }
+            catch (Protocol.KurentoErrorException)
+            {
+                // Released by someone else meanwhile.
+            }
+        }
+    }
+
     public int PipelineCount => _objects.Values.Count(o => o is MediaPipeline);
 
     public int EndpointCount => _objects.Values.Count(o => o is WebRtcEndpoint);

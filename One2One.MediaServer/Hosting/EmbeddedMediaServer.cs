@@ -1,3 +1,4 @@
+using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -12,6 +13,8 @@ namespace One2One.MediaServer.Hosting;
 /// <summary>
 /// The media server in-process, on its own Kestrel bound to 127.0.0.1 on an ephemeral port: only a control socket
 /// for the co-hosted application, which reaches it at <see cref="ControlUri"/>. Usable as an <see cref="IHostedService"/>.
+/// The path holds a random token drawn at each start, so only the process that holds this object can reach the
+/// protocol; any other local process or page finds 404 on every path it can guess.
 /// </summary>
 public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
 {
@@ -30,7 +33,7 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
         _loggerFactory = loggerFactory;
     }
 
-    /// <summary>ws://127.0.0.1:&lt;port&gt;/kurento, once started.</summary>
+    /// <summary>ws://127.0.0.1:&lt;port&gt;/&lt;32 hex digits&gt;/kurento, once started; the hex digits are a secret.</summary>
     public Uri ControlUri => _controlUri ?? throw new InvalidOperationException("The embedded media server is not started.");
 
     /// <summary>Applied after the media server's own registrations (tests swap the media machinery or the clock here).</summary>
@@ -71,12 +74,13 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
             KurentoHost.ConfigureServices(builder.Services);
             ConfigureServices?.Invoke(builder.Services);
             var app = builder.Build();
-            KurentoHost.ConfigurePipeline(app);
+            var path = $"/{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16))}/kurento";
+            KurentoHost.ConfigurePipeline(app, path);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var port = new Uri(address).Port;
-            _controlUri = new Uri($"ws://127.0.0.1:{port}/kurento");
+            _controlUri = new Uri($"ws://127.0.0.1:{port}{path}");
             _app = app;
         }
         finally

@@ -8,10 +8,11 @@ internal static class KurentoHost
 {
     public static void ConfigureServices(IServiceCollection services) => services.AddKurentoMediaServer();
 
-    public static void ConfigurePipeline(WebApplication app)
+    /// <param name="path">Where the protocol is served; the standalone server uses KMS's <c>/kurento</c>.</param>
+    public static void ConfigurePipeline(WebApplication app, string path = "/kurento")
     {
         // KMS sends no pings of its own; keep-alive pings from the server side keep proxies from idling the socket.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
-        app.MapKurento();
+        app.MapKurento(path);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Primitives;
 using One2One.MediaServer.Protocol;
 
 namespace One2One.MediaServer.Hosting;
@@ -21,6 +22,21 @@ internal sealed class KurentoWebSocketHandler(
 
     public async Task HandleAsync(HttpContext context)
     {
+        // A browser sends Origin with every WebSocket request, and lets any page it loads open one to loopback or
+        // the LAN: without this check any web page the user visits could drive the media server.
+        var origin = context.Request.Headers.Origin;
+        if (origin.Count > 0 && !IsAllowed(origin))
+        {
+            KurentoLog.OriginRefused(logger, origin.ToString());
+            context.Response.StatusCode = StatusCodes.Status403Forbidden;
+            context.Response.ContentType = "text/plain; charset=utf-8";
+            await context.Response.WriteAsync(
+                "Forbidden: this Kurento JSON-RPC endpoint serves application servers, not browser pages. A request with an Origin header "
+                + "is refused unless that origin is listed in MediaServer:AllowedOrigins.",
+                context.RequestAborted).ConfigureAwait(false);
+            return;
+        }
+
         if (!context.WebSockets.IsWebSocketRequest)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
@@ -49,5 +65,24 @@ internal sealed class KurentoWebSocketHandler(
         {
             Interlocked.Decrement(ref _open);
         }
+    }
+
+    private bool IsAllowed(StringValues origin)
+    {
+        if (origin.Count != 1 || origin[0] is not { } value)
+        {
+            return false;
+        }
+
+        foreach (var allowed in options.Value.AllowedOrigins)
+        {
+            // Browsers serialize an origin without a trailing slash (RFC 6454 §6.2); scheme and host are case-insensitive.
+            if (string.Equals(allowed.TrimEnd('/'), value, StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

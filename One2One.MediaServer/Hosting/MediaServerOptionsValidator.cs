@@ -29,6 +29,14 @@ internal sealed class MediaServerOptionsValidator : IValidateOptions<MediaServer
             failures.Add($"{prefix}AnnouncedAddresses is required when BindAddress is {options.BindAddress}: name the addresses browsers reach this server at.");
         }
 
+        foreach (var origin in options.AllowedOrigins)
+        {
+            if (!IsOrigin(origin))
+            {
+                failures.Add($"{prefix}AllowedOrigins entry '{origin}' is not an origin (scheme://host[:port], http or https, no path).");
+            }
+        }
+
         if (options.MinPort is < 0 or > 65535 || options.MaxPort is < 0 or > 65535)
         {
             failures.Add($"{prefix}MinPort and MaxPort must be within 0..65535 (got {options.MinPort}..{options.MaxPort}).");
@@ -65,4 +73,9 @@ internal sealed class MediaServerOptionsValidator : IValidateOptions<MediaServer
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    private static bool IsOrigin(string value) =>
+        Uri.TryCreate(value, UriKind.Absolute, out var uri)
+        && (uri.Scheme == Uri.UriSchemeHttp || uri.Scheme == Uri.UriSchemeHttps)
+        && uri.UserInfo.Length == 0 && uri.AbsolutePath == "/" && uri.Query.Length == 0 && uri.Fragment.Length == 0;
 }

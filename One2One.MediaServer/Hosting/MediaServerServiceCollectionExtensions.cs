@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Hosting;
@@ -15,7 +16,7 @@ public static class MediaServerServiceCollectionExtensions
 {
     /// <summary>
     /// The Kurento-protocol media server: options (section <c>MediaServer</c>, validated at start-up), the media object
-    /// registry, sessions, the WebSocket handler and the WebRTC machinery (<c>IWebRtcSessionFactory</c>, registered
+    /// registry, sessions, the WebSocket handler, a hosted service that releases everything when the host stops, and the WebRTC machinery (<c>IWebRtcSessionFactory</c>, registered
     /// with TryAdd so a test can put its own first).
     /// </summary>
     public static IServiceCollection AddKurentoMediaServer(this IServiceCollection services)
@@ -28,6 +29,7 @@ public static class MediaServerServiceCollectionExtensions
         services.TryAddSingleton<KurentoRequestProcessor>();
         services.TryAddSingleton<KurentoWebSocketHandler>();
         services.TryAddSingleton<MediaServerDiagnostics>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MediaServerShutdown>());
 
         // The WebRTC machinery (ICE-lite, DTLS-SRTP, relay). TryAdd: a test that registered another one first keeps it.
         services.TryAddSingleton<IWebRtcSessionFactory, WebRtcSessionFactory>();

@@ -19,6 +19,9 @@ internal static partial class KurentoLog
     [LoggerMessage(EventId = 5, EventName = "EventQueueFull", Level = LogLevel.Warning, Message = "Kurento connection {ConnectionId} has {Capacity} frames queued and reads no more; aborting it (its session survives for resumption)")]
     public static partial void EventQueueFull(ILogger logger, string connectionId, int capacity);
 
+    [LoggerMessage(EventId = 6, EventName = "OriginRefused", Level = LogLevel.Warning, Message = "Refused a control WebSocket from a browser page of origin {Origin} (not in MediaServer:AllowedOrigins)")]
+    public static partial void OriginRefused(ILogger logger, string origin);
+
     [LoggerMessage(EventId = 10, EventName = "RequestFailed", Level = LogLevel.Debug, Message = "{Method} failed with {Code}: {Message}")]
     public static partial void RequestFailed(ILogger logger, string method, int code, string message);
 

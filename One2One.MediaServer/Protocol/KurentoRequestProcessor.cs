@@ -316,8 +316,7 @@ internal sealed class KurentoRequestProcessor
             throw new KurentoErrorException(KurentoErrorCode.MediaObjectEventNotSupported, $"Event '{eventName}' not supported");
         }
 
-        var subscription = target.Subscribe(canonical, eventName, session);
-        session.OnSubscribed(target);
+        var subscription = session.Subscribe(target, canonical, eventName);
         return RpcResult.Value(subscription.Id);
     }
 

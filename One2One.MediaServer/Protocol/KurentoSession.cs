@@ -8,12 +8,21 @@ namespace One2One.MediaServer.Protocol;
 /// can resume with <c>connect {sessionId}</c>.
 /// State (connection, timer, owned objects, subscribed objects, closed flag) is guarded by <see cref="_lock"/>;
 /// <see cref="_connection"/> is also read without the lock by media threads delivering events.
+/// An object leaves <see cref="_owned"/> and <see cref="_subscribed"/> when it is released (or its last subscription
+/// from here ends), so a long-lived session holds only live objects.
 /// </summary>
 internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
 {
+    /// <summary>
+    /// Subscriptions one session may hold on one object (40009 beyond): a client subscribes once per event type it
+    /// handles (a dozen at most), and each subscription copies the object's copy-on-write list.
+    /// </summary>
+    public const int MaxSubscriptionsPerObject = 64;
+
     private readonly Lock _lock = new();
     private readonly HashSet<MediaObject> _owned = [];
-    private readonly HashSet<MediaObject> _subscribed = [];
+    // Each object this session has subscriptions on, with how many; an object is here exactly while it has one.
+    private readonly Dictionary<MediaObject, int> _subscribed = [];
     private volatile KurentoConnection? _connection;
     private ITimer? _collectTimer;
     private int _reservedObjects;
@@ -43,6 +52,18 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
             lock (_lock)
             {
                 return _owned.Count;
+            }
+        }
+    }
+
+    /// <summary>Objects this session has subscriptions on (tests: released objects must not stay referenced).</summary>
+    internal int SubscribedCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _subscribed.Count;
             }
         }
     }
@@ -97,7 +118,7 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
             _connection = null;
             _collectTimer?.Dispose();
             _collectTimer = null;
-            var result = (_owned.ToArray(), _subscribed.ToArray());
+            var result = (_owned.ToArray(), _subscribed.Keys.ToArray());
             _owned.Clear();
             _subscribed.Clear();
             return result;
@@ -136,11 +157,57 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
         }
     }
 
-    public void OnSubscribed(MediaObject mediaObject)
+    /// <summary>
+    /// Subscribes this session to <paramref name="eventType"/> of <paramref name="target"/>; 40101 if the object is
+    /// released meanwhile, 40007 if the session closed, 40009 beyond <see cref="MaxSubscriptionsPerObject"/>.
+    /// Under the lock, so a release's <see cref="IEventSubscriber.OnSourceReleased"/> can only come after the count
+    /// is in place.
+    /// </summary>
+    public EventSubscription Subscribe(MediaObject target, string eventType, string deliveredAs)
     {
         lock (_lock)
         {
-            _subscribed.Add(mediaObject);
+            if (_closed)
+            {
+                throw new KurentoErrorException(KurentoErrorCode.InvalidSession, $"Session '{Id}' was closed");
+            }
+
+            if (_subscribed.TryGetValue(target, out var count) && count >= MaxSubscriptionsPerObject)
+            {
+                throw KurentoErrors.NotEnoughResources(
+                    $"Session '{Id}' already holds {MaxSubscriptionsPerObject} subscriptions on '{target.Id}': unsubscribe first");
+            }
+
+            var subscription = target.Subscribe(eventType, deliveredAs, this);
+            _subscribed[target] = count + 1;
+            return subscription;
+        }
+    }
+
+    void IEventSubscriber.OnUnsubscribed(MediaObject source, EventSubscription subscription)
+    {
+        lock (_lock)
+        {
+            // Absent when the object was released meanwhile: its subscriptions are gone already.
+            if (_subscribed.TryGetValue(source, out var count))
+            {
+                if (count > 1)
+                {
+                    _subscribed[source] = count - 1;
+                }
+                else
+                {
+                    _subscribed.Remove(source);
+                }
+            }
+        }
+    }
+
+    void IEventSubscriber.OnSourceReleased(MediaObject source)
+    {
+        lock (_lock)
+        {
+            _subscribed.Remove(source);
         }
     }
 

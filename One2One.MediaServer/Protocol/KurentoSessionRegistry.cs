@@ -117,6 +117,17 @@ internal sealed class KurentoSessionRegistry
     /// <summary><c>closeSession</c>: the session ends now and its objects are released.</summary>
     public Task CloseAsync(KurentoSession session) => Close(session, evenIfBound: true, "closed by client");
 
+    /// <summary>The server is stopping: closes every session and waits until what they held is released.</summary>
+    public async Task CloseAllAsync()
+    {
+        foreach (var session in _sessions.Values)
+        {
+            await Close(session, evenIfBound: true, "closed as the server stops").ConfigureAwait(false);
+        }
+
+        await WhenReleasesDoneAsync().ConfigureAwait(false);
+    }
+
     /// <summary>Completes when every release started by a collection or close so far has finished (tests, shutdown).</summary>
     public Task WhenReleasesDoneAsync() => Task.WhenAll(_releases.Keys);
 

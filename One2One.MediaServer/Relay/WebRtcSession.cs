@@ -52,6 +52,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private NegotiatedStreams? _negotiated;
     private RelayRoutes _routes = RelayRoutes.None;
     private IceComponentState _iceState = IceComponentState.Disconnected;
+    private bool _gathered;
     private long _unroutable;
     private int _disposed;
 
@@ -124,22 +125,38 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         return answer.Sdp;
     }
 
+    /// <summary>
+    /// Reports the host candidates, then gathering done. Once only: as KMS (libnice ignores a second
+    /// nice_agent_gather_candidates on a stream that is gathering or gathered), a later call succeeds and reports nothing.
+    /// </summary>
     public void GatherCandidates()
     {
         var negotiated = Negotiated
             ?? throw new KurentoErrorException(KurentoErrorCode.IceGatherCandidatesError, "gatherCandidates needs a processed offer first (processOffer).");
-        MoveIceState(IceComponentState.Gathering);
-        var addresses = _factory.AnnouncedAddresses;
-        for (var i = 0; i < addresses.Count; i++)
+        string[] candidates;
+        lock (_control)
         {
-            // RFC 8445 §5.1.2.1: host type preference 126, local preference by order, component 1.
-            var priority = (126u << 24) + ((uint)(65535 - i) << 8) + 255;
-            var candidate = IceCandidate.Host((i + 1).ToString(CultureInfo.InvariantCulture), priority, new IPEndPoint(addresses[i], _transport.LocalPort)).ToString();
-            lock (_control)
+            if (_gathered)
             {
-                _localCandidates.Add(candidate);
+                return;
             }
 
+            _gathered = true;
+
+            var addresses = _factory.AnnouncedAddresses;
+            for (var i = 0; i < addresses.Count; i++)
+            {
+                // RFC 8445 §5.1.2.1: host type preference 126, local preference by order, component 1.
+                var priority = (126u << 24) + ((uint)(65535 - i) << 8) + 255;
+                _localCandidates.Add(IceCandidate.Host((i + 1).ToString(CultureInfo.InvariantCulture), priority, new IPEndPoint(addresses[i], _transport.LocalPort)).ToString());
+            }
+
+            candidates = [.. _localCandidates];
+        }
+
+        MoveIceState(IceComponentState.Gathering);
+        foreach (var candidate in candidates)
+        {
             _observer.IceCandidateFound(candidate, negotiated.BundleMid, negotiated.BundleMLineIndex);
         }
 
@@ -265,6 +282,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         _factory.Graph.Remove(this);
         _factory.Monitor.Remove(this);
         await _transport.DisposeAsync().ConfigureAwait(false);
+        _factory.OnDisposed(this);
     }
 
     void ITransportEvents.OnRtp(Span<byte> buffer, int length, Span<byte> scratch)

@@ -1,16 +1,23 @@
 using System.Net;
 using Microsoft.Extensions.Options;
 using One2One.MediaServer.Elements;
+using One2One.MediaServer.Protocol;
 using One2One.MediaServer.Rtc.Transport;
 
 namespace One2One.MediaServer.Relay;
 
 /// <summary>
 /// Makes the media machinery of each WebRtcEndpoint and owns what they share: the UDP ports, the relay graph
-/// and the flow/consent monitor.
+/// and the flow/consent monitor. It also keeps every session it made until that session is disposed, so that
+/// disposing the factory (the container going away) closes whatever the protocol layer did not release: no UDP
+/// socket or receive thread outlives it. <see cref="_live"/> and <see cref="_disposed"/> are guarded by <see cref="_gate"/>.
 /// </summary>
-internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IDisposable
+internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDisposable, IDisposable
 {
+    private readonly Lock _gate = new();
+    private readonly HashSet<WebRtcSession> _live = [];
+    private bool _disposed;
+
     public WebRtcSessionFactory(IOptions<MediaServerOptions> options, ILoggerFactory loggers, TimeProvider time)
     {
         Options = options.Value;
@@ -37,7 +44,61 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IDisposable
 
     public int OpenSocketCount => Ports.OpenSocketCount;
 
-    public IWebRtcSession Create(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer) => new WebRtcSession(settings, observer, this);
+    /// <summary>The sessions made and not yet disposed (tests, diagnostics).</summary>
+    internal IReadOnlyList<WebRtcSession> LiveSessions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return [.. _live];
+            }
+        }
+    }
 
-    public void Dispose() => Monitor.Dispose();
+    /// <summary>A new session with its socket open; 40009 once the factory is disposed (the server is stopping).</summary>
+    public IWebRtcSession Create(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                throw KurentoErrors.NotEnoughResources("The media server is stopping");
+            }
+
+            var session = new WebRtcSession(settings, observer, this);
+            _live.Add(session);
+            return session;
+        }
+    }
+
+    /// <summary>Called by a session as it is disposed.</summary>
+    internal void OnDisposed(WebRtcSession session)
+    {
+        lock (_gate)
+        {
+            _live.Remove(session);
+        }
+    }
+
+    /// <summary>Disposes every session still live (closing its socket and ending its receive thread), then the monitor.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        WebRtcSession[] live;
+        lock (_gate)
+        {
+            _disposed = true;
+            live = [.. _live];
+        }
+
+        foreach (var session in live)
+        {
+            await session.DisposeAsync().ConfigureAwait(false);
+        }
+
+        Monitor.Dispose();
+    }
+
+    /// <summary>For a container disposed synchronously: blocks until every live session is disposed.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 }

@@ -9,7 +9,7 @@ internal enum IceCheckResult
     /// <summary>Not a check for us (discarded or answered with an error).</summary>
     Refused,
 
-    /// <summary>A check from an address that had already passed: consent renewed (RFC 7675).</summary>
+    /// <summary>A check from an address that had already passed; it renews consent if it is the selected one (RFC 7675).</summary>
     ConsentRenewed,
 
     /// <summary>The first check from this address: it may now send us DTLS and media.</summary>
@@ -17,11 +17,19 @@ internal enum IceCheckResult
 
     /// <summary>The browser nominated this address (USE-CANDIDATE): media goes there from now on.</summary>
     Nominated,
+
+    /// <summary>
+    /// A valid check from an address beyond the <see cref="IceLiteAgent.MaxPeerAddresses"/> kept: unanswered, so the
+    /// browser does not use that pair (we could neither accept its media nor send there); nothing changes.
+    /// </summary>
+    AddressNotKept,
 }
 
 /// <summary>
 /// ICE-lite, RFC 8445 §2.5: we never send checks, we answer the browser's. An address that has passed a check
-/// may send DTLS and media; the address the browser nominates is where our media goes.
+/// may send DTLS and media; the address the browser nominates is where our media goes. Only a stored (validated)
+/// address is ever selected, and consent (RFC 7675 §5.1, per candidate pair) is renewed only by checks from the
+/// selected one: checks on another pair must not keep a dead selected pair alive.
 /// </summary>
 /// <remarks>
 /// Threading: the socket's receive loop alone calls <see cref="OnBindingRequest"/> and
@@ -56,7 +64,7 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
     /// <summary>The selected address as an end point, for events and candidates.</summary>
     public IPEndPoint? SelectedEndPoint => Volatile.Read(ref _selectedEndPoint);
 
-    /// <summary>When the last valid check arrived (<see cref="TimeProvider.GetTimestamp"/>); 0 before the first.</summary>
+    /// <summary>When the last valid check from the selected address arrived (<see cref="TimeProvider.GetTimestamp"/>); 0 before the first.</summary>
     public long LastCheckTimestamp => Interlocked.Read(ref _lastCheckTimestamp);
 
     public bool IsValidated(SocketAddress address) => IndexOfValidated(address) >= 0;
@@ -81,35 +89,48 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
             return IceCheckResult.Refused;
         }
 
+        var stored = IndexOfValidated(from);
+        var known = stored >= 0;
+        if (outcome == IceCheckOutcome.Accept && !known && _validatedCount == MaxPeerAddresses)
+        {
+            return IceCheckResult.AddressNotKept;
+        }
+
         responseLength = IceLiteCheck.WriteResponse(response, request, outcome, from, Local.PasswordBytes);
         if (outcome != IceCheckOutcome.Accept)
         {
             return IceCheckResult.Refused;
         }
 
-        Interlocked.Exchange(ref _lastCheckTimestamp, time.GetTimestamp());
-        var known = IsValidated(from);
-        if (!known && _validatedCount < MaxPeerAddresses)
+        if (!known)
         {
-            _validated[_validatedCount++] = Copy(from);
+            stored = _validatedCount++;
+            _validated[stored] = Copy(from);
         }
 
-        Remember(request.TransactionId, from);
+        var address = _validated[stored]!;
+        Remember(request.TransactionId, address);
 
         // Nomination is tracked apart from selection: Chromium nominates (USE-CANDIDATE) only the pair it already
         // selected and found writable with an ICE-lite peer, so a nomination usually names the selected address.
-        if (request.UseCandidate && (_nominated is null || !_nominated.Equals(from)))
+        var result = known ? IceCheckResult.ConsentRenewed : IceCheckResult.AddressValidated;
+        if (request.UseCandidate && !ReferenceEquals(_nominated, address))
         {
-            _nominated = Select(from);
-            return IceCheckResult.Nominated;
+            _nominated = address;
+            Select(address);
+            result = IceCheckResult.Nominated;
+        }
+        else if (Selected is null)
+        {
+            Select(address);
         }
 
-        if (Selected is null)
+        if (ReferenceEquals(Selected, address))
         {
-            Select(from);
+            Interlocked.Exchange(ref _lastCheckTimestamp, time.GetTimestamp());
         }
 
-        return known ? IceCheckResult.ConsentRenewed : IceCheckResult.AddressValidated;
+        return result;
     }
 
     private int IndexOfValidated(SocketAddress address)
@@ -128,16 +149,15 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
     private bool IsReplayedFromElsewhere(ReadOnlySpan<byte> transactionId, SocketAddress from) =>
         IndexOfRemembered(transactionId) is var i and >= 0 && !_recentSenders[i]!.Equals(from);
 
-    private void Remember(ReadOnlySpan<byte> transactionId, SocketAddress from)
+    private void Remember(ReadOnlySpan<byte> transactionId, SocketAddress stored)
     {
-        var stored = IndexOfValidated(from);
-        if (stored < 0 || IndexOfRemembered(transactionId) >= 0)
+        if (IndexOfRemembered(transactionId) >= 0)
         {
             return;
         }
 
         transactionId.CopyTo(_recentTransactions.AsSpan(_nextRecent * StunMessage.TransactionIdLength));
-        _recentSenders[_nextRecent] = _validated[stored];
+        _recentSenders[_nextRecent] = stored;
         _nextRecent = (_nextRecent + 1) % RememberedChecks;
     }
 
@@ -155,13 +175,12 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
         return -1;
     }
 
-    private SocketAddress Select(SocketAddress address)
+    /// <summary>Publishes a stored address (never mutated once stored, so senders may read it from any thread).</summary>
+    private void Select(SocketAddress stored)
     {
-        var copy = Copy(address);
-        var any = copy.Family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-        Volatile.Write(ref _selectedEndPoint, (IPEndPoint)new IPEndPoint(any, 0).Create(copy));
-        Volatile.Write(ref _selected, copy);
-        return copy;
+        var any = stored.Family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
+        Volatile.Write(ref _selectedEndPoint, (IPEndPoint)new IPEndPoint(any, 0).Create(stored));
+        Volatile.Write(ref _selected, stored);
     }
 
     private static SocketAddress Copy(SocketAddress address)

@@ -16,7 +16,7 @@ internal sealed class TransportCounters
     /// <summary>STUN that was not a valid check for us.</summary>
     public long Unauthenticated => Interlocked.Read(ref _unauthenticated);
 
-    /// <summary>DTLS or media from an address that has not passed ICE.</summary>
+    /// <summary>DTLS or media from an address that has not passed ICE, or a check from one address more than ICE keeps.</summary>
     public long NotValidated => Interlocked.Read(ref _notValidated);
 
     /// <summary>Media before the DTLS handshake gave us keys.</summary>

@@ -21,7 +21,8 @@ namespace One2One.MediaServer.Rtc.Transport;
 /// wakes the loop directly instead of through that thread and the thread pool. The loop's thread owns the
 /// receive buffer, the scratch buffer, the ICE agent's check state and the inbound SRTP context. Sends (from any
 /// relay loop, and from the DTLS thread) are serialized by <see cref="_sendGate"/>, which guards the outbound
-/// SRTP context. <see cref="_dtlsPeer"/> is written by the loop and read by the DTLS thread.
+/// SRTP context; both contexts are installed and disposed under it. <see cref="_dtlsPeer"/> is written by the loop
+/// and read by the DTLS thread.
 /// </remarks>
 internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 {
@@ -68,6 +69,9 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     public TransportCounters Counters { get; } = new();
 
     public bool IsSecured => Volatile.Read(ref _inbound) is not null;
+
+    /// <summary>Completes when the receive thread has ended (after disposal; tests check nothing outlives the server).</summary>
+    internal Task ReceiveLoopCompleted => _receiveLoopDone.Task;
 
     private ILoggerFactory Loggers { get; }
 
@@ -145,9 +149,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         {
             _outbound?.Dispose();
             _outbound = null;
+            Interlocked.Exchange(ref _inbound, null)?.Dispose();
         }
-
-        Interlocked.Exchange(ref _inbound, null)?.Dispose();
     }
 
     private bool TrySend(ReadOnlySpan<byte> datagram, SocketAddress target)
@@ -302,6 +305,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             return;
         }
 
+        if (result == IceCheckResult.AddressNotKept)
+        {
+            Counters.CountNotValidated();
+            return;
+        }
+
         _events.OnIceCheck(result);
     }
 
@@ -365,6 +374,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         var outbound = SrtpContext.Create(profile, serverKey, serverSalt);
         lock (_sendGate)
         {
+            // Both contexts are published under the gate that DisposeAsync takes to dispose them: either this sees
+            // the transport disposed, or DisposeAsync finds (and disposes) both.
             if (Volatile.Read(ref _disposed) != 0)
             {
                 inbound.Dispose();
@@ -373,9 +384,9 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             }
 
             _outbound = outbound;
+            Volatile.Write(ref _inbound, inbound);
         }
 
-        Volatile.Write(ref _inbound, inbound);
         TransportLog.Secured(_logger, LocalPort, profile);
         return true;
     }

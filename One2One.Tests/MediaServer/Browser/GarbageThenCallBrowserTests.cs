@@ -135,7 +135,7 @@ public sealed class GarbageThenCallBrowserTests(BrowserFixture browser, ITestOut
         {
             await tcp.ConnectAsync(IPAddress.Loopback, Media.ControlUri.Port);
             var stream = tcp.GetStream();
-            var upgrade = $"GET /kurento HTTP/1.1\r\nHost: 127.0.0.1:{Media.ControlUri.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
+            var upgrade = $"GET {Media.ControlUri.AbsolutePath} HTTP/1.1\r\nHost: 127.0.0.1:{Media.ControlUri.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n" +
                 "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
             await stream.WriteAsync(Encoding.ASCII.GetBytes(upgrade));
             for (var i = 0; i < 20; i++)

@@ -183,5 +183,13 @@ public sealed class MediaPipelineTests
                 Events.Add((subscription, mediaEvent));
             }
         }
+
+        public void OnUnsubscribed(MediaObject source, EventSubscription subscription)
+        {
+        }
+
+        public void OnSourceReleased(MediaObject source)
+        {
+        }
     }
 }

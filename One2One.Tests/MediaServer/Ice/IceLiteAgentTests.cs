@@ -190,6 +190,67 @@ public sealed class IceLiteAgentTests
         agent.LastCheckTimestamp.Should().Be(second, "a check that fails authentication is no consent");
     }
 
+    [Fact]
+    public void Once_the_address_table_is_full_a_nomination_from_another_address_is_unanswered_and_selects_nothing()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        for (var i = 0; i < IceLiteAgent.MaxPeerAddresses; i++)
+        {
+            agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), new IPEndPoint(IPAddress.Loopback, 50_000 + i).Serialize(), Response(out _), out _)
+                .Should().Be(IceCheckResult.AddressValidated);
+        }
+
+        var consent = agent.LastCheckTimestamp;
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        var ninth = new IPEndPoint(IPAddress.Loopback, 50_100);
+
+        var result = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), ninth.Serialize(), Response(out _), out var length);
+
+        result.Should().Be(IceCheckResult.AddressNotKept);
+        length.Should().Be(0, "answering would let the browser pick a pair whose media we drop");
+        agent.IsValidated(ninth.Serialize()).Should().BeFalse();
+        agent.SelectedEndPoint.Should().Be(Browser, "media must never go to an address whose own media is dropped");
+        agent.LastCheckTimestamp.Should().Be(consent);
+    }
+
+    [Fact]
+    public void Consent_is_renewed_only_by_checks_from_the_selected_address()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Browser.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), OtherCandidate.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.AddressValidated);
+        var nominated = agent.LastCheckTimestamp;
+
+        _clock.Advance(TimeSpan.FromSeconds(20));
+        var elsewhere = agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), OtherCandidate.Serialize(), Response(out _), out var answered);
+        var afterElsewhere = agent.LastCheckTimestamp;
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _);
+
+        elsewhere.Should().Be(IceCheckResult.ConsentRenewed);
+        answered.Should().BeGreaterThan(0, "a check on another valid pair is still answered");
+        afterElsewhere.Should().Be(nominated, "RFC 7675: consent belongs to the selected pair; another pair's checks do not keep it fresh");
+        _clock.GetElapsedTime(nominated, agent.LastCheckTimestamp).Should().Be(TimeSpan.FromSeconds(25));
+    }
+
+    [Fact]
+    public void A_nomination_moves_consent_to_the_newly_selected_address()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), OtherCandidate.Serialize(), Response(out _), out _);
+
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        var nominatedAt = _clock.GetTimestamp();
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), OtherCandidate.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
+        var moved = agent.LastCheckTimestamp;
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _);
+
+        moved.Should().Be(nominatedAt, "the nominating check is the new pair's consent");
+        agent.LastCheckTimestamp.Should().Be(moved, "the old pair no longer renews consent");
+    }
+
     private static byte[] Check(string username, string password, bool useCandidate, out byte[] transactionId)
     {
         var request = new byte[StunWriter.MaxLength];

@@ -176,6 +176,33 @@ public sealed class KurentoMediaObjectTests
     }
 
     [Fact]
+    public async Task Connecting_or_disconnecting_elements_of_different_pipelines_is_40004_as_KMS_and_relays_nothing()
+    {
+        // Another session's endpoint as the sink would copy that call's media to this session's browser.
+        await using var server = await KurentoTestServer.StartAsync();
+        await using var victim = await server.ConnectAsync();
+        await using var intruder = await server.ConnectAsync();
+        var victimEndpoint = await victim.CreateEndpointAsync(await victim.CreatePipelineAsync());
+        var intruderEndpoint = await intruder.CreateEndpointAsync(await intruder.CreatePipelineAsync());
+
+        var tap = await intruder.InvokeAsync(victimEndpoint, "connect", new JsonObject { ["sink"] = intruderEndpoint });
+        var inject = await intruder.InvokeAsync(intruderEndpoint, "connect", new JsonObject { ["sink"] = victimEndpoint, ["mediaType"] = "VIDEO" });
+        var disconnect = await intruder.InvokeAsync(victimEndpoint, "disconnect", new JsonObject { ["sink"] = intruderEndpoint });
+
+        foreach (var reply in new[] { tap, inject, disconnect })
+        {
+            reply["error"]!["code"]!.GetValue<int>().Should().Be(40004, reply.ToJsonString());
+            reply["error"]!["data"]!["type"]!.GetValue<string>().Should().Be("CONNECT_ERROR");
+            reply["error"]!["message"]!.GetValue<string>().Should().Contain("do not share pipeline");
+        }
+
+        server.Media.For(victimEndpoint).Sinks.Should().BeEmpty();
+        server.Media.For(intruderEndpoint).Sinks.Should().BeEmpty();
+        (await victim.InvokeValueAsync(victimEndpoint, "getSourceConnections"))!.AsArray().Should().BeEmpty();
+        (await victim.InvokeValueAsync(victimEndpoint, "getSinkConnections"))!.AsArray().Should().BeEmpty();
+    }
+
+    [Fact]
     public async Task GetStats_returns_KMS_shaped_rtp_stream_stats_filtered_by_media_type()
     {
         await using var server = await KurentoTestServer.StartAsync();

@@ -39,6 +39,22 @@ public sealed class RelayEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void A_repeated_gatherCandidates_succeeds_and_reports_nothing_again_as_KMS()
+    {
+        var endpoint = _rig.Negotiate();
+        var reported = endpoint.Events.Events;
+
+        for (var i = 0; i < 100; i++)
+        {
+            endpoint.Session.GatherCandidates();
+        }
+
+        endpoint.Events.Events.Should().Equal(reported, "libnice ignores gathering on a stream that already gathered");
+        endpoint.Events.OfType<CandidateFound>().Should().ContainSingle();
+        endpoint.Events.OfType<GatheringDone>().Should().ContainSingle();
+    }
+
+    [Fact]
     public async Task A_nomination_from_an_address_the_browser_never_announced_is_reported_as_peer_reflexive()
     {
         var (session, events) = _rig.CreateSession();

@@ -175,6 +175,50 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
         received.AsSpan(0, plainLength).ToArray().Should().Equal(plain);
     }
 
+    [Fact]
+    public async Task Keys_installed_after_dispose_are_refused_and_keys_installed_before_are_disposed_with_the_transport()
+    {
+        var late = new TransportHarness();
+        await late.Transport.DisposeAsync();
+        var refused = late.Transport.Secure(TransportHarness.Profile, new byte[16], new byte[12], new byte[16], new byte[12]);
+        await late.DisposeAsync();
+
+        _harness.Secure();
+        await _harness.Transport.DisposeAsync();
+
+        refused.Should().BeFalse();
+        late.Transport.IsSecured.Should().BeFalse("a disposed transport installs no keys");
+        _harness.Transport.IsSecured.Should().BeFalse("disposing takes the inbound context too");
+    }
+
+    [Fact]
+    public async Task A_handshake_finishing_while_the_transport_is_disposed_leaves_no_SRTP_context_behind()
+    {
+        // The window (between installing the keys and disposing them) is a few instructions wide, so this only
+        // catches a regression now and then; the fix keeps both on the send gate, which rules it out.
+        for (var i = 0; i < 200; i++)
+        {
+            var harness = new TransportHarness();
+            using var start = new Barrier(2);
+            var secure = Task.Run(() =>
+            {
+                start.SignalAndWait();
+                return harness.Transport.Secure(TransportHarness.Profile, new byte[16], new byte[12], new byte[16], new byte[12]);
+            });
+            var dispose = Task.Run(async () =>
+            {
+                start.SignalAndWait();
+                await harness.Transport.DisposeAsync();
+            });
+
+            var secured = await secure;
+            await dispose;
+
+            harness.Transport.IsSecured.Should().BeFalse($"iteration {i}: once disposed, no inbound context may stay installed (Secure returned {secured})");
+            await harness.DisposeAsync();
+        }
+    }
+
     private async Task ShouldStillRelayAsync(System.Net.Sockets.Socket browser, SrtpContext keys, ushort sequenceNumber = 1, uint ssrc = 0x7777)
     {
         var plain = SrtpTestPackets.PlainRtp(ssrc, sequenceNumber)[..RtpLength];

@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Hosting;
+using One2One.MediaServer.Elements;
+using One2One.MediaServer.Protocol;
+
+namespace One2One.MediaServer.Hosting;
+
+/// <summary>
+/// When the host stops, closes every session and releases every object still live, so endpoints dispose their
+/// media (UDP sockets, receive and DTLS threads) while the server is still whole. Control sockets are closed by
+/// <see cref="IHostApplicationLifetime.ApplicationStopping"/> already; whatever a straggling request creates after
+/// this is closed by the media factory's own disposal.
+/// </summary>
+internal sealed class MediaServerShutdown(KurentoSessionRegistry sessions, MediaSet mediaSet) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await sessions.CloseAllAsync().ConfigureAwait(false);
+        await mediaSet.ReleaseAllAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,33 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Options;
+using One2One.MediaServer;
+using One2One.MediaServer.Elements;
+using One2One.MediaServer.Protocol;
+using One2One.MediaServer.Relay;
+using One2One.Tests.MediaServer.Relay.Support;
+
+namespace One2One.Tests.MediaServer.Relay;
+
+/// <summary>The factory is the last owner of the media: disposing it leaves no socket or receive thread behind.</summary>
+public sealed class WebRtcSessionFactoryTests
+{
+    [Fact]
+    public async Task Disposing_the_factory_closes_the_sessions_nobody_released_and_refuses_new_ones()
+    {
+        var factory = new WebRtcSessionFactory(Options.Create(new MediaServerOptions()), NullLoggerFactory.Instance, TimeProvider.System);
+        var released = (WebRtcSession)factory.Create(new WebRtcEndpointSettings("released"), new RecordingSessionObserver());
+        var orphan = (WebRtcSession)factory.Create(new WebRtcEndpointSettings("orphan"), new RecordingSessionObserver());
+        await released.DisposeAsync();
+        var liveBefore = factory.LiveSessions;
+
+        await factory.DisposeAsync();
+        var late = () => factory.Create(new WebRtcEndpointSettings("late"), new RecordingSessionObserver());
+
+        liveBefore.Should().Equal(orphan);
+        factory.OpenSocketCount.Should().Be(0);
+        factory.LiveSessions.Should().BeEmpty();
+        orphan.Transport.ReceiveLoopCompleted.IsCompleted.Should().BeTrue();
+        late.Should().Throw<KurentoErrorException>().Which.Code.Should().Be(KurentoErrorCode.NotEnoughResources);
+        factory.OpenSocketCount.Should().Be(0);
+    }
+}
