@@ -19,7 +19,8 @@ internal sealed class EmbeddedMediaServerHost(IConfiguration configuration, ILog
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _server.StartAsync(cancellationToken).ConfigureAwait(false);
-        HostingLog.MediaServer(loggers.CreateLogger<EmbeddedMediaServerHost>(), $"embedded, Kurento protocol at {_server.ControlUri}");
+        // The control URI carries a secret path: log where it listens, not the path.
+        HostingLog.MediaServer(loggers.CreateLogger<EmbeddedMediaServerHost>(), $"embedded, Kurento protocol on loopback port {_server.ControlUri.Port}");
         _started.TrySetResult(_server.ControlUri);
     }
 

@@ -18,7 +18,7 @@ public sealed class RelayAllocationTests(ITestOutputHelper output) : IAsyncLifet
 {
     private const int WarmUpPackets = 1000;
     private const int MeasuredPackets = 2000;
-    private const int Rounds = 3;
+    private const int Rounds = 5;
 
     // Small chunks: most packets find the receive loop waiting, as real media (one packet every few ms) does.
     private const int Chunk = 8;
@@ -57,7 +57,9 @@ public sealed class RelayAllocationTests(ITestOutputHelper output) : IAsyncLifet
         }
 
         output.WriteLine($"{profile}: bytes allocated off the test thread per burst of {MeasuredPackets} datagrams: {string.Join(", ", allocated)}");
-        allocated.Min().Should().BeLessThan(MeasuredPackets, "the relay path must not allocate per packet (an object is at least 24 bytes)");
+        // A per-packet allocation (an object is at least 24 bytes) would be 48 KB or more per burst; the allowance of 8
+        // bytes a packet leaves room for the process's own background work on a loaded machine (timers, the pool).
+        allocated.Min().Should().BeLessThan(MeasuredPackets * 8, "the relay path must not allocate per packet");
         b.Session.Transport.Counters.SendFailed.Should().Be(0);
         a.Session.UnroutablePackets.Should().Be(0);
     }
