@@ -132,30 +132,22 @@ export class Softphone implements PhoneActions {
     }
   }
 
-  private async placeCall(peer: string, attempt: number): Promise<void> {
-    const media = await this.startMedia(attempt);
-    if (media === null) {
-      return;
-    }
-    try {
-      const sdpOffer = await media.createOffer();
-      if (attempt !== this.attempt) {
-        return;
-      }
-      this.offerSent = true;
-      await this.server.call(peer, sdpOffer);
-      if (attempt === this.attempt) {
-        media.startTrickle();
-      }
-    } catch (error) {
-      // A refused invocation means the server set nothing up: endCall() sends no Stop().
-      if (attempt === this.attempt) {
-        this.endCall(errorText(error), "error");
-      }
-    }
+  private placeCall(peer: string, attempt: number): Promise<void> {
+    return this.sendOffer(attempt, (sdpOffer) => this.server.call(peer, sdpOffer));
   }
 
-  private async answerCall(from: string, attempt: number): Promise<void> {
+  private answerCall(from: string, attempt: number): Promise<void> {
+    return this.sendOffer(attempt, (sdpOffer) => {
+      this.unansweredCaller = null;
+      return this.server.incomingCallResponse(from, "accept", sdpOffer);
+    });
+  }
+
+  /**
+   * Both sides of a call offer to the media server: open the camera, make the offer, hand it to `send`,
+   * and start trickling candidates once the server has it.
+   */
+  private async sendOffer(attempt: number, send: (sdpOffer: string) => Promise<void>): Promise<void> {
     const media = await this.startMedia(attempt);
     if (media === null) {
       return;
@@ -166,12 +158,13 @@ export class Softphone implements PhoneActions {
         return;
       }
       this.offerSent = true;
-      this.unansweredCaller = null;
-      await this.server.incomingCallResponse(from, "accept", sdpOffer);
+      await send(sdpOffer);
       if (attempt === this.attempt) {
         media.startTrickle();
       }
     } catch (error) {
+      // A refused invocation means the server set nothing up: endCall() sends no Stop(). An accepted
+      // incoming call whose offer failed is rejected, so the caller is not left ringing.
       if (attempt === this.attempt) {
         this.rejectUnanswered();
         this.endCall(errorText(error), "error");
