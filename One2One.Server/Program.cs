@@ -6,11 +6,12 @@ builder.UseOne2OneEndpoints();
 builder.Services.AddOne2One(builder.Configuration);
 
 var app = builder.Build();
+app.UseTrustedProxies();
 
 // The browser client, built from One2One.Client into wwwroot by the build (One2One.Client.targets).
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.MapHub<One2OneHub>("/one2one");
+app.MapOne2OneHub();
 app.Run();
 
 /// <summary>Entry point, public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>

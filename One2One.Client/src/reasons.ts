@@ -51,6 +51,8 @@ export function reasonText(reason: Reason | null | undefined, peer: string | nul
       return "The media connection could not be established.";
     case "invalid-offer":
       return "The media server refused this browser's media offer.";
+    case "rate-limited":
+      return "Too many attempts; wait a moment and try again.";
     default:
       return undefined;
   }

@@ -27,6 +27,7 @@ export type Reason =
   | "ice-failed"
   | "media-server-lost"
   | "invalid-offer"
+  | "rate-limited"
   | (string & {});
 
 export type Response = "accepted" | "rejected";

@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using One2One.Server.Kurento;
+using One2One.Server.Limits;
 using One2One.Server.Media;
 using One2One.Server.Signaling;
 
@@ -15,17 +17,19 @@ namespace One2One.Server.Calls;
 /// <remarks>
 /// State: <see cref="UserRegistry"/> (thread-safe), each <see cref="User"/>'s call slot (compare-and-swap),
 /// each <see cref="Call"/>'s state (its own gate) and <see cref="_calls"/> (concurrent, for shutdown and
-/// media-server loss). Every message to a browser goes through its user's <see cref="ClientOutbox"/>.
+/// media-server loss). Every message to a browser goes through its user's <see cref="ClientOutbox"/>; every refusal
+/// through <see cref="Rejections"/>. What a client may cost is asked of <see cref="ClientLimits"/> first.
 /// </remarks>
 internal sealed class CallService : ICallMediaEvents
 {
-    private const int MaxSdpLength = 64 * 1024;
-
     private readonly UserRegistry _users;
     private readonly IHubContext<One2OneHub, IOne2OneClient> _hub;
     private readonly IKurentoClient _kurento;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<CallOptions> _options;
+    private readonly ClientConnections _connections;
+    private readonly ClientLimits _limits;
+    private readonly Rejections _rejections;
     private readonly ILogger<CallService> _logger;
     private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
 
@@ -35,6 +39,9 @@ internal sealed class CallService : ICallMediaEvents
         IKurentoClient kurento,
         CallClock clock,
         IOptionsMonitor<CallOptions> options,
+        ClientConnections connections,
+        ClientLimits limits,
+        Rejections rejections,
         ILogger<CallService> logger)
     {
         _users = users;
@@ -42,6 +49,9 @@ internal sealed class CallService : ICallMediaEvents
         _kurento = kurento;
         _time = clock.Time;
         _options = options;
+        _connections = connections;
+        _limits = limits;
+        _rejections = rejections;
         _logger = logger;
         _kurento.SessionLost += OnMediaServerSessionLost;
     }
@@ -56,9 +66,15 @@ internal sealed class CallService : ICallMediaEvents
     /// </summary>
     public RegisterResponse? Register(string connectionId, string? rawName)
     {
+        var address = AddressOf(connectionId);
+        if (!_limits.TryRequest(LimitedRequest.Register, connectionId, address, out var refusal))
+        {
+            return _rejections.Registration(Reasons.RateLimited, refusal);
+        }
+
         if (!UserName.TryNormalize(rawName, out var name, out var error))
         {
-            return new RegisterResponse(Responses.Rejected, error, Reasons.InvalidName);
+            return _rejections.Registration(Reasons.InvalidName, error);
         }
 
         if (_users.FindByConnection(connectionId) is { } existing)
@@ -69,17 +85,23 @@ internal sealed class CallService : ICallMediaEvents
                 return null;
             }
 
-            return new RegisterResponse(Responses.Rejected, $"You are already registered as {existing.Name}.", Reasons.AlreadyRegistered);
+            return _rejections.Registration(Reasons.AlreadyRegistered, $"You are already registered as {existing.Name}.");
+        }
+
+        if (!_limits.TryHoldRegistration(connectionId, address, out refusal))
+        {
+            return _rejections.Registration(Reasons.RateLimited, refusal);
         }
 
         // The acceptance is queued before the name is published, so it precedes anything sent to the new user
         // (an incoming call may follow at once); the outbox only starts sending once the name is really ours.
-        var user = new User(name, connectionId, new ClientOutbox(_hub, connectionId, _logger));
+        var user = new User(name, connectionId, NewOutbox(connectionId));
         user.Outbox.Post(c => c.RegisterResponse(new RegisterResponse(Responses.Accepted)));
         if (!_users.TryAdd(user))
         {
             user.MarkGone();
-            return new RegisterResponse(Responses.Rejected, $"The name {name} is already taken.", Reasons.NameTaken);
+            _limits.ReleaseRegistration(connectionId);
+            return _rejections.Registration(Reasons.NameTaken, $"The name {name} is already taken.");
         }
 
         user.Outbox.Start();
@@ -94,28 +116,55 @@ internal sealed class CallService : ICallMediaEvents
     public void PlaceCall(User caller, string? to, string? sdpOffer)
     {
         RequireSdp(sdpOffer);
+        var address = AddressOf(caller.ConnectionId);
+        if (!_limits.TryRequest(LimitedRequest.Call, caller.ConnectionId, address, out var refusal))
+        {
+            _rejections.Call(caller, Reasons.RateLimited, refusal);
+            return;
+        }
+
         if (!UserName.TryNormalize(to, out var calleeName, out _) || _users.FindByName(calleeName) is not { } callee)
         {
-            Reject(caller, $"No user named {to?.Trim()} is registered.", Reasons.UnknownUser);
+            _rejections.Call(caller, Reasons.UnknownUser, $"No user named {EchoedText.Shorten(to)} is registered.");
             return;
         }
 
         if (ReferenceEquals(callee, caller))
         {
-            Reject(caller, "You cannot call yourself.", Reasons.SelfCall);
+            _rejections.Call(caller, Reasons.SelfCall, "You cannot call yourself.");
+            return;
+        }
+
+        if (caller.CurrentCall is not null)
+        {
+            // Checked again by TryJoin below; here so a caller in a call spends no ring on the callee.
+            throw AlreadyInACall();
+        }
+
+        if (!_limits.TryRing(address, callee.Name, out refusal))
+        {
+            _rejections.Call(caller, Reasons.RateLimited, refusal);
             return;
         }
 
         var call = new Call(caller, callee, sdpOffer!, CreateMedia);
+        if (!_limits.TryHoldCall(call.Id, address, out refusal))
+        {
+            _rejections.Call(caller, Reasons.RateLimited, refusal);
+            return;
+        }
+
         if (!caller.TryJoin(call))
         {
-            throw new HubException("You are already in a call. Hang up first.");
+            _limits.ReleaseCall(call.Id);
+            throw AlreadyInACall();
         }
 
         if (!callee.TryJoin(call))
         {
             caller.Leave(call);
-            Reject(caller, $"{callee.Name} is busy.", Reasons.Busy);
+            _limits.ReleaseCall(call.Id);
+            _rejections.Call(caller, Reasons.Busy, $"{callee.Name} is busy.");
             CallsLog.Busy(_logger, caller.Name, callee.Name);
             return;
         }
@@ -139,7 +188,7 @@ internal sealed class CallService : ICallMediaEvents
         var call = callee.CurrentCall;
         if (call is null || !ReferenceEquals(call.Callee, callee) || !UserName.Comparer.Equals(call.Caller.Name, from?.Trim()))
         {
-            throw new HubException($"There is no incoming call from {from}.");
+            throw _rejections.Invocation($"There is no incoming call from {EchoedText.Shorten(from)}.");
         }
 
         switch (callResponse)
@@ -151,14 +200,14 @@ internal sealed class CallService : ICallMediaEvents
                 RequireSdp(sdpOffer);
                 if (!call.TryAccept())
                 {
-                    throw new HubException($"The call from {call.Caller.Name} is no longer ringing.");
+                    throw _rejections.Invocation($"The call from {call.Caller.Name} is no longer ringing.");
                 }
 
                 CallsLog.Accepted(_logger, call.Id);
                 _ = ConnectAsync(call, sdpOffer!);
                 return;
             default:
-                throw new HubException("callResponse must be \"accept\" or \"reject\".");
+                throw _rejections.Invocation("callResponse must be \"accept\" or \"reject\".");
         }
     }
 
@@ -179,6 +228,7 @@ internal sealed class CallService : ICallMediaEvents
     /// <summary>The connection went away: its name is freed and its call ends, the peer told why.</summary>
     public async Task DisconnectAsync(string connectionId)
     {
+        _limits.ReleaseRegistration(connectionId);
         if (_users.Remove(connectionId) is not { } user)
         {
             return;
@@ -195,9 +245,14 @@ internal sealed class CallService : ICallMediaEvents
     /// <summary>A candidate from the user's browser for its endpoint in the current call.</summary>
     public void AddBrowserCandidate(User user, IceCandidateInit candidate)
     {
+        if (!_limits.TryRequest(LimitedRequest.Candidate, user.ConnectionId, AddressOf(user.ConnectionId), out var refusal))
+        {
+            throw _rejections.Invocation(refusal, Reasons.RateLimited);
+        }
+
         if (user.CurrentCall is not { } call)
         {
-            throw new HubException("There is no call in progress for this ICE candidate.");
+            throw _rejections.Invocation("There is no call in progress for this ICE candidate.");
         }
 
         call.Media.AddBrowserCandidate(call.SideOf(user), candidate);
@@ -228,6 +283,7 @@ internal sealed class CallService : ICallMediaEvents
         }
         finally
         {
+            _limits.ReleaseCall(call.Id);
             _calls.TryRemove(call.Id, out _);
         }
     }
@@ -249,6 +305,17 @@ internal sealed class CallService : ICallMediaEvents
 
     void ICallMediaEvents.MediaFailed(Call call, string reason, string detail) =>
         EndInBackground(call, CallEnding.MediaFailed(reason, detail));
+
+    private ClientAddress AddressOf(string connectionId) => _connections.Find(connectionId)?.Address ?? ClientAddress.Unknown;
+
+    /// <summary>An outbox that disconnects its browser when the browser lets it fill (see <see cref="ClientOutbox"/>).</summary>
+    private ClientOutbox NewOutbox(string connectionId)
+    {
+        var capacity = _limits.Options.OutboxCapacity;
+        return new ClientOutbox(_hub, connectionId, capacity, () => _connections.Find(connectionId)?.Abort($"it left {capacity} messages unread (Limits:OutboxCapacity)"), _logger);
+    }
+
+    private HubException AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.");
 
     private CallMediaSession CreateMedia(Call call) =>
         new(call, _kurento, this, _options.CurrentValue.MaxQueuedCandidates, _logger);
@@ -333,19 +400,17 @@ internal sealed class CallService : ICallMediaEvents
         }
     }
 
-    private static void Reject(User caller, string message, string reason) =>
-        caller.Outbox.Post(c => c.CallResponse(new CallResponse(Responses.Rejected, null, message, reason)));
-
-    private static void RequireSdp(string? sdp)
+    private void RequireSdp(string? sdp)
     {
         if (string.IsNullOrWhiteSpace(sdp))
         {
-            throw new HubException("An SDP offer is required.");
+            throw _rejections.Invocation("An SDP offer is required.");
         }
 
-        if (sdp.Length > MaxSdpLength)
+        var limit = _limits.Options.MaxSdpOfferBytes;
+        if (sdp.Length > limit || Encoding.UTF8.GetByteCount(sdp) > limit)
         {
-            throw new HubException($"The SDP offer is larger than {MaxSdpLength / 1024} KiB.");
+            throw _rejections.Invocation($"The SDP offer is larger than {limit} bytes.");
         }
     }
 }

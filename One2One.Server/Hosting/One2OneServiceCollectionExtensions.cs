@@ -1,6 +1,8 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using One2One.Server.Calls;
 using One2One.Server.Kurento;
+using One2One.Server.Limits;
+using One2One.Server.Signaling;
 
 namespace One2One.Server.Hosting;
 
@@ -17,7 +19,11 @@ internal static class One2OneServiceCollectionExtensions
         services.TryAddSingleton(sp => new CallClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<UserRegistry>();
         services.AddSingleton<CallService>();
-        services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 128 * 1024);
+        services.AddSingleton<ClientConnections>();
+        services.AddSingleton<Rejections>();
+        services.AddSignalR();
+        services.AddClientLimits();
+        services.AddTrustedProxies();
         services.AddKurentoClient();
 
         // Hosted services stop in reverse order: calls end (and release their pipelines) before the media server stops.

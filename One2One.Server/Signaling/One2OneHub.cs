@@ -1,5 +1,8 @@
+using System.Text;
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
 using One2One.Server.Calls;
+using One2One.Server.Limits;
 
 namespace One2One.Server.Signaling;
 
@@ -11,14 +14,18 @@ namespace One2One.Server.Signaling;
 /// </summary>
 internal sealed class One2OneHub : Hub<IOne2OneClient>
 {
-    private const int MaxCandidateLength = 1024;
-
     private readonly CallService _calls;
+    private readonly ClientConnections _connections;
+    private readonly Rejections _rejections;
+    private readonly int _maxCandidateBytes;
     private readonly ILogger<One2OneHub> _logger;
 
-    public One2OneHub(CallService calls, ILogger<One2OneHub> logger)
+    public One2OneHub(CallService calls, ClientConnections connections, Rejections rejections, IOptions<LimitsOptions> limits, ILogger<One2OneHub> logger)
     {
         _calls = calls;
+        _connections = connections;
+        _rejections = rejections;
+        _maxCandidateBytes = limits.Value.MaxCandidateBytes;
         _logger = logger;
     }
 
@@ -46,9 +53,14 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
             return;
         }
 
-        if (candidate.Candidate.Length > MaxCandidateLength || (candidate.SdpMid is null && candidate.SdpMLineIndex is null))
+        if (candidate.SdpMid is null && candidate.SdpMLineIndex is null)
         {
-            throw new HubException("The ICE candidate is malformed: it needs a candidate line and an sdpMid or sdpMLineIndex.");
+            throw _rejections.Invocation("The ICE candidate is malformed: it needs a candidate line and an sdpMid or sdpMLineIndex.");
+        }
+
+        if (Encoding.UTF8.GetByteCount(candidate.Candidate) + Encoding.UTF8.GetByteCount(candidate.SdpMid ?? "") > _maxCandidateBytes)
+        {
+            throw _rejections.Invocation($"The ICE candidate is larger than {_maxCandidateBytes} bytes.");
         }
 
         _calls.AddBrowserCandidate(user, candidate);
@@ -56,6 +68,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
 
     public override Task OnConnectedAsync()
     {
+        _connections.Add(Context);
         SignalingLog.Connected(_logger, Context.ConnectionId);
         return Task.CompletedTask;
     }
@@ -63,9 +76,16 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         SignalingLog.Disconnected(_logger, Context.ConnectionId, exception);
-        await _calls.DisconnectAsync(Context.ConnectionId);
+        try
+        {
+            await _calls.DisconnectAsync(Context.ConnectionId);
+        }
+        finally
+        {
+            _connections.Remove(Context.ConnectionId);
+        }
     }
 
     private User RegisteredUser() =>
-        _calls.FindUser(Context.ConnectionId) ?? throw new HubException("Register a name first.");
+        _calls.FindUser(Context.ConnectionId) ?? throw _rejections.Invocation("Register a name first.");
 }

@@ -10,4 +10,10 @@ internal static partial class SignalingLog
 
     [LoggerMessage(EventId = 102, EventName = "Disconnected", Level = LogLevel.Debug, Message = "Connection {ConnectionId} closed")]
     public static partial void Disconnected(ILogger logger, string connectionId, Exception? exception);
+
+    [LoggerMessage(EventId = 103, EventName = "Aborted", Level = LogLevel.Warning, Message = "Disconnecting connection {ConnectionId} from {Address}: {Reason}")]
+    public static partial void Aborted(ILogger logger, string connectionId, string address, string reason);
+
+    [LoggerMessage(EventId = 104, EventName = "Rejected", Level = LogLevel.Debug, Message = "Request rejected ({Reason})")]
+    public static partial void Rejected(ILogger logger, string reason);
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -6,6 +7,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Calls;
+using One2One.Server.Limits;
 
 namespace One2One.Tests.Support;
 
@@ -16,6 +18,15 @@ namespace One2One.Tests.Support;
 /// </summary>
 public sealed class One2OneServerFactory : WebApplicationFactory<Program>
 {
+    /// <summary>Per-address and rate limits far above what any test reaches (see <see cref="ShippedLimits"/>).</summary>
+    private static readonly (string Limit, int Value)[] RelaxedLimits =
+    [
+        ("RegisterPerConnectionPerMinute", 100_000), ("RegisterPerAddressPerMinute", 100_000),
+        ("CallAttemptsPerConnectionPerMinute", 100_000), ("CallAttemptsPerAddressPerMinute", 100_000),
+        ("CandidatesPerConnectionPerMinute", 100_000), ("CandidatesPerAddressPerMinute", 100_000),
+        ("RingsPerPairPerMinute", 1_000), ("RegistrationsPerAddress", 100_000), ("CallsPerAddress", 100_000),
+    ];
+
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
 
     public One2OneServerFactory()
@@ -30,6 +41,16 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
     public FakeTimeProvider? CallClock { get; init; }
 
     public TimeSpan? RingingTimeout { get; init; }
+
+    /// <summary>
+    /// Run with the shipped rate and per-address limits. Off by default: every test client comes from 127.0.0.1, and a
+    /// server shared by a test class sees more names and calls from it than one address may hold, so other tests run
+    /// with limits they never reach. The limits tests turn this on (and may still set single limits).
+    /// </summary>
+    public bool ShippedLimits { get; init; }
+
+    /// <summary>A fake clock for the rate limits only.</summary>
+    public FakeTimeProvider? LimitsClock { get; init; }
 
     /// <summary>The server's base address, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress
@@ -66,6 +87,14 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
             builder.UseSetting("Calls:RingingTimeout", ringing.ToString("c"));
         }
 
+        if (!ShippedLimits)
+        {
+            foreach (var (limit, value) in RelaxedLimits)
+            {
+                builder.UseSetting($"{LimitsOptions.SectionName}:{limit}", value.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
@@ -76,6 +105,11 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
             if (CallClock is not null)
             {
                 services.AddSingleton(new CallClock(CallClock));
+            }
+
+            if (LimitsClock is not null)
+            {
+                services.AddSingleton(new LimitsClock(LimitsClock));
             }
         });
     }
