@@ -30,10 +30,19 @@ public sealed class SignalingClient : IAsyncDisposable
 
     public HubConnectionState State => _connection.State;
 
-    public static async Task<SignalingClient> ConnectAsync(Uri hubUri)
+    /// <summary>Connects, from 127.0.0.1 or from <paramref name="source"/>.</summary>
+    public static async Task<SignalingClient> ConnectAsync(Uri hubUri, ClientSource? source = null)
     {
         var connection = new HubConnectionBuilder()
-            .WithUrl(hubUri, o => o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets)
+            .WithUrl(hubUri, o =>
+            {
+                o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
+                if (source is not null)
+                {
+                    o.SkipNegotiation = true;
+                    o.WebSocketFactory = async (context, token) => await source.ConnectWebSocketAsync(ClientSource.WebSocketUri(context.Uri), token);
+                }
+            })
             .Build();
         var client = new SignalingClient(connection);
         await connection.StartAsync();
@@ -41,9 +50,9 @@ public sealed class SignalingClient : IAsyncDisposable
     }
 
     /// <summary>Connects and registers <paramref name="name"/>, expecting it to be accepted.</summary>
-    public static async Task<SignalingClient> RegisteredAsync(Uri hubUri, string name)
+    public static async Task<SignalingClient> RegisteredAsync(Uri hubUri, string name, ClientSource? source = null)
     {
-        var client = await ConnectAsync(hubUri);
+        var client = await ConnectAsync(hubUri, source);
         var response = await client.RegisterAsync(name);
         response.Response.Should().Be(Responses.Accepted, response.Message);
         return client;
