@@ -1,4 +1,5 @@
 using One2One.Server.Hosting;
+using One2One.Server.Observability;
 using One2One.Server.Signaling;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ var app = builder.Build();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapHub<One2OneHub>("/one2one");
+app.MapOne2OneObservability();
 app.Run();
 
 /// <summary>Entry point, public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>

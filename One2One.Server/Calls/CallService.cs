@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using One2One.Server.Kurento;
 using One2One.Server.Media;
+using One2One.Server.Observability;
 using One2One.Server.Signaling;
 
 namespace One2One.Server.Calls;
@@ -27,6 +28,7 @@ internal sealed class CallService : ICallMediaEvents
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<CallOptions> _options;
     private readonly ILogger<CallService> _logger;
+    private readonly One2OneMetrics _metrics;
     private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
 
     public CallService(
@@ -35,7 +37,8 @@ internal sealed class CallService : ICallMediaEvents
         IKurentoClient kurento,
         CallClock clock,
         IOptionsMonitor<CallOptions> options,
-        ILogger<CallService> logger)
+        ILogger<CallService> logger,
+        One2OneMetrics metrics)
     {
         _users = users;
         _hub = hub;
@@ -43,6 +46,7 @@ internal sealed class CallService : ICallMediaEvents
         _time = clock.Time;
         _options = options;
         _logger = logger;
+        _metrics = metrics;
         _kurento.SessionLost += OnMediaServerSessionLost;
     }
 
@@ -58,7 +62,7 @@ internal sealed class CallService : ICallMediaEvents
     {
         if (!UserName.TryNormalize(rawName, out var name, out var error))
         {
-            return new RegisterResponse(Responses.Rejected, error, Reasons.InvalidName);
+            return RegistrationRejected(error, Reasons.InvalidName);
         }
 
         if (_users.FindByConnection(connectionId) is { } existing)
@@ -69,7 +73,7 @@ internal sealed class CallService : ICallMediaEvents
                 return null;
             }
 
-            return new RegisterResponse(Responses.Rejected, $"You are already registered as {existing.Name}.", Reasons.AlreadyRegistered);
+            return RegistrationRejected($"You are already registered as {existing.Name}.", Reasons.AlreadyRegistered);
         }
 
         // The acceptance is queued before the name is published, so it precedes anything sent to the new user
@@ -79,7 +83,7 @@ internal sealed class CallService : ICallMediaEvents
         if (!_users.TryAdd(user))
         {
             user.MarkGone();
-            return new RegisterResponse(Responses.Rejected, $"The name {name} is already taken.", Reasons.NameTaken);
+            return RegistrationRejected($"The name {name} is already taken.", Reasons.NameTaken);
         }
 
         user.Outbox.Start();
@@ -109,7 +113,7 @@ internal sealed class CallService : ICallMediaEvents
         var call = new Call(caller, callee, sdpOffer!, CreateMedia);
         if (!caller.TryJoin(call))
         {
-            throw new HubException("You are already in a call. Hang up first.");
+            throw new HubRejection(HubRejection.AlreadyInCall, "You are already in a call. Hang up first.");
         }
 
         if (!callee.TryJoin(call))
@@ -121,6 +125,9 @@ internal sealed class CallService : ICallMediaEvents
         }
 
         _calls[call.Id] = call;
+        _metrics.CallStarted();
+        call.Trace.Start(caller.Name, callee.Name);
+        using var scope = call.Trace.Enter(_logger);
         CallsLog.Ringing(_logger, call.Id, caller.Name, callee.Name);
         if (callee.IsGone)
         {
@@ -139,8 +146,10 @@ internal sealed class CallService : ICallMediaEvents
         var call = callee.CurrentCall;
         if (call is null || !ReferenceEquals(call.Callee, callee) || !UserName.Comparer.Equals(call.Caller.Name, from?.Trim()))
         {
-            throw new HubException($"There is no incoming call from {from}.");
+            throw new HubRejection(HubRejection.NoSuchCall, $"There is no incoming call from {from}.");
         }
+
+        using var scope = call.Trace.Enter(_logger);
 
         switch (callResponse)
         {
@@ -151,14 +160,14 @@ internal sealed class CallService : ICallMediaEvents
                 RequireSdp(sdpOffer);
                 if (!call.TryAccept())
                 {
-                    throw new HubException($"The call from {call.Caller.Name} is no longer ringing.");
+                    throw new HubRejection(HubRejection.NotRinging, $"The call from {call.Caller.Name} is no longer ringing.");
                 }
 
                 CallsLog.Accepted(_logger, call.Id);
-                _ = ConnectAsync(call, sdpOffer!);
+                _ = ConnectAsync(call, sdpOffer!, _time.GetTimestamp());
                 return;
             default:
-                throw new HubException("callResponse must be \"accept\" or \"reject\".");
+                throw new HubRejection(HubRejection.InvalidAnswer, "callResponse must be \"accept\" or \"reject\".");
         }
     }
 
@@ -170,6 +179,7 @@ internal sealed class CallService : ICallMediaEvents
             return;
         }
 
+        using var scope = call.Trace.Enter(_logger);
         var ending = call.State == CallState.Ringing
             ? (call.SideOf(user) == CallSide.Caller ? CallEnding.Cancelled(user) : CallEnding.Declined(user))
             : CallEnding.HungUp(user);
@@ -188,6 +198,7 @@ internal sealed class CallService : ICallMediaEvents
         CallsLog.Unregistered(_logger, user.Name, connectionId);
         if (user.CurrentCall is { } call)
         {
+            using var scope = call.Trace.Enter(_logger);
             await EndAsync(call, CallEnding.Disconnected(user)).ConfigureAwait(false);
         }
     }
@@ -197,8 +208,10 @@ internal sealed class CallService : ICallMediaEvents
     {
         if (user.CurrentCall is not { } call)
         {
-            throw new HubException("There is no call in progress for this ICE candidate.");
+            throw new HubRejection(HubRejection.NoCall, "There is no call in progress for this ICE candidate.");
         }
+
+        using var scope = call.Trace.Enter(_logger);
 
         call.Media.AddBrowserCandidate(call.SideOf(user), candidate);
     }
@@ -214,9 +227,11 @@ internal sealed class CallService : ICallMediaEvents
             return;
         }
 
+        using var scope = call.Trace.Enter(_logger);
         call.Caller.Leave(call);
         call.Callee.Leave(call);
-        CallsLog.Ended(_logger, call.Id, ending.Reason);
+        _metrics.CallEnded(ending.Reason);
+        CallsLog.Ended(_logger, ending.IsFailure ? LogLevel.Information : LogLevel.Debug, call.Id, ending.Reason, ending.Detail);
         try
         {
             await call.Media.DisposeAsync().ConfigureAwait(false);
@@ -229,6 +244,7 @@ internal sealed class CallService : ICallMediaEvents
         finally
         {
             _calls.TryRemove(call.Id, out _);
+            call.Trace.End(ending.Reason, ending.IsFailure, ending.Detail);
         }
     }
 
@@ -253,14 +269,17 @@ internal sealed class CallService : ICallMediaEvents
     private CallMediaSession CreateMedia(Call call) =>
         new(call, _kurento, this, _options.CurrentValue.MaxQueuedCandidates, _logger);
 
-    private async Task ConnectAsync(Call call, string calleeOffer)
+    /// <param name="acceptedAt">When the callee accepted (<see cref="TimeProvider.GetTimestamp"/>), for the set-up time.</param>
+    private async Task ConnectAsync(Call call, string calleeOffer, long acceptedAt)
     {
         using var timeout = new CancellationTokenSource(_options.CurrentValue.MediaSetupTimeout, _time);
+        using var setup = CallTrace.StartMediaSetup();
         try
         {
             await call.Media.StartAsync(calleeOffer, timeout.Token).ConfigureAwait(false);
             if (call.TryMarkInCall())
             {
+                _metrics.CallSetUp(_time.GetElapsedTime(acceptedAt));
                 CallsLog.InCall(_logger, call.Id, call.Media.PipelineId);
             }
         }
@@ -268,18 +287,21 @@ internal sealed class CallService : ICallMediaEvents
         {
             // Ended while setting up (hang-up, disconnect, timeout): EndAsync released what was made.
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException ex)
         {
+            CallTrace.Failed(setup, ex);
             await EndAsync(call, CallEnding.MediaFailed(Reasons.MediaError, "the media server did not set the call up in time.")).ConfigureAwait(false);
         }
         catch (KurentoException ex)
         {
+            CallTrace.Failed(setup, ex);
             CallsLog.MediaSetupFailed(_logger, call.Id, ex.Code, ex);
             var reason = ex.Code is KurentoErrorCodes.SdpParseError or 40205 or 40207 ? Reasons.InvalidOffer : Reasons.MediaError;
             await EndAsync(call, CallEnding.MediaFailed(reason, ex.Message)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
+            CallTrace.Failed(setup, ex);
             CallsLog.MediaSetupFailed(_logger, call.Id, 0, ex);
             await EndAsync(call, CallEnding.MediaFailed(Reasons.MediaError, "the media server could not be reached.")).ConfigureAwait(false);
         }
@@ -333,19 +355,28 @@ internal sealed class CallService : ICallMediaEvents
         }
     }
 
-    private static void Reject(User caller, string message, string reason) =>
+    private void Reject(User caller, string message, string reason)
+    {
+        _metrics.Rejected(reason);
         caller.Outbox.Post(c => c.CallResponse(new CallResponse(Responses.Rejected, null, message, reason)));
+    }
+
+    private RegisterResponse RegistrationRejected(string message, string reason)
+    {
+        _metrics.Rejected(reason);
+        return new RegisterResponse(Responses.Rejected, message, reason);
+    }
 
     private static void RequireSdp(string? sdp)
     {
         if (string.IsNullOrWhiteSpace(sdp))
         {
-            throw new HubException("An SDP offer is required.");
+            throw new HubRejection(HubRejection.MissingOffer, "An SDP offer is required.");
         }
 
         if (sdp.Length > MaxSdpLength)
         {
-            throw new HubException($"The SDP offer is larger than {MaxSdpLength / 1024} KiB.");
+            throw new HubRejection(HubRejection.OfferTooLarge, $"The SDP offer is larger than {MaxSdpLength / 1024} KiB.");
         }
     }
 }

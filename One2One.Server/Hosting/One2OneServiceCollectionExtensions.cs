@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using One2One.Server.Calls;
 using One2One.Server.Kurento;
+using One2One.Server.Observability;
 
 namespace One2One.Server.Hosting;
 
@@ -19,6 +20,7 @@ internal static class One2OneServiceCollectionExtensions
         services.AddSingleton<CallService>();
         services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 128 * 1024);
         services.AddKurentoClient();
+        services.AddOne2OneObservability(configuration);
 
         // Hosted services stop in reverse order: calls end (and release their pipelines) before the media server stops.
         services.AddMediaServer(configuration);

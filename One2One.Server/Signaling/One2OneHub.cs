@@ -48,7 +48,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
 
         if (candidate.Candidate.Length > MaxCandidateLength || (candidate.SdpMid is null && candidate.SdpMLineIndex is null))
         {
-            throw new HubException("The ICE candidate is malformed: it needs a candidate line and an sdpMid or sdpMLineIndex.");
+            throw new HubRejection(HubRejection.InvalidCandidate, "The ICE candidate is malformed: it needs a candidate line and an sdpMid or sdpMLineIndex.");
         }
 
         _calls.AddBrowserCandidate(user, candidate);
@@ -67,5 +67,5 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     }
 
     private User RegisteredUser() =>
-        _calls.FindUser(Context.ConnectionId) ?? throw new HubException("Register a name first.");
+        _calls.FindUser(Context.ConnectionId) ?? throw new HubRejection(HubRejection.NotRegistered, "Register a name first.");
 }

@@ -58,7 +58,7 @@ internal static partial class KurentoLog
     [LoggerMessage(18, LogLevel.Debug, "No subscription for {EventType} of {ObjectId}", EventName = "EventWithoutSubscriber")]
     public static partial void EventWithoutSubscriber(ILogger logger, string eventType, string objectId);
 
-    [LoggerMessage(19, LogLevel.Information, "The media server does not know {EventType}; subscribing to {LegacyEventType} of {ObjectId}", EventName = "EventNameFallback")]
+    [LoggerMessage(19, LogLevel.Debug, "The media server does not know {EventType}; subscribing to {LegacyEventType} of {ObjectId}", EventName = "EventNameFallback")]
     public static partial void EventNameFallback(ILogger logger, string eventType, string legacyEventType, string objectId);
 
     [LoggerMessage(20, LogLevel.Warning, "Unsubscribing {SubscriptionId} of {ObjectId} failed", EventName = "UnsubscribeFailed")]
