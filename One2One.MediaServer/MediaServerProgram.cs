@@ -15,6 +15,13 @@ public static class MediaServerProgram
 {
     public static async Task Main(string[] args)
     {
+        await using var app = Build(args);
+        await app.RunAsync();
+    }
+
+    /// <summary>The program's web application, configured and not started (tests start it on a port of their own).</summary>
+    internal static WebApplication Build(string[] args)
+    {
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
         {
@@ -28,10 +35,10 @@ public static class MediaServerProgram
             builder.Configuration,
             "one2one-media-server",
             [MediaServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"]);
-        await using var app = builder.Build();
+        var app = builder.Build();
         KurentoHost.ConfigurePipeline(app);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapPrometheusScrapingEndpoint();
-        await app.RunAsync();
+        return app;
     }
 }
