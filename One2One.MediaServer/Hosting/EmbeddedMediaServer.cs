@@ -72,7 +72,7 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
             if (_loggerFactory is not null)
             {
                 builder.Logging.ClearProviders();
-                builder.Services.AddSingleton(_loggerFactory);
+                builder.Services.AddSingleton<ILoggerFactory>(new ControlPathHidingLoggerFactory(_loggerFactory));
             }
 
             if (_meterFactory is { } meters)

@@ -4,8 +4,9 @@ namespace One2One.Server.Kurento.Internal;
 
 internal static partial class KurentoLog
 {
-    [LoggerMessage(1, LogLevel.Debug, "Connecting to the media server at {Uri}", EventName = "Connecting")]
-    public static partial void Connecting(ILogger logger, Uri uri);
+    // The host and port only: the embedded media server's path is a secret.
+    [LoggerMessage(1, LogLevel.Debug, "Connecting to the media server at {Authority}", EventName = "Connecting")]
+    public static partial void Connecting(ILogger logger, string authority);
 
     [LoggerMessage(2, LogLevel.Information, "Started media server session {SessionId}", EventName = "SessionStarted")]
     public static partial void SessionStarted(ILogger logger, string? sessionId);
