@@ -75,6 +75,26 @@ internal sealed class MediaCall : IAsyncDisposable
         }
     }
 
+    /// <summary>About 20 ms of what browsers send, from both: an audio packet, and a video packet three ticks in five.</summary>
+    public void SendTick(ushort tick)
+    {
+        foreach (var browser in (ReadOnlySpan<SimulatedBrowser>)[CallerBrowser, CalleeBrowser])
+        {
+            browser.SendRtp(MediaType.Audio, tick, tick * 960u, false, new byte[120]);
+            if (tick % 5 < 3)
+            {
+                browser.SendRtp(MediaType.Video, tick, tick * 1500u, tick % 5 == 2, new byte[1000]);
+            }
+        }
+    }
+
+    /// <summary>ICE consent freshness (RFC 7675): both browsers check again, as browsers do every few seconds.</summary>
+    public async Task RefreshConsentAsync()
+    {
+        await CallerBrowser.CheckAsync(useCandidate: true);
+        await CalleeBrowser.CheckAsync(useCandidate: true);
+    }
+
     /// <summary>The caller hangs up; the callee is told.</summary>
     public async Task HangUpAsync()
     {
