@@ -1,4 +1,5 @@
 using One2One.Server.Hosting;
+using One2One.Server.Observability;
 using One2One.Server.Signaling;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -12,6 +13,7 @@ app.UseTrustedProxies();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapOne2OneHub();
+app.MapOne2OneObservability();
 app.Run();
 
 /// <summary>Entry point, public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>

@@ -1,4 +1,5 @@
 using One2One.Server.Media;
+using One2One.Server.Observability;
 
 namespace One2One.Server.Calls;
 
@@ -20,6 +21,7 @@ internal sealed class Call
         Caller = caller;
         Callee = callee;
         CallerOffer = callerOffer;
+        Trace = new CallTrace(Id);
         Media = createMedia(this);
     }
 
@@ -30,6 +32,9 @@ internal sealed class Call
     public User Callee { get; }
 
     public string CallerOffer { get; }
+
+    /// <summary>The call's activity and log scope (started once the call rings).</summary>
+    public CallTrace Trace { get; }
 
     /// <summary>The call's media; exists from the start so the caller's early candidates are queued.</summary>
     public CallMediaSession Media { get; }

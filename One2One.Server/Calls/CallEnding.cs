@@ -19,6 +19,9 @@ internal sealed record CallEnding(string Reason, User? EndedBy, string? Detail =
 
     public static CallEnding ServerShutdown() => new(Reasons.ServerShutdown, null);
 
+    /// <summary>Ended by something going wrong (what an operator looks into), not by a person or the ringing timeout.</summary>
+    public bool IsFailure => Reason is Reasons.MediaError or Reasons.IceFailed or Reasons.MediaServerLost or Reasons.InvalidOffer;
+
     /// <summary>What to tell <paramref name="recipient"/>, in words, about the call with <paramref name="other"/>.</summary>
     public string MessageFor(User recipient, User other, CallSide recipientSide) => Reason switch
     {

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using One2One.Server.Kurento;
 using One2One.Server.Limits;
 using One2One.Server.Media;
+using One2One.Server.Observability;
 using One2One.Server.Signaling;
 
 namespace One2One.Server.Calls;
@@ -31,6 +32,7 @@ internal sealed class CallService : ICallMediaEvents
     private readonly ClientLimits _limits;
     private readonly Rejections _rejections;
     private readonly ILogger<CallService> _logger;
+    private readonly One2OneMetrics _metrics;
     private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
 
     public CallService(
@@ -42,6 +44,7 @@ internal sealed class CallService : ICallMediaEvents
         ClientConnections connections,
         ClientLimits limits,
         Rejections rejections,
+        One2OneMetrics metrics,
         ILogger<CallService> logger)
     {
         _users = users;
@@ -53,6 +56,7 @@ internal sealed class CallService : ICallMediaEvents
         _limits = limits;
         _rejections = rejections;
         _logger = logger;
+        _metrics = metrics;
         _kurento.SessionLost += OnMediaServerSessionLost;
     }
 
@@ -170,6 +174,9 @@ internal sealed class CallService : ICallMediaEvents
         }
 
         _calls[call.Id] = call;
+        _metrics.CallStarted();
+        call.Trace.Start(caller.Name, callee.Name);
+        using var scope = call.Trace.Enter(_logger);
         CallsLog.Ringing(_logger, call.Id, caller.Name, callee.Name);
         if (callee.IsGone)
         {
@@ -188,8 +195,10 @@ internal sealed class CallService : ICallMediaEvents
         var call = callee.CurrentCall;
         if (call is null || !ReferenceEquals(call.Callee, callee) || !UserName.Comparer.Equals(call.Caller.Name, from?.Trim()))
         {
-            throw _rejections.Invocation($"There is no incoming call from {EchoedText.Shorten(from)}.");
+            throw _rejections.Invocation($"There is no incoming call from {EchoedText.Shorten(from)}.", HubRejection.NoSuchCall);
         }
+
+        using var scope = call.Trace.Enter(_logger);
 
         switch (callResponse)
         {
@@ -200,14 +209,14 @@ internal sealed class CallService : ICallMediaEvents
                 RequireSdp(sdpOffer);
                 if (!call.TryAccept())
                 {
-                    throw _rejections.Invocation($"The call from {call.Caller.Name} is no longer ringing.");
+                    throw _rejections.Invocation($"The call from {call.Caller.Name} is no longer ringing.", HubRejection.NotRinging);
                 }
 
                 CallsLog.Accepted(_logger, call.Id);
-                _ = ConnectAsync(call, sdpOffer!);
+                _ = ConnectAsync(call, sdpOffer!, _time.GetTimestamp());
                 return;
             default:
-                throw _rejections.Invocation("callResponse must be \"accept\" or \"reject\".");
+                throw _rejections.Invocation("callResponse must be \"accept\" or \"reject\".", HubRejection.InvalidAnswer);
         }
     }
 
@@ -219,6 +228,7 @@ internal sealed class CallService : ICallMediaEvents
             return;
         }
 
+        using var scope = call.Trace.Enter(_logger);
         var ending = call.State == CallState.Ringing
             ? (call.SideOf(user) == CallSide.Caller ? CallEnding.Cancelled(user) : CallEnding.Declined(user))
             : CallEnding.HungUp(user);
@@ -238,6 +248,7 @@ internal sealed class CallService : ICallMediaEvents
         CallsLog.Unregistered(_logger, user.Name, connectionId);
         if (user.CurrentCall is { } call)
         {
+            using var scope = call.Trace.Enter(_logger);
             await EndAsync(call, CallEnding.Disconnected(user)).ConfigureAwait(false);
         }
     }
@@ -252,8 +263,10 @@ internal sealed class CallService : ICallMediaEvents
 
         if (user.CurrentCall is not { } call)
         {
-            throw _rejections.Invocation("There is no call in progress for this ICE candidate.");
+            throw _rejections.Invocation("There is no call in progress for this ICE candidate.", HubRejection.NoCall);
         }
+
+        using var scope = call.Trace.Enter(_logger);
 
         call.Media.AddBrowserCandidate(call.SideOf(user), candidate);
     }
@@ -269,9 +282,11 @@ internal sealed class CallService : ICallMediaEvents
             return;
         }
 
+        using var scope = call.Trace.Enter(_logger);
         call.Caller.Leave(call);
         call.Callee.Leave(call);
-        CallsLog.Ended(_logger, call.Id, ending.Reason);
+        _metrics.CallEnded(ending.Reason);
+        CallsLog.Ended(_logger, ending.IsFailure ? LogLevel.Information : LogLevel.Debug, call.Id, ending.Reason, ending.Detail);
         try
         {
             await call.Media.DisposeAsync().ConfigureAwait(false);
@@ -285,6 +300,7 @@ internal sealed class CallService : ICallMediaEvents
         {
             _limits.ReleaseCall(call.Id);
             _calls.TryRemove(call.Id, out _);
+            call.Trace.End(ending.Reason, ending.IsFailure, ending.Detail);
         }
     }
 
@@ -315,19 +331,22 @@ internal sealed class CallService : ICallMediaEvents
         return new ClientOutbox(_hub, connectionId, capacity, () => _connections.Find(connectionId)?.Abort($"it left {capacity} messages unread (Limits:OutboxCapacity)"), _logger);
     }
 
-    private HubException AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.");
+    private HubException AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
 
     private CallMediaSession CreateMedia(Call call) =>
         new(call, _kurento, this, _options.CurrentValue.MaxQueuedCandidates, _logger);
 
-    private async Task ConnectAsync(Call call, string calleeOffer)
+    /// <param name="acceptedAt">When the callee accepted (<see cref="TimeProvider.GetTimestamp"/>), for the set-up time.</param>
+    private async Task ConnectAsync(Call call, string calleeOffer, long acceptedAt)
     {
         using var timeout = new CancellationTokenSource(_options.CurrentValue.MediaSetupTimeout, _time);
+        using var setup = CallTrace.StartMediaSetup();
         try
         {
             await call.Media.StartAsync(calleeOffer, timeout.Token).ConfigureAwait(false);
             if (call.TryMarkInCall())
             {
+                _metrics.CallSetUp(_time.GetElapsedTime(acceptedAt));
                 CallsLog.InCall(_logger, call.Id, call.Media.PipelineId);
             }
         }
@@ -335,18 +354,21 @@ internal sealed class CallService : ICallMediaEvents
         {
             // Ended while setting up (hang-up, disconnect, timeout): EndAsync released what was made.
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException ex)
         {
+            CallTrace.Failed(setup, ex);
             await EndAsync(call, CallEnding.MediaFailed(Reasons.MediaError, "the media server did not set the call up in time.")).ConfigureAwait(false);
         }
         catch (KurentoException ex)
         {
+            CallTrace.Failed(setup, ex);
             CallsLog.MediaSetupFailed(_logger, call.Id, ex.Code, ex);
             var reason = ex.Code is KurentoErrorCodes.SdpParseError or 40205 or 40207 ? Reasons.InvalidOffer : Reasons.MediaError;
             await EndAsync(call, CallEnding.MediaFailed(reason, ex.Message)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
+            CallTrace.Failed(setup, ex);
             CallsLog.MediaSetupFailed(_logger, call.Id, 0, ex);
             await EndAsync(call, CallEnding.MediaFailed(Reasons.MediaError, "the media server could not be reached.")).ConfigureAwait(false);
         }
@@ -404,13 +426,13 @@ internal sealed class CallService : ICallMediaEvents
     {
         if (string.IsNullOrWhiteSpace(sdp))
         {
-            throw _rejections.Invocation("An SDP offer is required.");
+            throw _rejections.Invocation("An SDP offer is required.", HubRejection.MissingOffer);
         }
 
         var limit = _limits.Options.MaxSdpOfferBytes;
         if (sdp.Length > limit || Encoding.UTF8.GetByteCount(sdp) > limit)
         {
-            throw _rejections.Invocation($"The SDP offer is larger than {limit} bytes.");
+            throw _rejections.Invocation($"The SDP offer is larger than {limit} bytes.", HubRejection.OfferTooLarge);
         }
     }
 }

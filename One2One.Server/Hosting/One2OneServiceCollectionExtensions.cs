@@ -1,7 +1,9 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using One2One.Server.Calls;
 using One2One.Server.Kurento;
 using One2One.Server.Limits;
+using One2One.Server.Observability;
 using One2One.Server.Signaling;
 
 namespace One2One.Server.Hosting;
@@ -21,10 +23,13 @@ internal static class One2OneServiceCollectionExtensions
         services.AddSingleton<CallService>();
         services.AddSingleton<ClientConnections>();
         services.AddSingleton<Rejections>();
-        services.AddSignalR();
+        services.AddSignalR(hub => hub.AddFilter<HubErrorFilter>());
+        services.AddLogging(logging => logging.AddFilter((_, category, level) =>
+            level < LogLevel.Error || category != HubErrorFilter.QuietDispatcherCategory));
         services.AddClientLimits();
         services.AddTrustedProxies();
         services.AddKurentoClient();
+        services.AddOne2OneObservability(configuration);
 
         // Hosted services stop in reverse order: calls end (and release their pipelines) before the media server stops.
         services.AddMediaServer(configuration);

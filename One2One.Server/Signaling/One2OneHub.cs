@@ -55,12 +55,12 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
 
         if (candidate.SdpMid is null && candidate.SdpMLineIndex is null)
         {
-            throw _rejections.Invocation("The ICE candidate is malformed: it needs a candidate line and an sdpMid or sdpMLineIndex.");
+            throw _rejections.Invocation("The ICE candidate is malformed: it needs a candidate line and an sdpMid or sdpMLineIndex.", HubRejection.InvalidCandidate);
         }
 
         if (Encoding.UTF8.GetByteCount(candidate.Candidate) + Encoding.UTF8.GetByteCount(candidate.SdpMid ?? "") > _maxCandidateBytes)
         {
-            throw _rejections.Invocation($"The ICE candidate is larger than {_maxCandidateBytes} bytes.");
+            throw _rejections.Invocation($"The ICE candidate is larger than {_maxCandidateBytes} bytes.", HubRejection.InvalidCandidate);
         }
 
         _calls.AddBrowserCandidate(user, candidate);
@@ -87,5 +87,5 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     }
 
     private User RegisteredUser() =>
-        _calls.FindUser(Context.ConnectionId) ?? throw _rejections.Invocation("Register a name first.");
+        _calls.FindUser(Context.ConnectionId) ?? throw _rejections.Invocation("Register a name first.", HubRejection.NotRegistered);
 }

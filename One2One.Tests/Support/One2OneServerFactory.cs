@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Calls;
 using One2One.Server.Limits;
@@ -52,6 +53,9 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
     /// <summary>A fake clock for the rate limits only.</summary>
     public FakeTimeProvider? LimitsClock { get; init; }
 
+    /// <summary>Also logs here (with the levels the settings give; tests raise them with <see cref="WithSetting"/>).</summary>
+    public ILoggerProvider? LoggerProvider { get; init; }
+
     /// <summary>The server's base address, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress
     {
@@ -98,6 +102,11 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (LoggerProvider is { } provider)
+        {
+            builder.ConfigureLogging(logging => logging.AddProvider(provider));
         }
 
         builder.ConfigureTestServices(services =>
