@@ -51,6 +51,8 @@ export function reasonText(reason: Reason | null | undefined, peer: string | nul
       return "The media connection could not be established.";
     case "invalid-offer":
       return "The media server refused this browser's media offer.";
+    case "server-busy":
+      return "The server has no room for another call right now. Try again in a moment.";
     default:
       return undefined;
   }

@@ -27,6 +27,7 @@ export type Reason =
   | "ice-failed"
   | "media-server-lost"
   | "invalid-offer"
+  | "server-busy"
   | (string & {});
 
 export type Response = "accepted" | "rejected";
