@@ -17,7 +17,7 @@ namespace One2One.Server.Media;
 /// (<c>MediaServer:MaxEndpoints</c>, or a KMS's own resource checks), and the only sure way to know a call fits is to
 /// create what it needs. Reserving first means a full server refuses the caller (<c>server-busy</c>) before the
 /// callee's phone rings, instead of after the callee has picked up. It also takes the pipeline, two endpoint
-/// creations, the event subscriptions and both connects off the path between accept and media (issue 7 item 7):
+/// creations, the event subscriptions and both connects off the path between accept and media (set-up time):
 /// after the accept only the two processOffers, the answers and gatherCandidates remain.
 /// </para>
 /// <para>
