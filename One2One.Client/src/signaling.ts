@@ -28,6 +28,7 @@ export type Reason =
   | "media-server-lost"
   | "invalid-offer"
   | "rate-limited"
+  | "server-busy"
   | (string & {});
 
 export type Response = "accepted" | "rejected";

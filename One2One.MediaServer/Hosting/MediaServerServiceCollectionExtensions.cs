@@ -26,6 +26,7 @@ public static class MediaServerServiceCollectionExtensions
         services.AddOptions<MediaServerOptions>().BindConfiguration(MediaServerOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediaServerOptions>, MediaServerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new EndpointAdmission(sp.GetRequiredService<IOptions<MediaServerOptions>>().Value.MaxEndpoints));
         services.TryAddSingleton<MediaSet>();
         services.TryAddSingleton<KurentoSessionRegistry>();
         services.TryAddSingleton<KurentoRequestProcessor>();

@@ -34,6 +34,7 @@ internal sealed record CallEnding(string Reason, User? EndedBy, string? Detail =
         Reasons.IceFailed => "The media connection failed (ICE). Check the network between your browser and the server.",
         Reasons.MediaServerLost => "The media server restarted; the call was lost.",
         Reasons.ServerShutdown => "The server is shutting down.",
+        Reasons.ServerBusy => "The server is busy: it has no room for another call right now. Try again in a moment.",
         Reasons.InvalidOffer => Detail is null ? "The browser's media offer was not accepted." : $"The browser's media offer was not accepted: {Detail}",
         _ => Detail is null ? "The call failed on the media server." : $"The call failed on the media server: {Detail}",
     };

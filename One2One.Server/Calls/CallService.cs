@@ -177,7 +177,6 @@ internal sealed class CallService : ICallMediaEvents
         _metrics.CallStarted();
         call.Trace.Start(caller.Name, callee.Name);
         using var scope = call.Trace.Enter(_logger);
-        CallsLog.Ringing(_logger, call.Id, caller.Name, callee.Name);
         if (callee.IsGone)
         {
             // The callee's connection closed between the lookup and the join: its disconnect saw no call.
@@ -185,8 +184,7 @@ internal sealed class CallService : ICallMediaEvents
             return;
         }
 
-        call.TryPostWhileLive(() => callee.Outbox.Post(c => c.IncomingCall(new IncomingCall(caller.Name))));
-        call.StartRinging(_time, _options.CurrentValue.RingingTimeout, c => EndInBackground(c, CallEnding.NoAnswer(), onlyIfRinging: true));
+        _ = ReserveAndRingAsync(call);
     }
 
     /// <summary>The callee's answer to the call ringing from <paramref name="from"/>.</summary>
@@ -203,7 +201,7 @@ internal sealed class CallService : ICallMediaEvents
         switch (callResponse)
         {
             case CallAnswers.Reject:
-                EndInBackground(call, call.State == CallState.Ringing ? CallEnding.Declined(callee) : CallEnding.HungUp(callee));
+                EndInBackground(call, call.State is CallState.Placing or CallState.Ringing ? CallEnding.Declined(callee) : CallEnding.HungUp(callee));
                 return;
             case CallAnswers.Accept:
                 RequireSdp(sdpOffer);
@@ -229,7 +227,7 @@ internal sealed class CallService : ICallMediaEvents
         }
 
         using var scope = call.Trace.Enter(_logger);
-        var ending = call.State == CallState.Ringing
+        var ending = call.State is CallState.Placing or CallState.Ringing
             ? (call.SideOf(user) == CallSide.Caller ? CallEnding.Cancelled(user) : CallEnding.Declined(user))
             : CallEnding.HungUp(user);
         EndInBackground(call, ending);
@@ -277,7 +275,7 @@ internal sealed class CallService : ICallMediaEvents
     /// <summary>Ends the call exactly once: participants freed, the peer(s) told, the media released.</summary>
     public async Task EndAsync(Call call, CallEnding ending, bool onlyIfRinging = false)
     {
-        if (!call.TryEnd((previous, callerAnswered) => NotifyEnd(call, ending, callerAnswered), onlyIfRinging))
+        if (!call.TryEnd((previous, callerAnswered) => NotifyEnd(call, ending, previous, callerAnswered), onlyIfRinging))
         {
             return;
         }
@@ -336,28 +334,66 @@ internal sealed class CallService : ICallMediaEvents
     private CallMediaSession CreateMedia(Call call) =>
         new(call, _kurento, this, _options.CurrentValue.MaxQueuedCandidates, _logger);
 
+    /// <summary>
+    /// Reserves the call's media before the callee hears anything (see <see cref="CallMediaSession"/> for why), then
+    /// alerts the callee and starts the ringing timeout. A full media server ends the call with server-busy for the
+    /// caller only.
+    /// </summary>
+    private async Task ReserveAndRingAsync(Call call)
+    {
+        if (!await RunMediaStepAsync(call, CallTrace.MediaReserve, ct => call.Media.ReserveAsync(ct)).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var callee = call.Callee;
+        var alert = new IncomingCall(call.Caller.Name);
+        if (call.TryStartRinging(() => callee.Outbox.Post(c => c.IncomingCall(alert)), _time, _options.CurrentValue.RingingTimeout,
+            c => EndInBackground(c, CallEnding.NoAnswer(), onlyIfRinging: true)))
+        {
+            CallsLog.Ringing(_logger, call.Id, call.Caller.Name, callee.Name);
+        }
+    }
+
     /// <param name="acceptedAt">When the callee accepted (<see cref="TimeProvider.GetTimestamp"/>), for the set-up time.</param>
     private async Task ConnectAsync(Call call, string calleeOffer, long acceptedAt)
     {
+        if (await RunMediaStepAsync(call, CallTrace.MediaNegotiate, ct => call.Media.NegotiateAsync(calleeOffer, ct)).ConfigureAwait(false)
+            && call.TryMarkInCall())
+        {
+            _metrics.CallSetUp(_time.GetElapsedTime(acceptedAt));
+            CallsLog.InCall(_logger, call.Id, call.Media.PipelineId);
+        }
+    }
+
+    /// <summary>
+    /// Runs one step of the call's media set-up within <see cref="CallOptions.MediaSetupTimeout"/>; on failure ends the
+    /// call with the reason the failure means. False when the step did not complete (the call has ended or is ending).
+    /// </summary>
+    private async Task<bool> RunMediaStepAsync(Call call, string name, Func<CancellationToken, Task> step)
+    {
         using var timeout = new CancellationTokenSource(_options.CurrentValue.MediaSetupTimeout, _time);
-        using var setup = CallTrace.StartMediaSetup();
+        using var setup = CallTrace.StartMediaStep(name);
         try
         {
-            await call.Media.StartAsync(calleeOffer, timeout.Token).ConfigureAwait(false);
-            if (call.TryMarkInCall())
-            {
-                _metrics.CallSetUp(_time.GetElapsedTime(acceptedAt));
-                CallsLog.InCall(_logger, call.Id, call.Media.PipelineId);
-            }
+            await step(timeout.Token).ConfigureAwait(false);
+            return true;
         }
         catch (OperationCanceledException) when (call.EndedToken.IsCancellationRequested)
         {
-            // Ended while setting up (hang-up, disconnect, timeout): EndAsync released what was made.
+            // Ended meanwhile (hang-up, disconnect, timeout): EndAsync released what was made.
         }
         catch (OperationCanceledException ex)
         {
             CallTrace.Failed(setup, ex);
             await EndAsync(call, CallEnding.MediaFailed(Reasons.MediaError, "the media server did not set the call up in time.")).ConfigureAwait(false);
+        }
+        catch (KurentoException ex) when (ex.Code == KurentoErrorCodes.NotEnoughResources)
+        {
+            CallTrace.Failed(setup, ex);
+            _rejections.Counted(Reasons.ServerBusy);
+            CallsLog.MediaServerFull(_logger, call.Id, ex.Message);
+            await EndAsync(call, CallEnding.MediaFailed(Reasons.ServerBusy, ex.Message)).ConfigureAwait(false);
         }
         catch (KurentoException ex)
         {
@@ -372,14 +408,18 @@ internal sealed class CallService : ICallMediaEvents
             CallsLog.MediaSetupFailed(_logger, call.Id, 0, ex);
             await EndAsync(call, CallEnding.MediaFailed(Reasons.MediaError, "the media server could not be reached.")).ConfigureAwait(false);
         }
+
+        return false;
     }
 
-    private void NotifyEnd(Call call, CallEnding ending, bool callerAnswered)
+    private void NotifyEnd(Call call, CallEnding ending, CallState previous, bool callerAnswered)
     {
         foreach (var side in (ReadOnlySpan<CallSide>)[CallSide.Caller, CallSide.Callee])
         {
             var user = call.Participant(side);
-            if (ReferenceEquals(user, ending.EndedBy))
+
+            // A callee is told of a call only once it rings: one refused while its media was reserved is not news.
+            if (ReferenceEquals(user, ending.EndedBy) || (side == CallSide.Callee && previous == CallState.Placing))
             {
                 continue;
             }
@@ -413,12 +453,10 @@ internal sealed class CallService : ICallMediaEvents
     private void OnMediaServerSessionLost(object? sender, KurentoSessionLostEventArgs e)
     {
         CallsLog.MediaServerSessionLost(_logger, e.Reason);
+        // Every live call holds media from the moment it is placed: a ringing call's reservation is gone too.
         foreach (var call in _calls.Values)
         {
-            if (call.State is CallState.Connecting or CallState.InCall)
-            {
-                EndInBackground(call, CallEnding.MediaFailed(Reasons.MediaServerLost, e.Reason));
-            }
+            EndInBackground(call, CallEnding.MediaFailed(Reasons.MediaServerLost, e.Reason));
         }
     }
 

@@ -54,7 +54,13 @@ internal sealed class CallTrace(string callId)
     }
 
     /// <summary>A child of the call's activity (make it current first, with <see cref="Enter"/>) for building its media.</summary>
-    public static Activity? StartMediaSetup() => Source.StartActivity("media set-up");
+    /// <summary>The activity names of the call's two media steps: reserving the media as the call is placed, negotiating after the accept.</summary>
+    public const string MediaReserve = "media reserve";
+
+    /// <inheritdoc cref="MediaReserve"/>
+    public const string MediaNegotiate = "media negotiate";
+
+    public static Activity? StartMediaStep(string name) => Source.StartActivity(name);
 
     public static void Failed(Activity? activity, Exception exception) =>
         activity?.SetStatus(ActivityStatusCode.Error, exception.Message)

@@ -37,6 +37,7 @@ public static class Reasons
     public const string InvalidOffer = "invalid-offer";
     public const string ServerShutdown = "server-shutdown";
     public const string RateLimited = "rate-limited";
+    public const string ServerBusy = "server-busy";
 }
 
 public sealed record RegisterResponse(string Response, string? Message = null, string? Reason = null);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using One2One.Server.Observability;
 using One2One.Server.Signaling;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Rtc.Sdp;
@@ -10,8 +11,8 @@ using One2One.Tests.Support;
 namespace One2One.Tests.Observability;
 
 /// <summary>
-/// A real call's trace: one <c>call</c> activity (source One2One), its <c>media set-up</c> child and the Kurento requests
-/// under them (source One2One.Kurento), and its log lines carrying its CallId scope.
+/// A real call's trace: one <c>call</c> activity (source One2One), its <c>media reserve</c> and <c>media negotiate</c>
+/// children and the Kurento requests under them (source One2One.Kurento), and its log lines carrying its CallId scope.
 /// </summary>
 public sealed class TracingTests : IAsyncLifetime
 {
@@ -59,13 +60,15 @@ public sealed class TracingTests : IAsyncLifetime
         root.GetTagItem("one2one.call.end_reason").Should().Be(Reasons.HungUp);
         root.Status.Should().Be(ActivityStatusCode.Unset);
         var trace = Trace(root);
-        var setup = trace.Should().ContainSingle(a => a.OperationName == "media set-up").Subject;
-        setup.ParentSpanId.Should().Be(root.SpanId);
+        var reserve = trace.Should().ContainSingle(a => a.OperationName == CallTrace.MediaReserve).Subject;
+        reserve.ParentSpanId.Should().Be(root.SpanId);
+        var negotiate = trace.Should().ContainSingle(a => a.OperationName == CallTrace.MediaNegotiate).Subject;
+        negotiate.ParentSpanId.Should().Be(root.SpanId);
         var create = trace.Should().ContainSingle(a => a.DisplayName == "Kurento create MediaPipeline").Subject;
-        create.ParentSpanId.Should().Be(setup.SpanId);
+        create.ParentSpanId.Should().Be(reserve.SpanId);
         create.GetTagItem("kurento.object_type").Should().Be("MediaPipeline");
         trace.Where(a => (string?)a.GetTagItem("kurento.operation") == "processOffer").Should().HaveCount(2)
-            .And.OnlyContain(a => a.ParentSpanId == setup.SpanId && (string?)a.GetTagItem("kurento.object_type") == "WebRtcEndpoint");
+            .And.OnlyContain(a => a.ParentSpanId == negotiate.SpanId && (string?)a.GetTagItem("kurento.object_type") == "WebRtcEndpoint");
         trace.Should().Contain(a => a.DisplayName == "Kurento release" && a.ParentSpanId == root.SpanId, "the release at the end is the call's work too");
 
         var callId = (string)root.GetTagItem("one2one.call.id")!;
@@ -91,7 +94,7 @@ public sealed class TracingTests : IAsyncLifetime
         root.Status.Should().Be(ActivityStatusCode.Error);
         root.GetTagItem("one2one.call.end_reason").Should().Be(Reasons.InvalidOffer);
         var trace = Trace(root);
-        trace.Should().ContainSingle(a => a.OperationName == "media set-up").Which.Status.Should().Be(ActivityStatusCode.Error);
+        trace.Should().ContainSingle(a => a.OperationName == CallTrace.MediaNegotiate).Which.Status.Should().Be(ActivityStatusCode.Error);
         trace.Should().Contain(a => (string?)a.GetTagItem("kurento.operation") == "processOffer" && a.Status == ActivityStatusCode.Error
             && a.GetTagItem("kurento.error_code") != null);
     }
