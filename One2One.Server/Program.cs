@@ -1,7 +1,13 @@
+using One2One.Server.Auth;
 using One2One.Server.Hosting;
 using One2One.Server.Signaling;
 
 var builder = WebApplication.CreateBuilder(args);
+if (DevelopmentTokenCommand.IsInvoked(args))
+{
+    return DevelopmentTokenCommand.Run(args, builder.Configuration, Console.Out, Console.Error, TimeProvider.System);
+}
+
 builder.UseOne2OneEndpoints();
 builder.Services.AddOne2One(builder.Configuration);
 
@@ -10,8 +16,9 @@ var app = builder.Build();
 // The browser client, built from One2One.Client into wwwroot by the build (One2One.Client.targets).
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.MapHub<One2OneHub>("/one2one");
+app.MapHub<One2OneHub>(One2OneHub.Path).RequireAuthorization(HubAuthorization.PolicyName);
 app.Run();
+return 0;
 
 /// <summary>Entry point, public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

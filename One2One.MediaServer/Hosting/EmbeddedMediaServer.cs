@@ -62,10 +62,18 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
             }
 
             builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+            // The control path is a secret: no log line or scope may carry it (see RequestPathFreeLoggerFactory).
             if (_loggerFactory is not null)
             {
                 builder.Logging.ClearProviders();
-                builder.Services.AddSingleton(_loggerFactory);
+                builder.Services.AddSingleton<ILoggerFactory>(new RequestPathFreeLoggerFactory(_loggerFactory));
+            }
+            else
+            {
+                foreach (var category in RequestPathFreeLoggerFactory.PathLoggingCategories)
+                {
+                    builder.Logging.AddFilter(category, LogLevel.None);
+                }
             }
 
             // The co-hosted application already says "started", its environment and content root.

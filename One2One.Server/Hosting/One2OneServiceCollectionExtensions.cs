@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using One2One.Server.Auth;
 using One2One.Server.Calls;
 using One2One.Server.Kurento;
 
@@ -18,6 +19,7 @@ internal static class One2OneServiceCollectionExtensions
         services.AddSingleton<UserRegistry>();
         services.AddSingleton<CallService>();
         services.AddSignalR(hub => hub.MaximumReceiveMessageSize = 128 * 1024);
+        services.AddOne2OneAuth(configuration);
         services.AddKurentoClient();
 
         // Hosted services stop in reverse order: calls end (and release their pipelines) before the media server stops.

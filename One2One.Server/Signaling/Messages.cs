@@ -36,6 +36,7 @@ public static class Reasons
     public const string MediaServerLost = "media-server-lost";
     public const string InvalidOffer = "invalid-offer";
     public const string ServerShutdown = "server-shutdown";
+    public const string NameNotAllowed = "name-not-allowed";
 }
 
 public sealed record RegisterResponse(string Response, string? Message = null, string? Reason = null);

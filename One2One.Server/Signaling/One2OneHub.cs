@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using One2One.Server.Auth;
 using One2One.Server.Calls;
 
 namespace One2One.Server.Signaling;
@@ -11,20 +12,25 @@ namespace One2One.Server.Signaling;
 /// </summary>
 internal sealed class One2OneHub : Hub<IOne2OneClient>
 {
+    /// <summary>Where the hub is mapped.</summary>
+    public const string Path = "/one2one";
+
     private const int MaxCandidateLength = 1024;
 
     private readonly CallService _calls;
+    private readonly RegistrationNames _names;
     private readonly ILogger<One2OneHub> _logger;
 
-    public One2OneHub(CallService calls, ILogger<One2OneHub> logger)
+    public One2OneHub(CallService calls, RegistrationNames names, ILogger<One2OneHub> logger)
     {
         _calls = calls;
+        _names = names;
         _logger = logger;
     }
 
     public async Task Register(string? name)
     {
-        if (_calls.Register(Context.ConnectionId, name) is { } rejection)
+        if ((_names.Refusal(Context.User, name) ?? _calls.Register(Context.ConnectionId, name)) is { } rejection)
         {
             await Clients.Caller.RegisterResponse(rejection);
         }

@@ -4,8 +4,10 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Calls;
+using One2One.Tests.MediaServer.Relay.Support;
 
 namespace One2One.Tests.Support;
 
@@ -30,6 +32,9 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
     public FakeTimeProvider? CallClock { get; init; }
 
     public TimeSpan? RingingTimeout { get; init; }
+
+    /// <summary>Receives every log entry of the server (its embedded media server included) at the provider's level, from start-up on.</summary>
+    internal RecordingLoggerProvider? Logs { get; init; }
 
     /// <summary>The server's base address, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress
@@ -69,6 +74,12 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (Logs is { } logs)
+        {
+            // A rule for this provider alone outranks the Warning default above, whatever the category.
+            builder.ConfigureLogging(logging => logging.AddProvider(logs).AddFilter<RecordingLoggerProvider>(null, logs.MinimumLevel));
         }
 
         builder.ConfigureTestServices(services =>
