@@ -14,6 +14,7 @@ builder.Services.AddOne2One(builder.Configuration);
 var app = builder.Build();
 
 // The browser client, built from One2One.Client into wwwroot by the build (One2One.Client.targets).
+app.UseClientTestHooks();
 app.UseDefaultFiles();
 app.UseStaticFiles();
 app.MapHub<One2OneHub>(One2OneHub.Path).RequireAuthorization(HubAuthorization.PolicyName);
