@@ -69,10 +69,18 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
             }
 
             builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+            // The control path is a secret: no log line or scope may carry it (see RequestPathFreeLoggerFactory).
             if (_loggerFactory is not null)
             {
                 builder.Logging.ClearProviders();
-                builder.Services.AddSingleton<ILoggerFactory>(new ControlPathHidingLoggerFactory(_loggerFactory));
+                builder.Services.AddSingleton<ILoggerFactory>(new RequestPathFreeLoggerFactory(_loggerFactory));
+            }
+            else
+            {
+                foreach (var category in RequestPathFreeLoggerFactory.PathLoggingCategories)
+                {
+                    builder.Logging.AddFilter(category, LogLevel.None);
+                }
             }
 
             if (_meterFactory is { } meters)

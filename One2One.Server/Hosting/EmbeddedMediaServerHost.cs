@@ -23,7 +23,7 @@ internal sealed class EmbeddedMediaServerHost(IConfiguration configuration, ILog
     {
         await _server.StartAsync(cancellationToken).ConfigureAwait(false);
         // The control URI carries a secret path: log where it listens, not the path.
-        HostingLog.MediaServer(loggers.CreateLogger<EmbeddedMediaServerHost>(), $"embedded, Kurento protocol on loopback port {_server.ControlUri.Port}");
+        HostingLog.EmbeddedMediaServer(loggers.CreateLogger<EmbeddedMediaServerHost>(), _server.ControlUri.Port);
         _started.TrySetResult(_server.ControlUri);
     }
 

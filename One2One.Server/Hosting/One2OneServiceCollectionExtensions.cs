@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using One2One.Server.Auth;
 using One2One.Server.Calls;
 using One2One.Server.Kurento;
 using One2One.Server.Limits;
@@ -28,6 +29,7 @@ internal static class One2OneServiceCollectionExtensions
             level < LogLevel.Error || category != HubErrorFilter.QuietDispatcherCategory));
         services.AddClientLimits();
         services.AddTrustedProxies();
+        services.AddOne2OneAuth(configuration);
         services.AddKurentoClient();
         services.AddOne2OneObservability(configuration);
 

@@ -437,7 +437,7 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(disposing, timeout.Token);
         var uri = await _locator.GetUriAsync(linked.Token);
-        KurentoLog.Connecting(_logger, uri.Authority);
+        KurentoLog.Connecting(_logger, LoggedAddress.Of(uri));
         var socket = new ClientWebSocket();
         try
         {

@@ -48,7 +48,7 @@ internal static class ObservabilityServiceCollectionExtensions
         {
             telemetry.WithTracing(tracing => tracing
                 .AddSource(CallTrace.SourceName, KurentoTelemetry.SourceName)
-                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsObservabilityPath(context.Request.Path))
+                .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsObservabilityPath(context.Request.Path) && !IsMediaControlPath(context.Request.Path))
                 .AddOtlpExporter(otlp => TelemetrySetup.DefaultToHttp(otlp, configuration)));
         }
 
@@ -63,6 +63,13 @@ internal static class ObservabilityServiceCollectionExtensions
         endpoints.MapPrometheusScrapingEndpoint();
         return endpoints;
     }
+
+    /// <summary>
+    /// The embedded media server's control socket (<c>/&lt;secret&gt;/kurento</c>). ASP.NET Core's activities are
+    /// process-wide, so its request would be traced with the secret in <c>url.path</c>; the app itself serves no such path.
+    /// </summary>
+    private static bool IsMediaControlPath(PathString path) =>
+        path.Value?.EndsWith("/kurento", StringComparison.Ordinal) == true;
 
     private static bool IsObservabilityPath(PathString path) =>
         path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics");

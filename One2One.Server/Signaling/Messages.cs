@@ -38,6 +38,7 @@ public static class Reasons
     public const string ServerShutdown = "server-shutdown";
     public const string RateLimited = "rate-limited";
     public const string ServerBusy = "server-busy";
+    public const string NameNotAllowed = "name-not-allowed";
 }
 
 public sealed record RegisterResponse(string Response, string? Message = null, string? Reason = null);

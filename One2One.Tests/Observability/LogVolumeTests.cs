@@ -18,7 +18,7 @@ public sealed class LogVolumeTests : IAsyncLifetime
 
     public LogVolumeTests()
     {
-        _server = new One2OneServerFactory { LoggerProvider = _logs }.WithSetting("Logging:LogLevel:Default", "Information");
+        _server = new One2OneServerFactory { Logs = _logs, LogsAtConfiguredLevels = true }.WithSetting("Logging:LogLevel:Default", "Information");
     }
 
     public Task InitializeAsync()
@@ -63,7 +63,7 @@ public sealed class LogVolumeTests : IAsyncLifetime
     [Fact]
     public async Task Not_even_debug_logging_writes_the_embedded_media_servers_control_secret()
     {
-        await using var server = new One2OneServerFactory { LoggerProvider = _logs }
+        await using var server = new One2OneServerFactory { Logs = _logs, LogsAtConfiguredLevels = true }
             .WithSetting("Logging:LogLevel:Default", "Trace")
             .WithSetting("Logging:LogLevel:Microsoft.AspNetCore", "Trace");
         var secret = server.Services.GetRequiredService<EmbeddedMediaServerHost>().Server.ControlUri.Segments[1].TrimEnd('/');

@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using One2One.Server.Hosting;
 using One2One.Server.Signaling;
 using One2One.Tests.MediaServer.Rtc.Sdp;
 using One2One.Tests.Support;
@@ -12,7 +15,7 @@ namespace One2One.Tests.Observability;
 /// <summary>With <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> set, the server exports metrics and traces over OTLP/HTTP to that collector.</summary>
 public sealed class OtlpExportTests : IAsyncLifetime
 {
-    private readonly ConcurrentQueue<(string Path, string? ContentType, long Length)> _posts = new();
+    private readonly ConcurrentQueue<(string Path, string? ContentType, byte[] Body)> _posts = new();
     private WebApplication _collector = null!;
 
     public async Task InitializeAsync()
@@ -26,7 +29,7 @@ public sealed class OtlpExportTests : IAsyncLifetime
         {
             using var body = new MemoryStream();
             await context.Request.Body.CopyToAsync(body);
-            _posts.Enqueue((context.Request.Path, context.Request.ContentType, body.Length));
+            _posts.Enqueue((context.Request.Path, context.Request.ContentType, body.ToArray()));
             context.Response.ContentType = "application/x-protobuf";
         });
         await _collector.StartAsync();
@@ -37,7 +40,7 @@ public sealed class OtlpExportTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_and_traces_are_posted_to_the_configured_collector()
     {
-        await using var server = new One2OneServerFactory()
+        var server = new One2OneServerFactory()
             .WithSetting("OTEL_EXPORTER_OTLP_ENDPOINT", _collector.Urls.First())
             .WithSetting("OTEL_METRIC_EXPORT_INTERVAL", "200")
             .WithSetting("OTEL_BSP_SCHEDULE_DELAY", "100");
@@ -50,7 +53,20 @@ public sealed class OtlpExportTests : IAsyncLifetime
 
         await Eventually.TrueAsync(() => Posted("/v1/metrics") && Posted("/v1/traces"), "both signals are exported within a few intervals");
         _posts.Should().OnlyContain(p => p.ContentType == "application/x-protobuf", "OTLP/HTTP carries protobuf by default");
+
+        // ASP.NET Core's request activities are process-wide, so the embedded media server's control request would be
+        // traced too, with its secret path in url.path, were it not filtered out. That request lasts as long as the
+        // control socket: it ends, and the tracer flushes, when the server stops.
+        var controlToken = Encoding.ASCII.GetBytes(server.Services.GetRequiredService<EmbeddedMediaServerHost>().Server.ControlUri.Segments[1].TrimEnd('/'));
+        var exportedBeforeStop = _posts.Count;
+        await alice.DisposeAsync();
+        await bob.DisposeAsync();
+        await server.DisposeAsync();
+        _posts.Count.Should().BeGreaterThan(exportedBeforeStop, "the server flushes its telemetry as it stops");
+        _posts.Where(p => Carries(p.Body, controlToken)).Should().BeEmpty("no export may carry the media server's control token");
     }
 
-    private bool Posted(string path) => _posts.Any(p => p.Path == path && p.Length > 0);
+    private static bool Carries(byte[] body, byte[] secret) => body.AsSpan().IndexOf(secret) >= 0;
+
+    private bool Posted(string path) => _posts.Any(p => p.Path == path && p.Body.Length > 0);
 }

@@ -30,7 +30,7 @@ public sealed class TracingTests : IAsyncLifetime
             ActivityStopped = _stopped.Enqueue,
         };
         ActivitySource.AddActivityListener(_listener);
-        _server = new One2OneServerFactory { LoggerProvider = _logs }.WithSetting("Logging:LogLevel:One2One", "Debug");
+        _server = new One2OneServerFactory { Logs = _logs, LogsAtConfiguredLevels = true }.WithSetting("Logging:LogLevel:One2One", "Debug");
     }
 
     public Task InitializeAsync()

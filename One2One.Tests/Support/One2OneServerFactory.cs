@@ -9,6 +9,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Calls;
 using One2One.Server.Limits;
+using One2One.Tests.MediaServer.Relay.Support;
 
 namespace One2One.Tests.Support;
 
@@ -53,8 +54,14 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
     /// <summary>A fake clock for the rate limits only.</summary>
     public FakeTimeProvider? LimitsClock { get; init; }
 
-    /// <summary>Also logs here (with the levels the settings give; tests raise them with <see cref="WithSetting"/>).</summary>
-    public ILoggerProvider? LoggerProvider { get; init; }
+    /// <summary>Receives every log entry of the server (its embedded media server included) at the provider's level, from start-up on.</summary>
+    internal RecordingLoggerProvider? Logs { get; init; }
+
+    /// <summary>
+    /// <see cref="Logs"/> gets only what the server's configured levels let through (appsettings.json and
+    /// <see cref="WithSetting"/>), as an operator's log would, instead of everything at the provider's level.
+    /// </summary>
+    public bool LogsAtConfiguredLevels { get; init; }
 
     /// <summary>The server's base address, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress
@@ -104,9 +111,17 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
             builder.UseSetting(key, value);
         }
 
-        if (LoggerProvider is { } provider)
+        if (Logs is { } logs)
         {
-            builder.ConfigureLogging(logging => logging.AddProvider(provider));
+            // A rule for this provider alone outranks the Warning default above, whatever the category.
+            builder.ConfigureLogging(logging =>
+            {
+                logging.AddProvider(logs);
+                if (!LogsAtConfiguredLevels)
+                {
+                    logging.AddFilter<RecordingLoggerProvider>(null, logs.MinimumLevel);
+                }
+            });
         }
 
         builder.ConfigureTestServices(services =>

@@ -4,9 +4,9 @@ namespace One2One.Server.Kurento.Internal;
 
 internal static partial class KurentoLog
 {
-    // The host and port only: the embedded media server's path is a secret.
-    [LoggerMessage(1, LogLevel.Debug, "Connecting to the media server at {Authority}", EventName = "Connecting")]
-    public static partial void Connecting(ILogger logger, string authority);
+    /// <param name="address">Scheme, host and port only (<see cref="LoggedAddress"/>): the path may be a secret.</param>
+    [LoggerMessage(1, LogLevel.Debug, "Connecting to the media server at {Address}", EventName = "Connecting")]
+    public static partial void Connecting(ILogger logger, string address);
 
     [LoggerMessage(2, LogLevel.Information, "Started media server session {SessionId}", EventName = "SessionStarted")]
     public static partial void SessionStarted(ILogger logger, string? sessionId);

@@ -1,10 +1,14 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace One2One.Tests.MediaServer.Relay.Support;
 
+/// <param name="Scope">The values of the scopes around the entry, when the provider was given a scope provider.</param>
+/// <param name="Details">The structured values and the enclosing scopes, as text: what a structured or scope-printing provider would write.</param>
 internal sealed record LogEntry(
-    LogLevel Level, string Category, string? EventName, string Message, Exception? Exception, IReadOnlyDictionary<string, object?>? Scope = null)
+    LogLevel Level, string Category, string? EventName, string Message, Exception? Exception,
+    IReadOnlyDictionary<string, object?>? Scope = null, string Details = "")
 {
     /// <summary>A value of the log scopes around the entry (e.g. a call's <c>CallId</c>), when the provider was given a scope provider.</summary>
     public object? ScopeValue(string name) => Scope is { } scope && scope.TryGetValue(name, out var value) ? value : null;
@@ -60,9 +64,28 @@ internal sealed class RecordingLoggerProvider(LogLevel minimumLevel = LogLevel.I
     {
     }
 
+    private static string DetailsOf(object? state, IExternalScopeProvider? scopes)
+    {
+        var details = new StringBuilder();
+        AppendValues(details, state);
+        scopes?.ForEachScope(static (scope, text) => AppendValues(text.Append(" scope: ").Append(scope), scope), details);
+        return details.ToString();
+    }
+
+    private static void AppendValues(StringBuilder text, object? state)
+    {
+        if (state is IEnumerable<KeyValuePair<string, object?>> values)
+        {
+            foreach (var (key, value) in values)
+            {
+                text.Append(' ').Append(key).Append('=').Append(value);
+            }
+        }
+    }
+
     private sealed class Logger(RecordingLoggerProvider provider, string category) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => provider._scopes?.Push(state);
 
         public bool IsEnabled(LogLevel logLevel) => logLevel >= provider.MinimumLevel;
 
@@ -70,7 +93,8 @@ internal sealed class RecordingLoggerProvider(LogLevel minimumLevel = LogLevel.I
         {
             if (IsEnabled(logLevel))
             {
-                provider._entries.Enqueue(new LogEntry(logLevel, category, eventId.Name, formatter(state, exception), exception, provider.ScopeValues()));
+                provider._entries.Enqueue(new LogEntry(
+                    logLevel, category, eventId.Name, formatter(state, exception), exception, provider.ScopeValues(), DetailsOf(state, provider._scopes)));
             }
         }
     }
