@@ -16,6 +16,9 @@ internal sealed class LoadOptions
             --connections N        registered connections to hold (default 10000)
             --calls N              calls the pair makes in each phase, idle and loaded (default 200)
             --connect-concurrency N  registrations in flight while connecting (default 200)
+            --idle-window SECONDS  how long to watch the server's CPU while it holds them idle (default 10)
+            --hold SECONDS         after measuring memory, keep the connections open this long, e.g. to
+                                   take a heap dump of the server: dotnet-gcdump collect -p PID (default 0)
 
           setup         pairs placing, answering and hanging up calls as fast as the server allows:
                         set-ups per second, set-up latency, hang-up and pipeline release.
@@ -54,6 +57,10 @@ internal sealed class LoadOptions
     public int ConnectConcurrency { get; private set; } = 200;
 
     public int? Sources { get; private set; }
+
+    public TimeSpan Hold { get; private set; }
+
+    public TimeSpan IdleWindow { get; private set; } = TimeSpan.FromSeconds(10);
 
     public int Pairs { get; private set; } = 4;
 
@@ -100,6 +107,8 @@ internal sealed class LoadOptions
                 case "--warmup-calls": options.WarmupCalls = NonNegative(name, value); break;
                 case "--connect-concurrency": options.ConnectConcurrency = Positive(name, value); break;
                 case "--sources": options.Sources = NonNegative(name, value) is var sources && sources <= 250 ? sources : throw new ArgumentException("--sources is at most 250."); break;
+                case "--idle-window": options.IdleWindow = TimeSpan.FromSeconds(Positive(name, value)); break;
+                case "--hold": options.Hold = TimeSpan.FromSeconds(NonNegative(name, value)); break;
                 case "--pairs": options.Pairs = Positive(name, value); break;
                 case "--duration": options.Duration = TimeSpan.FromSeconds(Positive(name, value)); break;
                 case "--warmup": options.Warmup = TimeSpan.FromSeconds(NonNegative(name, value)); break;

@@ -14,7 +14,6 @@ namespace One2One.LoadTest.Scenarios;
 internal static class ConnectionsScenario
 {
     private static readonly TimeSpan RegisterTimeout = TimeSpan.FromSeconds(60);
-    internal static readonly TimeSpan HoldWindow = TimeSpan.FromSeconds(10);
 
     public static async Task<ConnectionsReport> RunAsync(LoadOptions options, TextWriter output, CancellationToken cancellationToken)
     {
@@ -44,10 +43,15 @@ internal static class ConnectionsScenario
         {
             output.WriteLine($"Registered {connections.Count} in {connectTime.TotalSeconds:0.0} s; {connectFailures.Count} failed");
             var hold = new CpuWindow(target.ServerPid);
-            await Task.Delay(HoldWindow, cancellationToken).ConfigureAwait(false);
-            var holdCpu = hold.Describe();
+            await Task.Delay(options.IdleWindow, cancellationToken).ConfigureAwait(false);
+            var holdCpu = $"{options.IdleWindow.TotalSeconds:0} s: {hold.Describe()}";
             var loadedMemory = target.ServerPid is { } pid1 ? await MemoryPoint.SettleAndReadAsync(pid1, cancellationToken).ConfigureAwait(false) : null;
             output.WriteLine($"With {connections.Count} connections: {loadedMemory?.Describe() ?? "server memory not visible"}");
+            if (options.Hold > TimeSpan.Zero)
+            {
+                output.WriteLine($"Holding the connections for {options.Hold.TotalSeconds:0} s (server pid {target.ServerPid})");
+                await Task.Delay(options.Hold, cancellationToken).ConfigureAwait(false);
+            }
 
             output.WriteLine($"Loaded server: {options.Calls} calls...");
             var loaded = await CallsAsync(pair, releases, options.Calls, cancellationToken).ConfigureAwait(false);
@@ -142,7 +146,7 @@ internal sealed record ConnectionsReport(
             yield return $"  connect failure: {failure}";
         }
 
-        yield return $"  while holding them idle for {ConnectionsScenario.HoldWindow.TotalSeconds:0} s: {HoldCpu}";
+        yield return $"  while holding them idle for {HoldCpu}";
         if (Baseline is not null && Loaded is not null)
         {
             yield return $"  server with 0 (the calling pair only): {Baseline.Describe()}";
