@@ -14,7 +14,7 @@ internal sealed class LoadOptions
           connections   N registered connections held open while one pair keeps calling:
                         server memory per connection and the pair's set-up latency, idle vs loaded.
             --connections N        registered connections to hold (default 10000)
-            --calls N              calls the pair makes in each phase, idle and loaded (default 200)
+            --calls N              calls the pair makes in each phase: idle, loaded, idle again (default 200)
             --connect-concurrency N  registrations in flight while connecting (default 200)
             --idle-window SECONDS  how long to watch the server's CPU while it holds them idle (default 10)
             --hold SECONDS         after measuring memory, keep the connections open this long, e.g. to
@@ -33,7 +33,7 @@ internal sealed class LoadOptions
             --server-pid PID       with --hub: the server process whose memory and CPU to read
             --server-dll PATH      the One2One.Server.dll to start (default: this repository's build)
             --server-setting K=V   configuration for the started server (repeatable), e.g. Calls:RingingTimeout=00:00:10
-            --warmup-calls N       calls made and discarded before measuring (default 20, connections only)
+            --warmup-calls N       calls made and discarded before measuring (default 100, connections only)
             --sources N            loopback source addresses 127.0.0.2... to spread connections over
                                    (default: one per 20,000 connections, none below that)
         """;
@@ -52,7 +52,7 @@ internal sealed class LoadOptions
 
     public int Calls { get; private set; } = 200;
 
-    public int WarmupCalls { get; private set; } = 20;
+    public int WarmupCalls { get; private set; } = 100;
 
     public int ConnectConcurrency { get; private set; } = 200;
 

@@ -39,13 +39,17 @@ internal static class ConnectionsScenario
         var connectStarted = Stopwatch.GetTimestamp();
         var (connections, connectFailures) = await ConnectAllAsync(connector, target, run, options, cancellationToken).ConfigureAwait(false);
         var connectTime = Stopwatch.GetElapsedTime(connectStarted);
+        MemoryPoint? loadedMemory;
+        CallResults loaded;
+        string holdCpu;
+        int dropped;
         try
         {
             output.WriteLine($"Registered {connections.Count} in {connectTime.TotalSeconds:0.0} s; {connectFailures.Count} failed");
             var hold = new CpuWindow(target.ServerPid);
             await Task.Delay(options.IdleWindow, cancellationToken).ConfigureAwait(false);
-            var holdCpu = $"{options.IdleWindow.TotalSeconds:0} s: {hold.Describe()}";
-            var loadedMemory = target.ServerPid is { } pid1 ? await MemoryPoint.SettleAndReadAsync(pid1, cancellationToken).ConfigureAwait(false) : null;
+            holdCpu = $"{options.IdleWindow.TotalSeconds:0} s: {hold.Describe()}";
+            loadedMemory = target.ServerPid is { } pid1 ? await MemoryPoint.SettleAndReadAsync(pid1, cancellationToken).ConfigureAwait(false) : null;
             output.WriteLine($"With {connections.Count} connections: {loadedMemory?.Describe() ?? "server memory not visible"}");
             if (options.Hold > TimeSpan.Zero)
             {
@@ -54,16 +58,22 @@ internal static class ConnectionsScenario
             }
 
             output.WriteLine($"Loaded server: {options.Calls} calls...");
-            var loaded = await CallsAsync(pair, releases, options.Calls, cancellationToken).ConfigureAwait(false);
-            var dropped = connections.Count(c => c.Inbox.Completion.IsCompleted);
-            return new ConnectionsReport(
-                options.Connections, connections.Count, dropped, connectFailures.Distinct().Take(5).ToList(), connectTime, holdCpu,
-                baseline, loadedMemory, idle, loaded, MachineConditions.Describe(), target.Description);
+            loaded = await CallsAsync(pair, releases, options.Calls, cancellationToken).ConfigureAwait(false);
+            dropped = connections.Count(c => c.Inbox.Completion.IsCompleted);
         }
         finally
         {
             await Parallel.ForEachAsync(connections, new ParallelOptions { MaxDegreeOfParallelism = 64 }, (c, _) => c.DisposeAsync()).ConfigureAwait(false);
         }
+
+        // The same calls once the connections are gone: idle before and after bracket the loaded phase, so a drift
+        // of the machine or of the JIT's tiering shows up as a difference between the two idle phases.
+        await Task.Delay(TimeSpan.FromSeconds(3), cancellationToken).ConfigureAwait(false);
+        output.WriteLine($"Idle server again: {options.Calls} calls...");
+        var idleAfter = await CallsAsync(pair, releases, options.Calls, cancellationToken).ConfigureAwait(false);
+        return new ConnectionsReport(
+            options.Connections, connections.Count, dropped, connectFailures.Distinct().Take(5).ToList(), connectTime, holdCpu,
+            baseline, loadedMemory, idle, loaded, idleAfter, MachineConditions.Describe(), target.Description);
     }
 
     private static async Task<CallResults> CallsAsync(CallingPair pair, PipelineReleaseWatch releases, int calls, CancellationToken cancellationToken)
@@ -127,6 +137,7 @@ internal sealed record ConnectionsReport(
     MemoryPoint? Loaded,
     CallResults Idle,
     CallResults LoadedCalls,
+    CallResults IdleAfter,
     string Conditions,
     string Target) : ILoadReport
 {
@@ -136,7 +147,7 @@ internal sealed record ConnectionsReport(
 
     public double? ManagedBytesPerConnection => Per(m => m.ManagedHeapBytes);
 
-    public bool Clean => Registered == Requested && Dropped == 0 && Idle.Clean && LoadedCalls.Clean;
+    public bool Clean => Registered == Requested && Dropped == 0 && Idle.Clean && LoadedCalls.Clean && IdleAfter.Clean;
 
     public IEnumerable<string> Describe()
     {
@@ -162,6 +173,12 @@ internal sealed record ConnectionsReport(
 
         yield return $"  calls with {Registered} connections registered:";
         foreach (var line in LoadedCalls.Describe("    "))
+        {
+            yield return line;
+        }
+
+        yield return "  calls with an idle server again, after the connections closed:";
+        foreach (var line in IdleAfter.Describe("    "))
         {
             yield return line;
         }

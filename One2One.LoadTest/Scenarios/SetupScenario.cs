@@ -77,8 +77,11 @@ internal sealed record SetupRun(CallResults Calls, TimeSpan Elapsed, double? Ser
 {
     public double SetupsPerSecond => Calls.Completed / Elapsed.TotalSeconds;
 
+    /// <summary>Set-ups per second of the server's CPU time: steadier than the rate on a machine others are also using.</summary>
+    public double? SetupsPerServerCpuSecond => ServerCores is > 0 and var cores ? SetupsPerSecond / cores : null;
+
     public string Summary() => string.Create(CultureInfo.InvariantCulture,
-        $"{SetupsPerSecond:0.0} set-ups/s ({Calls.Completed} calls in {Elapsed.TotalSeconds:0.0} s, {Calls.Failed} failed); set-up {Calls.SetUp}; CPU: server {ServerCores?.ToString("0.00", CultureInfo.InvariantCulture) ?? "?"} cores, tool {ToolCores:0.00} cores; load average {LoadAverage}");
+        $"{SetupsPerSecond:0.0} set-ups/s ({Calls.Completed} calls in {Elapsed.TotalSeconds:0.0} s, {Calls.Failed} failed); set-up {Calls.SetUp}; CPU: server {ServerCores?.ToString("0.00", CultureInfo.InvariantCulture) ?? "?"} cores ({SetupsPerServerCpuSecond?.ToString("0", CultureInfo.InvariantCulture) ?? "?"} set-ups per server CPU-second), tool {ToolCores:0.00} cores; load average {LoadAverage}");
 }
 
 internal sealed record SetupReport(int Pairs, string Target, IReadOnlyList<SetupRun> Runs, string Conditions) : ILoadReport
@@ -92,6 +95,12 @@ internal sealed record SetupReport(int Pairs, string Target, IReadOnlyList<Setup
     {
         yield return string.Create(CultureInfo.InvariantCulture,
             $"setup: {Pairs} concurrent pairs, {Runs.Count} runs: {string.Join(", ", Runs.Select(r => r.SetupsPerSecond.ToString("0.0", CultureInfo.InvariantCulture)))} set-ups/s; median {Median.SetupsPerSecond:0.0} set-ups/s");
+        if (Runs.All(r => r.SetupsPerServerCpuSecond is not null))
+        {
+            var perCpu = Runs.Select(r => r.SetupsPerServerCpuSecond!.Value).Order().ToList();
+            yield return string.Create(CultureInfo.InvariantCulture,
+                $"  per server CPU-second: {string.Join(", ", Runs.Select(r => r.SetupsPerServerCpuSecond!.Value.ToString("0", CultureInfo.InvariantCulture)))}; median {perCpu[(perCpu.Count - 1) / 2]:0}");
+        }
         yield return "  median run:";
         foreach (var line in Median.Calls.Describe("    "))
         {

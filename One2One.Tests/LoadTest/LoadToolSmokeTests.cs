@@ -30,6 +30,7 @@ public sealed class LoadToolSmokeTests
         report.Idle.SetUp.Count.Should().Be(3);
         report.LoadedCalls.SetUp.Count.Should().Be(3);
         report.LoadedCalls.Release.Count.Should().Be(3, "each pipeline's sockets were seen closed after the hang-up");
+        report.IdleAfter.SetUp.Count.Should().Be(3);
     }
 
     [Fact]
