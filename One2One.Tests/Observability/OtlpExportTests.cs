@@ -56,13 +56,13 @@ public sealed class OtlpExportTests : IAsyncLifetime
 
         // ASP.NET Core's request activities are process-wide, so the embedded media server's control request would be
         // traced too, with its secret path in url.path, were it not filtered out. That request lasts as long as the
-        // control socket: it ends, and the tracer flushes, when the server stops.
+        // control socket: it ends when the server stops, and the batch processor exports what is pending as it shuts
+        // down, so without the filter the last traces post carries the token. (With the filter nothing may be pending
+        // then, so whether a post follows the stop is not asserted: it depends on where the export intervals fall.)
         var controlToken = Encoding.ASCII.GetBytes(server.Services.GetRequiredService<EmbeddedMediaServerHost>().Server.ControlUri.Segments[1].TrimEnd('/'));
-        var exportedBeforeStop = _posts.Count;
         await alice.DisposeAsync();
         await bob.DisposeAsync();
         await server.DisposeAsync();
-        _posts.Count.Should().BeGreaterThan(exportedBeforeStop, "the server flushes its telemetry as it stops");
         _posts.Where(p => Carries(p.Body, controlToken)).Should().BeEmpty("no export may carry the media server's control token");
     }
 
