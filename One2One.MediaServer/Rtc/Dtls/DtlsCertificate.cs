@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -6,20 +7,22 @@ namespace One2One.MediaServer.Rtc.Dtls;
 /// <summary>
 /// The self-signed ECDSA P-256 certificate our DTLS server presents; the browser checks it against the
 /// a=fingerprint of our answer (RFC 8122, RFC 8827 §6.5), so no CA is involved. Immutable; <see cref="SignSha256"/>
-/// may be called from any thread (it serializes use of the key, whose thread safety .NET does not promise).
+/// may be called from any thread: .NET does not promise that one key object signs concurrently, so each concurrent
+/// signer takes its own copy from a bag (as many as handshakes ever signed at once, no lock to wait on).
 /// </summary>
 internal sealed class DtlsCertificate
 {
     private static readonly Lazy<DtlsCertificate> s_shared = new(() => Create(TimeProvider.System), LazyThreadSafetyMode.ExecutionAndPublication);
 
     private readonly byte[] _der;
-    private readonly ECDsa _key;
-    private readonly Lock _signGate = new();
+    private readonly ECParameters _privateKey;
+    private readonly ConcurrentBag<ECDsa> _signers = [];
 
     private DtlsCertificate(X509Certificate2 certificate, ECDsa key)
     {
         Certificate = certificate;
-        _key = key;
+        _privateKey = key.ExportParameters(includePrivateParameters: true);
+        _signers.Add(key);
         _der = certificate.RawData;
         Fingerprint = DtlsFingerprint.Compute("sha-256", _der);
     }
@@ -57,18 +60,25 @@ internal sealed class DtlsCertificate
     /// <summary>An ecdsa_secp256r1_sha256 signature (RFC 8446 §4.2.3), DER-encoded as TLS carries it (RFC 8422 §5.4).</summary>
     public byte[] SignSha256(ReadOnlySpan<byte> data)
     {
-        lock (_signGate)
+        if (!_signers.TryTake(out var signer))
         {
-            return _key.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+            signer = ECDsa.Create(_privateKey);
+        }
+
+        try
+        {
+            return signer.SignData(data, HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence);
+        }
+        finally
+        {
+            _signers.Add(signer);
         }
     }
 
     /// <summary>The private key as PKCS#8, for tests that hand this certificate to another DTLS implementation.</summary>
     internal byte[] ExportPkcs8PrivateKey()
     {
-        lock (_signGate)
-        {
-            return _key.ExportPkcs8PrivateKey();
-        }
+        using var key = ECDsa.Create(_privateKey);
+        return key.ExportPkcs8PrivateKey();
     }
 }

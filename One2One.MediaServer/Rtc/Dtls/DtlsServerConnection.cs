@@ -345,6 +345,12 @@ internal sealed class DtlsServerConnection : IDisposable
                 "the client does not accept ecdsa_secp256r1_sha256 signatures, the only kind our certificate makes");
         }
 
+        if (_options.RequireExtendedMasterSecret && !hello.OffersExtendedMasterSecret)
+        {
+            throw new DtlsAlertException(DtlsAlertDescription.HandshakeFailure,
+                "the client does not offer extended_master_secret (RFC 7627), which this server requires");
+        }
+
         if (hello.SrtpProfiles is not { } offered)
         {
             throw new DtlsAlertException(DtlsAlertDescription.HandshakeFailure, "the client did not offer the use_srtp extension (RFC 5764)");

@@ -87,6 +87,9 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
         }
     }
 
+    /// <summary>Datagrams queued and not yet processed.</summary>
+    internal int PendingDatagrams => _inbox.Count;
+
     /// <summary>Authenticated application_data records received after the handshake (for tests: proves record decryption).</summary>
     internal long ApplicationDataRecords
     {

@@ -34,6 +34,13 @@ internal sealed record DtlsServerSessionOptions
     /// <summary>The most the session holds of the peer's incomplete or out-of-order handshake messages.</summary>
     public int MaxBufferedHandshakeBytes { get; init; } = 32 * 1024;
 
+    /// <summary>
+    /// Refuse clients that do not offer extended_master_secret (RFC 7627 §5.3). Off by default: every browser offers
+    /// it and then it is used; a legacy client without it still gets its SRTP keys, which RFC 7627 §5.4 warns against
+    /// (the triple-handshake attack on the exporter). Turn it on when no such client must connect.
+    /// </summary>
+    public bool RequireExtendedMasterSecret { get; init; }
+
     /// <summary>Where the session counts its outcomes; the process-wide counters unless a test brings its own.</summary>
     public DtlsHandshakeStatistics Statistics { get; init; } = DtlsHandshakeStatistics.Shared;
 

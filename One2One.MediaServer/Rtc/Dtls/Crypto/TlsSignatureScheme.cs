@@ -64,8 +64,9 @@ internal static class TlsSignatureScheme
                     return false;
             }
         }
-        catch (CryptographicException)
+        catch (Exception e) when (e is CryptographicException or NotSupportedException)
         {
+            // A key the platform cannot use (an unusual curve) fails like a bad signature.
             return false;
         }
     }

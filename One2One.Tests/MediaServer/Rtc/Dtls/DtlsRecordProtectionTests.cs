@@ -18,9 +18,8 @@ public class DtlsRecordProtectionTests
     [InlineData(CipherSuite.TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, 32)]
     public async Task Records_sealed_by_BouncyCastle_open_here_and_ours_open_there(int suite, int keyLength)
     {
-        var (session, pipe) = Connected();
-        using var _ = session;
-        using var __ = pipe;
+        using var test = Connected();
+        var (session, pipe) = test;
         var clientSent = new ConcurrentQueue<byte[]>();
         pipe.ClientToServer = (datagram, deliver) =>
         {

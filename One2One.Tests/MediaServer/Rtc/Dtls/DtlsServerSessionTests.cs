@@ -17,9 +17,8 @@ public class DtlsServerSessionTests
     public async Task Both_ends_derive_the_same_SRTP_keys_for_each_profile(int offered, int saltLength)
     {
         var expected = (SrtpProfile)offered;
-        var (session, pipe) = Connected();
-        using var _ = session;
-        using var __ = pipe;
+        using var test = Connected();
+        var (session, pipe) = test;
         var client = Client([offered]);
 
         var serverKeys = session.Start(ClientCertificate.Fingerprint);
@@ -42,9 +41,8 @@ public class DtlsServerSessionTests
     public async Task The_server_picks_the_profile_by_its_own_preference(int[] offered, int chosen)
     {
         var expected = (SrtpProfile)chosen;
-        var (session, pipe) = Connected();
-        using var _ = session;
-        using var __ = pipe;
+        using var test = Connected();
+        var (session, pipe) = test;
 
         var serverKeys = session.Start(ClientCertificate.Fingerprint);
         var client = Client(offered);
@@ -70,9 +68,8 @@ public class DtlsServerSessionTests
         };
         var statistics = new DtlsHandshakeStatistics();
         var logger = new RecordingLogger<DtlsServerSession>();
-        var (session, pipe) = Connected(new DtlsServerSessionOptions { Statistics = statistics }, logger: logger);
-        using var _ = session;
-        using var __ = pipe;
+        using var test = Connected(new DtlsServerSessionOptions { Statistics = statistics }, logger: logger);
+        var (session, pipe) = test;
 
         var handshake = session.Start(expected);
         var connect = pipe.ConnectClient(client);
@@ -124,9 +121,8 @@ public class DtlsServerSessionTests
         farAhead[17] = 0x7F; // message_seq 0x7F00: ignored as too far ahead
 
         var logger = new RecordingLogger<DtlsServerSession>();
-        var (session, pipe) = Connected(logger: logger);
-        using var _ = session;
-        using var __ = pipe;
+        using var test = Connected(logger: logger);
+        var (session, pipe) = test;
         for (var i = 0; i < 20; i++)
         {
             session.OnDatagram(Garbage());
@@ -173,9 +169,8 @@ public class DtlsServerSessionTests
     [Fact]
     public async Task A_retransmitted_client_flight_after_the_handshake_is_answered_with_our_last_flight()
     {
-        var (session, pipe) = Connected();
-        using var _ = session;
-        using var __ = pipe;
+        using var test = Connected();
+        var (session, pipe) = test;
         var lostFinished = 0;
 
         // Lose our first Finished (handshake record in epoch 1): the client retransmits its last flight, which the
@@ -200,9 +195,8 @@ public class DtlsServerSessionTests
     [Fact]
     public async Task Close_notify_from_the_client_closes_the_session_and_is_answered()
     {
-        var (session, pipe) = Connected();
-        using var _ = session;
-        using var __ = pipe;
+        using var test = Connected();
+        var (session, pipe) = test;
         var serverKeys = session.Start(ClientCertificate.Fingerprint);
         var clientTransport = await pipe.ConnectClient(Client()).WaitAsync(Bound);
         await serverKeys.WaitAsync(Bound);
@@ -220,8 +214,8 @@ public class DtlsServerSessionTests
     [Fact]
     public async Task Dispose_when_connected_sends_close_notify_and_then_nothing()
     {
-        var (session, pipe) = Connected();
-        using var __ = pipe;
+        using var test = Connected();
+        var (session, pipe) = test;
         var serverKeys = session.Start(ClientCertificate.Fingerprint);
         var client = Client();
         var clientTransport = await pipe.ConnectClient(client).WaitAsync(Bound);
@@ -242,8 +236,8 @@ public class DtlsServerSessionTests
     public async Task Dispose_mid_handshake_cancels_it_and_sends_nothing_more()
     {
         var statistics = new DtlsHandshakeStatistics();
-        var (session, pipe) = Connected(new DtlsServerSessionOptions { Statistics = statistics });
-        using var __ = pipe;
+        using var test = Connected(new DtlsServerSessionOptions { Statistics = statistics });
+        var (session, pipe) = test;
         var serverFlightSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         pipe.LoseServerDatagrams(_ =>
         {
@@ -277,9 +271,8 @@ public class DtlsServerSessionTests
         var time = new FakeTimeProvider();
         var statistics = new DtlsHandshakeStatistics();
         var logger = new RecordingLogger<DtlsServerSession>();
-        var (session, pipe) = Connected(new DtlsServerSessionOptions { HandshakeTimeout = TimeSpan.FromSeconds(30), Statistics = statistics }, time, logger);
-        using var _ = session;
-        using var __ = pipe;
+        using var test = Connected(new DtlsServerSessionOptions { HandshakeTimeout = TimeSpan.FromSeconds(30), Statistics = statistics }, time, logger);
+        var (session, pipe) = test;
         var handshake = session.Start(ClientCertificate.Fingerprint);
 
         time.Advance(TimeSpan.FromSeconds(29.9));
@@ -299,9 +292,8 @@ public class DtlsServerSessionTests
     [Fact]
     public async Task The_callers_token_cancels_the_handshake()
     {
-        var (session, pipe) = Connected();
-        using var _ = session;
-        using var __ = pipe;
+        using var test = Connected();
+        var (session, pipe) = test;
         using var cts = new CancellationTokenSource();
         var handshake = session.Start(ClientCertificate.Fingerprint, cts.Token);
 
@@ -314,9 +306,8 @@ public class DtlsServerSessionTests
     [Fact]
     public void Start_is_once_only_and_needs_a_fingerprint()
     {
-        var (session, pipe) = Connected();
-        using var _ = session;
-        using var __ = pipe;
+        using var test = Connected();
+        var (session, pipe) = test;
 
         Action none = () => session.Start(Array.Empty<DtlsFingerprint>());
         none.Should().Throw<ArgumentException>();

@@ -26,13 +26,39 @@ internal static class DtlsTesting
         server.ClientWriteKey.ToArray().Should().NotEqual(server.ServerWriteKey.ToArray());
     }
 
-    /// <summary>A session and a pipe to a BouncyCastle client, wired to each other.</summary>
-    public static (DtlsServerSession Session, DtlsTestPipe Pipe) Connected(
+    /// <summary>
+    /// The first datagram a BouncyCastle client sends (its ClientHello), taken before it reaches anyone; the client
+    /// is then cancelled. Lets a test play a client's first flight to a session on a fake clock.
+    /// </summary>
+    public static async Task<byte[]> CaptureClientHelloAsync(TestDtlsSrtpClient? client = null)
+    {
+        client ??= Client();
+        var captured = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var pipe = new DtlsTestPipe { ClientToServer = (datagram, _) => captured.TrySetResult(datagram) };
+        var connect = pipe.ConnectClient(client);
+        var hello = await captured.Task.WaitAsync(Bound);
+        client.Cancel();
+        await FluentActions.Awaiting(() => connect.WaitAsync(Bound)).Should().ThrowAsync<Exception>();
+        return hello;
+    }
+
+    /// <summary>A session and a pipe to a BouncyCastle client, wired to each other; disposing disposes both.</summary>
+    public static SessionUnderTest Connected(
         DtlsServerSessionOptions? options = null, TimeProvider? time = null, ILogger<DtlsServerSession>? logger = null, int clientSendLimit = 1200)
     {
         var pipe = new DtlsTestPipe { ClientSendLimit = clientSendLimit };
         var session = new DtlsServerSession(ServerCertificate, pipe, logger, time, options);
         pipe.Session = session;
-        return (session, pipe);
+        return new SessionUnderTest(session, pipe);
+    }
+}
+
+/// <summary>A session under test and its pipe.</summary>
+internal sealed record SessionUnderTest(DtlsServerSession Session, DtlsTestPipe Pipe) : IDisposable
+{
+    public void Dispose()
+    {
+        Session.Dispose();
+        Pipe.Dispose();
     }
 }

@@ -45,6 +45,12 @@ internal sealed class TestClientCredential
         PrivateKeyFactory.CreateKey(certificate.ExportPkcs8PrivateKey()),
         new SignatureAndHashAlgorithm(TlsHashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
 
+    /// <summary>The certificate of <paramref name="certificate"/> with the private key of <paramref name="key"/>: an impostor.</summary>
+    public static TestClientCredential WithKeyOf(DtlsCertificate certificate, DtlsCertificate key) => new(
+        certificate.DerEncoded.ToArray(),
+        PrivateKeyFactory.CreateKey(key.ExportPkcs8PrivateKey()),
+        new SignatureAndHashAlgorithm(TlsHashAlgorithm.sha256, SignatureAlgorithm.ecdsa));
+
     private static TestClientCredential Rsa(SignatureAndHashAlgorithm signature) =>
         new(s_rsa.Value.Der, PrivateKeyFactory.CreateKey(s_rsa.Value.Key), signature);
 

@@ -124,7 +124,11 @@ internal sealed class TestDtlsSrtpClient : DefaultTlsClient
         KeyBlock = parameters.MasterSecret.DeriveUsingPrf(parameters.PrfAlgorithm, "key expansion",
             (byte[])[.. parameters.ServerRandom, .. parameters.ClientRandom], 2 * (keyLength + 4)).Extract();
         var profile = (SrtpProfile)_selectedProfile;
-        var exported = m_context.ExportKeyingMaterial(SrtpKeyingMaterial.ExporterLabel, null, SrtpKeyingMaterial.ExportLength(profile));
+        // BouncyCastle refuses its exporter without the extended master secret (RFC 7627 §5.4); the same PRF by hand then.
+        var exported = UsedExtendedMasterSecret
+            ? m_context.ExportKeyingMaterial(SrtpKeyingMaterial.ExporterLabel, null, SrtpKeyingMaterial.ExportLength(profile))
+            : parameters.MasterSecret.DeriveUsingPrf(parameters.PrfAlgorithm, SrtpKeyingMaterial.ExporterLabel,
+                (byte[])[.. parameters.ClientRandom, .. parameters.ServerRandom], SrtpKeyingMaterial.ExportLength(profile)).Extract();
         KeyingMaterial = SrtpKeyingMaterial.FromExporterOutput(profile, exported);
     }
 
