@@ -53,6 +53,25 @@ public class DtlsRetransmissionTests
     }
 
     [Fact]
+    public async Task A_ClientHello_that_arrives_before_Start_waits_and_is_answered_once_started()
+    {
+        var hello = await CaptureClientHelloAsync();
+        var time = new FakeTimeProvider();
+        using var test = Connected(time: time);
+        var (session, pipe) = test;
+
+        session.OnDatagram(hello);
+        await Task.Delay(50);
+        pipe.ServerDatagrams.Should().Be(0, "nothing is processed before Start: the offer's fingerprints are not known yet");
+        session.PendingDatagrams.Should().Be(1);
+        var handshake = session.Start(ClientCertificate.Fingerprint);
+
+        await One2One.Tests.Support.Eventually.TrueAsync(() => pipe.ServerDatagrams > 0, "the queued ClientHello is answered");
+        session.State.Should().Be(DtlsSessionState.Connecting);
+        handshake.IsCompleted.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_repeated_ClientHello_makes_us_send_our_flight_again_at_once()
     {
         var hello = await CaptureClientHelloAsync();
