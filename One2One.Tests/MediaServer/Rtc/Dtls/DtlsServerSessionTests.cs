@@ -11,15 +11,19 @@ namespace One2One.Tests.MediaServer.Rtc.Dtls;
 public class DtlsServerSessionTests
 {
     [Theory]
-    [InlineData(SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM, 12)]
-    [InlineData(SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, 14)]
-    [InlineData(SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32, 14)]
-    public async Task Both_ends_derive_the_same_SRTP_keys_for_each_profile(int offered, int saltLength)
+    [InlineData(SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM, 12, true)]
+    [InlineData(SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM, 12, false)]
+    [InlineData(SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, 14, true)]
+    [InlineData(SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, 14, false)]
+    [InlineData(SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32, 14, true)]
+    [InlineData(SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32, 14, false)]
+    public async Task Both_ends_derive_the_same_SRTP_keys_for_each_profile_with_and_without_EMS(int offered, int saltLength, bool extendedMasterSecret)
     {
         var expected = (SrtpProfile)offered;
         using var test = Connected();
         var (session, pipe) = test;
-        var client = Client([offered]);
+        var client = new TestDtlsSrtpClient(TestClientCredential.Ecdsa(ClientCertificate), ServerCertificate.Fingerprint, [offered],
+            extendedMasterSecret: extendedMasterSecret);
 
         var serverKeys = session.Start(ClientCertificate.Fingerprint);
         await pipe.ConnectClient(client).WaitAsync(Bound);
@@ -31,6 +35,7 @@ public class DtlsServerSessionTests
         keys.ClientWriteSalt.Length.Should().Be(saltLength);
         keys.ServerWriteSalt.Length.Should().Be(saltLength);
         ShouldMatch(keys, client.KeyingMaterial!);
+        client.UsedExtendedMasterSecret.Should().Be(extendedMasterSecret);
         client.ServerCertificateChecked.Should().BeTrue();
         session.State.Should().Be(DtlsSessionState.Connected);
     }
