@@ -305,74 +305,20 @@ internal sealed class DtlsServerConnection : IDisposable
             throw new DtlsAlertException(DtlsAlertDescription.DecodeError, error!);
         }
 
-        // DTLS versions count down: {254, 253} is 1.2, {254, 255} is 1.0 (RFC 6347 §4.1). A client offering a later
-        // version gets 1.2, as RFC 5246 appendix E.1 has it.
-        if (hello!.ClientVersion >> 8 != 0xFE || (hello.ClientVersion & 0xFF) > 0xFD)
-        {
-            throw new DtlsAlertException(DtlsAlertDescription.ProtocolVersion,
-                $"the client offers DTLS version 0x{hello.ClientVersion:X4}; this server speaks DTLS 1.2 only");
-        }
-
-        if (hello.HasRenegotiatedConnection)
-        {
-            throw new DtlsAlertException(DtlsAlertDescription.HandshakeFailure, "the ClientHello claims a previous connection (RFC 5746 §3.6)");
-        }
-
-        _suite = DtlsCipherSuite.ServerPreference.FirstOrDefault(s => hello.CipherSuites.Contains(s.Id))
-            ?? throw new DtlsAlertException(DtlsAlertDescription.HandshakeFailure,
-                $"no cipher suite in common: the client offered [{Hex(hello.CipherSuites)}], we need TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256 or _256_GCM_SHA384");
-
-        if (!hello.OffersNullCompression)
-        {
-            throw new DtlsAlertException(DtlsAlertDescription.IllegalParameter, "the client does not offer the null compression method");
-        }
-
-        if (hello.SupportedGroups is { } groups && !groups.Contains(EcdheP256.NamedGroup))
-        {
-            throw new DtlsAlertException(DtlsAlertDescription.HandshakeFailure,
-                $"no elliptic curve in common: the client offered [{Hex(groups)}], we need secp256r1 (0x0017)");
-        }
-
-        if (hello.PointFormats is { } formats && !formats.Contains(TlsExtensionType.UncompressedPointFormat))
-        {
-            throw new DtlsAlertException(DtlsAlertDescription.IllegalParameter, "the client does not accept uncompressed points (RFC 8422 §5.1.2)");
-        }
-
-        // RFC 5246 §7.4.1.4.1 would read a missing list as {sha1,ecdsa}; we sign with SHA-256 only, and every browser lists it.
-        if (hello.SignatureAlgorithms is not { } algorithms || !algorithms.Contains(TlsSignatureScheme.EcdsaSecp256r1Sha256))
-        {
-            throw new DtlsAlertException(DtlsAlertDescription.HandshakeFailure,
-                "the client does not accept ecdsa_secp256r1_sha256 signatures, the only kind our certificate makes");
-        }
-
-        if (_options.RequireExtendedMasterSecret && !hello.OffersExtendedMasterSecret)
-        {
-            throw new DtlsAlertException(DtlsAlertDescription.HandshakeFailure,
-                "the client does not offer extended_master_secret (RFC 7627), which this server requires");
-        }
-
-        if (hello.SrtpProfiles is not { } offered)
-        {
-            throw new DtlsAlertException(DtlsAlertDescription.HandshakeFailure, "the client did not offer the use_srtp extension (RFC 5764)");
-        }
-
-        // RFC 5764 §4.1.1: the server picks one of the client's profiles; we pick by our own preference.
-        var profile = SrtpProfiles.ServerPreference.Where(p => offered.Contains((ushort)p)).Cast<SrtpProfile?>().FirstOrDefault()
-            ?? throw new DtlsAlertException(DtlsAlertDescription.HandshakeFailure,
-                $"no SRTP protection profile in common: the client offered [{Hex(offered)}]");
-
-        _hello = hello;
+        var (suite, profile) = DtlsNegotiation.Choose(hello!, _options.RequireExtendedMasterSecret);
+        _suite = suite;
+        _hello = hello!;
         _profile = profile;
-        ExtendedMasterSecret = hello.OffersExtendedMasterSecret;
+        ExtendedMasterSecret = _hello.OffersExtendedMasterSecret;
         _transcript!.Append(HandshakeType.ClientHello, message.Sequence, message.Body);
         _peerLastFlightEnd = message.Sequence;
 
         _serverRandom = RandomNumberGenerator.GetBytes(TlsKeySchedule.RandomLength);
         _ecdhe = new EcdheP256();
         var flight = new DtlsFlight();
-        AddToFlight(flight, HandshakeType.ServerHello, ServerHelloMessage.Write(_serverRandom, _suite, (ushort)profile, hello));
+        AddToFlight(flight, HandshakeType.ServerHello, ServerHelloMessage.Write(_serverRandom, suite, (ushort)profile, _hello));
         AddToFlight(flight, HandshakeType.Certificate, CertificateMessage.Write(_certificate.DerEncoded));
-        AddToFlight(flight, HandshakeType.ServerKeyExchange, ServerKeyExchangeMessage.Write(hello.Random, _serverRandom, _ecdhe, _certificate));
+        AddToFlight(flight, HandshakeType.ServerKeyExchange, ServerKeyExchangeMessage.Write(_hello.Random, _serverRandom, _ecdhe, _certificate));
         AddToFlight(flight, HandshakeType.CertificateRequest, CertificateRequestMessage.Write());
         AddToFlight(flight, HandshakeType.ServerHelloDone, []);
         Phase = DtlsConnectionPhase.AwaitingClientFlight;
@@ -393,36 +339,7 @@ internal sealed class DtlsServerConnection : IDisposable
                 "the client sent no certificate, so it cannot be checked against the offer's a=fingerprint");
         }
 
-        // RFC 8122 §5, RFC 8827 §6.5: the certificate must match one of the fingerprints the offer announced.
-        var matches = false;
-        foreach (var expected in _expectedFingerprints)
-        {
-            matches |= expected.Matches(der);
-        }
-
-        if (!matches)
-        {
-            var actual = DtlsFingerprint.Compute(_expectedFingerprints[0].HashFunction, der);
-            throw new DtlsAlertException(DtlsAlertDescription.BadCertificate,
-                $"the client certificate's fingerprint {actual} does not match the offer's a=fingerprint {string.Join(" / ", (IEnumerable<DtlsFingerprint>)_expectedFingerprints)}");
-        }
-
-        try
-        {
-            _clientCertificate = X509CertificateLoader.LoadCertificate(der);
-        }
-        catch (CryptographicException)
-        {
-            throw new DtlsAlertException(DtlsAlertDescription.BadCertificate, "the client certificate matches the fingerprint but is not a readable X.509 certificate");
-        }
-
-        var algorithm = _clientCertificate.PublicKey.Oid.Value;
-        if (algorithm is not ("1.2.840.10045.2.1" or "1.2.840.113549.1.1.1"))
-        {
-            throw new DtlsAlertException(DtlsAlertDescription.UnsupportedCertificate,
-                $"the client certificate's key ({_clientCertificate.PublicKey.Oid.FriendlyName ?? algorithm}) is neither ECDSA nor RSA");
-        }
-
+        _clientCertificate = ClientCertificateCheck.Authenticate(der, _expectedFingerprints);
         _transcript!.Append(HandshakeType.Certificate, message.Sequence, message.Body);
         _expected = HandshakeType.ClientKeyExchange;
     }
@@ -677,8 +594,6 @@ internal sealed class DtlsServerConnection : IDisposable
     private static string Describe(DtlsAlertDescription description) =>
         Enum.IsDefined(description) ? description.ToString() : ((int)description).ToString(CultureInfo.InvariantCulture);
 
-    private static string Hex(IEnumerable<ushort> values) =>
-        string.Join(", ", values.Select(v => "0x" + v.ToString("X4", CultureInfo.InvariantCulture)));
 }
 
 /// <summary>Where a <see cref="DtlsServerConnection"/> is.</summary>
