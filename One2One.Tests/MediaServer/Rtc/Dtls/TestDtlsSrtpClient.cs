@@ -19,6 +19,7 @@ internal sealed class TestDtlsSrtpClient : DefaultTlsClient
     private readonly int[] _profiles;
     private readonly bool _sendCertificate;
     private readonly bool _offerSrtp;
+    private readonly int _handshakeTimeoutMillis;
     private int _selectedProfile = -1;
 
     public TestDtlsSrtpClient(
@@ -26,7 +27,8 @@ internal sealed class TestDtlsSrtpClient : DefaultTlsClient
         DtlsFingerprint expectedServerFingerprint,
         int[]? profiles = null,
         bool sendCertificate = true,
-        bool offerSrtp = true)
+        bool offerSrtp = true,
+        int handshakeTimeoutMillis = 20_000)
         : base(new BcTlsCrypto(new SecureRandom()))
     {
         _certificate = certificate;
@@ -34,6 +36,7 @@ internal sealed class TestDtlsSrtpClient : DefaultTlsClient
         _profiles = profiles ?? [SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM, SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32];
         _sendCertificate = sendCertificate;
         _offerSrtp = offerSrtp;
+        _handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
 
     public SrtpKeyingMaterial? KeyingMaterial { get; private set; }
@@ -55,7 +58,7 @@ internal sealed class TestDtlsSrtpClient : DefaultTlsClient
     ]);
 
     /// <summary>Bounds a test that goes wrong; the server's own limit is what the tests look at.</summary>
-    public override int GetHandshakeTimeoutMillis() => 20_000;
+    public override int GetHandshakeTimeoutMillis() => _handshakeTimeoutMillis;
 
     public override IDictionary<int, byte[]> GetClientExtensions()
     {
