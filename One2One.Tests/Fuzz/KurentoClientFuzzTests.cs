@@ -100,7 +100,7 @@ public sealed class KurentoClientFuzzTests
             Parses(() => MediaErrorOccurred.Parse(element));
             Parses(() => MediaFlowInStateChanged.Parse(element));
             Parses(() => MediaFlowOutStateChanged.Parse(element));
-        });
+        }, FuzzRun.Settings(ciIterations: 5_000));
     }
 
     private static void Parses<T>(Func<T> parse)

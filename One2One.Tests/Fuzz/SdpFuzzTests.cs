@@ -54,7 +54,7 @@ public sealed class SdpFuzzTests
             {
                 AnswerParsesAgain(offer!, options);
             }
-        });
+        }, FuzzRun.Settings(ciIterations: 3_000));
     }
 
     [Fact]
@@ -73,7 +73,7 @@ public sealed class SdpFuzzTests
             var written = candidate.ToString();
             IceCandidate.TryParse(written, out var again, out var againError).Should().BeTrue(againError);
             again!.ToString().Should().Be(written);
-        });
+        }, FuzzRun.Settings(ciIterations: 5_000));
     }
 
     private static void AnswerParsesAgain(SessionDescription offer, SdpAnswerOptions options)
