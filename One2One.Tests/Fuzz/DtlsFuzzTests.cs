@@ -16,10 +16,11 @@ namespace One2One.Tests.Fuzz;
 /// One case is one handshake, so this target runs fewer cases than the others: one per 64 of ONE2ONE_FUZZ_ITERATIONS.
 /// </summary>
 [Trait("Category", "Fuzz")]
+[Collection(CpuHeavyCollection.Name)]
 public sealed class DtlsFuzzTests
 {
     private const int CasesPerHandshake = 64;
-    private const int CiHandshakes = 40;
+    private const int CiHandshakes = 20;
     private const int MaxDatagramsPerCase = 24;
 
     /// <summary>When garbage has stalled a handshake, the test client stops waiting after this (a genuine one takes milliseconds).</summary>

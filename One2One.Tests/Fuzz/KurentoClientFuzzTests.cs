@@ -15,6 +15,7 @@ namespace One2One.Tests.Fuzz;
 /// <see cref="FormatException"/> its contract names.
 /// </summary>
 [Trait("Category", "Fuzz")]
+[Collection(CpuHeavyCollection.Name)]
 public sealed class KurentoClientFuzzTests
 {
     /// <summary>Stands for the request's id; replaced after mutation, so that a case mutates the same text whatever the id.</summary>

@@ -14,6 +14,7 @@ namespace One2One.Tests.Fuzz;
 /// session closes, nothing it made is left.
 /// </summary>
 [Trait("Category", "Fuzz")]
+[Collection(CpuHeavyCollection.Name)]
 public sealed class KurentoProtocolFuzzTests
 {
     private const string Session = "$SESSION";

@@ -15,6 +15,7 @@ namespace One2One.Tests.Fuzz;
 /// translator writes is itself a valid compound no longer than its input. What the writers write, the parsers read back.
 /// </summary>
 [Trait("Category", "Fuzz")]
+[Collection(CpuHeavyCollection.Name)]
 public sealed class RtpRtcpFuzzTests
 {
     private const uint Audio = 0x1111_1111;

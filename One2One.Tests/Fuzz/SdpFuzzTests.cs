@@ -4,6 +4,8 @@ using One2One.MediaServer.Rtc.Sdp;
 using One2One.Tests.Fuzz.Support;
 using One2One.Tests.MediaServer.Rtc.Sdp;
 
+using One2One.Tests.Support;
+
 namespace One2One.Tests.Fuzz;
 
 /// <summary>
@@ -11,6 +13,7 @@ namespace One2One.Tests.Fuzz;
 /// they are parsed or refused with a reason, never throw anything else, and what we write parses again.
 /// </summary>
 [Trait("Category", "Fuzz")]
+[Collection(CpuHeavyCollection.Name)]
 public sealed class SdpFuzzTests
 {
     private static readonly string[] Offers =

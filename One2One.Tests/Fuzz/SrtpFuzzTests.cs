@@ -3,6 +3,8 @@ using One2One.Tests.Fuzz.Support;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Rtc.Srtp;
 
+using One2One.Tests.Support;
+
 namespace One2One.Tests.Fuzz;
 
 /// <summary>
@@ -10,6 +12,7 @@ namespace One2One.Tests.Fuzz;
 /// protected authenticates, and a context fed garbage still unprotects the genuine packet afterwards.
 /// </summary>
 [Trait("Category", "Fuzz")]
+[Collection(CpuHeavyCollection.Name)]
 public sealed class SrtpFuzzTests
 {
     private static readonly Protected[] Packets = [.. new[] { 0x0001, 0x0002, 0x0007 }.SelectMany(ProtectedPackets)];

@@ -16,6 +16,7 @@ namespace One2One.Tests.Fuzz;
 /// What the writer writes, the parser reads back.
 /// </summary>
 [Trait("Category", "Fuzz")]
+[Collection(CpuHeavyCollection.Name)]
 public sealed class StunFuzzTests
 {
     private static readonly IceCredentials Local = new("srvA", "server-password-0123456789");

@@ -19,6 +19,7 @@ namespace One2One.Tests.Calls.Property;
 /// --filter FullyQualifiedName~HubPropertyTests</c>, and <c>ONE2ONE_PROPERTY_SEED</c> replays the run a failure names.
 /// </summary>
 [Trait("Category", "Property")]
+[Collection(CpuHeavyCollection.Name)]
 public sealed class HubPropertyTests : IAsyncLifetime
 {
     private const int CiRuns = 12;
