@@ -57,6 +57,11 @@ internal sealed class KurentoRequestProcessor
 
         using (document)
         {
+            if (!KurentoJson.StringsAreText(message.Span))
+            {
+                return JsonRpcWriter.Error(JsonRpcRequest.NullId, KurentoErrorCode.ParseError, "Parse error: a string escapes a lone surrogate");
+            }
+
             if (!JsonRpcRequest.TryRead(document.RootElement, out var request, out var error, out var errorId))
             {
                 return JsonRpcWriter.Error(errorId, error!.Code, error.Message);
@@ -375,12 +380,21 @@ internal sealed class KurentoRequestProcessor
                 throw new KurentoErrorException(KurentoErrorCode.MalformedTransaction, $"Id of request '{index}' should be '{index}'");
             }
 
-            var node = JsonNode.Parse(operation.GetRawText())!.AsObject();
-            var parameters = node["params"] as JsonObject ?? [];
-            node["params"] = null;
-            parameters["sessionId"] = session.Id;
-            node["params"] = InjectRefs(parameters, replies);
-            node["id"] = index;
+            JsonObject node;
+            try
+            {
+                node = JsonNode.Parse(operation.GetRawText())!.AsObject();
+                var parameters = node["params"] as JsonObject ?? [];
+                node["params"] = null;
+                parameters["sessionId"] = session.Id;
+                node["params"] = InjectRefs(parameters, replies);
+                node["id"] = index;
+            }
+            catch (ArgumentException)
+            {
+                // JsonDocument accepts a member twice; JsonObject throws on it when it is first read.
+                throw new KurentoErrorException(KurentoErrorCode.MalformedTransaction, $"Request '{index}' has a member twice");
+            }
 
             using var document = JsonDocument.Parse(node.ToJsonString(), DocumentOptions);
             var buffer = new ArrayBufferWriter<byte>(256);

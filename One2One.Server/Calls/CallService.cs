@@ -63,6 +63,9 @@ internal sealed class CallService : ICallMediaEvents
     /// <summary>Calls not yet ended (ringing, connecting or in call).</summary>
     public int ActiveCallCount => _calls.Count;
 
+    /// <summary>The calls not yet ended, for checks of the whole state (tests).</summary>
+    internal IReadOnlyCollection<Call> ActiveCalls => [.. _calls.Values];
+
     /// <summary>
     /// Registers <paramref name="rawName"/> for the connection. On success the acceptance is posted to the
     /// new user's outbox (ahead of anything else they will receive) and null is returned; otherwise the

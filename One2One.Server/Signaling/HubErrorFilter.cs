@@ -21,9 +21,11 @@ internal sealed class HubErrorFilter(Rejections rejections, ILogger<HubErrorFilt
         {
             return await next(invocationContext).ConfigureAwait(false);
         }
-        catch (HubRejection)
+        catch (HubRejection rejection)
         {
-            throw;
+            // Counted where it was made. Clients read a refusal as "... HubException: <message>" (SignalR names the
+            // exception's type on the wire), so it leaves as a plain HubException.
+            throw new HubException(rejection.Message);
         }
         catch (HubException)
         {

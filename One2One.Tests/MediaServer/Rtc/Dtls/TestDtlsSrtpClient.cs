@@ -28,6 +28,7 @@ internal sealed class TestDtlsSrtpClient : DefaultTlsClient
     private readonly bool _sendCertificate;
     private readonly bool _offerSrtp;
     private readonly bool _extendedMasterSecret;
+    private readonly int _handshakeTimeoutMillis;
     private int _selectedProfile = -1;
 
     public TestDtlsSrtpClient(
@@ -35,8 +36,9 @@ internal sealed class TestDtlsSrtpClient : DefaultTlsClient
         DtlsFingerprint expectedServerFingerprint,
         int[]? profiles = null,
         bool sendCertificate = true,
-        bool offerSrtp = true)
-        : this(TestClientCredential.Ecdsa(certificate), expectedServerFingerprint, profiles, sendCertificate, offerSrtp)
+        bool offerSrtp = true,
+        int handshakeTimeoutMillis = 20_000)
+        : this(TestClientCredential.Ecdsa(certificate), expectedServerFingerprint, profiles, sendCertificate, offerSrtp, handshakeTimeoutMillis: handshakeTimeoutMillis)
     {
     }
 
@@ -47,7 +49,8 @@ internal sealed class TestDtlsSrtpClient : DefaultTlsClient
         bool sendCertificate = true,
         bool offerSrtp = true,
         bool extendedMasterSecret = true,
-        int[]? cipherSuites = null)
+        int[]? cipherSuites = null,
+        int handshakeTimeoutMillis = 20_000)
         : base(new BcTlsCrypto(new SecureRandom()))
     {
         _credential = credential;
@@ -57,6 +60,7 @@ internal sealed class TestDtlsSrtpClient : DefaultTlsClient
         _sendCertificate = sendCertificate;
         _offerSrtp = offerSrtp;
         _extendedMasterSecret = extendedMasterSecret;
+        _handshakeTimeoutMillis = handshakeTimeoutMillis;
     }
 
     public SrtpKeyingMaterial? KeyingMaterial { get; private set; }
@@ -85,7 +89,7 @@ internal sealed class TestDtlsSrtpClient : DefaultTlsClient
     protected override int[] GetSupportedCipherSuites() => TlsUtilities.GetSupportedCipherSuites(Crypto, _cipherSuites);
 
     /// <summary>Bounds a test that goes wrong; the server's own limit is what the tests look at.</summary>
-    public override int GetHandshakeTimeoutMillis() => 20_000;
+    public override int GetHandshakeTimeoutMillis() => _handshakeTimeoutMillis;
 
     public override bool ShouldUseExtendedMasterSecret() => _extendedMasterSecret;
 
