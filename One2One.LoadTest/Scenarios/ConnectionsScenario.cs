@@ -162,7 +162,7 @@ internal sealed record ConnectionsReport(
         {
             yield return $"  server with 0 (the calling pair only): {Baseline.Describe()}";
             yield return $"  server with {Registered}: {Loaded.Describe()}";
-            yield return $"  per connection: RSS {ResidentBytesPerConnection / 1024:0.0} KiB, managed heap {ManagedBytesPerConnection / 1024:0.0} KiB, GC committed {Per(m => m.GcCommittedBytes) / 1024:0.0} KiB (goal < {GoalBytesPerConnection / 1024:0} KiB)";
+            yield return $"  per connection: RSS {ResidentBytesPerConnection / 1024:0.0} KiB, live managed heap {ManagedBytesPerConnection / 1024:0.0} KiB, GC committed {Per(m => m.GcCommittedBytes) / 1024:0.0} KiB (goal < {GoalBytesPerConnection / 1024:0} KiB)";
         }
 
         yield return "  calls with an idle server:";

@@ -19,7 +19,7 @@ internal sealed record MemoryPoint(long ResidentBytes, long ResidentAnonymousByt
     }
 
     public string Describe() =>
-        $"RSS {Mb(ResidentBytes)} (anonymous {Mb(ResidentAnonymousBytes)}), managed heap {Mb(ManagedHeapBytes)}, GC committed {Mb(GcCommittedBytes)}";
+        $"RSS {Mb(ResidentBytes)} (anonymous {Mb(ResidentAnonymousBytes)}), live managed heap {Mb(ManagedHeapBytes)}, GC committed {Mb(GcCommittedBytes)}";
 
     private static string Mb(long bytes) => $"{bytes / 1_048_576.0:0.0} MiB";
 }

@@ -6,14 +6,18 @@ using Microsoft.Diagnostics.Tracing.Parsers.Clr;
 
 namespace One2One.LoadTest.Target;
 
-/// <summary>The managed heap of a .NET process right after a full blocking GC, and the memory the GC has committed.</summary>
+/// <summary>The live managed heap of a .NET process (what survived a full blocking GC), and the memory the GC has committed.</summary>
 internal readonly record struct ManagedHeap(long HeapBytes, long CommittedBytes);
 
 /// <summary>
 /// Reads another .NET process's managed heap through its diagnostics port (EventPipe), as dotnet-gcdump and
 /// dotnet-counters do: opening a session with the runtime's GCHeapCollect keyword makes the runtime run an induced,
-/// blocking gen 2 collection, and the GCHeapStats event that follows gives the size of every generation (0, 1, 2,
-/// large and pinned objects) after it. The System.Runtime counters in the same session give the GC's committed
+/// blocking gen 2 collection, and the GCHeapStats event that follows gives the bytes that survived it, from every
+/// generation (0, 1, 2 and large objects), plus the pinned object heap's size (this runtime reports nothing promoted
+/// from it; it holds Kestrel's pooled I/O blocks): the live heap, as dotnet-gcdump counts it. Not the generation sizes
+/// in the same event: generation 0's is the next allocation budget, which server GC (DATAS) resizes from one GC to the
+/// next, and it swung the sum by several KiB per connection between otherwise equal runs; generation 2's includes the
+/// free space a sweeping (not compacting) GC leaves. The System.Runtime counters in the same session give the GC's committed
 /// memory. Nothing in the target changes; it needs only the diagnostics port, on by default.
 /// </summary>
 internal static class ManagedHeapProbe
@@ -46,7 +50,7 @@ internal static class ManagedHeapProbe
         var heapBytes = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         var committedBytes = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
         source.Clr.GCHeapStats += stats => heapBytes.TrySetResult(
-            stats.GenerationSize0 + stats.GenerationSize1 + stats.GenerationSize2 + stats.GenerationSize3 + stats.GenerationSize4);
+            stats.TotalPromotedSize0 + stats.TotalPromotedSize1 + stats.TotalPromotedSize2 + stats.TotalPromotedSize3 + stats.GenerationSize4);
         source.Dynamic.All += e =>
         {
             // EventCounters carry their sample as a dictionary: Name, and Mean for a polling counter (in MB here).

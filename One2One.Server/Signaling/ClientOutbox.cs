@@ -1,4 +1,3 @@
-using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 
 namespace One2One.Server.Signaling;
@@ -7,57 +6,120 @@ namespace One2One.Server.Signaling;
 /// Sends a browser its messages one at a time, in the order they were posted. Every server-to-browser
 /// message of a registered user goes through here, so a call's messages can never overtake each other
 /// (an answer always reaches the browser before the media server's candidates for it, and a hang-up
-/// after it). Posting never blocks; one send loop per connection owns the sending.
+/// after it). Posting never blocks; at most one send loop per connection owns the sending.
 /// </summary>
 /// <remarks>
 /// Bounded (Limits:OutboxCapacity): a browser that stops reading makes the send loop wait on SignalR's backpressure
 /// and its messages pile up here. Dropping one would break the order a call depends on, so when the outbox is full it
 /// is closed and <c>overflowed</c> runs, once, to disconnect the browser.
+/// <para>
+/// Built for the idle user, which is nearly every registered connection nearly all the time: the send loop runs only
+/// while messages wait (one parked on an empty queue costs an async state machine and a pending read), and the queue is
+/// a plain <see cref="Queue{T}"/> that grows from empty (a bounded channel carries about 600 bytes of preallocated
+/// reader and writer state). All state is guarded by <see cref="_gate"/>; <see cref="_sending"/> is true while a loop
+/// runs (or before <see cref="Start"/>), so two loops never run at once and the messages keep their order.
+/// </para>
 /// </remarks>
 internal sealed class ClientOutbox
 {
-    private readonly Channel<Func<IOne2OneClient, Task>> _messages;
+    private readonly Lock _gate = new();
+    private readonly Queue<Func<IOne2OneClient, Task>> _messages = new();
+    private readonly int _capacity;
     private readonly IOne2OneClient _client;
     private readonly ILogger _logger;
     private readonly string _connectionId;
     private readonly Action _overflowed;
+    private bool _sending = true;
+    private bool _closed;
 
     public ClientOutbox(IHubContext<One2OneHub, IOne2OneClient> hub, string connectionId, int capacity, Action overflowed, ILogger logger)
     {
-        _messages = Channel.CreateBounded<Func<IOne2OneClient, Task>>(
-            new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _capacity = capacity;
         _client = hub.Clients.Client(connectionId);
         _connectionId = connectionId;
         _overflowed = overflowed;
         _logger = logger;
     }
 
+    /// <summary>Whether a send loop is running now (tests: an idle outbox holds none).</summary>
+    internal bool IsSending
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _sending;
+            }
+        }
+    }
+
     /// <summary>Starts sending. Until then messages are only queued, so a registration can queue its
     /// acceptance first and still withdraw it if the name turns out to be taken.</summary>
-    public void Start() => _ = Task.Run(SendLoopAsync);
+    public void Start()
+    {
+        bool start;
+        lock (_gate)
+        {
+            start = _messages.Count > 0;
+            _sending = start;
+        }
+
+        if (start)
+        {
+            _ = Task.Run(SendLoopAsync);
+        }
+    }
 
     /// <summary>Queues a message; false once the connection has gone or the outbox overflowed.</summary>
     public bool Post(Func<IOne2OneClient, Task> send)
     {
-        if (_messages.Writer.TryWrite(send))
+        bool start = false, overflowed = false;
+        lock (_gate)
         {
-            return true;
+            if (_closed)
+            {
+                return false;
+            }
+
+            if (_messages.Count >= _capacity)
+            {
+                // Closed by this post, the only one that reports the overflow. What is queued is still sent.
+                _closed = overflowed = true;
+            }
+            else
+            {
+                _messages.Enqueue(send);
+                start = !_sending;
+                _sending = true;
+            }
         }
 
-        // Full, or already closed: only the post that closes it reports the overflow.
-        if (_messages.Writer.TryComplete())
+        if (overflowed)
         {
             _overflowed();
+            return false;
         }
 
-        return false;
+        if (start)
+        {
+            _ = Task.Run(SendLoopAsync);
+        }
+
+        return true;
     }
 
-    public void Close() => _messages.Writer.TryComplete();
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+        }
+    }
 
     private async Task SendLoopAsync()
     {
-        await foreach (var send in _messages.Reader.ReadAllAsync().ConfigureAwait(false))
+        while (TryTakeNext(out var send))
         {
             try
             {
@@ -67,6 +129,23 @@ internal sealed class ClientOutbox
             {
                 SignalingLog.SendFailed(_logger, _connectionId, ex);
             }
+        }
+    }
+
+    /// <summary>The next message, or false (and the loop ends) when none waits.</summary>
+    private bool TryTakeNext(out Func<IOne2OneClient, Task> send)
+    {
+        lock (_gate)
+        {
+            if (_messages.TryDequeue(out send!))
+            {
+                return true;
+            }
+
+            // A burst (a call's candidates) may have grown the queue; an idle user keeps none of it.
+            _messages.TrimExcess();
+            _sending = false;
+            return false;
         }
     }
 }
