@@ -2,7 +2,7 @@
 // candidates travelling both ways. As in the Kurento one2one tutorial, each browser offers and the
 // media server answers, so this side is always the offerer.
 
-import type { IceCandidateInit } from "./signaling";
+import type { IceCandidateInit } from "./contract";
 
 /** getUserMedia failed; message is meant for the person. */
 export class MediaAccessError extends Error {

@@ -1,7 +1,7 @@
 // What the page says when the server ends or refuses something. The server's own message wins;
 // the reason code decides how it is shown and fills in when there is no message.
 
-import type { Reason } from "./signaling";
+import type { Reason } from "./contract";
 import type { MessageKind } from "./ui";
 
 /** Outcomes of a call that are news, not faults: shown in neutral colours. */

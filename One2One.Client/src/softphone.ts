@@ -10,10 +10,10 @@ import type {
   IceCandidateMessage,
   IncomingCall,
   RegisterResponse,
-  SignalingConnection,
   StartCommunication,
   StopCommunication,
-} from "./signaling";
+} from "./contract";
+import type { SignalingConnection } from "./signaling";
 import {
   canHandle,
   initialSnapshot,
