@@ -5,8 +5,10 @@ namespace One2One.Tests.ClientSdk;
 /// <summary>
 /// The TypeScript SDK's own tests (One2One.Client/test), compiled by the build into One2One.Client/build, run by Node's
 /// test runner: the pure parts alone, and One2OneClient in Node against the real server on 127.0.0.1 with its embedded
-/// media server. A failure shows node's report.
+/// media server. A failure shows node's report. Node starts a process per test file, each busy for a second or two, so
+/// these run with the other CPU-heavy runs, after the timing-sensitive parallel classes.
 /// </summary>
+[Collection(CpuHeavyCollection.Name)]
 public sealed class SdkNodeTests
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);

@@ -47,7 +47,7 @@ export async function registered(name: string): Promise<[One2OneClient, string]>
 export function nextEvent<K extends keyof One2OneClientEvents>(
   client: One2OneClient,
   event: K,
-  ms = 10_000,
+  ms = 20_000,
 ): Promise<Parameters<One2OneClientEvents[K]>[0]> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
