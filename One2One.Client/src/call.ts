@@ -2,7 +2,7 @@
 // candidates travelling both ways. As in the Kurento one2one tutorial, each browser offers and the
 // media server answers, so this side is always the offerer.
 
-import type { IceCandidateInit } from "./signaling";
+import type { IceCandidateInit } from "./contract.js";
 
 /** getUserMedia failed; message is meant for the person. */
 export class MediaAccessError extends Error {
@@ -77,8 +77,9 @@ export class MediaCall {
   constructor(
     readonly localStream: MediaStream,
     private readonly events: MediaCallEvents,
+    configuration?: RTCConfiguration,
   ) {
-    this.pc = new RTCPeerConnection();
+    this.pc = new RTCPeerConnection(configuration);
     for (const track of localStream.getTracks()) {
       this.pc.addTrack(track, localStream);
     }

@@ -1,8 +1,10 @@
-// What the page says when the server ends or refuses something. The server's own message wins;
+// What a softphone says when the server ends or refuses something. The server's own message wins;
 // the reason code decides how it is shown and fills in when there is no message.
 
-import type { Reason } from "./signaling";
-import type { MessageKind } from "./ui";
+import type { Reason } from "./contract.js";
+
+/** An error (red) or news about the call such as "bob declined" (neutral). */
+export type MessageKind = "error" | "info";
 
 /** Outcomes of a call that are news, not faults: shown in neutral colours. */
 const callOutcomes: ReadonlySet<Reason> = new Set<Reason>([
@@ -14,60 +16,45 @@ const callOutcomes: ReadonlySet<Reason> = new Set<Reason>([
   "peer-disconnected",
 ]);
 
-export function messageKind(reason: Reason | null | undefined): MessageKind {
-  return reason != null && callOutcomes.has(reason) ? "info" : "error";
+export function messageKind(reason: string | null | undefined): MessageKind {
+  return reason != null && callOutcomes.has(reason as Reason) ? "info" : "error";
 }
 
-/** Words for a reason code, or undefined for none or one this page does not know. */
-export function reasonText(reason: Reason | null | undefined, peer: string | null): string | undefined {
-  const who = peer ?? "The other person";
-  switch (reason) {
-    case "invalid-name":
-      return "That name cannot be used.";
-    case "name-taken":
-      return "That name is already registered.";
-    case "already-registered":
-      return "This page is already registered.";
-    case "unknown-user":
-      return `${who} is not registered.`;
-    case "self-call":
-      return "You cannot call yourself.";
-    case "busy":
-      return `${who} is busy.`;
-    case "no-answer":
-      return `${who} did not answer.`;
-    case "declined":
-      return `${who} declined the call.`;
-    case "cancelled":
-      return `${who} cancelled the call.`;
-    case "hung-up":
-      return `${who} hung up.`;
-    case "peer-disconnected":
-      return `${who} left.`;
-    case "media-error":
-    case "media-server-lost":
-      return "The media server failed; the call was ended.";
-    case "ice-failed":
-      return "The media connection could not be established.";
-    case "invalid-offer":
-      return "The media server refused this browser's media offer.";
-    case "rate-limited":
-      return "Too many attempts; wait a moment and try again.";
-    case "server-busy":
-      return "The server has no room for another call right now. Try again in a moment.";
-    case "server-shutdown":
-      return "The server is shutting down; the call was ended.";
-    case "name-not-allowed":
-      return "Your sign-in does not allow that name.";
-    default:
-      return undefined;
+/** Words for each reason code; a reason added to the contract fails the type check until it has words here. */
+const reasonWords: { readonly [R in Reason]: (who: string) => string } = {
+  "invalid-name": () => "That name cannot be used.",
+  "name-taken": () => "That name is already registered.",
+  "already-registered": () => "This page is already registered.",
+  "unknown-user": (who) => `${who} is not registered.`,
+  "self-call": () => "You cannot call yourself.",
+  busy: (who) => `${who} is busy.`,
+  "no-answer": (who) => `${who} did not answer.`,
+  declined: (who) => `${who} declined the call.`,
+  cancelled: (who) => `${who} cancelled the call.`,
+  "hung-up": (who) => `${who} hung up.`,
+  "peer-disconnected": (who) => `${who} left.`,
+  "media-error": () => "The media server failed; the call was ended.",
+  "media-server-lost": () => "The media server failed; the call was ended.",
+  "ice-failed": () => "The media connection could not be established.",
+  "invalid-offer": () => "The media server refused this browser's media offer.",
+  "rate-limited": () => "Too many attempts; wait a moment and try again.",
+  "server-busy": () => "The server has no room for another call right now. Try again in a moment.",
+  "server-shutdown": () => "The server is shutting down; the call was ended.",
+  "name-not-allowed": () => "Your sign-in does not allow that name.",
+};
+
+/** Words for a reason code, or undefined for none or one this client does not know (a newer server's). */
+export function reasonText(reason: string | null | undefined, peer: string | null): string | undefined {
+  if (reason == null || !Object.hasOwn(reasonWords, reason)) {
+    return undefined;
   }
+  return reasonWords[reason as Reason](peer ?? "The other person");
 }
 
 /** The text to show for a refusal or an ending: the server's message if it sent one. */
 export function outcomeText(
   message: string | null | undefined,
-  reason: Reason | null | undefined,
+  reason: string | null | undefined,
   peer: string | null,
   fallback: string,
 ): string {

@@ -1,194 +1,299 @@
-// The typed face of the SignalR hub at /one2one (One2One.Server/Signaling). Nothing else in the
-// client imports @microsoft/signalr.
+// One2OneClient: the typed face of the SignalR hub at /one2one (One2One.Server/Signaling). Nothing else in the
+// SDK imports @microsoft/signalr. Two levels: `hub` is the hub's methods as they are (each resolves when the
+// server has handled the invocation), and register/call/accept/reject/hangUp also wait for the server's answer.
 
-import { HubConnection, HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+import {
+  HubConnection,
+  HubConnectionBuilder,
+  HubConnectionState,
+  type IHttpConnectionOptions,
+  type ILogger,
+  type IRetryPolicy,
+  LogLevel,
+} from "@microsoft/signalr";
+import { type ClientEvents, hubMethods, type IceCandidateInit, type One2OneServer } from "./contract.js";
+import { Emitter } from "./emitter.js";
+import { ConnectionError, connectionError, invocationError, isReason, One2OneError, RejectedError } from "./errors.js";
 
-/** An ICE candidate as RTCIceCandidate.toJSON() gives it (IceCandidateInit on the server). */
-export interface IceCandidateInit {
-  readonly candidate: string;
-  readonly sdpMid: string | null;
-  readonly sdpMLineIndex: number | null;
+export interface One2OneClientOptions {
+  /** The hub's address; "/one2one" (the page's own server) by default. Outside a browser, give a full http(s) URL. */
+  readonly url?: string;
+  /** A bearer token for servers that require sign-in (Auth:Mode=Jwt), asked for on each (re)connect. */
+  readonly accessTokenFactory?: () => string | Promise<string>;
+  /** Options for SignalR's withUrl (transport, headers, a WebSocket or HttpClient of your own, …). */
+  readonly connectionOptions?: IHttpConnectionOptions;
+  /**
+   * Reconnect automatically (SignalR's withAutomaticReconnect). Off by default: a new connection is a new
+   * connection id the server does not know as registered, so after "reconnected" the app must register again.
+   */
+  readonly reconnectPolicy?: IRetryPolicy | readonly number[];
+  /** SignalR's logger, or the lowest level it logs to the console; Warning by default. */
+  readonly logger?: ILogger | LogLevel;
+  /** Makes the builder url, logging and reconnect are applied to, e.g. to add a hub protocol. */
+  readonly createBuilder?: () => HubConnectionBuilder;
 }
 
-/** Machine-readable reasons (One2One.Server.Signaling.Reasons); unknown codes pass through. */
-export type Reason =
-  | "invalid-name"
-  | "name-taken"
-  | "already-registered"
-  | "unknown-user"
-  | "self-call"
-  | "busy"
-  | "no-answer"
-  | "declined"
-  | "cancelled"
-  | "hung-up"
-  | "peer-disconnected"
-  | "media-error"
-  | "ice-failed"
-  | "media-server-lost"
-  | "invalid-offer"
-  | "rate-limited"
-  | "server-busy"
-  | "server-shutdown"
-  | "name-not-allowed"
-  | (string & {});
-
-export type Response = "accepted" | "rejected";
-
-export interface RegisterResponse {
-  readonly response: Response;
-  readonly message?: string | null;
-  readonly reason?: Reason | null;
+/** The server's callbacks and the connection's own events. */
+export interface One2OneClientEvents extends ClientEvents {
+  /** The connection closed for good (not while reconnecting), with the transport's error if it failed. */
+  close(error: Error | undefined): void;
+  /** The connection dropped and is being re-established (only with a reconnect policy); the registration is gone. */
+  reconnecting(error: Error | undefined): void;
+  /** The connection is back, as a new connection: register again. */
+  reconnected(): void;
 }
 
-export interface CallResponse {
-  readonly response: Response;
-  readonly sdpAnswer?: string | null;
-  readonly message?: string | null;
-  readonly reason?: Reason | null;
+export type ConnectionState = "disconnected" | "connecting" | "connected" | "reconnecting" | "disconnecting";
+
+/** The one call set up through call() or accept() whose answer is awaited. */
+interface PendingAnswer {
+  readonly peer: string;
+  resolve(sdpAnswer: string): void;
+  reject(error: One2OneError): void;
 }
 
-export interface IncomingCall {
-  readonly from: string;
-}
-
-export interface StartCommunication {
-  readonly sdpAnswer: string;
-}
-
-export interface StopCommunication {
-  readonly message?: string | null;
-  readonly reason?: Reason | null;
-}
-
-export interface IceCandidateMessage {
-  readonly candidate: IceCandidateInit;
-}
-
-/** The server's callbacks (IOne2OneClient), camelCased as SignalR's JSON protocol sends them. */
-export interface ClientEvents {
-  registerResponse(response: RegisterResponse): void;
-  callResponse(response: CallResponse): void;
-  incomingCall(call: IncomingCall): void;
-  startCommunication(communication: StartCommunication): void;
-  stopCommunication(communication: StopCommunication): void;
-  iceCandidate(message: IceCandidateMessage): void;
-}
-
-/** The hub methods a browser invokes. Each rejects with a SignalingError on protocol misuse. */
-export interface One2OneServer {
-  register(name: string): Promise<void>;
-  call(to: string, sdpOffer: string): Promise<void>;
-  incomingCallResponse(from: string, callResponse: "accept" | "reject", sdpOffer: string | null): Promise<void>;
-  stop(): Promise<void>;
-  onIceCandidate(candidate: IceCandidateInit): Promise<void>;
-}
-
-/** A failed invocation; message is what the server said (its HubException message) when it said anything. */
-export class SignalingError extends Error {
-  override readonly name = "SignalingError";
-}
-
-// A refused negotiate surfaces as "...: Status code '401'" (HttpError's message, wrapped by the client).
-const refusedStatusPattern = /Status code '(401|403)'/;
-
-function connectError(error: unknown): SignalingError {
-  const text = error instanceof Error ? error.message : String(error);
-  const status = refusedStatusPattern.exec(text)?.[1];
-  if (status === "401") {
-    return new SignalingError(
-      "The server requires sign-in, and this page has no valid token (missing, expired or not signed by the server's key). Open the page with a fresh ?token=.",
-      { cause: error },
-    );
-  }
-  if (status === "403") {
-    return new SignalingError("The server refused this sign-in: the token carries no name to register.", { cause: error });
-  }
-  return new SignalingError(`Could not reach the server (${text}).`, { cause: error });
-}
-
-// The server wraps a HubException as "An unexpected error occurred invoking 'X' on the server. HubException: <message>".
-const hubExceptionPattern = /HubException: ([\s\S]*)$/;
-
-function toSignalingError(error: unknown): SignalingError {
-  const text = error instanceof Error ? error.message : String(error);
-  const serverMessage = hubExceptionPattern.exec(text)?.[1]?.trim();
-  return new SignalingError(serverMessage || text, { cause: error });
-}
-
-export class SignalingConnection implements One2OneServer {
+export class One2OneClient {
+  /** The hub's methods, each rejecting with a RefusedError carrying the server's reason when refused. */
+  readonly hub: One2OneServer;
   private readonly connection: HubConnection;
-  private readonly closeHandlers: ((error: Error | undefined) => void)[] = [];
+  private readonly events = new Emitter<One2OneClientEvents>();
+  private starting: Promise<void> | null = null;
+  private pending: PendingAnswer | null = null;
+  /** This side's candidates, held while its offer is on the way: before it arrives the server has no call for them. */
+  private heldCandidates: IceCandidateInit[] | null = null;
 
-  /** @param accessToken a bearer token for servers that require sign-in (Auth:Mode=Jwt); browsers send it as access_token in the query string. */
-  constructor(url = "/one2one", accessToken: string | null = null) {
-    // No automatic reconnect: a new connection is a new connection id, which the server does not
-    // know as registered, so the page goes back to "not registered" and the person registers again.
-    this.connection = new HubConnectionBuilder()
-      .withUrl(url, accessToken === null ? {} : { accessTokenFactory: () => accessToken })
-      .configureLogging(LogLevel.Warning)
-      .build();
+  constructor(options: One2OneClientOptions = {}) {
+    const builder = (options.createBuilder?.() ?? new HubConnectionBuilder())
+      .withUrl(options.url ?? "/one2one", {
+        ...options.connectionOptions,
+        ...(options.accessTokenFactory === undefined ? {} : { accessTokenFactory: options.accessTokenFactory }),
+      })
+      .configureLogging(options.logger ?? LogLevel.Warning);
+    const policy = options.reconnectPolicy;
+    if (policy !== undefined) {
+      if (Array.isArray(policy)) {
+        builder.withAutomaticReconnect([...(policy as readonly number[])]);
+      } else {
+        builder.withAutomaticReconnect(policy as IRetryPolicy);
+      }
+    }
+    this.connection = builder.build();
     this.connection.onclose((error) => {
-      for (const handler of this.closeHandlers) {
-        handler(error);
+      this.settle(null, new ConnectionError("The connection to the server was lost.", "disconnected", { cause: error }));
+      this.events.emit("close", error);
+    });
+    this.connection.onreconnecting((error) => {
+      this.settle(null, new ConnectionError("The connection to the server was lost.", "disconnected", { cause: error }));
+      this.events.emit("reconnecting", error);
+    });
+    this.connection.onreconnected(() => this.events.emit("reconnected"));
+
+    for (const name of ["registerResponse", "callResponse", "incomingCall", "startCommunication", "stopCommunication", "iceCandidate"] as const) {
+      // The JS client matches callback names case-insensitively, so the camelCase key is the wire name.
+      this.connection.on(name, (payload: never) => this.events.emit(name, payload));
+    }
+    this.events.on("callResponse", (response) => {
+      if (response.response === "accepted" && response.sdpAnswer) {
+        this.settle(response.sdpAnswer, null);
+      } else if (response.response === "accepted") {
+        this.settle(null, new One2OneError("The server accepted the call but sent no SDP answer.", "server-error"));
+      } else {
+        this.settle(null, rejection(response.message, response.reason, "The call was not accepted."));
       }
     });
+    this.events.on("startCommunication", (communication) => this.settle(communication.sdpAnswer, null));
+    this.events.on("stopCommunication", (communication) =>
+      this.settle(null, rejection(communication.message, communication.reason, "The call ended.")),
+    );
+
+    this.hub = {
+      register: (name) => this.invoke(hubMethods.register, name),
+      call: (to, sdpOffer) => this.invoke(hubMethods.call, to, sdpOffer),
+      incomingCallResponse: (from, callResponse, sdpOffer) => this.invoke(hubMethods.incomingCallResponse, from, callResponse, sdpOffer),
+      stop: () => this.invoke(hubMethods.stop),
+      onIceCandidate: (candidate) => this.invoke(hubMethods.onIceCandidate, candidate),
+    };
+  }
+
+  get state(): ConnectionState {
+    switch (this.connection.state) {
+      case HubConnectionState.Connected:
+        return "connected";
+      case HubConnectionState.Connecting:
+        return "connecting";
+      case HubConnectionState.Reconnecting:
+        return "reconnecting";
+      case HubConnectionState.Disconnecting:
+        return "disconnecting";
+      default:
+        return "disconnected";
+    }
   }
 
   get connected(): boolean {
     return this.connection.state === HubConnectionState.Connected;
   }
 
-  on<K extends keyof ClientEvents>(event: K, handler: ClientEvents[K]): void {
-    // The JS client matches callback names case-insensitively, so the camelCase key is the wire name.
-    this.connection.on(event, handler as (...args: unknown[]) => void);
+  on<K extends keyof One2OneClientEvents>(event: K, listener: One2OneClientEvents[K]): void {
+    this.events.on(event, listener);
   }
 
-  /** Called when an established connection closes, with the transport's error if it failed. */
-  onClose(handler: (error: Error | undefined) => void): void {
-    this.closeHandlers.push(handler);
+  off<K extends keyof One2OneClientEvents>(event: K, listener: One2OneClientEvents[K]): void {
+    this.events.off(event, listener);
   }
 
-  /** Starts the connection if it is not up; rejects with a SignalingError when the server cannot be reached. */
-  async ensureConnected(): Promise<void> {
+  /** Starts the connection if it is not up (one start at a time); rejects with a ConnectionError when that fails. */
+  async connect(): Promise<void> {
     if (this.connection.state === HubConnectionState.Connected) {
       return;
     }
+    if (this.starting !== null) {
+      return this.starting;
+    }
     if (this.connection.state !== HubConnectionState.Disconnected) {
-      throw new SignalingError("The connection to the server is still being set up; try again in a moment.");
+      throw new ConnectionError("The connection to the server is still being set up or closed; try again in a moment.", "unreachable");
     }
+    this.starting = this.connection.start().then(
+      () => {
+        this.starting = null;
+      },
+      (error: unknown) => {
+        this.starting = null;
+        throw connectionError(error);
+      },
+    );
+    return this.starting;
+  }
+
+  /** Closes the connection; the server forgets the registration and ends any call. */
+  disconnect(): Promise<void> {
+    return this.connection.stop();
+  }
+
+  /**
+   * Connects if needed and registers `name`. Resolves once the server accepted it; rejects with a RejectedError
+   * (invalid-name, name-taken, rate-limited, …), a RefusedError or a ConnectionError.
+   */
+  async register(name: string): Promise<void> {
+    await this.connect();
+    let onResponse: ClientEvents["registerResponse"] = () => undefined;
+    let onClose: One2OneClientEvents["close"] = () => undefined;
+    const response = new Promise<void>((resolve, reject) => {
+      onResponse = (answer) => {
+        if (answer.response === "accepted") {
+          resolve();
+        } else {
+          reject(rejection(answer.message, answer.reason, "Registration was refused."));
+        }
+      };
+      onClose = (error) => reject(new ConnectionError("The connection to the server was lost.", "disconnected", { cause: error }));
+    });
+    this.events.on("registerResponse", onResponse);
+    this.events.on("close", onClose);
     try {
-      await this.connection.start();
-    } catch (error) {
-      throw connectError(error);
+      // The response may come before or after the invocation completes.
+      await Promise.all([this.hub.register(name), response]);
+    } finally {
+      this.events.off("registerResponse", onResponse);
+      this.events.off("close", onClose);
     }
   }
 
-  register(name: string): Promise<void> {
-    return this.invoke("Register", name);
+  /**
+   * Calls `to` with this side's SDP offer. Resolves with the media server's SDP answer once the callee accepted;
+   * rejects with a RejectedError (unknown-user, busy, declined, no-answer, server-busy, …), a RefusedError, a
+   * ConnectionError, or a One2OneError "cancelled" when hangUp() came first.
+   */
+  call(to: string, sdpOffer: string): Promise<string> {
+    return this.awaitAnswer(to, () => this.hub.call(to, sdpOffer));
   }
 
-  call(to: string, sdpOffer: string): Promise<void> {
-    return this.invoke("Call", to, sdpOffer);
+  /** Accepts the call ringing from `from` with this side's SDP offer; resolves with the media server's SDP answer. */
+  accept(from: string, sdpOffer: string): Promise<string> {
+    return this.awaitAnswer(from, () => this.hub.incomingCallResponse(from, "accept", sdpOffer));
   }
 
-  incomingCallResponse(from: string, callResponse: "accept" | "reject", sdpOffer: string | null): Promise<void> {
-    return this.invoke("IncomingCallResponse", from, callResponse, sdpOffer);
+  /** Declines the call ringing from `from`. */
+  reject(from: string): Promise<void> {
+    return this.hub.incomingCallResponse(from, "reject", null);
   }
 
-  stop(): Promise<void> {
-    return this.invoke("Stop");
+  /** Ends this side's call in any state (cancel while ringing, or hang up): the server's Stop. */
+  async hangUp(): Promise<void> {
+    this.settle(null, new One2OneError("The call was ended on this side.", "cancelled"));
+    await this.hub.stop();
   }
 
-  onIceCandidate(candidate: IceCandidateInit): Promise<void> {
-    return this.invoke("OnIceCandidate", candidate);
+  /**
+   * Trickles one of this side's ICE candidates to its endpoint on the media server. While a call() or accept()
+   * is on its way to the server, the candidate is held and sent once the server has the offer.
+   */
+  async sendCandidate(candidate: IceCandidateInit): Promise<void> {
+    if (this.heldCandidates !== null) {
+      this.heldCandidates.push(candidate);
+      return;
+    }
+    await this.hub.onIceCandidate(candidate);
+  }
+
+  private awaitAnswer(peer: string, send: () => Promise<void>): Promise<string> {
+    if (this.pending !== null) {
+      return Promise.reject(new One2OneError(`A call with ${this.pending.peer} is being set up already.`, "already-in-call"));
+    }
+    return new Promise<string>((resolve, reject) => {
+      const pending: PendingAnswer = { peer, resolve, reject };
+      this.pending = pending;
+      const held: IceCandidateInit[] = [];
+      this.heldCandidates = held;
+      send().then(
+        () => {
+          if (this.heldCandidates === held) {
+            this.heldCandidates = null;
+          }
+          for (const candidate of held) {
+            this.hub.onIceCandidate(candidate).catch((error: unknown) => console.warn("A held ICE candidate was refused", error));
+          }
+        },
+        (error: unknown) => {
+          if (this.heldCandidates === held) {
+            this.heldCandidates = null;
+          }
+          if (this.pending === pending) {
+            this.pending = null;
+          }
+          reject(error);
+        },
+      );
+    });
+  }
+
+  /** Ends the awaited answer, if any, with the answer or an error. */
+  private settle(sdpAnswer: string | null, error: One2OneError | null): void {
+    const pending = this.pending;
+    if (pending === null) {
+      return;
+    }
+    this.pending = null;
+    if (error !== null) {
+      pending.reject(error);
+    } else if (sdpAnswer !== null) {
+      pending.resolve(sdpAnswer);
+    }
   }
 
   private async invoke(method: string, ...args: unknown[]): Promise<void> {
     try {
       await this.connection.invoke(method, ...args);
     } catch (error) {
-      throw toSignalingError(error);
+      throw invocationError(error, this.connected);
     }
   }
+}
+
+function rejection(message: string | null | undefined, reason: string | null | undefined, fallback: string): One2OneError {
+  const words = message != null && message.trim() !== "" ? message : null;
+  if (reason != null && isReason(reason)) {
+    return new RejectedError(words ?? fallback, reason, words);
+  }
+  return new One2OneError(words ?? fallback, "server-error");
 }

@@ -1,19 +1,15 @@
-// The softphone: reacts to the person (PhoneActions) and to the server (ClientEvents), moves the
-// state machine and owns the one MediaCall there can be. Everything runs on the page's single
-// thread, but the awaits (camera, SDP, invocations) let server messages and clicks interleave, so
-// every async step checks that its attempt is still the current one before it goes on.
+// The softphone: one person's phone on a One2OneClient. It reacts to the app (register, call, accept, reject,
+// hang up) and to the server, moves the state machine and owns the one MediaCall there can be; it reports
+// through typed events (state, notices for the person, streams, media state), so any UI can be put on it.
+// Everything runs on one thread, but the awaits (camera, SDP, invocations) let server messages and app calls
+// interleave, so every async step checks that its attempt is still the current one before it goes on.
 
-import { MediaCall, openLocalMedia } from "./call";
-import { messageKind, outcomeText } from "./reasons";
-import type {
-  CallResponse,
-  IceCandidateMessage,
-  IncomingCall,
-  RegisterResponse,
-  SignalingConnection,
-  StartCommunication,
-  StopCommunication,
-} from "./signaling";
+import { MediaCall, openLocalMedia } from "./call.js";
+import type { CallResponse, IceCandidate, IncomingCall, StartCommunication, StopCommunication } from "./contract.js";
+import { Emitter } from "./emitter.js";
+import { RejectedError } from "./errors.js";
+import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
+import type { One2OneClient } from "./signaling.js";
 import {
   canHandle,
   initialSnapshot,
@@ -22,10 +18,36 @@ import {
   type PhoneSnapshot,
   type PhoneState,
   transition,
-} from "./state";
-import type { PhoneActions, PhoneView } from "./ui";
+} from "./state.js";
 
-export class Softphone implements PhoneActions {
+/** Something to tell the person: why a call ended or what was refused. */
+export interface Notice {
+  readonly text: string;
+  readonly kind: MessageKind;
+}
+
+/** Whether this side sends its microphone and camera (a muted track still flows, as silence or black). */
+export interface MediaState {
+  readonly audio: boolean;
+  readonly video: boolean;
+}
+
+export interface SoftphoneEvents {
+  stateChange(snapshot: PhoneSnapshot): void;
+  notice(notice: Notice): void;
+  localStream(stream: MediaStream | null): void;
+  remoteStream(stream: MediaStream | null): void;
+  mediaStateChange(state: MediaState): void;
+}
+
+export interface SoftphoneOptions {
+  /** Opens the camera and microphone; getUserMedia({ audio: true, video: true }) by default. */
+  readonly openMedia?: () => Promise<MediaStream>;
+  /** The configuration of each call's RTCPeerConnection (e.g. iceServers). */
+  readonly rtcConfiguration?: RTCConfiguration;
+}
+
+export class Softphone {
   private snapshot: PhoneSnapshot = initialSnapshot;
   private media: MediaCall | null = null;
   /** Bumped by every call attempt and every clean-up; an async step whose number is stale stops. */
@@ -34,34 +56,67 @@ export class Softphone implements PhoneActions {
   private offerSent = false;
   /** The caller of an incoming call accepted here whose answer has not gone out yet (the camera is opening). */
   private unansweredCaller: string | null = null;
+  private mediaSettings: MediaState = { audio: true, video: true };
+  private readonly events = new Emitter<SoftphoneEvents>();
+  private readonly server: One2OneClient["hub"];
 
   constructor(
-    private readonly server: SignalingConnection,
-    private readonly view: PhoneView,
+    private readonly client: One2OneClient,
+    private readonly options: SoftphoneOptions = {},
   ) {
-    server.on("registerResponse", (response) => this.onRegisterResponse(response));
-    server.on("callResponse", (response) => void this.onCallResponse(response));
-    server.on("incomingCall", (call) => this.onIncomingCall(call));
-    server.on("startCommunication", (communication) => void this.onStartCommunication(communication));
-    server.on("stopCommunication", (communication) => this.onStopCommunication(communication));
-    server.on("iceCandidate", (message) => void this.onIceCandidate(message));
-    server.onClose(() => this.onConnectionClosed());
-    view.bind(this);
-    view.render(this.snapshot);
+    this.server = client.hub;
+    client.on("callResponse", (response) => void this.onCallResponse(response));
+    client.on("incomingCall", (call) => this.onIncomingCall(call));
+    client.on("startCommunication", (communication) => void this.onStartCommunication(communication));
+    client.on("stopCommunication", (communication) => this.onStopCommunication(communication));
+    client.on("iceCandidate", (message) => void this.onIceCandidate(message));
+    client.on("close", () => this.onConnectionClosed());
+    client.on("reconnecting", () => this.onConnectionClosed());
   }
 
   get state(): PhoneState {
     return this.snapshot.state;
   }
 
+  get current(): PhoneSnapshot {
+    return this.snapshot;
+  }
+
+  /** The current call's connection to the media server, for getStats() and the like; null outside a call. */
   get peerConnection(): RTCPeerConnection | null {
     return this.media?.peerConnection ?? null;
   }
 
-  // ---- the person's actions ----
+  get mediaState(): MediaState {
+    return this.mediaSettings;
+  }
+
+  on<K extends keyof SoftphoneEvents>(event: K, listener: SoftphoneEvents[K]): void {
+    this.events.on(event, listener);
+  }
+
+  off<K extends keyof SoftphoneEvents>(event: K, listener: SoftphoneEvents[K]): void {
+    this.events.off(event, listener);
+  }
+
+  /** The current call's statistics (RTCPeerConnection.getStats()), or null outside a call. */
+  async getStats(): Promise<RTCStatsReport | null> {
+    return (await this.media?.peerConnection.getStats()) ?? null;
+  }
+
+  /** Sends or silences the microphone, in this call and the next ones. */
+  setMicrophoneEnabled(enabled: boolean): void {
+    this.setMediaState({ ...this.mediaSettings, audio: enabled });
+  }
+
+  /** Sends the camera's picture or black, in this call and the next ones. */
+  setCameraEnabled(enabled: boolean): void {
+    this.setMediaState({ ...this.mediaSettings, video: enabled });
+  }
+
+  // ---- the app's actions; each is ignored when it makes no sense in the current state ----
 
   register(name: string): void {
-    this.view.clearMessage();
     if (!this.apply({ kind: "register", user: name })) {
       return;
     }
@@ -69,7 +124,6 @@ export class Softphone implements PhoneActions {
   }
 
   call(peer: string): void {
-    this.view.clearMessage();
     if (!this.apply({ kind: "dial", peer })) {
       return;
     }
@@ -78,7 +132,6 @@ export class Softphone implements PhoneActions {
 
   accept(): void {
     const from = this.snapshot.peer;
-    this.view.clearMessage();
     if (from === null || !this.apply({ kind: "accept" })) {
       return;
     }
@@ -88,7 +141,6 @@ export class Softphone implements PhoneActions {
 
   reject(): void {
     const from = this.snapshot.peer;
-    this.view.clearMessage();
     if (from === null || this.snapshot.state !== "incoming" || !this.apply({ kind: "ended" })) {
       return;
     }
@@ -96,7 +148,6 @@ export class Softphone implements PhoneActions {
   }
 
   hangUp(): void {
-    this.view.clearMessage();
     if (!this.apply({ kind: "hang-up" })) {
       return;
     }
@@ -123,11 +174,11 @@ export class Softphone implements PhoneActions {
 
   private async registerAsync(name: string): Promise<void> {
     try {
-      await this.server.ensureConnected();
-      await this.server.register(name);
+      await this.client.register(name);
+      this.apply({ kind: "registered" });
     } catch (error) {
       if (this.apply({ kind: "registration-failed" })) {
-        this.showError(error);
+        this.events.emit("notice", { text: registrationText(error), kind: "error" });
       }
     }
   }
@@ -179,7 +230,7 @@ export class Softphone implements PhoneActions {
   private async startMedia(attempt: number): Promise<MediaCall | null> {
     let stream: MediaStream;
     try {
-      stream = await openLocalMedia();
+      stream = await (this.options.openMedia ?? openLocalMedia)();
     } catch (error) {
       if (attempt === this.attempt) {
         this.rejectUnanswered();
@@ -192,15 +243,16 @@ export class Softphone implements PhoneActions {
       stopTracks(stream);
       return null;
     }
+    applyMediaState(stream, this.mediaSettings);
     const media = new MediaCall(stream, {
       localCandidate: (candidate) => {
         this.server.onIceCandidate(candidate).catch((error: unknown) => console.warn("OnIceCandidate was refused", error));
       },
-      remoteStream: (remote) => this.view.showRemoteStream(remote),
+      remoteStream: (remote) => this.events.emit("remoteStream", remote),
       connectionStateChange: (state) => this.onMediaConnectionState(state),
-    });
+    }, this.options.rtcConfiguration);
     this.media = media;
-    this.view.showLocalStream(stream);
+    this.events.emit("localStream", stream);
     return media;
   }
 
@@ -213,14 +265,6 @@ export class Softphone implements PhoneActions {
   }
 
   // ---- the server's callbacks ----
-
-  private onRegisterResponse(response: RegisterResponse): void {
-    if (response.response === "accepted") {
-      this.apply({ kind: "registered" });
-    } else if (this.apply({ kind: "registration-failed" })) {
-      this.view.showMessage(outcomeText(response.message, response.reason, null, "Registration was refused."), "error");
-    }
-  }
 
   private async onCallResponse(response: CallResponse): Promise<void> {
     if (this.snapshot.state !== "calling") {
@@ -245,7 +289,6 @@ export class Softphone implements PhoneActions {
       this.server.incomingCallResponse(call.from, "reject", null).catch((error: unknown) => console.warn(error));
       return;
     }
-    this.view.clearMessage();
     this.apply({ kind: "ring", from: call.from });
   }
 
@@ -264,14 +307,14 @@ export class Softphone implements PhoneActions {
     this.endCall(outcomeText(communication.message, communication.reason, this.snapshot.peer, "The call ended."), messageKind(communication.reason));
   }
 
-  private async onIceCandidate(message: IceCandidateMessage): Promise<void> {
+  private async onIceCandidate(message: IceCandidate): Promise<void> {
     await this.media?.addRemoteCandidate(message.candidate);
   }
 
   private onConnectionClosed(): void {
     this.releaseMedia();
     this.apply({ kind: "disconnected" });
-    this.view.showMessage("The connection to the server was lost. Register again to make or take calls.", "error");
+    this.events.emit("notice", { text: "The connection to the server was lost. Register again to make or take calls.", kind: "error" });
   }
 
   // ---- endings ----
@@ -311,7 +354,7 @@ export class Softphone implements PhoneActions {
   private endCall(text: string, kind: "error" | "info"): void {
     this.releaseMedia();
     if (this.apply({ kind: "ended" })) {
-      this.view.showMessage(text, kind);
+      this.events.emit("notice", { text, kind });
     }
   }
 
@@ -321,8 +364,8 @@ export class Softphone implements PhoneActions {
     this.unansweredCaller = null;
     this.media?.close();
     this.media = null;
-    this.view.showLocalStream(null);
-    this.view.showRemoteStream(null);
+    this.events.emit("localStream", null);
+    this.events.emit("remoteStream", null);
   }
 
   private apply(event: PhoneEvent): boolean {
@@ -331,12 +374,36 @@ export class Softphone implements PhoneActions {
       return false;
     }
     this.snapshot = next;
-    this.view.render(next);
+    this.events.emit("stateChange", next);
     return true;
   }
 
+  private setMediaState(state: MediaState): void {
+    if (state.audio === this.mediaSettings.audio && state.video === this.mediaSettings.video) {
+      return;
+    }
+    this.mediaSettings = state;
+    if (this.media !== null) {
+      applyMediaState(this.media.localStream, state);
+    }
+    this.events.emit("mediaStateChange", state);
+  }
+
   private showError(error: unknown): void {
-    this.view.showMessage(errorText(error), "error");
+    this.events.emit("notice", { text: errorText(error), kind: "error" });
+  }
+}
+
+function registrationText(error: unknown): string {
+  return error instanceof RejectedError ? outcomeText(error.serverMessage, error.reason, null, "Registration was refused.") : errorText(error);
+}
+
+function applyMediaState(stream: MediaStream, state: MediaState): void {
+  for (const track of stream.getAudioTracks()) {
+    track.enabled = state.audio;
+  }
+  for (const track of stream.getVideoTracks()) {
+    track.enabled = state.video;
   }
 }
 

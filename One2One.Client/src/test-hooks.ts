@@ -2,7 +2,7 @@
 // hook browser tests use. The server serves this bundle in place of js/app.js only when
 // Client:TestHooks is true (never by default), so production pages have no window.one2one.
 
-import { startPage } from "./page";
+import { startPage } from "./page.js";
 
 /** Lets browser tests read the state and the live connection's getStats(); it changes nothing. */
 export interface One2OneTestHook {

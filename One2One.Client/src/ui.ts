@@ -1,7 +1,8 @@
 // The page: finds the elements index.html declares, renders a PhoneSnapshot into them and turns
 // clicks into PhoneActions. It decides nothing about calls.
 
-import { describe, initialSnapshot, type PhoneSnapshot, type PhoneState } from "./state";
+import type { MessageKind } from "./reasons.js";
+import { describe, initialSnapshot, type PhoneSnapshot, type PhoneState } from "./state.js";
 
 /** What the person can ask for; the Softphone implements it. */
 export interface PhoneActions {
@@ -11,9 +12,6 @@ export interface PhoneActions {
   accept(): void;
   reject(): void;
 }
-
-/** An error (red) or news about the call such as "bob declined" (neutral); both go to #error. */
-export type MessageKind = "error" | "info";
 
 function element<T extends HTMLElement>(id: string, type: { new (): T }): T {
   const found = document.getElementById(id);

@@ -23,14 +23,14 @@ internal sealed class HubErrorFilter(Rejections rejections, ILogger<HubErrorFilt
         }
         catch (HubRejection rejection)
         {
-            // Counted where it was made. Clients read a refusal as "... HubException: <message>" (SignalR names the
-            // exception's type on the wire), so it leaves as a plain HubException.
-            throw new HubException(rejection.Message);
+            // Counted where it was made. It leaves as a plain HubException (SignalR names the exception's type on the
+            // wire), its message prefixed with the reason code so clients can tell refusals apart (WireMessage).
+            throw new HubException(HubRejection.WireMessage(rejection.Reason, rejection.Message));
         }
-        catch (HubException)
+        catch (HubException ex)
         {
             rejections.Counted(HubRejection.InvalidRequest);
-            throw;
+            throw new HubException(HubRejection.WireMessage(HubRejection.InvalidRequest, ex.Message));
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -3,8 +3,8 @@ using Microsoft.AspNetCore.SignalR;
 namespace One2One.Server.Signaling;
 
 /// <summary>
-/// A refused invocation: the browser gets <see cref="Exception.Message"/> (as for any <see cref="HubException"/>), and
-/// <see cref="Reason"/> names the refusal for the metrics (<c>one2one.hub.rejected</c>).
+/// A refused invocation: the browser gets <see cref="Reason"/> and <see cref="Exception.Message"/> (see <see cref="WireMessage"/>),
+/// and <see cref="Reason"/> names the refusal for the metrics (<c>one2one.hub.rejected</c>).
 /// </summary>
 internal sealed class HubRejection(string reason, string message) : HubException(message)
 {
@@ -22,4 +22,10 @@ internal sealed class HubRejection(string reason, string message) : HubException
     public const string InvalidRequest = "invalid-request";
 
     public string Reason { get; } = reason;
+
+    /// <summary>
+    /// What a client receives for a refusal: "&lt;reason&gt;: &lt;message&gt;", after SignalR's own "... HubException: ".
+    /// Reasons are lowercase words joined by hyphens, so the first ": " always ends the code.
+    /// </summary>
+    public static string WireMessage(string reason, string message) => $"{reason}: {message}";
 }

@@ -103,8 +103,8 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
                      () => client.SendCandidateAsync(candidate),
                  })
         {
-            // "HubException: <message>" is how clients (the page's signaling.ts among them) find the server's words.
-            (await attempt.Should().ThrowAsync<HubException>()).Which.Message.Should().EndWith("HubException: Register a name first.");
+            // "HubException: <reason>: <message>" is how clients (the TypeScript SDK among them) find the refusal and the server's words.
+            (await attempt.Should().ThrowAsync<HubException>()).Which.Message.Should().EndWith("HubException: not-registered: Register a name first.");
         }
 
         client.Drain().Should().BeEmpty("nothing was sent to an unregistered connection");

@@ -1,5 +1,5 @@
-using System.Diagnostics;
 using One2One.Tests.MediaServer.Support;
+using One2One.Tests.Support;
 
 namespace One2One.Tests.MediaServer.Protocol;
 
@@ -17,7 +17,7 @@ public sealed class KurentoJsClientTests
             $"the referee needs its packages: run `npm ci` in {directory}");
         await using var server = await KurentoTestServer.StartAsync(realMedia: true);
 
-        var (exitCode, output) = await RunNodeAsync(directory, "hello.js", server.Uri.ToString());
+        var (exitCode, output) = await NodeProcess.RunAsync(directory, TimeSpan.FromSeconds(90), null, "hello.js", server.Uri.ToString());
 
         exitCode.Should().Be(0, output);
         foreach (var step in new[] { "connected", "pipeline", "endpoint", "loopback", "answer", "gathering", "candidate", "remote-candidate", "sinks", "released", "gone" })
@@ -47,46 +47,5 @@ public sealed class KurentoJsClientTests
         }
 
         throw new InvalidOperationException("One2One.Tests/KurentoJs not found above " + AppContext.BaseDirectory);
-    }
-
-    private static async Task<(int ExitCode, string Output)> RunNodeAsync(string workingDirectory, params string[] arguments)
-    {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in arguments)
-        {
-            start.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException("The Kurento JS referee needs Node.js (`node`) on the PATH.", ex);
-        }
-
-        using var started = process;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(90));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException("node hello.js did not finish: " + await stdout + await stderr);
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,0 +1,30 @@
+// The SDK's entry (dist/index.js): the signaling client, the softphone built on it, their errors and the
+// hub's contract. The page (page.ts, ui.ts) is built on these and is not part of the library.
+
+export { One2OneClient, type ConnectionState, type One2OneClientEvents, type One2OneClientOptions } from "./signaling.js";
+export { Softphone, type MediaState, type Notice, type SoftphoneEvents, type SoftphoneOptions } from "./softphone.js";
+export { MediaAccessError, MediaCall, type MediaCallEvents, openLocalMedia } from "./call.js";
+export {
+  type ClientReason,
+  ConnectionError,
+  connectionError,
+  type ErrorReason,
+  invocationError,
+  One2OneError,
+  RefusedError,
+  RejectedError,
+} from "./errors.js";
+export { type MessageKind, messageKind, outcomeText, reasonText } from "./reasons.js";
+export {
+  canHandle,
+  describe,
+  initialSnapshot,
+  isCallPhase,
+  type PhoneEvent,
+  type PhoneEventKind,
+  type PhoneSnapshot,
+  type PhoneState,
+  phoneStates,
+  transition,
+} from "./state.js";
+export * from "./contract.js";
