@@ -53,7 +53,7 @@ internal static class RelayStepCpu
                 {
                     var datagram = ring.Next();
                     datagram.CopyTo(buffers.Receive);
-                    pair.Source.Transport.OnDatagram(buffers.Receive, datagram.Length, pair.SourceBrowserAddress, buffers.Scratch, buffers.Response);
+                    buffers.Step(pair, datagram.Length);
                 }
 
                 wall[round] = Stopwatch.GetElapsedTime(wallStart).TotalNanoseconds / PacketsPerRound;

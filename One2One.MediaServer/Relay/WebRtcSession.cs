@@ -17,9 +17,11 @@ namespace One2One.MediaServer.Relay;
 /// </summary>
 /// <remarks>
 /// Threading. <see cref="_control"/> guards negotiation, remote candidates and the ICE state; protocol calls
-/// arrive serialized by the pipeline but events come from the transport's threads. The transport's receive loop
-/// runs <see cref="ITransportEvents.OnRtp"/> and <see cref="ITransportEvents.OnRtcp"/>, which read
-/// <see cref="_negotiated"/> and <see cref="_routes"/> without locks (both immutable, published whole).
+/// arrive serialized by the pipeline but events come from the transport. The media workers run
+/// <see cref="ITransportEvents.OnRtp"/> and <see cref="ITransportEvents.OnRtcp"/> under the transport's receive gate;
+/// they read <see cref="_negotiated"/> and <see cref="_routes"/> without locks (both immutable, published whole) and
+/// write the browser's SSRCs (<see cref="_inboundSsrc"/>, one volatile value per kind) when they change: no lock
+/// shared with any other endpoint is taken on the packet path.
 /// </remarks>
 internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 {
@@ -67,7 +69,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         var cname = Guid.NewGuid().ToString("N")[..16];
         _audioIdentity = new LocalStreamIdentity(RandomSsrc(), cname, stream, stream + "-audio");
         _videoIdentity = new LocalStreamIdentity(RandomSsrc(), cname, stream, stream + "-video");
-        _transport = new WebRtcTransport(factory.Ports, new IceLiteAgent(IceCredentials.Generate(), _time), this, factory.Loggers, _time);
+        _transport = OpenTransport(factory);
         factory.Monitor.Add(this);
     }
 
@@ -285,7 +287,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         _factory.OnDisposed(this);
     }
 
-    void ITransportEvents.OnRtp(Span<byte> buffer, int length, Span<byte> scratch)
+    void ITransportEvents.OnRtp(Span<byte> buffer, int length, PacketContext context)
     {
         var packet = buffer[..length];
         if (Volatile.Read(ref _negotiated) is not { } negotiated
@@ -318,28 +320,35 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             }
 
             // Each sink encrypts in place: all but the last work on a copy, the last on the packet itself.
-            var target = buffer;
+            Span<byte> target = buffer;
             if (i < routes.Length - 1)
             {
-                packet.CopyTo(scratch);
-                target = scratch;
+                packet.CopyTo(context.Scratch);
+                target = context.Scratch;
             }
 
             RtpHeader.SetSsrc(target, route.Ssrc);
             RtpHeader.SetPayloadType(target, payloadType);
-            route.Sink.Send(kind, target, length, route.Ssrc, now);
+            route.Sink.Send(kind, target, length, route.Ssrc, now, context);
         }
     }
 
-    void ITransportEvents.OnRtcp(Span<byte> buffer, int length, Span<byte> scratch)
+    void ITransportEvents.OnRtcp(Span<byte> buffer, int length, PacketContext context)
     {
         var compound = buffer[..length];
         foreach (var route in Volatile.Read(ref _routes).Rtcp)
         {
-            var translated = RtcpTranslator.Translate(compound, scratch, in route.Map, route.Reporter);
+            var map = default(SsrcMap);
+            route.BuildMap(ref map);
+            if (map.Count == 0)
+            {
+                continue;
+            }
+
+            var translated = RtcpTranslator.Translate(compound, context.Scratch, in map, route.Reporter);
             if (translated > 0)
             {
-                route.Target.Transport.TrySendRtcp(scratch, translated);
+                route.Target.Transport.TrySendRtcp(context.Scratch, translated, context);
             }
         }
     }
@@ -377,26 +386,41 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     void ITransportEvents.OnSecured()
     {
         _observer.ConnectionStateChanged(true);
-        foreach (var source in _factory.Graph.SourcesOf(this, MediaType.Video))
+        foreach (var source in Volatile.Read(ref _routes).VideoSources)
         {
             source.RequestKeyframe();
         }
     }
 
     /// <summary>Encrypts and sends a packet another endpoint relays to this one's browser.</summary>
-    private void Send(MediaType kind, Span<byte> packet, int length, uint ssrc, long now)
+    private void Send(MediaType kind, Span<byte> packet, int length, uint ssrc, long now, PacketContext context)
     {
-        if (_transport.TrySendRtp(packet, length) && _out[(int)kind].Count(length, ssrc, now))
+        if (_transport.TrySendRtp(packet, length, context) && _out[(int)kind].Count(length, ssrc, now))
         {
             _observer.MediaFlowOutStateChanged(kind, true);
         }
     }
 
+    /// <summary>Published, not locked: the routes that translate RTCP read it per compound.</summary>
     private void LearnInboundSsrc(MediaType kind, uint ssrc)
     {
         Volatile.Write(ref _inboundSsrc[(int)kind], ssrc);
         RelayLog.SsrcLearned(_logger, _settings.EndpointId, kind, ssrc);
-        _factory.Graph.Refresh(this);
+    }
+
+    /// <summary>A transport on the factory's ports under fresh ICE credentials (drawn again in the unlikely case a ufrag is taken).</summary>
+    private WebRtcTransport OpenTransport(WebRtcSessionFactory factory)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new WebRtcTransport(factory.Ports, new IceLiteAgent(IceCredentials.Generate(), _time), this, factory.Loggers, _time);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     private bool MoveIceState(IceComponentState state)

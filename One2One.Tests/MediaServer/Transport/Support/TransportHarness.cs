@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
+using One2One.MediaServer;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Rtc.Ice;
 using One2One.MediaServer.Rtc.Srtp;
@@ -22,9 +23,9 @@ internal sealed class RecordingTransportEvents : ITransportEvents
 
     public ConcurrentQueue<DtlsConnectionState> DtlsStates { get; } = new();
 
-    public void OnRtp(Span<byte> buffer, int length, Span<byte> scratch) => Rtp.Enqueue(buffer[..length].ToArray());
+    public void OnRtp(Span<byte> buffer, int length, PacketContext context) => Rtp.Enqueue(buffer[..length].ToArray());
 
-    public void OnRtcp(Span<byte> buffer, int length, Span<byte> scratch) => Rtcp.Enqueue(buffer[..length].ToArray());
+    public void OnRtcp(Span<byte> buffer, int length, PacketContext context) => Rtcp.Enqueue(buffer[..length].ToArray());
 
     public void OnIceCheck(IceCheckResult result) => IceChecks.Enqueue(result);
 
@@ -36,8 +37,9 @@ internal sealed class RecordingTransportEvents : ITransportEvents
 }
 
 /// <summary>
-/// A <see cref="WebRtcTransport"/> on 127.0.0.1 keyed directly (no handshake) with known SRTP keys, and UDP peers that
-/// talk to it: one that passes ICE and holds the browser's side of the keys, others that never checked.
+/// A <see cref="WebRtcTransport"/> on media ports of its own on 127.0.0.1, keyed directly (no handshake) with known SRTP
+/// keys, and UDP peers that talk to it: one that passes ICE and holds the browser's side of the keys, others that never
+/// checked.
 /// </summary>
 internal sealed class TransportHarness : IAsyncDisposable
 {
@@ -51,13 +53,13 @@ internal sealed class TransportHarness : IAsyncDisposable
 
     public TransportHarness()
     {
-        Ports = new UdpPortAllocator(IPAddress.Loopback, 0, 0);
+        Ports = new MediaPorts(new MediaServerOptions { BindAddress = "127.0.0.1" }, NullLoggerFactory.Instance);
         Ice = new IceLiteAgent(new IceCredentials("srvT", "server-password-0123456789"), TimeProvider.System);
         Transport = new WebRtcTransport(Ports, Ice, Events, NullLoggerFactory.Instance, TimeProvider.System);
         Endpoint = new IPEndPoint(IPAddress.Loopback, Transport.LocalPort);
     }
 
-    public UdpPortAllocator Ports { get; }
+    public MediaPorts Ports { get; }
 
     public IceLiteAgent Ice { get; }
 
@@ -108,6 +110,7 @@ internal sealed class TransportHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Transport.DisposeAsync();
+        Ports.Dispose();
         foreach (var socket in _sockets)
         {
             socket.Dispose();
