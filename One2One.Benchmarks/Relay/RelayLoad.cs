@@ -68,6 +68,8 @@ internal static class RelayLoad
             }
         }
 
+        _ = One2One.MediaServer.Rtc.Srtp.AcceleratedAes.IsEnabled;
+        Console.WriteLine($"SRTP's AES: {One2One.MediaServer.Rtc.Srtp.AcceleratedAes.Reason}; UDP batch {options.UdpBatch}, workers {options.EffectiveWorkers}");
         var failed = false;
         foreach (var profile in profiles)
         {

@@ -21,6 +21,8 @@ internal static class RelayStepCpu
         SrtpProfile[] profiles = args is ["--profile", "cm", ..] ? [SrtpProfile.AesCm128HmacSha1_80]
             : args is ["--profile", "gcm", ..] ? [SrtpProfile.AeadAes128Gcm]
             : [SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AeadAes128Gcm];
+        _ = AcceleratedAes.IsEnabled;
+        Console.WriteLine($"SRTP's AES: {AcceleratedAes.Reason}");
         foreach (var profile in profiles)
         {
             Measure(profile);
