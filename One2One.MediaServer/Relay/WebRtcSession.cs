@@ -50,7 +50,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private readonly MediaCounters[] _out = [new(MediaType.Audio), new(MediaType.Video)];
     private readonly long[] _inboundSsrc = [UnknownSsrc, UnknownSsrc];
     private readonly List<IceCandidate> _remoteCandidates = [];
-    private readonly List<string> _localCandidates = [];
+    private readonly List<IceCandidate> _localCandidates = [];
     private NegotiatedStreams? _negotiated;
     private RelayRoutes _routes = RelayRoutes.None;
     private IceComponentState _iceState = IceComponentState.Disconnected;
@@ -145,15 +145,24 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
             _gathered = true;
 
+            // UDP host candidates first, then passive TCP ones (RFC 6544) for browsers whose UDP is blocked.
             var addresses = _factory.AnnouncedAddresses;
             for (var i = 0; i < addresses.Count; i++)
             {
                 // RFC 8445 §5.1.2.1: host type preference 126, local preference by order, component 1.
                 var priority = (126u << 24) + ((uint)(65535 - i) << 8) + 255;
-                _localCandidates.Add(IceCandidate.Host((i + 1).ToString(CultureInfo.InvariantCulture), priority, new IPEndPoint(addresses[i], _transport.LocalPort)).ToString());
+                _localCandidates.Add(IceCandidate.Host(Foundation(_localCandidates.Count), priority, new IPEndPoint(addresses[i], _transport.LocalPort)));
             }
 
-            candidates = [.. _localCandidates];
+            for (var i = 0; _transport.TcpPort is { } tcpPort && i < addresses.Count; i++)
+            {
+                // RFC 6544 §4.2: local preference (2^13 * direction-pref) + other-pref, direction-pref 4 for a passive host
+                // candidate: always below every UDP candidate's 65535 - i, so a browser that can use UDP does.
+                var priority = (126u << 24) + ((uint)((4 << 13) + 8191 - i) << 8) + 255;
+                _localCandidates.Add(IceCandidate.HostTcpPassive(Foundation(_localCandidates.Count), priority, new IPEndPoint(addresses[i], tcpPort)));
+            }
+
+            candidates = [.. _localCandidates.Select(c => c.ToString())];
         }
 
         MoveIceState(IceComponentState.Gathering);
@@ -442,21 +451,31 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     private void ReportSelectedPair()
     {
-        if (_transport.Ice.SelectedEndPoint is not { } remote)
+        if (_transport.Ice.Selected is not { } path)
         {
             return;
         }
 
+        var remote = path.EndPoint;
+        var tcp = path.Protocol == IceProtocol.Tcp;
         string local, remoteCandidate;
         lock (_control)
         {
-            local = _localCandidates.Count > 0 ? _localCandidates[0] : "";
-            remoteCandidate = _remoteCandidates.FirstOrDefault(c => c.IPAddress is { } ip && ip.Equals(remote.Address) && c.Port == remote.Port)?.ToString()
-                ?? IceCandidate.Host("prflx", PeerReflexivePriority, remote).ToString().Replace("typ host", "typ prflx", StringComparison.Ordinal);
+            local = _localCandidates.FirstOrDefault(c => c.IsTcp == tcp)?.ToString() ?? "";
+
+            // A browser's active TCP candidate names port 9 (RFC 6544 §4.5): its connection comes from another port.
+            remoteCandidate = _remoteCandidates.FirstOrDefault(c => c.IPAddress is { } ip && ip.Equals(remote.Address) && c.IsTcp == tcp && (tcp || c.Port == remote.Port))?.ToString()
+                ?? PeerReflexive(remote, tcp);
         }
 
         _observer.NewCandidatePairSelected("1", 1, local, remoteCandidate);
     }
+
+    private static string Foundation(int index) => (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    private static string PeerReflexive(IPEndPoint remote, bool tcp) =>
+        (tcp ? IceCandidate.HostTcpPassive("prflx", PeerReflexivePriority, remote) : IceCandidate.Host("prflx", PeerReflexivePriority, remote)).ToString()
+            .Replace("typ host", "typ prflx", StringComparison.Ordinal).Replace("tcptype passive", "tcptype active", StringComparison.Ordinal);
 
     private static uint RandomSsrc() => (uint)Random.Shared.NextInt64(1, uint.MaxValue);
 }

@@ -24,7 +24,7 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
         Options = options.Value;
         Loggers = loggers;
         Time = time;
-        Ports = new MediaPorts(Options, loggers);
+        Ports = new MediaPorts(Options, loggers, time);
         AnnouncedAddresses = [.. Options.EffectiveAnnouncedAddresses.Select(IPAddress.Parse)];
         Monitor = new MediaFlowMonitor(time);
     }

@@ -16,6 +16,6 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 703, EventName = "Secured", Level = LogLevel.Debug, Message = "Transport {Ufrag}: DTLS done, SRTP {Profile}")]
     public static partial void Secured(ILogger logger, string ufrag, SrtpProfile profile);
 
-    [LoggerMessage(EventId = 704, EventName = "Listening", Level = LogLevel.Information, Message = "Media on {Address}: UDP port {UdpPort}, {Workers} workers, batches of {Batch}")]
-    public static partial void Listening(ILogger logger, string address, int udpPort, int workers, int batch);
+    [LoggerMessage(EventId = 704, EventName = "Listening", Level = LogLevel.Information, Message = "Media on {Address}: UDP port {UdpPort}, ICE-TCP port {TcpPort}, {Workers} workers, batches of {Batch}; SRTP's AES is {Aes}")]
+    public static partial void Listening(ILogger logger, string address, int udpPort, string tcpPort, int workers, int batch, string aes);
 }

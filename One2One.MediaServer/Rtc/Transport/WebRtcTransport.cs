@@ -4,6 +4,7 @@ using One2One.MediaServer.Rtc.Dtls;
 using One2One.MediaServer.Rtc.Ice;
 using One2One.MediaServer.Rtc.Rtp;
 using One2One.MediaServer.Rtc.Srtp;
+using One2One.MediaServer.Rtc.Transport.Tcp;
 
 namespace One2One.MediaServer.Rtc.Transport;
 
@@ -61,6 +62,9 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 
     /// <summary>The shared UDP port this transport's host candidates name.</summary>
     public int LocalPort => _ports.Udp.Port;
+
+    /// <summary>The ICE-TCP port its passive TCP candidates name; null when ICE-TCP is off.</summary>
+    public int? TcpPort => _ports.Tcp?.Port;
 
     public IceLiteAgent Ice { get; }
 
@@ -157,6 +161,10 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         {
             _closed = true;
             _ports.Directory.Unregister(Ice.Local.Ufrag, this, Ice.ValidatedPaths);
+            foreach (var path in Ice.ValidatedPaths)
+            {
+                (path?.Link as IceTcpConnection)?.Close();
+            }
         }
 
         lock (_sendGate)

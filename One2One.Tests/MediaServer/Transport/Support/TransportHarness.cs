@@ -51,11 +51,16 @@ internal sealed class TransportHarness : IAsyncDisposable
     private readonly byte[] _serverSalt = RandomNumberGenerator.GetBytes(12);
     private readonly List<Socket> _sockets = [];
 
-    public TransportHarness()
+    public const string Ufrag = "srvT";
+    public const string Password = "server-password-0123456789";
+
+    /// <param name="time">The ports' clock (ICE-TCP's first-check timeout runs on it).</param>
+    public TransportHarness(TimeProvider? time = null)
     {
-        Ports = new MediaPorts(new MediaServerOptions { BindAddress = "127.0.0.1" }, NullLoggerFactory.Instance);
-        Ice = new IceLiteAgent(new IceCredentials("srvT", "server-password-0123456789"), TimeProvider.System);
-        Transport = new WebRtcTransport(Ports, Ice, Events, NullLoggerFactory.Instance, TimeProvider.System);
+        time ??= TimeProvider.System;
+        Ports = new MediaPorts(new MediaServerOptions { BindAddress = "127.0.0.1" }, NullLoggerFactory.Instance, time);
+        Ice = new IceLiteAgent(new IceCredentials(Ufrag, Password), time);
+        Transport = new WebRtcTransport(Ports, Ice, Events, NullLoggerFactory.Instance, time);
         Endpoint = new IPEndPoint(IPAddress.Loopback, Transport.LocalPort);
     }
 
@@ -68,6 +73,9 @@ internal sealed class TransportHarness : IAsyncDisposable
     public WebRtcTransport Transport { get; }
 
     public IPEndPoint Endpoint { get; }
+
+    /// <summary>The ICE-TCP port.</summary>
+    public IPEndPoint TcpEndpoint => new(IPAddress.Loopback, Ports.Tcp!.Port);
 
     public TransportCounters Counters => Transport.Counters;
 
@@ -96,7 +104,7 @@ internal sealed class TransportHarness : IAsyncDisposable
     {
         var socket = Stranger();
         var request = new byte[One2One.MediaServer.Rtc.Stun.StunWriter.MaxLength];
-        var length = SimulatedBrowser.WriteCheck(request, "srvT:peer", "server-password-0123456789", useCandidate: true, out _);
+        var length = SimulatedBrowser.WriteCheck(request, $"{Ufrag}:peer", Password, useCandidate: true, out _);
         socket.Send(request.AsSpan(0, length));
         var response = new byte[512];
         var received = socket.Receive(response);
