@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration.Memory;
 using One2One.MediaServer.Hosting;
 
 namespace One2One.MediaServer;
@@ -7,6 +8,9 @@ namespace One2One.MediaServer;
 /// <summary>The media server on its own: <c>dotnet run --project One2One.MediaServer -- --urls http://127.0.0.1:8888</c> serves ws://127.0.0.1:8888/kurento.</summary>
 public static class MediaServerProgram
 {
+    /// <summary>The standalone server's media ports unless configured: fixed, so a firewall can open them (UDP and TCP 40000).</summary>
+    public const int DefaultMediaPort = 40000;
+
     public static async Task Main(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -15,6 +19,16 @@ public static class MediaServerProgram
             // KMS's port, loopback only unless told otherwise.
             builder.WebHost.UseUrls("http://127.0.0.1:8888");
         }
+
+        // First, so that appsettings, the environment and the command line all override it.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                [$"{MediaServerOptions.SectionName}:{nameof(MediaServerOptions.UdpPort)}"] = $"{DefaultMediaPort}",
+                [$"{MediaServerOptions.SectionName}:{nameof(MediaServerOptions.TcpPort)}"] = $"{DefaultMediaPort}",
+            },
+        });
 
         KurentoHost.ConfigureServices(builder.Services);
         await using var app = builder.Build();
