@@ -1,3 +1,4 @@
+using One2One.Benchmarks.Dtls;
 using One2One.Benchmarks.Relay;
 
 // `--aes platform` anywhere: SRTP on the platform's AES instead of our AES-NI code (for comparing the two).
@@ -9,7 +10,7 @@ if (args.Contains("--aes"))
 }
 
 // `relay-load` is the end-to-end load tool, `relay-step` the relay step on the CPU clock, `capacity` the concurrent-calls
-// run; anything else goes to BenchmarkDotNet (see README, section Benchmarks).
+// run, `dtls-handshake` DTLS handshakes per CPU-second; anything else goes to BenchmarkDotNet (see README, section Benchmarks).
 if (args is ["relay-load", .. var options])
 {
     return RelayLoad.Run(options);
@@ -23,6 +24,11 @@ if (args is ["relay-step", .. var stepOptions])
 if (args is ["capacity", .. var capacityOptions])
 {
     return One2One.Benchmarks.Capacity.CapacityRun.Run(capacityOptions);
+}
+
+if (args is ["dtls-handshake", .. var dtlsOptions])
+{
+    return DtlsHandshakeLoad.Run(dtlsOptions);
 }
 
 BenchmarkDotNet.Running.BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);

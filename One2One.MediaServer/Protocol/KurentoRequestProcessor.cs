@@ -223,14 +223,21 @@ internal sealed class KurentoRequestProcessor
     {
         var type = KurentoJson.RequireMember(p, "type");
         var constructorParams = KurentoJson.TryGetMember(p, "constructorParams");
+        var isPipeline = type is "MediaPipeline" or "kurento.MediaPipeline";
         Func<ValueTask<MediaObject>> create = type switch
         {
-            "MediaPipeline" or "kurento.MediaPipeline" => () => ValueTask.FromResult<MediaObject>(_mediaSet.CreatePipeline(session)),
+            _ when isPipeline => () => ValueTask.FromResult<MediaObject>(_mediaSet.CreatePipeline(session)),
             "WebRtcEndpoint" or "kurento.WebRtcEndpoint" => PrepareWebRtcEndpoint(constructorParams, session),
             _ => throw new KurentoErrorException(KurentoErrorCode.MediaObjectTypeNotFound, $"Type '{type}' not found"),
         };
 
-        session.ReserveObject(_options.MaxObjectsPerSession);
+        // Endpoints are admitted server-wide by the media set (MediaServer:MaxEndpoints); a session's pipelines
+        // are bounded by the same figure.
+        if (isPipeline)
+        {
+            session.ReservePipeline(_options.MaxEndpoints);
+        }
+
         MediaObject mediaObject;
         try
         {
@@ -238,11 +245,11 @@ internal sealed class KurentoRequestProcessor
         }
         catch
         {
-            session.CompleteReservation(null);
+            session.CompleteCreation(null, isPipeline);
             throw;
         }
 
-        if (!session.CompleteReservation(mediaObject))
+        if (!session.CompleteCreation(mediaObject, isPipeline))
         {
             await ReleaseQuietlyAsync(mediaObject).ConfigureAwait(false);
             throw new KurentoErrorException(KurentoErrorCode.InvalidSession, $"Session '{session.Id}' was closed");

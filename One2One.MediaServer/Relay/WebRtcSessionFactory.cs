@@ -19,8 +19,9 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
     private readonly HashSet<WebRtcSession> _live = [];
     private bool _disposed;
 
-    public WebRtcSessionFactory(IOptions<MediaServerOptions> options, ILoggerFactory loggers, TimeProvider time)
+    public WebRtcSessionFactory(IOptions<MediaServerOptions> options, ILoggerFactory loggers, TimeProvider time, MediaTotals? totals = null)
     {
+        Totals = totals ?? new MediaTotals();
         Options = options.Value;
         Loggers = loggers;
         Time = time;
@@ -42,6 +43,9 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
     public RelayGraph Graph { get; } = new();
 
     public MediaFlowMonitor Monitor { get; }
+
+    /// <summary>What every session made here counted, for metrics.</summary>
+    public MediaTotals Totals { get; }
 
     /// <summary>Transports attached to the media ports: one per live endpoint (each had a socket of its own before the ports were shared).</summary>
     public int OpenSocketCount => Ports.TransportCount;
@@ -70,6 +74,7 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
 
             var session = new WebRtcSession(settings, observer, this);
             _live.Add(session);
+            Totals.Track(session);
             return session;
         }
     }
@@ -81,6 +86,8 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
         {
             _live.Remove(session);
         }
+
+        Totals.Retire(session);
     }
 
     /// <summary>Disposes every session still live, then the ports (ending their workers) and the monitor.</summary>

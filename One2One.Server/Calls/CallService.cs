@@ -1,8 +1,11 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using One2One.Server.Kurento;
+using One2One.Server.Limits;
 using One2One.Server.Media;
+using One2One.Server.Observability;
 using One2One.Server.Signaling;
 
 namespace One2One.Server.Calls;
@@ -15,18 +18,21 @@ namespace One2One.Server.Calls;
 /// <remarks>
 /// State: <see cref="UserRegistry"/> (thread-safe), each <see cref="User"/>'s call slot (compare-and-swap),
 /// each <see cref="Call"/>'s state (its own gate) and <see cref="_calls"/> (concurrent, for shutdown and
-/// media-server loss). Every message to a browser goes through its user's <see cref="ClientOutbox"/>.
+/// media-server loss). Every message to a browser goes through its user's <see cref="ClientOutbox"/>; every refusal
+/// through <see cref="Rejections"/>. What a client may cost is asked of <see cref="ClientLimits"/> first.
 /// </remarks>
 internal sealed class CallService : ICallMediaEvents
 {
-    private const int MaxSdpLength = 64 * 1024;
-
     private readonly UserRegistry _users;
     private readonly IHubContext<One2OneHub, IOne2OneClient> _hub;
     private readonly IKurentoClient _kurento;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<CallOptions> _options;
+    private readonly ClientConnections _connections;
+    private readonly ClientLimits _limits;
+    private readonly Rejections _rejections;
     private readonly ILogger<CallService> _logger;
+    private readonly One2OneMetrics _metrics;
     private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
 
     public CallService(
@@ -35,6 +41,10 @@ internal sealed class CallService : ICallMediaEvents
         IKurentoClient kurento,
         CallClock clock,
         IOptionsMonitor<CallOptions> options,
+        ClientConnections connections,
+        ClientLimits limits,
+        Rejections rejections,
+        One2OneMetrics metrics,
         ILogger<CallService> logger)
     {
         _users = users;
@@ -42,7 +52,11 @@ internal sealed class CallService : ICallMediaEvents
         _kurento = kurento;
         _time = clock.Time;
         _options = options;
+        _connections = connections;
+        _limits = limits;
+        _rejections = rejections;
         _logger = logger;
+        _metrics = metrics;
         _kurento.SessionLost += OnMediaServerSessionLost;
     }
 
@@ -56,9 +70,15 @@ internal sealed class CallService : ICallMediaEvents
     /// </summary>
     public RegisterResponse? Register(string connectionId, string? rawName)
     {
+        var address = AddressOf(connectionId);
+        if (!_limits.TryRequest(LimitedRequest.Register, connectionId, address, out var refusal))
+        {
+            return _rejections.Registration(Reasons.RateLimited, refusal);
+        }
+
         if (!UserName.TryNormalize(rawName, out var name, out var error))
         {
-            return new RegisterResponse(Responses.Rejected, error, Reasons.InvalidName);
+            return _rejections.Registration(Reasons.InvalidName, error);
         }
 
         if (_users.FindByConnection(connectionId) is { } existing)
@@ -69,17 +89,23 @@ internal sealed class CallService : ICallMediaEvents
                 return null;
             }
 
-            return new RegisterResponse(Responses.Rejected, $"You are already registered as {existing.Name}.", Reasons.AlreadyRegistered);
+            return _rejections.Registration(Reasons.AlreadyRegistered, $"You are already registered as {existing.Name}.");
+        }
+
+        if (!_limits.TryHoldRegistration(connectionId, address, out refusal))
+        {
+            return _rejections.Registration(Reasons.RateLimited, refusal);
         }
 
         // The acceptance is queued before the name is published, so it precedes anything sent to the new user
         // (an incoming call may follow at once); the outbox only starts sending once the name is really ours.
-        var user = new User(name, connectionId, new ClientOutbox(_hub, connectionId, _logger));
+        var user = new User(name, connectionId, NewOutbox(connectionId));
         user.Outbox.Post(c => c.RegisterResponse(new RegisterResponse(Responses.Accepted)));
         if (!_users.TryAdd(user))
         {
             user.MarkGone();
-            return new RegisterResponse(Responses.Rejected, $"The name {name} is already taken.", Reasons.NameTaken);
+            _limits.ReleaseRegistration(connectionId);
+            return _rejections.Registration(Reasons.NameTaken, $"The name {name} is already taken.");
         }
 
         user.Outbox.Start();
@@ -94,34 +120,63 @@ internal sealed class CallService : ICallMediaEvents
     public void PlaceCall(User caller, string? to, string? sdpOffer)
     {
         RequireSdp(sdpOffer);
+        var address = AddressOf(caller.ConnectionId);
+        if (!_limits.TryRequest(LimitedRequest.Call, caller.ConnectionId, address, out var refusal))
+        {
+            _rejections.Call(caller, Reasons.RateLimited, refusal);
+            return;
+        }
+
         if (!UserName.TryNormalize(to, out var calleeName, out _) || _users.FindByName(calleeName) is not { } callee)
         {
-            Reject(caller, $"No user named {to?.Trim()} is registered.", Reasons.UnknownUser);
+            _rejections.Call(caller, Reasons.UnknownUser, $"No user named {EchoedText.Shorten(to)} is registered.");
             return;
         }
 
         if (ReferenceEquals(callee, caller))
         {
-            Reject(caller, "You cannot call yourself.", Reasons.SelfCall);
+            _rejections.Call(caller, Reasons.SelfCall, "You cannot call yourself.");
+            return;
+        }
+
+        if (caller.CurrentCall is not null)
+        {
+            // Checked again by TryJoin below; here so a caller in a call spends no ring on the callee.
+            throw AlreadyInACall();
+        }
+
+        if (!_limits.TryRing(address, callee.Name, out refusal))
+        {
+            _rejections.Call(caller, Reasons.RateLimited, refusal);
             return;
         }
 
         var call = new Call(caller, callee, sdpOffer!, CreateMedia);
+        if (!_limits.TryHoldCall(call.Id, address, out refusal))
+        {
+            _rejections.Call(caller, Reasons.RateLimited, refusal);
+            return;
+        }
+
         if (!caller.TryJoin(call))
         {
-            throw new HubException("You are already in a call. Hang up first.");
+            _limits.ReleaseCall(call.Id);
+            throw AlreadyInACall();
         }
 
         if (!callee.TryJoin(call))
         {
             caller.Leave(call);
-            Reject(caller, $"{callee.Name} is busy.", Reasons.Busy);
+            _limits.ReleaseCall(call.Id);
+            _rejections.Call(caller, Reasons.Busy, $"{callee.Name} is busy.");
             CallsLog.Busy(_logger, caller.Name, callee.Name);
             return;
         }
 
         _calls[call.Id] = call;
-        CallsLog.Ringing(_logger, call.Id, caller.Name, callee.Name);
+        _metrics.CallStarted();
+        call.Trace.Start(caller.Name, callee.Name);
+        using var scope = call.Trace.Enter(_logger);
         if (callee.IsGone)
         {
             // The callee's connection closed between the lookup and the join: its disconnect saw no call.
@@ -129,8 +184,7 @@ internal sealed class CallService : ICallMediaEvents
             return;
         }
 
-        call.TryPostWhileLive(() => callee.Outbox.Post(c => c.IncomingCall(new IncomingCall(caller.Name))));
-        call.StartRinging(_time, _options.CurrentValue.RingingTimeout, c => EndInBackground(c, CallEnding.NoAnswer(), onlyIfRinging: true));
+        _ = ReserveAndRingAsync(call);
     }
 
     /// <summary>The callee's answer to the call ringing from <paramref name="from"/>.</summary>
@@ -139,26 +193,28 @@ internal sealed class CallService : ICallMediaEvents
         var call = callee.CurrentCall;
         if (call is null || !ReferenceEquals(call.Callee, callee) || !UserName.Comparer.Equals(call.Caller.Name, from?.Trim()))
         {
-            throw new HubException($"There is no incoming call from {from}.");
+            throw _rejections.Invocation($"There is no incoming call from {EchoedText.Shorten(from)}.", HubRejection.NoSuchCall);
         }
+
+        using var scope = call.Trace.Enter(_logger);
 
         switch (callResponse)
         {
             case CallAnswers.Reject:
-                EndInBackground(call, call.State == CallState.Ringing ? CallEnding.Declined(callee) : CallEnding.HungUp(callee));
+                EndInBackground(call, call.State is CallState.Placing or CallState.Ringing ? CallEnding.Declined(callee) : CallEnding.HungUp(callee));
                 return;
             case CallAnswers.Accept:
                 RequireSdp(sdpOffer);
                 if (!call.TryAccept())
                 {
-                    throw new HubException($"The call from {call.Caller.Name} is no longer ringing.");
+                    throw _rejections.Invocation($"The call from {call.Caller.Name} is no longer ringing.", HubRejection.NotRinging);
                 }
 
                 CallsLog.Accepted(_logger, call.Id);
-                _ = ConnectAsync(call, sdpOffer!);
+                _ = ConnectAsync(call, sdpOffer!, _time.GetTimestamp());
                 return;
             default:
-                throw new HubException("callResponse must be \"accept\" or \"reject\".");
+                throw _rejections.Invocation("callResponse must be \"accept\" or \"reject\".", HubRejection.InvalidAnswer);
         }
     }
 
@@ -170,7 +226,8 @@ internal sealed class CallService : ICallMediaEvents
             return;
         }
 
-        var ending = call.State == CallState.Ringing
+        using var scope = call.Trace.Enter(_logger);
+        var ending = call.State is CallState.Placing or CallState.Ringing
             ? (call.SideOf(user) == CallSide.Caller ? CallEnding.Cancelled(user) : CallEnding.Declined(user))
             : CallEnding.HungUp(user);
         EndInBackground(call, ending);
@@ -179,6 +236,7 @@ internal sealed class CallService : ICallMediaEvents
     /// <summary>The connection went away: its name is freed and its call ends, the peer told why.</summary>
     public async Task DisconnectAsync(string connectionId)
     {
+        _limits.ReleaseRegistration(connectionId);
         if (_users.Remove(connectionId) is not { } user)
         {
             return;
@@ -188,6 +246,7 @@ internal sealed class CallService : ICallMediaEvents
         CallsLog.Unregistered(_logger, user.Name, connectionId);
         if (user.CurrentCall is { } call)
         {
+            using var scope = call.Trace.Enter(_logger);
             await EndAsync(call, CallEnding.Disconnected(user)).ConfigureAwait(false);
         }
     }
@@ -195,10 +254,17 @@ internal sealed class CallService : ICallMediaEvents
     /// <summary>A candidate from the user's browser for its endpoint in the current call.</summary>
     public void AddBrowserCandidate(User user, IceCandidateInit candidate)
     {
+        if (!_limits.TryRequest(LimitedRequest.Candidate, user.ConnectionId, AddressOf(user.ConnectionId), out var refusal))
+        {
+            throw _rejections.Invocation(refusal, Reasons.RateLimited);
+        }
+
         if (user.CurrentCall is not { } call)
         {
-            throw new HubException("There is no call in progress for this ICE candidate.");
+            throw _rejections.Invocation("There is no call in progress for this ICE candidate.", HubRejection.NoCall);
         }
+
+        using var scope = call.Trace.Enter(_logger);
 
         call.Media.AddBrowserCandidate(call.SideOf(user), candidate);
     }
@@ -209,14 +275,16 @@ internal sealed class CallService : ICallMediaEvents
     /// <summary>Ends the call exactly once: participants freed, the peer(s) told, the media released.</summary>
     public async Task EndAsync(Call call, CallEnding ending, bool onlyIfRinging = false)
     {
-        if (!call.TryEnd((previous, callerAnswered) => NotifyEnd(call, ending, callerAnswered), onlyIfRinging))
+        if (!call.TryEnd((previous, callerAnswered) => NotifyEnd(call, ending, previous, callerAnswered), onlyIfRinging))
         {
             return;
         }
 
+        using var scope = call.Trace.Enter(_logger);
         call.Caller.Leave(call);
         call.Callee.Leave(call);
-        CallsLog.Ended(_logger, call.Id, ending.Reason);
+        _metrics.CallEnded(ending.Reason);
+        CallsLog.Ended(_logger, ending.IsFailure ? LogLevel.Information : LogLevel.Debug, call.Id, ending.Reason, ending.Detail);
         try
         {
             await call.Media.DisposeAsync().ConfigureAwait(false);
@@ -228,7 +296,9 @@ internal sealed class CallService : ICallMediaEvents
         }
         finally
         {
+            _limits.ReleaseCall(call.Id);
             _calls.TryRemove(call.Id, out _);
+            call.Trace.End(ending.Reason, ending.IsFailure, ending.Detail);
         }
     }
 
@@ -250,47 +320,106 @@ internal sealed class CallService : ICallMediaEvents
     void ICallMediaEvents.MediaFailed(Call call, string reason, string detail) =>
         EndInBackground(call, CallEnding.MediaFailed(reason, detail));
 
+    private ClientAddress AddressOf(string connectionId) => _connections.Find(connectionId)?.Address ?? ClientAddress.Unknown;
+
+    /// <summary>An outbox that disconnects its browser when the browser lets it fill (see <see cref="ClientOutbox"/>).</summary>
+    private ClientOutbox NewOutbox(string connectionId)
+    {
+        var capacity = _limits.Options.OutboxCapacity;
+        return new ClientOutbox(_hub, connectionId, capacity, () => _connections.Find(connectionId)?.Abort($"it left {capacity} messages unread (Limits:OutboxCapacity)"), _logger);
+    }
+
+    private HubException AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
+
     private CallMediaSession CreateMedia(Call call) =>
         new(call, _kurento, this, _options.CurrentValue.MaxQueuedCandidates, _logger);
 
-    private async Task ConnectAsync(Call call, string calleeOffer)
+    /// <summary>
+    /// Reserves the call's media before the callee hears anything (see <see cref="CallMediaSession"/> for why), then
+    /// alerts the callee and starts the ringing timeout. A full media server ends the call with server-busy for the
+    /// caller only.
+    /// </summary>
+    private async Task ReserveAndRingAsync(Call call)
+    {
+        if (!await RunMediaStepAsync(call, CallTrace.MediaReserve, ct => call.Media.ReserveAsync(ct)).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var callee = call.Callee;
+        var alert = new IncomingCall(call.Caller.Name);
+        if (call.TryStartRinging(() => callee.Outbox.Post(c => c.IncomingCall(alert)), _time, _options.CurrentValue.RingingTimeout,
+            c => EndInBackground(c, CallEnding.NoAnswer(), onlyIfRinging: true)))
+        {
+            CallsLog.Ringing(_logger, call.Id, call.Caller.Name, callee.Name);
+        }
+    }
+
+    /// <param name="acceptedAt">When the callee accepted (<see cref="TimeProvider.GetTimestamp"/>), for the set-up time.</param>
+    private async Task ConnectAsync(Call call, string calleeOffer, long acceptedAt)
+    {
+        if (await RunMediaStepAsync(call, CallTrace.MediaNegotiate, ct => call.Media.NegotiateAsync(calleeOffer, ct)).ConfigureAwait(false)
+            && call.TryMarkInCall())
+        {
+            _metrics.CallSetUp(_time.GetElapsedTime(acceptedAt));
+            CallsLog.InCall(_logger, call.Id, call.Media.PipelineId);
+        }
+    }
+
+    /// <summary>
+    /// Runs one step of the call's media set-up within <see cref="CallOptions.MediaSetupTimeout"/>; on failure ends the
+    /// call with the reason the failure means. False when the step did not complete (the call has ended or is ending).
+    /// </summary>
+    private async Task<bool> RunMediaStepAsync(Call call, string name, Func<CancellationToken, Task> step)
     {
         using var timeout = new CancellationTokenSource(_options.CurrentValue.MediaSetupTimeout, _time);
+        using var setup = CallTrace.StartMediaStep(name);
         try
         {
-            await call.Media.StartAsync(calleeOffer, timeout.Token).ConfigureAwait(false);
-            if (call.TryMarkInCall())
-            {
-                CallsLog.InCall(_logger, call.Id, call.Media.PipelineId);
-            }
+            await step(timeout.Token).ConfigureAwait(false);
+            return true;
         }
         catch (OperationCanceledException) when (call.EndedToken.IsCancellationRequested)
         {
-            // Ended while setting up (hang-up, disconnect, timeout): EndAsync released what was made.
+            // Ended meanwhile (hang-up, disconnect, timeout): EndAsync released what was made.
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException ex)
         {
+            CallTrace.Failed(setup, ex);
             await EndAsync(call, CallEnding.MediaFailed(Reasons.MediaError, "the media server did not set the call up in time.")).ConfigureAwait(false);
+        }
+        catch (KurentoException ex) when (ex.Code == KurentoErrorCodes.NotEnoughResources)
+        {
+            CallTrace.Failed(setup, ex);
+            _rejections.Counted(Reasons.ServerBusy);
+            CallsLog.MediaServerFull(_logger, call.Id, ex.Message);
+            await EndAsync(call, CallEnding.MediaFailed(Reasons.ServerBusy, ex.Message)).ConfigureAwait(false);
         }
         catch (KurentoException ex)
         {
+            CallTrace.Failed(setup, ex);
             CallsLog.MediaSetupFailed(_logger, call.Id, ex.Code, ex);
             var reason = ex.Code is KurentoErrorCodes.SdpParseError or 40205 or 40207 ? Reasons.InvalidOffer : Reasons.MediaError;
             await EndAsync(call, CallEnding.MediaFailed(reason, ex.Message)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
+            CallTrace.Failed(setup, ex);
             CallsLog.MediaSetupFailed(_logger, call.Id, 0, ex);
             await EndAsync(call, CallEnding.MediaFailed(Reasons.MediaError, "the media server could not be reached.")).ConfigureAwait(false);
         }
+
+        return false;
     }
 
-    private void NotifyEnd(Call call, CallEnding ending, bool callerAnswered)
+    private void NotifyEnd(Call call, CallEnding ending, CallState previous, bool callerAnswered)
     {
         foreach (var side in (ReadOnlySpan<CallSide>)[CallSide.Caller, CallSide.Callee])
         {
             var user = call.Participant(side);
-            if (ReferenceEquals(user, ending.EndedBy))
+
+            // A callee is told of a call only once it rings: one refused while its media was reserved is not news.
+            if (ReferenceEquals(user, ending.EndedBy) || (side == CallSide.Callee && previous == CallState.Placing))
             {
                 continue;
             }
@@ -324,28 +453,24 @@ internal sealed class CallService : ICallMediaEvents
     private void OnMediaServerSessionLost(object? sender, KurentoSessionLostEventArgs e)
     {
         CallsLog.MediaServerSessionLost(_logger, e.Reason);
+        // Every live call holds media from the moment it is placed: a ringing call's reservation is gone too.
         foreach (var call in _calls.Values)
         {
-            if (call.State is CallState.Connecting or CallState.InCall)
-            {
-                EndInBackground(call, CallEnding.MediaFailed(Reasons.MediaServerLost, e.Reason));
-            }
+            EndInBackground(call, CallEnding.MediaFailed(Reasons.MediaServerLost, e.Reason));
         }
     }
 
-    private static void Reject(User caller, string message, string reason) =>
-        caller.Outbox.Post(c => c.CallResponse(new CallResponse(Responses.Rejected, null, message, reason)));
-
-    private static void RequireSdp(string? sdp)
+    private void RequireSdp(string? sdp)
     {
         if (string.IsNullOrWhiteSpace(sdp))
         {
-            throw new HubException("An SDP offer is required.");
+            throw _rejections.Invocation("An SDP offer is required.", HubRejection.MissingOffer);
         }
 
-        if (sdp.Length > MaxSdpLength)
+        var limit = _limits.Options.MaxSdpOfferBytes;
+        if (sdp.Length > limit || Encoding.UTF8.GetByteCount(sdp) > limit)
         {
-            throw new HubException($"The SDP offer is larger than {MaxSdpLength / 1024} KiB.");
+            throw _rejections.Invocation($"The SDP offer is larger than {limit} bytes.", HubRejection.OfferTooLarge);
         }
     }
 }

@@ -36,6 +36,9 @@ public static class Reasons
     public const string MediaServerLost = "media-server-lost";
     public const string InvalidOffer = "invalid-offer";
     public const string ServerShutdown = "server-shutdown";
+    public const string RateLimited = "rate-limited";
+    public const string ServerBusy = "server-busy";
+    public const string NameNotAllowed = "name-not-allowed";
 }
 
 public sealed record RegisterResponse(string Response, string? Message = null, string? Reason = null);

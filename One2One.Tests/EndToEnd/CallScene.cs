@@ -46,15 +46,20 @@ internal sealed class CallScene : IAsyncDisposable
     private IKurentoClient Kurento => Server.Services.GetRequiredService<IKurentoClient>();
 
     /// <param name="ringingTimeout">How long a call rings before "no answer"; the server's default when null.</param>
-    public static CallScene Start(BrowserFixture browser, ITestOutputHelper output, string scenario, TimeSpan? ringingTimeout = null)
+    /// <param name="configure">More server settings (authentication, say).</param>
+    public static CallScene Start(
+        BrowserFixture browser, ITestOutputHelper output, string scenario, TimeSpan? ringingTimeout = null, Func<One2OneServerFactory, One2OneServerFactory>? configure = null)
     {
-        var server = new One2OneServerFactory { RingingTimeout = ringingTimeout };
+        // The pages' window.one2one hook, which SoftphonePage reads, is served only with this setting.
+        var server = new One2OneServerFactory { RingingTimeout = ringingTimeout }.WithSetting(ClientTestHooks.SettingKey, "true");
+        server = configure?.Invoke(server) ?? server;
         server.StartServer();
         return new CallScene(browser.Browser, output, scenario, server);
     }
 
     /// <summary>Opens the One2One page for a person in a browser context of their own.</summary>
-    public async Task<SoftphonePage> OpenAsync(string name)
+    /// <param name="query">Added to the page's address, e.g. <c>?token=...</c>.</param>
+    public async Task<SoftphonePage> OpenAsync(string name, string query = "")
     {
         var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
@@ -69,7 +74,7 @@ internal sealed class CallScene : IAsyncDisposable
 
         var person = new SoftphonePage(name, page, () => ScreenshotAsync("failed"));
         _people.Add((person, context));
-        await page.GotoAsync(Server.BaseAddress.ToString());
+        await page.GotoAsync(Server.BaseAddress + query);
         await page.WaitForFunctionAsync("() => window.one2one !== undefined");
         return person;
     }

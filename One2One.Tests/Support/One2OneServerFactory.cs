@@ -1,11 +1,15 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Calls;
+using One2One.Server.Limits;
+using One2One.Tests.MediaServer.Relay.Support;
 
 namespace One2One.Tests.Support;
 
@@ -16,6 +20,15 @@ namespace One2One.Tests.Support;
 /// </summary>
 public sealed class One2OneServerFactory : WebApplicationFactory<Program>
 {
+    /// <summary>Per-address and rate limits far above what any test reaches (see <see cref="ShippedLimits"/>).</summary>
+    private static readonly (string Limit, int Value)[] RelaxedLimits =
+    [
+        ("RegisterPerConnectionPerMinute", 100_000), ("RegisterPerAddressPerMinute", 100_000),
+        ("CallAttemptsPerConnectionPerMinute", 100_000), ("CallAttemptsPerAddressPerMinute", 100_000),
+        ("CandidatesPerConnectionPerMinute", 100_000), ("CandidatesPerAddressPerMinute", 100_000),
+        ("RingsPerPairPerMinute", 1_000), ("RegistrationsPerAddress", 100_000), ("CallsPerAddress", 100_000),
+    ];
+
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
 
     public One2OneServerFactory()
@@ -30,6 +43,25 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
     public FakeTimeProvider? CallClock { get; init; }
 
     public TimeSpan? RingingTimeout { get; init; }
+
+    /// <summary>
+    /// Run with the shipped rate and per-address limits. Off by default: every test client comes from 127.0.0.1, and a
+    /// server shared by a test class sees more names and calls from it than one address may hold, so other tests run
+    /// with limits they never reach. The limits tests turn this on (and may still set single limits).
+    /// </summary>
+    public bool ShippedLimits { get; init; }
+
+    /// <summary>A fake clock for the rate limits only.</summary>
+    public FakeTimeProvider? LimitsClock { get; init; }
+
+    /// <summary>Receives every log entry of the server (its embedded media server included) at the provider's level, from start-up on.</summary>
+    internal RecordingLoggerProvider? Logs { get; init; }
+
+    /// <summary>
+    /// <see cref="Logs"/> gets only what the server's configured levels let through (appsettings.json and
+    /// <see cref="WithSetting"/>), as an operator's log would, instead of everything at the provider's level.
+    /// </summary>
+    public bool LogsAtConfiguredLevels { get; init; }
 
     /// <summary>The server's base address, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress
@@ -66,9 +98,30 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
             builder.UseSetting("Calls:RingingTimeout", ringing.ToString("c"));
         }
 
+        if (!ShippedLimits)
+        {
+            foreach (var (limit, value) in RelaxedLimits)
+            {
+                builder.UseSetting($"{LimitsOptions.SectionName}:{limit}", value.ToString(CultureInfo.InvariantCulture));
+            }
+        }
+
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (Logs is { } logs)
+        {
+            // A rule for this provider alone outranks the Warning default above, whatever the category.
+            builder.ConfigureLogging(logging =>
+            {
+                logging.AddProvider(logs);
+                if (!LogsAtConfiguredLevels)
+                {
+                    logging.AddFilter<RecordingLoggerProvider>(null, logs.MinimumLevel);
+                }
+            });
         }
 
         builder.ConfigureTestServices(services =>
@@ -76,6 +129,11 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
             if (CallClock is not null)
             {
                 services.AddSingleton(new CallClock(CallClock));
+            }
+
+            if (LimitsClock is not null)
+            {
+                services.AddSingleton(new LimitsClock(LimitsClock));
             }
         });
     }

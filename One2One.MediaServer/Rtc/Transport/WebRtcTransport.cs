@@ -19,8 +19,9 @@ namespace One2One.MediaServer.Rtc.Transport;
 /// Threading. <see cref="_receiveGate"/> serializes the receive side: whichever worker (or ICE-TCP connection) has a
 /// datagram for this transport takes it, so the ICE agent's check state, the inbound SRTP context and the DTLS peer
 /// have one owner at a time. It is per transport and almost never contended: the kernel keeps a browser's address
-/// on one worker. Sends (from any worker's relay, the DTLS handshake, the control path) are serialized by
-/// <see cref="_sendGate"/>, which guards the outbound SRTP context; both contexts are installed and disposed under it.
+/// on one worker. Sends (from any worker's relay, the DTLS session's work items and timers, the control path) are
+/// serialized by <see cref="_sendGate"/>, which guards the outbound SRTP context; both contexts are installed and
+/// disposed under it. <see cref="_dtlsPeer"/> is written under the receive gate and read by the DTLS session.
 /// The receive gate may take a send gate (relaying to a sink, answering a check), never the other way round.
 /// </remarks>
 internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
@@ -321,6 +322,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+            return;
+        }
+        catch (DtlsHandshakeException ex) when (!ex.ClientHelloReceived)
+        {
+            // The browser never started DTLS (the call ended first): routine, counted by the DTLS layer, not a warning.
+            _events.OnDtlsStateChanged(DtlsConnectionState.Failed, ex.Message);
             return;
         }
         catch (Exception ex)

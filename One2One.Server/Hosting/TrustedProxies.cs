@@ -1,0 +1,49 @@
+using System.Net;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+
+namespace One2One.Server.Hosting;
+
+/// <summary>
+/// Behind a reverse proxy every client would share the proxy's address, and the per-address limits would treat them
+/// as one. When proxies are configured (<see cref="TrustedProxyOptions"/>), ASP.NET Core's forwarded-headers
+/// middleware takes the client's address from X-Forwarded-For, but only on requests that come from those proxies.
+/// </summary>
+internal static class TrustedProxies
+{
+    public static IServiceCollection AddTrustedProxies(this IServiceCollection services)
+    {
+        services.AddOptions<TrustedProxyOptions>()
+            .BindConfiguration(TrustedProxyOptions.SectionName)
+            .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<TrustedProxyOptions>, TrustedProxyOptionsValidator>());
+        return services;
+    }
+
+    /// <summary>Before anything that reads the client's address; does nothing unless a proxy is configured.</summary>
+    public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app)
+    {
+        var trusted = app.ApplicationServices.GetRequiredService<IOptions<TrustedProxyOptions>>().Value;
+        if (!trusted.Enabled)
+        {
+            return app;
+        }
+
+        // Only the address: nothing here depends on the forwarded scheme or host.
+        var options = new ForwardedHeadersOptions { ForwardedHeaders = ForwardedHeaders.XForwardedFor, ForwardLimit = trusted.ForwardLimit };
+        options.KnownProxies.Clear();
+        options.KnownIPNetworks.Clear();
+        foreach (var proxy in trusted.KnownProxies)
+        {
+            options.KnownProxies.Add(IPAddress.Parse(proxy));
+        }
+
+        foreach (var network in trusted.KnownNetworks)
+        {
+            options.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+        }
+
+        return app.UseForwardedHeaders(options);
+    }
+}

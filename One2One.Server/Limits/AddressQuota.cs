@@ -1,0 +1,56 @@
+using System.Collections.Concurrent;
+using System.Threading.RateLimiting;
+
+namespace One2One.Server.Limits;
+
+/// <summary>
+/// How many of something (registered names, calls) one client address may hold at once. Each holder (a connection, a
+/// call) takes a place by its id and gives it back by the same id; giving back twice, or what was never taken, does nothing.
+/// </summary>
+/// <remarks>Thread-safe: places are counted by a concurrency limiter per address and held in a concurrent dictionary;
+/// an address's limiter is dropped by the partitioned limiter's housekeeping once nothing from it is held.</remarks>
+internal sealed class AddressQuota(int limit) : IDisposable
+{
+    private readonly PartitionedRateLimiter<ClientAddress> _places = PartitionedRateLimiter.Create<ClientAddress, ClientAddress>(address =>
+        RateLimitPartition.GetConcurrencyLimiter(address, _ => new ConcurrencyLimiterOptions { PermitLimit = limit, QueueLimit = 0 }));
+
+    private readonly ConcurrentDictionary<string, RateLimitLease> _held = new(StringComparer.Ordinal);
+
+    public int Limit { get; } = limit;
+
+    public bool TryTake(string holderId, ClientAddress address)
+    {
+        var lease = _places.AttemptAcquire(address);
+        if (!lease.IsAcquired)
+        {
+            lease.Dispose();
+            return false;
+        }
+
+        if (!_held.TryAdd(holderId, lease))
+        {
+            // The holder already has a place: one is all it gets.
+            lease.Dispose();
+        }
+
+        return true;
+    }
+
+    public void GiveBack(string holderId)
+    {
+        if (_held.TryRemove(holderId, out var lease))
+        {
+            lease.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var holder in _held.Keys)
+        {
+            GiveBack(holder);
+        }
+
+        _places.Dispose();
+    }
+}

@@ -1,0 +1,103 @@
+using Microsoft.Extensions.Options;
+
+namespace One2One.Server.Limits;
+
+/// <summary>
+/// The limits <see cref="Calls.CallService"/> consults before it does what a client could repeat to hurt the server or
+/// other people: request rates, rings per caller and callee, and the names and calls one address may hold at once.
+/// A Try method that returns false took nothing and gives the message to show the person.
+/// </summary>
+/// <remarks>Thread-safe: each limiter guards its own state.</remarks>
+internal sealed class ClientLimits : IDisposable
+{
+    private readonly RequestRateLimiter _requests;
+    private readonly RingLimiter _rings;
+    private readonly AddressQuota _registrations;
+    private readonly AddressQuota _calls;
+    private readonly ILogger<ClientLimits> _logger;
+
+    public ClientLimits(IOptions<LimitsOptions> options, LimitsClock clock, ILogger<ClientLimits> logger)
+    {
+        Options = options.Value;
+        _requests = new RequestRateLimiter(options, clock);
+        _rings = new RingLimiter(options, clock);
+        _registrations = new AddressQuota(Options.RegistrationsPerAddress);
+        _calls = new AddressQuota(Options.CallsPerAddress);
+        _logger = logger;
+    }
+
+    public LimitsOptions Options { get; }
+
+    public bool TryRequest(LimitedRequest request, string connectionId, ClientAddress address, out string refusal)
+    {
+        if (_requests.TryAcquire(request, connectionId, address, out var retryAfter))
+        {
+            refusal = "";
+            return true;
+        }
+
+        LimitsLog.RateLimited(_logger, request, connectionId, address.Key);
+        refusal = request switch
+        {
+            LimitedRequest.Register => $"Too many registration attempts; try again in {Seconds(retryAfter)} s.",
+            LimitedRequest.Call => $"Too many calls; try again in {Seconds(retryAfter)} s.",
+            _ => $"rate-limited: too many ICE candidates; this one was dropped. Try again in {Seconds(retryAfter)} s.",
+        };
+        return false;
+    }
+
+    public bool TryRing(ClientAddress caller, string callee, out string refusal)
+    {
+        if (_rings.TryRing(caller, callee, out var retryAfter))
+        {
+            refusal = "";
+            return true;
+        }
+
+        LimitsLog.RingsExceeded(_logger, caller.Key, callee);
+        refusal = $"You have called {callee} too often; try again in {Seconds(retryAfter)} s.";
+        return false;
+    }
+
+    /// <summary>Counts the connection's name against its address until <see cref="ReleaseRegistration"/>.</summary>
+    public bool TryHoldRegistration(string connectionId, ClientAddress address, out string refusal)
+    {
+        if (_registrations.TryTake(connectionId, address))
+        {
+            refusal = "";
+            return true;
+        }
+
+        LimitsLog.AddressQuotaFull(_logger, "registrations", address.Key, _registrations.Limit);
+        refusal = $"Too many names are registered from your network address (at most {_registrations.Limit}); try again when one leaves.";
+        return false;
+    }
+
+    public void ReleaseRegistration(string connectionId) => _registrations.GiveBack(connectionId);
+
+    /// <summary>Counts the call against its caller's address until <see cref="ReleaseCall"/>.</summary>
+    public bool TryHoldCall(string callId, ClientAddress callerAddress, out string refusal)
+    {
+        if (_calls.TryTake(callId, callerAddress))
+        {
+            refusal = "";
+            return true;
+        }
+
+        LimitsLog.AddressQuotaFull(_logger, "calls", callerAddress.Key, _calls.Limit);
+        refusal = $"Too many calls from your network address are in progress (at most {_calls.Limit}); try again when one ends.";
+        return false;
+    }
+
+    public void ReleaseCall(string callId) => _calls.GiveBack(callId);
+
+    public void Dispose()
+    {
+        _requests.Dispose();
+        _rings.Dispose();
+        _registrations.Dispose();
+        _calls.Dispose();
+    }
+
+    private static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));
+}

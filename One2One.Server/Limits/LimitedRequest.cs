@@ -1,0 +1,9 @@
+namespace One2One.Server.Limits;
+
+/// <summary>The hub requests with a rate limit: each is cheap for a client to repeat and costs the server (or someone else) more.</summary>
+public enum LimitedRequest
+{
+    Register,
+    Call,
+    Candidate,
+}

@@ -1,0 +1,81 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.Extensions.Time.Testing;
+using One2One.Server.Limits;
+
+namespace One2One.Tests.Limits;
+
+/// <summary>The clock-driven limiters and the helpers behind the limits, on their own.</summary>
+public sealed class LimiterTests
+{
+    private readonly FakeTimeProvider _clock = new();
+
+    [Fact]
+    public void A_token_bucket_gives_its_capacity_at_once_then_refills_continuously_on_its_clock()
+    {
+        using var bucket = new TokenBucketLimiter(_clock, capacity: 6, period: TimeSpan.FromMinutes(1));
+        for (var i = 0; i < 6; i++)
+        {
+            bucket.AttemptAcquire().IsAcquired.Should().BeTrue();
+        }
+
+        using var refused = bucket.AttemptAcquire();
+        refused.IsAcquired.Should().BeFalse();
+        refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter).Should().BeTrue();
+        retryAfter.Should().Be(TimeSpan.FromSeconds(10), "one token comes back every 10 s");
+
+        _clock.Advance(TimeSpan.FromSeconds(10));
+        bucket.AttemptAcquire().IsAcquired.Should().BeTrue();
+        bucket.AttemptAcquire().IsAcquired.Should().BeFalse();
+        bucket.IdleDuration.Should().BeNull("a bucket that is not full is not idle");
+
+        _clock.Advance(TimeSpan.FromHours(1));
+        bucket.GetStatistics()!.CurrentAvailablePermits.Should().Be(6, "it never holds more than its capacity");
+        bucket.IdleDuration.Should().NotBeNull();
+    }
+
+    [Fact]
+    public void A_sliding_log_allows_its_limit_in_any_window_and_no_more()
+    {
+        using var log = new SlidingLogLimiter(_clock, limit: 3, window: TimeSpan.FromMinutes(1));
+        log.AttemptAcquire().IsAcquired.Should().BeTrue();
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        log.AttemptAcquire().IsAcquired.Should().BeTrue();
+        log.AttemptAcquire().IsAcquired.Should().BeTrue();
+
+        using var refused = log.AttemptAcquire();
+        refused.IsAcquired.Should().BeFalse();
+        refused.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter).Should().BeTrue();
+        retryAfter.Should().Be(TimeSpan.FromSeconds(30), "the first grant leaves the window 60 s after it was made");
+
+        _clock.Advance(TimeSpan.FromSeconds(29));
+        log.AttemptAcquire().IsAcquired.Should().BeFalse();
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        log.AttemptAcquire().IsAcquired.Should().BeTrue("one permit came back");
+        log.AttemptAcquire().IsAcquired.Should().BeFalse("the two from 30 s ago are still in the window");
+        log.IdleDuration.Should().BeNull();
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        log.IdleDuration.Should().NotBeNull();
+    }
+
+    [Theory]
+    [InlineData("192.0.2.7", "192.0.2.7")]
+    [InlineData("::ffff:192.0.2.7", "192.0.2.7")]
+    [InlineData("::1", "::1")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
+    public void A_client_address_is_an_IPv4_address_or_an_IPv6_slash_64(string address, string key)
+    {
+        ClientAddress.From(IPAddress.Parse(address)).Key.Should().Be(key);
+    }
+
+    [Fact]
+    public void Echoed_text_is_cut_to_64_characters_without_splitting_a_surrogate_pair()
+    {
+        EchoedText.Shorten("  bob  ").Should().Be("bob");
+        EchoedText.Shorten(new string('x', 64)).Should().Be(new string('x', 64));
+        EchoedText.Shorten(new string('x', 100_000)).Should().Be(new string('x', 64) + "…");
+        EchoedText.Shorten(new string('x', 63) + "😀😀").Should().Be(new string('x', 63) + "…");
+        EchoedText.Shorten(null).Should().BeEmpty();
+    }
+}

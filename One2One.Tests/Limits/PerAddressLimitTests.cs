@@ -1,0 +1,119 @@
+using Microsoft.Extensions.Time.Testing;
+using One2One.Server.Signaling;
+using One2One.Tests.Support;
+using static One2One.Tests.Limits.LimitedServer;
+
+namespace One2One.Tests.Limits;
+
+/// <summary>
+/// What one caller may do to one callee, and what one client address may hold at once, with the shipped defaults
+/// unless a test says otherwise.
+/// </summary>
+public sealed class PerAddressLimitTests
+{
+    private readonly FakeTimeProvider _clock = new();
+
+    [Fact]
+    public async Task The_fourth_ring_of_the_same_callee_within_a_minute_is_refused_and_does_not_disturb_them()
+    {
+        await using var server = Start(_clock);
+        await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("alice"));
+        await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("bob"));
+        await using var carol = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("carol"));
+        await using var dave = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("dave"), ClientSource.SecondAddress);
+        for (var ring = 0; ring < 3; ring++)
+        {
+            await alice.RingAndCancelAsync(bob);
+        }
+
+        await alice.CallAsync(bob.Name, Offer);
+
+        await alice.ExpectRateLimitedAsync();
+        await bob.ExpectUndisturbedAsync(dave);
+        await alice.RingAndCancelAsync(carol); // someone else can still be called
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        await alice.RingAndCancelAsync(bob);
+    }
+
+    [Fact]
+    public async Task The_same_caller_is_its_address_whatever_connection_or_name_it_uses()
+    {
+        await using var server = Start(_clock);
+        await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("alice"));
+        await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("bob"));
+        for (var ring = 0; ring < 3; ring++)
+        {
+            await alice.RingAndCancelAsync(bob);
+        }
+
+        await using var aliceAgain = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("alice-again"));
+        await aliceAgain.CallAsync(bob.Name, Offer);
+
+        await aliceAgain.ExpectRateLimitedAsync();
+    }
+
+    [Fact]
+    public async Task The_twenty_first_name_from_one_address_is_refused_until_one_leaves()
+    {
+        await using var server = Start(_clock);
+        var registered = new List<SignalingClient>();
+        try
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                registered.Add(await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("user")));
+            }
+
+            await using var twentyFirst = await SignalingClient.ConnectAsync(server.HubUri);
+            var refused = await twentyFirst.RegisterAsync(Names.Unique("one-too-many"));
+            refused.Response.Should().Be(Responses.Rejected);
+            refused.Reason.Should().Be(Reasons.RateLimited);
+            refused.Message.Should().Contain("network address");
+            await using var elsewhere = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("elsewhere"), ClientSource.SecondAddress);
+
+            var leaving = registered[0];
+            registered.RemoveAt(0);
+            await leaving.DisposeAsync();
+            await Eventually.TrueAsync(() => server.Users().FindByName(leaving.Name!) is null, "the server saw the connection close");
+
+            (await twentyFirst.RegisterAsync(Names.Unique("now-there-is-room"))).Response.Should().Be(Responses.Accepted);
+        }
+        finally
+        {
+            foreach (var client in registered)
+            {
+                await client.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Past_the_cap_on_calls_from_one_address_a_caller_is_refused_while_another_address_calls_normally()
+    {
+        await using var server = Start(_clock, ("CallsPerAddress", 2));
+        await using var a1 = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("a1"));
+        await using var a2 = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("a2"));
+        await using var a3 = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("a3"));
+        await using var b1 = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("b1"));
+        await using var b2 = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("b2"));
+        await using var b3 = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("b3"));
+        await using var other = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("other"), ClientSource.SecondAddress);
+        await using var otherPeer = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("other-peer"), ClientSource.SecondAddress);
+        await a1.ConnectCallAsync(b1);
+        await a2.CallAsync(b2.Name, Offer);
+        await b2.ExpectAsync<IncomingCall>(); // ringing counts: its media is reserved as it is placed
+
+        await a3.CallAsync(b3.Name, Offer);
+
+        await a3.ExpectRateLimitedAsync();
+        await b3.ExpectUndisturbedAsync(other);
+        await other.ConnectCallAsync(otherPeer);
+        server.MediaCounts().Pipelines.Should().Be(3, "the two calls in progress and the ringing one hold media; the refused call built nothing");
+
+        await a1.StopAsync();
+        (await b1.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
+        await Eventually.TrueAsync(() => server.Calls.ActiveCallCount == 2, "the hung-up call is over once its media is released");
+        await a3.RingAndCancelAsync(b3); // the ended call gave its place back
+    }
+
+}
