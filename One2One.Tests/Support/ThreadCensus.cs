@@ -47,22 +47,6 @@ internal sealed class ThreadCensus
         return new ThreadCensus(total, byName);
     }
 
-    /// <summary>Takes the census once no thread whose name starts with one of <paramref name="transient"/> is left (bounded wait).</summary>
-    public static async Task<ThreadCensus> WhenGoneAsync(params string[] transient)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (true)
-        {
-            var census = Take();
-            if (!census.ByName.Keys.Any(name => transient.Any(t => name.StartsWith(t, StringComparison.Ordinal))) || deadline.Elapsed > TimeSpan.FromSeconds(30))
-            {
-                return census;
-            }
-
-            await Task.Delay(50);
-        }
-    }
-
     public int Named(string prefix) => ByName.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal)).Sum(p => p.Value);
 
     public override string ToString() =>
