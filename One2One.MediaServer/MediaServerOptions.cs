@@ -5,7 +5,7 @@ public sealed class MediaServerOptions
 {
     public const string SectionName = "MediaServer";
 
-    /// <summary>Address the media (UDP) sockets bind to.</summary>
+    /// <summary>Address the media ports (UDP and ICE-TCP) bind to.</summary>
     public string BindAddress { get; set; } = "127.0.0.1";
 
     /// <summary>Addresses announced in ICE candidates (LAN or NAT addresses); empty means the bind address.</summary>
@@ -16,11 +16,29 @@ public sealed class MediaServerOptions
     /// WebRTC browser has VP8.</summary>
     public bool AllowH264 { get; set; }
 
-    /// <summary>Lowest UDP port for media; 0 with <see cref="MaxPort"/> 0 means ephemeral ports.</summary>
+    /// <summary>
+    /// The one UDP port every endpoint's media uses. 0 (the default of the embedded server) means the first free port
+    /// of <see cref="MinPort"/>..<see cref="MaxPort"/> when that range is set, else an ephemeral port.
+    /// </summary>
+    public int UdpPort { get; set; }
+
+    /// <summary>
+    /// The port of ICE over TCP (RFC 6544 passive candidates, RFC 4571 framing). 0 means chosen as <see cref="UdpPort"/>
+    /// is (from the range, else ephemeral); -1 disables ICE-TCP.
+    /// </summary>
+    public int TcpPort { get; set; }
+
+    /// <summary>Lowest port of the range the media ports are chosen from when <see cref="UdpPort"/> (or <see cref="TcpPort"/>) is 0; 0 with <see cref="MaxPort"/> 0 means no range.</summary>
     public int MinPort { get; set; }
 
-    /// <summary>Highest UDP port for media (inclusive).</summary>
+    /// <summary>Highest port of that range (inclusive).</summary>
     public int MaxPort { get; set; }
+
+    /// <summary>Threads that do all receiving, relaying and sending; 0 (the default) means one per processor.</summary>
+    public int Workers { get; set; }
+
+    /// <summary>Datagrams moved per system call on Linux (recvmmsg/sendmmsg); 1 means one call per datagram.</summary>
+    public int UdpBatch { get; set; } = 32;
 
     /// <summary>How long a session whose WebSocket is gone keeps its objects (KMS's garbage collector period).</summary>
     public TimeSpan SessionCollectTimeout { get; set; } = TimeSpan.FromSeconds(240);
@@ -49,6 +67,9 @@ public sealed class MediaServerOptions
     /// Kurento clients (.NET ClientWebSocket, Node ws, kurento-client) send none. Empty by default.
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
+
+    /// <summary><see cref="Workers"/>, or the processor count when it is 0.</summary>
+    public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount;
 
     /// <summary>The addresses to announce: <see cref="AnnouncedAddresses"/>, or the bind address when none is set.</summary>
     public IReadOnlyList<string> EffectiveAnnouncedAddresses => AnnouncedAddresses.Count > 0 ? [.. AnnouncedAddresses] : [BindAddress];

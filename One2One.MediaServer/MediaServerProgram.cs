@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
 using One2One.MediaServer.Hosting;
 using One2One.MediaServer.Observability;
@@ -13,6 +14,9 @@ namespace One2One.MediaServer;
 /// </summary>
 public static class MediaServerProgram
 {
+    /// <summary>The standalone server's media ports unless configured: fixed, so a firewall can open them (UDP and TCP 40000).</summary>
+    public const int DefaultMediaPort = 40000;
+
     public static async Task Main(string[] args)
     {
         await using var app = Build(args);
@@ -28,6 +32,16 @@ public static class MediaServerProgram
             // KMS's port, loopback only unless told otherwise.
             builder.WebHost.UseUrls("http://127.0.0.1:8888");
         }
+
+        // First, so that appsettings, the environment and the command line all override it.
+        builder.Configuration.Sources.Insert(0, new MemoryConfigurationSource
+        {
+            InitialData = new Dictionary<string, string?>
+            {
+                [$"{MediaServerOptions.SectionName}:{nameof(MediaServerOptions.UdpPort)}"] = $"{DefaultMediaPort}",
+                [$"{MediaServerOptions.SectionName}:{nameof(MediaServerOptions.TcpPort)}"] = $"{DefaultMediaPort}",
+            },
+        });
 
         KurentoHost.ConfigureServices(builder.Services);
         builder.Services.AddHealthChecks();

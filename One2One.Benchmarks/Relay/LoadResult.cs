@@ -39,7 +39,7 @@ internal sealed class LoadResult(SrtpProfile profile, int rate)
 
     public TimeSpan SoftIrqCpu { get; set; }
 
-    /// <summary>The transports' receive threads alone (zero while the receive loops ran on the thread pool).</summary>
+    /// <summary>The media workers alone.</summary>
     public TimeSpan ReceiveThreadsCpu { get; set; }
 
     public long Allocated { get; set; }
@@ -61,7 +61,7 @@ internal sealed class LoadResult(SrtpProfile profile, int rate)
               received     {Received,10:N0} at the sink browser (its socket dropped {DroppedAtSinkBrowser:N0}); {Verified:N0} decrypted and checked, {Wrong:N0} wrong
               CPU          process {ProcessCpu.TotalSeconds:F2} s = blaster {BlasterCpu.TotalSeconds:F2} s + reader {ReaderCpu.TotalSeconds:F2} s + relay {RelayCpu.TotalSeconds:F2} s; ksoftirqd {SoftIrqCpu.TotalSeconds:F2} s
               per core     {Relayed / RelayCpu.TotalSeconds,10:N0} relayed packets per CPU second of the relay ({RelayCpu.TotalSeconds * 1e6 / Relayed:F2} us each)
-              receive loop {(ReceiveThreadsCpu > TimeSpan.Zero ? $"{ReceiveThreadsCpu.TotalSeconds:F2} s on the receive threads = {Relayed / ReceiveThreadsCpu.TotalSeconds,10:N0} relayed packets per CPU second" : "no thread named WebRTC receive")}
+              workers      {(ReceiveThreadsCpu > TimeSpan.Zero ? $"{ReceiveThreadsCpu.TotalSeconds:F2} s on the media workers = {Relayed / ReceiveThreadsCpu.TotalSeconds,10:N0} relayed packets per CPU second" : "no media worker thread")}
               allocated    {Allocated:N0} bytes in the process ({(double)Allocated / Math.Max(1, Relayed):F3} per relayed packet), {Gen0Collections} gen0 collections
               unprotect failures {UnprotectFailed:N0}{(Stalled ? "; STALLED: nothing reached the sink for 2 s" : "")}
             """));

@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Globalization;
+using One2One.MediaServer;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Rtc.Srtp;
 
@@ -8,17 +9,18 @@ namespace One2One.Benchmarks.Relay;
 
 /// <summary>
 /// <c>relay-load</c>: the relay end to end over loopback. A blaster thread sends SRTP video packets, protected
-/// beforehand, at the source endpoint's port (as fast as it can, or paced at <c>--rate</c>); the source's real
-/// receive loop relays them to the sink browser's socket, where a reader thread counts them and decrypts every
-/// 64th to prove them right. Reports the packets relayed per second of wall-clock time and per second of CPU
-/// the relay used: the process's CPU time without the blaster's and the reader's threads, and the receive
-/// threads' own. One endpoint's receive loop relays on one thread, so the latter is the rate one core sustains;
-/// the wall-clock rate also depends on how much of a core the loop got next to the blaster and the reader.
+/// beforehand, at the media port (as fast as it can, or paced at <c>--rate</c>); the real media workers relay them
+/// to the sink browser's socket, where a reader thread counts them and decrypts every 64th to prove them right.
+/// Reports the packets relayed per second of wall-clock time and per second of CPU the relay used: the process's
+/// CPU time without the blaster's and the reader's threads, and the media workers' own. One browser's address is
+/// hashed to one worker, so the latter is the rate one core sustains; the wall-clock rate also depends on how
+/// much of a core that worker got next to the blaster and the reader. <c>--batch 1</c> measures the per-datagram
+/// system calls against the default batches.
 /// Every packet is protected before the run (1,280 bytes each: the default flat-out run holds 500,000).
 /// </summary>
 internal static class RelayLoad
 {
-    private const string Usage = "relay-load [--profile cm|gcm|both] [--seconds 2] [--rate packets-per-second, 0 = flat out]";
+    private const string Usage = "relay-load [--profile cm|gcm|both] [--seconds 2] [--rate packets-per-second, 0 = flat out] [--workers n] [--batch n]";
 
     /// <summary>How many packets to protect for a flat-out run: more than the blaster can send per second here.</summary>
     private const int FlatOutPacketsPerSecond = 250_000;
@@ -27,14 +29,15 @@ internal static class RelayLoad
     private const int WarmUpPackets = 100_000;
     private const int VerifyEvery = 64;
 
-    /// <summary>What WebRtcTransport names its receive threads.</summary>
-    private const string ReceiveThreadName = "WebRTC receive";
+    /// <summary>What the media port names its worker threads ("Media worker 0", ...).</summary>
+    private const string ReceiveThreadName = "Media worker";
 
     public static int Run(string[] args)
     {
         var profiles = new[] { SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AeadAes128Gcm };
         double seconds = 2;
         int rate = 0;
+        var options = new MediaServerOptions();
         for (int i = 0; i + 1 < args.Length; i += 2)
         {
             switch (args[i])
@@ -53,16 +56,24 @@ internal static class RelayLoad
                 case "--rate":
                     rate = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
                     break;
+                case "--workers":
+                    options.Workers = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    break;
+                case "--batch":
+                    options.UdpBatch = int.Parse(args[i + 1], CultureInfo.InvariantCulture);
+                    break;
                 default:
                     Console.Error.WriteLine(Usage);
                     return 2;
             }
         }
 
+        _ = One2One.MediaServer.Rtc.Srtp.AcceleratedAes.IsEnabled;
+        Console.WriteLine($"SRTP's AES: {One2One.MediaServer.Rtc.Srtp.AcceleratedAes.Reason}; UDP batch {options.UdpBatch}, workers {options.EffectiveWorkers}");
         var failed = false;
         foreach (var profile in profiles)
         {
-            var result = RunOnce(profile, seconds, rate);
+            var result = RunOnce(profile, seconds, rate, options);
             result.Print();
             failed |= result.Failed;
         }
@@ -70,9 +81,9 @@ internal static class RelayLoad
         return failed ? 1 : 0;
     }
 
-    private static LoadResult RunOnce(SrtpProfile profile, double seconds, int rate)
+    private static LoadResult RunOnce(SrtpProfile profile, double seconds, int rate, MediaServerOptions options)
     {
-        var pair = RelayPair.Create(profile);
+        var pair = RelayPair.Create(profile, options: options);
         try
         {
             var probe = new byte[RelayPair.DatagramSlot];
@@ -158,7 +169,7 @@ internal static class RelayLoad
     /// <summary>
     /// The source browser: sends the protected packets, paced or flat out, but never more than <see cref="Window"/>
     /// packets ahead of what reached the sink. Flat out, the kernel drops most of them at the source's full socket,
-    /// and SRTP cannot follow a jump of 2^15 sequence numbers (RFC 3711 §3.3.1): a receive loop kept off the CPU
+    /// and SRTP cannot follow a jump of 2^15 sequence numbers (RFC 3711 §3.3.1): a media worker kept off the CPU
     /// that long by other work would lose the stream for good. The window keeps the socket full all the same.
     /// </summary>
     private sealed class SourceBlaster(RelayPair pair, PacketRing packets, int count, int rate, SinkReader reader)

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Options;
 using One2One.MediaServer;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Relay;
+using One2One.MediaServer.Rtc.Ice;
 using One2One.MediaServer.Rtc.Rtp;
 using One2One.MediaServer.Rtc.Srtp;
 using One2One.MediaServer.Rtc.Stun;
@@ -54,6 +55,7 @@ internal sealed class RelayPair : IAsyncDisposable
         SourceBrowserSrtp = sourceBrowserSrtp;
         SinkBrowserSrtp = sinkBrowserSrtp;
         SourceBrowserAddress = sourceBrowser.LocalEndPoint!.Serialize();
+        SourceBrowserKey = AddressKey.From((IPEndPoint)sourceBrowser.LocalEndPoint!);
     }
 
     public SrtpProfile Profile { get; }
@@ -68,8 +70,13 @@ internal sealed class RelayPair : IAsyncDisposable
     /// <summary>The sink's browser: where the relay sends; its receive buffer is 4 MB.</summary>
     public Socket SinkBrowser { get; }
 
-    /// <summary>The source browser's address as the source's receive loop sees it (validated by ICE).</summary>
+    /// <summary>The source browser's address as a media worker sees it (validated by ICE).</summary>
     public SocketAddress SourceBrowserAddress { get; }
+
+    public AddressKey SourceBrowserKey { get; }
+
+    /// <summary>The media server's ports, which both endpoints share.</summary>
+    public MediaPorts Ports => _factory.Ports;
 
     public IPEndPoint SourceEndPoint => new(IPAddress.Loopback, Source.Transport.LocalPort);
 
@@ -81,11 +88,12 @@ internal sealed class RelayPair : IAsyncDisposable
 
     /// <summary>
     /// Both endpoints negotiated, keyed for <paramref name="profile"/> and nominated; with
-    /// <paramref name="connect"/> the source relays video to the sink.
+    /// <paramref name="connect"/> the source relays video to the sink. <paramref name="options"/> sets the media
+    /// ports (workers, batch); the default is the server's.
     /// </summary>
-    public static RelayPair Create(SrtpProfile profile, bool connect = true)
+    public static RelayPair Create(SrtpProfile profile, bool connect = true, MediaServerOptions? options = null)
     {
-        var factory = new WebRtcSessionFactory(Options.Create(new MediaServerOptions()), NullLoggerFactory.Instance, TimeProvider.System);
+        var factory = new WebRtcSessionFactory(Options.Create(options ?? new MediaServerOptions()), NullLoggerFactory.Instance, TimeProvider.System);
         var source = (WebRtcSession)factory.Create(new WebRtcEndpointSettings("source"), SilentObserver.Instance);
         var sink = (WebRtcSession)factory.Create(new WebRtcEndpointSettings("sink"), SilentObserver.Instance);
         source.ProcessOffer(RecordedChromiumOffer.Sdp);

@@ -57,6 +57,6 @@ public class RelayStepBenchmarks
     {
         var datagram = _ring.Next();
         datagram.CopyTo(_buffers.Receive);
-        _pair.Source.Transport.OnDatagram(_buffers.Receive, datagram.Length, _pair.SourceBrowserAddress, _buffers.Scratch, _buffers.Response);
+        _buffers.Step(_pair, datagram.Length);
     }
 }

@@ -19,6 +19,8 @@ internal static class RelayStepCpu
         SrtpProfile[] profiles = args is ["--profile", "cm", ..] ? [SrtpProfile.AesCm128HmacSha1_80]
             : args is ["--profile", "gcm", ..] ? [SrtpProfile.AeadAes128Gcm]
             : [SrtpProfile.AesCm128HmacSha1_80, SrtpProfile.AeadAes128Gcm];
+        _ = AcceleratedAes.IsEnabled;
+        Console.WriteLine($"SRTP's AES: {AcceleratedAes.Reason}");
         foreach (var profile in profiles)
         {
             Measure(profile);
@@ -51,7 +53,7 @@ internal static class RelayStepCpu
                 {
                     var datagram = ring.Next();
                     datagram.CopyTo(buffers.Receive);
-                    pair.Source.Transport.OnDatagram(buffers.Receive, datagram.Length, pair.SourceBrowserAddress, buffers.Scratch, buffers.Response);
+                    buffers.Step(pair, datagram.Length);
                 }
 
                 wall[round] = Stopwatch.GetElapsedTime(wallStart).TotalNanoseconds / PacketsPerRound;

@@ -12,13 +12,13 @@ internal static class ThreadCpu
 
     public static TimeSpan Process() => Read("/proc/self/stat");
 
-    /// <summary>The threads of this process named <paramref name="name"/> (as Linux shows it: at most 15 characters).</summary>
-    public static TimeSpan Threads(string name)
+    /// <summary>The threads of this process whose name starts with <paramref name="prefix"/> (as Linux shows it: at most 15 characters).</summary>
+    public static TimeSpan Threads(string prefix)
     {
         var total = TimeSpan.Zero;
         foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
         {
-            if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == name)
+            if (File.ReadAllText(Path.Combine(task, "comm")).StartsWith(prefix, StringComparison.Ordinal))
             {
                 total += Read(Path.Combine(task, "stat"));
             }

@@ -51,7 +51,7 @@ internal sealed class CallRecorder(PipelineReleaseWatch releases)
 
 /// <summary>
 /// Calls made: set-up (Call sent → both SDP answers received), hang-up (Stop sent → the peer's StopCommunication)
-/// and release (Stop sent → both endpoint sockets closed on the media server).
+/// and release (Stop sent → neither endpoint's ICE agent answers any more).
 /// </summary>
 internal sealed record CallResults(Latency SetUp, Latency HangUp, Latency Release, int Failed, IReadOnlyList<string> FailureSamples, int ReleaseUntracked, int NotReleased)
 {
@@ -64,8 +64,8 @@ internal sealed record CallResults(Latency SetUp, Latency HangUp, Latency Releas
         yield return $"{indent}set-up (Call → both answers): {SetUp}";
         yield return $"{indent}hang-up (Stop → peer's StopCommunication): {HangUp}";
         yield return ReleaseUntracked == Completed && Completed > 0
-            ? $"{indent}pipeline release: not visible (the media server's sockets are not in this network namespace)"
-            : $"{indent}hang-up → pipeline released (both endpoint sockets closed, polled every {PipelineReleaseWatch.PollInterval.TotalMilliseconds:0} ms): {Release}";
+            ? $"{indent}pipeline release: not visible (the media server's endpoints did not answer ICE checks from here)"
+            : $"{indent}hang-up → pipeline released (neither endpoint answers an ICE check, checked every {PipelineReleaseWatch.PollInterval.TotalMilliseconds:0} ms): {Release}";
         if (NotReleased > 0)
         {
             yield return $"{indent}NOT RELEASED within 30 s: {NotReleased} pipelines";

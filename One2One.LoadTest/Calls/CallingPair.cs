@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Net;
 using One2One.LoadTest.Signaling;
 
 namespace One2One.LoadTest.Calls;
@@ -7,7 +8,7 @@ namespace One2One.LoadTest.Calls;
 /// <summary>
 /// Two registered users who call each other as browsers would, minus the browsers: the caller places a call with
 /// the recorded Chromium offer, the callee accepts with the same offer, each gets its SDP answer from the media
-/// server (set-up complete), then its first server candidate, and the caller hangs up. Timed from the frames' arrival.
+/// server (set-up complete), checks that the media server's ICE agent answers for both endpoints, and the caller hangs up. Timed from the frames' arrival.
 /// </summary>
 /// <remarks>Threading: one call at a time per pair; the caller of <see cref="CallAsync"/> owns the pair.</remarks>
 internal sealed class CallingPair : IAsyncDisposable
@@ -70,20 +71,20 @@ internal sealed class CallingPair : IAsyncDisposable
         await Task.WhenAll(placed, accepted).ConfigureAwait(false);
         var setUpAt = Math.Max(callerAnswer.ReceivedAt, calleeAnswer.ReceivedAt);
 
-        // The server's candidates follow each answer; they name the endpoints' UDP ports.
-        var callerPort = CandidatePort(await _caller.ExpectAsync(ClientCallbacks.IceCandidate, StepTimeout, cancellationToken).ConfigureAwait(false));
-        var calleePort = CandidatePort(await _callee.ExpectAsync(ClientCallbacks.IceCandidate, StepTimeout, cancellationToken).ConfigureAwait(false));
-        var sockets = PipelineReleaseWatch.FindSockets([callerPort, calleePort]);
+        // Each endpoint's UDP host candidate (in the answer, or trickled after it) and its answer's ICE credentials.
+        var callerProbe = await ProbeAsync(_caller, callerAnswer.GetString("sdpAnswer")!, cancellationToken).ConfigureAwait(false);
+        var calleeProbe = await ProbeAsync(_callee, calleeAnswer.GetString("sdpAnswer")!, cancellationToken).ConfigureAwait(false);
+        var watched = await AnsweringAsync(releases, [callerProbe, calleeProbe]).ConfigureAwait(false);
 
         var hangUpAt = Stopwatch.GetTimestamp();
         var stopped = _caller.InvokeAsync(HubMethods.Stop);
         var ended = await _callee.ExpectAsync(ClientCallbacks.StopCommunication, StepTimeout, cancellationToken).ConfigureAwait(false);
         await stopped.ConfigureAwait(false);
 
-        var release = sockets is null
+        var release = watched is null
             ? Task.FromResult<double?>(null)
-            : releases.WhenClosedAsync(sockets).ContinueWith(
-                closed => (double?)Milliseconds(hangUpAt, closed.Result), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
+            : Task.WhenAll(watched.Select(w => w.Released)).ContinueWith(
+                closed => (double?)Milliseconds(hangUpAt, closed.Result.Max()), CancellationToken.None, TaskContinuationOptions.OnlyOnRanToCompletion, TaskScheduler.Default);
         return new CallCycle(Milliseconds(placedAt, setUpAt), Milliseconds(hangUpAt, ended.ReceivedAt), release);
     }
 
@@ -115,13 +116,64 @@ internal sealed class CallingPair : IAsyncDisposable
 
     public static double Milliseconds(long from, long to) => Stopwatch.GetElapsedTime(from, to).TotalMilliseconds;
 
-    /// <summary>The port of "candidate:f 1 udp prio 127.0.0.1 PORT typ host ..." (RFC 8839 section 5.1).</summary>
-    private static int CandidatePort(HubMessage message)
+    /// <summary>
+    /// The endpoints, watched, once each has answered a check; null (the release is not visible from here) when one
+    /// does not answer in <see cref="StepTimeout"/>.
+    /// </summary>
+    private static async Task<PipelineReleaseWatch.Watched[]?> AnsweringAsync(PipelineReleaseWatch releases, IceCheckProbe[] probes)
     {
-        var line = message.Argument.GetProperty("candidate").GetProperty("candidate").GetString() ?? "";
+        var watched = probes.Select(releases.Watch).ToArray();
+        try
+        {
+            await Task.WhenAll(watched.Select(w => w.Answered)).WaitAsync(StepTimeout).ConfigureAwait(false);
+            return watched;
+        }
+        catch (TimeoutException)
+        {
+            foreach (var w in watched)
+            {
+                releases.Forget(w);
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// The check for the endpoint that sent <paramref name="sdpAnswer"/> to <paramref name="side"/>, at its first UDP
+    /// host candidate: in the answer when the media server put its candidates there, else the first trickled one.
+    /// </summary>
+    private static async Task<IceCheckProbe> ProbeAsync(HubSocket side, string sdpAnswer, CancellationToken cancellationToken)
+    {
+        foreach (var line in sdpAnswer.Split('\n'))
+        {
+            if (line.StartsWith("a=candidate:", StringComparison.Ordinal) && UdpCandidate(line[2..].TrimEnd('\r')) is { } inAnswer)
+            {
+                return IceCheckProbe.FromAnswer(sdpAnswer, inAnswer);
+            }
+        }
+
+        while (true)
+        {
+            var message = await side.ExpectAsync(ClientCallbacks.IceCandidate, StepTimeout, cancellationToken).ConfigureAwait(false);
+            if (UdpCandidate(message.Argument.GetProperty("candidate").GetProperty("candidate").GetString() ?? "") is { } trickled)
+            {
+                return IceCheckProbe.FromAnswer(sdpAnswer, trickled);
+            }
+        }
+    }
+
+    /// <summary>The address of "candidate:f 1 udp prio 127.0.0.1 PORT typ host ..." (RFC 8839 section 5.1); null for TCP.</summary>
+    private static IPEndPoint? UdpCandidate(string line)
+    {
         var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-        return fields.Length > 5 && int.TryParse(fields[5], NumberStyles.None, CultureInfo.InvariantCulture, out var port)
-            ? port
-            : throw new FormatException($"Not an ICE candidate: {line}");
+        if (fields.Length <= 5
+            || !IPAddress.TryParse(fields[4], out var address)
+            || !int.TryParse(fields[5], NumberStyles.None, CultureInfo.InvariantCulture, out var port))
+        {
+            throw new FormatException($"Not an ICE candidate: {line}");
+        }
+
+        return fields[2].Equals("udp", StringComparison.OrdinalIgnoreCase) ? new IPEndPoint(address, port) : null;
     }
 }

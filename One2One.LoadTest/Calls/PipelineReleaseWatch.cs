@@ -1,75 +1,57 @@
 using System.Diagnostics;
-using System.Globalization;
+using System.Net.Sockets;
 
 namespace One2One.LoadTest.Calls;
 
 /// <summary>
-/// Sees a call's pipeline released from outside the server: each WebRtcEndpoint of the embedded media server
-/// holds one UDP socket, whose port the server announces in its ICE candidates, and releasing the pipeline
-/// closes both. The watch finds each socket by port in /proc/net/udp (and udp6) and notes its inode (a port can be
-/// reused by a later call, an inode is not); the release is when neither inode is listed any more. Works when
-/// the media server runs on this machine in this network namespace; elsewhere <see cref="IsAvailable"/> is false.
+/// Sees a call's pipeline released from outside the server by asking each of its WebRtcEndpoints, through the media
+/// server's own ICE agent, whether it still exists (<see cref="IceCheckProbe"/>). All endpoints share one media port,
+/// so no socket closes at a release; what ends is the endpoint's ICE agent. A watched endpoint gets a check every
+/// <see cref="PollInterval"/>; it counts as released at the first check that stays unanswered for
+/// <see cref="AnswerTimeout"/> after one that was answered, so a release time is known to within the poll interval
+/// (the timeout only delays when it is known). An endpoint that never answers (a media server this machine cannot
+/// reach) is never reported released; <see cref="Watched.Answered"/> tells the caller so.
 /// </summary>
 /// <remarks>
-/// Threading: waiters are added from any thread under <see cref="_gate"/>; one poll loop reads the tables every
-/// <see cref="PollInterval"/> while anyone waits, so a release time is known to within that interval.
+/// Threading: endpoints are added from any thread under <see cref="_gate"/>; one poll loop owns every
+/// <see cref="Watched"/>'s socket and probe state, and runs only while something is watched.
 /// </remarks>
 internal sealed class PipelineReleaseWatch : IAsyncDisposable
 {
     public static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(5);
 
-    private static readonly string[] Tables = ["/proc/net/udp", "/proc/net/udp6"];
+    /// <summary>Far beyond a loopback round trip, even on a loaded machine: unanswered this long means nobody is there.</summary>
+    public static readonly TimeSpan AnswerTimeout = TimeSpan.FromMilliseconds(500);
 
     private readonly Lock _gate = new();
-    private readonly List<(long[] Inodes, TaskCompletionSource<long> Released)> _waiters = [];
+    private readonly List<Watched> _watched = [];
     private readonly CancellationTokenSource _stop = new();
-    private readonly Task _polling;
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly Task _polling;
 
     public PipelineReleaseWatch()
     {
-        _polling = IsAvailable ? Task.Run(PollAsync) : Task.CompletedTask;
+        _polling = Task.Run(PollAsync);
     }
 
-    public static bool IsAvailable => File.Exists(Tables[0]);
-
-    /// <summary>The inodes of the UDP sockets bound to these ports now; null if any is not found here.</summary>
-    public static long[]? FindSockets(IReadOnlyList<int> ports)
+    /// <summary>Starts checking the endpoint <paramref name="probe"/> describes.</summary>
+    public Watched Watch(IceCheckProbe probe)
     {
-        if (!IsAvailable)
-        {
-            return null;
-        }
-
-        var byPort = new Dictionary<int, long>();
-        foreach (var (port, inode) in ReadSockets())
-        {
-            byPort.TryAdd(port, inode);
-        }
-
-        var inodes = new long[ports.Count];
-        for (var i = 0; i < ports.Count; i++)
-        {
-            if (!byPort.TryGetValue(ports[i], out inodes[i]))
-            {
-                return null;
-            }
-        }
-
-        return inodes;
-    }
-
-    /// <summary>Completes with the <see cref="Stopwatch"/> timestamp of the first poll that found none of the sockets open.</summary>
-    public Task<long> WhenClosedAsync(long[] inodes)
-    {
-        var released = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var watched = new Watched(probe);
         lock (_gate)
         {
-            _waiters.Add((inodes, released));
+            _watched.Add(watched);
         }
 
         _wake.Release();
-        return released.Task;
+        return watched;
+    }
+
+    /// <summary>Stops checking an endpoint whose release is of no more interest (it never answered).</summary>
+    public void Forget(Watched watched)
+    {
+        watched.Abandon();
+        _wake.Release();
     }
 
     public async ValueTask DisposeAsync()
@@ -78,10 +60,12 @@ internal sealed class PipelineReleaseWatch : IAsyncDisposable
         await _polling.ConfigureAwait(false);
         lock (_gate)
         {
-            foreach (var (_, released) in _waiters)
+            foreach (var watched in _watched)
             {
-                released.TrySetCanceled();
+                watched.Close();
             }
+
+            _watched.Clear();
         }
 
         _wake.Dispose();
@@ -94,37 +78,28 @@ internal sealed class PipelineReleaseWatch : IAsyncDisposable
         {
             while (!_stop.IsCancellationRequested)
             {
-                bool idle;
+                Watched[] watched;
                 lock (_gate)
                 {
-                    idle = _waiters.Count == 0;
+                    watched = [.. _watched];
                 }
 
-                if (idle)
+                if (watched.Length == 0)
                 {
                     await _wake.WaitAsync(_stop.Token).ConfigureAwait(false);
                     continue;
                 }
 
-                var open = new HashSet<long>();
-                foreach (var (_, inode) in ReadSockets())
-                {
-                    open.Add(inode);
-                }
-
                 var now = Stopwatch.GetTimestamp();
-                lock (_gate)
+                foreach (var endpoint in watched)
                 {
-                    _waiters.RemoveAll(waiter =>
+                    if (endpoint.Poll(now))
                     {
-                        if (waiter.Inodes.Any(open.Contains))
+                        lock (_gate)
                         {
-                            return false;
+                            _watched.Remove(endpoint);
                         }
-
-                        waiter.Released.TrySetResult(now);
-                        return true;
-                    });
+                    }
                 }
 
                 await Task.Delay(PollInterval, _stop.Token).ConfigureAwait(false);
@@ -135,28 +110,92 @@ internal sealed class PipelineReleaseWatch : IAsyncDisposable
         }
     }
 
-    /// <summary>(local port, inode) of every UDP socket: "sl local_address rem_address st ... uid timeout inode".</summary>
-    private static IEnumerable<(int Port, long Inode)> ReadSockets()
+    /// <summary>One endpoint being checked: its socket and the checks sent and not yet answered. Owned by the poll loop.</summary>
+    internal sealed class Watched
     {
-        foreach (var table in Tables)
+        private readonly IceCheckProbe _probe;
+        private readonly Socket _socket;
+        private readonly byte[] _send = new byte[IceCheckProbe.MaxLength];
+        private readonly byte[] _receive = new byte[1500];
+        private readonly List<(byte[] TransactionId, long SentAt)> _pending = [];
+        private readonly TaskCompletionSource _answered = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource<long> _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private volatile bool _abandoned;
+
+        public Watched(IceCheckProbe probe)
         {
-            if (!File.Exists(table))
+            _probe = probe;
+            _socket = new Socket(probe.Endpoint.AddressFamily, SocketType.Dgram, ProtocolType.Udp) { Blocking = false };
+            _socket.Connect(probe.Endpoint);
+        }
+
+        /// <summary>Completes at the endpoint's first answer.</summary>
+        public Task Answered => _answered.Task;
+
+        /// <summary>Completes with the <see cref="Stopwatch"/> timestamp of the first check the released endpoint left unanswered.</summary>
+        public Task<long> Released => _released.Task;
+
+        /// <summary>Reads answers, decides, sends the next check; true once released (or abandoned), its socket closed.</summary>
+        public bool Poll(long now)
+        {
+            if (_abandoned)
             {
-                continue;
+                Close();
+                return true;
             }
 
-            foreach (var line in File.ReadLines(table).Skip(1))
+            try
             {
-                var fields = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-                if (fields.Length < 10)
+                while (_socket.Available > 0)
                 {
-                    continue;
+                    var length = _socket.Receive(_receive);
+                    var answered = _pending.FindIndex(p => IceCheckProbe.Answers(_receive.AsSpan(0, length), p.TransactionId));
+                    if (answered >= 0)
+                    {
+                        _pending.RemoveRange(0, answered + 1); // older ones were answered too, or lost: either way not the release
+                        _answered.TrySetResult();
+                    }
                 }
-
-                var local = fields[1];
-                var port = int.Parse(local.AsSpan(local.LastIndexOf(':') + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture);
-                yield return (port, long.Parse(fields[9], CultureInfo.InvariantCulture));
             }
+            catch (SocketException)
+            {
+                // ICMP port unreachable: nothing listens there any more; the pending checks stay unanswered.
+            }
+
+            if (_answered.Task.IsCompleted && _pending.Count > 0 && Stopwatch.GetElapsedTime(_pending[0].SentAt, now) > AnswerTimeout)
+            {
+                _released.TrySetResult(_pending[0].SentAt);
+                Close();
+                return true;
+            }
+
+            var transactionId = new byte[12];
+            var checkLength = _probe.WriteCheck(_send, transactionId);
+            try
+            {
+                _socket.Send(_send.AsSpan(0, checkLength));
+            }
+            catch (SocketException)
+            {
+                // Refused (ICMP from an earlier check): counts as unanswered.
+            }
+
+            _pending.Add((transactionId, now));
+            return false;
+        }
+
+        /// <summary>From any thread: the poll loop stops checking and closes the socket at its next round.</summary>
+        public void Abandon()
+        {
+            _abandoned = true;
+            _released.TrySetCanceled();
+        }
+
+        /// <summary>On the poll loop, or once it has ended.</summary>
+        public void Close()
+        {
+            _released.TrySetCanceled();
+            _socket.Dispose();
         }
     }
 }

@@ -80,6 +80,6 @@ internal interface IWebRtcSessionFactory
 {
     IWebRtcSession Create(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer);
 
-    /// <summary>UDP sockets currently open for media, for diagnostics and leak tests.</summary>
+    /// <summary>Endpoint transports attached to the media ports (one per live WebRtcEndpoint), for diagnostics and leak tests.</summary>
     int OpenSocketCount { get; }
 }

@@ -43,7 +43,27 @@ internal sealed class MediaServerOptionsValidator : IValidateOptions<MediaServer
         }
         else if ((options.MinPort == 0) != (options.MaxPort == 0) || options.MinPort > options.MaxPort)
         {
-            failures.Add($"{prefix}MinPort..MaxPort must be a range with MinPort <= MaxPort, or both 0 for ephemeral ports (got {options.MinPort}..{options.MaxPort}).");
+            failures.Add($"{prefix}MinPort..MaxPort must be a range with MinPort <= MaxPort, or both 0 for ephemeral ports; the media ports are taken from it when UdpPort or TcpPort is 0 (got {options.MinPort}..{options.MaxPort}).");
+        }
+
+        if (options.UdpPort is < 0 or > 65535)
+        {
+            failures.Add($"{prefix}UdpPort must be within 0..65535, 0 for a port from MinPort..MaxPort or an ephemeral one (got {options.UdpPort}).");
+        }
+
+        if (options.TcpPort is < -1 or > 65535)
+        {
+            failures.Add($"{prefix}TcpPort must be within 0..65535, 0 for a port from MinPort..MaxPort or an ephemeral one, or -1 to disable ICE-TCP (got {options.TcpPort}).");
+        }
+
+        if (options.Workers is < 0 or > 256)
+        {
+            failures.Add($"{prefix}Workers must be within 1..256, or 0 for one per processor (got {options.Workers}).");
+        }
+
+        if (options.UdpBatch is < 1 or > 1024)
+        {
+            failures.Add($"{prefix}UdpBatch must be within 1..1024 (got {options.UdpBatch}).");
         }
 
         if (options.SessionCollectTimeout <= TimeSpan.Zero)

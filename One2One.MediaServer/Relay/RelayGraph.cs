@@ -1,12 +1,13 @@
 using One2One.MediaServer.Elements;
-using One2One.MediaServer.Rtc.Rtp;
 
 namespace One2One.MediaServer.Relay;
 
 /// <summary>
-/// Who relays what to whom, and the routes derived from it. One lock for the whole media server: changes
-/// (connect, disconnect, a negotiation, an SSRC learned, a release) are rare control-path events and a single
-/// lock cannot deadlock. Packets never take it: each endpoint reads the routes last published to it.
+/// Who relays what to whom, and the routes derived from it. Its lock serializes topology changes (connect,
+/// disconnect, a negotiation, a release): rare control-path events, and a single lock cannot deadlock. The packet
+/// path never takes it: each endpoint reads the immutable routes last published to it, and a browser's SSRC learned
+/// from its packets is read by the routes when they translate RTCP, so learning one publishes a value and rebuilds
+/// nothing.
 /// </summary>
 internal sealed class RelayGraph
 {
@@ -53,7 +54,7 @@ internal sealed class RelayGraph
         }
     }
 
-    /// <summary>Recomputes the routes around an endpoint whose negotiation or SSRCs changed.</summary>
+    /// <summary>Recomputes the routes around an endpoint whose negotiation changed.</summary>
     public void Refresh(WebRtcSession session)
     {
         lock (_gate)
@@ -63,15 +64,6 @@ internal sealed class RelayGraph
             {
                 Rebuild(neighbour);
             }
-        }
-    }
-
-    /// <summary>The endpoints whose <paramref name="kind"/> media this one receives.</summary>
-    public List<WebRtcSession> SourcesOf(WebRtcSession sink, MediaType kind)
-    {
-        lock (_gate)
-        {
-            return [.. _edges.Where(e => ReferenceEquals(e.Sink, sink) && e.Kind == kind).Select(e => e.Source)];
         }
     }
 
@@ -91,13 +83,11 @@ internal sealed class RelayGraph
         var rtcp = new List<RtcpRoute>();
         foreach (var neighbour in NeighboursOf(session))
         {
-            if (RtcpRouteOf(session, neighbour) is { } route)
-            {
-                rtcp.Add(route);
-            }
+            rtcp.Add(RtcpRouteOf(session, neighbour));
         }
 
-        session.PublishRoutes(new RelayRoutes([.. audio], [.. video], [.. rtcp]));
+        var videoSources = _edges.Where(e => ReferenceEquals(e.Sink, session) && e.Kind == MediaType.Video).Select(e => e.Source);
+        session.PublishRoutes(new RelayRoutes([.. audio], [.. video], [.. rtcp], [.. videoSources]));
     }
 
     private List<WebRtcSession> NeighboursOf(WebRtcSession session)
@@ -139,26 +129,22 @@ internal sealed class RelayGraph
         return any ? new RtpRoute(edge.Sink, edge.Kind, edge.Sink.LocalSsrc(edge.Kind), payloadTypes) : null;
     }
 
-    // RTCP from `session`'s browser, translated for `neighbour`: sender reports of what it sends to the
-    // neighbour (its SSRC → the neighbour's outgoing SSRC), and feedback about what the neighbour sends it
-    // (our outgoing SSRC → the neighbour's browser's SSRC). A loopback endpoint is its own neighbour.
-    private RtcpRoute? RtcpRouteOf(WebRtcSession session, WebRtcSession neighbour)
+    // RTCP from `session`'s browser, translated for `neighbour`: the kinds relayed between them, each way. A loopback
+    // endpoint is its own neighbour.
+    private RtcpRoute RtcpRouteOf(WebRtcSession session, WebRtcSession neighbour)
     {
-        var map = new SsrcMap();
-        foreach (var edge in _edges)
+        var legs = new List<RtcpLeg>();
+        foreach (var kind in (ReadOnlySpan<MediaType>)[MediaType.Audio, MediaType.Video])
         {
-            if (ReferenceEquals(edge.Source, session) && ReferenceEquals(edge.Sink, neighbour) && session.InboundSsrc(edge.Kind) is { } sent)
+            var to = _edges.Contains(new Edge(session, neighbour, kind));
+            var from = _edges.Contains(new Edge(neighbour, session, kind));
+            if (to || from)
             {
-                map.TrySet(sent, neighbour.LocalSsrc(edge.Kind));
-            }
-
-            if (ReferenceEquals(edge.Source, neighbour) && ReferenceEquals(edge.Sink, session) && neighbour.InboundSsrc(edge.Kind) is { } received)
-            {
-                map.TrySet(session.LocalSsrc(edge.Kind), received);
+                legs.Add(new RtcpLeg(kind, to, from));
             }
         }
 
-        return map.Count == 0 ? null : new RtcpRoute(neighbour, map, neighbour.LocalSsrc(MediaType.Video));
+        return new RtcpRoute(session, neighbour, [.. legs]);
     }
 
     private readonly record struct Edge(WebRtcSession Source, WebRtcSession Sink, MediaType Kind);

@@ -4,12 +4,12 @@ namespace One2One.MediaServer.Relay;
 
 internal static partial class RelayLog
 {
-    [LoggerMessage(EventId = 800, EventName = "Negotiated", Level = LogLevel.Debug, Message = "Endpoint {EndpointId}: offer processed, media on UDP port {Port}")]
+    [LoggerMessage(EventId = 800, EventName = "Negotiated", Level = LogLevel.Debug, Message = "Endpoint {EndpointId}: offer processed, media on the shared UDP port {Port}")]
     public static partial void Negotiated(ILogger logger, string endpointId, int port);
 
     [LoggerMessage(EventId = 801, EventName = "SsrcLearned", Level = LogLevel.Debug, Message = "Endpoint {EndpointId}: the browser sends {Kind} as SSRC {Ssrc}")]
     public static partial void SsrcLearned(ILogger logger, string endpointId, MediaType kind, uint ssrc);
 
-    [LoggerMessage(EventId = 802, EventName = "ConsentExpired", Level = LogLevel.Information, Message = "Endpoint {EndpointId}: no ICE consent check for 30 s; the connection failed")]
+    [LoggerMessage(EventId = 802, EventName = "ConsentExpired", Level = LogLevel.Debug, Message = "Endpoint {EndpointId}: no ICE consent check for 30 s; the connection failed")]
     public static partial void ConsentExpired(ILogger logger, string endpointId);
 }

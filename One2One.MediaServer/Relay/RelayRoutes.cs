@@ -19,32 +19,53 @@ internal sealed class RtpRoute(WebRtcSession sink, MediaType kind, uint ssrc, by
     public byte[] PayloadTypes { get; } = payloadTypes;
 }
 
-/// <summary>
-/// Where an endpoint's browser's RTCP goes: to one neighbouring endpoint (a sink, a source or both), with the
-/// SSRC translation for that leg: its sender reports become reports of the neighbour's outgoing streams; its
-/// feedback about our outgoing streams becomes feedback about the neighbour's browser's streams.
-/// </summary>
-internal sealed class RtcpRoute(WebRtcSession target, SsrcMap map, uint? reporter)
-{
-    private readonly SsrcMap _map = map;
+/// <summary>One kind of media relayed between an endpoint and a neighbour, in one direction or both.</summary>
+internal readonly record struct RtcpLeg(MediaType Kind, bool ToNeighbour, bool FromNeighbour);
 
+/// <summary>
+/// Where an endpoint's browser's RTCP goes: to one neighbouring endpoint (a sink, a source or both). Its sender
+/// reports become reports of the neighbour's outgoing streams; its feedback about our outgoing streams becomes
+/// feedback about the neighbour's browser's streams. The SSRC translation is built per compound from the SSRCs known
+/// at that moment (<see cref="BuildMap"/>), so learning a browser's SSRC changes no route: it is one write.
+/// </summary>
+internal sealed class RtcpRoute(WebRtcSession source, WebRtcSession target, RtcpLeg[] legs)
+{
     public WebRtcSession Target { get; } = target;
 
-    public ref readonly SsrcMap Map => ref _map;
+    /// <summary>The SSRC that RR and feedback from the browser are rewritten to come from: the neighbour's video SSRC.</summary>
+    public uint Reporter { get; } = target.LocalSsrc(MediaType.Video);
 
-    public uint? Reporter { get; } = reporter;
+    /// <summary>Fills <paramref name="map"/>: {source browser's SSRC → neighbour's outgoing SSRC} for what flows to the neighbour, {our outgoing SSRC → neighbour browser's SSRC} for what flows from it.</summary>
+    public void BuildMap(ref SsrcMap map)
+    {
+        foreach (var leg in legs)
+        {
+            if (leg.ToNeighbour && source.InboundSsrc(leg.Kind) is { } sent)
+            {
+                map.TrySet(sent, Target.LocalSsrc(leg.Kind));
+            }
+
+            if (leg.FromNeighbour && Target.InboundSsrc(leg.Kind) is { } received)
+            {
+                map.TrySet(source.LocalSsrc(leg.Kind), received);
+            }
+        }
+    }
 }
 
 /// <summary>An endpoint's routes, immutable; replaced as a whole when the graph or a negotiation changes, read without locks.</summary>
-internal sealed class RelayRoutes(RtpRoute[] audio, RtpRoute[] video, RtcpRoute[] rtcp)
+internal sealed class RelayRoutes(RtpRoute[] audio, RtpRoute[] video, RtcpRoute[] rtcp, WebRtcSession[] videoSources)
 {
-    public static readonly RelayRoutes None = new([], [], []);
+    public static readonly RelayRoutes None = new([], [], [], []);
 
     public RtpRoute[] Audio { get; } = audio;
 
     public RtpRoute[] Video { get; } = video;
 
     public RtcpRoute[] Rtcp { get; } = rtcp;
+
+    /// <summary>The endpoints whose video this one receives (asked for a keyframe when it is secured).</summary>
+    public WebRtcSession[] VideoSources { get; } = videoSources;
 
     public RtpRoute[] For(MediaType kind) => kind == MediaType.Audio ? Audio : kind == MediaType.Video ? Video : [];
 }

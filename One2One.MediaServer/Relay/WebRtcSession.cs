@@ -17,9 +17,11 @@ namespace One2One.MediaServer.Relay;
 /// </summary>
 /// <remarks>
 /// Threading. <see cref="_control"/> guards negotiation, remote candidates and the ICE state; protocol calls
-/// arrive serialized by the pipeline but events come from the transport's threads. The transport's receive loop
-/// runs <see cref="ITransportEvents.OnRtp"/> and <see cref="ITransportEvents.OnRtcp"/>, which read
-/// <see cref="_negotiated"/> and <see cref="_routes"/> without locks (both immutable, published whole).
+/// arrive serialized by the pipeline but events come from the transport. The media workers run
+/// <see cref="ITransportEvents.OnRtp"/> and <see cref="ITransportEvents.OnRtcp"/> under the transport's receive gate;
+/// they read <see cref="_negotiated"/> and <see cref="_routes"/> without locks (both immutable, published whole) and
+/// write the browser's SSRCs (<see cref="_inboundSsrc"/>, one volatile value per kind) when they change: no lock
+/// shared with any other endpoint is taken on the packet path.
 /// </remarks>
 internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 {
@@ -48,7 +50,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private readonly MediaCounters[] _out = [new(MediaType.Audio), new(MediaType.Video)];
     private readonly long[] _inboundSsrc = [UnknownSsrc, UnknownSsrc];
     private readonly List<IceCandidate> _remoteCandidates = [];
-    private readonly List<string> _localCandidates = [];
+    private readonly List<IceCandidate> _localCandidates = [];
     private NegotiatedStreams? _negotiated;
     private RelayRoutes _routes = RelayRoutes.None;
     private IceComponentState _iceState = IceComponentState.Disconnected;
@@ -68,7 +70,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         var cname = Guid.NewGuid().ToString("N")[..16];
         _audioIdentity = new LocalStreamIdentity(RandomSsrc(), cname, stream, stream + "-audio");
         _videoIdentity = new LocalStreamIdentity(RandomSsrc(), cname, stream, stream + "-video");
-        _transport = new WebRtcTransport(factory.Ports, new IceLiteAgent(IceCredentials.Generate(), _time), this, factory.Loggers, _time);
+        _transport = OpenTransport(factory);
         factory.Monitor.Add(this);
     }
 
@@ -149,15 +151,24 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
             _gathered = true;
 
+            // UDP host candidates first, then passive TCP ones (RFC 6544) for browsers whose UDP is blocked.
             var addresses = _factory.AnnouncedAddresses;
             for (var i = 0; i < addresses.Count; i++)
             {
                 // RFC 8445 §5.1.2.1: host type preference 126, local preference by order, component 1.
                 var priority = (126u << 24) + ((uint)(65535 - i) << 8) + 255;
-                _localCandidates.Add(IceCandidate.Host((i + 1).ToString(CultureInfo.InvariantCulture), priority, new IPEndPoint(addresses[i], _transport.LocalPort)).ToString());
+                _localCandidates.Add(IceCandidate.Host(Foundation(_localCandidates.Count), priority, new IPEndPoint(addresses[i], _transport.LocalPort)));
             }
 
-            candidates = [.. _localCandidates];
+            for (var i = 0; _transport.TcpPort is { } tcpPort && i < addresses.Count; i++)
+            {
+                // RFC 6544 §4.2: local preference (2^13 * direction-pref) + other-pref, direction-pref 4 for a passive host
+                // candidate: always below every UDP candidate's 65535 - i, so a browser that can use UDP does.
+                var priority = (126u << 24) + ((uint)((4 << 13) + 8191 - i) << 8) + 255;
+                _localCandidates.Add(IceCandidate.HostTcpPassive(Foundation(_localCandidates.Count), priority, new IPEndPoint(addresses[i], tcpPort)));
+            }
+
+            candidates = [.. _localCandidates.Select(c => c.ToString())];
         }
 
         MoveIceState(IceComponentState.Gathering);
@@ -291,7 +302,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         _factory.OnDisposed(this);
     }
 
-    void ITransportEvents.OnRtp(Span<byte> buffer, int length, Span<byte> scratch)
+    void ITransportEvents.OnRtp(Span<byte> buffer, int length, PacketContext context)
     {
         var packet = buffer[..length];
         if (Volatile.Read(ref _negotiated) is not { } negotiated
@@ -324,28 +335,35 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             }
 
             // Each sink encrypts in place: all but the last work on a copy, the last on the packet itself.
-            var target = buffer;
+            Span<byte> target = buffer;
             if (i < routes.Length - 1)
             {
-                packet.CopyTo(scratch);
-                target = scratch;
+                packet.CopyTo(context.Scratch);
+                target = context.Scratch;
             }
 
             RtpHeader.SetSsrc(target, route.Ssrc);
             RtpHeader.SetPayloadType(target, payloadType);
-            route.Sink.Send(kind, target, length, route.Ssrc, now);
+            route.Sink.Send(kind, target, length, route.Ssrc, now, context);
         }
     }
 
-    void ITransportEvents.OnRtcp(Span<byte> buffer, int length, Span<byte> scratch)
+    void ITransportEvents.OnRtcp(Span<byte> buffer, int length, PacketContext context)
     {
         var compound = buffer[..length];
         foreach (var route in Volatile.Read(ref _routes).Rtcp)
         {
-            var translated = RtcpTranslator.Translate(compound, scratch, in route.Map, route.Reporter);
+            var map = default(SsrcMap);
+            route.BuildMap(ref map);
+            if (map.Count == 0)
+            {
+                continue;
+            }
+
+            var translated = RtcpTranslator.Translate(compound, context.Scratch, in map, route.Reporter);
             if (translated > 0)
             {
-                route.Target.Transport.TrySendRtcp(scratch, translated);
+                route.Target.Transport.TrySendRtcp(context.Scratch, translated, context);
             }
         }
     }
@@ -389,26 +407,41 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     void ITransportEvents.OnSecured()
     {
         _observer.ConnectionStateChanged(true);
-        foreach (var source in _factory.Graph.SourcesOf(this, MediaType.Video))
+        foreach (var source in Volatile.Read(ref _routes).VideoSources)
         {
             source.RequestKeyframe();
         }
     }
 
     /// <summary>Encrypts and sends a packet another endpoint relays to this one's browser.</summary>
-    private void Send(MediaType kind, Span<byte> packet, int length, uint ssrc, long now)
+    private void Send(MediaType kind, Span<byte> packet, int length, uint ssrc, long now, PacketContext context)
     {
-        if (_transport.TrySendRtp(packet, length) && _out[(int)kind].Count(length, ssrc, now))
+        if (_transport.TrySendRtp(packet, length, context) && _out[(int)kind].Count(length, ssrc, now))
         {
             _observer.MediaFlowOutStateChanged(kind, true);
         }
     }
 
+    /// <summary>Published, not locked: the routes that translate RTCP read it per compound.</summary>
     private void LearnInboundSsrc(MediaType kind, uint ssrc)
     {
         Volatile.Write(ref _inboundSsrc[(int)kind], ssrc);
         RelayLog.SsrcLearned(_logger, _settings.EndpointId, kind, ssrc);
-        _factory.Graph.Refresh(this);
+    }
+
+    /// <summary>A transport on the factory's ports under fresh ICE credentials (drawn again in the unlikely case a ufrag is taken).</summary>
+    private WebRtcTransport OpenTransport(WebRtcSessionFactory factory)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new WebRtcTransport(factory.Ports, new IceLiteAgent(IceCredentials.Generate(), _time), this, factory.Loggers, _time);
+            }
+            catch (InvalidOperationException) when (attempt < 3)
+            {
+            }
+        }
     }
 
     private bool MoveIceState(IceComponentState state)
@@ -430,21 +463,31 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     private void ReportSelectedPair()
     {
-        if (_transport.Ice.SelectedEndPoint is not { } remote)
+        if (_transport.Ice.Selected is not { } path)
         {
             return;
         }
 
+        var remote = path.EndPoint;
+        var tcp = path.Protocol == IceProtocol.Tcp;
         string local, remoteCandidate;
         lock (_control)
         {
-            local = _localCandidates.Count > 0 ? _localCandidates[0] : "";
-            remoteCandidate = _remoteCandidates.FirstOrDefault(c => c.IPAddress is { } ip && ip.Equals(remote.Address) && c.Port == remote.Port)?.ToString()
-                ?? IceCandidate.Host("prflx", PeerReflexivePriority, remote).ToString().Replace("typ host", "typ prflx", StringComparison.Ordinal);
+            local = _localCandidates.FirstOrDefault(c => c.IsTcp == tcp)?.ToString() ?? "";
+
+            // A browser's active TCP candidate names port 9 (RFC 6544 §4.5): its connection comes from another port.
+            remoteCandidate = _remoteCandidates.FirstOrDefault(c => c.IPAddress is { } ip && ip.Equals(remote.Address) && c.IsTcp == tcp && (tcp || c.Port == remote.Port))?.ToString()
+                ?? PeerReflexive(remote, tcp);
         }
 
         _observer.NewCandidatePairSelected("1", 1, local, remoteCandidate);
     }
+
+    private static string Foundation(int index) => (index + 1).ToString(CultureInfo.InvariantCulture);
+
+    private static string PeerReflexive(IPEndPoint remote, bool tcp) =>
+        (tcp ? IceCandidate.HostTcpPassive("prflx", PeerReflexivePriority, remote) : IceCandidate.Host("prflx", PeerReflexivePriority, remote)).ToString()
+            .Replace("typ host", "typ prflx", StringComparison.Ordinal).Replace("tcptype passive", "tcptype active", StringComparison.Ordinal);
 
     private static uint RandomSsrc() => (uint)Random.Shared.NextInt64(1, uint.MaxValue);
 }

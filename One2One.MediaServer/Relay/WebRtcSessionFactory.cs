@@ -7,10 +7,11 @@ using One2One.MediaServer.Rtc.Transport;
 namespace One2One.MediaServer.Relay;
 
 /// <summary>
-/// Makes the media machinery of each WebRtcEndpoint and owns what they share: the UDP ports, the relay graph
-/// and the flow/consent monitor. It also keeps every session it made until that session is disposed, so that
-/// disposing the factory (the container going away) closes whatever the protocol layer did not release: no UDP
-/// socket or receive thread outlives it. <see cref="_live"/> and <see cref="_disposed"/> are guarded by <see cref="_gate"/>.
+/// Makes the media machinery of each WebRtcEndpoint and owns what they share: the media ports and their workers,
+/// the relay graph and the flow/consent monitor. It also keeps every session it made until that session is disposed,
+/// so that disposing the factory (the container going away) closes whatever the protocol layer did not release, then
+/// the ports: no socket or worker thread outlives it. <see cref="_live"/> and <see cref="_disposed"/> are guarded by
+/// <see cref="_gate"/>.
 /// </summary>
 internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDisposable, IDisposable
 {
@@ -24,7 +25,7 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
         Options = options.Value;
         Loggers = loggers;
         Time = time;
-        Ports = new UdpPortAllocator(IPAddress.Parse(Options.BindAddress), Options.MinPort, Options.MaxPort);
+        Ports = new MediaPorts(Options, loggers, time);
         AnnouncedAddresses = [.. Options.EffectiveAnnouncedAddresses.Select(IPAddress.Parse)];
         Monitor = new MediaFlowMonitor(time);
     }
@@ -35,7 +36,7 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
 
     public TimeProvider Time { get; }
 
-    public UdpPortAllocator Ports { get; }
+    public MediaPorts Ports { get; }
 
     public IReadOnlyList<IPAddress> AnnouncedAddresses { get; }
 
@@ -46,7 +47,8 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
     /// <summary>What every session made here counted, for metrics.</summary>
     public MediaTotals Totals { get; }
 
-    public int OpenSocketCount => Ports.OpenSocketCount;
+    /// <summary>Transports attached to the media ports: one per live endpoint (each had a socket of its own before the ports were shared).</summary>
+    public int OpenSocketCount => Ports.TransportCount;
 
     /// <summary>The sessions made and not yet disposed (tests, diagnostics).</summary>
     internal IReadOnlyList<WebRtcSession> LiveSessions
@@ -60,7 +62,7 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
         }
     }
 
-    /// <summary>A new session with its socket open; 40009 once the factory is disposed (the server is stopping).</summary>
+    /// <summary>A new session attached to the media ports; 40009 once the factory is disposed (the server is stopping).</summary>
     public IWebRtcSession Create(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer)
     {
         lock (_gate)
@@ -88,7 +90,7 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
         Totals.Retire(session);
     }
 
-    /// <summary>Disposes every session still live (closing its socket and ending its receive thread), then the monitor.</summary>
+    /// <summary>Disposes every session still live, then the ports (ending their workers) and the monitor.</summary>
     public async ValueTask DisposeAsync()
     {
         WebRtcSession[] live;
@@ -103,6 +105,7 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
             await session.DisposeAsync().ConfigureAwait(false);
         }
 
+        Ports.Dispose();
         Monitor.Dispose();
     }
 

@@ -1,3 +1,4 @@
+using One2One.Tests.MediaServer.Ice;
 using System.Net;
 using System.Text;
 using CsCheck;
@@ -46,7 +47,7 @@ public sealed class StunFuzzTests
 
             var agent = new IceLiteAgent(Local, clock);
             var response = new byte[StunWriter.MaxLength];
-            var result = agent.OnBindingRequest(datagram, Browser, response, out var length);
+            var result = agent.OnBindingRequest(datagram, TestIceLink.Udp, Browser, response, out var length);
             if (result is not IceCheckResult.Refused)
             {
                 StunMessage.TryParse(datagram, out var accepted).Should().BeTrue();
@@ -62,7 +63,7 @@ public sealed class StunFuzzTests
             }
 
             var valid = Check(useCandidate: true, IceRole.Controlling, Local.PasswordBytes, 99);
-            agent.OnBindingRequest(valid, Browser, response, out _).Should().NotBe(IceCheckResult.Refused, "garbage leaves the agent able to take a valid check");
+            agent.OnBindingRequest(valid, TestIceLink.Udp, Browser, response, out _).Should().NotBe(IceCheckResult.Refused, "garbage leaves the agent able to take a valid check");
         });
     }
 

@@ -20,7 +20,7 @@ namespace One2One.Tests.Limits;
 /// nothing bounds the outbox, so the flood's 32 MB would keep tens of megabytes; bounded, the outbox holds 256 of
 /// them (tens of kilobytes), SignalR's buffers about 200 KB, and the other pair's call its endpoints.
 /// </remarks>
-[Collection(AllocationMeasurementCollection.Name)]
+[Collection(ProcessMeasurementCollection.Name)]
 public sealed class SlowReaderTests(ITestOutputHelper output)
 {
     private const long FloodBytes = 32 * 1024 * 1024;

@@ -29,7 +29,7 @@ public sealed class LoadToolSmokeTests
         report.ResidentBytesPerConnection.Should().NotBeNull();
         report.Idle.SetUp.Count.Should().Be(3);
         report.LoadedCalls.SetUp.Count.Should().Be(3);
-        report.LoadedCalls.Release.Count.Should().Be(3, "each pipeline's sockets were seen closed after the hang-up");
+        report.LoadedCalls.Release.Count.Should().Be(3, "each pipeline's endpoints were seen gone (no ICE answer) after the hang-up");
         report.IdleAfter.SetUp.Count.Should().Be(3);
     }
 
@@ -43,7 +43,7 @@ public sealed class LoadToolSmokeTests
 
         report.Clean.Should().BeTrue(string.Join(Environment.NewLine, report.Describe()));
         report.Runs.Should().HaveCount(2).And.OnlyContain(r => r.Calls.Completed > 0 && r.SetupsPerSecond > 0);
-        report.Runs.Should().OnlyContain(r => r.Calls.Release.Count == r.Calls.Completed, "the tool saw every pipeline's sockets close");
+        report.Runs.Should().OnlyContain(r => r.Calls.Release.Count == r.Calls.Completed, "the tool saw every pipeline's endpoints stop answering ICE checks");
         var media = server.Services.GetRequiredService<EmbeddedMediaServerHost>().Server.Diagnostics.GetCounts();
         media.Should().Match<MediaServerCounts>(c => c.Pipelines == 0 && c.Endpoints == 0 && c.OpenSockets == 0, "the server agrees that nothing is left");
     }

@@ -6,92 +6,111 @@ namespace One2One.MediaServer.Rtc.Ice;
 /// <summary>What a connectivity check changed.</summary>
 internal enum IceCheckResult
 {
-    /// <summary>Not a check for us (discarded or answered with an error).</summary>
+    /// <summary>Not a check for us: unauthenticated or replayed (unanswered), or one that claims our role (answered 487).</summary>
     Refused,
 
-    /// <summary>A check from an address that had already passed; it renews consent if it is the selected one (RFC 7675).</summary>
+    /// <summary>A check on a path that had already passed; it renews consent if it is the selected one (RFC 7675).</summary>
     ConsentRenewed,
 
-    /// <summary>The first check from this address: it may now send us DTLS and media.</summary>
+    /// <summary>The first check on this path: it may now send us DTLS and media.</summary>
     AddressValidated,
 
-    /// <summary>The browser nominated this address (USE-CANDIDATE): media goes there from now on.</summary>
+    /// <summary>The browser nominated this path (USE-CANDIDATE): media goes there from now on.</summary>
     Nominated,
 
     /// <summary>
-    /// A valid check from an address beyond the <see cref="IceLiteAgent.MaxPeerAddresses"/> kept: unanswered, so the
-    /// browser does not use that pair (we could neither accept its media nor send there); nothing changes.
+    /// A valid check on a path beyond the <see cref="IceLiteAgent.MaxPeerAddresses"/> kept, or from an address that
+    /// another endpoint holds: unanswered, so the browser does not use that pair (we could neither accept its media nor
+    /// send there); nothing changes.
     /// </summary>
     AddressNotKept,
 }
 
 /// <summary>
-/// ICE-lite, RFC 8445 §2.5: we never send checks, we answer the browser's. An address that has passed a check
-/// may send DTLS and media; the address the browser nominates is where our media goes. Only a stored (validated)
-/// address is ever selected, and consent (RFC 7675 §5.1, per candidate pair) is renewed only by checks from the
-/// selected one: checks on another pair must not keep a dead selected pair alive.
+/// ICE-lite, RFC 8445 §2.5: we never send checks, we answer the browser's. A path (a link and a remote address on it)
+/// that has passed a check may send DTLS and media; the path the browser nominates is where our media goes. Only a
+/// stored (validated) path is ever selected, and consent (RFC 7675 §5.1, per candidate pair) is renewed only by checks
+/// on the selected one: checks on another pair must not keep a dead selected pair alive.
+/// <para>
+/// A check that fails authentication (no USERNAME or MESSAGE-INTEGRITY, another ufrag, a wrong password) gets no
+/// answer, where RFC 5389 §10.1.2 would send 400 or 401: every endpoint shares one port, so an answer would tell
+/// whoever probes it which ufrags are live there, and the browser whose check was mangled on the way simply retries.
+/// </para>
 /// </summary>
 /// <remarks>
-/// Threading: the socket's receive loop alone calls <see cref="OnBindingRequest"/> and
-/// <see cref="IsValidated"/>, and owns the nominated address and the remembered checks. <see cref="Selected"/>
-/// and <see cref="LastCheckTimestamp"/> are published for other threads (senders, the consent monitor).
+/// Threading: the owning transport calls <see cref="OnBindingRequest"/> and <see cref="IsValidated"/> under its
+/// receive gate, which owns the stored paths, the nomination and the remembered checks. <see cref="Selected"/> and
+/// <see cref="LastCheckTimestamp"/> are published for other threads (senders, the consent monitor).
 /// </remarks>
 internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
 {
-    /// <summary>A browser has a handful of candidates; more validated addresses than this are not kept.</summary>
+    /// <summary>A browser has a handful of candidates; more validated paths than this are not kept.</summary>
     public const int MaxPeerAddresses = 8;
 
-    /// <summary>Accepted checks remembered so that a replay of one from another address is refused.</summary>
+    /// <summary>Accepted checks remembered so that a replay of one from another path is refused.</summary>
     public const int RememberedChecks = 64;
 
-    private readonly SocketAddress?[] _validated = new SocketAddress?[MaxPeerAddresses];
+    private readonly IcePath?[] _validated = new IcePath?[MaxPeerAddresses];
     private int _validatedCount;
 
-    // The transaction IDs of the last accepted checks and the (stored, validated) address each came from; a ring.
+    // The transaction IDs of the last accepted checks and the (stored, validated) path each came over; a ring.
     private readonly byte[] _recentTransactions = new byte[RememberedChecks * StunMessage.TransactionIdLength];
-    private readonly SocketAddress?[] _recentSenders = new SocketAddress?[RememberedChecks];
+    private readonly IcePath?[] _recentSenders = new IcePath?[RememberedChecks];
     private int _nextRecent;
-    private SocketAddress? _nominated;
-    private SocketAddress? _selected;
-    private IPEndPoint? _selectedEndPoint;
+    private IcePath? _nominated;
+    private IcePath? _selected;
     private long _lastCheckTimestamp;
 
     public IceCredentials Local { get; } = local;
 
-    /// <summary>Where media goes: the nominated address, or until then the first one that passed a check.</summary>
-    public SocketAddress? Selected => Volatile.Read(ref _selected);
+    /// <summary>Where media goes: the nominated path, or until then the first one that passed a check.</summary>
+    public IcePath? Selected => Volatile.Read(ref _selected);
 
-    /// <summary>The selected address as an end point, for events and candidates.</summary>
-    public IPEndPoint? SelectedEndPoint => Volatile.Read(ref _selectedEndPoint);
+    /// <summary>The selected remote address as an end point, for events and candidates.</summary>
+    public IPEndPoint? SelectedEndPoint => Selected?.EndPoint;
 
-    /// <summary>When the last valid check from the selected address arrived (<see cref="TimeProvider.GetTimestamp"/>); 0 before the first.</summary>
+    /// <summary>When the last valid check on the selected path arrived (<see cref="TimeProvider.GetTimestamp"/>); 0 before the first.</summary>
     public long LastCheckTimestamp => Interlocked.Read(ref _lastCheckTimestamp);
 
-    public bool IsValidated(SocketAddress address) => IndexOfValidated(address) >= 0;
+    /// <summary>The paths that passed a check (under the caller's receive gate).</summary>
+    public ReadOnlySpan<IcePath?> ValidatedPaths => _validated.AsSpan(0, _validatedCount);
+
+    public bool IsValidated(IIceLink link, in AddressKey address) => IndexOfValidated(link, address) >= 0;
+
+    /// <summary>The stored path for this link and address, if it passed a check.</summary>
+    public IcePath? FindValidated(IIceLink link, in AddressKey address) => IndexOfValidated(link, address) is var i and >= 0 ? _validated[i] : null;
 
     /// <summary>
-    /// Handles a STUN datagram from <paramref name="from"/>: writes the answer (success, or the error the check
-    /// earned) into <paramref name="response"/> and says what changed. Never throws on bad input.
+    /// Handles a STUN datagram from <paramref name="from"/> over <paramref name="link"/>: writes the answer into
+    /// <paramref name="response"/> (a success, or a 487 to an authenticated check that claims our role) and says
+    /// what changed. Never throws on bad input. Without <paramref name="mayStoreNewPath"/> a valid check on a path not
+    /// yet stored is <see cref="IceCheckResult.AddressNotKept"/> (the caller knows the address belongs to another agent).
     /// </summary>
-    public IceCheckResult OnBindingRequest(ReadOnlySpan<byte> datagram, SocketAddress from, Span<byte> response, out int responseLength)
+    public IceCheckResult OnBindingRequest(ReadOnlySpan<byte> datagram, IIceLink link, SocketAddress from, Span<byte> response, out int responseLength,
+        bool mayStoreNewPath = true)
     {
         responseLength = 0;
-        if (!StunMessage.TryParse(datagram, out var request))
+        if (!StunMessage.TryParse(datagram, out var request) || !AddressKey.TryCreate(from, out var key))
         {
             return IceCheckResult.Refused;
         }
 
         var outcome = IceLiteCheck.Check(request, Local.UfragBytes, Local.PasswordBytes);
-        if (outcome == IceCheckOutcome.Accept && IsReplayedFromElsewhere(request.TransactionId, from))
+        if (outcome is IceCheckOutcome.Discard or IceCheckOutcome.BadRequest or IceCheckOutcome.Unauthorized)
         {
-            // RFC 5389 §7.3: a retransmission repeats its transaction from the same address. The same authenticated
-            // check from another address is a captured one replayed to take the media path: unanswered, no effect.
             return IceCheckResult.Refused;
         }
 
-        var stored = IndexOfValidated(from);
+        if (outcome == IceCheckOutcome.Accept && IsReplayedFromElsewhere(request.TransactionId, link, key))
+        {
+            // RFC 5389 §7.3: a retransmission repeats its transaction on the same path. The same authenticated
+            // check on another path is a captured one replayed to take the media path: unanswered, no effect.
+            return IceCheckResult.Refused;
+        }
+
+        var stored = IndexOfValidated(link, key);
         var known = stored >= 0;
-        if (outcome == IceCheckOutcome.Accept && !known && _validatedCount == MaxPeerAddresses)
+        if (outcome == IceCheckOutcome.Accept && !known && (_validatedCount == MaxPeerAddresses || !mayStoreNewPath))
         {
             return IceCheckResult.AddressNotKept;
         }
@@ -105,27 +124,27 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
         if (!known)
         {
             stored = _validatedCount++;
-            _validated[stored] = Copy(from);
+            _validated[stored] = new IcePath(link, from);
         }
 
-        var address = _validated[stored]!;
-        Remember(request.TransactionId, address);
+        var path = _validated[stored]!;
+        Remember(request.TransactionId, path);
 
         // Nomination is tracked apart from selection: Chromium nominates (USE-CANDIDATE) only the pair it already
-        // selected and found writable with an ICE-lite peer, so a nomination usually names the selected address.
+        // selected and found writable with an ICE-lite peer, so a nomination usually names the selected path.
         var result = known ? IceCheckResult.ConsentRenewed : IceCheckResult.AddressValidated;
-        if (request.UseCandidate && !ReferenceEquals(_nominated, address))
+        if (request.UseCandidate && !ReferenceEquals(_nominated, path))
         {
-            _nominated = address;
-            Select(address);
+            _nominated = path;
+            Volatile.Write(ref _selected, path);
             result = IceCheckResult.Nominated;
         }
         else if (Selected is null)
         {
-            Select(address);
+            Volatile.Write(ref _selected, path);
         }
 
-        if (ReferenceEquals(Selected, address))
+        if (ReferenceEquals(Selected, path))
         {
             Interlocked.Exchange(ref _lastCheckTimestamp, time.GetTimestamp());
         }
@@ -133,11 +152,11 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
         return result;
     }
 
-    private int IndexOfValidated(SocketAddress address)
+    private int IndexOfValidated(IIceLink link, in AddressKey address)
     {
         for (var i = 0; i < _validatedCount; i++)
         {
-            if (_validated[i]!.Equals(address))
+            if (_validated[i]!.Matches(link, address))
             {
                 return i;
             }
@@ -146,10 +165,10 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
         return -1;
     }
 
-    private bool IsReplayedFromElsewhere(ReadOnlySpan<byte> transactionId, SocketAddress from) =>
-        IndexOfRemembered(transactionId) is var i and >= 0 && !_recentSenders[i]!.Equals(from);
+    private bool IsReplayedFromElsewhere(ReadOnlySpan<byte> transactionId, IIceLink link, in AddressKey from) =>
+        IndexOfRemembered(transactionId) is var i and >= 0 && !_recentSenders[i]!.Matches(link, from);
 
-    private void Remember(ReadOnlySpan<byte> transactionId, SocketAddress stored)
+    private void Remember(ReadOnlySpan<byte> transactionId, IcePath stored)
     {
         if (IndexOfRemembered(transactionId) >= 0)
         {
@@ -173,20 +192,5 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
         }
 
         return -1;
-    }
-
-    /// <summary>Publishes a stored address (never mutated once stored, so senders may read it from any thread).</summary>
-    private void Select(SocketAddress stored)
-    {
-        var any = stored.Family == System.Net.Sockets.AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any;
-        Volatile.Write(ref _selectedEndPoint, (IPEndPoint)new IPEndPoint(any, 0).Create(stored));
-        Volatile.Write(ref _selected, stored);
-    }
-
-    private static SocketAddress Copy(SocketAddress address)
-    {
-        var copy = new SocketAddress(address.Family, address.Size);
-        address.Buffer.Span.CopyTo(copy.Buffer.Span);
-        return copy;
     }
 }

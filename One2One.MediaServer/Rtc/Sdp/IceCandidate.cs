@@ -7,7 +7,7 @@ namespace One2One.MediaServer.Rtc.Sdp;
 /// <summary>
 /// One ICE candidate (RFC 8839 §5.1): "candidate:&lt;foundation&gt; &lt;component&gt; &lt;transport&gt; &lt;priority&gt;
 /// &lt;address&gt; &lt;port&gt; typ &lt;type&gt; [raddr &lt;a&gt;] [rport &lt;p&gt;] *(&lt;name&gt; &lt;value&gt;)".
-/// TCP candidates parse (the relay only uses UDP ones: see <see cref="IsUdp"/>). Immutable.
+/// TCP candidates parse too (RFC 6544 §4.5: "tcptype active|passive|so" is an extension attribute). Immutable.
 /// </summary>
 internal sealed class IceCandidate
 {
@@ -89,6 +89,16 @@ internal sealed class IceCandidate
         }
 
         return new IceCandidate(foundation, component, "UDP", priority, endPoint.Address.ToString(), endPoint.Port, "host", null, null, []);
+    }
+
+    /// <summary>
+    /// A passive ICE-TCP host candidate of ours (RFC 6544 §4.5), e.g.
+    /// "candidate:2 1 TCP 2105524479 127.0.0.1 40000 typ host tcptype passive".
+    /// </summary>
+    public static IceCandidate HostTcpPassive(string foundation, uint priority, IPEndPoint endPoint, int component = 1)
+    {
+        var udp = Host(foundation, priority, endPoint, component);
+        return new IceCandidate(udp.Foundation, component, "TCP", priority, udp.Address, udp.Port, "host", null, null, [new("tcptype", "passive")]);
     }
 
     /// <summary>

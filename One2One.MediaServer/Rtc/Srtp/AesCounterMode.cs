@@ -7,7 +7,7 @@ namespace One2One.MediaServer.Rtc.Srtp;
 
 /// <summary>
 /// AES in counter mode as SRTP uses it (RFC 3711 §4.1.1): keystream block i is AES(k, IV + i).
-/// With AES-NI it is <see cref="AesNi128"/>, in managed code. Elsewhere the counters of a whole packet are
+/// Where <see cref="AcceleratedAes"/> allows it, <see cref="AesNi128"/> in managed code. Otherwise the counters of a whole packet are
 /// encrypted in one ECB call on a platform transform made once (<c>Aes.EncryptEcb</c> would set up a native
 /// cipher and allocate on every call). One thread at a time, like the context that owns it.
 /// </summary>
@@ -25,7 +25,7 @@ internal sealed class AesCounterMode : IDisposable
     private readonly byte[] _keystream = [];
 
     public AesCounterMode(ReadOnlySpan<byte> key)
-        : this(key, AesNi128.IsSupported)
+        : this(key, AcceleratedAes.IsEnabled)
     {
     }
 

@@ -5,9 +5,9 @@ namespace One2One.MediaServer.Rtc.Srtp;
 
 /// <summary>
 /// AEAD_AES_128_GCM (NIST SP 800-38D) in place with a 12-byte nonce and a 16-byte tag, as SRTP uses it
-/// (RFC 7714). On x86 with AES-NI and PCLMULQDQ it runs in managed code (<see cref="AesNi128"/>,
+/// (RFC 7714). Where <see cref="AcceleratedAes"/> allows it, in managed code (<see cref="AesNi128"/>,
 /// <see cref="Ghash"/>): the platform's <see cref="AesGcm"/> spends more on its half-dozen calls into OpenSSL
-/// per packet than on the cipher. Elsewhere it is that platform class. Opening checks the tag before it
+/// per packet than on the cipher. Otherwise it is that platform class. Opening checks the tag before it
 /// decrypts, so a forged packet costs no exception and leaves the buffer as it was.
 /// One thread at a time, like the context that owns it.
 /// </summary>
@@ -21,7 +21,7 @@ internal sealed class AesGcm128 : IDisposable
     private readonly AesGcm? _platform;
 
     public AesGcm128(ReadOnlySpan<byte> key)
-        : this(key, IsAcceleratedSupported)
+        : this(key, AcceleratedAes.IsEnabled)
     {
     }
 

@@ -4,16 +4,17 @@ using One2One.MediaServer.Rtc.Ice;
 namespace One2One.MediaServer.Rtc.Transport;
 
 /// <summary>
-/// What a <see cref="WebRtcTransport"/> hands up. Packet callbacks run on the transport's receive loop with a
-/// decrypted packet at the start of <c>buffer</c> (which has room after it to re-protect in place) and a scratch
-/// buffer owned by that loop; both are only valid during the call.
-/// State callbacks come from the receive loop or the DTLS handshake's thread, and must only enqueue.
+/// What a <see cref="WebRtcTransport"/> hands up. Packet callbacks run on the worker (or ICE-TCP connection) that
+/// received the datagram, under the transport's receive gate, with a decrypted packet at the start of
+/// <c>buffer</c> (which has room after it to re-protect in place) and that receiver's <see cref="PacketContext"/>;
+/// both are only valid during the call. State callbacks come from the same place or from the DTLS handshake,
+/// and must only enqueue.
 /// </summary>
 internal interface ITransportEvents
 {
-    void OnRtp(Span<byte> buffer, int length, Span<byte> scratch);
+    void OnRtp(Span<byte> buffer, int length, PacketContext context);
 
-    void OnRtcp(Span<byte> buffer, int length, Span<byte> scratch);
+    void OnRtcp(Span<byte> buffer, int length, PacketContext context);
 
     void OnIceCheck(IceCheckResult result);
 

@@ -4,15 +4,18 @@ namespace One2One.MediaServer.Rtc.Transport;
 
 internal static partial class TransportLog
 {
-    [LoggerMessage(EventId = 700, EventName = "ReceiveFailed", Level = LogLevel.Warning, Message = "UDP port {Port}: the receive loop stopped")]
+    [LoggerMessage(EventId = 700, EventName = "ReceiveFailed", Level = LogLevel.Warning, Message = "UDP port {Port}: a media worker stopped receiving")]
     public static partial void ReceiveFailed(ILogger logger, int port, Exception exception);
 
     [LoggerMessage(EventId = 701, EventName = "DatagramFailed", Level = LogLevel.Error, Message = "UDP port {Port}: a datagram could not be handled")]
     public static partial void DatagramFailed(ILogger logger, int port, Exception exception);
 
-    [LoggerMessage(EventId = 702, EventName = "HandshakeFailed", Level = LogLevel.Warning, Message = "UDP port {Port}: DTLS handshake failed: {Reason}")]
-    public static partial void HandshakeFailed(ILogger logger, int port, string reason);
+    [LoggerMessage(EventId = 702, EventName = "HandshakeFailed", Level = LogLevel.Debug, Message = "Transport {Ufrag}: DTLS handshake failed: {Reason}")]
+    public static partial void HandshakeFailed(ILogger logger, string ufrag, string reason);
 
-    [LoggerMessage(EventId = 703, EventName = "Secured", Level = LogLevel.Debug, Message = "UDP port {Port}: DTLS done, SRTP {Profile}")]
-    public static partial void Secured(ILogger logger, int port, SrtpProfile profile);
+    [LoggerMessage(EventId = 703, EventName = "Secured", Level = LogLevel.Debug, Message = "Transport {Ufrag}: DTLS done, SRTP {Profile}")]
+    public static partial void Secured(ILogger logger, string ufrag, SrtpProfile profile);
+
+    [LoggerMessage(EventId = 704, EventName = "Listening", Level = LogLevel.Information, Message = "Media on {Address}: UDP port {UdpPort}, ICE-TCP port {TcpPort}, {Workers} workers, batches of {Batch}; SRTP's AES is {Aes}")]
+    public static partial void Listening(ILogger logger, string address, int udpPort, string tcpPort, int workers, int batch, string aes);
 }

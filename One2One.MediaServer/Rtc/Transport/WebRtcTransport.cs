@@ -1,28 +1,28 @@
 using System.Net;
-using System.Net.Sockets;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Rtc.Dtls;
 using One2One.MediaServer.Rtc.Ice;
 using One2One.MediaServer.Rtc.Rtp;
 using One2One.MediaServer.Rtc.Srtp;
+using One2One.MediaServer.Rtc.Transport.Tcp;
 
 namespace One2One.MediaServer.Rtc.Transport;
 
 /// <summary>
-/// One WebRtcEndpoint's bundled transport: a UDP socket with one receive loop, the ICE-lite agent, the DTLS
-/// server and the SRTP contexts. It hands decrypted RTP and RTCP up and encrypts and sends what the relay
-/// gives it. Datagrams are told apart by their first byte (RFC 7983); anything from an address that has not
-/// passed ICE, anything before keys exist and anything that fails SRTP is dropped and counted.
+/// One WebRtcEndpoint's bundled transport on the media server's shared ports: the ICE-lite agent, the DTLS server and
+/// the SRTP contexts. The ports' workers hand it the datagrams the <see cref="TransportDirectory"/> says are its own
+/// (checks naming its ufrag, anything from an address it validated); it hands decrypted RTP and RTCP up and encrypts
+/// and sends what the relay gives it. Datagrams are told apart by their first byte (RFC 7983); anything from a path
+/// that has not passed ICE, anything before keys exist and anything that fails SRTP is dropped and counted.
 /// </summary>
 /// <remarks>
-/// Threading. The receive loop runs on a thread of its own (one per endpoint), blocked in recvfrom: a socket
-/// that is never used asynchronously stays out of the runtime's epoll set, so a send does not wake the socket
-/// engine's thread (an epoll-registered UDP socket signals writability after every datagram), and a datagram
-/// wakes the loop directly instead of through that thread and the thread pool. The loop's thread owns the
-/// receive buffer, the scratch buffer, the ICE agent's check state and the inbound SRTP context. Sends (from any
-/// relay loop, and from the DTLS session's work items and timers) are serialized by <see cref="_sendGate"/>, which
-/// guards the outbound SRTP context; both contexts are installed and disposed under it. <see cref="_dtlsPeer"/> is
-/// written by the loop and read by the DTLS session.
+/// Threading. <see cref="_receiveGate"/> serializes the receive side: whichever worker (or ICE-TCP connection) has a
+/// datagram for this transport takes it, so the ICE agent's check state, the inbound SRTP context and the DTLS peer
+/// have one owner at a time. It is per transport and almost never contended: the kernel keeps a browser's address
+/// on one worker. Sends (from any worker's relay, the DTLS session's work items and timers, the control path) are
+/// serialized by <see cref="_sendGate"/>, which guards the outbound SRTP context; both contexts are installed and
+/// disposed under it. <see cref="_dtlsPeer"/> is written under the receive gate and read by the DTLS session.
+/// The receive gate may take a send gate (relaying to a sink, answering a check), never the other way round.
 /// </remarks>
 internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 {
@@ -32,37 +32,40 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     /// <summary>Room kept after a packet so it can be re-protected in place (the largest SRTCP trailer).</summary>
     internal const int TailRoom = 64;
 
-    /// <summary>The receive thread's stack: the loop's deepest path (DTLS, logging) needs a fraction of it.</summary>
-    private const int ReceiveThreadStackSize = 256 * 1024;
-
-    private readonly Socket _socket;
-    private readonly UdpPortAllocator _ports;
+    private readonly MediaPorts _ports;
     private readonly ITransportEvents _events;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _closing = new();
+    private readonly Lock _receiveGate = new();
     private readonly Lock _sendGate = new();
-    private readonly TaskCompletionSource _receiveLoopDone = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DtlsServerSession? _dtls;
-    private SocketAddress? _dtlsPeer;
+    private IcePath? _dtlsPeer;
     private SrtpContext? _inbound;
     private SrtpContext? _outbound;
+    private bool _closed;
     private int _disposed;
 
-    public WebRtcTransport(UdpPortAllocator ports, IceLiteAgent ice, ITransportEvents events, ILoggerFactory loggers, TimeProvider time)
+    /// <summary>Attaches to the ports under the agent's ufrag; throws <see cref="InvalidOperationException"/> when another transport has it.</summary>
+    public WebRtcTransport(MediaPorts ports, IceLiteAgent ice, ITransportEvents events, ILoggerFactory loggers, TimeProvider time)
     {
         _ports = ports;
-        _socket = ports.Open();
         Ice = ice;
         _events = events;
         _logger = loggers.CreateLogger<WebRtcTransport>();
         _time = time;
-        LocalPort = ((IPEndPoint)_socket.LocalEndPoint!).Port;
         Loggers = loggers;
-        new Thread(ReceiveLoop, ReceiveThreadStackSize) { IsBackground = true, Name = "WebRTC receive" }.Start();
+        if (!ports.Directory.TryRegister(ice.Local.Ufrag, this))
+        {
+            throw new InvalidOperationException($"The ICE ufrag {ice.Local.Ufrag} is in use by another transport.");
+        }
     }
 
-    public int LocalPort { get; }
+    /// <summary>The shared UDP port this transport's host candidates name.</summary>
+    public int LocalPort => _ports.Udp.Port;
+
+    /// <summary>The ICE-TCP port its passive TCP candidates name; null when ICE-TCP is off.</summary>
+    public int? TcpPort => _ports.Tcp?.Port;
 
     public IceLiteAgent Ice { get; }
 
@@ -70,8 +73,17 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 
     public bool IsSecured => Volatile.Read(ref _inbound) is not null;
 
-    /// <summary>Completes when the receive thread has ended (after disposal; tests check nothing outlives the server).</summary>
-    internal Task ReceiveLoopCompleted => _receiveLoopDone.Task;
+    /// <summary>True once disposed and detached: no worker will hand it another datagram.</summary>
+    internal bool IsClosed
+    {
+        get
+        {
+            lock (_receiveGate)
+            {
+                return _closed;
+            }
+        }
+    }
 
     private ILoggerFactory Loggers { get; }
 
@@ -88,8 +100,11 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         _ = CompleteHandshakeAsync(dtls, dtls.Start(remoteFingerprints, _closing.Token));
     }
 
-    /// <summary>Encrypts an RTP packet in place (the buffer has room for the tag) and sends it to the browser.</summary>
-    public bool TrySendRtp(Span<byte> buffer, int length)
+    /// <summary>
+    /// Encrypts an RTP packet in place (the buffer has room for the tag) and sends it to the browser; on a worker,
+    /// <paramref name="context"/> lets the send join the worker's batch.
+    /// </summary>
+    public bool TrySendRtp(Span<byte> buffer, int length, PacketContext? context = null)
     {
         lock (_sendGate)
         {
@@ -100,12 +115,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
                 return false;
             }
 
-            return TrySend(buffer[..protectedLength], target);
+            return TrySend(buffer[..protectedLength], target, context);
         }
     }
 
     /// <summary>Encrypts an RTCP compound in place and sends it to the browser.</summary>
-    public bool TrySendRtcp(Span<byte> buffer, int length)
+    public bool TrySendRtcp(Span<byte> buffer, int length, PacketContext? context = null)
     {
         lock (_sendGate)
         {
@@ -116,18 +131,18 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
                 return false;
             }
 
-            return TrySend(buffer[..protectedLength], target);
+            return TrySend(buffer[..protectedLength], target, context);
         }
     }
 
-    /// <summary>DTLS records from the DTLS session go back where the browser's DTLS came from.</summary>
+    /// <summary>DTLS records go back on the path the browser's DTLS came from.</summary>
     void IDatagramSender.Send(ReadOnlySpan<byte> datagram)
     {
         if (Volatile.Read(ref _dtlsPeer) is { } peer)
         {
             lock (_sendGate)
             {
-                TrySend(datagram, peer);
+                TrySend(datagram, peer, null);
             }
         }
     }
@@ -139,12 +154,20 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             return;
         }
 
-        // The DTLS close_notify still needs the socket, so DTLS closes first; closing the socket then wakes the
-        // receive thread out of recvfrom, and the SRTP contexts go once it has stopped.
+        // The DTLS close_notify still needs the path, so DTLS closes first. Then the transport leaves the directory
+        // and waits out any worker inside it (the receive gate); the SRTP contexts go last.
         await _closing.CancelAsync().ConfigureAwait(false);
         Interlocked.Exchange(ref _dtls, null)?.Dispose();
-        _ports.Close(_socket);
-        await _receiveLoopDone.Task.ConfigureAwait(false);
+        lock (_receiveGate)
+        {
+            _closed = true;
+            _ports.Directory.Unregister(Ice.Local.Ufrag, this, Ice.ValidatedPaths);
+            foreach (var path in Ice.ValidatedPaths)
+            {
+                (path?.Link as IceTcpConnection)?.Close();
+            }
+        }
+
         lock (_sendGate)
         {
             _outbound?.Dispose();
@@ -153,168 +176,122 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
     }
 
-    private bool TrySend(ReadOnlySpan<byte> datagram, SocketAddress target)
+    private bool TrySend(ReadOnlySpan<byte> datagram, IcePath path, PacketContext? context)
     {
-        try
+        if (((IMediaLink)path.Link).TrySend(datagram, path.Address, context, Counters))
         {
-            _socket.SendTo(datagram, SocketFlags.None, target);
             return true;
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-        {
-            Counters.CountSendFailed();
-            return false;
-        }
-    }
 
-    private void ReceiveLoop()
-    {
-        try
-        {
-            Receive();
-        }
-        catch (Exception ex)
-        {
-            // Unhandled on a thread of its own it would end the process: the endpoint stops receiving instead.
-            TransportLog.ReceiveFailed(_logger, LocalPort, ex);
-        }
-        finally
-        {
-            _receiveLoopDone.TrySetResult();
-        }
-    }
-
-    private void Receive()
-    {
-        var buffer = GC.AllocateUninitializedArray<byte>(BufferSize + TailRoom, pinned: true);
-        var scratch = GC.AllocateUninitializedArray<byte>(BufferSize + TailRoom, pinned: true);
-        var response = new byte[Stun.StunWriter.MaxLength];
-        var remote = new SocketAddress(_socket.AddressFamily);
-        var token = _closing.Token;
-        while (!token.IsCancellationRequested)
-        {
-            int received;
-            try
-            {
-                received = _socket.ReceiveFrom(buffer.AsSpan(0, BufferSize), SocketFlags.None, remote);
-            }
-            catch (Exception ex) when (ex is ObjectDisposedException || (ex is SocketException && token.IsCancellationRequested))
-            {
-                // Disposing closes the socket, which interrupts the blocked receive.
-                break;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.MessageSize)
-            {
-                // Larger than any RTP packet (Windows reports it; Linux truncates and SRTP refuses it): dropped, counted.
-                Counters.CountUnknown();
-                continue;
-            }
-            catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset or SocketError.ConnectionRefused)
-            {
-                // An ICMP error for an earlier send: nothing to read from it.
-                continue;
-            }
-            catch (SocketException ex)
-            {
-                TransportLog.ReceiveFailed(_logger, LocalPort, ex);
-                break;
-            }
-
-            try
-            {
-                OnDatagram(buffer, received, remote, scratch, response);
-            }
-            catch (Exception ex)
-            {
-                // A bug must not take the endpoint down; the datagram is lost and counted.
-                Counters.CountUnknown();
-                TransportLog.DatagramFailed(_logger, LocalPort, ex);
-            }
-        }
+        Counters.CountSendFailed();
+        return false;
     }
 
     /// <summary>
-    /// One datagram through the receive path. Internal so the relay-step benchmark can drive it synchronously;
-    /// it uses the receive loop's state (ICE checks, inbound SRTP), so call it only from that loop, or while no
-    /// datagram can reach the socket. <paramref name="buffer"/> needs <see cref="TailRoom"/> after the datagram.
+    /// One datagram through the receive path, from a worker (or an ICE-TCP connection) that found it is ours.
+    /// Internal so the relay-step benchmark can drive it synchronously. <paramref name="buffer"/> needs
+    /// <see cref="TailRoom"/> after the datagram.
     /// </summary>
-    internal void OnDatagram(Span<byte> buffer, int received, SocketAddress remote, Span<byte> scratch, Span<byte> response)
+    internal void OnDatagram(Span<byte> buffer, int received, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
     {
-        var datagram = buffer[..received];
-        switch (RtcDemux.Classify(datagram))
+        lock (_receiveGate)
         {
-            case RtcPacketKind.Stun:
-                OnStun(datagram, remote, response);
-                break;
-            case RtcPacketKind.Dtls when Ice.IsValidated(remote):
-                OnDtls(datagram, remote);
-                break;
-            case RtcPacketKind.Rtp when Ice.IsValidated(remote):
-                if (Volatile.Read(ref _inbound) is not { } rtpKeys)
-                {
-                    Counters.CountNotSecured();
-                }
-                else if (rtpKeys.TryUnprotectRtp(datagram, out var rtpLength))
-                {
-                    _events.OnRtp(buffer, rtpLength, scratch);
-                }
-                else
-                {
-                    Counters.CountUnprotectFailed();
-                }
+            if (_closed)
+            {
+                return;
+            }
 
-                break;
-            case RtcPacketKind.Rtcp when Ice.IsValidated(remote):
-                if (Volatile.Read(ref _inbound) is not { } rtcpKeys)
-                {
-                    Counters.CountNotSecured();
-                }
-                else if (rtcpKeys.TryUnprotectRtcp(datagram, out var rtcpLength))
-                {
-                    _events.OnRtcp(buffer, rtcpLength, scratch);
-                }
-                else
-                {
-                    Counters.CountUnprotectFailed();
-                }
+            var datagram = buffer[..received];
+            switch (RtcDemux.Classify(datagram))
+            {
+                case RtcPacketKind.Stun:
+                    OnStun(datagram, link, remote, key, context);
+                    break;
+                case RtcPacketKind.Dtls when Ice.FindValidated(link, key) is { } path:
+                    OnDtls(datagram, path);
+                    break;
+                case RtcPacketKind.Rtp when Ice.IsValidated(link, key):
+                    if (TryUnprotect(datagram, rtcp: false, out var rtpLength))
+                    {
+                        _events.OnRtp(buffer, rtpLength, context);
+                    }
 
-                break;
-            case RtcPacketKind.Dtls or RtcPacketKind.Rtp or RtcPacketKind.Rtcp:
-                Counters.CountNotValidated();
-                break;
-            default:
-                Counters.CountUnknown();
-                break;
+                    break;
+                case RtcPacketKind.Rtcp when Ice.IsValidated(link, key):
+                    if (TryUnprotect(datagram, rtcp: true, out var rtcpLength))
+                    {
+                        _events.OnRtcp(buffer, rtcpLength, context);
+                    }
+
+                    break;
+                case RtcPacketKind.Dtls or RtcPacketKind.Rtp or RtcPacketKind.Rtcp:
+                    Counters.CountNotValidated();
+                    break;
+                default:
+                    Counters.CountUnknown();
+                    break;
+            }
         }
     }
 
-    private void OnStun(ReadOnlySpan<byte> datagram, SocketAddress remote, Span<byte> response)
+    // Under _receiveGate: the inbound context is the receive side's. Counts what it refuses.
+    private bool TryUnprotect(Span<byte> datagram, bool rtcp, out int length)
     {
-        var result = Ice.OnBindingRequest(datagram, remote, response, out var length);
+        length = 0;
+        if (Volatile.Read(ref _inbound) is not { } keys)
+        {
+            Counters.CountNotSecured();
+            return false;
+        }
+
+        if (rtcp ? keys.TryUnprotectRtcp(datagram, out length) : keys.TryUnprotectRtp(datagram, out length))
+        {
+            return true;
+        }
+
+        Counters.CountUnprotectFailed();
+        return false;
+    }
+
+    // Under _receiveGate.
+    private void OnStun(ReadOnlySpan<byte> datagram, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
+    {
+        // An address another transport holds stays its own: answering would make this browser send media that the
+        // port hands to the other transport.
+        var known = Ice.IsValidated(link, key);
+        var mayStore = known || link.Protocol != IceProtocol.Udp || !_ports.Directory.IsClaimedByAnother(key, this);
+        var result = Ice.OnBindingRequest(datagram, link, remote, context.Response, out var length, mayStore);
         if (length > 0)
         {
             lock (_sendGate)
             {
-                TrySend(response[..length], remote);
+                if (!link.TrySend(context.Response.AsSpan(0, length), remote, context, Counters))
+                {
+                    Counters.CountSendFailed();
+                }
             }
         }
 
-        if (result == IceCheckResult.Refused)
+        switch (result)
         {
-            Counters.CountUnauthenticated();
-            return;
+            case IceCheckResult.Refused:
+                Counters.CountUnauthenticated();
+                return;
+            case IceCheckResult.AddressNotKept:
+                Counters.CountNotValidated();
+                return;
         }
 
-        if (result == IceCheckResult.AddressNotKept)
+        if (!known && link.Protocol == IceProtocol.Udp)
         {
-            Counters.CountNotValidated();
-            return;
+            _ports.Directory.TryClaim(key, this);
         }
 
         _events.OnIceCheck(result);
     }
 
-    private void OnDtls(ReadOnlySpan<byte> datagram, SocketAddress remote)
+    // Under _receiveGate.
+    private void OnDtls(ReadOnlySpan<byte> datagram, IcePath path)
     {
         if (Volatile.Read(ref _dtls) is not { } dtls)
         {
@@ -324,11 +301,9 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
 
         var peer = Volatile.Read(ref _dtlsPeer);
-        if (peer is null || !peer.Equals(remote))
+        if (!ReferenceEquals(peer, path))
         {
-            var copy = new SocketAddress(remote.Family, remote.Size);
-            remote.Buffer.Span.CopyTo(copy.Buffer.Span);
-            Volatile.Write(ref _dtlsPeer, copy);
+            Volatile.Write(ref _dtlsPeer, path);
             if (peer is null)
             {
                 _events.OnDtlsStateChanged(DtlsConnectionState.Connecting, null);
@@ -357,7 +332,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
         catch (Exception ex)
         {
-            TransportLog.HandshakeFailed(_logger, LocalPort, ex.Message);
+            TransportLog.HandshakeFailed(_logger, Ice.Local.Ufrag, ex.Message);
             _events.OnDtlsStateChanged(DtlsConnectionState.Failed, ex.Message);
             return;
         }
@@ -393,7 +368,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             Volatile.Write(ref _inbound, inbound);
         }
 
-        TransportLog.Secured(_logger, LocalPort, profile);
+        TransportLog.Secured(_logger, Ice.Local.Ufrag, profile);
         return true;
     }
 

@@ -11,9 +11,10 @@ using One2One.Tests.Support;
 namespace One2One.Tests.MediaServer.BadInput;
 
 /// <summary>
-/// The bad-input guarantee on the media ports: random, truncated, bit-flipped, replayed and oversized STUN,
-/// DTLS, RTP and RTCP datagrams are dropped and counted, nothing escapes or is logged as an error, the call under
-/// attack keeps relaying the right bytes and a call on other endpoints does not notice.
+/// The bad-input guarantee on the shared media port: random, truncated, bit-flipped, replayed and oversized
+/// STUN, DTLS, RTP and RTCP datagrams are dropped and counted (by the transport they name or come from, else by the
+/// port), nothing escapes or is logged as an error, the call under attack keeps relaying the right bytes and a call
+/// on other endpoints of the same port does not notice.
 /// </summary>
 public sealed class MediaPortGarbageTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -61,20 +62,24 @@ public sealed class MediaPortGarbageTests(ITestOutputHelper output) : IAsyncLife
             await b.Browser.NextRtcpWithAsync(p => p.PacketType == RtcpView.SenderReport, "A's sender report");
         }
 
-        byte[][] real = [.. a.Browser.SentChecks, .. a.Browser.SentDtls, .. realSrtp, .. realSrtcp];
+        byte[][] real = [.. a.Browser.SentChecks, .. b.Browser.SentChecks, .. a.Browser.SentDtls, .. realSrtp, .. realSrtcp];
         var atA = new ExpectedDrops();
         var atB = new ExpectedDrops();
-        var endpointA = new IPEndPoint(IPAddress.Loopback, a.Session.Transport.LocalPort);
-        var endpointB = new IPEndPoint(IPAddress.Loopback, b.Session.Transport.LocalPort);
+        var atPort = new ExpectedDrops();
+        var ufragA = a.Session.Transport.Ice.Local.Ufrag;
+        var ufragB = b.Session.Transport.Ice.Local.Ufrag;
+        var port = new IPEndPoint(IPAddress.Loopback, a.Session.Transport.LocalPort);
+        b.Session.Transport.LocalPort.Should().Be(port.Port, "every endpoint shares the one port");
+        var portCounters = _rig.Factory.Ports.Udp.Counters;
 
         for (var batch = 0; batch < Batches; batch++)
         {
             for (var i = 0; i < FromStrangerPerBatch; i++)
             {
                 var datagram = FromStranger(i, real);
-                var toA = i % 2 == 0;
-                _attacker.SendTo(datagram, toA ? endpointA : endpointB);
-                (toA ? atA : atB).Add(Garbage.FromStranger(datagram));
+                _attacker.SendTo(datagram, port);
+                var (ufrag, reason) = Garbage.FromStranger(datagram, [ufragA, ufragB]);
+                (ufrag == ufragA ? atA : ufrag == ufragB ? atB : atPort).Add(reason);
             }
 
             for (var i = 0; i < FromBrowserPerBatch; i++)
@@ -88,8 +93,10 @@ public sealed class MediaPortGarbageTests(ITestOutputHelper output) : IAsyncLife
             await RelayAsync(a, b, MediaType.Video);
             await RelayAsync(b, a, MediaType.Audio);
             await RelayAsync(c, d, MediaType.Video);
-            await Eventually.TrueAsync(() => atA.Matches(a.Session.Transport.Counters) && atB.Matches(b.Session.Transport.Counters),
-                $"every bad datagram of batch {batch} is counted where it belongs: A {atA.Describe(a.Session.Transport.Counters)}; B {atB.Describe(b.Session.Transport.Counters)}");
+            await Eventually.TrueAsync(
+                () => atA.Matches(a.Session.Transport.Counters) && atB.Matches(b.Session.Transport.Counters) && atPort.Matches(portCounters),
+                $"every bad datagram of batch {batch} is counted where it belongs: A {atA.Describe(a.Session.Transport.Counters)}; " +
+                $"B {atB.Describe(b.Session.Transport.Counters)}; port {atPort.Describe(portCounters)}");
         }
 
         // DTLS replayed, cut and flipped from the browser's address goes to the finished DTLS session, which discards it.
@@ -116,6 +123,7 @@ public sealed class MediaPortGarbageTests(ITestOutputHelper output) : IAsyncLife
         var sent = Batches * (FromStrangerPerBatch + FromBrowserPerBatch) + dtlsFromBrowser;
         sent.Should().BeGreaterThan(4000);
         atA.Matches(a.Session.Transport.Counters).Should().BeTrue(atA.Describe(a.Session.Transport.Counters));
+        atPort[DropReason.NotValidated].Should().BeGreaterThan(500, "most of the strangers' datagrams reached the port and no transport");
         c.Session.Transport.Counters.TotalDropped.Should().Be(0, "the other call saw none of it");
         d.Session.Transport.Counters.TotalDropped.Should().Be(0);
         a.Session.Transport.Ice.SelectedEndPoint.Should().Be(a.Browser.LocalEndPoint, "media still goes to A's browser");
@@ -134,7 +142,7 @@ public sealed class MediaPortGarbageTests(ITestOutputHelper output) : IAsyncLife
         }
 
         _rig.Logs.AtLeast(LogLevel.Error).Should().BeEmpty("bad input is counted, not logged as an error (seed {0})", _seed);
-        _rig.Logs.Entries.Should().NotContain(e => e.EventName == "ReceiveFailed", "no receive loop stopped");
+        _rig.Logs.Entries.Should().NotContain(e => e.EventName == "ReceiveFailed", "no media worker stopped");
     }
 
     private byte[] FromStranger(int index, byte[][] real) => (index % 7) switch

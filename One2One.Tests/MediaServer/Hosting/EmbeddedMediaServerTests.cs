@@ -79,7 +79,7 @@ public sealed class EmbeddedMediaServerTests
     }
 
     [Fact]
-    public async Task Stopping_leaves_no_UDP_socket_open_and_no_receive_thread_running()
+    public async Task Stopping_leaves_no_transport_attached_and_no_media_worker_running()
     {
         var server = await KurentoTestServer.StartAsync(realMedia: true);
         var factory = (WebRtcSessionFactory)server.Server.Services.GetRequiredService<IWebRtcSessionFactory>();
@@ -89,6 +89,7 @@ public sealed class EmbeddedMediaServerTests
         await client.CreateEndpointAsync(pipeline);
         await client.InvokeValueAsync(live, "processOffer", new JsonObject { ["offer"] = SdpFixtures.ChromeAudioVideoData });
         var transports = factory.LiveSessions.Select(s => s.Transport).ToArray();
+        var workers = factory.Ports.Udp.Threads;
         var openBefore = factory.OpenSocketCount;
 
         await server.Server.StopAsync(CancellationToken.None);
@@ -96,7 +97,8 @@ public sealed class EmbeddedMediaServerTests
         openBefore.Should().Be(2);
         factory.OpenSocketCount.Should().Be(0);
         factory.LiveSessions.Should().BeEmpty();
-        transports.Should().HaveCount(2).And.AllSatisfy(t => t.ReceiveLoopCompleted.IsCompleted.Should().BeTrue("the receive thread ends with its socket"));
+        transports.Should().HaveCount(2).And.AllSatisfy(t => t.IsClosed.Should().BeTrue("each transport left the ports"));
+        workers.Should().NotBeEmpty().And.AllSatisfy(t => t.IsAlive.Should().BeFalse("the media workers end with the ports"));
         await server.DisposeAsync();
     }
 

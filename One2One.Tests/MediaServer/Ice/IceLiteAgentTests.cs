@@ -14,6 +14,9 @@ public sealed class IceLiteAgentTests
     private static readonly IPEndPoint Browser = new(IPAddress.Loopback, 50_000);
     private static readonly IPEndPoint OtherCandidate = new(IPAddress.Parse("127.0.0.2"), 50_002);
 
+    /// <summary>The link checks arrive over: the shared UDP port, as far as the agent can tell.</summary>
+    private static readonly IIceLink Udp = new TestIceLink(IceProtocol.Udp);
+
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
 
     [Fact]
@@ -22,7 +25,7 @@ public sealed class IceLiteAgentTests
         var agent = new IceLiteAgent(Local, _clock);
         var request = Check("srvA:brow", Local.Password, useCandidate: false, out var transactionId);
 
-        var result = agent.OnBindingRequest(request, Browser.Serialize(), Response(out var response), out var length);
+        var result = agent.OnBindingRequest(request, Udp, Browser.Serialize(), Response(out var response), out var length);
 
         result.Should().Be(IceCheckResult.AddressValidated);
         StunMessage.TryParse(response.AsSpan(0, length), out var answer).Should().BeTrue();
@@ -32,7 +35,7 @@ public sealed class IceLiteAgentTests
         mapped.Should().Be(Browser, "XOR-MAPPED-ADDRESS is where the check came from");
         answer.VerifyMessageIntegrity(Local.PasswordBytes).Should().BeTrue("the response is signed with our password");
         answer.VerifyFingerprint().Should().BeTrue();
-        agent.IsValidated(Browser.Serialize()).Should().BeTrue();
+        agent.IsValidated(Udp, AddressKey.From(Browser)).Should().BeTrue();
         agent.SelectedEndPoint.Should().Be(Browser, "until a nomination, media goes to the first address that passed a check");
         agent.LastCheckTimestamp.Should().Be(_clock.GetTimestamp());
     }
@@ -40,37 +43,31 @@ public sealed class IceLiteAgentTests
     [Theory]
     [InlineData("nope:brow", "server-password-0123456789", "another ufrag")]
     [InlineData("srvA:brow", "wrong-password-0123456789", "another password")]
-    public void A_check_for_another_ufrag_or_password_gets_401_and_validates_nothing(string username, string password, string what)
+    public void A_check_for_another_ufrag_or_password_gets_no_answer_and_validates_nothing(string username, string password, string what)
     {
         var agent = new IceLiteAgent(Local, _clock);
         var request = Check(username, password, useCandidate: true, out _);
 
-        var result = agent.OnBindingRequest(request, Browser.Serialize(), Response(out var response), out var length);
+        var result = agent.OnBindingRequest(request, Udp, Browser.Serialize(), Response(out _), out var length);
 
         result.Should().Be(IceCheckResult.Refused, what);
-        StunMessage.TryParse(response.AsSpan(0, length), out var answer).Should().BeTrue();
-        answer.Class.Should().Be(StunMessageClass.ErrorResponse);
-        answer.TryGetErrorCode(out var code, out _).Should().BeTrue();
-        code.Should().Be(401);
-        answer.HasMessageIntegrity.Should().BeFalse("RFC 5389 §10.1.2: a 401 carries no MESSAGE-INTEGRITY");
-        agent.IsValidated(Browser.Serialize()).Should().BeFalse();
+        length.Should().Be(0, "on a port every endpoint shares, an answer would tell a prober which ufrags are live");
+        agent.IsValidated(Udp, AddressKey.From(Browser)).Should().BeFalse();
         agent.Selected.Should().BeNull();
         agent.LastCheckTimestamp.Should().Be(0);
     }
 
     [Fact]
-    public void A_check_without_integrity_gets_400()
+    public void A_check_without_integrity_gets_no_answer()
     {
         var agent = new IceLiteAgent(Local, _clock);
         var request = new byte[StunWriter.MaxLength];
         var length = StunWriter.WriteBindingRequest(request, RandomNumberGenerator.GetBytes(12), "srvA:brow"u8, 1, IceRole.Controlling, 1, true, []);
 
-        var result = agent.OnBindingRequest(request.AsSpan(0, length), Browser.Serialize(), Response(out var response), out var responseLength);
+        var result = agent.OnBindingRequest(request.AsSpan(0, length), Udp, Browser.Serialize(), Response(out _), out var responseLength);
 
         result.Should().Be(IceCheckResult.Refused);
-        StunMessage.TryParse(response.AsSpan(0, responseLength), out var answer).Should().BeTrue();
-        answer.TryGetErrorCode(out var code, out _).Should().BeTrue();
-        code.Should().Be(400);
+        responseLength.Should().Be(0);
         agent.Selected.Should().BeNull();
     }
 
@@ -81,13 +78,13 @@ public sealed class IceLiteAgentTests
         var request = new byte[StunWriter.MaxLength];
         var length = StunWriter.WriteBindingRequest(request, RandomNumberGenerator.GetBytes(12), "srvA:brow"u8, 1, IceRole.Controlled, 1, false, Local.PasswordBytes);
 
-        var result = agent.OnBindingRequest(request.AsSpan(0, length), Browser.Serialize(), Response(out var response), out var responseLength);
+        var result = agent.OnBindingRequest(request.AsSpan(0, length), Udp, Browser.Serialize(), Response(out var response), out var responseLength);
 
         result.Should().Be(IceCheckResult.Refused);
         StunMessage.TryParse(response.AsSpan(0, responseLength), out var answer).Should().BeTrue();
         answer.TryGetErrorCode(out var code, out _).Should().BeTrue();
         code.Should().Be(487);
-        agent.IsValidated(Browser.Serialize()).Should().BeFalse();
+        agent.IsValidated(Udp, AddressKey.From(Browser)).Should().BeFalse();
     }
 
     [Theory]
@@ -98,7 +95,7 @@ public sealed class IceLiteAgentTests
     {
         var agent = new IceLiteAgent(Local, _clock);
 
-        var result = agent.OnBindingRequest(datagram, Browser.Serialize(), Response(out _), out var length);
+        var result = agent.OnBindingRequest(datagram, Udp, Browser.Serialize(), Response(out _), out var length);
 
         result.Should().Be(IceCheckResult.Refused);
         length.Should().Be(0);
@@ -111,7 +108,7 @@ public sealed class IceLiteAgentTests
         var request = Check("srvA:brow", Local.Password, useCandidate: true, out _);
         request[^1] ^= 0xFF;
 
-        var result = agent.OnBindingRequest(request, Browser.Serialize(), Response(out _), out var length);
+        var result = agent.OnBindingRequest(request, Udp, Browser.Serialize(), Response(out _), out var length);
 
         result.Should().Be(IceCheckResult.Refused);
         length.Should().Be(0);
@@ -122,16 +119,16 @@ public sealed class IceLiteAgentTests
     public void Use_candidate_from_another_validated_address_selects_it()
     {
         var agent = new IceLiteAgent(Local, _clock);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _)
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _)
             .Should().Be(IceCheckResult.AddressValidated);
 
-        var result = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), OtherCandidate.Serialize(), Response(out _), out _);
+        var result = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _);
 
         result.Should().Be(IceCheckResult.Nominated);
         agent.SelectedEndPoint.Should().Be(OtherCandidate);
-        agent.Selected!.Equals(OtherCandidate.Serialize()).Should().BeTrue();
-        agent.IsValidated(Browser.Serialize()).Should().BeTrue("the first address may still send media");
-        agent.IsValidated(OtherCandidate.Serialize()).Should().BeTrue();
+        agent.Selected!.Key.Should().Be(AddressKey.From(OtherCandidate));
+        agent.IsValidated(Udp, AddressKey.From(Browser)).Should().BeTrue("the first address may still send media");
+        agent.IsValidated(Udp, AddressKey.From(OtherCandidate)).Should().BeTrue();
     }
 
     [Fact]
@@ -140,11 +137,11 @@ public sealed class IceLiteAgentTests
         // Chromium with an ICE-lite peer (semi-aggressive nomination) checks a pair first and sends USE-CANDIDATE on
         // it only once it is selected and writable: the nomination comes on the address that is already selected.
         var agent = new IceLiteAgent(Local, _clock);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _)
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _)
             .Should().Be(IceCheckResult.AddressValidated);
 
-        var nomination = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Browser.Serialize(), Response(out _), out _);
-        var renewal = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Browser.Serialize(), Response(out _), out _);
+        var nomination = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _);
+        var renewal = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _);
 
         nomination.Should().Be(IceCheckResult.Nominated);
         renewal.Should().Be(IceCheckResult.ConsentRenewed, "a nominated pair is nominated once; later checks renew consent");
@@ -156,16 +153,16 @@ public sealed class IceLiteAgentTests
     {
         var agent = new IceLiteAgent(Local, _clock);
         var nomination = Check("srvA:brow", Local.Password, useCandidate: true, out _);
-        agent.OnBindingRequest(nomination, Browser.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
+        agent.OnBindingRequest(nomination, Udp, Browser.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
         var consent = agent.LastCheckTimestamp;
         _clock.Advance(TimeSpan.FromSeconds(1));
 
-        var replay = agent.OnBindingRequest(nomination, OtherCandidate.Serialize(), Response(out _), out var replayAnswer);
-        var retransmission = agent.OnBindingRequest(nomination, Browser.Serialize(), Response(out _), out var retransmissionAnswer);
+        var replay = agent.OnBindingRequest(nomination, Udp, OtherCandidate.Serialize(), Response(out _), out var replayAnswer);
+        var retransmission = agent.OnBindingRequest(nomination, Udp, Browser.Serialize(), Response(out _), out var retransmissionAnswer);
 
         replay.Should().Be(IceCheckResult.Refused, "a transaction belongs to one candidate pair (RFC 5389 §7.3): the same one from elsewhere is a replay");
         replayAnswer.Should().Be(0, "a replay is not answered");
-        agent.IsValidated(OtherCandidate.Serialize()).Should().BeFalse();
+        agent.IsValidated(Udp, AddressKey.From(OtherCandidate)).Should().BeFalse();
         agent.SelectedEndPoint.Should().Be(Browser);
         retransmission.Should().Be(IceCheckResult.ConsentRenewed, "a retransmission from the same address is answered again");
         retransmissionAnswer.Should().BeGreaterThan(0);
@@ -176,14 +173,14 @@ public sealed class IceLiteAgentTests
     public void Each_valid_check_renews_consent_and_a_refused_one_does_not()
     {
         var agent = new IceLiteAgent(Local, _clock);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Browser.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _);
         var first = agent.LastCheckTimestamp;
 
         _clock.Advance(TimeSpan.FromSeconds(5));
-        var renewed = agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _);
+        var renewed = agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _);
         var second = agent.LastCheckTimestamp;
         _clock.Advance(TimeSpan.FromSeconds(5));
-        agent.OnBindingRequest(Check("srvA:brow", "wrong-password-0123456789", false, out _), Browser.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", "wrong-password-0123456789", false, out _), Udp, Browser.Serialize(), Response(out _), out _);
 
         renewed.Should().Be(IceCheckResult.ConsentRenewed);
         _clock.GetElapsedTime(first, second).Should().Be(TimeSpan.FromSeconds(5));
@@ -196,7 +193,7 @@ public sealed class IceLiteAgentTests
         var agent = new IceLiteAgent(Local, _clock);
         for (var i = 0; i < IceLiteAgent.MaxPeerAddresses; i++)
         {
-            agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), new IPEndPoint(IPAddress.Loopback, 50_000 + i).Serialize(), Response(out _), out _)
+            agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, new IPEndPoint(IPAddress.Loopback, 50_000 + i).Serialize(), Response(out _), out _)
                 .Should().Be(IceCheckResult.AddressValidated);
         }
 
@@ -204,11 +201,11 @@ public sealed class IceLiteAgentTests
         _clock.Advance(TimeSpan.FromSeconds(1));
         var ninth = new IPEndPoint(IPAddress.Loopback, 50_100);
 
-        var result = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), ninth.Serialize(), Response(out _), out var length);
+        var result = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, ninth.Serialize(), Response(out _), out var length);
 
         result.Should().Be(IceCheckResult.AddressNotKept);
         length.Should().Be(0, "answering would let the browser pick a pair whose media we drop");
-        agent.IsValidated(ninth.Serialize()).Should().BeFalse();
+        agent.IsValidated(Udp, AddressKey.From(ninth)).Should().BeFalse();
         agent.SelectedEndPoint.Should().Be(Browser, "media must never go to an address whose own media is dropped");
         agent.LastCheckTimestamp.Should().Be(consent);
     }
@@ -217,15 +214,15 @@ public sealed class IceLiteAgentTests
     public void Consent_is_renewed_only_by_checks_from_the_selected_address()
     {
         var agent = new IceLiteAgent(Local, _clock);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Browser.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), OtherCandidate.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.AddressValidated);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.AddressValidated);
         var nominated = agent.LastCheckTimestamp;
 
         _clock.Advance(TimeSpan.FromSeconds(20));
-        var elsewhere = agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), OtherCandidate.Serialize(), Response(out _), out var answered);
+        var elsewhere = agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out var answered);
         var afterElsewhere = agent.LastCheckTimestamp;
         _clock.Advance(TimeSpan.FromSeconds(5));
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _);
 
         elsewhere.Should().Be(IceCheckResult.ConsentRenewed);
         answered.Should().BeGreaterThan(0, "a check on another valid pair is still answered");
@@ -237,15 +234,15 @@ public sealed class IceLiteAgentTests
     public void A_nomination_moves_consent_to_the_newly_selected_address()
     {
         var agent = new IceLiteAgent(Local, _clock);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), OtherCandidate.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _);
 
         _clock.Advance(TimeSpan.FromSeconds(10));
         var nominatedAt = _clock.GetTimestamp();
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), OtherCandidate.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
         var moved = agent.LastCheckTimestamp;
         _clock.Advance(TimeSpan.FromSeconds(10));
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Browser.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _);
 
         moved.Should().Be(nominatedAt, "the nominating check is the new pair's consent");
         agent.LastCheckTimestamp.Should().Be(moved, "the old pair no longer renews consent");

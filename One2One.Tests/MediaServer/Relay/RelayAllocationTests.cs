@@ -13,7 +13,7 @@ namespace One2One.Tests.MediaServer.Relay;
 /// (GC.GetTotalAllocatedBytes) minus what the test's own thread allocated, over a burst sent synchronously from that
 /// thread while both simulated browsers have stopped reading (their packets wait in the kernel).
 /// </summary>
-[Collection(AllocationMeasurementCollection.Name)]
+[Collection(ProcessMeasurementCollection.Name)]
 public sealed class RelayAllocationTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private const int WarmUpPackets = 1000;

@@ -23,7 +23,14 @@ public sealed class RelayEventsTests : IAsyncLifetime
     public async Task Ice_goes_gathering_connecting_connected_ready_and_reports_the_selected_pair()
     {
         var endpoint = _rig.Negotiate();
-        var local = endpoint.Events.OfType<CandidateFound>().Single();
+        var candidates = endpoint.Events.OfType<CandidateFound>();
+        candidates.Should().HaveCount(2, "a UDP host candidate, then a passive ICE-TCP one");
+        var local = candidates[0];
+        IceCandidate.TryParse(local.Candidate, out var udp, out _).Should().BeTrue();
+        IceCandidate.TryParse(candidates[1].Candidate, out var tcp, out _).Should().BeTrue();
+        (udp!.IsUdp, udp.Port).Should().Be((true, endpoint.Session.Transport.LocalPort));
+        (tcp!.IsTcp, tcp.Extension("tcptype"), (int?)tcp.Port).Should().Be((true, "passive", endpoint.Session.Transport.TcpPort));
+        tcp.Priority.Should().BeLessThan(udp.Priority, "a browser that can use UDP does");
         endpoint.Events.OfType<GatheringDone>().Should().ContainSingle();
 
         await endpoint.Browser.CompleteIceAsync();
@@ -50,7 +57,7 @@ public sealed class RelayEventsTests : IAsyncLifetime
         }
 
         endpoint.Events.Events.Should().Equal(reported, "libnice ignores gathering on a stream that already gathered");
-        endpoint.Events.OfType<CandidateFound>().Should().ContainSingle();
+        endpoint.Events.OfType<CandidateFound>().Should().HaveCount(2, "one UDP and one ICE-TCP candidate, once");
         endpoint.Events.OfType<GatheringDone>().Should().ContainSingle();
     }
 
@@ -62,7 +69,7 @@ public sealed class RelayEventsTests : IAsyncLifetime
         await using var disposeBrowser = browser;
         var answer = session.ProcessOffer(browser.OfferSdp);
         session.GatherCandidates();
-        IceCandidate.TryParse(events.OfType<CandidateFound>().Single().Candidate, out var local, out _);
+        IceCandidate.TryParse(events.OfType<CandidateFound>()[0].Candidate, out var local, out _);
         browser.AcceptAnswer(answer, new System.Net.IPEndPoint(local!.IPAddress!, local.Port));
 
         (await browser.CheckAsync(useCandidate: true)).Class.Should().Be(StunMessageClass.SuccessResponse);

@@ -8,7 +8,7 @@ using One2One.Tests.MediaServer.Relay.Support;
 
 namespace One2One.Tests.MediaServer.Relay;
 
-/// <summary>The factory is the last owner of the media: disposing it leaves no socket or receive thread behind.</summary>
+/// <summary>The factory is the last owner of the media: disposing it leaves no transport, socket or worker thread behind.</summary>
 public sealed class WebRtcSessionFactoryTests
 {
     [Fact]
@@ -19,6 +19,8 @@ public sealed class WebRtcSessionFactoryTests
         var orphan = (WebRtcSession)factory.Create(new WebRtcEndpointSettings("orphan"), new RecordingSessionObserver());
         await released.DisposeAsync();
         var liveBefore = factory.LiveSessions;
+        var workers = factory.Ports.Udp.Threads;
+        var port = factory.Ports.Udp.Port;
 
         await factory.DisposeAsync();
         var late = () => factory.Create(new WebRtcEndpointSettings("late"), new RecordingSessionObserver());
@@ -26,7 +28,10 @@ public sealed class WebRtcSessionFactoryTests
         liveBefore.Should().Equal(orphan);
         factory.OpenSocketCount.Should().Be(0);
         factory.LiveSessions.Should().BeEmpty();
-        orphan.Transport.ReceiveLoopCompleted.IsCompleted.Should().BeTrue();
+        orphan.Transport.IsClosed.Should().BeTrue();
+        workers.Should().AllSatisfy(t => t.IsAlive.Should().BeFalse());
+        using var rebound = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        rebound.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port)); // the port's sockets are closed
         late.Should().Throw<KurentoErrorException>().Which.Code.Should().Be(KurentoErrorCode.NotEnoughResources);
         factory.OpenSocketCount.Should().Be(0);
     }

@@ -1,6 +1,7 @@
-using System.Net;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
+using One2One.MediaServer;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Rtc.Dtls;
 using One2One.MediaServer.Rtc.Ice;
@@ -21,7 +22,9 @@ public class WebRtcTransportDtlsTests
         using var loggers = logs.CreateFactory();
         var events = new RecordingTransportEvents();
         var ice = new IceLiteAgent(new IceCredentials("srvT", "server-password-0123456789"), time);
-        await using var transport = new WebRtcTransport(new UdpPortAllocator(IPAddress.Loopback, 0, 0), ice, events, loggers, time);
+        // The ports log their start at Information; only what the transport logs is under test.
+        using var ports = new MediaPorts(new MediaServerOptions { BindAddress = "127.0.0.1", TcpPort = -1 }, NullLoggerFactory.Instance, time);
+        await using var transport = new WebRtcTransport(ports, ice, events, loggers, time);
         var neverStarted = DtlsHandshakeStatistics.Shared.NeverStarted;
 
         transport.StartDtls([DtlsCertificate.Create().Fingerprint]);

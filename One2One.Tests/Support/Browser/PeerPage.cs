@@ -42,6 +42,15 @@ public sealed class PeerPage : IAsyncDisposable
             return { framesDecoded, videoPackets, audioPackets, videoWidth: document.getElementById('remote').videoWidth,
                      connectionState: this.pc.connectionState, iceConnectionState: this.pc.iceConnectionState };
           },
+          async selectedPair() {
+            const stats = await this.pc.getStats();
+            let pair = null;
+            stats.forEach(s => { if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId); });
+            if (!pair) return null;
+            const local = stats.get(pair.localCandidateId), remote = stats.get(pair.remoteCandidateId);
+            return { localProtocol: local.protocol, remoteProtocol: remote.protocol, remoteCandidateType: remote.candidateType,
+                     remotePort: remote.port, state: pair.state };
+          },
           close() { this.pc?.close(); }
         };
         </script></body></html>
@@ -88,10 +97,20 @@ public sealed class PeerPage : IAsyncDisposable
 
     public Task CloseConnectionAsync() => Page.EvaluateAsync("() => peer.close()");
 
+    /// <summary>The candidate pair the page's ICE transport selected (getStats), or null before one is.</summary>
+    public async Task<SelectedCandidatePair?> SelectedPairAsync()
+    {
+        var json = await Page.EvaluateAsync<JsonElement?>("() => peer.selectedPair()");
+        return json is { ValueKind: JsonValueKind.Object } pair ? pair.Deserialize<SelectedCandidatePair>(Json) : null;
+    }
+
     public async ValueTask DisposeAsync() => await _context.DisposeAsync();
 }
 
 public sealed record BrowserCandidate(string Candidate, string? SdpMid, int? SdpMLineIndex);
+
+/// <summary>The page's selected candidate pair: each side's transport protocol ("udp", "tcp"), the remote candidate's type and port.</summary>
+public sealed record SelectedCandidatePair(string LocalProtocol, string RemoteProtocol, string RemoteCandidateType, int RemotePort, string State);
 
 /// <summary>What the page receives: decoded video frames, RTP packets, the remote video's size, connection states.</summary>
 public sealed record MediaReport(long FramesDecoded, long VideoPackets, long AudioPackets, int VideoWidth, string ConnectionState, string IceConnectionState);

@@ -62,15 +62,26 @@ internal sealed class Garbage(int seed)
 
     public T Pick<T>(IReadOnlyList<T> items) => items[_random.Next(items.Count)];
 
-    /// <summary>Where a datagram from an address that never passed ICE is counted.</summary>
-    public static DropReason FromStranger(byte[] datagram) => FirstByte(datagram) switch
+    /// <summary>
+    /// Where a datagram from an address that never passed ICE is counted: by the transport whose ufrag its STUN
+    /// USERNAME names (a refused check), else by the shared port that no transport claimed it on.
+    /// </summary>
+    public static (string? Ufrag, DropReason Reason) FromStranger(byte[] datagram, IReadOnlyCollection<string> ufrags)
     {
-        null => DropReason.Unknown,
-        <= 3 => DropReason.Unauthenticated,
-        >= 20 and <= 63 => DropReason.NotValidated,
-        >= 128 and <= 191 => DropReason.NotValidated,
-        _ => DropReason.Unknown,
-    };
+        if (datagram.Length > One2One.MediaServer.Rtc.Transport.WebRtcTransport.BufferSize)
+        {
+            return (null, DropReason.Unknown); // cut by the kernel: refused whole
+        }
+
+        return FirstByte(datagram) switch
+        {
+            null => (null, DropReason.Unknown),
+            <= 3 => (UfragNamed(datagram, ufrags), DropReason.Unauthenticated),
+            >= 20 and <= 63 => (null, DropReason.NotValidated),
+            >= 128 and <= 191 => (null, DropReason.NotValidated),
+            _ => (null, DropReason.Unknown),
+        };
+    }
 
     /// <summary>Where an invalid datagram from the browser's own (validated, keyed) address goes.</summary>
     public static DropReason FromBrowser(byte[] datagram) => FirstByte(datagram) switch
@@ -83,6 +94,18 @@ internal sealed class Garbage(int seed)
     };
 
     private static byte? FirstByte(byte[] datagram) => datagram.Length == 0 ? null : datagram[0];
+
+    private static string? UfragNamed(byte[] datagram, IReadOnlyCollection<string> ufrags)
+    {
+        if (!One2One.MediaServer.Rtc.Stun.StunMessage.TryParse(datagram, out var message) || !message.TryGetUsername(out var username))
+        {
+            return null;
+        }
+
+        var colon = username.IndexOf((byte)':');
+        var ufrag = System.Text.Encoding.ASCII.GetString(colon < 0 ? username : username[..colon]);
+        return ufrags.Contains(ufrag) ? ufrag : null;
+    }
 }
 
 /// <summary>How many refused datagrams a test expects in each of a transport's counters.</summary>

@@ -85,6 +85,9 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
     /// <summary>The connectivity checks this browser sent, as sent.</summary>
     public ConcurrentQueue<byte[]> SentChecks { get; } = new();
 
+    /// <summary>Every STUN message that reached this browser, answers to checks it no longer waits for included.</summary>
+    public ConcurrentQueue<byte[]> ReceivedStun { get; } = new();
+
     /// <summary>SRTP/SRTCP from the endpoint that did not decrypt (or came before keys).</summary>
     public long UndecryptablePackets => Interlocked.Read(ref _undecryptable);
 
@@ -128,6 +131,15 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
         {
             _outbound = outbound;
         }
+    }
+
+    /// <summary>Sends a connectivity check without waiting for an answer; returns its transaction ID.</summary>
+    public byte[] SendCheck(string username, string password, bool useCandidate)
+    {
+        var request = new byte[StunWriter.MaxLength];
+        var length = WriteCheck(request, username, password, useCandidate, out var transactionId);
+        Send(request.AsSpan(0, length));
+        return transactionId;
     }
 
     /// <summary>Sends a connectivity check (USERNAME "theirUfrag:ourUfrag") and returns the endpoint's answer.</summary>
@@ -345,6 +357,7 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
         switch (RtcDemux.Classify(datagram))
         {
             case RtcPacketKind.Stun:
+                ReceivedStun.Enqueue(datagram.ToArray());
                 if (StunMessage.TryParse(datagram, out var message)
                     && _transactions.TryGetValue(Convert.ToHexString(message.TransactionId), out var pending))
                 {

@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging.Abstractions;
+using One2One.MediaServer;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Rtc.Ice;
 using One2One.MediaServer.Rtc.Srtp;
@@ -22,9 +23,9 @@ internal sealed class RecordingTransportEvents : ITransportEvents
 
     public ConcurrentQueue<DtlsConnectionState> DtlsStates { get; } = new();
 
-    public void OnRtp(Span<byte> buffer, int length, Span<byte> scratch) => Rtp.Enqueue(buffer[..length].ToArray());
+    public void OnRtp(Span<byte> buffer, int length, PacketContext context) => Rtp.Enqueue(buffer[..length].ToArray());
 
-    public void OnRtcp(Span<byte> buffer, int length, Span<byte> scratch) => Rtcp.Enqueue(buffer[..length].ToArray());
+    public void OnRtcp(Span<byte> buffer, int length, PacketContext context) => Rtcp.Enqueue(buffer[..length].ToArray());
 
     public void OnIceCheck(IceCheckResult result) => IceChecks.Enqueue(result);
 
@@ -36,8 +37,9 @@ internal sealed class RecordingTransportEvents : ITransportEvents
 }
 
 /// <summary>
-/// A <see cref="WebRtcTransport"/> on 127.0.0.1 keyed directly (no handshake) with known SRTP keys, and UDP peers that
-/// talk to it: one that passes ICE and holds the browser's side of the keys, others that never checked.
+/// A <see cref="WebRtcTransport"/> on media ports of its own on 127.0.0.1, keyed directly (no handshake) with known SRTP
+/// keys, and UDP peers that talk to it: one that passes ICE and holds the browser's side of the keys, others that never
+/// checked.
 /// </summary>
 internal sealed class TransportHarness : IAsyncDisposable
 {
@@ -49,15 +51,20 @@ internal sealed class TransportHarness : IAsyncDisposable
     private readonly byte[] _serverSalt = RandomNumberGenerator.GetBytes(12);
     private readonly List<Socket> _sockets = [];
 
-    public TransportHarness()
+    public const string Ufrag = "srvT";
+    public const string Password = "server-password-0123456789";
+
+    /// <param name="time">The ports' clock (ICE-TCP's first-check timeout runs on it).</param>
+    public TransportHarness(TimeProvider? time = null)
     {
-        Ports = new UdpPortAllocator(IPAddress.Loopback, 0, 0);
-        Ice = new IceLiteAgent(new IceCredentials("srvT", "server-password-0123456789"), TimeProvider.System);
-        Transport = new WebRtcTransport(Ports, Ice, Events, NullLoggerFactory.Instance, TimeProvider.System);
+        time ??= TimeProvider.System;
+        Ports = new MediaPorts(new MediaServerOptions { BindAddress = "127.0.0.1" }, NullLoggerFactory.Instance, time);
+        Ice = new IceLiteAgent(new IceCredentials(Ufrag, Password), time);
+        Transport = new WebRtcTransport(Ports, Ice, Events, NullLoggerFactory.Instance, time);
         Endpoint = new IPEndPoint(IPAddress.Loopback, Transport.LocalPort);
     }
 
-    public UdpPortAllocator Ports { get; }
+    public MediaPorts Ports { get; }
 
     public IceLiteAgent Ice { get; }
 
@@ -66,6 +73,9 @@ internal sealed class TransportHarness : IAsyncDisposable
     public WebRtcTransport Transport { get; }
 
     public IPEndPoint Endpoint { get; }
+
+    /// <summary>The ICE-TCP port.</summary>
+    public IPEndPoint TcpEndpoint => new(IPAddress.Loopback, Ports.Tcp!.Port);
 
     public TransportCounters Counters => Transport.Counters;
 
@@ -94,7 +104,7 @@ internal sealed class TransportHarness : IAsyncDisposable
     {
         var socket = Stranger();
         var request = new byte[One2One.MediaServer.Rtc.Stun.StunWriter.MaxLength];
-        var length = SimulatedBrowser.WriteCheck(request, "srvT:peer", "server-password-0123456789", useCandidate: true, out _);
+        var length = SimulatedBrowser.WriteCheck(request, $"{Ufrag}:peer", Password, useCandidate: true, out _);
         socket.Send(request.AsSpan(0, length));
         var response = new byte[512];
         var received = socket.Receive(response);
@@ -108,6 +118,7 @@ internal sealed class TransportHarness : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Transport.DisposeAsync();
+        Ports.Dispose();
         foreach (var socket in _sockets)
         {
             socket.Dispose();

@@ -1,0 +1,105 @@
+using System.Net.Sockets;
+
+namespace One2One.MediaServer.Rtc.Transport;
+
+/// <summary>
+/// One of the port's fixed set of threads: receives on its socket, hands each datagram to the port's dispatch
+/// (which runs the whole packet path: ICE, DTLS, SRTP, relay, and queues the sends) and then sends what was queued.
+/// </summary>
+/// <remarks>
+/// Threading: the thread owns its I/O buffers and its <see cref="PacketContext"/>. With SO_REUSEPORT the kernel hashes
+/// each remote 4-tuple to one socket, so a browser's datagrams are handled in order by one worker; a transport that
+/// hears from several addresses may be entered by several workers, which its receive gate serializes.
+/// </remarks>
+internal sealed class MediaWorker
+{
+    /// <summary>The deepest path (a DTLS handshake step, logging) needs a fraction of this.</summary>
+    private const int StackSize = 512 * 1024;
+
+    private readonly UdpMediaPort _port;
+    private readonly Socket _socket;
+    private readonly IDatagramIo _io;
+    private readonly PacketContext _context;
+    private readonly Thread _thread;
+    private volatile bool _stopping;
+
+    public MediaWorker(UdpMediaPort port, Socket socket, IDatagramIo io, int index)
+    {
+        _port = port;
+        _socket = socket;
+        _io = io;
+        _context = new PacketContext(io.Batch);
+        _thread = new Thread(Run, StackSize) { IsBackground = true, Name = $"Media worker {index}" };
+    }
+
+    public Thread Thread => _thread;
+
+    public void Start() => _thread.Start();
+
+    /// <summary>Wakes the thread out of its receive (shutdown(2) on the socket) and waits for it to end.</summary>
+    public void Stop()
+    {
+        _stopping = true;
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Not connected: on Linux shutdown still wakes the receive; elsewhere closing the socket does.
+        }
+
+        if (!_thread.Join(TimeSpan.FromSeconds(2)))
+        {
+            _socket.Close();
+            _thread.Join();
+        }
+
+        _io.Dispose();
+    }
+
+    private void Run()
+    {
+        while (!_stopping)
+        {
+            int count;
+            try
+            {
+                count = _io.Receive();
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                if (!_stopping)
+                {
+                    TransportLog.ReceiveFailed(_port.Logger, _port.Port, ex);
+                }
+
+                return;
+            }
+
+            for (var i = 0; i < count && !_stopping; i++)
+            {
+                var buffer = _io.Buffer(i, out var length, out var truncated);
+                try
+                {
+                    _port.Dispatch(buffer, length, truncated, _io.Sender(i), _context);
+                }
+                catch (Exception ex)
+                {
+                    // A bug must not stop the worker (and every call on it): the datagram is lost and counted.
+                    _port.Counters.CountUnknown();
+                    TransportLog.DatagramFailed(_port.Logger, _port.Port, ex);
+                }
+            }
+
+            try
+            {
+                _io.Flush();
+            }
+            catch (Exception ex)
+            {
+                TransportLog.DatagramFailed(_port.Logger, _port.Port, ex);
+            }
+        }
+    }
+}

@@ -1,0 +1,270 @@
+using System.Net;
+using System.Net.Sockets;
+using One2One.MediaServer.Rtc.Ice;
+using One2One.MediaServer.Rtc.Rtp;
+
+namespace One2One.MediaServer.Rtc.Transport.Tcp;
+
+/// <summary>
+/// One browser's ICE-TCP connection to our passive candidate (RFC 6544): RFC 4571 frames both ways, carrying the same
+/// STUN, DTLS, RTP and RTCP the UDP port carries, into the same transport. The first frame must be a connectivity
+/// check naming a live transport's ufrag and passing it; until one does, within <see cref="IceTcpOptions.FirstCheckTimeout"/>
+/// on the server's clock, the connection belongs to nobody. Anything else (other bytes first, a failed check, a frame
+/// larger than any packet) closes it.
+/// </summary>
+/// <remarks>
+/// Threading: one receive loop (async, on the thread pool) reads, frames and hands packets to the transport, whose
+/// receive gate it takes like any worker; it owns the reader, the frame buffer and its <see cref="PacketContext"/>.
+/// Sends come from any thread (workers relaying, DTLS, the control path) and never block: under <see cref="_sendGate"/>
+/// a frame goes straight into the kernel's send buffer on the non-blocking socket, or, when that is full, into a
+/// bounded backlog that one asynchronous drain empties; a frame that fits neither is dropped, as UDP would.
+/// </remarks>
+internal sealed class IceTcpConnection : IMediaLink
+{
+    private readonly Socket _socket;
+    private readonly TransportDirectory _directory;
+    private readonly IceTcpOptions _options;
+    private readonly Action<IceTcpConnection> _onClosed;
+    private readonly Rfc4571Reader _reader;
+    private readonly byte[] _frame = GC.AllocateUninitializedArray<byte>(WebRtcTransport.BufferSize + WebRtcTransport.TailRoom, pinned: true);
+    private readonly byte[] _framed = new byte[2 + WebRtcTransport.BufferSize + WebRtcTransport.TailRoom];
+    private readonly PacketContext _context = new();
+    private readonly SocketAddress _remote;
+    private readonly AddressKey _key;
+    private readonly Lock _sendGate = new();
+    private readonly CancellationTokenSource _closing = new();
+    private readonly ITimer _firstCheckTimer;
+    private byte[] _backlog;
+    private byte[] _draining;
+    private int _backlogLength;
+    private bool _drainRunning;
+    private WebRtcTransport? _transport;
+    private int _closed;
+
+    public IceTcpConnection(Socket socket, TransportDirectory directory, IceTcpOptions options, TimeProvider time, Action<IceTcpConnection> onClosed)
+    {
+        _socket = socket;
+        _directory = directory;
+        _options = options;
+        _onClosed = onClosed;
+        _reader = new Rfc4571Reader(WebRtcTransport.BufferSize);
+        _backlog = new byte[options.SendBacklogBytes];
+        _draining = new byte[options.SendBacklogBytes];
+        socket.NoDelay = true;
+        socket.Blocking = false;
+        _remote = socket.RemoteEndPoint!.Serialize();
+        AddressKey.TryCreate(_remote, out _key);
+        _firstCheckTimer = time.CreateTimer(static s => ((IceTcpConnection)s!).OnFirstCheckTimeout(), this, options.FirstCheckTimeout, Timeout.InfiniteTimeSpan);
+    }
+
+    public IceProtocol Protocol => IceProtocol.Tcp;
+
+    public IPEndPoint RemoteEndPoint => (IPEndPoint)_socket.RemoteEndPoint!;
+
+    /// <summary>Completes when the connection is closed and its loop has ended.</summary>
+    public Task Completion { get; private set; } = Task.CompletedTask;
+
+    public bool IsClosed => Volatile.Read(ref _closed) != 0;
+
+    /// <summary>The transport a passed check bound this connection to (null until then).</summary>
+    internal WebRtcTransport? Transport => Volatile.Read(ref _transport);
+
+    public void Start() => Completion = ReceiveLoopAsync();
+
+    /// <summary>Frames <paramref name="datagram"/> and sends it, or queues it behind what the kernel has not taken yet.</summary>
+    public bool TrySend(ReadOnlySpan<byte> datagram, SocketAddress to, PacketContext? context, TransportCounters counters)
+    {
+        if (datagram.Length > WebRtcTransport.BufferSize + WebRtcTransport.TailRoom)
+        {
+            return false;
+        }
+
+        lock (_sendGate)
+        {
+            if (IsClosed)
+            {
+                return false;
+            }
+
+            var length = Rfc4571Reader.Frame(datagram, _framed);
+            var sent = 0;
+            if (_backlogLength == 0 && !_drainRunning)
+            {
+                sent = _socket.Send(_framed.AsSpan(0, length), SocketFlags.None, out var error);
+                if (error is not (SocketError.Success or SocketError.WouldBlock))
+                {
+                    return false;
+                }
+
+                sent = Math.Max(sent, 0);
+                if (sent == length)
+                {
+                    return true;
+                }
+            }
+
+            // The kernel took part of the frame or none of it: the rest must follow before anything else, or is lost whole.
+            var rest = length - sent;
+            if (sent == 0 && _backlogLength + rest > _backlog.Length)
+            {
+                return false;
+            }
+
+            if (_backlogLength + rest > _backlog.Length)
+            {
+                // Half a frame is on the wire: without its tail the stream is broken for good.
+                CloseUnderGate();
+                return false;
+            }
+
+            _framed.AsSpan(sent, rest).CopyTo(_backlog.AsSpan(_backlogLength));
+            _backlogLength += rest;
+            if (!_drainRunning)
+            {
+                _drainRunning = true;
+                _ = DrainAsync();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary>Closes the connection (idempotent); the transport it served keeps its other paths.</summary>
+    public void Close()
+    {
+        lock (_sendGate)
+        {
+            CloseUnderGate();
+        }
+    }
+
+    private void CloseUnderGate()
+    {
+        if (Interlocked.Exchange(ref _closed, 1) != 0)
+        {
+            return;
+        }
+
+        _onClosed(this);
+        _firstCheckTimer.Dispose();
+        _closing.Cancel();
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (SocketException)
+        {
+            // Already reset by the browser.
+        }
+
+        _socket.Dispose();
+    }
+
+    private void OnFirstCheckTimeout()
+    {
+        if (Transport is null)
+        {
+            Close();
+        }
+    }
+
+    private async Task ReceiveLoopAsync()
+    {
+        try
+        {
+            while (!IsClosed)
+            {
+                var read = await _socket.ReceiveAsync(_reader.FreeSpace, SocketFlags.None, _closing.Token).ConfigureAwait(false);
+                if (read == 0)
+                {
+                    break; // the browser closed its side
+                }
+
+                _reader.Commit(read);
+                if (!HandleFrames())
+                {
+                    break;
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // Reset, or closed by us.
+        }
+        finally
+        {
+            Close();
+        }
+    }
+
+    /// <summary>Every whole frame read so far; false when the stream must be closed.</summary>
+    private bool HandleFrames()
+    {
+        while (true)
+        {
+            switch (_reader.TryRead(out var frame))
+            {
+                case FrameStatus.NeedMore:
+                    return true;
+                case FrameStatus.TooLarge:
+                    return false;
+            }
+
+            // A copy with room after it: the transport decrypts and re-protects in place.
+            frame.CopyTo(_frame);
+            if (Transport is { } bound)
+            {
+                bound.OnDatagram(_frame, frame.Length, this, _remote, _key, _context);
+                continue;
+            }
+
+            // RFC 6544 §7.2: the first frame is the browser's check. It names its transport; the transport decides.
+            if (RtcDemux.Classify(frame) != RtcPacketKind.Stun || !_directory.TryFindByUsername(frame, out var transport))
+            {
+                return false;
+            }
+
+            transport.OnDatagram(_frame, frame.Length, this, _remote, _key, _context);
+            if (!transport.Ice.IsValidated(this, _key))
+            {
+                return false;
+            }
+
+            Volatile.Write(ref _transport, transport);
+            _firstCheckTimer.Dispose();
+        }
+    }
+
+    private async Task DrainAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                int length;
+                lock (_sendGate)
+                {
+                    if (_backlogLength == 0 || IsClosed)
+                    {
+                        _drainRunning = false;
+                        return;
+                    }
+
+                    (_backlog, _draining) = (_draining, _backlog);
+                    length = _backlogLength;
+                    _backlogLength = 0;
+                }
+
+                var sent = 0;
+                while (sent < length)
+                {
+                    sent += await _socket.SendAsync(_draining.AsMemory(sent, length - sent), SocketFlags.None, _closing.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            Close();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+
+namespace One2One.MediaServer.Rtc.Transport.Tcp;
+
+/// <summary>
+/// The ICE-TCP port (RFC 6544): every endpoint's passive TCP host candidate names it. Accepts connections and gives
+/// each an <see cref="IceTcpConnection"/>, which finds its transport by the ufrag of its first check. The accept loop
+/// and the connections' loops are asynchronous, on the thread pool: no thread per connection.
+/// </summary>
+/// <remarks>Threading: the accept loop owns the listening socket; <see cref="_connections"/> is concurrent.</remarks>
+internal sealed class IceTcpListener : IDisposable
+{
+    private readonly Socket _listener;
+    private readonly TransportDirectory _directory;
+    private readonly IceTcpOptions _options;
+    private readonly TimeProvider _time;
+    private readonly ConcurrentDictionary<IceTcpConnection, byte> _connections = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _acceptLoop;
+
+    public IceTcpListener(IPAddress bindAddress, PortChoice choice, TransportDirectory directory, IceTcpOptions options, TimeProvider time)
+    {
+        _directory = directory;
+        _options = options;
+        _time = time;
+        choice.Reserve(bindAddress, SocketType.Stream, ProtocolType.Tcp, holdOpen: true, out var listener);
+        _listener = listener!;
+        _listener.Listen(512);
+        Port = ((IPEndPoint)_listener.LocalEndPoint!).Port;
+        _acceptLoop = AcceptLoopAsync();
+    }
+
+    public int Port { get; }
+
+    /// <summary>Connections open now, bound to a transport or still waiting for their first check.</summary>
+    public int ConnectionCount => _connections.Count;
+
+    public void Dispose()
+    {
+        _stopping.Cancel();
+        _listener.Dispose();
+        foreach (var connection in _connections.Keys)
+        {
+            connection.Close();
+        }
+
+        _acceptLoop.Wait(TimeSpan.FromSeconds(5));
+    }
+
+    private async Task AcceptLoopAsync()
+    {
+        while (!_stopping.IsCancellationRequested)
+        {
+            Socket socket;
+            try
+            {
+                socket = await _listener.AcceptAsync(_stopping.Token).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
+            {
+                if (_stopping.IsCancellationRequested)
+                {
+                    return;
+                }
+
+                continue; // a connection reset before it was accepted
+            }
+
+            if (_connections.Count >= _options.MaxConnections)
+            {
+                socket.Dispose();
+                continue;
+            }
+
+            try
+            {
+                var connection = new IceTcpConnection(socket, _directory, _options, _time, c => _connections.TryRemove(c, out _));
+                _connections.TryAdd(connection, 0);
+                connection.Start();
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                socket.Dispose(); // reset between accept and set-up
+            }
+        }
+    }
+}

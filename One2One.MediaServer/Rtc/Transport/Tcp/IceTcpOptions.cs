@@ -1,0 +1,14 @@
+namespace One2One.MediaServer.Rtc.Transport.Tcp;
+
+/// <summary>Limits of the ICE-TCP port.</summary>
+internal sealed record IceTcpOptions
+{
+    /// <summary>A connection must pass a check within this (on the server's clock), or it is closed.</summary>
+    public TimeSpan FirstCheckTimeout { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Framed bytes kept per connection when the kernel's send buffer is full; more is dropped.</summary>
+    public int SendBacklogBytes { get; init; } = 256 * 1024;
+
+    /// <summary>Connections open at once; more are refused (closed at once).</summary>
+    public int MaxConnections { get; init; } = 4096;
+}

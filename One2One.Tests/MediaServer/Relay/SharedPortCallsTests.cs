@@ -1,0 +1,76 @@
+using One2One.MediaServer.Elements;
+using One2One.Tests.MediaServer.Relay.Support;
+using Xunit.Abstractions;
+
+namespace One2One.Tests.MediaServer.Relay;
+
+/// <summary>
+/// Two hundred endpoints on one port: each call relays its own media to its own browsers, rewritten exactly, and the
+/// process runs no more threads for them than for one call. Alone in the process, so its thread count is ours.
+/// </summary>
+[Collection(ProcessMeasurementCollection.Name)]
+public sealed class SharedPortCallsTests(HundredCalls calls, ITestOutputHelper output) : IClassFixture<HundredCalls>
+{
+    private const int Rounds = 4;
+
+    [Fact]
+    public async Task Every_call_gets_only_its_own_media_with_its_sinks_ssrcs_and_payload_types()
+    {
+        var port = calls.Pairs[0].A.Session.Transport.LocalPort;
+        calls.Pairs.SelectMany(p => new[] { p.A, p.B }).Should().HaveCount(2 * HundredCalls.Calls)
+            .And.AllSatisfy(e => e.Session.Transport.LocalPort.Should().Be(port, "every endpoint shares the one port"));
+
+        // Every browser sends audio and video to its peer, interleaved across all calls; each payload is unique.
+        var sent = calls.Pairs.SelectMany(p => new[] { (p.A, p.B), (p.B, p.A) }).ToDictionary(leg => leg.Item2, _ => new List<(MediaType Kind, byte[] Rtp)>());
+        for (var round = 0; round < Rounds; round++)
+        {
+            foreach (var (a, b) in calls.Pairs)
+            {
+                foreach (var (from, to) in new[] { (a, b), (b, a) })
+                {
+                    foreach (var kind in (MediaType[])[MediaType.Audio, MediaType.Video])
+                    {
+                        var payload = new byte[kind == MediaType.Audio ? 60 : 900];
+                        Random.Shared.NextBytes(payload);
+                        var sequence = (ushort)(100 + (2 * round) + (int)kind);
+                        sent[to].Add((kind, from.Browser.SendRtp(kind, sequence, (uint)sequence * 960, marker: kind == MediaType.Video, payload)));
+                    }
+                }
+            }
+        }
+
+        foreach (var (receiver, expected) in sent)
+        {
+            foreach (var (kind, rtp) in expected)
+            {
+                var received = await receiver.Browser.NextRtpAsync($"at {receiver} for {kind}");
+                received.Ssrc.Should().Be(receiver.OutgoingSsrc(kind), "the sink's own announced SSRC for {0}", kind);
+                received.PayloadType.Should().Be(receiver.Browser.PayloadType(kind), "the sink browser's own number for the codec");
+                received.SequenceNumber.Should().Be(RtpSequence(rtp));
+                received.AfterFixedHeader.Should().Equal(rtp[12..], "the packet of this call's peer, in order, untouched but for SSRC and payload type");
+            }
+        }
+
+        foreach (var endpoint in sent.Keys)
+        {
+            endpoint.Browser.UndecryptablePackets.Should().Be(0, "no other call's media reached {0}", endpoint);
+            endpoint.Session.Transport.Counters.TotalDropped.Should().Be(0);
+            endpoint.Session.UnroutablePackets.Should().Be(0);
+        }
+
+        calls.Rig.Factory.Ports.Udp.Counters.TotalDropped.Should().Be(0, "every datagram found its transport");
+    }
+
+    [Fact]
+    public void The_process_runs_as_many_threads_for_200_endpoints_as_for_2()
+    {
+        output.WriteLine($"2 endpoints:   {calls.AtTwoEndpoints}");
+        output.WriteLine($"200 endpoints: {calls.AtAllEndpoints}");
+
+        calls.AtAllEndpoints.Named("Media worker").Should().Be(calls.AtTwoEndpoints.Named("Media worker"), "the workers are a fixed set");
+        calls.AtAllEndpoints.Total.Should().BeLessThanOrEqualTo(calls.AtTwoEndpoints.Total + 8,
+            "no thread per endpoint or call (a thread each would be 198 more); the margin is the runtime's thread pool");
+    }
+
+    private static ushort RtpSequence(byte[] rtp) => (ushort)((rtp[2] << 8) | rtp[3]);
+}

@@ -1,0 +1,203 @@
+using System.Buffers.Binary;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Time.Testing;
+using One2One.MediaServer.Rtc.Ice;
+using One2One.MediaServer.Rtc.Stun;
+using One2One.Tests.MediaServer.Relay.Support;
+using One2One.Tests.MediaServer.Rtc.Srtp;
+using One2One.Tests.MediaServer.Transport.Support;
+
+namespace One2One.Tests.MediaServer.Transport;
+
+/// <summary>
+/// ICE over TCP (RFC 6544) on the media server's TCP port: RFC 4571 frames cut anywhere, a connection bound by its first
+/// check, media both ways, and what closes a connection: another first frame, a failed check, an oversized frame,
+/// silence past the first-check timeout on the server's clock.
+/// </summary>
+public sealed class IceTcpTests : IAsyncLifetime
+{
+    private const int RtpLength = 172;
+
+    private readonly FakeTimeProvider _clock = new();
+    private readonly TransportHarness _harness;
+    private readonly List<Socket> _clients = [];
+
+    public IceTcpTests()
+    {
+        _harness = new TransportHarness(_clock);
+    }
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            client.Dispose();
+        }
+
+        await _harness.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_check_cut_into_pieces_is_answered_in_one_frame_and_media_then_flows_both_ways()
+    {
+        using var client = Connect();
+        var check = Check(TransportHarness.Password, out var transactionId);
+
+        await SendInPiecesAsync(client, Framed(check), 1, 2, 7);
+        var answer = ReadFrame(client);
+
+        StunMessage.TryParse(answer, out var response).Should().BeTrue();
+        response.Class.Should().Be(StunMessageClass.SuccessResponse);
+        response.TransactionId.ToArray().Should().Equal(transactionId);
+        response.TryGetXorMappedAddress(out var mapped).Should().BeTrue();
+        mapped.Should().Be(client.LocalEndPoint, "XOR-MAPPED-ADDRESS is the connection's remote end");
+        _harness.Ice.Selected!.Protocol.Should().Be(IceProtocol.Tcp);
+
+        // Three SRTP packets: two in one write, the third cut inside its length prefix.
+        _harness.Secure();
+        using var keys = _harness.BrowserOutbound();
+        var frames = Enumerable.Range(1, 3).Select(i => Framed(SrtpTestPackets.ProtectRtp(keys, SrtpTestPackets.PlainRtp(0x5151, (ushort)i), RtpLength))).ToArray();
+        await SendInPiecesAsync(client, [.. frames[0], .. frames[1], .. frames[2]], frames[0].Length + frames[1].Length + 1);
+        await TransportHarness.CountedAsync(() => _harness.Events.Rtp.Count == 3, "every packet is read out of the stream");
+        _harness.Events.Rtp.Select(p => BinaryPrimitives.ReadUInt16BigEndian(p.AsSpan(2))).Should().Equal(1, 2, 3);
+
+        var plain = SrtpTestPackets.PlainRtp(0x6161, 9)[..RtpLength];
+        var packet = new byte[2048];
+        plain.CopyTo(packet, 0);
+        _harness.Transport.TrySendRtp(packet, plain.Length).Should().BeTrue();
+        var sent = ReadFrame(client);
+        using var inbound = _harness.BrowserInbound();
+        inbound.TryUnprotectRtp(sent, out var plainLength).Should().BeTrue();
+        sent[..plainLength].Should().Equal(plain);
+        _harness.Counters.TotalDropped.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_frame_larger_than_any_packet_closes_the_connection()
+    {
+        using var client = Connect();
+        client.Send(Framed(Check(TransportHarness.Password, out _)));
+        ReadFrame(client);
+
+        client.Send([0x0F, 0xA0, 0x80, 0x60]); // announces 4000 bytes
+
+        ShouldBeClosed(client);
+        await TransportHarness.CountedAsync(() => _harness.Ports.Tcp!.ConnectionCount == 0, "the connection is gone");
+    }
+
+    [Theory]
+    [InlineData("media before any check")]
+    [InlineData("a check for no live ufrag")]
+    [InlineData("a check under the wrong password")]
+    public void A_connection_whose_first_frame_is_not_a_passing_check_is_closed_unanswered(string what)
+    {
+        using var client = Connect();
+        var first = what switch
+        {
+            "media before any check" => SrtpTestPackets.PlainRtp(0x7171, 1)[..RtpLength],
+            "a check for no live ufrag" => CheckAs("nobody", TransportHarness.Password),
+            _ => Check("not-the-password-0123456789", out _),
+        };
+
+        client.Send(Framed(first));
+
+        ShouldBeClosed(client);
+        _harness.Ice.Selected.Should().BeNull(what);
+    }
+
+    [Fact]
+    public async Task A_connection_that_sends_no_check_is_closed_when_the_first_check_timeout_passes_on_the_servers_clock()
+    {
+        using var client = Connect();
+        await TransportHarness.CountedAsync(() => _harness.Ports.Tcp!.ConnectionCount == 1, "the connection is accepted");
+
+        _clock.Advance(TimeSpan.FromSeconds(9));
+        client.Send([0x00]); // one byte of a frame: still nothing whole
+        await Task.Delay(100);
+        _harness.Ports.Tcp!.ConnectionCount.Should().Be(1, "nine seconds are within the timeout");
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        ShouldBeClosed(client);
+        await TransportHarness.CountedAsync(() => _harness.Ports.Tcp.ConnectionCount == 0, "the connection is gone");
+    }
+
+    private Socket Connect()
+    {
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        client.Connect(_harness.TcpEndpoint);
+        client.ReceiveTimeout = (int)SimulatedBrowser.Timeout.TotalMilliseconds;
+        _clients.Add(client);
+        return client;
+    }
+
+    private static byte[] Check(string password, out byte[] transactionId)
+    {
+        var request = new byte[StunWriter.MaxLength];
+        var length = SimulatedBrowser.WriteCheck(request, $"{TransportHarness.Ufrag}:peer", password, useCandidate: true, out transactionId);
+        return request[..length];
+    }
+
+    private static byte[] CheckAs(string ufrag, string password)
+    {
+        var request = new byte[StunWriter.MaxLength];
+        var length = SimulatedBrowser.WriteCheck(request, $"{ufrag}:peer", password, useCandidate: true, out _);
+        return request[..length];
+    }
+
+    private static byte[] Framed(byte[] packet)
+    {
+        var framed = new byte[2 + packet.Length];
+        BinaryPrimitives.WriteUInt16BigEndian(framed, (ushort)packet.Length);
+        packet.CopyTo(framed, 2);
+        return framed;
+    }
+
+    /// <summary>Writes the bytes cut at the given offsets, pausing between pieces so each arrives on its own.</summary>
+    private static async Task SendInPiecesAsync(Socket client, byte[] bytes, params int[] cuts)
+    {
+        var start = 0;
+        foreach (var cut in cuts.Append(bytes.Length))
+        {
+            client.Send(bytes.AsSpan(start, cut - start));
+            start = cut;
+            await Task.Delay(30);
+        }
+    }
+
+    private static byte[] ReadFrame(Socket client)
+    {
+        var header = ReadExactly(client, 2);
+        return ReadExactly(client, BinaryPrimitives.ReadUInt16BigEndian(header));
+    }
+
+    private static byte[] ReadExactly(Socket client, int length)
+    {
+        var buffer = new byte[length];
+        var read = 0;
+        while (read < length)
+        {
+            var n = client.Receive(buffer, read, length - read, SocketFlags.None);
+            n.Should().BePositive("the connection must stay open while a frame is expected");
+            read += n;
+        }
+
+        return buffer;
+    }
+
+    private static void ShouldBeClosed(Socket client)
+    {
+        var buffer = new byte[64];
+        try
+        {
+            client.Receive(buffer).Should().Be(0, "the server closes the connection without answering");
+        }
+        catch (SocketException ex) when (ex.SocketErrorCode is SocketError.ConnectionReset)
+        {
+            // Closed with unread data: a reset is a close too.
+        }
+    }
+}

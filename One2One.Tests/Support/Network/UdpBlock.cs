@@ -1,0 +1,69 @@
+using System.Diagnostics;
+
+namespace One2One.Tests.Support.Network;
+
+/// <summary>
+/// An nftables rule that drops every UDP datagram to one port of this network namespace, as a firewall that blocks UDP
+/// would for a browser: in its own table, named after the port, deleted on dispose. The tests run in a loopback-only
+/// namespace of their own (see README), where they are root; a rule for one ephemeral port touches no other test.
+/// </summary>
+internal sealed class UdpBlock : IDisposable
+{
+    private readonly string _table;
+
+    private UdpBlock(string table)
+    {
+        _table = table;
+    }
+
+    public static UdpBlock ToPort(int port)
+    {
+        var table = $"one2one_block_udp_{port}";
+        Nft($"add table inet {table}");
+        try
+        {
+            Nft($"add chain inet {table} input {{ type filter hook input priority 0 ; policy accept ; }}");
+            Nft($"add rule inet {table} input udp dport {port} drop");
+        }
+        catch
+        {
+            Nft($"delete table inet {table}");
+            throw;
+        }
+
+        return new UdpBlock(table);
+    }
+
+    public void Dispose() => Nft($"delete table inet {_table}");
+
+    private static void Nft(string command)
+    {
+        var start = new ProcessStartInfo("nft") { RedirectStandardError = true, RedirectStandardOutput = true };
+        foreach (var argument in command.Split(' '))
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        Process process;
+        try
+        {
+            process = Process.Start(start)!;
+        }
+        catch (System.ComponentModel.Win32Exception ex)
+        {
+            throw new InvalidOperationException(
+                "This test blocks UDP with nftables and needs the nft command (Debian: apt-get install -y nftables), run as root in the test's " +
+                "network namespace (see README).", ex);
+        }
+
+        using (process)
+        {
+            var error = process.StandardError.ReadToEnd();
+            process.WaitForExit();
+            if (process.ExitCode != 0)
+            {
+                throw new InvalidOperationException($"nft {command} failed ({process.ExitCode}): {error.Trim()}. This test needs root in its network namespace (see README).");
+            }
+        }
+    }
+}
