@@ -2,7 +2,7 @@
 // candidates travelling both ways. As in the Kurento one2one tutorial, each browser offers and the
 // media server answers, so this side is always the offerer.
 
-import type { IceCandidateInit } from "./signaling";
+import type { IceCandidateInit, IceConfiguration } from "./signaling";
 
 /** getUserMedia failed; message is meant for the person. */
 export class MediaAccessError extends Error {
@@ -38,6 +38,27 @@ export interface MediaCallEvents {
   localCandidate(candidate: IceCandidateInit): void;
   remoteStream(stream: MediaStream): void;
   connectionStateChange(state: RTCPeerConnectionState): void;
+}
+
+/**
+ * The RTCConfiguration for the server's ICE configuration. Only the fields RTCIceServer knows are copied: a STUN
+ * entry has no username or credential, and WebIDL would turn a null there into the string "null".
+ */
+export function rtcConfiguration(ice: IceConfiguration | null): RTCConfiguration {
+  if (ice === null) {
+    return {};
+  }
+  const iceServers = ice.iceServers.map((server): RTCIceServer => {
+    const entry: RTCIceServer = { urls: [...server.urls] };
+    if (server.username) {
+      entry.username = server.username;
+    }
+    if (server.credential) {
+      entry.credential = server.credential;
+    }
+    return entry;
+  });
+  return { iceServers, iceTransportPolicy: ice.iceTransportPolicy === "relay" ? "relay" : "all" };
 }
 
 /**
@@ -77,8 +98,9 @@ export class MediaCall {
   constructor(
     readonly localStream: MediaStream,
     private readonly events: MediaCallEvents,
+    configuration: RTCConfiguration = {},
   ) {
-    this.pc = new RTCPeerConnection();
+    this.pc = new RTCPeerConnection(configuration);
     for (const track of localStream.getTracks()) {
       this.pc.addTrack(track, localStream);
     }

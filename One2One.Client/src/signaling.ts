@@ -32,10 +32,26 @@ export type Reason =
 
 export type Response = "accepted" | "rejected";
 
+/** An RTCIceServer: STUN servers without, TURN servers with a user name and a credential minted for this person. */
+export interface IceServer {
+  readonly urls: readonly string[];
+  readonly username?: string;
+  readonly credential?: string;
+}
+
+/** The page's ICE configuration, in RTCConfiguration's own field names. */
+export interface IceConfiguration {
+  readonly iceServers: readonly IceServer[];
+  readonly iceTransportPolicy: RTCIceTransportPolicy;
+}
+
 export interface RegisterResponse {
   readonly response: Response;
   readonly message?: string | null;
   readonly reason?: Reason | null;
+  /** With an acceptance: the STUN/TURN servers for this person's calls. */
+  readonly iceServers?: readonly IceServer[] | null;
+  readonly iceTransportPolicy?: RTCIceTransportPolicy | null;
 }
 
 export interface CallResponse {
@@ -79,6 +95,8 @@ export interface One2OneServer {
   incomingCallResponse(from: string, callResponse: "accept" | "reject", sdpOffer: string | null): Promise<void>;
   stop(): Promise<void>;
   onIceCandidate(candidate: IceCandidateInit): Promise<void>;
+  /** The ICE configuration with a fresh TURN credential (the one from registering expires). */
+  getIceServers(): Promise<IceConfiguration>;
 }
 
 /** A failed invocation; message is what the server said (its HubException message) when it said anything. */
@@ -161,9 +179,13 @@ export class SignalingConnection implements One2OneServer {
     return this.invoke("OnIceCandidate", candidate);
   }
 
-  private async invoke(method: string, ...args: unknown[]): Promise<void> {
+  getIceServers(): Promise<IceConfiguration> {
+    return this.invoke<IceConfiguration>("GetIceServers");
+  }
+
+  private async invoke<T = void>(method: string, ...args: unknown[]): Promise<T> {
     try {
-      await this.connection.invoke(method, ...args);
+      return await this.connection.invoke<T>(method, ...args);
     } catch (error) {
       throw toSignalingError(error);
     }

@@ -3,11 +3,12 @@
 // thread, but the awaits (camera, SDP, invocations) let server messages and clicks interleave, so
 // every async step checks that its attempt is still the current one before it goes on.
 
-import { MediaCall, openLocalMedia } from "./call";
+import { MediaCall, openLocalMedia, rtcConfiguration } from "./call";
 import { messageKind, outcomeText } from "./reasons";
 import type {
   CallResponse,
   IceCandidateMessage,
+  IceConfiguration,
   IncomingCall,
   RegisterResponse,
   SignalingConnection,
@@ -34,6 +35,8 @@ export class Softphone implements PhoneActions {
   private offerSent = false;
   /** The caller of an incoming call accepted here whose answer has not gone out yet (the camera is opening). */
   private unansweredCaller: string | null = null;
+  /** The STUN/TURN servers from registering, replaced by fresher ones before each call. */
+  private ice: IceConfiguration | null = null;
 
   constructor(
     private readonly server: SignalingConnection,
@@ -177,6 +180,7 @@ export class Softphone implements PhoneActions {
    * ended, and an incoming one rejected) or the attempt went stale meanwhile.
    */
   private async startMedia(attempt: number): Promise<MediaCall | null> {
+    const ice = this.freshIceConfiguration();
     let stream: MediaStream;
     try {
       stream = await openLocalMedia();
@@ -187,6 +191,7 @@ export class Softphone implements PhoneActions {
       }
       return null;
     }
+    const configuration = rtcConfiguration(await ice);
     if (attempt !== this.attempt) {
       // Hung up, cancelled or disconnected while the camera was opening.
       stopTracks(stream);
@@ -198,10 +203,23 @@ export class Softphone implements PhoneActions {
       },
       remoteStream: (remote) => this.view.showRemoteStream(remote),
       connectionStateChange: (state) => this.onMediaConnectionState(state),
-    });
+    }, configuration);
     this.media = media;
     this.view.showLocalStream(stream);
     return media;
+  }
+
+  /**
+   * Asks for a fresh TURN credential while the camera opens: the one from registering expires, and the page may have
+   * been open for hours. Falls back to that one if the request fails; never rejects.
+   */
+  private async freshIceConfiguration(): Promise<IceConfiguration | null> {
+    try {
+      this.ice = await this.server.getIceServers();
+    } catch (error) {
+      console.warn("GetIceServers failed; using the ICE servers from registering", error);
+    }
+    return this.ice;
   }
 
   private onMediaConnectionState(state: RTCPeerConnectionState): void {
@@ -216,6 +234,9 @@ export class Softphone implements PhoneActions {
 
   private onRegisterResponse(response: RegisterResponse): void {
     if (response.response === "accepted") {
+      this.ice = response.iceServers
+        ? { iceServers: response.iceServers, iceTransportPolicy: response.iceTransportPolicy ?? "all" }
+        : null;
       this.apply({ kind: "registered" });
     } else if (this.apply({ kind: "registration-failed" })) {
       this.view.showMessage(outcomeText(response.message, response.reason, null, "Registration was refused."), "error");
@@ -269,6 +290,7 @@ export class Softphone implements PhoneActions {
   }
 
   private onConnectionClosed(): void {
+    this.ice = null;
     this.releaseMedia();
     this.apply({ kind: "disconnected" });
     this.view.showMessage("The connection to the server was lost. Register again to make or take calls.", "error");

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using One2One.Server.Ice;
 using One2One.Server.Kurento;
 using One2One.Server.Limits;
 using One2One.Server.Media;
@@ -30,6 +31,8 @@ internal sealed class CallService : ICallMediaEvents
     private readonly ClientConnections _connections;
     private readonly ClientLimits _limits;
     private readonly Rejections _rejections;
+    private readonly IceServerIssuer _ice;
+    private readonly MediaServerIce _mediaServerIce;
     private readonly ILogger<CallService> _logger;
     private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
 
@@ -42,6 +45,8 @@ internal sealed class CallService : ICallMediaEvents
         ClientConnections connections,
         ClientLimits limits,
         Rejections rejections,
+        IceServerIssuer ice,
+        MediaServerIce mediaServerIce,
         ILogger<CallService> logger)
     {
         _users = users;
@@ -52,6 +57,8 @@ internal sealed class CallService : ICallMediaEvents
         _connections = connections;
         _limits = limits;
         _rejections = rejections;
+        _ice = ice;
+        _mediaServerIce = mediaServerIce;
         _logger = logger;
         _kurento.SessionLost += OnMediaServerSessionLost;
     }
@@ -81,7 +88,8 @@ internal sealed class CallService : ICallMediaEvents
         {
             if (UserName.Comparer.Equals(existing.Name, name))
             {
-                existing.Outbox.Post(c => c.RegisterResponse(new RegisterResponse(Responses.Accepted)));
+                var again = Acceptance(existing.Name);
+                existing.Outbox.Post(c => c.RegisterResponse(again));
                 return null;
             }
 
@@ -96,7 +104,8 @@ internal sealed class CallService : ICallMediaEvents
         // The acceptance is queued before the name is published, so it precedes anything sent to the new user
         // (an incoming call may follow at once); the outbox only starts sending once the name is really ours.
         var user = new User(name, connectionId, NewOutbox(connectionId));
-        user.Outbox.Post(c => c.RegisterResponse(new RegisterResponse(Responses.Accepted)));
+        var acceptance = Acceptance(name);
+        user.Outbox.Post(c => c.RegisterResponse(acceptance));
         if (!_users.TryAdd(user))
         {
             user.MarkGone();
@@ -111,6 +120,9 @@ internal sealed class CallService : ICallMediaEvents
     }
 
     public User? FindUser(string connectionId) => _users.FindByConnection(connectionId);
+
+    /// <summary>The ICE servers for <paramref name="user"/>'s page, with a fresh TURN credential (a page asks before each call).</summary>
+    public IceConfiguration IceServersFor(User user) => _ice.For(user.Name);
 
     /// <summary>Offers a call from <paramref name="caller"/> to the user named <paramref name="to"/>.</summary>
     public void PlaceCall(User caller, string? to, string? sdpOffer)
@@ -318,7 +330,13 @@ internal sealed class CallService : ICallMediaEvents
     private HubException AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.");
 
     private CallMediaSession CreateMedia(Call call) =>
-        new(call, _kurento, this, _options.CurrentValue.MaxQueuedCandidates, _logger);
+        new(call, _kurento, this, _mediaServerIce, _options.CurrentValue.MaxQueuedCandidates, _logger);
+
+    private RegisterResponse Acceptance(string name)
+    {
+        var ice = _ice.For(name);
+        return new RegisterResponse(Responses.Accepted, IceServers: ice.IceServers, IceTransportPolicy: ice.IceTransportPolicy);
+    }
 
     private async Task ConnectAsync(Call call, string calleeOffer)
     {

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using One2One.Server.Calls;
+using One2One.Server.Ice;
 using One2One.Server.Kurento;
 using One2One.Server.Limits;
 using One2One.Server.Signaling;
@@ -23,6 +24,7 @@ internal static class One2OneServiceCollectionExtensions
         services.AddSingleton<Rejections>();
         services.AddSignalR();
         services.AddClientLimits();
+        services.AddIceServers();
         services.AddTrustedProxies();
         services.AddKurentoClient();
 

@@ -22,6 +22,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private readonly Call _call;
     private readonly IKurentoClient _kurento;
     private readonly ICallMediaEvents _events;
+    private readonly MediaServerIce _ice;
     private readonly ILogger _logger;
     private readonly Leg _caller;
     private readonly Leg _callee;
@@ -31,11 +32,12 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private bool _disposed;
     private Task _pumps = Task.CompletedTask;
 
-    public CallMediaSession(Call call, IKurentoClient kurento, ICallMediaEvents events, int maxQueuedCandidates, ILogger logger)
+    public CallMediaSession(Call call, IKurentoClient kurento, ICallMediaEvents events, MediaServerIce ice, int maxQueuedCandidates, ILogger logger)
     {
         _call = call;
         _kurento = kurento;
         _events = events;
+        _ice = ice;
         _logger = logger;
         _caller = new Leg(CallSide.Caller, maxQueuedCandidates);
         _callee = new Leg(CallSide.Callee, maxQueuedCandidates);
@@ -67,7 +69,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Builds the call's media and sends each browser its answer: pipeline, two endpoints, event subscriptions,
+    /// Builds the call's media and sends each browser its answer: pipeline, two endpoints (given their STUN/TURN servers), event subscriptions,
     /// connections both ways, queued candidates applied, then per side processOffer → answer → gatherCandidates.
     /// Throws <see cref="KurentoException"/> when the media server refuses, <see cref="OperationCanceledException"/>
     /// when the call ended meanwhile or <paramref name="cancellationToken"/> fires.
@@ -102,6 +104,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
 
         var callerEndpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
         var calleeEndpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
+        await Task.WhenAll(_ice.ConfigureAsync(callerEndpoint, ct), _ice.ConfigureAsync(calleeEndpoint, ct)).ConfigureAwait(false);
         await SubscribeAsync(callerEndpoint, _caller, ct).ConfigureAwait(false);
         await SubscribeAsync(calleeEndpoint, _callee, ct).ConfigureAwait(false);
 
