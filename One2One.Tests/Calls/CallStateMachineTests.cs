@@ -54,7 +54,7 @@ public sealed class CallStateMachineTests
         var hub = new NullHubContext();
         var caller = new User("alice", "c1", new ClientOutbox(hub, "c1", 16, () => { }, NullLogger.Instance));
         var callee = new User("bob", "c2", new ClientOutbox(hub, "c2", 16, () => { }, NullLogger.Instance));
-        return new Call(caller, callee, "v=0", c => new CallMediaSession(c, null!, null!, 10, NullLogger.Instance));
+        return new Call(caller, callee, "v=0", c => new CallMediaSession(c, null!, null!, null!, 10, NullLogger.Instance));
     }
 
     private sealed class NullHubContext : IHubContext<One2OneHub, IOne2OneClient>

@@ -83,6 +83,8 @@ public sealed class SignalingClient : IAsyncDisposable
 
     public Task StopAsync() => _connection.InvokeAsync("Stop");
 
+    public Task<IceConfiguration> GetIceServersAsync() => _connection.InvokeAsync<IceConfiguration>("GetIceServers");
+
     public Task SendCandidateAsync(IceCandidateInit? candidate) => _connection.InvokeAsync("OnIceCandidate", candidate);
 
     /// <summary>The next callback, whatever it is.</summary>
