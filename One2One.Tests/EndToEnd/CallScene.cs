@@ -46,17 +46,22 @@ internal sealed class CallScene : IAsyncDisposable
     private IKurentoClient Kurento => Server.Services.GetRequiredService<IKurentoClient>();
 
     /// <param name="ringingTimeout">How long a call rings before "no answer"; the server's default when null.</param>
-    public static CallScene Start(BrowserFixture browser, ITestOutputHelper output, string scenario, TimeSpan? ringingTimeout = null)
+    public static CallScene Start(BrowserFixture browser, ITestOutputHelper output, string scenario, TimeSpan? ringingTimeout = null) =>
+        Start(new One2OneServerFactory { RingingTimeout = ringingTimeout }, browser.Browser, output, scenario);
+
+    /// <summary>A scene on a server set up by the caller (e.g. in the network lab); it starts the server and disposes it.</summary>
+    /// <param name="browser">The browser people open the page in unless <see cref="OpenAsync"/> is given another.</param>
+    public static CallScene Start(One2OneServerFactory server, IBrowser browser, ITestOutputHelper output, string scenario)
     {
-        var server = new One2OneServerFactory { RingingTimeout = ringingTimeout };
         server.StartServer();
-        return new CallScene(browser.Browser, output, scenario, server);
+        return new CallScene(browser, output, scenario, server);
     }
 
     /// <summary>Opens the One2One page for a person in a browser context of their own.</summary>
-    public async Task<SoftphonePage> OpenAsync(string name)
+    /// <param name="browser">The browser to use, e.g. one running where this person is in the network lab.</param>
+    public async Task<SoftphonePage> OpenAsync(string name, IBrowser? browser = null)
     {
-        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        var context = await (browser ?? _browser).NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {
@@ -75,9 +80,9 @@ internal sealed class CallScene : IAsyncDisposable
     }
 
     /// <summary>Opens the page for a person and registers them.</summary>
-    public async Task<SoftphonePage> RegisteredAsync(string name)
+    public async Task<SoftphonePage> RegisteredAsync(string name, IBrowser? browser = null)
     {
-        var person = await OpenAsync(name);
+        var person = await OpenAsync(name, browser);
         await person.RegisterAsync();
         return person;
     }
