@@ -28,8 +28,14 @@ public sealed class MediaServerOptions
     /// <summary>Largest JSON-RPC message accepted; a larger one gets an error reply and the socket is closed.</summary>
     public int MaxMessageBytes { get; set; } = 1024 * 1024;
 
-    /// <summary>Pipelines and endpoints one session may hold (40009 NOT_ENOUGH_RESOURCES beyond).</summary>
-    public int MaxObjectsPerSession { get; set; } = 1000;
+    /// <summary>
+    /// WebRtcEndpoints the server holds at once, over all sessions: admission control. One more <c>create</c> is refused
+    /// with 40009 NOT_ENOUGH_RESOURCES until one is released (a call takes two). The default is provisional: 1000
+    /// endpoints, the 500 concurrent calls the capacity benchmark targets on 2 vCPUs; set it from that benchmark's
+    /// figure for your machine. There is no per-session endpoint limit (an application drives all its calls through
+    /// one session); what bounds a single control session is its pipelines, at most this many too.
+    /// </summary>
+    public int MaxEndpoints { get; set; } = 1000;
 
     /// <summary>Live sessions, and open control sockets, the server accepts.</summary>
     public int MaxSessions { get; set; } = 1000;

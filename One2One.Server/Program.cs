@@ -1,7 +1,14 @@
+using One2One.Server.Auth;
 using One2One.Server.Hosting;
+using One2One.Server.Observability;
 using One2One.Server.Signaling;
 
 var builder = WebApplication.CreateBuilder(args);
+if (DevelopmentTokenCommand.IsInvoked(args))
+{
+    return DevelopmentTokenCommand.Run(args, builder.Configuration, Console.Out, Console.Error, TimeProvider.System);
+}
+
 builder.UseOne2OneEndpoints();
 builder.Services.AddOne2One(builder.Configuration);
 
@@ -9,10 +16,13 @@ var app = builder.Build();
 app.UseTrustedProxies();
 
 // The browser client, built from One2One.Client into wwwroot by the build (One2One.Client.targets).
+app.UseClientTestHooks();
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.MapOne2OneHub();
+app.MapOne2OneHub().RequireAuthorization(HubAuthorization.PolicyName);
+app.MapOne2OneObservability();
 app.Run();
+return 0;
 
 /// <summary>Entry point, public for <c>WebApplicationFactory&lt;Program&gt;</c>.</summary>
 public partial class Program;

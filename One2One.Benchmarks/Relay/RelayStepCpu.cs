@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using One2One.MediaServer.Rtc.Srtp;
 
 namespace One2One.Benchmarks.Relay;
@@ -14,7 +13,6 @@ internal static class RelayStepCpu
 {
     private const int PacketsPerRound = 16384;
     private const int Rounds = 15;
-    private const int ThreadCpuClock = 3; // CLOCK_THREAD_CPUTIME_ID
 
     public static int Run(string[] args)
     {
@@ -42,12 +40,12 @@ internal static class RelayStepCpu
 
             var cpu = new double[Rounds];
             var wall = new double[Rounds];
-            ThreadCpuNanoseconds(); // the first call binds the P/Invoke, which allocates
+            ThreadCpuClock.Nanoseconds(); // the first call binds the P/Invoke, which allocates
             var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
             for (int round = 0; round < Rounds; round++)
             {
                 ring.Fill(pair);
-                var cpuStart = ThreadCpuNanoseconds();
+                var cpuStart = ThreadCpuClock.Nanoseconds();
                 var wallStart = Stopwatch.GetTimestamp();
                 for (int i = 0; i < PacketsPerRound; i++)
                 {
@@ -57,7 +55,7 @@ internal static class RelayStepCpu
                 }
 
                 wall[round] = Stopwatch.GetElapsedTime(wallStart).TotalNanoseconds / PacketsPerRound;
-                cpu[round] = (ThreadCpuNanoseconds() - cpuStart) / (double)PacketsPerRound;
+                cpu[round] = (ThreadCpuClock.Nanoseconds() - cpuStart) / (double)PacketsPerRound;
             }
 
             var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
@@ -71,25 +69,5 @@ internal static class RelayStepCpu
         {
             pair.DisposeAsync().AsTask().GetAwaiter().GetResult();
         }
-    }
-
-    private static long ThreadCpuNanoseconds()
-    {
-        if (ClockGetTime(ThreadCpuClock, out var time) != 0)
-        {
-            throw new InvalidOperationException("clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed.");
-        }
-
-        return (time.Seconds * 1_000_000_000) + time.Nanoseconds;
-    }
-
-    [DllImport("libc", EntryPoint = "clock_gettime")]
-    private static extern int ClockGetTime(int clock, out TimeSpec time);
-
-    [StructLayout(LayoutKind.Sequential)]
-    private struct TimeSpec
-    {
-        public long Seconds;
-        public long Nanoseconds;
     }
 }

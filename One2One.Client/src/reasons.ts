@@ -53,6 +53,12 @@ export function reasonText(reason: Reason | null | undefined, peer: string | nul
       return "The media server refused this browser's media offer.";
     case "rate-limited":
       return "Too many attempts; wait a moment and try again.";
+    case "server-busy":
+      return "The server has no room for another call right now. Try again in a moment.";
+    case "server-shutdown":
+      return "The server is shutting down; the call was ended.";
+    case "name-not-allowed":
+      return "Your sign-in does not allow that name.";
     default:
       return undefined;
   }

@@ -28,6 +28,9 @@ export type Reason =
   | "media-server-lost"
   | "invalid-offer"
   | "rate-limited"
+  | "server-busy"
+  | "server-shutdown"
+  | "name-not-allowed"
   | (string & {});
 
 export type Response = "accepted" | "rejected";
@@ -104,6 +107,24 @@ export class SignalingError extends Error {
   override readonly name = "SignalingError";
 }
 
+// A refused negotiate surfaces as "...: Status code '401'" (HttpError's message, wrapped by the client).
+const refusedStatusPattern = /Status code '(401|403)'/;
+
+function connectError(error: unknown): SignalingError {
+  const text = error instanceof Error ? error.message : String(error);
+  const status = refusedStatusPattern.exec(text)?.[1];
+  if (status === "401") {
+    return new SignalingError(
+      "The server requires sign-in, and this page has no valid token (missing, expired or not signed by the server's key). Open the page with a fresh ?token=.",
+      { cause: error },
+    );
+  }
+  if (status === "403") {
+    return new SignalingError("The server refused this sign-in: the token carries no name to register.", { cause: error });
+  }
+  return new SignalingError(`Could not reach the server (${text}).`, { cause: error });
+}
+
 // The server wraps a HubException as "An unexpected error occurred invoking 'X' on the server. HubException: <message>".
 const hubExceptionPattern = /HubException: ([\s\S]*)$/;
 
@@ -117,10 +138,14 @@ export class SignalingConnection implements One2OneServer {
   private readonly connection: HubConnection;
   private readonly closeHandlers: ((error: Error | undefined) => void)[] = [];
 
-  constructor(url = "/one2one") {
+  /** @param accessToken a bearer token for servers that require sign-in (Auth:Mode=Jwt); browsers send it as access_token in the query string. */
+  constructor(url = "/one2one", accessToken: string | null = null) {
     // No automatic reconnect: a new connection is a new connection id, which the server does not
     // know as registered, so the page goes back to "not registered" and the person registers again.
-    this.connection = new HubConnectionBuilder().withUrl(url).configureLogging(LogLevel.Warning).build();
+    this.connection = new HubConnectionBuilder()
+      .withUrl(url, accessToken === null ? {} : { accessTokenFactory: () => accessToken })
+      .configureLogging(LogLevel.Warning)
+      .build();
     this.connection.onclose((error) => {
       for (const handler of this.closeHandlers) {
         handler(error);
@@ -153,9 +178,7 @@ export class SignalingConnection implements One2OneServer {
     try {
       await this.connection.start();
     } catch (error) {
-      throw new SignalingError(`Could not reach the server (${error instanceof Error ? error.message : String(error)}).`, {
-        cause: error,
-      });
+      throw connectError(error);
     }
   }
 

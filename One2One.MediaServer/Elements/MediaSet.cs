@@ -13,11 +13,13 @@ internal sealed class MediaSet
 {
     private readonly ConcurrentDictionary<string, MediaObject> _objects = new(StringComparer.Ordinal);
 
-    public MediaSet(IWebRtcSessionFactory mediaFactory, TimeProvider timeProvider, ILogger<MediaSet> logger)
+    /// <param name="admission">The server-wide endpoint limit; none = unlimited (elements driven directly in tests).</param>
+    public MediaSet(IWebRtcSessionFactory mediaFactory, TimeProvider timeProvider, ILogger<MediaSet> logger, EndpointAdmission? admission = null)
     {
         MediaFactory = mediaFactory;
         TimeProvider = timeProvider;
         Logger = logger;
+        Admission = admission ?? EndpointAdmission.Unlimited;
         ServerManager = new ServerManager(this);
         _objects[ServerManager.Id] = ServerManager;
     }
@@ -30,6 +32,8 @@ internal sealed class MediaSet
 
     public ServerManager ServerManager { get; }
 
+    public EndpointAdmission Admission { get; }
+
     public MediaPipeline CreatePipeline(IMediaObjectOwner? owner)
     {
         var pipeline = new MediaPipeline($"{Guid.NewGuid()}_{MediaObjectType.MediaPipeline.QualifiedName}", this, owner);
@@ -37,11 +41,27 @@ internal sealed class MediaSet
         return pipeline;
     }
 
-    public ValueTask<WebRtcEndpoint> CreateWebRtcEndpointAsync(MediaPipeline pipeline, bool recvOnly, bool sendOnly, IMediaObjectOwner? owner)
+    /// <summary>
+    /// Creates an endpoint in <paramref name="pipeline"/> once <see cref="Admission"/> grants it a slot: 40009
+    /// NOT_ENOUGH_RESOURCES when the server holds its limit. The endpoint gives the slot back when its media is
+    /// disposed; a creation that fails gives it back here.
+    /// </summary>
+    public async ValueTask<WebRtcEndpoint> CreateWebRtcEndpointAsync(MediaPipeline pipeline, bool recvOnly, bool sendOnly, IMediaObjectOwner? owner)
     {
+        var slot = Admission.TryAdmit() ?? throw Protocol.KurentoErrors.NotEnoughResources(
+            $"Not enough resources: the media server holds {Admission.Limit} WebRtcEndpoints, its limit (MediaServer:MaxEndpoints)");
         var id = $"{pipeline.Id}/{Guid.NewGuid()}_{MediaObjectType.WebRtcEndpoint.QualifiedName}";
         var settings = new WebRtcEndpointSettings(id, recvOnly, sendOnly);
-        return pipeline.AddChildAsync(() => new WebRtcEndpoint(id, pipeline, settings, MediaFactory, owner));
+        try
+        {
+            return await pipeline.AddChildAsync(() => new WebRtcEndpoint(id, pipeline, settings, MediaFactory, owner, slot)).ConfigureAwait(false);
+        }
+        catch
+        {
+            // Not built (the media factory failed) or the pipeline was released meanwhile (40101).
+            slot.Release();
+            throw;
+        }
     }
 
     public bool TryGet(string id, out MediaObject mediaObject) => _objects.TryGetValue(id, out mediaObject!);

@@ -9,6 +9,7 @@ namespace One2One.MediaServer.Elements;
 internal sealed class WebRtcEndpoint : MediaElement, IWebRtcSessionObserver
 {
     private readonly IWebRtcSession _media;
+    private readonly EndpointAdmission.Slot _slot;
     private int _mediaDisposed;
     private int _connected; // 0/1, written by media threads (Interlocked)
 
@@ -16,10 +17,12 @@ internal sealed class WebRtcEndpoint : MediaElement, IWebRtcSessionObserver
     private string? _remoteDescription;
     private string? _localDescription;
 
-    public WebRtcEndpoint(string id, MediaPipeline pipeline, WebRtcEndpointSettings settings, IWebRtcSessionFactory factory, IMediaObjectOwner? owner)
+    /// <param name="slot">Its place under <see cref="MediaServerOptions.MaxEndpoints"/>, given back when its media is disposed.</param>
+    public WebRtcEndpoint(string id, MediaPipeline pipeline, WebRtcEndpointSettings settings, IWebRtcSessionFactory factory, IMediaObjectOwner? owner, EndpointAdmission.Slot slot)
         : base(id, MediaObjectType.WebRtcEndpoint, pipeline, owner)
     {
         Settings = settings;
+        _slot = slot;
         _media = factory.Create(settings, this);
     }
 
@@ -73,6 +76,11 @@ internal sealed class WebRtcEndpoint : MediaElement, IWebRtcSessionObserver
 #pragma warning restore CA1031
         {
             ElementsLog.MediaDisposeFailed(MediaSet.Logger, ex, Id);
+        }
+        finally
+        {
+            // Every release path (the endpoint, its pipeline, its session closed or collected, shutdown) ends here, once.
+            _slot.Release();
         }
     }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Security.Cryptography;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -7,6 +8,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using One2One.MediaServer.Observability;
+using One2One.MediaServer.Relay;
 
 namespace One2One.MediaServer.Hosting;
 
@@ -20,6 +23,7 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
 {
     private readonly IConfiguration? _configuration;
     private readonly ILoggerFactory? _loggerFactory;
+    private readonly IMeterFactory? _meterFactory;
     private readonly SemaphoreSlim _lifecycle = new(1, 1);
     private WebApplication? _app;
     private Uri? _controlUri;
@@ -27,10 +31,13 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
 
     /// <param name="configuration">Read for the <c>MediaServer</c> section only; none = defaults.</param>
     /// <param name="loggerFactory">Where the media server logs; none = the host's default console logging.</param>
-    public EmbeddedMediaServer(IConfiguration? configuration = null, ILoggerFactory? loggerFactory = null)
+    /// <param name="meterFactory">Makes the media server's meter (<c>One2One.MediaServer</c>), so that it is part of the
+    /// co-hosting application's metrics; none = the media server's own container (whose metrics nobody exports).</param>
+    public EmbeddedMediaServer(IConfiguration? configuration = null, ILoggerFactory? loggerFactory = null, IMeterFactory? meterFactory = null)
     {
         _configuration = configuration;
         _loggerFactory = loggerFactory;
+        _meterFactory = meterFactory;
     }
 
     /// <summary>ws://127.0.0.1:&lt;port&gt;/&lt;32 hex digits&gt;/kurento, once started; the hex digits are a secret.</summary>
@@ -62,10 +69,23 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
             }
 
             builder.WebHost.UseKestrel(k => k.Listen(System.Net.IPAddress.Loopback, 0));
+            // The control path is a secret: no log line or scope may carry it (see RequestPathFreeLoggerFactory).
             if (_loggerFactory is not null)
             {
                 builder.Logging.ClearProviders();
-                builder.Services.AddSingleton(_loggerFactory);
+                builder.Services.AddSingleton<ILoggerFactory>(new RequestPathFreeLoggerFactory(_loggerFactory));
+            }
+            else
+            {
+                foreach (var category in RequestPathFreeLoggerFactory.PathLoggingCategories)
+                {
+                    builder.Logging.AddFilter(category, LogLevel.None);
+                }
+            }
+
+            if (_meterFactory is { } meters)
+            {
+                builder.Services.AddSingleton(services => new MediaServerMetrics(meters, services.GetRequiredService<MediaTotals>()));
             }
 
             // The co-hosted application already says "started", its environment and content root.

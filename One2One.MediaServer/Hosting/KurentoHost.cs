@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
+using One2One.MediaServer.Observability;
 
 namespace One2One.MediaServer.Hosting;
 
@@ -14,5 +15,8 @@ internal static class KurentoHost
         // KMS sends no pings of its own; keep-alive pings from the server side keep proxies from idling the socket.
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(30) });
         app.MapKurento(path);
+
+        // Observable instruments exist once their meter object does: made now, not at the first endpoint.
+        app.Services.GetRequiredService<MediaServerMetrics>();
     }
 }

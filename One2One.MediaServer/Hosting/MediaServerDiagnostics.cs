@@ -11,6 +11,9 @@ internal sealed class MediaServerDiagnostics(
     KurentoSessionRegistry sessions,
     KurentoWebSocketHandler handler)
 {
+    /// <summary>Endpoint slots held under MediaServer:MaxEndpoints; equals the live endpoints once no create is in flight.</summary>
+    public int AdmittedEndpoints => mediaSet.Admission.Admitted;
+
     public MediaServerCounts GetCounts() => new(
         sessions.Count,
         handler.OpenConnections,

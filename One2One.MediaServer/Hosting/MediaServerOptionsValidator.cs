@@ -56,9 +56,9 @@ internal sealed class MediaServerOptionsValidator : IValidateOptions<MediaServer
             failures.Add($"{prefix}MaxMessageBytes must be at least 1024 (got {options.MaxMessageBytes}).");
         }
 
-        if (options.MaxObjectsPerSession < 1)
+        if (options.MaxEndpoints < 1)
         {
-            failures.Add($"{prefix}MaxObjectsPerSession must be at least 1 (got {options.MaxObjectsPerSession}).");
+            failures.Add($"{prefix}MaxEndpoints must be at least 1 (got {options.MaxEndpoints}).");
         }
 
         if (options.MaxSessions < 1)

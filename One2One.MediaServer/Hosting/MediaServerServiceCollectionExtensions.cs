@@ -7,6 +7,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Hosting;
+using One2One.MediaServer.Observability;
 using One2One.MediaServer.Protocol;
 using One2One.MediaServer.Relay;
 
@@ -16,7 +17,8 @@ public static class MediaServerServiceCollectionExtensions
 {
     /// <summary>
     /// The Kurento-protocol media server: options (section <c>MediaServer</c>, validated at start-up), the media object
-    /// registry, sessions, the WebSocket handler, a hosted service that releases everything when the host stops, and the WebRTC machinery (<c>IWebRtcSessionFactory</c>, registered
+    /// registry, sessions, the WebSocket handler, a hosted service that releases everything when the host stops, the media
+    /// totals and the meter over them, and the WebRTC machinery (<c>IWebRtcSessionFactory</c>, registered
     /// with TryAdd so a test can put its own first).
     /// </summary>
     public static IServiceCollection AddKurentoMediaServer(this IServiceCollection services)
@@ -24,11 +26,14 @@ public static class MediaServerServiceCollectionExtensions
         services.AddOptions<MediaServerOptions>().BindConfiguration(MediaServerOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<MediaServerOptions>, MediaServerOptionsValidator>());
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(sp => new EndpointAdmission(sp.GetRequiredService<IOptions<MediaServerOptions>>().Value.MaxEndpoints));
         services.TryAddSingleton<MediaSet>();
         services.TryAddSingleton<KurentoSessionRegistry>();
         services.TryAddSingleton<KurentoRequestProcessor>();
         services.TryAddSingleton<KurentoWebSocketHandler>();
         services.TryAddSingleton<MediaServerDiagnostics>();
+        services.TryAddSingleton<MediaTotals>();
+        services.TryAddSingleton<MediaServerMetrics>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IHostedService, MediaServerShutdown>());
 
         // The WebRTC machinery (ICE-lite, DTLS-SRTP, relay). TryAdd: a test that registered another one first keeps it.

@@ -61,6 +61,32 @@ internal static class KurentoJson
         w.WriteEndObject();
     }
 
+    /// <summary>
+    /// False when a string or property name of <paramref name="json"/> (which has parsed) escapes a lone surrogate ("\ud800"):
+    /// valid JSON (RFC 8259 §8.2) but not text, on which <see cref="JsonElement.GetString"/> and
+    /// <see cref="JsonElement.TryGetProperty(string, out JsonElement)"/> throw. Checked once, before anything reads the request.
+    /// </summary>
+    public static bool StringsAreText(ReadOnlySpan<byte> json)
+    {
+        var reader = new Utf8JsonReader(json, new JsonReaderOptions { MaxDepth = 64 });
+        try
+        {
+            while (reader.Read())
+            {
+                if (reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped)
+                {
+                    _ = reader.GetString();
+                }
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+
+        return true;
+    }
+
     // Request-level members (object, type, operation...): a missing or mistyped one is -32602 INVALID_PARAMS, as KMS's JsonRpc::getValue.
 
     public static JsonElement RequireParams(JsonElement? parameters) =>

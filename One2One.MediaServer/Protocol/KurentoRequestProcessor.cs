@@ -57,6 +57,11 @@ internal sealed class KurentoRequestProcessor
 
         using (document)
         {
+            if (!KurentoJson.StringsAreText(message.Span))
+            {
+                return JsonRpcWriter.Error(JsonRpcRequest.NullId, KurentoErrorCode.ParseError, "Parse error: a string escapes a lone surrogate");
+            }
+
             if (!JsonRpcRequest.TryRead(document.RootElement, out var request, out var error, out var errorId))
             {
                 return JsonRpcWriter.Error(errorId, error!.Code, error.Message);
@@ -223,14 +228,21 @@ internal sealed class KurentoRequestProcessor
     {
         var type = KurentoJson.RequireMember(p, "type");
         var constructorParams = KurentoJson.TryGetMember(p, "constructorParams");
+        var isPipeline = type is "MediaPipeline" or "kurento.MediaPipeline";
         Func<ValueTask<MediaObject>> create = type switch
         {
-            "MediaPipeline" or "kurento.MediaPipeline" => () => ValueTask.FromResult<MediaObject>(_mediaSet.CreatePipeline(session)),
+            _ when isPipeline => () => ValueTask.FromResult<MediaObject>(_mediaSet.CreatePipeline(session)),
             "WebRtcEndpoint" or "kurento.WebRtcEndpoint" => PrepareWebRtcEndpoint(constructorParams, session),
             _ => throw new KurentoErrorException(KurentoErrorCode.MediaObjectTypeNotFound, $"Type '{type}' not found"),
         };
 
-        session.ReserveObject(_options.MaxObjectsPerSession);
+        // Endpoints are admitted server-wide by the media set (MediaServer:MaxEndpoints); a session's pipelines
+        // are bounded by the same figure.
+        if (isPipeline)
+        {
+            session.ReservePipeline(_options.MaxEndpoints);
+        }
+
         MediaObject mediaObject;
         try
         {
@@ -238,11 +250,11 @@ internal sealed class KurentoRequestProcessor
         }
         catch
         {
-            session.CompleteReservation(null);
+            session.CompleteCreation(null, isPipeline);
             throw;
         }
 
-        if (!session.CompleteReservation(mediaObject))
+        if (!session.CompleteCreation(mediaObject, isPipeline))
         {
             await ReleaseQuietlyAsync(mediaObject).ConfigureAwait(false);
             throw new KurentoErrorException(KurentoErrorCode.InvalidSession, $"Session '{session.Id}' was closed");
@@ -368,12 +380,21 @@ internal sealed class KurentoRequestProcessor
                 throw new KurentoErrorException(KurentoErrorCode.MalformedTransaction, $"Id of request '{index}' should be '{index}'");
             }
 
-            var node = JsonNode.Parse(operation.GetRawText())!.AsObject();
-            var parameters = node["params"] as JsonObject ?? [];
-            node["params"] = null;
-            parameters["sessionId"] = session.Id;
-            node["params"] = InjectRefs(parameters, replies);
-            node["id"] = index;
+            JsonObject node;
+            try
+            {
+                node = JsonNode.Parse(operation.GetRawText())!.AsObject();
+                var parameters = node["params"] as JsonObject ?? [];
+                node["params"] = null;
+                parameters["sessionId"] = session.Id;
+                node["params"] = InjectRefs(parameters, replies);
+                node["id"] = index;
+            }
+            catch (ArgumentException)
+            {
+                // JsonDocument accepts a member twice; JsonObject throws on it when it is first read.
+                throw new KurentoErrorException(KurentoErrorCode.MalformedTransaction, $"Request '{index}' has a member twice");
+            }
 
             using var document = JsonDocument.Parse(node.ToJsonString(), DocumentOptions);
             var buffer = new ArrayBufferWriter<byte>(256);

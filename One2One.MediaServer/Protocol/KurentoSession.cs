@@ -6,7 +6,7 @@ namespace One2One.MediaServer.Protocol;
 /// A Kurento session: owns the objects it created and receives the events it subscribed to on the WebSocket
 /// currently bound to it. Outlives its socket for <see cref="MediaServerOptions.SessionCollectTimeout"/> so a client
 /// can resume with <c>connect {sessionId}</c>.
-/// State (connection, timer, owned objects, subscribed objects, closed flag) is guarded by <see cref="_lock"/>;
+/// State (connection, timer, owned objects and pipeline counts, subscribed objects, closed flag) is guarded by <see cref="_lock"/>;
 /// <see cref="_connection"/> is also read without the lock by media threads delivering events.
 /// An object leaves <see cref="_owned"/> and <see cref="_subscribed"/> when it is released (or its last subscription
 /// from here ends), so a long-lived session holds only live objects.
@@ -25,7 +25,8 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
     private readonly Dictionary<MediaObject, int> _subscribed = [];
     private volatile KurentoConnection? _connection;
     private ITimer? _collectTimer;
-    private int _reservedObjects;
+    private int _ownedPipelines;
+    private int _reservedPipelines;
     private bool _closed;
 
     public KurentoSession(string id) => Id = id;
@@ -120,40 +121,61 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
             _collectTimer = null;
             var result = (_owned.ToArray(), _subscribed.Keys.ToArray());
             _owned.Clear();
+            _ownedPipelines = 0;
             _subscribed.Clear();
             return result;
         }
     }
 
-    /// <summary>Counts one more object against <paramref name="limit"/>; 40009 when the session is full.</summary>
-    public void ReserveObject(int limit)
+    /// <summary>
+    /// Counts one more pipeline against <paramref name="limit"/>; 40009 when the session holds that many. Endpoints are
+    /// bounded server-wide (<see cref="Elements.EndpointAdmission"/>), not per session: an application drives every
+    /// call through one session. Pipelines are cheap but not free, so a runaway session is stopped here.
+    /// </summary>
+    public void ReservePipeline(int limit)
     {
         lock (_lock)
         {
-            if (_owned.Count + _reservedObjects >= limit)
+            if (_ownedPipelines + _reservedPipelines >= limit)
             {
-                throw KurentoErrors.NotEnoughResources($"Session '{Id}' already holds {limit} objects (MediaServer:MaxObjectsPerSession)");
+                throw KurentoErrors.NotEnoughResources(
+                    $"Not enough resources: session '{Id}' holds {limit} pipelines, as many as the server admits endpoints (MediaServer:MaxEndpoints)");
             }
 
-            _reservedObjects++;
+            _reservedPipelines++;
         }
     }
 
     /// <summary>
-    /// Turns a reservation into ownership of <paramref name="created"/> (null: creation failed, drop the reservation).
-    /// False if the session closed meanwhile: the caller must release the object.
+    /// Records <paramref name="created"/> as owned by this session (null: creation failed), dropping the pipeline
+    /// reservation if <paramref name="pipelineReserved"/>. False if the session closed meanwhile: the caller must
+    /// release the object.
     /// </summary>
-    public bool CompleteReservation(MediaObject? created)
+    public bool CompleteCreation(MediaObject? created, bool pipelineReserved)
     {
         lock (_lock)
         {
-            _reservedObjects--;
+            if (pipelineReserved)
+            {
+                _reservedPipelines--;
+            }
+
             if (created is null || created.IsReleased)
             {
                 return true;
             }
 
-            return !_closed && _owned.Add(created);
+            if (_closed || !_owned.Add(created))
+            {
+                return false;
+            }
+
+            if (created is MediaPipeline)
+            {
+                _ownedPipelines++;
+            }
+
+            return true;
         }
     }
 
@@ -215,7 +237,10 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
     {
         lock (_lock)
         {
-            _owned.Remove(mediaObject);
+            if (_owned.Remove(mediaObject) && mediaObject is MediaPipeline)
+            {
+                _ownedPipelines--;
+            }
         }
     }
 

@@ -54,6 +54,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private IceComponentState _iceState = IceComponentState.Disconnected;
     private bool _gathered;
     private long _unroutable;
+    private long _dtlsStarted;
     private int _disposed;
 
     public WebRtcSession(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer, WebRtcSessionFactory factory)
@@ -78,6 +79,11 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     /// <summary>Packets from the browser with a payload type that was not negotiated.</summary>
     public long UnroutablePackets => Interlocked.Read(ref _unroutable);
+
+    /// <summary>RTP packets and bytes relayed to this endpoint's browser, both kinds (for <see cref="MediaTotals"/>).</summary>
+    public long RelayedPackets => _out[0].Packets + _out[1].Packets;
+
+    public long RelayedBytes => _out[0].Bytes + _out[1].Bytes;
 
     public uint LocalSsrc(MediaType kind) => kind == MediaType.Audio ? _audioIdentity.Ssrc : _videoIdentity.Ssrc;
 
@@ -365,6 +371,12 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         _observer.DtlsConnectionStateChanged(state);
         switch (state)
         {
+            case DtlsConnectionState.Connecting:
+                Volatile.Write(ref _dtlsStarted, _time.GetTimestamp());
+                break;
+            case DtlsConnectionState.Connected when Volatile.Read(ref _dtlsStarted) is var started and not 0:
+                _factory.Totals.OnDtlsHandshakeCompleted(_time.GetElapsedTime(started));
+                break;
             case DtlsConnectionState.Failed:
                 _observer.Error("DTLS_HANDSHAKE_FAILED", (int)KurentoErrorCode.UnexpectedError, reason ?? "The DTLS handshake failed.");
                 break;

@@ -18,8 +18,9 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
     private readonly HashSet<WebRtcSession> _live = [];
     private bool _disposed;
 
-    public WebRtcSessionFactory(IOptions<MediaServerOptions> options, ILoggerFactory loggers, TimeProvider time)
+    public WebRtcSessionFactory(IOptions<MediaServerOptions> options, ILoggerFactory loggers, TimeProvider time, MediaTotals? totals = null)
     {
+        Totals = totals ?? new MediaTotals();
         Options = options.Value;
         Loggers = loggers;
         Time = time;
@@ -41,6 +42,9 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
     public RelayGraph Graph { get; } = new();
 
     public MediaFlowMonitor Monitor { get; }
+
+    /// <summary>What every session made here counted, for metrics.</summary>
+    public MediaTotals Totals { get; }
 
     public int OpenSocketCount => Ports.OpenSocketCount;
 
@@ -68,6 +72,7 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
 
             var session = new WebRtcSession(settings, observer, this);
             _live.Add(session);
+            Totals.Track(session);
             return session;
         }
     }
@@ -79,6 +84,8 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
         {
             _live.Remove(session);
         }
+
+        Totals.Retire(session);
     }
 
     /// <summary>Disposes every session still live (closing its socket and ending its receive thread), then the monitor.</summary>

@@ -1,4 +1,5 @@
 using One2One.Server.Media;
+using One2One.Server.Observability;
 
 namespace One2One.Server.Calls;
 
@@ -11,7 +12,7 @@ internal sealed class Call
 {
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _ended = new();
-    private CallState _state = CallState.Ringing;
+    private CallState _state = CallState.Placing;
     private ITimer? _ringingTimer;
     private bool _callerAnswered;
 
@@ -20,6 +21,7 @@ internal sealed class Call
         Caller = caller;
         Callee = callee;
         CallerOffer = callerOffer;
+        Trace = new CallTrace(Id);
         Media = createMedia(this);
     }
 
@@ -30,6 +32,9 @@ internal sealed class Call
     public User Callee { get; }
 
     public string CallerOffer { get; }
+
+    /// <summary>The call's activity and log scope (started once the call rings).</summary>
+    public CallTrace Trace { get; }
 
     /// <summary>The call's media; exists from the start so the caller's early candidates are queued.</summary>
     public CallMediaSession Media { get; }
@@ -54,15 +59,25 @@ internal sealed class Call
 
     public User Participant(CallSide side) => side == CallSide.Caller ? Caller : Callee;
 
-    /// <summary>Starts the ringing timeout; <paramref name="onTimeout"/> runs on a timer thread if nobody answers.</summary>
-    public void StartRinging(TimeProvider time, TimeSpan timeout, Action<Call> onTimeout)
+    /// <summary>
+    /// Placing → Ringing, once the call's media is reserved: runs <paramref name="alertCallee"/> under the gate (so the
+    /// prompt is posted before any end) and starts the ringing timeout; <paramref name="onTimeout"/> runs on a timer
+    /// thread if nobody answers. False if the call ended meanwhile: the callee is never alerted.
+    /// </summary>
+    public bool TryStartRinging(Action alertCallee, TimeProvider time, TimeSpan timeout, Action<Call> onTimeout)
     {
         lock (_gate)
         {
-            if (_state == CallState.Ringing)
+            if (_state != CallState.Placing)
             {
-                _ringingTimer = time.CreateTimer(static s => ((Action)s!)(), (Action)(() => onTimeout(this)), timeout, Timeout.InfiniteTimeSpan);
+                return false;
             }
+
+            // The timer first: a callee who sees the prompt (and a test that then moves the clock) finds it running.
+            _state = CallState.Ringing;
+            _ringingTimer = time.CreateTimer(static s => ((Action)s!)(), (Action)(() => onTimeout(this)), timeout, Timeout.InfiniteTimeSpan);
+            alertCallee();
+            return true;
         }
     }
 

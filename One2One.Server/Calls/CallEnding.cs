@@ -19,6 +19,9 @@ internal sealed record CallEnding(string Reason, User? EndedBy, string? Detail =
 
     public static CallEnding ServerShutdown() => new(Reasons.ServerShutdown, null);
 
+    /// <summary>Ended by something going wrong (what an operator looks into), not by a person or the ringing timeout.</summary>
+    public bool IsFailure => Reason is Reasons.MediaError or Reasons.IceFailed or Reasons.MediaServerLost or Reasons.InvalidOffer;
+
     /// <summary>What to tell <paramref name="recipient"/>, in words, about the call with <paramref name="other"/>.</summary>
     public string MessageFor(User recipient, User other, CallSide recipientSide) => Reason switch
     {
@@ -31,6 +34,7 @@ internal sealed record CallEnding(string Reason, User? EndedBy, string? Detail =
         Reasons.IceFailed => "The media connection failed (ICE). Check the network between your browser and the server.",
         Reasons.MediaServerLost => "The media server restarted; the call was lost.",
         Reasons.ServerShutdown => "The server is shutting down.",
+        Reasons.ServerBusy => "The server is busy: it has no room for another call right now. Try again in a moment.",
         Reasons.InvalidOffer => Detail is null ? "The browser's media offer was not accepted." : $"The browser's media offer was not accepted: {Detail}",
         _ => Detail is null ? "The call failed on the media server." : $"The call failed on the media server: {Detail}",
     };

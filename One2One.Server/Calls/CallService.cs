@@ -6,6 +6,7 @@ using One2One.Server.Ice;
 using One2One.Server.Kurento;
 using One2One.Server.Limits;
 using One2One.Server.Media;
+using One2One.Server.Observability;
 using One2One.Server.Signaling;
 
 namespace One2One.Server.Calls;
@@ -34,6 +35,7 @@ internal sealed class CallService : ICallMediaEvents
     private readonly IceServerIssuer _ice;
     private readonly MediaServerIce _mediaServerIce;
     private readonly ILogger<CallService> _logger;
+    private readonly One2OneMetrics _metrics;
     private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
 
     public CallService(
@@ -47,6 +49,7 @@ internal sealed class CallService : ICallMediaEvents
         Rejections rejections,
         IceServerIssuer ice,
         MediaServerIce mediaServerIce,
+        One2OneMetrics metrics,
         ILogger<CallService> logger)
     {
         _users = users;
@@ -60,11 +63,15 @@ internal sealed class CallService : ICallMediaEvents
         _ice = ice;
         _mediaServerIce = mediaServerIce;
         _logger = logger;
+        _metrics = metrics;
         _kurento.SessionLost += OnMediaServerSessionLost;
     }
 
     /// <summary>Calls not yet ended (ringing, connecting or in call).</summary>
     public int ActiveCallCount => _calls.Count;
+
+    /// <summary>The calls not yet ended, for checks of the whole state (tests).</summary>
+    internal IReadOnlyCollection<Call> ActiveCalls => [.. _calls.Values];
 
     /// <summary>
     /// Registers <paramref name="rawName"/> for the connection. On success the acceptance is posted to the
@@ -182,7 +189,9 @@ internal sealed class CallService : ICallMediaEvents
         }
 
         _calls[call.Id] = call;
-        CallsLog.Ringing(_logger, call.Id, caller.Name, callee.Name);
+        _metrics.CallStarted();
+        call.Trace.Start(caller.Name, callee.Name);
+        using var scope = call.Trace.Enter(_logger);
         if (callee.IsGone)
         {
             // The callee's connection closed between the lookup and the join: its disconnect saw no call.
@@ -190,8 +199,7 @@ internal sealed class CallService : ICallMediaEvents
             return;
         }
 
-        call.TryPostWhileLive(() => callee.Outbox.Post(c => c.IncomingCall(new IncomingCall(caller.Name))));
-        call.StartRinging(_time, _options.CurrentValue.RingingTimeout, c => EndInBackground(c, CallEnding.NoAnswer(), onlyIfRinging: true));
+        _ = ReserveAndRingAsync(call);
     }
 
     /// <summary>The callee's answer to the call ringing from <paramref name="from"/>.</summary>
@@ -200,26 +208,28 @@ internal sealed class CallService : ICallMediaEvents
         var call = callee.CurrentCall;
         if (call is null || !ReferenceEquals(call.Callee, callee) || !UserName.Comparer.Equals(call.Caller.Name, from?.Trim()))
         {
-            throw _rejections.Invocation($"There is no incoming call from {EchoedText.Shorten(from)}.");
+            throw _rejections.Invocation($"There is no incoming call from {EchoedText.Shorten(from)}.", HubRejection.NoSuchCall);
         }
+
+        using var scope = call.Trace.Enter(_logger);
 
         switch (callResponse)
         {
             case CallAnswers.Reject:
-                EndInBackground(call, call.State == CallState.Ringing ? CallEnding.Declined(callee) : CallEnding.HungUp(callee));
+                EndInBackground(call, call.State is CallState.Placing or CallState.Ringing ? CallEnding.Declined(callee) : CallEnding.HungUp(callee));
                 return;
             case CallAnswers.Accept:
                 RequireSdp(sdpOffer);
                 if (!call.TryAccept())
                 {
-                    throw _rejections.Invocation($"The call from {call.Caller.Name} is no longer ringing.");
+                    throw _rejections.Invocation($"The call from {call.Caller.Name} is no longer ringing.", HubRejection.NotRinging);
                 }
 
                 CallsLog.Accepted(_logger, call.Id);
-                _ = ConnectAsync(call, sdpOffer!);
+                _ = ConnectAsync(call, sdpOffer!, _time.GetTimestamp());
                 return;
             default:
-                throw _rejections.Invocation("callResponse must be \"accept\" or \"reject\".");
+                throw _rejections.Invocation("callResponse must be \"accept\" or \"reject\".", HubRejection.InvalidAnswer);
         }
     }
 
@@ -231,7 +241,8 @@ internal sealed class CallService : ICallMediaEvents
             return;
         }
 
-        var ending = call.State == CallState.Ringing
+        using var scope = call.Trace.Enter(_logger);
+        var ending = call.State is CallState.Placing or CallState.Ringing
             ? (call.SideOf(user) == CallSide.Caller ? CallEnding.Cancelled(user) : CallEnding.Declined(user))
             : CallEnding.HungUp(user);
         EndInBackground(call, ending);
@@ -250,6 +261,7 @@ internal sealed class CallService : ICallMediaEvents
         CallsLog.Unregistered(_logger, user.Name, connectionId);
         if (user.CurrentCall is { } call)
         {
+            using var scope = call.Trace.Enter(_logger);
             await EndAsync(call, CallEnding.Disconnected(user)).ConfigureAwait(false);
         }
     }
@@ -264,8 +276,10 @@ internal sealed class CallService : ICallMediaEvents
 
         if (user.CurrentCall is not { } call)
         {
-            throw _rejections.Invocation("There is no call in progress for this ICE candidate.");
+            throw _rejections.Invocation("There is no call in progress for this ICE candidate.", HubRejection.NoCall);
         }
+
+        using var scope = call.Trace.Enter(_logger);
 
         call.Media.AddBrowserCandidate(call.SideOf(user), candidate);
     }
@@ -276,14 +290,16 @@ internal sealed class CallService : ICallMediaEvents
     /// <summary>Ends the call exactly once: participants freed, the peer(s) told, the media released.</summary>
     public async Task EndAsync(Call call, CallEnding ending, bool onlyIfRinging = false)
     {
-        if (!call.TryEnd((previous, callerAnswered) => NotifyEnd(call, ending, callerAnswered), onlyIfRinging))
+        if (!call.TryEnd((previous, callerAnswered) => NotifyEnd(call, ending, previous, callerAnswered), onlyIfRinging))
         {
             return;
         }
 
+        using var scope = call.Trace.Enter(_logger);
         call.Caller.Leave(call);
         call.Callee.Leave(call);
-        CallsLog.Ended(_logger, call.Id, ending.Reason);
+        _metrics.CallEnded(ending.Reason);
+        CallsLog.Ended(_logger, ending.IsFailure ? LogLevel.Information : LogLevel.Debug, call.Id, ending.Reason, ending.Detail);
         try
         {
             await call.Media.DisposeAsync().ConfigureAwait(false);
@@ -297,6 +313,7 @@ internal sealed class CallService : ICallMediaEvents
         {
             _limits.ReleaseCall(call.Id);
             _calls.TryRemove(call.Id, out _);
+            call.Trace.End(ending.Reason, ending.IsFailure, ending.Detail);
         }
     }
 
@@ -327,7 +344,7 @@ internal sealed class CallService : ICallMediaEvents
         return new ClientOutbox(_hub, connectionId, capacity, () => _connections.Find(connectionId)?.Abort($"it left {capacity} messages unread (Limits:OutboxCapacity)"), _logger);
     }
 
-    private HubException AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.");
+    private HubException AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
 
     private CallMediaSession CreateMedia(Call call) =>
         new(call, _kurento, this, _mediaServerIce, _options.CurrentValue.MaxQueuedCandidates, _logger);
@@ -338,44 +355,92 @@ internal sealed class CallService : ICallMediaEvents
         return new RegisterResponse(Responses.Accepted, IceServers: ice.IceServers, IceTransportPolicy: ice.IceTransportPolicy);
     }
 
-    private async Task ConnectAsync(Call call, string calleeOffer)
+    /// <summary>
+    /// Reserves the call's media before the callee hears anything (see <see cref="CallMediaSession"/> for why), then
+    /// alerts the callee and starts the ringing timeout. A full media server ends the call with server-busy for the
+    /// caller only.
+    /// </summary>
+    private async Task ReserveAndRingAsync(Call call)
+    {
+        if (!await RunMediaStepAsync(call, CallTrace.MediaReserve, ct => call.Media.ReserveAsync(ct)).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var callee = call.Callee;
+        var alert = new IncomingCall(call.Caller.Name);
+        if (call.TryStartRinging(() => callee.Outbox.Post(c => c.IncomingCall(alert)), _time, _options.CurrentValue.RingingTimeout,
+            c => EndInBackground(c, CallEnding.NoAnswer(), onlyIfRinging: true)))
+        {
+            CallsLog.Ringing(_logger, call.Id, call.Caller.Name, callee.Name);
+        }
+    }
+
+    /// <param name="acceptedAt">When the callee accepted (<see cref="TimeProvider.GetTimestamp"/>), for the set-up time.</param>
+    private async Task ConnectAsync(Call call, string calleeOffer, long acceptedAt)
+    {
+        if (await RunMediaStepAsync(call, CallTrace.MediaNegotiate, ct => call.Media.NegotiateAsync(calleeOffer, ct)).ConfigureAwait(false)
+            && call.TryMarkInCall())
+        {
+            _metrics.CallSetUp(_time.GetElapsedTime(acceptedAt));
+            CallsLog.InCall(_logger, call.Id, call.Media.PipelineId);
+        }
+    }
+
+    /// <summary>
+    /// Runs one step of the call's media set-up within <see cref="CallOptions.MediaSetupTimeout"/>; on failure ends the
+    /// call with the reason the failure means. False when the step did not complete (the call has ended or is ending).
+    /// </summary>
+    private async Task<bool> RunMediaStepAsync(Call call, string name, Func<CancellationToken, Task> step)
     {
         using var timeout = new CancellationTokenSource(_options.CurrentValue.MediaSetupTimeout, _time);
+        using var setup = CallTrace.StartMediaStep(name);
         try
         {
-            await call.Media.StartAsync(calleeOffer, timeout.Token).ConfigureAwait(false);
-            if (call.TryMarkInCall())
-            {
-                CallsLog.InCall(_logger, call.Id, call.Media.PipelineId);
-            }
+            await step(timeout.Token).ConfigureAwait(false);
+            return true;
         }
         catch (OperationCanceledException) when (call.EndedToken.IsCancellationRequested)
         {
-            // Ended while setting up (hang-up, disconnect, timeout): EndAsync released what was made.
+            // Ended meanwhile (hang-up, disconnect, timeout): EndAsync released what was made.
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException ex)
         {
+            CallTrace.Failed(setup, ex);
             await EndAsync(call, CallEnding.MediaFailed(Reasons.MediaError, "the media server did not set the call up in time.")).ConfigureAwait(false);
+        }
+        catch (KurentoException ex) when (ex.Code == KurentoErrorCodes.NotEnoughResources)
+        {
+            CallTrace.Failed(setup, ex);
+            _rejections.Counted(Reasons.ServerBusy);
+            CallsLog.MediaServerFull(_logger, call.Id, ex.Message);
+            await EndAsync(call, CallEnding.MediaFailed(Reasons.ServerBusy, ex.Message)).ConfigureAwait(false);
         }
         catch (KurentoException ex)
         {
+            CallTrace.Failed(setup, ex);
             CallsLog.MediaSetupFailed(_logger, call.Id, ex.Code, ex);
             var reason = ex.Code is KurentoErrorCodes.SdpParseError or 40205 or 40207 ? Reasons.InvalidOffer : Reasons.MediaError;
             await EndAsync(call, CallEnding.MediaFailed(reason, ex.Message)).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
+            CallTrace.Failed(setup, ex);
             CallsLog.MediaSetupFailed(_logger, call.Id, 0, ex);
             await EndAsync(call, CallEnding.MediaFailed(Reasons.MediaError, "the media server could not be reached.")).ConfigureAwait(false);
         }
+
+        return false;
     }
 
-    private void NotifyEnd(Call call, CallEnding ending, bool callerAnswered)
+    private void NotifyEnd(Call call, CallEnding ending, CallState previous, bool callerAnswered)
     {
         foreach (var side in (ReadOnlySpan<CallSide>)[CallSide.Caller, CallSide.Callee])
         {
             var user = call.Participant(side);
-            if (ReferenceEquals(user, ending.EndedBy))
+
+            // A callee is told of a call only once it rings: one refused while its media was reserved is not news.
+            if (ReferenceEquals(user, ending.EndedBy) || (side == CallSide.Callee && previous == CallState.Placing))
             {
                 continue;
             }
@@ -409,12 +474,10 @@ internal sealed class CallService : ICallMediaEvents
     private void OnMediaServerSessionLost(object? sender, KurentoSessionLostEventArgs e)
     {
         CallsLog.MediaServerSessionLost(_logger, e.Reason);
+        // Every live call holds media from the moment it is placed: a ringing call's reservation is gone too.
         foreach (var call in _calls.Values)
         {
-            if (call.State is CallState.Connecting or CallState.InCall)
-            {
-                EndInBackground(call, CallEnding.MediaFailed(Reasons.MediaServerLost, e.Reason));
-            }
+            EndInBackground(call, CallEnding.MediaFailed(Reasons.MediaServerLost, e.Reason));
         }
     }
 
@@ -422,13 +485,13 @@ internal sealed class CallService : ICallMediaEvents
     {
         if (string.IsNullOrWhiteSpace(sdp))
         {
-            throw _rejections.Invocation("An SDP offer is required.");
+            throw _rejections.Invocation("An SDP offer is required.", HubRejection.MissingOffer);
         }
 
         var limit = _limits.Options.MaxSdpOfferBytes;
         if (sdp.Length > limit || Encoding.UTF8.GetByteCount(sdp) > limit)
         {
-            throw _rejections.Invocation($"The SDP offer is larger than {limit} bytes.");
+            throw _rejections.Invocation($"The SDP offer is larger than {limit} bytes.", HubRejection.OfferTooLarge);
         }
     }
 }

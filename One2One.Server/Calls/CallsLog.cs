@@ -1,27 +1,32 @@
 namespace One2One.Server.Calls;
 
+/// <summary>
+/// Per-call routine (registered, ringing, accepted, in call, ended) is Debug: a busy server makes thousands a minute.
+/// Information and above is for what an operator acts on: failures, the media server lost.
+/// </summary>
 internal static partial class CallsLog
 {
-    [LoggerMessage(EventId = 200, EventName = "Registered", Level = LogLevel.Information, Message = "{Name} registered on connection {ConnectionId}")]
+    [LoggerMessage(EventId = 200, EventName = "Registered", Level = LogLevel.Debug, Message = "{Name} registered on connection {ConnectionId}")]
     public static partial void Registered(ILogger logger, string name, string connectionId);
 
-    [LoggerMessage(EventId = 201, EventName = "Unregistered", Level = LogLevel.Information, Message = "{Name} left (connection {ConnectionId})")]
+    [LoggerMessage(EventId = 201, EventName = "Unregistered", Level = LogLevel.Debug, Message = "{Name} left (connection {ConnectionId})")]
     public static partial void Unregistered(ILogger logger, string name, string connectionId);
 
-    [LoggerMessage(EventId = 202, EventName = "Ringing", Level = LogLevel.Information, Message = "Call {CallId}: {Caller} is calling {Callee}")]
+    [LoggerMessage(EventId = 202, EventName = "Ringing", Level = LogLevel.Debug, Message = "Call {CallId}: {Caller} is calling {Callee}")]
     public static partial void Ringing(ILogger logger, string callId, string caller, string callee);
 
-    [LoggerMessage(EventId = 203, EventName = "Busy", Level = LogLevel.Information, Message = "{Caller} called {Callee}, who is busy")]
+    [LoggerMessage(EventId = 203, EventName = "Busy", Level = LogLevel.Debug, Message = "{Caller} called {Callee}, who is busy")]
     public static partial void Busy(ILogger logger, string caller, string callee);
 
-    [LoggerMessage(EventId = 204, EventName = "Accepted", Level = LogLevel.Information, Message = "Call {CallId}: accepted; setting up media")]
+    [LoggerMessage(EventId = 204, EventName = "Accepted", Level = LogLevel.Debug, Message = "Call {CallId}: accepted; setting up media")]
     public static partial void Accepted(ILogger logger, string callId);
 
-    [LoggerMessage(EventId = 205, EventName = "InCall", Level = LogLevel.Information, Message = "Call {CallId}: both answers sent (pipeline {PipelineId})")]
+    [LoggerMessage(EventId = 205, EventName = "InCall", Level = LogLevel.Debug, Message = "Call {CallId}: both answers sent (pipeline {PipelineId})")]
     public static partial void InCall(ILogger logger, string callId, string? pipelineId);
 
-    [LoggerMessage(EventId = 206, EventName = "Ended", Level = LogLevel.Information, Message = "Call {CallId}: ended ({Reason})")]
-    public static partial void Ended(ILogger logger, string callId, string reason);
+    /// <summary>Debug for a routine end; Information when it ended by a failure.</summary>
+    [LoggerMessage(EventId = 206, EventName = "Ended", Message = "Call {CallId}: ended ({Reason}) {Detail}")]
+    public static partial void Ended(ILogger logger, LogLevel level, string callId, string reason, string? detail);
 
     [LoggerMessage(EventId = 207, EventName = "MediaSetupFailed", Level = LogLevel.Warning, Message = "Call {CallId}: media set-up failed (code {Code})")]
     public static partial void MediaSetupFailed(ILogger logger, string callId, int code, Exception exception);
@@ -31,4 +36,7 @@ internal static partial class CallsLog
 
     [LoggerMessage(EventId = 209, EventName = "MediaServerSessionLost", Level = LogLevel.Warning, Message = "The media server lost our session ({Reason}); ending calls with media")]
     public static partial void MediaServerSessionLost(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 210, EventName = "MediaServerFull", Level = LogLevel.Warning, Message = "Call {CallId}: refused as server-busy, the media server is full: {Detail}")]
+    public static partial void MediaServerFull(ILogger logger, string callId, string detail);
 }

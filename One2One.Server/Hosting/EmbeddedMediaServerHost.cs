@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using One2One.MediaServer.Hosting;
 using One2One.Server.Kurento;
 
@@ -8,9 +9,11 @@ namespace One2One.Server.Hosting;
 /// where it listens (a loopback-only control socket on an ephemeral port). The calls drive it through the same
 /// Kurento protocol client they would use with a real Kurento Media Server.
 /// </summary>
-internal sealed class EmbeddedMediaServerHost(IConfiguration configuration, ILoggerFactory loggers) : IHostedService, IMediaServerLocator, IAsyncDisposable
+internal sealed class EmbeddedMediaServerHost(IConfiguration configuration, ILoggerFactory loggers, IMeterFactory meters)
+    : IHostedService, IMediaServerLocator, IAsyncDisposable
 {
-    private readonly EmbeddedMediaServer _server = new(configuration, loggers);
+    // Our meter factory: the media server's meter is exported with the application's metrics.
+    private readonly EmbeddedMediaServer _server = new(configuration, loggers, meters);
     private readonly TaskCompletionSource<Uri> _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>The media server itself (tests read its diagnostics).</summary>
@@ -20,7 +23,7 @@ internal sealed class EmbeddedMediaServerHost(IConfiguration configuration, ILog
     {
         await _server.StartAsync(cancellationToken).ConfigureAwait(false);
         // The control URI carries a secret path: log where it listens, not the path.
-        HostingLog.MediaServer(loggers.CreateLogger<EmbeddedMediaServerHost>(), $"embedded, Kurento protocol on loopback port {_server.ControlUri.Port}");
+        HostingLog.EmbeddedMediaServer(loggers.CreateLogger<EmbeddedMediaServerHost>(), _server.ControlUri.Port);
         _started.TrySetResult(_server.ControlUri);
     }
 

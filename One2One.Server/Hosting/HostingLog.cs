@@ -11,9 +11,16 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 402, EventName = "CertificateUnreadable", Level = LogLevel.Warning, Message = "HTTPS: the certificate in {Path} could not be read; making a new one")]
     public static partial void CertificateUnreadable(ILogger logger, string path, Exception exception);
 
-    [LoggerMessage(EventId = 403, EventName = "MediaServer", Level = LogLevel.Information, Message = "Media server: {Description}")]
-    public static partial void MediaServer(ILogger logger, string description);
+    [LoggerMessage(EventId = 403, EventName = "EmbeddedMediaServer", Level = LogLevel.Information, Message = "Media server: embedded, Kurento protocol on loopback port {Port}")]
+    public static partial void EmbeddedMediaServer(ILogger logger, int port);
 
     [LoggerMessage(EventId = 404, EventName = "CertificateNotSaved", Level = LogLevel.Warning, Message = "HTTPS: the self-signed certificate could not be saved to {Path}; using it for this run only")]
     public static partial void CertificateNotSaved(ILogger logger, string path, Exception exception);
+
+    /// <param name="address">Scheme, host and port only: a configured URI may carry credentials.</param>
+    [LoggerMessage(EventId = 405, EventName = "ExternalMediaServer", Level = LogLevel.Information, Message = "Media server: external Kurento Media Server at {Address}")]
+    public static partial void ExternalMediaServer(ILogger logger, string address);
+
+    [LoggerMessage(EventId = 406, EventName = "ClientTestHooksOn", Level = LogLevel.Warning, Message = "Client:TestHooks is on: the page exposes its state to scripts (window.one2one). For tests only")]
+    public static partial void ClientTestHooksOn(ILogger logger);
 }

@@ -1,4 +1,5 @@
 using One2One.Server.Kurento;
+using One2One.Server.Kurento.Internal;
 
 namespace One2One.Server.Hosting;
 
@@ -18,7 +19,7 @@ internal static class MediaServerSelection
         {
             services.PostConfigure<KurentoOptions>(options => options.Uri = external);
             services.AddSingleton<IMediaServerLocator, ConfiguredMediaServerLocator>();
-            services.AddHostedService(sp => new MediaServerAnnouncement(sp.GetRequiredService<ILoggerFactory>(), $"external Kurento Media Server at {external}"));
+            services.AddHostedService(sp => new MediaServerAnnouncement(sp.GetRequiredService<ILoggerFactory>(), LoggedAddress.Of(external)));
             return services;
         }
 
@@ -28,12 +29,12 @@ internal static class MediaServerSelection
         return services;
     }
 
-    /// <summary>Says at start-up which media server is in use.</summary>
-    private sealed class MediaServerAnnouncement(ILoggerFactory loggers, string description) : IHostedService
+    /// <summary>Says at start-up which external media server is in use.</summary>
+    private sealed class MediaServerAnnouncement(ILoggerFactory loggers, string address) : IHostedService
     {
         public Task StartAsync(CancellationToken cancellationToken)
         {
-            HostingLog.MediaServer(loggers.CreateLogger<MediaServerAnnouncement>(), description);
+            HostingLog.ExternalMediaServer(loggers.CreateLogger<MediaServerAnnouncement>(), address);
             return Task.CompletedTask;
         }
 

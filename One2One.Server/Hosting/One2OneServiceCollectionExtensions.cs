@@ -1,8 +1,11 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using One2One.Server.Auth;
 using One2One.Server.Calls;
 using One2One.Server.Ice;
 using One2One.Server.Kurento;
 using One2One.Server.Limits;
+using One2One.Server.Observability;
 using One2One.Server.Signaling;
 
 namespace One2One.Server.Hosting;
@@ -22,11 +25,15 @@ internal static class One2OneServiceCollectionExtensions
         services.AddSingleton<CallService>();
         services.AddSingleton<ClientConnections>();
         services.AddSingleton<Rejections>();
-        services.AddSignalR();
+        services.AddSignalR(hub => hub.AddFilter<HubErrorFilter>());
+        services.AddLogging(logging => logging.AddFilter((_, category, level) =>
+            level < LogLevel.Error || category != HubErrorFilter.QuietDispatcherCategory));
         services.AddClientLimits();
         services.AddIceServers();
         services.AddTrustedProxies();
+        services.AddOne2OneAuth(configuration);
         services.AddKurentoClient();
+        services.AddOne2OneObservability(configuration);
 
         // Hosted services stop in reverse order: calls end (and release their pipelines) before the media server stops.
         services.AddMediaServer(configuration);

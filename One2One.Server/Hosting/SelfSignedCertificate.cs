@@ -1,4 +1,5 @@
 using System.Net;
+using System.Runtime.Versioning;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 
@@ -88,15 +89,42 @@ internal static class SelfSignedCertificate
 
     /// <summary>Keeps the certificate for the next run; false (logged) when there is no writable place for it
     /// (a service user without a home, say): it is then served for this run only.</summary>
+    /// <remarks>
+    /// The file holds the private key, so it is owner-only from its first byte: a new file created with mode 0600 (the
+    /// umask can only narrow it) in a folder created with mode 0700, then renamed over the old one. Nothing is written
+    /// first and restricted afterwards. On Windows the file inherits the user profile's ACL (LocalApplicationData).
+    /// </remarks>
     internal static bool TrySave(X509Certificate2 certificate, string path, ILogger logger)
     {
+        var folder = Path.GetDirectoryName(Path.GetFullPath(path))!;
+        var temporary = Path.Combine(folder, $".{Path.GetFileName(path)}.{Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8))}.tmp");
         try
         {
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            File.WriteAllBytes(path, certificate.Export(X509ContentType.Pfx));
-            if (!OperatingSystem.IsWindows())
+            if (OperatingSystem.IsWindows())
             {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                CreateOwnerOnlyFolders(folder);
+            }
+
+            var pfx = certificate.Export(X509ContentType.Pfx);
+            try
+            {
+                using (var file = new FileStream(temporary, OwnerOnlyNewFile))
+                {
+                    file.Write(pfx);
+                    file.Flush(flushToDisk: true);
+                }
+
+                // rename(2): atomic, and it keeps the new file's mode. (Without overwrite, .NET links and unlinks.)
+                File.Move(temporary, path, overwrite: true);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(pfx);
+                File.Delete(temporary);
             }
 
             HostingLog.CertificateCreated(logger, path);
@@ -108,4 +136,31 @@ internal static class SelfSignedCertificate
             return false;
         }
     }
+
+    /// <summary>Creates <paramref name="folder"/> and each missing parent with mode 0700 (the mode overload of
+    /// <see cref="Directory.CreateDirectory(string, UnixFileMode)"/> gives it to the last one only). Existing folders are left as they are.</summary>
+    [UnsupportedOSPlatform("windows")]
+    private static void CreateOwnerOnlyFolders(string folder)
+    {
+        var missing = new Stack<string>();
+        for (var current = folder; !Directory.Exists(current); current = Path.GetDirectoryName(current)!)
+        {
+            missing.Push(current);
+        }
+
+        while (missing.TryPop(out var next))
+        {
+            Directory.CreateDirectory(next, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+    }
+
+    private static FileStreamOptions OwnerOnlyNewFile => OperatingSystem.IsWindows()
+        ? new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write, Share = FileShare.None }
+        : new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            Share = FileShare.None,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        };
 }

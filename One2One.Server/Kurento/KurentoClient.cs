@@ -119,6 +119,38 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
 
     public async Task<JsonElement> RequestAsync(string method, JsonObject? parameters, CancellationToken cancellationToken)
     {
+        using var activity = KurentoTelemetry.StartRequest(method, parameters);
+        try
+        {
+            return await SendRequestAsync(method, parameters, cancellationToken);
+        }
+        catch (Exception e)
+        {
+            KurentoTelemetry.Failed(activity, e);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// True while a connection is open and our session on it settled (what a readiness check reports); the last connect
+    /// error otherwise, if there was one.
+    /// </summary>
+    internal (bool IsUp, Exception? LastError) SessionState
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return (_current is { IsClosed: false } && _sessionId is not null, _lastConnectError);
+            }
+        }
+    }
+
+    /// <summary>Connects (resuming or starting our session) if not connected yet, and waits until it is or until <paramref name="cancellationToken"/>.</summary>
+    internal async Task EnsureConnectedAsync(CancellationToken cancellationToken) => await GetConnectionAsync(cancellationToken);
+
+    private async Task<JsonElement> SendRequestAsync(string method, JsonObject? parameters, CancellationToken cancellationToken)
+    {
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         bool connected = false;
@@ -294,7 +326,7 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
             }
 
             _current = null;
-            _connection = Task.Run(() => ConnectLoopAsync(_disposing.Token));
+            _connection = StartConnectLoop();
         }
 
         KurentoLog.ConnectionLost(_logger, reason);
@@ -312,7 +344,7 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
                     throw Disposed();
                 }
 
-                connecting = _connection ??= Task.Run(() => ConnectLoopAsync(_disposing.Token));
+                connecting = _connection ??= StartConnectLoop();
             }
 
             var connection = await connecting.WaitAsync(cancellationToken);
@@ -325,6 +357,9 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
             OnConnectionClosed(connection, "closed");
         }
     }
+
+    /// <summary>The connect loop, and through it the connection's loops, serve every caller: not in the context of the request that started it.</summary>
+    private Task<KurentoConnection> StartConnectLoop() => DetachedTask.Run(() => ConnectLoopAsync(_disposing.Token));
 
     /// <summary>Connects, with backoff between failed attempts, until a connection is open and its session settled.</summary>
     private async Task<KurentoConnection> ConnectLoopAsync(CancellationToken disposing)
@@ -402,7 +437,7 @@ internal sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposa
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(disposing, timeout.Token);
         var uri = await _locator.GetUriAsync(linked.Token);
-        KurentoLog.Connecting(_logger, uri);
+        KurentoLog.Connecting(_logger, LoggedAddress.Of(uri));
         var socket = new ClientWebSocket();
         try
         {

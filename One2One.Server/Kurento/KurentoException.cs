@@ -33,6 +33,7 @@ public sealed class KurentoException : Exception
 public static class KurentoErrorCodes
 {
     public const int InvalidSession = 40007;
+    public const int NotEnoughResources = 40009;
     public const int MediaObjectNotFound = 40101;
     public const int MediaObjectEventNotSupported = 40106;
     public const int SdpParseError = 40201;

@@ -6,14 +6,35 @@ namespace One2One.Server.Media;
 
 /// <summary>
 /// A call's media on the media server: one MediaPipeline with a WebRtcEndpoint per participant, connected
-/// both ways (back to back, as Kurento's one2one), plus each side's candidate queues. Created with the call,
-/// so the caller's candidates are queued while it rings; <see cref="StartAsync"/> builds the pipeline when the
-/// callee accepts; <see cref="DisposeAsync"/> releases it, exactly once, whichever way the call ends.
+/// both ways (back to back, as Kurento's one2one), plus each side's candidate queues. Created with the call;
+/// <see cref="ReserveAsync"/> builds the pipeline and both endpoints when the call is placed, before the callee
+/// is alerted; <see cref="NegotiateAsync"/> turns both offers into answers when the callee accepts;
+/// <see cref="DisposeAsync"/> releases the pipeline, exactly once, whichever way the call ends.
 /// </summary>
 /// <remarks>
-/// Threading: <see cref="_gate"/> guards <see cref="_pipeline"/>, <see cref="_pumps"/> and <see cref="_disposed"/>; the set-up task
-/// owns the endpoints until it publishes them; Kurento events arrive on the client's dispatch loop and only
-/// post messages or report failures.
+/// <para>
+/// Why the media is reserved before ringing: a media server admits a bounded number of endpoints
+/// (<c>MediaServer:MaxEndpoints</c>, or a KMS's own resource checks), and the only sure way to know a call fits is to
+/// create what it needs. Reserving first means a full server refuses the caller (<c>server-busy</c>) before the
+/// callee's phone rings, instead of after the callee has picked up. It also takes the pipeline, two endpoint
+/// creations, the event subscriptions and both connects off the path between accept and media (set-up time):
+/// after the accept only the two processOffers, the answers and gatherCandidates remain.
+/// </para>
+/// <para>
+/// The cost: a ringing call holds its two endpoints for up to <c>Calls:RingingTimeout</c>, and an unanswered or
+/// declined call creates and releases them for nothing. On a real KMS an endpoint has its GStreamer elements and
+/// an event-loop thread from its creation (kms_loop_new in kmswebrtcendpoint.c), but gathers no candidates and
+/// carries no traffic before its offer and gatherCandidates: a ringing call holds capacity and memory, not bandwidth
+/// or media CPU. A user is in at most one call, ringing or not, so ringing calls are bounded as calls are. Offers
+/// are still processed only after the accept: the caller's answer is the sign that the call was accepted, and an
+/// endpoint that has an offer starts ICE and DTLS.
+/// </para>
+/// <para>
+/// Threading: <see cref="_gate"/> guards <see cref="_pipeline"/>, <see cref="_pumps"/> and <see cref="_disposed"/>;
+/// the reservation owns the endpoints until it completes, and the call's state machine orders it before the
+/// negotiation (a call is accepted only once ringing, and it rings only once reserved); Kurento events arrive on
+/// the client's dispatch loop and only post messages or report failures.
+/// </para>
 /// </remarks>
 internal sealed class CallMediaSession : IAsyncDisposable
 {
@@ -69,12 +90,13 @@ internal sealed class CallMediaSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Builds the call's media and sends each browser its answer: pipeline, two endpoints (given their STUN/TURN servers), event subscriptions,
-    /// connections both ways, queued candidates applied, then per side processOffer → answer → gatherCandidates.
-    /// Throws <see cref="KurentoException"/> when the media server refuses, <see cref="OperationCanceledException"/>
-    /// when the call ended meanwhile or <paramref name="cancellationToken"/> fires.
+    /// Reserves the call's media: pipeline, two endpoints (given their STUN/TURN servers), event subscriptions, connections both ways, and the
+    /// candidates queued so far applied (the caller's, while this runs). Throws <see cref="KurentoException"/> when the
+    /// media server refuses (40009 NOT_ENOUGH_RESOURCES when it is full), <see cref="OperationCanceledException"/>
+    /// when the call ended meanwhile or <paramref name="cancellationToken"/> fires; what was made is released by
+    /// <see cref="DisposeAsync"/>.
     /// </summary>
-    public async Task StartAsync(string calleeOffer, CancellationToken cancellationToken)
+    public async Task ReserveAsync(CancellationToken cancellationToken)
     {
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         var ct = linked.Token;
@@ -102,23 +124,37 @@ internal sealed class CallMediaSession : IAsyncDisposable
         MediaLog.PipelineCreated(_logger, _call.Id, pipeline.Id);
         await pipeline.SubscribeAsync<MediaErrorOccurred>(e => OnMediaError(e), ct).ConfigureAwait(false);
 
-        var callerEndpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
-        var calleeEndpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
-        await Task.WhenAll(_ice.ConfigureAsync(callerEndpoint, ct), _ice.ConfigureAsync(calleeEndpoint, ct)).ConfigureAwait(false);
-        await SubscribeAsync(callerEndpoint, _caller, ct).ConfigureAwait(false);
-        await SubscribeAsync(calleeEndpoint, _callee, ct).ConfigureAwait(false);
+        // An endpoint the media server refuses (40009) leaves the pipeline, and the endpoint made before it, to
+        // DisposeAsync: releasing the pipeline releases its endpoints.
+        _caller.Endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
+        _callee.Endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
+        await Task.WhenAll(_ice.ConfigureAsync(_caller.Endpoint, ct), _ice.ConfigureAsync(_callee.Endpoint, ct)).ConfigureAwait(false);
+        await SubscribeAsync(_caller, ct).ConfigureAwait(false);
+        await SubscribeAsync(_callee, ct).ConfigureAwait(false);
 
-        await callerEndpoint.ConnectAsync(calleeEndpoint, cancellationToken: ct).ConfigureAwait(false);
-        await calleeEndpoint.ConnectAsync(callerEndpoint, cancellationToken: ct).ConfigureAwait(false);
+        await _caller.Endpoint.ConnectAsync(_callee.Endpoint, cancellationToken: ct).ConfigureAwait(false);
+        await _callee.Endpoint.ConnectAsync(_caller.Endpoint, cancellationToken: ct).ConfigureAwait(false);
 
-        // Candidates queued while ringing (caller) or while the endpoints were made (both) go in now, in order.
+        // Candidates queued so far (the caller's) go in now, in order; later ones as they come.
         var pumps = Task.WhenAll(
-            _caller.BrowserCandidates.PumpAsync(callerEndpoint, OnCandidateRejected, _lifetime.Token),
-            _callee.BrowserCandidates.PumpAsync(calleeEndpoint, OnCandidateRejected, _lifetime.Token));
+            _caller.BrowserCandidates.PumpAsync(_caller.Endpoint, OnCandidateRejected, _lifetime.Token),
+            _callee.BrowserCandidates.PumpAsync(_callee.Endpoint, OnCandidateRejected, _lifetime.Token));
         lock (_gate)
         {
             _pumps = pumps;
         }
+    }
+
+    /// <summary>
+    /// Negotiates the reserved media and sends each browser its answer: per side processOffer → answer →
+    /// gatherCandidates. Throws as <see cref="ReserveAsync"/> does.
+    /// </summary>
+    public async Task NegotiateAsync(string calleeOffer, CancellationToken cancellationToken)
+    {
+        var callerEndpoint = _caller.Endpoint ?? throw new InvalidOperationException("The call's media is not reserved.");
+        var calleeEndpoint = _callee.Endpoint ?? throw new InvalidOperationException("The call's media is not reserved.");
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        var ct = linked.Token;
 
         // Both offers are processed before either browser hears anything: if one is refused, neither browser
         // was told the call started.
@@ -173,8 +209,9 @@ internal sealed class CallMediaSession : IAsyncDisposable
         await endpoint.GatherCandidatesAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task SubscribeAsync(WebRtcEndpoint endpoint, Leg leg, CancellationToken ct)
+    private async Task SubscribeAsync(Leg leg, CancellationToken ct)
     {
+        var endpoint = leg.Endpoint!;
         // Subscribed before any negotiation so no event is missed (Kurento's events.rst order).
         await endpoint.SubscribeAsync<IceCandidateFound>(e => leg.ServerCandidates.Add(e.Candidate), ct).ConfigureAwait(false);
         await endpoint.SubscribeAsync<IceComponentStateChanged>(e => OnIceState(leg, e), ct).ConfigureAwait(false);
@@ -260,5 +297,8 @@ internal sealed class CallMediaSession : IAsyncDisposable
         public BrowserCandidateQueue BrowserCandidates { get; } = new(maxQueuedCandidates);
 
         public ServerCandidateGate ServerCandidates { get; } = new();
+
+        /// <summary>Set by the reservation; read by the negotiation, which the call's state machine orders after it.</summary>
+        public WebRtcEndpoint? Endpoint { get; set; }
     }
 }

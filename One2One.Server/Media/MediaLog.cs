@@ -5,10 +5,10 @@ namespace One2One.Server.Media;
 
 internal static partial class MediaLog
 {
-    [LoggerMessage(EventId = 300, EventName = "PipelineCreated", Level = LogLevel.Information, Message = "Call {CallId}: pipeline {PipelineId} created")]
+    [LoggerMessage(EventId = 300, EventName = "PipelineCreated", Level = LogLevel.Debug, Message = "Call {CallId}: pipeline {PipelineId} created")]
     public static partial void PipelineCreated(ILogger logger, string callId, string pipelineId);
 
-    [LoggerMessage(EventId = 301, EventName = "PipelineReleased", Level = LogLevel.Information, Message = "Call {CallId}: pipeline {PipelineId} released")]
+    [LoggerMessage(EventId = 301, EventName = "PipelineReleased", Level = LogLevel.Debug, Message = "Call {CallId}: pipeline {PipelineId} released")]
     public static partial void PipelineReleased(ILogger logger, string callId, string pipelineId);
 
     [LoggerMessage(EventId = 302, EventName = "ReleaseFailed", Level = LogLevel.Warning, Message = "Call {CallId}: releasing pipeline {PipelineId} failed")]
@@ -20,15 +20,15 @@ internal static partial class MediaLog
     [LoggerMessage(EventId = 304, EventName = "CandidateRejected", Level = LogLevel.Warning, Message = "Call {CallId}: the media server rejected candidate {Candidate}")]
     public static partial void CandidateRejected(ILogger logger, string callId, string candidate, Exception exception);
 
-    [LoggerMessage(EventId = 305, EventName = "IceState", Level = LogLevel.Information, Message = "Call {CallId}: ICE of the {Side} is {State}")]
+    [LoggerMessage(EventId = 305, EventName = "IceState", Level = LogLevel.Debug, Message = "Call {CallId}: ICE of the {Side} is {State}")]
     public static partial void IceState(ILogger logger, string callId, CallSide side, IceComponentState state);
 
-    [LoggerMessage(EventId = 306, EventName = "MediaFlowIn", Level = LogLevel.Information, Message = "Call {CallId}: {MediaType} from the {Side} is {State}")]
+    [LoggerMessage(EventId = 306, EventName = "MediaFlowIn", Level = LogLevel.Debug, Message = "Call {CallId}: {MediaType} from the {Side} is {State}")]
     public static partial void MediaFlowIn(ILogger logger, string callId, CallSide side, MediaType mediaType, MediaFlowState state);
 
     [LoggerMessage(EventId = 307, EventName = "MediaError", Level = LogLevel.Warning, Message = "Call {CallId}: media server error {Type} ({Code}): {Description}")]
     public static partial void MediaError(ILogger logger, string callId, string type, int code, string description);
 
-    [LoggerMessage(EventId = 308, EventName = "OptionalEventUnsupported", Level = LogLevel.Information, Message = "Call {CallId}: the media server does not support {EventType}; media flow is not logged")]
+    [LoggerMessage(EventId = 308, EventName = "OptionalEventUnsupported", Level = LogLevel.Debug, Message = "Call {CallId}: the media server does not support {EventType}; media flow is not logged")]
     public static partial void OptionalEventUnsupported(ILogger logger, string callId, string eventType);
 }

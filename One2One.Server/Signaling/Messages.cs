@@ -39,6 +39,8 @@ public static class Reasons
     public const string InvalidOffer = "invalid-offer";
     public const string ServerShutdown = "server-shutdown";
     public const string RateLimited = "rate-limited";
+    public const string ServerBusy = "server-busy";
+    public const string NameNotAllowed = "name-not-allowed";
 }
 
 /// <summary>

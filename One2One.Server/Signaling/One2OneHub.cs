@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using One2One.Server.Auth;
 using One2One.Server.Calls;
 using One2One.Server.Limits;
 
@@ -14,15 +15,26 @@ namespace One2One.Server.Signaling;
 /// </summary>
 internal sealed class One2OneHub : Hub<IOne2OneClient>
 {
+    /// <summary>Where the hub is mapped.</summary>
+    public const string Path = "/one2one";
+
     private readonly CallService _calls;
+    private readonly RegistrationNames _names;
     private readonly ClientConnections _connections;
     private readonly Rejections _rejections;
     private readonly int _maxCandidateBytes;
     private readonly ILogger<One2OneHub> _logger;
 
-    public One2OneHub(CallService calls, ClientConnections connections, Rejections rejections, IOptions<LimitsOptions> limits, ILogger<One2OneHub> logger)
+    public One2OneHub(
+        CallService calls,
+        RegistrationNames names,
+        ClientConnections connections,
+        Rejections rejections,
+        IOptions<LimitsOptions> limits,
+        ILogger<One2OneHub> logger)
     {
         _calls = calls;
+        _names = names;
         _connections = connections;
         _rejections = rejections;
         _maxCandidateBytes = limits.Value.MaxCandidateBytes;
@@ -31,7 +43,10 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
 
     public async Task Register(string? name)
     {
-        if (_calls.Register(Context.ConnectionId, name) is { } rejection)
+        var refusal = _names.Refusal(Context.User, name) is { } notYours
+            ? _rejections.Registration(Reasons.NameNotAllowed, notYours)
+            : _calls.Register(Context.ConnectionId, name);
+        if (refusal is { } rejection)
         {
             await Clients.Caller.RegisterResponse(rejection);
         }
@@ -61,12 +76,12 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
 
         if (candidate.SdpMid is null && candidate.SdpMLineIndex is null)
         {
-            throw _rejections.Invocation("The ICE candidate is malformed: it needs a candidate line and an sdpMid or sdpMLineIndex.");
+            throw _rejections.Invocation("The ICE candidate is malformed: it needs a candidate line and an sdpMid or sdpMLineIndex.", HubRejection.InvalidCandidate);
         }
 
         if (Encoding.UTF8.GetByteCount(candidate.Candidate) + Encoding.UTF8.GetByteCount(candidate.SdpMid ?? "") > _maxCandidateBytes)
         {
-            throw _rejections.Invocation($"The ICE candidate is larger than {_maxCandidateBytes} bytes.");
+            throw _rejections.Invocation($"The ICE candidate is larger than {_maxCandidateBytes} bytes.", HubRejection.InvalidCandidate);
         }
 
         _calls.AddBrowserCandidate(user, candidate);
@@ -93,5 +108,5 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     }
 
     private User RegisteredUser() =>
-        _calls.FindUser(Context.ConnectionId) ?? throw _rejections.Invocation("Register a name first.");
+        _calls.FindUser(Context.ConnectionId) ?? throw _rejections.Invocation("Register a name first.", HubRejection.NotRegistered);
 }

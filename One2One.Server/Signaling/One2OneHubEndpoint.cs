@@ -5,13 +5,11 @@ namespace One2One.Server.Signaling;
 
 internal static class One2OneHubEndpoint
 {
-    public const string Path = "/one2one";
-
     /// <summary>Maps the hub with SignalR's transport buffers sized from the limits.</summary>
     public static HubEndpointConventionBuilder MapOne2OneHub(this IEndpointRouteBuilder endpoints)
     {
         var limits = endpoints.ServiceProvider.GetRequiredService<IOptions<LimitsOptions>>().Value;
-        return endpoints.MapHub<One2OneHub>(Path, options =>
+        return endpoints.MapHub<One2OneHub>(One2OneHub.Path, options =>
         {
             // What SignalR takes from a client's transport before it waits for the hub to parse some of it. At least one
             // whole message: a message can arrive in pieces (several WebSocket messages, long-polling posts), and one in

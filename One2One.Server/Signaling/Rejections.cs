@@ -1,19 +1,17 @@
 using Microsoft.AspNetCore.SignalR;
 using One2One.Server.Calls;
+using One2One.Server.Observability;
 
 namespace One2One.Server.Signaling;
 
 /// <summary>
 /// Every refusal of a browser's request is made here, in one of its three shapes: a rejected RegisterResponse, a
 /// rejected CallResponse, or a <see cref="HubException"/> that fails the invocation. <see cref="Rejected"/> sees each
-/// one with its reason, so refusals are logged, and can be counted, in one place.
+/// one with its reason, so refusals are logged and counted (<c>one2one.hub.rejected</c>) in one place.
 /// </summary>
 /// <remarks>Stateless; any thread.</remarks>
-internal sealed class Rejections(ILogger<Rejections> logger)
+internal sealed class Rejections(One2OneMetrics metrics, ILogger<Rejections> logger)
 {
-    /// <summary>The reason recorded for a HubException that is not a limit: a request malformed or out of place.</summary>
-    public const string InvalidRequest = "invalid-request";
-
     /// <summary>The rejection the hub sends back for a Register.</summary>
     public RegisterResponse Registration(string reason, string message)
     {
@@ -29,11 +27,18 @@ internal sealed class Rejections(ILogger<Rejections> logger)
     }
 
     /// <summary>The exception to throw to fail the invocation, its message shown to the person.</summary>
-    public HubException Invocation(string message, string reason = InvalidRequest)
+    public HubRejection Invocation(string message, string reason = HubRejection.InvalidRequest)
     {
         Rejected(reason);
-        return new HubException(message);
+        return new HubRejection(reason, message);
     }
 
-    private void Rejected(string reason) => SignalingLog.Rejected(logger, reason);
+    /// <summary>Counts a refusal made outside this class (a <see cref="HubException"/> thrown by other code).</summary>
+    public void Counted(string reason) => Rejected(reason);
+
+    private void Rejected(string reason)
+    {
+        metrics.Rejected(reason);
+        SignalingLog.Rejected(logger, reason);
+    }
 }

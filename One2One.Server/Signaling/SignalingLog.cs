@@ -16,4 +16,7 @@ internal static partial class SignalingLog
 
     [LoggerMessage(EventId = 104, EventName = "Rejected", Level = LogLevel.Debug, Message = "Request rejected ({Reason})")]
     public static partial void Rejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 105, EventName = "InvocationFailed", Level = LogLevel.Error, Message = "Hub method {HubMethod} failed on connection {ConnectionId}")]
+    public static partial void InvocationFailed(ILogger logger, string hubMethod, string connectionId, Exception exception);
 }

@@ -13,7 +13,7 @@ namespace One2One.Tests.Calls;
 public sealed class CallMediaTests
 {
     [Fact]
-    public async Task Accepting_builds_the_pipeline_in_the_documented_order()
+    public async Task Placing_and_accepting_build_the_media_in_the_documented_order()
     {
         await using var call = await ScriptedCall.StartAsync();
 
@@ -38,20 +38,38 @@ public sealed class CallMediaTests
     }
 
     [Fact]
+    public async Task The_media_is_reserved_before_the_callee_rings_and_negotiated_only_after_the_accept()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+
+        await call.RingAsync();
+        var beforeAccept = call.Media.Requests.Select(Describe).Where(s => s.Length > 0).ToList();
+        await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        await call.Bob.ExpectAsync<StartCommunication>();
+        await call.Alice.ExpectAsync<CallResponse>();
+
+        beforeAccept.Should().Contain("create MediaPipeline");
+        beforeAccept.Count(s => s == "create WebRtcEndpoint").Should().Be(2, "both endpoints exist before Bob's phone rings");
+        beforeAccept.Count(s => s.StartsWith("connect", StringComparison.Ordinal)).Should().Be(2);
+        beforeAccept.Should().NotContain(s => s.StartsWith("processOffer", StringComparison.Ordinal) || s.StartsWith("gatherCandidates", StringComparison.Ordinal),
+            "an offer starts ICE and DTLS, and the caller's answer would say the call was accepted");
+        call.Media.Requests.Count(r => r.Method == "create").Should().Be(3, "nothing is created after the accept");
+    }
+
+    [Fact]
     public async Task Browser_candidates_queued_before_the_endpoints_exist_are_all_applied_in_order()
     {
         await using var call = await ScriptedCall.StartAsync();
-        call.Media.When(r => r.Method == "create" && r.Type == "WebRtcEndpoint", ScriptedReply.Hold, times: 1);
-        await call.RingAsync();
+        var held = await call.PlaceHoldingAnEndpointAsync();
         await call.Alice.SendCandidateAsync(Candidate("alice", 1));
         await call.Alice.SendCandidateAsync(Candidate("alice", 2));
 
-        await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
-        var held = await call.Media.WaitForHeldAsync(1);
-        await call.Bob.SendCandidateAsync(Candidate("bob", 1));
-        await call.Alice.SendCandidateAsync(Candidate("alice", 3));
-        await call.Bob.SendCandidateAsync(Candidate("bob", 2));
         await call.Media.ReleaseAsync(held);
+        await call.Bob.ExpectAsync<IncomingCall>();
+        await call.Alice.SendCandidateAsync(Candidate("alice", 3));
+        await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        await call.Bob.SendCandidateAsync(Candidate("bob", 1));
+        await call.Bob.SendCandidateAsync(Candidate("bob", 2));
         await call.Bob.ExpectAsync<StartCommunication>();
         await call.Alice.ExpectAsync<CallResponse>();
 
@@ -147,8 +165,7 @@ public sealed class CallMediaTests
     {
         await using var call = await ScriptedCall.StartAsync();
         call.Media.When(r => r.Method == "create" && r.Type == "MediaPipeline", ScriptedReply.Hold, times: 1);
-        await call.RingAsync();
-        await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        await call.Alice.CallAsync("bob", ScriptedCall.CallerOffer);
         var held = await call.Media.WaitForHeldAsync(1);
 
         await call.Bob.DisconnectAsync();
@@ -212,6 +229,20 @@ public sealed class CallMediaTests
     }
 
     [Fact]
+    public async Task Losing_the_media_server_session_ends_a_ringing_call_too()
+    {
+        await using var call = await ScriptedCall.StartAsync();
+        await call.RingAsync();
+
+        call.Media.Restart();
+
+        (await call.Alice.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.MediaServerLost);
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.MediaServerLost, "the ringing call's media is gone");
+        await call.Alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await call.Bob.ExpectAsync<IncomingCall>();
+    }
+
+    [Fact]
     public async Task Losing_the_media_server_session_ends_calls_with_a_reason()
     {
         await using var call = await ScriptedCall.StartAsync();
@@ -251,15 +282,16 @@ public sealed class CallMediaTests
             .WithSetting("Kurento:RequestTimeout", "00:00:02");
         await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, "alice");
         await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, "bob");
+
         await alice.CallAsync("bob", ScriptedCall.CallerOffer);
-        await bob.ExpectAsync<IncomingCall>();
 
-        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
-
-        (await bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.MediaError);
         var aliceEnd = await alice.ExpectAsync<CallResponse>();
         aliceEnd.Reason.Should().Be(Reasons.MediaError);
         aliceEnd.Message.Should().Contain("media server");
+
+        // The call failed before Bob's phone rang: his first message is about his own call, which fails the same way.
+        await bob.CallAsync("alice", ScriptedCall.CallerOffer);
+        (await bob.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.MediaError);
     }
 
     [Fact]

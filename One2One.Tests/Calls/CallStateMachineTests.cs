@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Calls;
 using One2One.Server.Media;
 using One2One.Server.Signaling;
@@ -12,7 +13,7 @@ public sealed class CallStateMachineTests
     [Fact]
     public void A_ringing_timeout_that_fires_as_the_call_is_accepted_does_not_end_it()
     {
-        var call = NewCall();
+        var call = RingingCall();
         call.TryAccept().Should().BeTrue();
 
         // The timer callback had already fired when TryAccept disposed it: it now tries to end the call.
@@ -25,7 +26,7 @@ public sealed class CallStateMachineTests
     [Fact]
     public void A_ringing_timeout_ends_a_call_still_ringing_exactly_once()
     {
-        var call = NewCall();
+        var call = RingingCall();
         var notified = 0;
 
         call.TryEnd((_, _) => notified++, onlyIfRinging: true).Should().BeTrue();
@@ -39,7 +40,7 @@ public sealed class CallStateMachineTests
     [Fact]
     public void Nothing_leaves_ended_and_an_answer_is_not_delivered_after_the_end()
     {
-        var call = NewCall();
+        var call = RingingCall();
         call.TryAccept().Should().BeTrue();
         call.TryEnd((_, _) => { }).Should().BeTrue();
 
@@ -49,12 +50,33 @@ public sealed class CallStateMachineTests
         call.TryPostWhileLive(() => throw new InvalidOperationException("posted after the end")).Should().BeFalse();
     }
 
+    [Fact]
+    public void A_call_being_placed_cannot_be_accepted_and_a_call_that_ended_while_placed_never_rings()
+    {
+        var call = NewCall();
+        var alerted = false;
+
+        call.TryAccept().Should().BeFalse("the callee has not been alerted");
+        call.TryEnd((previous, _) => previous.Should().Be(CallState.Placing)).Should().BeTrue();
+        call.TryStartRinging(() => alerted = true, new FakeTimeProvider(), TimeSpan.FromSeconds(30), _ => { }).Should().BeFalse();
+
+        alerted.Should().BeFalse();
+    }
+
     private static Call NewCall()
     {
         var hub = new NullHubContext();
         var caller = new User("alice", "c1", new ClientOutbox(hub, "c1", 16, () => { }, NullLogger.Instance));
         var callee = new User("bob", "c2", new ClientOutbox(hub, "c2", 16, () => { }, NullLogger.Instance));
         return new Call(caller, callee, "v=0", c => new CallMediaSession(c, null!, null!, null!, 10, NullLogger.Instance));
+    }
+
+    /// <summary>A call whose media is reserved and which rings (on a clock that never fires).</summary>
+    private static Call RingingCall()
+    {
+        var call = NewCall();
+        call.TryStartRinging(() => { }, new FakeTimeProvider(), TimeSpan.FromSeconds(30), _ => { }).Should().BeTrue();
+        return call;
     }
 
     private sealed class NullHubContext : IHubContext<One2OneHub, IOne2OneClient>

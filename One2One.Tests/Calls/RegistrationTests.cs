@@ -105,7 +105,8 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
                      () => client.SendCandidateAsync(candidate),
                  })
         {
-            (await attempt.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("Register a name first");
+            // "HubException: <message>" is how clients (the page's signaling.ts among them) find the server's words.
+            (await attempt.Should().ThrowAsync<HubException>()).Which.Message.Should().EndWith("HubException: Register a name first.");
         }
 
         client.Drain().Should().BeEmpty("nothing was sent to an unregistered connection");

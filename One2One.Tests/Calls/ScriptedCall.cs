@@ -65,6 +65,14 @@ internal sealed class ScriptedCall : IAsyncDisposable
         (await Bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
     }
 
+    /// <summary>Alice calls Bob with the first endpoint's creation held back: the call is being placed, its media half reserved.</summary>
+    public async Task<IReadOnlyList<HeldRequest>> PlaceHoldingAnEndpointAsync()
+    {
+        Media.When(r => r.Method == "create" && r.Type == "WebRtcEndpoint", ScriptedReply.Hold, times: 1);
+        await Alice.CallAsync("bob", CallerOffer);
+        return await Media.WaitForHeldAsync(1);
+    }
+
     /// <summary>The endpoint that processed <paramref name="offer"/> (so: the caller's or the callee's).</summary>
     public async Task<string> EndpointOfAsync(string offer) =>
         (await Media.WaitForRequestAsync(r => r.IsInvoke("processOffer") && OfferOf(r) == offer)).Param("object")!;
@@ -93,6 +101,10 @@ internal sealed class ScriptedCall : IAsyncDisposable
                 ["sdpMLineIndex"] = 0,
             },
         });
+
+    /// <summary>The pipeline an endpoint's <c>create</c> names.</summary>
+    public static string PipelineOf(ReceivedRequest endpointCreate) =>
+        endpointCreate.Params!["constructorParams"]!["mediaPipeline"]!.GetValue<string>();
 
     public static string? OfferOf(ReceivedRequest request) => request.Params?["operationParams"]?["offer"]?.GetValue<string>();
 

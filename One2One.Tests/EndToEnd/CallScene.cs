@@ -46,20 +46,28 @@ internal sealed class CallScene : IAsyncDisposable
     private IKurentoClient Kurento => Server.Services.GetRequiredService<IKurentoClient>();
 
     /// <param name="ringingTimeout">How long a call rings before "no answer"; the server's default when null.</param>
-    public static CallScene Start(BrowserFixture browser, ITestOutputHelper output, string scenario, TimeSpan? ringingTimeout = null) =>
-        Start(new One2OneServerFactory { RingingTimeout = ringingTimeout }, browser.Browser, output, scenario);
+    /// <param name="configure">More server settings (authentication, say).</param>
+    public static CallScene Start(
+        BrowserFixture browser, ITestOutputHelper output, string scenario, TimeSpan? ringingTimeout = null, Func<One2OneServerFactory, One2OneServerFactory>? configure = null)
+    {
+        var server = new One2OneServerFactory { RingingTimeout = ringingTimeout };
+        return Start(configure?.Invoke(server) ?? server, browser.Browser, output, scenario);
+    }
 
     /// <summary>A scene on a server set up by the caller (e.g. in the network lab); it starts the server and disposes it.</summary>
     /// <param name="browser">The browser people open the page in unless <see cref="OpenAsync"/> is given another.</param>
     public static CallScene Start(One2OneServerFactory server, IBrowser browser, ITestOutputHelper output, string scenario)
     {
+        // The pages' window.one2one hook, which SoftphonePage reads, is served only with this setting.
+        server.WithSetting(ClientTestHooks.SettingKey, "true");
         server.StartServer();
         return new CallScene(browser, output, scenario, server);
     }
 
     /// <summary>Opens the One2One page for a person in a browser context of their own.</summary>
+    /// <param name="query">Added to the page's address, e.g. <c>?token=...</c>.</param>
     /// <param name="browser">The browser to use, e.g. one running where this person is in the network lab.</param>
-    public async Task<SoftphonePage> OpenAsync(string name, IBrowser? browser = null)
+    public async Task<SoftphonePage> OpenAsync(string name, string query = "", IBrowser? browser = null)
     {
         var context = await (browser ?? _browser).NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
@@ -74,7 +82,7 @@ internal sealed class CallScene : IAsyncDisposable
 
         var person = new SoftphonePage(name, page, () => ScreenshotAsync("failed"));
         _people.Add((person, context));
-        await page.GotoAsync(Server.BaseAddress.ToString());
+        await page.GotoAsync(Server.BaseAddress + query);
         await page.WaitForFunctionAsync("() => window.one2one !== undefined");
         return person;
     }
@@ -82,7 +90,7 @@ internal sealed class CallScene : IAsyncDisposable
     /// <summary>Opens the page for a person and registers them.</summary>
     public async Task<SoftphonePage> RegisteredAsync(string name, IBrowser? browser = null)
     {
-        var person = await OpenAsync(name, browser);
+        var person = await OpenAsync(name, browser: browser);
         await person.RegisterAsync();
         return person;
     }

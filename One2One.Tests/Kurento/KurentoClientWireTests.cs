@@ -189,6 +189,40 @@ public sealed class KurentoClientWireTests : IAsyncLifetime
         resume.SessionId.Should().Be(client.SessionId);
     }
 
+    [Theory]
+    [InlineData("null")]
+    [InlineData("\"7\"")]
+    [InlineData("{}")]
+    public async Task A_reply_whose_id_is_not_a_number_is_dropped_without_dropping_the_connection(string id)
+    {
+        // Found by the Kurento client fuzz target: JsonElement.TryGetInt64 throws on a non-number id (a parse error reply
+        // carries "id": null), which ended the receive loop and with it the connection and every pending request.
+        await using var client = KurentoTestClient.Create(_server);
+        await client.CreateMediaPipelineAsync();
+
+        await _server.SendRawAsync("""{"jsonrpc":"2.0","id":""" + id + ""","error":{"code":-32700,"message":"Parse error","data":{"type":"PARSE_ERROR"}}}""");
+        await client.CreateMediaPipelineAsync();
+
+        _server.ConnectionCount.Should().Be(1, "a reply nobody can match is logged and dropped; the connection stays");
+    }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","method":"onEvent","params":{"value":{"object":"\ud800","type":"IceCandidateFound","data":{}}}}""")]
+    [InlineData("""{"jsonrpc":"2.0","method":"onEvent","params":{"value":{"object":"o","type":"\udc00","data":{}}}}""")]
+    [InlineData("""{"jsonrpc":"2.0","\ud800":1,"method":"onEvent"}""")]
+    public async Task A_string_escaping_a_lone_surrogate_is_dropped_as_malformed_without_dropping_the_connection(string message)
+    {
+        // Found by the Kurento client fuzz target: "\ud800" is valid JSON but not text, and JsonElement.GetString throws
+        // InvalidOperationException on it (TryGetProperty too, on such a property name), which ended the receive loop.
+        await using var client = KurentoTestClient.Create(_server);
+        await client.CreateMediaPipelineAsync();
+
+        await _server.SendRawAsync(message);
+        await client.CreateMediaPipelineAsync();
+
+        _server.ConnectionCount.Should().Be(1, "a malformed message is logged and dropped; the connection stays");
+    }
+
     private static void ExpectParams(ReceivedRequest request, string method, JsonObject expected)
     {
         request.Method.Should().Be(method);

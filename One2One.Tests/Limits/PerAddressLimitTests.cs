@@ -101,14 +101,14 @@ public sealed class PerAddressLimitTests
         await using var otherPeer = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("other-peer"), ClientSource.SecondAddress);
         await a1.ConnectCallAsync(b1);
         await a2.CallAsync(b2.Name, Offer);
-        await b2.ExpectAsync<IncomingCall>(); // ringing counts: it will need the media server when answered
+        await b2.ExpectAsync<IncomingCall>(); // ringing counts: its media is reserved as it is placed
 
         await a3.CallAsync(b3.Name, Offer);
 
         await a3.ExpectRateLimitedAsync();
         await b3.ExpectUndisturbedAsync(other);
         await other.ConnectCallAsync(otherPeer);
-        server.MediaCounts().Pipelines.Should().Be(2, "the refused call built nothing");
+        server.MediaCounts().Pipelines.Should().Be(3, "the two calls in progress and the ringing one hold media; the refused call built nothing");
 
         await a1.StopAsync();
         (await b1.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);

@@ -5,9 +5,11 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Calls;
 using One2One.Server.Limits;
+using One2One.Tests.MediaServer.Relay.Support;
 
 namespace One2One.Tests.Support;
 
@@ -51,6 +53,15 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
 
     /// <summary>A fake clock for the rate limits only.</summary>
     public FakeTimeProvider? LimitsClock { get; init; }
+
+    /// <summary>Receives every log entry of the server (its embedded media server included) at the provider's level, from start-up on.</summary>
+    internal RecordingLoggerProvider? Logs { get; init; }
+
+    /// <summary>
+    /// <see cref="Logs"/> gets only what the server's configured levels let through (appsettings.json and
+    /// <see cref="WithSetting"/>), as an operator's log would, instead of everything at the provider's level.
+    /// </summary>
+    public bool LogsAtConfiguredLevels { get; init; }
 
     /// <summary>The server's base address, e.g. http://127.0.0.1:41234/.</summary>
     public Uri BaseAddress
@@ -98,6 +109,19 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (Logs is { } logs)
+        {
+            // A rule for this provider alone outranks the Warning default above, whatever the category.
+            builder.ConfigureLogging(logging =>
+            {
+                logging.AddProvider(logs);
+                if (!LogsAtConfiguredLevels)
+                {
+                    logging.AddFilter<RecordingLoggerProvider>(null, logs.MinimumLevel);
+                }
+            });
         }
 
         builder.ConfigureTestServices(services =>

@@ -31,7 +31,8 @@ public sealed class SignalingClient : IAsyncDisposable
     public HubConnectionState State => _connection.State;
 
     /// <summary>Connects, from 127.0.0.1 or from <paramref name="source"/>.</summary>
-    public static async Task<SignalingClient> ConnectAsync(Uri hubUri, ClientSource? source = null)
+    /// <param name="accessToken">A bearer token for a server in Jwt mode; the .NET client sends it in the Authorization header.</param>
+    public static async Task<SignalingClient> ConnectAsync(Uri hubUri, ClientSource? source = null, string? accessToken = null)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(hubUri, o =>
@@ -42,6 +43,11 @@ public sealed class SignalingClient : IAsyncDisposable
                     o.SkipNegotiation = true;
                     o.WebSocketFactory = async (context, token) => await source.ConnectWebSocketAsync(ClientSource.WebSocketUri(context.Uri), token);
                 }
+
+                if (accessToken is not null)
+                {
+                    o.AccessTokenProvider = () => Task.FromResult<string?>(accessToken);
+                }
             })
             .Build();
         var client = new SignalingClient(connection);
@@ -50,9 +56,9 @@ public sealed class SignalingClient : IAsyncDisposable
     }
 
     /// <summary>Connects and registers <paramref name="name"/>, expecting it to be accepted.</summary>
-    public static async Task<SignalingClient> RegisteredAsync(Uri hubUri, string name, ClientSource? source = null)
+    public static async Task<SignalingClient> RegisteredAsync(Uri hubUri, string name, ClientSource? source = null, string? accessToken = null)
     {
-        var client = await ConnectAsync(hubUri, source);
+        var client = await ConnectAsync(hubUri, source, accessToken);
         var response = await client.RegisterAsync(name);
         response.Response.Should().Be(Responses.Accepted, response.Message);
         return client;

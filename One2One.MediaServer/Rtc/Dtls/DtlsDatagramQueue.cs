@@ -1,20 +1,21 @@
 using System.Buffers;
-using System.Diagnostics;
 
 namespace One2One.MediaServer.Rtc.Dtls;
 
 /// <summary>
-/// A bounded FIFO of copied DTLS datagrams between the socket loop (which must never block: a full queue drops)
-/// and the one DTLS consumer (the handshake thread, then the post-handshake work item), which may wait.
-/// Copies live in pooled buffers, returned on dequeue and on <see cref="Dispose"/>. All state is guarded by _gate.
+/// A bounded FIFO of copied DTLS datagrams between the socket worker (which must never block: a full queue drops)
+/// and the session's processing work item. Nobody waits on it: the producer schedules the consumer. Copies live in
+/// pooled buffers, returned on dequeue, <see cref="Clear"/> and <see cref="Dispose"/>. All state is guarded by _gate,
+/// held only to copy a datagram in or out.
 /// </summary>
 internal sealed class DtlsDatagramQueue : IDisposable
 {
-    private readonly object _gate = new();
+    private readonly Lock _gate = new();
     private readonly (byte[] Buffer, int Length)[] _slots;
     private readonly int _maxDatagramSize;
     private int _head;
     private int _count;
+    private int _bytes;
     private bool _disposed;
 
     public DtlsDatagramQueue(int capacity, int maxDatagramSize)
@@ -32,6 +33,18 @@ internal sealed class DtlsDatagramQueue : IDisposable
             lock (_gate)
             {
                 return _count;
+            }
+        }
+    }
+
+    /// <summary>The bytes of the datagrams waiting.</summary>
+    public int Bytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _bytes;
             }
         }
     }
@@ -55,59 +68,34 @@ internal sealed class DtlsDatagramQueue : IDisposable
             datagram.CopyTo(buffer);
             _slots[(_head + _count) % _slots.Length] = (buffer, datagram.Length);
             _count++;
-            Monitor.Pulse(_gate);
+            _bytes += datagram.Length;
             return true;
         }
     }
 
     /// <summary>
-    /// Moves the oldest datagram into <paramref name="destination"/> (truncating it if it does not fit) and returns its
-    /// length, waiting up to <paramref name="timeoutMilliseconds"/> (<see cref="Timeout.Infinite"/> for no limit, 0 for
-    /// none). Returns -1 on timeout or once disposed; throws <see cref="OperationCanceledException"/> when cancelled.
+    /// Moves the oldest datagram into <paramref name="destination"/>, which must hold the largest datagram allowed;
+    /// false when the queue is empty or disposed.
     /// </summary>
-    public int Dequeue(Span<byte> destination, int timeoutMilliseconds, CancellationToken cancellationToken)
+    public bool TryDequeue(Span<byte> destination, out int length)
     {
-        cancellationToken.ThrowIfCancellationRequested();
-        using var wake = cancellationToken.CanBeCanceled
-            ? cancellationToken.UnsafeRegister(static state => ((DtlsDatagramQueue)state!).Wake(), this)
-            : default;
-        ArgumentOutOfRangeException.ThrowIfLessThan(timeoutMilliseconds, Timeout.Infinite);
-        var deadline = timeoutMilliseconds == Timeout.Infinite
-            ? long.MaxValue
-            : Stopwatch.GetTimestamp() + Stopwatch.Frequency * timeoutMilliseconds / 1000;
         lock (_gate)
         {
-            while (_count == 0)
+            if (_count == 0)
             {
-                cancellationToken.ThrowIfCancellationRequested();
-                if (_disposed)
-                {
-                    return -1;
-                }
-
-                var wait = Timeout.Infinite;
-                if (deadline != long.MaxValue)
-                {
-                    var ticks = deadline - Stopwatch.GetTimestamp();
-                    if (ticks <= 0)
-                    {
-                        return -1;
-                    }
-
-                    wait = (int)Math.Clamp((ticks * 1000 + Stopwatch.Frequency - 1) / Stopwatch.Frequency, 1, int.MaxValue);
-                }
-
-                Monitor.Wait(_gate, wait);
+                length = 0;
+                return false;
             }
 
-            var (buffer, length) = _slots[_head];
+            var (buffer, stored) = _slots[_head];
             _slots[_head] = default;
             _head = (_head + 1) % _slots.Length;
             _count--;
-            var copied = Math.Min(length, destination.Length);
-            buffer.AsSpan(0, copied).CopyTo(destination);
+            _bytes -= stored;
+            buffer.AsSpan(0, stored).CopyTo(destination);
             ArrayPool<byte>.Shared.Return(buffer);
-            return copied;
+            length = stored;
+            return true;
         }
     }
 
@@ -120,22 +108,13 @@ internal sealed class DtlsDatagramQueue : IDisposable
         }
     }
 
-    /// <summary>Returns the buffers and wakes any waiter; later enqueues are dropped and dequeues return -1.</summary>
+    /// <summary>Returns the buffers; later enqueues are dropped.</summary>
     public void Dispose()
     {
         lock (_gate)
         {
             _disposed = true;
             ReturnAll();
-            Monitor.PulseAll(_gate);
-        }
-    }
-
-    private void Wake()
-    {
-        lock (_gate)
-        {
-            Monitor.PulseAll(_gate);
         }
     }
 
@@ -148,5 +127,7 @@ internal sealed class DtlsDatagramQueue : IDisposable
             _head = (_head + 1) % _slots.Length;
             _count--;
         }
+
+        _bytes = 0;
     }
 }

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
-using Org.BouncyCastle.Security;
+using One2One.MediaServer.Rtc.Dtls.Crypto;
 
 namespace One2One.MediaServer.Rtc.Dtls;
 
@@ -135,15 +135,15 @@ internal sealed class DtlsFingerprint : IEquatable<DtlsFingerprint>
         return hash.ToHashCode();
     }
 
-    private static byte[] Hash(string hashFunction, ReadOnlySpan<byte> data)
+    private static byte[] Hash(string hashFunction, ReadOnlySpan<byte> data) => hashFunction switch
     {
-        // .NET has no SHA-224; BouncyCastle's digests cover the whole RFC 8122 list uniformly.
-        var digest = DigestUtilities.GetDigest(hashFunction.ToUpperInvariant());
-        var output = new byte[digest.GetDigestSize()];
-        digest.BlockUpdate(data);
-        digest.DoFinal(output);
-        return output;
-    }
+        "sha-1" => SHA1.HashData(data),
+        "sha-224" => Sha224.HashData(data),
+        "sha-256" => SHA256.HashData(data),
+        "sha-384" => SHA384.HashData(data),
+        "sha-512" => SHA512.HashData(data),
+        _ => throw new ArgumentException($"Unsupported fingerprint hash function '{hashFunction}'.", nameof(hashFunction)),
+    };
 
     private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 }

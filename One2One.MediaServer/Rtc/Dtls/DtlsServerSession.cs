@@ -1,53 +1,49 @@
-using Microsoft.Extensions.Logging;
+using System.Buffers;
+using System.Globalization;
+using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
-using Org.BouncyCastle.Security;
-using Org.BouncyCastle.Tls;
-using Org.BouncyCastle.Tls.Crypto.Impl.BC;
 
 namespace One2One.MediaServer.Rtc.Dtls;
 
 /// <summary>
-/// The DTLS-SRTP server side of one WebRtcEndpoint's bundled transport (RFC 6347, RFC 5764).
+/// The DTLS-SRTP server side of one WebRtcEndpoint's bundled transport (RFC 6347, RFC 5764), on .NET's own crypto.
 /// <para>
-/// The socket loop hands every DTLS datagram (RFC 7983: first byte 20..63) from the ICE-selected address to
-/// <see cref="OnDatagram"/>, which copies it into a bounded queue and never blocks. BouncyCastle's
-/// <see cref="DtlsServerProtocol.Accept(TlsServer, DatagramTransport)"/> blocks for the whole handshake, so it runs on a
-/// dedicated background thread per session (small stack), never on the thread pool: a burst of calls parks N
-/// dedicated threads instead of starving the pool that the sockets and the protocol layer need, and the thread is
-/// gone as soon as the handshake ends. (A LongRunning task would make the same dedicated thread; a bounded
-/// scheduler would queue handshakes behind each other and let slow clients delay fast ones.)
+/// Threading: nothing here blocks and no thread is made. The socket worker hands every DTLS datagram (RFC 7983: first
+/// byte 20..63) from the ICE-selected address to <see cref="OnDatagram"/>, which copies it into a bounded queue and
+/// schedules one thread-pool work item for the burst; that work item feeds the queue to the
+/// <see cref="DtlsServerConnection"/> state machine. The retransmission and handshake timers (on the
+/// <see cref="TimeProvider"/>), the caller's cancellation, <see cref="Start(IReadOnlyList{DtlsFingerprint}, CancellationToken)"/>
+/// and <see cref="Dispose"/> run their short steps the same way: under _gate, which owns the connection, the timers,
+/// _state and every send. Each step is a few microseconds to a fraction of a millisecond of CPU (the handshake's
+/// ECDH and signatures), so 500 handshakes at once cost queued work items, not 500 parked threads.
 /// </para>
-/// <para>
-/// After the handshake no thread is parked: each later datagram (a retransmitted client flight when our Finished
-/// was lost, a close_notify, an alert) schedules one thread-pool work item that feeds the queue to
-/// <see cref="DtlsTransport.Receive(byte[], int, int, int)"/> with a 1 ms wait (BouncyCastle reads 0 as "forever"),
-/// so BouncyCastle answers retransmissions and reports alerts; then it returns.
-/// </para>
-/// Thread ownership: the handshake thread owns the BouncyCastle objects until it publishes _connection under
-/// _connectionGate; from then on the work item and <see cref="Dispose"/> use them under that lock. _state changes
-/// by Interlocked only.
+/// <see cref="State"/> is read without the lock (Volatile).
 /// </summary>
-internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem
+internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRetransmissionTimer
 {
-    private const int HandshakeThreadStackSize = 256 * 1024;
+    private static readonly TimerCallback s_onRetransmissionTimer = state => ((DtlsServerSession)state!).OnRetransmissionTimer();
+    private static readonly TimerCallback s_onHandshakeTimeout = state => ((DtlsServerSession)state!).OnHandshakeTimeout();
+    private static readonly Action<object?> s_onCancelled = state => ((DtlsServerSession)state!).OnCancelled();
 
     private readonly DtlsCertificate _certificate;
+    private readonly GuardedSender _output;
     private readonly ILogger _logger;
-    private readonly TimeProvider _timeProvider;
+    private readonly TimeProvider _time;
     private readonly DtlsServerSessionOptions _options;
-    private readonly DtlsDatagramQueue _queue;
-    private readonly QueuedDatagramTransport _transport;
-    // Cancelled by Dispose, never disposed: the handshake thread may still read its token after Dispose returns.
-    private readonly CancellationTokenSource _disposal = new();
+    private readonly DtlsDatagramQueue _inbox;
+    private readonly Lock _gate = new();
     private readonly TaskCompletionSource<SrtpKeyingMaterial> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly object _connectionGate = new();
-    private DtlsTransport? _connection;
-    private byte[]? _receiveBuffer;
-    private Thread? _thread;
+    private DtlsServerConnection? _connection;
+    private ITimer? _retransmissionTimer;
+    private ITimer? _handshakeTimer;
+    private long _retransmissionDue;
+    private long _startedAt;
+    private CancellationToken _caller;
+    private CancellationTokenRegistration _cancellation;
+    private bool _disposed;
     private int _state;
     private int _drainScheduled;
-    private int _disposeStarted;
     private long _dropped;
 
     public DtlsServerSession(
@@ -61,10 +57,11 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem
         ArgumentNullException.ThrowIfNull(sender);
         _certificate = certificate;
         _logger = logger ?? (ILogger)NullLogger.Instance;
-        _timeProvider = timeProvider ?? TimeProvider.System;
+        _time = timeProvider ?? TimeProvider.System;
         _options = options ?? new DtlsServerSessionOptions();
-        _queue = new DtlsDatagramQueue(_options.QueueCapacity, _options.MaxDatagramSize);
-        _transport = new QueuedDatagramTransport(_queue, sender, _options.MaxDatagramSize, _options.MaxSendSize, OnTransportClosed, _logger);
+        _options.Validate();
+        _output = new GuardedSender(sender, _logger);
+        _inbox = new DtlsDatagramQueue(_options.QueueCapacity, _options.MaxDatagramSize);
     }
 
     public DtlsSessionState State => (DtlsSessionState)Volatile.Read(ref _state);
@@ -78,10 +75,58 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem
     /// <summary>DTLS datagrams dropped: queue full, empty or too large, or the session already ended.</summary>
     public long DroppedDatagrams => Interlocked.Read(ref _dropped);
 
-    /// <summary>The handshake's dedicated thread, for tests.</summary>
-    internal Thread? HandshakeThread => _thread;
+    /// <summary>What the session holds for its peer now (queued datagrams, reassembly, early records); never above <see cref="DtlsServerSessionOptions.MaxBufferedBytes"/>.</summary>
+    internal int BufferedBytes
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _inbox.Bytes + (_connection?.BufferedBytes ?? 0);
+            }
+        }
+    }
 
-    /// <summary>Starts the handshake on its own thread; returns <see cref="Handshake"/>. Call once.</summary>
+    /// <summary>Datagrams queued and not yet processed.</summary>
+    internal int PendingDatagrams => _inbox.Count;
+
+    /// <summary>Authenticated application_data records received after the handshake (for tests: proves record decryption).</summary>
+    internal long ApplicationDataRecords
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connection?.ApplicationDataRecords ?? 0;
+            }
+        }
+    }
+
+    /// <summary>Records the connection dropped (malformed, forged, replayed, unknown epoch).</summary>
+    internal long DiscardedRecords
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connection?.DiscardedRecords ?? 0;
+            }
+        }
+    }
+
+    /// <summary>Our flights sent again.</summary>
+    internal int Retransmissions
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connection?.Retransmissions ?? 0;
+            }
+        }
+    }
+
+    /// <summary>Starts the handshake: from now on queued and arriving datagrams are processed. Returns <see cref="Handshake"/>. Call once.</summary>
     /// <param name="expectedClientFingerprints">The offer's a=fingerprint values; the client certificate must match one.</param>
     public Task<SrtpKeyingMaterial> Start(IReadOnlyList<DtlsFingerprint> expectedClientFingerprints, CancellationToken cancellationToken = default)
     {
@@ -91,21 +136,44 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem
             throw new ArgumentException("At least one fingerprint is needed to authenticate the client.", nameof(expectedClientFingerprints));
         }
 
-        ObjectDisposedException.ThrowIf(Volatile.Read(ref _disposeStarted) != 0, this);
-        if (Interlocked.CompareExchange(ref _state, (int)DtlsSessionState.Connecting, (int)DtlsSessionState.New) != (int)DtlsSessionState.New)
+        lock (_gate)
         {
-            throw new InvalidOperationException("The DTLS handshake has already been started.");
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_state != (int)DtlsSessionState.New)
+            {
+                throw new InvalidOperationException("The DTLS handshake has already been started.");
+            }
+
+            _connection = new DtlsServerConnection(_certificate, expectedClientFingerprints, _options, _output, this, _logger);
+            _startedAt = _time.GetTimestamp();
+            _caller = cancellationToken;
+            _handshakeTimer = _time.CreateTimer(s_onHandshakeTimeout, this, _options.HandshakeTimeout, Timeout.InfiniteTimeSpan);
+            SetState(DtlsSessionState.Connecting);
         }
 
-        var timeout = new CancellationTokenSource(_options.HandshakeTimeout, _timeProvider);
-        var handshake = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token, _disposal.Token);
-        var run = new HandshakeRun(expectedClientFingerprints.ToArray(), cancellationToken, timeout, handshake);
-        _thread = new Thread(() => RunHandshake(run), HandshakeThreadStackSize)
+        DtlsLog.HandshakeStarted(_logger);
+        if (cancellationToken.CanBeCanceled)
         {
-            IsBackground = true,
-            Name = "DTLS handshake",
-        };
-        _thread.Start();
+            // Registered outside the lock: an already cancelled token runs the callback right here, and it takes the lock.
+            var registration = cancellationToken.UnsafeRegister(s_onCancelled, this);
+            lock (_gate)
+            {
+                if (_state == (int)DtlsSessionState.Connecting && !_disposed)
+                {
+                    _cancellation = registration;
+                }
+                else
+                {
+                    registration.Unregister();
+                }
+            }
+        }
+
+        if (_inbox.Count > 0)
+        {
+            ScheduleDrain();
+        }
+
         return _handshake.Task;
     }
 
@@ -115,119 +183,272 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem
 
     /// <summary>
     /// A DTLS datagram from the ICE-selected remote address. Copied (the caller's buffer is reused); never blocks,
-    /// never throws on bad input: garbage is left to BouncyCastle, which discards records it cannot authenticate.
-    /// Datagrams may arrive before <see cref="Start(IReadOnlyList{DtlsFingerprint}, CancellationToken)"/>; they wait in the queue.
+    /// never throws on bad input. Datagrams may arrive before <see cref="Start(IReadOnlyList{DtlsFingerprint}, CancellationToken)"/>;
+    /// they wait in the queue.
     /// </summary>
     public void OnDatagram(ReadOnlySpan<byte> datagram)
     {
-        var state = State;
-        if (state is DtlsSessionState.Closed or DtlsSessionState.Failed || !_queue.TryEnqueue(datagram))
+        if (State is DtlsSessionState.Closed or DtlsSessionState.Failed || !_inbox.TryEnqueue(datagram))
         {
             DtlsLog.DatagramDropped(_logger, datagram.Length, Interlocked.Increment(ref _dropped));
             return;
         }
 
-        // Read the state after enqueueing: either we see Connected, or the handshake thread sees our datagram.
-        if (State == DtlsSessionState.Connected)
+        // Read after enqueueing: either we see the session started, or Start sees our datagram in the queue.
+        if (State != DtlsSessionState.New)
         {
             ScheduleDrain();
         }
     }
 
     /// <summary>
-    /// Ends everything: a running handshake is cancelled (its thread exits promptly), a connection is closed with
-    /// close_notify, queued datagrams are released. Nothing is sent once this returns. Idempotent.
+    /// Ends everything: a running handshake is cancelled, a connection is closed with close_notify, queued datagrams
+    /// are released, timers stop. Nothing is sent once this returns. Idempotent.
     /// </summary>
     public void Dispose()
     {
-        if (Interlocked.Exchange(ref _disposeStarted, 1) != 0)
+        lock (_gate)
         {
-            return;
-        }
+            if (_disposed)
+            {
+                return;
+            }
 
-        lock (_connectionGate)
-        {
-            if (_connection is not null && !_transport.IsClosed)
+            _disposed = true;
+            if (_state == (int)DtlsSessionState.Connecting)
+            {
+                CancelHandshake(CancellationToken.None, "the session was disposed");
+            }
+            else if (_state == (int)DtlsSessionState.Connected)
             {
                 // Best effort: tells the browser the call is over (RFC 5246 §7.2.1).
-                try
-                {
-                    _connection.Close();
-                }
-                catch (Exception e) when (e is IOException or InvalidOperationException)
-                {
-                    DtlsLog.RecordFailed(_logger, e);
-                }
+                _connection!.Close();
+                SetState(DtlsSessionState.Closed);
+                DtlsLog.Closed(_logger, _connection.CloseReason ?? "closed");
+            }
+            else if (_state == (int)DtlsSessionState.New)
+            {
+                _handshake.TrySetCanceled();
             }
 
-            _connection = null;
+            _output.Mute();
+            _connection?.Dispose();
+            _retransmissionTimer?.Dispose();
+            _handshakeTimer?.Dispose();
+            _cancellation.Unregister();
         }
 
-        _transport.Mute();
-        _disposal.Cancel();
-        _queue.Dispose();
-        SetClosed();
+        _inbox.Dispose();
+        _closed.TrySetResult();
     }
 
-    void IThreadPoolWorkItem.Execute() => Drain();
-
-    private void RunHandshake(HandshakeRun run)
+    /// <summary>The processing work item: one at a time per session (_drainScheduled), each step under _gate.</summary>
+    void IThreadPoolWorkItem.Execute()
     {
-        DtlsSrtpServer? server = null;
+        // Cleared first: a datagram queued from now on either is drained below or schedules another run.
+        Volatile.Write(ref _drainScheduled, 0);
+        var datagram = ArrayPool<byte>.Shared.Rent(_options.MaxDatagramSize);
+        var scratch = ArrayPool<byte>.Shared.Rent(_options.MaxDatagramSize);
         try
         {
-            DtlsLog.HandshakeStarted(_logger);
-            server = new DtlsSrtpServer(new BcTlsCrypto(new SecureRandom()), _certificate, run.ExpectedFingerprints, _logger);
-            server.AlertReceived += OnAlertReceived;
-            _transport.HandshakeToken = run.Handshake.Token;
-            var connection = new DtlsServerProtocol().Accept(server, _transport);
-            var keys = server.KeyingMaterial ?? throw new DtlsHandshakeException("the handshake ended without SRTP keying material");
-
-            // From here receives must not wait for the handshake token: the drain work item uses the transport.
-            _transport.HandshakeToken = CancellationToken.None;
-            lock (_connectionGate)
+            lock (_gate)
             {
-                if (Volatile.Read(ref _disposeStarted) != 0)
+                if (_disposed || _connection is not { } connection)
                 {
-                    throw new OperationCanceledException(_disposal.Token);
+                    return;
                 }
 
-                _connection = connection;
-                Interlocked.CompareExchange(ref _state, (int)DtlsSessionState.Connected, (int)DtlsSessionState.Connecting);
+                while (connection.Phase is not (DtlsConnectionPhase.Closed or DtlsConnectionPhase.Failed)
+                    && _inbox.TryDequeue(datagram, out var length))
+                {
+                    connection.OnDatagram(datagram.AsSpan(0, length), scratch);
+                    Publish();
+                }
             }
-
-            DtlsLog.HandshakeCompleted(_logger, keys.Profile, server.NegotiatedCipherSuite);
-            if (_queue.Count > 0)
-            {
-                ScheduleDrain();
-            }
-
-            _handshake.TrySetResult(keys);
         }
         catch (Exception e)
         {
-            Interlocked.CompareExchange(ref _state, (int)DtlsSessionState.Failed, (int)DtlsSessionState.Connecting);
-            _queue.Clear();
-            if (run.Caller.IsCancellationRequested || Volatile.Read(ref _disposeStarted) != 0)
-            {
-                DtlsLog.HandshakeCancelled(_logger);
-                _handshake.TrySetCanceled(run.Caller.IsCancellationRequested ? run.Caller : _disposal.Token);
-            }
-            else
-            {
-                var failure = run.Timeout.IsCancellationRequested
-                    ? new DtlsHandshakeException($"the DTLS handshake did not finish within {_options.HandshakeTimeout.TotalSeconds:0.#} s", e)
-                    : new DtlsHandshakeException(Describe(server?.FailureReason, e), e);
-                DtlsLog.HandshakeFailed(_logger, failure.Message, e);
-                _handshake.TrySetException(failure);
-            }
+            // A remote's bytes, or a bug of ours, must never take down a pool thread (and with it the process).
+            OnInternalError(e);
         }
         finally
         {
-            run.Handshake.Dispose();
-            run.Timeout.Dispose();
+            ArrayPool<byte>.Shared.Return(datagram);
+            ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
         }
     }
+
+    void IRetransmissionTimer.Arm(TimeSpan timeout)
+    {
+        _retransmissionDue = _time.GetTimestamp() + (long)(timeout.TotalSeconds * _time.TimestampFrequency);
+        if (_retransmissionTimer is null)
+        {
+            _retransmissionTimer = _time.CreateTimer(s_onRetransmissionTimer, this, timeout, Timeout.InfiniteTimeSpan);
+        }
+        else
+        {
+            _retransmissionTimer.Change(timeout, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    void IRetransmissionTimer.Disarm()
+    {
+        _retransmissionDue = 0;
+        _retransmissionTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+    }
+
+    private void OnRetransmissionTimer()
+    {
+        try
+        {
+            lock (_gate)
+            {
+                if (_disposed || _connection is not { } connection || _retransmissionDue == 0)
+                {
+                    return;
+                }
+
+                var remaining = _retransmissionDue - _time.GetTimestamp();
+                if (remaining > 0)
+                {
+                    // Fired before its time (or re-armed meanwhile): wait for the rest.
+                    _retransmissionTimer!.Change(TimeSpan.FromSeconds((double)remaining / _time.TimestampFrequency), Timeout.InfiniteTimeSpan);
+                    return;
+                }
+
+                _retransmissionDue = 0;
+                connection.OnRetransmissionTimeout();
+                Publish();
+            }
+        }
+        catch (Exception e)
+        {
+            OnInternalError(e);
+        }
+    }
+
+    private void OnHandshakeTimeout()
+    {
+        lock (_gate)
+        {
+            if (_disposed || _state != (int)DtlsSessionState.Connecting || _connection is not { } connection)
+            {
+                return;
+            }
+
+            var limit = $"the DTLS handshake did not finish within {_options.HandshakeTimeout.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s";
+            connection.Abort(connection.ClientHelloReceived ? limit : limit + ": the client never sent a ClientHello");
+            Publish();
+        }
+    }
+
+    private void OnCancelled()
+    {
+        lock (_gate)
+        {
+            if (!_disposed && _state == (int)DtlsSessionState.Connecting)
+            {
+                CancelHandshake(_caller, "the handshake was cancelled");
+            }
+        }
+    }
+
+    /// <summary>Under _gate, while Connecting: the handshake ends as cancelled, not failed.</summary>
+    private void CancelHandshake(CancellationToken token, string why)
+    {
+        var connection = _connection!;
+        var started = connection.ClientHelloReceived;
+        connection.Abort(why);
+        SetState(DtlsSessionState.Failed);
+        StopTimers();
+        _inbox.Clear();
+        if (started)
+        {
+            _options.Statistics.CountCancelled();
+            DtlsLog.HandshakeCancelled(_logger);
+        }
+        else
+        {
+            _options.Statistics.CountNeverStarted();
+            DtlsLog.HandshakeNeverStarted(_logger, why);
+        }
+
+        _handshake.TrySetCanceled(token);
+    }
+
+    /// <summary>Under _gate: turns the connection's phase into the session's state, tasks, counters and log lines.</summary>
+    private void Publish()
+    {
+        var connection = _connection!;
+        if (_state == (int)DtlsSessionState.Connecting && connection.Phase is DtlsConnectionPhase.Connected or DtlsConnectionPhase.Closed)
+        {
+            SetState(DtlsSessionState.Connected);
+            StopTimers();
+            _options.Statistics.CountCompleted();
+            var keys = connection.KeyingMaterial!;
+            DtlsLog.HandshakeCompleted(_logger, _time.GetElapsedTime(_startedAt).TotalMilliseconds, keys.Profile,
+                connection.CipherSuite!.Name, connection.ExtendedMasterSecret);
+            _handshake.TrySetResult(keys);
+        }
+
+        if (_state == (int)DtlsSessionState.Connected && connection.Phase == DtlsConnectionPhase.Closed)
+        {
+            SetState(DtlsSessionState.Closed);
+            DtlsLog.Closed(_logger, connection.CloseReason ?? "closed");
+            _inbox.Clear();
+            _closed.TrySetResult();
+        }
+
+        if (_state == (int)DtlsSessionState.Connecting && connection.Phase == DtlsConnectionPhase.Failed)
+        {
+            SetState(DtlsSessionState.Failed);
+            StopTimers();
+            _inbox.Clear();
+            var reason = connection.FailureReason ?? "the handshake failed";
+            if (connection.ClientHelloReceived)
+            {
+                _options.Statistics.CountFailed();
+                DtlsLog.HandshakeFailed(_logger, reason);
+            }
+            else
+            {
+                _options.Statistics.CountNeverStarted();
+                DtlsLog.HandshakeNeverStarted(_logger, reason);
+            }
+
+            _handshake.TrySetException(new DtlsHandshakeException(reason, connection.ClientHelloReceived));
+        }
+    }
+
+    private void OnInternalError(Exception e)
+    {
+        DtlsLog.InternalError(_logger, e);
+        lock (_gate)
+        {
+            if (_connection is not { } connection || _disposed)
+            {
+                return;
+            }
+
+            connection.Abort("internal error: " + e.Message);
+            if (_state == (int)DtlsSessionState.Connected)
+            {
+                SetState(DtlsSessionState.Closed);
+                _closed.TrySetResult();
+            }
+
+            Publish();
+        }
+    }
+
+    private void StopTimers()
+    {
+        _handshakeTimer?.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        ((IRetransmissionTimer)this).Disarm();
+        _cancellation.Unregister();
+    }
+
+    private void SetState(DtlsSessionState state) => Volatile.Write(ref _state, (int)state);
 
     private void ScheduleDrain()
     {
@@ -237,75 +458,31 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem
         }
     }
 
-    /// <summary>Feeds queued post-handshake datagrams to BouncyCastle; one work item at a time (_drainScheduled).</summary>
-    private void Drain()
+    /// <summary>
+    /// The caller's sender as the connection uses it, under _gate: a failed send is a lost datagram (DTLS
+    /// retransmits), and once muted (by <see cref="Dispose"/>) nothing goes out.
+    /// </summary>
+    private sealed class GuardedSender(IDatagramSender sender, ILogger logger) : IDatagramSender
     {
-        lock (_connectionGate)
+        private bool _muted;
+
+        public void Mute() => _muted = true;
+
+        public void Send(ReadOnlySpan<byte> datagram)
         {
-            // Cleared before draining: a datagram queued from now on either is drained below or schedules another run.
-            Volatile.Write(ref _drainScheduled, 0);
-            while (_connection is { } connection && State == DtlsSessionState.Connected && _queue.Count > 0)
+            if (_muted)
             {
-                _receiveBuffer ??= new byte[_options.MaxDatagramSize];
-                try
-                {
-                    // Application data is not expected (no data channels); anything returned is dropped.
-                    connection.Receive(_receiveBuffer, 0, _receiveBuffer.Length, 1);
-                    while (connection.ReceivePending(_receiveBuffer, 0, _receiveBuffer.Length, null) >= 0)
-                    {
-                    }
-                }
-                catch (Exception e)
-                {
-                    // A fatal alert either way (BouncyCastle wraps everything else in TlsFatalAlert): the connection
-                    // is over. Caught broadly because a remote's bytes must never take down a pool thread.
-                    DtlsLog.RecordFailed(_logger, e);
-                    SetClosed();
-                }
+                return;
+            }
+
+            try
+            {
+                sender.Send(datagram);
+            }
+            catch (Exception e) when (e is SocketException or ObjectDisposedException)
+            {
+                DtlsLog.SendFailed(logger, e);
             }
         }
-    }
-
-    private void OnAlertReceived(short level, short description)
-    {
-        if (level == AlertLevel.fatal || description == AlertDescription.close_notify)
-        {
-            SetClosed();
-        }
-    }
-
-    private void OnTransportClosed() => SetClosed();
-
-    private void SetClosed()
-    {
-        var previous = Interlocked.CompareExchange(ref _state, (int)DtlsSessionState.Closed, (int)DtlsSessionState.Connected);
-        if (previous == (int)DtlsSessionState.Connected)
-        {
-            DtlsLog.Closed(_logger);
-            _queue.Clear();
-        }
-
-        if (previous is (int)DtlsSessionState.Connected or (int)DtlsSessionState.Closed || Volatile.Read(ref _disposeStarted) != 0)
-        {
-            _closed.TrySetResult();
-        }
-    }
-
-    private static string Describe(string? ourReason, Exception e) => ourReason ?? e switch
-    {
-        TlsFatalAlertReceived received => $"the client sent a fatal {AlertDescription.GetText(received.AlertDescription)} alert",
-        TlsFatalAlert { InnerException: OperationCanceledException } => "the handshake was cancelled",
-        TlsFatalAlert alert => $"fatal {AlertDescription.GetText(alert.AlertDescription)} alert{(string.IsNullOrEmpty(alert.Message) ? "" : ": " + alert.Message)}",
-        TlsTimeoutException => "BouncyCastle's handshake timer expired",
-        _ => e.Message,
-    };
-
-    /// <summary>What one handshake thread needs; its CancellationTokenSources are disposed by that thread.</summary>
-    private sealed class HandshakeRun(DtlsFingerprint[] expected, CancellationToken caller, CancellationTokenSource timeout, CancellationTokenSource handshake)
-    {
-        public DtlsFingerprint[] ExpectedFingerprints { get; } = expected;
-        public CancellationToken Caller { get; } = caller;
-        public CancellationTokenSource Timeout { get; } = timeout;
-        public CancellationTokenSource Handshake { get; } = handshake;
     }
 }

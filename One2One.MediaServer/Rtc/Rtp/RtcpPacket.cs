@@ -141,7 +141,7 @@ internal readonly ref struct RtcpPacket
 
     /// <summary>
     /// Reads the packet at the start of <paramref name="data"/>: false when the version is not 2, the
-    /// length runs past the data, the padding count is impossible, or a known kind's body is too short
+    /// length runs past the data, the padding count is impossible or not a multiple of 4, or a known kind's body is too short
     /// for its counts.
     /// </summary>
     public static bool TryRead(ReadOnlySpan<byte> data, out RtcpPacket packet)
@@ -161,9 +161,11 @@ internal readonly ref struct RtcpPacket
         var content = data[..length];
         if ((data[0] & 0x20) != 0)
         {
-            // RFC 3550 §6.4.1: the last octet counts the padding octets, itself included.
+            // RFC 3550 §6.4.1: the last octet counts the padding octets, itself included. Every RTCP packet's body is
+            // 32-bit aligned, so padding that leaves it unaligned is malformed (a relay copying such a body would write a
+            // length field that no longer covers it).
             int padding = content[^1];
-            if (padding == 0 || padding > length - HeaderLength)
+            if (padding == 0 || padding > length - HeaderLength || padding % 4 != 0)
             {
                 return false;
             }

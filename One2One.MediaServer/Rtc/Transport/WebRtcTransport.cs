@@ -20,9 +20,9 @@ namespace One2One.MediaServer.Rtc.Transport;
 /// engine's thread (an epoll-registered UDP socket signals writability after every datagram), and a datagram
 /// wakes the loop directly instead of through that thread and the thread pool. The loop's thread owns the
 /// receive buffer, the scratch buffer, the ICE agent's check state and the inbound SRTP context. Sends (from any
-/// relay loop, and from the DTLS thread) are serialized by <see cref="_sendGate"/>, which guards the outbound
-/// SRTP context; both contexts are installed and disposed under it. <see cref="_dtlsPeer"/> is written by the loop
-/// and read by the DTLS thread.
+/// relay loop, and from the DTLS session's work items and timers) are serialized by <see cref="_sendGate"/>, which
+/// guards the outbound SRTP context; both contexts are installed and disposed under it. <see cref="_dtlsPeer"/> is
+/// written by the loop and read by the DTLS session.
 /// </remarks>
 internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 {
@@ -120,7 +120,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
     }
 
-    /// <summary>DTLS records from the handshake thread go back where the browser's DTLS came from.</summary>
+    /// <summary>DTLS records from the DTLS session go back where the browser's DTLS came from.</summary>
     void IDatagramSender.Send(ReadOnlySpan<byte> datagram)
     {
         if (Volatile.Read(ref _dtlsPeer) is { } peer)
@@ -347,6 +347,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
+            return;
+        }
+        catch (DtlsHandshakeException ex) when (!ex.ClientHelloReceived)
+        {
+            // The browser never started DTLS (the call ended first): routine, counted by the DTLS layer, not a warning.
+            _events.OnDtlsStateChanged(DtlsConnectionState.Failed, ex.Message);
             return;
         }
         catch (Exception ex)

@@ -38,16 +38,18 @@ internal sealed class EventRoute<TEvent>(KurentoEventRouter router, string objec
     : EventRoute(router, objectId, TEvent.EventType)
     where TEvent : IKurentoEvent<TEvent>
 {
-    private volatile Action<TEvent>[] _handlers = [];
+    private volatile Subscriber[] _handlers = [];
 
     public override int HandlerCount => _handlers.Length;
 
-    public override void AddHandler(Delegate handler) => _handlers = [.. _handlers, (Action<TEvent>)handler];
+    /// <summary>The handler runs in the execution context of this call (as a CancellationToken callback would): the subscriber's
+    /// activity and log scope (a call's) are current while it handles the event.</summary>
+    public override void AddHandler(Delegate handler) => _handlers = [.. _handlers, new Subscriber((Action<TEvent>)handler, ExecutionContext.Capture())];
 
     public override void RemoveHandler(Delegate handler)
     {
         var handlers = _handlers;
-        int index = Array.IndexOf(handlers, handler);
+        int index = Array.FindIndex(handlers, s => s.Handler.Equals(handler));
         if (index >= 0)
         {
             _handlers = [.. handlers[..index], .. handlers[(index + 1)..]];
@@ -67,11 +69,18 @@ internal sealed class EventRoute<TEvent>(KurentoEventRouter router, string objec
             return;
         }
 
-        foreach (var handler in _handlers)
+        foreach (var subscriber in _handlers)
         {
             try
             {
-                handler(parsed);
+                if (subscriber.Context is { } context)
+                {
+                    ExecutionContext.Run(context, static state => ((Delivery)state!).Run(), new Delivery(subscriber.Handler, parsed));
+                }
+                else
+                {
+                    subscriber.Handler(parsed);
+                }
             }
             catch (Exception e)
             {
@@ -79,5 +88,12 @@ internal sealed class EventRoute<TEvent>(KurentoEventRouter router, string objec
                 KurentoLog.EventHandlerFailed(logger, EventType, ObjectId, e);
             }
         }
+    }
+
+    private sealed record Subscriber(Action<TEvent> Handler, ExecutionContext? Context);
+
+    private sealed record Delivery(Action<TEvent> Handler, TEvent Event)
+    {
+        public void Run() => Handler(Event);
     }
 }

@@ -316,6 +316,13 @@ internal sealed class KurentoConnection
             return;
         }
 
+        if (!JsonStrings.AreText(message.Span))
+        {
+            document.Dispose();
+            KurentoLog.MalformedMessage(_logger, null);
+            return;
+        }
+
         using (document)
         {
             var root = document.RootElement;
@@ -336,7 +343,8 @@ internal sealed class KurentoConnection
 
     private void HandleReply(JsonElement root)
     {
-        if (!root.TryGetProperty("id", out var idElement) || !idElement.TryGetInt64(out long id))
+        // TryGetInt64 throws on anything but a number, and a throw here would end the receive loop.
+        if (!root.TryGetProperty("id", out var idElement) || idElement.ValueKind != JsonValueKind.Number || !idElement.TryGetInt64(out long id))
         {
             // E.g. a parse error reply, whose id is null: nothing to match it with.
             KurentoLog.ReplyWithoutId(_logger, root.TryGetProperty("error", out var error) ? error.ToString() : "");

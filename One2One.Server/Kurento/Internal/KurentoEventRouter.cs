@@ -33,7 +33,8 @@ internal sealed class KurentoEventRouter
     {
         _request = request;
         _logger = logger;
-        _dispatchLoop = Task.Run(DispatchLoopAsync);
+        // Independent of whoever made the client: each handler runs in its subscriber's context instead (EventRoute).
+        _dispatchLoop = DetachedTask.Run(DispatchLoopAsync);
     }
 
     public int RouteCount

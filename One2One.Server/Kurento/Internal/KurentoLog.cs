@@ -4,8 +4,9 @@ namespace One2One.Server.Kurento.Internal;
 
 internal static partial class KurentoLog
 {
-    [LoggerMessage(1, LogLevel.Debug, "Connecting to the media server at {Uri}", EventName = "Connecting")]
-    public static partial void Connecting(ILogger logger, Uri uri);
+    /// <param name="address">Scheme, host and port only (<see cref="LoggedAddress"/>): the path may be a secret.</param>
+    [LoggerMessage(1, LogLevel.Debug, "Connecting to the media server at {Address}", EventName = "Connecting")]
+    public static partial void Connecting(ILogger logger, string address);
 
     [LoggerMessage(2, LogLevel.Information, "Started media server session {SessionId}", EventName = "SessionStarted")]
     public static partial void SessionStarted(ILogger logger, string? sessionId);
@@ -58,7 +59,7 @@ internal static partial class KurentoLog
     [LoggerMessage(18, LogLevel.Debug, "No subscription for {EventType} of {ObjectId}", EventName = "EventWithoutSubscriber")]
     public static partial void EventWithoutSubscriber(ILogger logger, string eventType, string objectId);
 
-    [LoggerMessage(19, LogLevel.Information, "The media server does not know {EventType}; subscribing to {LegacyEventType} of {ObjectId}", EventName = "EventNameFallback")]
+    [LoggerMessage(19, LogLevel.Debug, "The media server does not know {EventType}; subscribing to {LegacyEventType} of {ObjectId}", EventName = "EventNameFallback")]
     public static partial void EventNameFallback(ILogger logger, string eventType, string legacyEventType, string objectId);
 
     [LoggerMessage(20, LogLevel.Warning, "Unsubscribing {SubscriptionId} of {ObjectId} failed", EventName = "UnsubscribeFailed")]

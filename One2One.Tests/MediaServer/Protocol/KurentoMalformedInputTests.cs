@@ -38,6 +38,25 @@ public sealed class KurentoMalformedInputTests
         ping["value"]!.GetValue<string>().Should().Be("pong");
     }
 
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"\ud800"}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"create","params":{"type":"\udc00"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":1,"method":"ping","params":{"\ud800":"x"}}""")]
+    public async Task A_string_escaping_a_lone_surrogate_is_a_parse_error_not_a_crash(string request)
+    {
+        // Found by the Kurento protocol fuzz target: "\ud800" is valid JSON but not text; JsonElement.GetString threw
+        // InvalidOperationException (on a property name too), answered as -32603 "Internal error" or "Unexpected error".
+        await using var server = await KurentoTestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+
+        await client.SendTextAsync(request);
+        var reply = await client.NextReplyAsync();
+
+        reply!["error"]!["code"]!.GetValue<int>().Should().Be(-32700, reply.ToJsonString());
+
+        (await client.ResultAsync("ping"))["value"]!.GetValue<string>().Should().Be("pong");
+    }
+
     [Fact]
     public async Task A_request_without_jsonrpc_is_32600_with_its_id()
     {

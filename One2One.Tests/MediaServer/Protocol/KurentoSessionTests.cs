@@ -140,22 +140,24 @@ public sealed class KurentoSessionTests
     }
 
     [Fact]
-    public async Task Objects_beyond_the_per_session_limit_are_40009()
+    public async Task Pipelines_beyond_MaxEndpoints_in_one_session_are_40009()
     {
-        await using var server = await KurentoTestServer.StartAsync(new Dictionary<string, string?> { ["MediaServer:MaxObjectsPerSession"] = "3" });
+        await using var server = await KurentoTestServer.StartAsync(new Dictionary<string, string?> { ["MediaServer:MaxEndpoints"] = "2" });
         await using var client = await server.ConnectAsync();
-        var pipeline = await client.CreatePipelineAsync();
-        await client.CreateEndpointAsync(pipeline);
-        await client.CreateEndpointAsync(pipeline);
+        await using var other = await server.ConnectAsync();
+        var first = await client.CreatePipelineAsync();
+        await client.CreatePipelineAsync();
 
-        var error = await client.ErrorAsync("create", new JsonObject { ["type"] = "WebRtcEndpoint", ["constructorParams"] = new JsonObject { ["mediaPipeline"] = pipeline } });
-        await client.ResultAsync("release", new JsonObject { ["object"] = pipeline });
+        var error = await client.ErrorAsync("create", new JsonObject { ["type"] = "MediaPipeline" });
+        var otherSession = await other.CreatePipelineAsync();
+        await client.ResultAsync("release", new JsonObject { ["object"] = first });
         var again = await client.CreatePipelineAsync();
 
         error["code"]!.GetValue<int>().Should().Be(40009);
         error["data"]!["type"]!.GetValue<string>().Should().Be("NOT_ENOUGH_RESOURCES");
-        server.Media.Created.Should().HaveCount(2);
-        again.Should().NotBeNullOrEmpty("releasing frees the session's quota");
+        error["message"]!.GetValue<string>().Should().Contain("pipelines");
+        otherSession.Should().NotBeNullOrEmpty("the pipeline bound is per session");
+        again.Should().NotBeNullOrEmpty("releasing a pipeline makes room in the session");
     }
 
     [Fact]

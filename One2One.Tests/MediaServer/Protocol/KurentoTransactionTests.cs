@@ -50,4 +50,22 @@ public sealed class KurentoTransactionTests
         server.Diagnostics.GetCounts().Pipelines.Should().Be(0);
         malformed["code"]!.GetValue<int>().Should().Be(40008);
     }
+
+    [Theory]
+    [InlineData("""{"jsonrpc":"2.0","id":0,"id":0,"method":"create","params":{"type":"MediaPipeline"}}""")]
+    [InlineData("""{"jsonrpc":"2.0","id":0,"method":"create","params":{"type":"MediaPipeline","type":"MediaPipeline"}}""")]
+    public async Task An_operation_with_a_member_twice_is_40008_not_an_unexpected_error(string operation)
+    {
+        // Found by the Kurento protocol fuzz target: JsonDocument accepts a member twice, but the JsonObject the transaction
+        // rebuilds each operation into throws ArgumentException on it, which came back as "Unexpected error: ArgumentException".
+        await using var server = await KurentoTestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+
+        await client.SendTextAsync("""{"jsonrpc":"2.0","id":7,"method":"transaction","params":{"operations":[""" + operation + "]}}");
+        var reply = await client.NextReplyAsync();
+
+        reply!["error"]!["code"]!.GetValue<int>().Should().Be(40008, reply.ToJsonString());
+        server.Diagnostics.GetCounts().Pipelines.Should().Be(0);
+    }
 }
+

@@ -114,13 +114,21 @@ internal sealed class KurentoTestClient : IAsyncDisposable
     public async Task<string> CreatePipelineAsync() =>
         (await ResultAsync("create", new JsonObject { ["type"] = "MediaPipeline", ["properties"] = new JsonObject() }))["value"]!.GetValue<string>();
 
-    public async Task<string> CreateEndpointAsync(string pipelineId) =>
-        (await ResultAsync("create", new JsonObject
+    public async Task<string> CreateEndpointAsync(string pipelineId)
+    {
+        var reply = await TryCreateEndpointAsync(pipelineId);
+        reply["error"].Should().BeNull($"create should succeed: {reply.ToJsonString()}");
+        return reply["result"]!["value"]!.GetValue<string>();
+    }
+
+    /// <summary>Asks for a WebRtcEndpoint in <paramref name="pipelineId"/>; returns the whole reply, result or error.</summary>
+    public Task<JsonNode> TryCreateEndpointAsync(string pipelineId) =>
+        CallAsync("create", new JsonObject
         {
             ["type"] = "WebRtcEndpoint",
             ["constructorParams"] = new JsonObject { ["mediaPipeline"] = pipelineId },
             ["properties"] = new JsonObject(),
-        }))["value"]!.GetValue<string>();
+        });
 
     public Task<JsonNode> InvokeAsync(string objectId, string operation, JsonObject? operationParams = null)
     {

@@ -164,8 +164,19 @@ internal sealed class StandInWebRtcSessionFactory : IWebRtcSessionFactory
 
     public StandInWebRtcSession For(string endpointId) => Created.Single(s => s.Settings.EndpointId == endpointId);
 
+    /// <summary>
+    /// When set, <see cref="Create"/> throws it: media machinery that fails to start (no port or memory left), which
+    /// the real factory cannot be made to do on demand.
+    /// </summary>
+    public Exception? CreateFailure { get; set; }
+
     public IWebRtcSession Create(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer)
     {
+        if (CreateFailure is { } failure)
+        {
+            throw failure;
+        }
+
         var session = new StandInWebRtcSession(settings, observer, this);
         lock (_lock)
         {

@@ -1,17 +1,29 @@
 using System.Collections.Concurrent;
+using System.Text;
 using Microsoft.Extensions.Logging;
 
 namespace One2One.Tests.MediaServer.Relay.Support;
 
-internal sealed record LogEntry(LogLevel Level, string Category, string? EventName, string Message, Exception? Exception)
+/// <param name="Scope">The values of the scopes around the entry, when the provider was given a scope provider.</param>
+/// <param name="Details">The structured values and the enclosing scopes, as text: what a structured or scope-printing provider would write.</param>
+internal sealed record LogEntry(
+    LogLevel Level, string Category, string? EventName, string Message, Exception? Exception,
+    IReadOnlyDictionary<string, object?>? Scope = null, string Details = "")
 {
+    /// <summary>A value of the log scopes around the entry (e.g. a call's <c>CallId</c>), when the provider was given a scope provider.</summary>
+    public object? ScopeValue(string name) => Scope is { } scope && scope.TryGetValue(name, out var value) ? value : null;
+
     public override string ToString() => $"{Level} {Category} {EventName}: {Message} {Exception?.GetType().Name} {Exception?.Message}";
 }
 
-/// <summary>A logger factory that keeps every entry at <see cref="MinimumLevel"/> and above, from any thread.</summary>
-internal sealed class RecordingLoggerProvider(LogLevel minimumLevel = LogLevel.Information) : ILoggerProvider
+/// <summary>
+/// A logger factory that keeps every entry at <see cref="MinimumLevel"/> and above, from any thread; in a host (which hands
+/// it the scope provider) each entry also keeps the values of the scopes around it.
+/// </summary>
+internal sealed class RecordingLoggerProvider(LogLevel minimumLevel = LogLevel.Information) : ILoggerProvider, ISupportExternalScope
 {
     private readonly ConcurrentQueue<LogEntry> _entries = new();
+    private IExternalScopeProvider? _scopes;
 
     public LogLevel MinimumLevel { get; } = minimumLevel;
 
@@ -23,13 +35,57 @@ internal sealed class RecordingLoggerProvider(LogLevel minimumLevel = LogLevel.I
 
     public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
 
+    public void SetScopeProvider(IExternalScopeProvider scopeProvider) => _scopes = scopeProvider;
+
+    public void Clear() => _entries.Clear();
+
+    private Dictionary<string, object?>? ScopeValues()
+    {
+        if (_scopes is not { } scopes)
+        {
+            return null;
+        }
+
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        scopes.ForEachScope(static (scope, values) =>
+        {
+            if (scope is IEnumerable<KeyValuePair<string, object?>> pairs)
+            {
+                foreach (var (key, value) in pairs)
+                {
+                    values[key] = value;
+                }
+            }
+        }, values);
+        return values;
+    }
+
     public void Dispose()
     {
     }
 
+    private static string DetailsOf(object? state, IExternalScopeProvider? scopes)
+    {
+        var details = new StringBuilder();
+        AppendValues(details, state);
+        scopes?.ForEachScope(static (scope, text) => AppendValues(text.Append(" scope: ").Append(scope), scope), details);
+        return details.ToString();
+    }
+
+    private static void AppendValues(StringBuilder text, object? state)
+    {
+        if (state is IEnumerable<KeyValuePair<string, object?>> values)
+        {
+            foreach (var (key, value) in values)
+            {
+                text.Append(' ').Append(key).Append('=').Append(value);
+            }
+        }
+    }
+
     private sealed class Logger(RecordingLoggerProvider provider, string category) : ILogger
     {
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => provider._scopes?.Push(state);
 
         public bool IsEnabled(LogLevel logLevel) => logLevel >= provider.MinimumLevel;
 
@@ -37,7 +93,8 @@ internal sealed class RecordingLoggerProvider(LogLevel minimumLevel = LogLevel.I
         {
             if (IsEnabled(logLevel))
             {
-                provider._entries.Enqueue(new LogEntry(logLevel, category, eventId.Name, formatter(state, exception), exception));
+                provider._entries.Enqueue(new LogEntry(
+                    logLevel, category, eventId.Name, formatter(state, exception), exception, provider.ScopeValues(), DetailsOf(state, provider._scopes)));
             }
         }
     }

@@ -1,8 +1,7 @@
+using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Microsoft.Extensions.Time.Testing;
 using One2One.MediaServer.Rtc.Dtls;
-using Org.BouncyCastle.Asn1.Sec;
-using Org.BouncyCastle.Crypto.Parameters;
 
 namespace One2One.Tests.MediaServer.Rtc.Dtls;
 
@@ -15,13 +14,15 @@ public class DtlsCertificateTests
 
         var certificate = DtlsCertificate.Create(new FakeTimeProvider(now));
 
-        var x509 = certificate.Certificate;
-        x509.SubjectDN.ToString().Should().Be("CN=One2One");
-        x509.IssuerDN.ToString().Should().Be("CN=One2One");
-        x509.SigAlgOid.Should().Be("1.2.840.10045.4.3.2", "ecdsa-with-SHA256");
-        x509.GetPublicKey().Should().BeOfType<ECPublicKeyParameters>().Which.PublicKeyParamSet.Should().Be(SecObjectIdentifiers.SecP256r1);
-        x509.Verify(x509.GetPublicKey());
-        x509.SerialNumber.SignValue.Should().Be(1);
+        using var x509 = X509CertificateLoader.LoadCertificate(certificate.DerEncoded);
+        x509.Subject.Should().Be("CN=One2One");
+        x509.Issuer.Should().Be("CN=One2One");
+        x509.SignatureAlgorithm.Value.Should().Be("1.2.840.10045.4.3.2", "ecdsa-with-SHA256");
+        using var key = x509.GetECDsaPublicKey()!;
+        key.ExportParameters(false).Curve.Oid.Value.Should().Be("1.2.840.10045.3.1.7", "secp256r1");
+        var serial = x509.GetSerialNumber(); // little-endian
+        serial.Should().HaveCount(8);
+        (serial[^1] & 0x80).Should().Be(0, "the serial is positive");
         certificate.NotBefore.Should().Be(now.AddDays(-1));
         certificate.NotAfter.Should().Be(now.AddDays(365));
         certificate.Fingerprint.Should().Be(DtlsFingerprint.Compute("sha-256", certificate.DerEncoded));
@@ -29,16 +30,21 @@ public class DtlsCertificateTests
     }
 
     [Fact]
-    public void The_certificate_is_readable_by_dotnet_as_an_ECDSA_certificate()
+    public void The_certificate_is_self_signed_and_its_key_signs_what_it_verifies()
     {
         var certificate = DtlsCertificate.Create();
+        using var x509 = X509CertificateLoader.LoadCertificate(certificate.DerEncoded);
+        using var key = x509.GetECDsaPublicKey()!;
 
-        using var loaded = X509CertificateLoader.LoadCertificate(certificate.DerEncoded);
+        // The self-signature: the TBS part signed by the certificate's own key.
+        using var chain = new X509Chain();
+        chain.ChainPolicy.TrustMode = X509ChainTrustMode.CustomRootTrust;
+        chain.ChainPolicy.CustomTrustStore.Add(x509);
+        chain.ChainPolicy.RevocationMode = X509RevocationMode.NoCheck;
+        chain.Build(x509).Should().BeTrue(string.Join(", ", chain.ChainStatus.Select(s => s.StatusInformation)));
 
-        loaded.Subject.Should().Be("CN=One2One");
-        using var key = loaded.GetECDsaPublicKey();
-        key.Should().NotBeNull();
-        key!.KeySize.Should().Be(256);
+        var data = "client_random server_random params"u8.ToArray();
+        key.VerifyData(data, certificate.SignSha256(data), HashAlgorithmName.SHA256, DSASignatureFormat.Rfc3279DerSequence).Should().BeTrue();
     }
 
     [Fact]

@@ -1,42 +1,29 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using One2One.MediaServer.Rtc.Dtls;
-using Org.BouncyCastle.Tls;
 using One2One.MediaServer.Rtc.Srtp;
+using One2One.Tests.Kurento.Support;
+using Org.BouncyCastle.Tls;
+using static One2One.Tests.MediaServer.Rtc.Dtls.DtlsTesting;
 
 namespace One2One.Tests.MediaServer.Rtc.Dtls;
 
 public class DtlsServerSessionTests
 {
-    /// <summary>A liveness bound for awaits, not a speed claim: a healthy handshake takes milliseconds.</summary>
-    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(30);
-
-    private static readonly DtlsCertificate ServerCertificate = DtlsCertificate.Shared;
-    private static readonly DtlsCertificate ClientCertificate = DtlsCertificate.Create();
-
-    private static TestDtlsSrtpClient Client(int[]? profiles = null, bool sendCertificate = true, bool offerSrtp = true) =>
-        new(ClientCertificate, ServerCertificate.Fingerprint, profiles, sendCertificate, offerSrtp);
-
-    private static void ShouldMatch(SrtpKeyingMaterial server, SrtpKeyingMaterial client)
-    {
-        server.Profile.Should().Be(client.Profile);
-        server.ClientWriteKey.ToArray().Should().Equal(client.ClientWriteKey.ToArray());
-        server.ClientWriteSalt.ToArray().Should().Equal(client.ClientWriteSalt.ToArray());
-        server.ServerWriteKey.ToArray().Should().Equal(client.ServerWriteKey.ToArray());
-        server.ServerWriteSalt.ToArray().Should().Equal(client.ServerWriteSalt.ToArray());
-        server.ClientWriteKey.ToArray().Should().NotEqual(server.ServerWriteKey.ToArray());
-    }
-
     [Theory]
-    [InlineData(SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM, 12)]
-    [InlineData(SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, 14)]
-    [InlineData(SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32, 14)]
-    public async Task Both_ends_derive_the_same_SRTP_keys_for_each_profile(int offered, int saltLength)
+    [InlineData(SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM, 12, true)]
+    [InlineData(SrtpProtectionProfile.SRTP_AEAD_AES_128_GCM, 12, false)]
+    [InlineData(SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, 14, true)]
+    [InlineData(SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_80, 14, false)]
+    [InlineData(SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32, 14, true)]
+    [InlineData(SrtpProtectionProfile.SRTP_AES128_CM_HMAC_SHA1_32, 14, false)]
+    public async Task Both_ends_derive_the_same_SRTP_keys_for_each_profile_with_and_without_EMS(int offered, int saltLength, bool extendedMasterSecret)
     {
         var expected = (SrtpProfile)offered;
-        using var pipe = new DtlsTestPipe();
-        using var session = new DtlsServerSession(ServerCertificate, pipe);
-        pipe.Session = session;
-        var client = Client([offered]);
+        using var test = Connected();
+        var (session, pipe) = test;
+        var client = new TestDtlsSrtpClient(TestClientCredential.Ecdsa(ClientCertificate), ServerCertificate.Fingerprint, [offered],
+            extendedMasterSecret: extendedMasterSecret);
 
         var serverKeys = session.Start(ClientCertificate.Fingerprint);
         await pipe.ConnectClient(client).WaitAsync(Bound);
@@ -48,6 +35,7 @@ public class DtlsServerSessionTests
         keys.ClientWriteSalt.Length.Should().Be(saltLength);
         keys.ServerWriteSalt.Length.Should().Be(saltLength);
         ShouldMatch(keys, client.KeyingMaterial!);
+        client.UsedExtendedMasterSecret.Should().Be(extendedMasterSecret);
         client.ServerCertificateChecked.Should().BeTrue();
         session.State.Should().Be(DtlsSessionState.Connected);
     }
@@ -58,9 +46,8 @@ public class DtlsServerSessionTests
     public async Task The_server_picks_the_profile_by_its_own_preference(int[] offered, int chosen)
     {
         var expected = (SrtpProfile)chosen;
-        using var pipe = new DtlsTestPipe();
-        using var session = new DtlsServerSession(ServerCertificate, pipe);
-        pipe.Session = session;
+        using var test = Connected();
+        var (session, pipe) = test;
 
         var serverKeys = session.Start(ClientCertificate.Fingerprint);
         var client = Client(offered);
@@ -71,11 +58,11 @@ public class DtlsServerSessionTests
     }
 
     [Theory]
-    [InlineData("wrong fingerprint", "does not match the offer's a=fingerprint")]
-    [InlineData("no client certificate", "sent no certificate")]
-    [InlineData("no use_srtp", "did not offer the use_srtp extension")]
-    [InlineData("no common profile", "no SRTP protection profile in common: the client offered [0x0005]")]
-    public async Task A_handshake_the_server_must_refuse_fails_with_the_reason(string what, string reason)
+    [InlineData("wrong fingerprint", "does not match the offer's a=fingerprint", AlertDescription.bad_certificate)]
+    [InlineData("no client certificate", "sent no certificate", AlertDescription.handshake_failure)]
+    [InlineData("no use_srtp", "did not offer the use_srtp extension", AlertDescription.handshake_failure)]
+    [InlineData("no common profile", "no SRTP protection profile in common: the client offered [0x0005]", AlertDescription.handshake_failure)]
+    public async Task A_handshake_the_server_must_refuse_fails_with_the_reason_and_a_fatal_alert(string what, string reason, short alert)
     {
         var (client, expected) = what switch
         {
@@ -84,18 +71,25 @@ public class DtlsServerSessionTests
             "no use_srtp" => (Client(offerSrtp: false), ClientCertificate.Fingerprint),
             _ => (Client([SrtpProtectionProfile.SRTP_NULL_HMAC_SHA1_80]), ClientCertificate.Fingerprint),
         };
-        using var pipe = new DtlsTestPipe();
-        using var session = new DtlsServerSession(ServerCertificate, pipe);
-        pipe.Session = session;
+        var statistics = new DtlsHandshakeStatistics();
+        var logger = new RecordingLogger<DtlsServerSession>();
+        using var test = Connected(new DtlsServerSessionOptions { Statistics = statistics }, logger: logger);
+        var (session, pipe) = test;
 
         var handshake = session.Start(expected);
         var connect = pipe.ConnectClient(client);
 
         var failure = await FluentActions.Awaiting(() => handshake.WaitAsync(Bound)).Should().ThrowAsync<DtlsHandshakeException>(what);
         failure.Which.Message.Should().Contain(reason, what);
-        await FluentActions.Awaiting(() => connect.WaitAsync(Bound)).Should().ThrowAsync<TlsFatalAlertReceived>(what);
+        failure.Which.ClientHelloReceived.Should().BeTrue();
+        var received = await FluentActions.Awaiting(() => connect.WaitAsync(Bound)).Should().ThrowAsync<TlsFatalAlertReceived>(what);
+        received.Which.AlertDescription.Should().Be(alert, what);
         session.State.Should().Be(DtlsSessionState.Failed);
-        session.HandshakeThread!.Join(Bound).Should().BeTrue();
+        statistics.Failed.Should().Be(1);
+        var logged = logger.WithEvent("DtlsHandshakeFailed").Should().ContainSingle().Subject;
+        logged.Level.Should().Be(LogLevel.Information);
+        logged.Exception.Should().BeNull("an expected protocol failure is logged without a stack trace");
+        logged.Message.Should().Contain(reason);
     }
 
     [Fact]
@@ -131,9 +125,9 @@ public class DtlsServerSessionTests
         farAhead[13] = 1;
         farAhead[17] = 0x7F; // message_seq 0x7F00: ignored as too far ahead
 
-        using var pipe = new DtlsTestPipe();
-        using var session = new DtlsServerSession(ServerCertificate, pipe);
-        pipe.Session = session;
+        var logger = new RecordingLogger<DtlsServerSession>();
+        using var test = Connected(logger: logger);
+        var (session, pipe) = test;
         for (var i = 0; i < 20; i++)
         {
             session.OnDatagram(Garbage());
@@ -164,37 +158,41 @@ public class DtlsServerSessionTests
         clientDatagrams.Should().BeGreaterThan(1);
 
         // After the handshake too: forged records are discarded and the connection stays up.
+        var discarded = session.DiscardedRecords;
+        pipe.ClientToServer = null;
         session.OnDatagram(Garbage());
         session.OnDatagram(Record(23, 1, 40, 40));
         session.OnDatagram(Record(21, 1, 26, 26));
+        await One2One.Tests.Support.Eventually.TrueAsync(() => session.DiscardedRecords >= discarded + 2, "the forged epoch 1 records are discarded");
+        session.State.Should().Be(DtlsSessionState.Connected);
         clientTransport.Close();
         await session.Closed.WaitAsync(Bound);
         session.State.Should().Be(DtlsSessionState.Closed);
+        logger.Entries.Should().NotContain(e => e.Level >= LogLevel.Warning, "nothing a peer sends is an internal error");
     }
 
     [Fact]
-    public async Task A_retransmitted_client_flight_after_the_handshake_is_answered_without_the_handshake_thread()
+    public async Task A_retransmitted_client_flight_after_the_handshake_is_answered_with_our_last_flight()
     {
-        using var pipe = new DtlsTestPipe();
-        using var session = new DtlsServerSession(ServerCertificate, pipe);
-        pipe.Session = session;
+        using var test = Connected();
+        var (session, pipe) = test;
         var lostFinished = 0;
 
-        // Lose our first Finished (handshake record in epoch 1): the client retransmits its last flight,
-        // which only the post-handshake path can answer.
-        pipe.ServerToClient = datagram =>
-            !(datagram[0] == 22 && datagram[4] == 1 && Interlocked.CompareExchange(ref lostFinished, 1, 0) == 0);
+        // Lose our first Finished (handshake record in epoch 1): the client retransmits its last flight, which the
+        // connected session must answer by sending its last flight again (RFC 6347 §4.2.4).
+        pipe.LoseServerDatagrams(datagram =>
+            ContainsRecord(datagram, type: 22, epoch: 1) && Interlocked.CompareExchange(ref lostFinished, 1, 0) == 0);
 
         var serverKeys = session.Start(ClientCertificate.Fingerprint);
         var client = Client();
         var clientConnect = pipe.ConnectClient(client);
         var keys = await serverKeys.WaitAsync(Bound);
-        session.HandshakeThread!.Join(Bound).Should().BeTrue();
         clientConnect.IsCompleted.Should().BeFalse("the client has not seen our Finished yet");
 
         await clientConnect.WaitAsync(Bound);
 
         lostFinished.Should().Be(1);
+        session.Retransmissions.Should().BeGreaterThanOrEqualTo(1);
         ShouldMatch(keys, client.KeyingMaterial!);
         session.State.Should().Be(DtlsSessionState.Connected);
     }
@@ -202,9 +200,8 @@ public class DtlsServerSessionTests
     [Fact]
     public async Task Close_notify_from_the_client_closes_the_session_and_is_answered()
     {
-        using var pipe = new DtlsTestPipe();
-        using var session = new DtlsServerSession(ServerCertificate, pipe);
-        pipe.Session = session;
+        using var test = Connected();
+        var (session, pipe) = test;
         var serverKeys = session.Start(ClientCertificate.Fingerprint);
         var clientTransport = await pipe.ConnectClient(Client()).WaitAsync(Bound);
         await serverKeys.WaitAsync(Bound);
@@ -222,9 +219,8 @@ public class DtlsServerSessionTests
     [Fact]
     public async Task Dispose_when_connected_sends_close_notify_and_then_nothing()
     {
-        using var pipe = new DtlsTestPipe();
-        var session = new DtlsServerSession(ServerCertificate, pipe);
-        pipe.Session = session;
+        using var test = Connected();
+        var (session, pipe) = test;
         var serverKeys = session.Start(ClientCertificate.Fingerprint);
         var client = Client();
         var clientTransport = await pipe.ConnectClient(client).WaitAsync(Bound);
@@ -242,17 +238,17 @@ public class DtlsServerSessionTests
     }
 
     [Fact]
-    public async Task Dispose_mid_handshake_cancels_it_ends_its_thread_and_sends_nothing_more()
+    public async Task Dispose_mid_handshake_cancels_it_and_sends_nothing_more()
     {
-        using var pipe = new DtlsTestPipe();
-        var session = new DtlsServerSession(ServerCertificate, pipe);
-        pipe.Session = session;
+        var statistics = new DtlsHandshakeStatistics();
+        using var test = Connected(new DtlsServerSessionOptions { Statistics = statistics });
+        var (session, pipe) = test;
         var serverFlightSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        pipe.ServerToClient = _ =>
+        pipe.LoseServerDatagrams(_ =>
         {
             serverFlightSent.TrySetResult();
-            return false; // the client never hears back: the handshake stays half-way
-        };
+            return true; // the client never hears back: the handshake stays half-way
+        });
         var handshake = session.Start(ClientCertificate.Fingerprint);
         var client = Client();
         var clientConnect = pipe.ConnectClient(client);
@@ -261,12 +257,12 @@ public class DtlsServerSessionTests
         session.Dispose();
         var sentAtDispose = pipe.ServerDatagrams;
 
-        session.HandshakeThread!.Join(Bound).Should().BeTrue();
-        session.HandshakeThread.IsAlive.Should().BeFalse();
         await FluentActions.Awaiting(() => handshake.WaitAsync(Bound)).Should().ThrowAsync<OperationCanceledException>();
         await session.Closed.WaitAsync(Bound);
-        pipe.ServerDatagrams.Should().Be(sentAtDispose, "no alert or retransmission goes out after Dispose");
+        statistics.Cancelled.Should().Be(1);
         session.OnDatagram(new byte[] { 22, 0xFE, 0xFD });
+        await Task.Delay(1200); // past our first retransmission timeout: no timer may still send
+        pipe.ServerDatagrams.Should().Be(sentAtDispose, "no alert or retransmission goes out after Dispose");
         Action restart = () => session.Start(ClientCertificate.Fingerprint);
         restart.Should().Throw<ObjectDisposedException>();
 
@@ -275,43 +271,48 @@ public class DtlsServerSessionTests
     }
 
     [Fact]
-    public async Task The_handshake_times_out_by_the_sessions_TimeProvider()
+    public async Task The_handshake_times_out_by_the_sessions_TimeProvider_and_a_never_started_one_is_counted_not_warned()
     {
         var time = new FakeTimeProvider();
-        using var pipe = new DtlsTestPipe();
-        using var session = new DtlsServerSession(ServerCertificate, pipe, timeProvider: time,
-            options: new DtlsServerSessionOptions { HandshakeTimeout = TimeSpan.FromSeconds(30) });
-        pipe.Session = session;
+        var statistics = new DtlsHandshakeStatistics();
+        var logger = new RecordingLogger<DtlsServerSession>();
+        using var test = Connected(new DtlsServerSessionOptions { HandshakeTimeout = TimeSpan.FromSeconds(30), Statistics = statistics }, time, logger);
+        var (session, pipe) = test;
         var handshake = session.Start(ClientCertificate.Fingerprint);
 
-        time.Advance(TimeSpan.FromSeconds(30));
+        time.Advance(TimeSpan.FromSeconds(29.9));
+        handshake.IsCompleted.Should().BeFalse();
+        time.Advance(TimeSpan.FromSeconds(0.1));
 
         var failure = await FluentActions.Awaiting(() => handshake.WaitAsync(Bound)).Should().ThrowAsync<DtlsHandshakeException>();
-        failure.Which.Message.Should().Contain("did not finish within 30 s");
-        session.HandshakeThread!.Join(Bound).Should().BeTrue();
+        failure.Which.Message.Should().Contain("did not finish within 30 s").And.Contain("never sent a ClientHello");
+        failure.Which.ClientHelloReceived.Should().BeFalse();
         session.State.Should().Be(DtlsSessionState.Failed);
+        statistics.NeverStarted.Should().Be(1);
+        statistics.Failed.Should().Be(0);
+        logger.Entries.Should().NotContain(e => e.Level >= LogLevel.Information, "an endpoint whose browser never started DTLS is routine");
+        logger.Entries.Should().NotContain(e => e.Exception != null);
     }
 
     [Fact]
     public async Task The_callers_token_cancels_the_handshake()
     {
-        using var pipe = new DtlsTestPipe();
-        using var session = new DtlsServerSession(ServerCertificate, pipe);
-        pipe.Session = session;
+        using var test = Connected();
+        var (session, pipe) = test;
         using var cts = new CancellationTokenSource();
         var handshake = session.Start(ClientCertificate.Fingerprint, cts.Token);
 
         await cts.CancelAsync();
 
         await FluentActions.Awaiting(() => handshake.WaitAsync(Bound)).Should().ThrowAsync<OperationCanceledException>();
-        session.HandshakeThread!.Join(Bound).Should().BeTrue();
+        session.State.Should().Be(DtlsSessionState.Failed);
     }
 
     [Fact]
     public void Start_is_once_only_and_needs_a_fingerprint()
     {
-        using var pipe = new DtlsTestPipe();
-        using var session = new DtlsServerSession(ServerCertificate, pipe);
+        using var test = Connected();
+        var (session, pipe) = test;
 
         Action none = () => session.Start(Array.Empty<DtlsFingerprint>());
         none.Should().Throw<ArgumentException>();
@@ -320,55 +321,20 @@ public class DtlsServerSessionTests
         again.Should().Throw<InvalidOperationException>();
     }
 
-    [Fact]
-    public async Task A_burst_of_handshakes_completes_on_dedicated_threads_while_the_thread_pool_keeps_working()
+    /// <summary>True if the datagram holds a record of this content type and epoch.</summary>
+    internal static bool ContainsRecord(byte[] datagram, byte type, int epoch)
     {
-        const int Calls = 32;
-        var pipes = Enumerable.Range(0, Calls).Select(_ => new DtlsTestPipe()).ToArray();
-        var sessions = pipes.Select(p => p.Session = new DtlsServerSession(ServerCertificate, p)).ToArray();
-        try
+        var at = 0;
+        while (at + 13 <= datagram.Length)
         {
-            // All 32 handshake threads start and park waiting for a ClientHello.
-            var handshakes = sessions.Select(s => s.Start(ClientCertificate.Fingerprint)).ToArray();
-            sessions.Should().AllSatisfy(s =>
+            if (datagram[at] == type && ((datagram[at + 3] << 8) | datagram[at + 4]) == epoch)
             {
-                s.HandshakeThread!.IsThreadPoolThread.Should().BeFalse();
-                s.HandshakeThread.IsBackground.Should().BeTrue();
-            });
-            SpinWait.SpinUntil(
-                () => sessions.All(s => (s.HandshakeThread!.ThreadState & ThreadState.WaitSleepJoin) != 0),
-                Bound).Should().BeTrue("every handshake thread parks waiting for its client");
-
-            // The pool still runs work: more items than it has minimum threads, each needing a pool thread.
-            ThreadPool.GetMinThreads(out var minWorkers, out _);
-            var poolWork = Enumerable.Range(0, minWorkers * 4).Select(_ => Task.Run(() => Thread.CurrentThread.IsThreadPoolThread)).ToArray();
-            (await Task.WhenAll(poolWork).WaitAsync(Bound)).Should().AllSatisfy(onPool => onPool.Should().BeTrue());
-            sessions.Should().AllSatisfy(s => s.State.Should().Be(DtlsSessionState.Connecting));
-
-            var clients = pipes.Select(_ => Client()).ToArray();
-            var connects = pipes.Select((p, i) => p.ConnectClient(clients[i])).ToArray();
-            await Task.WhenAll(connects).WaitAsync(Bound);
-            var keys = await Task.WhenAll(handshakes).WaitAsync(Bound);
-
-            for (var i = 0; i < Calls; i++)
-            {
-                ShouldMatch(keys[i], clients[i].KeyingMaterial!);
+                return true;
             }
 
-            keys.Select(k => Convert.ToHexString(k.ClientWriteKey.Span)).Should().OnlyHaveUniqueItems();
-            sessions.Should().AllSatisfy(s => s.HandshakeThread!.Join(Bound).Should().BeTrue());
+            at += 13 + ((datagram[at + 11] << 8) | datagram[at + 12]);
         }
-        finally
-        {
-            foreach (var session in sessions)
-            {
-                session.Dispose();
-            }
 
-            foreach (var pipe in pipes)
-            {
-                pipe.Dispose();
-            }
-        }
+        return false;
     }
 }

@@ -125,6 +125,7 @@ public class RtcpPacketTests
         { [0x40, 201, 0, 1, 0, 0, 0, 1], "version 1" },
         { [0xA0, 201, 0, 1, 0, 0, 0, 0], "padding count 0" },
         { [0xA0, 201, 0, 1, 0, 0, 0, 9], "padding count past the packet" },
+        { [0xA0, 201, 0, 2, 0, 0, 0, 1, 0, 0, 0, 3], "padding count that leaves the body unaligned" },
         { [0x81, 201, 0, 1, 0, 0, 0, 1], "RR counting a block it does not hold" },
         { [0x81, 200, 0, 6, .. new byte[24]], "SR counting a block it does not hold" },
         { [0x81, 202, 0, 2, 0, 0, 0, 1, 1, 3, 97, 98], "SDES chunk without a null item" },

@@ -118,6 +118,25 @@ public class RtcpTranslatorTests
         output.Should().Equal(PictureLossIndication(Local, A1));
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(2)]
+    [InlineData(3)]
+    public void A_feedback_packet_with_unaligned_padding_is_not_translated_into_a_malformed_compound(int padding)
+    {
+        // Found by the RTCP fuzz target: a PLI whose padding left 13 to 15 bytes of body was copied whole under a length
+        // field that covers 12, so the compound sent to the browser ended in a stray, unparseable fragment.
+        var pli = PictureLossIndication(B1, S1).Concat(new byte[] { 0, 0, 0, (byte)padding }).ToArray();
+        pli[0] |= 0x20;
+        pli[3] = 3;
+        var destination = new byte[pli.Length];
+
+        var written = RtcpTranslator.Translate(pli, destination, Map((S1, A1)), Local);
+
+        (written == 0 || RtcpCompound.IsValid(destination.AsSpan(0, written))).Should().BeTrue(
+            $"what the relay sends is a valid compound or nothing, not {Convert.ToHexString(destination.AsSpan(0, written))}");
+    }
+
     [Fact]
     public void Malformed_and_truncated_compounds_give_nothing()
     {

@@ -1,0 +1,88 @@
+namespace One2One.MediaServer.Relay;
+
+/// <summary>
+/// What the relay has done since the server started, for metrics: sums over the live sessions' own counters plus
+/// what disposed sessions had counted, so the totals never go down. The packet path is not touched: sessions keep
+/// counting in their own counters, and this adds them up only when read (a scrape).
+/// </summary>
+/// <remarks>
+/// Threading: <see cref="_live"/> and <see cref="_retired"/> are guarded by <see cref="_gate"/>, so a session is
+/// counted either as live or as retired, never both and never neither. Counts a session makes after it is
+/// retired (a relay loop still sending to a sink being disposed) are not seen: a few packets at most.
+/// </remarks>
+internal sealed class MediaTotals
+{
+    /// <summary>Why packets were dropped, as the metrics' <c>reason</c> attribute names it.</summary>
+    public static readonly IReadOnlyList<string> DropReasons =
+        ["unknown", "unauthenticated", "not-validated", "not-secured", "unprotect-failed", "unroutable", "send-failed"];
+
+    private const int Packets = 0;
+    private const int Bytes = 1;
+    private const int FirstDrop = 2;
+
+    private readonly Lock _gate = new();
+    private readonly HashSet<WebRtcSession> _live = [];
+    private readonly long[] _retired = new long[FirstDrop + DropReasons.Count];
+
+    /// <summary>A DTLS handshake completed, taking this long from the browser's first DTLS datagram to the SRTP keys.</summary>
+    public event Action<TimeSpan>? DtlsHandshakeCompleted;
+
+    public void Track(WebRtcSession session)
+    {
+        lock (_gate)
+        {
+            _live.Add(session);
+        }
+    }
+
+    /// <summary>The session is gone: what it counted becomes part of the retired totals.</summary>
+    public void Retire(WebRtcSession session)
+    {
+        lock (_gate)
+        {
+            if (_live.Remove(session))
+            {
+                AddCounts(session, _retired);
+            }
+        }
+    }
+
+    public void OnDtlsHandshakeCompleted(TimeSpan elapsed) => DtlsHandshakeCompleted?.Invoke(elapsed);
+
+    public MediaTotalsSnapshot Read()
+    {
+        var sums = new long[_retired.Length];
+        int endpoints;
+        lock (_gate)
+        {
+            _retired.CopyTo(sums, 0);
+            foreach (var session in _live)
+            {
+                AddCounts(session, sums);
+            }
+
+            endpoints = _live.Count;
+        }
+
+        return new MediaTotalsSnapshot(endpoints, sums[Packets], sums[Bytes], sums[FirstDrop..]);
+    }
+
+    private static void AddCounts(WebRtcSession session, long[] sums)
+    {
+        var transport = session.Transport.Counters;
+        sums[Packets] += session.RelayedPackets;
+        sums[Bytes] += session.RelayedBytes;
+
+        // In the order of DropReasons.
+        sums[FirstDrop] += transport.Unknown;
+        sums[FirstDrop + 1] += transport.Unauthenticated;
+        sums[FirstDrop + 2] += transport.NotValidated;
+        sums[FirstDrop + 3] += transport.NotSecured;
+        sums[FirstDrop + 4] += transport.UnprotectFailed;
+        sums[FirstDrop + 5] += session.UnroutablePackets;
+        sums[FirstDrop + 6] += transport.SendFailed;
+    }
+}
+
+/// <summary>Totals at one moment: WebRtcEndpoints with media now, RTP relayed to browsers, and drops by <see cref="MediaTotals.DropReasons"/>.</summary>
+internal sealed record MediaTotalsSnapshot(int Endpoints, long PacketsRelayed, long BytesRelayed, IReadOnlyList<long> Dropped);

@@ -1,0 +1,63 @@
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using One2One.Server.Hosting;
+using One2One.Server.Signaling;
+using One2One.Tests.MediaServer.Relay.Support;
+using One2One.Tests.MediaServer.Rtc.Sdp;
+using One2One.Tests.Support;
+
+namespace One2One.Tests.Hosting;
+
+/// <summary>
+/// Everything the server logs at Trace, its embedded media server and the framework included, from start-up through a full
+/// call to shutdown: neither the media server's control token nor the JWT signing key appears in any message, structured
+/// value, scope or exception.
+/// </summary>
+public sealed class SecretsInLogsTests
+{
+    [Fact]
+    public async Task Neither_the_control_token_nor_the_signing_key_is_ever_logged()
+    {
+        var logs = new RecordingLoggerProvider(LogLevel.Trace);
+        var server = new One2OneServerFactory { Logs = logs }.WithJwt();
+        string controlToken;
+        try
+        {
+            controlToken = server.Services.GetRequiredService<EmbeddedMediaServerHost>().Server.ControlUri.Segments[1].TrimEnd('/');
+            var refused = () => SignalingClient.ConnectAsync(server.HubUri, accessToken: TestTokens.For("alice", key: TestTokens.OtherKey));
+            await refused.Should().ThrowAsync<HttpRequestException>();
+
+            await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, "alice", accessToken: TestTokens.For("alice"));
+            await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, "bob", accessToken: TestTokens.For("bob"));
+            await alice.CallAsync("bob", SdpFixtures.RecordedChromium156);
+            await bob.ExpectAsync<IncomingCall>();
+            await bob.AcceptAsync("alice", SdpFixtures.RecordedChromium156);
+            await bob.ExpectAsync<StartCommunication>();
+            await alice.WaitForAsync<CallResponse>();
+            await alice.StopAsync();
+            await bob.WaitForAsync<StopCommunication>();
+        }
+        finally
+        {
+            await server.DisposeAsync();
+        }
+
+        controlToken.Should().MatchRegex("^[0-9a-f]{32}$");
+        var entries = logs.Entries;
+        entries.Should().Contain(e => e.Level == LogLevel.Trace, "the capture really ran at Trace");
+        entries.Should().Contain(e => e.EventName == "Connecting" && e.Category.StartsWith("One2One.Server.Kurento", StringComparison.Ordinal),
+            "the Kurento client's Debug line about its media server address was captured");
+        var secrets = new[]
+        {
+            controlToken,
+            TestTokens.SigningKey,
+            Convert.ToBase64String(Encoding.UTF8.GetBytes(TestTokens.SigningKey)),
+        };
+        var leaks = entries
+            .Where(e => secrets.Any(secret => $"{e.Message} {e.Details} {e.Exception}".Contains(secret, StringComparison.OrdinalIgnoreCase)))
+            .Select(e => $"{e.Level} {e.Category} {e.EventName}: {e.Message}")
+            .Distinct();
+        string.Join(Environment.NewLine, leaks).Should().BeEmpty("no log entry may carry a secret (in its message, structured values, scopes or exception)");
+    }
+}
