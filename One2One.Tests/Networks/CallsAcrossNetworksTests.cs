@@ -109,21 +109,30 @@ public sealed class CallsAcrossNetworksTests(NetworkLabFixture lab, ITestOutputH
 
     /// <summary>
     /// In windows of 3 s, for at least 15 s and until both senders have had NACKs and some PLI arrived (at most 45 s):
-    /// in every window, both pages' decoded video frames and audio packets rise. A window, not a second: under loss a
-    /// receiver may rightly hold its video for a moment while a lost packet is sent again or a keyframe comes. Today
-    /// more so on Alice's page: a packet lost between the media server and her page is not repaired by its resend
-    /// (see the README's known limits), so her video recovers on keyframes.
+    /// in every window both pages' audio packets and Bob's decoded video frames rise, and Alice's decoded frames rise
+    /// in one of every two windows in a row. A window, not a second: under loss a receiver may rightly hold its video for a
+    /// moment while a lost packet is sent again or a keyframe comes. Alice's page may hold it longer: a packet lost
+    /// between the media server and her page is not repaired by Bob's resend, which the media server drops as an SRTP
+    /// replay of the packet it already had (see the README's known limits), so her video recovers on keyframes.
+    /// Bob's losses happen before the media server, and Alice's resends repair them.
     /// </summary>
     private async Task<(FeedbackReport Alice, FeedbackReport Bob)> WatchUnderLossAsync(SoftphonePage alice, SoftphonePage bob, FeedbackReport aliceStart, FeedbackReport bobStart)
     {
         var window = TimeSpan.FromSeconds(3);
         var clock = Stopwatch.StartNew();
         var media = (Alice: await alice.MediaAsync(), Bob: await bob.MediaAsync());
+        var aliceHeldWindows = 0;
         while (true)
         {
             await Task.Delay(window);
             var now = (Alice: await alice.MediaAsync(), Bob: await bob.MediaAsync());
-            now.Alice.FramesDecoded.Should().BeGreaterThan(media.Alice.FramesDecoded, $"Alice's page keeps decoding video under loss ({media.Alice} → {now.Alice})");
+            aliceHeldWindows = now.Alice.FramesDecoded > media.Alice.FramesDecoded ? 0 : aliceHeldWindows + 1;
+            if (aliceHeldWindows > 0)
+            {
+                output.WriteLine($"alice's video held for a window at {clock.Elapsed.TotalSeconds:0} s ({media.Alice} → {now.Alice})");
+            }
+
+            aliceHeldWindows.Should().BeLessThan(2, $"Alice's page keeps decoding video under loss, a keyframe getting through within two windows ({media.Alice} → {now.Alice})");
             now.Bob.FramesDecoded.Should().BeGreaterThan(media.Bob.FramesDecoded, $"Bob's page keeps decoding video under loss ({media.Bob} → {now.Bob})");
             now.Alice.AudioPackets.Should().BeGreaterThan(media.Alice.AudioPackets, "Alice's page keeps receiving audio");
             now.Bob.AudioPackets.Should().BeGreaterThan(media.Bob.AudioPackets, "Bob's page keeps receiving audio");
