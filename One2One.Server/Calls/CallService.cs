@@ -284,6 +284,31 @@ internal sealed class CallService : ICallMediaEvents
         call.Media.AddBrowserCandidate(call.SideOf(user), candidate);
     }
 
+    /// <summary>
+    /// The user's page has a new RTCPeerConnection for the call in progress (a new network, a reload) and offers again:
+    /// its side gets a new endpoint in the same pipeline, connected both ways, and the answer comes back as
+    /// <c>Renegotiated</c>. Failure ends the call, as a failed set-up does. Counts as a call attempt for the limits.
+    /// </summary>
+    public void Renegotiate(User user, string? sdpOffer)
+    {
+        // Each renegotiation makes an endpoint, as a call does, so it spends from the call attempts' budget.
+        if (!_limits.TryRequest(LimitedRequest.Call, user.ConnectionId, AddressOf(user.ConnectionId), out var refusal))
+        {
+            throw _rejections.Invocation(refusal, Reasons.RateLimited);
+        }
+
+        RequireSdp(sdpOffer);
+        if (user.CurrentCall is not { } call || call.State != CallState.InCall)
+        {
+            throw _rejections.Invocation("There is no call in progress to renegotiate.", HubRejection.NoCall);
+        }
+
+        using var scope = call.Trace.Enter(_logger);
+        var side = call.SideOf(user);
+        CallsLog.Renegotiating(_logger, call.Id, side);
+        _ = RunMediaStepAsync(call, CallTrace.MediaRenegotiate, ct => call.Media.RenegotiateAsync(side, sdpOffer!, ct));
+    }
+
     /// <summary>Ends every live call (server shutting down) and waits until their media is released.</summary>
     public Task EndAllAsync(Func<CallEnding> ending) => Task.WhenAll(_calls.Values.Select(call => EndAsync(call, ending())));
 
@@ -323,6 +348,13 @@ internal sealed class CallService : ICallMediaEvents
         return call.TryDeliverAnswer(side, () => user.Outbox.Post(side == CallSide.Caller
             ? c => c.CallResponse(new CallResponse(Responses.Accepted, sdpAnswer))
             : c => c.StartCommunication(new StartCommunication(sdpAnswer))));
+    }
+
+    bool ICallMediaEvents.TryDeliverRenegotiated(Call call, CallSide side, string sdpAnswer)
+    {
+        var user = call.Participant(side);
+        var message = new Renegotiated(sdpAnswer);
+        return call.TryPostWhileLive(() => user.Outbox.Post(c => c.Renegotiated(message)));
     }
 
     void ICallMediaEvents.DeliverCandidate(Call call, CallSide side, KurentoIceCandidate candidate)

@@ -80,6 +80,9 @@ public sealed record IncomingCall(string From);
 
 public sealed record StartCommunication(string SdpAnswer);
 
+/// <summary>The answer to the page's new offer (hub method Renegotiate): its media now goes through a new endpoint.</summary>
+public sealed record Renegotiated(string SdpAnswer);
+
 public sealed record StopCommunication(string? Message = null, string? Reason = null);
 
 public sealed record IceCandidate(IceCandidateInit Candidate);

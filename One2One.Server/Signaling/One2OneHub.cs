@@ -65,6 +65,9 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     /// </summary>
     public IceConfiguration GetIceServers() => _calls.IceServersFor(RegisteredUser());
 
+    /// <summary>A new offer for the call in progress, from a new RTCPeerConnection of the page; answered with Renegotiated.</summary>
+    public void Renegotiate(string? sdpOffer) => _calls.Renegotiate(RegisteredUser(), sdpOffer);
+
     public void OnIceCandidate(IceCandidateInit? candidate)
     {
         var user = RegisteredUser();
