@@ -2,7 +2,7 @@
 // candidates travelling both ways. As in the Kurento one2one tutorial, each browser offers and the
 // media server answers, so this side is always the offerer.
 
-import type { IceCandidateInit } from "./contract.js";
+import type { IceCandidateInit, IceConfiguration } from "./contract.js";
 
 /** getUserMedia failed; message is meant for the person. */
 export class MediaAccessError extends Error {
@@ -38,6 +38,27 @@ export interface MediaCallEvents {
   localCandidate(candidate: IceCandidateInit): void;
   remoteStream(stream: MediaStream): void;
   connectionStateChange(state: RTCPeerConnectionState): void;
+}
+
+/**
+ * The RTCConfiguration for the server's ICE configuration, on top of `base`. Only the fields RTCIceServer knows are
+ * copied: a STUN entry has no username or credential, and WebIDL would turn a null there into the string "null".
+ */
+export function rtcConfiguration(ice: IceConfiguration | null, base: RTCConfiguration = {}): RTCConfiguration {
+  if (ice === null) {
+    return base;
+  }
+  const iceServers = ice.iceServers.map((server): RTCIceServer => {
+    const entry: RTCIceServer = { urls: [...server.urls] };
+    if (server.username) {
+      entry.username = server.username;
+    }
+    if (server.credential) {
+      entry.credential = server.credential;
+    }
+    return entry;
+  });
+  return { ...base, iceServers, iceTransportPolicy: ice.iceTransportPolicy === "relay" ? "relay" : "all" };
 }
 
 /**

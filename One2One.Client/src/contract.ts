@@ -61,6 +61,8 @@ export const hubMethods = {
   call: "Call",
   incomingCallResponse: "IncomingCallResponse",
   stop: "Stop",
+  getIceServers: "GetIceServers",
+  renegotiate: "Renegotiate",
   onIceCandidate: "OnIceCandidate",
 } as const;
 
@@ -69,6 +71,15 @@ export interface RegisterResponse {
   readonly response: ResponseValue;
   readonly message?: string | null;
   readonly reason?: Reason | null;
+  readonly iceServers?: readonly IceServer[] | null;
+  readonly iceTransportPolicy?: string | null;
+}
+
+/** IceServer (a C# record). */
+export interface IceServer {
+  readonly urls: readonly string[];
+  readonly username?: string | null;
+  readonly credential?: string | null;
 }
 
 /** CallResponse (a C# record). */
@@ -107,6 +118,17 @@ export interface IceCandidateInit {
   readonly sdpMLineIndex: number | null;
 }
 
+/** Renegotiated (a C# record). */
+export interface Renegotiated {
+  readonly sdpAnswer: string;
+}
+
+/** IceConfiguration (a C# record). */
+export interface IceConfiguration {
+  readonly iceServers: readonly IceServer[];
+  readonly iceTransportPolicy: string;
+}
+
 /** The server's callbacks (IOne2OneClient), by the camelCase name SignalR's JSON protocol sends. */
 export interface ClientEvents {
   registerResponse(response: RegisterResponse): void;
@@ -115,6 +137,7 @@ export interface ClientEvents {
   startCommunication(communication: StartCommunication): void;
   stopCommunication(communication: StopCommunication): void;
   iceCandidate(candidate: IceCandidate): void;
+  renegotiated(renegotiated: Renegotiated): void;
 }
 
 /** The hub's methods (One2OneHub); each resolves when the server has handled the invocation. */
@@ -123,5 +146,7 @@ export interface One2OneServer {
   call(to: string, sdpOffer: string): Promise<void>;
   incomingCallResponse(from: string, callResponse: CallAnswer, sdpOffer: string | null): Promise<void>;
   stop(): Promise<void>;
+  getIceServers(): Promise<IceConfiguration>;
+  renegotiate(sdpOffer: string): Promise<void>;
   onIceCandidate(candidate: IceCandidateInit): Promise<void>;
 }

@@ -11,7 +11,7 @@ import {
   type IRetryPolicy,
   LogLevel,
 } from "@microsoft/signalr";
-import { type ClientEvents, hubMethods, type IceCandidateInit, type One2OneServer } from "./contract.js";
+import { type ClientEvents, hubMethods, type IceCandidateInit, type IceConfiguration, type One2OneServer } from "./contract.js";
 import { Emitter } from "./emitter.js";
 import { ConnectionError, connectionError, invocationError, isReason, One2OneError, RejectedError } from "./errors.js";
 
@@ -112,6 +112,8 @@ export class One2OneClient {
       incomingCallResponse: (from, callResponse, sdpOffer) => this.invoke(hubMethods.incomingCallResponse, from, callResponse, sdpOffer),
       stop: () => this.invoke(hubMethods.stop),
       onIceCandidate: (candidate) => this.invoke(hubMethods.onIceCandidate, candidate),
+      getIceServers: () => this.invoke<IceConfiguration>(hubMethods.getIceServers),
+      renegotiate: (sdpOffer) => this.invoke(hubMethods.renegotiate, sdpOffer),
     };
   }
 
@@ -171,17 +173,18 @@ export class One2OneClient {
   }
 
   /**
-   * Connects if needed and registers `name`. Resolves once the server accepted it; rejects with a RejectedError
-   * (invalid-name, name-taken, rate-limited, …), a RefusedError or a ConnectionError.
+   * Connects if needed and registers `name`. Resolves once the server accepted it, with the STUN/TURN servers for
+   * this person's calls (null when the server configures none); rejects with a RejectedError (invalid-name,
+   * name-taken, rate-limited, …), a RefusedError or a ConnectionError.
    */
-  async register(name: string): Promise<void> {
+  async register(name: string): Promise<IceConfiguration | null> {
     await this.connect();
     let onResponse: ClientEvents["registerResponse"] = () => undefined;
     let onClose: One2OneClientEvents["close"] = () => undefined;
-    const response = new Promise<void>((resolve, reject) => {
+    const response = new Promise<IceConfiguration | null>((resolve, reject) => {
       onResponse = (answer) => {
         if (answer.response === "accepted") {
-          resolve();
+          resolve(answer.iceServers ? { iceServers: answer.iceServers, iceTransportPolicy: answer.iceTransportPolicy ?? "all" } : null);
         } else {
           reject(rejection(answer.message, answer.reason, "Registration was refused."));
         }
@@ -192,7 +195,8 @@ export class One2OneClient {
     this.events.on("close", onClose);
     try {
       // The response may come before or after the invocation completes.
-      await Promise.all([this.hub.register(name), response]);
+      const [, ice] = await Promise.all([this.hub.register(name), response]);
+      return ice;
     } finally {
       this.events.off("registerResponse", onResponse);
       this.events.off("close", onClose);
@@ -281,9 +285,9 @@ export class One2OneClient {
     }
   }
 
-  private async invoke(method: string, ...args: unknown[]): Promise<void> {
+  private async invoke<T = void>(method: string, ...args: unknown[]): Promise<T> {
     try {
-      await this.connection.invoke(method, ...args);
+      return await this.connection.invoke<T>(method, ...args);
     } catch (error) {
       throw invocationError(error, this.connected);
     }

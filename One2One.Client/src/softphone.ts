@@ -4,8 +4,8 @@
 // Everything runs on one thread, but the awaits (camera, SDP, invocations) let server messages and app calls
 // interleave, so every async step checks that its attempt is still the current one before it goes on.
 
-import { MediaCall, openLocalMedia } from "./call.js";
-import type { CallResponse, IceCandidate, IncomingCall, StartCommunication, StopCommunication } from "./contract.js";
+import { MediaCall, openLocalMedia, rtcConfiguration } from "./call.js";
+import type { CallResponse, IceCandidate, IceConfiguration, IncomingCall, StartCommunication, StopCommunication } from "./contract.js";
 import { Emitter } from "./emitter.js";
 import { RejectedError } from "./errors.js";
 import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
@@ -59,6 +59,8 @@ export class Softphone {
   private mediaSettings: MediaState = { audio: true, video: true };
   private readonly events = new Emitter<SoftphoneEvents>();
   private readonly server: One2OneClient["hub"];
+  /** The STUN/TURN servers from registering, replaced by fresher ones before each call. */
+  private ice: IceConfiguration | null = null;
 
   constructor(
     private readonly client: One2OneClient,
@@ -174,7 +176,7 @@ export class Softphone {
 
   private async registerAsync(name: string): Promise<void> {
     try {
-      await this.client.register(name);
+      this.ice = await this.client.register(name);
       this.apply({ kind: "registered" });
     } catch (error) {
       if (this.apply({ kind: "registration-failed" })) {
@@ -228,6 +230,7 @@ export class Softphone {
    * ended, and an incoming one rejected) or the attempt went stale meanwhile.
    */
   private async startMedia(attempt: number): Promise<MediaCall | null> {
+    const ice = this.freshIceConfiguration();
     let stream: MediaStream;
     try {
       stream = await (this.options.openMedia ?? openLocalMedia)();
@@ -238,6 +241,7 @@ export class Softphone {
       }
       return null;
     }
+    const configuration = rtcConfiguration(await ice, this.options.rtcConfiguration);
     if (attempt !== this.attempt) {
       // Hung up, cancelled or disconnected while the camera was opening.
       stopTracks(stream);
@@ -250,10 +254,23 @@ export class Softphone {
       },
       remoteStream: (remote) => this.events.emit("remoteStream", remote),
       connectionStateChange: (state) => this.onMediaConnectionState(state),
-    }, this.options.rtcConfiguration);
+    }, configuration);
     this.media = media;
     this.events.emit("localStream", stream);
     return media;
+  }
+
+  /**
+   * Asks for a fresh TURN credential while the camera opens: the one from registering expires, and the page may have
+   * been open for hours. Falls back to that one if the request fails; never rejects.
+   */
+  private async freshIceConfiguration(): Promise<IceConfiguration | null> {
+    try {
+      this.ice = await this.server.getIceServers();
+    } catch (error) {
+      console.warn("GetIceServers failed; using the ICE servers from registering", error);
+    }
+    return this.ice;
   }
 
   private onMediaConnectionState(state: RTCPeerConnectionState): void {
@@ -312,6 +329,7 @@ export class Softphone {
   }
 
   private onConnectionClosed(): void {
+    this.ice = null;
     this.releaseMedia();
     this.apply({ kind: "disconnected" });
     this.events.emit("notice", { text: "The connection to the server was lost. Register again to make or take calls.", kind: "error" });

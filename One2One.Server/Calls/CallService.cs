@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
+using One2One.Server.Ice;
 using One2One.Server.Kurento;
 using One2One.Server.Limits;
 using One2One.Server.Media;
@@ -31,6 +32,8 @@ internal sealed class CallService : ICallMediaEvents
     private readonly ClientConnections _connections;
     private readonly ClientLimits _limits;
     private readonly Rejections _rejections;
+    private readonly IceServerIssuer _ice;
+    private readonly MediaServerIce _mediaServerIce;
     private readonly ILogger<CallService> _logger;
     private readonly One2OneMetrics _metrics;
     private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
@@ -44,6 +47,8 @@ internal sealed class CallService : ICallMediaEvents
         ClientConnections connections,
         ClientLimits limits,
         Rejections rejections,
+        IceServerIssuer ice,
+        MediaServerIce mediaServerIce,
         One2OneMetrics metrics,
         ILogger<CallService> logger)
     {
@@ -55,6 +60,8 @@ internal sealed class CallService : ICallMediaEvents
         _connections = connections;
         _limits = limits;
         _rejections = rejections;
+        _ice = ice;
+        _mediaServerIce = mediaServerIce;
         _logger = logger;
         _metrics = metrics;
         _kurento.SessionLost += OnMediaServerSessionLost;
@@ -88,7 +95,8 @@ internal sealed class CallService : ICallMediaEvents
         {
             if (UserName.Comparer.Equals(existing.Name, name))
             {
-                existing.Outbox.Post(c => c.RegisterResponse(new RegisterResponse(Responses.Accepted)));
+                var again = Acceptance(existing.Name);
+                existing.Outbox.Post(c => c.RegisterResponse(again));
                 return null;
             }
 
@@ -103,7 +111,8 @@ internal sealed class CallService : ICallMediaEvents
         // The acceptance is queued before the name is published, so it precedes anything sent to the new user
         // (an incoming call may follow at once); the outbox only starts sending once the name is really ours.
         var user = new User(name, connectionId, NewOutbox(connectionId));
-        user.Outbox.Post(c => c.RegisterResponse(new RegisterResponse(Responses.Accepted)));
+        var acceptance = Acceptance(name);
+        user.Outbox.Post(c => c.RegisterResponse(acceptance));
         if (!_users.TryAdd(user))
         {
             user.MarkGone();
@@ -118,6 +127,9 @@ internal sealed class CallService : ICallMediaEvents
     }
 
     public User? FindUser(string connectionId) => _users.FindByConnection(connectionId);
+
+    /// <summary>The ICE servers for <paramref name="user"/>'s page, with a fresh TURN credential (a page asks before each call).</summary>
+    public IceConfiguration IceServersFor(User user) => _ice.For(user.Name);
 
     /// <summary>Offers a call from <paramref name="caller"/> to the user named <paramref name="to"/>.</summary>
     public void PlaceCall(User caller, string? to, string? sdpOffer)
@@ -272,6 +284,31 @@ internal sealed class CallService : ICallMediaEvents
         call.Media.AddBrowserCandidate(call.SideOf(user), candidate);
     }
 
+    /// <summary>
+    /// The user's page has a new RTCPeerConnection for the call in progress (a new network, a reload) and offers again:
+    /// its side gets a new endpoint in the same pipeline, connected both ways, and the answer comes back as
+    /// <c>Renegotiated</c>. Failure ends the call, as a failed set-up does. Counts as a call attempt for the limits.
+    /// </summary>
+    public void Renegotiate(User user, string? sdpOffer)
+    {
+        // Each renegotiation makes an endpoint, as a call does, so it spends from the call attempts' budget.
+        if (!_limits.TryRequest(LimitedRequest.Call, user.ConnectionId, AddressOf(user.ConnectionId), out var refusal))
+        {
+            throw _rejections.Invocation(refusal, Reasons.RateLimited);
+        }
+
+        RequireSdp(sdpOffer);
+        if (user.CurrentCall is not { } call || call.State != CallState.InCall)
+        {
+            throw _rejections.Invocation("There is no call in progress to renegotiate.", HubRejection.NoCall);
+        }
+
+        using var scope = call.Trace.Enter(_logger);
+        var side = call.SideOf(user);
+        CallsLog.Renegotiating(_logger, call.Id, side);
+        _ = RunMediaStepAsync(call, CallTrace.MediaRenegotiate, ct => call.Media.RenegotiateAsync(side, sdpOffer!, ct));
+    }
+
     /// <summary>Ends every live call (server shutting down) and waits until their media is released.</summary>
     public Task EndAllAsync(Func<CallEnding> ending) => Task.WhenAll(_calls.Values.Select(call => EndAsync(call, ending())));
 
@@ -313,6 +350,13 @@ internal sealed class CallService : ICallMediaEvents
             : c => c.StartCommunication(new StartCommunication(sdpAnswer))));
     }
 
+    bool ICallMediaEvents.TryDeliverRenegotiated(Call call, CallSide side, string sdpAnswer)
+    {
+        var user = call.Participant(side);
+        var message = new Renegotiated(sdpAnswer);
+        return call.TryPostWhileLive(() => user.Outbox.Post(c => c.Renegotiated(message)));
+    }
+
     void ICallMediaEvents.DeliverCandidate(Call call, CallSide side, KurentoIceCandidate candidate)
     {
         var user = call.Participant(side);
@@ -335,7 +379,13 @@ internal sealed class CallService : ICallMediaEvents
     private HubException AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
 
     private CallMediaSession CreateMedia(Call call) =>
-        new(call, _kurento, this, _options.CurrentValue.MaxQueuedCandidates, _logger);
+        new(call, _kurento, this, _mediaServerIce, _options.CurrentValue.MaxQueuedCandidates, _logger);
+
+    private RegisterResponse Acceptance(string name)
+    {
+        var ice = _ice.For(name);
+        return new RegisterResponse(Responses.Accepted, IceServers: ice.IceServers, IceTransportPolicy: ice.IceTransportPolicy);
+    }
 
     /// <summary>
     /// Reserves the call's media before the callee hears anything (see <see cref="CallMediaSession"/> for why), then

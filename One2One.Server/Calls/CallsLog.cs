@@ -37,6 +37,9 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 209, EventName = "MediaServerSessionLost", Level = LogLevel.Warning, Message = "The media server lost our session ({Reason}); ending calls with media")]
     public static partial void MediaServerSessionLost(ILogger logger, string reason);
 
+    [LoggerMessage(EventId = 211, EventName = "Renegotiating", Level = LogLevel.Debug, Message = "Call {CallId}: the {Side} offers again; a new endpoint takes its media")]
+    public static partial void Renegotiating(ILogger logger, string callId, One2One.Server.Calls.CallSide side);
+
     [LoggerMessage(EventId = 210, EventName = "MediaServerFull", Level = LogLevel.Warning, Message = "Call {CallId}: refused as server-busy, the media server is full: {Detail}")]
     public static partial void MediaServerFull(ILogger logger, string callId, string detail);
 }

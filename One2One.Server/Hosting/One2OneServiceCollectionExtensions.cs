@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using One2One.Server.Auth;
 using One2One.Server.Calls;
+using One2One.Server.Ice;
 using One2One.Server.Kurento;
 using One2One.Server.Limits;
 using One2One.Server.Observability;
@@ -28,6 +29,7 @@ internal static class One2OneServiceCollectionExtensions
         services.AddLogging(logging => logging.AddFilter((_, category, level) =>
             level < LogLevel.Error || category != HubErrorFilter.QuietDispatcherCategory));
         services.AddClientLimits();
+        services.AddIceServers();
         services.AddTrustedProxies();
         services.AddOne2OneAuth(configuration);
         services.AddKurentoClient();

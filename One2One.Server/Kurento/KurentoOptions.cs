@@ -19,6 +19,19 @@ public sealed class KurentoOptions
 
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// A STUN server for the media server's WebRtcEndpoints, <c>address[:port]</c> (an IPv4 address: KMS takes no
+    /// names; port 3478 when left out). Set on each endpoint with <c>setStunServerAddress</c>/<c>setStunServerPort</c>.
+    /// </summary>
+    public string? StunServer { get; set; }
+
+    /// <summary>
+    /// A TURN server for the media server's WebRtcEndpoints in KMS's <c>turnUrl</c> form,
+    /// <c>[user:password@]address:port[?transport=udp|tcp|tls]</c> (an IPv4 address). Without <c>user:password@</c>
+    /// each endpoint gets a credential minted from <c>Turn:SharedSecret</c>. Set with <c>setTurnUrl</c>. Never logged.
+    /// </summary>
+    public string? TurnUrl { get; set; }
+
     /// <summary>Largest message accepted from the media server; a larger one drops the connection.</summary>
     public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;
 }

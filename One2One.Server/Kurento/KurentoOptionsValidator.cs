@@ -17,6 +17,17 @@ internal sealed class KurentoOptionsValidator : IValidateOptions<KurentoOptions>
             failures.Add($"Kurento:Uri must be an absolute ws:// or wss:// URI, not '{options.Uri}'.");
         }
 
+        if (!string.IsNullOrWhiteSpace(options.StunServer) && !KurentoStunServer.TryParse(options.StunServer, out _))
+        {
+            failures.Add($"Kurento:StunServer must be an IPv4 address with an optional port (KMS takes no host names), like 198.51.100.7:3478, not '{options.StunServer}'.");
+        }
+
+        // Not echoed: it may hold a password.
+        if (!string.IsNullOrWhiteSpace(options.TurnUrl) && !KurentoTurnUrl.TryParse(options.TurnUrl, out _))
+        {
+            failures.Add("Kurento:TurnUrl must be in KMS's form [user:password@]address:port[?transport=udp|tcp|tls], with an IPv4 address (KMS takes no host names).");
+        }
+
         CheckDuration(failures, nameof(options.RequestTimeout), options.RequestTimeout);
         CheckDuration(failures, nameof(options.KeepAliveInterval), options.KeepAliveInterval);
         CheckDuration(failures, nameof(options.ReconnectDelay), options.ReconnectDelay);

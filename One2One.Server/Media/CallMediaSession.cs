@@ -43,20 +43,23 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private readonly Call _call;
     private readonly IKurentoClient _kurento;
     private readonly ICallMediaEvents _events;
+    private readonly MediaServerIce _ice;
     private readonly ILogger _logger;
     private readonly Leg _caller;
     private readonly Leg _callee;
     private readonly CancellationTokenSource _lifetime = new(); // cancelled on dispose; never disposed (no timer), so late readers of its token are safe
     private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _renegotiation = new(1, 1); // one swap at a time; never disposed (no wait handle is used)
     private MediaPipeline? _pipeline;
     private bool _disposed;
     private Task _pumps = Task.CompletedTask;
 
-    public CallMediaSession(Call call, IKurentoClient kurento, ICallMediaEvents events, int maxQueuedCandidates, ILogger logger)
+    public CallMediaSession(Call call, IKurentoClient kurento, ICallMediaEvents events, MediaServerIce ice, int maxQueuedCandidates, ILogger logger)
     {
         _call = call;
         _kurento = kurento;
         _events = events;
+        _ice = ice;
         _logger = logger;
         _caller = new Leg(CallSide.Caller, maxQueuedCandidates);
         _callee = new Leg(CallSide.Callee, maxQueuedCandidates);
@@ -78,7 +81,13 @@ internal sealed class CallMediaSession : IAsyncDisposable
     public bool AddBrowserCandidate(CallSide side, IceCandidateInit candidate)
     {
         var kurentoCandidate = new KurentoIceCandidate(candidate.Candidate, candidate.SdpMid ?? "", candidate.SdpMLineIndex ?? 0);
-        var queued = LegOf(side).BrowserCandidates.TryAdd(kurentoCandidate);
+        BrowserCandidateQueue queue;
+        lock (_gate)
+        {
+            queue = LegOf(side).BrowserCandidates;
+        }
+
+        var queued = queue.TryAdd(kurentoCandidate);
         if (!queued)
         {
             MediaLog.CandidateDropped(_logger, _call.Id, side);
@@ -88,7 +97,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Reserves the call's media: pipeline, two endpoints, event subscriptions, connections both ways, and the
+    /// Reserves the call's media: pipeline, two endpoints (given their STUN/TURN servers), event subscriptions, connections both ways, and the
     /// candidates queued so far applied (the caller's, while this runs). Throws <see cref="KurentoException"/> when the
     /// media server refuses (40009 NOT_ENOUGH_RESOURCES when it is full), <see cref="OperationCanceledException"/>
     /// when the call ended meanwhile or <paramref name="cancellationToken"/> fires; what was made is released by
@@ -126,8 +135,9 @@ internal sealed class CallMediaSession : IAsyncDisposable
         // DisposeAsync: releasing the pipeline releases its endpoints.
         _caller.Endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
         _callee.Endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
-        await SubscribeAsync(_caller, ct).ConfigureAwait(false);
-        await SubscribeAsync(_callee, ct).ConfigureAwait(false);
+        await Task.WhenAll(_ice.ConfigureAsync(_caller.Endpoint, ct), _ice.ConfigureAsync(_callee.Endpoint, ct)).ConfigureAwait(false);
+        await SubscribeAsync(_caller, _caller.Endpoint, _caller.ServerCandidates, ct).ConfigureAwait(false);
+        await SubscribeAsync(_callee, _callee.Endpoint, _callee.ServerCandidates, ct).ConfigureAwait(false);
 
         await _caller.Endpoint.ConnectAsync(_callee.Endpoint, cancellationToken: ct).ConfigureAwait(false);
         await _callee.Endpoint.ConnectAsync(_caller.Endpoint, cancellationToken: ct).ConfigureAwait(false);
@@ -161,6 +171,83 @@ internal sealed class CallMediaSession : IAsyncDisposable
         await AnswerAsync(callerEndpoint, _caller, callerAnswer, ct).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Moves <paramref name="side"/>'s media to a new endpoint for the page's new offer, as KMS requires (a
+    /// WebRtcEndpoint negotiates once, 40208): a new endpoint in the same pipeline with the same STUN/TURN servers,
+    /// connected both ways with the peer's (which replaces the old one as the peer's source), its answer sent as
+    /// Renegotiated, then its candidates; the old endpoint is released. Until the answer is sent, the old endpoint
+    /// keeps the call's media; the page's candidates from now on are its new connection's and wait for the new endpoint. Throws as <see cref="ReserveAsync"/> does; a new endpoint that was
+    /// made is released with the pipeline.
+    /// </summary>
+    public async Task RenegotiateAsync(CallSide side, string offer, CancellationToken cancellationToken)
+    {
+        // The page's candidates for its new connection follow its offer at once: from here on they wait for the new
+        // endpoint (this part runs before the hub method returns, so none can slip into the old queue).
+        var leg = LegOf(side);
+        var queue = new BrowserCandidateQueue(leg.MaxQueuedCandidates);
+        BrowserCandidateQueue oldQueue;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                throw new OperationCanceledException("The call has ended.");
+            }
+
+            oldQueue = leg.BrowserCandidates;
+            leg.BrowserCandidates = queue;
+        }
+
+        oldQueue.Close();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        var ct = linked.Token;
+        await _renegotiation.WaitAsync(ct).ConfigureAwait(false);
+        try
+        {
+            var peer = LegOf(side == CallSide.Caller ? CallSide.Callee : CallSide.Caller);
+            MediaPipeline pipeline;
+            lock (_gate)
+            {
+                pipeline = _pipeline ?? throw new OperationCanceledException("The call's media is gone.");
+            }
+
+            var old = leg.Endpoint ?? throw new InvalidOperationException("The call's media is not negotiated.");
+            var peerEndpoint = peer.Endpoint ?? throw new InvalidOperationException("The call's media is not negotiated.");
+            var endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
+            var candidates = new ServerCandidateGate();
+            await _ice.ConfigureAsync(endpoint, ct).ConfigureAwait(false);
+            await SubscribeAsync(leg, endpoint, candidates, ct).ConfigureAwait(false);
+            await endpoint.ConnectAsync(peerEndpoint, cancellationToken: ct).ConfigureAwait(false);
+            await peerEndpoint.ConnectAsync(endpoint, cancellationToken: ct).ConfigureAwait(false);
+            var answer = await endpoint.ProcessOfferAsync(offer, ct).ConfigureAwait(false);
+
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    throw new OperationCanceledException("The call ended while its media moved.");
+                }
+
+                leg.Endpoint = endpoint;
+                leg.ServerCandidates = candidates;
+                _pumps = Task.WhenAll(_pumps, queue.PumpAsync(endpoint, OnCandidateRejected, _lifetime.Token));
+            }
+
+            MediaLog.EndpointReplaced(_logger, _call.Id, side, old.Id, endpoint.Id);
+            if (!_events.TryDeliverRenegotiated(_call, side, answer))
+            {
+                throw new OperationCanceledException("The call ended before the new answer could be sent.");
+            }
+
+            candidates.Open(c => _events.DeliverCandidate(_call, side, c));
+            await endpoint.GatherCandidatesAsync(ct).ConfigureAwait(false);
+            await ReleaseReplacedAsync(old).ConfigureAwait(false);
+        }
+        finally
+        {
+            _renegotiation.Release();
+        }
+    }
+
     /// <summary>Releases the pipeline (and so both endpoints) exactly once; later calls do nothing.</summary>
     public async ValueTask DisposeAsync()
     {
@@ -178,8 +265,12 @@ internal sealed class CallMediaSession : IAsyncDisposable
         }
 
         await _lifetime.CancelAsync().ConfigureAwait(false);
-        _caller.BrowserCandidates.Close();
-        _callee.BrowserCandidates.Close();
+        lock (_gate)
+        {
+            _caller.BrowserCandidates.Close();
+            _callee.BrowserCandidates.Close();
+        }
+
         if (pipeline is not null)
         {
             await ReleaseAsync(pipeline).ConfigureAwait(false);
@@ -206,13 +297,16 @@ internal sealed class CallMediaSession : IAsyncDisposable
         await endpoint.GatherCandidatesAsync(ct).ConfigureAwait(false);
     }
 
-    private async Task SubscribeAsync(Leg leg, CancellationToken ct)
+    /// <summary>
+    /// Subscribes to <paramref name="endpoint"/>'s events; its candidates go to <paramref name="candidates"/>, and its ICE
+    /// state and errors count only while it is <paramref name="leg"/>'s endpoint (a replaced one is on its way out).
+    /// </summary>
+    private async Task SubscribeAsync(Leg leg, WebRtcEndpoint endpoint, ServerCandidateGate candidates, CancellationToken ct)
     {
-        var endpoint = leg.Endpoint!;
         // Subscribed before any negotiation so no event is missed (Kurento's events.rst order).
-        await endpoint.SubscribeAsync<IceCandidateFound>(e => leg.ServerCandidates.Add(e.Candidate), ct).ConfigureAwait(false);
-        await endpoint.SubscribeAsync<IceComponentStateChanged>(e => OnIceState(leg, e), ct).ConfigureAwait(false);
-        await endpoint.SubscribeAsync<MediaErrorOccurred>(e => OnMediaError(e), ct).ConfigureAwait(false);
+        await endpoint.SubscribeAsync<IceCandidateFound>(e => candidates.Add(e.Candidate), ct).ConfigureAwait(false);
+        await endpoint.SubscribeAsync<IceComponentStateChanged>(e => OnIceState(leg, endpoint, e), ct).ConfigureAwait(false);
+        await endpoint.SubscribeAsync<MediaErrorOccurred>(e => OnMediaError(leg, endpoint, e), ct).ConfigureAwait(false);
 
         // Only logged, so best effort: a media server without the event (KMS before 6.7 has neither name) still works.
         try
@@ -225,12 +319,42 @@ internal sealed class CallMediaSession : IAsyncDisposable
         }
     }
 
-    private void OnIceState(Leg leg, IceComponentStateChanged e)
+    private void OnIceState(Leg leg, WebRtcEndpoint endpoint, IceComponentStateChanged e)
     {
         MediaLog.IceState(_logger, _call.Id, leg.Side, e.State);
-        if (e.State == IceComponentState.Failed)
+        if (e.State == IceComponentState.Failed && IsCurrent(leg, endpoint))
         {
             _events.MediaFailed(_call, Reasons.IceFailed, $"ICE failed for the {leg.Side.ToString().ToLowerInvariant()}.");
+        }
+    }
+
+    private void OnMediaError(Leg leg, WebRtcEndpoint endpoint, MediaErrorOccurred e)
+    {
+        if (IsCurrent(leg, endpoint))
+        {
+            OnMediaError(e);
+        }
+    }
+
+    private bool IsCurrent(Leg leg, WebRtcEndpoint endpoint)
+    {
+        lock (_gate)
+        {
+            return ReferenceEquals(leg.Endpoint, endpoint);
+        }
+    }
+
+    private async Task ReleaseReplacedAsync(WebRtcEndpoint endpoint)
+    {
+        using var timeout = new CancellationTokenSource(ReleaseTimeout);
+        try
+        {
+            await endpoint.ReleaseAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is KurentoException or OperationCanceledException or ObjectDisposedException)
+        {
+            // Released with the pipeline at the latest.
+            MediaLog.EndpointReleaseFailed(_logger, _call.Id, endpoint.Id, ex);
         }
     }
 
@@ -286,16 +410,21 @@ internal sealed class CallMediaSession : IAsyncDisposable
 
     private Leg LegOf(CallSide side) => side == CallSide.Caller ? _caller : _callee;
 
-    /// <summary>One participant's side of the media: candidates both ways.</summary>
+    /// <summary>
+    /// One participant's side of the media: its endpoint and candidates both ways. Set by the reservation and read by
+    /// the negotiation, which the call's state machine orders after it; replaced whole by a renegotiation under
+    /// <see cref="_gate"/>.
+    /// </summary>
     private sealed class Leg(CallSide side, int maxQueuedCandidates)
     {
         public CallSide Side { get; } = side;
 
-        public BrowserCandidateQueue BrowserCandidates { get; } = new(maxQueuedCandidates);
+        public int MaxQueuedCandidates { get; } = maxQueuedCandidates;
 
-        public ServerCandidateGate ServerCandidates { get; } = new();
+        public BrowserCandidateQueue BrowserCandidates { get; set; } = new(maxQueuedCandidates);
 
-        /// <summary>Set by the reservation; read by the negotiation, which the call's state machine orders after it.</summary>
+        public ServerCandidateGate ServerCandidates { get; set; } = new();
+
         public WebRtcEndpoint? Endpoint { get; set; }
     }
 }

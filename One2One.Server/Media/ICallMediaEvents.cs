@@ -9,6 +9,9 @@ internal interface ICallMediaEvents
     /// <summary>Sends <paramref name="side"/>'s browser its SDP answer; false if the call has ended meanwhile.</summary>
     bool TryDeliverAnswer(Call call, CallSide side, string sdpAnswer);
 
+    /// <summary>Sends <paramref name="side"/>'s browser the answer to its renegotiation; false if the call has ended meanwhile.</summary>
+    bool TryDeliverRenegotiated(Call call, CallSide side, string sdpAnswer);
+
     /// <summary>Sends a media-server candidate to <paramref name="side"/>'s browser (only after its answer).</summary>
     void DeliverCandidate(Call call, CallSide side, KurentoIceCandidate candidate);
 

@@ -11,6 +11,12 @@ internal static partial class MediaLog
     [LoggerMessage(EventId = 301, EventName = "PipelineReleased", Level = LogLevel.Debug, Message = "Call {CallId}: pipeline {PipelineId} released")]
     public static partial void PipelineReleased(ILogger logger, string callId, string pipelineId);
 
+    [LoggerMessage(EventId = 309, EventName = "EndpointReplaced", Level = LogLevel.Debug, Message = "Call {CallId}: the {Side}'s media moved from endpoint {Old} to {New}")]
+    public static partial void EndpointReplaced(ILogger logger, string callId, CallSide side, string old, string @new);
+
+    [LoggerMessage(EventId = 310, EventName = "EndpointReleaseFailed", Level = LogLevel.Warning, Message = "Call {CallId}: releasing the replaced endpoint {EndpointId} failed")]
+    public static partial void EndpointReleaseFailed(ILogger logger, string callId, string endpointId, Exception exception);
+
     [LoggerMessage(EventId = 302, EventName = "ReleaseFailed", Level = LogLevel.Warning, Message = "Call {CallId}: releasing pipeline {PipelineId} failed")]
     public static partial void ReleaseFailed(ILogger logger, string callId, string pipelineId, Exception exception);
 

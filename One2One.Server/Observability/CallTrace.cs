@@ -60,6 +60,9 @@ internal sealed class CallTrace(string callId)
     /// <inheritdoc cref="MediaReserve"/>
     public const string MediaNegotiate = "media negotiate";
 
+    /// <summary>The activity name of a page's renegotiation in a call (a new endpoint for its new offer).</summary>
+    public const string MediaRenegotiate = "media renegotiate";
+
     public static Activity? StartMediaStep(string name) => Source.StartActivity(name);
 
     public static void Failed(Activity? activity, Exception exception) =>

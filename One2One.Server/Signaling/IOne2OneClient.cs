@@ -17,4 +17,7 @@ public interface IOne2OneClient
     Task StopCommunication(StopCommunication communication);
 
     Task IceCandidate(IceCandidate candidate);
+
+    /// <summary>The answer to a <c>Renegotiate</c> offer, from the page's new endpoint; its candidates follow as IceCandidate.</summary>
+    Task Renegotiated(Renegotiated renegotiated);
 }

@@ -1,3 +1,5 @@
+using System.Text.Json.Serialization;
+
 namespace One2One.Server.Signaling;
 
 /// <summary>An ICE candidate as the browser's <c>RTCIceCandidate.toJSON()</c> gives it.</summary>
@@ -41,13 +43,45 @@ public static class Reasons
     public const string NameNotAllowed = "name-not-allowed";
 }
 
-public sealed record RegisterResponse(string Response, string? Message = null, string? Reason = null);
+/// <summary>
+/// The outcome of a Register. An acceptance carries the page's ICE configuration, as <c>RTCConfiguration</c> takes it:
+/// <see cref="IceServers"/> (with a TURN credential minted for this person) and <see cref="IceTransportPolicy"/>.
+/// </summary>
+public sealed record RegisterResponse(
+    string Response,
+    string? Message = null,
+    string? Reason = null,
+    IReadOnlyList<IceServer>? IceServers = null,
+    string? IceTransportPolicy = null);
+
+/// <summary>An <c>RTCIceServer</c> (W3C WebRTC 1.0 §4.2.4): STUN servers without, TURN servers with a user name and credential.</summary>
+public sealed record IceServer(
+    IReadOnlyList<string> Urls,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Username = null,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] string? Credential = null)
+{
+    /// <summary>Without the credential: it is a password and must never reach a log.</summary>
+    public override string ToString() => $"IceServer {{ Urls = {string.Join(' ', Urls)}, Username = {Username} }}";
+}
+
+/// <summary>The page's ICE configuration, as <c>GetIceServers</c> returns it (the same fields as an accepted <see cref="RegisterResponse"/>).</summary>
+public sealed record IceConfiguration(IReadOnlyList<IceServer> IceServers, string IceTransportPolicy);
+
+/// <summary>Values of <c>iceTransportPolicy</c> (RTCIceTransportPolicy).</summary>
+public static class IceTransportPolicies
+{
+    public const string All = "all";
+    public const string Relay = "relay";
+}
 
 public sealed record CallResponse(string Response, string? SdpAnswer = null, string? Message = null, string? Reason = null);
 
 public sealed record IncomingCall(string From);
 
 public sealed record StartCommunication(string SdpAnswer);
+
+/// <summary>The answer to the page's new offer (hub method Renegotiate): its media now goes through a new endpoint.</summary>
+public sealed record Renegotiated(string SdpAnswer);
 
 public sealed record StopCommunication(string? Message = null, string? Reason = null);
 

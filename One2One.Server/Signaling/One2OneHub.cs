@@ -59,6 +59,15 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
 
     public void Stop() => _calls.Stop(RegisteredUser());
 
+    /// <summary>
+    /// The page's ICE configuration with a freshly minted TURN credential. The one in RegisterResponse expires after
+    /// Turn:CredentialLifetime, and a page may stay registered for longer, so it asks again before each call.
+    /// </summary>
+    public IceConfiguration GetIceServers() => _calls.IceServersFor(RegisteredUser());
+
+    /// <summary>A new offer for the call in progress, from a new RTCPeerConnection of the page; answered with Renegotiated.</summary>
+    public void Renegotiate(string? sdpOffer) => _calls.Renegotiate(RegisteredUser(), sdpOffer);
+
     public void OnIceCandidate(IceCandidateInit? candidate)
     {
         var user = RegisteredUser();

@@ -13,7 +13,9 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
 
         var response = await alice.RegisterAsync(Names.Unique("alice"));
 
-        response.Should().Be(new RegisterResponse(Responses.Accepted));
+        response.Response.Should().Be(Responses.Accepted);
+        response.Message.Should().BeNull();
+        response.Reason.Should().BeNull();
     }
 
     [Fact]

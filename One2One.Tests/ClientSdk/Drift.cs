@@ -39,6 +39,8 @@ internal interface IClientWithAFieldMore
     Task StopCommunication(StopCommunication communication);
 
     Task IceCandidate(One2One.Server.Signaling.IceCandidate candidate);
+
+    Task Renegotiated(One2One.Server.Signaling.Renegotiated renegotiated);
 }
 
 internal sealed record StopCommunication(string? Message = null, string? Reason = null, int? Code = null);

@@ -67,6 +67,11 @@ internal static class TypeScriptContract
             CollectRecords(parameter.ParameterType, records);
         }
 
+        foreach (var method in hubMethods.Where(m => m.ReturnType.IsGenericType || (m.ReturnType != typeof(void) && m.ReturnType != typeof(Task) && m.ReturnType != typeof(ValueTask))))
+        {
+            CollectRecords(method.ReturnType.IsGenericType ? method.ReturnType.GetGenericArguments()[0] : method.ReturnType, records);
+        }
+
         foreach (var record in records)
         {
             Record(ts, record);

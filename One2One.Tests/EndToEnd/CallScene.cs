@@ -50,18 +50,26 @@ internal sealed class CallScene : IAsyncDisposable
     public static CallScene Start(
         BrowserFixture browser, ITestOutputHelper output, string scenario, TimeSpan? ringingTimeout = null, Func<One2OneServerFactory, One2OneServerFactory>? configure = null)
     {
+        var server = new One2OneServerFactory { RingingTimeout = ringingTimeout };
+        return Start(configure?.Invoke(server) ?? server, browser.Browser, output, scenario);
+    }
+
+    /// <summary>A scene on a server set up by the caller (e.g. in the network lab); it starts the server and disposes it.</summary>
+    /// <param name="browser">The browser people open the page in unless <see cref="OpenAsync"/> is given another.</param>
+    public static CallScene Start(One2OneServerFactory server, IBrowser browser, ITestOutputHelper output, string scenario)
+    {
         // The pages' window.one2one hook, which SoftphonePage reads, is served only with this setting.
-        var server = new One2OneServerFactory { RingingTimeout = ringingTimeout }.WithSetting(ClientTestHooks.SettingKey, "true");
-        server = configure?.Invoke(server) ?? server;
+        server.WithSetting(ClientTestHooks.SettingKey, "true");
         server.StartServer();
-        return new CallScene(browser.Browser, output, scenario, server);
+        return new CallScene(browser, output, scenario, server);
     }
 
     /// <summary>Opens the One2One page for a person in a browser context of their own.</summary>
     /// <param name="query">Added to the page's address, e.g. <c>?token=...</c>.</param>
-    public async Task<SoftphonePage> OpenAsync(string name, string query = "")
+    /// <param name="browser">The browser to use, e.g. one running where this person is in the network lab.</param>
+    public async Task<SoftphonePage> OpenAsync(string name, string query = "", IBrowser? browser = null)
     {
-        var context = await _browser.NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
+        var context = await (browser ?? _browser).NewContextAsync(new() { ViewportSize = new() { Width = 1280, Height = 800 } });
         var page = await context.NewPageAsync();
         page.Console += (_, message) =>
         {
@@ -80,9 +88,9 @@ internal sealed class CallScene : IAsyncDisposable
     }
 
     /// <summary>Opens the page for a person and registers them.</summary>
-    public async Task<SoftphonePage> RegisteredAsync(string name)
+    public async Task<SoftphonePage> RegisteredAsync(string name, IBrowser? browser = null)
     {
-        var person = await OpenAsync(name);
+        var person = await OpenAsync(name, browser: browser);
         await person.RegisterAsync();
         return person;
     }

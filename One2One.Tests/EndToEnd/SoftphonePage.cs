@@ -30,6 +30,39 @@ internal sealed class SoftphonePage
         }
         """;
 
+    // The pair ICE selected (the transport's selectedCandidatePairId, W3C webrtc-stats §7.13) and both its candidates.
+    private const string SelectedPairScript = """
+        async () => {
+          const pc = window.one2one.peerConnection();
+          if (!pc) return null;
+          const stats = await pc.getStats();
+          let pair = null;
+          stats.forEach(s => { if (s.type === 'transport' && s.selectedCandidatePairId) pair = stats.get(s.selectedCandidatePairId); });
+          if (!pair) return null;
+          const local = stats.get(pair.localCandidateId), remote = stats.get(pair.remoteCandidateId);
+          return { localType: local.candidateType, localProtocol: local.protocol, localAddress: local.address,
+                   localRelayProtocol: local.relayProtocol ?? null, remoteType: remote.candidateType,
+                   remoteProtocol: remote.protocol, remoteAddress: remote.address, remotePort: remote.port };
+        }
+        """;
+
+    // Video feedback both ways (outbound-rtp and inbound-rtp, W3C webrtc-stats §8.2–8.4): the NACKs and PLIs the page's
+    // video sender received, and what its video receiver asked for, lost and froze on.
+    private const string FeedbackScript = """
+        async () => {
+          const pc = window.one2one.peerConnection();
+          const report = { nacksReceived: 0, plisReceived: 0, videoPacketsSent: 0, audioPacketsSent: 0, nacksSent: 0, videoPacketsLost: 0, videoFreezes: 0 };
+          if (pc) {
+            (await pc.getStats()).forEach(s => {
+              if (s.type === 'outbound-rtp' && s.kind === 'video') { report.nacksReceived = s.nackCount ?? 0; report.plisReceived = s.pliCount ?? 0; report.videoPacketsSent = s.packetsSent ?? 0; }
+              if (s.type === 'outbound-rtp' && s.kind === 'audio') { report.audioPacketsSent = s.packetsSent ?? 0; }
+              if (s.type === 'inbound-rtp' && s.kind === 'video') { report.nacksSent = s.nackCount ?? 0; report.videoPacketsLost = s.packetsLost ?? 0; report.videoFreezes = s.freezeCount ?? 0; }
+            });
+          }
+          return report;
+        }
+        """;
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
     private static readonly float WaitLimit = (float)Eventually.Limit.TotalMilliseconds;
 
@@ -138,6 +171,21 @@ internal sealed class SoftphonePage
     public async Task<MediaReport> MediaAsync() =>
         (await Page.EvaluateAsync<JsonElement>(MediaScript)).Deserialize<MediaReport>(Json)!;
 
+    /// <summary>The candidate pair the page's ICE agent selected, with both candidates; null before there is one.</summary>
+    public async Task<SelectedCandidatePair?> SelectedCandidatePairAsync()
+    {
+        var json = await Page.EvaluateAsync<JsonElement?>(SelectedPairScript);
+        return json is { ValueKind: JsonValueKind.Object } pair ? pair.Deserialize<SelectedCandidatePair>(Json) : null;
+    }
+
+    /// <summary>Video feedback: the NACKs and PLIs for the video the page sends, and what its receiver asked for and lost.</summary>
+    public async Task<FeedbackReport> FeedbackAsync() =>
+        (await Page.EvaluateAsync<JsonElement>(FeedbackScript)).Deserialize<FeedbackReport>(Json)!;
+
+    /// <summary>The RTCPeerConnection's iceTransportPolicy (from getConfiguration()).</summary>
+    public Task<string> IceTransportPolicyAsync() =>
+        Page.EvaluateAsync<string>("() => window.one2one.peerConnection()?.getConfiguration().iceTransportPolicy ?? 'none'");
+
     /// <summary>Polls every 50 ms until the first remote video frame is decoded; returns <paramref name="clock"/>'s time then.</summary>
     public async Task<TimeSpan> FirstRemoteFrameAsync(Stopwatch clock, TimeSpan limit)
     {
@@ -185,3 +233,15 @@ internal sealed class SoftphonePage
         }
     }
 }
+
+/// <summary>The candidate pair ICE selected, as getStats() reports its local and remote candidates.</summary>
+internal sealed record SelectedCandidatePair(
+    string LocalType, string LocalProtocol, string? LocalAddress, string? LocalRelayProtocol,
+    string RemoteType, string RemoteProtocol, string? RemoteAddress, int RemotePort);
+
+/// <summary>
+/// Video feedback on a page: NACKs and PLIs its video sender received (and packets sent), and its video receiver's NACKs
+/// sent, packets lost (after repair) and freezes.
+/// </summary>
+internal sealed record FeedbackReport(
+    long NacksReceived, long PlisReceived, long VideoPacketsSent, long AudioPacketsSent, long NacksSent, long VideoPacketsLost, long VideoFreezes);

@@ -17,10 +17,13 @@ namespace One2One.Tests.Hosting;
 public sealed class SecretsInLogsTests
 {
     [Fact]
-    public async Task Neither_the_control_token_nor_the_signing_key_is_ever_logged()
+    public async Task Neither_the_control_token_nor_the_signing_key_nor_the_TURN_secret_is_ever_logged()
     {
         var logs = new RecordingLoggerProvider(LogLevel.Trace);
-        var server = new One2OneServerFactory { Logs = logs }.WithJwt();
+        const string turnSecret = "turn-shared-secret-3f9a1c7e5b";
+        var server = new One2OneServerFactory { Logs = logs }.WithJwt()
+            .WithSetting("Turn:Urls:0", "turn:198.51.100.2:3478?transport=udp")
+            .WithSetting("Turn:SharedSecret", turnSecret);
         string controlToken;
         try
         {
@@ -30,6 +33,8 @@ public sealed class SecretsInLogsTests
 
             await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, "alice", accessToken: TestTokens.For("alice"));
             await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, "bob", accessToken: TestTokens.For("bob"));
+            (await alice.GetIceServersAsync()).IceServers.Should().Contain(s => s.Credential != null,
+                "TURN credentials were minted with the secret (at registering and here)");
             await alice.CallAsync("bob", SdpFixtures.RecordedChromium156);
             await bob.ExpectAsync<IncomingCall>();
             await bob.AcceptAsync("alice", SdpFixtures.RecordedChromium156);
@@ -53,6 +58,7 @@ public sealed class SecretsInLogsTests
             controlToken,
             TestTokens.SigningKey,
             Convert.ToBase64String(Encoding.UTF8.GetBytes(TestTokens.SigningKey)),
+            turnSecret,
         };
         var leaks = entries
             .Where(e => secrets.Any(secret => $"{e.Message} {e.Details} {e.Exception}".Contains(secret, StringComparison.OrdinalIgnoreCase)))

@@ -24,6 +24,7 @@ public sealed class SignalingClient : IAsyncDisposable
         connection.On<StartCommunication>(nameof(IOne2OneClient.StartCommunication), Record);
         connection.On<StopCommunication>(nameof(IOne2OneClient.StopCommunication), Record);
         connection.On<IceCandidate>(nameof(IOne2OneClient.IceCandidate), Record);
+        connection.On<Renegotiated>(nameof(IOne2OneClient.Renegotiated), Record);
     }
 
     public string? Name { get; private set; }
@@ -88,6 +89,10 @@ public sealed class SignalingClient : IAsyncDisposable
         _connection.InvokeAsync("IncomingCallResponse", from, callResponse, sdpOffer);
 
     public Task StopAsync() => _connection.InvokeAsync("Stop");
+
+    public Task RenegotiateAsync(string? sdpOffer) => _connection.InvokeAsync("Renegotiate", sdpOffer);
+
+    public Task<IceConfiguration> GetIceServersAsync() => _connection.InvokeAsync<IceConfiguration>("GetIceServers");
 
     public Task SendCandidateAsync(IceCandidateInit? candidate) => _connection.InvokeAsync("OnIceCandidate", candidate);
 

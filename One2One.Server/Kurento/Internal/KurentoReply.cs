@@ -10,6 +10,11 @@ internal static class KurentoReply
             ? value.GetString()!
             : throw new KurentoException($"The media server's reply to {request} has no string value.");
 
+    public static int GetInt32(JsonElement result, string request) =>
+        TryGetValue(result, out var value) && value.ValueKind == JsonValueKind.Number && value.TryGetInt32(out var number)
+            ? number
+            : throw new KurentoException($"The media server's reply to {request} has no integer value.");
+
     public static IReadOnlyList<string> GetStringArray(JsonElement result, string request)
     {
         if (!TryGetValue(result, out var value) || value.ValueKind != JsonValueKind.Array)

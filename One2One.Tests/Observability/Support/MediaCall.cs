@@ -110,7 +110,24 @@ internal sealed class MediaCall : IAsyncDisposable
         await CalleeBrowser.DisposeAsync();
     }
 
-    private static async Task SendUntilRelayedAsync(SimulatedBrowser from, SimulatedBrowser to)
+    /// <summary>
+    /// The caller's page comes back with a new RTCPeerConnection (here a new simulated browser on a new port, as after a
+    /// network change): it offers again, takes the new answer and candidate, and passes ICE and DTLS with the new endpoint.
+    /// </summary>
+    public async Task<SimulatedBrowser> CallerRenegotiatesAsync()
+    {
+        var browser = new SimulatedBrowser();
+        await Caller.RenegotiateAsync(browser.OfferSdp);
+        var (answer, _) = await Caller.WaitForAsync<Renegotiated>();
+        var (candidate, _) = await Caller.WaitForAsync<IceCandidate>();
+        browser.AcceptAnswer(answer.SdpAnswer, EndpointOf(candidate));
+        await browser.CompleteIceAsync();
+        await browser.CompleteDtlsAsync();
+        return browser;
+    }
+
+    /// <summary>Sends audio from <paramref name="from"/> until <paramref name="to"/> receives some (both endpoints secured).</summary>
+    public static async Task SendUntilRelayedAsync(SimulatedBrowser from, SimulatedBrowser to)
     {
         var deadline = DateTime.UtcNow + SimulatedBrowser.Timeout;
         for (ushort sequence = 1; ; sequence++)

@@ -19,10 +19,26 @@ public static class Chromium
         "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
         "--disable-component-update", "--disable-sync", "--use-fake-device-for-media-stream", "--use-fake-ui-for-media-stream",
         "--allow-loopback-in-peer-connection", "--autoplay-policy=no-user-gesture-required",
-        "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1",
+        HostResolverRules(),
     ];
 
-    public static async Task<IBrowser> LaunchAsync(IPlaywright playwright)
+    /// <summary>Resolver rules that answer "not found" for every host name but 127.0.0.1 and <paramref name="reachable"/>.</summary>
+    public static string HostResolverRules(params string[] reachable) =>
+        $"--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1{string.Concat(reachable.Select(host => " , EXCLUDE " + host))}";
+
+    /// <summary><see cref="Arguments"/> with <paramref name="extra"/> added; an extra flag replaces a default of the same name (Chromium keeps only one).</summary>
+    public static IReadOnlyList<string> ArgumentsWith(IEnumerable<string> extra)
+    {
+        var added = extra.ToList();
+        return [.. Arguments.Where(a => !added.Any(e => SameFlag(a, e))), .. added];
+    }
+
+    private static bool SameFlag(string one, string other) =>
+        string.Equals(one.Split('=')[0], other.Split('=')[0], StringComparison.Ordinal);
+
+    /// <param name="launcher">An executable that starts <see cref="ExecutablePath"/> with its arguments (e.g. in another network namespace).</param>
+    /// <param name="extraArguments">Flags beyond <see cref="Arguments"/>.</param>
+    public static async Task<IBrowser> LaunchAsync(IPlaywright playwright, string? launcher = null, IEnumerable<string>? extraArguments = null)
     {
         var path = ExecutablePath;
         if (!File.Exists(path))
@@ -32,6 +48,6 @@ public static class Chromium
                 $"or set {PathVariable} to a Chromium executable. To run the other tests without a browser: dotnet test --filter \"Category!=Browser\".");
         }
 
-        return await playwright.Chromium.LaunchAsync(new() { ExecutablePath = path, Headless = true, Args = Arguments });
+        return await playwright.Chromium.LaunchAsync(new() { ExecutablePath = launcher ?? path, Headless = true, Args = ArgumentsWith(extraArguments ?? []) });
     }
 }

@@ -13,12 +13,12 @@ internal static class StunTestMessage
     public static readonly byte[] TransactionId = Convert.FromHexString("0102030405060708090a0b0c");
 
     public static byte[] Build(ushort type, (ushort Type, byte[] Value)[] attributes, byte[]? integrityKey, bool fingerprint,
-        (ushort Type, byte[] Value)[]? afterIntegrity = null)
+        (ushort Type, byte[] Value)[]? afterIntegrity = null, byte[]? transactionId = null)
     {
         var message = new List<byte>(new byte[20]);
         BinaryPrimitives.WriteUInt16BigEndian(Span(message, 0, 2), type);
         BinaryPrimitives.WriteUInt32BigEndian(Span(message, 4, 4), StunMessage.MagicCookie);
-        TransactionId.CopyTo(Span(message, 8, 12));
+        (transactionId ?? TransactionId).CopyTo(Span(message, 8, 12));
         foreach (var (attributeType, value) in attributes)
         {
             Append(message, attributeType, value);

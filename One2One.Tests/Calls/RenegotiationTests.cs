@@ -1,0 +1,118 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using One2One.MediaServer.Elements;
+using One2One.MediaServer.Hosting;
+using One2One.Server.Hosting;
+using One2One.Server.Signaling;
+using One2One.Tests.Kurento.Support;
+using One2One.Tests.MediaServer.Relay.Support;
+using One2One.Tests.Observability.Support;
+using One2One.Tests.Support;
+
+namespace One2One.Tests.Calls;
+
+/// <summary>
+/// Renegotiate: a page that comes back with a new RTCPeerConnection during a call gets a new endpoint in the call's
+/// pipeline. The real server with its embedded media server, simulated browsers that really pass ICE and DTLS-SRTP.
+/// </summary>
+public sealed class RenegotiationTests : IAsyncLifetime
+{
+    private readonly One2OneServerFactory _server = new();
+
+    private MediaServerDiagnostics Diagnostics => _server.Services.GetRequiredService<EmbeddedMediaServerHost>().Server.Diagnostics;
+
+    public Task InitializeAsync()
+    {
+        _server.StartServer();
+        return Task.CompletedTask;
+    }
+
+    public async Task DisposeAsync() => await _server.DisposeAsync();
+
+    [Fact]
+    public async Task After_the_caller_offers_again_media_flows_both_ways_through_a_new_endpoint_and_the_old_one_is_released()
+    {
+        await using var call = await MediaCall.RegisterAsync(_server.HubUri, Names.Unique("alice"), Names.Unique("bob"));
+        await call.ConnectAsync();
+        await call.ExchangeVideoAsync(3);
+        var oldAnswer = call.CallerBrowser.Answer!;
+
+        await using var moved = await call.CallerRenegotiatesAsync();
+
+        moved.Answer!.Ufrag.Should().NotBe(oldAnswer.Ufrag, "the new page talks to a new endpoint");
+        await MediaCall.SendUntilRelayedAsync(moved, call.CalleeBrowser);
+        await MediaCall.SendUntilRelayedAsync(call.CalleeBrowser, moved);
+        moved.SendRtp(MediaType.Video, 900, 90_000, true, new byte[800]);
+        (await call.CalleeBrowser.NextRtpAsync("the caller's video from its new connection")).PayloadType.Should().Be(call.CalleeBrowser.PayloadType(MediaType.Video));
+        await Eventually.TrueAsync(() => Diagnostics.GetCounts() is { Pipelines: 1, Endpoints: 2 }, "the replaced endpoint is released, the call's pipeline kept");
+        call.Callee.Drain().OfType<StopCommunication>().Should().BeEmpty("the call never ended");
+        call.Caller.Drain().OfType<StopCommunication>().Should().BeEmpty("the call never ended");
+
+        await call.HangUpAsync();
+        await Eventually.TrueAsync(() => Diagnostics.GetCounts() is { Pipelines: 0, Endpoints: 0 }, "hanging up releases the new endpoint with the pipeline");
+    }
+
+    /// <summary>
+    /// As KMS sees it (the scripted stand-in): a new endpoint in the call's pipeline, connected both ways with the
+    /// peer's, then processOffer and gatherCandidates; the old endpoint released. Candidates the page sends after its
+    /// new offer reach the new endpoint, and the replaced endpoint's ICE failure no longer ends the call.
+    /// </summary>
+    [Fact]
+    public async Task On_KMS_the_side_moves_to_a_new_endpoint_in_the_same_pipeline_and_the_old_endpoint_no_longer_counts()
+    {
+        const string newOffer = "v=0\r\no=- 9 9 IN IP4 0.0.0.0\r\ns=caller-again\r\n";
+        await using var call = await ScriptedCall.StartAsync();
+        call.Media.SdpAnswer = offer => offer.Contains("s=caller-again", StringComparison.Ordinal) ? "answer-for-new-caller"
+            : offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
+        await call.ConnectAsync();
+        var oldEndpoint = await call.EndpointOfAsync(ScriptedCall.CallerOffer);
+        var calleeEndpoint = await call.EndpointOfAsync(ScriptedCall.CalleeOffer);
+        var pipeline = oldEndpoint.Split('/')[0];
+
+        // The old endpoint's release is held back: until it is done, its events still arrive.
+        call.Media.When(r => r.Method == "release" && r.Param("object") == oldEndpoint, ScriptedReply.Hold, times: 1);
+        await call.Alice.RenegotiateAsync(newOffer);
+        await call.Alice.SendCandidateAsync(new IceCandidateInit("candidate:9 1 udp 2122260223 192.0.2.7 50000 typ host", "0", 0));
+
+        (await call.Alice.WaitForAsync<Renegotiated>()).Message.SdpAnswer.Should().Be("answer-for-new-caller");
+        var newEndpoint = await call.EndpointOfAsync(newOffer);
+        newEndpoint.Should().StartWith(pipeline + "/", "the new endpoint is in the call's pipeline").And.NotBe(oldEndpoint);
+        await call.Media.WaitForRequestAsync(r => r.IsInvoke("connect") && r.Param("object") == newEndpoint && Sink(r) == calleeEndpoint);
+        await call.Media.WaitForRequestAsync(r => r.IsInvoke("connect") && r.Param("object") == calleeEndpoint && Sink(r) == newEndpoint);
+        await call.Media.WaitForRequestAsync(r => r.IsInvoke("gatherCandidates") && r.Param("object") == newEndpoint);
+        await call.Media.WaitForRequestAsync(r => r.IsInvoke("addIceCandidate") && r.Param("object") == newEndpoint);
+        var release = await call.Media.WaitForHeldAsync(1);
+
+        // Events arrive in order: had the old endpoint's failure ended the call, the page would hear that before the
+        // new endpoint's candidate, which it then would not get at all.
+        await call.Media.PushEventAsync(oldEndpoint, "IceComponentStateChanged", new() { ["state"] = "FAILED", ["streamId"] = 1, ["componentId"] = 1 });
+        await call.PushCandidateAsync(newEndpoint, "candidate:1 1 udp 2122260223 198.51.100.1 40000 typ host");
+        var (candidate, before) = await call.Alice.WaitForAsync<IceCandidate>();
+        candidate.Candidate.Candidate.Should().Contain("198.51.100.1", "the new endpoint's candidates reach the page");
+        before.OfType<StopCommunication>().Should().BeEmpty("the replaced endpoint's ICE failure does not end the call");
+
+        await call.Media.ReleaseAsync(release);
+        await Eventually.TrueAsync(() => call.ReleasesOf(oldEndpoint) == 1, "the old endpoint is released");
+
+        await call.Media.PushEventAsync(newEndpoint, "IceComponentStateChanged", new() { ["state"] = "FAILED", ["streamId"] = 1, ["componentId"] = 1 });
+        (await call.Alice.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.IceFailed, "the current endpoint's failure does");
+        call.Media.RequestsOf("addIceCandidate").Where(r => r.Param("object") == oldEndpoint)
+            .Should().NotContain(r => r.Raw.Contains("192.0.2.7", StringComparison.Ordinal), "the new connection's candidate went to the new endpoint only");
+    }
+
+    private static string? Sink(ReceivedRequest request) => request.Params?["operationParams"]?["sink"]?.GetValue<string>();
+
+    [Fact]
+    public async Task Without_a_call_in_progress_or_without_an_offer_Renegotiate_is_refused_and_makes_nothing()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_server.HubUri, Names.Unique("alice"));
+        await using var browser = new SimulatedBrowser();
+
+        var noCall = async () => await alice.RenegotiateAsync(browser.OfferSdp);
+        var noOffer = async () => await alice.RenegotiateAsync("");
+
+        (await noCall.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("no call in progress");
+        (await noOffer.Should().ThrowAsync<HubException>()).Which.Message.Should().Contain("SDP offer is required");
+        Diagnostics.GetCounts().Should().Match<MediaServerCounts>(c => c.Pipelines == 0 && c.Endpoints == 0);
+    }
+}
