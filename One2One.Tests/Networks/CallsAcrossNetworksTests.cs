@@ -41,6 +41,9 @@ public sealed class CallsAcrossNetworksTests(NetworkLabFixture lab, ITestOutputH
     public Task Bob_behind_a_firewall_that_drops_UDP_connects_over_TURN_over_TCP() => CorporateCallAsync(CorporatePath.TurnOverTcp);
 
     [Fact]
+    public Task Bob_behind_a_firewall_that_drops_UDP_connects_over_ICE_TCP_to_the_media_server() => CorporateCallAsync(CorporatePath.IceTcp);
+
+    [Fact]
     public async Task With_the_relay_policy_both_pages_send_everything_through_coturn()
     {
         await using var scene = lab.StartScene(output, "lab-3-relay-only", IceTransportPolicy.Relay);
@@ -101,7 +104,7 @@ public sealed class CallsAcrossNetworksTests(NetworkLabFixture lab, ITestOutputH
         await scene.EstablishCallAsync(alice, bob);
         await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
 
-        await ShouldHaveSelectedAsync(bob, [path.LocalType], path.LocalRelayProtocol is { } relay ? [relay] : [], path.Protocol, path.LocalType == "relay" ? lab.Lab.TurnAddress.ToString() : null);
+        await ShouldHaveSelectedAsync(bob, path.LocalTypes, path.LocalRelayProtocol is { } relay ? [relay] : [], path.Protocol, path.LocalRelayProtocol is not null ? lab.Lab.TurnAddress.ToString() : null);
         await ShouldBeBehindNatAsync(alice, lab.AliceHome);
         (await lab.BobOffice.DroppedUdpPacketsAsync()).Should().BeGreaterThan(droppedBefore, "Bob's page did try UDP, and the firewall dropped it");
         await scene.ScreenshotAsync("in-call");

@@ -39,6 +39,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _receiveGate = new();
     private readonly Lock _sendGate = new();
+    // Serialises installing the handshake's keys (InstallKeysOnce); taken before _sendGate, never the other way.
+    private readonly Lock _keysGate = new();
     private DtlsServerSession? _dtls;
     private IcePath? _dtlsPeer;
     private SrtpContext? _inbound;
@@ -240,8 +242,17 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         length = 0;
         if (Volatile.Read(ref _inbound) is not { } keys)
         {
-            Counters.CountNotSecured();
-            return false;
+            // The browser sends media as soon as it has our Finished, which can be before the handshake's continuation
+            // (CompleteHandshakeAsync, on the thread pool) has run: install the keys here rather than drop its first packets.
+            if (Volatile.Read(ref _dtls) is not { Handshake.IsCompletedSuccessfully: true } dtls
+                || !InstallKeysOnce(dtls.Handshake.Result)
+                || Volatile.Read(ref _inbound) is not { } installed)
+            {
+                Counters.CountNotSecured();
+                return false;
+            }
+
+            keys = installed;
         }
 
         if (rtcp ? keys.TryUnprotectRtcp(datagram, out length) : keys.TryUnprotectRtp(datagram, out length))
@@ -337,11 +348,23 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             return;
         }
 
-        if (Secure(keys.Profile, keys.ClientWriteKey.Span, keys.ClientWriteSalt.Span, keys.ServerWriteKey.Span, keys.ServerWriteSalt.Span))
+        if (InstallKeysOnce(keys))
         {
             _events.OnDtlsStateChanged(DtlsConnectionState.Connected, null);
             _events.OnSecured();
             _ = ObserveCloseAsync(dtls);
+        }
+    }
+
+    /// <summary>
+    /// Installs the handshake's SRTP keys once, from whichever comes first: the handshake's continuation or the first
+    /// media packet after it. True when they are installed (now or before); false once disposed.
+    /// </summary>
+    private bool InstallKeysOnce(SrtpKeyingMaterial keys)
+    {
+        lock (_keysGate)
+        {
+            return IsSecured || Secure(keys.Profile, keys.ClientWriteKey.Span, keys.ClientWriteSalt.Span, keys.ServerWriteKey.Span, keys.ServerWriteSalt.Span);
         }
     }
 
