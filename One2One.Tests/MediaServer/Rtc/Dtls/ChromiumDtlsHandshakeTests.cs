@@ -6,6 +6,7 @@ using Microsoft.Playwright;
 using One2One.MediaServer.Rtc.Dtls;
 using One2One.MediaServer.Rtc.Sdp;
 using One2One.MediaServer.Rtc.Srtp;
+using One2One.MediaServer.Rtc.Stun;
 using One2One.Tests.Support.Browser;
 
 namespace One2One.Tests.MediaServer.Rtc.Dtls;
@@ -137,23 +138,8 @@ public class ChromiumDtlsHandshakeTests
         BinaryPrimitives.WriteUInt16BigEndian(message[2..], 12 + 24 + 8);
         BinaryPrimitives.WriteUInt16BigEndian(message[56..], 0x8028);
         BinaryPrimitives.WriteUInt16BigEndian(message[58..], 4);
-        BinaryPrimitives.WriteUInt32BigEndian(message[60..], Crc32(message[..56]) ^ 0x5354554E);
+        BinaryPrimitives.WriteUInt32BigEndian(message[60..], StunFingerprint.Compute(message[..56]));
         return 64;
-    }
-
-    private static uint Crc32(ReadOnlySpan<byte> data)
-    {
-        var crc = 0xFFFFFFFFu;
-        foreach (var b in data)
-        {
-            crc ^= b;
-            for (var i = 0; i < 8; i++)
-            {
-                crc = (crc & 1) != 0 ? (crc >> 1) ^ 0xEDB88320u : crc >> 1;
-            }
-        }
-
-        return ~crc;
     }
 
     /// <summary>Sends to the address the latest connectivity check came from, as the ICE-lite agent would select it.</summary>
