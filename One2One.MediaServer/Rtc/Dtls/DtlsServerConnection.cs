@@ -39,6 +39,7 @@ internal sealed class DtlsServerConnection : IDisposable
     private readonly IDatagramSender _sender;
     private readonly IRetransmissionTimer _timer;
     private readonly ILogger _logger;
+    private readonly Action<SrtpKeyingMaterial>? _keysReady;
     private readonly DtlsRecordLayer _records = new();
     private readonly HandshakeReassembler _reassembler;
     private readonly List<byte[]> _earlyRecords = [];
@@ -63,7 +64,8 @@ internal sealed class DtlsServerConnection : IDisposable
         DtlsServerSessionOptions options,
         IDatagramSender sender,
         IRetransmissionTimer timer,
-        ILogger logger)
+        ILogger logger,
+        Action<SrtpKeyingMaterial>? keysReady = null)
     {
         _certificate = certificate;
         _expectedFingerprints = [.. expectedClientFingerprints];
@@ -71,6 +73,7 @@ internal sealed class DtlsServerConnection : IDisposable
         _sender = sender;
         _timer = timer;
         _logger = logger;
+        _keysReady = keysReady;
         _reassembler = new HandshakeReassembler(options.MaxHandshakeMessageSize, options.MaxBufferedHandshakeBytes);
     }
 
@@ -425,6 +428,9 @@ internal sealed class DtlsServerConnection : IDisposable
         KeyingMaterial = SrtpKeyingMaterial.FromExporterOutput(_profile, exported);
         CryptographicOperations.ZeroMemory(exported);
         Phase = DtlsConnectionPhase.Connected;
+
+        // The browser sends media as soon as it has our Finished: whoever decrypts it gets the keys before it goes out.
+        _keysReady?.Invoke(KeyingMaterial);
         SendFlight(flight, expectsAnswer: false);
         Release();
     }

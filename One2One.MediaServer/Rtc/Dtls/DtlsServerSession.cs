@@ -32,6 +32,7 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
     private readonly DtlsServerSessionOptions _options;
     private readonly DtlsDatagramQueue _inbox;
     private readonly Lock _gate = new();
+    private readonly Action<SrtpKeyingMaterial>? _keysReady;
     private readonly TaskCompletionSource<SrtpKeyingMaterial> _handshake = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private DtlsServerConnection? _connection;
@@ -46,12 +47,18 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
     private int _drainScheduled;
     private long _dropped;
 
+    /// <param name="keysReady">
+    /// Gets the SRTP keys on the thread that verified the client's Finished, under _gate, before our Finished is sent:
+    /// the browser sends media as soon as it has that, so keys installed any later (say by a continuation of
+    /// <see cref="Handshake"/>) would race its first packets. It must not call back into the session.
+    /// </param>
     public DtlsServerSession(
         DtlsCertificate certificate,
         IDatagramSender sender,
         ILogger<DtlsServerSession>? logger = null,
         TimeProvider? timeProvider = null,
-        DtlsServerSessionOptions? options = null)
+        DtlsServerSessionOptions? options = null,
+        Action<SrtpKeyingMaterial>? keysReady = null)
     {
         ArgumentNullException.ThrowIfNull(certificate);
         ArgumentNullException.ThrowIfNull(sender);
@@ -61,6 +68,7 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
         _options = options ?? new DtlsServerSessionOptions();
         _options.Validate();
         _output = new GuardedSender(sender, _logger);
+        _keysReady = keysReady;
         _inbox = new DtlsDatagramQueue(_options.QueueCapacity, _options.MaxDatagramSize);
     }
 
@@ -144,7 +152,7 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
                 throw new InvalidOperationException("The DTLS handshake has already been started.");
             }
 
-            _connection = new DtlsServerConnection(_certificate, expectedClientFingerprints, _options, _output, this, _logger);
+            _connection = new DtlsServerConnection(_certificate, expectedClientFingerprints, _options, _output, this, _logger, _keysReady);
             _startedAt = _time.GetTimestamp();
             _caller = cancellationToken;
             _handshakeTimer = _time.CreateTimer(s_onHandshakeTimeout, this, _options.HandshakeTimeout, Timeout.InfiniteTimeSpan);

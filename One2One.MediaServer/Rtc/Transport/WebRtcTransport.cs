@@ -39,7 +39,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _receiveGate = new();
     private readonly Lock _sendGate = new();
-    // Serialises installing the handshake's keys (InstallKeysOnce); taken before _sendGate, never the other way.
+    // Serialises installing the handshake's keys (InstallKeysOnce). Order: the DTLS session's gate, then _keysGate, then
+    // _sendGate; never the other way.
     private readonly Lock _keysGate = new();
     private DtlsServerSession? _dtls;
     private IcePath? _dtlsPeer;
@@ -92,7 +93,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     /// <summary>Starts the DTLS server; the browser's certificate must match one of <paramref name="remoteFingerprints"/>.</summary>
     public void StartDtls(IReadOnlyList<DtlsFingerprint> remoteFingerprints)
     {
-        var dtls = new DtlsServerSession(DtlsCertificate.Shared, this, Loggers.CreateLogger<DtlsServerSession>(), _time);
+        var dtls = new DtlsServerSession(DtlsCertificate.Shared, this, Loggers.CreateLogger<DtlsServerSession>(), _time,
+            keysReady: keys => InstallKeysOnce(keys));
         if (Interlocked.CompareExchange(ref _dtls, dtls, null) is not null)
         {
             dtls.Dispose();
@@ -242,17 +244,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         length = 0;
         if (Volatile.Read(ref _inbound) is not { } keys)
         {
-            // The browser sends media as soon as it has our Finished, which can be before the handshake's continuation
-            // (CompleteHandshakeAsync, on the thread pool) has run: install the keys here rather than drop its first packets.
-            if (Volatile.Read(ref _dtls) is not { Handshake.IsCompletedSuccessfully: true } dtls
-                || !InstallKeysOnce(dtls.Handshake.Result)
-                || Volatile.Read(ref _inbound) is not { } installed)
-            {
-                Counters.CountNotSecured();
-                return false;
-            }
-
-            keys = installed;
+            Counters.CountNotSecured();
+            return false;
         }
 
         if (rtcp ? keys.TryUnprotectRtcp(datagram, out length) : keys.TryUnprotectRtp(datagram, out length))
@@ -357,8 +350,9 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     }
 
     /// <summary>
-    /// Installs the handshake's SRTP keys once, from whichever comes first: the handshake's continuation or the first
-    /// media packet after it. True when they are installed (now or before); false once disposed.
+    /// Installs the handshake's SRTP keys once: the DTLS session hands them over before our Finished goes out (so the
+    /// browser's first media finds them), and the handshake's continuation finds them installed. True when they are
+    /// installed (now or before); false once disposed.
     /// </summary>
     private bool InstallKeysOnce(SrtpKeyingMaterial keys)
     {

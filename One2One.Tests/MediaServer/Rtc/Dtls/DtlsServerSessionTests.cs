@@ -172,6 +172,32 @@ public class DtlsServerSessionTests
     }
 
     [Fact]
+    public async Task The_keys_are_handed_over_before_our_Finished_goes_out_so_the_browsers_first_media_finds_them()
+    {
+        var pipe = new DtlsTestPipe();
+        SrtpKeyingMaterial? handedOver = null;
+        byte[][] sentBeforeHandOver = [];
+        var session = new DtlsServerSession(ServerCertificate, pipe, keysReady: keys =>
+        {
+            handedOver = keys;
+            sentBeforeHandOver = [.. pipe.ServerSent];
+        });
+        pipe.Session = session;
+        using var test = new SessionUnderTest(session, pipe);
+
+        var serverKeys = session.Start(ClientCertificate.Fingerprint);
+        var client = Client();
+        await pipe.ConnectClient(client).WaitAsync(Bound);
+        var keys = await serverKeys.WaitAsync(Bound);
+
+        handedOver.Should().BeSameAs(keys);
+        sentBeforeHandOver.Should().NotBeEmpty("our first flight went out long before")
+            .And.NotContain(d => ContainsRecord(d, 22, 1), "our Finished (handshake record in epoch 1) must follow the hand-over");
+        pipe.ServerSent.Should().Contain(d => ContainsRecord(d, 22, 1));
+        ShouldMatch(keys, client.KeyingMaterial!);
+    }
+
+    [Fact]
     public async Task A_retransmitted_client_flight_after_the_handshake_is_answered_with_our_last_flight()
     {
         using var test = Connected();
