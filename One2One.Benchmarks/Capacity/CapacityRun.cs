@@ -118,7 +118,7 @@ internal static class CapacityRun
         b.ProcessOffer(RecordedChromiumOffer.Sdp);
         var browserA = new LoadBrowser(a, port, profile);
         var browserB = new LoadBrowser(b, port, profile);
-        foreach (var kind in (MediaType[])[MediaType.Audio, MediaType.Video])
+        foreach (var kind in (KurentoMediaType[])[KurentoMediaType.Audio, KurentoMediaType.Video])
         {
             a.AddSink(b, kind);
             b.AddSink(a, kind);

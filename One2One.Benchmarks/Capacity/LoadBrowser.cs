@@ -76,14 +76,14 @@ internal sealed class LoadBrowser : IDisposable
     public long Wrong => Interlocked.Read(ref _wrong);
 
     /// <summary>One RTP packet of <paramref name="kind"/>, its timestamp the send time in µs of CLOCK_REALTIME.</summary>
-    public void SendRtp(MediaType kind)
+    public void SendRtp(KurentoMediaType kind)
     {
-        var length = kind == MediaType.Video ? 12 + VideoPayload : 12 + AudioPayload;
+        var length = kind == KurentoMediaType.Video ? 12 + VideoPayload : 12 + AudioPayload;
         var sequence = ++_sequence[(int)kind];
         _packet[0] = 0x80;
-        _packet[1] = kind == MediaType.Video ? RecordedChromiumOffer.Vp8PayloadType : RecordedChromiumOffer.OpusPayloadType;
+        _packet[1] = kind == KurentoMediaType.Video ? RecordedChromiumOffer.Vp8PayloadType : RecordedChromiumOffer.OpusPayloadType;
         BinaryPrimitives.WriteUInt16BigEndian(_packet.AsSpan(2), sequence);
-        BinaryPrimitives.WriteUInt32BigEndian(_packet.AsSpan(8), kind == MediaType.Video ? RecordedChromiumOffer.VideoSsrc : RecordedChromiumOffer.AudioSsrc);
+        BinaryPrimitives.WriteUInt32BigEndian(_packet.AsSpan(8), kind == KurentoMediaType.Video ? RecordedChromiumOffer.VideoSsrc : RecordedChromiumOffer.AudioSsrc);
         _packet.AsSpan(12, length - 12).Fill((byte)sequence);
         BinaryPrimitives.WriteUInt32BigEndian(_packet.AsSpan(4), (uint)LinuxNet.RealtimeMicroseconds());
         if (_outbound.TryProtectRtp(_packet, length, out var protectedLength))
@@ -119,7 +119,7 @@ internal sealed class LoadBrowser : IDisposable
             return; // SRTCP, or anything else: not counted
         }
 
-        var kind = (datagram[1] & 0x7F) == RecordedChromiumOffer.Vp8PayloadType ? MediaType.Video : MediaType.Audio;
+        var kind = (datagram[1] & 0x7F) == RecordedChromiumOffer.Vp8PayloadType ? KurentoMediaType.Video : KurentoMediaType.Audio;
         var sequence = BinaryPrimitives.ReadUInt16BigEndian(datagram[2..]);
         var sent = BinaryPrimitives.ReadUInt32BigEndian(datagram[4..]);
         latencies.Add((uint)((uint)receivedMicroseconds - sent));
@@ -140,7 +140,7 @@ internal sealed class LoadBrowser : IDisposable
             datagram.CopyTo(_work);
             if (!_inbound.TryUnprotectRtp(_work.AsSpan(0, datagram.Length), out var length)
                 || BinaryPrimitives.ReadUInt32BigEndian(_work.AsSpan(8)) != Endpoint.LocalSsrc(kind)
-                || length != 12 + (kind == MediaType.Video ? VideoPayload : AudioPayload) || _work[12] != (byte)sequence)
+                || length != 12 + (kind == KurentoMediaType.Video ? VideoPayload : AudioPayload) || _work[12] != (byte)sequence)
             {
                 Interlocked.Increment(ref _wrong);
             }

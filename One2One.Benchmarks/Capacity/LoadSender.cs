@@ -87,13 +87,13 @@ internal sealed class LoadSender
             Late(now - _video, ref maxLate);
             while (_video <= now)
             {
-                browser.SendRtp(MediaType.Video);
+                browser.SendRtp(KurentoMediaType.Video);
                 _video += VideoInterval;
             }
 
             while (_audio <= now)
             {
-                browser.SendRtp(MediaType.Audio);
+                browser.SendRtp(KurentoMediaType.Audio);
                 _audio += AudioInterval;
             }
 

@@ -16,7 +16,7 @@ internal static class RelayChecks
                 + $"unroutable {pair.Source.UnroutablePackets}, sink send failed {sink.SendFailed}.");
         }
 
-        if (!pair.Sink.IsMediaFlowingOut(MediaType.Video))
+        if (!pair.Sink.IsMediaFlowingOut(KurentoMediaType.Video))
         {
             throw new InvalidOperationException("The sink reports no video flowing out.");
         }

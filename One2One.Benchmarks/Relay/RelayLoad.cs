@@ -157,7 +157,7 @@ internal static class RelayLoad
     {
         foreach (var stats in pair.Sink.GetStats())
         {
-            if (stats.Kind == MediaType.Video && !stats.Inbound)
+            if (stats.Kind == KurentoMediaType.Video && !stats.Inbound)
             {
                 return stats.Packets;
             }

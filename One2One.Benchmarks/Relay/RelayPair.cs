@@ -108,7 +108,7 @@ internal sealed class RelayPair : IAsyncDisposable
         Nominate(sink.Transport, sinkBrowser);
         if (connect)
         {
-            source.AddSink(sink, MediaType.Video);
+            source.AddSink(sink, KurentoMediaType.Video);
         }
 
         return new RelayPair(profile, factory, source, sink, sourceBrowser, sinkBrowser, sourceBrowserSrtp, sinkBrowserSrtp);
@@ -160,7 +160,7 @@ internal sealed class RelayPair : IAsyncDisposable
     {
         datagram.CopyTo(work);
         if (!SinkBrowserSrtp.TryUnprotectRtp(work[..datagram.Length], out var length) || length != PacketLength
-            || BinaryPrimitives.ReadUInt32BigEndian(work[8..]) != Sink.LocalSsrc(MediaType.Video)
+            || BinaryPrimitives.ReadUInt32BigEndian(work[8..]) != Sink.LocalSsrc(KurentoMediaType.Video)
             || (work[1] & 0x7F) != RecordedChromiumOffer.Vp8PayloadType)
         {
             return false;

@@ -45,7 +45,7 @@ public class RelayStageBenchmarks
         _buffers = new ReceiveBuffers();
         _packet = GC.AllocateUninitializedArray<byte>(RelayPair.DatagramSlot, pinned: true);
         RelayPair.WriteRtp(_packet, 0);
-        RtpHeader.SetSsrc(_packet, _pair.Sink.LocalSsrc(MediaType.Video));
+        RtpHeader.SetSsrc(_packet, _pair.Sink.LocalSsrc(KurentoMediaType.Video));
         _datagram = new byte[RelayPair.DatagramSlot];
         _pair.ProtectNext(_datagram);
         _plain = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
@@ -94,7 +94,7 @@ public class RelayStageBenchmarks
             return false;
         }
 
-        RtpHeader.SetSsrc(_packet, _pair.Sink.LocalSsrc(MediaType.Video));
+        RtpHeader.SetSsrc(_packet, _pair.Sink.LocalSsrc(KurentoMediaType.Video));
         RtpHeader.SetPayloadType(_packet, header.PayloadType);
         return true;
     }

@@ -15,7 +15,7 @@ internal sealed class SilentObserver : IWebRtcSessionObserver
     {
     }
 
-    public void IceComponentStateChanged(int streamId, int componentId, IceComponentState state)
+    public void IceComponentStateChanged(int streamId, int componentId, KurentoIceState state)
     {
     }
 
@@ -27,11 +27,11 @@ internal sealed class SilentObserver : IWebRtcSessionObserver
     {
     }
 
-    public void MediaFlowInStateChanged(MediaType kind, bool flowing)
+    public void MediaFlowInStateChanged(KurentoMediaType kind, bool flowing)
     {
     }
 
-    public void MediaFlowOutStateChanged(MediaType kind, bool flowing)
+    public void MediaFlowOutStateChanged(KurentoMediaType kind, bool flowing)
     {
     }
 

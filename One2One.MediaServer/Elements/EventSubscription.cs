@@ -13,17 +13,17 @@ internal sealed record EventSubscription(string Id, string EventType, string Del
 /// </summary>
 internal interface IEventSubscriber
 {
-    void Deliver(MediaObject source, EventSubscription subscription, MediaEvent mediaEvent);
+    void Deliver(MediaObjectImpl source, EventSubscription subscription, MediaEvent mediaEvent);
 
     /// <summary><paramref name="subscription"/> on <paramref name="source"/> was removed by <c>unsubscribe</c>.</summary>
-    void OnUnsubscribed(MediaObject source, EventSubscription subscription);
+    void OnUnsubscribed(MediaObjectImpl source, EventSubscription subscription);
 
     /// <summary><paramref name="source"/> was released: every subscription on it is gone. Once per subscriber.</summary>
-    void OnSourceReleased(MediaObject source);
+    void OnSourceReleased(MediaObjectImpl source);
 }
 
 /// <summary>Whoever created a media object (a protocol session); told once when the object is released.</summary>
 internal interface IMediaObjectOwner
 {
-    void OnReleased(MediaObject mediaObject);
+    void OnReleased(MediaObjectImpl mediaObject);
 }

@@ -3,10 +3,10 @@ using One2One.MediaServer.Protocol;
 namespace One2One.MediaServer.Elements;
 
 /// <summary>Kurento's MediaType.</summary>
-internal enum MediaType { Audio, Video, Data }
+internal enum KurentoMediaType { Audio, Video, Data }
 
 /// <summary>Kurento's IceComponentState.</summary>
-internal enum IceComponentState { Disconnected, Gathering, Connecting, Connected, Ready, Failed }
+internal enum KurentoIceState { Disconnected, Gathering, Connecting, Connected, Ready, Failed }
 
 /// <summary>Kurento's DtlsConnectionState.</summary>
 internal enum DtlsConnectionState { New, Connecting, Connected, Closed, Failed }
@@ -15,7 +15,7 @@ internal enum DtlsConnectionState { New, Connecting, Connected, Closed, Failed }
 internal sealed record RemoteIceCandidate(string Candidate, string? SdpMid, int? SdpMLineIndex);
 
 /// <summary>Per-stream counters for <c>getStats</c>; <see cref="Inbound"/> is media received from the browser.</summary>
-internal sealed record WebRtcStreamStats(MediaType Kind, bool Inbound, uint Ssrc, string Codec, long Packets, long Bytes, long PacketsDropped);
+internal sealed record WebRtcStreamStats(KurentoMediaType Kind, bool Inbound, uint Ssrc, string Codec, long Packets, long Bytes, long PacketsDropped);
 
 /// <summary>Constructor parameters of a WebRtcEndpoint that the media machinery needs.</summary>
 internal sealed record WebRtcEndpointSettings(string EndpointId, bool RecvOnly = false, bool SendOnly = false);
@@ -37,16 +37,16 @@ internal interface IWebRtcSession : IAsyncDisposable
     void AddRemoteCandidate(RemoteIceCandidate candidate);
 
     /// <summary>Media of <paramref name="kind"/> received by this endpoint is relayed to <paramref name="sink"/> (which may be this endpoint).</summary>
-    void AddSink(IWebRtcSession sink, MediaType kind);
+    void AddSink(IWebRtcSession sink, KurentoMediaType kind);
 
-    void RemoveSink(IWebRtcSession sink, MediaType kind);
+    void RemoveSink(IWebRtcSession sink, KurentoMediaType kind);
 
     /// <summary>Asks the browser for a keyframe on every inbound video stream (PLI).</summary>
     void RequestKeyframe();
 
-    bool IsMediaFlowingIn(MediaType kind);
+    bool IsMediaFlowingIn(KurentoMediaType kind);
 
-    bool IsMediaFlowingOut(MediaType kind);
+    bool IsMediaFlowingOut(KurentoMediaType kind);
 
     IReadOnlyList<WebRtcStreamStats> GetStats();
 }
@@ -61,15 +61,15 @@ internal interface IWebRtcSessionObserver
 
     void IceGatheringDone();
 
-    void IceComponentStateChanged(int streamId, int componentId, IceComponentState state);
+    void IceComponentStateChanged(int streamId, int componentId, KurentoIceState state);
 
     void NewCandidatePairSelected(string streamId, int componentId, string localCandidate, string remoteCandidate);
 
     void DtlsConnectionStateChanged(DtlsConnectionState state);
 
-    void MediaFlowInStateChanged(MediaType kind, bool flowing);
+    void MediaFlowInStateChanged(KurentoMediaType kind, bool flowing);
 
-    void MediaFlowOutStateChanged(MediaType kind, bool flowing);
+    void MediaFlowOutStateChanged(KurentoMediaType kind, bool flowing);
 
     void ConnectionStateChanged(bool connected);
 

@@ -11,7 +11,7 @@ internal sealed record IceCandidateFoundEvent(long TimestampMillis, string Candi
 
 internal sealed record IceGatheringDoneEvent(long TimestampMillis) : MediaEvent("IceGatheringDone", TimestampMillis);
 
-internal sealed record IceComponentStateChangedEvent(long TimestampMillis, int StreamId, int ComponentId, IceComponentState State)
+internal sealed record IceComponentStateChangedEvent(long TimestampMillis, int StreamId, int ComponentId, KurentoIceState State)
     : MediaEvent("IceComponentStateChanged", TimestampMillis);
 
 internal sealed record NewCandidatePairSelectedEvent(long TimestampMillis, string StreamId, int ComponentId, string LocalCandidate, string RemoteCandidate)
@@ -20,17 +20,17 @@ internal sealed record NewCandidatePairSelectedEvent(long TimestampMillis, strin
 internal sealed record DtlsConnectionStateChangeEvent(long TimestampMillis, string ConnectionId, DtlsConnectionState State)
     : MediaEvent("DtlsConnectionStateChange", TimestampMillis);
 
-internal sealed record MediaFlowInStateChangedEvent(long TimestampMillis, MediaType MediaType, bool Flowing)
+internal sealed record MediaFlowInStateChangedEvent(long TimestampMillis, KurentoMediaType MediaType, bool Flowing)
     : MediaEvent("MediaFlowInStateChanged", TimestampMillis);
 
-internal sealed record MediaFlowOutStateChangedEvent(long TimestampMillis, MediaType MediaType, bool Flowing)
+internal sealed record MediaFlowOutStateChangedEvent(long TimestampMillis, KurentoMediaType MediaType, bool Flowing)
     : MediaEvent("MediaFlowOutStateChanged", TimestampMillis);
 
 /// <summary>BaseRtpEndpoint's ConnectionStateChanged; also delivered as MediaStateChanged (same payload).</summary>
 internal sealed record ConnectionStateChangedEvent(long TimestampMillis, bool OldConnected, bool NewConnected)
     : MediaEvent("ConnectionStateChanged", TimestampMillis);
 
-internal sealed record ElementConnectionEvent(string Type, long TimestampMillis, string SinkId, MediaType MediaType)
+internal sealed record ElementConnectionEvent(string Type, long TimestampMillis, string SinkId, KurentoMediaType MediaType)
     : MediaEvent(Type, TimestampMillis);
 
 /// <summary>Kurento's Error event; <see cref="ErrorType"/> (e.g. UNEXPECTED_PIPELINE_ERROR) becomes <c>data.type</c>.</summary>

@@ -11,7 +11,7 @@ namespace One2One.MediaServer.Elements;
 /// </summary>
 internal sealed class MediaSet
 {
-    private readonly ConcurrentDictionary<string, MediaObject> _objects = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MediaObjectImpl> _objects = new(StringComparer.Ordinal);
 
     /// <param name="admission">The server-wide endpoint limit; none = unlimited (elements driven directly in tests).</param>
     public MediaSet(IWebRtcSessionFactory mediaFactory, TimeProvider timeProvider, ILogger<MediaSet> logger, EndpointAdmission? admission = null)
@@ -34,9 +34,9 @@ internal sealed class MediaSet
 
     public EndpointAdmission Admission { get; }
 
-    public MediaPipeline CreatePipeline(IMediaObjectOwner? owner)
+    public MediaPipelineImpl CreatePipeline(IMediaObjectOwner? owner)
     {
-        var pipeline = new MediaPipeline($"{Guid.NewGuid()}_{MediaObjectType.MediaPipeline.QualifiedName}", this, owner);
+        var pipeline = new MediaPipelineImpl($"{Guid.NewGuid()}_{MediaObjectType.MediaPipeline.QualifiedName}", this, owner);
         Add(pipeline);
         return pipeline;
     }
@@ -46,7 +46,7 @@ internal sealed class MediaSet
     /// NOT_ENOUGH_RESOURCES when the server holds its limit. The endpoint gives the slot back when its media is
     /// disposed; a creation that fails gives it back here.
     /// </summary>
-    public async ValueTask<WebRtcEndpoint> CreateWebRtcEndpointAsync(MediaPipeline pipeline, bool recvOnly, bool sendOnly, IMediaObjectOwner? owner)
+    public async ValueTask<WebRtcEndpointImpl> CreateWebRtcEndpointAsync(MediaPipelineImpl pipeline, bool recvOnly, bool sendOnly, IMediaObjectOwner? owner)
     {
         var slot = Admission.TryAdmit() ?? throw Protocol.KurentoErrors.NotEnoughResources(
             $"Not enough resources: the media server holds {Admission.Limit} WebRtcEndpoints, its limit (MediaServer:MaxEndpoints)");
@@ -54,7 +54,7 @@ internal sealed class MediaSet
         var settings = new WebRtcEndpointSettings(id, recvOnly, sendOnly);
         try
         {
-            return await pipeline.AddChildAsync(() => new WebRtcEndpoint(id, pipeline, settings, MediaFactory, owner, slot)).ConfigureAwait(false);
+            return await pipeline.AddChildAsync(() => new WebRtcEndpointImpl(id, pipeline, settings, MediaFactory, owner, slot)).ConfigureAwait(false);
         }
         catch
         {
@@ -64,13 +64,13 @@ internal sealed class MediaSet
         }
     }
 
-    public bool TryGet(string id, out MediaObject mediaObject) => _objects.TryGetValue(id, out mediaObject!);
+    public bool TryGet(string id, out MediaObjectImpl mediaObject) => _objects.TryGetValue(id, out mediaObject!);
 
     /// <summary>The object, or 40101 MEDIA_OBJECT_NOT_FOUND.</summary>
-    public MediaObject Get(string id) =>
+    public MediaObjectImpl Get(string id) =>
         _objects.TryGetValue(id, out var mediaObject) && !mediaObject.IsReleased ? mediaObject : throw Protocol.KurentoErrors.ObjectNotFound(id);
 
-    public MediaPipeline[] Pipelines() => _objects.Values.OfType<MediaPipeline>().Where(p => !p.IsReleased).ToArray();
+    public MediaPipelineImpl[] Pipelines() => _objects.Values.OfType<MediaPipelineImpl>().Where(p => !p.IsReleased).ToArray();
 
     /// <summary>Releases every live pipeline (with its elements); the server is stopping. Never throws.</summary>
     public async Task ReleaseAllAsync()
@@ -88,19 +88,19 @@ internal sealed class MediaSet
         }
     }
 
-    public int PipelineCount => _objects.Values.Count(o => o is MediaPipeline);
+    public int PipelineCount => _objects.Values.Count(o => o is MediaPipelineImpl);
 
-    public int EndpointCount => _objects.Values.Count(o => o is WebRtcEndpoint);
+    public int EndpointCount => _objects.Values.Count(o => o is WebRtcEndpointImpl);
 
-    internal void Add(MediaObject mediaObject)
+    internal void Add(MediaObjectImpl mediaObject)
     {
         _objects[mediaObject.Id] = mediaObject;
         ElementsLog.ObjectCreated(Logger, mediaObject.Id);
     }
 
-    internal void Remove(MediaObject mediaObject)
+    internal void Remove(MediaObjectImpl mediaObject)
     {
-        if (_objects.TryRemove(new KeyValuePair<string, MediaObject>(mediaObject.Id, mediaObject)))
+        if (_objects.TryRemove(new KeyValuePair<string, MediaObjectImpl>(mediaObject.Id, mediaObject)))
         {
             ElementsLog.ObjectReleased(Logger, mediaObject.Id);
         }

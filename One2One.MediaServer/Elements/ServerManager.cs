@@ -1,7 +1,7 @@
 namespace One2One.MediaServer.Elements;
 
 /// <summary>Kurento's ServerManager, the one object every client describes first (id <c>manager_ServerManager</c>).</summary>
-internal sealed class ServerManager(MediaSet mediaSet) : MediaObject(ServerManagerId, MediaObjectType.ServerManager, mediaSet, parent: null, owner: null)
+internal sealed class ServerManager(MediaSet mediaSet) : MediaObjectImpl(ServerManagerId, MediaObjectType.ServerManager, mediaSet, parent: null, owner: null)
 {
     public const string ServerManagerId = "manager_ServerManager";
 
@@ -16,5 +16,5 @@ internal sealed class ServerManager(MediaSet mediaSet) : MediaObject(ServerManag
     /// <summary>The KMS version whose protocol we speak (reported by getInfo).</summary>
     public const string Version = "7.0.0";
 
-    public override IReadOnlyList<MediaObject> Children => MediaSet.Pipelines();
+    public override IReadOnlyList<MediaObjectImpl> Children => MediaSet.Pipelines();
 }

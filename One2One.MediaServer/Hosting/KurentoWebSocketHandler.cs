@@ -14,7 +14,7 @@ internal sealed class KurentoWebSocketHandler(
     IOptions<MediaServerOptions> options,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
-    ILogger<KurentoConnection> logger)
+    ILogger<ControlConnection> logger)
 {
     private int _open;
 
@@ -27,7 +27,7 @@ internal sealed class KurentoWebSocketHandler(
         var origin = context.Request.Headers.Origin;
         if (origin.Count > 0 && !IsAllowed(origin))
         {
-            KurentoLog.OriginRefused(logger, origin.ToString());
+            ControlProtocolLog.OriginRefused(logger, origin.ToString());
             context.Response.StatusCode = StatusCodes.Status403Forbidden;
             context.Response.ContentType = "text/plain; charset=utf-8";
             await context.Response.WriteAsync(
@@ -58,7 +58,7 @@ internal sealed class KurentoWebSocketHandler(
 
             // Shutting down closes the control sockets: clients reconnect elsewhere, and the server does not wait on them.
             using var closing = CancellationTokenSource.CreateLinkedTokenSource(context.RequestAborted, lifetime.ApplicationStopping);
-            var connection = new KurentoConnection(socket, processor, sessions, options.Value, timeProvider, logger, closing.Token);
+            var connection = new ControlConnection(socket, processor, sessions, options.Value, timeProvider, logger, closing.Token);
             await connection.RunAsync().ConfigureAwait(false);
         }
         finally

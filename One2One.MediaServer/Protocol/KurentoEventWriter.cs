@@ -11,7 +11,7 @@ namespace One2One.MediaServer.Protocol;
 /// </summary>
 internal static class KurentoEventWriter
 {
-    public static byte[] Write(MediaObject source, string eventName, MediaEvent mediaEvent) =>
+    public static byte[] Write(MediaObjectImpl source, string eventName, MediaEvent mediaEvent) =>
         JsonRpcWriter.Write(w =>
         {
             w.WriteStartObject();
@@ -105,7 +105,7 @@ internal static class KurentoEventWriter
         }
     }
 
-    private static void WriteFlow(Utf8JsonWriter w, MediaType mediaType, bool flowing)
+    private static void WriteFlow(Utf8JsonWriter w, KurentoMediaType mediaType, bool flowing)
     {
         w.WriteString("mediaType", KurentoJson.Name(mediaType));
         w.WriteString("padName", "default");

@@ -6,20 +6,20 @@ namespace One2One.MediaServer.Protocol;
 /// <summary>Kurento's enum spellings and the reading of typed parameters out of <c>params</c>/<c>operationParams</c>.</summary>
 internal static class KurentoJson
 {
-    public static string Name(MediaType type) => type switch
+    public static string Name(KurentoMediaType type) => type switch
     {
-        MediaType.Audio => "AUDIO",
-        MediaType.Video => "VIDEO",
+        KurentoMediaType.Audio => "AUDIO",
+        KurentoMediaType.Video => "VIDEO",
         _ => "DATA",
     };
 
-    public static string Name(IceComponentState state) => state switch
+    public static string Name(KurentoIceState state) => state switch
     {
-        IceComponentState.Disconnected => "DISCONNECTED",
-        IceComponentState.Gathering => "GATHERING",
-        IceComponentState.Connecting => "CONNECTING",
-        IceComponentState.Connected => "CONNECTED",
-        IceComponentState.Ready => "READY",
+        KurentoIceState.Disconnected => "DISCONNECTED",
+        KurentoIceState.Gathering => "GATHERING",
+        KurentoIceState.Connecting => "CONNECTING",
+        KurentoIceState.Connected => "CONNECTED",
+        KurentoIceState.Ready => "READY",
         _ => "FAILED",
     };
 
@@ -32,18 +32,18 @@ internal static class KurentoJson
         _ => "FAILED",
     };
 
-    public static bool TryParseMediaType(string text, out MediaType type)
+    public static bool TryParseMediaType(string text, out KurentoMediaType type)
     {
         switch (text)
         {
             case "AUDIO":
-                type = MediaType.Audio;
+                type = KurentoMediaType.Audio;
                 return true;
             case "VIDEO":
-                type = MediaType.Video;
+                type = KurentoMediaType.Video;
                 return true;
             case "DATA":
-                type = MediaType.Data;
+                type = KurentoMediaType.Data;
                 return true;
             default:
                 type = default;
@@ -121,7 +121,7 @@ internal static class KurentoJson
         };
     }
 
-    public static MediaType? OptionalMediaType(JsonElement? parameters, string name = "mediaType")
+    public static KurentoMediaType? OptionalMediaType(JsonElement? parameters, string name = "mediaType")
     {
         if (parameters is not { ValueKind: JsonValueKind.Object } p || !p.TryGetProperty(name, out var v) || v.ValueKind == JsonValueKind.Null)
         {
@@ -133,7 +133,7 @@ internal static class KurentoJson
             : throw KurentoErrors.IllegalParam($"'{name}' must be one of AUDIO, VIDEO, DATA");
     }
 
-    public static MediaType RequireMediaType(JsonElement? parameters, string name = "mediaType") =>
+    public static KurentoMediaType RequireMediaType(JsonElement? parameters, string name = "mediaType") =>
         OptionalMediaType(parameters, name) ?? throw KurentoErrors.IllegalParam($"'{name}' parameter is required");
 
     /// <summary>The raw JSON of a member, or null when absent.</summary>

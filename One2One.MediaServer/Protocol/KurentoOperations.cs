@@ -39,7 +39,7 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
         ["latencyStats"] = "false",
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
-    public async ValueTask<RpcResult> InvokeAsync(MediaObject target, string operation, JsonElement? p)
+    public async ValueTask<RpcResult> InvokeAsync(MediaObjectImpl target, string operation, JsonElement? p)
     {
         var common = InvokeCommon(target, operation, p);
         if (common is not null)
@@ -50,8 +50,8 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
         var result = target switch
         {
             ServerManager manager => InvokeServerManager(manager, operation, p),
-            MediaPipeline pipeline => InvokeProperty(pipeline, PipelineProperties, operation, p),
-            WebRtcEndpoint endpoint => await InvokeWebRtcEndpointAsync(endpoint, operation, p).ConfigureAwait(false),
+            MediaPipelineImpl pipeline => InvokeProperty(pipeline, PipelineProperties, operation, p),
+            WebRtcEndpointImpl endpoint => await InvokeWebRtcEndpointAsync(endpoint, operation, p).ConfigureAwait(false),
             _ => null,
         };
 
@@ -59,8 +59,8 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
             KurentoErrorCode.MediaObjectMethodNotFound, $"Method '{operation}' not found on {target.Type.QualifiedName}");
     }
 
-    // MediaObject's operations.
-    private static RpcResult? InvokeCommon(MediaObject target, string operation, JsonElement? p)
+    // MediaObjectImpl's operations.
+    private static RpcResult? InvokeCommon(MediaObjectImpl target, string operation, JsonElement? p)
     {
         switch (operation)
         {
@@ -76,8 +76,8 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
             case "getMediaPipeline":
                 return RpcResult.Value(target switch
                 {
-                    MediaElement element => element.Pipeline.Id,
-                    MediaPipeline pipeline => pipeline.Id,
+                    MediaElementImpl element => element.Pipeline.Id,
+                    MediaPipelineImpl pipeline => pipeline.Id,
                     _ => null,
                 });
             case "getCreationTime":
@@ -161,7 +161,7 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
         w.WriteEndObject();
     }
 
-    private async ValueTask<RpcResult?> InvokeWebRtcEndpointAsync(WebRtcEndpoint endpoint, string operation, JsonElement? p)
+    private async ValueTask<RpcResult?> InvokeWebRtcEndpointAsync(WebRtcEndpointImpl endpoint, string operation, JsonElement? p)
     {
         switch (operation)
         {
@@ -214,7 +214,7 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
     }
 
     /// <summary>getXxx / setXxx of a stored property: <c>{"xxx": value}</c> in, the stored or default value out.</summary>
-    private static RpcResult? InvokeProperty(MediaObject target, FrozenDictionary<string, string> properties, string operation, JsonElement? p)
+    private static RpcResult? InvokeProperty(MediaObjectImpl target, FrozenDictionary<string, string> properties, string operation, JsonElement? p)
     {
         if (operation.Length < 4 || !(operation.StartsWith("get", StringComparison.Ordinal) || operation.StartsWith("set", StringComparison.Ordinal)))
         {
@@ -238,10 +238,10 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
         return RpcResult.Void;
     }
 
-    private MediaElement Sink(JsonElement? p)
+    private MediaElementImpl Sink(JsonElement? p)
     {
         var sinkId = KurentoJson.RequireString(p, "sink");
-        return mediaSet.Get(sinkId) as MediaElement ?? throw KurentoErrors.IllegalParam($"'{sinkId}' is not a media element");
+        return mediaSet.Get(sinkId) as MediaElementImpl ?? throw KurentoErrors.IllegalParam($"'{sinkId}' is not a media element");
     }
 
     /// <summary>addIceCandidate's IceCandidate; <c>__module__</c>/<c>__type__</c> are optional on input as in KMS.</summary>
@@ -288,7 +288,7 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
     /// getStats: a map of stats id → RTCInboundRTPStreamStats / RTCOutboundRTPStreamStats, with the members KMS's kmd
     /// declares (StatsType values "inboundrtp"/"outboundrtp" as in core.kmd.json) plus <c>kind</c> (W3C) to tell audio from video.
     /// </summary>
-    private RpcResult Stats(WebRtcEndpoint endpoint, IReadOnlyList<WebRtcStreamStats> stats, MediaType? filter)
+    private RpcResult Stats(WebRtcEndpointImpl endpoint, IReadOnlyList<WebRtcStreamStats> stats, KurentoMediaType? filter)
     {
         var now = mediaSet.TimeProvider.GetUtcNow();
         var millis = now.ToUnixTimeMilliseconds();
@@ -311,7 +311,7 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
                 w.WriteString("type", s.Inbound ? "inboundrtp" : "outboundrtp");
                 w.WriteNumber("timestamp", millis / 1000.0);
                 w.WriteNumber("timestampMillis", millis);
-                w.WriteString("kind", s.Kind == MediaType.Audio ? "audio" : s.Kind == MediaType.Video ? "video" : "data");
+                w.WriteString("kind", s.Kind == KurentoMediaType.Audio ? "audio" : s.Kind == KurentoMediaType.Video ? "video" : "data");
                 w.WriteString("ssrc", s.Ssrc.ToString(CultureInfo.InvariantCulture));
                 w.WriteString("codecId", s.Codec);
                 w.WriteString("associateStatsId", "");

@@ -37,7 +37,7 @@ internal sealed class KurentoRequestProcessor
     public string ServerId { get; } = Guid.NewGuid().ToString();
 
     /// <summary>The reply frame for one message, or null for a notification.</summary>
-    public async ValueTask<byte[]?> ProcessAsync(ReadOnlyMemory<byte> message, KurentoConnection connection)
+    public async ValueTask<byte[]?> ProcessAsync(ReadOnlyMemory<byte> message, ControlConnection connection)
     {
         // The JSON reader checks a string's UTF-8 only when the string is read: check the whole message up front.
         if (!Utf8.IsValid(message.Span))
@@ -78,7 +78,7 @@ internal sealed class KurentoRequestProcessor
     }
 
     /// <summary>Runs one request and writes its reply (a transaction's operations come through here too).</summary>
-    private async ValueTask HandleAsync(Utf8JsonWriter writer, JsonRpcRequest request, KurentoConnection connection)
+    private async ValueTask HandleAsync(Utf8JsonWriter writer, JsonRpcRequest request, ControlConnection connection)
     {
         var id = request.RawId ?? JsonRpcRequest.NullId;
         try
@@ -88,19 +88,19 @@ internal sealed class KurentoRequestProcessor
         }
         catch (KurentoErrorException ex)
         {
-            KurentoLog.RequestFailed(_logger, request.Method, (int)ex.Code, ex.Message);
+            ControlProtocolLog.RequestFailed(_logger, request.Method, (int)ex.Code, ex.Message);
             JsonRpcWriter.WriteError(writer, id, ex.Code, ex.Message);
         }
 #pragma warning disable CA1031 // Any failure becomes an error reply; the socket keeps serving.
         catch (Exception ex)
 #pragma warning restore CA1031
         {
-            KurentoLog.RequestCrashed(_logger, ex, request.Method);
+            ControlProtocolLog.RequestCrashed(_logger, ex, request.Method);
             JsonRpcWriter.WriteError(writer, id, KurentoErrorCode.UnexpectedError, "Unexpected error: " + ex.GetType().Name);
         }
     }
 
-    private async ValueTask<(RpcResult Result, string? SessionId)> DispatchAsync(JsonRpcRequest request, KurentoConnection connection)
+    private async ValueTask<(RpcResult Result, string? SessionId)> DispatchAsync(JsonRpcRequest request, ControlConnection connection)
     {
         var p = request.Params;
         switch (request.Method)
@@ -128,7 +128,7 @@ internal sealed class KurentoRequestProcessor
         }
     }
 
-    private (RpcResult, string?) Ping(JsonElement? p, KurentoConnection connection)
+    private (RpcResult, string?) Ping(JsonElement? p, ControlConnection connection)
     {
         var requested = KurentoJson.TryGetString(p, "sessionId");
         if (requested is not null && _sessions.TryGet(requested, out var session))
@@ -140,7 +140,7 @@ internal sealed class KurentoRequestProcessor
     }
 
     /// <summary>connect: resume <c>sessionId</c> (40007 if unknown: the client must start over) or start a session.</summary>
-    private (RpcResult, string?) Connect(JsonElement? p, KurentoConnection connection)
+    private (RpcResult, string?) Connect(JsonElement? p, ControlConnection connection)
     {
         var id = KurentoJson.TryGetString(p, "sessionId") ?? connection.Session?.Id;
         KurentoSession? session;
@@ -158,12 +158,12 @@ internal sealed class KurentoRequestProcessor
             throw new KurentoErrorException(KurentoErrorCode.InvalidSession, $"Invalid session '{session.Id}'");
         }
 
-        KurentoLog.SessionBound(_logger, session.Id, connection.ConnectionId);
+        ControlProtocolLog.SessionBound(_logger, session.Id, connection.ConnectionId);
         var serverId = ServerId;
         return (RpcResult.Members(w => w.WriteString("serverId", serverId)), session.Id);
     }
 
-    private (RpcResult, string?) KeepAlive(JsonElement? p, KurentoConnection connection)
+    private (RpcResult, string?) KeepAlive(JsonElement? p, ControlConnection connection)
     {
         var id = KurentoJson.TryGetString(p, "sessionId") ?? connection.Session?.Id
             ?? throw KurentoErrors.InvalidParams("'sessionId' parameter should be a string");
@@ -176,7 +176,7 @@ internal sealed class KurentoRequestProcessor
     }
 
     /// <summary>closeSession: ends the session now and releases what it created (KMS releaseSession/unrefSession).</summary>
-    private async ValueTask<(RpcResult, string?)> CloseSessionAsync(JsonElement? p, KurentoConnection connection)
+    private async ValueTask<(RpcResult, string?)> CloseSessionAsync(JsonElement? p, ControlConnection connection)
     {
         var id = KurentoJson.TryGetString(p, "sessionId") ?? connection.Session?.Id
             ?? throw KurentoErrors.InvalidParams("'sessionId' parameter should be a string");
@@ -193,7 +193,7 @@ internal sealed class KurentoRequestProcessor
         return (RpcResult.Empty, id);
     }
 
-    private async ValueTask<(RpcResult, string?)> WithSessionAsync(string method, JsonElement p, KurentoConnection connection)
+    private async ValueTask<(RpcResult, string?)> WithSessionAsync(string method, JsonElement p, ControlConnection connection)
     {
         var session = _sessions.Resolve(KurentoJson.TryGetString(p, "sessionId"), connection, out var created);
         try
@@ -229,9 +229,9 @@ internal sealed class KurentoRequestProcessor
         var type = KurentoJson.RequireMember(p, "type");
         var constructorParams = KurentoJson.TryGetMember(p, "constructorParams");
         var isPipeline = type is "MediaPipeline" or "kurento.MediaPipeline";
-        Func<ValueTask<MediaObject>> create = type switch
+        Func<ValueTask<MediaObjectImpl>> create = type switch
         {
-            _ when isPipeline => () => ValueTask.FromResult<MediaObject>(_mediaSet.CreatePipeline(session)),
+            _ when isPipeline => () => ValueTask.FromResult<MediaObjectImpl>(_mediaSet.CreatePipeline(session)),
             "WebRtcEndpoint" or "kurento.WebRtcEndpoint" => PrepareWebRtcEndpoint(constructorParams, session),
             _ => throw new KurentoErrorException(KurentoErrorCode.MediaObjectTypeNotFound, $"Type '{type}' not found"),
         };
@@ -243,7 +243,7 @@ internal sealed class KurentoRequestProcessor
             session.ReservePipeline(_options.MaxEndpoints);
         }
 
-        MediaObject mediaObject;
+        MediaObjectImpl mediaObject;
         try
         {
             mediaObject = await create().ConfigureAwait(false);
@@ -264,10 +264,10 @@ internal sealed class KurentoRequestProcessor
     }
 
     /// <summary>Validates WebRtcEndpoint's constructor parameters (7.x kmd) before anything is reserved or created.</summary>
-    private Func<ValueTask<MediaObject>> PrepareWebRtcEndpoint(JsonElement? ctor, KurentoSession session)
+    private Func<ValueTask<MediaObjectImpl>> PrepareWebRtcEndpoint(JsonElement? ctor, KurentoSession session)
     {
         var pipelineId = KurentoJson.RequireString(ctor, "mediaPipeline");
-        if (_mediaSet.Get(pipelineId) is not MediaPipeline pipeline)
+        if (_mediaSet.Get(pipelineId) is not MediaPipelineImpl pipeline)
         {
             throw KurentoErrors.IllegalParam($"'mediaPipeline' must be a MediaPipeline, '{pipelineId}' is not");
         }
@@ -363,7 +363,7 @@ internal sealed class KurentoRequestProcessor
     /// <c>"newref:i"</c> stands for the value returned by operation i; stops at the first error.
     /// <c>value</c> is the array of the operations' replies.
     /// </summary>
-    private async ValueTask<RpcResult> TransactionAsync(JsonElement p, KurentoSession session, KurentoConnection connection)
+    private async ValueTask<RpcResult> TransactionAsync(JsonElement p, KurentoSession session, ControlConnection connection)
     {
         if (!p.TryGetProperty("operations", out var operations) || operations.ValueKind != JsonValueKind.Array)
         {
@@ -459,7 +459,7 @@ internal sealed class KurentoRequestProcessor
         }
     }
 
-    private async ValueTask ReleaseQuietlyAsync(MediaObject mediaObject)
+    private async ValueTask ReleaseQuietlyAsync(MediaObjectImpl mediaObject)
     {
         try
         {

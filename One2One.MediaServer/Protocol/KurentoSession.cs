@@ -20,10 +20,10 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
     public const int MaxSubscriptionsPerObject = 64;
 
     private readonly Lock _lock = new();
-    private readonly HashSet<MediaObject> _owned = [];
+    private readonly HashSet<MediaObjectImpl> _owned = [];
     // Each object this session has subscriptions on, with how many; an object is here exactly while it has one.
-    private readonly Dictionary<MediaObject, int> _subscribed = [];
-    private volatile KurentoConnection? _connection;
+    private readonly Dictionary<MediaObjectImpl, int> _subscribed = [];
+    private volatile ControlConnection? _connection;
     private ITimer? _collectTimer;
     private int _ownedPipelines;
     private int _reservedPipelines;
@@ -33,7 +33,7 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
 
     public string Id { get; }
 
-    public KurentoConnection? Connection => _connection;
+    public ControlConnection? Connection => _connection;
 
     public bool IsClosed
     {
@@ -70,7 +70,7 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
     }
 
     /// <summary>Binds <paramref name="connection"/>: events go there from now on. False if the session was collected or closed.</summary>
-    public bool TryAttach(KurentoConnection connection)
+    public bool TryAttach(ControlConnection connection)
     {
         lock (_lock)
         {
@@ -87,7 +87,7 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
     }
 
     /// <summary>Unbinds <paramref name="connection"/> if it is the bound one, and arms the collector with <paramref name="startTimer"/>.</summary>
-    public void Detach(KurentoConnection connection, Func<KurentoSession, ITimer> startTimer)
+    public void Detach(ControlConnection connection, Func<KurentoSession, ITimer> startTimer)
     {
         lock (_lock)
         {
@@ -106,7 +106,7 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
     /// Closes the session if it is (still) unbound, or unconditionally when <paramref name="evenIfBound"/>;
     /// returns what it owned so the caller can release it. Null if it was already closed or got a socket back.
     /// </summary>
-    public (MediaObject[] Owned, MediaObject[] Subscribed)? TryClose(bool evenIfBound)
+    public (MediaObjectImpl[] Owned, MediaObjectImpl[] Subscribed)? TryClose(bool evenIfBound)
     {
         lock (_lock)
         {
@@ -151,7 +151,7 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
     /// reservation if <paramref name="pipelineReserved"/>. False if the session closed meanwhile: the caller must
     /// release the object.
     /// </summary>
-    public bool CompleteCreation(MediaObject? created, bool pipelineReserved)
+    public bool CompleteCreation(MediaObjectImpl? created, bool pipelineReserved)
     {
         lock (_lock)
         {
@@ -170,7 +170,7 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
                 return false;
             }
 
-            if (created is MediaPipeline)
+            if (created is MediaPipelineImpl)
             {
                 _ownedPipelines++;
             }
@@ -185,7 +185,7 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
     /// Under the lock, so a release's <see cref="IEventSubscriber.OnSourceReleased"/> can only come after the count
     /// is in place.
     /// </summary>
-    public EventSubscription Subscribe(MediaObject target, string eventType, string deliveredAs)
+    public EventSubscription Subscribe(MediaObjectImpl target, string eventType, string deliveredAs)
     {
         lock (_lock)
         {
@@ -206,7 +206,7 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
         }
     }
 
-    void IEventSubscriber.OnUnsubscribed(MediaObject source, EventSubscription subscription)
+    void IEventSubscriber.OnUnsubscribed(MediaObjectImpl source, EventSubscription subscription)
     {
         lock (_lock)
         {
@@ -225,7 +225,7 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
         }
     }
 
-    void IEventSubscriber.OnSourceReleased(MediaObject source)
+    void IEventSubscriber.OnSourceReleased(MediaObjectImpl source)
     {
         lock (_lock)
         {
@@ -233,11 +233,11 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
         }
     }
 
-    void IMediaObjectOwner.OnReleased(MediaObject mediaObject)
+    void IMediaObjectOwner.OnReleased(MediaObjectImpl mediaObject)
     {
         lock (_lock)
         {
-            if (_owned.Remove(mediaObject) && mediaObject is MediaPipeline)
+            if (_owned.Remove(mediaObject) && mediaObject is MediaPipelineImpl)
             {
                 _ownedPipelines--;
             }
@@ -245,7 +245,7 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
     }
 
     /// <summary>Media threads: serialize and enqueue on the bound socket; dropped when none is bound (as KMS).</summary>
-    void IEventSubscriber.Deliver(MediaObject source, EventSubscription subscription, MediaEvent mediaEvent)
+    void IEventSubscriber.Deliver(MediaObjectImpl source, EventSubscription subscription, MediaEvent mediaEvent)
     {
         var connection = _connection;
         if (connection is null)

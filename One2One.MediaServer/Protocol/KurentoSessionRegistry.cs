@@ -36,7 +36,7 @@ internal sealed class KurentoSessionRegistry
     /// The session a request acts for: its <c>sessionId</c>, else the socket's session, else a new one. As KMS, an
     /// unknown id is adopted (a client whose session was lost keeps sending its old id after the 40007 of connect).
     /// </summary>
-    public KurentoSession Resolve(string? requestedId, KurentoConnection connection, out bool created)
+    public KurentoSession Resolve(string? requestedId, ControlConnection connection, out bool created)
     {
         var id = requestedId ?? connection.Session?.Id;
         if (id is not null && TryGet(id, out var existing))
@@ -66,7 +66,7 @@ internal sealed class KurentoSessionRegistry
             var session = new KurentoSession(id ?? Guid.NewGuid().ToString());
             if (_sessions.TryAdd(session.Id, session))
             {
-                KurentoLog.SessionCreated(_logger, session.Id);
+                ControlProtocolLog.SessionCreated(_logger, session.Id);
                 return session;
             }
 
@@ -80,7 +80,7 @@ internal sealed class KurentoSessionRegistry
     }
 
     /// <summary>Binds <paramref name="connection"/> to <paramref name="session"/>; the socket's previous session starts its collect timer.</summary>
-    public bool Bind(KurentoConnection connection, KurentoSession session)
+    public bool Bind(ControlConnection connection, KurentoSession session)
     {
         if (!session.TryAttach(connection))
         {
@@ -98,7 +98,7 @@ internal sealed class KurentoSessionRegistry
     }
 
     /// <summary>The socket closed: its session keeps its objects until the collect timer fires.</summary>
-    public void Unbind(KurentoConnection connection)
+    public void Unbind(ControlConnection connection)
     {
         var session = connection.Session;
         connection.Session = null;
@@ -133,7 +133,7 @@ internal sealed class KurentoSessionRegistry
 
     private ITimer StartCollectTimer(KurentoSession session)
     {
-        KurentoLog.SessionDetached(_logger, session.Id, _options.SessionCollectTimeout);
+        ControlProtocolLog.SessionDetached(_logger, session.Id, _options.SessionCollectTimeout);
         return _timeProvider.CreateTimer(
             static state =>
             {
@@ -154,7 +154,7 @@ internal sealed class KurentoSessionRegistry
         }
 
         _sessions.TryRemove(new KeyValuePair<string, KurentoSession>(session.Id, session));
-        KurentoLog.SessionClosed(_logger, session.Id, reason, state.Owned.Length);
+        ControlProtocolLog.SessionClosed(_logger, session.Id, reason, state.Owned.Length);
         if (state.Owned.Length == 0 && state.Subscribed.Length == 0)
         {
             return Task.CompletedTask;
@@ -166,7 +166,7 @@ internal sealed class KurentoSessionRegistry
         return release;
     }
 
-    private async Task ReleaseAsync(KurentoSession session, MediaObject[] owned, MediaObject[] subscribed)
+    private async Task ReleaseAsync(KurentoSession session, MediaObjectImpl[] owned, MediaObjectImpl[] subscribed)
     {
         foreach (var mediaObject in subscribed)
         {
@@ -174,7 +174,7 @@ internal sealed class KurentoSessionRegistry
         }
 
         // Pipelines first: they take their children with them.
-        foreach (var mediaObject in owned.OrderBy(o => o is MediaPipeline ? 0 : 1))
+        foreach (var mediaObject in owned.OrderBy(o => o is MediaPipelineImpl ? 0 : 1))
         {
             if (mediaObject.IsReleased)
             {
@@ -193,7 +193,7 @@ internal sealed class KurentoSessionRegistry
             catch (Exception ex)
 #pragma warning restore CA1031
             {
-                KurentoLog.ReleaseFailed(_logger, ex, mediaObject.Id);
+                ControlProtocolLog.ReleaseFailed(_logger, ex, mediaObject.Id);
             }
         }
     }

@@ -7,7 +7,7 @@ namespace One2One.MediaServer.Relay;
 /// Interlocked; the flow state flips to flowing on the first packet and back after <see cref="FlowTimeout"/>
 /// of silence (checked by <see cref="MediaFlowMonitor"/>).
 /// </summary>
-internal sealed class MediaCounters(MediaType kind)
+internal sealed class MediaCounters(KurentoMediaType kind)
 {
     public static readonly TimeSpan FlowTimeout = TimeSpan.FromSeconds(2);
 
@@ -17,7 +17,7 @@ internal sealed class MediaCounters(MediaType kind)
     private int _flowing;
     private uint _ssrc;
 
-    public MediaType Kind { get; } = kind;
+    public KurentoMediaType Kind { get; } = kind;
 
     public long Packets => Interlocked.Read(ref _packets);
 

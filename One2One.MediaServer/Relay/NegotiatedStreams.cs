@@ -5,7 +5,7 @@ namespace One2One.MediaServer.Relay;
 
 /// <summary>One media kind of an endpoint after negotiation: its codecs (the browser's payload types) and direction.</summary>
 internal sealed record NegotiatedStream(
-    MediaType Kind,
+    KurentoMediaType Kind,
     string? Mid,
     int MLineIndex,
     IReadOnlyList<NegotiatedCodec> Codecs,
@@ -62,10 +62,10 @@ internal sealed class NegotiatedStreams
 
     public int BundleMLineIndex { get; }
 
-    public NegotiatedStream? this[MediaType kind] => kind switch
+    public NegotiatedStream? this[KurentoMediaType kind] => kind switch
     {
-        MediaType.Audio => Audio,
-        MediaType.Video => Video,
+        KurentoMediaType.Audio => Audio,
+        KurentoMediaType.Video => Video,
         _ => null,
     };
 
@@ -79,7 +79,7 @@ internal sealed class NegotiatedStreams
                 continue;
             }
 
-            var kind = media.Kind == MediaKind.Audio ? MediaType.Audio : MediaType.Video;
+            var kind = media.Kind == MediaKind.Audio ? KurentoMediaType.Audio : KurentoMediaType.Video;
             var stream = new NegotiatedStream(
                 kind,
                 media.Mid,
@@ -88,7 +88,7 @@ internal sealed class NegotiatedStreams
                 BrowserSends: media.Direction.Receives(),
                 BrowserReceives: media.Direction.Sends(),
                 media.RemoteSsrcs.Count > 0 ? media.RemoteSsrcs[0].Ssrc : null);
-            if (kind == MediaType.Audio)
+            if (kind == KurentoMediaType.Audio)
             {
                 audio ??= stream;
             }
@@ -103,10 +103,10 @@ internal sealed class NegotiatedStreams
     }
 
     /// <summary>The kind a payload type carries, or false for one that was not negotiated.</summary>
-    public bool TryGetKind(byte payloadType, out MediaType kind)
+    public bool TryGetKind(byte payloadType, out KurentoMediaType kind)
     {
         var value = _kindByPayloadType[payloadType & 0x7F];
-        kind = (MediaType)value;
+        kind = (KurentoMediaType)value;
         return value != None;
     }
 }

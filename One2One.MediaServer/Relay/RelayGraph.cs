@@ -14,7 +14,7 @@ internal sealed class RelayGraph
     private readonly Lock _gate = new();
     private readonly List<Edge> _edges = [];
 
-    public void Connect(WebRtcSession source, WebRtcSession sink, MediaType kind)
+    public void Connect(WebRtcSession source, WebRtcSession sink, KurentoMediaType kind)
     {
         lock (_gate)
         {
@@ -29,7 +29,7 @@ internal sealed class RelayGraph
         }
     }
 
-    public void Disconnect(WebRtcSession source, WebRtcSession sink, MediaType kind)
+    public void Disconnect(WebRtcSession source, WebRtcSession sink, KurentoMediaType kind)
     {
         lock (_gate)
         {
@@ -76,7 +76,7 @@ internal sealed class RelayGraph
         {
             if (ReferenceEquals(edge.Source, session) && RtpRouteOf(edge) is { } route)
             {
-                (edge.Kind == MediaType.Audio ? audio : video).Add(route);
+                (edge.Kind == KurentoMediaType.Audio ? audio : video).Add(route);
             }
         }
 
@@ -86,7 +86,7 @@ internal sealed class RelayGraph
             rtcp.Add(RtcpRouteOf(session, neighbour));
         }
 
-        var videoSources = _edges.Where(e => ReferenceEquals(e.Sink, session) && e.Kind == MediaType.Video).Select(e => e.Source);
+        var videoSources = _edges.Where(e => ReferenceEquals(e.Sink, session) && e.Kind == KurentoMediaType.Video).Select(e => e.Source);
         session.PublishRoutes(new RelayRoutes([.. audio], [.. video], [.. rtcp], [.. videoSources]));
     }
 
@@ -134,7 +134,7 @@ internal sealed class RelayGraph
     private RtcpRoute RtcpRouteOf(WebRtcSession session, WebRtcSession neighbour)
     {
         var legs = new List<RtcpLeg>();
-        foreach (var kind in (ReadOnlySpan<MediaType>)[MediaType.Audio, MediaType.Video])
+        foreach (var kind in (ReadOnlySpan<KurentoMediaType>)[KurentoMediaType.Audio, KurentoMediaType.Video])
         {
             var to = _edges.Contains(new Edge(session, neighbour, kind));
             var from = _edges.Contains(new Edge(neighbour, session, kind));
@@ -147,5 +147,5 @@ internal sealed class RelayGraph
         return new RtcpRoute(session, neighbour, [.. legs]);
     }
 
-    private readonly record struct Edge(WebRtcSession Source, WebRtcSession Sink, MediaType Kind);
+    private readonly record struct Edge(WebRtcSession Source, WebRtcSession Sink, KurentoMediaType Kind);
 }

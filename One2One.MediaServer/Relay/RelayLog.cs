@@ -8,7 +8,7 @@ internal static partial class RelayLog
     public static partial void Negotiated(ILogger logger, string endpointId, int port);
 
     [LoggerMessage(EventId = 801, EventName = "SsrcLearned", Level = LogLevel.Debug, Message = "Endpoint {EndpointId}: the browser sends {Kind} as SSRC {Ssrc}")]
-    public static partial void SsrcLearned(ILogger logger, string endpointId, MediaType kind, uint ssrc);
+    public static partial void SsrcLearned(ILogger logger, string endpointId, KurentoMediaType kind, uint ssrc);
 
     [LoggerMessage(EventId = 802, EventName = "ConsentExpired", Level = LogLevel.Debug, Message = "Endpoint {EndpointId}: no ICE consent check for 30 s; the connection failed")]
     public static partial void ConsentExpired(ILogger logger, string endpointId);

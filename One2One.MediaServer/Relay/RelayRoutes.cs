@@ -4,13 +4,13 @@ using One2One.MediaServer.Rtc.Rtp;
 namespace One2One.MediaServer.Relay;
 
 /// <summary>Where one kind of media from an endpoint's browser goes: a sink, with its SSRC and payload types.</summary>
-internal sealed class RtpRoute(WebRtcSession sink, MediaType kind, uint ssrc, byte[] payloadTypes)
+internal sealed class RtpRoute(WebRtcSession sink, KurentoMediaType kind, uint ssrc, byte[] payloadTypes)
 {
     public const byte NoPayloadType = 0xFF;
 
     public WebRtcSession Sink { get; } = sink;
 
-    public MediaType Kind { get; } = kind;
+    public KurentoMediaType Kind { get; } = kind;
 
     /// <summary>The sink's outgoing SSRC for this kind (announced in its answer).</summary>
     public uint Ssrc { get; } = ssrc;
@@ -20,7 +20,7 @@ internal sealed class RtpRoute(WebRtcSession sink, MediaType kind, uint ssrc, by
 }
 
 /// <summary>One kind of media relayed between an endpoint and a neighbour, in one direction or both.</summary>
-internal readonly record struct RtcpLeg(MediaType Kind, bool ToNeighbour, bool FromNeighbour);
+internal readonly record struct RtcpLeg(KurentoMediaType Kind, bool ToNeighbour, bool FromNeighbour);
 
 /// <summary>
 /// Where an endpoint's browser's RTCP goes: to one neighbouring endpoint (a sink, a source or both). Its sender
@@ -33,7 +33,7 @@ internal sealed class RtcpRoute(WebRtcSession source, WebRtcSession target, Rtcp
     public WebRtcSession Target { get; } = target;
 
     /// <summary>The SSRC that RR and feedback from the browser are rewritten to come from: the neighbour's video SSRC.</summary>
-    public uint Reporter { get; } = target.LocalSsrc(MediaType.Video);
+    public uint Reporter { get; } = target.LocalSsrc(KurentoMediaType.Video);
 
     /// <summary>Fills <paramref name="map"/>: {source browser's SSRC → neighbour's outgoing SSRC} for what flows to the neighbour, {our outgoing SSRC → neighbour browser's SSRC} for what flows from it.</summary>
     public void BuildMap(ref SsrcMap map)
@@ -67,5 +67,5 @@ internal sealed class RelayRoutes(RtpRoute[] audio, RtpRoute[] video, RtcpRoute[
     /// <summary>The endpoints whose video this one receives (asked for a keyframe when it is secured).</summary>
     public WebRtcSession[] VideoSources { get; } = videoSources;
 
-    public RtpRoute[] For(MediaType kind) => kind == MediaType.Audio ? Audio : kind == MediaType.Video ? Video : [];
+    public RtpRoute[] For(KurentoMediaType kind) => kind == KurentoMediaType.Audio ? Audio : kind == KurentoMediaType.Video ? Video : [];
 }

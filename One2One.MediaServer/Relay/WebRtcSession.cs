@@ -46,14 +46,14 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private readonly Lock _control = new();
     private readonly LocalStreamIdentity _audioIdentity;
     private readonly LocalStreamIdentity _videoIdentity;
-    private readonly MediaCounters[] _in = [new(MediaType.Audio), new(MediaType.Video)];
-    private readonly MediaCounters[] _out = [new(MediaType.Audio), new(MediaType.Video)];
+    private readonly MediaCounters[] _in = [new(KurentoMediaType.Audio), new(KurentoMediaType.Video)];
+    private readonly MediaCounters[] _out = [new(KurentoMediaType.Audio), new(KurentoMediaType.Video)];
     private readonly long[] _inboundSsrc = [UnknownSsrc, UnknownSsrc];
     private readonly List<IceCandidate> _remoteCandidates = [];
     private readonly List<IceCandidate> _localCandidates = [];
     private NegotiatedStreams? _negotiated;
     private RelayRoutes _routes = RelayRoutes.None;
-    private IceComponentState _iceState = IceComponentState.Disconnected;
+    private KurentoIceState _iceState = KurentoIceState.Disconnected;
     private bool _gathered;
     private long _unroutable;
     private long _dtlsStarted;
@@ -87,10 +87,10 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     public long RelayedBytes => _out[0].Bytes + _out[1].Bytes;
 
-    public uint LocalSsrc(MediaType kind) => kind == MediaType.Audio ? _audioIdentity.Ssrc : _videoIdentity.Ssrc;
+    public uint LocalSsrc(KurentoMediaType kind) => kind == KurentoMediaType.Audio ? _audioIdentity.Ssrc : _videoIdentity.Ssrc;
 
     /// <summary>The SSRC the browser sends <paramref name="kind"/> with: announced in its offer or learned from packets.</summary>
-    public uint? InboundSsrc(MediaType kind) =>
+    public uint? InboundSsrc(KurentoMediaType kind) =>
         Volatile.Read(ref _inboundSsrc[(int)kind]) is var ssrc and not UnknownSsrc ? (uint)ssrc : null;
 
     public void PublishRoutes(RelayRoutes routes) => Volatile.Write(ref _routes, routes);
@@ -116,7 +116,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
                 SessionName = "One2One Media Server",
             });
             var negotiated = NegotiatedStreams.From(answer);
-            foreach (var kind in (ReadOnlySpan<MediaType>)[MediaType.Audio, MediaType.Video])
+            foreach (var kind in (ReadOnlySpan<KurentoMediaType>)[KurentoMediaType.Audio, KurentoMediaType.Video])
             {
                 if (negotiated[kind]?.AnnouncedRemoteSsrc is { } announced)
                 {
@@ -171,7 +171,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             candidates = [.. _localCandidates.Select(c => c.ToString())];
         }
 
-        MoveIceState(IceComponentState.Gathering);
+        MoveIceState(KurentoIceState.Gathering);
         foreach (var candidate in candidates)
         {
             _observer.IceCandidateFound(candidate, negotiated.BundleMid, negotiated.BundleMLineIndex);
@@ -202,22 +202,22 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         }
     }
 
-    public void AddSink(IWebRtcSession sink, MediaType kind)
+    public void AddSink(IWebRtcSession sink, KurentoMediaType kind)
     {
-        if (kind is MediaType.Audio or MediaType.Video)
+        if (kind is KurentoMediaType.Audio or KurentoMediaType.Video)
         {
             var target = (WebRtcSession)sink;
             _factory.Graph.Connect(this, target, kind);
-            if (kind == MediaType.Video && target.Transport.IsSecured)
+            if (kind == KurentoMediaType.Video && target.Transport.IsSecured)
             {
                 RequestKeyframe();
             }
         }
     }
 
-    public void RemoveSink(IWebRtcSession sink, MediaType kind)
+    public void RemoveSink(IWebRtcSession sink, KurentoMediaType kind)
     {
-        if (kind is MediaType.Audio or MediaType.Video)
+        if (kind is KurentoMediaType.Audio or KurentoMediaType.Video)
         {
             _factory.Graph.Disconnect(this, (WebRtcSession)sink, kind);
         }
@@ -225,27 +225,27 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     public void RequestKeyframe()
     {
-        if (InboundSsrc(MediaType.Video) is not { } mediaSsrc || !_transport.IsSecured)
+        if (InboundSsrc(KurentoMediaType.Video) is not { } mediaSsrc || !_transport.IsSecured)
         {
             return;
         }
 
         // A full compound (RR first) so it is valid whether or not reduced-size RTCP was negotiated.
         var packet = new byte[RtcpWriter.EmptyReceiverReportLength + RtcpWriter.PictureLossIndicationLength + 64];
-        var length = RtcpWriter.WriteReceiverReport(packet, LocalSsrc(MediaType.Video));
-        length += RtcpWriter.WritePictureLossIndication(packet.AsSpan(length), LocalSsrc(MediaType.Video), mediaSsrc);
+        var length = RtcpWriter.WriteReceiverReport(packet, LocalSsrc(KurentoMediaType.Video));
+        length += RtcpWriter.WritePictureLossIndication(packet.AsSpan(length), LocalSsrc(KurentoMediaType.Video), mediaSsrc);
         _transport.TrySendRtcp(packet, length);
     }
 
-    public bool IsMediaFlowingIn(MediaType kind) => kind is MediaType.Audio or MediaType.Video && _in[(int)kind].IsFlowing;
+    public bool IsMediaFlowingIn(KurentoMediaType kind) => kind is KurentoMediaType.Audio or KurentoMediaType.Video && _in[(int)kind].IsFlowing;
 
-    public bool IsMediaFlowingOut(MediaType kind) => kind is MediaType.Audio or MediaType.Video && _out[(int)kind].IsFlowing;
+    public bool IsMediaFlowingOut(KurentoMediaType kind) => kind is KurentoMediaType.Audio or KurentoMediaType.Video && _out[(int)kind].IsFlowing;
 
     public IReadOnlyList<WebRtcStreamStats> GetStats()
     {
         var stats = new List<WebRtcStreamStats>();
         var negotiated = Negotiated;
-        foreach (var kind in (ReadOnlySpan<MediaType>)[MediaType.Audio, MediaType.Video])
+        foreach (var kind in (ReadOnlySpan<KurentoMediaType>)[KurentoMediaType.Audio, KurentoMediaType.Video])
         {
             if (negotiated?[kind] is not { } stream)
             {
@@ -282,7 +282,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         }
 
         var lastCheck = _transport.Ice.LastCheckTimestamp;
-        if (lastCheck != 0 && _time.GetElapsedTime(lastCheck, now) > ConsentTimeout && MoveIceState(IceComponentState.Failed))
+        if (lastCheck != 0 && _time.GetElapsedTime(lastCheck, now) > ConsentTimeout && MoveIceState(KurentoIceState.Failed))
         {
             RelayLog.ConsentExpired(_logger, _settings.EndpointId);
             _observer.ConnectionStateChanged(false);
@@ -373,12 +373,12 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         switch (result)
         {
             case IceCheckResult.AddressValidated:
-                MoveIceState(IceComponentState.Connecting);
+                MoveIceState(KurentoIceState.Connecting);
                 break;
             case IceCheckResult.Nominated:
-                MoveIceState(IceComponentState.Connecting);
-                MoveIceState(IceComponentState.Connected);
-                MoveIceState(IceComponentState.Ready);
+                MoveIceState(KurentoIceState.Connecting);
+                MoveIceState(KurentoIceState.Connected);
+                MoveIceState(KurentoIceState.Ready);
                 ReportSelectedPair();
                 break;
         }
@@ -414,7 +414,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     }
 
     /// <summary>Encrypts and sends a packet another endpoint relays to this one's browser.</summary>
-    private void Send(MediaType kind, Span<byte> packet, int length, uint ssrc, long now, PacketContext context)
+    private void Send(KurentoMediaType kind, Span<byte> packet, int length, uint ssrc, long now, PacketContext context)
     {
         if (_transport.TrySendRtp(packet, length, context) && _out[(int)kind].Count(length, ssrc, now))
         {
@@ -423,7 +423,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     }
 
     /// <summary>Published, not locked: the routes that translate RTCP read it per compound.</summary>
-    private void LearnInboundSsrc(MediaType kind, uint ssrc)
+    private void LearnInboundSsrc(KurentoMediaType kind, uint ssrc)
     {
         Volatile.Write(ref _inboundSsrc[(int)kind], ssrc);
         RelayLog.SsrcLearned(_logger, _settings.EndpointId, kind, ssrc);
@@ -444,12 +444,12 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         }
     }
 
-    private bool MoveIceState(IceComponentState state)
+    private bool MoveIceState(KurentoIceState state)
     {
         lock (_control)
         {
             // States only move forward (Gathering → Connecting → Connected → Ready), or to Failed.
-            if (state == _iceState || (state != IceComponentState.Failed && state < _iceState) || _iceState == IceComponentState.Failed)
+            if (state == _iceState || (state != KurentoIceState.Failed && state < _iceState) || _iceState == KurentoIceState.Failed)
             {
                 return false;
             }

@@ -1,5 +1,5 @@
+using One2One.Kurento;
 using One2One.Server.Calls;
-using One2One.Server.Kurento;
 
 namespace One2One.Server.Hosting;
 

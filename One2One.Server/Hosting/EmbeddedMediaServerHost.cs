@@ -1,6 +1,6 @@
 using System.Diagnostics.Metrics;
+using One2One.Kurento;
 using One2One.MediaServer.Hosting;
-using One2One.Server.Kurento;
 
 namespace One2One.Server.Hosting;
 

@@ -1,5 +1,5 @@
-using One2One.Server.Kurento;
-using One2One.Server.Kurento.Internal;
+using One2One.Kurento;
+using One2One.Kurento.Internal;
 
 namespace One2One.Server.Hosting;
 

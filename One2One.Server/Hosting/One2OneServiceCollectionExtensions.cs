@@ -1,9 +1,9 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using One2One.Kurento;
 using One2One.Server.Auth;
 using One2One.Server.Calls;
 using One2One.Server.Ice;
-using One2One.Server.Kurento;
 using One2One.Server.Limits;
 using One2One.Server.Observability;
 using One2One.Server.Signaling;

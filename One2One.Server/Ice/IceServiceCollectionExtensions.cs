@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using One2One.Server.Kurento;
+using One2One.Kurento;
 using One2One.Server.Media;
 
 namespace One2One.Server.Ice;

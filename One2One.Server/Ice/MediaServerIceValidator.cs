@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using One2One.Server.Kurento;
+using One2One.Kurento;
 
 namespace One2One.Server.Ice;
 

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using One2One.Server.Kurento;
+using One2One.Kurento;
 
 namespace One2One.Server.Media;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
+using One2One.Kurento;
 using One2One.Server.Ice;
-using One2One.Server.Kurento;
 
 namespace One2One.Server.Media;
 

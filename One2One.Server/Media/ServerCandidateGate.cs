@@ -1,4 +1,4 @@
-using One2One.Server.Kurento;
+using One2One.Kurento;
 
 namespace One2One.Server.Media;
 

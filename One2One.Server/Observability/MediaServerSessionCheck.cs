@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
-using One2One.Server.Kurento;
+using One2One.Kurento;
 
 namespace One2One.Server.Observability;
 

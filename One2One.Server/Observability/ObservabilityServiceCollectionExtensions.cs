@@ -2,9 +2,10 @@ using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using One2One.Kurento;
+using One2One.Kurento.Internal;
 using One2One.MediaServer.Observability;
 using One2One.Server.Calls;
-using One2One.Server.Kurento.Internal;
 using OpenTelemetry.Trace;
 
 namespace One2One.Server.Observability;
@@ -47,7 +48,7 @@ internal static class ObservabilityServiceCollectionExtensions
         if (TelemetrySetup.IsOtlpConfigured(configuration))
         {
             telemetry.WithTracing(tracing => tracing
-                .AddSource(CallTrace.SourceName, KurentoTelemetry.SourceName)
+                .AddSource(CallTrace.SourceName, KurentoClient.ActivitySourceName)
                 .AddAspNetCoreInstrumentation(aspNetCore => aspNetCore.Filter = context => !IsObservabilityPath(context.Request.Path) && !IsMediaControlPath(context.Request.Path))
                 .AddOtlpExporter(otlp => TelemetrySetup.DefaultToHttp(otlp, configuration)));
         }

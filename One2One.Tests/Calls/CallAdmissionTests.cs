@@ -134,7 +134,7 @@ public sealed class CallAdmissionTests : IAsyncLifetime
             {
                 var sequence = ++_sequence;
                 var payload = new byte[] { 0xA5, (byte)sequence, 0x5A };
-                from.Browser.SendRtp(MediaType.Audio, sequence, sequence * 960u, marker: false, payload);
+                from.Browser.SendRtp(KurentoMediaType.Audio, sequence, sequence * 960u, marker: false, payload);
                 var received = await to.Browser.NextRtpAsync($"for {from.Name}'s audio packet {sequence} to {to.Name}");
                 received.SequenceNumber.Should().Be(sequence);
                 received.Packet[^payload.Length..].Should().Equal(payload);

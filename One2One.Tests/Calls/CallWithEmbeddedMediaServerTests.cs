@@ -1,6 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
+using One2One.Kurento;
 using One2One.Server.Hosting;
-using One2One.Server.Kurento;
 using One2One.Server.Signaling;
 using One2One.Tests.MediaServer.Rtc.Sdp;
 using One2One.Tests.Support;

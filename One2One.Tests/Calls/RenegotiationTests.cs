@@ -42,8 +42,8 @@ public sealed class RenegotiationTests : IAsyncLifetime
         moved.Answer!.Ufrag.Should().NotBe(oldAnswer.Ufrag, "the new page talks to a new endpoint");
         await MediaCall.SendUntilRelayedAsync(moved, call.CalleeBrowser);
         await MediaCall.SendUntilRelayedAsync(call.CalleeBrowser, moved);
-        moved.SendRtp(MediaType.Video, 900, 90_000, true, new byte[800]);
-        (await call.CalleeBrowser.NextRtpAsync("the caller's video from its new connection")).PayloadType.Should().Be(call.CalleeBrowser.PayloadType(MediaType.Video));
+        moved.SendRtp(KurentoMediaType.Video, 900, 90_000, true, new byte[800]);
+        (await call.CalleeBrowser.NextRtpAsync("the caller's video from its new connection")).PayloadType.Should().Be(call.CalleeBrowser.PayloadType(KurentoMediaType.Video));
         await Eventually.TrueAsync(() => Diagnostics.GetCounts() is { Pipelines: 1, Endpoints: 2 }, "the replaced endpoint is released, the call's pipeline kept");
         call.Callee.Drain().OfType<StopCommunication>().Should().BeEmpty("the call never ended");
         call.Caller.Drain().OfType<StopCommunication>().Should().BeEmpty("the call never ended");

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
+using One2One.Kurento;
 using One2One.MediaServer.Hosting;
 using One2One.Server.Hosting;
-using One2One.Server.Kurento;
 using One2One.Tests.Support;
 using One2One.Tests.Support.Browser;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using One2One.Server.Kurento;
-using One2One.Server.Kurento.Internal;
+using One2One.Kurento;
+using One2One.Kurento.Internal;
 using One2One.Tests.Fuzz.Support;
 using One2One.Tests.Kurento.Support;
 using One2One.Tests.Support;

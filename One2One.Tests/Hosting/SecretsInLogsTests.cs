@@ -51,7 +51,7 @@ public sealed class SecretsInLogsTests
         controlToken.Should().MatchRegex("^[0-9a-f]{32}$");
         var entries = logs.Entries;
         entries.Should().Contain(e => e.Level == LogLevel.Trace, "the capture really ran at Trace");
-        entries.Should().Contain(e => e.EventName == "Connecting" && e.Category.StartsWith("One2One.Server.Kurento", StringComparison.Ordinal),
+        entries.Should().Contain(e => e.EventName == "Connecting" && e.Category.StartsWith("One2One.Kurento", StringComparison.Ordinal),
             "the Kurento client's Debug line about its media server address was captured");
         var secrets = new[]
         {

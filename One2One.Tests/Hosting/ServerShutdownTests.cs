@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using One2One.Server.Kurento;
+using One2One.Kurento;
 using One2One.Tests.Support;
 
 namespace One2One.Tests.Hosting;

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using One2One.Kurento;
 using One2One.Server.Ice;
-using One2One.Server.Kurento;
 using One2One.Server.Media;
 using One2One.Tests.Calls;
 using One2One.Tests.Kurento.Support;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using One2One.Server.Kurento;
+using One2One.Kurento;
 using One2One.Tests.Kurento.Support;
 
 namespace One2One.Tests.Kurento;

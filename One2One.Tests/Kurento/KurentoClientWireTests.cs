@@ -1,6 +1,6 @@
 using System.Net.WebSockets;
 using System.Text.Json.Nodes;
-using One2One.Server.Kurento;
+using One2One.Kurento;
 using One2One.Tests.Kurento.Support;
 
 namespace One2One.Tests.Kurento;

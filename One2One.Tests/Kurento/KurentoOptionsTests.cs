@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
-using One2One.Server.Kurento;
+using One2One.Kurento;
 using One2One.Tests.Kurento.Support;
 
 namespace One2One.Tests.Kurento;

@@ -1,4 +1,4 @@
-using One2One.Server.Kurento.Internal;
+using One2One.Kurento.Internal;
 
 namespace One2One.Tests.Kurento;
 

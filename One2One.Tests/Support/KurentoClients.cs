@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using One2One.Server.Kurento;
+using One2One.Kurento;
 
 namespace One2One.Tests.Support;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using One2One.Server.Kurento;
+using One2One.Kurento;
 
 namespace One2One.Tests.Kurento.Support;
 

@@ -59,14 +59,14 @@ public sealed class ForeignCheckTests : IAsyncLifetime
         // Neither sender's address became A's: the stranger's SRTP goes to the endpoint it passed a check with (which
         // has no keys yet), C's media still goes to D.
         var droppedByA = transport.Counters.TotalDropped;
-        stranger.Send(a.Browser.ProtectRtp(a.Browser.Rtp(MediaType.Audio, 500, 0, false, new byte[20])));
+        stranger.Send(a.Browser.ProtectRtp(a.Browser.Rtp(KurentoMediaType.Audio, 500, 0, false, new byte[20])));
         await Eventually.TrueAsync(() => fence.Session.Transport.Counters.NotSecured == 1, "the stranger's SRTP reaches the endpoint it checked with");
         transport.Counters.TotalDropped.Should().Be(droppedByA);
-        c.Browser.SendRtp(MediaType.Video, 7, 0, true, new byte[100]);
+        c.Browser.SendRtp(KurentoMediaType.Video, 7, 0, true, new byte[100]);
         (await d.Browser.NextRtpAsync("C's video")).SequenceNumber.Should().Be(7);
-        a.Browser.SendRtp(MediaType.Audio, 8, 0, false, new byte[20]);
+        a.Browser.SendRtp(KurentoMediaType.Audio, 8, 0, false, new byte[20]);
         (await b.Browser.NextRtpAsync("A's audio")).SequenceNumber.Should().Be(8);
-        b.Browser.SendRtp(MediaType.Audio, 9, 0, false, new byte[20]);
+        b.Browser.SendRtp(KurentoMediaType.Audio, 9, 0, false, new byte[20]);
         (await a.Browser.NextRtpAsync("B's audio")).SequenceNumber.Should().Be(9);
     }
 }

@@ -1,12 +1,12 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Xunit.Abstractions;
 using One2One.MediaServer.Elements;
 using One2One.Tests.MediaServer.BadInput.Support;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Rtc.Rtp;
 using One2One.Tests.Support;
+using Xunit.Abstractions;
 
 namespace One2One.Tests.MediaServer.BadInput;
 
@@ -51,12 +51,12 @@ public sealed class MediaPortGarbageTests(ITestOutputHelper output) : IAsyncLife
         var realSrtcp = new List<byte[]>();
         for (var i = 0; i < 10; i++)
         {
-            realSrtp.Add(await RelayAsync(a, b, i % 2 == 0 ? MediaType.Audio : MediaType.Video));
+            realSrtp.Add(await RelayAsync(a, b, i % 2 == 0 ? KurentoMediaType.Audio : KurentoMediaType.Video));
         }
 
         for (var i = 0; i < 4; i++)
         {
-            var compound = a.Browser.ProtectRtcp(RtcpTestPackets.SenderReport(a.Browser.Offer.AudioSsrc, a.OutgoingSsrc(MediaType.Video)));
+            var compound = a.Browser.ProtectRtcp(RtcpTestPackets.SenderReport(a.Browser.Offer.AudioSsrc, a.OutgoingSsrc(KurentoMediaType.Video)));
             a.Browser.Send(compound);
             realSrtcp.Add(compound);
             await b.Browser.NextRtcpWithAsync(p => p.PacketType == RtcpView.SenderReport, "A's sender report");
@@ -90,9 +90,9 @@ public sealed class MediaPortGarbageTests(ITestOutputHelper output) : IAsyncLife
                 atA.Add(Garbage.FromBrowser(datagram));
             }
 
-            await RelayAsync(a, b, MediaType.Video);
-            await RelayAsync(b, a, MediaType.Audio);
-            await RelayAsync(c, d, MediaType.Video);
+            await RelayAsync(a, b, KurentoMediaType.Video);
+            await RelayAsync(b, a, KurentoMediaType.Audio);
+            await RelayAsync(c, d, KurentoMediaType.Video);
             await Eventually.TrueAsync(
                 () => atA.Matches(a.Session.Transport.Counters) && atB.Matches(b.Session.Transport.Counters) && atPort.Matches(portCounters),
                 $"every bad datagram of batch {batch} is counted where it belongs: A {atA.Describe(a.Session.Transport.Counters)}; " +
@@ -114,12 +114,12 @@ public sealed class MediaPortGarbageTests(ITestOutputHelper output) : IAsyncLife
 
         for (var i = 0; i < 10; i++)
         {
-            await RelayAsync(a, b, MediaType.Audio);
-            await RelayAsync(b, a, MediaType.Video);
+            await RelayAsync(a, b, KurentoMediaType.Audio);
+            await RelayAsync(b, a, KurentoMediaType.Video);
         }
 
-        await RelayAsync(c, d, MediaType.Audio);
-        await RelayAsync(d, c, MediaType.Video);
+        await RelayAsync(c, d, KurentoMediaType.Audio);
+        await RelayAsync(d, c, KurentoMediaType.Video);
         var sent = Batches * (FromStrangerPerBatch + FromBrowserPerBatch) + dtlsFromBrowser;
         sent.Should().BeGreaterThan(4000);
         atA.Matches(a.Session.Transport.Counters).Should().BeTrue(atA.Describe(a.Session.Transport.Counters));
@@ -166,12 +166,12 @@ public sealed class MediaPortGarbageTests(ITestOutputHelper output) : IAsyncLife
     };
 
     /// <summary>Sends one packet from <paramref name="from"/>'s browser and checks <paramref name="to"/>'s browser gets exactly it.</summary>
-    private async Task<byte[]> RelayAsync(RelayEndpoint from, RelayEndpoint to, MediaType kind)
+    private async Task<byte[]> RelayAsync(RelayEndpoint from, RelayEndpoint to, KurentoMediaType kind)
     {
-        var payload = new byte[kind == MediaType.Audio ? 80 : 900];
+        var payload = new byte[kind == KurentoMediaType.Audio ? 80 : 900];
         Random.Shared.NextBytes(payload);
         var sequence = _sequence++;
-        var rtp = from.Browser.Rtp(kind, sequence, sequence * 960u, marker: kind == MediaType.Video, payload);
+        var rtp = from.Browser.Rtp(kind, sequence, sequence * 960u, marker: kind == KurentoMediaType.Video, payload);
         var datagram = from.Browser.ProtectRtp(rtp);
         from.Browser.Send(datagram);
         var received = await to.Browser.NextRtpAsync($"for {kind} {sequence} from {from} while under attack");

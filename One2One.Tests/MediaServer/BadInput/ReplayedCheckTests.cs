@@ -32,7 +32,7 @@ public sealed class ReplayedCheckTests : IAsyncLifetime
         await Eventually.TrueAsync(() => a.Session.Transport.Counters.Unauthenticated == checks.Length, "each replay is counted");
         attacker.Available.Should().Be(0, "a replay is not answered");
         a.Session.Transport.Ice.SelectedEndPoint.Should().Be(a.Browser.LocalEndPoint);
-        b.Browser.SendRtp(MediaType.Audio, 1, 0, false, new byte[20]);
+        b.Browser.SendRtp(KurentoMediaType.Audio, 1, 0, false, new byte[20]);
         (await a.Browser.NextRtpAsync("B's audio still goes to A's browser")).SequenceNumber.Should().Be(1);
         a.Events.OfType<CandidatePairSelected>().Should().ContainSingle("the replayed nomination selected nothing");
     }

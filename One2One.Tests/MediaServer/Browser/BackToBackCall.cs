@@ -1,5 +1,5 @@
 using Microsoft.Playwright;
-using One2One.Server.Kurento;
+using One2One.Kurento;
 using One2One.Tests.Support.Browser;
 
 namespace One2One.Tests.MediaServer.Browser;

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
+using One2One.Kurento;
 using One2One.MediaServer.Hosting;
-using One2One.Server.Kurento;
 using One2One.Tests.Support;
 using One2One.Tests.Support.Browser;
 

@@ -5,8 +5,8 @@ using System.Text;
 using System.Threading.Channels;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
+using One2One.Kurento;
 using One2One.MediaServer.Hosting;
-using One2One.Server.Kurento;
 using One2One.Tests.MediaServer.BadInput.Support;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Support;
@@ -243,7 +243,7 @@ public sealed class GarbageThenCallBrowserTests(BrowserFixture browser, ITestOut
     }
 
     /// <summary>Subscribes to the endpoint's candidates, runs the negotiation, gathers, and points the browser at the port.</summary>
-    private static async Task<int> GatherPortAsync(One2One.Server.Kurento.WebRtcEndpoint endpoint, Func<Task<string>> negotiate, SimulatedBrowser simulated)
+    private static async Task<int> GatherPortAsync(One2One.Kurento.WebRtcEndpoint endpoint, Func<Task<string>> negotiate, SimulatedBrowser simulated)
     {
         var ports = Channel.CreateUnbounded<int>();
         await endpoint.SubscribeAsync<IceCandidateFound>(e => ports.Writer.TryWrite(PortOf(e.Candidate.Candidate)));
@@ -264,7 +264,7 @@ public sealed class GarbageThenCallBrowserTests(BrowserFixture browser, ITestOut
         for (var sequenceNumber = firstSequenceNumber; sequenceNumber < firstSequenceNumber + 20; sequenceNumber++)
         {
             var payload = Encoding.ASCII.GetBytes($"packet {sequenceNumber}");
-            sent[sequenceNumber] = simulated.SendRtp(One2One.MediaServer.Elements.MediaType.Audio, sequenceNumber, sequenceNumber * 960u, false, payload);
+            sent[sequenceNumber] = simulated.SendRtp(One2One.MediaServer.Elements.KurentoMediaType.Audio, sequenceNumber, sequenceNumber * 960u, false, payload);
             try
             {
                 var back = await simulated.NextRtpAsync(TimeSpan.FromMilliseconds(500), "from the loopback endpoint");

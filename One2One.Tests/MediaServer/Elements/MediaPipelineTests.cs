@@ -13,7 +13,7 @@ public sealed class MediaPipelineTests
 
     public MediaPipelineTests() => _set = new MediaSet(_media, TimeProvider.System, NullLogger<MediaSet>.Instance);
 
-    private ValueTask<WebRtcEndpoint> EndpointAsync(MediaPipeline pipeline) => _set.CreateWebRtcEndpointAsync(pipeline, false, false, null);
+    private ValueTask<WebRtcEndpointImpl> EndpointAsync(MediaPipelineImpl pipeline) => _set.CreateWebRtcEndpointAsync(pipeline, false, false, null);
 
     [Fact]
     public async Task A_sink_takes_one_source_per_media_type_as_in_KMS()
@@ -24,11 +24,11 @@ public sealed class MediaPipelineTests
         var sink = await EndpointAsync(pipeline);
 
         await a.ConnectAsync(sink, null);
-        await b.ConnectAsync(sink, MediaType.Video);
+        await b.ConnectAsync(sink, KurentoMediaType.Video);
 
-        _media.For(a.Id).Sinks.Should().Equal(((IWebRtcSession)_media.For(sink.Id), MediaType.Audio));
-        _media.For(b.Id).Sinks.Should().Equal(((IWebRtcSession)_media.For(sink.Id), MediaType.Video));
-        (await sink.GetSourceConnectionsAsync(null)).Select(c => (c.Source, c.Type)).Should().BeEquivalentTo(new[] { ((MediaElement)a, MediaType.Audio), (b, MediaType.Video) });
+        _media.For(a.Id).Sinks.Should().Equal(((IWebRtcSession)_media.For(sink.Id), KurentoMediaType.Audio));
+        _media.For(b.Id).Sinks.Should().Equal(((IWebRtcSession)_media.For(sink.Id), KurentoMediaType.Video));
+        (await sink.GetSourceConnectionsAsync(null)).Select(c => (c.Source, c.Type)).Should().BeEquivalentTo(new[] { ((MediaElementImpl)a, KurentoMediaType.Audio), (b, KurentoMediaType.Video) });
     }
 
     [Fact]
@@ -37,10 +37,10 @@ public sealed class MediaPipelineTests
         var pipeline = _set.CreatePipeline(null);
         var a = await EndpointAsync(pipeline);
 
-        await a.ConnectAsync(a, MediaType.Audio);
-        await a.ConnectAsync(a, MediaType.Audio);
+        await a.ConnectAsync(a, KurentoMediaType.Audio);
+        await a.ConnectAsync(a, KurentoMediaType.Audio);
 
-        _media.For(a.Id).Sinks.Should().Equal(((IWebRtcSession)_media.For(a.Id), MediaType.Audio));
+        _media.For(a.Id).Sinks.Should().Equal(((IWebRtcSession)_media.For(a.Id), KurentoMediaType.Audio));
     }
 
     [Fact]
@@ -122,7 +122,7 @@ public sealed class MediaPipelineTests
 
         await pipeline.ReleaseAsync();
 
-        owner.Released.Should().BeEquivalentTo(new MediaObject[] { pipeline, a });
+        owner.Released.Should().BeEquivalentTo(new MediaObjectImpl[] { pipeline, a });
     }
 
     [Fact]
@@ -161,9 +161,9 @@ public sealed class MediaPipelineTests
 
     private sealed class RecordingOwner : IMediaObjectOwner
     {
-        public List<MediaObject> Released { get; } = [];
+        public List<MediaObjectImpl> Released { get; } = [];
 
-        public void OnReleased(MediaObject mediaObject)
+        public void OnReleased(MediaObjectImpl mediaObject)
         {
             lock (Released)
             {
@@ -176,7 +176,7 @@ public sealed class MediaPipelineTests
     {
         public List<(EventSubscription Subscription, MediaEvent Event)> Events { get; } = [];
 
-        public void Deliver(MediaObject source, EventSubscription subscription, MediaEvent mediaEvent)
+        public void Deliver(MediaObjectImpl source, EventSubscription subscription, MediaEvent mediaEvent)
         {
             lock (Events)
             {
@@ -184,11 +184,11 @@ public sealed class MediaPipelineTests
             }
         }
 
-        public void OnUnsubscribed(MediaObject source, EventSubscription subscription)
+        public void OnUnsubscribed(MediaObjectImpl source, EventSubscription subscription)
         {
         }
 
-        public void OnSourceReleased(MediaObject source)
+        public void OnSourceReleased(MediaObjectImpl source)
         {
         }
     }

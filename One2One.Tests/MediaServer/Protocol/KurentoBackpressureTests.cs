@@ -32,7 +32,7 @@ public sealed class KurentoBackpressureTests
         var raised = 0;
         while (server.Diagnostics.GetCounts().Connections == 2 && raised < 2_000_000)
         {
-            observer.MediaFlowInStateChanged(MediaType.Video, raised % 2 == 0);
+            observer.MediaFlowInStateChanged(KurentoMediaType.Video, raised % 2 == 0);
             raised++;
         }
 

@@ -51,10 +51,10 @@ public sealed class KurentoEventTests
         }
 
         var observer = server.Media.For(endpoint).Observer;
-        observer.IceComponentStateChanged(1, 1, IceComponentState.Connected);
+        observer.IceComponentStateChanged(1, 1, KurentoIceState.Connected);
         observer.NewCandidatePairSelected("1", 1, "candidate:l", "candidate:r");
-        observer.MediaFlowInStateChanged(MediaType.Video, flowing: true);
-        observer.MediaFlowOutStateChanged(MediaType.Audio, flowing: false);
+        observer.MediaFlowInStateChanged(KurentoMediaType.Video, flowing: true);
+        observer.MediaFlowOutStateChanged(KurentoMediaType.Audio, flowing: false);
         observer.ConnectionStateChanged(connected: true);
         observer.DtlsConnectionStateChanged(DtlsConnectionState.Connected);
         observer.Error("UNEXPECTED_PIPELINE_ERROR", 2, "boom");
@@ -109,7 +109,7 @@ public sealed class KurentoEventTests
         await client.SubscribeAsync(endpoint, "IceComponentStateChanged");
         await client.SubscribeAsync(endpoint, alias);
 
-        server.Media.For(endpoint).Observer.IceComponentStateChanged(1, 1, IceComponentState.Ready);
+        server.Media.For(endpoint).Observer.IceComponentStateChanged(1, 1, KurentoIceState.Ready);
         var names = new[] { await client.NextEventAsync(), await client.NextEventAsync() }.Select(e => e["params"]!["value"]!["type"]!.GetValue<string>());
 
         names.Should().BeEquivalentTo(["IceComponentStateChanged", alias]);
@@ -156,8 +156,8 @@ public sealed class KurentoEventTests
         var observer = server.Media.For(endpoint).Observer;
 
         await client.ResultAsync("unsubscribe", new JsonObject { ["object"] = endpoint, ["subscription"] = flow });
-        observer.MediaFlowInStateChanged(MediaType.Video, true);
-        observer.MediaFlowOutStateChanged(MediaType.Video, true);
+        observer.MediaFlowInStateChanged(KurentoMediaType.Video, true);
+        observer.MediaFlowOutStateChanged(KurentoMediaType.Video, true);
         var next = await client.NextEventAsync();
 
         // Events of one object are delivered in order, so the flow-in event would have come first.

@@ -39,21 +39,21 @@ public sealed class KurentoLimitsTests
         await using var server = await KurentoTestServer.StartAsync();
         await using var client = await server.ConnectAsync();
         var pipeline = await client.CreatePipelineAsync();
-        for (var i = 0; i < MediaObject.MaxTags; i++)
+        for (var i = 0; i < MediaObjectImpl.MaxTags; i++)
         {
             await client.InvokeValueAsync(pipeline, "addTag", new JsonObject { ["key"] = $"k{i}", ["value"] = "v" });
         }
 
         var tooMany = await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = "one-more", ["value"] = "v" });
         var replaced = await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = "k0", ["value"] = "changed" });
-        var longKey = await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = new string('k', MediaObject.MaxTagKeyLength + 1), ["value"] = "v" });
-        var longValue = await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = "k1", ["value"] = new string('v', MediaObject.MaxTagValueLength + 1) });
+        var longKey = await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = new string('k', MediaObjectImpl.MaxTagKeyLength + 1), ["value"] = "v" });
+        var longValue = await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = "k1", ["value"] = new string('v', MediaObjectImpl.MaxTagValueLength + 1) });
 
         tooMany["error"]!["code"]!.GetValue<int>().Should().Be(40009);
         replaced["error"].Should().BeNull("changing an existing tag adds none");
         longKey["error"]!["code"]!.GetValue<int>().Should().Be(40107);
         longValue["error"]!["code"]!.GetValue<int>().Should().Be(40107);
-        (await client.InvokeValueAsync(pipeline, "getTags"))!.AsArray().Should().HaveCount(MediaObject.MaxTags);
+        (await client.InvokeValueAsync(pipeline, "getTags"))!.AsArray().Should().HaveCount(MediaObjectImpl.MaxTags);
         (await client.InvokeValueAsync(pipeline, "getTag", new JsonObject { ["key"] = "k1" }))!.GetValue<string>().Should().Be("v");
     }
 
@@ -66,9 +66,9 @@ public sealed class KurentoLimitsTests
         await client.InvokeValueAsync(endpoint, "setName", new JsonObject { ["name"] = "caller" });
         await client.InvokeValueAsync(endpoint, "setStunServerAddress", new JsonObject { ["stunServerAddress"] = "192.0.2.1" });
 
-        var longName = await client.InvokeAsync(endpoint, "setName", new JsonObject { ["name"] = new string('n', MediaObject.MaxNameLength + 1) });
+        var longName = await client.InvokeAsync(endpoint, "setName", new JsonObject { ["name"] = new string('n', MediaObjectImpl.MaxNameLength + 1) });
         var longProperty = await client.InvokeAsync(endpoint, "setStunServerAddress",
-            new JsonObject { ["stunServerAddress"] = new string('a', MediaObject.MaxPropertyJsonLength) });
+            new JsonObject { ["stunServerAddress"] = new string('a', MediaObjectImpl.MaxPropertyJsonLength) });
 
         longName["error"]!["code"]!.GetValue<int>().Should().Be(40107);
         longProperty["error"]!["code"]!.GetValue<int>().Should().Be(40107, "the value as JSON (with its quotes) is over the limit");

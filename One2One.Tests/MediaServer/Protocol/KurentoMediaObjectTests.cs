@@ -148,7 +148,7 @@ public sealed class KurentoMediaObjectTests
         var sources = await client.InvokeValueAsync(endpoint, "getSourceConnections", new JsonObject { ["mediaType"] = "VIDEO" });
 
         var media = server.Media.For(endpoint);
-        media.Sinks.Should().BeEquivalentTo(new[] { ((IWebRtcSession)media, MediaType.Audio), (media, MediaType.Video) });
+        media.Sinks.Should().BeEquivalentTo(new[] { ((IWebRtcSession)media, KurentoMediaType.Audio), (media, KurentoMediaType.Video) });
         JsonNode.DeepEquals(sinks, JsonNode.Parse($$"""
             [{"__module__":"kurento","__type__":"ElementConnectionData","sink":"{{endpoint}}","sinkDescription":"default","source":"{{endpoint}}","sourceDescription":"default","type":"AUDIO"},
              {"__module__":"kurento","__type__":"ElementConnectionData","sink":"{{endpoint}}","sinkDescription":"default","source":"{{endpoint}}","sourceDescription":"default","type":"VIDEO"}]
@@ -169,7 +169,7 @@ public sealed class KurentoMediaObjectTests
         await client.InvokeValueAsync(a, "disconnect", new JsonObject { ["sink"] = b, ["mediaType"] = "AUDIO" });
         var bad = await client.InvokeAsync(a, "connect", new JsonObject { ["sink"] = b, ["mediaType"] = "SMELL" });
 
-        server.Media.For(a).Sinks.Should().Equal(((IWebRtcSession)server.Media.For(b), MediaType.Video));
+        server.Media.For(a).Sinks.Should().Equal(((IWebRtcSession)server.Media.For(b), KurentoMediaType.Video));
         (await client.InvokeValueAsync(b, "getSourceConnections"))!.AsArray().Should().ContainSingle()
             .Which!["source"]!.GetValue<string>().Should().Be(a);
         bad["error"]!["code"]!.GetValue<int>().Should().Be(40107);

@@ -65,7 +65,7 @@ public sealed class KurentoSessionTests
         await using var second = await server.ConnectAsync();
         var resumed = await second.ResultAsync("connect", new JsonObject { ["sessionId"] = sessionId });
         server.Clock.Advance(TimeSpan.FromSeconds(10));
-        server.Media.For(endpoint).Observer.MediaFlowInStateChanged(MediaType.Audio, true);
+        server.Media.For(endpoint).Observer.MediaFlowInStateChanged(KurentoMediaType.Audio, true);
         var received = await second.NextEventAsync();
 
         resumed["sessionId"]!.GetValue<string>().Should().Be(sessionId);

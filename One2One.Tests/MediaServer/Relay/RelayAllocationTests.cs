@@ -76,13 +76,13 @@ public sealed class RelayAllocationTests(ITestOutputHelper output) : IAsyncLifet
             if (n % 20 == 19)
             {
                 datagrams[i] = (a.Browser.ProtectRtcp(RtcpTestPackets.Compound(
-                    RtcpTestPackets.SenderReport(a.Browser.Offer.VideoSsrc, a.OutgoingSsrc(MediaType.Video)),
+                    RtcpTestPackets.SenderReport(a.Browser.Offer.VideoSsrc, a.OutgoingSsrc(KurentoMediaType.Video)),
                     RtcpTestPackets.SourceDescription((a.Browser.Offer.VideoSsrc, "cname-of-a")))), false);
                 continue;
             }
 
-            var kind = n % 3 == 0 ? MediaType.Audio : MediaType.Video;
-            var rtp = a.Browser.Rtp(kind, (ushort)n, (uint)n * 960, marker: n % 10 == 0, payload.AsSpan(0, kind == MediaType.Audio ? 100 : 1000));
+            var kind = n % 3 == 0 ? KurentoMediaType.Audio : KurentoMediaType.Video;
+            var rtp = a.Browser.Rtp(kind, (ushort)n, (uint)n * 960, marker: n % 10 == 0, payload.AsSpan(0, kind == KurentoMediaType.Audio ? 100 : 1000));
             datagrams[i] = (a.Browser.ProtectRtp(rtp), true);
         }
 

@@ -37,7 +37,7 @@ public sealed class RelayEventsTests : IAsyncLifetime
         var pair = await endpoint.Events.WaitForAsync<CandidatePairSelected>(because: "after the browser nominated its pair");
 
         endpoint.Events.OfType<IceStateChanged>().Select(e => e.State).Should().Equal(
-            IceComponentState.Gathering, IceComponentState.Connecting, IceComponentState.Connected, IceComponentState.Ready);
+            KurentoIceState.Gathering, KurentoIceState.Connecting, KurentoIceState.Connected, KurentoIceState.Ready);
         pair.LocalCandidate.Should().Be(local.Candidate);
         IceCandidate.TryParse(pair.RemoteCandidate, out var remote, out _).Should().BeTrue(pair.RemoteCandidate);
         remote!.Port.Should().Be(endpoint.Browser.LocalEndPoint.Port, "the browser trickled this candidate");
@@ -103,26 +103,26 @@ public sealed class RelayEventsTests : IAsyncLifetime
     {
         var (a, b) = await _rig.CallAsync();
 
-        a.Browser.SendRtp(MediaType.Audio, 1, 960, false, new byte[40]);
+        a.Browser.SendRtp(KurentoMediaType.Audio, 1, 960, false, new byte[40]);
         await b.Browser.NextRtpAsync();
-        await a.Events.WaitForAsync<FlowInChanged>(e => e.Kind == MediaType.Audio && e.Flowing);
-        await b.Events.WaitForAsync<FlowOutChanged>(e => e.Kind == MediaType.Audio && e.Flowing);
-        a.Session.IsMediaFlowingIn(MediaType.Audio).Should().BeTrue();
-        b.Session.IsMediaFlowingOut(MediaType.Audio).Should().BeTrue();
-        a.Session.IsMediaFlowingIn(MediaType.Video).Should().BeFalse();
+        await a.Events.WaitForAsync<FlowInChanged>(e => e.Kind == KurentoMediaType.Audio && e.Flowing);
+        await b.Events.WaitForAsync<FlowOutChanged>(e => e.Kind == KurentoMediaType.Audio && e.Flowing);
+        a.Session.IsMediaFlowingIn(KurentoMediaType.Audio).Should().BeTrue();
+        b.Session.IsMediaFlowingOut(KurentoMediaType.Audio).Should().BeTrue();
+        a.Session.IsMediaFlowingIn(KurentoMediaType.Video).Should().BeFalse();
 
         _rig.AdvanceSeconds(2);
         a.Events.OfType<FlowInChanged>().Should().ContainSingle("two seconds of silence is not yet a stop");
 
         _rig.AdvanceSeconds(1);
-        a.Events.OfType<FlowInChanged>().Should().Equal(new FlowInChanged(MediaType.Audio, true), new FlowInChanged(MediaType.Audio, false));
-        b.Events.OfType<FlowOutChanged>().Should().Equal(new FlowOutChanged(MediaType.Audio, true), new FlowOutChanged(MediaType.Audio, false));
-        a.Session.IsMediaFlowingIn(MediaType.Audio).Should().BeFalse();
-        b.Session.IsMediaFlowingOut(MediaType.Audio).Should().BeFalse();
+        a.Events.OfType<FlowInChanged>().Should().Equal(new FlowInChanged(KurentoMediaType.Audio, true), new FlowInChanged(KurentoMediaType.Audio, false));
+        b.Events.OfType<FlowOutChanged>().Should().Equal(new FlowOutChanged(KurentoMediaType.Audio, true), new FlowOutChanged(KurentoMediaType.Audio, false));
+        a.Session.IsMediaFlowingIn(KurentoMediaType.Audio).Should().BeFalse();
+        b.Session.IsMediaFlowingOut(KurentoMediaType.Audio).Should().BeFalse();
 
-        a.Browser.SendRtp(MediaType.Audio, 2, 1920, false, new byte[40]);
-        await a.Events.WaitForAsync<FlowInChanged>(e => e.Kind == MediaType.Audio && e.Flowing && a.Events.OfType<FlowInChanged>().Count == 3);
-        a.Events.OfType<FlowInChanged>().Should().NotContain(e => e.Kind == MediaType.Video, "no video was sent");
+        a.Browser.SendRtp(KurentoMediaType.Audio, 2, 1920, false, new byte[40]);
+        await a.Events.WaitForAsync<FlowInChanged>(e => e.Kind == KurentoMediaType.Audio && e.Flowing && a.Events.OfType<FlowInChanged>().Count == 3);
+        a.Events.OfType<FlowInChanged>().Should().NotContain(e => e.Kind == KurentoMediaType.Video, "no video was sent");
         a.Events.OfType<FlowOutChanged>().Should().BeEmpty("B sent nothing");
     }
 
@@ -134,11 +134,11 @@ public sealed class RelayEventsTests : IAsyncLifetime
         _rig.AdvanceSeconds(20);
         (await endpoint.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
         _rig.AdvanceSeconds(30);
-        endpoint.Events.OfType<IceStateChanged>().Should().NotContain(e => e.State == IceComponentState.Failed, "the check 30 s ago renewed consent");
+        endpoint.Events.OfType<IceStateChanged>().Should().NotContain(e => e.State == KurentoIceState.Failed, "the check 30 s ago renewed consent");
 
         _rig.AdvanceSeconds(1);
 
-        endpoint.Events.OfType<IceStateChanged>().Last().State.Should().Be(IceComponentState.Failed);
+        endpoint.Events.OfType<IceStateChanged>().Last().State.Should().Be(KurentoIceState.Failed);
         endpoint.Events.OfType<ConnectionChanged>().Select(e => e.Connected).Should().Equal(true, false);
     }
 
@@ -159,31 +159,31 @@ public sealed class RelayEventsTests : IAsyncLifetime
     public async Task GetStats_counts_packets_and_bytes_per_stream_both_ways()
     {
         var (a, b) = await _rig.CallAsync();
-        var audio = new[] { 60, 61, 62 }.Select((n, i) => a.Browser.SendRtp(MediaType.Audio, (ushort)i, 0, false, new byte[n])).ToArray();
-        var video = new[] { 1000, 1100 }.Select((n, i) => a.Browser.SendRtp(MediaType.Video, (ushort)i, 0, false, new byte[n])).ToArray();
-        var back = b.Browser.SendRtp(MediaType.Audio, 1, 0, false, new byte[33]);
+        var audio = new[] { 60, 61, 62 }.Select((n, i) => a.Browser.SendRtp(KurentoMediaType.Audio, (ushort)i, 0, false, new byte[n])).ToArray();
+        var video = new[] { 1000, 1100 }.Select((n, i) => a.Browser.SendRtp(KurentoMediaType.Video, (ushort)i, 0, false, new byte[n])).ToArray();
+        var back = b.Browser.SendRtp(KurentoMediaType.Audio, 1, 0, false, new byte[33]);
         for (var i = 0; i < audio.Length + video.Length; i++)
         {
             await b.Browser.NextRtpAsync();
         }
 
         await a.Browser.NextRtpAsync();
-        await Eventually.TrueAsync(() => Stat(b.Session, MediaType.Video, inbound: false).Packets == 2 && Stat(a.Session, MediaType.Audio, inbound: false).Packets == 1, "the sends are counted");
+        await Eventually.TrueAsync(() => Stat(b.Session, KurentoMediaType.Video, inbound: false).Packets == 2 && Stat(a.Session, KurentoMediaType.Audio, inbound: false).Packets == 1, "the sends are counted");
 
-        Stat(a.Session, MediaType.Audio, inbound: true).Should().Match<WebRtcStreamStats>(s =>
+        Stat(a.Session, KurentoMediaType.Audio, inbound: true).Should().Match<WebRtcStreamStats>(s =>
             s.Packets == 3 && s.Bytes == audio.Sum(p => p.Length) && s.Ssrc == a.Browser.Offer.AudioSsrc && s.Codec == "opus");
-        Stat(a.Session, MediaType.Video, inbound: true).Should().Match<WebRtcStreamStats>(s =>
+        Stat(a.Session, KurentoMediaType.Video, inbound: true).Should().Match<WebRtcStreamStats>(s =>
             s.Packets == 2 && s.Bytes == video.Sum(p => p.Length) && s.Ssrc == a.Browser.Offer.VideoSsrc && s.Codec == "VP8");
-        Stat(b.Session, MediaType.Audio, inbound: false).Should().Match<WebRtcStreamStats>(s =>
-            s.Packets == 3 && s.Bytes == audio.Sum(p => p.Length) && s.Ssrc == b.OutgoingSsrc(MediaType.Audio));
-        Stat(b.Session, MediaType.Video, inbound: false).Should().Match<WebRtcStreamStats>(s =>
-            s.Packets == 2 && s.Bytes == video.Sum(p => p.Length) && s.Ssrc == b.OutgoingSsrc(MediaType.Video));
-        Stat(b.Session, MediaType.Audio, inbound: true).Should().Match<WebRtcStreamStats>(s => s.Packets == 1 && s.Bytes == back.Length);
-        Stat(a.Session, MediaType.Audio, inbound: false).Should().Match<WebRtcStreamStats>(s => s.Packets == 1 && s.Bytes == back.Length);
-        Stat(a.Session, MediaType.Video, inbound: false).Packets.Should().Be(0);
-        Stat(b.Session, MediaType.Video, inbound: true).Packets.Should().Be(0);
+        Stat(b.Session, KurentoMediaType.Audio, inbound: false).Should().Match<WebRtcStreamStats>(s =>
+            s.Packets == 3 && s.Bytes == audio.Sum(p => p.Length) && s.Ssrc == b.OutgoingSsrc(KurentoMediaType.Audio));
+        Stat(b.Session, KurentoMediaType.Video, inbound: false).Should().Match<WebRtcStreamStats>(s =>
+            s.Packets == 2 && s.Bytes == video.Sum(p => p.Length) && s.Ssrc == b.OutgoingSsrc(KurentoMediaType.Video));
+        Stat(b.Session, KurentoMediaType.Audio, inbound: true).Should().Match<WebRtcStreamStats>(s => s.Packets == 1 && s.Bytes == back.Length);
+        Stat(a.Session, KurentoMediaType.Audio, inbound: false).Should().Match<WebRtcStreamStats>(s => s.Packets == 1 && s.Bytes == back.Length);
+        Stat(a.Session, KurentoMediaType.Video, inbound: false).Packets.Should().Be(0);
+        Stat(b.Session, KurentoMediaType.Video, inbound: true).Packets.Should().Be(0);
     }
 
-    private static WebRtcStreamStats Stat(WebRtcSession session, MediaType kind, bool inbound) =>
+    private static WebRtcStreamStats Stat(WebRtcSession session, KurentoMediaType kind, bool inbound) =>
         session.GetStats().Single(s => s.Kind == kind && s.Inbound == inbound);
 }

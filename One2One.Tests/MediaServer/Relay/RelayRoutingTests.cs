@@ -23,19 +23,19 @@ public sealed class RelayRoutingTests : IAsyncLifetime
     public async Task In_loopback_a_browsers_media_comes_back_with_its_endpoints_announced_ssrcs()
     {
         var a = await _rig.ConnectAsync(new SimulatedBrowser(opusPayloadType: 121, vp8PayloadType: 122));
-        a.Session.AddSink(a.Session, MediaType.Audio);
-        a.Session.AddSink(a.Session, MediaType.Video);
+        a.Session.AddSink(a.Session, KurentoMediaType.Audio);
+        a.Session.AddSink(a.Session, KurentoMediaType.Video);
 
-        var audio = a.Browser.SendRtp(MediaType.Audio, 100, 4800, false, new byte[] { 1, 2, 3, 4, 5 });
-        var video = a.Browser.SendRtp(MediaType.Video, 200, 9000, true, new byte[] { 6, 7, 8 });
+        var audio = a.Browser.SendRtp(KurentoMediaType.Audio, 100, 4800, false, new byte[] { 1, 2, 3, 4, 5 });
+        var video = a.Browser.SendRtp(KurentoMediaType.Video, 200, 9000, true, new byte[] { 6, 7, 8 });
 
         var first = await a.Browser.NextRtpAsync();
         var second = await a.Browser.NextRtpAsync();
-        first.Ssrc.Should().Be(a.OutgoingSsrc(MediaType.Audio));
+        first.Ssrc.Should().Be(a.OutgoingSsrc(KurentoMediaType.Audio));
         first.PayloadType.Should().Be(121);
         first.AfterFixedHeader.Should().Equal(audio[12..]);
         first.SequenceNumber.Should().Be(100);
-        second.Ssrc.Should().Be(a.OutgoingSsrc(MediaType.Video));
+        second.Ssrc.Should().Be(a.OutgoingSsrc(KurentoMediaType.Video));
         second.PayloadType.Should().Be(122);
         second.Marker.Should().BeTrue();
         second.AfterFixedHeader.Should().Equal(video[12..]);
@@ -46,13 +46,13 @@ public sealed class RelayRoutingTests : IAsyncLifetime
     {
         var a = await _rig.ConnectAsync();
         var b = await _rig.ConnectAsync();
-        a.Session.AddSink(b.Session, MediaType.Audio);
+        a.Session.AddSink(b.Session, KurentoMediaType.Audio);
 
-        a.Browser.SendRtp(MediaType.Video, 1, 0, true, new byte[100]);
-        a.Browser.SendRtp(MediaType.Audio, 2, 0, false, new byte[10]);
+        a.Browser.SendRtp(KurentoMediaType.Video, 1, 0, true, new byte[100]);
+        a.Browser.SendRtp(KurentoMediaType.Audio, 2, 0, false, new byte[10]);
 
-        (await b.Browser.NextRtpAsync()).Ssrc.Should().Be(b.OutgoingSsrc(MediaType.Audio), "the video before it was not relayed");
-        await One2One.Tests.Support.Eventually.TrueAsync(() => a.Session.IsMediaFlowingIn(MediaType.Video), "the video was received all the same");
+        (await b.Browser.NextRtpAsync()).Ssrc.Should().Be(b.OutgoingSsrc(KurentoMediaType.Audio), "the video before it was not relayed");
+        await One2One.Tests.Support.Eventually.TrueAsync(() => a.Session.IsMediaFlowingIn(KurentoMediaType.Video), "the video was received all the same");
     }
 
     [Fact]
@@ -62,14 +62,14 @@ public sealed class RelayRoutingTests : IAsyncLifetime
         var (a, b) = await _rig.CallAsync(b: sendsVideoOnly);
         b.Browser.Answer!.VideoSsrc.Should().Be(0, "the endpoint sends no video to a browser that only sends it");
 
-        a.Browser.SendRtp(MediaType.Video, 1, 0, true, new byte[100]);
-        a.Browser.SendRtp(MediaType.Audio, 2, 0, false, new byte[10]);
-        b.Browser.SendRtp(MediaType.Video, 3, 0, true, new byte[100]);
+        a.Browser.SendRtp(KurentoMediaType.Video, 1, 0, true, new byte[100]);
+        a.Browser.SendRtp(KurentoMediaType.Audio, 2, 0, false, new byte[10]);
+        b.Browser.SendRtp(KurentoMediaType.Video, 3, 0, true, new byte[100]);
 
         (await b.Browser.NextRtpAsync()).SequenceNumber.Should().Be(2, "A's video before it had nowhere to go");
         var fromB = await a.Browser.NextRtpAsync();
         fromB.SequenceNumber.Should().Be(3, "B's browser still sends video to A");
-        fromB.Ssrc.Should().Be(a.OutgoingSsrc(MediaType.Video));
+        fromB.Ssrc.Should().Be(a.OutgoingSsrc(KurentoMediaType.Video));
     }
 
     [Fact]
@@ -77,9 +77,9 @@ public sealed class RelayRoutingTests : IAsyncLifetime
     {
         var (a, b) = await _rig.CallAsync();
 
-        a.Browser.SendRtp(MediaType.Audio, 1, 0, false, new byte[10], payloadType: 77);
-        a.Browser.SendRtp(MediaType.Video, 2, 0, false, new byte[10], payloadType: 97); // rtx: offered, not answered
-        a.Browser.SendRtp(MediaType.Audio, 3, 0, false, new byte[10]);
+        a.Browser.SendRtp(KurentoMediaType.Audio, 1, 0, false, new byte[10], payloadType: 77);
+        a.Browser.SendRtp(KurentoMediaType.Video, 2, 0, false, new byte[10], payloadType: 97); // rtx: offered, not answered
+        a.Browser.SendRtp(KurentoMediaType.Audio, 3, 0, false, new byte[10]);
 
         var next = await b.Browser.NextRtpAsync();
         next.SequenceNumber.Should().Be(3, "the two packets before it carried payload types the answer did not accept");
@@ -90,19 +90,19 @@ public sealed class RelayRoutingTests : IAsyncLifetime
     public async Task Disconnecting_a_kind_stops_its_flow_and_reconnecting_restarts_it()
     {
         var (a, b) = await _rig.CallAsync();
-        a.Browser.SendRtp(MediaType.Video, 1, 0, true, new byte[50]);
+        a.Browser.SendRtp(KurentoMediaType.Video, 1, 0, true, new byte[50]);
         (await b.Browser.NextRtpAsync()).SequenceNumber.Should().Be(1);
 
-        a.Session.RemoveSink(b.Session, MediaType.Video);
-        a.Browser.SendRtp(MediaType.Video, 2, 0, true, new byte[50]);
-        a.Browser.SendRtp(MediaType.Audio, 3, 0, false, new byte[10]);
+        a.Session.RemoveSink(b.Session, KurentoMediaType.Video);
+        a.Browser.SendRtp(KurentoMediaType.Video, 2, 0, true, new byte[50]);
+        a.Browser.SendRtp(KurentoMediaType.Audio, 3, 0, false, new byte[10]);
         (await b.Browser.NextRtpAsync()).SequenceNumber.Should().Be(3, "video 2 was sent after the disconnect");
 
-        a.Session.AddSink(b.Session, MediaType.Video);
-        a.Browser.SendRtp(MediaType.Video, 4, 0, true, new byte[50]);
+        a.Session.AddSink(b.Session, KurentoMediaType.Video);
+        a.Browser.SendRtp(KurentoMediaType.Video, 4, 0, true, new byte[50]);
         var again = await b.Browser.NextRtpAsync();
         again.SequenceNumber.Should().Be(4);
-        again.Ssrc.Should().Be(b.OutgoingSsrc(MediaType.Video));
+        again.Ssrc.Should().Be(b.OutgoingSsrc(KurentoMediaType.Video));
     }
 
     [Fact]
@@ -113,9 +113,9 @@ public sealed class RelayRoutingTests : IAsyncLifetime
         var failedBefore = a.Session.Transport.Counters.SendFailed;
 
         await a.Session.DisposeAsync();
-        b.Session.AddSink(b.Session, MediaType.Audio);
-        b.Browser.SendRtp(MediaType.Audio, 1, 0, false, new byte[10]);
-        b.Browser.SendRtp(MediaType.Audio, 2, 0, false, new byte[10]);
+        b.Session.AddSink(b.Session, KurentoMediaType.Audio);
+        b.Browser.SendRtp(KurentoMediaType.Audio, 1, 0, false, new byte[10]);
+        b.Browser.SendRtp(KurentoMediaType.Audio, 2, 0, false, new byte[10]);
 
         (await b.Browser.NextRtpAsync()).SequenceNumber.Should().Be(1);
         (await b.Browser.NextRtpAsync()).SequenceNumber.Should().Be(2);
@@ -137,11 +137,11 @@ public sealed class RelayRoutingTests : IAsyncLifetime
     [Fact]
     public async Task Connecting_C_to_B_replaces_A_as_Bs_source_for_that_kind()
     {
-        // The one-source-per-sink rule lives in the element layer: drive it through MediaPipeline and WebRtcEndpoint.
+        // The one-source-per-sink rule lives in the element layer: drive it through MediaPipeline and WebRtcEndpointImpl.
         var sessions = new SessionRecordingFactory(_rig.Factory);
         var mediaSet = new MediaSet(sessions, _rig.Clock, NullLogger<MediaSet>.Instance);
         var pipeline = mediaSet.CreatePipeline(null);
-        var endpoints = new List<WebRtcEndpoint>();
+        var endpoints = new List<WebRtcEndpointImpl>();
         var browsers = new List<SimulatedBrowser>();
         try
         {
@@ -159,15 +159,15 @@ public sealed class RelayRoutingTests : IAsyncLifetime
 
             var (a, b, c) = (browsers[0], browsers[1], browsers[2]);
             await endpoints[0].ConnectAsync(endpoints[1], null);
-            a.SendRtp(MediaType.Video, 1, 0, true, new byte[20]);
+            a.SendRtp(KurentoMediaType.Video, 1, 0, true, new byte[20]);
             (await b.NextRtpAsync()).SequenceNumber.Should().Be(1);
 
-            await endpoints[2].ConnectAsync(endpoints[1], MediaType.Video);
-            a.SendRtp(MediaType.Video, 2, 0, true, new byte[20]);
-            a.SendRtp(MediaType.Audio, 3, 0, false, new byte[20]);
+            await endpoints[2].ConnectAsync(endpoints[1], KurentoMediaType.Video);
+            a.SendRtp(KurentoMediaType.Video, 2, 0, true, new byte[20]);
+            a.SendRtp(KurentoMediaType.Audio, 3, 0, false, new byte[20]);
             (await b.NextRtpAsync()).SequenceNumber.Should().Be(3, "A's video no longer reaches B; A's audio still does");
 
-            c.SendRtp(MediaType.Video, 40, 0, true, new byte[20]);
+            c.SendRtp(KurentoMediaType.Video, 40, 0, true, new byte[20]);
             var fromC = await b.NextRtpAsync();
             fromC.SequenceNumber.Should().Be(40);
             fromC.Ssrc.Should().Be(b.Answer!.VideoSsrc, "B's browser sees one video stream whichever source feeds it");

@@ -22,7 +22,7 @@ public sealed class RelayRtcpTests : IAsyncLifetime
     public async Task As_sender_report_reaches_B_as_a_report_of_Bs_outgoing_stream_about_what_B_sends()
     {
         var (a, b) = await CallWithKeyframeRequestsTakenAsync();
-        var sr = RtcpTestPackets.SenderReport(a.Browser.Offer.AudioSsrc, a.OutgoingSsrc(MediaType.Video));
+        var sr = RtcpTestPackets.SenderReport(a.Browser.Offer.AudioSsrc, a.OutgoingSsrc(KurentoMediaType.Video));
         var sdes = RtcpTestPackets.SourceDescription((a.Browser.Offer.AudioSsrc, "a-cname"));
 
         a.Browser.SendRtcp(RtcpTestPackets.Compound(sr, sdes));
@@ -30,12 +30,12 @@ public sealed class RelayRtcpTests : IAsyncLifetime
 
         packets.Select(p => p.PacketType).Should().Equal(RtcpView.SenderReport, RtcpView.SourceDescription);
         var report = packets[0];
-        report.SenderSsrc.Should().Be(b.OutgoingSsrc(MediaType.Audio), "B's browser knows A's audio as B's endpoint's audio SSRC");
+        report.SenderSsrc.Should().Be(b.OutgoingSsrc(KurentoMediaType.Audio), "B's browser knows A's audio as B's endpoint's audio SSRC");
         report.Bytes.AsSpan(8, 20).ToArray().Should().Equal(sr.AsSpan(8, 20).ToArray(), "the sender info (NTP, RTP time, counts) is A's");
         report.CountOrFormat.Should().Be(1);
         report.ReportBlockSsrc(0).Should().Be(b.Browser.Offer.VideoSsrc, "A received its video from B's browser");
         report.Bytes.AsSpan(32, 20).ToArray().Should().Equal(sr.AsSpan(32, 20).ToArray(), "loss, jitter and timing stay as A measured them");
-        packets[1].FirstChunkSsrc.Should().Be(b.OutgoingSsrc(MediaType.Audio));
+        packets[1].FirstChunkSsrc.Should().Be(b.OutgoingSsrc(KurentoMediaType.Audio));
     }
 
     [Fact]
@@ -43,7 +43,7 @@ public sealed class RelayRtcpTests : IAsyncLifetime
     {
         var (a, b) = await CallWithKeyframeRequestsTakenAsync();
         var bVideo = b.Browser.Offer.VideoSsrc;
-        var aboutWhatBReceives = b.OutgoingSsrc(MediaType.Video);
+        var aboutWhatBReceives = b.OutgoingSsrc(KurentoMediaType.Video);
         var aVideo = a.Browser.Offer.VideoSsrc;
 
         b.Browser.SendRtcp(RtcpTestPackets.Compound(RtcpTestPackets.ReceiverReport(bVideo, aboutWhatBReceives), RtcpTestPackets.PictureLossIndication(bVideo, aboutWhatBReceives)));
@@ -83,11 +83,11 @@ public sealed class RelayRtcpTests : IAsyncLifetime
         var a = await _rig.ConnectAsync();
         var b = await _rig.ConnectAsync();
 
-        a.Session.AddSink(b.Session, MediaType.Video);
+        a.Session.AddSink(b.Session, KurentoMediaType.Video);
 
         var pli = await a.Browser.NextRtcpWithAsync(p => p.IsPli, "after B was connected to A's video");
         pli.MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc);
-        pli.SenderSsrc.Should().Be(a.OutgoingSsrc(MediaType.Video));
+        pli.SenderSsrc.Should().Be(a.OutgoingSsrc(KurentoMediaType.Video));
     }
 
     [Fact]
@@ -96,7 +96,7 @@ public sealed class RelayRtcpTests : IAsyncLifetime
         var a = await _rig.ConnectAsync();
         var b = _rig.Negotiate();
         await b.Browser.CompleteIceAsync();
-        a.Session.AddSink(b.Session, MediaType.Video);
+        a.Session.AddSink(b.Session, KurentoMediaType.Video);
         b.Session.Transport.IsSecured.Should().BeFalse();
 
         await b.Browser.CompleteDtlsAsync();
@@ -110,11 +110,11 @@ public sealed class RelayRtcpTests : IAsyncLifetime
     {
         var a = await _rig.ConnectAsync();
         var b = await _rig.ConnectAsync();
-        a.Session.AddSink(b.Session, MediaType.Audio);
-        b.Session.AddSink(a.Session, MediaType.Audio);
+        a.Session.AddSink(b.Session, KurentoMediaType.Audio);
+        b.Session.AddSink(a.Session, KurentoMediaType.Audio);
 
-        b.Browser.SendRtcp(RtcpTestPackets.PictureLossIndication(b.Browser.Offer.VideoSsrc, b.OutgoingSsrc(MediaType.Video)));
-        b.Browser.SendRtcp(RtcpTestPackets.ReceiverReport(b.Browser.Offer.AudioSsrc, b.OutgoingSsrc(MediaType.Audio)));
+        b.Browser.SendRtcp(RtcpTestPackets.PictureLossIndication(b.Browser.Offer.VideoSsrc, b.OutgoingSsrc(KurentoMediaType.Video)));
+        b.Browser.SendRtcp(RtcpTestPackets.ReceiverReport(b.Browser.Offer.AudioSsrc, b.OutgoingSsrc(KurentoMediaType.Audio)));
 
         var next = RtcpView.Read(await a.Browser.NextRtcpAsync("for B's receiver report"));
         next.Should().ContainSingle().Which.PacketType.Should().Be(RtcpView.ReceiverReport, "the PLI sent before it was about video, which is not connected");
@@ -125,10 +125,10 @@ public sealed class RelayRtcpTests : IAsyncLifetime
     public async Task In_loopback_the_browsers_own_feedback_about_its_returned_video_reaches_it_about_its_own_video()
     {
         var a = await _rig.ConnectAsync();
-        a.Session.AddSink(a.Session, MediaType.Video);
+        a.Session.AddSink(a.Session, KurentoMediaType.Video);
         await a.Browser.NextRtcpWithAsync(p => p.IsPli, "the keyframe request of the connection");
 
-        a.Browser.SendRtcp(RtcpTestPackets.PictureLossIndication(a.Browser.Offer.VideoSsrc, a.OutgoingSsrc(MediaType.Video)));
+        a.Browser.SendRtcp(RtcpTestPackets.PictureLossIndication(a.Browser.Offer.VideoSsrc, a.OutgoingSsrc(KurentoMediaType.Video)));
 
         var pli = RtcpView.Read(await a.Browser.NextRtcpAsync("for the looped-back PLI")).Single();
         pli.IsPli.Should().BeTrue();
@@ -140,15 +140,15 @@ public sealed class RelayRtcpTests : IAsyncLifetime
     {
         var quiet = new SimulatedBrowser { EditOffer = sdp => SdpFixtures.Without(sdp, line => line.StartsWith("a=ssrc", StringComparison.Ordinal)) };
         var (a, b) = await _rig.CallAsync(quiet);
-        a.Session.InboundSsrc(MediaType.Video).Should().BeNull("the offer named no SSRC");
+        a.Session.InboundSsrc(KurentoMediaType.Video).Should().BeNull("the offer named no SSRC");
 
-        a.Browser.SendRtp(MediaType.Video, 1, 0, true, new byte[100]);
-        (await b.Browser.NextRtpAsync()).Ssrc.Should().Be(b.OutgoingSsrc(MediaType.Video));
-        b.Browser.SendRtcp(RtcpTestPackets.PictureLossIndication(b.Browser.Offer.VideoSsrc, b.OutgoingSsrc(MediaType.Video)));
+        a.Browser.SendRtp(KurentoMediaType.Video, 1, 0, true, new byte[100]);
+        (await b.Browser.NextRtpAsync()).Ssrc.Should().Be(b.OutgoingSsrc(KurentoMediaType.Video));
+        b.Browser.SendRtcp(RtcpTestPackets.PictureLossIndication(b.Browser.Offer.VideoSsrc, b.OutgoingSsrc(KurentoMediaType.Video)));
 
         var pli = await a.Browser.NextRtcpWithAsync(p => p.IsPli, "for B's PLI");
         pli.MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc, "the SSRC was learned from A's first video packet");
-        a.Session.InboundSsrc(MediaType.Video).Should().Be(a.Browser.Offer.VideoSsrc);
+        a.Session.InboundSsrc(KurentoMediaType.Video).Should().Be(a.Browser.Offer.VideoSsrc);
     }
 
     /// <summary>A call, with the keyframe request each browser gets when the other's video is connected already read.</summary>

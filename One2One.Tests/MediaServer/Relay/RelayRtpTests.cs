@@ -29,10 +29,10 @@ public sealed class RelayRtpTests : IAsyncLifetime
         a.Browser.Profile.Should().Be(SrtpProfile.AeadAes128Gcm);
         b.Browser.Profile.Should().Be(SrtpProfile.AesCm128HmacSha1_80);
 
-        var sent = new List<(MediaType Kind, byte[] Rtp)>();
+        var sent = new List<(KurentoMediaType Kind, byte[] Rtp)>();
         for (var i = 0; i < 10; i++)
         {
-            var kind = i % 3 == 0 ? MediaType.Video : MediaType.Audio;
+            var kind = i % 3 == 0 ? KurentoMediaType.Video : KurentoMediaType.Audio;
             var payload = RandomPayload(20 + (i * 37));
             sent.Add((kind, a.Browser.SendRtp(kind, (ushort)(65530 + i), 0xFFFF_FF00u + (uint)(i * 960), marker: i % 2 == 0, payload)));
         }
@@ -41,7 +41,7 @@ public sealed class RelayRtpTests : IAsyncLifetime
         {
             var received = await b.Browser.NextRtpAsync($"for {kind} packet {Describe(rtp)}");
             received.Ssrc.Should().Be(b.OutgoingSsrc(kind), "B's endpoint announced this SSRC for {0} in its answer", kind);
-            received.PayloadType.Should().Be(kind == MediaType.Audio ? BOpus : BVp8, "B's browser numbers the codec so");
+            received.PayloadType.Should().Be(kind == KurentoMediaType.Audio ? BOpus : BVp8, "B's browser numbers the codec so");
             ShouldBeUnchangedApartFromSsrcAndPayloadType(received, rtp);
         }
     }
@@ -51,15 +51,15 @@ public sealed class RelayRtpTests : IAsyncLifetime
     {
         var (a, b) = await _rig.CallAsync(new SimulatedBrowser(), new SimulatedBrowser(BOpus, BVp8, SrtpProfile.AesCm128HmacSha1_80));
 
-        var audio = b.Browser.SendRtp(MediaType.Audio, 7, 48_000, marker: false, RandomPayload(80));
-        var video = b.Browser.SendRtp(MediaType.Video, 9, 90_000, marker: true, RandomPayload(1100));
+        var audio = b.Browser.SendRtp(KurentoMediaType.Audio, 7, 48_000, marker: false, RandomPayload(80));
+        var video = b.Browser.SendRtp(KurentoMediaType.Video, 9, 90_000, marker: true, RandomPayload(1100));
 
         var first = await a.Browser.NextRtpAsync("for B's audio");
         var second = await a.Browser.NextRtpAsync("for B's video");
-        first.Ssrc.Should().Be(a.OutgoingSsrc(MediaType.Audio));
+        first.Ssrc.Should().Be(a.OutgoingSsrc(KurentoMediaType.Audio));
         first.PayloadType.Should().Be(BrowserOffer.ChromiumOpus);
         ShouldBeUnchangedApartFromSsrcAndPayloadType(first, audio);
-        second.Ssrc.Should().Be(a.OutgoingSsrc(MediaType.Video));
+        second.Ssrc.Should().Be(a.OutgoingSsrc(KurentoMediaType.Video));
         second.PayloadType.Should().Be(BrowserOffer.ChromiumVp8);
         ShouldBeUnchangedApartFromSsrcAndPayloadType(second, video);
     }

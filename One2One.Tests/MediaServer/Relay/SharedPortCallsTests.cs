@@ -21,19 +21,19 @@ public sealed class SharedPortCallsTests(HundredCalls calls, ITestOutputHelper o
             .And.AllSatisfy(e => e.Session.Transport.LocalPort.Should().Be(port, "every endpoint shares the one port"));
 
         // Every browser sends audio and video to its peer, interleaved across all calls; each payload is unique.
-        var sent = calls.Pairs.SelectMany(p => new[] { (p.A, p.B), (p.B, p.A) }).ToDictionary(leg => leg.Item2, _ => new List<(MediaType Kind, byte[] Rtp)>());
+        var sent = calls.Pairs.SelectMany(p => new[] { (p.A, p.B), (p.B, p.A) }).ToDictionary(leg => leg.Item2, _ => new List<(KurentoMediaType Kind, byte[] Rtp)>());
         for (var round = 0; round < Rounds; round++)
         {
             foreach (var (a, b) in calls.Pairs)
             {
                 foreach (var (from, to) in new[] { (a, b), (b, a) })
                 {
-                    foreach (var kind in (MediaType[])[MediaType.Audio, MediaType.Video])
+                    foreach (var kind in (KurentoMediaType[])[KurentoMediaType.Audio, KurentoMediaType.Video])
                     {
-                        var payload = new byte[kind == MediaType.Audio ? 60 : 900];
+                        var payload = new byte[kind == KurentoMediaType.Audio ? 60 : 900];
                         Random.Shared.NextBytes(payload);
                         var sequence = (ushort)(100 + (2 * round) + (int)kind);
-                        sent[to].Add((kind, from.Browser.SendRtp(kind, sequence, (uint)sequence * 960, marker: kind == MediaType.Video, payload)));
+                        sent[to].Add((kind, from.Browser.SendRtp(kind, sequence, (uint)sequence * 960, marker: kind == KurentoMediaType.Video, payload)));
                     }
                 }
             }

@@ -14,7 +14,7 @@ internal sealed class StandInWebRtcSession(WebRtcEndpointSettings settings, IWeb
     public const string Candidate = "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host";
 
     private readonly Lock _lock = new();
-    private readonly List<(IWebRtcSession Sink, MediaType Kind)> _sinks = [];
+    private readonly List<(IWebRtcSession Sink, KurentoMediaType Kind)> _sinks = [];
     private readonly List<RemoteIceCandidate> _remoteCandidates = [];
     private bool _negotiated;
     private int _disposeCount;
@@ -29,7 +29,7 @@ internal sealed class StandInWebRtcSession(WebRtcEndpointSettings settings, IWeb
 
     public bool FlowingIn { get; set; }
 
-    public IReadOnlyList<(IWebRtcSession Sink, MediaType Kind)> Sinks
+    public IReadOnlyList<(IWebRtcSession Sink, KurentoMediaType Kind)> Sinks
     {
         get
         {
@@ -102,7 +102,7 @@ internal sealed class StandInWebRtcSession(WebRtcEndpointSettings settings, IWeb
         }
     }
 
-    public void AddSink(IWebRtcSession sink, MediaType kind)
+    public void AddSink(IWebRtcSession sink, KurentoMediaType kind)
     {
         lock (_lock)
         {
@@ -110,7 +110,7 @@ internal sealed class StandInWebRtcSession(WebRtcEndpointSettings settings, IWeb
         }
     }
 
-    public void RemoveSink(IWebRtcSession sink, MediaType kind)
+    public void RemoveSink(IWebRtcSession sink, KurentoMediaType kind)
     {
         lock (_lock)
         {
@@ -120,15 +120,15 @@ internal sealed class StandInWebRtcSession(WebRtcEndpointSettings settings, IWeb
 
     public void RequestKeyframe() => KeyframeRequests++;
 
-    public bool IsMediaFlowingIn(MediaType kind) => FlowingIn;
+    public bool IsMediaFlowingIn(KurentoMediaType kind) => FlowingIn;
 
-    public bool IsMediaFlowingOut(MediaType kind) => false;
+    public bool IsMediaFlowingOut(KurentoMediaType kind) => false;
 
     public IReadOnlyList<WebRtcStreamStats> GetStats() =>
     [
-        new(MediaType.Audio, Inbound: true, Ssrc: 1111, Codec: "opus", Packets: 50, Bytes: 5000, PacketsDropped: 1),
-        new(MediaType.Video, Inbound: true, Ssrc: 2222, Codec: "VP8", Packets: 100, Bytes: 100000, PacketsDropped: 0),
-        new(MediaType.Video, Inbound: false, Ssrc: 3333, Codec: "VP8", Packets: 90, Bytes: 90000, PacketsDropped: 0),
+        new(KurentoMediaType.Audio, Inbound: true, Ssrc: 1111, Codec: "opus", Packets: 50, Bytes: 5000, PacketsDropped: 1),
+        new(KurentoMediaType.Video, Inbound: true, Ssrc: 2222, Codec: "VP8", Packets: 100, Bytes: 100000, PacketsDropped: 0),
+        new(KurentoMediaType.Video, Inbound: false, Ssrc: 3333, Codec: "VP8", Packets: 90, Bytes: 90000, PacketsDropped: 0),
     ];
 
     public ValueTask DisposeAsync()

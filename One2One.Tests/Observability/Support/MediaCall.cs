@@ -64,8 +64,8 @@ internal sealed class MediaCall : IAsyncDisposable
         await SendUntilRelayedAsync(CalleeBrowser, CallerBrowser);
         for (var i = 0; i < packets; i++)
         {
-            CallerBrowser.SendRtp(MediaType.Video, (ushort)(100 + i), (uint)(3000 * i), i == packets - 1, new byte[payloadBytes]);
-            CalleeBrowser.SendRtp(MediaType.Video, (ushort)(500 + i), (uint)(3000 * i), i == packets - 1, new byte[payloadBytes]);
+            CallerBrowser.SendRtp(KurentoMediaType.Video, (ushort)(100 + i), (uint)(3000 * i), i == packets - 1, new byte[payloadBytes]);
+            CalleeBrowser.SendRtp(KurentoMediaType.Video, (ushort)(500 + i), (uint)(3000 * i), i == packets - 1, new byte[payloadBytes]);
         }
 
         for (var i = 0; i < packets; i++)
@@ -80,10 +80,10 @@ internal sealed class MediaCall : IAsyncDisposable
     {
         foreach (var browser in (ReadOnlySpan<SimulatedBrowser>)[CallerBrowser, CalleeBrowser])
         {
-            browser.SendRtp(MediaType.Audio, tick, tick * 960u, false, new byte[120]);
+            browser.SendRtp(KurentoMediaType.Audio, tick, tick * 960u, false, new byte[120]);
             if (tick % 5 < 3)
             {
-                browser.SendRtp(MediaType.Video, tick, tick * 1500u, tick % 5 == 2, new byte[1000]);
+                browser.SendRtp(KurentoMediaType.Video, tick, tick * 1500u, tick % 5 == 2, new byte[1000]);
             }
         }
     }
@@ -132,7 +132,7 @@ internal sealed class MediaCall : IAsyncDisposable
         var deadline = DateTime.UtcNow + SimulatedBrowser.Timeout;
         for (ushort sequence = 1; ; sequence++)
         {
-            from.SendRtp(MediaType.Audio, sequence, sequence * 960u, false, new byte[20]);
+            from.SendRtp(KurentoMediaType.Audio, sequence, sequence * 960u, false, new byte[20]);
             try
             {
                 await to.NextRtpAsync(TimeSpan.FromMilliseconds(200), "once both endpoints are secured");

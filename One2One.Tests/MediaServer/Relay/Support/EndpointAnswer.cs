@@ -10,7 +10,7 @@ namespace One2One.Tests.MediaServer.Relay.Support;
 /// </summary>
 internal sealed record EndpointAnswer(string Ufrag, string Password, DtlsFingerprint Fingerprint, uint AudioSsrc, uint VideoSsrc)
 {
-    public uint Ssrc(MediaType kind) => kind == MediaType.Audio ? AudioSsrc : VideoSsrc;
+    public uint Ssrc(KurentoMediaType kind) => kind == KurentoMediaType.Audio ? AudioSsrc : VideoSsrc;
 
     public static EndpointAnswer Parse(string sdp)
     {

@@ -59,8 +59,8 @@ public sealed class HundredCalls : IAsyncLifetime
 
     private static async Task RelayOneEachWayAsync((RelayEndpoint A, RelayEndpoint B) pair)
     {
-        pair.A.Browser.SendRtp(MediaType.Audio, 1, 0, false, new byte[20]);
-        pair.B.Browser.SendRtp(MediaType.Audio, 1, 0, false, new byte[20]);
+        pair.A.Browser.SendRtp(KurentoMediaType.Audio, 1, 0, false, new byte[20]);
+        pair.B.Browser.SendRtp(KurentoMediaType.Audio, 1, 0, false, new byte[20]);
         await pair.B.Browser.NextRtpAsync("for the first packet of the call");
         await pair.A.Browser.NextRtpAsync("for the first packet of the call");
     }

@@ -10,15 +10,15 @@ internal sealed record CandidateFound(string Candidate, string SdpMid, int SdpML
 
 internal sealed record GatheringDone : SessionEvent;
 
-internal sealed record IceStateChanged(IceComponentState State) : SessionEvent;
+internal sealed record IceStateChanged(KurentoIceState State) : SessionEvent;
 
 internal sealed record CandidatePairSelected(string LocalCandidate, string RemoteCandidate) : SessionEvent;
 
 internal sealed record DtlsStateChanged(DtlsConnectionState State) : SessionEvent;
 
-internal sealed record FlowInChanged(MediaType Kind, bool Flowing) : SessionEvent;
+internal sealed record FlowInChanged(KurentoMediaType Kind, bool Flowing) : SessionEvent;
 
-internal sealed record FlowOutChanged(MediaType Kind, bool Flowing) : SessionEvent;
+internal sealed record FlowOutChanged(KurentoMediaType Kind, bool Flowing) : SessionEvent;
 
 internal sealed record ConnectionChanged(bool Connected) : SessionEvent;
 
@@ -63,16 +63,16 @@ internal sealed class RecordingSessionObserver : IWebRtcSessionObserver
 
     public void IceGatheringDone() => _events.Enqueue(new GatheringDone());
 
-    public void IceComponentStateChanged(int streamId, int componentId, IceComponentState state) => _events.Enqueue(new IceStateChanged(state));
+    public void IceComponentStateChanged(int streamId, int componentId, KurentoIceState state) => _events.Enqueue(new IceStateChanged(state));
 
     public void NewCandidatePairSelected(string streamId, int componentId, string localCandidate, string remoteCandidate) =>
         _events.Enqueue(new CandidatePairSelected(localCandidate, remoteCandidate));
 
     public void DtlsConnectionStateChanged(DtlsConnectionState state) => _events.Enqueue(new DtlsStateChanged(state));
 
-    public void MediaFlowInStateChanged(MediaType kind, bool flowing) => _events.Enqueue(new FlowInChanged(kind, flowing));
+    public void MediaFlowInStateChanged(KurentoMediaType kind, bool flowing) => _events.Enqueue(new FlowInChanged(kind, flowing));
 
-    public void MediaFlowOutStateChanged(MediaType kind, bool flowing) => _events.Enqueue(new FlowOutChanged(kind, flowing));
+    public void MediaFlowOutStateChanged(KurentoMediaType kind, bool flowing) => _events.Enqueue(new FlowOutChanged(kind, flowing));
 
     public void ConnectionStateChanged(bool connected) => _events.Enqueue(new ConnectionChanged(connected));
 

@@ -20,7 +20,7 @@ internal sealed class RelayEndpoint(WebRtcSession session, RecordingSessionObser
     public SimulatedBrowser Browser { get; } = browser;
 
     /// <summary>The SSRC this endpoint sends <paramref name="kind"/> to its browser with (its answer's a=ssrc).</summary>
-    public uint OutgoingSsrc(MediaType kind) => Browser.Answer!.Ssrc(kind);
+    public uint OutgoingSsrc(KurentoMediaType kind) => Browser.Answer!.Ssrc(kind);
 
     public override string ToString() => $"endpoint on port {Session.Transport.LocalPort}";
 }
@@ -98,7 +98,7 @@ internal sealed class RelayRig : IAsyncDisposable
     {
         var first = await ConnectAsync(a);
         var second = await ConnectAsync(b);
-        foreach (var kind in (MediaType[])[MediaType.Audio, MediaType.Video])
+        foreach (var kind in (KurentoMediaType[])[KurentoMediaType.Audio, KurentoMediaType.Video])
         {
             first.Session.AddSink(second.Session, kind);
             second.Session.AddSink(first.Session, kind);

@@ -94,9 +94,9 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
     /// <summary>The candidate a browser would trickle for its socket (addIceCandidate on the endpoint).</summary>
     public string HostCandidate => $"candidate:1 1 udp 2122260223 127.0.0.1 {LocalEndPoint.Port} typ host generation 0 ufrag {Offer.Ufrag} network-id 1";
 
-    public uint Ssrc(MediaType kind) => kind == MediaType.Audio ? Offer.AudioSsrc : Offer.VideoSsrc;
+    public uint Ssrc(KurentoMediaType kind) => kind == KurentoMediaType.Audio ? Offer.AudioSsrc : Offer.VideoSsrc;
 
-    public byte PayloadType(MediaType kind) => kind == MediaType.Audio ? Offer.OpusPayloadType : Offer.Vp8PayloadType;
+    public byte PayloadType(KurentoMediaType kind) => kind == KurentoMediaType.Audio ? Offer.OpusPayloadType : Offer.Vp8PayloadType;
 
     /// <summary>Reads the answer and points the socket at the endpoint; starts receiving.</summary>
     public void AcceptAnswer(string answerSdp, IPEndPoint endpoint)
@@ -160,7 +160,7 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
     }
 
     /// <summary>A plain RTP packet as this browser sends <paramref name="kind"/> (its SSRC and payload type unless given).</summary>
-    public byte[] Rtp(MediaType kind, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload, byte? payloadType = null, uint? ssrc = null) =>
+    public byte[] Rtp(KurentoMediaType kind, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload, byte? payloadType = null, uint? ssrc = null) =>
         RtpPackets.Build(payloadType ?? PayloadType(kind), sequenceNumber, timestamp, ssrc ?? Ssrc(kind), marker, payload);
 
     /// <summary>Encrypts a plain RTP packet with this browser's outbound keys: the datagram it would send.</summary>
@@ -189,7 +189,7 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
     }
 
     /// <summary>Encrypts and sends an RTP packet; returns the plain packet sent.</summary>
-    public byte[] SendRtp(MediaType kind, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload, byte? payloadType = null, uint? ssrc = null)
+    public byte[] SendRtp(KurentoMediaType kind, ushort sequenceNumber, uint timestamp, bool marker, ReadOnlySpan<byte> payload, byte? payloadType = null, uint? ssrc = null)
     {
         var rtp = Rtp(kind, sequenceNumber, timestamp, marker, payload, payloadType, ssrc);
         Send(ProtectRtp(rtp));

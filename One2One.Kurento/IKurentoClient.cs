@@ -1,0 +1,30 @@
+namespace One2One.Kurento;
+
+/// <summary>
+/// A typed client for a Kurento-protocol media server (JSON-RPC 2.0 over WebSocket): a real KMS or
+/// One2One's embedded media server. One instance per application; it owns one WebSocket session,
+/// keeps it alive with pings and resumes it with <c>connect {sessionId}</c> after a drop.
+/// </summary>
+public interface IKurentoClient
+{
+    /// <summary>Creates a MediaPipeline, connecting to the media server first if needed.</summary>
+    Task<MediaPipeline> CreateMediaPipelineAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>The ids of the pipelines the media server holds (ServerManager <c>getPipelines</c>).</summary>
+    Task<IReadOnlyList<string>> GetPipelineIdsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Raised when the media server no longer knows our session (error 40007 on reconnect, e.g. after a
+    /// restart): every object created through this client is gone, and so are its subscriptions. Raised on
+    /// the reconnection path, before any request reaches the new session: handlers must not block (start the
+    /// clean-up and return); requests they start wait for the new session.
+    /// </summary>
+    event EventHandler<KurentoSessionLostEventArgs>? SessionLost;
+}
+
+public sealed class KurentoSessionLostEventArgs(string? oldSessionId, string reason) : EventArgs
+{
+    public string? OldSessionId { get; } = oldSessionId;
+
+    public string Reason { get; } = reason;
+}

@@ -1,0 +1,41 @@
+using System.Text.Json.Nodes;
+using One2One.Kurento.Internal;
+
+namespace One2One.Kurento;
+
+/// <summary>A Kurento MediaPipeline: the container of a call's media elements.</summary>
+public sealed class MediaPipeline : MediaObject
+{
+    // Ids of the elements created through this pipeline; guarded by itself.
+    private readonly List<string> _children = [];
+
+    internal MediaPipeline(IKurentoRpc rpc, string id) : base(rpc, id)
+    {
+    }
+
+    public async Task<WebRtcEndpoint> CreateWebRtcEndpointAsync(CancellationToken cancellationToken = default)
+    {
+        var parameters = new JsonObject
+        {
+            ["type"] = "WebRtcEndpoint",
+            ["constructorParams"] = new JsonObject { ["mediaPipeline"] = Id },
+            ["properties"] = new JsonObject(),
+        };
+        var result = await Rpc.RequestAsync("create", parameters, cancellationToken);
+        string id = KurentoReply.GetString(result, "create WebRtcEndpoint");
+        lock (_children)
+        {
+            _children.Add(id);
+        }
+
+        return new WebRtcEndpoint(Rpc, id);
+    }
+
+    private protected override IReadOnlyCollection<string> ReleasedObjectIds()
+    {
+        lock (_children)
+        {
+            return [Id, .. _children];
+        }
+    }
+}

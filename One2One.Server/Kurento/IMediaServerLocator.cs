@@ -1,7 +1,0 @@
-namespace One2One.Server.Kurento;
-
-/// <summary>Where the media server's Kurento endpoint is: configured, or the embedded server once it listens.</summary>
-public interface IMediaServerLocator
-{
-    ValueTask<Uri> GetUriAsync(CancellationToken cancellationToken);
-}
