@@ -1,4 +1,5 @@
 using One2One.Server.Auth;
+using One2One.Server.Cluster;
 using One2One.Server.Hosting;
 using One2One.Server.Observability;
 using One2One.Server.Signaling;
@@ -10,6 +11,7 @@ if (DevelopmentTokenCommand.IsInvoked(args))
 }
 
 builder.UseOne2OneEndpoints();
+builder.UseOne2OneCluster();
 builder.Services.AddOne2One(builder.Configuration);
 
 var app = builder.Build();

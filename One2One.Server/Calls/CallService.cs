@@ -3,6 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using One2One.Kurento;
+using One2One.Server.Cluster;
 using One2One.Server.Ice;
 using One2One.Server.Limits;
 using One2One.Server.Media;
@@ -36,6 +37,7 @@ internal sealed class CallService : ICallMediaEvents
     private readonly MediaServerIce _mediaServerIce;
     private readonly ILogger<CallService> _logger;
     private readonly One2OneMetrics _metrics;
+    private readonly NameClaims _names;
     private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
 
     public CallService(
@@ -50,8 +52,10 @@ internal sealed class CallService : ICallMediaEvents
         IceServerIssuer ice,
         MediaServerIce mediaServerIce,
         One2OneMetrics metrics,
+        NameClaims names,
         ILogger<CallService> logger)
     {
+        _names = names;
         _users = users;
         _hub = hub;
         _kurento = kurento;
@@ -78,7 +82,7 @@ internal sealed class CallService : ICallMediaEvents
     /// new user's outbox (ahead of anything else they will receive) and null is returned; otherwise the
     /// rejection to send.
     /// </summary>
-    public RegisterResponse? Register(string connectionId, string? rawName)
+    public async Task<RegisterResponse?> RegisterAsync(string connectionId, string? rawName)
     {
         var address = AddressOf(connectionId);
         if (!_limits.TryRequest(LimitedRequest.Register, connectionId, address, out var refusal))
@@ -108,13 +112,21 @@ internal sealed class CallService : ICallMediaEvents
             return _rejections.Registration(Reasons.RateLimited, refusal);
         }
 
-        // The acceptance is queued before the name is published, so it precedes anything sent to the new user
-        // (an incoming call may follow at once); the outbox only starts sending once the name is really ours.
+        // The name is claimed across the cluster first; then, on this node, the acceptance is queued before the name is
+        // published, so it precedes anything sent to the new user (an incoming call may follow at once); the outbox only
+        // starts sending once the name is really ours.
+        if (!await _names.TryClaimAsync(name, connectionId).ConfigureAwait(false))
+        {
+            _limits.ReleaseRegistration(connectionId);
+            return _rejections.Registration(Reasons.NameTaken, $"The name {name} is already taken.");
+        }
+
         var user = new User(name, connectionId, NewOutbox(connectionId));
         var acceptance = Acceptance(name);
         user.Outbox.Post(c => c.RegisterResponse(acceptance));
         if (!_users.TryAdd(user))
         {
+            // The same connection registering twice at once: the other call has it.
             user.MarkGone();
             _limits.ReleaseRegistration(connectionId);
             return _rejections.Registration(Reasons.NameTaken, $"The name {name} is already taken.");
@@ -259,6 +271,7 @@ internal sealed class CallService : ICallMediaEvents
 
         user.MarkGone();
         CallsLog.Unregistered(_logger, user.Name, connectionId);
+        await _names.ReleaseAsync(user.Name, connectionId).ConfigureAwait(false);
         if (user.CurrentCall is { } call)
         {
             using var scope = call.Trace.Enter(_logger);

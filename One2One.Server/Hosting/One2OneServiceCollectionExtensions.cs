@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using One2One.Kurento;
 using One2One.Server.Auth;
 using One2One.Server.Calls;
+using One2One.Server.Cluster;
 using One2One.Server.Ice;
 using One2One.Server.Limits;
 using One2One.Server.Observability;
@@ -22,6 +23,7 @@ internal static class One2OneServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new CallClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<UserRegistry>();
+        services.AddSingleton<NameClaims>();
         services.AddSingleton<CallService>();
         services.AddSingleton<ClientConnections>();
         services.AddSingleton<Rejections>();

@@ -45,7 +45,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     {
         var refusal = _names.Refusal(Context.User, name) is { } notYours
             ? _rejections.Registration(Reasons.NameNotAllowed, notYours)
-            : _calls.Register(Context.ConnectionId, name);
+            : await _calls.RegisterAsync(Context.ConnectionId, name);
         if (refusal is { } rejection)
         {
             await Clients.Caller.RegisterResponse(rejection);

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using One2One.MediaServer.Rtc.Stun;
 using One2One.Tests.MediaServer.Rtc.Stun;
 
@@ -17,15 +16,11 @@ internal sealed class Coturn : IAsyncDisposable
     public const string Executable = "turnserver";
     public const string Realm = "one2one.test";
 
-    private readonly Process _process;
-    private readonly string _directory;
-    private readonly StringBuilder _log;
+    private readonly DaemonProcess _process;
 
-    private Coturn(Process process, string directory, StringBuilder log, IPEndPoint endpoint, string sharedSecret)
+    private Coturn(DaemonProcess process, IPEndPoint endpoint, string sharedSecret)
     {
         _process = process;
-        _directory = directory;
-        _log = log;
         Endpoint = endpoint;
         SharedSecret = sharedSecret;
     }
@@ -39,16 +34,7 @@ internal sealed class Coturn : IAsyncDisposable
     public string Url(string transport) => $"turn:{Endpoint}?transport={transport}";
 
     /// <summary>What it logged so far (for a failing test's message).</summary>
-    public string Log
-    {
-        get
-        {
-            lock (_log)
-            {
-                return _log.ToString();
-            }
-        }
-    }
+    public string Log => _process.Log;
 
     /// <param name="address">The address it listens and relays on.</param>
     /// <param name="workDirectory">Where its temporary directory goes; the system temp directory when null.</param>
@@ -59,12 +45,11 @@ internal sealed class Coturn : IAsyncDisposable
         {
             var port = FreePort(address);
             var directory = workDirectory is null
-                ? Directory.CreateTempSubdirectory("o2o-coturn-").FullName
+                ? null
                 : Directory.CreateDirectory(Path.Combine(workDirectory, $"coturn-{attempt}")).FullName;
 
-            var log = new StringBuilder();
-            var process = Launch(address, port, sharedSecret, directory, log);
-            var coturn = new Coturn(process, directory, log, new IPEndPoint(address, port), sharedSecret);
+            var process = Launch(address, port, sharedSecret, directory);
+            var coturn = new Coturn(process, new IPEndPoint(address, port), sharedSecret);
             try
             {
                 await coturn.WaitUntilAnsweringAsync();
@@ -81,89 +66,17 @@ internal sealed class Coturn : IAsyncDisposable
         throw new InvalidOperationException($"coturn did not start: {last?.Message}", last);
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        try
-        {
-            if (!_process.HasExited)
-            {
-                _process.Kill(entireProcessTree: true);
-            }
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
 
-            await _process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(10));
-        }
-        catch (InvalidOperationException)
-        {
-            // Never started.
-        }
-        finally
-        {
-            _process.Dispose();
-            try
-            {
-                Directory.Delete(_directory, recursive: true);
-            }
-            catch (IOException)
-            {
-                // Left for the sweep of a later run.
-            }
-        }
-    }
-
-    private static Process Launch(IPAddress address, int port, string sharedSecret, string directory, StringBuilder log)
-    {
-        var info = new ProcessStartInfo(Executable)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var argument in new[]
-        {
+    private static DaemonProcess Launch(IPAddress address, int port, string sharedSecret, string? directory) =>
+        DaemonProcess.Start(Executable, "apt-get install -y coturn", "o2o-coturn-", own =>
+        [
             "-n", $"--listening-ip={address}", $"--relay-ip={address}", $"--listening-port={port}",
             "--use-auth-secret", $"--static-auth-secret={sharedSecret}", $"--realm={Realm}",
             "--no-cli", "--no-tls", "--no-dtls", "--no-software-attribute", "--simple-log",
-            $"--pidfile={Path.Combine(directory, "turnserver.pid")}", $"--db={Path.Combine(directory, "turndb")}",
-            $"--log-file={Path.Combine(directory, "turnserver.log")}",
-        })
-        {
-            info.ArgumentList.Add(argument);
-        }
-
-        Process process;
-        try
-        {
-            process = Process.Start(info) ?? throw new InvalidOperationException("turnserver did not start.");
-        }
-        catch (System.ComponentModel.Win32Exception ex)
-        {
-            throw new InvalidOperationException(
-                $"This test needs coturn's {Executable} on PATH (Debian/Ubuntu: apt-get install -y coturn).", ex);
-        }
-
-        process.OutputDataReceived += (_, e) => Append(log, e.Data);
-        process.ErrorDataReceived += (_, e) => Append(log, e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return process;
-    }
-
-    private static void Append(StringBuilder log, string? line)
-    {
-        if (line is null)
-        {
-            return;
-        }
-
-        lock (log)
-        {
-            // Enough to say why it failed; coturn is chatty.
-            if (log.Length < 64 * 1024)
-            {
-                log.AppendLine(line);
-            }
-        }
-    }
+            $"--pidfile={Path.Combine(own, "turnserver.pid")}", $"--db={Path.Combine(own, "turndb")}",
+            $"--log-file={Path.Combine(own, "turnserver.log")}",
+        ], directory);
 
     /// <summary>Waits until it answers a STUN Binding request over UDP and accepts a TCP connection.</summary>
     private async Task WaitUntilAnsweringAsync()
@@ -177,7 +90,7 @@ internal sealed class Coturn : IAsyncDisposable
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"turnserver exited with {_process.ExitCode}: {Log}");
+                throw new InvalidOperationException(_process.ExitedMessage(Executable));
             }
 
             await udp.SendAsync(request);

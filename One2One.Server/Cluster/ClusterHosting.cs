@@ -1,0 +1,63 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using One2One.Server.Observability;
+using StackExchange.Redis;
+
+namespace One2One.Server.Cluster;
+
+/// <summary>
+/// Hosts this node's Orleans silo in the app's process: a cluster of one by default, or a member of the cluster that
+/// shares <see cref="ClusterNodeOptions.Redis"/>, with the SignalR backplane on the same Redis.
+/// </summary>
+public static class ClusterHosting
+{
+    /// <summary>The grain storage provider the call grains persist their durable part to.</summary>
+    public const string StorageName = "calls";
+
+    public static WebApplicationBuilder UseOne2OneCluster(this WebApplicationBuilder builder)
+    {
+        var options = builder.Configuration.GetSection(ClusterNodeOptions.SectionName).Get<ClusterNodeOptions>() ?? new ClusterNodeOptions();
+        var siloPort = options.SiloPort > 0 ? options.SiloPort : FreeTcpPort(options.AdvertisedIPAddress);
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<Orleans.Configuration.ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = options.ServiceId;
+            });
+            if (options.IsClustered)
+            {
+                var redis = ConfigurationOptions.Parse(options.Redis!);
+                silo.UseRedisClustering(membership => membership.ConfigurationOptions = redis.Clone());
+                silo.AddRedisGrainStorage(StorageName, storage => storage.ConfigurationOptions = redis.Clone());
+                silo.ConfigureEndpoints(options.AdvertisedIPAddress, siloPort, options.GatewayPort, listenOnAnyHostAddress: options.AdvertisedAddress is not null);
+            }
+            else
+            {
+                silo.UseLocalhostClustering(siloPort, options.GatewayPort, new IPEndPoint(IPAddress.Loopback, siloPort), options.ServiceId, options.ClusterId);
+                silo.AddMemoryGrainStorage(StorageName);
+            }
+        });
+
+        builder.Services.AddOptions<ClusterNodeOptions>().BindConfiguration(ClusterNodeOptions.SectionName);
+        builder.Services.AddSingleton<ClusterCheck>();
+        builder.Services.AddHealthChecks().AddCheck<ClusterCheck>("cluster", HealthStatus.Unhealthy, [ObservabilityServiceCollectionExtensions.ReadyTag], TimeSpan.FromSeconds(5));
+
+        var signalR = builder.Services.AddSignalR();
+        if (options.IsClustered)
+        {
+            signalR.AddStackExchangeRedis(options.Redis!, backplane => backplane.Configuration.ChannelPrefix = RedisChannel.Literal(options.ClusterId));
+        }
+
+        return builder;
+    }
+
+    // Bound and released: another process may take it before the silo binds, which then fails to start (and says so).
+    private static int FreeTcpPort(IPAddress address)
+    {
+        using var probe = new TcpListener(address, 0);
+        probe.Start();
+        return ((IPEndPoint)probe.LocalEndpoint).Port;
+    }
+}

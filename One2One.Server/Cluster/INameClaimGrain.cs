@@ -1,0 +1,21 @@
+namespace One2One.Server.Cluster;
+
+/// <summary>
+/// One registered name across the whole cluster, keyed by its case-folded form (<see cref="NameClaims.KeyOf"/>), so
+/// "bob" on one node and "BOB" on another are the same grain and only one of them gets it.
+/// </summary>
+public interface INameClaimGrain : IGrainWithStringKey
+{
+    /// <summary>Claims the name for a connection; false when a live connection elsewhere holds it.</summary>
+    Task<bool> TryClaim(NameClaim claim);
+
+    /// <summary>Frees the name if <paramref name="connectionId"/> holds it (a later holder is left alone).</summary>
+    Task Release(string connectionId);
+
+    /// <summary>Who holds the name, if anyone.</summary>
+    Task<NameClaim?> Holder();
+}
+
+/// <summary>A name held by one SignalR connection on one node (the silo that hosts that connection).</summary>
+[GenerateSerializer, Immutable]
+public sealed record NameClaim([property: Id(0)] string Name, [property: Id(1)] string ConnectionId, [property: Id(2)] SiloAddress Node);

@@ -1,0 +1,49 @@
+using Orleans.Runtime;
+
+namespace One2One.Server.Cluster;
+
+/// <summary>
+/// Holds a name's claim in grain storage, so the claim outlives this activation and the node it ran on. A claim whose
+/// node has left the cluster (membership says it is dead) no longer holds the name.
+/// </summary>
+/// <remarks>Orleans runs one call at a time on an activation: the claim is read and written without locks.</remarks>
+internal sealed class NameClaimGrain(
+    [PersistentState("name", ClusterHosting.StorageName)] IPersistentState<NameClaimState> state,
+    IClusterMembershipService membership) : Grain, INameClaimGrain
+{
+    public async Task<bool> TryClaim(NameClaim claim)
+    {
+        if (state.State.Claim is { } held && held.ConnectionId != claim.ConnectionId && IsAlive(held.Node))
+        {
+            return false;
+        }
+
+        state.State.Claim = claim;
+        await state.WriteStateAsync();
+        return true;
+    }
+
+    public async Task Release(string connectionId)
+    {
+        if (state.State.Claim?.ConnectionId != connectionId)
+        {
+            return;
+        }
+
+        await state.ClearStateAsync();
+    }
+
+    public Task<NameClaim?> Holder() =>
+        Task.FromResult(state.State.Claim is { } held && IsAlive(held.Node) ? held : null);
+
+    private bool IsAlive(SiloAddress node) =>
+        membership.CurrentSnapshot.GetSiloStatus(node) is not (SiloStatus.Dead or SiloStatus.None);
+}
+
+/// <summary>What <see cref="NameClaimGrain"/> persists.</summary>
+[GenerateSerializer]
+public sealed class NameClaimState
+{
+    [Id(0)]
+    public NameClaim? Claim { get; set; }
+}

@@ -1,0 +1,83 @@
+using System.Net;
+using One2One.Server.Cluster;
+using Orleans.Hosting;
+using Orleans.Runtime;
+using Orleans.TestingHost;
+
+namespace One2One.Tests.Cluster;
+
+/// <summary>The name grain on Orleans' in-process test cluster of two silos.</summary>
+public sealed class NameClaimGrainTests : IAsyncLifetime
+{
+    private TestCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _cluster = new TestClusterBuilder(2).AddSiloBuilderConfigurator<WithCallStorage>().Build();
+        await _cluster.DeployAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.StopAllSilosAsync();
+        await _cluster.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task A_name_held_by_a_live_connection_is_refused_to_another_whatever_silo_asks()
+    {
+        var first = _cluster.Silos[0].SiloAddress;
+        var second = _cluster.Silos[1].SiloAddress;
+        var grain = Grain("Bob");
+
+        (await grain.TryClaim(new NameClaim("Bob", "conn-a", first))).Should().BeTrue();
+        (await grain.TryClaim(new NameClaim("BOB", "conn-b", second))).Should().BeFalse();
+        (await grain.TryClaim(new NameClaim("Bob", "conn-a", first))).Should().BeTrue("the holder claiming again keeps it");
+        (await grain.Holder())!.ConnectionId.Should().Be("conn-a");
+    }
+
+    [Fact]
+    public async Task Only_the_holder_frees_a_name()
+    {
+        var silo = _cluster.Silos[0].SiloAddress;
+        var grain = Grain("carol");
+        await grain.TryClaim(new NameClaim("carol", "conn-a", silo));
+
+        await grain.Release("conn-late");
+        (await grain.TryClaim(new NameClaim("Carol", "conn-b", silo))).Should().BeFalse("a stranger's release changes nothing");
+
+        await grain.Release("conn-a");
+        (await grain.Holder()).Should().BeNull();
+        (await grain.TryClaim(new NameClaim("Carol", "conn-b", silo))).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task A_claim_whose_node_is_not_in_the_cluster_holds_nothing()
+    {
+        var gone = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 1), 1);
+        var grain = Grain("dave");
+        await grain.TryClaim(new NameClaim("dave", "conn-on-a-dead-node", gone));
+
+        (await grain.Holder()).Should().BeNull();
+        (await grain.TryClaim(new NameClaim("dave", "conn-b", _cluster.Silos[1].SiloAddress))).Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task The_claim_survives_its_activation()
+    {
+        var silo = _cluster.Silos[0].SiloAddress;
+        await Grain("erin").TryClaim(new NameClaim("erin", "conn-a", silo));
+
+        var management = _cluster.GrainFactory.GetGrain<IManagementGrain>(0);
+        await management.ForceActivationCollection(TimeSpan.Zero);
+
+        (await Grain("ERIN").Holder())!.ConnectionId.Should().Be("conn-a");
+    }
+
+    private INameClaimGrain Grain(string name) => _cluster.GrainFactory.GetGrain<INameClaimGrain>(NameClaims.KeyOf(name));
+
+    private sealed class WithCallStorage : ISiloConfigurator
+    {
+        public void Configure(ISiloBuilder silo) => silo.AddMemoryGrainStorage(ClusterHosting.StorageName);
+    }
+}

@@ -1,0 +1,48 @@
+using One2One.Tests.Support;
+using One2One.Tests.Support.Redis;
+
+namespace One2One.Tests.Cluster;
+
+/// <summary>
+/// Two app nodes (each a real server on Kestrel with its own Orleans silo) joined into one cluster through a real
+/// redis-server: membership, grain storage and the SignalR backplane. Each instance has a cluster id of its own, so
+/// tests sharing a Redis never meet.
+/// </summary>
+internal sealed class TwoNodeCluster : IAsyncDisposable
+{
+    private TwoNodeCluster(RedisServer redis, One2OneServerFactory a, One2OneServerFactory b)
+    {
+        Redis = redis;
+        A = a;
+        B = b;
+    }
+
+    public RedisServer Redis { get; }
+
+    public One2OneServerFactory A { get; }
+
+    public One2OneServerFactory B { get; }
+
+    public static async Task<TwoNodeCluster> StartAsync()
+    {
+        var redis = await RedisServer.StartAsync();
+        var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
+        var a = Node(redis, clusterId);
+        var b = Node(redis, clusterId);
+        _ = a.BaseAddress;
+        _ = b.BaseAddress;
+        return new TwoNodeCluster(redis, a, b);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await B.DisposeAsync();
+        await A.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    private static One2OneServerFactory Node(RedisServer redis, string clusterId) =>
+        new One2OneServerFactory()
+            .WithSetting("Cluster:Redis", redis.ConnectionString)
+            .WithSetting("Cluster:ClusterId", clusterId);
+}
