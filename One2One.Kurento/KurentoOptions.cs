@@ -8,6 +8,12 @@ public sealed class KurentoOptions
     /// <summary>The media server's Kurento endpoint, e.g. ws://127.0.0.1:8888/kurento; unset when the embedded media server is used.</summary>
     public string? Uri { get; set; }
 
+    /// <summary>
+    /// Several media servers (<c>Kurento:Uris:0</c>, <c>Kurento:Uris:1</c>, ...): each call's pipeline goes to one of them.
+    /// <see cref="Uri"/> (or the tutorial's <c>--ws_uri</c>) is the one-server form; set one or the other.
+    /// </summary>
+    public List<string> Uris { get; set; } = [];
+
     /// <summary>How long a request (including waiting for a connection) may take before it fails.</summary>
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(15);
 

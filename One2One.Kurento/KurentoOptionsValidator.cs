@@ -17,6 +17,19 @@ internal sealed class KurentoOptionsValidator : IValidateOptions<KurentoOptions>
             failures.Add($"Kurento:Uri must be an absolute ws:// or wss:// URI, not '{options.Uri}'.");
         }
 
+        for (var i = 0; i < options.Uris.Count; i++)
+        {
+            if (!System.Uri.TryCreate(options.Uris[i], UriKind.Absolute, out var each) || (each.Scheme != "ws" && each.Scheme != "wss"))
+            {
+                failures.Add($"Kurento:Uris:{i} must be an absolute ws:// or wss:// URI, not '{options.Uris[i]}'.");
+            }
+        }
+
+        if (options.Uris.Count > 0 && !string.IsNullOrWhiteSpace(options.Uri) && !options.Uris.Contains(options.Uri))
+        {
+            failures.Add("Set Kurento:Uri (one media server) or Kurento:Uris (several), not both.");
+        }
+
         if (!string.IsNullOrWhiteSpace(options.StunServer) && !KurentoStunServer.TryParse(options.StunServer, out _))
         {
             failures.Add($"Kurento:StunServer must be an IPv4 address with an optional port (KMS takes no host names), like 198.51.100.7:3478, not '{options.StunServer}'.");

@@ -18,4 +18,11 @@ public sealed class CallOptions
     /// <summary>Browser ICE candidates kept per side while its endpoint does not exist yet; more are dropped.</summary>
     [Range(1, 10_000, ErrorMessage = "Calls:MaxQueuedCandidates must be between 1 and 10000.")]
     public int MaxQueuedCandidates { get; set; } = 200;
+
+    /// <summary>
+    /// How long a media server may stay unreachable (no control session) while it holds calls before they end with
+    /// <c>media-server-lost</c>. Its media may still flow meanwhile; a server that comes back with our session keeps them.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Calls:MediaServerLostAfter must be between 1 second and 10 minutes.")]
+    public TimeSpan MediaServerLostAfter { get; set; } = TimeSpan.FromSeconds(10);
 }

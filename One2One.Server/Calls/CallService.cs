@@ -27,7 +27,7 @@ internal sealed class CallService : ICallMediaEvents
 {
     private readonly UserRegistry _users;
     private readonly IHubContext<One2OneHub, IOne2OneClient> _hub;
-    private readonly IKurentoClient _kurento;
+    private readonly MediaServerPool _mediaServers;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<CallOptions> _options;
     private readonly ClientConnections _connections;
@@ -43,7 +43,7 @@ internal sealed class CallService : ICallMediaEvents
     public CallService(
         UserRegistry users,
         IHubContext<One2OneHub, IOne2OneClient> hub,
-        IKurentoClient kurento,
+        MediaServerPool mediaServers,
         CallClock clock,
         IOptionsMonitor<CallOptions> options,
         ClientConnections connections,
@@ -58,7 +58,7 @@ internal sealed class CallService : ICallMediaEvents
         _names = names;
         _users = users;
         _hub = hub;
-        _kurento = kurento;
+        _mediaServers = mediaServers;
         _time = clock.Time;
         _options = options;
         _connections = connections;
@@ -68,7 +68,7 @@ internal sealed class CallService : ICallMediaEvents
         _mediaServerIce = mediaServerIce;
         _logger = logger;
         _metrics = metrics;
-        _kurento.SessionLost += OnMediaServerSessionLost;
+        _mediaServers.MemberLost += OnMediaServerLost;
     }
 
     /// <summary>Calls not yet ended (ringing, connecting or in call).</summary>
@@ -392,7 +392,7 @@ internal sealed class CallService : ICallMediaEvents
     private HubException AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
 
     private CallMediaSession CreateMedia(Call call) =>
-        new(call, _kurento, this, _mediaServerIce, _options.CurrentValue.MaxQueuedCandidates, _logger);
+        new(call, _mediaServers, this, _mediaServerIce, _options.CurrentValue.MaxQueuedCandidates, _logger);
 
     private RegisterResponse Acceptance(string name)
     {
@@ -516,13 +516,17 @@ internal sealed class CallService : ICallMediaEvents
         }
     }
 
-    private void OnMediaServerSessionLost(object? sender, KurentoSessionLostEventArgs e)
+    private void OnMediaServerLost(MediaServerMember server, string reason)
     {
-        CallsLog.MediaServerSessionLost(_logger, e.Reason);
-        // Every live call holds media from the moment it is placed: a ringing call's reservation is gone too.
+        CallsLog.MediaServerSessionLost(_logger, reason);
+        // A ringing call holds media from the moment it is placed: its reservation on that server is gone too. Calls on
+        // the other media servers go on.
         foreach (var call in _calls.Values)
         {
-            EndInBackground(call, CallEnding.MediaFailed(Reasons.MediaServerLost, e.Reason));
+            if (ReferenceEquals(call.Media.Server, server))
+            {
+                EndInBackground(call, CallEnding.MediaFailed(Reasons.MediaServerLost, reason));
+            }
         }
     }
 

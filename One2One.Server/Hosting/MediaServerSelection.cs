@@ -1,12 +1,13 @@
 using One2One.Kurento;
+using One2One.Server.Media;
 using One2One.Kurento.Internal;
 
 namespace One2One.Server.Hosting;
 
 /// <summary>
-/// Which media server the calls use: an external Kurento Media Server when <c>Kurento:Uri</c> (environment
-/// <c>Kurento__Uri</c>, or the tutorial's <c>--ws_uri=ws://host:8888/kurento</c>) is set; otherwise the
-/// embedded one, started with the application.
+/// Which media servers the calls use: external Kurento Media Servers at <c>Kurento:Uris:0..n</c>, or one at
+/// <c>Kurento:Uri</c> (environment <c>Kurento__Uri</c>, or the tutorial's <c>--ws_uri=ws://host:8888/kurento</c>);
+/// otherwise the embedded one, started with the application. <see cref="MediaServerPool"/> spreads calls over them.
 /// </summary>
 internal static class MediaServerSelection
 {
@@ -14,18 +15,28 @@ internal static class MediaServerSelection
 
     public static IServiceCollection AddMediaServer(this IServiceCollection services, IConfiguration configuration)
     {
-        var external = configuration[$"{KurentoOptions.SectionName}:Uri"] is { Length: > 0 } uri ? uri : configuration[TutorialUriKey];
+        // The first of several is the one the container's Kurento client drives; the pool makes clients for the others.
+        var external = configuration[$"{KurentoOptions.SectionName}:Uris:0"] is { Length: > 0 } first ? first
+            : configuration[$"{KurentoOptions.SectionName}:Uri"] is { Length: > 0 } uri ? uri : configuration[TutorialUriKey];
         if (!string.IsNullOrWhiteSpace(external))
         {
             services.PostConfigure<KurentoOptions>(options => options.Uri = external);
             services.AddSingleton<IMediaServerLocator, ConfiguredMediaServerLocator>();
             services.AddHostedService(sp => new MediaServerAnnouncement(sp.GetRequiredService<ILoggerFactory>(), LoggedAddress.Of(external)));
-            return services;
+            return services.AddMediaServerPool();
         }
 
         services.AddSingleton<EmbeddedMediaServerHost>();
         services.AddSingleton<IMediaServerLocator>(sp => sp.GetRequiredService<EmbeddedMediaServerHost>());
         services.AddHostedService(sp => sp.GetRequiredService<EmbeddedMediaServerHost>());
+        return services.AddMediaServerPool();
+    }
+
+    /// <summary>The pool stops after the calls have ended (hosted services stop in reverse order).</summary>
+    private static IServiceCollection AddMediaServerPool(this IServiceCollection services)
+    {
+        services.AddSingleton<MediaServerPool>();
+        services.AddHostedService(sp => sp.GetRequiredService<MediaServerPool>());
         return services;
     }
 

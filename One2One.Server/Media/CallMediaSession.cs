@@ -41,7 +41,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(10);
 
     private readonly Call _call;
-    private readonly IKurentoClient _kurento;
+    private readonly MediaServerPool _servers;
     private readonly ICallMediaEvents _events;
     private readonly MediaServerIce _ice;
     private readonly ILogger _logger;
@@ -51,18 +51,31 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _renegotiation = new(1, 1); // one swap at a time; never disposed (no wait handle is used)
     private MediaPipeline? _pipeline;
+    private MediaServerLease? _lease;
     private bool _disposed;
     private Task _pumps = Task.CompletedTask;
 
-    public CallMediaSession(Call call, IKurentoClient kurento, ICallMediaEvents events, MediaServerIce ice, int maxQueuedCandidates, ILogger logger)
+    public CallMediaSession(Call call, MediaServerPool servers, ICallMediaEvents events, MediaServerIce ice, int maxQueuedCandidates, ILogger logger)
     {
         _call = call;
-        _kurento = kurento;
+        _servers = servers;
         _events = events;
         _ice = ice;
         _logger = logger;
         _caller = new Leg(CallSide.Caller, maxQueuedCandidates);
         _callee = new Leg(CallSide.Callee, maxQueuedCandidates);
+    }
+
+    /// <summary>The media server the call's media is on, once <see cref="ReserveAsync"/> chose it.</summary>
+    public MediaServerMember? Server
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _lease?.Server;
+            }
+        }
     }
 
     /// <summary>The pipeline's id once created (for logs and tests).</summary>
@@ -110,7 +123,18 @@ internal sealed class CallMediaSession : IAsyncDisposable
 
         // The create request itself is never cancelled: a cancelled request's reply is dropped, and the pipeline
         // it made would be leaked. If the call ends first we stop waiting and release the pipeline when it comes.
-        var creating = _kurento.CreateMediaPipelineAsync(CancellationToken.None);
+        MediaServerLease lease;
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                throw new OperationCanceledException("The call ended before its media was reserved.");
+            }
+
+            lease = _lease ??= _servers.Lease();
+        }
+
+        var creating = lease.Server.Client.CreateMediaPipelineAsync(CancellationToken.None);
         MediaPipeline pipeline;
         try
         {
@@ -277,12 +301,15 @@ internal sealed class CallMediaSession : IAsyncDisposable
         }
 
         Task pumps;
+        MediaServerLease? lease;
         lock (_gate)
         {
             pumps = _pumps;
+            lease = _lease;
         }
 
         await pumps.ConfigureAwait(false);
+        lease?.Dispose();
     }
 
     /// <summary>Sends a browser its answer, then lets its candidates through and starts gathering them.</summary>

@@ -37,4 +37,10 @@ internal static partial class MediaLog
 
     [LoggerMessage(EventId = 308, EventName = "OptionalEventUnsupported", Level = LogLevel.Debug, Message = "Call {CallId}: the media server does not support {EventType}; media flow is not logged")]
     public static partial void OptionalEventUnsupported(ILogger logger, string callId, string eventType);
+
+    [LoggerMessage(EventId = 309, EventName = "MediaServerUnreachable", Level = LogLevel.Warning, Message = "Media server {Address} is unreachable: {Reason}; it gets no new calls until it answers")]
+    public static partial void MediaServerUnreachable(ILogger logger, string address, string reason);
+
+    [LoggerMessage(EventId = 310, EventName = "MediaServerLost", Level = LogLevel.Warning, Message = "Media server {Address} is lost ({Reason}): its {Calls} calls end")]
+    public static partial void MediaServerLost(ILogger logger, string address, int calls, string reason);
 }

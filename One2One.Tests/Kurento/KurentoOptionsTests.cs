@@ -33,6 +33,30 @@ public sealed class KurentoOptionsTests
     }
 
     [Fact]
+    public void Each_of_several_media_servers_must_be_a_websocket_uri_named_by_its_index()
+    {
+        var good = new KurentoOptionsValidator().Validate(null, new KurentoOptions { Uris = ["ws://10.0.0.1:8888/kurento", "wss://m2.example.org/kurento"] });
+        var bad = new KurentoOptionsValidator().Validate(null, new KurentoOptions { Uris = ["ws://10.0.0.1:8888/kurento", "http://m2/kurento"] });
+
+        good.Succeeded.Should().BeTrue(good.FailureMessage);
+        bad.Failed.Should().BeTrue();
+        bad.FailureMessage.Should().Contain("Kurento:Uris:1").And.Contain("http://m2/kurento");
+    }
+
+    [Fact]
+    public void One_server_or_several_not_both()
+    {
+        var result = new KurentoOptionsValidator().Validate(null, new KurentoOptions
+        {
+            Uri = "ws://10.0.0.9:8888/kurento",
+            Uris = ["ws://10.0.0.1:8888/kurento", "ws://10.0.0.2:8888/kurento"],
+        });
+
+        result.Failed.Should().BeTrue();
+        result.FailureMessage.Should().Contain("Kurento:Uri").And.Contain("Kurento:Uris");
+    }
+
+    [Fact]
     public void Durations_must_be_positive_and_the_backoff_must_not_shrink()
     {
         var options = new KurentoOptions

@@ -1,0 +1,140 @@
+using Microsoft.Extensions.Options;
+using One2One.Kurento;
+using One2One.Server.Calls;
+
+namespace One2One.Server.Media;
+
+/// <summary>
+/// The media servers calls may use: the embedded one, the one at <c>Kurento:Uri</c>, or those at <c>Kurento:Uris:0..n</c>.
+/// Each call's pipeline goes to the least-loaded server that is not down (<see cref="Lease"/>). A server whose session is
+/// lost (it restarted), or that stays unreachable for <see cref="CallOptions.MediaServerLostAfter"/> while holding calls,
+/// is reported through <see cref="MemberLost"/> so its calls end; calls on the others go on.
+/// </summary>
+/// <remarks>
+/// Threading: <see cref="Lease"/> picks and counts under <see cref="_gate"/>, so calls placed at once spread; the members
+/// are fixed at start; the monitor loop (one task, on the <see cref="TimeProvider"/>) reads them.
+/// </remarks>
+internal sealed class MediaServerPool : BackgroundService
+{
+    private static readonly TimeSpan MonitorPeriod = TimeSpan.FromSeconds(1);
+
+    private readonly Lock _gate = new();
+    private readonly TimeProvider _time;
+    private readonly IOptionsMonitor<CallOptions> _calls;
+    private readonly ILogger<MediaServerPool> _logger;
+
+    public MediaServerPool(
+        KurentoClient primary,
+        IMediaServerLocator primaryLocator,
+        IOptions<KurentoOptions> kurento,
+        IOptionsMonitor<CallOptions> calls,
+        TimeProvider time,
+        ILoggerFactory loggers)
+    {
+        _time = time;
+        _calls = calls;
+        _logger = loggers.CreateLogger<MediaServerPool>();
+        var uris = kurento.Value.Uris;
+        var members = new List<MediaServerMember> { new(0, AddressOf(primaryLocator, uris), primary) };
+        for (var i = 1; i < uris.Count; i++)
+        {
+            var client = new KurentoClient(new FixedMediaServerLocator(new Uri(uris[i], UriKind.Absolute)), kurento, time, loggers.CreateLogger<KurentoClient>());
+            members.Add(new MediaServerMember(i, LoggedAddress.Of(uris[i]), client));
+        }
+
+        Members = members;
+        foreach (var member in Members)
+        {
+            member.Client.SessionLost += (_, e) => ReportLost(member, e.Reason);
+        }
+    }
+
+    /// <summary>A media server's calls are gone: raised on the client's reconnect path or the monitor; handlers must not block.</summary>
+    public event Action<MediaServerMember, string>? MemberLost;
+
+    public IReadOnlyList<MediaServerMember> Members { get; }
+
+    /// <summary>A place for a new call on the least-loaded server that is not down (any server when all are).</summary>
+    public MediaServerLease Lease()
+    {
+        lock (_gate)
+        {
+            MediaServerMember? chosen = null;
+            foreach (var member in Members)
+            {
+                if (!member.IsDown && (chosen is null || member.ActiveCalls < chosen.ActiveCalls))
+                {
+                    chosen = member;
+                }
+            }
+
+            chosen ??= Members.MinBy(m => m.ActiveCalls)!;
+            chosen.Acquire();
+            return new MediaServerLease(chosen);
+        }
+    }
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+
+        // The primary client belongs to the container (CallShutdown closes it); the others are the pool's.
+        foreach (var member in Members.Skip(1))
+        {
+            await member.Client.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        // Connect every member now, so a server that is down is known before a call would pick it.
+        foreach (var member in Members)
+        {
+            _ = ConnectInBackgroundAsync(member, stoppingToken);
+        }
+
+        using var timer = new PeriodicTimer(MonitorPeriod, _time);
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                var lostAfter = _calls.CurrentValue.MediaServerLostAfter;
+                foreach (var member in Members)
+                {
+                    if (member.UnreachableFor(_time) is { } down && down >= lostAfter && member.ActiveCalls > 0)
+                    {
+                        member.ForgetUnreachable();
+                        ReportLost(member, $"unreachable for {down.TotalSeconds:0} s");
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private static string AddressOf(IMediaServerLocator locator, List<string> uris) =>
+        uris.Count > 0 ? LoggedAddress.Of(uris[0]) : locator is ConfiguredMediaServerLocator ? "the configured media server" : "the embedded media server";
+
+    private async Task ConnectInBackgroundAsync(MediaServerMember member, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await member.Client.EnsureConnectedAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+        {
+            MediaLog.MediaServerUnreachable(_logger, member.Address, ex.Message);
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void ReportLost(MediaServerMember member, string reason)
+    {
+        MediaLog.MediaServerLost(_logger, member.Address, member.ActiveCalls, reason);
+        MemberLost?.Invoke(member, reason);
+    }
+}
