@@ -9,7 +9,7 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     [Fact]
     public async Task A_free_name_is_accepted()
     {
-        await using var alice = await SignalingClient.ConnectAsync(server.HubUri);
+        await using var alice = await SignalingClient.ConnectAsync(server.Factory);
 
         var response = await alice.RegisterAsync(Names.Unique("alice"));
 
@@ -22,8 +22,8 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     public async Task A_taken_name_is_rejected_with_a_reason_whatever_its_case()
     {
         var name = Names.Unique("Bob");
-        await using var first = await SignalingClient.RegisteredAsync(server.HubUri, name);
-        await using var second = await SignalingClient.ConnectAsync(server.HubUri);
+        await using var first = await SignalingClient.RegisteredAsync(server.Factory, name);
+        await using var second = await SignalingClient.ConnectAsync(server.Factory);
 
         var response = await second.RegisterAsync("  " + name.ToUpperInvariant() + " ");
 
@@ -42,7 +42,7 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     [InlineData("x123456789x123456789x123456789x123456789x123456789x123456789x1234")]
     public async Task An_invalid_name_is_rejected_with_a_reason(string? name)
     {
-        await using var client = await SignalingClient.ConnectAsync(server.HubUri);
+        await using var client = await SignalingClient.ConnectAsync(server.Factory);
 
         var response = await client.RegisterAsync(name);
 
@@ -55,7 +55,7 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     public async Task A_name_of_64_characters_after_trimming_is_accepted()
     {
         var name = Names.Unique("n").PadRight(64, 'x');
-        await using var client = await SignalingClient.ConnectAsync(server.HubUri);
+        await using var client = await SignalingClient.ConnectAsync(server.Factory);
 
         var response = await client.RegisterAsync("  " + name + "\t");
 
@@ -66,10 +66,10 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     public async Task The_name_is_freed_when_its_connection_goes_away()
     {
         var name = Names.Unique("carol");
-        var first = await SignalingClient.RegisteredAsync(server.HubUri, name);
+        var first = await SignalingClient.RegisteredAsync(server.Factory, name);
         await first.DisposeAsync();
 
-        await using var second = await SignalingClient.ConnectAsync(server.HubUri);
+        await using var second = await SignalingClient.ConnectAsync(server.Factory);
         var response = await Eventually.ReturnsAsync(
             () => second.RegisterAsync(name),
             r => r.Response == Responses.Accepted);
@@ -81,7 +81,7 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     public async Task A_connection_keeps_its_first_name()
     {
         var name = Names.Unique("dave");
-        await using var client = await SignalingClient.RegisteredAsync(server.HubUri, name);
+        await using var client = await SignalingClient.RegisteredAsync(server.Factory, name);
 
         (await client.RegisterAsync(name)).Response.Should().Be(Responses.Accepted);
         var other = await client.RegisterAsync(Names.Unique("eve"));
@@ -93,7 +93,7 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     [Fact]
     public async Task Every_other_method_fails_clearly_until_registered()
     {
-        await using var client = await SignalingClient.ConnectAsync(server.HubUri);
+        await using var client = await SignalingClient.ConnectAsync(server.Factory);
         var candidate = new IceCandidateInit("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host", "0", 0);
 
         foreach (var attempt in new Func<Task>[]

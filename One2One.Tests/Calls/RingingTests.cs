@@ -22,7 +22,7 @@ public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<On
     [Fact]
     public async Task Calling_an_unknown_user_is_rejected_with_a_reason()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("alice"));
+        await using var alice = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("alice"));
 
         await alice.CallAsync("nobody-by-this-name", AnyOffer);
 
@@ -35,7 +35,7 @@ public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<On
     [Fact]
     public async Task Calling_yourself_is_rejected_with_a_reason()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("alice"));
+        await using var alice = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("alice"));
 
         await alice.CallAsync(alice.Name!.ToUpperInvariant(), AnyOffer);
 
@@ -76,7 +76,7 @@ public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<On
     public async Task A_ringing_user_is_busy_and_is_not_disturbed()
     {
         var (alice, bob) = await RegisterPairAsync();
-        await using var carol = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("carol"));
+        await using var carol = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("carol"));
         await alice.CallAsync(bob.Name, AnyOffer);
         await bob.ExpectAsync<IncomingCall>();
 
@@ -95,7 +95,7 @@ public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<On
     public async Task A_caller_who_is_ringing_cannot_place_a_second_call()
     {
         var (alice, bob) = await RegisterPairAsync();
-        await using var carol = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("carol"));
+        await using var carol = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("carol"));
         await alice.CallAsync(bob.Name, AnyOffer);
 
         var second = () => alice.CallAsync(carol.Name, AnyOffer);
@@ -134,7 +134,7 @@ public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<On
     public async Task A_spoofed_from_is_rejected_and_the_real_call_keeps_ringing()
     {
         var (alice, bob) = await RegisterPairAsync();
-        await using var mallory = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("mallory"));
+        await using var mallory = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("mallory"));
         await alice.CallAsync(bob.Name, AnyOffer);
         await bob.ExpectAsync<IncomingCall>();
 
@@ -252,8 +252,8 @@ public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<On
 
     private async Task<(SignalingClient Alice, SignalingClient Bob)> RegisterPairAsync()
     {
-        var alice = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("alice"));
-        var bob = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("bob"));
+        var alice = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("alice"));
+        var bob = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("bob"));
         server.Track(alice, bob);
         return (alice, bob);
     }

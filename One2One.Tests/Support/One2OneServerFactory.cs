@@ -31,10 +31,32 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
 
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
 
+    private readonly bool _inMemory;
+
     public One2OneServerFactory()
+        : this(inMemory: false)
     {
-        UseKestrel();
     }
+
+    private One2OneServerFactory(bool inMemory)
+    {
+        _inMemory = inMemory;
+        if (!inMemory)
+        {
+            UseKestrel();
+        }
+    }
+
+    /// <summary>
+    /// The server on ASP.NET Core's in-memory TestServer instead of Kestrel, for hub tests that need no real socket to
+    /// the hub (the media server still runs, on its own real sockets): clients connect with
+    /// <see cref="SignalingClient.ConnectAsync(One2OneServerFactory, string?)"/>. Clients have no address here.
+    /// </summary>
+    public static One2OneServerFactory InMemory() => new(inMemory: true);
+
+    /// <summary>For an in-memory server, how a client opens a WebSocket to it; null for a server on Kestrel.</summary>
+    public Func<Uri, CancellationToken, Task<System.Net.WebSockets.WebSocket>>? InMemoryWebSocket =>
+        _inMemory ? (uri, token) => Server.CreateWebSocketClient().ConnectAsync(uri, token) : null;
 
     /// <summary>A Kurento-protocol server to use instead of the embedded one.</summary>
     public Uri? KurentoUri { get; init; }
@@ -69,6 +91,11 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
         get
         {
             StartServer();
+            if (_inMemory)
+            {
+                return Server.BaseAddress;
+            }
+
             var addresses = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses;
             return new Uri(addresses.First().Replace("[::]", "127.0.0.1", StringComparison.Ordinal) + "/");
         }
@@ -86,7 +113,11 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseSetting("urls", "http://127.0.0.1:0");
+        if (!_inMemory)
+        {
+            builder.UseSetting("urls", "http://127.0.0.1:0");
+        }
+
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         if (KurentoUri is not null)
         {

@@ -5,9 +5,8 @@ public sealed class One2OneServerFixture : IAsyncLifetime
 {
     private readonly List<SignalingClient> _clients = [];
 
-    public One2OneServerFactory Factory { get; } = new();
-
-    public Uri HubUri => Factory.HubUri;
+    /// <summary>In memory: the tests that share this fixture drive the hub only (see <see cref="One2OneServerFactory.InMemory"/>).</summary>
+    public One2OneServerFactory Factory { get; } = One2OneServerFactory.InMemory();
 
     public Task InitializeAsync()
     {

@@ -33,16 +33,32 @@ public sealed class SignalingClient : IAsyncDisposable
 
     /// <summary>Connects, from 127.0.0.1 or from <paramref name="source"/>.</summary>
     /// <param name="accessToken">A bearer token for a server in Jwt mode; the .NET client sends it in the Authorization header.</param>
-    public static async Task<SignalingClient> ConnectAsync(Uri hubUri, ClientSource? source = null, string? accessToken = null)
+    public static Task<SignalingClient> ConnectAsync(Uri hubUri, ClientSource? source = null, string? accessToken = null) =>
+        ConnectAsync(hubUri, source is null ? null : new Func<Uri, CancellationToken, Task<System.Net.WebSockets.WebSocket>>(async (uri, token) => await source.ConnectWebSocketAsync(ClientSource.WebSocketUri(uri), token)), accessToken);
+
+    /// <summary>Connects to a server, over a real socket or, for an in-memory server, over its TestServer.</summary>
+    public static Task<SignalingClient> ConnectAsync(One2OneServerFactory server, string? accessToken = null) =>
+        ConnectAsync(server.HubUri, server.InMemoryWebSocket, accessToken);
+
+    /// <summary>Connects to <paramref name="server"/> and registers <paramref name="name"/>, expecting it to be accepted.</summary>
+    public static async Task<SignalingClient> RegisteredAsync(One2OneServerFactory server, string name)
+    {
+        var client = await ConnectAsync(server);
+        var response = await client.RegisterAsync(name);
+        response.Response.Should().Be(Responses.Accepted, response.Message);
+        return client;
+    }
+
+    private static async Task<SignalingClient> ConnectAsync(Uri hubUri, Func<Uri, CancellationToken, Task<System.Net.WebSockets.WebSocket>>? webSocket, string? accessToken)
     {
         var connection = new HubConnectionBuilder()
             .WithUrl(hubUri, o =>
             {
                 o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
-                if (source is not null)
+                if (webSocket is not null)
                 {
                     o.SkipNegotiation = true;
-                    o.WebSocketFactory = async (context, token) => await source.ConnectWebSocketAsync(ClientSource.WebSocketUri(context.Uri), token);
+                    o.WebSocketFactory = async (context, token) => await webSocket(context.Uri, token);
                 }
 
                 if (accessToken is not null)
