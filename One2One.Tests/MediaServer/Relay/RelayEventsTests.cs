@@ -46,6 +46,21 @@ public sealed class RelayEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_answer_carries_the_host_candidates_so_the_browser_need_not_wait_for_them_and_they_are_still_trickled()
+    {
+        var (session, events) = _rig.CreateSession();
+        var answer = SessionDescription.Parse(session.ProcessOffer(new SimulatedBrowser().OfferSdp));
+        events.OfType<CandidateFound>().Should().BeEmpty("nothing is trickled before gatherCandidates");
+
+        session.GatherCandidates();
+
+        var trickled = events.OfType<CandidateFound>().Select(c => c.Candidate).ToArray();
+        trickled.Should().HaveCount(2, "a UDP host candidate, then a passive ICE-TCP one");
+        answer.Media.Where(m => m.Port != 0).Should().NotBeEmpty().And.OnlyContain(
+            m => m.Candidates.SequenceEqual(trickled), "every accepted section of the answer lists the candidates gatherCandidates reports");
+    }
+
+    [Fact]
     public void A_repeated_gatherCandidates_succeeds_and_reports_nothing_again_as_KMS()
     {
         var endpoint = _rig.Negotiate();
