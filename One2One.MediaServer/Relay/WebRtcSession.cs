@@ -378,6 +378,13 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     void ITransportEvents.OnIceCheck(IceCheckResult result)
     {
+        // The answer carries our candidates, so a browser's checks can beat gatherCandidates; Kurento's clients see
+        // Gathering first all the same (the candidates were gathered with the answer).
+        if (result is IceCheckResult.AddressValidated or IceCheckResult.Nominated)
+        {
+            MoveIceState(IceComponentState.Gathering);
+        }
+
         switch (result)
         {
             case IceCheckResult.AddressValidated:
