@@ -24,13 +24,14 @@ namespace One2One.Benchmarks.Capacity;
 /// </summary>
 internal static class CapacityRun
 {
-    private const string Usage = "capacity [--start 50] [--step 50] [--max 2000] [--seconds 5] [--profile gcm|cm] [--workers n] [--batch n]";
+    private const string Usage = "capacity [--start 50] [--step 50] [--max 2000] [--seconds 5] [--profile gcm|cm] [--workers n] [--batch n] [--through yes]";
     private static readonly TimeSpan Settle = TimeSpan.FromSeconds(2);
 
     public static int Run(string[] args)
     {
         int start = 50, step = 50, max = 2000;
         double seconds = 5;
+        var through = false;
         var profile = SrtpProfile.AeadAes128Gcm;
         var options = new MediaServerOptions { TcpPort = -1 };
         for (var i = 0; i + 1 < args.Length; i += 2)
@@ -45,6 +46,8 @@ internal static class CapacityRun
                 case "--profile": profile = value == "cm" ? SrtpProfile.AesCm128HmacSha1_80 : SrtpProfile.AeadAes128Gcm; break;
                 case "--workers": options.Workers = int.Parse(value, CultureInfo.InvariantCulture); break;
                 case "--batch": options.UdpBatch = int.Parse(value, CultureInfo.InvariantCulture); break;
+                // Every step up to --max even past the limit: threads and RSS per N on a machine too busy to pass a step.
+                case "--through": through = value == "yes"; break;
                 default:
                     Console.Error.WriteLine(Usage);
                     return 2;
@@ -69,6 +72,7 @@ internal static class CapacityRun
         Console.WriteLine("  calls   relayed/s   p50 us   p99 us   max us  lost  wrong  threads  RSS MB  RSS/call KB  workers CPU  process CPU  sender late ms");
         var baseRss = Rss();
         var best = 0;
+        var failed = false;
         try
         {
             for (var calls = start; calls <= max; calls += step)
@@ -86,12 +90,17 @@ internal static class CapacityRun
 
                 var result = Measure(calls, browsers, receiver, sender, seconds, baseRss);
                 Console.WriteLine(result);
-                if (!result.Passed)
+                if (result.Passed && !failed)
+                {
+                    best = calls;
+                    continue;
+                }
+
+                failed = true;
+                if (!through)
                 {
                     break;
                 }
-
-                best = calls;
             }
         }
         finally

@@ -106,8 +106,10 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             }
 
             var description = SessionDescription.Parse(offer);
+            AddHostCandidates();
             var local = new LocalTransportParameters(
-                _transport.Ice.Local.Ufrag, _transport.Ice.Local.Password, DtlsCertificate.Shared.Fingerprint, _audioIdentity, _videoIdentity);
+                _transport.Ice.Local.Ufrag, _transport.Ice.Local.Password, DtlsCertificate.Shared.Fingerprint, _audioIdentity, _videoIdentity,
+                [.. _localCandidates.Select(c => c.ToString())]);
             answer = SdpAnswerBuilder.Build(description, local, new SdpAnswerOptions
             {
                 AllowH264 = _factory.Options.AllowH264,
@@ -150,24 +152,6 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             }
 
             _gathered = true;
-
-            // UDP host candidates first, then passive TCP ones (RFC 6544) for browsers whose UDP is blocked.
-            var addresses = _factory.AnnouncedAddresses;
-            for (var i = 0; i < addresses.Count; i++)
-            {
-                // RFC 8445 §5.1.2.1: host type preference 126, local preference by order, component 1.
-                var priority = (126u << 24) + ((uint)(65535 - i) << 8) + 255;
-                _localCandidates.Add(IceCandidate.Host(Foundation(_localCandidates.Count), priority, new IPEndPoint(addresses[i], _transport.LocalPort)));
-            }
-
-            for (var i = 0; _transport.TcpPort is { } tcpPort && i < addresses.Count; i++)
-            {
-                // RFC 6544 §4.2: local preference (2^13 * direction-pref) + other-pref, direction-pref 4 for a passive host
-                // candidate: always below every UDP candidate's 65535 - i, so a browser that can use UDP does.
-                var priority = (126u << 24) + ((uint)((4 << 13) + 8191 - i) << 8) + 255;
-                _localCandidates.Add(IceCandidate.HostTcpPassive(Foundation(_localCandidates.Count), priority, new IPEndPoint(addresses[i], tcpPort)));
-            }
-
             candidates = [.. _localCandidates.Select(c => c.ToString())];
         }
 
@@ -178,6 +162,30 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         }
 
         _observer.IceGatheringDone();
+    }
+
+    /// <summary>
+    /// Our host candidates: known from the shared ports alone, so the answer carries them and <see cref="GatherCandidates"/>
+    /// trickles the same ones (as KMS does, for clients that only listen for IceCandidateFound). Called under <c>_control</c>.
+    /// </summary>
+    private void AddHostCandidates()
+    {
+        // UDP host candidates first, then passive TCP ones (RFC 6544) for browsers whose UDP is blocked.
+        var addresses = _factory.AnnouncedAddresses;
+        for (var i = 0; i < addresses.Count; i++)
+        {
+            // RFC 8445 §5.1.2.1: host type preference 126, local preference by order, component 1.
+            var priority = (126u << 24) + ((uint)(65535 - i) << 8) + 255;
+            _localCandidates.Add(IceCandidate.Host(Foundation(_localCandidates.Count), priority, new IPEndPoint(addresses[i], _transport.LocalPort)));
+        }
+
+        for (var i = 0; _transport.TcpPort is { } tcpPort && i < addresses.Count; i++)
+        {
+            // RFC 6544 §4.2: local preference (2^13 * direction-pref) + other-pref, direction-pref 4 for a passive host
+            // candidate: always below every UDP candidate's 65535 - i, so a browser that can use UDP does.
+            var priority = (126u << 24) + ((uint)((4 << 13) + 8191 - i) << 8) + 255;
+            _localCandidates.Add(IceCandidate.HostTcpPassive(Foundation(_localCandidates.Count), priority, new IPEndPoint(addresses[i], tcpPort)));
+        }
     }
 
     public void AddRemoteCandidate(RemoteIceCandidate candidate)
@@ -370,6 +378,13 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     void ITransportEvents.OnIceCheck(IceCheckResult result)
     {
+        // The answer carries our candidates, so a browser's checks can beat gatherCandidates; Kurento's clients see
+        // Gathering first all the same (the candidates were gathered with the answer).
+        if (result is IceCheckResult.AddressValidated or IceCheckResult.Nominated)
+        {
+            MoveIceState(IceComponentState.Gathering);
+        }
+
         switch (result)
         {
             case IceCheckResult.AddressValidated:

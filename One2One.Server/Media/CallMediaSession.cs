@@ -188,9 +188,12 @@ internal sealed class CallMediaSession : IAsyncDisposable
         var ct = linked.Token;
 
         // Both offers are processed before either browser hears anything: if one is refused, neither browser
-        // was told the call started.
-        var calleeAnswer = await calleeEndpoint.ProcessOfferAsync(calleeOffer, ct).ConfigureAwait(false);
-        var callerAnswer = await callerEndpoint.ProcessOfferAsync(_call.CallerOffer, ct).ConfigureAwait(false);
+        // was told the call started. They are two objects' requests, so the media server takes them at once.
+        var calleeAnswering = calleeEndpoint.ProcessOfferAsync(calleeOffer, ct);
+        var callerAnswering = callerEndpoint.ProcessOfferAsync(_call.CallerOffer, ct);
+        await Task.WhenAll(calleeAnswering, callerAnswering).ConfigureAwait(false);
+        var calleeAnswer = await calleeAnswering.ConfigureAwait(false);
+        var callerAnswer = await callerAnswering.ConfigureAwait(false);
         await AnswerAsync(calleeEndpoint, _callee, calleeAnswer, ct).ConfigureAwait(false);
         await AnswerAsync(callerEndpoint, _caller, callerAnswer, ct).ConfigureAwait(false);
     }

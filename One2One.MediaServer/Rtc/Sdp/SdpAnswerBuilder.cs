@@ -297,6 +297,13 @@ internal static class SdpAnswerBuilder
                 Line(sdp, "a=mid:" + media.Mid);
             }
 
+            // RFC 8839 §5.1: candidates in the answer itself, so the browser starts its checks the moment it applies the
+            // answer instead of waiting for the first trickled one to cross the signaling path.
+            foreach (var candidate in local.Candidates ?? [])
+            {
+                Line(sdp, "a=" + candidate);
+            }
+
             Line(sdp, "a=" + result.Direction.ToSdp());
             if (result.Direction.Sends())
             {

@@ -7,14 +7,16 @@ internal sealed record LocalStreamIdentity(uint Ssrc, string Cname, string Strea
 
 /// <summary>
 /// The endpoint's single bundled transport as the answer advertises it: ICE-lite credentials and the DTLS
-/// certificate fingerprint (<see cref="DtlsCertificate.Fingerprint"/>), plus the outgoing stream of each kind.
+/// certificate fingerprint (<see cref="DtlsCertificate.Fingerprint"/>), plus the outgoing stream of each kind, and the
+/// host candidates the answer carries (values starting "candidate:", as <see cref="IceCandidate.ToString"/> writes them).
 /// </summary>
 internal sealed record LocalTransportParameters(
     string IceUfrag,
     string IcePwd,
     DtlsFingerprint Fingerprint,
     LocalStreamIdentity Audio,
-    LocalStreamIdentity Video);
+    LocalStreamIdentity Video,
+    IReadOnlyList<string>? Candidates = null);
 
 /// <summary>Endpoint policy for the answer.</summary>
 internal sealed record SdpAnswerOptions

@@ -46,6 +46,42 @@ public sealed class RelayEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public void The_answer_carries_the_host_candidates_so_the_browser_need_not_wait_for_them_and_they_are_still_trickled()
+    {
+        var (session, events) = _rig.CreateSession();
+        var answer = SessionDescription.Parse(session.ProcessOffer(new SimulatedBrowser().OfferSdp));
+        events.OfType<CandidateFound>().Should().BeEmpty("nothing is trickled before gatherCandidates");
+
+        session.GatherCandidates();
+
+        var trickled = events.OfType<CandidateFound>().Select(c => c.Candidate).ToArray();
+        trickled.Should().HaveCount(2, "a UDP host candidate, then a passive ICE-TCP one");
+        answer.Media.Where(m => m.Port != 0).Should().NotBeEmpty().And.OnlyContain(
+            m => m.Candidates.SequenceEqual(trickled), "every accepted section of the answer lists the candidates gatherCandidates reports");
+    }
+
+    [Fact]
+    public async Task A_browser_that_checks_from_the_answers_candidate_before_gatherCandidates_still_sees_gathering_first()
+    {
+        var (session, events) = _rig.CreateSession();
+        var browser = new SimulatedBrowser();
+        await using var disposeBrowser = browser;
+        var answer = session.ProcessOffer(browser.OfferSdp);
+        IceCandidate.TryParse(SessionDescription.Parse(answer).Media[0].Candidates[0], out var local, out _).Should().BeTrue();
+        browser.AcceptAnswer(answer, new System.Net.IPEndPoint(local!.IPAddress!, local.Port));
+
+        (await browser.CheckAsync(useCandidate: true)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        await events.WaitForAsync<CandidatePairSelected>();
+        session.GatherCandidates();
+        var states = events.OfType<IceStateChanged>().Select(e => e.State).ToArray();
+        var trickled = events.OfType<CandidateFound>().Count;
+        await session.DisposeAsync();
+
+        states.Should().Equal(IceComponentState.Gathering, IceComponentState.Connecting, IceComponentState.Connected, IceComponentState.Ready);
+        trickled.Should().Be(2, "gatherCandidates still trickles them, as KMS");
+    }
+
+    [Fact]
     public void A_repeated_gatherCandidates_succeeds_and_reports_nothing_again_as_KMS()
     {
         var endpoint = _rig.Negotiate();
