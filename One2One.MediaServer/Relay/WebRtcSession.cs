@@ -382,7 +382,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         // Gathering first all the same (the candidates were gathered with the answer).
         if (result is IceCheckResult.AddressValidated or IceCheckResult.Nominated)
         {
-            MoveIceState(IceComponentState.Gathering);
+            MoveIceState(KurentoIceState.Gathering);
         }
 
         switch (result)

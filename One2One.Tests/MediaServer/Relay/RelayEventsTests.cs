@@ -77,7 +77,7 @@ public sealed class RelayEventsTests : IAsyncLifetime
         var trickled = events.OfType<CandidateFound>().Count;
         await session.DisposeAsync();
 
-        states.Should().Equal(IceComponentState.Gathering, IceComponentState.Connecting, IceComponentState.Connected, IceComponentState.Ready);
+        states.Should().Equal(KurentoIceState.Gathering, KurentoIceState.Connecting, KurentoIceState.Connected, KurentoIceState.Ready);
         trickled.Should().Be(2, "gatherCandidates still trickles them, as KMS");
     }
 
