@@ -123,6 +123,16 @@ export interface Renegotiated {
   readonly sdpAnswer: string;
 }
 
+/** PeerReconnecting (a C# record). */
+export interface PeerReconnecting {
+  readonly peer: string;
+}
+
+/** PeerReconnected (a C# record). */
+export interface PeerReconnected {
+  readonly peer: string;
+}
+
 /** IceConfiguration (a C# record). */
 export interface IceConfiguration {
   readonly iceServers: readonly IceServer[];
@@ -138,6 +148,8 @@ export interface ClientEvents {
   stopCommunication(communication: StopCommunication): void;
   iceCandidate(candidate: IceCandidate): void;
   renegotiated(renegotiated: Renegotiated): void;
+  peerReconnecting(reconnecting: PeerReconnecting): void;
+  peerReconnected(reconnected: PeerReconnected): void;
 }
 
 /** The hub's methods (One2OneHub); each resolves when the server has handled the invocation. */

@@ -18,4 +18,11 @@ public sealed class CallOptions
     /// <summary>Browser ICE candidates kept per side while its endpoint does not exist yet; more are dropped.</summary>
     [Range(1, 10_000, ErrorMessage = "Calls:MaxQueuedCandidates must be between 1 and 10000.")]
     public int MaxQueuedCandidates { get; set; } = 200;
+
+    /// <summary>
+    /// How long a call in progress waits for a side whose media path was lost (its page renegotiates, or the media server
+    /// reports its ICE failed) to get one back before it ends with ice-failed. The peer's page is told meanwhile.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Calls:MediaReconnectWindow must be between 1 second and 5 minutes.")]
+    public TimeSpan MediaReconnectWindow { get; set; } = TimeSpan.FromSeconds(15);
 }

@@ -306,6 +306,7 @@ internal sealed class CallService : ICallMediaEvents
         using var scope = call.Trace.Enter(_logger);
         var side = call.SideOf(user);
         CallsLog.Renegotiating(_logger, call.Id, side);
+        BeginReconnect(call, side);
         _ = RunMediaStepAsync(call, CallTrace.MediaRenegotiate, ct => call.Media.RenegotiateAsync(side, sdpOffer!, ct));
     }
 
@@ -364,8 +365,54 @@ internal sealed class CallService : ICallMediaEvents
         call.TryPostWhileLive(() => user.Outbox.Post(c => c.IceCandidate(message)));
     }
 
+    void ICallMediaEvents.MediaPathLost(Call call, CallSide side, string detail)
+    {
+        if (!BeginReconnect(call, side))
+        {
+            EndInBackground(call, CallEnding.MediaFailed(Reasons.IceFailed, detail));
+        }
+    }
+
+    void ICallMediaEvents.MediaPathReturned(Call call, CallSide side)
+    {
+        var user = call.Participant(side);
+        var peer = call.Peer(user);
+        var message = new PeerReconnected(user.Name);
+        if (call.TryEndReconnect(side, () => peer.Outbox.Post(c => c.PeerReconnected(message))))
+        {
+            CallsLog.Reconnected(_logger, call.Id, side);
+        }
+    }
+
     void ICallMediaEvents.MediaFailed(Call call, string reason, string detail) =>
         EndInBackground(call, CallEnding.MediaFailed(reason, detail));
+
+    /// <summary>
+    /// <paramref name="side"/> is without a media path: its peer is told, and the call ends with ice-failed unless the path
+    /// returns within <see cref="CallOptions.MediaReconnectWindow"/>. False when the call is not in progress.
+    /// </summary>
+    private bool BeginReconnect(Call call, CallSide side)
+    {
+        var user = call.Participant(side);
+        var peer = call.Peer(user);
+        var message = new PeerReconnecting(user.Name);
+        var window = _options.CurrentValue.MediaReconnectWindow;
+        return call.TryBeginReconnect(side, _time, window, (c, s) => OnReconnectWindowClosed(c, s, window), () =>
+        {
+            peer.Outbox.Post(c => c.PeerReconnecting(message));
+            CallsLog.Reconnecting(_logger, call.Id, side);
+        });
+    }
+
+    private void OnReconnectWindowClosed(Call call, CallSide side, TimeSpan window)
+    {
+        if (call.IsReconnecting(side))
+        {
+            using var scope = call.Trace.Enter(_logger);
+            EndInBackground(call, CallEnding.MediaFailed(Reasons.IceFailed,
+                $"no media path for the {side.ToString().ToLowerInvariant()} returned within {window.TotalSeconds:0.#} s."));
+        }
+    }
 
     private ClientAddress AddressOf(string connectionId) => _connections.Find(connectionId)?.Address ?? ClientAddress.Unknown;
 

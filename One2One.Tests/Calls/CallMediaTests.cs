@@ -178,21 +178,6 @@ public sealed class CallMediaTests
     }
 
     [Fact]
-    public async Task An_ice_failure_ends_the_call_with_a_reason()
-    {
-        await using var call = await ScriptedCall.StartAsync();
-        await call.ConnectAsync();
-        var callerEndpoint = await call.EndpointOfAsync(ScriptedCall.CallerOffer);
-        var pipeline = callerEndpoint.Split('/')[0];
-
-        await call.Media.PushEventAsync(callerEndpoint, "IceComponentStateChanged", new() { ["state"] = "FAILED", ["streamId"] = 1, ["componentId"] = 1 });
-
-        (await call.Alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.IceFailed);
-        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.IceFailed);
-        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
-    }
-
-    [Fact]
     public async Task An_error_event_ends_the_call_with_a_reason()
     {
         await using var call = await ScriptedCall.StartAsync();

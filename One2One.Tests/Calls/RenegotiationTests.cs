@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Hosting;
 using One2One.Server.Hosting;
@@ -61,7 +62,8 @@ public sealed class RenegotiationTests : IAsyncLifetime
     public async Task On_KMS_the_side_moves_to_a_new_endpoint_in_the_same_pipeline_and_the_old_endpoint_no_longer_counts()
     {
         const string newOffer = "v=0\r\no=- 9 9 IN IP4 0.0.0.0\r\ns=caller-again\r\n";
-        await using var call = await ScriptedCall.StartAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var call = await ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = clock });
         call.Media.SdpAnswer = offer => offer.Contains("s=caller-again", StringComparison.Ordinal) ? "answer-for-new-caller"
             : offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
         await call.ConnectAsync();
@@ -95,7 +97,8 @@ public sealed class RenegotiationTests : IAsyncLifetime
         await Eventually.TrueAsync(() => call.ReleasesOf(oldEndpoint) == 1, "the old endpoint is released");
 
         await call.Media.PushEventAsync(newEndpoint, "IceComponentStateChanged", new() { ["state"] = "FAILED", ["streamId"] = 1, ["componentId"] = 1 });
-        (await call.Alice.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.IceFailed, "the current endpoint's failure does");
+        clock.Advance(TimeSpan.FromSeconds(15));
+        (await call.Alice.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.IceFailed, "the current endpoint's failure does, once Calls:MediaReconnectWindow has passed");
         call.Media.RequestsOf("addIceCandidate").Where(r => r.Param("object") == oldEndpoint)
             .Should().NotContain(r => r.Raw.Contains("192.0.2.7", StringComparison.Ordinal), "the new connection's candidate went to the new endpoint only");
     }

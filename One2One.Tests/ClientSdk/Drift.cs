@@ -41,6 +41,10 @@ internal interface IClientWithAFieldMore
     Task IceCandidate(One2One.Server.Signaling.IceCandidate candidate);
 
     Task Renegotiated(One2One.Server.Signaling.Renegotiated renegotiated);
+
+    Task PeerReconnecting(One2One.Server.Signaling.PeerReconnecting reconnecting);
+
+    Task PeerReconnected(One2One.Server.Signaling.PeerReconnected reconnected);
 }
 
 internal sealed record StopCommunication(string? Message = null, string? Reason = null, int? Code = null);

@@ -25,6 +25,8 @@ public sealed class SignalingClient : IAsyncDisposable
         connection.On<StopCommunication>(nameof(IOne2OneClient.StopCommunication), Record);
         connection.On<IceCandidate>(nameof(IOne2OneClient.IceCandidate), Record);
         connection.On<Renegotiated>(nameof(IOne2OneClient.Renegotiated), Record);
+        connection.On<PeerReconnecting>(nameof(IOne2OneClient.PeerReconnecting), Record);
+        connection.On<PeerReconnected>(nameof(IOne2OneClient.PeerReconnected), Record);
     }
 
     public string? Name { get; private set; }
