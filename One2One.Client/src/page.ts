@@ -20,6 +20,7 @@ export function startPage(): Softphone {
   phone.on("notice", (notice) => view.showMessage(notice.text, notice.kind));
   phone.on("localStream", (stream) => view.showLocalStream(stream));
   phone.on("remoteStream", (stream) => view.showRemoteStream(stream));
+  phone.on("reconnectChange", (state) => view.showReconnecting(state.self, state.peer));
   const acting = <A extends unknown[]>(action: (...args: A) => void) => (...args: A): void => {
     view.clearMessage();
     action(...args);

@@ -88,7 +88,7 @@ export class One2OneClient {
     });
     this.connection.onreconnected(() => this.events.emit("reconnected"));
 
-    for (const name of ["registerResponse", "callResponse", "incomingCall", "startCommunication", "stopCommunication", "iceCandidate"] as const) {
+    for (const name of ["registerResponse", "callResponse", "incomingCall", "startCommunication", "stopCommunication", "iceCandidate", "renegotiated", "peerReconnecting", "peerReconnected"] as const) {
       // The JS client matches callback names case-insensitively, so the camelCase key is the wire name.
       this.connection.on(name, (payload: never) => this.events.emit(name, payload));
     }

@@ -9,6 +9,7 @@ import type { CallResponse, IceCandidate, IceConfiguration, IncomingCall, StartC
 import { Emitter } from "./emitter.js";
 import { RejectedError } from "./errors.js";
 import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
+import { MediaReconnect, type ReconnectState } from "./reconnect.js";
 import type { One2OneClient } from "./signaling.js";
 import {
   canHandle,
@@ -38,6 +39,8 @@ export interface SoftphoneEvents {
   localStream(stream: MediaStream | null): void;
   remoteStream(stream: MediaStream | null): void;
   mediaStateChange(state: MediaState): void;
+  /** This page or the peer's is reconnecting its media during the call (see reconnect.ts). */
+  reconnectChange(state: ReconnectState): void;
 }
 
 export interface SoftphoneOptions {
@@ -61,6 +64,8 @@ export class Softphone {
   private readonly server: One2OneClient["hub"];
   /** The STUN/TURN servers from registering, replaced by fresher ones before each call. */
   private ice: IceConfiguration | null = null;
+  /** The current call's reconnects, from the moment it carries media until it ends. */
+  private reconnect: MediaReconnect | null = null;
 
   constructor(
     private readonly client: One2OneClient,
@@ -72,6 +77,9 @@ export class Softphone {
     client.on("startCommunication", (communication) => void this.onStartCommunication(communication));
     client.on("stopCommunication", (communication) => this.onStopCommunication(communication));
     client.on("iceCandidate", (message) => void this.onIceCandidate(message));
+    client.on("renegotiated", (message) => void this.reconnect?.onRenegotiated(message.sdpAnswer));
+    client.on("peerReconnecting", () => this.reconnect?.onPeerReconnecting());
+    client.on("peerReconnected", () => this.reconnect?.onPeerReconnected());
     client.on("close", () => this.onConnectionClosed());
     client.on("reconnecting", () => this.onConnectionClosed());
   }
@@ -248,16 +256,43 @@ export class Softphone {
       return null;
     }
     applyMediaState(stream, this.mediaSettings);
-    const media = new MediaCall(stream, {
+    const media = this.newMediaCall(stream, configuration);
+    this.media = media;
+    this.events.emit("localStream", stream);
+    return media;
+  }
+
+  private newMediaCall(stream: MediaStream, configuration: RTCConfiguration): MediaCall {
+    return new MediaCall(stream, {
       localCandidate: (candidate) => {
         this.server.onIceCandidate(candidate).catch((error: unknown) => console.warn("OnIceCandidate was refused", error));
       },
       remoteStream: (remote) => this.events.emit("remoteStream", remote),
       connectionStateChange: (state) => this.onMediaConnectionState(state),
     }, configuration);
+  }
+
+  /** The call goes on over a new connection on the same camera (a reconnect); the old one is closed, its tracks kept. */
+  private replaceMedia(): MediaCall | null {
+    const old = this.media;
+    if (old === null || this.snapshot.state !== "in-call") {
+      return null;
+    }
+    old.close(false);
+    const media = this.newMediaCall(old.localStream, rtcConfiguration(this.ice, this.options.rtcConfiguration));
     this.media = media;
-    this.events.emit("localStream", stream);
     return media;
+  }
+
+  private startReconnects(media: MediaCall): void {
+    this.reconnect?.stop();
+    const reconnect = new MediaReconnect({
+      replaceMedia: () => this.replaceMedia(),
+      renegotiate: (sdpOffer) => this.server.renegotiate(sdpOffer),
+      changed: (state) => this.events.emit("reconnectChange", state),
+    });
+    this.reconnect = reconnect;
+    reconnect.watch(media);
   }
 
   /**
@@ -275,8 +310,11 @@ export class Softphone {
 
   private onMediaConnectionState(state: RTCPeerConnectionState): void {
     if (state === "connected") {
-      this.apply({ kind: "media-connected" });
-    } else if (state === "failed" && isCallPhase(this.snapshot.state)) {
+      if (this.apply({ kind: "media-connected" }) && this.media !== null) {
+        this.startReconnects(this.media);
+      }
+    } else if (state === "failed" && isCallPhase(this.snapshot.state) && this.snapshot.state !== "in-call") {
+      // During the call a failed connection is replaced (MediaReconnect); while setting up it ends the attempt.
       this.abandonCall("The media connection failed; the call was ended.");
     }
   }
@@ -378,6 +416,8 @@ export class Softphone {
 
   private releaseMedia(): void {
     this.attempt++;
+    this.reconnect?.stop();
+    this.reconnect = null;
     this.offerSent = false;
     this.unansweredCaller = null;
     this.media?.close();
