@@ -108,6 +108,7 @@ export class One2OneClient {
 
     this.hub = {
       register: (name) => this.invoke(hubMethods.register, name),
+      resume: (name, resumeToken) => this.invoke(hubMethods.resume, name, resumeToken),
       call: (to, sdpOffer) => this.invoke(hubMethods.call, to, sdpOffer),
       incomingCallResponse: (from, callResponse, sdpOffer) => this.invoke(hubMethods.incomingCallResponse, from, callResponse, sdpOffer),
       stop: () => this.invoke(hubMethods.stop),

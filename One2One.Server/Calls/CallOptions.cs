@@ -25,4 +25,11 @@ public sealed class CallOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Calls:MediaReconnectWindow must be between 1 second and 5 minutes.")]
     public TimeSpan MediaReconnectWindow { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a person whose connection closed during a call keeps the name and the call for a page that comes back with
+    /// the resume token (a reload). Short: a closed tab ends the call on the peer's page after it. Zero turns resume off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Calls:ResumeWindow must be between 0 and 1 minute.")]
+    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromSeconds(3);
 }

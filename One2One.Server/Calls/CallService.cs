@@ -22,7 +22,7 @@ namespace One2One.Server.Calls;
 /// media-server loss). Every message to a browser goes through its user's <see cref="ClientOutbox"/>; every refusal
 /// through <see cref="Rejections"/>. What a client may cost is asked of <see cref="ClientLimits"/> first.
 /// </remarks>
-internal sealed class CallService : ICallMediaEvents
+internal sealed partial class CallService : ICallMediaEvents
 {
     private readonly UserRegistry _users;
     private readonly IHubContext<One2OneHub, IOne2OneClient> _hub;
@@ -37,6 +37,7 @@ internal sealed class CallService : ICallMediaEvents
     private readonly ILogger<CallService> _logger;
     private readonly One2OneMetrics _metrics;
     private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
+    private readonly ResumeTokens _resumeTokens = new();
 
     public CallService(
         UserRegistry users,
@@ -95,7 +96,7 @@ internal sealed class CallService : ICallMediaEvents
         {
             if (UserName.Comparer.Equals(existing.Name, name))
             {
-                var again = Acceptance(existing.Name);
+                var again = Acceptance(existing);
                 existing.Outbox.Post(c => c.RegisterResponse(again));
                 return null;
             }
@@ -110,8 +111,8 @@ internal sealed class CallService : ICallMediaEvents
 
         // The acceptance is queued before the name is published, so it precedes anything sent to the new user
         // (an incoming call may follow at once); the outbox only starts sending once the name is really ours.
-        var user = new User(name, connectionId, NewOutbox(connectionId));
-        var acceptance = Acceptance(name);
+        var user = new User(name, connectionId, NewOutbox(connectionId), ResumeTokens.NewToken());
+        var acceptance = Acceptance(user);
         user.Outbox.Post(c => c.RegisterResponse(acceptance));
         if (!_users.TryAdd(user))
         {
@@ -121,6 +122,7 @@ internal sealed class CallService : ICallMediaEvents
         }
 
         user.Outbox.Start();
+        _resumeTokens.Add(user);
 
         CallsLog.Registered(_logger, name, connectionId);
         return null;
@@ -252,11 +254,17 @@ internal sealed class CallService : ICallMediaEvents
     public async Task DisconnectAsync(string connectionId)
     {
         _limits.ReleaseRegistration(connectionId);
+        if (TryDetach(connectionId))
+        {
+            return;
+        }
+
         if (_users.Remove(connectionId) is not { } user)
         {
             return;
         }
 
+        _resumeTokens.Remove(user.ResumeToken, user);
         user.MarkGone();
         CallsLog.Unregistered(_logger, user.Name, connectionId);
         if (user.CurrentCall is { } call)
@@ -428,10 +436,11 @@ internal sealed class CallService : ICallMediaEvents
     private CallMediaSession CreateMedia(Call call) =>
         new(call, _kurento, this, _mediaServerIce, _options.CurrentValue.MaxQueuedCandidates, _logger);
 
-    private RegisterResponse Acceptance(string name)
+    private RegisterResponse Acceptance(User user, string? resumedCallWith = null)
     {
-        var ice = _ice.For(name);
-        return new RegisterResponse(Responses.Accepted, IceServers: ice.IceServers, IceTransportPolicy: ice.IceTransportPolicy);
+        var ice = _ice.For(user.Name);
+        return new RegisterResponse(Responses.Accepted, IceServers: ice.IceServers, IceTransportPolicy: ice.IceTransportPolicy,
+            ResumeToken: user.ResumeToken, ResumedCallWith: resumedCallWith);
     }
 
     /// <summary>

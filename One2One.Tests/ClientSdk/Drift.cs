@@ -22,6 +22,8 @@ internal static class ReasonsWithOneMore
     public const string RateLimited = One2One.Server.Signaling.Reasons.RateLimited;
     public const string ServerBusy = One2One.Server.Signaling.Reasons.ServerBusy;
     public const string NameNotAllowed = One2One.Server.Signaling.Reasons.NameNotAllowed;
+    public const string ResumeExpired = One2One.Server.Signaling.Reasons.ResumeExpired;
+    public const string ResumeRefused = One2One.Server.Signaling.Reasons.ResumeRefused;
     public const string CallRecorded = "call-recorded";
 }
 
