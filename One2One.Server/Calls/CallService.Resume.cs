@@ -15,7 +15,7 @@ internal sealed partial class CallService
     /// Brings the user named <paramref name="rawName"/> back on <paramref name="connectionId"/> with <paramref name="token"/>.
     /// On success the acceptance (with the next token and the peer of the resumed call) is posted and null returned;
     /// otherwise the rejection to send: resume-expired for a token that is unknown or no longer good, resume-refused for one
-    /// issued to another name or presented while its owner is still connected.
+    /// issued to another name. A user whose old connection still looks alive is taken over (see <see cref="User.TryResume"/>).
     /// </summary>
     public RegisterResponse? Resume(string connectionId, string? rawName, string? token)
     {
@@ -51,15 +51,21 @@ internal sealed partial class CallService
         }
 
         var outbox = NewOutbox(connectionId);
-        if (!user.TryResume(token, connectionId, outbox, ResumeTokens.NewToken()))
+        if (!user.TryResume(token, connectionId, outbox, ResumeTokens.NewToken(), out var previous))
         {
             _limits.ReleaseRegistration(connectionId);
-            return _rejections.Registration(Reasons.ResumeRefused, $"{name} is still connected; a resume token is good only after its page's connection closed.");
+            return _rejections.Registration(Reasons.ResumeExpired, "The call can no longer be resumed: the resume token is unknown or has expired. Register again.");
         }
 
         _resumeTokens.Remove(token, user);
         _resumeTokens.Add(user);
         _users.Attach(user);
+        if (previous is not null)
+        {
+            // Taken over: the old connection's disconnect will find no user, and so end nothing.
+            _users.Detach(user, previous);
+            _connections.Find(previous)?.Abort("its registration was resumed on another connection");
+        }
         var call = user.CurrentCall;
         var acceptance = Acceptance(user, call?.Peer(user).Name);
         outbox.Post(c => c.RegisterResponse(acceptance));

@@ -85,16 +85,26 @@ internal sealed class User(string name, string connectionId, ClientOutbox outbox
     }
 
     /// <summary>
-    /// Attaches a detached user to a new connection with <paramref name="token"/> (compared in constant time); the token is
-    /// replaced by <paramref name="nextToken"/>. False when the user is not detached or the token is not its own.
+    /// Attaches the user to a new connection with <paramref name="token"/> (compared in constant time); the token is
+    /// replaced by <paramref name="nextToken"/>. A user still attached is taken over: after a network change the old
+    /// connection may look alive to the server for its whole keep-alive timeout, and the token proves the page is the
+    /// owner. <paramref name="previous"/> is the attachment replaced (its outbox closed), null if the user was detached.
+    /// False when the user is gone or the token is not its own.
     /// </summary>
-    public bool TryResume(string token, string connectionId, ClientOutbox outbox, string nextToken)
+    public bool TryResume(string token, string connectionId, ClientOutbox outbox, string nextToken, out string? previous)
     {
         lock (_gate)
         {
-            if (!_detached || _gone || !ResumeTokens.Matches(ResumeToken, token))
+            previous = null;
+            if (_gone || !ResumeTokens.Matches(ResumeToken, token))
             {
                 return false;
+            }
+
+            if (!_detached)
+            {
+                previous = ConnectionId;
+                Outbox.Close();
             }
 
             _detached = false;

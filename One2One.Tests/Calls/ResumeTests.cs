@@ -68,7 +68,6 @@ public sealed class ResumeTests
         var token = call.Alice.ResumeToken!;
         await using var stranger = await SignalingClient.ConnectAsync(call.Server.HubUri);
 
-        (await stranger.ResumeAsync("alice", token)).Reason.Should().Be(Reasons.ResumeRefused, "Alice is still connected");
         await call.Alice.DisconnectAsync();
         await call.Bob.ExpectAsync<PeerReconnecting>();
 
@@ -77,7 +76,7 @@ public sealed class ResumeTests
         var otherName = await stranger.ResumeAsync("mallory", token);
         otherName.Reason.Should().Be(Reasons.ResumeRefused);
         otherName.Message.Should().Contain("not issued to mallory");
-        (await stranger.ResumeAsync("bob", call.Bob.ResumeToken)).Reason.Should().Be(Reasons.ResumeRefused, "Bob's own token while he is connected");
+        (await stranger.ResumeAsync("bob", token)).Reason.Should().Be(Reasons.ResumeRefused, "Alice's token is not Bob's");
 
         var resumed = await stranger.ResumeAsync("alice", token);
         resumed.Response.Should().Be(Responses.Accepted, "none of the refusals spent the token");
@@ -85,6 +84,24 @@ public sealed class ResumeTests
         (await thief.ResumeAsync("alice", token)).Reason.Should().Be(Reasons.ResumeExpired, "a token is good once");
         var users = call.Server.Services.GetRequiredService<UserRegistry>();
         users.FindByName("alice")!.CurrentCall!.State.Should().Be(CallState.InCall);
+    }
+
+    [Fact]
+    public async Task A_page_whose_old_connection_still_looks_alive_takes_its_call_over_with_its_token()
+    {
+        await using var call = await StartAsync();
+        await using var moved = await SignalingClient.ConnectAsync(call.Server.HubUri);
+
+        var resumed = await moved.ResumeAsync("alice", call.Alice.ResumeToken);
+
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().Be("bob");
+        await Eventually.TrueAsync(() => call.Alice.State == Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected, "the old connection is closed by the server");
+        _clock.Advance(Window * 2);
+        await Task.Delay(Quiet);
+        call.Bob.Drain().OfType<StopCommunication>().Should().BeEmpty("the old connection's close ends nothing");
+        await moved.StopAsync();
+        (await call.Bob.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
     }
 
     private async Task<ScriptedCall> StartAsync()
