@@ -1,6 +1,7 @@
 // Starts the page: the SDK's Softphone on the hub at /one2one (with the sign-in token if the page was given one),
 // shown by PhoneView. The page clears its message whenever the person acts or a call rings.
 
+import { rememberForResume, resumeAfterReload } from "./resume-storage.js";
 import { One2OneClient } from "./signaling.js";
 import { Softphone } from "./softphone.js";
 import { takeTokenFromAddress } from "./token.js";
@@ -33,5 +34,8 @@ export function startPage(): Softphone {
     hangUp: acting(() => phone.hangUp()),
   });
   view.render(phone.current);
+  // A reload during a call comes back into it (the server holds it for Calls:ResumeWindow), without calling again.
+  rememberForResume(phone);
+  resumeAfterReload(phone);
   return phone;
 }

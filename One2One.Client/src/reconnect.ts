@@ -28,6 +28,8 @@ export interface ReconnectHost {
   /** Sends the new connection's offer (hub method Renegotiate). */
   renegotiate(sdpOffer: string): Promise<void>;
   changed(state: ReconnectState): void;
+  /** An offer has had no reply for a whole attempt: the signaling connection itself is probably dead. */
+  signalingStale(): void;
 }
 
 /**
@@ -43,6 +45,8 @@ export class MediaReconnect {
   private attempt = 0;
   /** Offers sent whose answers have not come: only the answer to the last one belongs to the current connection. */
   private unanswered = 0;
+  /** A Renegotiate invocation has not completed (the server has not even acknowledged it). */
+  private invoking = false;
   private stopped = false;
 
   constructor(private readonly host: ReconnectHost) {}
@@ -127,9 +131,14 @@ export class MediaReconnect {
     const attempt = ++this.attempt;
     this.attemptTimer = setTimeout(() => {
       this.attemptTimer = null;
-      if (attempt === this.attempt) {
-        this.reconnect();
+      if (attempt !== this.attempt) {
+        return;
       }
+      if (this.invoking) {
+        this.host.signalingStale();
+        return;
+      }
+      this.reconnect();
     }, attemptTimeoutMs);
     const media = this.host.replaceMedia();
     if (media === null) {
@@ -150,7 +159,12 @@ export class MediaReconnect {
       }
       this.unanswered++;
       sent = true;
-      await this.host.renegotiate(sdpOffer);
+      this.invoking = true;
+      try {
+        await this.host.renegotiate(sdpOffer);
+      } finally {
+        this.invoking = false;
+      }
       if (attempt === this.attempt) {
         media.startTrickle();
       }
