@@ -54,6 +54,33 @@ public sealed class RenegotiationTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// The callee's browser keeps one stream per kind: the moved caller's packets continue its sequence numbers (a jump
+    /// backwards would fall outside its SRTP replay window), and the caller's new page is asked for a keyframe at once.
+    /// </summary>
+    [Fact]
+    public async Task After_the_caller_moves_its_video_continues_the_callees_stream_and_its_new_page_is_asked_for_a_keyframe()
+    {
+        await using var call = await MediaCall.RegisterAsync(_server.HubUri, Names.Unique("alice"), Names.Unique("bob"));
+        await call.ConnectAsync();
+        await call.ExchangeVideoAsync(3); // the callee's last video from the caller: sequence number 102
+
+        await using var moved = await call.CallerRenegotiatesAsync();
+        await MediaCall.SendUntilRelayedAsync(moved, call.CalleeBrowser);
+        moved.SendRtp(MediaType.Video, 40_000, 7_000_000, true, new byte[800]);
+
+        var video = call.CalleeBrowser.PayloadType(MediaType.Video);
+        ReceivedRtp packet;
+        do
+        {
+            packet = await call.CalleeBrowser.NextRtpAsync("the caller's video from its new connection");
+        }
+        while (packet.PayloadType != video);
+
+        packet.SequenceNumber.Should().Be(103, "the stream goes on where the old connection left it");
+        (await moved.NextRtcpWithAsync(r => r.IsPli, "a keyframe request for the callee")).IsPli.Should().BeTrue();
+    }
+
+    /// <summary>
     /// As KMS sees it (the scripted stand-in): a new endpoint in the call's pipeline, connected both ways with the
     /// peer's, then processOffer and gatherCandidates; the old endpoint released. Candidates the page sends after its
     /// new offer reach the new endpoint, and the replaced endpoint's ICE failure no longer ends the call.
