@@ -150,8 +150,8 @@ export class MediaCall {
     await this.applyRemoteCandidate(candidate);
   }
 
-  /** Ends the call's media: closes the connection and stops the camera and microphone. */
-  close(): void {
+  /** Ends the call's media: closes the connection and, unless the stream moves to a new connection, stops the camera and microphone. */
+  close(stopTracks = true): void {
     if (this.closed) {
       return;
     }
@@ -160,6 +160,9 @@ export class MediaCall {
     this.pc.ontrack = null;
     this.pc.onconnectionstatechange = null;
     this.pc.close();
+    if (!stopTracks) {
+      return;
+    }
     for (const track of this.localStream.getTracks()) {
       track.stop();
     }

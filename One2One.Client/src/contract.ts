@@ -23,6 +23,8 @@ export const reasons = [
   "rate-limited",
   "server-busy",
   "name-not-allowed",
+  "resume-expired",
+  "resume-refused",
 ] as const;
 export type Reason = (typeof reasons)[number];
 
@@ -58,6 +60,7 @@ export type CallAnswer = (typeof callAnswers)[number];
 /** The hub's method names (One2OneHub), by the name the client uses. */
 export const hubMethods = {
   register: "Register",
+  resume: "Resume",
   call: "Call",
   incomingCallResponse: "IncomingCallResponse",
   stop: "Stop",
@@ -73,6 +76,8 @@ export interface RegisterResponse {
   readonly reason?: Reason | null;
   readonly iceServers?: readonly IceServer[] | null;
   readonly iceTransportPolicy?: string | null;
+  readonly resumeToken?: string | null;
+  readonly resumedCallWith?: string | null;
 }
 
 /** IceServer (a C# record). */
@@ -123,6 +128,16 @@ export interface Renegotiated {
   readonly sdpAnswer: string;
 }
 
+/** PeerReconnecting (a C# record). */
+export interface PeerReconnecting {
+  readonly peer: string;
+}
+
+/** PeerReconnected (a C# record). */
+export interface PeerReconnected {
+  readonly peer: string;
+}
+
 /** IceConfiguration (a C# record). */
 export interface IceConfiguration {
   readonly iceServers: readonly IceServer[];
@@ -138,11 +153,14 @@ export interface ClientEvents {
   stopCommunication(communication: StopCommunication): void;
   iceCandidate(candidate: IceCandidate): void;
   renegotiated(renegotiated: Renegotiated): void;
+  peerReconnecting(reconnecting: PeerReconnecting): void;
+  peerReconnected(reconnected: PeerReconnected): void;
 }
 
 /** The hub's methods (One2OneHub); each resolves when the server has handled the invocation. */
 export interface One2OneServer {
   register(name: string): Promise<void>;
+  resume(name: string, resumeToken: string): Promise<void>;
   call(to: string, sdpOffer: string): Promise<void>;
   incomingCallResponse(from: string, callResponse: CallAnswer, sdpOffer: string | null): Promise<void>;
   stop(): Promise<void>;

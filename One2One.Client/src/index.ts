@@ -3,6 +3,7 @@
 
 export { One2OneClient, type ConnectionState, type One2OneClientEvents, type One2OneClientOptions } from "./signaling.js";
 export { Softphone, type MediaState, type Notice, type SoftphoneEvents, type SoftphoneOptions } from "./softphone.js";
+export { attemptTimeoutMs, disconnectedGraceMs, MediaReconnect, type ReconnectHost, type ReconnectState } from "./reconnect.js";
 export { MediaAccessError, MediaCall, type MediaCallEvents, openLocalMedia } from "./call.js";
 export {
   type ClientReason,

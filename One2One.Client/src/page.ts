@@ -1,6 +1,7 @@
 // Starts the page: the SDK's Softphone on the hub at /one2one (with the sign-in token if the page was given one),
 // shown by PhoneView. The page clears its message whenever the person acts or a call rings.
 
+import { rememberForResume, resumeAfterReload } from "./resume-storage.js";
 import { One2OneClient } from "./signaling.js";
 import { Softphone } from "./softphone.js";
 import { takeTokenFromAddress } from "./token.js";
@@ -20,6 +21,7 @@ export function startPage(): Softphone {
   phone.on("notice", (notice) => view.showMessage(notice.text, notice.kind));
   phone.on("localStream", (stream) => view.showLocalStream(stream));
   phone.on("remoteStream", (stream) => view.showRemoteStream(stream));
+  phone.on("reconnectChange", (state) => view.showReconnecting(state.self, state.peer));
   const acting = <A extends unknown[]>(action: (...args: A) => void) => (...args: A): void => {
     view.clearMessage();
     action(...args);
@@ -32,5 +34,8 @@ export function startPage(): Softphone {
     hangUp: acting(() => phone.hangUp()),
   });
   view.render(phone.current);
+  // A reload during a call comes back into it (the server holds it for Calls:ResumeWindow), without calling again.
+  rememberForResume(phone);
+  resumeAfterReload(phone);
   return phone;
 }

@@ -41,6 +41,8 @@ const reasonWords: { readonly [R in Reason]: (who: string) => string } = {
   "server-busy": () => "The server has no room for another call right now. Try again in a moment.",
   "server-shutdown": () => "The server is shutting down; the call was ended.",
   "name-not-allowed": () => "Your sign-in does not allow that name.",
+  "resume-expired": () => "The call could not be resumed: too much time has passed. Register again.",
+  "resume-refused": () => "The call could not be resumed with this page's token.",
 };
 
 /** Words for a reason code, or undefined for none or one this client does not know (a newer server's). */

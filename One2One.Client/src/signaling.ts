@@ -88,7 +88,7 @@ export class One2OneClient {
     });
     this.connection.onreconnected(() => this.events.emit("reconnected"));
 
-    for (const name of ["registerResponse", "callResponse", "incomingCall", "startCommunication", "stopCommunication", "iceCandidate"] as const) {
+    for (const name of ["registerResponse", "callResponse", "incomingCall", "startCommunication", "stopCommunication", "iceCandidate", "renegotiated", "peerReconnecting", "peerReconnected"] as const) {
       // The JS client matches callback names case-insensitively, so the camelCase key is the wire name.
       this.connection.on(name, (payload: never) => this.events.emit(name, payload));
     }
@@ -108,6 +108,7 @@ export class One2OneClient {
 
     this.hub = {
       register: (name) => this.invoke(hubMethods.register, name),
+      resume: (name, resumeToken) => this.invoke(hubMethods.resume, name, resumeToken),
       call: (to, sdpOffer) => this.invoke(hubMethods.call, to, sdpOffer),
       incomingCallResponse: (from, callResponse, sdpOffer) => this.invoke(hubMethods.incomingCallResponse, from, callResponse, sdpOffer),
       stop: () => this.invoke(hubMethods.stop),
@@ -178,13 +179,29 @@ export class One2OneClient {
    * name-taken, rate-limited, …), a RefusedError or a ConnectionError.
    */
   async register(name: string): Promise<IceConfiguration | null> {
+    return (await this.registration(() => this.hub.register(name))).ice;
+  }
+
+  /**
+   * Connects if needed and registers `name` again with the resume token of a page whose connection closed during a
+   * call (a reload, a new network). Resolves with the STUN/TURN servers and the peer of the call the server kept going
+   * (null if it has ended); rejects as register() does, resume-expired or resume-refused when the token is no good.
+   */
+  async resume(name: string, resumeToken: string): Promise<{ ice: IceConfiguration | null; resumedCallWith: string | null }> {
+    return this.registration(() => this.hub.resume(name, resumeToken));
+  }
+
+  private async registration(invoke: () => Promise<void>): Promise<{ ice: IceConfiguration | null; resumedCallWith: string | null }> {
     await this.connect();
     let onResponse: ClientEvents["registerResponse"] = () => undefined;
     let onClose: One2OneClientEvents["close"] = () => undefined;
-    const response = new Promise<IceConfiguration | null>((resolve, reject) => {
+    const response = new Promise<{ ice: IceConfiguration | null; resumedCallWith: string | null }>((resolve, reject) => {
       onResponse = (answer) => {
         if (answer.response === "accepted") {
-          resolve(answer.iceServers ? { iceServers: answer.iceServers, iceTransportPolicy: answer.iceTransportPolicy ?? "all" } : null);
+          resolve({
+            ice: answer.iceServers ? { iceServers: answer.iceServers, iceTransportPolicy: answer.iceTransportPolicy ?? "all" } : null,
+            resumedCallWith: answer.resumedCallWith ?? null,
+          });
         } else {
           reject(rejection(answer.message, answer.reason, "Registration was refused."));
         }
@@ -195,8 +212,8 @@ export class One2OneClient {
     this.events.on("close", onClose);
     try {
       // The response may come before or after the invocation completes.
-      const [, ice] = await Promise.all([this.hub.register(name), response]);
-      return ice;
+      const [, answer] = await Promise.all([invoke(), response]);
+      return answer;
     } finally {
       this.events.off("registerResponse", onResponse);
       this.events.off("close", onClose);

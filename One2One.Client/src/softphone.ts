@@ -9,6 +9,7 @@ import type { CallResponse, IceCandidate, IceConfiguration, IncomingCall, StartC
 import { Emitter } from "./emitter.js";
 import { RejectedError } from "./errors.js";
 import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
+import { MediaReconnect, type ReconnectState } from "./reconnect.js";
 import type { One2OneClient } from "./signaling.js";
 import {
   canHandle,
@@ -38,6 +39,10 @@ export interface SoftphoneEvents {
   localStream(stream: MediaStream | null): void;
   remoteStream(stream: MediaStream | null): void;
   mediaStateChange(state: MediaState): void;
+  /** This page or the peer's is reconnecting its media during the call (see reconnect.ts). */
+  reconnectChange(state: ReconnectState): void;
+  /** The server issued a new resume token (each registration and resume); keep it to resume() after a reload. */
+  resumeToken(token: string): void;
 }
 
 export interface SoftphoneOptions {
@@ -61,6 +66,10 @@ export class Softphone {
   private readonly server: One2OneClient["hub"];
   /** The STUN/TURN servers from registering, replaced by fresher ones before each call. */
   private ice: IceConfiguration | null = null;
+  /** The current call's reconnects, from the moment it carries media until it ends. */
+  private reconnect: MediaReconnect | null = null;
+  /** The token from the last accepted registration, for resume() after the connection closed during a call. */
+  private token: string | null = null;
 
   constructor(
     private readonly client: One2OneClient,
@@ -72,6 +81,15 @@ export class Softphone {
     client.on("startCommunication", (communication) => void this.onStartCommunication(communication));
     client.on("stopCommunication", (communication) => this.onStopCommunication(communication));
     client.on("iceCandidate", (message) => void this.onIceCandidate(message));
+    client.on("registerResponse", (response) => {
+      if (response.response === "accepted" && response.resumeToken) {
+        this.token = response.resumeToken;
+        this.events.emit("resumeToken", response.resumeToken);
+      }
+    });
+    client.on("renegotiated", (message) => void this.onRenegotiated(message.sdpAnswer));
+    client.on("peerReconnecting", () => this.reconnect?.onPeerReconnecting());
+    client.on("peerReconnected", () => this.reconnect?.onPeerReconnected());
     client.on("close", () => this.onConnectionClosed());
     client.on("reconnecting", () => this.onConnectionClosed());
   }
@@ -123,6 +141,17 @@ export class Softphone {
       return;
     }
     void this.registerAsync(name);
+  }
+
+  /**
+   * Registers `name` again with the resume token of this page's previous connection (a reload): if the server kept the
+   * call going, the call continues on a new connection to the media server without calling again.
+   */
+  resume(name: string, resumeToken: string): void {
+    if (!this.apply({ kind: "register", user: name })) {
+      return;
+    }
+    void this.resumeAsync(name, resumeToken);
   }
 
   call(peer: string): void {
@@ -178,6 +207,22 @@ export class Softphone {
     try {
       this.ice = await this.client.register(name);
       this.apply({ kind: "registered" });
+    } catch (error) {
+      if (this.apply({ kind: "registration-failed" })) {
+        this.events.emit("notice", { text: registrationText(error), kind: "error" });
+      }
+    }
+  }
+
+  private async resumeAsync(name: string, resumeToken: string): Promise<void> {
+    try {
+      const { ice, resumedCallWith } = await this.client.resume(name, resumeToken);
+      this.ice = ice;
+      this.apply({ kind: "registered" });
+      if (resumedCallWith !== null && this.apply({ kind: "resume-call", peer: resumedCallWith })) {
+        // The server still has the call: a new offer moves this side to a new endpoint (Renegotiated answers it).
+        await this.sendOffer(++this.attempt, (sdpOffer) => this.server.renegotiate(sdpOffer));
+      }
     } catch (error) {
       if (this.apply({ kind: "registration-failed" })) {
         this.events.emit("notice", { text: registrationText(error), kind: "error" });
@@ -248,16 +293,48 @@ export class Softphone {
       return null;
     }
     applyMediaState(stream, this.mediaSettings);
-    const media = new MediaCall(stream, {
+    const media = this.newMediaCall(stream, configuration);
+    this.media = media;
+    this.events.emit("localStream", stream);
+    return media;
+  }
+
+  private newMediaCall(stream: MediaStream, configuration: RTCConfiguration): MediaCall {
+    return new MediaCall(stream, {
       localCandidate: (candidate) => {
         this.server.onIceCandidate(candidate).catch((error: unknown) => console.warn("OnIceCandidate was refused", error));
       },
       remoteStream: (remote) => this.events.emit("remoteStream", remote),
       connectionStateChange: (state) => this.onMediaConnectionState(state),
     }, configuration);
+  }
+
+  /** The call goes on over a new connection on the same camera (a reconnect); the old one is closed, its tracks kept. */
+  private replaceMedia(): MediaCall | null {
+    const old = this.media;
+    if (old === null || this.snapshot.state !== "in-call") {
+      return null;
+    }
+    old.close(false);
+    const media = this.newMediaCall(old.localStream, rtcConfiguration(this.ice, this.options.rtcConfiguration));
     this.media = media;
-    this.events.emit("localStream", stream);
     return media;
+  }
+
+  private startReconnects(media: MediaCall): void {
+    this.reconnect?.stop();
+    const reconnect = new MediaReconnect({
+      replaceMedia: () => this.replaceMedia(),
+      renegotiate: (sdpOffer) => this.server.renegotiate(sdpOffer),
+      changed: (state) => this.events.emit("reconnectChange", state),
+      // A network change can leave the signaling connection half-open for its whole keep-alive timeout: close it, and
+      // onConnectionClosed resumes the call on a new one.
+      signalingStale: () => void this.client.disconnect(),
+    });
+    this.reconnect = reconnect;
+    reconnect.watch(media);
+    // A call resumed after a lost connection was shown as reconnecting until now.
+    this.events.emit("reconnectChange", reconnect.current);
   }
 
   /**
@@ -275,8 +352,11 @@ export class Softphone {
 
   private onMediaConnectionState(state: RTCPeerConnectionState): void {
     if (state === "connected") {
-      this.apply({ kind: "media-connected" });
-    } else if (state === "failed" && isCallPhase(this.snapshot.state)) {
+      if (this.apply({ kind: "media-connected" }) && this.media !== null) {
+        this.startReconnects(this.media);
+      }
+    } else if (state === "failed" && isCallPhase(this.snapshot.state) && this.snapshot.state !== "in-call") {
+      // During the call a failed connection is replaced (MediaReconnect); while setting up it ends the attempt.
       this.abandonCall("The media connection failed; the call was ended.");
     }
   }
@@ -324,14 +404,30 @@ export class Softphone {
     this.endCall(outcomeText(communication.message, communication.reason, this.snapshot.peer, "The call ended."), messageKind(communication.reason));
   }
 
+  /** The answer to a reconnect's offer, or to a resumed call's first offer. */
+  private async onRenegotiated(sdpAnswer: string): Promise<void> {
+    if (this.reconnect !== null) {
+      await this.reconnect.onRenegotiated(sdpAnswer);
+    } else if (this.snapshot.state === "connecting") {
+      await this.applyAnswer(sdpAnswer);
+    }
+  }
+
   private async onIceCandidate(message: IceCandidate): Promise<void> {
     await this.media?.addRemoteCandidate(message.candidate);
   }
 
   private onConnectionClosed(): void {
+    const resumable = this.snapshot.state === "in-call" && this.token !== null ? { user: this.snapshot.user, token: this.token } : null;
     this.ice = null;
     this.releaseMedia();
     this.apply({ kind: "disconnected" });
+    if (resumable !== null && resumable.user !== null) {
+      // The server holds the call for Calls:ResumeWindow: come back on a new connection, as a reload does.
+      this.events.emit("reconnectChange", { self: true, peer: false });
+      this.resume(resumable.user, resumable.token);
+      return;
+    }
     this.events.emit("notice", { text: "The connection to the server was lost. Register again to make or take calls.", kind: "error" });
   }
 
@@ -378,6 +474,8 @@ export class Softphone {
 
   private releaseMedia(): void {
     this.attempt++;
+    this.reconnect?.stop();
+    this.reconnect = null;
     this.offerSent = false;
     this.unansweredCaller = null;
     this.media?.close();

@@ -33,6 +33,8 @@ export type PhoneEvent =
   /** The callee accepted and the media server answered the caller's offer. */
   | { readonly kind: "answered" }
   | { readonly kind: "media-connected" }
+  /** Registered again with a resume token (a reload) while the server kept this page's call with `peer` going. */
+  | { readonly kind: "resume-call"; readonly peer: string }
   | { readonly kind: "hang-up" }
   /** The call attempt or the call is over, whoever ended it and however. */
   | { readonly kind: "ended" }
@@ -55,6 +57,7 @@ const allowedFrom: { readonly [K in PhoneEventKind]: readonly PhoneState[] } = {
   accept: ["incoming"],
   answered: ["calling"],
   "media-connected": ["connecting"],
+  "resume-call": ["registered"],
   "hang-up": ["calling", "connecting", "in-call"],
   ended: callPhases,
   disconnected: phoneStates,
@@ -84,6 +87,8 @@ export function transition(snapshot: PhoneSnapshot, event: PhoneEvent): PhoneSna
     case "accept":
     case "answered":
       return { ...snapshot, state: "connecting" };
+    case "resume-call":
+      return { ...snapshot, state: "connecting", peer: event.peer };
     case "media-connected":
       return { ...snapshot, state: "in-call" };
     case "hang-up":

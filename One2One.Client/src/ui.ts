@@ -39,6 +39,7 @@ export class PhoneView {
   private readonly stagePeer = element("stage-peer", HTMLElement);
   private readonly registerForm = element("register-form", HTMLFormElement);
   private readonly callForm = element("call-form", HTMLFormElement);
+  private readonly reconnecting = element("call-reconnecting", HTMLElement);
 
   private snapshot: PhoneSnapshot = initialSnapshot;
 
@@ -96,6 +97,13 @@ export class PhoneView {
   clearMessage(): void {
     this.message.textContent = "";
     this.message.hidden = true;
+  }
+
+  /** Shows "reconnecting" while this page's or the peer's media path is being replaced during a call. */
+  showReconnecting(self: boolean, peer: boolean): void {
+    this.reconnecting.hidden = !self && !peer;
+    this.reconnecting.dataset["who"] = self ? "self" : peer ? "peer" : "";
+    this.reconnecting.textContent = self ? "Reconnecting…" : peer ? `${this.snapshot.peer ?? "The other side"} is reconnecting…` : "";
   }
 
   showLocalStream(stream: MediaStream | null): void {

@@ -48,6 +48,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private readonly LocalStreamIdentity _videoIdentity;
     private readonly MediaCounters[] _in = [new(KurentoMediaType.Audio), new(KurentoMediaType.Video)];
     private readonly MediaCounters[] _out = [new(KurentoMediaType.Audio), new(KurentoMediaType.Video)];
+    private readonly OutboundSequence[] _sequences = [new(KurentoMediaType.Audio), new(KurentoMediaType.Video)];
     private readonly long[] _inboundSsrc = [UnknownSsrc, UnknownSsrc];
     private readonly List<IceCandidate> _remoteCandidates = [];
     private readonly List<IceCandidate> _localCandidates = [];
@@ -352,6 +353,13 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
             RtpHeader.SetSsrc(target, route.Ssrc);
             RtpHeader.SetPayloadType(target, payloadType);
+            if (route.Sink._sequences[(int)kind].Rewrite(target, header.Ssrc, header.SequenceNumber, header.Timestamp, now, _time.TimestampFrequency)
+                && kind == KurentoMediaType.Video)
+            {
+                // A sink's new source (a renegotiated page): its receiver can decode nothing until a keyframe.
+                RequestKeyframe();
+            }
+
             route.Sink.Send(kind, target, length, route.Ssrc, now, context);
         }
     }

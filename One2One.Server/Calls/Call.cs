@@ -14,6 +14,7 @@ internal sealed class Call
     private readonly CancellationTokenSource _ended = new();
     private CallState _state = CallState.Placing;
     private ITimer? _ringingTimer;
+    private readonly ReconnectingSides _reconnecting = new();
     private bool _callerAnswered;
 
     public Call(User caller, User callee, string callerOffer, Func<Call, CallMediaSession> createMedia)
@@ -152,6 +153,53 @@ internal sealed class Call
     }
 
     /// <summary>
+    /// <paramref name="side"/> lost its media path during the call: unless it is already reconnecting, starts its window
+    /// (<paramref name="onExpired"/> runs on a timer thread when it closes) and runs <paramref name="notifyPeer"/> under
+    /// the gate. False when the call is not in progress (a path lost while setting up fails the set-up).
+    /// </summary>
+    public bool TryBeginReconnect(CallSide side, TimeProvider time, TimeSpan window, Action<Call, CallSide> onExpired, Action notifyPeer)
+    {
+        lock (_gate)
+        {
+            if (_state != CallState.InCall)
+            {
+                return false;
+            }
+
+            if (_reconnecting.TryAdd(side, () => time.CreateTimer(_ => onExpired(this, side), null, window, Timeout.InfiniteTimeSpan)))
+            {
+                notifyPeer();
+            }
+
+            return true;
+        }
+    }
+
+    /// <summary><paramref name="side"/>'s path is back: stops its window and runs <paramref name="notifyPeer"/> under the gate, if it was reconnecting.</summary>
+    public bool TryEndReconnect(CallSide side, Action notifyPeer)
+    {
+        lock (_gate)
+        {
+            if (_state == CallState.Ended || !_reconnecting.Remove(side))
+            {
+                return false;
+            }
+
+            notifyPeer();
+            return true;
+        }
+    }
+
+    /// <summary>Whether <paramref name="side"/> is still waiting for its path (a window that closed just as it returned must not end the call).</summary>
+    public bool IsReconnecting(CallSide side)
+    {
+        lock (_gate)
+        {
+            return _reconnecting.Contains(side);
+        }
+    }
+
+    /// <summary>
     /// Any state → Ended, exactly once (only from Ringing when <paramref name="onlyIfRinging"/>). <paramref name="notify"/>
     /// runs under the gate with the state the call was in and whether the caller held an answer, so the end is posted
     /// after anything posted before it.
@@ -169,6 +217,7 @@ internal sealed class Call
             var previous = _state;
             _state = CallState.Ended;
             StopRingingTimer();
+            _reconnecting.Clear();
             notify(previous, _callerAnswered);
         }
 

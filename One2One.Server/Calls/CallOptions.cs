@@ -25,4 +25,18 @@ public sealed class CallOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00", ErrorMessage = "Calls:MediaServerLostAfter must be between 1 second and 10 minutes.")]
     public TimeSpan MediaServerLostAfter { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// How long a call in progress waits for a side whose media path was lost (its page renegotiates, or the media server
+    /// reports its ICE failed) to get one back before it ends with ice-failed. The peer's page is told meanwhile.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:05:00", ErrorMessage = "Calls:MediaReconnectWindow must be between 1 second and 5 minutes.")]
+    public TimeSpan MediaReconnectWindow { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// How long a person whose connection closed during a call keeps the name and the call for a page that comes back with
+    /// the resume token (a reload). Short: a closed tab ends the call on the peer's page after it. Zero turns resume off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Calls:ResumeWindow must be between 0 and 1 minute.")]
+    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromSeconds(3);
 }

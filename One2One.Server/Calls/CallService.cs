@@ -23,7 +23,7 @@ namespace One2One.Server.Calls;
 /// media-server loss). Every message to a browser goes through its user's <see cref="ClientOutbox"/>; every refusal
 /// through <see cref="Rejections"/>. What a client may cost is asked of <see cref="ClientLimits"/> first.
 /// </remarks>
-internal sealed class CallService : ICallMediaEvents
+internal sealed partial class CallService : ICallMediaEvents
 {
     private readonly UserRegistry _users;
     private readonly IHubContext<One2OneHub, IOne2OneClient> _hub;
@@ -39,6 +39,7 @@ internal sealed class CallService : ICallMediaEvents
     private readonly One2OneMetrics _metrics;
     private readonly NameClaims _names;
     private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
+    private readonly ResumeTokens _resumeTokens = new();
 
     public CallService(
         UserRegistry users,
@@ -99,7 +100,7 @@ internal sealed class CallService : ICallMediaEvents
         {
             if (UserName.Comparer.Equals(existing.Name, name))
             {
-                var again = Acceptance(existing.Name);
+                var again = Acceptance(existing);
                 existing.Outbox.Post(c => c.RegisterResponse(again));
                 return null;
             }
@@ -115,24 +116,27 @@ internal sealed class CallService : ICallMediaEvents
         // The name is claimed across the cluster first; then, on this node, the acceptance is queued before the name is
         // published, so it precedes anything sent to the new user (an incoming call may follow at once); the outbox only
         // starts sending once the name is really ours.
-        if (!await _names.TryClaimAsync(name, connectionId).ConfigureAwait(false))
+        var user = new User(name, connectionId, NewOutbox(connectionId), ResumeTokens.NewToken());
+        if (!await _names.TryClaimAsync(name, user.RegistrationId).ConfigureAwait(false))
         {
-            _limits.ReleaseRegistration(connectionId);
-            return _rejections.Registration(Reasons.NameTaken, $"The name {name} is already taken.");
-        }
-
-        var user = new User(name, connectionId, NewOutbox(connectionId));
-        var acceptance = Acceptance(name);
-        user.Outbox.Post(c => c.RegisterResponse(acceptance));
-        if (!_users.TryAdd(user))
-        {
-            // The same connection registering twice at once: the other call has it.
             user.MarkGone();
             _limits.ReleaseRegistration(connectionId);
             return _rejections.Registration(Reasons.NameTaken, $"The name {name} is already taken.");
         }
 
+        var acceptance = Acceptance(user);
+        user.Outbox.Post(c => c.RegisterResponse(acceptance));
+        if (!_users.TryAdd(user))
+        {
+            // Held on this node after all (the claim should have said so): give the claim back and refuse.
+            user.MarkGone();
+            _limits.ReleaseRegistration(connectionId);
+            await _names.ReleaseAsync(name, user.RegistrationId).ConfigureAwait(false);
+            return _rejections.Registration(Reasons.NameTaken, $"The name {name} is already taken.");
+        }
+
         user.Outbox.Start();
+        _resumeTokens.Add(user);
 
         CallsLog.Registered(_logger, name, connectionId);
         return null;
@@ -264,14 +268,20 @@ internal sealed class CallService : ICallMediaEvents
     public async Task DisconnectAsync(string connectionId)
     {
         _limits.ReleaseRegistration(connectionId);
+        if (TryDetach(connectionId))
+        {
+            return;
+        }
+
         if (_users.Remove(connectionId) is not { } user)
         {
             return;
         }
 
+        _resumeTokens.Remove(user.ResumeToken, user);
         user.MarkGone();
         CallsLog.Unregistered(_logger, user.Name, connectionId);
-        await _names.ReleaseAsync(user.Name, connectionId).ConfigureAwait(false);
+        await _names.ReleaseAsync(user.Name, user.RegistrationId).ConfigureAwait(false);
         if (user.CurrentCall is { } call)
         {
             using var scope = call.Trace.Enter(_logger);
@@ -319,6 +329,7 @@ internal sealed class CallService : ICallMediaEvents
         using var scope = call.Trace.Enter(_logger);
         var side = call.SideOf(user);
         CallsLog.Renegotiating(_logger, call.Id, side);
+        BeginReconnect(call, side);
         _ = RunMediaStepAsync(call, CallTrace.MediaRenegotiate, ct => call.Media.RenegotiateAsync(side, sdpOffer!, ct));
     }
 
@@ -377,8 +388,54 @@ internal sealed class CallService : ICallMediaEvents
         call.TryPostWhileLive(() => user.Outbox.Post(c => c.IceCandidate(message)));
     }
 
+    void ICallMediaEvents.MediaPathLost(Call call, CallSide side, string detail)
+    {
+        if (!BeginReconnect(call, side))
+        {
+            EndInBackground(call, CallEnding.MediaFailed(Reasons.IceFailed, detail));
+        }
+    }
+
+    void ICallMediaEvents.MediaPathReturned(Call call, CallSide side)
+    {
+        var user = call.Participant(side);
+        var peer = call.Peer(user);
+        var message = new PeerReconnected(user.Name);
+        if (call.TryEndReconnect(side, () => peer.Outbox.Post(c => c.PeerReconnected(message))))
+        {
+            CallsLog.Reconnected(_logger, call.Id, side);
+        }
+    }
+
     void ICallMediaEvents.MediaFailed(Call call, string reason, string detail) =>
         EndInBackground(call, CallEnding.MediaFailed(reason, detail));
+
+    /// <summary>
+    /// <paramref name="side"/> is without a media path: its peer is told, and the call ends with ice-failed unless the path
+    /// returns within <see cref="CallOptions.MediaReconnectWindow"/>. False when the call is not in progress.
+    /// </summary>
+    private bool BeginReconnect(Call call, CallSide side)
+    {
+        var user = call.Participant(side);
+        var peer = call.Peer(user);
+        var message = new PeerReconnecting(user.Name);
+        var window = _options.CurrentValue.MediaReconnectWindow;
+        return call.TryBeginReconnect(side, _time, window, (c, s) => OnReconnectWindowClosed(c, s, window), () =>
+        {
+            peer.Outbox.Post(c => c.PeerReconnecting(message));
+            CallsLog.Reconnecting(_logger, call.Id, side);
+        });
+    }
+
+    private void OnReconnectWindowClosed(Call call, CallSide side, TimeSpan window)
+    {
+        if (call.IsReconnecting(side))
+        {
+            using var scope = call.Trace.Enter(_logger);
+            EndInBackground(call, CallEnding.MediaFailed(Reasons.IceFailed,
+                $"no media path for the {side.ToString().ToLowerInvariant()} returned within {window.TotalSeconds:0.#} s."));
+        }
+    }
 
     private ClientAddress AddressOf(string connectionId) => _connections.Find(connectionId)?.Address ?? ClientAddress.Unknown;
 
@@ -394,10 +451,11 @@ internal sealed class CallService : ICallMediaEvents
     private CallMediaSession CreateMedia(Call call) =>
         new(call, _mediaServers, this, _mediaServerIce, _options.CurrentValue.MaxQueuedCandidates, _logger);
 
-    private RegisterResponse Acceptance(string name)
+    private RegisterResponse Acceptance(User user, string? resumedCallWith = null)
     {
-        var ice = _ice.For(name);
-        return new RegisterResponse(Responses.Accepted, IceServers: ice.IceServers, IceTransportPolicy: ice.IceTransportPolicy);
+        var ice = _ice.For(user.Name);
+        return new RegisterResponse(Responses.Accepted, IceServers: ice.IceServers, IceTransportPolicy: ice.IceTransportPolicy,
+            ResumeToken: user.ResumeToken, ResumedCallWith: resumedCallWith);
     }
 
     /// <summary>

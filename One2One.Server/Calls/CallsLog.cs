@@ -42,4 +42,16 @@ internal static partial class CallsLog
 
     [LoggerMessage(EventId = 210, EventName = "MediaServerFull", Level = LogLevel.Warning, Message = "Call {CallId}: refused as server-busy, the media server is full: {Detail}")]
     public static partial void MediaServerFull(ILogger logger, string callId, string detail);
+
+    [LoggerMessage(EventId = 212, EventName = "Reconnecting", Level = LogLevel.Information, Message = "Call {CallId}: the {Side} lost its media path; waiting for it to return")]
+    public static partial void Reconnecting(ILogger logger, string callId, One2One.Server.Calls.CallSide side);
+
+    [LoggerMessage(EventId = 213, EventName = "Reconnected", Level = LogLevel.Information, Message = "Call {CallId}: the {Side}'s media path is back")]
+    public static partial void Reconnected(ILogger logger, string callId, One2One.Server.Calls.CallSide side);
+
+    [LoggerMessage(EventId = 214, EventName = "Detached", Level = LogLevel.Information, Message = "{Name}'s connection {ConnectionId} closed during a call; held for a resume")]
+    public static partial void Detached(ILogger logger, string name, string connectionId);
+
+    [LoggerMessage(EventId = 215, EventName = "Resumed", Level = LogLevel.Information, Message = "{Name} resumed on connection {ConnectionId}")]
+    public static partial void Resumed(ILogger logger, string name, string connectionId);
 }

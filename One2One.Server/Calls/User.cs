@@ -4,19 +4,32 @@ namespace One2One.Server.Calls;
 
 /// <summary>
 /// A registered name bound to one SignalR connection. Its call slot is claimed with a compare-and-swap,
-/// so a user is in at most one call and "busy" is decided atomically.
+/// so a user is in at most one call and "busy" is decided atomically. A user in a call whose connection closes
+/// is held, detached, for <see cref="CallOptions.ResumeWindow"/>: a page that comes back with its resume token is
+/// attached to the same user (and call) on its new connection.
 /// </summary>
-internal sealed class User(string name, string connectionId, ClientOutbox outbox)
+/// <remarks>Attachment (connection, outbox, resume token, detach timer) is guarded by <see cref="_gate"/>.</remarks>
+internal sealed class User(string name, string connectionId, ClientOutbox outbox, string resumeToken = "")
 {
+    private readonly Lock _gate = new();
     private Call? _call;
     private volatile bool _gone;
+    private volatile Attachment _attachment = new(connectionId, outbox, resumeToken);
+    private bool _detached;
+    private ITimer? _detachTimer;
 
     public string Name { get; } = name;
 
-    public string ConnectionId { get; } = connectionId;
+    /// <summary>This registration's id: it holds the name across the cluster, and stays the same when a resume moves it.</summary>
+    public string RegistrationId { get; } = Guid.NewGuid().ToString("N");
 
-    /// <summary>Every message to this user's browser, in order.</summary>
-    public ClientOutbox Outbox { get; } = outbox;
+    public string ConnectionId => _attachment.ConnectionId;
+
+    /// <summary>Every message to this user's browser, in order (a new outbox after a resume).</summary>
+    public ClientOutbox Outbox => _attachment.Outbox;
+
+    /// <summary>What a page that lost its connection presents to come back as this user (single use; see <see cref="ResumeTokens"/>).</summary>
+    public string ResumeToken => _attachment.ResumeToken;
 
     /// <summary>The call this user is ringing in or taking part in, if any.</summary>
     public Call? CurrentCall => Volatile.Read(ref _call);
@@ -30,9 +43,82 @@ internal sealed class User(string name, string connectionId, ClientOutbox outbox
 
     public void MarkGone()
     {
-        _gone = true;
-        Outbox.Close();
+        lock (_gate)
+        {
+            _gone = true;
+            _detachTimer?.Dispose();
+            _detachTimer = null;
+            Outbox.Close();
+        }
+    }
+
+    /// <summary>The connection closed during a call: the outbox closes, the user waits for a resume until <paramref name="startWindow"/>'s timer fires.</summary>
+    public bool TryDetach(Func<ITimer> startWindow)
+    {
+        lock (_gate)
+        {
+            if (_gone || _detached)
+            {
+                return false;
+            }
+
+            _detached = true;
+            Outbox.Close();
+            _detachTimer = startWindow();
+            return true;
+        }
+    }
+
+    /// <summary>The window closed without a resume: the user is gone. False if it was resumed (or gone) meanwhile.</summary>
+    public bool TryExpire()
+    {
+        lock (_gate)
+        {
+            if (!_detached || _gone)
+            {
+                return false;
+            }
+
+            _detached = false;
+            _gone = true;
+            _detachTimer?.Dispose();
+            _detachTimer = null;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Attaches the user to a new connection with <paramref name="token"/> (compared in constant time); the token is
+    /// replaced by <paramref name="nextToken"/>. A user still attached is taken over: after a network change the old
+    /// connection may look alive to the server for its whole keep-alive timeout, and the token proves the page is the
+    /// owner. <paramref name="previous"/> is the attachment replaced (its outbox closed), null if the user was detached.
+    /// False when the user is gone or the token is not its own.
+    /// </summary>
+    public bool TryResume(string token, string connectionId, ClientOutbox outbox, string nextToken, out string? previous)
+    {
+        lock (_gate)
+        {
+            previous = null;
+            if (_gone || !ResumeTokens.Matches(ResumeToken, token))
+            {
+                return false;
+            }
+
+            if (!_detached)
+            {
+                previous = ConnectionId;
+                Outbox.Close();
+            }
+
+            _detached = false;
+            _detachTimer?.Dispose();
+            _detachTimer = null;
+            _attachment = new Attachment(connectionId, outbox, nextToken);
+            return true;
+        }
     }
 
     public override string ToString() => Name;
+
+    private sealed record Attachment(string ConnectionId, ClientOutbox Outbox, string ResumeToken);
 }

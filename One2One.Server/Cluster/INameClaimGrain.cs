@@ -6,16 +6,19 @@ namespace One2One.Server.Cluster;
 /// </summary>
 public interface INameClaimGrain : IGrainWithStringKey
 {
-    /// <summary>Claims the name for a connection; false when a live connection elsewhere holds it.</summary>
+    /// <summary>Claims the name for a registration; false when another registration on a live node holds it.</summary>
     Task<bool> TryClaim(NameClaim claim);
 
-    /// <summary>Frees the name if <paramref name="connectionId"/> holds it (a later holder is left alone).</summary>
-    Task Release(string connectionId);
+    /// <summary>Frees the name if <paramref name="registration"/> holds it (a later holder is left alone).</summary>
+    Task Release(string registration);
 
     /// <summary>Who holds the name, if anyone.</summary>
     Task<NameClaim?> Holder();
 }
 
-/// <summary>A name held by one SignalR connection on one node (the silo that hosts that connection).</summary>
+/// <summary>
+/// A name held by one registration (a user, which keeps its id when a reload resumes it on a new connection) on one node
+/// (the silo that hosts its connection).
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record NameClaim([property: Id(0)] string Name, [property: Id(1)] string ConnectionId, [property: Id(2)] SiloAddress Node);
+public sealed record NameClaim([property: Id(0)] string Name, [property: Id(1)] string Registration, [property: Id(2)] SiloAddress Node);

@@ -13,7 +13,7 @@ internal sealed class NameClaimGrain(
 {
     public async Task<bool> TryClaim(NameClaim claim)
     {
-        if (state.State.Claim is { } held && held.ConnectionId != claim.ConnectionId && IsAlive(held.Node))
+        if (state.State.Claim is { } held && held.Registration != claim.Registration && IsAlive(held.Node))
         {
             return false;
         }
@@ -23,9 +23,9 @@ internal sealed class NameClaimGrain(
         return true;
     }
 
-    public async Task Release(string connectionId)
+    public async Task Release(string registration)
     {
-        if (state.State.Claim?.ConnectionId != connectionId)
+        if (state.State.Claim?.Registration != registration)
         {
             return;
         }

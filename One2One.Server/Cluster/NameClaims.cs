@@ -7,9 +7,9 @@ internal sealed class NameClaims(IGrainFactory grains, ILocalSiloDetails silo)
     /// <summary>The grain key of a name: names are unique regardless of case (as <c>UserName.Comparer</c>).</summary>
     public static string KeyOf(string name) => name.ToUpperInvariant();
 
-    public Task<bool> TryClaimAsync(string name, string connectionId) =>
-        grains.GetGrain<INameClaimGrain>(KeyOf(name)).TryClaim(new NameClaim(name, connectionId, silo.SiloAddress));
+    public Task<bool> TryClaimAsync(string name, string registration) =>
+        grains.GetGrain<INameClaimGrain>(KeyOf(name)).TryClaim(new NameClaim(name, registration, silo.SiloAddress));
 
-    public Task ReleaseAsync(string name, string connectionId) =>
-        grains.GetGrain<INameClaimGrain>(KeyOf(name)).Release(connectionId);
+    public Task ReleaseAsync(string name, string registration) =>
+        grains.GetGrain<INameClaimGrain>(KeyOf(name)).Release(registration);
 }

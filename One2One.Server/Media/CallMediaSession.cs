@@ -338,10 +338,10 @@ internal sealed class CallMediaSession : IAsyncDisposable
         await endpoint.SubscribeAsync<IceComponentStateChanged>(e => OnIceState(leg, endpoint, e), ct).ConfigureAwait(false);
         await endpoint.SubscribeAsync<MediaErrorOccurred>(e => OnMediaError(leg, endpoint, e), ct).ConfigureAwait(false);
 
-        // Only logged, so best effort: a media server without the event (KMS before 6.7 has neither name) still works.
+        // Best effort: a media server without the event (KMS before 6.7 has neither name) still reports ICE states.
         try
         {
-            await endpoint.SubscribeAsync<MediaFlowInStateChanged>(e => MediaLog.MediaFlowIn(_logger, _call.Id, leg.Side, e.MediaType, e.State), ct).ConfigureAwait(false);
+            await endpoint.SubscribeAsync<MediaFlowInStateChanged>(e => OnMediaFlowIn(leg, endpoint, e), ct).ConfigureAwait(false);
         }
         catch (KurentoException ex) when (ex.Code == KurentoErrorCodes.MediaObjectEventNotSupported)
         {
@@ -352,9 +352,28 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private void OnIceState(Leg leg, WebRtcEndpoint endpoint, IceComponentStateChanged e)
     {
         MediaLog.IceState(_logger, _call.Id, leg.Side, e.State);
-        if (e.State == IceComponentState.Failed && IsCurrent(leg, endpoint))
+        if (!IsCurrent(leg, endpoint))
         {
-            _events.MediaFailed(_call, Reasons.IceFailed, $"ICE failed for the {leg.Side.ToString().ToLowerInvariant()}.");
+            return;
+        }
+
+        // A lost path may come back (the page restarts ICE or renegotiates): the call decides how long it waits.
+        if (e.State == IceComponentState.Failed)
+        {
+            _events.MediaPathLost(_call, leg.Side, $"ICE failed for the {leg.Side.ToString().ToLowerInvariant()}.");
+        }
+        else if (e.State is IceComponentState.Connected or IceComponentState.Ready)
+        {
+            _events.MediaPathReturned(_call, leg.Side);
+        }
+    }
+
+    private void OnMediaFlowIn(Leg leg, WebRtcEndpoint endpoint, MediaFlowInStateChanged e)
+    {
+        MediaLog.MediaFlowIn(_logger, _call.Id, leg.Side, e.MediaType, e.State);
+        if (e.State == MediaFlowState.Flowing && IsCurrent(leg, endpoint))
+        {
+            _events.MediaPathReturned(_call, leg.Side);
         }
     }
 

@@ -20,4 +20,10 @@ public interface IOne2OneClient
 
     /// <summary>The answer to a <c>Renegotiate</c> offer, from the page's new endpoint; its candidates follow as IceCandidate.</summary>
     Task Renegotiated(Renegotiated renegotiated);
+
+    /// <summary>The peer's media path was lost; the call goes on while the peer's page reconnects (Calls:MediaReconnectWindow).</summary>
+    Task PeerReconnecting(PeerReconnecting reconnecting);
+
+    /// <summary>The peer's media path is back (the media server saw its ICE connect or its media flow again).</summary>
+    Task PeerReconnected(PeerReconnected reconnected);
 }

@@ -41,18 +41,28 @@ public static class Reasons
     public const string RateLimited = "rate-limited";
     public const string ServerBusy = "server-busy";
     public const string NameNotAllowed = "name-not-allowed";
+    public const string ResumeExpired = "resume-expired";
+    public const string ResumeRefused = "resume-refused";
 }
 
 /// <summary>
 /// The outcome of a Register. An acceptance carries the page's ICE configuration, as <c>RTCConfiguration</c> takes it:
-/// <see cref="IceServers"/> (with a TURN credential minted for this person) and <see cref="IceTransportPolicy"/>.
+/// <see cref="IceServers"/> (with a TURN credential minted for this person) and <see cref="IceTransportPolicy"/>; and the
+/// <see cref="ResumeToken"/> that brings this person back into a call after a reload (hub method Resume). An accepted
+/// Resume names the peer of the call it resumed in <see cref="ResumedCallWith"/>.
 /// </summary>
 public sealed record RegisterResponse(
     string Response,
     string? Message = null,
     string? Reason = null,
     IReadOnlyList<IceServer>? IceServers = null,
-    string? IceTransportPolicy = null);
+    string? IceTransportPolicy = null,
+    string? ResumeToken = null,
+    string? ResumedCallWith = null)
+{
+    /// <summary>Without the resume token: it lets whoever holds it take this person's call, and must never reach a log.</summary>
+    public override string ToString() => $"RegisterResponse {{ Response = {Response}, Reason = {Reason}, ResumedCallWith = {ResumedCallWith} }}";
+}
 
 /// <summary>An <c>RTCIceServer</c> (W3C WebRTC 1.0 §4.2.4): STUN servers without, TURN servers with a user name and credential.</summary>
 public sealed record IceServer(

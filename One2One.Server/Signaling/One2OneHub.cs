@@ -52,6 +52,21 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         }
     }
 
+    /// <summary>
+    /// Registers again as <paramref name="name"/> with the resume token of a page whose connection closed during a call
+    /// (a reload): the same call goes on, and the page offers again with Renegotiate. Answered with RegisterResponse.
+    /// </summary>
+    public async Task Resume(string? name, string? resumeToken)
+    {
+        var refusal = _names.Refusal(Context.User, name) is { } notYours
+            ? _rejections.Registration(Reasons.NameNotAllowed, notYours)
+            : _calls.Resume(Context.ConnectionId, name, resumeToken);
+        if (refusal is { } rejection)
+        {
+            await Clients.Caller.RegisterResponse(rejection);
+        }
+    }
+
     public void Call(string? to, string? sdpOffer) => _calls.PlaceCall(RegisteredUser(), to, sdpOffer);
 
     public void IncomingCallResponse(string? from, string? callResponse, string? sdpOffer) =>

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Hosting;
 using One2One.Server.Hosting;
@@ -53,6 +54,33 @@ public sealed class RenegotiationTests : IAsyncLifetime
     }
 
     /// <summary>
+    /// The callee's browser keeps one stream per kind: the moved caller's packets continue its sequence numbers (a jump
+    /// backwards would fall outside its SRTP replay window), and the caller's new page is asked for a keyframe at once.
+    /// </summary>
+    [Fact]
+    public async Task After_the_caller_moves_its_video_continues_the_callees_stream_and_its_new_page_is_asked_for_a_keyframe()
+    {
+        await using var call = await MediaCall.RegisterAsync(_server.HubUri, Names.Unique("alice"), Names.Unique("bob"));
+        await call.ConnectAsync();
+        await call.ExchangeVideoAsync(3); // the callee's last video from the caller: sequence number 102
+
+        await using var moved = await call.CallerRenegotiatesAsync();
+        await MediaCall.SendUntilRelayedAsync(moved, call.CalleeBrowser);
+        moved.SendRtp(KurentoMediaType.Video, 40_000, 7_000_000, true, new byte[800]);
+
+        var video = call.CalleeBrowser.PayloadType(KurentoMediaType.Video);
+        ReceivedRtp packet;
+        do
+        {
+            packet = await call.CalleeBrowser.NextRtpAsync("the caller's video from its new connection");
+        }
+        while (packet.PayloadType != video);
+
+        packet.SequenceNumber.Should().Be(103, "the stream goes on where the old connection left it");
+        (await moved.NextRtcpWithAsync(r => r.IsPli, "a keyframe request for the callee")).IsPli.Should().BeTrue();
+    }
+
+    /// <summary>
     /// As KMS sees it (the scripted stand-in): a new endpoint in the call's pipeline, connected both ways with the
     /// peer's, then processOffer and gatherCandidates; the old endpoint released. Candidates the page sends after its
     /// new offer reach the new endpoint, and the replaced endpoint's ICE failure no longer ends the call.
@@ -61,7 +89,8 @@ public sealed class RenegotiationTests : IAsyncLifetime
     public async Task On_KMS_the_side_moves_to_a_new_endpoint_in_the_same_pipeline_and_the_old_endpoint_no_longer_counts()
     {
         const string newOffer = "v=0\r\no=- 9 9 IN IP4 0.0.0.0\r\ns=caller-again\r\n";
-        await using var call = await ScriptedCall.StartAsync();
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var call = await ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = clock });
         call.Media.SdpAnswer = offer => offer.Contains("s=caller-again", StringComparison.Ordinal) ? "answer-for-new-caller"
             : offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
         await call.ConnectAsync();
@@ -95,7 +124,8 @@ public sealed class RenegotiationTests : IAsyncLifetime
         await Eventually.TrueAsync(() => call.ReleasesOf(oldEndpoint) == 1, "the old endpoint is released");
 
         await call.Media.PushEventAsync(newEndpoint, "IceComponentStateChanged", new() { ["state"] = "FAILED", ["streamId"] = 1, ["componentId"] = 1 });
-        (await call.Alice.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.IceFailed, "the current endpoint's failure does");
+        clock.Advance(TimeSpan.FromSeconds(15));
+        (await call.Alice.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.IceFailed, "the current endpoint's failure does, once Calls:MediaReconnectWindow has passed");
         call.Media.RequestsOf("addIceCandidate").Where(r => r.Param("object") == oldEndpoint)
             .Should().NotContain(r => r.Raw.Contains("192.0.2.7", StringComparison.Ordinal), "the new connection's candidate went to the new endpoint only");
     }

@@ -48,7 +48,7 @@ public sealed class ClientContractTests
 
         var diff = LineDiff.Between(TypeScriptContract.Render(TypeScriptContract.Source.Server), rendered);
 
-        diff.Should().Be("+ 26:   \"call-recorded\",\n");
+        diff.Should().Be("+ 28:   \"call-recorded\",\n");
     }
 
     [Fact]

@@ -22,6 +22,8 @@ internal static class ReasonsWithOneMore
     public const string RateLimited = One2One.Server.Signaling.Reasons.RateLimited;
     public const string ServerBusy = One2One.Server.Signaling.Reasons.ServerBusy;
     public const string NameNotAllowed = One2One.Server.Signaling.Reasons.NameNotAllowed;
+    public const string ResumeExpired = One2One.Server.Signaling.Reasons.ResumeExpired;
+    public const string ResumeRefused = One2One.Server.Signaling.Reasons.ResumeRefused;
     public const string CallRecorded = "call-recorded";
 }
 
@@ -41,6 +43,10 @@ internal interface IClientWithAFieldMore
     Task IceCandidate(One2One.Server.Signaling.IceCandidate candidate);
 
     Task Renegotiated(One2One.Server.Signaling.Renegotiated renegotiated);
+
+    Task PeerReconnecting(One2One.Server.Signaling.PeerReconnecting reconnecting);
+
+    Task PeerReconnected(One2One.Server.Signaling.PeerReconnected reconnected);
 }
 
 internal sealed record StopCommunication(string? Message = null, string? Reason = null, int? Code = null);

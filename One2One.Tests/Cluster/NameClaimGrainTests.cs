@@ -24,7 +24,7 @@ public sealed class NameClaimGrainTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task A_name_held_by_a_live_connection_is_refused_to_another_whatever_silo_asks()
+    public async Task A_name_held_by_a_live_registration_is_refused_to_another_whatever_silo_asks()
     {
         var first = _cluster.Silos[0].SiloAddress;
         var second = _cluster.Silos[1].SiloAddress;
@@ -33,7 +33,7 @@ public sealed class NameClaimGrainTests : IAsyncLifetime
         (await grain.TryClaim(new NameClaim("Bob", "conn-a", first))).Should().BeTrue();
         (await grain.TryClaim(new NameClaim("BOB", "conn-b", second))).Should().BeFalse();
         (await grain.TryClaim(new NameClaim("Bob", "conn-a", first))).Should().BeTrue("the holder claiming again keeps it");
-        (await grain.Holder())!.ConnectionId.Should().Be("conn-a");
+        (await grain.Holder())!.Registration.Should().Be("conn-a");
     }
 
     [Fact]
@@ -71,7 +71,7 @@ public sealed class NameClaimGrainTests : IAsyncLifetime
         var management = _cluster.GrainFactory.GetGrain<IManagementGrain>(0);
         await management.ForceActivationCollection(TimeSpan.Zero);
 
-        (await Grain("ERIN").Holder())!.ConnectionId.Should().Be("conn-a");
+        (await Grain("ERIN").Holder())!.Registration.Should().Be("conn-a");
     }
 
     private INameClaimGrain Grain(string name) => _cluster.GrainFactory.GetGrain<INameClaimGrain>(NameClaims.KeyOf(name));

@@ -25,6 +25,8 @@ public sealed class SignalingClient : IAsyncDisposable
         connection.On<StopCommunication>(nameof(IOne2OneClient.StopCommunication), Record);
         connection.On<IceCandidate>(nameof(IOne2OneClient.IceCandidate), Record);
         connection.On<Renegotiated>(nameof(IOne2OneClient.Renegotiated), Record);
+        connection.On<PeerReconnecting>(nameof(IOne2OneClient.PeerReconnecting), Record);
+        connection.On<PeerReconnected>(nameof(IOne2OneClient.PeerReconnected), Record);
     }
 
     public string? Name { get; private set; }
@@ -81,13 +83,22 @@ public sealed class SignalingClient : IAsyncDisposable
         return client;
     }
 
-    public async Task<RegisterResponse> RegisterAsync(string? name)
+    public Task<RegisterResponse> RegisterAsync(string? name) => RegistrationAsync(name, "Register", name);
+
+    /// <summary>Registers again as <paramref name="name"/> with the resume token of a connection that closed during a call.</summary>
+    public Task<RegisterResponse> ResumeAsync(string? name, string? resumeToken) => RegistrationAsync(name, "Resume", name, resumeToken);
+
+    /// <summary>The token from the last accepted registration.</summary>
+    public string? ResumeToken { get; private set; }
+
+    private async Task<RegisterResponse> RegistrationAsync(string? name, string method, params object?[] args)
     {
-        await _connection.InvokeAsync("Register", name);
+        await _connection.InvokeCoreAsync(method, args);
         var response = await ExpectAsync<RegisterResponse>();
         if (response.Response == Responses.Accepted)
         {
             Name = name?.Trim();
+            ResumeToken = response.ResumeToken;
         }
 
         return response;

@@ -96,4 +96,8 @@ internal readonly struct RtpHeader
     /// <summary>Rewrites the sequence number of a packet in place.</summary>
     public static void SetSequenceNumber(Span<byte> packet, ushort sequenceNumber) =>
         BinaryPrimitives.WriteUInt16BigEndian(packet[2..], sequenceNumber);
+
+    /// <summary>Rewrites the timestamp of a packet in place.</summary>
+    public static void SetTimestamp(Span<byte> packet, uint timestamp) =>
+        BinaryPrimitives.WriteUInt32BigEndian(packet[4..], timestamp);
 }

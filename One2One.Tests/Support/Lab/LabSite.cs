@@ -36,8 +36,23 @@ public sealed class LabSite
     /// <summary>Where the person's browser runs.</summary>
     public string HostNamespace { get; }
 
-    /// <summary>The host's own (private) address.</summary>
-    public IPAddress HostAddress { get; } = IPAddress.Parse("192.0.2.100");
+    /// <summary>The host's own (private) address; <see cref="MoveHostAsync"/> changes it.</summary>
+    public IPAddress HostAddress { get; private set; } = IPAddress.Parse("192.0.2.100");
+
+    /// <summary>
+    /// A network change as a laptop sees one: the host's address is removed from its interface (and with it the routes
+    /// through it) and <paramref name="address"/> (on the same LAN) added with a new default route. Sockets bound to the
+    /// old address are left half-open, as they are when a laptop moves from one network to another.
+    /// </summary>
+    public async Task MoveHostAsync(IPAddress address)
+    {
+        await LabCommand.IpAsync(
+            HostNamespace,
+            $"addr del {HostAddress}/24 dev lan",
+            $"addr add {address}/24 dev lan",
+            "route replace default via 192.0.2.1");
+        HostAddress = address;
+    }
 
     /// <summary>The router's address on the internet, which the host's traffic is masqueraded to.</summary>
     public IPAddress PublicAddress { get; }

@@ -1,0 +1,124 @@
+using One2One.Server.Limits;
+using One2One.Server.Signaling;
+
+namespace One2One.Server.Calls;
+
+/// <summary>
+/// Resuming a call after the page's connection closed (a reload, a new network): the user is held, detached, for
+/// <see cref="CallOptions.ResumeWindow"/>, and a page that registers again with the user's resume token (hub method
+/// Resume) gets the same user and call back on its new connection; it then offers again (Renegotiate). The peer hears
+/// PeerReconnecting at once; when the window closes without a resume the call ends as a disconnect does.
+/// </summary>
+internal sealed partial class CallService
+{
+    /// <summary>
+    /// Brings the user named <paramref name="rawName"/> back on <paramref name="connectionId"/> with <paramref name="token"/>.
+    /// On success the acceptance (with the next token and the peer of the resumed call) is posted and null returned;
+    /// otherwise the rejection to send: resume-expired for a token that is unknown or no longer good, resume-refused for one
+    /// issued to another name. A user whose old connection still looks alive is taken over (see <see cref="User.TryResume"/>).
+    /// </summary>
+    public RegisterResponse? Resume(string connectionId, string? rawName, string? token)
+    {
+        var address = AddressOf(connectionId);
+        if (!_limits.TryRequest(LimitedRequest.Register, connectionId, address, out var refusal))
+        {
+            return _rejections.Registration(Reasons.RateLimited, refusal);
+        }
+
+        if (!UserName.TryNormalize(rawName, out var name, out var error))
+        {
+            return _rejections.Registration(Reasons.InvalidName, error);
+        }
+
+        if (_users.FindByConnection(connectionId) is { } existing)
+        {
+            return _rejections.Registration(Reasons.AlreadyRegistered, $"You are already registered as {existing.Name}.");
+        }
+
+        if (string.IsNullOrEmpty(token) || _resumeTokens.OwnerOf(token) is not { } user)
+        {
+            return _rejections.Registration(Reasons.ResumeExpired, "The call can no longer be resumed: the resume token is unknown or has expired. Register again.");
+        }
+
+        if (!UserName.Comparer.Equals(user.Name, name))
+        {
+            return _rejections.Registration(Reasons.ResumeRefused, $"This resume token was not issued to {name}.");
+        }
+
+        if (!_limits.TryHoldRegistration(connectionId, address, out refusal))
+        {
+            return _rejections.Registration(Reasons.RateLimited, refusal);
+        }
+
+        var outbox = NewOutbox(connectionId);
+        if (!user.TryResume(token, connectionId, outbox, ResumeTokens.NewToken(), out var previous))
+        {
+            _limits.ReleaseRegistration(connectionId);
+            return _rejections.Registration(Reasons.ResumeExpired, "The call can no longer be resumed: the resume token is unknown or has expired. Register again.");
+        }
+
+        _resumeTokens.Remove(token, user);
+        _resumeTokens.Add(user);
+        _users.Attach(user);
+        if (previous is not null)
+        {
+            // Taken over: the old connection's disconnect will find no user, and so end nothing.
+            _users.Detach(user, previous);
+            _connections.Find(previous)?.Abort("its registration was resumed on another connection");
+        }
+        var call = user.CurrentCall;
+        var acceptance = Acceptance(user, call?.Peer(user).Name);
+        outbox.Post(c => c.RegisterResponse(acceptance));
+        outbox.Start();
+        CallsLog.Resumed(_logger, user.Name, connectionId);
+        return null;
+    }
+
+    /// <summary>The connection of a user in a call closed: held for a resume if the call is in progress and resume is on.</summary>
+    private bool TryDetach(string connectionId)
+    {
+        var window = _options.CurrentValue.ResumeWindow;
+        if (window <= TimeSpan.Zero || _users.FindByConnection(connectionId) is not { } user
+            || user.CurrentCall is not { State: CallState.InCall } call)
+        {
+            return false;
+        }
+
+        if (!user.TryDetach(() => _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user), null, window, Timeout.InfiniteTimeSpan)))
+        {
+            return false;
+        }
+
+        _users.Detach(user);
+        using var scope = call.Trace.Enter(_logger);
+        CallsLog.Detached(_logger, user.Name, connectionId);
+        BeginReconnect(call, call.SideOf(user));
+        return true;
+    }
+
+    private async Task OnResumeWindowClosedAsync(User user)
+    {
+        if (!user.TryExpire())
+        {
+            return;
+        }
+
+        _users.RemoveName(user);
+        _resumeTokens.Remove(user.ResumeToken, user);
+        user.MarkGone();
+        CallsLog.Unregistered(_logger, user.Name, user.ConnectionId);
+        await _names.ReleaseAsync(user.Name, user.RegistrationId).ConfigureAwait(false);
+        if (user.CurrentCall is { } call)
+        {
+            using var scope = call.Trace.Enter(_logger);
+            try
+            {
+                await EndAsync(call, CallEnding.Disconnected(user)).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                CallsLog.EndFailed(_logger, call.Id, ex);
+            }
+        }
+    }
+}

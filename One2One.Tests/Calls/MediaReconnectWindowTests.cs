@@ -1,0 +1,101 @@
+using Microsoft.Extensions.Time.Testing;
+using One2One.Server.Signaling;
+using One2One.Tests.Kurento.Support;
+using One2One.Tests.Support;
+
+namespace One2One.Tests.Calls;
+
+/// <summary>
+/// Calls:MediaReconnectWindow: a side whose media path is lost during a call (its endpoint's ICE fails, or its page
+/// renegotiates) gets the window to come back; its peer is told meanwhile; only when the window closes does the call end
+/// with ice-failed. The real server on a fake clock, the scripted media server for the ICE events a real one cannot be
+/// made to produce on demand.
+/// </summary>
+public sealed class MediaReconnectWindowTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(15);
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public async Task A_lost_path_ends_the_call_with_ice_failed_on_both_pages_only_when_the_window_closes_and_releases_it_once()
+    {
+        await using var call = await StartAsync();
+        var callerEndpoint = await call.EndpointOfAsync(ScriptedCall.CallerOffer);
+        var pipeline = callerEndpoint.Split('/')[0];
+
+        await PushIceStateAsync(call, callerEndpoint, "FAILED");
+
+        (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
+        _clock.Advance(Window - TimeSpan.FromSeconds(1));
+        await Task.Delay(Quiet);
+        call.Alice.Drain().Should().BeEmpty("a second before the window closes the call goes on");
+        call.Bob.Drain().Should().BeEmpty("a second before the window closes the call goes on");
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        (await call.Alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.IceFailed);
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.IceFailed);
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        _clock.Advance(Window);
+        await Task.Delay(Quiet);
+        call.ReleasesOf(pipeline).Should().Be(1, "the call's media is released once");
+        call.Bob.Drain().Should().BeEmpty("the call ended once");
+    }
+
+    [Fact]
+    public async Task A_path_that_returns_within_the_window_keeps_the_call_and_the_peer_hears_it_is_back()
+    {
+        await using var call = await StartAsync();
+        var callerEndpoint = await call.EndpointOfAsync(ScriptedCall.CallerOffer);
+
+        await PushIceStateAsync(call, callerEndpoint, "FAILED");
+        (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
+        _clock.Advance(Window - TimeSpan.FromSeconds(1));
+        await PushIceStateAsync(call, callerEndpoint, "CONNECTED");
+
+        (await call.Bob.ExpectAsync<PeerReconnected>()).Peer.Should().Be("alice");
+        _clock.Advance(Window * 2);
+        await Task.Delay(Quiet);
+        call.Alice.Drain().Should().BeEmpty("the call never ended");
+        call.Bob.Drain().Should().BeEmpty("the call never ended");
+
+        await call.Alice.StopAsync();
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp, "the call was still in progress");
+    }
+
+    [Fact]
+    public async Task A_page_that_renegotiates_is_reconnecting_until_its_new_endpoint_connects_and_retries_within_one_window()
+    {
+        const string firstRetry = "v=0\r\no=- 9 9 IN IP4 0.0.0.0\r\ns=caller-again\r\n";
+        const string secondRetry = "v=0\r\no=- 10 10 IN IP4 0.0.0.0\r\ns=caller-third\r\n";
+        await using var call = await StartAsync();
+
+        await call.Alice.RenegotiateAsync(firstRetry);
+        (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
+        await call.Alice.WaitForAsync<Renegotiated>();
+        _clock.Advance(Window / 2);
+
+        // A second attempt within the window neither tells the peer again nor restarts the window.
+        await call.Alice.RenegotiateAsync(secondRetry);
+        var newest = await call.EndpointOfAsync(secondRetry);
+        await call.Alice.WaitForAsync<Renegotiated>();
+        await PushIceStateAsync(call, newest, "CONNECTED");
+        (await call.Bob.ExpectAsync<PeerReconnected>()).Peer.Should().Be("alice", "the peer is told once per loss, and when it is over");
+
+        _clock.Advance(Window);
+        await Task.Delay(Quiet);
+        call.Bob.Drain().Should().BeEmpty("the call goes on");
+    }
+
+    private async Task<ScriptedCall> StartAsync()
+    {
+        var call = await ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });
+        call.Media.SdpAnswer = offer => offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
+        await call.ConnectAsync();
+        return call;
+    }
+
+    private static Task PushIceStateAsync(ScriptedCall call, string endpoint, string state) =>
+        call.Media.PushEventAsync(endpoint, "IceComponentStateChanged", new() { ["state"] = state, ["streamId"] = 1, ["componentId"] = 1 });
+}

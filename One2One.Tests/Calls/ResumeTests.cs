@@ -1,0 +1,113 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using One2One.Server.Calls;
+using One2One.Server.Signaling;
+using One2One.Tests.Support;
+
+namespace One2One.Tests.Calls;
+
+/// <summary>
+/// Resume after a reload: a page whose connection closed during a call comes back on a new connection with its resume
+/// token within Calls:ResumeWindow and gets the same call back; a wrong, expired, reused or someone else's token is
+/// refused with a reason. The real server on a fake clock, the scripted media server.
+/// </summary>
+public sealed class ResumeTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public async Task A_page_that_comes_back_with_its_token_within_the_window_resumes_the_call_and_offers_again()
+    {
+        await using var call = await StartAsync();
+        var token = call.Alice.ResumeToken;
+        token.Should().NotBeNullOrEmpty("registration hands out a resume token").And.MatchRegex("^[A-Za-z0-9_-]{43}$", "256 random bits, base64url");
+
+        await call.Alice.DisconnectAsync();
+        (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice", "Bob's page shows that Alice is reconnecting");
+        _clock.Advance(Window - TimeSpan.FromSeconds(1));
+        await using var reloaded = await SignalingClient.ConnectAsync(call.Server.HubUri);
+        var resumed = await reloaded.ResumeAsync("alice", token);
+
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().Be("bob");
+        resumed.ResumeToken.Should().NotBeNullOrEmpty().And.NotBe(token, "a token is good once");
+        await reloaded.RenegotiateAsync("v=0\r\no=- 9 9 IN IP4 0.0.0.0\r\ns=caller-reloaded\r\n");
+        (await reloaded.WaitForAsync<Renegotiated>()).Message.SdpAnswer.Should().Be("answer-for-caller");
+        _clock.Advance(Window * 2);
+        await Task.Delay(Quiet);
+        call.Bob.Drain().OfType<StopCommunication>().Should().BeEmpty("the call never ended");
+
+        await reloaded.StopAsync();
+        (await call.Bob.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp, "the resumed page hung up the same call");
+    }
+
+    [Fact]
+    public async Task Without_a_resume_the_call_ends_as_a_disconnect_when_the_window_closes_and_the_token_expires_with_it()
+    {
+        await using var call = await StartAsync();
+        var token = call.Alice.ResumeToken;
+
+        await call.Alice.DisconnectAsync();
+        await call.Bob.ExpectAsync<PeerReconnecting>();
+        _clock.Advance(Window);
+
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.PeerDisconnected);
+        await using var late = await SignalingClient.ConnectAsync(call.Server.HubUri);
+        var refused = await late.ResumeAsync("alice", token);
+        refused.Should().Match<RegisterResponse>(r => r.Response == Responses.Rejected && r.Reason == Reasons.ResumeExpired);
+        refused.Message.Should().Contain("expired");
+        (await late.RegisterAsync("alice")).Response.Should().Be(Responses.Accepted, "the name is free again");
+    }
+
+    [Fact]
+    public async Task A_wrong_token_a_reused_one_and_one_issued_to_another_name_are_refused_with_a_reason_and_change_nothing()
+    {
+        await using var call = await StartAsync();
+        var token = call.Alice.ResumeToken!;
+        await using var stranger = await SignalingClient.ConnectAsync(call.Server.HubUri);
+
+        await call.Alice.DisconnectAsync();
+        await call.Bob.ExpectAsync<PeerReconnecting>();
+
+        (await stranger.ResumeAsync("alice", "x" + token[1..])).Reason.Should().Be(Reasons.ResumeExpired, "a guessed token is unknown");
+        (await stranger.ResumeAsync("alice", "")).Reason.Should().Be(Reasons.ResumeExpired);
+        var otherName = await stranger.ResumeAsync("mallory", token);
+        otherName.Reason.Should().Be(Reasons.ResumeRefused);
+        otherName.Message.Should().Contain("not issued to mallory");
+        (await stranger.ResumeAsync("bob", token)).Reason.Should().Be(Reasons.ResumeRefused, "Alice's token is not Bob's");
+
+        var resumed = await stranger.ResumeAsync("alice", token);
+        resumed.Response.Should().Be(Responses.Accepted, "none of the refusals spent the token");
+        await using var thief = await SignalingClient.ConnectAsync(call.Server.HubUri);
+        (await thief.ResumeAsync("alice", token)).Reason.Should().Be(Reasons.ResumeExpired, "a token is good once");
+        var users = call.Server.Services.GetRequiredService<UserRegistry>();
+        users.FindByName("alice")!.CurrentCall!.State.Should().Be(CallState.InCall);
+    }
+
+    [Fact]
+    public async Task A_page_whose_old_connection_still_looks_alive_takes_its_call_over_with_its_token()
+    {
+        await using var call = await StartAsync();
+        await using var moved = await SignalingClient.ConnectAsync(call.Server.HubUri);
+
+        var resumed = await moved.ResumeAsync("alice", call.Alice.ResumeToken);
+
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().Be("bob");
+        await Eventually.TrueAsync(() => call.Alice.State == Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected, "the old connection is closed by the server");
+        _clock.Advance(Window * 2);
+        await Task.Delay(Quiet);
+        call.Bob.Drain().OfType<StopCommunication>().Should().BeEmpty("the old connection's close ends nothing");
+        await moved.StopAsync();
+        (await call.Bob.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
+    }
+
+    private async Task<ScriptedCall> StartAsync()
+    {
+        var call = await ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });
+        await call.ConnectAsync();
+        return call;
+    }
+}
