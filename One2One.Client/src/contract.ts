@@ -63,6 +63,7 @@ export const hubMethods = {
   stop: "Stop",
   getIceServers: "GetIceServers",
   renegotiate: "Renegotiate",
+  setMediaState: "SetMediaState",
   onIceCandidate: "OnIceCandidate",
 } as const;
 
@@ -123,6 +124,24 @@ export interface Renegotiated {
   readonly sdpAnswer: string;
 }
 
+/** MediaState (a C# record). */
+export interface MediaState {
+  readonly audio: boolean;
+  readonly video: boolean;
+}
+
+/** OnlineUserList (a C# record). */
+export interface OnlineUserList {
+  readonly names: readonly string[];
+  readonly truncated: boolean;
+}
+
+/** PresenceChange (a C# record). */
+export interface PresenceChange {
+  readonly name: string;
+  readonly online: boolean;
+}
+
 /** IceConfiguration (a C# record). */
 export interface IceConfiguration {
   readonly iceServers: readonly IceServer[];
@@ -138,6 +157,9 @@ export interface ClientEvents {
   stopCommunication(communication: StopCommunication): void;
   iceCandidate(candidate: IceCandidate): void;
   renegotiated(renegotiated: Renegotiated): void;
+  peerMediaState(state: MediaState): void;
+  onlineUsers(users: OnlineUserList): void;
+  presenceChanged(change: PresenceChange): void;
 }
 
 /** The hub's methods (One2OneHub); each resolves when the server has handled the invocation. */
@@ -148,5 +170,6 @@ export interface One2OneServer {
   stop(): Promise<void>;
   getIceServers(): Promise<IceConfiguration>;
   renegotiate(sdpOffer: string): Promise<void>;
+  setMediaState(state: MediaState): Promise<void>;
   onIceCandidate(candidate: IceCandidateInit): Promise<void>;
 }

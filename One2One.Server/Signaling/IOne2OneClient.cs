@@ -20,4 +20,13 @@ public interface IOne2OneClient
 
     /// <summary>The answer to a <c>Renegotiate</c> offer, from the page's new endpoint; its candidates follow as IceCandidate.</summary>
     Task Renegotiated(Renegotiated renegotiated);
+
+    /// <summary>The peer of the call in progress muted or unmuted its microphone or camera (hub method SetMediaState).</summary>
+    Task PeerMediaState(MediaState state);
+
+    /// <summary>Who else is online, sent once after an accepted Register (only with Presence:Enabled).</summary>
+    Task OnlineUsers(OnlineUserList users);
+
+    /// <summary>A name joined or left since the OnlineUsers snapshot (only with Presence:Enabled).</summary>
+    Task PresenceChanged(PresenceChange change);
 }

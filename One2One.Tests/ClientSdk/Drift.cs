@@ -41,6 +41,12 @@ internal interface IClientWithAFieldMore
     Task IceCandidate(One2One.Server.Signaling.IceCandidate candidate);
 
     Task Renegotiated(One2One.Server.Signaling.Renegotiated renegotiated);
+
+    Task PeerMediaState(One2One.Server.Signaling.MediaState state);
+
+    Task OnlineUsers(One2One.Server.Signaling.OnlineUserList users);
+
+    Task PresenceChanged(One2One.Server.Signaling.PresenceChange change);
 }
 
 internal sealed record StopCommunication(string? Message = null, string? Reason = null, int? Code = null);
