@@ -4,6 +4,7 @@
 
 import type { MediaState } from "./contract.js";
 import { type CallQuality, formatDuration } from "./features/call-quality.js";
+import type { DeviceList } from "./features/devices.js";
 import type { MissedCall } from "./features/missed-calls.js";
 import type { PhoneSnapshot } from "./state.js";
 import { element } from "./ui.js";
@@ -13,6 +14,10 @@ export interface FeatureActions {
   setCameraEnabled(enabled: boolean): void;
   call(peer: string): void;
   clearMissedCalls(): void;
+  useCamera(deviceId: string): void;
+  useMicrophone(deviceId: string): void;
+  shareScreen(): void;
+  stopSharing(): void;
 }
 
 export class FeatureView {
@@ -30,6 +35,9 @@ export class FeatureView {
   private readonly missed = element("missed-calls", HTMLElement);
   private readonly missedList = element("missed-list", HTMLUListElement);
   private readonly clearMissed = element("clear-missed", HTMLButtonElement);
+  private readonly cameraSelect = element("camera-select", HTMLSelectElement);
+  private readonly microphoneSelect = element("microphone-select", HTMLSelectElement);
+  private readonly shareScreen = element("share-screen", HTMLButtonElement);
   private timerHandle: ReturnType<typeof setInterval> | null = null;
   private canCall = false;
   private actions: FeatureActions | null = null;
@@ -39,6 +47,11 @@ export class FeatureView {
     this.muteAudio.addEventListener("click", () => actions.setMicrophoneEnabled(this.muteAudio.getAttribute("aria-pressed") === "true"));
     this.muteVideo.addEventListener("click", () => actions.setCameraEnabled(this.muteVideo.getAttribute("aria-pressed") === "true"));
     this.clearMissed.addEventListener("click", () => actions.clearMissedCalls());
+    this.cameraSelect.addEventListener("change", () => this.cameraSelect.value !== "" && actions.useCamera(this.cameraSelect.value));
+    this.microphoneSelect.addEventListener("change", () => this.microphoneSelect.value !== "" && actions.useMicrophone(this.microphoneSelect.value));
+    this.shareScreen.addEventListener("click", () =>
+      this.shareScreen.getAttribute("aria-pressed") === "true" ? actions.stopSharing() : actions.shareScreen(),
+    );
   }
 
   renderCall(snapshot: PhoneSnapshot): void {
@@ -58,6 +71,16 @@ export class FeatureView {
   renderMediaState(state: MediaState): void {
     this.muteAudio.setAttribute("aria-pressed", String(!state.audio));
     this.muteVideo.setAttribute("aria-pressed", String(!state.video));
+  }
+
+  renderDevices(list: DeviceList, selected: { readonly camera: string | null; readonly microphone: string | null }): void {
+    fill(this.cameraSelect, list.cameras, selected.camera, "Camera");
+    fill(this.microphoneSelect, list.microphones, selected.microphone, "Microphone");
+  }
+
+  renderSharing(sharing: boolean): void {
+    this.shareScreen.setAttribute("aria-pressed", String(sharing));
+    this.shareScreen.setAttribute("aria-label", sharing ? "Stop sharing the screen" : "Share screen");
   }
 
   renderPeerMediaState(state: MediaState): void {
@@ -135,4 +158,20 @@ export class FeatureView {
     }
     this.timer.textContent = formatDuration(0);
   }
+}
+
+/** The devices as options, labelled by name (or "Camera 2" before the browser tells names), the one in use selected. */
+function fill(select: HTMLSelectElement, devices: readonly MediaDeviceInfo[], selected: string | null, noun: string): void {
+  if (devices.length === 0) {
+    return;
+  }
+  select.replaceChildren(
+    ...devices.map((device, index) => {
+      const option = document.createElement("option");
+      option.value = device.deviceId;
+      option.textContent = device.label || `${noun} ${index + 1}`;
+      option.selected = device.deviceId === selected;
+      return option;
+    }),
+  );
 }

@@ -1,7 +1,9 @@
 // Starts the page: the SDK's Softphone on the hub at /one2one (with the sign-in token if the page was given one),
 // shown by PhoneView. The page clears its message whenever the person acts or a call rings.
 
+import { openLocalMedia } from "./call.js";
 import { FeatureView } from "./feature-view.js";
+import { MediaDevicesControl } from "./features/devices.js";
 import { CallStatsMonitor } from "./features/call-stats.js";
 import { MediaStateSync } from "./features/media-state.js";
 import { MissedCalls } from "./features/missed-calls.js";
@@ -21,7 +23,10 @@ export interface PageParts {
 export function startPage(): PageParts {
   const token = takeTokenFromAddress();
   const client = new One2OneClient(token === null ? { url: "/one2one" } : { url: "/one2one", accessTokenFactory: () => token });
-  const phone = new Softphone(client);
+  // The chosen camera and microphone open each call (MediaDevicesControl is made just below, before any call).
+  let devices: MediaDevicesControl | null = null;
+  const phone = new Softphone(client, { openMedia: () => (devices === null ? openLocalMedia() : devices.open()) });
+  devices = new MediaDevicesControl(phone);
   const view = new PhoneView();
   phone.on("stateChange", (snapshot) => {
     if (snapshot.state === "incoming") {
@@ -44,7 +49,7 @@ export function startPage(): PageParts {
     hangUp: acting(() => phone.hangUp()),
   });
   view.render(phone.current);
-  const tones = startFeatures(client, phone, acting);
+  const tones = startFeatures(client, phone, devices, acting, (text) => view.showMessage(text, "error"));
   return { phone, tones };
 }
 
@@ -52,7 +57,9 @@ export function startPage(): PageParts {
 function startFeatures(
   client: One2OneClient,
   phone: Softphone,
+  devices: MediaDevicesControl,
   acting: <A extends unknown[]>(action: (...args: A) => void) => (...args: A) => void,
+  showError: (text: string) => void,
 ): Tones {
   const view = new FeatureView();
   const mediaState = new MediaStateSync(client, phone);
@@ -71,7 +78,15 @@ function startFeatures(
     setCameraEnabled: (enabled) => phone.setCameraEnabled(enabled),
     call: acting((peer: string) => phone.call(peer)),
     clearMissedCalls: () => missed.clear(),
+    useCamera: (deviceId) => void devices.useCamera(deviceId),
+    useMicrophone: (deviceId) => void devices.useMicrophone(deviceId),
+    shareScreen: () => void devices.shareScreen(),
+    stopSharing: () => void devices.stopSharing(),
   });
+  devices.on("devices", (list) => view.renderDevices(list, devices.selected));
+  devices.on("sharing", (sharing) => view.renderSharing(sharing));
+  devices.on("error", (message) => showError(message));
+  void devices.refresh();
   view.renderCall(phone.current);
   view.renderMediaState(phone.mediaState);
   return tones;
