@@ -46,6 +46,9 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private readonly Lock _control = new();
     private readonly LocalStreamIdentity _audioIdentity;
     private readonly LocalStreamIdentity _videoIdentity;
+
+    /// <summary>MediaServer:MaxVideoBitrate as the ceiling of relayed REMBs (no ceiling when 0).</summary>
+    private ulong MaxRembBitrate => _factory.Options.MaxVideoBitrate > 0 ? (ulong)_factory.Options.MaxVideoBitrate : ulong.MaxValue;
     private readonly MediaCounters[] _in = [new(MediaType.Audio), new(MediaType.Video)];
     private readonly MediaCounters[] _out = [new(MediaType.Audio), new(MediaType.Video)];
     private readonly long[] _inboundSsrc = [UnknownSsrc, UnknownSsrc];
@@ -111,6 +114,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             answer = SdpAnswerBuilder.Build(description, local, new SdpAnswerOptions
             {
                 AllowH264 = _factory.Options.AllowH264,
+                MaxVideoBitrate = _factory.Options.MaxVideoBitrate,
                 CanSend = !_settings.RecvOnly,
                 CanReceive = !_settings.SendOnly,
                 SessionName = "One2One Media Server",
@@ -360,7 +364,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
                 continue;
             }
 
-            var translated = RtcpTranslator.Translate(compound, context.Scratch, in map, route.Reporter);
+            var translated = RtcpTranslator.Translate(compound, context.Scratch, in map, route.Reporter, MaxRembBitrate);
             if (translated > 0)
             {
                 route.Target.Transport.TrySendRtcp(context.Scratch, translated, context);
