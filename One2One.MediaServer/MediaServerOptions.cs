@@ -17,6 +17,13 @@ public sealed class MediaServerOptions
     public bool AllowH264 { get; set; }
 
     /// <summary>
+    /// The most video bitrate, in bits per second, a browser is asked to send to this server; 0 means no cap. The answer
+    /// carries it as b=TIAS and b=AS on the video section (RFC 3890, RFC 4566 §5.8), and every REMB relayed to a
+    /// browser is lowered to it (draft-alvestrand-rmcat-remb-03), so the sender's estimate never goes above it.
+    /// </summary>
+    public long MaxVideoBitrate { get; set; }
+
+    /// <summary>
     /// The one UDP port every endpoint's media uses. 0 (the default of the embedded server) means the first free port
     /// of <see cref="MinPort"/>..<see cref="MaxPort"/> when that range is set, else an ephemeral port.
     /// </summary>

@@ -18,14 +18,14 @@ const mediaErrorMessages: Readonly<Record<string, string>> = {
   AbortError: "Starting the camera or microphone was interrupted.",
 };
 
-/** Opens the camera and microphone, or throws a MediaAccessError that says why not. */
-export async function openLocalMedia(): Promise<MediaStream> {
+/** Opens the camera and microphone (any, or the ones `constraints` name), or throws a MediaAccessError that says why not. */
+export async function openLocalMedia(constraints: MediaStreamConstraints = { audio: true, video: true }): Promise<MediaStream> {
   if (!navigator.mediaDevices?.getUserMedia) {
     // Browsers hide mediaDevices outside secure contexts (plain http on anything but localhost).
     throw new MediaAccessError("This page cannot use the camera: open it over https (or on localhost).");
   }
   try {
-    return await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
+    return await navigator.mediaDevices.getUserMedia(constraints);
   } catch (error) {
     const name = error instanceof DOMException ? error.name : "";
     const message = mediaErrorMessages[name] ?? `The camera or microphone could not be opened (${String(error)}).`;

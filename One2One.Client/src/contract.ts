@@ -66,6 +66,7 @@ export const hubMethods = {
   stop: "Stop",
   getIceServers: "GetIceServers",
   renegotiate: "Renegotiate",
+  setMediaState: "SetMediaState",
   onIceCandidate: "OnIceCandidate",
 } as const;
 
@@ -138,6 +139,24 @@ export interface PeerReconnected {
   readonly peer: string;
 }
 
+/** MediaState (a C# record). */
+export interface MediaState {
+  readonly audio: boolean;
+  readonly video: boolean;
+}
+
+/** OnlineUserList (a C# record). */
+export interface OnlineUserList {
+  readonly names: readonly string[];
+  readonly truncated: boolean;
+}
+
+/** PresenceChange (a C# record). */
+export interface PresenceChange {
+  readonly name: string;
+  readonly online: boolean;
+}
+
 /** IceConfiguration (a C# record). */
 export interface IceConfiguration {
   readonly iceServers: readonly IceServer[];
@@ -155,6 +174,9 @@ export interface ClientEvents {
   renegotiated(renegotiated: Renegotiated): void;
   peerReconnecting(reconnecting: PeerReconnecting): void;
   peerReconnected(reconnected: PeerReconnected): void;
+  peerMediaState(state: MediaState): void;
+  onlineUsers(users: OnlineUserList): void;
+  presenceChanged(change: PresenceChange): void;
 }
 
 /** The hub's methods (One2OneHub); each resolves when the server has handled the invocation. */
@@ -166,5 +188,6 @@ export interface One2OneServer {
   stop(): Promise<void>;
   getIceServers(): Promise<IceConfiguration>;
   renegotiate(sdpOffer: string): Promise<void>;
+  setMediaState(state: MediaState): Promise<void>;
   onIceCandidate(candidate: IceCandidateInit): Promise<void>;
 }

@@ -1,16 +1,33 @@
 // Starts the page: the SDK's Softphone on the hub at /one2one (with the sign-in token if the page was given one),
 // shown by PhoneView. The page clears its message whenever the person acts or a call rings.
 
+import { openLocalMedia } from "./call.js";
+import { FeatureView } from "./feature-view.js";
+import { MediaDevicesControl } from "./features/devices.js";
+import { CallStatsMonitor } from "./features/call-stats.js";
+import { MediaStateSync } from "./features/media-state.js";
+import { MissedCalls } from "./features/missed-calls.js";
+import { Presence } from "./features/presence.js";
+import { Tones } from "./features/tones.js";
 import { rememberForResume, resumeAfterReload } from "./resume-storage.js";
 import { One2OneClient } from "./signaling.js";
 import { Softphone } from "./softphone.js";
 import { takeTokenFromAddress } from "./token.js";
 import { PhoneView } from "./ui.js";
 
-export function startPage(): Softphone {
+/** The page's phone and its features, for the test hook. */
+export interface PageParts {
+  readonly phone: Softphone;
+  readonly tones: Tones;
+}
+
+export function startPage(): PageParts {
   const token = takeTokenFromAddress();
   const client = new One2OneClient(token === null ? { url: "/one2one" } : { url: "/one2one", accessTokenFactory: () => token });
-  const phone = new Softphone(client);
+  // The chosen camera and microphone open each call (MediaDevicesControl is made just below, before any call).
+  let devices: MediaDevicesControl | null = null;
+  const phone = new Softphone(client, { openMedia: () => (devices === null ? openLocalMedia() : devices.open()) });
+  devices = new MediaDevicesControl(phone);
   const view = new PhoneView();
   phone.on("stateChange", (snapshot) => {
     if (snapshot.state === "incoming") {
@@ -34,8 +51,48 @@ export function startPage(): Softphone {
     hangUp: acting(() => phone.hangUp()),
   });
   view.render(phone.current);
+  const tones = startFeatures(client, phone, devices, acting, (text) => view.showMessage(text, "error"));
   // A reload during a call comes back into it (the server holds it for Calls:ResumeWindow), without calling again.
   rememberForResume(phone);
   resumeAfterReload(phone);
-  return phone;
+  return { phone, tones };
+}
+
+/** The features beside the basic phone: mute both ways, call quality, the timer, who is online, missed calls, tones. */
+function startFeatures(
+  client: One2OneClient,
+  phone: Softphone,
+  devices: MediaDevicesControl,
+  acting: <A extends unknown[]>(action: (...args: A) => void) => (...args: A) => void,
+  showError: (text: string) => void,
+): Tones {
+  const view = new FeatureView();
+  const mediaState = new MediaStateSync(client, phone);
+  const stats = new CallStatsMonitor(phone);
+  const presence = new Presence(client);
+  const missed = new MissedCalls(client, phone);
+  const tones = new Tones(phone);
+  phone.on("stateChange", (snapshot) => view.renderCall(snapshot));
+  phone.on("mediaStateChange", (state) => view.renderMediaState(state));
+  mediaState.on("peerMediaState", (state) => view.renderPeerMediaState(state));
+  stats.on("quality", (quality) => view.renderQuality(quality));
+  presence.on("change", (names) => view.renderOnlineUsers(presence.enabled, names));
+  missed.on("change", (calls) => view.renderMissedCalls(calls));
+  view.bind({
+    setMicrophoneEnabled: (enabled) => phone.setMicrophoneEnabled(enabled),
+    setCameraEnabled: (enabled) => phone.setCameraEnabled(enabled),
+    call: acting((peer: string) => phone.call(peer)),
+    clearMissedCalls: () => missed.clear(),
+    useCamera: (deviceId) => void devices.useCamera(deviceId),
+    useMicrophone: (deviceId) => void devices.useMicrophone(deviceId),
+    shareScreen: () => void devices.shareScreen(),
+    stopSharing: () => void devices.stopSharing(),
+  });
+  devices.on("devices", (list) => view.renderDevices(list, devices.selected));
+  devices.on("sharing", (sharing) => view.renderSharing(sharing));
+  devices.on("error", (message) => showError(message));
+  void devices.refresh();
+  view.renderCall(phone.current);
+  view.renderMediaState(phone.mediaState);
+  return tones;
 }

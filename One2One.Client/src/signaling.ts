@@ -92,6 +92,10 @@ export class One2OneClient {
       // The JS client matches callback names case-insensitively, so the camelCase key is the wire name.
       this.connection.on(name, (payload: never) => this.events.emit(name, payload));
     }
+    // The softphone features' callbacks (src/features): the peer's mute state and who is online.
+    for (const name of ["peerMediaState", "onlineUsers", "presenceChanged"] as const) {
+      this.connection.on(name, (payload: never) => this.events.emit(name, payload));
+    }
     this.events.on("callResponse", (response) => {
       if (response.response === "accepted" && response.sdpAnswer) {
         this.settle(response.sdpAnswer, null);
@@ -115,6 +119,7 @@ export class One2OneClient {
       onIceCandidate: (candidate) => this.invoke(hubMethods.onIceCandidate, candidate),
       getIceServers: () => this.invoke<IceConfiguration>(hubMethods.getIceServers),
       renegotiate: (sdpOffer) => this.invoke(hubMethods.renegotiate, sdpOffer),
+      setMediaState: (state) => this.invoke(hubMethods.setMediaState, state),
     };
   }
 

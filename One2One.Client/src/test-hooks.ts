@@ -8,6 +8,8 @@ import { startPage } from "./page.js";
 export interface One2OneTestHook {
   state(): string;
   peerConnection(): RTCPeerConnection | null;
+  /** The tone sounding now ("ringing" or "ringback") and whether its AudioContext runs; null when silent. */
+  tone(): { readonly kind: string; readonly running: boolean } | null;
 }
 
 declare global {
@@ -16,10 +18,11 @@ declare global {
   }
 }
 
-const phone = startPage();
+const { phone, tones } = startPage();
 
 const hook: One2OneTestHook = Object.freeze({
   state: () => phone.state,
   peerConnection: () => phone.peerConnection,
+  tone: () => tones.current,
 });
 Object.defineProperty(window, "one2one", { value: hook, enumerable: true });

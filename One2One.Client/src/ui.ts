@@ -13,7 +13,7 @@ export interface PhoneActions {
   reject(): void;
 }
 
-function element<T extends HTMLElement>(id: string, type: { new (): T }): T {
+export function element<T extends HTMLElement>(id: string, type: { new (): T }): T {
   const found = document.getElementById(id);
   if (!(found instanceof type)) {
     throw new Error(`index.html lacks the ${type.name} #${id}`);

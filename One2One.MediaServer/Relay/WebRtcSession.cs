@@ -46,6 +46,9 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private readonly Lock _control = new();
     private readonly LocalStreamIdentity _audioIdentity;
     private readonly LocalStreamIdentity _videoIdentity;
+
+    /// <summary>MediaServer:MaxVideoBitrate as the ceiling of relayed REMBs (no ceiling when 0).</summary>
+    private ulong MaxRembBitrate => _factory.Options.MaxVideoBitrate > 0 ? (ulong)_factory.Options.MaxVideoBitrate : ulong.MaxValue;
     private readonly MediaCounters[] _in = [new(KurentoMediaType.Audio), new(KurentoMediaType.Video)];
     private readonly MediaCounters[] _out = [new(KurentoMediaType.Audio), new(KurentoMediaType.Video)];
     private readonly OutboundSequence[] _sequences = [new(KurentoMediaType.Audio), new(KurentoMediaType.Video)];
@@ -114,6 +117,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             answer = SdpAnswerBuilder.Build(description, local, new SdpAnswerOptions
             {
                 AllowH264 = _factory.Options.AllowH264,
+                MaxVideoBitrate = _factory.Options.MaxVideoBitrate,
                 CanSend = !_settings.RecvOnly,
                 CanReceive = !_settings.SendOnly,
                 SessionName = "One2One Media Server",
@@ -376,7 +380,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
                 continue;
             }
 
-            var translated = RtcpTranslator.Translate(compound, context.Scratch, in map, route.Reporter);
+            var translated = RtcpTranslator.Translate(compound, context.Scratch, in map, route.Reporter, MaxRembBitrate);
             if (translated > 0)
             {
                 route.Target.Transport.TrySendRtcp(context.Scratch, translated, context);

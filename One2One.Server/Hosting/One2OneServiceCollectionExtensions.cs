@@ -6,7 +6,9 @@ using One2One.Server.Calls;
 using One2One.Server.Cluster;
 using One2One.Server.Ice;
 using One2One.Server.Limits;
+using One2One.Server.MediaStates;
 using One2One.Server.Observability;
+using One2One.Server.Presence;
 using One2One.Server.Signaling;
 
 namespace One2One.Server.Hosting;
@@ -27,6 +29,12 @@ internal static class One2OneServiceCollectionExtensions
         services.AddSingleton<CallService>();
         services.AddSingleton<ClientConnections>();
         services.AddSingleton<Rejections>();
+        services.AddSingleton<MediaStateRelay>();
+        services.AddOptions<PresenceOptions>()
+            .BindConfiguration(PresenceOptions.SectionName)
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddSingleton<PresenceService>();
         services.AddSignalR(hub => hub.AddFilter<HubErrorFilter>());
         services.AddLogging(logging => logging.AddFilter((_, category, level) =>
             level < LogLevel.Error || category != HubErrorFilter.QuietDispatcherCategory));

@@ -6,4 +6,5 @@ public enum LimitedRequest
     Register,
     Call,
     Candidate,
+    MediaState,
 }

@@ -41,6 +41,12 @@ public sealed class LimitsOptions
     [Range(1, 1_000_000, ErrorMessage = "Limits:CandidatesPerAddressPerMinute must be between 1 and 1000000.")]
     public int CandidatesPerAddressPerMinute { get; set; } = 1200;
 
+    [Range(1, 100_000, ErrorMessage = "Limits:MediaStatePerConnectionPerMinute must be between 1 and 100000.")]
+    public int MediaStatePerConnectionPerMinute { get; set; } = 60;
+
+    [Range(1, 1_000_000, ErrorMessage = "Limits:MediaStatePerAddressPerMinute must be between 1 and 1000000.")]
+    public int MediaStatePerAddressPerMinute { get; set; } = 600;
+
     /// <summary>How often one caller (a client address) may ring the same name in any minute.</summary>
     [Range(1, 1_000, ErrorMessage = "Limits:RingsPerPairPerMinute must be between 1 and 1000.")]
     public int RingsPerPairPerMinute { get; set; } = 3;

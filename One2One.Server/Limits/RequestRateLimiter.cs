@@ -41,6 +41,7 @@ internal sealed class RequestRateLimiter : IDisposable
     {
         LimitedRequest.Register => limits.RegisterPerConnectionPerMinute,
         LimitedRequest.Call => limits.CallAttemptsPerConnectionPerMinute,
+        LimitedRequest.MediaState => limits.MediaStatePerConnectionPerMinute,
         _ => limits.CandidatesPerConnectionPerMinute,
     };
 
@@ -48,6 +49,7 @@ internal sealed class RequestRateLimiter : IDisposable
     {
         LimitedRequest.Register => limits.RegisterPerAddressPerMinute,
         LimitedRequest.Call => limits.CallAttemptsPerAddressPerMinute,
+        LimitedRequest.MediaState => limits.MediaStatePerAddressPerMinute,
         _ => limits.CandidatesPerAddressPerMinute,
     };
 

@@ -26,4 +26,13 @@ public interface IOne2OneClient
 
     /// <summary>The peer's media path is back (the media server saw its ICE connect or its media flow again).</summary>
     Task PeerReconnected(PeerReconnected reconnected);
+
+    /// <summary>The peer of the call in progress muted or unmuted its microphone or camera (hub method SetMediaState).</summary>
+    Task PeerMediaState(MediaState state);
+
+    /// <summary>Who else is online, sent once after an accepted Register (only with Presence:Enabled).</summary>
+    Task OnlineUsers(OnlineUserList users);
+
+    /// <summary>A name joined or left since the OnlineUsers snapshot (only with Presence:Enabled).</summary>
+    Task PresenceChanged(PresenceChange change);
 }

@@ -4,6 +4,8 @@ using Microsoft.Extensions.Options;
 using One2One.Server.Auth;
 using One2One.Server.Calls;
 using One2One.Server.Limits;
+using One2One.Server.MediaStates;
+using One2One.Server.Presence;
 
 namespace One2One.Server.Signaling;
 
@@ -23,6 +25,8 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     private readonly ClientConnections _connections;
     private readonly Rejections _rejections;
     private readonly int _maxCandidateBytes;
+    private readonly MediaStateRelay _mediaStates;
+    private readonly PresenceService _presence;
     private readonly ILogger<One2OneHub> _logger;
 
     public One2OneHub(
@@ -30,10 +34,14 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         RegistrationNames names,
         ClientConnections connections,
         Rejections rejections,
+        MediaStateRelay mediaStates,
+        PresenceService presence,
         IOptions<LimitsOptions> limits,
         ILogger<One2OneHub> logger)
     {
         _calls = calls;
+        _mediaStates = mediaStates;
+        _presence = presence;
         _names = names;
         _connections = connections;
         _rejections = rejections;
@@ -65,6 +73,10 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         {
             await Clients.Caller.RegisterResponse(rejection);
         }
+        else if (_calls.FindUser(Context.ConnectionId) is { } user)
+        {
+            _presence.Join(user);
+        }
     }
 
     public void Call(string? to, string? sdpOffer) => _calls.PlaceCall(RegisteredUser(), to, sdpOffer);
@@ -82,6 +94,9 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
 
     /// <summary>A new offer for the call in progress, from a new RTCPeerConnection of the page; answered with Renegotiated.</summary>
     public void Renegotiate(string? sdpOffer) => _calls.Renegotiate(RegisteredUser(), sdpOffer);
+
+    /// <summary>This side muted or unmuted its microphone or camera; the peer of its call gets PeerMediaState.</summary>
+    public void SetMediaState(MediaState? state) => _mediaStates.Set(RegisteredUser(), state);
 
     public void OnIceCandidate(IceCandidateInit? candidate)
     {
@@ -115,6 +130,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         SignalingLog.Disconnected(_logger, Context.ConnectionId, exception);
+        _presence.Leave(Context.ConnectionId);
         try
         {
             await _calls.DisconnectAsync(Context.ConnectionId);

@@ -47,6 +47,12 @@ internal interface IClientWithAFieldMore
     Task PeerReconnecting(One2One.Server.Signaling.PeerReconnecting reconnecting);
 
     Task PeerReconnected(One2One.Server.Signaling.PeerReconnected reconnected);
+
+    Task PeerMediaState(One2One.Server.Signaling.MediaState state);
+
+    Task OnlineUsers(One2One.Server.Signaling.OnlineUserList users);
+
+    Task PresenceChanged(One2One.Server.Signaling.PresenceChange change);
 }
 
 internal sealed record StopCommunication(string? Message = null, string? Reason = null, int? Code = null);

@@ -15,6 +15,9 @@ public sealed class SignalingClient : IAsyncDisposable
     private readonly HubConnection _connection;
     private readonly Channel<object> _received = Channel.CreateUnbounded<object>();
 
+    // Who-is-online arrives beside every other callback once registered; kept apart so tests of calls see their own.
+    private readonly Channel<object> _presence = Channel.CreateUnbounded<object>();
+
     private SignalingClient(HubConnection connection)
     {
         _connection = connection;
@@ -27,6 +30,9 @@ public sealed class SignalingClient : IAsyncDisposable
         connection.On<Renegotiated>(nameof(IOne2OneClient.Renegotiated), Record);
         connection.On<PeerReconnecting>(nameof(IOne2OneClient.PeerReconnecting), Record);
         connection.On<PeerReconnected>(nameof(IOne2OneClient.PeerReconnected), Record);
+        connection.On<MediaState>(nameof(IOne2OneClient.PeerMediaState), Record);
+        connection.On<OnlineUserList>(nameof(IOne2OneClient.OnlineUsers), list => _presence.Writer.TryWrite(list));
+        connection.On<PresenceChange>(nameof(IOne2OneClient.PresenceChanged), change => _presence.Writer.TryWrite(change));
     }
 
     public string? Name { get; private set; }
@@ -120,6 +126,28 @@ public sealed class SignalingClient : IAsyncDisposable
     public Task RenegotiateAsync(string? sdpOffer) => _connection.InvokeAsync("Renegotiate", sdpOffer);
 
     public Task<IceConfiguration> GetIceServersAsync() => _connection.InvokeAsync<IceConfiguration>("GetIceServers");
+
+    public Task SetMediaStateAsync(MediaState? state) => _connection.InvokeAsync("SetMediaState", state);
+
+    /// <summary>The next OnlineUsers or PresenceChanged, which must be a <typeparamref name="T"/>.</summary>
+    public async Task<T> ExpectPresenceAsync<T>(TimeSpan? wait = null)
+    {
+        using var timeout = new CancellationTokenSource(wait ?? DefaultWait);
+        var next = await _presence.Reader.ReadAsync(timeout.Token);
+        return next.Should().BeOfType<T>().Subject;
+    }
+
+    /// <summary>Presence messages received and not yet taken.</summary>
+    public List<object> DrainPresence()
+    {
+        var list = new List<object>();
+        while (_presence.Reader.TryRead(out var item))
+        {
+            list.Add(item);
+        }
+
+        return list;
+    }
 
     public Task SendCandidateAsync(IceCandidateInit? candidate) => _connection.InvokeAsync("OnIceCandidate", candidate);
 

@@ -34,7 +34,8 @@ internal static class RtcpTranslator
     /// The output is never longer than the input; <paramref name="destination"/> must be at least as long
     /// as <paramref name="compound"/> and must not overlap it.
     /// </summary>
-    public static int Translate(ReadOnlySpan<byte> compound, Span<byte> destination, in SsrcMap map, uint? reporterSsrc = null)
+    /// <param name="maxRembBitrate">A REMB above it is sent on lowered to it (MediaServer:MaxVideoBitrate).</param>
+    public static int Translate(ReadOnlySpan<byte> compound, Span<byte> destination, in SsrcMap map, uint? reporterSsrc = null, ulong maxRembBitrate = ulong.MaxValue)
     {
         if (destination.Length < compound.Length)
         {
@@ -64,7 +65,7 @@ internal static class RtcpTranslator
                 RtcpPacketKind.GenericNack or RtcpPacketKind.TransportWideCc or RtcpPacketKind.PictureLossIndication =>
                     TranslateMediaFeedback(packet, output, map, reporterSsrc),
                 RtcpPacketKind.FullIntraRequest => TranslateFullIntraRequest(packet, output, map, reporterSsrc),
-                RtcpPacketKind.Remb => TranslateRemb(packet, output, map, reporterSsrc),
+                RtcpPacketKind.Remb => TranslateRemb(packet, output, map, reporterSsrc, maxRembBitrate),
                 _ => 0,
             };
         }
@@ -220,7 +221,7 @@ internal static class RtcpTranslator
     }
 
     /// <summary>draft-alvestrand-rmcat-remb-03 §2.2: header, "REMB", SSRC count, exponent and mantissa, SSRCs.</summary>
-    private static int TranslateRemb(RtcpPacket packet, Span<byte> output, in SsrcMap map, uint? reporterSsrc)
+    private static int TranslateRemb(RtcpPacket packet, Span<byte> output, in SsrcMap map, uint? reporterSsrc, ulong maxBitrate)
     {
         if (!TryGetReporter(packet, map, reporterSsrc, out uint sender))
         {
@@ -246,9 +247,29 @@ internal static class RtcpTranslator
 
         packet.Content[RtcpPacket.FeedbackHeaderLength..ssrcListOffset].CopyTo(output[RtcpPacket.FeedbackHeaderLength..]);
         output[RtcpPacket.FeedbackHeaderLength + 4] = (byte)kept;
+        if (packet.RembBitrate > maxBitrate)
+        {
+            WriteRembBitrate(output[(RtcpPacket.FeedbackHeaderLength + 5)..], maxBitrate);
+        }
+
         BinaryPrimitives.WriteUInt32BigEndian(output[4..], sender);
         BinaryPrimitives.WriteUInt32BigEndian(output[8..], 0);
         return WriteHeader(output, RtcpFeedbackFormat.ApplicationLayer, RtcpPacketType.PayloadFeedback, position);
+    }
+
+    /// <summary>draft-alvestrand-rmcat-remb-03 §2.2: a 6-bit exponent and an 18-bit mantissa, rounded down.</summary>
+    internal static void WriteRembBitrate(Span<byte> exponentAndMantissa, ulong bitrate)
+    {
+        int exponent = 0;
+        while (bitrate >> exponent > 0x3FFFF)
+        {
+            exponent++;
+        }
+
+        ulong mantissa = bitrate >> exponent;
+        exponentAndMantissa[0] = (byte)((exponent << 2) | (int)(mantissa >> 16));
+        exponentAndMantissa[1] = (byte)(mantissa >> 8);
+        exponentAndMantissa[2] = (byte)mantissa;
     }
 
     private static bool TryGetReporter(RtcpPacket packet, in SsrcMap map, uint? reporterSsrc, out uint sender)

@@ -287,6 +287,13 @@ internal static class SdpAnswerBuilder
             var identity = result.Kind == MediaKind.Audio ? local.Audio : local.Video;
             Line(sdp, $"m={media.Media} 9 {media.Protocol} {string.Join(' ', result.Codecs.Select(c => c.PayloadType.ToString(CultureInfo.InvariantCulture)))}");
             Line(sdp, "c=IN IP4 0.0.0.0");
+            if (result.Kind == MediaKind.Video && options.MaxVideoBitrate > 0)
+            {
+                // RFC 3890 §6.2 b=TIAS in bits per second; b=AS (RFC 4566 §5.8, kilobits) for browsers that read only it.
+                Line(sdp, "b=AS:" + Math.Max(1, options.MaxVideoBitrate / 1000).ToString(CultureInfo.InvariantCulture));
+                Line(sdp, "b=TIAS:" + options.MaxVideoBitrate.ToString(CultureInfo.InvariantCulture));
+            }
+
             Line(sdp, "a=rtcp:9 IN IP4 0.0.0.0");
             Line(sdp, "a=ice-ufrag:" + local.IceUfrag);
             Line(sdp, "a=ice-pwd:" + local.IcePwd);

@@ -24,6 +24,9 @@ internal sealed record SdpAnswerOptions
     /// <summary>Offer H264 (constrained baseline 42e01f, packetization-mode=1) next to VP8 when the browser offers it.</summary>
     public bool AllowH264 { get; init; }
 
+    /// <summary>Bits per second the browser may send on its video section (b=TIAS, b=AS); 0 means no limit.</summary>
+    public long MaxVideoBitrate { get; init; }
+
     /// <summary>False for a recvonly WebRtcEndpoint: the answer never includes send.</summary>
     public bool CanSend { get; init; } = true;
 

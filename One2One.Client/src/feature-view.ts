@@ -1,0 +1,177 @@
+// The page's softphone features: the call bar (timer, mute buttons), the peer's mute badges, the call quality box,
+// the list of who is online and the missed calls. Like PhoneView it finds what index.html declares and decides
+// nothing about calls: it renders what the SDK's features report and turns clicks into actions.
+
+import type { MediaState } from "./contract.js";
+import { type CallQuality, formatDuration } from "./features/call-quality.js";
+import type { DeviceList } from "./features/devices.js";
+import type { MissedCall } from "./features/missed-calls.js";
+import type { PhoneSnapshot } from "./state.js";
+import { element } from "./ui.js";
+
+export interface FeatureActions {
+  setMicrophoneEnabled(enabled: boolean): void;
+  setCameraEnabled(enabled: boolean): void;
+  call(peer: string): void;
+  clearMissedCalls(): void;
+  useCamera(deviceId: string): void;
+  useMicrophone(deviceId: string): void;
+  shareScreen(): void;
+  stopSharing(): void;
+}
+
+export class FeatureView {
+  private readonly callBar = element("call-bar", HTMLElement);
+  private readonly timer = element("call-timer", HTMLElement);
+  private readonly muteAudio = element("mute-audio", HTMLButtonElement);
+  private readonly muteVideo = element("mute-video", HTMLButtonElement);
+  private readonly peerMutedAudio = element("peer-muted-audio", HTMLElement);
+  private readonly peerMutedVideo = element("peer-muted-video", HTMLElement);
+  private readonly stats = element("call-stats", HTMLElement);
+  private readonly grade = element("quality-grade", HTMLElement);
+  private readonly presence = element("presence", HTMLElement);
+  private readonly onlineUsers = element("online-users", HTMLUListElement);
+  private readonly onlineHint = element("online-hint", HTMLElement);
+  private readonly missed = element("missed-calls", HTMLElement);
+  private readonly missedList = element("missed-list", HTMLUListElement);
+  private readonly clearMissed = element("clear-missed", HTMLButtonElement);
+  private readonly cameraSelect = element("camera-select", HTMLSelectElement);
+  private readonly microphoneSelect = element("microphone-select", HTMLSelectElement);
+  private readonly shareScreen = element("share-screen", HTMLButtonElement);
+  private timerHandle: ReturnType<typeof setInterval> | null = null;
+  private canCall = false;
+  private actions: FeatureActions | null = null;
+
+  bind(actions: FeatureActions): void {
+    this.actions = actions;
+    this.muteAudio.addEventListener("click", () => actions.setMicrophoneEnabled(this.muteAudio.getAttribute("aria-pressed") === "true"));
+    this.muteVideo.addEventListener("click", () => actions.setCameraEnabled(this.muteVideo.getAttribute("aria-pressed") === "true"));
+    this.clearMissed.addEventListener("click", () => actions.clearMissedCalls());
+    this.cameraSelect.addEventListener("change", () => this.cameraSelect.value !== "" && actions.useCamera(this.cameraSelect.value));
+    this.microphoneSelect.addEventListener("change", () => this.microphoneSelect.value !== "" && actions.useMicrophone(this.microphoneSelect.value));
+    this.shareScreen.addEventListener("click", () =>
+      this.shareScreen.getAttribute("aria-pressed") === "true" ? actions.stopSharing() : actions.shareScreen(),
+    );
+  }
+
+  renderCall(snapshot: PhoneSnapshot): void {
+    const { state } = snapshot;
+    this.callBar.hidden = state !== "calling" && state !== "connecting" && state !== "in-call";
+    if (state === "in-call") {
+      this.startTimer();
+    } else {
+      this.stopTimer();
+    }
+    this.canCall = state === "registered";
+    for (const button of this.onlineUsers.querySelectorAll("button")) {
+      button.disabled = !this.canCall;
+    }
+  }
+
+  renderMediaState(state: MediaState): void {
+    this.muteAudio.setAttribute("aria-pressed", String(!state.audio));
+    this.muteVideo.setAttribute("aria-pressed", String(!state.video));
+  }
+
+  renderDevices(list: DeviceList, selected: { readonly camera: string | null; readonly microphone: string | null }): void {
+    fill(this.cameraSelect, list.cameras, selected.camera, "Camera");
+    fill(this.microphoneSelect, list.microphones, selected.microphone, "Microphone");
+  }
+
+  renderSharing(sharing: boolean): void {
+    this.shareScreen.setAttribute("aria-pressed", String(sharing));
+    this.shareScreen.setAttribute("aria-label", sharing ? "Stop sharing the screen" : "Share screen");
+  }
+
+  renderPeerMediaState(state: MediaState): void {
+    this.peerMutedAudio.hidden = state.audio;
+    this.peerMutedVideo.hidden = state.video;
+  }
+
+  renderQuality(quality: CallQuality | null): void {
+    this.stats.hidden = quality === null;
+    this.stats.dataset["quality"] = quality?.grade ?? "";
+    if (quality === null) {
+      return;
+    }
+    this.grade.textContent = `${quality.grade} connection`;
+    this.stat("rtt", quality.roundTripTimeMs === null ? "–" : `${Math.round(quality.roundTripTimeMs)} ms`);
+    this.stat("bitrate-in", `${Math.round(quality.bitrateInKbps)} kbit/s`);
+    this.stat("bitrate-out", `${Math.round(quality.bitrateOutKbps)} kbit/s`);
+    this.stat("loss", `${quality.packetLossPercent.toFixed(1)} %`);
+    this.stat("resolution", quality.resolution ?? "–");
+    this.stat("fps", quality.framesPerSecond === null ? "–" : `${Math.round(quality.framesPerSecond)} fps`);
+  }
+
+  /** The list of who is online; hidden while the server sends none (Presence:Enabled false, or not registered). */
+  renderOnlineUsers(enabled: boolean, names: readonly string[]): void {
+    this.presence.hidden = !enabled;
+    this.onlineHint.hidden = names.length > 0;
+    const items = names.map((name) => {
+      const item = document.createElement("li");
+      item.dataset["name"] = name;
+      const button = document.createElement("button");
+      button.type = "button";
+      button.textContent = name;
+      button.setAttribute("aria-label", `Call ${name}`);
+      button.disabled = !this.canCall;
+      button.addEventListener("click", () => this.actions?.call(name));
+      item.append(button);
+      return item;
+    });
+    this.onlineUsers.replaceChildren(...items);
+  }
+
+  renderMissedCalls(calls: readonly MissedCall[]): void {
+    this.missed.hidden = calls.length === 0;
+    this.missedList.replaceChildren(
+      ...calls.map((call) => {
+        const item = document.createElement("li");
+        item.textContent = `${call.from} at ${call.at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
+        return item;
+      }),
+    );
+  }
+
+  private stat(name: string, text: string): void {
+    const cell = this.stats.querySelector<HTMLElement>(`[data-stat="${name}"]`);
+    if (cell !== null) {
+      cell.textContent = text;
+    }
+  }
+
+  private startTimer(): void {
+    if (this.timerHandle !== null) {
+      return;
+    }
+    const started = performance.now();
+    this.timer.textContent = formatDuration(0);
+    this.timerHandle = setInterval(() => {
+      this.timer.textContent = formatDuration(performance.now() - started);
+    }, 250);
+  }
+
+  private stopTimer(): void {
+    if (this.timerHandle !== null) {
+      clearInterval(this.timerHandle);
+      this.timerHandle = null;
+    }
+    this.timer.textContent = formatDuration(0);
+  }
+}
+
+/** The devices as options, labelled by name (or "Camera 2" before the browser tells names), the one in use selected. */
+function fill(select: HTMLSelectElement, devices: readonly MediaDeviceInfo[], selected: string | null, noun: string): void {
+  if (devices.length === 0) {
+    return;
+  }
+  select.replaceChildren(
+    ...devices.map((device, index) => {
+      const option = document.createElement("option");
+      option.value = device.deviceId;
+      option.textContent = device.label || `${noun} ${index + 1}`;
+      option.selected = device.deviceId === selected;
+      return option;
+    }),
+  );
+}

@@ -1,0 +1,163 @@
+// Which camera and microphone a call uses, and screen sharing in place of the camera. A switch during a call puts the
+// new track on the existing RTCRtpSender with replaceTrack (W3C WebRTC §5.2): same codec and SSRC, so no new offer and
+// no renegotiation. The choice also applies to the next calls (pass `open` as the Softphone's openMedia).
+// Owned by the page's one thread; each switch finishes before the next starts (`busy`).
+
+import { openLocalMedia } from "../call.js";
+import { Emitter } from "../emitter.js";
+import type { Softphone } from "../softphone.js";
+
+export interface DeviceList {
+  readonly cameras: readonly MediaDeviceInfo[];
+  readonly microphones: readonly MediaDeviceInfo[];
+}
+
+export interface MediaDevicesEvents {
+  /** The cameras and microphones changed (or their names became known once the camera was allowed). */
+  devices(list: DeviceList): void;
+  /** Screen sharing started or stopped. */
+  sharing(sharing: boolean): void;
+  /** A switch failed; the call goes on with what it had. */
+  error(message: string): void;
+}
+
+export class MediaDevicesControl {
+  private camera: string | null = null;
+  private microphone: string | null = null;
+  private stream: MediaStream | null = null;
+  private screenTrack: MediaStreamTrack | null = null;
+  private busy: Promise<void> = Promise.resolve();
+  private readonly events = new Emitter<MediaDevicesEvents>();
+
+  constructor(private readonly phone: Softphone) {
+    phone.on("localStream", (stream) => {
+      this.stream = stream;
+      this.screenTrack = null;
+      if (stream !== null) {
+        void this.refresh();
+      } else {
+        this.events.emit("sharing", false);
+      }
+    });
+    navigator.mediaDevices?.addEventListener("devicechange", () => void this.refresh());
+  }
+
+  /** Opens the chosen camera and microphone (the defaults until one is chosen): the Softphone's openMedia. */
+  readonly open = (): Promise<MediaStream> =>
+    openLocalMedia({ audio: this.microphone === null ? true : { deviceId: { exact: this.microphone } }, video: this.camera === null ? true : { deviceId: { exact: this.camera } } });
+
+  get sharing(): boolean {
+    return this.screenTrack !== null;
+  }
+
+  /** The ids of the devices in use now (or chosen for the next call). */
+  get selected(): { readonly camera: string | null; readonly microphone: string | null } {
+    const id = (kind: "audio" | "video") => this.stream?.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId ?? null;
+    return { camera: this.camera ?? id("video"), microphone: this.microphone ?? id("audio") };
+  }
+
+  on<K extends keyof MediaDevicesEvents>(event: K, listener: MediaDevicesEvents[K]): void {
+    this.events.on(event, listener);
+  }
+
+  off<K extends keyof MediaDevicesEvents>(event: K, listener: MediaDevicesEvents[K]): void {
+    this.events.off(event, listener);
+  }
+
+  async refresh(): Promise<DeviceList> {
+    const all = (await navigator.mediaDevices?.enumerateDevices()) ?? [];
+    const list = { cameras: all.filter((d) => d.kind === "videoinput"), microphones: all.filter((d) => d.kind === "audioinput") };
+    this.events.emit("devices", list);
+    return list;
+  }
+
+  useCamera(deviceId: string): Promise<void> {
+    this.camera = deviceId;
+    return this.serially(async () => {
+      if (this.stream !== null && this.screenTrack === null) {
+        await this.replace("video", () => this.capture({ video: { deviceId: { exact: deviceId } } }));
+      }
+    });
+  }
+
+  useMicrophone(deviceId: string): Promise<void> {
+    this.microphone = deviceId;
+    return this.serially(async () => {
+      if (this.stream !== null) {
+        await this.replace("audio", () => this.capture({ audio: { deviceId: { exact: deviceId } } }));
+      }
+    });
+  }
+
+  /** Sends the screen (a window or tab the person picks) in place of the camera until stopSharing() or the browser's own stop. */
+  shareScreen(): Promise<void> {
+    return this.serially(async () => {
+      if (this.stream === null || this.screenTrack !== null) {
+        return;
+      }
+      const track = await this.replace("video", async () => {
+        const display = await navigator.mediaDevices.getDisplayMedia({ video: true, audio: false });
+        const [screen] = display.getVideoTracks();
+        if (screen === undefined) {
+          throw new Error("The browser shared no picture.");
+        }
+        return screen;
+      });
+      if (track !== null) {
+        this.screenTrack = track;
+        track.addEventListener("ended", () => void this.stopSharing());
+        this.events.emit("sharing", true);
+      }
+    });
+  }
+
+  /** Back from the screen to the camera. */
+  stopSharing(): Promise<void> {
+    return this.serially(async () => {
+      if (this.screenTrack === null) {
+        return;
+      }
+      this.screenTrack = null;
+      this.events.emit("sharing", false);
+      if (this.stream !== null) {
+        await this.replace("video", () => this.capture({ video: this.camera === null ? true : { deviceId: { exact: this.camera } } }));
+      }
+    });
+  }
+
+  private serially(step: () => Promise<void>): Promise<void> {
+    const next = this.busy.then(step).catch((error: unknown) => {
+      this.events.emit("error", `The device could not be switched: ${error instanceof Error ? error.message : String(error)}`);
+    });
+    this.busy = next;
+    return next;
+  }
+
+  private async capture(constraints: MediaStreamConstraints): Promise<MediaStreamTrack> {
+    const stream = await navigator.mediaDevices.getUserMedia(constraints);
+    const [track] = stream.getTracks();
+    if (track === undefined) {
+      throw new Error("The browser gave no track.");
+    }
+    return track;
+  }
+
+  /** Opens a new track of `kind` and puts it on the call's sender and in the local stream; the old one is stopped. */
+  private async replace(kind: "audio" | "video", open: () => Promise<MediaStreamTrack>): Promise<MediaStreamTrack | null> {
+    const stream = this.stream;
+    const track = await open();
+    if (stream === null || stream !== this.stream) {
+      track.stop();
+      return null;
+    }
+    track.enabled = kind === "audio" ? this.phone.mediaState.audio : this.phone.mediaState.video;
+    const sender = this.phone.peerConnection?.getSenders().find((s) => s.track?.kind === kind) ?? null;
+    await sender?.replaceTrack(track);
+    for (const old of kind === "audio" ? stream.getAudioTracks() : stream.getVideoTracks()) {
+      stream.removeTrack(old);
+      old.stop();
+    }
+    stream.addTrack(track);
+    return track;
+  }
+}

@@ -1,0 +1,59 @@
+// Missed calls: a call that rang here and ended without being answered (the caller cancelled, it rang out, or the
+// caller went away). Declining is not missing. Kept for the page's lifetime, newest first.
+
+import { Emitter } from "../emitter.js";
+import type { One2OneClient } from "../signaling.js";
+import type { Softphone } from "../softphone.js";
+
+export interface MissedCall {
+  readonly from: string;
+  readonly at: Date;
+}
+
+export interface MissedCallsEvents {
+  change(calls: readonly MissedCall[]): void;
+}
+
+export class MissedCalls {
+  private readonly missed: MissedCall[] = [];
+  private readonly events = new Emitter<MissedCallsEvents>();
+  /** Who rang last, until the phone moves on from ringing to anything but "registered" (e.g. accepted: connecting). */
+  private rang: string | null = null;
+
+  constructor(client: One2OneClient, phone: Softphone) {
+    phone.on("stateChange", (snapshot) => {
+      if (snapshot.state === "incoming") {
+        this.rang = snapshot.peer;
+      } else if (snapshot.state !== "registered") {
+        this.rang = null;
+      }
+    });
+    // The server ends a call that rang here and was not taken with StopCommunication (cancelled, no-answer, the
+    // caller went away); declining sends none. The Softphone handles it first, so the phone is "registered" by now.
+    client.on("stopCommunication", () => {
+      const from = this.rang;
+      this.rang = null;
+      if (from !== null && phone.state === "registered") {
+        this.missed.unshift({ from, at: new Date() });
+        this.events.emit("change", this.calls);
+      }
+    });
+  }
+
+  get calls(): readonly MissedCall[] {
+    return [...this.missed];
+  }
+
+  clear(): void {
+    this.missed.length = 0;
+    this.events.emit("change", this.calls);
+  }
+
+  on<K extends keyof MissedCallsEvents>(event: K, listener: MissedCallsEvents[K]): void {
+    this.events.on(event, listener);
+  }
+
+  off<K extends keyof MissedCallsEvents>(event: K, listener: MissedCallsEvents[K]): void {
+    this.events.off(event, listener);
+  }
+}

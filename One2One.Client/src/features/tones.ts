@@ -1,0 +1,74 @@
+// The phone's sounds, made with Web Audio (no audio files): a ringing tone while a call comes in and a ringback
+// tone while this side's call rings at the other end; both stop when the call is answered, declined or ends.
+// One oscillator at a time, on one AudioContext made on first use.
+
+import type { Softphone } from "../softphone.js";
+
+export type ToneKind = "ringing" | "ringback";
+
+// Ringback as in North America (440 + 480 Hz, 2 s on, 4 s off); ringing a brighter double beep, so they differ.
+const patterns: { readonly [K in ToneKind]: { readonly frequencies: readonly number[]; readonly on: number; readonly period: number } } = {
+  ringback: { frequencies: [440, 480], on: 2, period: 6 },
+  ringing: { frequencies: [800, 1000], on: 1, period: 2 },
+};
+
+export class Tones {
+  private context: AudioContext | null = null;
+  private playing: { kind: ToneKind; oscillators: OscillatorNode[]; gain: GainNode } | null = null;
+
+  constructor(phone: Softphone) {
+    phone.on("stateChange", (snapshot) => {
+      if (snapshot.state === "incoming") {
+        this.play("ringing");
+      } else if (snapshot.state === "calling") {
+        this.play("ringback");
+      } else {
+        this.stop();
+      }
+    });
+  }
+
+  /** What is sounding right now, and whether its AudioContext is running (not suspended by autoplay rules). */
+  get current(): { readonly kind: ToneKind; readonly running: boolean } | null {
+    return this.playing === null ? null : { kind: this.playing.kind, running: this.context?.state === "running" };
+  }
+
+  private play(kind: ToneKind): void {
+    if (this.playing?.kind === kind) {
+      return;
+    }
+    this.stop();
+    const context = (this.context ??= new AudioContext());
+    void context.resume().catch(() => undefined);
+    const pattern = patterns[kind];
+    const gain = context.createGain();
+    gain.connect(context.destination);
+    // The cadence: the gain steps between 0.1 and 0 for a minute, longer than any call rings (Calls:RingingTimeout).
+    const start = context.currentTime;
+    for (let t = 0; t < 60; t += pattern.period) {
+      gain.gain.setValueAtTime(0.1, start + t);
+      gain.gain.setValueAtTime(0, start + t + pattern.on);
+    }
+    const oscillators = pattern.frequencies.map((frequency) => {
+      const oscillator = context.createOscillator();
+      oscillator.frequency.value = frequency;
+      oscillator.connect(gain);
+      oscillator.start();
+      return oscillator;
+    });
+    this.playing = { kind, oscillators, gain };
+  }
+
+  private stop(): void {
+    const playing = this.playing;
+    if (playing === null) {
+      return;
+    }
+    this.playing = null;
+    for (const oscillator of playing.oscillators) {
+      oscillator.stop();
+      oscillator.disconnect();
+    }
+    playing.gain.disconnect();
+  }
+}

@@ -1,0 +1,39 @@
+using One2One.Server.Calls;
+using One2One.Server.Limits;
+using One2One.Server.Signaling;
+
+namespace One2One.Server.MediaStates;
+
+/// <summary>
+/// Passes a side's mute state (hub method SetMediaState) to the peer of its call as PeerMediaState. Only while the call
+/// is connecting or in progress: a ringing callee has no media to mute, and an ended call has no peer to tell. Each
+/// change spends from the connection's and its address's <see cref="LimitedRequest.MediaState"/> budget.
+/// </summary>
+/// <remarks>
+/// Keeps no state of its own: the state lives in the pages (the SDK sends its current one when a call connects), and the
+/// message is posted under the call's gate (<see cref="Call.TryPostWhileLive"/>), so it never follows the call's end.
+/// </remarks>
+internal sealed class MediaStateRelay(ClientLimits limits, ClientConnections connections, Rejections rejections)
+{
+    public void Set(User user, MediaState? state)
+    {
+        var address = connections.Find(user.ConnectionId)?.Address ?? ClientAddress.Unknown;
+        if (!limits.TryRequest(LimitedRequest.MediaState, user.ConnectionId, address, out var refusal))
+        {
+            throw rejections.Invocation(refusal, Reasons.RateLimited);
+        }
+
+        if (state is null)
+        {
+            throw rejections.Invocation("The media state needs audio and video (true when sent).", HubRejection.InvalidRequest);
+        }
+
+        if (user.CurrentCall is not { State: CallState.Connecting or CallState.InCall } call)
+        {
+            throw rejections.Invocation("There is no call in progress to tell about muting.", HubRejection.NoCall);
+        }
+
+        var peer = call.Peer(user);
+        call.TryPostWhileLive(() => peer.Outbox.Post(c => c.PeerMediaState(state)));
+    }
+}

@@ -1,0 +1,41 @@
+using Microsoft.Playwright;
+using One2One.Tests.Support.Browser;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace One2One.Tests.EndToEnd;
+
+/// <summary>In a real call: the quality box (call-stats) fills from getStats() each second, and the call timer runs.</summary>
+[Trait("Category", "Browser")]
+[Collection(EndToEndCollection.Name)]
+public sealed class SoftphoneCallQualityTests(BrowserFixture browser, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task In_a_call_the_page_shows_round_trip_bitrates_loss_resolution_frame_rate_a_grade_and_a_running_timer()
+    {
+        await using var scene = CallScene.Start(browser, output, "call-stats");
+        var alice = await scene.RegisteredAsync("alice");
+        var bob = await scene.RegisteredAsync("bob");
+        await Expect(alice.TestId("call-stats")).ToBeHiddenAsync();
+        await scene.EstablishCallAsync(alice, bob);
+        var stats = alice.TestId("call-stats");
+        var wait = new LocatorAssertionsToHaveTextOptions { Timeout = SoftphoneFeatureControls.WaitLimit };
+
+        await Expect(stats).ToBeVisibleAsync();
+        await Expect(stats).ToHaveAttributeAsync("data-quality", new System.Text.RegularExpressions.Regex("^(good|fair|poor)$"));
+        await Expect(stats.Locator("[data-stat=rtt]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ ms$"), wait);
+        await Expect(stats.Locator("[data-stat=bitrate-in]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[1-9]\d* kbit/s$"), wait);
+        await Expect(stats.Locator("[data-stat=bitrate-out]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^[1-9]\d* kbit/s$"), wait);
+        await Expect(stats.Locator("[data-stat=loss]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+\.\d %$"), wait);
+        await Expect(stats.Locator("[data-stat=resolution]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+×\d+$"), wait);
+        await Expect(stats.Locator("[data-stat=fps]")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^\d+ fps$"), wait);
+        await Expect(alice.TestId("call-timer")).ToHaveTextAsync(new System.Text.RegularExpressions.Regex(@"^0:0[2-9]$"), wait);
+        await scene.ScreenshotAsync("stats");
+
+        await alice.HangUpAsync();
+
+        await Expect(stats).ToBeHiddenAsync(new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        await Expect(alice.TestId("call-timer")).ToBeHiddenAsync();
+        await Expect(bob.TestId("call-stats")).ToBeHiddenAsync(new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+    }
+}

@@ -1,0 +1,99 @@
+using System.Text.Json;
+using Microsoft.Playwright;
+using One2One.Tests.Support;
+using One2One.Tests.Support.Browser;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace One2One.Tests.EndToEnd;
+
+/// <summary>
+/// Camera and microphone choice (camera-select, microphone-select) and screen sharing (share-screen) in the middle of a
+/// real call: the new track goes onto the existing sender (replaceTrack), so no new offer is made, and the peer keeps
+/// receiving. Alice's Chromium has two fake cameras; its screen capture is Chromium's fake one, picked without a prompt.
+/// </summary>
+[Trait("Category", "Browser")]
+[Collection(EndToEndCollection.Name)]
+public sealed class SoftphoneDevicesTests(BrowserFixture browser, ITestOutputHelper output)
+{
+    // Counts the page's offers from here on (every RTCPeerConnection's createOffer).
+    private const string CountOffersScript = """
+        () => {
+          window.__offers = 0;
+          const original = RTCPeerConnection.prototype.createOffer;
+          RTCPeerConnection.prototype.createOffer = function (...args) { window.__offers++; return original.apply(this, args); };
+        }
+        """;
+
+    private const string SenderScript = """
+        kind => {
+          const pc = window.one2one.peerConnection();
+          const track = pc.getSenders().find(s => s.track && s.track.kind === kind).track;
+          return { id: track.id, label: track.label, offers: window.__offers, signalingState: pc.signalingState, settingsDevice: track.getSettings().deviceId ?? '' };
+        }
+        """;
+
+    [Fact]
+    public async Task Mid_call_Alice_switches_camera_and_microphone_and_shares_her_screen_and_back_without_a_new_offer()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var twoCameras = await Chromium.LaunchAsync(playwright, extraArguments:
+            ["--use-fake-device-for-media-stream=device-count=2", "--auto-select-desktop-capture-source=Entire screen", "--enable-usermedia-screen-capturing"]);
+        await using var scene = CallScene.Start(browser, output, "devices");
+        var alice = await scene.OpenAsync("alice", browser: twoCameras);
+        await alice.RegisterAsync();
+        var bob = await scene.RegisteredAsync("bob");
+        await alice.Page.EvaluateAsync(CountOffersScript);
+        await scene.EstablishCallAsync(alice, bob);
+
+        var camera = await SenderAsync(alice, "video");
+        camera.Offers.Should().Be(1, "the call made one offer");
+        var cameras = alice.TestId("camera-select").Locator("option");
+        await Expect(cameras).ToHaveCountAsync(2, new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        var other = await OtherOptionAsync(alice.TestId("camera-select"), camera.SettingsDevice);
+
+        await alice.TestId("camera-select").SelectOptionAsync(other);
+
+        var switched = await Eventually.ReturnsAsync(() => SenderAsync(alice, "video"), s => s.Id != camera.Id);
+        switched.SettingsDevice.Should().Be(other, "the sender now sends the chosen camera");
+        switched.Offers.Should().Be(1, "replaceTrack needs no new offer");
+        switched.SignalingState.Should().Be("stable");
+        await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+
+        var microphone = await SenderAsync(alice, "audio");
+        var otherMicrophone = await OtherOptionAsync(alice.TestId("microphone-select"), microphone.SettingsDevice);
+        await alice.TestId("microphone-select").SelectOptionAsync(otherMicrophone);
+        var newMicrophone = await Eventually.ReturnsAsync(() => SenderAsync(alice, "audio"), s => s.Id != microphone.Id);
+        newMicrophone.Offers.Should().Be(1, "replaceTrack needs no new offer");
+
+        await alice.TestId("share-screen").ClickAsync();
+
+        await Expect(alice.TestId("share-screen")).ToHaveAttributeAsync("aria-pressed", "true", new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        var screen = await Eventually.ReturnsAsync(() => SenderAsync(alice, "video"), s => s.Id != switched.Id);
+        output.WriteLine($"camera track '{switched.Label}', screen track '{screen.Label}'");
+        screen.Label.Should().NotBe(switched.Label, "the screen is sent in place of the camera");
+        screen.Offers.Should().Be(1);
+        await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+        await scene.ScreenshotAsync("sharing");
+
+        await alice.TestId("share-screen").ClickAsync();
+
+        await Expect(alice.TestId("share-screen")).ToHaveAttributeAsync("aria-pressed", "false", new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        var back = await Eventually.ReturnsAsync(() => SenderAsync(alice, "video"), s => s.Id != screen.Id);
+        back.SettingsDevice.Should().Be(other, "back to the camera chosen before sharing");
+        back.Offers.Should().Be(1);
+        await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+    }
+
+    private static async Task<SenderReport> SenderAsync(SoftphonePage page, string kind) =>
+        (await page.Page.EvaluateAsync<JsonElement>(SenderScript, kind))
+        .Deserialize<SenderReport>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+    private static async Task<string> OtherOptionAsync(ILocator select, string current)
+    {
+        var values = await select.Locator("option").EvaluateAllAsync<string[]>("options => options.map(o => o.value)");
+        return values.First(v => v.Length > 0 && v != current);
+    }
+
+    private sealed record SenderReport(string Id, string Label, int Offers, string SignalingState, string SettingsDevice);
+}

@@ -1,0 +1,69 @@
+using One2One.Tests.Support.Browser;
+using Xunit.Abstractions;
+using static Microsoft.Playwright.Assertions;
+
+namespace One2One.Tests.EndToEnd;
+
+/// <summary>
+/// Mute microphone and camera off (mute-audio, mute-video) in real Chromium: the track stops sending and the peer's
+/// page shows it (peer-muted-audio, peer-muted-video) through SetMediaState → PeerMediaState.
+/// </summary>
+[Trait("Category", "Browser")]
+[Collection(EndToEndCollection.Name)]
+public sealed class SoftphoneMuteTests(BrowserFixture browser, ITestOutputHelper output)
+{
+    private const string SenderEnabledScript =
+        "kind => window.one2one.peerConnection().getSenders().find(s => s.track && s.track.kind === kind).track.enabled";
+
+    [Fact]
+    public async Task Alice_mutes_her_microphone_and_turns_her_camera_off_and_Bobs_page_shows_both_until_she_undoes_them()
+    {
+        await using var scene = CallScene.Start(browser, output, "mute");
+        var alice = await scene.RegisteredAsync("alice");
+        var bob = await scene.RegisteredAsync("bob");
+        await scene.EstablishCallAsync(alice, bob);
+        await Expect(bob.TestId("peer-muted-audio")).ToBeHiddenAsync();
+        await Expect(bob.TestId("peer-muted-video")).ToBeHiddenAsync();
+
+        await alice.TestId("mute-audio").ClickAsync();
+
+        await Expect(alice.TestId("mute-audio")).ToHaveAttributeAsync("aria-pressed", "true");
+        await Expect(bob.TestId("peer-muted-audio")).ToBeVisibleAsync(new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        await Expect(bob.TestId("peer-muted-video")).ToBeHiddenAsync();
+        (await alice.Page.EvaluateAsync<bool>(SenderEnabledScript, "audio")).Should().BeFalse("a muted microphone sends silence");
+
+        await alice.TestId("mute-video").ClickAsync();
+
+        await Expect(bob.TestId("peer-muted-video")).ToBeVisibleAsync(new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        (await alice.Page.EvaluateAsync<bool>(SenderEnabledScript, "video")).Should().BeFalse("a camera turned off sends black");
+        await Expect(alice.TestId("peer-muted-audio")).ToBeHiddenAsync();
+        await scene.ScreenshotAsync("alice-muted");
+
+        await alice.TestId("mute-audio").ClickAsync();
+        await alice.TestId("mute-video").ClickAsync();
+
+        await Expect(bob.TestId("peer-muted-audio")).ToBeHiddenAsync(new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        await Expect(bob.TestId("peer-muted-video")).ToBeHiddenAsync(new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        (await alice.Page.EvaluateAsync<bool>(SenderEnabledScript, "audio")).Should().BeTrue();
+        await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+    }
+
+    [Fact]
+    public async Task A_microphone_muted_before_the_call_shows_on_the_peers_page_once_the_call_connects_and_is_forgotten_after_it()
+    {
+        await using var scene = CallScene.Start(browser, output, "mute-before-call");
+        var alice = await scene.RegisteredAsync("alice");
+        var bob = await scene.RegisteredAsync("bob");
+        await alice.CallAsync(bob);
+        await bob.ShouldBeRungByAsync(alice);
+        await alice.TestId("mute-audio").ClickAsync();
+        await bob.AcceptAsync();
+        await alice.ShouldBeAsync("in-call");
+
+        await Expect(bob.TestId("peer-muted-audio")).ToBeVisibleAsync(new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+
+        await bob.HangUpAsync();
+        await bob.ShouldBeAsync("registered");
+        await Expect(bob.TestId("peer-muted-audio")).ToBeHiddenAsync();
+    }
+}
