@@ -58,6 +58,10 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         {
             await Clients.Caller.RegisterResponse(rejection);
         }
+        else if (_calls.FindUser(Context.ConnectionId) is { } user)
+        {
+            _presence.Join(user);
+        }
     }
 
     /// <summary>
