@@ -9,6 +9,11 @@ internal static class ClientCallbacks
     public const string StartCommunication = "StartCommunication";
     public const string StopCommunication = "StopCommunication";
     public const string IceCandidate = "IceCandidate";
+
+    /// <summary>Who is online (Presence:Enabled): not part of a call, skipped wherever a call's callback is expected.</summary>
+    public const string OnlineUsers = "OnlineUsers";
+
+    public const string PresenceChanged = "PresenceChanged";
 }
 
 internal static class HubMethods

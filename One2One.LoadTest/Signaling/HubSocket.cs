@@ -82,7 +82,8 @@ internal sealed class HubSocket : IAsyncDisposable
 
     /// <summary>
     /// The next callback named <paramref name="target"/>. Server ICE candidates are skipped (one may arrive late
-    /// from the previous call); any other callback first means the call went wrong, and throws.
+    /// from the previous call), and so is presence (who is online, sent to every registered page); any other callback
+    /// first means the call went wrong, and throws.
     /// </summary>
     public async Task<HubMessage> ExpectAsync(string target, TimeSpan timeout, CancellationToken cancellationToken)
     {
@@ -98,7 +99,7 @@ internal sealed class HubSocket : IAsyncDisposable
                     return message;
                 }
 
-                if (message.Target != ClientCallbacks.IceCandidate)
+                if (message.Target is not (ClientCallbacks.IceCandidate or ClientCallbacks.OnlineUsers or ClientCallbacks.PresenceChanged))
                 {
                     throw new UnexpectedCallbackException(target, message);
                 }

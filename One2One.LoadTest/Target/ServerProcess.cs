@@ -53,7 +53,9 @@ internal sealed class ServerProcess : IAsyncDisposable
     /// <summary>
     /// Every client of the tool comes from loopback and calls back to back, which the server's per-address and per-pair
     /// limits exist to stop; the server the tool starts runs with them lifted (settings given with --server-setting come
-    /// later on the command line, so they win). A server given with --hub is configured by whoever runs it.
+    /// later on the command line, so they win). Presence is off: each join is a message to every registered page, which
+    /// at 10,000 connections measures presence, not a connection's cost. A server given with --hub is configured by
+    /// whoever runs it.
     /// </summary>
     private static readonly string[] LoadLimits =
     [
@@ -65,6 +67,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         "Limits:CandidatesPerAddressPerMinute=1000000",
         "Limits:RingsPerPairPerMinute=1000",
         "Limits:CallsPerAddress=100000",
+        "Presence:Enabled=false",
     ];
 
     /// <summary>Starts the server with extra configuration (<c>Key=Value</c>, as on its command line) and waits until it answers.</summary>
