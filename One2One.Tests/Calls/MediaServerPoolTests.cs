@@ -56,7 +56,7 @@ public sealed class MediaServerPoolTests : IAsyncLifetime
     [Fact]
     public async Task A_server_that_is_down_gets_no_calls_and_readiness_names_it()
     {
-        var down = new Uri($"ws://127.0.0.1:{UnusedPort()}/kurento");
+        var down = new Uri($"ws://127.0.0.1:{FreeTcpPort.OnLoopback()}/kurento");
         var up = await MediaServerAsync();
         var app = App(down, up.Uri);
         using var http = new HttpClient { BaseAddress = app.BaseAddress };
@@ -114,12 +114,5 @@ public sealed class MediaServerPoolTests : IAsyncLifetime
         await to.ExpectAsync<StartCommunication>();
         (await from.ExpectAsync<CallResponse>()).Response.Should().Be(Responses.Accepted);
         return (from, to);
-    }
-
-    private static int UnusedPort()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
     }
 }

@@ -39,7 +39,7 @@ public sealed class HealthTests
     [Fact]
     public async Task Readyz_is_503_naming_the_media_server_check_when_nobody_listens_at_the_kurento_uri()
     {
-        await using var server = new One2OneServerFactory { KurentoUri = new Uri($"ws://127.0.0.1:{UnusedPort()}/kurento") };
+        await using var server = new One2OneServerFactory { KurentoUri = new Uri($"ws://127.0.0.1:{FreeTcpPort.OnLoopback()}/kurento") };
         using var http = new HttpClient { BaseAddress = server.BaseAddress };
 
         using var response = await http.GetAsync("readyz");
@@ -73,11 +73,4 @@ public sealed class HealthTests
 
     private static async Task<JsonElement> ReadJsonAsync(HttpResponseMessage response) =>
         JsonDocument.Parse(await response.Content.ReadAsStringAsync()).RootElement;
-
-    private static int UnusedPort()
-    {
-        using var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-        return ((IPEndPoint)listener.LocalEndPoint!).Port;
-    }
 }

@@ -39,9 +39,6 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _receiveGate = new();
     private readonly Lock _sendGate = new();
-    // Serialises installing the handshake's keys (InstallKeysOnce). Order: the DTLS session's gate, then _keysGate, then
-    // _sendGate; never the other way.
-    private readonly Lock _keysGate = new();
     private DtlsServerSession? _dtls;
     private IcePath? _dtlsPeer;
     private SrtpContext? _inbound;
@@ -354,13 +351,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     /// browser's first media finds them), and the handshake's continuation finds them installed. True when they are
     /// installed (now or before); false once disposed.
     /// </summary>
-    private bool InstallKeysOnce(SrtpKeyingMaterial keys)
-    {
-        lock (_keysGate)
-        {
-            return IsSecured || Secure(keys.Profile, keys.ClientWriteKey.Span, keys.ClientWriteSalt.Span, keys.ServerWriteKey.Span, keys.ServerWriteSalt.Span);
-        }
-    }
+    /// <remarks>
+    /// No lock of its own: the hand-over runs under the DTLS session's gate, and the continuation only after the handshake
+    /// task completed, which is after the hand-over returned.
+    /// </remarks>
+    private bool InstallKeysOnce(SrtpKeyingMaterial keys) =>
+        IsSecured || Secure(keys.Profile, keys.ClientWriteKey.Span, keys.ClientWriteSalt.Span, keys.ServerWriteKey.Span, keys.ServerWriteSalt.Span);
 
     /// <summary>
     /// Installs the SRTP contexts: inbound from the browser's (DTLS client's) key and salt, outbound from ours.

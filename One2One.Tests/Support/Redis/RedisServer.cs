@@ -33,7 +33,7 @@ internal sealed class RedisServer : IAsyncDisposable
         Exception? last = null;
         for (var attempt = 0; attempt < 3; attempt++)
         {
-            var port = FreePort();
+            var port = FreeTcpPort.OnLoopback();
             var redis = new RedisServer(Launch(port), new IPEndPoint(IPAddress.Loopback, port));
             try
             {
@@ -103,12 +103,5 @@ internal sealed class RedisServer : IAsyncDisposable
         }
 
         throw new TimeoutException($"{Executable} did not answer PING within 10 s: {Log}");
-    }
-
-    private static int FreePort()
-    {
-        using var probe = new TcpListener(IPAddress.Loopback, 0);
-        probe.Start();
-        return ((IPEndPoint)probe.LocalEndpoint).Port;
     }
 }
