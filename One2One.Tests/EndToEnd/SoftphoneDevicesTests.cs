@@ -10,7 +10,9 @@ namespace One2One.Tests.EndToEnd;
 /// <summary>
 /// Camera and microphone choice (camera-select, microphone-select) and screen sharing (share-screen) in the middle of a
 /// real call: the new track goes onto the existing sender (replaceTrack), so no new offer is made, and the peer keeps
-/// receiving. Alice's Chromium has two fake cameras; its screen capture is Chromium's fake one, picked without a prompt.
+/// receiving. Alice's Chromium has three fake cameras, of which the second is a depth camera (16-bit grey frames that
+/// no video encoder takes), so the switch goes to the third; her screen capture is Chromium's fake one, picked without a
+/// prompt.
 /// </summary>
 [Trait("Category", "Browser")]
 [Collection(EndToEndCollection.Name)]
@@ -38,7 +40,7 @@ public sealed class SoftphoneDevicesTests(BrowserFixture browser, ITestOutputHel
     {
         using var playwright = await Playwright.CreateAsync();
         await using var twoCameras = await Chromium.LaunchAsync(playwright, extraArguments:
-            ["--use-fake-device-for-media-stream=device-count=2", "--auto-select-desktop-capture-source=Entire screen", "--enable-usermedia-screen-capturing"]);
+            ["--use-fake-device-for-media-stream=device-count=3", "--auto-select-desktop-capture-source=Entire screen", "--enable-usermedia-screen-capturing"]);
         await using var scene = CallScene.Start(browser, output, "devices");
         var alice = await scene.OpenAsync("alice", browser: twoCameras);
         await alice.RegisterAsync();
@@ -49,8 +51,9 @@ public sealed class SoftphoneDevicesTests(BrowserFixture browser, ITestOutputHel
         var camera = await SenderAsync(alice, "video");
         camera.Offers.Should().Be(1, "the call made one offer");
         var cameras = alice.TestId("camera-select").Locator("option");
-        await Expect(cameras).ToHaveCountAsync(2, new() { Timeout = SoftphoneFeatureControls.WaitLimit });
-        var other = await OtherOptionAsync(alice.TestId("camera-select"), camera.SettingsDevice);
+        await Expect(cameras).ToHaveCountAsync(3, new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        var other = await OptionValueAsync(alice.TestId("camera-select"), ColourCameraLabel);
+        other.Should().NotBe(camera.SettingsDevice, "the call starts on the default camera");
 
         await alice.TestId("camera-select").SelectOptionAsync(other);
 
@@ -88,6 +91,12 @@ public sealed class SoftphoneDevicesTests(BrowserFixture browser, ITestOutputHel
     private static async Task<SenderReport> SenderAsync(SoftphonePage page, string kind) =>
         (await page.Page.EvaluateAsync<JsonElement>(SenderScript, kind))
         .Deserialize<SenderReport>(new JsonSerializerOptions(JsonSerializerDefaults.Web))!;
+
+    // Chromium's fake cameras: fake_device_0 is I420, fake_device_1 a Y16 depth camera, fake_device_2 MJPEG.
+    private const string ColourCameraLabel = "fake_device_2";
+
+    private static async Task<string> OptionValueAsync(ILocator select, string label) =>
+        await select.Locator("option", new() { HasText = label }).GetAttributeAsync("value") ?? throw new InvalidOperationException($"No option '{label}'.");
 
     private static async Task<string> OtherOptionAsync(ILocator select, string current)
     {
