@@ -63,6 +63,19 @@ public sealed class WebRtcEndpoint : MediaElement
     public async Task<string> GetTurnUrlAsync(CancellationToken cancellationToken = default) =>
         KurentoReply.GetString(await InvokeAsync("getTurnUrl", null, cancellationToken), "invoke getTurnUrl");
 
+    /// <summary>
+    /// Sets <c>maxVideoRecvBandwidth</c> (SdpEndpoint), in kbps, 0 for none: the video bitrate the browser is asked to
+    /// send under, in the answer's <c>b=AS</c> and the REMBs sent to it. Set it before <see cref="ProcessOfferAsync"/>.
+    /// </summary>
+    public Task SetMaxVideoRecvBandwidthAsync(int kilobitsPerSecond, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(kilobitsPerSecond);
+        return SetPropertyAsync("setMaxVideoRecvBandwidth", "maxVideoRecvBandwidth", JsonValue.Create(kilobitsPerSecond), cancellationToken);
+    }
+
+    public async Task<int> GetMaxVideoRecvBandwidthAsync(CancellationToken cancellationToken = default) =>
+        KurentoReply.GetInt32(await InvokeAsync("getMaxVideoRecvBandwidth", null, cancellationToken), "invoke getMaxVideoRecvBandwidth");
+
     private Task SetPropertyAsync(string operation, string property, JsonNode? value, CancellationToken cancellationToken) =>
         InvokeAsync(operation, new JsonObject { [property] = value }, cancellationToken);
 }

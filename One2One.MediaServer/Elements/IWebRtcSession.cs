@@ -41,6 +41,12 @@ internal interface IWebRtcSession : IAsyncDisposable
 
     void RemoveSink(IWebRtcSession sink, KurentoMediaType kind);
 
+    /// <summary>
+    /// KMS's maxVideoRecvBandwidth, kbps, 0 for no cap of its own: the answer (if the offer comes later) asks the browser
+    /// to keep its video under it, and REMBs relayed to the browser are lowered to it, from now on.
+    /// </summary>
+    void SetMaxVideoRecvBandwidth(int kilobitsPerSecond);
+
     /// <summary>Asks the browser for a keyframe on every inbound video stream (PLI).</summary>
     void RequestKeyframe();
 

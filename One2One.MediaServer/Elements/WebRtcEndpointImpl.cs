@@ -44,6 +44,9 @@ internal sealed class WebRtcEndpointImpl : MediaElementImpl, IWebRtcSessionObser
     public ValueTask AddIceCandidateAsync(RemoteIceCandidate candidate) =>
         Pipeline.RunAsync(this, null, () => _media.AddRemoteCandidate(candidate));
 
+    public ValueTask SetMaxVideoRecvBandwidthAsync(int kilobitsPerSecond) =>
+        Pipeline.RunAsync(this, null, () => _media.SetMaxVideoRecvBandwidth(kilobitsPerSecond));
+
     public ValueTask RequestKeyframeAsync() => Pipeline.RunAsync(this, null, _media.RequestKeyframe);
 
     public ValueTask<bool> IsMediaFlowingInAsync(KurentoMediaType kind) => Pipeline.RunAsync(this, () => _media.IsMediaFlowingIn(kind));

@@ -194,6 +194,10 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
             case "requestKeyframe":
                 await endpoint.RequestKeyframeAsync().ConfigureAwait(false);
                 return RpcResult.Void;
+            case "setMaxVideoRecvBandwidth":
+                // Stored as a property too, so getMaxVideoRecvBandwidth reads it back as on KMS.
+                await endpoint.SetMaxVideoRecvBandwidthAsync(ReadKilobitsPerSecond(p, "maxVideoRecvBandwidth")).ConfigureAwait(false);
+                return InvokeProperty(endpoint, EndpointProperties, operation, p);
             case "getConnectionState":
             case "getMediaState":
                 return RpcResult.Value(endpoint.IsConnected ? "CONNECTED" : "DISCONNECTED");
@@ -237,6 +241,12 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
         target.SetProperty(name, value.GetRawText());
         return RpcResult.Void;
     }
+
+    /// <summary>A bandwidth property: a whole number of kbps, 0 meaning no cap (SdpEndpoint.kmd.json).</summary>
+    private static int ReadKilobitsPerSecond(JsonElement? p, string name) =>
+        KurentoJson.TryGetMember(p, name) is { ValueKind: JsonValueKind.Number } value && value.TryGetInt32(out var kbps) && kbps >= 0
+            ? kbps
+            : throw KurentoErrors.IllegalParam($"'{name}' must be a whole number of kbps, 0 or more");
 
     private MediaElementImpl Sink(JsonElement? p)
     {

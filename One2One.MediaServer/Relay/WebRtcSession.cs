@@ -47,8 +47,23 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private readonly LocalStreamIdentity _audioIdentity;
     private readonly LocalStreamIdentity _videoIdentity;
 
-    /// <summary>MediaServer:MaxVideoBitrate as the ceiling of relayed REMBs (no ceiling when 0).</summary>
-    private ulong MaxRembBitrate => _factory.Options.MaxVideoBitrate > 0 ? (ulong)_factory.Options.MaxVideoBitrate : ulong.MaxValue;
+    /// <summary>The ceiling of REMBs relayed to this endpoint's browser (about what it sends): <see cref="MaxVideoBitrate"/>, none when 0.</summary>
+    private ulong MaxRembBitrate => MaxVideoBitrate is > 0 and var cap ? (ulong)cap : ulong.MaxValue;
+
+    /// <summary>
+    /// The video bitrate this endpoint's browser is asked to keep under, bits per second, 0 for none: the lower of
+    /// MediaServer:MaxVideoBitrate and the endpoint's own maxVideoRecvBandwidth.
+    /// </summary>
+    private long MaxVideoBitrate
+    {
+        get
+        {
+            var server = _factory.Options.MaxVideoBitrate;
+            var endpoint = Volatile.Read(ref _maxVideoRecvBitrate);
+            return server <= 0 ? endpoint : endpoint <= 0 ? server : Math.Min(server, endpoint);
+        }
+    }
+
     private readonly MediaCounters[] _in = [new(KurentoMediaType.Audio), new(KurentoMediaType.Video)];
     private readonly MediaCounters[] _out = [new(KurentoMediaType.Audio), new(KurentoMediaType.Video)];
     private readonly OutboundSequence[] _sequences = [new(KurentoMediaType.Audio), new(KurentoMediaType.Video)];
@@ -61,6 +76,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private bool _gathered;
     private long _unroutable;
     private long _dtlsStarted;
+    private long _maxVideoRecvBitrate; // setMaxVideoRecvBandwidth in bits per second, 0 = none; any thread (Volatile)
     private int _disposed;
 
     public WebRtcSession(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer, WebRtcSessionFactory factory)
@@ -117,7 +133,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             answer = SdpAnswerBuilder.Build(description, local, new SdpAnswerOptions
             {
                 AllowH264 = _factory.Options.AllowH264,
-                MaxVideoBitrate = _factory.Options.MaxVideoBitrate,
+                MaxVideoBitrate = MaxVideoBitrate,
                 CanSend = !_settings.RecvOnly,
                 CanReceive = !_settings.SendOnly,
                 SessionName = "One2One Media Server",
@@ -235,6 +251,9 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             _factory.Graph.Disconnect(this, (WebRtcSession)sink, kind);
         }
     }
+
+    public void SetMaxVideoRecvBandwidth(int kilobitsPerSecond) =>
+        Volatile.Write(ref _maxVideoRecvBitrate, kilobitsPerSecond * 1000L);
 
     public void RequestKeyframe()
     {
@@ -380,7 +399,8 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
                 continue;
             }
 
-            var translated = RtcpTranslator.Translate(compound, context.Scratch, in map, route.Reporter, MaxRembBitrate);
+            // Feedback goes to the sender's browser, so its REMB is capped by what that endpoint may receive.
+            var translated = RtcpTranslator.Translate(compound, context.Scratch, in map, route.Reporter, route.Target.MaxRembBitrate);
             if (translated > 0)
             {
                 route.Target.Transport.TrySendRtcp(context.Scratch, translated, context);

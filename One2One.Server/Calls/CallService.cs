@@ -34,7 +34,7 @@ internal sealed partial class CallService : ICallMediaEvents
     private readonly ClientLimits _limits;
     private readonly Rejections _rejections;
     private readonly IceServerIssuer _ice;
-    private readonly MediaServerIce _mediaServerIce;
+    private readonly EndpointPreparation _endpointPreparation;
     private readonly ILogger<CallService> _logger;
     private readonly One2OneMetrics _metrics;
     private readonly NameClaims _names;
@@ -51,7 +51,7 @@ internal sealed partial class CallService : ICallMediaEvents
         ClientLimits limits,
         Rejections rejections,
         IceServerIssuer ice,
-        MediaServerIce mediaServerIce,
+        EndpointPreparation endpointPreparation,
         One2OneMetrics metrics,
         NameClaims names,
         ILogger<CallService> logger)
@@ -66,7 +66,7 @@ internal sealed partial class CallService : ICallMediaEvents
         _limits = limits;
         _rejections = rejections;
         _ice = ice;
-        _mediaServerIce = mediaServerIce;
+        _endpointPreparation = endpointPreparation;
         _logger = logger;
         _metrics = metrics;
         _mediaServers.MemberLost += OnMediaServerLost;
@@ -449,7 +449,7 @@ internal sealed partial class CallService : ICallMediaEvents
     private HubException AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
 
     private CallMediaSession CreateMedia(Call call) =>
-        new(call, _mediaServers, this, _mediaServerIce, _options.CurrentValue.MaxQueuedCandidates, _logger);
+        new(call, _mediaServers, this, _endpointPreparation, _options.CurrentValue.MaxQueuedCandidates, _logger);
 
     private RegisterResponse Acceptance(User user, string? resumedCallWith = null)
     {

@@ -7,7 +7,7 @@ namespace One2One.Server.Ice;
 
 internal static class IceServiceCollectionExtensions
 {
-    /// <summary>STUN and TURN for the pages (the "Ice" and "Turn" sections) and for the media server's endpoints, validated at start.</summary>
+    /// <summary>STUN and TURN for the pages (the "Ice" and "Turn" sections), and what the media server's endpoints are given (STUN, TURN, the video cap), validated at start.</summary>
     public static IServiceCollection AddIceServers(this IServiceCollection services)
     {
         services.AddOptions<IceOptions>()
@@ -19,6 +19,11 @@ internal static class IceServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IceServerIssuer>();
         services.AddSingleton<MediaServerIce>();
+        services.AddOptions<VideoBandwidthOptions>()
+            .BindConfiguration(VideoBandwidthOptions.SectionName)
+            .Validate(o => o.MaxVideoBitrate >= 0, "MediaServer:MaxVideoBitrate must be 0 (no cap) or a number of bits per second.")
+            .ValidateOnStart();
+        services.AddSingleton<EndpointPreparation>();
         return services;
     }
 }

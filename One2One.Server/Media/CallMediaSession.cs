@@ -43,7 +43,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private readonly Call _call;
     private readonly MediaServerPool _servers;
     private readonly ICallMediaEvents _events;
-    private readonly MediaServerIce _ice;
+    private readonly EndpointPreparation _preparation;
     private readonly ILogger _logger;
     private readonly Leg _caller;
     private readonly Leg _callee;
@@ -55,12 +55,12 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private bool _disposed;
     private Task _pumps = Task.CompletedTask;
 
-    public CallMediaSession(Call call, MediaServerPool servers, ICallMediaEvents events, MediaServerIce ice, int maxQueuedCandidates, ILogger logger)
+    public CallMediaSession(Call call, MediaServerPool servers, ICallMediaEvents events, EndpointPreparation preparation, int maxQueuedCandidates, ILogger logger)
     {
         _call = call;
         _servers = servers;
         _events = events;
-        _ice = ice;
+        _preparation = preparation;
         _logger = logger;
         _caller = new Leg(CallSide.Caller, maxQueuedCandidates);
         _callee = new Leg(CallSide.Callee, maxQueuedCandidates);
@@ -159,7 +159,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
         // DisposeAsync: releasing the pipeline releases its endpoints.
         _caller.Endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
         _callee.Endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
-        await Task.WhenAll(_ice.ConfigureAsync(_caller.Endpoint, ct), _ice.ConfigureAsync(_callee.Endpoint, ct)).ConfigureAwait(false);
+        await Task.WhenAll(_preparation.ConfigureAsync(_caller.Endpoint, ct), _preparation.ConfigureAsync(_callee.Endpoint, ct)).ConfigureAwait(false);
         await SubscribeAsync(_caller, _caller.Endpoint, _caller.ServerCandidates, ct).ConfigureAwait(false);
         await SubscribeAsync(_callee, _callee.Endpoint, _callee.ServerCandidates, ct).ConfigureAwait(false);
 
@@ -241,7 +241,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
             var peerEndpoint = peer.Endpoint ?? throw new InvalidOperationException("The call's media is not negotiated.");
             var endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
             var candidates = new ServerCandidateGate();
-            await _ice.ConfigureAsync(endpoint, ct).ConfigureAwait(false);
+            await _preparation.ConfigureAsync(endpoint, ct).ConfigureAwait(false);
             await SubscribeAsync(leg, endpoint, candidates, ct).ConfigureAwait(false);
             await endpoint.ConnectAsync(peerEndpoint, cancellationToken: ct).ConfigureAwait(false);
             await peerEndpoint.ConnectAsync(endpoint, cancellationToken: ct).ConfigureAwait(false);

@@ -599,7 +599,7 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
                         break;
                     case "connect" or "disconnect" or "gatherCandidates" or "addIceCandidate":
                         break;
-                    case "setStunServerAddress" or "setStunServerPort" or "setTurnUrl":
+                    case "setStunServerAddress" or "setStunServerPort" or "setTurnUrl" or "setMaxVideoRecvBandwidth":
                         // WebRtcEndpoint properties (elements.WebRtcEndpoint.kmd.json); the request is recorded, which is what tests read.
                         break;
                     default:

@@ -27,6 +27,8 @@ internal sealed class StandInWebRtcSession(WebRtcEndpointSettings settings, IWeb
 
     public int KeyframeRequests { get; private set; }
 
+    public int MaxVideoRecvBandwidth { get; private set; }
+
     public bool FlowingIn { get; set; }
 
     public IReadOnlyList<(IWebRtcSession Sink, KurentoMediaType Kind)> Sinks
@@ -119,6 +121,8 @@ internal sealed class StandInWebRtcSession(WebRtcEndpointSettings settings, IWeb
     }
 
     public void RequestKeyframe() => KeyframeRequests++;
+
+    public void SetMaxVideoRecvBandwidth(int kilobitsPerSecond) => MaxVideoRecvBandwidth = kilobitsPerSecond;
 
     public bool IsMediaFlowingIn(KurentoMediaType kind) => FlowingIn;
 

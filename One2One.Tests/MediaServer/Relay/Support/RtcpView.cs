@@ -34,6 +34,9 @@ internal sealed record RtcpView(byte PacketType, int CountOrFormat, byte[] Bytes
     public uint FirSsrc(int index) => Word(12 + (8 * index));
 
     /// <summary>The SSRC list of a REMB (draft-alvestrand-rmcat-remb §2.2).</summary>
+    /// <summary>The REMB's bitrate: an 18-bit mantissa shifted by a 6-bit exponent (draft-alvestrand-rmcat-remb-03 §2.2).</summary>
+    public ulong RembBitrate => (ulong)(((Bytes[17] & 0x03) << 16) | (Bytes[18] << 8) | Bytes[19]) << (Bytes[17] >> 2);
+
     public uint[] RembSsrcs => [.. Enumerable.Range(0, Bytes[16]).Select(i => Word(20 + (4 * i)))];
 
     /// <summary>The first SDES chunk's SSRC.</summary>
