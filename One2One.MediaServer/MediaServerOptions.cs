@@ -24,6 +24,13 @@ public sealed class MediaServerOptions
     public long MaxVideoBitrate { get; set; }
 
     /// <summary>
+    /// The video bitrate, in bits per second, a browser's encoder starts at (the answer's <c>x-google-start-bitrate</c>,
+    /// which Chromium reads; at most <see cref="MaxVideoBitrate"/>); its bandwidth estimate takes over from there. 0 leaves
+    /// the browser's default of 300 kbps, which paces the first keyframe out over about 100 ms.
+    /// </summary>
+    public long VideoStartBitrate { get; set; } = 1_000_000;
+
+    /// <summary>
     /// The one UDP port every endpoint's media uses. 0 (the default of the embedded server) means the first free port
     /// of <see cref="MinPort"/>..<see cref="MaxPort"/> when that range is set, else an ephemeral port.
     /// </summary>

@@ -50,6 +50,12 @@ export interface SoftphoneOptions {
   readonly openMedia?: () => Promise<MediaStream>;
   /** The configuration of each call's RTCPeerConnection (e.g. iceServers). */
   readonly rtcConfiguration?: RTCConfiguration;
+  /**
+   * Opens the camera and microphone as soon as an incoming call rings, so that accepting only has to make the offer
+   * (the camera is the slowest step of answering). Nothing is shown or sent before the call is accepted, and the
+   * camera is closed again if it is not; the browser's camera indicator does show while it rings. Default true.
+   */
+  readonly openMediaWhileRinging?: boolean;
 }
 
 export class Softphone {
@@ -61,6 +67,8 @@ export class Softphone {
   private offerSent = false;
   /** The caller of an incoming call accepted here whose answer has not gone out yet (the camera is opening). */
   private unansweredCaller: string | null = null;
+  /** The incoming call ringing now, with its camera and fresh ICE servers on the way (openMediaWhileRinging); taken by accept(). */
+  private ringing: Prepared | null = null;
   private mediaSettings: MediaState = { audio: true, video: true };
   private readonly events = new Emitter<SoftphoneEvents>();
   private readonly server: One2OneClient["hub"];
@@ -163,11 +171,19 @@ export class Softphone {
 
   accept(): void {
     const from = this.snapshot.peer;
+    // This call takes the camera opened while it rang; held out of apply()'s clean-up of a ringing camera.
+    const ringing = this.ringing;
+    this.ringing = null;
     if (from === null || !this.apply({ kind: "accept" })) {
+      this.ringing = ringing;
       return;
     }
+    const prepared = ringing?.from === from ? ringing : null;
+    if (prepared === null) {
+      closeRingingStream(ringing);
+    }
     this.unansweredCaller = from;
-    void this.answerCall(from, ++this.attempt);
+    void this.answerCall(from, ++this.attempt, prepared);
   }
 
   reject(): void {
@@ -234,19 +250,23 @@ export class Softphone {
     return this.sendOffer(attempt, (sdpOffer) => this.server.call(peer, sdpOffer));
   }
 
-  private answerCall(from: string, attempt: number): Promise<void> {
-    return this.sendOffer(attempt, (sdpOffer) => {
-      this.unansweredCaller = null;
-      return this.server.incomingCallResponse(from, "accept", sdpOffer);
-    });
+  private answerCall(from: string, attempt: number, prepared: Prepared | null): Promise<void> {
+    return this.sendOffer(
+      attempt,
+      (sdpOffer) => {
+        this.unansweredCaller = null;
+        return this.server.incomingCallResponse(from, "accept", sdpOffer);
+      },
+      prepared,
+    );
   }
 
   /**
    * Both sides of a call offer to the media server: open the camera, make the offer, hand it to `send`,
    * and start trickling candidates once the server has it.
    */
-  private async sendOffer(attempt: number, send: (sdpOffer: string) => Promise<void>): Promise<void> {
-    const media = await this.startMedia(attempt);
+  private async sendOffer(attempt: number, send: (sdpOffer: string) => Promise<void>, prepared: Prepared | null = null): Promise<void> {
+    const media = await this.startMedia(attempt, prepared);
     if (media === null) {
       return;
     }
@@ -271,14 +291,16 @@ export class Softphone {
   }
 
   /**
-   * Opens the camera and creates the MediaCall, or returns null when that failed (the call is then
-   * ended, and an incoming one rejected) or the attempt went stale meanwhile.
+   * Opens the camera and fetches fresh ICE servers (or takes those `prepared` while the call rang) and creates the
+   * MediaCall, or returns null when that failed (the call is then ended, and an incoming one rejected) or the attempt
+   * went stale meanwhile.
    */
-  private async startMedia(attempt: number): Promise<MediaCall | null> {
-    const ice = this.freshIceConfiguration();
+  private async startMedia(attempt: number, prepared: Prepared | null = null): Promise<MediaCall | null> {
+    const ice = prepared?.ice ?? this.freshIceConfiguration();
     let stream: MediaStream;
     try {
-      stream = await (this.options.openMedia ?? openLocalMedia)();
+      // A camera that failed to open while ringing is tried once more, so its error is the one reported.
+      stream = (await prepared?.stream) ?? (await (this.options.openMedia ?? openLocalMedia)());
     } catch (error) {
       if (attempt === this.attempt) {
         this.rejectUnanswered();
@@ -387,6 +409,13 @@ export class Softphone {
       return;
     }
     this.apply({ kind: "ring", from: call.from });
+    if (this.options.openMediaWhileRinging ?? true) {
+      this.ringing = {
+        from: call.from,
+        stream: (this.options.openMedia ?? openLocalMedia)().catch(() => null),
+        ice: this.freshIceConfiguration(),
+      };
+    }
   }
 
   private async onStartCommunication(communication: StartCommunication): Promise<void> {
@@ -490,6 +519,11 @@ export class Softphone {
       return false;
     }
     this.snapshot = next;
+    if (next.state !== "incoming" && this.ringing !== null) {
+      // Declined, cancelled by the caller, unanswered or disconnected: the camera opened for the ringing call closes.
+      closeRingingStream(this.ringing);
+      this.ringing = null;
+    }
     this.events.emit("stateChange", next);
     return true;
   }
@@ -531,4 +565,19 @@ function stopTracks(stream: MediaStream): void {
   for (const track of stream.getTracks()) {
     track.stop();
   }
+}
+
+/** What an incoming call's answer needs, started while it rings: the camera (null if it failed) and fresh ICE servers. */
+interface Prepared {
+  readonly from: string;
+  readonly stream: Promise<MediaStream | null>;
+  readonly ice: Promise<IceConfiguration | null>;
+}
+
+function closeRingingStream(ringing: Prepared | null): void {
+  void ringing?.stream.then((stream) => {
+    if (stream !== null) {
+      stopTracks(stream);
+    }
+  });
 }

@@ -37,6 +37,11 @@ internal sealed class MediaServerOptionsValidator : IValidateOptions<MediaServer
             }
         }
 
+        if (options.MaxVideoBitrate < 0 || options.VideoStartBitrate < 0)
+        {
+            failures.Add($"{prefix}MaxVideoBitrate and VideoStartBitrate are bits per second, 0 or more (got {options.MaxVideoBitrate} and {options.VideoStartBitrate}).");
+        }
+
         if (options.MinPort is < 0 or > 65535 || options.MaxPort is < 0 or > 65535)
         {
             failures.Add($"{prefix}MinPort and MaxPort must be within 0..65535 (got {options.MinPort}..{options.MaxPort}).");

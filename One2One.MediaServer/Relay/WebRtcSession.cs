@@ -134,6 +134,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             {
                 AllowH264 = _factory.Options.AllowH264,
                 MaxVideoBitrate = MaxVideoBitrate,
+                VideoStartBitrate = _factory.Options.VideoStartBitrate,
                 CanSend = !_settings.RecvOnly,
                 CanReceive = !_settings.SendOnly,
                 SessionName = "One2One Media Server",

@@ -177,7 +177,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Negotiates the reserved media and sends each browser its answer: per side processOffer → answer →
+    /// Negotiates the reserved media and sends each browser its answer: both processOffers, both answers, then both
     /// gatherCandidates. Throws as <see cref="ReserveAsync"/> does.
     /// </summary>
     public async Task NegotiateAsync(string calleeOffer, CancellationToken cancellationToken)
@@ -194,8 +194,11 @@ internal sealed class CallMediaSession : IAsyncDisposable
         await Task.WhenAll(calleeAnswering, callerAnswering).ConfigureAwait(false);
         var calleeAnswer = await calleeAnswering.ConfigureAwait(false);
         var callerAnswer = await callerAnswering.ConfigureAwait(false);
-        await AnswerAsync(calleeEndpoint, _callee, calleeAnswer, ct).ConfigureAwait(false);
-        await AnswerAsync(callerEndpoint, _caller, callerAnswer, ct).ConfigureAwait(false);
+        // Both answers go out before either endpoint gathers: the caller's is not held back by a round trip to the
+        // media server for the callee's candidates (set-up time is the later of the two pages).
+        Deliver(_callee, calleeAnswer);
+        Deliver(_caller, callerAnswer);
+        await Task.WhenAll(calleeEndpoint.GatherCandidatesAsync(ct), callerEndpoint.GatherCandidatesAsync(ct)).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -315,8 +318,8 @@ internal sealed class CallMediaSession : IAsyncDisposable
         lease?.Dispose();
     }
 
-    /// <summary>Sends a browser its answer, then lets its candidates through and starts gathering them.</summary>
-    private async Task AnswerAsync(WebRtcEndpoint endpoint, Leg leg, string answer, CancellationToken ct)
+    /// <summary>Sends a browser its answer, then lets its endpoint's candidates through (none before the answer).</summary>
+    private void Deliver(Leg leg, string answer)
     {
         if (!_events.TryDeliverAnswer(_call, leg.Side, answer))
         {
@@ -324,7 +327,6 @@ internal sealed class CallMediaSession : IAsyncDisposable
         }
 
         leg.ServerCandidates.Open(c => _events.DeliverCandidate(_call, leg.Side, c));
-        await endpoint.GatherCandidatesAsync(ct).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using One2One.Tests.Support;
 using One2One.Tests.Support.Browser;
 using Xunit.Abstractions;
 
@@ -11,6 +12,53 @@ namespace One2One.Tests.EndToEnd;
 [Collection(EndToEndCollection.Name)]
 public sealed class SoftphoneRingingTests(BrowserFixture browser, ITestOutputHelper output)
 {
+    // Records every stream getUserMedia gives the page from here on.
+    private const string RecordCamerasScript = """
+        () => {
+          window.__streams = [];
+          const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+          navigator.mediaDevices.getUserMedia = async constraints => { const stream = await open(constraints); window.__streams.push(stream); return stream; };
+        }
+        """;
+
+    // Each recorded stream's track states, e.g. "live,live".
+    private const string CamerasScript = "() => window.__streams.map(s => s.getTracks().map(t => t.readyState).join(','))";
+
+    private const string SentVideoTrackIsScript = """
+        index => window.one2one.peerConnection().getSenders().some(s => s.track && s.track.id === window.__streams[index].getVideoTracks()[0].id)
+        """;
+
+    [Fact]
+    public async Task Bobs_camera_opens_while_he_is_rung_closes_when_he_declines_or_alice_cancels_and_carries_the_call_he_accepts()
+    {
+        await using var scene = CallScene.Start(browser, output, "ringing-camera");
+        var alice = await scene.RegisteredAsync("alice");
+        var bob = await scene.RegisteredAsync("bob");
+        await bob.Page.EvaluateAsync(RecordCamerasScript);
+
+        await alice.CallAsync(bob);
+        await bob.ShouldBeRungByAsync(alice);
+        (await CamerasAsync(bob, c => c.Length == 1)).Should().Equal(["live,live"], "the camera opens while the call rings, before Bob answers");
+        await bob.RejectAsync();
+        (await CamerasAsync(bob, c => c.All(t => t == "ended,ended"))).Should().HaveCount(1, "declining closes the camera");
+
+        await alice.CallAsync(bob);
+        await bob.ShouldBeRungByAsync(alice);
+        await CamerasAsync(bob, c => c.Length == 2 && c[1] == "live,live");
+        await alice.HangUpAsync();
+        await bob.ShouldShowNoPromptAsync();
+        (await CamerasAsync(bob, c => c.All(t => t == "ended,ended"))).Should().HaveCount(2, "a cancelled call closes the camera too");
+
+        await scene.EstablishCallAsync(alice, bob);
+
+        (await bob.Page.EvaluateAsync<string[]>(CamerasScript)).Should().Equal(["ended,ended", "ended,ended", "live,live"], "accepting uses the camera opened while it rang, and opens no other");
+        (await bob.Page.EvaluateAsync<bool>(SentVideoTrackIsScript, 2)).Should().BeTrue("the call sends the camera opened while it rang");
+        await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+    }
+
+    private static Task<string[]> CamerasAsync(SoftphonePage page, Func<string[], bool> done) =>
+        Eventually.ReturnsAsync(() => page.Page.EvaluateAsync<string[]>(CamerasScript), done);
+
     [Fact]
     public async Task Bob_declines_and_Alices_page_says_the_call_was_declined()
     {

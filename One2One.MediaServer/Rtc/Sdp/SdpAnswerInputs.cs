@@ -27,6 +27,12 @@ internal sealed record SdpAnswerOptions
     /// <summary>Bits per second the browser may send on its video section (b=TIAS, b=AS); 0 means no limit.</summary>
     public long MaxVideoBitrate { get; init; }
 
+    /// <summary>
+    /// Bits per second the browser's video encoder starts at (VP8/H264 fmtp <c>x-google-start-bitrate</c>, kbps, which
+    /// Chromium reads from the answer), at most <see cref="MaxVideoBitrate"/>; 0 leaves the browser's default (300 kbps).
+    /// </summary>
+    public long VideoStartBitrate { get; init; }
+
     /// <summary>False for a recvonly WebRtcEndpoint: the answer never includes send.</summary>
     public bool CanSend { get; init; } = true;
 

@@ -299,6 +299,30 @@ public class SdpAnswerBuilderTests
                 && e.Message.Contains("opus", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData(1_000_000, 0, "x-google-start-bitrate=1000")]
+    [InlineData(1_000_000, 300_000, "x-google-start-bitrate=300")]
+    [InlineData(0, 0, null)]
+    [InlineData(999, 0, null)]
+    public void The_video_codecs_carry_the_start_bitrate_at_most_the_cap_and_audio_does_not(long start, long cap, string? expected)
+    {
+        var answer = Answer(SdpFixtures.ChromeAudioVideoData, new SdpAnswerOptions { AllowH264 = true, VideoStartBitrate = start, MaxVideoBitrate = cap });
+
+        answer.Media[1].Codecs.Single(c => c.Name == "VP8").Fmtp.Should().Be(expected);
+        var h264 = answer.Media[1].Codecs.Single(c => c.Name == "H264").Fmtp!;
+        if (expected is null)
+        {
+            h264.Should().NotContain("x-google-start-bitrate");
+        }
+        else
+        {
+            h264.Should().EndWith(";" + expected).And.StartWith("level-asymmetry-allowed=1;packetization-mode=1;profile-level-id=42e01f");
+            Section(answer.Sdp, 1).Should().Contain("a=fmtp:96 " + expected);
+        }
+
+        Section(answer.Sdp, 0).Should().NotContain(l => l.Contains("x-google", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void Offer_without_BUNDLE_is_accepted_on_the_same_transport_without_a_group_line()
     {
