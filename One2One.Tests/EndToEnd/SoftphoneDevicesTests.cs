@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.Playwright;
 using One2One.Tests.Support;
 using One2One.Tests.Support.Browser;
+using One2One.Tests.Support.Network;
 using Xunit.Abstractions;
 using static Microsoft.Playwright.Assertions;
 
@@ -39,29 +40,11 @@ public sealed class SoftphoneDevicesTests(BrowserFixture browser, ITestOutputHel
     public async Task Mid_call_Alice_switches_camera_and_microphone_and_shares_her_screen_and_back_without_a_new_offer()
     {
         using var playwright = await Playwright.CreateAsync();
-        await using var twoCameras = await Chromium.LaunchAsync(playwright, extraArguments:
-            ["--use-fake-device-for-media-stream=device-count=3", "--auto-select-desktop-capture-source=Entire screen", "--enable-usermedia-screen-capturing"]);
+        await using var cameras = await LaunchWithCamerasAsync(playwright);
         await using var scene = CallScene.Start(browser, output, "devices");
-        var alice = await scene.OpenAsync("alice", browser: twoCameras);
-        await alice.RegisterAsync();
-        var bob = await scene.RegisteredAsync("bob");
-        await alice.Page.EvaluateAsync(CountOffersScript);
-        await scene.EstablishCallAsync(alice, bob);
+        var (alice, bob) = await InCallAsync(scene, cameras);
 
-        var camera = await SenderAsync(alice, "video");
-        camera.Offers.Should().Be(1, "the call made one offer");
-        var cameras = alice.TestId("camera-select").Locator("option");
-        await Expect(cameras).ToHaveCountAsync(3, new() { Timeout = SoftphoneFeatureControls.WaitLimit });
-        var other = await OptionValueAsync(alice.TestId("camera-select"), ColourCameraLabel);
-        other.Should().NotBe(camera.SettingsDevice, "the call starts on the default camera");
-
-        await alice.TestId("camera-select").SelectOptionAsync(other);
-
-        var switched = await Eventually.ReturnsAsync(() => SenderAsync(alice, "video"), s => s.Id != camera.Id);
-        switched.SettingsDevice.Should().Be(other, "the sender now sends the chosen camera");
-        switched.Offers.Should().Be(1, "replaceTrack needs no new offer");
-        switched.SignalingState.Should().Be("stable");
-        await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+        var (other, switched) = await SwitchCameraAsync(scene, alice, bob);
 
         var microphone = await SenderAsync(alice, "audio");
         var otherMicrophone = await OtherOptionAsync(alice.TestId("microphone-select"), microphone.SettingsDevice);
@@ -86,6 +69,65 @@ public sealed class SoftphoneDevicesTests(BrowserFixture browser, ITestOutputHel
         back.SettingsDevice.Should().Be(other, "back to the camera chosen before sharing");
         back.Offers.Should().Be(1);
         await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+    }
+
+    [Fact]
+    public async Task After_a_camera_switch_a_media_reconnect_sends_the_chosen_camera_on_the_new_connection()
+    {
+        using var playwright = await Playwright.CreateAsync();
+        await using var cameras = await LaunchWithCamerasAsync(playwright);
+        await using var scene = CallScene.Start(browser, output, "devices-reconnect");
+        var (alice, bob) = await InCallAsync(scene, cameras);
+        var (other, switched) = await SwitchCameraAsync(scene, alice, bob);
+        var pair = await alice.SelectedCandidatePairAsync() ?? throw new InvalidOperationException("Alice's page has no selected candidate pair.");
+        await alice.Page.EvaluateAsync("() => { window.__before = window.one2one.peerConnection(); }");
+
+        // Alice's connection goes dead (nothing it sends arrives any more), so her page reconnects on a new one.
+        using (UdpBlock.FromPort(pair.LocalPort))
+        {
+            await Eventually.ReturnsAsync(() => alice.Page.EvaluateAsync<bool>("() => window.one2one.peerConnection() !== window.__before"), replaced => replaced);
+        }
+
+        var sent = await SenderAsync(alice, "video");
+        sent.Id.Should().Be(switched.Id, "the new connection sends the camera track the old one sent after the switch");
+        sent.SettingsDevice.Should().Be(other, "the chosen camera, not the default one");
+        await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+        await scene.ShouldHoldOneCallAsync();
+    }
+
+    private static Task<IBrowser> LaunchWithCamerasAsync(IPlaywright playwright) =>
+        Chromium.LaunchAsync(playwright, extraArguments:
+            ["--use-fake-device-for-media-stream=device-count=3", "--auto-select-desktop-capture-source=Entire screen", "--enable-usermedia-screen-capturing"]);
+
+    /// <summary>Alice (on <paramref name="cameras"/>) in a call with Bob, her page counting its offers.</summary>
+    private static async Task<(SoftphonePage Alice, SoftphonePage Bob)> InCallAsync(CallScene scene, IBrowser cameras)
+    {
+        var alice = await scene.OpenAsync("alice", browser: cameras);
+        await alice.RegisterAsync();
+        var bob = await scene.RegisteredAsync("bob");
+        await alice.Page.EvaluateAsync(CountOffersScript);
+        await scene.EstablishCallAsync(alice, bob);
+        return (alice, bob);
+    }
+
+    /// <summary>Alice picks the colour camera mid-call: the sender's new track, no new offer, and Bob sees it.</summary>
+    private static async Task<(string Camera, SenderReport Sender)> SwitchCameraAsync(CallScene scene, SoftphonePage alice, SoftphonePage bob)
+    {
+        var camera = await SenderAsync(alice, "video");
+        camera.Offers.Should().Be(1, "the call made one offer");
+        var options = alice.TestId("camera-select").Locator("option");
+        await Expect(options).ToHaveCountAsync(3, new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        var other = await OptionValueAsync(alice.TestId("camera-select"), ColourCameraLabel);
+        other.Should().NotBe(camera.SettingsDevice, "the call starts on the default camera");
+
+        await alice.TestId("camera-select").SelectOptionAsync(other);
+
+        var switched = await Eventually.ReturnsAsync(() => SenderAsync(alice, "video"), s => s.Id != camera.Id);
+        switched.SettingsDevice.Should().Be(other, "the sender now sends the chosen camera");
+        switched.Offers.Should().Be(1, "replaceTrack needs no new offer");
+        switched.SignalingState.Should().Be("stable");
+        await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+        return (other, switched);
     }
 
     private static async Task<SenderReport> SenderAsync(SoftphonePage page, string kind) =>

@@ -42,7 +42,7 @@ internal sealed class SoftphonePage
           const local = stats.get(pair.localCandidateId), remote = stats.get(pair.remoteCandidateId);
           return { localType: local.candidateType, localProtocol: local.protocol, localAddress: local.address,
                    localRelayProtocol: local.relayProtocol ?? null, remoteType: remote.candidateType,
-                   remoteProtocol: remote.protocol, remoteAddress: remote.address, remotePort: remote.port };
+                   remoteProtocol: remote.protocol, remoteAddress: remote.address, remotePort: remote.port, localPort: local.port };
         }
         """;
 
@@ -237,7 +237,7 @@ internal sealed class SoftphonePage
 /// <summary>The candidate pair ICE selected, as getStats() reports its local and remote candidates.</summary>
 internal sealed record SelectedCandidatePair(
     string LocalType, string LocalProtocol, string? LocalAddress, string? LocalRelayProtocol,
-    string RemoteType, string RemoteProtocol, string? RemoteAddress, int RemotePort);
+    string RemoteType, string RemoteProtocol, string? RemoteAddress, int RemotePort, int LocalPort);
 
 /// <summary>
 /// Video feedback on a page: NACKs and PLIs its video sender received (and packets sent), and its video receiver's NACKs

@@ -3,8 +3,9 @@ using System.Diagnostics;
 namespace One2One.Tests.Support.Network;
 
 /// <summary>
-/// An nftables rule that drops every UDP datagram to one port of this network namespace, as a firewall that blocks UDP
-/// would for a browser: in its own table, named after the port, deleted on dispose. The tests run in a loopback-only
+/// An nftables rule that drops every UDP datagram to (or from) one port of this network namespace, as a firewall that
+/// blocks UDP would for a browser, or a network that went away under one: in its own table, named after the port,
+/// deleted on dispose. The tests run in a loopback-only
 /// namespace of their own (see README), where they are root; a rule for one ephemeral port touches no other test.
 /// </summary>
 internal sealed class UdpBlock : IDisposable
@@ -16,14 +17,18 @@ internal sealed class UdpBlock : IDisposable
         _table = table;
     }
 
-    public static UdpBlock ToPort(int port)
+    public static UdpBlock ToPort(int port) => Create($"one2one_block_udp_{port}", $"udp dport {port}");
+
+    /// <summary>Drops what a socket bound to <paramref name="port"/> sends (a browser's connection, say).</summary>
+    public static UdpBlock FromPort(int port) => Create($"one2one_block_udp_from_{port}", $"udp sport {port}");
+
+    private static UdpBlock Create(string table, string match)
     {
-        var table = $"one2one_block_udp_{port}";
         Nft($"add table inet {table}");
         try
         {
             Nft($"add chain inet {table} input {{ type filter hook input priority 0 ; policy accept ; }}");
-            Nft($"add rule inet {table} input udp dport {port} drop");
+            Nft($"add rule inet {table} input {match} drop");
         }
         catch
         {
