@@ -3,7 +3,8 @@
 // Renegotiate and answered with Renegotiated; attempts repeat until the path is back or the server ends the call
 // (Calls:MediaReconnectWindow, reason ice-failed). The peer's page hears PeerReconnecting/PeerReconnected meanwhile.
 // A new connection rather than an ICE restart on the old one: on KMS a WebRtcEndpoint negotiates once, so the server
-// answers with a new endpoint, whose DTLS is new too; an ICE restart keeps the old DTLS session (RFC 8842 §4).
+// answers with a new endpoint, whose DTLS is new too; an ICE restart keeps the old DTLS session (RFC 8842 §4). The
+// embedded media server takes the new connection's offer on the same endpoint (an ICE restart with a new handshake).
 
 import type { MediaCall } from "./call.js";
 

@@ -71,6 +71,8 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private readonly List<IceCandidate> _remoteCandidates = [];
     private readonly List<IceCandidate> _localCandidates = [];
     private NegotiatedStreams? _negotiated;
+    private RemoteTransport? _remote; // the browser's ICE credentials and certificates from its last offer; under _control
+    private int _restarted; // 1 from an ICE restart until its path is nominated (Interlocked)
     private RelayRoutes _routes = RelayRoutes.None;
     private KurentoIceState _iceState = KurentoIceState.Disconnected;
     private bool _gathered;
@@ -115,46 +117,127 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     public void PublishRoutes(RelayRoutes routes) => Volatile.Write(ref _routes, routes);
 
+    /// <summary>
+    /// Answers the browser's offer. A second offer is taken only as an ICE restart (RFC 8445 §9): new ice-ufrag and
+    /// ice-pwd, the same media sections; see <see cref="Restart"/>. Anything else a second time is 40208, as on KMS.
+    /// </summary>
     public string ProcessOffer(string offer)
     {
         SdpAnswer answer;
         lock (_control)
         {
-            if (_negotiated is not null)
+            if (_negotiated is { } negotiated)
             {
-                throw new KurentoErrorException(KurentoErrorCode.SdpEndPointAlreadyNegotiated, "Endpoint already negotiated: a WebRtcEndpoint processes one offer.");
+                answer = Restart(SessionDescription.Parse(offer), negotiated);
             }
-
-            var description = SessionDescription.Parse(offer);
-            AddHostCandidates();
-            var local = new LocalTransportParameters(
-                _transport.Ice.Local.Ufrag, _transport.Ice.Local.Password, DtlsCertificate.Shared.Fingerprint, _audioIdentity, _videoIdentity,
-                [.. _localCandidates.Select(c => c.ToString())]);
-            answer = SdpAnswerBuilder.Build(description, local, new SdpAnswerOptions
+            else
             {
-                AllowH264 = _factory.Options.AllowH264,
-                MaxVideoBitrate = MaxVideoBitrate,
-                VideoStartBitrate = _factory.Options.VideoStartBitrate,
-                CanSend = !_settings.RecvOnly,
-                CanReceive = !_settings.SendOnly,
-                SessionName = "One2One Media Server",
-            });
-            var negotiated = NegotiatedStreams.From(answer);
-            foreach (var kind in (ReadOnlySpan<KurentoMediaType>)[KurentoMediaType.Audio, KurentoMediaType.Video])
-            {
-                if (negotiated[kind]?.AnnouncedRemoteSsrc is { } announced)
-                {
-                    Volatile.Write(ref _inboundSsrc[(int)kind], announced);
-                }
+                var description = SessionDescription.Parse(offer);
+                AddHostCandidates();
+                answer = Answer(description, _transport.Ice.Local);
+                Accept(answer);
+                _transport.StartDtls(answer.Remote.Fingerprints);
             }
-
-            Volatile.Write(ref _negotiated, negotiated);
-            _transport.StartDtls(answer.Remote.Fingerprints);
         }
 
         _factory.Graph.Refresh(this);
         RelayLog.Negotiated(_logger, _settings.EndpointId, _transport.LocalPort);
         return answer.Sdp;
+    }
+
+    /// <summary>
+    /// The browser restarted ICE (its network changed, or it is a new RTCPeerConnection of a reloaded or reconnecting
+    /// page): the answer has new ICE credentials of ours, the same SSRCs and host candidates; the transport drops the old
+    /// paths and waits for checks on the new credentials, and, when the offer's certificate is new, for a new DTLS
+    /// handshake. Routes, SSRC rewriting and counters stay: to the peer it is the same endpoint. Under <c>_control</c>.
+    /// </summary>
+    private SdpAnswer Restart(SessionDescription description, NegotiatedStreams negotiated)
+    {
+        var previous = _remote!;
+        for (var attempt = 0; ; attempt++)
+        {
+            var credentials = IceCredentials.Generate();
+            var answer = Answer(description, credentials);
+            if (answer.Remote.IceUfrag == previous.IceUfrag && answer.Remote.IcePwd == previous.IcePwd)
+            {
+                throw new KurentoErrorException(KurentoErrorCode.SdpEndPointAlreadyNegotiated,
+                    "Endpoint already negotiated: a second offer is taken only as an ICE restart (new ice-ufrag and ice-pwd).");
+            }
+
+            var restarted = NegotiatedStreams.From(answer);
+            if (!SameSections(negotiated, restarted))
+            {
+                throw new KurentoErrorException(KurentoErrorCode.SdpEndPointAlreadyNegotiated,
+                    "Endpoint already negotiated: an ICE restart must keep the media sections (kinds, mids and directions) of the first offer.");
+            }
+
+            var newCertificate = !answer.Remote.Fingerprints.SequenceEqual(previous.Fingerprints);
+            if (!_transport.Restart(new IceLiteAgent(credentials, _time), newCertificate ? answer.Remote.Fingerprints : null))
+            {
+                if (attempt < 3)
+                {
+                    continue; // the ufrag drawn is another transport's
+                }
+
+                throw new KurentoErrorException(KurentoErrorCode.SdpEndPointProcessOffer, "No free ICE ufrag for the restart.");
+            }
+
+            Accept(answer);
+            Interlocked.Exchange(ref _restarted, 1);
+            _gathered = false; // a restart is a new gathering generation: gatherCandidates reports the candidates again
+            _iceState = KurentoIceState.Gathering; // back to checking: Connected and Ready are reported again for the new path
+
+            RelayLog.IceRestarted(_logger, _settings.EndpointId, newCertificate);
+            return answer;
+        }
+    }
+
+    private static bool SameSections(NegotiatedStreams before, NegotiatedStreams after)
+    {
+        foreach (var kind in (ReadOnlySpan<KurentoMediaType>)[KurentoMediaType.Audio, KurentoMediaType.Video])
+        {
+            var (b, a) = (before[kind], after[kind]);
+            if ((b is null) != (a is null)
+                || (b is not null && a is not null && (b.Mid != a.Mid || b.BrowserSends != a.BrowserSends || b.BrowserReceives != a.BrowserReceives)))
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>The answer to <paramref name="description"/> under <paramref name="credentials"/>; throws 40201 for a bad offer, changing nothing.</summary>
+    private SdpAnswer Answer(SessionDescription description, IceCredentials credentials)
+    {
+        var local = new LocalTransportParameters(
+            credentials.Ufrag, credentials.Password, DtlsCertificate.Shared.Fingerprint, _audioIdentity, _videoIdentity,
+            [.. _localCandidates.Select(c => c.ToString())]);
+        return SdpAnswerBuilder.Build(description, local, new SdpAnswerOptions
+        {
+            AllowH264 = _factory.Options.AllowH264,
+            MaxVideoBitrate = MaxVideoBitrate,
+            VideoStartBitrate = _factory.Options.VideoStartBitrate,
+            CanSend = !_settings.RecvOnly,
+            CanReceive = !_settings.SendOnly,
+            SessionName = "One2One Media Server",
+        });
+    }
+
+    /// <summary>Publishes what <paramref name="answer"/> settled: the streams and the SSRCs the browser announced. Under <c>_control</c>.</summary>
+    private void Accept(SdpAnswer answer)
+    {
+        var negotiated = NegotiatedStreams.From(answer);
+        foreach (var kind in (ReadOnlySpan<KurentoMediaType>)[KurentoMediaType.Audio, KurentoMediaType.Video])
+        {
+            if (negotiated[kind]?.AnnouncedRemoteSsrc is { } announced)
+            {
+                Volatile.Write(ref _inboundSsrc[(int)kind], announced);
+            }
+        }
+
+        _remote = answer.Remote;
+        Volatile.Write(ref _negotiated, negotiated);
     }
 
     /// <summary>
@@ -428,6 +511,16 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
                 MoveIceState(KurentoIceState.Connected);
                 MoveIceState(KurentoIceState.Ready);
                 ReportSelectedPair();
+                if (Interlocked.Exchange(ref _restarted, 0) == 1 && _transport.IsSecured)
+                {
+                    // The new path after an ICE restart that kept DTLS: what was in flight on the old path is lost, so
+                    // this browser's decoder needs a keyframe now (a new DTLS association asks in OnSecured instead).
+                    foreach (var source in Volatile.Read(ref _routes).VideoSources)
+                    {
+                        source.RequestKeyframe();
+                    }
+                }
+
                 break;
         }
     }

@@ -202,8 +202,10 @@ internal sealed class CallMediaSession : IAsyncDisposable
     }
 
     /// <summary>
-    /// Moves <paramref name="side"/>'s media to a new endpoint for the page's new offer, as KMS requires (a
-    /// WebRtcEndpoint negotiates once, 40208): a new endpoint in the same pipeline with the same STUN/TURN servers,
+    /// Answers the page's new offer (an ICE restart, or a new connection after a reload or a lost path). First on the
+    /// side's own endpoint: the embedded media server takes an ICE restart there, keeping the endpoint, its SSRCs and
+    /// its connections. A media server that refuses a second offer (KMS: a WebRtcEndpoint negotiates once, 40208) gets
+    /// the side's media moved to a new endpoint instead: a new endpoint in the same pipeline with the same STUN/TURN servers,
     /// connected both ways with the peer's (which replaces the old one as the peer's source), its answer sent as
     /// Renegotiated, then its candidates; the old endpoint is released. Until the answer is sent, the old endpoint
     /// keeps the call's media; the page's candidates from now on are its new connection's and wait for the new endpoint. Throws as <see cref="ReserveAsync"/> does; a new endpoint that was
@@ -242,6 +244,29 @@ internal sealed class CallMediaSession : IAsyncDisposable
 
             var old = leg.Endpoint ?? throw new InvalidOperationException("The call's media is not negotiated.");
             var peerEndpoint = peer.Endpoint ?? throw new InvalidOperationException("The call's media is not negotiated.");
+            if (await TryRestartAsync(old, offer, ct).ConfigureAwait(false) is { } restarted)
+            {
+                lock (_gate)
+                {
+                    if (_disposed)
+                    {
+                        throw new OperationCanceledException("The call ended while its media restarted.");
+                    }
+
+                    _pumps = Task.WhenAll(_pumps, queue.PumpAsync(old, OnCandidateRejected, _lifetime.Token));
+                }
+
+                MediaLog.EndpointRestarted(_logger, _call.Id, side, old.Id);
+                if (!_events.TryDeliverRenegotiated(_call, side, restarted))
+                {
+                    throw new OperationCanceledException("The call ended before the new answer could be sent.");
+                }
+
+                // Its candidates again, after the answer as on a new endpoint (the gate to the page is open already).
+                await old.GatherCandidatesAsync(ct).ConfigureAwait(false);
+                return;
+            }
+
             var endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
             var candidates = new ServerCandidateGate();
             await _preparation.ConfigureAsync(endpoint, ct).ConfigureAwait(false);
@@ -275,6 +300,19 @@ internal sealed class CallMediaSession : IAsyncDisposable
         finally
         {
             _renegotiation.Release();
+        }
+    }
+
+    /// <summary>The endpoint's answer to a second offer, or null when the media server negotiates an endpoint only once (40208).</summary>
+    private static async Task<string?> TryRestartAsync(WebRtcEndpoint endpoint, string offer, CancellationToken ct)
+    {
+        try
+        {
+            return await endpoint.ProcessOfferAsync(offer, ct).ConfigureAwait(false);
+        }
+        catch (KurentoException ex) when (ex.Code == KurentoErrorCodes.SdpEndPointAlreadyNegotiated)
+        {
+            return null;
         }
     }
 

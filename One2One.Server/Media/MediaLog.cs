@@ -11,10 +11,13 @@ internal static partial class MediaLog
     [LoggerMessage(EventId = 301, EventName = "PipelineReleased", Level = LogLevel.Debug, Message = "Call {CallId}: pipeline {PipelineId} released")]
     public static partial void PipelineReleased(ILogger logger, string callId, string pipelineId);
 
-    [LoggerMessage(EventId = 309, EventName = "EndpointReplaced", Level = LogLevel.Debug, Message = "Call {CallId}: the {Side}'s media moved from endpoint {Old} to {New}")]
+    [LoggerMessage(EventId = 311, EventName = "EndpointReplaced", Level = LogLevel.Debug, Message = "Call {CallId}: the {Side}'s media moved from endpoint {Old} to {New}")]
     public static partial void EndpointReplaced(ILogger logger, string callId, CallSide side, string old, string @new);
 
-    [LoggerMessage(EventId = 310, EventName = "EndpointReleaseFailed", Level = LogLevel.Warning, Message = "Call {CallId}: releasing the replaced endpoint {EndpointId} failed")]
+    [LoggerMessage(EventId = 313, EventName = "EndpointRestarted", Level = LogLevel.Debug, Message = "Call {CallId}: the {Side}'s media restarted ICE on its endpoint {EndpointId}")]
+    public static partial void EndpointRestarted(ILogger logger, string callId, CallSide side, string endpointId);
+
+    [LoggerMessage(EventId = 312, EventName = "EndpointReleaseFailed", Level = LogLevel.Warning, Message = "Call {CallId}: releasing the replaced endpoint {EndpointId} failed")]
     public static partial void EndpointReleaseFailed(ILogger logger, string callId, string endpointId, Exception exception);
 
     [LoggerMessage(EventId = 302, EventName = "ReleaseFailed", Level = LogLevel.Warning, Message = "Call {CallId}: releasing pipeline {PipelineId} failed")]

@@ -37,6 +37,7 @@ internal sealed class ScriptedCall : IAsyncDisposable
     {
         var media = await ScriptedKurentoServer.StartAsync();
         media.SdpAnswer = offer => offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
+        media.OneOfferPerEndpoint = true;
         var server = createServer?.Invoke(media) ?? new One2OneServerFactory { KurentoUri = media.Uri };
         server.StartServer();
         var alice = await SignalingClient.RegisteredAsync(server.HubUri, "alice");
@@ -74,8 +75,9 @@ internal sealed class ScriptedCall : IAsyncDisposable
     }
 
     /// <summary>The endpoint that processed <paramref name="offer"/> (so: the caller's or the callee's).</summary>
+    /// <summary>The endpoint that answered <paramref name="offer"/> (not one that refused it as already negotiated).</summary>
     public async Task<string> EndpointOfAsync(string offer) =>
-        (await Media.WaitForRequestAsync(r => r.IsInvoke("processOffer") && OfferOf(r) == offer)).Param("object")!;
+        (await Media.WaitForRequestAsync(r => r.IsInvoke("processOffer") && OfferOf(r) == offer && !Media.WasRefused(r))).Param("object")!;
 
     public async Task<string> PipelineIdAsync() =>
         (await Media.WaitForRequestAsync(r => r.IsInvoke("processOffer"))).Param("object")!.Split('/')[0];

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Playwright;
 using One2One.Tests.Support;
@@ -81,6 +82,7 @@ public sealed class SoftphoneDevicesTests(BrowserFixture browser, ITestOutputHel
         var (other, switched) = await SwitchCameraAsync(scene, alice, bob);
         var pair = await alice.SelectedCandidatePairAsync() ?? throw new InvalidOperationException("Alice's page has no selected candidate pair.");
         await alice.Page.EvaluateAsync("() => { window.__before = window.one2one.peerConnection(); }");
+        var bobKeyframes = await bob.Page.EvaluateAsync<long>(KeyframesDecodedScript);
 
         // Alice's connection goes dead (nothing it sends arrives any more), so her page reconnects on a new one.
         using (UdpBlock.FromPort(pair.LocalPort))
@@ -88,12 +90,28 @@ public sealed class SoftphoneDevicesTests(BrowserFixture browser, ITestOutputHel
             await Eventually.ReturnsAsync(() => alice.Page.EvaluateAsync<bool>("() => window.one2one.peerConnection() !== window.__before"), replaced => replaced);
         }
 
+        // How soon each page decodes a keyframe once Alice's new path is up (the media server asks for one): printed, not asserted.
+        await Eventually.ReturnsAsync(() => alice.Page.EvaluateAsync<string>("() => window.one2one.peerConnection().iceConnectionState"), s => s is "connected" or "completed");
+        var clock = Stopwatch.StartNew();
+        await Eventually.ReturnsAsync(() => bob.Page.EvaluateAsync<long>(KeyframesDecodedScript), k => k > bobKeyframes);
+        var atBob = clock.Elapsed;
+        await Eventually.ReturnsAsync(() => alice.Page.EvaluateAsync<long>(KeyframesDecodedScript), k => k > 0);
+        output.WriteLine($"a keyframe decoded {atBob.TotalMilliseconds:0} ms (bob) and {clock.Elapsed.TotalMilliseconds:0} ms (alice, new connection) after alice's new path connected");
+
         var sent = await SenderAsync(alice, "video");
         sent.Id.Should().Be(switched.Id, "the new connection sends the camera track the old one sent after the switch");
         sent.SettingsDevice.Should().Be(other, "the chosen camera, not the default one");
         await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
         await scene.ShouldHoldOneCallAsync();
     }
+
+    private const string KeyframesDecodedScript = """
+        async () => {
+          let frames = 0;
+          (await window.one2one.peerConnection().getStats()).forEach(s => { if (s.type === 'inbound-rtp' && s.kind === 'video') frames = s.keyFramesDecoded ?? 0; });
+          return frames;
+        }
+        """;
 
     private static Task<IBrowser> LaunchWithCamerasAsync(IPlaywright playwright) =>
         Chromium.LaunchAsync(playwright, extraArguments:

@@ -18,4 +18,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 704, EventName = "Listening", Level = LogLevel.Information, Message = "Media on {Address}: UDP port {UdpPort}, ICE-TCP port {TcpPort}, {Workers} workers, batches of {Batch}; SRTP's AES is {Aes}")]
     public static partial void Listening(ILogger logger, string address, int udpPort, string tcpPort, int workers, int batch, string aes);
+
+    [LoggerMessage(EventId = 705, EventName = "IceRestarted", Level = LogLevel.Debug, Message = "Transport {Ufrag}: ICE restarted, new DTLS association: {NewDtls}")]
+    public static partial void IceRestarted(ILogger logger, string ufrag, bool newDtls);
 }

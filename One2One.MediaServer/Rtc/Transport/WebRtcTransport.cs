@@ -39,6 +39,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _receiveGate = new();
     private readonly Lock _sendGate = new();
+    private IceLiteAgent _ice; // replaced by Restart under the receive gate; read anywhere (Volatile)
     private DtlsServerSession? _dtls;
     private IcePath? _dtlsPeer;
     private SrtpContext? _inbound;
@@ -50,7 +51,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     public WebRtcTransport(MediaPorts ports, IceLiteAgent ice, ITransportEvents events, ILoggerFactory loggers, TimeProvider time)
     {
         _ports = ports;
-        Ice = ice;
+        _ice = ice;
         _events = events;
         _logger = loggers.CreateLogger<WebRtcTransport>();
         _time = time;
@@ -67,7 +68,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     /// <summary>The ICE-TCP port its passive TCP candidates name; null when ICE-TCP is off.</summary>
     public int? TcpPort => _ports.Tcp?.Port;
 
-    public IceLiteAgent Ice { get; }
+    /// <summary>The ICE agent of the current ICE credentials (a new one after each <see cref="Restart"/>).</summary>
+    public IceLiteAgent Ice => Volatile.Read(ref _ice);
 
     public TransportCounters Counters { get; } = new();
 
@@ -99,6 +101,57 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
 
         _ = CompleteHandshakeAsync(dtls, dtls.Start(remoteFingerprints, _closing.Token));
+    }
+
+    /// <summary>
+    /// An ICE restart (RFC 8445 §9) on this transport: from now on only checks with <paramref name="ice"/>'s credentials
+    /// are answered, and the paths the old agent validated (and the addresses it claimed on the shared port) are let go,
+    /// so media waits for the browser's new path. With <paramref name="newFingerprints"/> (the offer came from a new
+    /// RTCPeerConnection, with a new certificate) the DTLS association and SRTP keys go too and a new handshake is awaited;
+    /// without, they stay, as a browser keeps its DTLS transport across an ICE restart (RFC 8842 §5). False, changing
+    /// nothing, when another transport holds the new ufrag.
+    /// </summary>
+    public bool Restart(IceLiteAgent ice, IReadOnlyList<DtlsFingerprint>? newFingerprints)
+    {
+        DtlsServerSession? oldDtls = null;
+        lock (_receiveGate)
+        {
+            ObjectDisposedException.ThrowIf(_closed, this);
+            if (!_ports.Directory.TryRegister(ice.Local.Ufrag, this))
+            {
+                return false;
+            }
+
+            var old = _ice;
+            _ports.Directory.Unregister(old.Local.Ufrag, this, old.ValidatedPaths);
+            foreach (var path in old.ValidatedPaths)
+            {
+                (path?.Link as IceTcpConnection)?.Close();
+            }
+
+            Volatile.Write(ref _ice, ice);
+            if (newFingerprints is not null)
+            {
+                // No close_notify: the browser's old connection is gone, and the new one has not started DTLS.
+                Volatile.Write(ref _dtlsPeer, null);
+                oldDtls = Interlocked.Exchange(ref _dtls, null);
+                lock (_sendGate)
+                {
+                    _outbound?.Dispose();
+                    _outbound = null;
+                    Interlocked.Exchange(ref _inbound, null)?.Dispose();
+                }
+            }
+        }
+
+        TransportLog.IceRestarted(_logger, ice.Local.Ufrag, newFingerprints is not null);
+        if (newFingerprints is not null)
+        {
+            oldDtls?.Dispose();
+            StartDtls(newFingerprints);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -338,6 +391,11 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             return;
         }
 
+        if (!ReferenceEquals(Volatile.Read(ref _dtls), dtls))
+        {
+            return; // replaced by an ICE restart with a new certificate while it completed
+        }
+
         if (InstallKeysOnce(keys))
         {
             _events.OnDtlsStateChanged(DtlsConnectionState.Connected, null);
@@ -388,7 +446,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     private async Task ObserveCloseAsync(DtlsServerSession dtls)
     {
         await dtls.Closed.ConfigureAwait(false);
-        if (Volatile.Read(ref _disposed) == 0)
+        if (Volatile.Read(ref _disposed) == 0 && ReferenceEquals(Volatile.Read(ref _dtls), dtls))
         {
             _events.OnDtlsStateChanged(DtlsConnectionState.Closed, "the browser closed the DTLS connection");
         }

@@ -46,6 +46,8 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
     private readonly List<HeldRequest> _held = [];
     private readonly HashSet<string> _sessions = [];
     private readonly Dictionary<string, string> _objects = []; // id → type
+    private readonly HashSet<string> _negotiated = []; // endpoints that processed an offer (OneOfferPerEndpoint)
+    private readonly HashSet<(int Connection, long Id)> _refusedOffers = [];
     private readonly Dictionary<string, (string ObjectId, string Type)> _subscriptions = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _malformed;
@@ -65,6 +67,18 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
 
     /// <summary>The SDP answer to a processOffer, from the offer.</summary>
     public Func<string, string> SdpAnswer { get; set; } = _ => DefaultAnswer;
+
+    /// <summary>A processOffer this server refused with 40208 (<see cref="OneOfferPerEndpoint"/>).</summary>
+    public bool WasRefused(ReceivedRequest request)
+    {
+        lock (_lock)
+        {
+            return _refusedOffers.Contains((request.Connection, request.Id));
+        }
+    }
+
+    /// <summary>As KMS: a second processOffer on an endpoint is 40208 SDP_END_POINT_ALREADY_NEGOTIATED. Off for client tests that reuse one endpoint.</summary>
+    public bool OneOfferPerEndpoint { get; set; }
 
     /// <summary>Messages that were not a well-formed JSON-RPC 2.0 request (e.g. interleaved frames).</summary>
     public int MalformedMessages => Volatile.Read(ref _malformed);
@@ -247,6 +261,7 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
         {
             _sessions.Clear();
             _objects.Clear();
+            _negotiated.Clear();
             _subscriptions.Clear();
             _held.Clear();
         }
@@ -594,6 +609,9 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
                 JsonNode? value = null;
                 switch (request.Operation)
                 {
+                    case "processOffer" when !_negotiated.Add(objectId) && OneOfferPerEndpoint:
+                        _refusedOffers.Add((request.Connection, request.Id));
+                        return ErrorReply(request.Id, 40208, "SDP_END_POINT_ALREADY_NEGOTIATED", "Endpoint already negotiated");
                     case "processOffer":
                         value = SdpAnswer(p["operationParams"]?["offer"]?.GetValue<string>() ?? "");
                         break;

@@ -1,0 +1,110 @@
+using System.Net;
+using One2One.MediaServer.Elements;
+using One2One.MediaServer.Protocol;
+using One2One.MediaServer.Rtc.Ice;
+using One2One.MediaServer.Rtc.Stun;
+using One2One.Tests.MediaServer.Relay.Support;
+
+namespace One2One.Tests.MediaServer.Relay;
+
+/// <summary>
+/// A second offer on a negotiated endpoint is an ICE restart (RFC 8445 §9): a page whose connection was lost offers
+/// again from a new RTCPeerConnection, on a new port, with new ICE credentials and a new certificate. The endpoint
+/// answers with new ICE credentials of its own and the same SSRCs, takes the new path after a new DTLS handshake, and
+/// keeps relaying to and from its peer; the old path gets no answer. An offer that is not a restart is refused as KMS
+/// refuses any second offer (40208), changing nothing.
+/// </summary>
+public sealed class RelayIceRestartTests : IAsyncLifetime
+{
+    private readonly RelayRig _rig = RelayRig.Create();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _rig.DisposeAsync();
+
+    [Fact]
+    public async Task A_new_connection_restarts_ICE_on_the_same_endpoint_and_media_flows_both_ways_with_the_same_ssrcs()
+    {
+        var (a, b) = await _rig.CallAsync();
+        var before = a.Browser.Answer!;
+        await using var again = new SimulatedBrowser();
+
+        var answer = a.Session.ProcessOffer(again.OfferSdp);
+        again.AcceptAnswer(answer, new IPEndPoint(IPAddress.Loopback, a.Session.Transport.LocalPort));
+
+        again.Answer!.Ufrag.Should().NotBe(before.Ufrag, "an ICE restart gets new credentials (RFC 8445 §9)");
+        again.Answer.Password.Should().NotBe(before.Password);
+        again.Answer.Fingerprint.Should().Be(before.Fingerprint);
+        again.Answer.Ssrc(KurentoMediaType.Video).Should().Be(before.Ssrc(KurentoMediaType.Video), "the endpoint still sends as itself");
+        again.Answer.Ssrc(KurentoMediaType.Audio).Should().Be(before.Ssrc(KurentoMediaType.Audio));
+        (await a.Browser.CheckAsync(useCandidate: true).WaitAsync(TimeSpan.FromSeconds(1)).ContinueWith(t => t.IsCompletedSuccessfully))
+            .Should().BeFalse("the old credentials are no longer answered");
+
+        await again.CompleteIceAsync();
+        await again.CompleteDtlsAsync();
+
+        again.SendRtp(KurentoMediaType.Video, 500, 90_000, true, new byte[200]);
+        var atB = await b.Browser.NextRtpAsync("from the restarted connection");
+        atB.Ssrc.Should().Be(b.OutgoingSsrc(KurentoMediaType.Video));
+        b.Browser.SendRtp(KurentoMediaType.Audio, 9, 960, false, new byte[40]);
+        var atAgain = await again.NextRtpAsync("to the restarted connection");
+        atAgain.Ssrc.Should().Be(before.Ssrc(KurentoMediaType.Audio));
+    }
+
+    [Fact]
+    public async Task An_ICE_restart_of_the_same_connection_keeps_DTLS_and_asks_the_peer_for_a_keyframe_once_the_new_path_is_nominated()
+    {
+        var (a, b) = await _rig.CallAsync();
+        await b.Browser.NextRtcpWithAsync(p => p.IsPli, "the keyframe request of the connection");
+        const string newUfrag = "rEst";
+        const string newPassword = "RestartedPassword0123456";
+        var restartOffer = a.Browser.OfferSdp.Replace(a.Browser.Offer.Ufrag, newUfrag, StringComparison.Ordinal)
+            .Replace(a.Browser.Offer.Password, newPassword, StringComparison.Ordinal);
+
+        var answer = EndpointAnswer.Parse(a.Session.ProcessOffer(restartOffer));
+        var check = await a.Browser.CheckAsync(useCandidate: false, answer.Password, $"{answer.Ufrag}:{newUfrag}");
+        check.Class.Should().Be(StunMessageClass.SuccessResponse, "the new credentials are answered on the same address");
+        a.Browser.SendRtp(KurentoMediaType.Video, 77, 9_000, true, new byte[100]);
+        (await b.Browser.NextRtpAsync("from the same connection, still keyed")).Ssrc.Should().Be(b.OutgoingSsrc(KurentoMediaType.Video));
+
+        (await a.Browser.CheckAsync(useCandidate: true, answer.Password, $"{answer.Ufrag}:{newUfrag}")).Class.Should().Be(StunMessageClass.SuccessResponse);
+
+        var pli = await b.Browser.NextRtcpWithAsync(p => p.IsPli, "a keyframe request once A's new path is nominated");
+        pli.MediaSsrc.Should().Be(b.Browser.Offer.VideoSsrc, "B's browser is asked for a keyframe of its own video, for A's decoder");
+    }
+
+    [Fact]
+    public async Task The_same_ICE_credentials_again_are_40208_and_leave_the_call_as_it_was()
+    {
+        var (a, b) = await _rig.CallAsync();
+
+        var again = () => a.Session.ProcessOffer(a.Browser.OfferSdp);
+
+        again.Should().Throw<KurentoErrorException>().Which.Code.Should().Be(KurentoErrorCode.SdpEndPointAlreadyNegotiated);
+        (await a.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse, "the path is untouched");
+        a.Browser.SendRtp(KurentoMediaType.Audio, 1, 960, false, new byte[40]);
+        (await b.Browser.NextRtpAsync()).Ssrc.Should().Be(b.OutgoingSsrc(KurentoMediaType.Audio));
+    }
+
+    [Fact]
+    public async Task A_restart_that_changes_a_media_section_is_40208_and_a_malformed_one_40201()
+    {
+        var (a, _) = await _rig.CallAsync();
+        await using var receiveOnly = new SimulatedBrowser { EditOffer = ReceiveOnlyVideo };
+
+        var changesVideo = () => a.Session.ProcessOffer(receiveOnly.OfferSdp);
+        var malformed = () => a.Session.ProcessOffer("v=0\r\nnot an offer");
+
+        changesVideo.Should().Throw<KurentoErrorException>().Which.Code.Should().Be(KurentoErrorCode.SdpEndPointAlreadyNegotiated);
+        malformed.Should().Throw<KurentoErrorException>().Which.Code.Should().Be(KurentoErrorCode.SdpParseError);
+        (await a.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse, "nothing changed");
+    }
+
+    /// <summary>The offer with its video section receive-only: the browser would stop sending video.</summary>
+    private static string ReceiveOnlyVideo(string sdp)
+    {
+        var video = sdp.IndexOf("m=video", StringComparison.Ordinal);
+        var direction = sdp.IndexOf("a=sendrecv", video, StringComparison.Ordinal);
+        return string.Concat(sdp.AsSpan(0, direction), "a=recvonly", sdp.AsSpan(direction + "a=sendrecv".Length));
+    }
+}
