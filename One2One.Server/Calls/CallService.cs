@@ -23,7 +23,7 @@ namespace One2One.Server.Calls;
 /// media-server loss). Every message to a browser goes through its user's <see cref="ClientOutbox"/>; every refusal
 /// through <see cref="Rejections"/>. What a client may cost is asked of <see cref="ClientLimits"/> first.
 /// </remarks>
-internal sealed partial class CallService : ICallMediaEvents
+internal sealed partial class CallService
 {
     private readonly UserRegistry _users;
     private readonly IHubContext<One2OneHub, IOne2OneClient> _hub;
@@ -366,7 +366,7 @@ internal sealed partial class CallService : ICallMediaEvents
         }
     }
 
-    bool ICallMediaEvents.TryDeliverAnswer(Call call, CallSide side, string sdpAnswer)
+    private bool DeliverAnswer(Call call, CallSide side, string sdpAnswer)
     {
         var user = call.Participant(side);
         return call.TryDeliverAnswer(side, () => user.Outbox.Post(side == CallSide.Caller
@@ -374,21 +374,21 @@ internal sealed partial class CallService : ICallMediaEvents
             : c => c.StartCommunication(new StartCommunication(sdpAnswer))));
     }
 
-    bool ICallMediaEvents.TryDeliverRenegotiated(Call call, CallSide side, string sdpAnswer)
+    private bool DeliverRenegotiated(Call call, CallSide side, string sdpAnswer)
     {
         var user = call.Participant(side);
         var message = new Renegotiated(sdpAnswer);
         return call.TryPostWhileLive(() => user.Outbox.Post(c => c.Renegotiated(message)));
     }
 
-    void ICallMediaEvents.DeliverCandidate(Call call, CallSide side, KurentoIceCandidate candidate)
+    private void DeliverCandidate(Call call, CallSide side, KurentoIceCandidate candidate)
     {
         var user = call.Participant(side);
         var message = new IceCandidate(new IceCandidateInit(candidate.Candidate, candidate.SdpMid, candidate.SdpMLineIndex));
         call.TryPostWhileLive(() => user.Outbox.Post(c => c.IceCandidate(message)));
     }
 
-    void ICallMediaEvents.MediaPathLost(Call call, CallSide side, string detail)
+    private void OnMediaPathLost(Call call, CallSide side, string detail)
     {
         if (!BeginReconnect(call, side))
         {
@@ -396,7 +396,7 @@ internal sealed partial class CallService : ICallMediaEvents
         }
     }
 
-    void ICallMediaEvents.MediaPathReturned(Call call, CallSide side)
+    private void OnMediaPathReturned(Call call, CallSide side)
     {
         var user = call.Participant(side);
         var peer = call.Peer(user);
@@ -407,7 +407,7 @@ internal sealed partial class CallService : ICallMediaEvents
         }
     }
 
-    void ICallMediaEvents.MediaFailed(Call call, string reason, string detail) =>
+    private void OnMediaFailed(Call call, string reason, string detail) =>
         EndInBackground(call, CallEnding.MediaFailed(reason, detail));
 
     /// <summary>
@@ -449,7 +449,7 @@ internal sealed partial class CallService : ICallMediaEvents
     private HubException AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
 
     private CallMediaSession CreateMedia(Call call) =>
-        new(call, _mediaServers, this, _endpointPreparation, _options.CurrentValue.MaxQueuedCandidates, _logger);
+        new(call.Id, _mediaServers, new MediaEventsOf(this, call), _endpointPreparation, _options.CurrentValue.MaxQueuedCandidates, _logger);
 
     private RegisterResponse Acceptance(User user, string? resumedCallWith = null)
     {
@@ -482,7 +482,7 @@ internal sealed partial class CallService : ICallMediaEvents
     /// <param name="acceptedAt">When the callee accepted (<see cref="TimeProvider.GetTimestamp"/>), for the set-up time.</param>
     private async Task ConnectAsync(Call call, string calleeOffer, long acceptedAt)
     {
-        if (await RunMediaStepAsync(call, CallTrace.MediaNegotiate, ct => call.Media.NegotiateAsync(calleeOffer, ct)).ConfigureAwait(false)
+        if (await RunMediaStepAsync(call, CallTrace.MediaNegotiate, ct => call.Media.NegotiateAsync(call.CallerOffer, calleeOffer, ct)).ConfigureAwait(false)
             && call.TryMarkInCall())
         {
             _metrics.CallSetUp(_time.GetElapsedTime(acceptedAt));

@@ -40,7 +40,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
 {
     private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(10);
 
-    private readonly Call _call;
+    private readonly string _callId;
     private readonly MediaServerPool _servers;
     private readonly ICallMediaEvents _events;
     private readonly EndpointPreparation _preparation;
@@ -55,9 +55,9 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private bool _disposed;
     private Task _pumps = Task.CompletedTask;
 
-    public CallMediaSession(Call call, MediaServerPool servers, ICallMediaEvents events, EndpointPreparation preparation, int maxQueuedCandidates, ILogger logger)
+    public CallMediaSession(string callId, MediaServerPool servers, ICallMediaEvents events, EndpointPreparation preparation, int maxQueuedCandidates, ILogger logger)
     {
-        _call = call;
+        _callId = callId;
         _servers = servers;
         _events = events;
         _preparation = preparation;
@@ -103,7 +103,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
         var queued = queue.TryAdd(kurentoCandidate);
         if (!queued)
         {
-            MediaLog.CandidateDropped(_logger, _call.Id, side);
+            MediaLog.CandidateDropped(_logger, _callId, side);
         }
 
         return queued;
@@ -152,7 +152,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
             throw new OperationCanceledException("The call ended while its pipeline was being created.");
         }
 
-        MediaLog.PipelineCreated(_logger, _call.Id, pipeline.Id);
+        MediaLog.PipelineCreated(_logger, _callId, pipeline.Id);
         await pipeline.SubscribeAsync<MediaErrorOccurred>(e => OnMediaError(e), ct).ConfigureAwait(false);
 
         // An endpoint the media server refuses (40009) leaves the pipeline, and the endpoint made before it, to
@@ -180,7 +180,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
     /// Negotiates the reserved media and sends each browser its answer: both processOffers, both answers, then both
     /// gatherCandidates. Throws as <see cref="ReserveAsync"/> does.
     /// </summary>
-    public async Task NegotiateAsync(string calleeOffer, CancellationToken cancellationToken)
+    public async Task NegotiateAsync(string callerOffer, string calleeOffer, CancellationToken cancellationToken)
     {
         var callerEndpoint = _caller.Endpoint ?? throw new InvalidOperationException("The call's media is not reserved.");
         var calleeEndpoint = _callee.Endpoint ?? throw new InvalidOperationException("The call's media is not reserved.");
@@ -190,7 +190,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
         // Both offers are processed before either browser hears anything: if one is refused, neither browser
         // was told the call started. They are two objects' requests, so the media server takes them at once.
         var calleeAnswering = calleeEndpoint.ProcessOfferAsync(calleeOffer, ct);
-        var callerAnswering = callerEndpoint.ProcessOfferAsync(_call.CallerOffer, ct);
+        var callerAnswering = callerEndpoint.ProcessOfferAsync(callerOffer, ct);
         await Task.WhenAll(calleeAnswering, callerAnswering).ConfigureAwait(false);
         var calleeAnswer = await calleeAnswering.ConfigureAwait(false);
         var callerAnswer = await callerAnswering.ConfigureAwait(false);
@@ -256,8 +256,8 @@ internal sealed class CallMediaSession : IAsyncDisposable
                     _pumps = Task.WhenAll(_pumps, queue.PumpAsync(old, OnCandidateRejected, _lifetime.Token));
                 }
 
-                MediaLog.EndpointRestarted(_logger, _call.Id, side, old.Id);
-                if (!_events.TryDeliverRenegotiated(_call, side, restarted))
+                MediaLog.EndpointRestarted(_logger, _callId, side, old.Id);
+                if (!_events.TryDeliverRenegotiated(side, restarted))
                 {
                     throw new OperationCanceledException("The call ended before the new answer could be sent.");
                 }
@@ -287,13 +287,13 @@ internal sealed class CallMediaSession : IAsyncDisposable
                 _pumps = Task.WhenAll(_pumps, queue.PumpAsync(endpoint, OnCandidateRejected, _lifetime.Token));
             }
 
-            MediaLog.EndpointReplaced(_logger, _call.Id, side, old.Id, endpoint.Id);
-            if (!_events.TryDeliverRenegotiated(_call, side, answer))
+            MediaLog.EndpointReplaced(_logger, _callId, side, old.Id, endpoint.Id);
+            if (!_events.TryDeliverRenegotiated(side, answer))
             {
                 throw new OperationCanceledException("The call ended before the new answer could be sent.");
             }
 
-            candidates.Open(c => _events.DeliverCandidate(_call, side, c));
+            candidates.Open(c => _events.DeliverCandidate(side, c));
             await endpoint.GatherCandidatesAsync(ct).ConfigureAwait(false);
             await ReleaseReplacedAsync(old).ConfigureAwait(false);
         }
@@ -359,12 +359,12 @@ internal sealed class CallMediaSession : IAsyncDisposable
     /// <summary>Sends a browser its answer, then lets its endpoint's candidates through (none before the answer).</summary>
     private void Deliver(Leg leg, string answer)
     {
-        if (!_events.TryDeliverAnswer(_call, leg.Side, answer))
+        if (!_events.TryDeliverAnswer(leg.Side, answer))
         {
             throw new OperationCanceledException("The call ended before its answer could be sent.");
         }
 
-        leg.ServerCandidates.Open(c => _events.DeliverCandidate(_call, leg.Side, c));
+        leg.ServerCandidates.Open(c => _events.DeliverCandidate(leg.Side, c));
     }
 
     /// <summary>
@@ -385,13 +385,13 @@ internal sealed class CallMediaSession : IAsyncDisposable
         }
         catch (KurentoException ex) when (ex.Code == KurentoErrorCodes.MediaObjectEventNotSupported)
         {
-            MediaLog.OptionalEventUnsupported(_logger, _call.Id, MediaFlowInStateChanged.EventType);
+            MediaLog.OptionalEventUnsupported(_logger, _callId, MediaFlowInStateChanged.EventType);
         }
     }
 
     private void OnIceState(Leg leg, WebRtcEndpoint endpoint, IceComponentStateChanged e)
     {
-        MediaLog.IceState(_logger, _call.Id, leg.Side, e.State);
+        MediaLog.IceState(_logger, _callId, leg.Side, e.State);
         if (!IsCurrent(leg, endpoint))
         {
             return;
@@ -400,20 +400,20 @@ internal sealed class CallMediaSession : IAsyncDisposable
         // A lost path may come back (the page restarts ICE or renegotiates): the call decides how long it waits.
         if (e.State == IceComponentState.Failed)
         {
-            _events.MediaPathLost(_call, leg.Side, $"ICE failed for the {leg.Side.ToString().ToLowerInvariant()}.");
+            _events.MediaPathLost(leg.Side, $"ICE failed for the {leg.Side.ToString().ToLowerInvariant()}.");
         }
         else if (e.State is IceComponentState.Connected or IceComponentState.Ready)
         {
-            _events.MediaPathReturned(_call, leg.Side);
+            _events.MediaPathReturned(leg.Side);
         }
     }
 
     private void OnMediaFlowIn(Leg leg, WebRtcEndpoint endpoint, MediaFlowInStateChanged e)
     {
-        MediaLog.MediaFlowIn(_logger, _call.Id, leg.Side, e.MediaType, e.State);
+        MediaLog.MediaFlowIn(_logger, _callId, leg.Side, e.MediaType, e.State);
         if (e.State == MediaFlowState.Flowing && IsCurrent(leg, endpoint))
         {
-            _events.MediaPathReturned(_call, leg.Side);
+            _events.MediaPathReturned(leg.Side);
         }
     }
 
@@ -443,18 +443,18 @@ internal sealed class CallMediaSession : IAsyncDisposable
         catch (Exception ex) when (ex is KurentoException or OperationCanceledException or ObjectDisposedException)
         {
             // Released with the pipeline at the latest.
-            MediaLog.EndpointReleaseFailed(_logger, _call.Id, endpoint.Id, ex);
+            MediaLog.EndpointReleaseFailed(_logger, _callId, endpoint.Id, ex);
         }
     }
 
     private void OnMediaError(MediaErrorOccurred e)
     {
-        MediaLog.MediaError(_logger, _call.Id, e.Type, e.ErrorCode, e.Description);
-        _events.MediaFailed(_call, Reasons.MediaError, e.Description);
+        MediaLog.MediaError(_logger, _callId, e.Type, e.ErrorCode, e.Description);
+        _events.MediaFailed(Reasons.MediaError, e.Description);
     }
 
     private void OnCandidateRejected(KurentoIceCandidate candidate, Exception error) =>
-        MediaLog.CandidateRejected(_logger, _call.Id, candidate.Candidate, error);
+        MediaLog.CandidateRejected(_logger, _callId, candidate.Candidate, error);
 
     private bool TryAdopt(MediaPipeline pipeline)
     {
@@ -488,12 +488,12 @@ internal sealed class CallMediaSession : IAsyncDisposable
         try
         {
             await pipeline.ReleaseAsync(timeout.Token).ConfigureAwait(false);
-            MediaLog.PipelineReleased(_logger, _call.Id, pipeline.Id);
+            MediaLog.PipelineReleased(_logger, _callId, pipeline.Id);
         }
         catch (Exception ex) when (ex is KurentoException or OperationCanceledException or ObjectDisposedException)
         {
             // The media server may have lost it already (restart, 40101); nothing else holds it.
-            MediaLog.ReleaseFailed(_logger, _call.Id, pipeline.Id, ex);
+            MediaLog.ReleaseFailed(_logger, _callId, pipeline.Id, ex);
         }
     }
 

@@ -3,24 +3,27 @@ using One2One.Server.Calls;
 
 namespace One2One.Server.Media;
 
-/// <summary>What a call's media session reports to the call: answers, media-server candidates, failures.</summary>
+/// <summary>
+/// What a call's media session reports to its call: answers, media-server candidates, failures. One instance per call,
+/// bound to it by the Calls layer, so the media session never holds the call that created it.
+/// </summary>
 internal interface ICallMediaEvents
 {
     /// <summary>Sends <paramref name="side"/>'s browser its SDP answer; false if the call has ended meanwhile.</summary>
-    bool TryDeliverAnswer(Call call, CallSide side, string sdpAnswer);
+    bool TryDeliverAnswer(CallSide side, string sdpAnswer);
 
     /// <summary>Sends <paramref name="side"/>'s browser the answer to its renegotiation; false if the call has ended meanwhile.</summary>
-    bool TryDeliverRenegotiated(Call call, CallSide side, string sdpAnswer);
+    bool TryDeliverRenegotiated(CallSide side, string sdpAnswer);
 
     /// <summary>Sends a media-server candidate to <paramref name="side"/>'s browser (only after its answer).</summary>
-    void DeliverCandidate(Call call, CallSide side, KurentoIceCandidate candidate);
+    void DeliverCandidate(CallSide side, KurentoIceCandidate candidate);
 
     /// <summary><paramref name="side"/>'s current endpoint lost its path to the browser (ICE failed): it may come back.</summary>
-    void MediaPathLost(Call call, CallSide side, string detail);
+    void MediaPathLost(CallSide side, string detail);
 
     /// <summary><paramref name="side"/>'s current endpoint has a path to the browser (ICE connected, or media flowing in).</summary>
-    void MediaPathReturned(Call call, CallSide side);
+    void MediaPathReturned(CallSide side);
 
     /// <summary>The media failed (ICE failure, an Error event): the call must end with <paramref name="reason"/>.</summary>
-    void MediaFailed(Call call, string reason, string detail);
+    void MediaFailed(string reason, string detail);
 }
