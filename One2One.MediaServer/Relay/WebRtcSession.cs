@@ -275,6 +275,11 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     /// </summary>
     private void AddHostCandidates()
     {
+        if (_localCandidates.Count > 0)
+        {
+            return; // an earlier offer that could not be answered added them already
+        }
+
         // UDP host candidates first, then passive TCP ones (RFC 6544) for browsers whose UDP is blocked.
         var addresses = _factory.AnnouncedAddresses;
         for (var i = 0; i < addresses.Count; i++)

@@ -74,6 +74,22 @@ public sealed class RelayIceRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_offer_refused_first_leaves_the_endpoint_unnegotiated_and_the_next_is_answered_with_each_candidate_once()
+    {
+        var (session, _) = _rig.CreateSession();
+        await using var passive = new SimulatedBrowser { EditOffer = sdp => sdp.Replace("a=setup:actpass", "a=setup:passive", StringComparison.Ordinal) };
+        await using var browser = new SimulatedBrowser();
+
+        var refused = () => session.ProcessOffer(passive.OfferSdp);
+        refused.Should().Throw<KurentoErrorException>();
+        var answer = session.ProcessOffer(browser.OfferSdp);
+
+        var (fresh, _) = _rig.CreateSession();
+        await using var other = new SimulatedBrowser();
+        Candidates(answer).Should().NotBeEmpty().And.HaveCount(Candidates(fresh.ProcessOffer(other.OfferSdp)).Count, "the refused offer added no candidates of its own");
+    }
+
+    [Fact]
     public async Task The_same_ICE_credentials_again_are_40208_and_leave_the_call_as_it_was()
     {
         var (a, b) = await _rig.CallAsync();
@@ -99,6 +115,8 @@ public sealed class RelayIceRestartTests : IAsyncLifetime
         malformed.Should().Throw<KurentoErrorException>().Which.Code.Should().Be(KurentoErrorCode.SdpParseError);
         (await a.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse, "nothing changed");
     }
+
+    private static List<string> Candidates(string sdp) => [.. sdp.Split("\r\n").Where(l => l.StartsWith("a=candidate:", StringComparison.Ordinal))];
 
     /// <summary>The offer with its video section receive-only: the browser would stop sending video.</summary>
     private static string ReceiveOnlyVideo(string sdp)
