@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using One2One.Server.Calls;
 using One2One.Server.Signaling;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Support;
@@ -113,6 +115,11 @@ public sealed class MediaServerPoolTests : IAsyncLifetime
         await to.AcceptAsync(caller, browser.OfferSdp);
         await to.ExpectAsync<StartCommunication>();
         (await from.ExpectAsync<CallResponse>()).Response.Should().Be(Responses.Accepted);
+
+        // The answers go out before the endpoints gather their candidates: wait for the end of the set-up, so a media
+        // server stopped next fails a call in progress (media-server-lost), not one still being set up (media-error).
+        var users = app.Services.GetRequiredService<UserRegistry>();
+        await Eventually.TrueAsync(() => users.FindByName(caller)?.CurrentCall?.State == CallState.InCall, "the call is set up");
         return (from, to);
     }
 }
