@@ -236,7 +236,8 @@ export class Softphone {
       this.ice = ice;
       this.apply({ kind: "registered" });
       if (resumedCallWith !== null && this.apply({ kind: "resume-call", peer: resumedCallWith })) {
-        // The server still has the call: a new offer moves this side to a new endpoint (Renegotiated answers it).
+        // The server still has the call: a new offer restarts this side's media (the embedded media server on the same
+        // endpoint, KMS on a new one); Renegotiated answers it.
         await this.sendOffer(++this.attempt, (sdpOffer) => this.server.renegotiate(sdpOffer));
       }
     } catch (error) {
