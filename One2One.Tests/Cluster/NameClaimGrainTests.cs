@@ -74,6 +74,34 @@ public sealed class NameClaimGrainTests : IAsyncLifetime
         (await Grain("ERIN").Holder())!.Registration.Should().Be("conn-a");
     }
 
+    [Fact]
+    public async Task An_idle_claim_keeps_no_activation_and_still_holds_the_name()
+    {
+        var first = _cluster.Silos[0].SiloAddress;
+        foreach (var name in new[] { "frank", "grace", "heidi" })
+        {
+            (await Grain(name).TryClaim(new NameClaim(name, "conn-" + name, first))).Should().BeTrue();
+        }
+
+        // Each registered name would otherwise keep an activation (about 2.5 KiB) for as long as it is registered.
+        var management = _cluster.GrainFactory.GetGrain<IManagementGrain>(0);
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+        int active;
+        while ((active = await ActiveClaimGrainsAsync(management)) > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+
+        active.Should().Be(0, "a claim grain ends its activation once its call is done");
+        (await Grain("GRACE").TryClaim(new NameClaim("Grace", "conn-other", _cluster.Silos[1].SiloAddress))).Should().BeFalse();
+        (await Grain("heidi").Holder())!.Registration.Should().Be("conn-heidi");
+    }
+
+    private static async Task<int> ActiveClaimGrainsAsync(IManagementGrain management) =>
+        (await management.GetSimpleGrainStatistics())
+            .Where(s => s.GrainType.Contains(nameof(NameClaimGrain), StringComparison.Ordinal))
+            .Sum(s => s.ActivationCount);
+
     private INameClaimGrain Grain(string name) => _cluster.GrainFactory.GetGrain<INameClaimGrain>(NameClaims.KeyOf(name));
 
     private sealed class WithCallStorage : ISiloConfigurator
