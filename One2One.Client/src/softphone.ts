@@ -51,9 +51,10 @@ export interface SoftphoneOptions {
   /** The configuration of each call's RTCPeerConnection (e.g. iceServers). */
   readonly rtcConfiguration?: RTCConfiguration;
   /**
-   * Opens the camera and microphone as soon as an incoming call rings, so that accepting only has to make the offer
-   * (the camera is the slowest step of answering). Nothing is shown or sent before the call is accepted, and the
-   * camera is closed again if it is not; the browser's camera indicator does show while it rings. Default true.
+   * Opens the camera and microphone as soon as an incoming call rings, and makes the call's RTCPeerConnection and its
+   * offer on them, so that accepting only has to send the offer (the camera is the slowest step of answering, the
+   * connection and offer the next). Nothing is shown or sent before the call is accepted, and the camera and connection
+   * are closed again if it is not; the browser's camera indicator does show while it rings. Default true.
    */
   readonly openMediaWhileRinging?: boolean;
 }
@@ -67,7 +68,7 @@ export class Softphone {
   private offerSent = false;
   /** The caller of an incoming call accepted here whose answer has not gone out yet (the camera is opening). */
   private unansweredCaller: string | null = null;
-  /** The incoming call ringing now, with its camera and fresh ICE servers on the way (openMediaWhileRinging); taken by accept(). */
+  /** The incoming call ringing now, with its camera, fresh ICE servers and offer on the way (openMediaWhileRinging); taken by accept(). */
   private ringing: Prepared | null = null;
   private mediaSettings: MediaState = { audio: true, video: true };
   private readonly events = new Emitter<SoftphoneEvents>();
@@ -263,16 +264,37 @@ export class Softphone {
   }
 
   /**
-   * Both sides of a call offer to the media server: open the camera, make the offer, hand it to `send`,
-   * and start trickling candidates once the server has it.
+   * While an incoming call rings: the connection to the media server and its offer, on the camera being opened, so an
+   * accept sends the offer at once. Nothing leaves the page before the accept (local candidates wait for startTrickle).
+   * Null when the camera did not open or the offer failed; accept() then tries again the usual way.
+   */
+  private async prepareOffer(stream: Promise<MediaStream | null>, ice: Promise<IceConfiguration | null>): Promise<PreparedOffer | null> {
+    const local = await stream;
+    if (local === null) {
+      return null;
+    }
+    const media = this.newMediaCall(local, rtcConfiguration(await ice, this.options.rtcConfiguration));
+    try {
+      return { media, sdpOffer: await media.createOffer() };
+    } catch (error) {
+      console.warn("Preparing the offer while ringing failed", error);
+      media.close(false);
+      return null;
+    }
+  }
+
+  /**
+   * Both sides of a call offer to the media server: open the camera, make the offer (or take the one `prepared` while
+   * the call rang), hand it to `send`, and start trickling candidates once the server has it.
    */
   private async sendOffer(attempt: number, send: (sdpOffer: string) => Promise<void>, prepared: Prepared | null = null): Promise<void> {
-    const media = await this.startMedia(attempt, prepared);
+    const ready = (await prepared?.offer) ?? null;
+    const media = ready !== null ? this.takePrepared(attempt, ready) : await this.startMedia(attempt, prepared);
     if (media === null) {
       return;
     }
     try {
-      const sdpOffer = await media.createOffer();
+      const sdpOffer = ready?.sdpOffer ?? (await media.createOffer());
       if (attempt !== this.attempt) {
         return;
       }
@@ -320,6 +342,18 @@ export class Softphone {
     this.media = media;
     this.events.emit("localStream", stream);
     return media;
+  }
+
+  /** The connection prepared while the call rang becomes this call's, unless the attempt went stale meanwhile. */
+  private takePrepared(attempt: number, ready: PreparedOffer): MediaCall | null {
+    if (attempt !== this.attempt) {
+      ready.media.close();
+      return null;
+    }
+    applyMediaState(ready.media.localStream, this.mediaSettings);
+    this.media = ready.media;
+    this.events.emit("localStream", ready.media.localStream);
+    return ready.media;
   }
 
   private newMediaCall(stream: MediaStream, configuration: RTCConfiguration): MediaCall {
@@ -411,11 +445,9 @@ export class Softphone {
     }
     this.apply({ kind: "ring", from: call.from });
     if (this.options.openMediaWhileRinging ?? true) {
-      this.ringing = {
-        from: call.from,
-        stream: (this.options.openMedia ?? openLocalMedia)().catch(() => null),
-        ice: this.freshIceConfiguration(),
-      };
+      const stream = (this.options.openMedia ?? openLocalMedia)().catch(() => null);
+      const ice = this.freshIceConfiguration();
+      this.ringing = { from: call.from, stream, ice, offer: this.prepareOffer(stream, ice) };
     }
   }
 
@@ -573,9 +605,17 @@ interface Prepared {
   readonly from: string;
   readonly stream: Promise<MediaStream | null>;
   readonly ice: Promise<IceConfiguration | null>;
+  readonly offer: Promise<PreparedOffer | null>;
+}
+
+/** A connection made while the call rang, with its offer applied locally and not yet sent. */
+interface PreparedOffer {
+  readonly media: MediaCall;
+  readonly sdpOffer: string;
 }
 
 function closeRingingStream(ringing: Prepared | null): void {
+  void ringing?.offer.then((prepared) => prepared?.media.close(false));
   void ringing?.stream.then((stream) => {
     if (stream !== null) {
       stopTracks(stream);

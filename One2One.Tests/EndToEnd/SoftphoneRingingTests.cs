@@ -12,14 +12,22 @@ namespace One2One.Tests.EndToEnd;
 [Collection(EndToEndCollection.Name)]
 public sealed class SoftphoneRingingTests(BrowserFixture browser, ITestOutputHelper output)
 {
-    // Records every stream getUserMedia gives the page from here on.
+    // Records every stream getUserMedia gives the page, and every RTCPeerConnection it makes, from here on.
     private const string RecordCamerasScript = """
         () => {
           window.__streams = [];
           const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
           navigator.mediaDevices.getUserMedia = async constraints => { const stream = await open(constraints); window.__streams.push(stream); return stream; };
+          window.__connections = [];
+          const Native = window.RTCPeerConnection;
+          window.RTCPeerConnection = class extends Native { constructor(...args) { super(...args); window.__connections.push(this); } };
         }
         """;
+
+    // Each recorded connection's signaling state: "have-local-offer" once its offer is made, "closed" once closed.
+    private const string ConnectionsScript = "() => window.__connections.map(c => c.signalingState)";
+
+    private const string CallUsesConnectionScript = "index => window.one2one.peerConnection() === window.__connections[index]";
 
     // Each recorded stream's track states, e.g. "live,live".
     private const string CamerasScript = "() => window.__streams.map(s => s.getTracks().map(t => t.readyState).join(','))";
@@ -29,7 +37,7 @@ public sealed class SoftphoneRingingTests(BrowserFixture browser, ITestOutputHel
         """;
 
     [Fact]
-    public async Task Bobs_camera_opens_while_he_is_rung_closes_when_he_declines_or_alice_cancels_and_carries_the_call_he_accepts()
+    public async Task Bobs_camera_and_offer_are_made_while_he_is_rung_closed_when_he_declines_or_alice_cancels_and_carry_the_call_he_accepts()
     {
         await using var scene = CallScene.Start(browser, output, "ringing-camera");
         var alice = await scene.RegisteredAsync("alice");
@@ -39,8 +47,10 @@ public sealed class SoftphoneRingingTests(BrowserFixture browser, ITestOutputHel
         await alice.CallAsync(bob);
         await bob.ShouldBeRungByAsync(alice);
         (await CamerasAsync(bob, c => c.Length == 1)).Should().Equal(["live,live"], "the camera opens while the call rings, before Bob answers");
+        (await ConnectionsAsync(bob, c => c.Length == 1 && c[0] != "stable")).Should().Equal(["have-local-offer"], "the offer is made while the call rings");
         await bob.RejectAsync();
         (await CamerasAsync(bob, c => c.All(t => t == "ended,ended"))).Should().HaveCount(1, "declining closes the camera");
+        (await ConnectionsAsync(bob, c => c.All(s => s == "closed"))).Should().HaveCount(1, "declining closes the connection made while it rang");
 
         await alice.CallAsync(bob);
         await bob.ShouldBeRungByAsync(alice);
@@ -48,16 +58,22 @@ public sealed class SoftphoneRingingTests(BrowserFixture browser, ITestOutputHel
         await alice.HangUpAsync();
         await bob.ShouldShowNoPromptAsync();
         (await CamerasAsync(bob, c => c.All(t => t == "ended,ended"))).Should().HaveCount(2, "a cancelled call closes the camera too");
+        (await ConnectionsAsync(bob, c => c.Length == 2 && c.All(s => s == "closed"))).Should().HaveCount(2, "and the connection");
 
         await scene.EstablishCallAsync(alice, bob);
 
         (await bob.Page.EvaluateAsync<string[]>(CamerasScript)).Should().Equal(["ended,ended", "ended,ended", "live,live"], "accepting uses the camera opened while it rang, and opens no other");
         (await bob.Page.EvaluateAsync<bool>(SentVideoTrackIsScript, 2)).Should().BeTrue("the call sends the camera opened while it rang");
+        (await bob.Page.EvaluateAsync<string[]>(ConnectionsScript)).Should().HaveCount(3, "accepting makes no connection of its own");
+        (await bob.Page.EvaluateAsync<bool>(CallUsesConnectionScript, 2)).Should().BeTrue("the call goes over the connection, and the offer, made while it rang");
         await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
     }
 
     private static Task<string[]> CamerasAsync(SoftphonePage page, Func<string[], bool> done) =>
         Eventually.ReturnsAsync(() => page.Page.EvaluateAsync<string[]>(CamerasScript), done);
+
+    private static Task<string[]> ConnectionsAsync(SoftphonePage page, Func<string[], bool> done) =>
+        Eventually.ReturnsAsync(() => page.Page.EvaluateAsync<string[]>(ConnectionsScript), done);
 
     [Fact]
     public async Task Bob_declines_and_Alices_page_says_the_call_was_declined()
