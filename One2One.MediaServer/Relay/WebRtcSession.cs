@@ -154,42 +154,56 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private SdpAnswer Restart(SessionDescription description, NegotiatedStreams negotiated)
     {
         var previous = _remote!;
-        for (var attempt = 0; ; attempt++)
-        {
-            var credentials = IceCredentials.Generate();
-            var answer = Answer(description, credentials);
-            if (answer.Remote.IceUfrag == previous.IceUfrag && answer.Remote.IcePwd == previous.IcePwd)
+        var answer = WithFreshCredentials(
+            credentials =>
             {
-                throw new KurentoErrorException(KurentoErrorCode.SdpEndPointAlreadyNegotiated,
-                    "Endpoint already negotiated: a second offer is taken only as an ICE restart (new ice-ufrag and ice-pwd).");
-            }
-
-            var restarted = NegotiatedStreams.From(answer);
-            if (!SameSections(negotiated, restarted))
-            {
-                throw new KurentoErrorException(KurentoErrorCode.SdpEndPointAlreadyNegotiated,
-                    "Endpoint already negotiated: an ICE restart must keep the media sections (kinds, mids and directions) of the first offer.");
-            }
-
-            var newCertificate = !answer.Remote.Fingerprints.SequenceEqual(previous.Fingerprints);
-            if (!_transport.Restart(new IceLiteAgent(credentials, _time), newCertificate ? answer.Remote.Fingerprints : null))
-            {
-                if (attempt < 3)
+                var restarted = Answer(description, credentials);
+                if (restarted.Remote.IceUfrag == previous.IceUfrag && restarted.Remote.IcePwd == previous.IcePwd)
                 {
-                    continue; // the ufrag drawn is another transport's
+                    throw new KurentoErrorException(KurentoErrorCode.SdpEndPointAlreadyNegotiated,
+                        "Endpoint already negotiated: a second offer is taken only as an ICE restart (new ice-ufrag and ice-pwd).");
                 }
 
-                throw new KurentoErrorException(KurentoErrorCode.SdpEndPointProcessOffer, "No free ICE ufrag for the restart.");
+                if (!SameSections(negotiated, NegotiatedStreams.From(restarted)))
+                {
+                    throw new KurentoErrorException(KurentoErrorCode.SdpEndPointAlreadyNegotiated,
+                        "Endpoint already negotiated: an ICE restart must keep the media sections (kinds, mids and directions) of the first offer.");
+                }
+
+                var fingerprints = NewCertificate(restarted, previous) ? restarted.Remote.Fingerprints : null;
+                return _transport.Restart(new IceLiteAgent(credentials, _time), fingerprints) ? restarted : null;
+            },
+            () => new KurentoErrorException(KurentoErrorCode.SdpEndPointProcessOffer, "No free ICE ufrag for the restart."));
+
+        Accept(answer);
+        Interlocked.Exchange(ref _restarted, 1);
+        _gathered = false; // a restart is a new gathering generation: gatherCandidates reports the candidates again
+        _iceState = KurentoIceState.Gathering; // back to checking: Connected and Ready are reported again for the new path
+
+        RelayLog.IceRestarted(_logger, _settings.EndpointId, NewCertificate(answer, previous));
+        return answer;
+    }
+
+    /// <summary>Whether the restarting offer came with another certificate than the first (a new RTCPeerConnection).</summary>
+    private static bool NewCertificate(SdpAnswer answer, RemoteTransport previous) =>
+        !answer.Remote.Fingerprints.SequenceEqual(previous.Fingerprints);
+
+    /// <summary>
+    /// Draws ICE credentials until <paramref name="tryWith"/> accepts them (null: their ufrag is another transport's on
+    /// the shared ports, so draw again); after a few unlucky draws, throws <paramref name="exhausted"/>'s exception.
+    /// </summary>
+    private static T WithFreshCredentials<T>(Func<IceCredentials, T?> tryWith, Func<Exception> exhausted)
+        where T : class
+    {
+        for (var attempt = 0; attempt < 4; attempt++)
+        {
+            if (tryWith(IceCredentials.Generate()) is { } result)
+            {
+                return result;
             }
-
-            Accept(answer);
-            Interlocked.Exchange(ref _restarted, 1);
-            _gathered = false; // a restart is a new gathering generation: gatherCandidates reports the candidates again
-            _iceState = KurentoIceState.Gathering; // back to checking: Connected and Ready are reported again for the new path
-
-            RelayLog.IceRestarted(_logger, _settings.EndpointId, newCertificate);
-            return answer;
         }
+
+        throw exhausted();
     }
 
     private static bool SameSections(NegotiatedStreams before, NegotiatedStreams after)
@@ -578,16 +592,21 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     /// <summary>A transport on the factory's ports under fresh ICE credentials (drawn again in the unlikely case a ufrag is taken).</summary>
     private WebRtcTransport OpenTransport(WebRtcSessionFactory factory)
     {
-        for (var attempt = 0; ; attempt++)
-        {
-            try
+        InvalidOperationException? taken = null;
+        return WithFreshCredentials(
+            credentials =>
             {
-                return new WebRtcTransport(factory.Ports, new IceLiteAgent(IceCredentials.Generate(), _time), this, factory.Loggers, _time);
-            }
-            catch (InvalidOperationException) when (attempt < 3)
-            {
-            }
-        }
+                try
+                {
+                    return new WebRtcTransport(factory.Ports, new IceLiteAgent(credentials, _time), this, factory.Loggers, _time);
+                }
+                catch (InvalidOperationException ex)
+                {
+                    taken = ex;
+                    return null;
+                }
+            },
+            () => taken!);
     }
 
     private bool MoveIceState(KurentoIceState state)

@@ -122,13 +122,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
                 return false;
             }
 
-            var old = _ice;
-            _ports.Directory.Unregister(old.Local.Ufrag, this, old.ValidatedPaths);
-            foreach (var path in old.ValidatedPaths)
-            {
-                (path?.Link as IceTcpConnection)?.Close();
-            }
-
+            Release(_ice);
             Volatile.Write(ref _ice, ice);
             if (newFingerprints is not null)
             {
@@ -215,11 +209,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         lock (_receiveGate)
         {
             _closed = true;
-            _ports.Directory.Unregister(Ice.Local.Ufrag, this, Ice.ValidatedPaths);
-            foreach (var path in Ice.ValidatedPaths)
-            {
-                (path?.Link as IceTcpConnection)?.Close();
-            }
+            Release(Ice);
         }
 
         lock (_sendGate)
@@ -227,6 +217,19 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             _outbound?.Dispose();
             _outbound = null;
             Interlocked.Exchange(ref _inbound, null)?.Dispose();
+        }
+    }
+
+    /// <summary>
+    /// Lets go of what <paramref name="agent"/> holds on the shared ports: its ufrag and validated addresses in the
+    /// directory, and its ICE-TCP connections. Called under <see cref="_receiveGate"/> (a restart, or the dispose).
+    /// </summary>
+    private void Release(IceLiteAgent agent)
+    {
+        _ports.Directory.Unregister(agent.Local.Ufrag, this, agent.ValidatedPaths);
+        foreach (var path in agent.ValidatedPaths)
+        {
+            (path?.Link as IceTcpConnection)?.Close();
         }
     }
 

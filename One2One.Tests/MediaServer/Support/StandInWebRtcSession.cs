@@ -4,9 +4,9 @@ using One2One.MediaServer.Protocol;
 namespace One2One.Tests.MediaServer.Support;
 
 /// <summary>
-/// TEMPORARY STAND-IN for the real WebRTC machinery (Rtc/, Relay/) until it lands: answers any offer that starts
-/// with "v=0" with <see cref="Answer"/>, reports one host candidate then gathering done, and records what the
-/// element layer asks of it. Lives behind <see cref="StandInWebRtcSessionFactory"/> so the real factory replaces it in one line.
+/// A test double of the WebRTC machinery (Rtc/, Relay/) for tests of the element layer and the protocol alone: answers
+/// any offer that starts with "v=0" with <see cref="Answer"/>, reports one host candidate then gathering done, and
+/// records what the element layer asks of it. Lives behind <see cref="StandInWebRtcSessionFactory"/>.
 /// </summary>
 internal sealed class StandInWebRtcSession(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer, StandInWebRtcSessionFactory factory) : IWebRtcSession
 {
@@ -146,7 +146,7 @@ internal sealed class StandInWebRtcSession(WebRtcEndpointSettings settings, IWeb
     }
 }
 
-/// <summary>TEMPORARY STAND-IN factory (see <see cref="StandInWebRtcSession"/>); each live session counts as one open socket.</summary>
+/// <summary>The factory of <see cref="StandInWebRtcSession"/>s; each live session counts as one open socket.</summary>
 internal sealed class StandInWebRtcSessionFactory : IWebRtcSessionFactory
 {
     private readonly Lock _lock = new();
