@@ -21,7 +21,7 @@ app.UseTrustedProxies();
 app.UseClientTestHooks();
 app.UseDefaultFiles();
 app.UseStaticFiles();
-app.MapOne2OneHub().RequireAuthorization(HubAuthorization.PolicyName);
+app.MapOne2OneHub().RequireHubAuthorization(app.Services);
 app.MapOne2OneObservability();
 app.Run();
 return 0;

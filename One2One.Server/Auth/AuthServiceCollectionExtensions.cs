@@ -18,9 +18,10 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<RegistrationNames>();
 
         var settings = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
-        services.AddAuthorization(authorization => authorization.AddPolicy(HubAuthorization.PolicyName, HubAuthorization.Policy(settings)));
+        services.AddAuthorization();
         if (settings.Mode == AuthMode.Jwt)
         {
+            services.AddAuthorization(authorization => authorization.AddPolicy(HubAuthorization.PolicyName, HubAuthorization.Policy(settings)));
             services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
             services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
         }
