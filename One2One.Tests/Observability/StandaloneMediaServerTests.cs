@@ -11,7 +11,10 @@ namespace One2One.Tests.Observability;
 /// <summary>The standalone media server program's own <c>/healthz</c> and <c>/metrics</c>, beside its Kurento endpoint, over HTTP.</summary>
 public sealed class StandaloneMediaServerTests : IAsyncLifetime
 {
-    private readonly WebApplication _app = MediaServerProgram.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning"]);
+    // The program's media ports default to fixed numbers (documented for firewalls); a test takes free ones, since a
+    // fixed port inside the ephemeral range can be held by any other socket of the suite at that moment.
+    private readonly WebApplication _app = MediaServerProgram.Build(
+        ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--MediaServer:UdpPort=0", "--MediaServer:TcpPort=0"]);
     private Uri _base = null!;
 
     public async Task InitializeAsync()
