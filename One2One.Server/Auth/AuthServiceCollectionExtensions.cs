@@ -18,10 +18,16 @@ internal static class AuthServiceCollectionExtensions
         services.AddSingleton<RegistrationNames>();
 
         var settings = configuration.GetSection(AuthOptions.SectionName).Get<AuthOptions>() ?? new AuthOptions();
-        services.AddAuthorization();
+        // The hub's policy exists only where the hub carries it (HubAuthorization.RequireHubAuthorization).
+        services.AddAuthorization(authorization =>
+        {
+            if (settings.Mode == AuthMode.Jwt)
+            {
+                authorization.AddPolicy(HubAuthorization.PolicyName, HubAuthorization.Policy(settings));
+            }
+        });
         if (settings.Mode == AuthMode.Jwt)
         {
-            services.AddAuthorization(authorization => authorization.AddPolicy(HubAuthorization.PolicyName, HubAuthorization.Policy(settings)));
             services.AddAuthentication(JwtBearerDefaults.AuthenticationScheme).AddJwtBearer();
             services.AddSingleton<IConfigureOptions<JwtBearerOptions>, JwtBearerSetup>();
         }
