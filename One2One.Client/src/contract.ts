@@ -1,4 +1,4 @@
-// The hub's contract, generated from the C# one (One2One.Server/Signaling) by One2One.Tests/ClientSdk: do not edit.
+// The hub's contract, generated from the C# one (One2One.Server/Contracts) by One2One.Tests/ClientSdk: do not edit.
 // ClientContractTests fails when this file and the C# disagree; to regenerate it after a change to the C# contract:
 //   ONE2ONE_WRITE_CONTRACT=1 dotnet test --filter FullyQualifiedName~ClientContractTests
 

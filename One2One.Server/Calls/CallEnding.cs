@@ -1,4 +1,5 @@
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
+using One2One.Server.Media;
 
 namespace One2One.Server.Calls;
 

@@ -1,5 +1,5 @@
+using One2One.Server.Contracts;
 using One2One.Server.Limits;
-using One2One.Server.Signaling;
 
 namespace One2One.Server.Calls;
 
@@ -64,7 +64,7 @@ internal sealed partial class CallService
         {
             // Taken over: the old connection's disconnect will find no user, and so end nothing.
             _users.Detach(user, previous);
-            _connections.Find(previous)?.Abort("its registration was resumed on another connection");
+            _connections.Abort(previous, "its registration was resumed on another connection");
         }
         var call = user.CurrentCall;
         var acceptance = Acceptance(user, call?.Peer(user).Name);

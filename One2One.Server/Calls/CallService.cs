@@ -1,14 +1,13 @@
 using System.Collections.Concurrent;
 using System.Text;
-using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using One2One.Kurento;
 using One2One.Server.Cluster;
+using One2One.Server.Contracts;
 using One2One.Server.Ice;
 using One2One.Server.Limits;
 using One2One.Server.Media;
 using One2One.Server.Observability;
-using One2One.Server.Signaling;
 
 namespace One2One.Server.Calls;
 
@@ -20,17 +19,16 @@ namespace One2One.Server.Calls;
 /// <remarks>
 /// State: <see cref="UserRegistry"/> (thread-safe), each <see cref="User"/>'s call slot (compare-and-swap),
 /// each <see cref="Call"/>'s state (its own gate) and <see cref="_calls"/> (concurrent, for shutdown and
-/// media-server loss). Every message to a browser goes through its user's <see cref="ClientOutbox"/>; every refusal
+/// media-server loss). Every message to a browser goes through its user's <see cref="IUserOutbox"/>; every refusal
 /// through <see cref="Rejections"/>. What a client may cost is asked of <see cref="ClientLimits"/> first.
 /// </remarks>
 internal sealed partial class CallService
 {
     private readonly UserRegistry _users;
-    private readonly IHubContext<One2OneHub, IOne2OneClient> _hub;
     private readonly MediaServerPool _mediaServers;
     private readonly TimeProvider _time;
     private readonly IOptionsMonitor<CallOptions> _options;
-    private readonly ClientConnections _connections;
+    private readonly IUserConnections _connections;
     private readonly ClientLimits _limits;
     private readonly Rejections _rejections;
     private readonly IceServerIssuer _ice;
@@ -43,11 +41,10 @@ internal sealed partial class CallService
 
     public CallService(
         UserRegistry users,
-        IHubContext<One2OneHub, IOne2OneClient> hub,
         MediaServerPool mediaServers,
         CallClock clock,
         IOptionsMonitor<CallOptions> options,
-        ClientConnections connections,
+        IUserConnections connections,
         ClientLimits limits,
         Rejections rejections,
         IceServerIssuer ice,
@@ -58,7 +55,6 @@ internal sealed partial class CallService
     {
         _names = names;
         _users = users;
-        _hub = hub;
         _mediaServers = mediaServers;
         _time = clock.Time;
         _options = options;
@@ -437,16 +433,12 @@ internal sealed partial class CallService
         }
     }
 
-    private ClientAddress AddressOf(string connectionId) => _connections.Find(connectionId)?.Address ?? ClientAddress.Unknown;
+    private ClientAddress AddressOf(string connectionId) => _connections.AddressOf(connectionId);
 
-    /// <summary>An outbox that disconnects its browser when the browser lets it fill (see <see cref="ClientOutbox"/>).</summary>
-    private ClientOutbox NewOutbox(string connectionId)
-    {
-        var capacity = _limits.Options.OutboxCapacity;
-        return new ClientOutbox(_hub, connectionId, capacity, () => _connections.Find(connectionId)?.Abort($"it left {capacity} messages unread (Limits:OutboxCapacity)"), _logger);
-    }
+    /// <summary>An outbox that disconnects its browser when the browser lets it fill (see <see cref="IUserConnections.OpenOutbox"/>).</summary>
+    private IUserOutbox NewOutbox(string connectionId) => _connections.OpenOutbox(connectionId);
 
-    private HubException AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
+    private Refusal AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
 
     private CallMediaSession CreateMedia(Call call) =>
         new(call.Id, _mediaServers, new MediaEventsOf(this, call), _endpointPreparation, _options.CurrentValue.MaxQueuedCandidates, _logger);

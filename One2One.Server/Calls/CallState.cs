@@ -12,10 +12,3 @@ internal enum CallState
     InCall,
     Ended,
 }
-
-/// <summary>Which participant of a call.</summary>
-internal enum CallSide
-{
-    Caller,
-    Callee,
-}

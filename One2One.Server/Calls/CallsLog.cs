@@ -1,3 +1,5 @@
+using One2One.Server.Media;
+
 namespace One2One.Server.Calls;
 
 /// <summary>
@@ -38,20 +40,23 @@ internal static partial class CallsLog
     public static partial void MediaServerSessionLost(ILogger logger, string reason);
 
     [LoggerMessage(EventId = 211, EventName = "Renegotiating", Level = LogLevel.Debug, Message = "Call {CallId}: the {Side} offers again; a new endpoint takes its media")]
-    public static partial void Renegotiating(ILogger logger, string callId, One2One.Server.Calls.CallSide side);
+    public static partial void Renegotiating(ILogger logger, string callId, CallSide side);
 
     [LoggerMessage(EventId = 210, EventName = "MediaServerFull", Level = LogLevel.Warning, Message = "Call {CallId}: refused as server-busy, the media server is full: {Detail}")]
     public static partial void MediaServerFull(ILogger logger, string callId, string detail);
 
     [LoggerMessage(EventId = 212, EventName = "Reconnecting", Level = LogLevel.Information, Message = "Call {CallId}: the {Side} lost its media path; waiting for it to return")]
-    public static partial void Reconnecting(ILogger logger, string callId, One2One.Server.Calls.CallSide side);
+    public static partial void Reconnecting(ILogger logger, string callId, CallSide side);
 
     [LoggerMessage(EventId = 213, EventName = "Reconnected", Level = LogLevel.Information, Message = "Call {CallId}: the {Side}'s media path is back")]
-    public static partial void Reconnected(ILogger logger, string callId, One2One.Server.Calls.CallSide side);
+    public static partial void Reconnected(ILogger logger, string callId, CallSide side);
 
     [LoggerMessage(EventId = 214, EventName = "Detached", Level = LogLevel.Information, Message = "{Name}'s connection {ConnectionId} closed during a call; held for a resume")]
     public static partial void Detached(ILogger logger, string name, string connectionId);
 
     [LoggerMessage(EventId = 215, EventName = "Resumed", Level = LogLevel.Information, Message = "{Name} resumed on connection {ConnectionId}")]
     public static partial void Resumed(ILogger logger, string name, string connectionId);
+
+    [LoggerMessage(EventId = 216, EventName = "Rejected", Level = LogLevel.Debug, Message = "Request rejected ({Reason})")]
+    public static partial void Rejected(ILogger logger, string reason);
 }

@@ -1,3 +1,5 @@
+using One2One.Server.Media;
+
 namespace One2One.Server.Calls;
 
 /// <summary>

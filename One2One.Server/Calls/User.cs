@@ -1,5 +1,3 @@
-using One2One.Server.Signaling;
-
 namespace One2One.Server.Calls;
 
 /// <summary>
@@ -9,7 +7,7 @@ namespace One2One.Server.Calls;
 /// attached to the same user (and call) on its new connection.
 /// </summary>
 /// <remarks>Attachment (connection, outbox, resume token, detach timer) is guarded by <see cref="_gate"/>.</remarks>
-internal sealed class User(string name, string connectionId, ClientOutbox outbox, string resumeToken = "")
+internal sealed class User(string name, string connectionId, IUserOutbox outbox, string resumeToken = "")
 {
     private readonly Lock _gate = new();
     private Call? _call;
@@ -26,7 +24,7 @@ internal sealed class User(string name, string connectionId, ClientOutbox outbox
     public string ConnectionId => _attachment.ConnectionId;
 
     /// <summary>Every message to this user's browser, in order (a new outbox after a resume).</summary>
-    public ClientOutbox Outbox => _attachment.Outbox;
+    public IUserOutbox Outbox => _attachment.Outbox;
 
     /// <summary>What a page that lost its connection presents to come back as this user (single use; see <see cref="ResumeTokens"/>).</summary>
     public string ResumeToken => _attachment.ResumeToken;
@@ -94,7 +92,7 @@ internal sealed class User(string name, string connectionId, ClientOutbox outbox
     /// owner. <paramref name="previous"/> is the attachment replaced (its outbox closed), null if the user was detached.
     /// False when the user is gone or the token is not its own.
     /// </summary>
-    public bool TryResume(string token, string connectionId, ClientOutbox outbox, string nextToken, out string? previous)
+    public bool TryResume(string token, string connectionId, IUserOutbox outbox, string nextToken, out string? previous)
     {
         lock (_gate)
         {
@@ -120,5 +118,5 @@ internal sealed class User(string name, string connectionId, ClientOutbox outbox
 
     public override string ToString() => Name;
 
-    private sealed record Attachment(string ConnectionId, ClientOutbox Outbox, string ResumeToken);
+    private sealed record Attachment(string ConnectionId, IUserOutbox Outbox, string ResumeToken);
 }

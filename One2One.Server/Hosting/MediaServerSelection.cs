@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Options;
 using One2One.Kurento;
-using One2One.Server.Media;
 using One2One.Kurento.Internal;
+using One2One.Server.Calls;
+using One2One.Server.Media;
 
 namespace One2One.Server.Hosting;
 
@@ -35,6 +37,11 @@ internal static class MediaServerSelection
     /// <summary>The pool stops after the calls have ended (hosted services stop in reverse order).</summary>
     private static IServiceCollection AddMediaServerPool(this IServiceCollection services)
     {
+        services.AddSingleton(sp =>
+        {
+            var calls = sp.GetRequiredService<IOptionsMonitor<CallOptions>>();
+            return new MediaServerLossPolicy(() => calls.CurrentValue.MediaServerLostAfter);
+        });
         services.AddSingleton<MediaServerPool>();
         services.AddHostedService(sp => sp.GetRequiredService<MediaServerPool>());
         return services;

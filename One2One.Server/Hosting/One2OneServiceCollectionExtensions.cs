@@ -28,6 +28,7 @@ internal static class One2OneServiceCollectionExtensions
         services.AddSingleton<NameClaims>();
         services.AddSingleton<CallService>();
         services.AddSingleton<ClientConnections>();
+        services.AddSingleton<IUserConnections, HubUserConnections>();
         services.AddSingleton<Rejections>();
         services.AddSingleton<MediaStateRelay>();
         services.AddOptions<PresenceOptions>()

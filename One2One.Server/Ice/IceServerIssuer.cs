@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Options;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 
 namespace One2One.Server.Ice;
 

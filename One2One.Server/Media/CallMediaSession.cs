@@ -1,6 +1,6 @@
 using One2One.Kurento;
 using One2One.Server.Calls;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 
 namespace One2One.Server.Media;
 

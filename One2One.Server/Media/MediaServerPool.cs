@@ -1,13 +1,12 @@
 using Microsoft.Extensions.Options;
 using One2One.Kurento;
-using One2One.Server.Calls;
 
 namespace One2One.Server.Media;
 
 /// <summary>
 /// The media servers calls may use: the embedded one, the one at <c>Kurento:Uri</c>, or those at <c>Kurento:Uris:0..n</c>.
 /// Each call's pipeline goes to the least-loaded server that is not down (<see cref="Lease"/>). A server whose session is
-/// lost (it restarted), or that stays unreachable for <see cref="CallOptions.MediaServerLostAfter"/> while holding calls,
+/// lost (it restarted), or that stays unreachable for <see cref="MediaServerLossPolicy.LostAfter"/> while holding calls,
 /// is reported through <see cref="MemberLost"/> so its calls end; calls on the others go on.
 /// </summary>
 /// <remarks>
@@ -20,19 +19,19 @@ internal sealed class MediaServerPool : BackgroundService
 
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
-    private readonly IOptionsMonitor<CallOptions> _calls;
+    private readonly MediaServerLossPolicy _loss;
     private readonly ILogger<MediaServerPool> _logger;
 
     public MediaServerPool(
         KurentoClient primary,
         IMediaServerLocator primaryLocator,
         IOptions<KurentoOptions> kurento,
-        IOptionsMonitor<CallOptions> calls,
+        MediaServerLossPolicy loss,
         TimeProvider time,
         ILoggerFactory loggers)
     {
         _time = time;
-        _calls = calls;
+        _loss = loss;
         _logger = loggers.CreateLogger<MediaServerPool>();
         var uris = kurento.Value.Uris;
         var members = new List<MediaServerMember> { new(0, AddressOf(primaryLocator, uris), primary) };
@@ -98,7 +97,7 @@ internal sealed class MediaServerPool : BackgroundService
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                var lostAfter = _calls.CurrentValue.MediaServerLostAfter;
+                var lostAfter = _loss.LostAfter;
                 foreach (var member in Members)
                 {
                     if (member.UnreachableFor(_time) is { } down && down >= lostAfter && member.ActiveCalls > 0)

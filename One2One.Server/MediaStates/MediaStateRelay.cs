@@ -1,4 +1,5 @@
 using One2One.Server.Calls;
+using One2One.Server.Contracts;
 using One2One.Server.Limits;
 using One2One.Server.Signaling;
 

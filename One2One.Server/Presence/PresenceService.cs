@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using One2One.Server.Calls;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 
 namespace One2One.Server.Presence;
 

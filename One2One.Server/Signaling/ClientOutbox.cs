@@ -1,4 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
+using One2One.Server.Calls;
+using One2One.Server.Contracts;
 
 namespace One2One.Server.Signaling;
 
@@ -20,7 +22,7 @@ namespace One2One.Server.Signaling;
 /// runs (or before <see cref="Start"/>), so two loops never run at once and the messages keep their order.
 /// </para>
 /// </remarks>
-internal sealed class ClientOutbox
+internal sealed class ClientOutbox : IUserOutbox
 {
     private readonly Lock _gate = new();
     private readonly Queue<Func<IOne2OneClient, Task>> _messages = new();

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using One2One.Server.Auth;
 using One2One.Server.Calls;
+using One2One.Server.Contracts;
 using One2One.Server.Limits;
 using One2One.Server.MediaStates;
 using One2One.Server.Presence;

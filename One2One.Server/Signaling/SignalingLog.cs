@@ -14,9 +14,6 @@ internal static partial class SignalingLog
     [LoggerMessage(EventId = 103, EventName = "Aborted", Level = LogLevel.Warning, Message = "Disconnecting connection {ConnectionId} from {Address}: {Reason}")]
     public static partial void Aborted(ILogger logger, string connectionId, string address, string reason);
 
-    [LoggerMessage(EventId = 104, EventName = "Rejected", Level = LogLevel.Debug, Message = "Request rejected ({Reason})")]
-    public static partial void Rejected(ILogger logger, string reason);
-
     [LoggerMessage(EventId = 105, EventName = "InvocationFailed", Level = LogLevel.Error, Message = "Hub method {HubMethod} failed on connection {ConnectionId}")]
     public static partial void InvocationFailed(ILogger logger, string hubMethod, string connectionId, Exception exception);
 }

@@ -3,8 +3,8 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
+using One2One.Server.Contracts;
 using One2One.Server.Hosting;
-using One2One.Server.Signaling;
 using One2One.Tests.Support;
 
 namespace One2One.Tests.Auth;

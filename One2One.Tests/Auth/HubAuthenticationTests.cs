@@ -1,5 +1,5 @@
 using System.Net;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 using One2One.Tests.MediaServer.Rtc.Sdp;
 using One2One.Tests.Support;
 

@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.IdentityModel.JsonWebTokens;
 using Microsoft.IdentityModel.Tokens;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 using One2One.Tests.Support;
 
 namespace One2One.Tests.Auth;

@@ -3,8 +3,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Hosting;
+using One2One.Server.Contracts;
 using One2One.Server.Hosting;
-using One2One.Server.Signaling;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.Support;
 

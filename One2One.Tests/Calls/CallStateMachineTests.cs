@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Calls;
+using One2One.Server.Contracts;
 using One2One.Server.Media;
 using One2One.Server.Signaling;
 

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using One2One.Kurento;
+using One2One.Server.Contracts;
 using One2One.Server.Hosting;
-using One2One.Server.Signaling;
 using One2One.Tests.MediaServer.Rtc.Sdp;
 using One2One.Tests.Support;
 

@@ -3,7 +3,7 @@ using System.Net.Sockets;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using One2One.Server.Calls;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Support;
 using One2One.Tests.Support;

@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 using One2One.Tests.Support;
 
 namespace One2One.Tests.Calls;

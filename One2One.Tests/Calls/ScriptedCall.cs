@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
 using One2One.Server.Calls;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 using One2One.Tests.Kurento.Support;
 using One2One.Tests.Support;
 

@@ -1,4 +1,4 @@
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 using One2One.Tests.Kurento.Support;
 using One2One.Tests.Support;
 

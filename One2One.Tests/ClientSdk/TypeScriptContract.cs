@@ -1,5 +1,6 @@
 using System.Reflection;
 using System.Text;
+using One2One.Server.Contracts;
 using One2One.Server.Signaling;
 
 namespace One2One.Tests.ClientSdk;
@@ -37,7 +38,7 @@ internal static class TypeScriptContract
     public static string Render(Source source)
     {
         var ts = new StringBuilder();
-        ts.Append("// The hub's contract, generated from the C# one (One2One.Server/Signaling) by One2One.Tests/ClientSdk: do not edit.\n");
+        ts.Append("// The hub's contract, generated from the C# one (One2One.Server/Contracts) by One2One.Tests/ClientSdk: do not edit.\n");
         ts.Append("// ClientContractTests fails when this file and the C# disagree; to regenerate it after a change to the C# contract:\n");
         ts.Append("//   ONE2ONE_WRITE_CONTRACT=1 dotnet test --filter FullyQualifiedName~ClientContractTests\n");
 

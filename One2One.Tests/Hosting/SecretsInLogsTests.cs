@@ -1,8 +1,8 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using One2One.Server.Contracts;
 using One2One.Server.Hosting;
-using One2One.Server.Signaling;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Rtc.Sdp;
 using One2One.Tests.Support;

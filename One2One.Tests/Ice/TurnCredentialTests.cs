@@ -2,8 +2,8 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using One2One.Server.Contracts;
 using One2One.Server.Ice;
-using One2One.Server.Signaling;
 
 namespace One2One.Tests.Ice;
 

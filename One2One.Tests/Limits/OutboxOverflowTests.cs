@@ -1,7 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.Support;
 using static One2One.Tests.Limits.LimitedServer;

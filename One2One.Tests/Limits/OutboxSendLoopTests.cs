@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Time.Testing;
+using One2One.Server.Contracts;
 using One2One.Server.Signaling;
 using One2One.Tests.Support;
 using static One2One.Tests.Limits.LimitedServer;
@@ -15,7 +16,7 @@ public sealed class OutboxSendLoopTests
         await using var server = Start(new FakeTimeProvider());
         await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("alice"));
         await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("bob"));
-        var bobsOutbox = server.Users().FindByName(bob.Name!)!.Outbox;
+        var bobsOutbox = (ClientOutbox)server.Users().FindByName(bob.Name!)!.Outbox;
         await Eventually.TrueAsync(() => !bobsOutbox.IsSending, "the registration's answer is sent and nothing else waits");
 
         await alice.CallAsync(bob.Name, Offer);

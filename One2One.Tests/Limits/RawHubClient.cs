@@ -1,7 +1,7 @@
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 using One2One.Tests.Support;
 
 namespace One2One.Tests.Limits;

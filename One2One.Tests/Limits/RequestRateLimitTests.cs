@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Time.Testing;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 using One2One.Tests.Support;
 using static One2One.Tests.Limits.LimitedServer;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
 using One2One.Server.Calls;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.Support;
 using Xunit.Abstractions;

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 using One2One.Tests.Support;
 
 namespace One2One.Tests.Limits;

@@ -5,8 +5,8 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using One2One.Server.Contracts;
 using One2One.Server.Hosting;
-using One2One.Server.Signaling;
 using One2One.Tests.MediaServer.Rtc.Sdp;
 using One2One.Tests.Support;
 

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using One2One.Server.Contracts;
 using One2One.Server.Observability;
-using One2One.Server.Signaling;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Rtc.Sdp;
 using One2One.Tests.Observability.Support;

@@ -1,6 +1,6 @@
 using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR.Client;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 
 namespace One2One.Tests.Support;
 

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 
 namespace One2One.Tests.Calls.Property;
 

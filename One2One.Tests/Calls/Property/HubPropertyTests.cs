@@ -2,8 +2,8 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Calls;
+using One2One.Server.Contracts;
 using One2One.Server.Hosting;
-using One2One.Server.Signaling;
 using One2One.Tests.MediaServer.Rtc.Sdp;
 using One2One.Tests.Support;
 

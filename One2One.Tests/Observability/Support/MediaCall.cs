@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net;
 using One2One.MediaServer.Elements;
-using One2One.Server.Signaling;
+using One2One.Server.Contracts;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.Support;
 

@@ -1,5 +1,4 @@
 using System.Globalization;
-using One2One.Server.Signaling;
 using One2One.Tests.MediaServer.Rtc.Sdp;
 using One2One.Tests.Observability.Support;
 using One2One.Tests.Support;

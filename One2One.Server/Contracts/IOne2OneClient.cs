@@ -1,4 +1,4 @@
-namespace One2One.Server.Signaling;
+namespace One2One.Server.Contracts;
 
 /// <summary>
 /// The callbacks the server makes to a browser, named after the Kurento one2one tutorial's messages.

@@ -1,12 +1,11 @@
-using Microsoft.AspNetCore.SignalR;
-using One2One.Server.Calls;
+using One2One.Server.Contracts;
 using One2One.Server.Observability;
 
-namespace One2One.Server.Signaling;
+namespace One2One.Server.Calls;
 
 /// <summary>
 /// Every refusal of a browser's request is made here, in one of its three shapes: a rejected RegisterResponse, a
-/// rejected CallResponse, or a <see cref="HubException"/> that fails the invocation. <see cref="Rejected"/> sees each
+/// rejected CallResponse, or a <see cref="Refusal"/> that fails the invocation. <see cref="Rejected"/> sees each
 /// one with its reason, so refusals are logged and counted (<c>one2one.hub.rejected</c>) in one place.
 /// </summary>
 /// <remarks>Stateless; any thread.</remarks>
@@ -27,18 +26,18 @@ internal sealed class Rejections(One2OneMetrics metrics, ILogger<Rejections> log
     }
 
     /// <summary>The exception to throw to fail the invocation, its message shown to the person.</summary>
-    public HubRejection Invocation(string message, string reason = HubRejection.InvalidRequest)
+    public Refusal Invocation(string message, string reason = HubRejection.InvalidRequest)
     {
         Rejected(reason);
-        return new HubRejection(reason, message);
+        return new Refusal(reason, message);
     }
 
-    /// <summary>Counts a refusal made outside this class (a <see cref="HubException"/> thrown by other code).</summary>
+    /// <summary>Counts a refusal made outside this class (a failure of the invocation raised by other code).</summary>
     public void Counted(string reason) => Rejected(reason);
 
     private void Rejected(string reason)
     {
         metrics.Rejected(reason);
-        SignalingLog.Rejected(logger, reason);
+        CallsLog.Rejected(logger, reason);
     }
 }

@@ -1,6 +1,6 @@
 using System.Text.Json.Serialization;
 
-namespace One2One.Server.Signaling;
+namespace One2One.Server.Contracts;
 
 /// <summary>An ICE candidate as the browser's <c>RTCIceCandidate.toJSON()</c> gives it.</summary>
 public sealed record IceCandidateInit(string Candidate, string? SdpMid, int? SdpMLineIndex);

@@ -1,4 +1,4 @@
-namespace One2One.Server.Signaling;
+namespace One2One.Server.Contracts;
 
 /// <summary>The peer named <see cref="Peer"/> lost its media path and is reconnecting; the call has not ended.</summary>
 public sealed record PeerReconnecting(string Peer);

@@ -1,4 +1,4 @@
-namespace One2One.Server.Signaling;
+namespace One2One.Server.Contracts;
 
 /// <summary>Whether a side of a call sends its microphone and its camera (a muted track still flows, as silence or black).</summary>
 public sealed record MediaState(bool Audio, bool Video);

@@ -1,12 +1,11 @@
-using Microsoft.AspNetCore.SignalR;
-
-namespace One2One.Server.Signaling;
+namespace One2One.Server.Contracts;
 
 /// <summary>
-/// A refused invocation: the browser gets <see cref="Reason"/> and <see cref="Exception.Message"/> (see <see cref="WireMessage"/>),
-/// and <see cref="Reason"/> names the refusal for the metrics (<c>one2one.hub.rejected</c>).
+/// Why an invocation was refused: the codes a client receives with a failed invocation, and how they travel on the
+/// wire (<see cref="WireMessage"/>). The call layer raises them as <see cref="Calls.Refusal"/>; the hub's error filter
+/// turns that into SignalR's failure.
 /// </summary>
-internal sealed class HubRejection(string reason, string message) : HubException(message)
+public static class HubRejection
 {
     public const string NotRegistered = "not-registered";
     public const string MissingOffer = "missing-offer";
@@ -18,10 +17,8 @@ internal sealed class HubRejection(string reason, string message) : HubException
     public const string InvalidCandidate = "invalid-candidate";
     public const string NoCall = "no-call";
 
-    /// <summary>For a <see cref="HubException"/> thrown without a reason.</summary>
+    /// <summary>For a failure raised without a reason.</summary>
     public const string InvalidRequest = "invalid-request";
-
-    public string Reason { get; } = reason;
 
     /// <summary>
     /// What a client receives for a refusal: "&lt;reason&gt;: &lt;message&gt;", after SignalR's own "... HubException: ".
