@@ -224,7 +224,14 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
 
         foreach (var connection in open)
         {
-            connection.Context.Abort();
+            try
+            {
+                connection.Context.Abort();
+            }
+            catch (ObjectDisposedException)
+            {
+                // The request ended between the snapshot and the abort (its features are disposed with it): already gone.
+            }
         }
     }
 
