@@ -10,6 +10,7 @@ export const reasons = [
   "unknown-user",
   "self-call",
   "busy",
+  "unavailable",
   "no-answer",
   "declined",
   "cancelled",

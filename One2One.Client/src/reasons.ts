@@ -9,6 +9,7 @@ export type MessageKind = "error" | "info";
 /** Outcomes of a call that are news, not faults: shown in neutral colours. */
 const callOutcomes: ReadonlySet<Reason> = new Set<Reason>([
   "busy",
+  "unavailable",
   "no-answer",
   "declined",
   "cancelled",
@@ -28,6 +29,7 @@ const reasonWords: { readonly [R in Reason]: (who: string) => string } = {
   "unknown-user": (who) => `${who} is not registered.`,
   "self-call": () => "You cannot call yourself.",
   busy: (who) => `${who} is busy.`,
+  unavailable: (who) => `${who} is reconnecting. Try again in a moment.`,
   "no-answer": (who) => `${who} did not answer.`,
   declined: (who) => `${who} declined the call.`,
   cancelled: (who) => `${who} cancelled the call.`,

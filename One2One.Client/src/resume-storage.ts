@@ -1,5 +1,7 @@
 // The page's memory across a reload: the name it registered, the resume token the server gave it, and whether it was
-// in a call. Kept in sessionStorage, so per tab, gone when the tab closes, and never sent anywhere but to Resume.
+// in a call. Kept in sessionStorage, so per tab, gone when the tab closes, and never sent anywhere but to Resume. The
+// server holds a registration whose connection was lost for Calls:ReconnectWindow, so a reloaded page resumes it, in a
+// call or not: registering the name again would be refused as taken until the window closes.
 
 import type { Softphone } from "./softphone.js";
 import { isCallPhase } from "./state.js";
@@ -30,7 +32,7 @@ export function rememberForResume(phone: Softphone, storage: Storage = sessionSt
   phone.on("stateChange", save);
 }
 
-/** Resumes the call a reloaded page was in; true if it tried. The saved token is spent either way. */
+/** Resumes the registration (and call) a reloaded page had; true if it tried. The saved token is spent either way. */
 export function resumeAfterReload(phone: Softphone, storage: Storage = sessionStorage): boolean {
   const raw = storage.getItem(key);
   storage.removeItem(key);
@@ -39,7 +41,7 @@ export function resumeAfterReload(phone: Softphone, storage: Storage = sessionSt
   }
   try {
     const saved = JSON.parse(raw) as Saved;
-    if (!saved.inCall || typeof saved.name !== "string" || typeof saved.token !== "string") {
+    if (typeof saved.name !== "string" || typeof saved.token !== "string") {
       return false;
     }
     phone.resume(saved.name, saved.token);

@@ -480,13 +480,18 @@ export class Softphone {
   }
 
   private onConnectionClosed(): void {
-    const resumable = this.snapshot.state === "in-call" && this.token !== null ? { user: this.snapshot.user, token: this.token } : null;
+    // The server holds the name (and a call in progress) for Calls:ReconnectWindow: come back on a new connection, as a
+    // reload does. A call still ringing or being set up has ended there; the name is kept all the same.
+    const state = this.snapshot.state;
+    const inCall = state === "in-call";
+    const resumable = this.token !== null && state !== "idle" && state !== "registering" ? { user: this.snapshot.user, token: this.token } : null;
     this.ice = null;
     this.releaseMedia();
     this.apply({ kind: "disconnected" });
     if (resumable !== null && resumable.user !== null) {
-      // The server holds the call for Calls:ResumeWindow: come back on a new connection, as a reload does.
-      this.events.emit("reconnectChange", { self: true, peer: false });
+      if (inCall) {
+        this.events.emit("reconnectChange", { self: true, peer: false });
+      }
       this.resume(resumable.user, resumable.token);
       return;
     }

@@ -34,9 +34,11 @@ public sealed class CallOptions
     public TimeSpan MediaReconnectWindow { get; set; } = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// How long a person whose connection closed during a call keeps the name and the call for a page that comes back with
-    /// the resume token (a reload). Short: a closed tab ends the call on the peer's page after it. Zero turns resume off.
+    /// How long a person whose connection was lost without a hang-up (a network change, a reload, a killed browser, a
+    /// closed tab) keeps the name, and the call in progress, for a page that comes back with the resume token (hub method
+    /// Resume). The peer hears PeerReconnecting at once and, if the window closes without a resume, peer-disconnected.
+    /// A call still ringing or being set up ends at once. Zero turns resume off: a lost connection unregisters at once.
     /// </summary>
-    [Range(typeof(TimeSpan), "00:00:00", "00:01:00", ErrorMessage = "Calls:ResumeWindow must be between 0 and 1 minute.")]
-    public TimeSpan ResumeWindow { get; set; } = TimeSpan.FromSeconds(3);
+    [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "Calls:ReconnectWindow must be between 0 and 5 minutes.")]
+    public TimeSpan ReconnectWindow { get; set; } = TimeSpan.FromSeconds(20);
 }

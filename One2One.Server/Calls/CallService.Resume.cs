@@ -4,10 +4,11 @@ using One2One.Server.Limits;
 namespace One2One.Server.Calls;
 
 /// <summary>
-/// Resuming a call after the page's connection closed (a reload, a new network): the user is held, detached, for
-/// <see cref="CallOptions.ResumeWindow"/>, and a page that registers again with the user's resume token (hub method
-/// Resume) gets the same user and call back on its new connection; it then offers again (Renegotiate). The peer hears
-/// PeerReconnecting at once; when the window closes without a resume the call ends as a disconnect does.
+/// Resuming after the page's connection was lost (a reload, a new network): the user is held, detached, for
+/// <see cref="CallOptions.ReconnectWindow"/>, and a page that registers again with the user's resume token (hub method
+/// Resume) gets the same user, and its call in progress, back on its new connection; it then offers again (Renegotiate).
+/// The peer hears PeerReconnecting at once; when the window closes without a resume the name is freed and the call ends
+/// as a disconnect does.
 /// </summary>
 internal sealed partial class CallService
 {
@@ -74,12 +75,17 @@ internal sealed partial class CallService
         return null;
     }
 
-    /// <summary>The connection of a user in a call closed: held for a resume if the call is in progress and resume is on.</summary>
-    private bool TryDetach(string connectionId)
+    /// <summary>
+    /// The user's connection was lost without a hang-up: the user is held, detached, for <see cref="CallOptions.ReconnectWindow"/>
+    /// (the name stays taken; a call to it is refused as unavailable). A call in progress waits too, its peer told at once; it
+    /// gets the media reconnect window on top, for the resumed page to offer again. A call still ringing or being set up
+    /// cannot wait for a page that must start over, and ends now. False when resume is off or nobody is registered there.
+    /// </summary>
+    private async Task<bool> TryDetachAsync(string connectionId)
     {
-        var window = _options.CurrentValue.ResumeWindow;
-        if (window <= TimeSpan.Zero || _users.FindByConnection(connectionId) is not { } user
-            || user.CurrentCall is not { State: CallState.InCall } call)
+        var options = _options.CurrentValue;
+        var window = options.ReconnectWindow;
+        if (window <= TimeSpan.Zero || _users.FindByConnection(connectionId) is not { } user)
         {
             return false;
         }
@@ -90,9 +96,16 @@ internal sealed partial class CallService
         }
 
         _users.Detach(user);
-        using var scope = call.Trace.Enter(_logger);
-        CallsLog.Detached(_logger, user.Name, connectionId);
-        BeginReconnect(call, call.SideOf(user));
+        CallsLog.Detached(_logger, user.Name, connectionId, window);
+        if (user.CurrentCall is { } call)
+        {
+            using var scope = call.Trace.Enter(_logger);
+            if (!BeginReconnect(call, call.SideOf(user), window + options.MediaReconnectWindow))
+            {
+                await EndAsync(call, CallEnding.Disconnected(user)).ConfigureAwait(false);
+            }
+        }
+
         return true;
     }
 

@@ -172,6 +172,13 @@ internal sealed partial class CallService
             throw AlreadyInACall();
         }
 
+        if (callee.IsDetached)
+        {
+            // Their page lost its connection and may come back (Calls:ReconnectWindow); a ring now would reach nobody.
+            _rejections.Call(caller, Reasons.Unavailable, $"{callee.Name} is reconnecting. Try again in a moment.");
+            return;
+        }
+
         if (!_limits.TryRing(address, callee.Name, out refusal))
         {
             _rejections.Call(caller, Reasons.RateLimited, refusal);
@@ -204,7 +211,7 @@ internal sealed partial class CallService
         _metrics.CallStarted();
         call.Trace.Start(caller.Name, callee.Name);
         using var scope = call.Trace.Enter(_logger);
-        if (callee.IsGone)
+        if (callee.IsGone || callee.IsDetached)
         {
             // The callee's connection closed between the lookup and the join: its disconnect saw no call.
             EndInBackground(call, CallEnding.Disconnected(callee));
@@ -260,11 +267,15 @@ internal sealed partial class CallService
         EndInBackground(call, ending);
     }
 
-    /// <summary>The connection went away: its name is freed and its call ends, the peer told why.</summary>
-    public async Task DisconnectAsync(string connectionId)
+    /// <summary>
+    /// The connection went away. Lost without a hang-up, its user is held for a resume (see <see cref="TryDetachAsync"/>);
+    /// closed by the server for cause (<paramref name="mayResume"/> false: it stopped reading), or with resume off, its name
+    /// is freed and its call ends at once, the peer told why.
+    /// </summary>
+    public async Task DisconnectAsync(string connectionId, bool mayResume = true)
     {
         _limits.ReleaseRegistration(connectionId);
-        if (TryDetach(connectionId))
+        if (mayResume && await TryDetachAsync(connectionId).ConfigureAwait(false))
         {
             return;
         }
@@ -340,6 +351,7 @@ internal sealed partial class CallService
             return;
         }
 
+        call.Media.Abandon();
         using var scope = call.Trace.Enter(_logger);
         call.Caller.Leave(call);
         call.Callee.Leave(call);
@@ -408,15 +420,16 @@ internal sealed partial class CallService
 
     /// <summary>
     /// <paramref name="side"/> is without a media path: its peer is told, and the call ends with ice-failed unless the path
-    /// returns within <see cref="CallOptions.MediaReconnectWindow"/>. False when the call is not in progress.
+    /// returns within <paramref name="window"/> (by default <see cref="CallOptions.MediaReconnectWindow"/>). False when the
+    /// call is not in progress.
     /// </summary>
-    private bool BeginReconnect(Call call, CallSide side)
+    private bool BeginReconnect(Call call, CallSide side, TimeSpan? window = null)
     {
         var user = call.Participant(side);
         var peer = call.Peer(user);
         var message = new PeerReconnecting(user.Name);
-        var window = _options.CurrentValue.MediaReconnectWindow;
-        return call.TryBeginReconnect(side, _time, window, (c, s) => OnReconnectWindowClosed(c, s, window), () =>
+        var wait = window ?? _options.CurrentValue.MediaReconnectWindow;
+        return call.TryBeginReconnect(side, _time, wait, (c, s) => OnReconnectWindowClosed(c, s, wait), () =>
         {
             peer.Outbox.Post(c => c.PeerReconnecting(message));
             CallsLog.Reconnecting(_logger, call.Id, side);

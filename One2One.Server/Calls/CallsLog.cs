@@ -51,8 +51,8 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 213, EventName = "Reconnected", Level = LogLevel.Information, Message = "Call {CallId}: the {Side}'s media path is back")]
     public static partial void Reconnected(ILogger logger, string callId, CallSide side);
 
-    [LoggerMessage(EventId = 214, EventName = "Detached", Level = LogLevel.Information, Message = "{Name}'s connection {ConnectionId} closed during a call; held for a resume")]
-    public static partial void Detached(ILogger logger, string name, string connectionId);
+    [LoggerMessage(EventId = 214, EventName = "Detached", Level = LogLevel.Debug, Message = "{Name}'s connection {ConnectionId} was lost; held for a resume for {Window}")]
+    public static partial void Detached(ILogger logger, string name, string connectionId, TimeSpan window);
 
     [LoggerMessage(EventId = 215, EventName = "Resumed", Level = LogLevel.Information, Message = "{Name} resumed on connection {ConnectionId}")]
     public static partial void Resumed(ILogger logger, string name, string connectionId);

@@ -6,7 +6,7 @@ namespace One2One.Server.Calls;
 
 /// <summary>
 /// Resume tokens: 256 random bits (base64url) issued with each registration, each naming one user. A token is good only
-/// while its user is detached (its connection closed during a call, within <see cref="CallOptions.ResumeWindow"/>), once:
+/// while its user is registered (mostly: detached, its connection lost, within <see cref="CallOptions.ReconnectWindow"/>), once:
 /// a resume issues the next one. Thread-safe.
 /// </summary>
 internal sealed class ResumeTokens

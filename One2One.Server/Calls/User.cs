@@ -2,8 +2,8 @@ namespace One2One.Server.Calls;
 
 /// <summary>
 /// A registered name bound to one SignalR connection. Its call slot is claimed with a compare-and-swap,
-/// so a user is in at most one call and "busy" is decided atomically. A user in a call whose connection closes
-/// is held, detached, for <see cref="CallOptions.ResumeWindow"/>: a page that comes back with its resume token is
+/// so a user is in at most one call and "busy" is decided atomically. A user whose connection is lost without a hang-up
+/// is held, detached, for <see cref="CallOptions.ReconnectWindow"/>: a page that comes back with its resume token is
 /// attached to the same user (and call) on its new connection.
 /// </summary>
 /// <remarks>Attachment (connection, outbox, resume token, detach timer) is guarded by <see cref="_gate"/>.</remarks>
@@ -35,6 +35,9 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
     /// <summary>True once the connection has closed; a gone user never joins a call again.</summary>
     public bool IsGone => _gone;
 
+    /// <summary>True while the user waits, without a connection, for a resume: nobody can reach them meanwhile.</summary>
+    public bool IsDetached => Volatile.Read(ref _detached);
+
     public bool TryJoin(Call call) => !_gone && Interlocked.CompareExchange(ref _call, call, null) is null;
 
     public void Leave(Call call) => Interlocked.CompareExchange(ref _call, null, call);
@@ -60,7 +63,11 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
                 return false;
             }
 
-            _detached = true;
+            Volatile.Write(ref _detached, true);
+
+            // Before the caller reads CurrentCall: a TryJoin racing with this either ends before (and is seen) or sees
+            // IsDetached after its compare-and-swap (a full fence), so no call joins a detached user unnoticed.
+            Interlocked.MemoryBarrier();
             Outbox.Close();
             _detachTimer = startWindow();
             return true;
@@ -77,7 +84,7 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
                 return false;
             }
 
-            _detached = false;
+            Volatile.Write(ref _detached, false);
             _gone = true;
             _detachTimer?.Dispose();
             _detachTimer = null;
@@ -108,7 +115,7 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
                 Outbox.Close();
             }
 
-            _detached = false;
+            Volatile.Write(ref _detached, false);
             _detachTimer?.Dispose();
             _detachTimer = null;
             _attachment = new Attachment(connectionId, outbox, nextToken);

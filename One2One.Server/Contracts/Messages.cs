@@ -28,6 +28,9 @@ public static class Reasons
     public const string UnknownUser = "unknown-user";
     public const string SelfCall = "self-call";
     public const string Busy = "busy";
+
+    /// <summary>The callee's page lost its connection and may still come back (Calls:ReconnectWindow).</summary>
+    public const string Unavailable = "unavailable";
     public const string NoAnswer = "no-answer";
     public const string Declined = "declined";
     public const string Cancelled = "cancelled";

@@ -22,6 +22,9 @@ internal sealed class ClientConnection
 
     public ClientAddress Address { get; }
 
+    /// <summary>Whether the server closed it (<see cref="Abort"/>): a client closed for cause gets no resume.</summary>
+    public bool IsAborted => Volatile.Read(ref _aborted) == 1;
+
     /// <summary>Closes the connection (once, logging why); its disconnect then runs as for a closed tab.</summary>
     public void Abort(string reason)
     {

@@ -138,7 +138,9 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         _presence.Leave(Context.ConnectionId);
         try
         {
-            await _calls.DisconnectAsync(Context.ConnectionId);
+            // A connection the server closed for cause (it stopped reading) is let go at once; any other may come back.
+            var closedByServer = _connections.Find(Context.ConnectionId)?.IsAborted == true;
+            await _calls.DisconnectAsync(Context.ConnectionId, mayResume: !closedByServer);
         }
         finally
         {

@@ -135,7 +135,7 @@ public sealed class CallMediaTests
 
         await leaving.DisconnectAsync();
 
-        // Held for a resume (Calls:ResumeWindow, 3 s) first: the peer hears it is reconnecting, then that it left.
+        // Held for a resume (Calls:ReconnectWindow, 3 s in the tests) first: the peer hears it is reconnecting, then that it left.
         (await staying.ExpectAsync<PeerReconnecting>()).Peer.Should().Be(who == "caller" ? "alice" : "bob");
         (await staying.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.PeerDisconnected);
         await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");

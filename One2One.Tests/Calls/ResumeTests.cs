@@ -8,7 +8,7 @@ namespace One2One.Tests.Calls;
 
 /// <summary>
 /// Resume after a reload: a page whose connection closed during a call comes back on a new connection with its resume
-/// token within Calls:ResumeWindow and gets the same call back; a wrong, expired, reused or someone else's token is
+/// token within Calls:ReconnectWindow and gets the same call back; a wrong, expired, reused or someone else's token is
 /// refused with a reason. The real server on a fake clock, the scripted media server.
 /// </summary>
 public sealed class ResumeTests

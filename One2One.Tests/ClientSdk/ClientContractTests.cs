@@ -48,7 +48,7 @@ public sealed class ClientContractTests
 
         var diff = LineDiff.Between(TypeScriptContract.Render(TypeScriptContract.Source.Server), rendered);
 
-        diff.Should().Be("+ 28:   \"call-recorded\",\n");
+        diff.Should().Be("+ 29:   \"call-recorded\",\n");
     }
 
     [Fact]
@@ -57,7 +57,7 @@ public sealed class ClientContractTests
         var rendered = TypeScriptContract.Render(TypeScriptContract.Source.Server);
         var edited = rendered.Replace("  \"name-not-allowed\",\n", "  \"name-not-allowed\",\n  \"made-up\",\n", StringComparison.Ordinal);
 
-        LineDiff.Between(edited, rendered).Should().Be("- 26:   \"made-up\",\n");
+        LineDiff.Between(edited, rendered).Should().Be("- 27:   \"made-up\",\n");
     }
 
     [Fact]

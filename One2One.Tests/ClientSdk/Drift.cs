@@ -11,6 +11,7 @@ internal static class ReasonsWithOneMore
     public const string UnknownUser = One2One.Server.Contracts.Reasons.UnknownUser;
     public const string SelfCall = One2One.Server.Contracts.Reasons.SelfCall;
     public const string Busy = One2One.Server.Contracts.Reasons.Busy;
+    public const string Unavailable = One2One.Server.Contracts.Reasons.Unavailable;
     public const string NoAnswer = One2One.Server.Contracts.Reasons.NoAnswer;
     public const string Declined = One2One.Server.Contracts.Reasons.Declined;
     public const string Cancelled = One2One.Server.Contracts.Reasons.Cancelled;

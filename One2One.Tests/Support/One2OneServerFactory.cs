@@ -105,6 +105,12 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
 
     internal CallService Calls => Services.GetRequiredService<CallService>();
 
+    /// <summary>
+    /// Calls:ReconnectWindow, 3 s unless a test sets it: a test that drops a connection then waits this long for the
+    /// user to be let go, rather than the shipped 20 s (which <c>ReconnectWindowTests</c> checks).
+    /// </summary>
+    public TimeSpan ReconnectWindow { get; init; } = TimeSpan.FromSeconds(3);
+
     public One2OneServerFactory WithSetting(string key, string? value)
     {
         _settings[key] = value;
@@ -124,6 +130,7 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
             builder.UseSetting("Kurento:Uri", KurentoUri.ToString());
         }
 
+        builder.UseSetting("Calls:ReconnectWindow", ReconnectWindow.ToString("c"));
         if (RingingTimeout is { } ringing)
         {
             builder.UseSetting("Calls:RingingTimeout", ringing.ToString("c"));

@@ -95,9 +95,19 @@ describe("resume storage", () => {
     assert.equal(phone.resumed.length, 1);
   });
 
-  it("an entry of a page that was not in a call, or a stale or malformed one, resumes nothing and is dropped", () => {
+  it("a reloaded page that was registered but in no call resumes its registration (the server holds the name)", () => {
+    const phone = new FakePhone();
+    const storage = new MemoryStorage();
+    storage.setItem("one2one.resume", JSON.stringify({ name: "alice", token: "t", inCall: false }));
+
+    assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
+
+    assert.deepEqual(phone.resumed, [{ name: "alice", token: "t" }]);
+    assert.equal(storage.length, 0);
+  });
+
+  it("a stale or malformed entry resumes nothing and is dropped", () => {
     for (const raw of [
-      JSON.stringify({ name: "alice", token: "t", inCall: false }),
       JSON.stringify({ name: 7, token: "t", inCall: true }),
       JSON.stringify({ name: "alice", inCall: true }),
       "{not json",

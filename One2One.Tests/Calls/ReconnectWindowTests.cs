@@ -1,0 +1,122 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using One2One.Server.Calls;
+using One2One.Server.Contracts;
+using One2One.Tests.Support;
+
+namespace One2One.Tests.Calls;
+
+/// <summary>
+/// Calls:ReconnectWindow (issue 8, item 6): a connection lost without a hang-up unregisters nobody and ends no call in
+/// progress until the window passes. Meanwhile the name stays taken, a call to it is refused as unavailable, the peer of a
+/// call in progress hears PeerReconnecting, and the page may come back with its resume token. The real server on a fake
+/// clock, the scripted media server.
+/// </summary>
+public sealed class ReconnectWindowTests
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
+
+    [Fact]
+    public void The_shipped_window_is_twenty_seconds_as_LiveKit_s_departure_timeout()
+    {
+        new CallOptions().ReconnectWindow.Should().Be(TimeSpan.FromSeconds(20));
+    }
+
+    [Fact]
+    public async Task An_idle_user_whose_connection_drops_keeps_the_name_cannot_be_rung_meanwhile_and_comes_back_with_the_token()
+    {
+        await using var call = await StartAsync();
+        var token = call.Bob.ResumeToken!;
+
+        await call.Bob.DisconnectAsync();
+        await WaitUntilDetachedAsync(call, "bob");
+
+        await using var impostor = await SignalingClient.ConnectAsync(call.Server.HubUri);
+        (await impostor.RegisterAsync("BOB")).Reason.Should().Be(Reasons.NameTaken, "the name is held for bob's page");
+        await call.Alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        var refused = await call.Alice.ExpectAsync<CallResponse>();
+        refused.Should().Match<CallResponse>(r => r.Response == Responses.Rejected && r.Reason == Reasons.Unavailable);
+        refused.Message.Should().Contain("reconnecting");
+        (await call.PipelinesAsync()).Should().BeEmpty("a refused call reserves no media");
+
+        _clock.Advance(Window - TimeSpan.FromSeconds(1));
+        await using var back = await SignalingClient.ConnectAsync(call.Server.HubUri);
+        var resumed = await back.ResumeAsync("bob", token);
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().BeNull("bob was in no call");
+
+        _clock.Advance(Window * 2);
+        await call.Alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await back.ExpectAsync<IncomingCall>()).From.Should().Be("alice", "bob is reachable again on the new connection");
+    }
+
+    [Fact]
+    public async Task An_idle_user_who_does_not_come_back_frees_the_name_when_the_window_closes()
+    {
+        await using var call = await StartAsync();
+        var token = call.Bob.ResumeToken!;
+        await call.Bob.DisconnectAsync();
+        await WaitUntilDetachedAsync(call, "bob");
+
+        _clock.Advance(Window - TimeSpan.FromMilliseconds(1));
+        await Task.Delay(Quiet);
+        Users(call).FindByName("bob").Should().NotBeNull("the window has not closed yet");
+        _clock.Advance(TimeSpan.FromMilliseconds(1));
+
+        await Eventually.TrueAsync(() => Users(call).FindByName("bob") is null, "the name is freed");
+        await using var late = await SignalingClient.ConnectAsync(call.Server.HubUri);
+        (await late.ResumeAsync("bob", token)).Reason.Should().Be(Reasons.ResumeExpired);
+        (await late.RegisterAsync("bob")).Response.Should().Be(Responses.Accepted, "anyone may take the name now");
+    }
+
+    [Fact]
+    public async Task A_call_in_progress_waits_the_whole_window_even_past_the_media_reconnect_window_then_ends_as_a_disconnect()
+    {
+        await using var call = await StartAsync();
+        await call.ConnectAsync();
+        var pipeline = await call.PipelineIdAsync();
+
+        await call.Alice.DisconnectAsync();
+        (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
+
+        // Calls:MediaReconnectWindow (15 s) passes: a side that is away has the whole reconnect window to come back.
+        _clock.Advance(TimeSpan.FromSeconds(16));
+        await Task.Delay(Quiet);
+        call.Bob.Drain().OfType<StopCommunication>().Should().BeEmpty("the call waits for alice's page");
+        call.ReleasesOf(pipeline).Should().Be(0);
+
+        _clock.Advance(Window - TimeSpan.FromSeconds(16));
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.PeerDisconnected, "not ice-failed: alice left");
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        _clock.Advance(Window * 2);
+        await Task.Delay(Quiet);
+        call.ReleasesOf(pipeline).Should().Be(1, "exactly once");
+    }
+
+    [Fact]
+    public async Task A_ringing_call_whose_callee_drops_ends_at_once_and_the_callee_keeps_the_name()
+    {
+        await using var call = await StartAsync();
+        await call.RingAsync();
+
+        await call.Bob.DisconnectAsync();
+
+        var ended = await call.Alice.ExpectAsync<CallResponse>();
+        ended.Should().Match<CallResponse>(r => r.Response == Responses.Rejected && r.Reason == Reasons.PeerDisconnected,
+            "a ring cannot wait for a page that has to start over");
+        await WaitUntilDetachedAsync(call, "bob");
+        Users(call).FindByName("bob")!.CurrentCall.Should().BeNull();
+        Users(call).FindByName("alice")!.CurrentCall.Should().BeNull("alice may call again");
+        await Eventually.TrueAsync(async () => (await call.PipelinesAsync()).Count == 0, "the ring's media is released");
+    }
+
+    private static UserRegistry Users(ScriptedCall call) => call.Server.Services.GetRequiredService<UserRegistry>();
+
+    private static Task WaitUntilDetachedAsync(ScriptedCall call, string name) =>
+        Eventually.TrueAsync(() => Users(call).FindByName(name)?.IsDetached == true, $"{name} is held, detached");
+
+    private Task<ScriptedCall> StartAsync() =>
+        ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock, ReconnectWindow = Window });
+}
