@@ -10,6 +10,7 @@ namespace One2One.Server.Calls;
 internal sealed class User(string name, string connectionId, IUserOutbox outbox, string resumeToken = "")
 {
     private readonly Lock _gate = new();
+    private readonly Guid _registration = Guid.NewGuid();
     private Call? _call;
     private volatile bool _gone;
     private volatile Attachment _attachment = new(connectionId, outbox, resumeToken);
@@ -18,8 +19,11 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
 
     public string Name { get; } = name;
 
-    /// <summary>This registration's id: it holds the name across the cluster, and stays the same when a resume moves it.</summary>
-    public string RegistrationId { get; } = Guid.NewGuid().ToString("N");
+    /// <summary>
+    /// This registration's id: it holds the name across the cluster, and stays the same when a resume moves it. Made when
+    /// asked (to claim or free the name), so an idle user keeps 16 bytes rather than a string.
+    /// </summary>
+    public string RegistrationId => _registration.ToString("N");
 
     public string ConnectionId => _attachment.ConnectionId;
 

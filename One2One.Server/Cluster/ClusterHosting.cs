@@ -26,6 +26,7 @@ public static class ClusterHosting
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
+            silo.UseClaimlessDirectoryCache();
             if (options.IsClustered)
             {
                 var redis = ConfigurationOptions.Parse(options.Redis!);
