@@ -52,7 +52,8 @@ export function startPage(): PageParts {
   });
   view.render(phone.current);
   const tones = startFeatures(client, phone, devices, acting, (text) => view.showMessage(text, "error"));
-  // A reload during a call comes back into it (the server holds it for Calls:ReconnectWindow), without calling again; an idle page keeps its name.
+  // A reload comes back into the call it was in (the server holds it for Calls:ReconnectWindow), without calling again;
+  // an idle page keeps its name.
   rememberForResume(phone);
   resumeAfterReload(phone);
   return { phone, tones };

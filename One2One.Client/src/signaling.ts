@@ -1,6 +1,7 @@
 // One2OneClient: the typed face of the SignalR hub at /one2one (One2One.Server/Signaling; its messages in
-// One2One.Server/Contracts). Nothing else in the SDK imports @microsoft/signalr. Two levels: `hub` is the hub's methods as they are (each resolves when the
-// server has handled the invocation), and register/call/accept/reject/hangUp also wait for the server's answer.
+// One2One.Server/Contracts). Nothing else in the SDK imports @microsoft/signalr. Two levels: `hub` is the hub's
+// methods as they are (each resolves when the server has handled the invocation), and register/call/accept/reject/hangUp
+// also wait for the server's answer.
 
 import {
   HubConnection,

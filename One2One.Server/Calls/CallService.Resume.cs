@@ -51,7 +51,7 @@ internal sealed partial class CallService
             return _rejections.Registration(Reasons.RateLimited, refusal);
         }
 
-        var outbox = NewOutbox(connectionId);
+        var outbox = _connections.OpenOutbox(connectionId);
         if (!user.TryResume(token, connectionId, outbox, ResumeTokens.NewToken(), out var previous))
         {
             _limits.ReleaseRegistration(connectionId);

@@ -112,7 +112,7 @@ internal sealed partial class CallService
         // The name is claimed across the cluster first; then, on this node, the acceptance is queued before the name is
         // published, so it precedes anything sent to the new user (an incoming call may follow at once); the outbox only
         // starts sending once the name is really ours.
-        var user = new User(name, connectionId, NewOutbox(connectionId), ResumeTokens.NewToken());
+        var user = new User(name, connectionId, _connections.OpenOutbox(connectionId), ResumeTokens.NewToken());
         if (!await _names.TryClaimAsync(name, user.RegistrationId).ConfigureAwait(false))
         {
             user.MarkGone();
@@ -448,8 +448,6 @@ internal sealed partial class CallService
 
     private ClientAddress AddressOf(string connectionId) => _connections.AddressOf(connectionId);
 
-    /// <summary>An outbox that disconnects its browser when the browser lets it fill (see <see cref="IUserConnections.OpenOutbox"/>).</summary>
-    private IUserOutbox NewOutbox(string connectionId) => _connections.OpenOutbox(connectionId);
 
     private Refusal AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
 

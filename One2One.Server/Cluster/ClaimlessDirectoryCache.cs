@@ -34,18 +34,8 @@ internal sealed class ClaimlessDirectoryCache(IGrainDirectoryCache cache) : IGra
 
     public bool LookUp(GrainId key, [NotNullWhen(true)] out GrainAddress? result, out int version) => cache.LookUp(key, out result, out version);
 
-    public ValueTask DisposeAsync() => cache switch
-    {
-        IAsyncDisposable disposable => disposable.DisposeAsync(),
-        IDisposable disposable => Dispose(disposable),
-        _ => default,
-    };
-
-    private static ValueTask Dispose(IDisposable disposable)
-    {
-        disposable.Dispose();
-        return default;
-    }
+    /// <summary>Disposes the wrapped cache (Orleans' LRU cache is asynchronously disposable): Orleans leaves a custom cache to its container.</summary>
+    public ValueTask DisposeAsync() => cache is IAsyncDisposable disposable ? disposable.DisposeAsync() : default;
 }
 
 internal static class ClaimlessDirectoryCacheExtensions

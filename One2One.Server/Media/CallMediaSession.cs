@@ -316,13 +316,13 @@ internal sealed class CallMediaSession : IAsyncDisposable
         }
     }
 
-    /// <summary>Releases the pipeline (and so both endpoints) exactly once; later calls do nothing.</summary>
     /// <summary>
     /// The call has ended: every media step stops waiting now, before the participants' clean-up, so nothing more is built
     /// for it (a pipeline that arrives later is released as it comes). <see cref="DisposeAsync"/> releases what was made.
     /// </summary>
     public void Abandon() => _lifetime.Cancel();
 
+    /// <summary>Releases the pipeline (and so both endpoints) exactly once; later calls do nothing.</summary>
     public async ValueTask DisposeAsync()
     {
         MediaPipeline? pipeline;

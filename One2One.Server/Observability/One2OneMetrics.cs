@@ -53,7 +53,7 @@ internal sealed class One2OneMetrics
 
     /// <summary>
     /// The one place a rejection is counted, whatever refused the request (a rejected RegisterResponse or CallResponse,
-    /// a <see cref="Signaling.HubRejection"/> or other HubException, a limit).
+    /// a <see cref="Calls.Refusal"/> or other failed invocation, a limit).
     /// </summary>
     public void Rejected(string reason) => _rejected.Add(1, new KeyValuePair<string, object?>("reason", reason));
 }
