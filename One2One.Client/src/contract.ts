@@ -65,6 +65,7 @@ export const hubMethods = {
   call: "Call",
   incomingCallResponse: "IncomingCallResponse",
   stop: "Stop",
+  unregister: "Unregister",
   getIceServers: "GetIceServers",
   renegotiate: "Renegotiate",
   setMediaState: "SetMediaState",
@@ -187,6 +188,7 @@ export interface One2OneServer {
   call(to: string, sdpOffer: string): Promise<void>;
   incomingCallResponse(from: string, callResponse: CallAnswer, sdpOffer: string | null): Promise<void>;
   stop(): Promise<void>;
+  unregister(): Promise<void>;
   getIceServers(): Promise<IceConfiguration>;
   renegotiate(sdpOffer: string): Promise<void>;
   setMediaState(state: MediaState): Promise<void>;

@@ -1,7 +1,10 @@
 // The page's memory across a reload: the name it registered, the resume token the server gave it, and whether it was
-// in a call. Kept in sessionStorage, so per tab, gone when the tab closes, and never sent anywhere but to Resume. The
-// server holds a registration whose connection was lost for Calls:ReconnectWindow, so a reloaded page resumes it, in a
-// call or not: registering the name again would be refused as taken until the window closes.
+// in a call. The server holds a registration whose connection was lost for Calls:ReconnectWindow, so a reloaded page
+// resumes it, in a call or not: registering the name again would be refused as taken until the window closes.
+//
+// Kept in sessionStorage (per tab, gone when the tab closes, never sent anywhere but to Resume), and written only as the
+// page goes away (pagehide: a reload, a navigation). While the page lives its storage holds nothing, so a duplicated tab,
+// which starts with a copy of the original's sessionStorage, cannot take the original's registration over.
 
 import type { Softphone } from "./softphone.js";
 import { isCallPhase } from "./state.js";
@@ -14,22 +17,26 @@ interface Saved {
   readonly inCall: boolean;
 }
 
-/** Keeps what resume() needs up to date as the phone registers, gets new tokens and enters or leaves calls. */
-export function rememberForResume(phone: Softphone, storage: Storage = sessionStorage): void {
+/** Follows the phone's registration and tokens, and leaves them in `storage` for the next page when this one goes away. */
+export function rememberForResume(phone: Softphone, storage: Storage = sessionStorage, page: EventTarget = window): void {
   let token: string | null = null;
-  const save = (): void => {
+  phone.on("resumeToken", (next) => {
+    token = next;
+  });
+  page.addEventListener("pagehide", () => {
     const { user, state } = phone.current;
     if (user === null || token === null || state === "idle") {
       storage.removeItem(key);
       return;
     }
     storage.setItem(key, JSON.stringify({ name: user, token, inCall: isCallPhase(state) && state !== "hanging-up" } satisfies Saved));
-  };
-  phone.on("resumeToken", (next) => {
-    token = next;
-    save();
   });
-  phone.on("stateChange", save);
+  // Back from the back/forward cache: this page lives on, so what it left is not for another.
+  page.addEventListener("pageshow", (event) => {
+    if ((event as Partial<PageTransitionEvent>).persisted === true) {
+      storage.removeItem(key);
+    }
+  });
 }
 
 /** Resumes the registration (and call) a reloaded page had; true if it tried. The saved token is spent either way. */
@@ -44,7 +51,7 @@ export function resumeAfterReload(phone: Softphone, storage: Storage = sessionSt
     if (typeof saved.name !== "string" || typeof saved.token !== "string") {
       return false;
     }
-    phone.resume(saved.name, saved.token);
+    phone.resume(saved.name, saved.token, saved.inCall === true);
     return true;
   } catch {
     return false;

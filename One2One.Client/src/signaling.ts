@@ -24,8 +24,9 @@ export interface One2OneClientOptions {
   /** Options for SignalR's withUrl (transport, headers, a WebSocket or HttpClient of your own, …). */
   readonly connectionOptions?: IHttpConnectionOptions;
   /**
-   * Reconnect automatically (SignalR's withAutomaticReconnect). Off by default: a new connection is a new
-   * connection id the server does not know as registered, so after "reconnected" the app must register again.
+   * Reconnect automatically (SignalR's withAutomaticReconnect). Off by default. A new connection is a new connection id:
+   * after "reconnected" the app resumes its registration with its resume token (the server holds it for
+   * Calls:ReconnectWindow); a Softphone does that by itself, with or without this policy.
    */
   readonly reconnectPolicy?: IRetryPolicy | readonly number[];
   /** SignalR's logger, or the lowest level it logs to the console; Warning by default. */
@@ -36,11 +37,15 @@ export interface One2OneClientOptions {
 
 /** The server's callbacks and the connection's own events. */
 export interface One2OneClientEvents extends ClientEvents {
-  /** The connection closed for good (not while reconnecting), with the transport's error if it failed. */
-  close(error: Error | undefined): void;
-  /** The connection dropped and is being re-established (only with a reconnect policy); the registration is gone. */
+  /**
+   * The connection closed for good (not while reconnecting), with the transport's error if it failed; `requested` is true
+   * when the app closed it with disconnect() (the registration was given up), false when it was lost (the server holds
+   * the registration for a resume).
+   */
+  close(error: Error | undefined, requested: boolean): void;
+  /** The connection dropped and is being re-established (only with a reconnect policy); the server holds the registration. */
   reconnecting(error: Error | undefined): void;
-  /** The connection is back, as a new connection: register again. */
+  /** The connection is back, as a new connection: resume the registration with its token. */
   reconnected(): void;
 }
 
@@ -59,6 +64,8 @@ export class One2OneClient {
   private readonly connection: HubConnection;
   private readonly events = new Emitter<One2OneClientEvents>();
   private starting: Promise<void> | null = null;
+  /** disconnect() is closing the connection: its close is the app's own, not a loss. */
+  private leaving = false;
   private pending: PendingAnswer | null = null;
   /** This side's candidates, held while its offer is on the way: before it arrives the server has no call for them. */
   private heldCandidates: IceCandidateInit[] | null = null;
@@ -81,7 +88,9 @@ export class One2OneClient {
     this.connection = builder.build();
     this.connection.onclose((error) => {
       this.settle(null, new ConnectionError("The connection to the server was lost.", "disconnected", { cause: error }));
-      this.events.emit("close", error);
+      const requested = this.leaving;
+      this.leaving = false;
+      this.events.emit("close", error, requested);
     });
     this.connection.onreconnecting((error) => {
       this.settle(null, new ConnectionError("The connection to the server was lost.", "disconnected", { cause: error }));
@@ -117,6 +126,7 @@ export class One2OneClient {
       call: (to, sdpOffer) => this.invoke(hubMethods.call, to, sdpOffer),
       incomingCallResponse: (from, callResponse, sdpOffer) => this.invoke(hubMethods.incomingCallResponse, from, callResponse, sdpOffer),
       stop: () => this.invoke(hubMethods.stop),
+      unregister: () => this.invoke(hubMethods.unregister),
       onIceCandidate: (candidate) => this.invoke(hubMethods.onIceCandidate, candidate),
       getIceServers: () => this.invoke<IceConfiguration>(hubMethods.getIceServers),
       renegotiate: (sdpOffer) => this.invoke(hubMethods.renegotiate, sdpOffer),
@@ -159,6 +169,7 @@ export class One2OneClient {
     if (this.starting !== null) {
       return this.starting;
     }
+    this.leaving = false;
     if (this.connection.state !== HubConnectionState.Disconnected) {
       throw new ConnectionError("The connection to the server is still being set up or closed; try again in a moment.", "unreachable");
     }
@@ -174,9 +185,18 @@ export class One2OneClient {
     return this.starting;
   }
 
-  /** Closes the connection; the server forgets the registration and ends any call. */
-  disconnect(): Promise<void> {
-    return this.connection.stop();
+  /**
+   * Leaves and closes the connection: the server frees the registered name at once and ends any call as a hang-up (hub
+   * method Unregister), and "close" reports `requested`. A connection merely lost is different: the server holds the
+   * name and call for Calls:ReconnectWindow, for a resume.
+   */
+  async disconnect(): Promise<void> {
+    this.leaving = true;
+    if (this.connection.state === HubConnectionState.Connected) {
+      // Best effort: if the server cannot be told, the name is freed when its reconnect window closes.
+      await this.hub.unregister().catch(() => undefined);
+    }
+    await this.connection.stop();
   }
 
   /**

@@ -77,8 +77,10 @@ export class Softphone {
   private ice: IceConfiguration | null = null;
   /** The current call's reconnects, from the moment it carries media until it ends. */
   private reconnect: MediaReconnect | null = null;
-  /** The token from the last accepted registration, for resume() after the connection closed during a call. */
+  /** The token from the last accepted registration, for resume() after the connection closed. */
   private token: string | null = null;
+  /** The registration to resume once SignalR's automatic reconnect has a new connection ("reconnected"). */
+  private pendingResume: { readonly user: string; readonly token: string; readonly inCall: boolean } | null = null;
 
   constructor(
     private readonly client: One2OneClient,
@@ -99,8 +101,9 @@ export class Softphone {
     client.on("renegotiated", (message) => void this.onRenegotiated(message.sdpAnswer));
     client.on("peerReconnecting", () => this.reconnect?.onPeerReconnecting());
     client.on("peerReconnected", () => this.reconnect?.onPeerReconnected());
-    client.on("close", () => this.onConnectionClosed());
-    client.on("reconnecting", () => this.onConnectionClosed());
+    client.on("close", (_error, requested) => this.onConnectionClosed(requested ? "left" : "lost"));
+    client.on("reconnecting", () => this.onConnectionClosed("reconnecting"));
+    client.on("reconnected", () => this.onReconnected());
   }
 
   get state(): PhoneState {
@@ -153,14 +156,16 @@ export class Softphone {
   }
 
   /**
-   * Registers `name` again with the resume token of this page's previous connection (a reload): if the server kept the
-   * call going, the call continues on a new connection to the media server without calling again.
+   * Registers `name` again with the resume token of this page's previous connection (a reload, a lost connection): if
+   * the server kept the call going, the call continues on a new connection to the media server without calling again.
+   * A token the server no longer knows (its reconnect window closed, it restarted) falls back to registering `name`;
+   * `wasInCall` says whether to tell the person their call could not be kept.
    */
-  resume(name: string, resumeToken: string): void {
+  resume(name: string, resumeToken: string, wasInCall = false): void {
     if (!this.apply({ kind: "register", user: name })) {
       return;
     }
-    void this.resumeAsync(name, resumeToken);
+    void this.resumeAsync(name, resumeToken, wasInCall);
   }
 
   call(peer: string): void {
@@ -220,18 +225,20 @@ export class Softphone {
 
   // ---- the steps of registering and of a call ----
 
-  private async registerAsync(name: string): Promise<void> {
+  /** True once registered. */
+  private async registerAsync(name: string): Promise<boolean> {
     try {
       this.ice = await this.client.register(name);
-      this.apply({ kind: "registered" });
+      return this.apply({ kind: "registered" });
     } catch (error) {
       if (this.apply({ kind: "registration-failed" })) {
         this.events.emit("notice", { text: registrationText(error), kind: "error" });
       }
+      return false;
     }
   }
 
-  private async resumeAsync(name: string, resumeToken: string): Promise<void> {
+  private async resumeAsync(name: string, resumeToken: string, wasInCall: boolean): Promise<void> {
     try {
       const { ice, resumedCallWith } = await this.client.resume(name, resumeToken);
       this.ice = ice;
@@ -242,6 +249,13 @@ export class Softphone {
         await this.sendOffer(++this.attempt, (sdpOffer) => this.server.renegotiate(sdpOffer));
       }
     } catch (error) {
+      if (error instanceof RejectedError && (error.reason === "resume-expired" || error.reason === "resume-refused") && this.snapshot.state === "registering") {
+        // The server no longer holds this registration: register the name afresh.
+        if ((await this.registerAsync(name)) && wasInCall) {
+          this.events.emit("notice", { text: "The call ended while this page was away. You are registered again.", kind: "info" });
+        }
+        return;
+      }
       if (this.apply({ kind: "registration-failed" })) {
         this.events.emit("notice", { text: registrationText(error), kind: "error" });
       }
@@ -479,23 +493,47 @@ export class Softphone {
     await this.media?.addRemoteCandidate(message.candidate);
   }
 
-  private onConnectionClosed(): void {
-    // The server holds the name (and a call in progress) for Calls:ReconnectWindow: come back on a new connection, as a
-    // reload does. A call still ringing or being set up has ended there; the name is kept all the same.
-    const state = this.snapshot.state;
+  /**
+   * The signaling connection is gone. The app's own disconnect() ("left") gave the registration up. Otherwise the server
+   * holds the name (and a call in progress) for Calls:ReconnectWindow, and the phone comes back as a reload does: at once
+   * on a new connection when the old one closed ("lost"), or once SignalR's automatic reconnect has one ("reconnecting").
+   * A call still ringing or being set up has ended on the server; the name is kept all the same.
+   */
+  private onConnectionClosed(how: "left" | "lost" | "reconnecting"): void {
+    const { state, user } = this.snapshot;
     const inCall = state === "in-call";
-    const resumable = this.token !== null && state !== "idle" && state !== "registering" ? { user: this.snapshot.user, token: this.token } : null;
+    const resumable =
+      this.pendingResume ?? (this.token !== null && user !== null && state !== "idle" && state !== "registering" ? { user, token: this.token, inCall } : null);
+    this.pendingResume = null;
     this.ice = null;
     this.releaseMedia();
     this.apply({ kind: "disconnected" });
-    if (resumable !== null && resumable.user !== null) {
-      if (inCall) {
-        this.events.emit("reconnectChange", { self: true, peer: false });
-      }
-      this.resume(resumable.user, resumable.token);
+    if (how === "left") {
+      this.token = null;
       return;
     }
-    this.events.emit("notice", { text: "The connection to the server was lost. Register again to make or take calls.", kind: "error" });
+    if (resumable === null) {
+      this.events.emit("notice", { text: "The connection to the server was lost. Register again to make or take calls.", kind: "error" });
+      return;
+    }
+    if (resumable.inCall) {
+      this.events.emit("reconnectChange", { self: true, peer: false });
+    }
+    if (how === "lost") {
+      this.resume(resumable.user, resumable.token, resumable.inCall);
+      return;
+    }
+    // SignalR is reconnecting: the resume waits for its new connection (a register now would race with it).
+    this.pendingResume = resumable;
+    this.apply({ kind: "register", user: resumable.user });
+  }
+
+  private onReconnected(): void {
+    const pending = this.pendingResume;
+    this.pendingResume = null;
+    if (pending !== null && this.snapshot.state === "registering") {
+      void this.resumeAsync(pending.user, pending.token, pending.inCall);
+    }
   }
 
   // ---- endings ----

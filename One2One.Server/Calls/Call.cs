@@ -153,11 +153,13 @@ internal sealed class Call
     }
 
     /// <summary>
-    /// <paramref name="side"/> lost its media path during the call: unless it is already reconnecting, starts its window
-    /// (<paramref name="onExpired"/> runs on a timer thread when it closes) and runs <paramref name="notifyPeer"/> under
-    /// the gate. False when the call is not in progress (a path lost while setting up fails the set-up).
+    /// <paramref name="side"/> lost its media path (or its page) during the call: unless it is already reconnecting, starts
+    /// its window (<paramref name="onExpired"/> runs on a timer thread when it closes, with the window it closed) and runs
+    /// <paramref name="notifyPeer"/> under the gate. With <paramref name="extend"/>, a side already reconnecting gets the
+    /// new window if that one ends later (the page went away while its path was already lost). False when the call is not
+    /// in progress (a path lost while setting up fails the set-up).
     /// </summary>
-    public bool TryBeginReconnect(CallSide side, TimeProvider time, TimeSpan window, Action<Call, CallSide> onExpired, Action notifyPeer)
+    public bool TryBeginReconnect(CallSide side, TimeProvider time, TimeSpan window, Action<Call, CallSide, object> onExpired, Action notifyPeer, bool extend = false)
     {
         lock (_gate)
         {
@@ -166,7 +168,8 @@ internal sealed class Call
                 return false;
             }
 
-            if (_reconnecting.TryAdd(side, () => time.CreateTimer(_ => onExpired(this, side), null, window, Timeout.InfiniteTimeSpan)))
+            if (_reconnecting.Begin(side, time.GetUtcNow() + window, extend,
+                w => time.CreateTimer(_ => onExpired(this, side, w), null, window, Timeout.InfiniteTimeSpan)))
             {
                 notifyPeer();
             }
@@ -190,12 +193,15 @@ internal sealed class Call
         }
     }
 
-    /// <summary>Whether <paramref name="side"/> is still waiting for its path (a window that closed just as it returned must not end the call).</summary>
-    public bool IsReconnecting(CallSide side)
+    /// <summary>
+    /// Whether <paramref name="side"/> is still waiting in <paramref name="window"/> (a window that closed just as the side
+    /// returned, or that a longer one replaced, must not end the call).
+    /// </summary>
+    public bool IsReconnecting(CallSide side, object window)
     {
         lock (_gate)
         {
-            return _reconnecting.Contains(side);
+            return _reconnecting.IsCurrent(side, window);
         }
     }
 

@@ -46,15 +46,13 @@ internal sealed partial class CallService
             return _rejections.Registration(Reasons.ResumeRefused, $"This resume token was not issued to {name}.");
         }
 
-        if (!_limits.TryHoldRegistration(connectionId, address, out refusal))
-        {
-            return _rejections.Registration(Reasons.RateLimited, refusal);
-        }
-
+        // The registration keeps the place it holds against its address's quota (moved to the new connection), so a quota
+        // filled meanwhile never locks a person out of their own name.
         var outbox = _connections.OpenOutbox(connectionId);
-        if (!user.TryResume(token, connectionId, outbox, ResumeTokens.NewToken(), out var previous))
+        if (!user.TryResume(token, connectionId, outbox, ResumeTokens.NewToken(),
+            previous => _limits.MoveRegistration(previous ?? DetachedHolder(user), connectionId), out var previous))
         {
-            _limits.ReleaseRegistration(connectionId);
+            outbox.Close();
             return _rejections.Registration(Reasons.ResumeExpired, "The call can no longer be resumed: the resume token is unknown or has expired. Register again.");
         }
 
@@ -90,17 +88,24 @@ internal sealed partial class CallService
             return false;
         }
 
-        if (!user.TryDetach(() => _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user), null, window, Timeout.InfiniteTimeSpan)))
+        // Only if connectionId is still the user's: a resume may have moved it to a new connection meanwhile.
+        if (!user.TryDetach(connectionId, () =>
+            {
+                _limits.MoveRegistration(connectionId, DetachedHolder(user));
+                return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user), null, window, Timeout.InfiniteTimeSpan);
+            }))
         {
             return false;
         }
 
-        _users.Detach(user);
+        _users.Detach(user, connectionId);
         CallsLog.Detached(_logger, user.Name, connectionId, window);
         if (user.CurrentCall is { } call)
         {
             using var scope = call.Trace.Enter(_logger);
-            if (!BeginReconnect(call, call.SideOf(user), window + options.MediaReconnectWindow))
+
+            // Extended: a path already lost just before (ICE failed first) must not end the call before the window.
+            if (!BeginReconnect(call, call.SideOf(user), window + options.MediaReconnectWindow, extend: true))
             {
                 await EndAsync(call, CallEnding.Disconnected(user)).ConfigureAwait(false);
             }
@@ -109,29 +114,35 @@ internal sealed partial class CallService
         return true;
     }
 
+    /// <summary>The window closed without a resume: the name is freed and a call in progress ends as a disconnect does.</summary>
+    /// <remarks>Runs on a timer thread; observes every failure itself (nobody awaits it).</remarks>
     private async Task OnResumeWindowClosedAsync(User user)
     {
-        if (!user.TryExpire())
+        try
         {
-            return;
-        }
+            if (!user.TryExpire())
+            {
+                return;
+            }
 
-        _users.RemoveName(user);
-        _resumeTokens.Remove(user.ResumeToken, user);
-        user.MarkGone();
-        CallsLog.Unregistered(_logger, user.Name, user.ConnectionId);
-        await _names.ReleaseAsync(user.Name, user.RegistrationId).ConfigureAwait(false);
-        if (user.CurrentCall is { } call)
+            _limits.ReleaseRegistration(DetachedHolder(user));
+            await UnregisterAsync(user, user.ConnectionId, CallEnding.Disconnected(user)).ConfigureAwait(false);
+        }
+        catch (Exception ex)
         {
-            using var scope = call.Trace.Enter(_logger);
-            try
-            {
-                await EndAsync(call, CallEnding.Disconnected(user)).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                CallsLog.EndFailed(_logger, call.Id, ex);
-            }
+            CallsLog.ExpiryFailed(_logger, user.Name, ex);
         }
     }
+
+    /// <summary>Every user still waiting for a resume is let go now (the server is stopping: nobody will come back to it).</summary>
+    public async Task ExpireDetachedAsync()
+    {
+        foreach (var user in _users.Detached())
+        {
+            await OnResumeWindowClosedAsync(user).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The holder of a detached registration's place in its address's quota (its connection is gone).</summary>
+    private static string DetachedHolder(User user) => "detached:" + user.RegistrationId;
 }

@@ -261,11 +261,13 @@ internal sealed partial class CallService
         }
 
         using var scope = call.Trace.Enter(_logger);
-        var ending = call.State is CallState.Placing or CallState.Ringing
-            ? (call.SideOf(user) == CallSide.Caller ? CallEnding.Cancelled(user) : CallEnding.Declined(user))
-            : CallEnding.HungUp(user);
-        EndInBackground(call, ending);
+        EndInBackground(call, HangUpOf(user, call));
     }
+
+    /// <summary>How <paramref name="user"/> ending <paramref name="call"/> on purpose is told: a ring is cancelled or declined, a call hung up.</summary>
+    private static CallEnding HangUpOf(User user, Call call) => call.State is CallState.Placing or CallState.Ringing
+        ? (call.SideOf(user) == CallSide.Caller ? CallEnding.Cancelled(user) : CallEnding.Declined(user))
+        : CallEnding.HungUp(user);
 
     /// <summary>
     /// The connection went away. Lost without a hang-up, its user is held for a resume (see <see cref="TryDetachAsync"/>);
@@ -274,25 +276,65 @@ internal sealed partial class CallService
     /// </summary>
     public async Task DisconnectAsync(string connectionId, bool mayResume = true)
     {
-        _limits.ReleaseRegistration(connectionId);
         if (mayResume && await TryDetachAsync(connectionId).ConfigureAwait(false))
         {
             return;
         }
 
-        if (_users.Remove(connectionId) is not { } user)
+        _limits.ReleaseRegistration(connectionId);
+        if (_users.Remove(connectionId) is { } user)
         {
-            return;
+            await UnregisterAsync(user, connectionId, CallEnding.Disconnected(user)).ConfigureAwait(false);
         }
+    }
 
+    /// <summary>
+    /// The person leaves (hub method Unregister, the SDK's disconnect()): the name is freed at once, not held for a resume,
+    /// and a call ends as Stop ends it (a hang-up; a ring cancelled or declined). The connection stays open, unregistered.
+    /// Nothing happens when the connection has no registration.
+    /// </summary>
+    public async Task LeaveAsync(string connectionId)
+    {
+        _limits.ReleaseRegistration(connectionId);
+        if (_users.Remove(connectionId) is { } user)
+        {
+            await UnregisterAsync(user, connectionId, call => HangUpOf(user, call)).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Lets go of a user no longer in the registry: no resume, its outbox closed, its call ended as <paramref name="ending"/>
+    /// says, then its cluster-wide name freed (a failure there is logged: the call has ended all the same).
+    /// </summary>
+    private Task UnregisterAsync(User user, string connectionId, CallEnding ending) => UnregisterAsync(user, connectionId, _ => ending);
+
+    private async Task UnregisterAsync(User user, string connectionId, Func<Call, CallEnding> ending)
+    {
+        _users.RemoveName(user);
         _resumeTokens.Remove(user.ResumeToken, user);
         user.MarkGone();
         CallsLog.Unregistered(_logger, user.Name, connectionId);
-        await _names.ReleaseAsync(user.Name, user.RegistrationId).ConfigureAwait(false);
         if (user.CurrentCall is { } call)
         {
             using var scope = call.Trace.Enter(_logger);
-            await EndAsync(call, CallEnding.Disconnected(user)).ConfigureAwait(false);
+            try
+            {
+                await EndAsync(call, ending(call)).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                CallsLog.EndFailed(_logger, call.Id, ex);
+            }
+        }
+
+        try
+        {
+            await _names.ReleaseAsync(user.Name, user.RegistrationId).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The cluster is out of reach: the claim outlives this registration until its node leaves the cluster.
+            CallsLog.NameReleaseFailed(_logger, user.Name, ex);
         }
     }
 
@@ -351,8 +393,17 @@ internal sealed partial class CallService
             return;
         }
 
-        call.Media.Abandon();
         using var scope = call.Trace.Enter(_logger);
+        try
+        {
+            call.Media.Abandon();
+        }
+        catch (Exception ex)
+        {
+            // A media step's cancellation callback failed; the call is over all the same and its participants go free.
+            CallsLog.EndFailed(_logger, call.Id, ex);
+        }
+
         call.Caller.Leave(call);
         call.Callee.Leave(call);
         _metrics.CallEnded(ending.Reason);
@@ -420,29 +471,29 @@ internal sealed partial class CallService
 
     /// <summary>
     /// <paramref name="side"/> is without a media path: its peer is told, and the call ends with ice-failed unless the path
-    /// returns within <paramref name="window"/> (by default <see cref="CallOptions.MediaReconnectWindow"/>). False when the
-    /// call is not in progress.
+    /// returns within <paramref name="window"/> (by default <see cref="CallOptions.MediaReconnectWindow"/>). With
+    /// <paramref name="extend"/> a longer window replaces a shorter one already running. False when the call is not in progress.
     /// </summary>
-    private bool BeginReconnect(Call call, CallSide side, TimeSpan? window = null)
+    private bool BeginReconnect(Call call, CallSide side, TimeSpan? window = null, bool extend = false)
     {
         var user = call.Participant(side);
         var peer = call.Peer(user);
         var message = new PeerReconnecting(user.Name);
         var wait = window ?? _options.CurrentValue.MediaReconnectWindow;
-        return call.TryBeginReconnect(side, _time, wait, (c, s) => OnReconnectWindowClosed(c, s, wait), () =>
+        return call.TryBeginReconnect(side, _time, wait, (c, s, w) => OnReconnectWindowClosed(c, s, w, wait), () =>
         {
             peer.Outbox.Post(c => c.PeerReconnecting(message));
             CallsLog.Reconnecting(_logger, call.Id, side);
-        });
+        }, extend);
     }
 
-    private void OnReconnectWindowClosed(Call call, CallSide side, TimeSpan window)
+    private void OnReconnectWindowClosed(Call call, CallSide side, object window, TimeSpan wait)
     {
-        if (call.IsReconnecting(side))
+        if (call.IsReconnecting(side, window))
         {
             using var scope = call.Trace.Enter(_logger);
             EndInBackground(call, CallEnding.MediaFailed(Reasons.IceFailed,
-                $"no media path for the {side.ToString().ToLowerInvariant()} returned within {window.TotalSeconds:0.#} s."));
+                $"no media path for the {side.ToString().ToLowerInvariant()} returned within {wait.TotalSeconds:0.#} s."));
         }
     }
 

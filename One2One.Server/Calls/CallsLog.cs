@@ -59,4 +59,10 @@ internal static partial class CallsLog
 
     [LoggerMessage(EventId = 216, EventName = "Rejected", Level = LogLevel.Debug, Message = "Request rejected ({Reason})")]
     public static partial void Rejected(ILogger logger, string reason);
+
+    [LoggerMessage(EventId = 217, EventName = "NameReleaseFailed", Level = LogLevel.Warning, Message = "Freeing the name {Name} across the cluster failed; it stays claimed until its node leaves")]
+    public static partial void NameReleaseFailed(ILogger logger, string name, Exception exception);
+
+    [LoggerMessage(EventId = 218, EventName = "ExpiryFailed", Level = LogLevel.Error, Message = "Letting go of {Name} after the reconnect window failed")]
+    public static partial void ExpiryFailed(ILogger logger, string name, Exception exception);
 }

@@ -3,30 +3,41 @@ using One2One.Server.Media;
 namespace One2One.Server.Calls;
 
 /// <summary>
-/// The sides of a call whose media path was lost, each with the timer that ends the call if the path does not return
-/// within <see cref="CallOptions.MediaReconnectWindow"/>. Not thread-safe: owned by its <see cref="Call"/>'s gate.
+/// The sides of a call whose media path (or page) is away, each with the window that ends the call if it does not come back
+/// in time. Not thread-safe: owned by its <see cref="Call"/>'s gate.
 /// </summary>
 internal sealed class ReconnectingSides
 {
-    private ITimer? _caller;
-    private ITimer? _callee;
+    private Window? _caller;
+    private Window? _callee;
 
     public bool Contains(CallSide side) => Slot(side) is not null;
 
-    /// <summary>Marks <paramref name="side"/> reconnecting and starts its window; false (and no timer) if it already is.</summary>
-    public bool TryAdd(CallSide side, Func<ITimer> startWindow)
+    /// <summary>Whether <paramref name="window"/> is still <paramref name="side"/>'s window (not ended, nor replaced by a longer one).</summary>
+    public bool IsCurrent(CallSide side, object window) => ReferenceEquals(Slot(side), window);
+
+    /// <summary>
+    /// Marks <paramref name="side"/> reconnecting until <paramref name="until"/>; <paramref name="startTimer"/> starts the
+    /// timer for the window it is given. A side already reconnecting keeps its window, unless <paramref name="extend"/> and
+    /// the new one ends later: then the new one replaces it. True only when the side was not reconnecting before.
+    /// </summary>
+    public bool Begin(CallSide side, DateTimeOffset until, bool extend, Func<object, ITimer> startTimer)
     {
         ref var slot = ref Slot(side);
-        if (slot is not null)
+        var wasReconnecting = slot is not null;
+        if (wasReconnecting && (!extend || until <= slot!.Until))
         {
             return false;
         }
 
-        slot = startWindow();
-        return true;
+        slot?.Timer?.Dispose();
+        var window = new Window(until);
+        slot = window;
+        window.Timer = startTimer(window);
+        return !wasReconnecting;
     }
 
-    /// <summary>The side's path is back: its window stops. False if it was not reconnecting.</summary>
+    /// <summary>The side is back: its window stops. False if it was not reconnecting.</summary>
     public bool Remove(CallSide side)
     {
         ref var slot = ref Slot(side);
@@ -35,7 +46,7 @@ internal sealed class ReconnectingSides
             return false;
         }
 
-        slot.Dispose();
+        slot.Timer?.Dispose();
         slot = null;
         return true;
     }
@@ -46,5 +57,12 @@ internal sealed class ReconnectingSides
         Remove(CallSide.Callee);
     }
 
-    private ref ITimer? Slot(CallSide side) => ref side == CallSide.Caller ? ref _caller : ref _callee;
+    private ref Window? Slot(CallSide side) => ref side == CallSide.Caller ? ref _caller : ref _callee;
+
+    private sealed class Window(DateTimeOffset until)
+    {
+        public DateTimeOffset Until { get; } = until;
+
+        public ITimer? Timer { get; set; }
+    }
 }

@@ -57,12 +57,17 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
         }
     }
 
-    /// <summary>The connection closed during a call: the outbox closes, the user waits for a resume until <paramref name="startWindow"/>'s timer fires.</summary>
-    public bool TryDetach(Func<ITimer> startWindow)
+    /// <summary>
+    /// <paramref name="connectionId"/> closed without a hang-up: if it is still this user's connection, the outbox closes
+    /// and the user waits for a resume; <paramref name="onDetached"/> runs under the gate (so no resume can come between)
+    /// and starts the window's timer. False when the user is gone, already detached, or has moved on to another connection
+    /// (a resume took it over while the old one was closing).
+    /// </summary>
+    public bool TryDetach(string connectionId, Func<ITimer> onDetached)
     {
         lock (_gate)
         {
-            if (_gone || _detached)
+            if (_gone || _detached || !string.Equals(ConnectionId, connectionId, StringComparison.Ordinal))
             {
                 return false;
             }
@@ -73,7 +78,7 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
             // IsDetached after its compare-and-swap (a full fence), so no call joins a detached user unnoticed.
             Interlocked.MemoryBarrier();
             Outbox.Close();
-            _detachTimer = startWindow();
+            _detachTimer = onDetached();
             return true;
         }
     }
@@ -103,7 +108,8 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
     /// owner. <paramref name="previous"/> is the attachment replaced (its outbox closed), null if the user was detached.
     /// False when the user is gone or the token is not its own.
     /// </summary>
-    public bool TryResume(string token, string connectionId, IUserOutbox outbox, string nextToken, out string? previous)
+    /// <remarks><paramref name="onResumed"/> runs under the gate with <paramref name="previous"/>, before any later detach.</remarks>
+    public bool TryResume(string token, string connectionId, IUserOutbox outbox, string nextToken, Action<string?> onResumed, out string? previous)
     {
         lock (_gate)
         {
@@ -123,6 +129,7 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
             _detachTimer?.Dispose();
             _detachTimer = null;
             _attachment = new Attachment(connectionId, outbox, nextToken);
+            onResumed(previous);
             return true;
         }
     }

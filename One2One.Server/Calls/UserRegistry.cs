@@ -26,8 +26,8 @@ internal sealed class UserRegistry
 
     public User? FindByConnection(string connectionId) => _byConnection.TryGetValue(connectionId, out var user) ? user : null;
 
-    /// <summary>The connection closed but the name stays reserved for the user (waiting for a resume).</summary>
-    public void Detach(User user) => Detach(user, user.ConnectionId);
+    /// <summary>The users waiting, without a connection, for a resume.</summary>
+    public IEnumerable<User> Detached() => _byName.Values.Where(user => user.IsDetached);
 
     /// <summary>The user no longer answers on <paramref name="connectionId"/> (detached, or taken over by a resume).</summary>
     public void Detach(User user, string connectionId) => _byConnection.TryRemove(new KeyValuePair<string, User>(connectionId, user));
@@ -35,7 +35,7 @@ internal sealed class UserRegistry
     /// <summary>A resumed user's new connection.</summary>
     public void Attach(User user) => _byConnection[user.ConnectionId] = user;
 
-    /// <summary>Frees a detached user's name.</summary>
+    /// <summary>Frees the user's name (if the user still holds it).</summary>
     public void RemoveName(User user) => _byName.TryRemove(new KeyValuePair<string, User>(user.Name, user));
 
     /// <summary>Frees the connection's name; returns the user it held, if any.</summary>

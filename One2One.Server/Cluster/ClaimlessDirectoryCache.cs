@@ -11,7 +11,7 @@ namespace One2One.Server.Cluster;
 /// entry (about 230 bytes) per registered name, for nothing. Every other grain is cached as by default.
 /// </summary>
 /// <remarks>Thread-safe as the cache it wraps.</remarks>
-internal sealed class ClaimlessDirectoryCache(IGrainDirectoryCache cache) : IGrainDirectoryCache, IAsyncDisposable
+internal sealed class ClaimlessDirectoryCache(IGrainDirectoryCache cache) : IGrainDirectoryCache, IAsyncDisposable, IDisposable
 {
     /// <summary>The claim grain's type: its class name without "Grain", lower-cased, as Orleans names grain classes.</summary>
     public static readonly GrainType ClaimType = GrainType.Create("nameclaim");
@@ -36,18 +36,36 @@ internal sealed class ClaimlessDirectoryCache(IGrainDirectoryCache cache) : IGra
 
     /// <summary>Disposes the wrapped cache (Orleans' LRU cache is asynchronously disposable): Orleans leaves a custom cache to its container.</summary>
     public ValueTask DisposeAsync() => cache is IAsyncDisposable disposable ? disposable.DisposeAsync() : default;
+
+    /// <summary>For a container disposed synchronously (it refuses a service that is only asynchronously disposable).</summary>
+    public void Dispose()
+    {
+        if (cache is IDisposable disposable)
+        {
+            disposable.Dispose();
+        }
+        else
+        {
+            DisposeAsync().AsTask().GetAwaiter().GetResult();
+        }
+    }
 }
 
 internal static class ClaimlessDirectoryCacheExtensions
 {
-    /// <summary>Makes the silo cache grain locations in a <see cref="ClaimlessDirectoryCache"/> over Orleans' LRU cache of the configured size.</summary>
+    /// <summary>Makes the silo cache grain locations in a <see cref="ClaimlessDirectoryCache"/> over Orleans' LRU cache, sized and aged as configured.</summary>
     public static ISiloBuilder UseClaimlessDirectoryCache(this ISiloBuilder silo)
     {
         silo.Configure<GrainDirectoryOptions>(options => options.CachingStrategy = GrainDirectoryOptions.CachingStrategyType.Custom);
         silo.Services.AddSingleton<IGrainDirectoryCache>(services =>
         {
             var configured = services.GetRequiredService<IOptions<GrainDirectoryOptions>>().Value;
-            var lru = new GrainDirectoryOptions { CachingStrategy = GrainDirectoryOptions.CachingStrategyType.LRU, CacheSize = configured.CacheSize };
+            var lru = new GrainDirectoryOptions
+            {
+                CachingStrategy = GrainDirectoryOptions.CachingStrategyType.LRU,
+                CacheSize = configured.CacheSize,
+                MaximumCacheTTL = configured.MaximumCacheTTL,
+            };
             return new ClaimlessDirectoryCache(GrainDirectoryCacheFactory.CreateGrainDirectoryCache(services, lru));
         });
         return silo;

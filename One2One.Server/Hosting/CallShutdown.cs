@@ -4,8 +4,8 @@ using One2One.Server.Calls;
 namespace One2One.Server.Hosting;
 
 /// <summary>
-/// On shutdown, ends every live call (telling both browsers) and releases its media, then closes the session with
-/// the media server, all before the media server stops.
+/// On shutdown, ends every live call (telling both browsers) and releases its media, frees the names held for a resume,
+/// then closes the session with the media server, all before the media server stops.
 /// </summary>
 internal sealed class CallShutdown(CallService calls, KurentoClient kurento) : IHostedService
 {
@@ -16,6 +16,9 @@ internal sealed class CallShutdown(CallService calls, KurentoClient kurento) : I
         try
         {
             await calls.EndAllAsync(CallEnding.ServerShutdown).WaitAsync(cancellationToken);
+
+            // Nobody can come back to a stopping server: names held for a resume are freed across the cluster now.
+            await calls.ExpireDetachedAsync().WaitAsync(cancellationToken);
         }
         finally
         {

@@ -36,6 +36,19 @@ internal sealed class AddressQuota(int limit) : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Hands <paramref name="from"/>'s place, still counted against the address it was taken for, to <paramref name="to"/>
+    /// (a registration that outlives its connection, or comes back on a new one). Nothing happens when
+    /// <paramref name="from"/> holds no place; a place <paramref name="to"/> already held is given back.
+    /// </summary>
+    public void Move(string from, string to)
+    {
+        if (_held.TryRemove(from, out var lease) && !_held.TryAdd(to, lease))
+        {
+            lease.Dispose();
+        }
+    }
+
     public void GiveBack(string holderId)
     {
         if (_held.TryRemove(holderId, out var lease))

@@ -74,7 +74,14 @@ internal sealed class ClientLimits : IDisposable
         return false;
     }
 
-    public void ReleaseRegistration(string connectionId) => _registrations.GiveBack(connectionId);
+    public void ReleaseRegistration(string holderId) => _registrations.GiveBack(holderId);
+
+    /// <summary>
+    /// A registration goes on without its connection (held for a resume) or on a new one: its place, counted against the
+    /// address it registered from, moves from holder <paramref name="from"/> to <paramref name="to"/> without being asked
+    /// for again, so a full quota never keeps a person from coming back to their own name.
+    /// </summary>
+    public void MoveRegistration(string from, string to) => _registrations.Move(from, to);
 
     /// <summary>Counts the call against its caller's address until <see cref="ReleaseCall"/>.</summary>
     public bool TryHoldCall(string callId, ClientAddress callerAddress, out string refusal)

@@ -28,6 +28,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     private readonly int _maxCandidateBytes;
     private readonly MediaStateRelay _mediaStates;
     private readonly PresenceService _presence;
+    private readonly IHostApplicationLifetime _lifetime;
     private readonly ILogger<One2OneHub> _logger;
 
     public One2OneHub(
@@ -38,6 +39,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         MediaStateRelay mediaStates,
         PresenceService presence,
         IOptions<LimitsOptions> limits,
+        IHostApplicationLifetime lifetime,
         ILogger<One2OneHub> logger)
     {
         _calls = calls;
@@ -47,6 +49,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         _connections = connections;
         _rejections = rejections;
         _maxCandidateBytes = limits.Value.MaxCandidateBytes;
+        _lifetime = lifetime;
         _logger = logger;
     }
 
@@ -90,6 +93,16 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         _calls.Answer(RegisteredUser(), from, callResponse, sdpOffer);
 
     public void Stop() => _calls.Stop(RegisteredUser());
+
+    /// <summary>
+    /// The person leaves: the name is freed at once (not held for a resume, as a lost connection's is) and a call in
+    /// progress ends as a hang-up. The connection stays open, unregistered; nothing happens when it has no registration.
+    /// </summary>
+    public async Task Unregister()
+    {
+        _presence.Leave(Context.ConnectionId);
+        await _calls.LeaveAsync(Context.ConnectionId);
+    }
 
     /// <summary>
     /// The page's ICE configuration with a freshly minted TURN credential. The one in RegisterResponse expires after
@@ -138,9 +151,10 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         _presence.Leave(Context.ConnectionId);
         try
         {
-            // A connection the server closed for cause (it stopped reading) is let go at once; any other may come back.
+            // A connection the server closed for cause (it stopped reading) is let go at once, and so is every connection
+            // while the server stops (nobody could come back to it); any other may come back.
             var closedByServer = _connections.Find(Context.ConnectionId)?.IsAborted == true;
-            await _calls.DisconnectAsync(Context.ConnectionId, mayResume: !closedByServer);
+            await _calls.DisconnectAsync(Context.ConnectionId, mayResume: !closedByServer && !_lifetime.ApplicationStopping.IsCancellationRequested);
         }
         finally
         {

@@ -112,6 +112,76 @@ public sealed class ReconnectWindowTests
         await Eventually.TrueAsync(async () => (await call.PipelinesAsync()).Count == 0, "the ring's media is released");
     }
 
+    [Fact]
+    public async Task A_page_whose_media_path_failed_just_before_its_connection_was_lost_still_has_the_whole_window()
+    {
+        await using var call = await StartAsync();
+        await call.ConnectAsync();
+        var callerEndpoint = await call.EndpointOfAsync(ScriptedCall.CallerOffer);
+        var pipeline = callerEndpoint.Split('/')[0];
+
+        // The network went: ICE notices first (its 15 s media window starts), then the signaling connection.
+        await call.Media.PushEventAsync(callerEndpoint, "IceComponentStateChanged", new() { ["state"] = "FAILED", ["streamId"] = 1, ["componentId"] = 1 });
+        (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
+        await call.Alice.DisconnectAsync();
+        await WaitUntilDetachedAsync(call, "alice");
+
+        _clock.Advance(TimeSpan.FromSeconds(16));
+        await Task.Delay(Quiet);
+        call.Bob.Drain().OfType<StopCommunication>().Should().BeEmpty("the media window gave way to the reconnect window");
+        call.ReleasesOf(pipeline).Should().Be(0);
+
+        _clock.Advance(Window - TimeSpan.FromSeconds(16));
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.PeerDisconnected, "alice never came back");
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        _clock.Advance(Window * 2);
+        await Task.Delay(Quiet);
+        call.ReleasesOf(pipeline).Should().Be(1, "exactly once");
+    }
+
+    [Fact]
+    public async Task Unregister_frees_the_name_at_once_and_ends_the_call_as_a_hang_up()
+    {
+        await using var call = await StartAsync();
+        await call.ConnectAsync();
+        var pipeline = await call.PipelineIdAsync();
+
+        await call.Alice.UnregisterAsync();
+
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp, "alice left on purpose");
+        Users(call).FindByName("alice").Should().BeNull("a person who leaves is not held for a resume");
+        await using var newcomer = await SignalingClient.ConnectAsync(call.Server.HubUri);
+        (await newcomer.RegisterAsync("ALICE")).Response.Should().Be(Responses.Accepted, "the name is free at once");
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        (await call.Alice.ResumeAsync("alice", call.Alice.ResumeToken)).Reason.Should().Be(Reasons.ResumeExpired, "the token went with the name");
+
+        // The connection stays open and may register again; leaving twice, or unregistered, does nothing.
+        await call.Alice.UnregisterAsync();
+        (await call.Alice.RegisterAsync("alice-again")).Response.Should().Be(Responses.Accepted);
+        call.Bob.Drain().OfType<StopCommunication>().Should().BeEmpty("the call ended once");
+        call.ReleasesOf(pipeline).Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_stopping_server_lets_go_of_everyone_held_for_a_resume_and_ends_their_calls()
+    {
+        await using var call = await StartAsync();
+        await call.ConnectAsync();
+        var pipeline = await call.PipelineIdAsync();
+        await call.Alice.DisconnectAsync();
+        await WaitUntilDetachedAsync(call, "alice");
+        await call.Bob.ExpectAsync<PeerReconnecting>();
+
+        await call.Server.Services.GetRequiredService<CallService>().ExpireDetachedAsync();
+
+        Users(call).FindByName("alice").Should().BeNull("nobody can come back to a stopping server");
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.PeerDisconnected);
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        _clock.Advance(Window * 2);
+        await Task.Delay(Quiet);
+        call.ReleasesOf(pipeline).Should().Be(1, "the window's own timer finds nothing more to do");
+    }
+
     private static UserRegistry Users(ScriptedCall call) => call.Server.Services.GetRequiredService<UserRegistry>();
 
     private static Task WaitUntilDetachedAsync(ScriptedCall call, string name) =>

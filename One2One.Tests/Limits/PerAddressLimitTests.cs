@@ -116,4 +116,27 @@ public sealed class PerAddressLimitTests
         await a3.RingAndCancelAsync(b3); // the ended call gave its place back
     }
 
+
+    [Fact]
+    public async Task A_name_held_for_a_resume_still_counts_for_its_address_and_its_page_always_gets_it_back()
+    {
+        await using var server = new One2OneServerFactory { ShippedLimits = true, LimitsClock = _clock, ReconnectWindow = TimeSpan.FromMinutes(5) }
+            .WithSetting("Limits:RegistrationsPerAddress", "2");
+        await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("alice"));
+        await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("bob"));
+        var token = alice.ResumeToken!;
+        await alice.DisconnectAsync();
+        await Eventually.TrueAsync(() => server.Users().FindByName(alice.Name!)?.IsDetached == true, "alice is held for a resume");
+
+        await using var carol = await SignalingClient.ConnectAsync(server.HubUri);
+        var refused = await carol.RegisterAsync(Names.Unique("carol"));
+        refused.Reason.Should().Be(Reasons.RateLimited, "alice's held name still counts: dropping connections must not multiply names");
+
+        await using var aliceBack = await SignalingClient.ConnectAsync(server.HubUri);
+        (await aliceBack.ResumeAsync(alice.Name, token)).Response.Should().Be(Responses.Accepted, "her page comes back to her own place");
+        (await carol.RegisterAsync(Names.Unique("carol"))).Reason.Should().Be(Reasons.RateLimited, "one place, moved, not two");
+
+        await aliceBack.UnregisterAsync();
+        (await carol.RegisterAsync(Names.Unique("carol"))).Response.Should().Be(Responses.Accepted, "leaving frees the place at once");
+    }
 }

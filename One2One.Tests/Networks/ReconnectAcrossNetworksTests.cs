@@ -47,6 +47,8 @@ public sealed class ReconnectAcrossNetworksTests(NetworkLabFixture lab, ITestOut
     {
         await using var scene = lab.StartScene(output, "lab-6-reload");
         var (alice, bob, call) = await InCallAsync(scene);
+        (await alice.Page.EvaluateAsync<string?>("() => sessionStorage.getItem('one2one.resume')"))
+            .Should().BeNull("a live page keeps its resume token out of storage, where a duplicated tab would copy it");
 
         var clock = Stopwatch.StartNew();
         await alice.Page.ReloadAsync();

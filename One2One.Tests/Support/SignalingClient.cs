@@ -123,6 +123,9 @@ public sealed class SignalingClient : IAsyncDisposable
 
     public Task StopAsync() => _connection.InvokeAsync("Stop");
 
+    /// <summary>Leaves: the name is freed at once and a call in progress ends as a hang-up; the connection stays open.</summary>
+    public Task UnregisterAsync() => _connection.InvokeAsync("Unregister");
+
     public Task RenegotiateAsync(string? sdpOffer) => _connection.InvokeAsync("Renegotiate", sdpOffer);
 
     public Task<IceConfiguration> GetIceServersAsync() => _connection.InvokeAsync<IceConfiguration>("GetIceServers");

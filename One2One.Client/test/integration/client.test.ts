@@ -112,7 +112,7 @@ describe("One2OneClient against the real server", () => {
     assert.equal((await withdrawn).reason, "cancelled");
   });
 
-  it("a pending call is rejected with disconnected when the connection closes", async () => {
+  it("disconnect() leaves: a pending call is rejected with disconnected and the callee hears it was cancelled", async () => {
     const [alice] = await registered("alice");
     const [bob, bobName] = await registered("bob");
     const ringing = nextEvent(bob, "incomingCall");
@@ -121,6 +121,17 @@ describe("One2OneClient against the real server", () => {
     const gone = nextEvent(bob, "stopCommunication");
     await alice.disconnect();
     await rejectsWith(call, ConnectionError, "disconnected");
-    assert.equal((await gone).reason, "peer-disconnected");
+    assert.equal((await gone).reason, "cancelled");
+  });
+
+  it("disconnect() frees the name at once (a lost connection would hold it for a resume) and reports a requested close", async () => {
+    const [alice, aliceName] = await registered("alice");
+    const closes: boolean[] = [];
+    alice.on("close", (_error, requested) => closes.push(requested));
+    await alice.disconnect();
+    assert.deepEqual(closes, [true]);
+
+    const newcomer = newClient();
+    await newcomer.register(aliceName.toUpperCase());
   });
 });

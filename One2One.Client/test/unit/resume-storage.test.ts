@@ -30,15 +30,15 @@ class MemoryStorage implements Storage {
 /** The parts of a Softphone the storage uses: its snapshot, its events, and resume(). */
 class FakePhone {
   current: PhoneSnapshot = { state: "idle", user: null, peer: null };
-  readonly resumed: { name: string; token: string }[] = [];
+  readonly resumed: { name: string; token: string; inCall: boolean }[] = [];
   private readonly listeners = new Map<string, ((value: never) => void)[]>();
 
   on(event: string, listener: (value: never) => void): void {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
   }
 
-  resume(name: string, token: string): void {
-    this.resumed.push({ name, token });
+  resume(name: string, token: string, inCall: boolean): void {
+    this.resumed.push({ name, token, inCall });
   }
 
   emit(event: string, value: unknown): void {
@@ -60,26 +60,53 @@ class FakePhone {
 const saved = (storage: Storage): unknown => JSON.parse(storage.getItem("one2one.resume") ?? "null");
 
 describe("resume storage", () => {
-  it("keeps the name, the latest token and whether the page is in a call, and forgets them when unregistered", () => {
+  it("leaves the name, the latest token and whether the page is in a call only as the page goes away", () => {
     const phone = new FakePhone();
     const storage = new MemoryStorage();
-    rememberForResume(phone.asSoftphone, storage);
+    const page = new EventTarget();
+    rememberForResume(phone.asSoftphone, storage, page);
+    const leave = (): unknown => {
+      page.dispatchEvent(new Event("pagehide"));
+      const left = saved(storage);
+      storage.clear();
+      return left;
+    };
 
     phone.become({ state: "registering", user: "alice", peer: null });
-    assert.equal(saved(storage), null, "nothing without a token");
+    assert.equal(leave(), null, "nothing without a token");
     phone.emit("resumeToken", "token-1");
     phone.become({ state: "registered", user: "alice", peer: null });
-    assert.deepEqual(saved(storage), { name: "alice", token: "token-1", inCall: false });
+    assert.equal(storage.length, 0, "nothing is kept while the page lives: a duplicated tab copies sessionStorage");
+    assert.deepEqual(leave(), { name: "alice", token: "token-1", inCall: false });
 
     phone.become({ state: "in-call", user: "alice", peer: "bob" });
     phone.emit("resumeToken", "token-2");
-    assert.deepEqual(saved(storage), { name: "alice", token: "token-2", inCall: true });
+    assert.equal(storage.length, 0);
+    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: true });
 
     phone.become({ state: "hanging-up", user: "alice", peer: "bob" });
-    assert.deepEqual(saved(storage), { name: "alice", token: "token-2", inCall: false }, "a call being hung up is not resumed");
+    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: false }, "a call being hung up is not resumed");
 
     phone.become({ state: "idle", user: null, peer: null });
-    assert.equal(storage.length, 0, "an unregistered page keeps nothing");
+    storage.setItem("one2one.resume", "{}");
+    page.dispatchEvent(new Event("pagehide"));
+    assert.equal(storage.length, 0, "an unregistered page leaves nothing");
+  });
+
+  it("a page back from the back/forward cache takes back what it left", () => {
+    const phone = new FakePhone();
+    const storage = new MemoryStorage();
+    const page = new EventTarget();
+    rememberForResume(phone.asSoftphone, storage, page);
+    phone.emit("resumeToken", "token-1");
+    phone.become({ state: "registered", user: "alice", peer: null });
+
+    page.dispatchEvent(new Event("pagehide"));
+    assert.equal(storage.length, 1);
+    page.dispatchEvent(Object.assign(new Event("pageshow"), { persisted: false }));
+    assert.equal(storage.length, 1, "a fresh load's pageshow changes nothing");
+    page.dispatchEvent(Object.assign(new Event("pageshow"), { persisted: true }));
+    assert.equal(storage.length, 0);
   });
 
   it("a reloaded page resumes the call it was in, and the token is spent", () => {
@@ -89,7 +116,7 @@ describe("resume storage", () => {
 
     assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
 
-    assert.deepEqual(phone.resumed, [{ name: "alice", token: "token-2" }]);
+    assert.deepEqual(phone.resumed, [{ name: "alice", token: "token-2", inCall: true }]);
     assert.equal(storage.length, 0);
     assert.equal(resumeAfterReload(phone.asSoftphone, storage), false, "a second reload has nothing to resume");
     assert.equal(phone.resumed.length, 1);
@@ -102,7 +129,7 @@ describe("resume storage", () => {
 
     assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
 
-    assert.deepEqual(phone.resumed, [{ name: "alice", token: "t" }]);
+    assert.deepEqual(phone.resumed, [{ name: "alice", token: "t", inCall: false }]);
     assert.equal(storage.length, 0);
   });
 

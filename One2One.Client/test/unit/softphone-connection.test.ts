@@ -1,0 +1,146 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { RejectedError } from "../../src/errors.js";
+import type { One2OneClient } from "../../src/signaling.js";
+import { Softphone } from "../../src/softphone.js";
+
+/** The parts of a One2OneClient the Softphone uses for its registration: events, register() and resume(). */
+class FakeClient {
+  readonly registered: string[] = [];
+  readonly resumed: { name: string; token: string }[] = [];
+  /** What the next resume() does: resolve (the server held the registration) or reject. */
+  resumeOutcome: () => Promise<{ ice: null; resumedCallWith: string | null }> = () => Promise.resolve({ ice: null, resumedCallWith: null });
+  readonly hub = {};
+  private readonly listeners = new Map<string, ((...args: never[]) => void)[]>();
+
+  on(event: string, listener: (...args: never[]) => void): void {
+    this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+  }
+
+  emit(event: string, ...args: unknown[]): void {
+    for (const listener of this.listeners.get(event) ?? []) {
+      listener(...(args as never[]));
+    }
+  }
+
+  register(name: string): Promise<null> {
+    this.registered.push(name);
+    this.emit("registerResponse", { response: "accepted", resumeToken: `token-${this.registered.length}` });
+    return Promise.resolve(null);
+  }
+
+  resume(name: string, token: string): Promise<{ ice: null; resumedCallWith: string | null }> {
+    this.resumed.push({ name, token });
+    return this.resumeOutcome();
+  }
+
+  get asClient(): One2OneClient {
+    return this as unknown as One2OneClient;
+  }
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+async function registeredPhone(): Promise<{ client: FakeClient; phone: Softphone; notices: string[] }> {
+  const client = new FakeClient();
+  const phone = new Softphone(client.asClient);
+  const notices: string[] = [];
+  phone.on("notice", (notice) => notices.push(notice.text));
+  phone.register("alice");
+  await settle();
+  assert.equal(phone.state, "registered");
+  return { client, phone, notices };
+}
+
+describe("Softphone and its signaling connection", () => {
+  it("resumes at once with its token when the connection was lost", async () => {
+    const { client, phone } = await registeredPhone();
+
+    client.emit("close", undefined, false);
+    await settle();
+
+    assert.deepEqual(client.resumed, [{ name: "alice", token: "token-1" }]);
+    assert.equal(phone.state, "registered");
+  });
+
+  it("does not come back when the app itself disconnected (the registration was given up)", async () => {
+    const { client, phone, notices } = await registeredPhone();
+
+    client.emit("close", undefined, true);
+    await settle();
+
+    assert.deepEqual(client.resumed, []);
+    assert.deepEqual(client.registered, ["alice"]);
+    assert.equal(phone.state, "idle");
+    assert.deepEqual(notices, [], "leaving is no error");
+  });
+
+  it("waits for SignalR's automatic reconnect before resuming, then resumes on the new connection", async () => {
+    const { client, phone } = await registeredPhone();
+
+    client.emit("reconnecting", new Error("network"));
+    await settle();
+    assert.deepEqual(client.resumed, [], "nothing is sent while SignalR has no connection");
+    assert.equal(phone.state, "registering", "shown as coming back");
+
+    client.emit("reconnected");
+    await settle();
+    assert.deepEqual(client.resumed, [{ name: "alice", token: "token-1" }]);
+    assert.equal(phone.state, "registered");
+  });
+
+  it("resumes on a new connection when SignalR's automatic reconnect gives up", async () => {
+    const { client, phone } = await registeredPhone();
+
+    client.emit("reconnecting", new Error("network"));
+    client.emit("close", new Error("gave up"), false);
+    await settle();
+
+    assert.deepEqual(client.resumed, [{ name: "alice", token: "token-1" }]);
+    assert.equal(phone.state, "registered");
+  });
+
+  it("registers the name afresh when the server no longer holds the registration (restarted, another node)", async () => {
+    const { client, phone, notices } = await registeredPhone();
+    client.resumeOutcome = () => Promise.reject(new RejectedError("expired", "resume-expired", "The call can no longer be resumed"));
+
+    client.emit("close", undefined, false);
+    await settle();
+    await settle();
+
+    assert.deepEqual(client.registered, ["alice", "alice"]);
+    assert.equal(phone.state, "registered");
+    assert.deepEqual(notices, [], "an idle page that registers again has nothing to tell");
+  });
+
+  it("tells a page that was in a call that the call could not be kept when it registers afresh", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient);
+    const notices: string[] = [];
+    phone.on("notice", (notice) => notices.push(notice.text));
+    client.resumeOutcome = () => Promise.reject(new RejectedError("expired", "resume-expired", null));
+
+    phone.resume("alice", "token-from-before-the-reload", true);
+    await settle();
+    await settle();
+
+    assert.deepEqual(client.registered, ["alice"]);
+    assert.equal(phone.state, "registered");
+    assert.deepEqual(notices, ["The call ended while this page was away. You are registered again."]);
+  });
+
+  it("shows any other refusal of a resume and stays unregistered", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient);
+    const notices: string[] = [];
+    phone.on("notice", (notice) => notices.push(notice.text));
+    client.resumeOutcome = () => Promise.reject(new RejectedError("limited", "rate-limited", "Too many registration attempts; try again in 3 s."));
+
+    phone.resume("alice", "t");
+    await settle();
+
+    assert.deepEqual(client.registered, []);
+    assert.equal(phone.state, "idle");
+    assert.equal(notices.length, 1);
+  });
+});
