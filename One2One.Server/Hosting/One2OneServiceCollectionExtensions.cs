@@ -37,8 +37,9 @@ internal static class One2OneServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<PresenceService>();
         services.AddSignalR(hub => hub.AddFilter<HubErrorFilter>());
-        services.AddLogging(logging => logging.AddFilter((_, category, level) =>
-            level < LogLevel.Error || category != HubErrorFilter.QuietDispatcherCategory));
+        // For that one category only: a rule for every category would replace the configured levels (Logging:LogLevel)
+        // of all of them. It keeps the dispatcher's warnings; its routine Debug/Trace lines stay out as well.
+        services.AddLogging(logging => logging.AddFilter(HubErrorFilter.QuietDispatcherCategory, level => level == LogLevel.Warning));
         services.AddClientLimits();
         services.AddIceServers();
         services.AddTrustedProxies();

@@ -55,6 +55,27 @@ public sealed class LogVolumeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_configured_level_holds_for_every_category()
+    {
+        // A recorder of its own: this class's server (at Information) records into _logs.
+        var logs = new RecordingLoggerProvider(LogLevel.Trace);
+        await using var server = new One2OneServerFactory { Logs = logs, LogsAtConfiguredLevels = true }
+            .WithSetting("Logging:LogLevel:Default", "Warning")
+            .WithSetting("Logging:LogLevel:Microsoft.AspNetCore", "Warning")
+            .WithSetting("Logging:LogLevel:Orleans", "Warning");
+        server.StartServer();
+
+        await using (var call = await MediaCall.RegisterAsync(server.HubUri, "alice", "bob"))
+        {
+            await call.ConnectAsync();
+            await call.HangUpAsync();
+        }
+
+        logs.Entries.Where(e => e.Level < LogLevel.Warning).Select(e => $"{e.Level} {e.Category}: {e.Message}")
+            .Should().BeEmpty("Logging:LogLevel:Default=Warning is what the operator asked for, SignalR's hub dispatcher included");
+    }
+
+    [Fact]
     public async Task Not_even_debug_logging_writes_the_embedded_media_servers_control_secret()
     {
         await using var server = new One2OneServerFactory { Logs = _logs, LogsAtConfiguredLevels = true }
