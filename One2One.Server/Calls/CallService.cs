@@ -113,7 +113,22 @@ internal sealed partial class CallService
         // published, so it precedes anything sent to the new user (an incoming call may follow at once); the outbox only
         // starts sending once the name is really ours.
         var user = new User(name, connectionId, _connections.OpenOutbox(connectionId), ResumeTokens.NewToken());
-        if (!await _names.TryClaimAsync(name, user.RegistrationId).ConfigureAwait(false))
+        bool claimed;
+        try
+        {
+            claimed = await _names.TryClaimAsync(name, user.RegistrationId).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The name's claim lives on a node that just died, or the cluster's storage is out of reach: nothing was
+            // claimed; the person may try again in a moment (the cluster settles within Cluster:Membership's probes).
+            CallsLog.ClaimFailed(_logger, name, ex);
+            user.MarkGone();
+            _limits.ReleaseRegistration(connectionId);
+            return _rejections.Registration(Reasons.ServerBusy, "The server cannot reach the rest of its cluster right now; try again in a moment.");
+        }
+
+        if (!claimed)
         {
             user.MarkGone();
             _limits.ReleaseRegistration(connectionId);
@@ -144,22 +159,59 @@ internal sealed partial class CallService
     public IceConfiguration IceServersFor(User user) => _ice.For(user.Name);
 
     /// <summary>Offers a call from <paramref name="caller"/> to the user named <paramref name="to"/>.</summary>
-    public void PlaceCall(User caller, string? to, string? sdpOffer)
+    public Task PlaceCallAsync(User caller, string? to, string? sdpOffer)
     {
         RequireSdp(sdpOffer);
         var address = AddressOf(caller.ConnectionId);
         if (!_limits.TryRequest(LimitedRequest.Call, caller.ConnectionId, address, out var refusal))
         {
             _rejections.Call(caller, Reasons.RateLimited, refusal);
-            return;
+            return Task.CompletedTask;
         }
 
-        if (!UserName.TryNormalize(to, out var calleeName, out _) || _users.FindByName(calleeName) is not { } callee)
+        if (!UserName.TryNormalize(to, out var calleeName, out _))
         {
             _rejections.Call(caller, Reasons.UnknownUser, $"No user named {EchoedText.Shorten(to)} is registered.");
+            return Task.CompletedTask;
+        }
+
+        if (_users.FindByName(calleeName) is not { } callee)
+        {
+            return RefuseAbsentAsync(caller, calleeName);
+        }
+
+        PlaceCall(caller, callee, sdpOffer!, address);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// The callee is not registered on this node: unknown, or registered on another node of the cluster, where this node
+    /// cannot reach their call slot yet (calls between nodes come with the call grains of issue 8).
+    /// </summary>
+    private async Task RefuseAbsentAsync(User caller, string calleeName)
+    {
+        NameClaim? holder = null;
+        try
+        {
+            holder = await _names.HolderAsync(calleeName).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            CallsLog.ClaimFailed(_logger, calleeName, ex);
+        }
+
+        if (holder is not null)
+        {
+            _rejections.Call(caller, Reasons.Unavailable,
+                $"{holder.Name} is connected to another server of this cluster, and calls between servers are not supported yet.");
             return;
         }
 
+        _rejections.Call(caller, Reasons.UnknownUser, $"No user named {EchoedText.Shorten(calleeName)} is registered.");
+    }
+
+    private void PlaceCall(User caller, User callee, string sdpOffer, ClientAddress address)
+    {
         if (ReferenceEquals(callee, caller))
         {
             _rejections.Call(caller, Reasons.SelfCall, "You cannot call yourself.");
@@ -179,13 +231,13 @@ internal sealed partial class CallService
             return;
         }
 
-        if (!_limits.TryRing(address, callee.Name, out refusal))
+        if (!_limits.TryRing(address, callee.Name, out var refusal))
         {
             _rejections.Call(caller, Reasons.RateLimited, refusal);
             return;
         }
 
-        var call = new Call(caller, callee, sdpOffer!, CreateMedia);
+        var call = new Call(caller, callee, sdpOffer, CreateMedia);
         if (!_limits.TryHoldCall(call.Id, address, out refusal))
         {
             _rejections.Call(caller, Reasons.RateLimited, refusal);

@@ -65,4 +65,7 @@ internal static partial class CallsLog
 
     [LoggerMessage(EventId = 218, EventName = "ExpiryFailed", Level = LogLevel.Error, Message = "Letting go of {Name} after the reconnect window failed")]
     public static partial void ExpiryFailed(ILogger logger, string name, Exception exception);
+
+    [LoggerMessage(EventId = 219, EventName = "ClaimFailed", Level = LogLevel.Warning, Message = "Claiming the name {Name} across the cluster failed; the registration was refused as server-busy")]
+    public static partial void ClaimFailed(ILogger logger, string name, Exception exception);
 }

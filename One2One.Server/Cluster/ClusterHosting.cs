@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans.Configuration;
 using One2One.Server.Observability;
 using StackExchange.Redis;
 
@@ -21,12 +22,16 @@ public static class ClusterHosting
         var siloPort = options.SiloPort > 0 ? options.SiloPort : FreeTcpPort(options.AdvertisedIPAddress);
         builder.UseOrleans(silo =>
         {
-            silo.Configure<Orleans.Configuration.ClusterOptions>(cluster =>
+            silo.Configure<ClusterOptions>(cluster =>
             {
                 cluster.ClusterId = options.ClusterId;
                 cluster.ServiceId = options.ServiceId;
             });
             silo.UseClaimlessDirectoryCache();
+
+            // How fast a node that stopped answering is declared dead (its names free, its grains elsewhere): Orleans'
+            // own settings, e.g. Cluster:Membership:ProbeTimeout and Cluster:Membership:NumMissedProbesLimit.
+            silo.Services.Configure<ClusterMembershipOptions>(builder.Configuration.GetSection(ClusterNodeOptions.SectionName + ":Membership"));
             if (options.IsClustered)
             {
                 var redis = ConfigurationOptions.Parse(options.Redis!);

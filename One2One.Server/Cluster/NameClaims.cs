@@ -10,6 +10,9 @@ internal sealed class NameClaims(IGrainFactory grains, ILocalSiloDetails silo)
     public Task<bool> TryClaimAsync(string name, string registration) =>
         grains.GetGrain<INameClaimGrain>(KeyOf(name)).TryClaim(new NameClaim(name, registration, silo.SiloAddress));
 
+    /// <summary>Who holds the name across the cluster, if anyone (a claim of a dead node holds nothing).</summary>
+    public Task<NameClaim?> HolderAsync(string name) => grains.GetGrain<INameClaimGrain>(KeyOf(name)).Holder();
+
     public Task ReleaseAsync(string name, string registration) =>
         grains.GetGrain<INameClaimGrain>(KeyOf(name)).Release(registration);
 }

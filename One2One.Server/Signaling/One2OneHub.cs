@@ -87,7 +87,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         }
     }
 
-    public void Call(string? to, string? sdpOffer) => _calls.PlaceCall(RegisteredUser(), to, sdpOffer);
+    public Task Call(string? to, string? sdpOffer) => _calls.PlaceCallAsync(RegisteredUser(), to, sdpOffer);
 
     public void IncomingCallResponse(string? from, string? callResponse, string? sdpOffer) =>
         _calls.Answer(RegisteredUser(), from, callResponse, sdpOffer);

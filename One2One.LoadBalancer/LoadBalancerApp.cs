@@ -1,0 +1,30 @@
+namespace One2One.LoadBalancer;
+
+/// <summary>Builds the load balancer: YARP in front of the app nodes in <see cref="LoadBalancerOptions.Nodes"/>.</summary>
+public static class LoadBalancerApp
+{
+    /// <summary>Where it listens when no <c>--urls</c> is given.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:8080";
+
+    public static WebApplication Build(string[] args)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        var options = new LoadBalancerOptions();
+        builder.Configuration.GetSection(LoadBalancerOptions.SectionName).Bind(options);
+        if (options.Nodes.Count == 0)
+        {
+            throw new InvalidOperationException(
+                "No app nodes: give each one's base address, e.g. --LoadBalancer:Nodes:0=http://127.0.0.1:5001 --LoadBalancer:Nodes:1=http://127.0.0.1:5002.");
+        }
+
+        if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
+        {
+            builder.WebHost.UseUrls(DefaultUrl);
+        }
+
+        builder.Services.AddReverseProxy().LoadFromMemory(NodeRouting.Routes(), NodeRouting.Clusters(options));
+        var app = builder.Build();
+        app.MapReverseProxy();
+        return app;
+    }
+}

@@ -1,0 +1,96 @@
+using System.Globalization;
+using System.Net;
+
+namespace One2One.Tests.Support.Cluster;
+
+/// <summary>
+/// One app node as its own process (<c>dotnet One2One.Server.dll</c>, the build the tests run against), so a test can
+/// kill it for real (SIGKILL: no shutdown, no goodbye to the cluster). Ready once its <c>/readyz</c> says so: its silo is
+/// in the cluster and its media server session is up.
+/// </summary>
+internal sealed class AppNodeProcess : IAsyncDisposable
+{
+    private readonly DaemonProcess _process;
+
+    private AppNodeProcess(DaemonProcess process, Uri baseAddress, string name)
+    {
+        _process = process;
+        BaseAddress = baseAddress;
+        Name = name;
+    }
+
+    public string Name { get; }
+
+    public Uri BaseAddress { get; }
+
+    public Uri HubUri => new(BaseAddress, "one2one");
+
+    public string Log => _process.Log;
+
+    public bool HasExited => _process.HasExited;
+
+    /// <param name="settings">Configuration for the node, as <c>--key=value</c> command-line settings.</param>
+    public static async Task<AppNodeProcess> StartAsync(string name, IReadOnlyDictionary<string, string> settings)
+    {
+        var port = FreeTcpPort.OnLoopback();
+        var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
+        var server = Path.Combine(AppContext.BaseDirectory, "One2One.Server.dll");
+        var process = DaemonProcess.Start("dotnet", "the .NET SDK", $"one2one-node-{name}-", _ =>
+            new[] { server, "--contentRoot", AppContext.BaseDirectory, "--urls", baseAddress.ToString().TrimEnd('/'), "--Logging:LogLevel:Default=Warning" }
+                .Concat(settings.Select(s => $"--{s.Key}={s.Value}")));
+        var node = new AppNodeProcess(process, baseAddress, name);
+        try
+        {
+            await node.WaitUntilReadyAsync();
+            return node;
+        }
+        catch
+        {
+            await node.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>SIGKILL: the process is gone at once, its sockets reset, its silo never says goodbye.</summary>
+    public async Task KillAsync()
+    {
+        await _process.SignalAsync("KILL");
+        await Eventually.TrueAsync(() => _process.HasExited, $"node {Name} exited");
+    }
+
+    public ValueTask DisposeAsync() => _process.DisposeAsync();
+
+    private async Task WaitUntilReadyAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(5) };
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(90);
+        while (DateTime.UtcNow < deadline)
+        {
+            if (_process.HasExited)
+            {
+                throw new InvalidOperationException(_process.ExitedMessage($"node {Name}"));
+            }
+
+            try
+            {
+                using var response = await http.GetAsync("readyz");
+                if (response.StatusCode == HttpStatusCode.OK)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+            catch (TaskCanceledException)
+            {
+                // Busy starting.
+            }
+
+            await Task.Delay(200);
+        }
+
+        throw new TimeoutException($"node {Name} was not ready within 90 s: {Log}");
+    }
+}

@@ -1,0 +1,83 @@
+using System.Globalization;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using One2One.LoadBalancer;
+using One2One.MediaServer;
+using One2One.Tests.Support.Redis;
+
+namespace One2One.Tests.Support.Cluster;
+
+/// <summary>
+/// One2One as it runs on several machines, on this one: a real redis-server, a standalone media server, two app nodes as
+/// separate processes in one cluster over that Redis (membership, grain storage, the SignalR backplane), and the load
+/// balancer (<see cref="LoadBalancerApp"/>, YARP) in front of them. Its own cluster id, so clusters never meet.
+/// </summary>
+internal sealed class MultiProcessCluster : IAsyncDisposable
+{
+    private readonly WebApplication _media;
+    private readonly WebApplication _loadBalancer;
+
+    private MultiProcessCluster(RedisServer redis, WebApplication media, AppNodeProcess a, AppNodeProcess b, WebApplication loadBalancer)
+    {
+        Redis = redis;
+        _media = media;
+        A = a;
+        B = b;
+        _loadBalancer = loadBalancer;
+        LoadBalancer = AddressOf(loadBalancer);
+    }
+
+    public RedisServer Redis { get; }
+
+    public AppNodeProcess A { get; }
+
+    public AppNodeProcess B { get; }
+
+    /// <summary>The load balancer's address: what browsers are given.</summary>
+    public Uri LoadBalancer { get; }
+
+    public Uri LoadBalancedHubUri => new(LoadBalancer, "one2one");
+
+    /// <param name="reconnectWindow">Calls:ReconnectWindow on both nodes.</param>
+    public static async Task<MultiProcessCluster> StartAsync(TimeSpan reconnectWindow)
+    {
+        var redis = await RedisServer.StartAsync();
+        var media = MediaServerProgram.Build(
+            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--MediaServer:UdpPort=0", "--MediaServer:TcpPort=0"]);
+        await media.StartAsync();
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["Cluster:Redis"] = redis.ConnectionString,
+            ["Cluster:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
+            ["Kurento:Uri"] = new Uri(new Uri(AddressOf(media).ToString().Replace("http", "ws", StringComparison.Ordinal)), "kurento").ToString(),
+            ["Calls:ReconnectWindow"] = reconnectWindow.ToString("c", CultureInfo.InvariantCulture),
+
+            // A killed node is declared dead within seconds rather than Orleans' production minute.
+            ["Cluster:Membership:ProbeTimeout"] = "00:00:01",
+            ["Cluster:Membership:NumMissedProbesLimit"] = "2",
+            ["Cluster:Membership:NumVotesForDeathDeclaration"] = "1",
+            ["Cluster:Membership:TableRefreshTimeout"] = "00:00:02",
+        };
+        var a = await AppNodeProcess.StartAsync("a", settings);
+        var b = await AppNodeProcess.StartAsync("b", settings);
+        var loadBalancer = LoadBalancerApp.Build(
+            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
+             $"--LoadBalancer:Nodes:0={a.BaseAddress}", $"--LoadBalancer:Nodes:1={b.BaseAddress}", "--LoadBalancer:HealthInterval=00:00:00.500"]);
+        await loadBalancer.StartAsync();
+        return new MultiProcessCluster(redis, media, a, b, loadBalancer);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _loadBalancer.DisposeAsync();
+        await B.DisposeAsync();
+        await A.DisposeAsync();
+        await _media.DisposeAsync();
+        await Redis.DisposeAsync();
+    }
+
+    private static Uri AddressOf(WebApplication app) =>
+        new(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+}
