@@ -45,6 +45,7 @@ export function startPage(): PageParts {
   };
   view.bind({
     register: acting((name: string) => phone.register(name)),
+    signOut: acting(() => phone.unregister()),
     call: acting((peer: string) => phone.call(peer)),
     accept: acting(() => phone.accept()),
     reject: acting(() => phone.reject()),

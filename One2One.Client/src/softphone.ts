@@ -223,6 +223,23 @@ export class Softphone {
       });
   }
 
+  /**
+   * Signs out: any call ends (the peer hears a hang-up; a ring is cancelled or declined), and the server frees the name
+   * at once (hub method Unregister) rather than holding it for a resume. The connection stays open for the next
+   * registration.
+   */
+  unregister(): void {
+    if (!this.apply({ kind: "unregistered" })) {
+      return;
+    }
+    this.rejectUnanswered();
+    this.releaseMedia();
+    this.token = null;
+    this.pendingResume = null;
+    this.ice = null;
+    this.server.unregister().catch((error: unknown) => this.showError(error));
+  }
+
   // ---- the steps of registering and of a call ----
 
   /** True once registered. */

@@ -38,7 +38,9 @@ export type PhoneEvent =
   | { readonly kind: "hang-up" }
   /** The call attempt or the call is over, whoever ended it and however. */
   | { readonly kind: "ended" }
-  /** The signaling connection closed: the server forgot the registration. */
+  /** The person signed out: the server frees the name at once and ends any call. */
+  | { readonly kind: "unregistered" }
+  /** The signaling connection closed. */
   | { readonly kind: "disconnected" };
 
 export type PhoneEventKind = PhoneEvent["kind"];
@@ -60,6 +62,7 @@ const allowedFrom: { readonly [K in PhoneEventKind]: readonly PhoneState[] } = {
   "resume-call": ["registered"],
   "hang-up": ["calling", "connecting", "in-call"],
   ended: callPhases,
+  unregistered: ["registered", ...callPhases],
   disconnected: phoneStates,
 };
 
@@ -78,6 +81,7 @@ export function transition(snapshot: PhoneSnapshot, event: PhoneEvent): PhoneSna
     case "registered":
       return { ...snapshot, state: "registered" };
     case "registration-failed":
+    case "unregistered":
     case "disconnected":
       return initialSnapshot;
     case "dial":

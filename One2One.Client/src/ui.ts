@@ -7,6 +7,7 @@ import { describe, initialSnapshot, type PhoneSnapshot, type PhoneState } from "
 /** What the person can ask for; the Softphone implements it. */
 export interface PhoneActions {
   register(name: string): void;
+  signOut(): void;
   call(peer: string): void;
   hangUp(): void;
   accept(): void;
@@ -26,6 +27,7 @@ export class PhoneView {
   private readonly nameInput = element("name", HTMLInputElement);
   private readonly peerInput = element("peer", HTMLInputElement);
   private readonly registerButton = element("register", HTMLButtonElement);
+  private readonly signOutButton = element("sign-out", HTMLButtonElement);
   private readonly callButton = element("call", HTMLButtonElement);
   private readonly hangUpButton = element("hangup", HTMLButtonElement);
   private readonly incoming = element("incoming", HTMLElement);
@@ -59,6 +61,7 @@ export class PhoneView {
       }
     });
     this.hangUpButton.addEventListener("click", () => actions.hangUp());
+    this.signOutButton.addEventListener("click", () => actions.signOut());
     this.acceptButton.addEventListener("click", () => actions.accept());
     this.rejectButton.addEventListener("click", () => actions.reject());
     // Typing enables or disables Register and Call.
@@ -121,6 +124,7 @@ export class PhoneView {
     const peer = this.peerInput.value.trim();
     this.nameInput.disabled = state !== "idle";
     this.registerButton.disabled = state !== "idle" || name === "";
+    this.signOutButton.hidden = state === "idle" || state === "registering";
     this.peerInput.disabled = state !== "idle" && state !== "registered";
     this.callButton.disabled = state !== "registered" || peer === "";
     this.hangUpButton.disabled = state !== "calling" && state !== "connecting" && state !== "in-call";

@@ -114,4 +114,27 @@ public sealed class SoftphoneCallTests(BrowserFixture browser, ITestOutputHelper
         await scene.ShouldHoldNoMediaAsync();
         await scene.ScreenshotAsync("alice-left");
     }
+
+    [Fact]
+    public async Task Alice_signing_out_mid_call_ends_it_as_a_hang_up_and_frees_her_name_at_once()
+    {
+        await using var scene = CallScene.Start(browser, output, "5-sign-out");
+        var alice = await scene.RegisteredAsync("alice");
+        var bob = await scene.RegisteredAsync("bob");
+        await scene.EstablishCallAsync(alice, bob);
+        await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+
+        await alice.SignOutAsync();
+
+        await alice.ShouldBeAsync("idle", "Not registered");
+        await Assertions.Expect(alice.Page.Locator("#sign-out")).ToBeHiddenAsync();
+        await bob.ShouldBeAsync("registered", "Registered as bob");
+        await bob.ShouldSayAsync("info", "alice hung up.");
+        await scene.ShouldHoldNoMediaAsync();
+        await scene.ScreenshotAsync("alice-signed-out");
+
+        // Her page is still connected; the server let the name go all the same, so another page may take it now.
+        var another = await scene.OpenAsync("alice");
+        await another.RegisterAsync();
+    }
 }

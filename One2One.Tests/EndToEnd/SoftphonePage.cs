@@ -121,6 +121,8 @@ internal sealed class SoftphonePage
 
     public Task HangUpAsync() => Page.Locator("#hangup").ClickAsync();
 
+    public Task SignOutAsync() => Page.Locator("#sign-out").ClickAsync();
+
     /// <summary>Closes the tab, as a person closing the window would.</summary>
     public Task CloseTabAsync() => Page.CloseAsync(new() { RunBeforeUnload = false });
 

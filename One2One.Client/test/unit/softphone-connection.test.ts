@@ -10,7 +10,13 @@ class FakeClient {
   readonly resumed: { name: string; token: string }[] = [];
   /** What the next resume() does: resolve (the server held the registration) or reject. */
   resumeOutcome: () => Promise<{ ice: null; resumedCallWith: string | null }> = () => Promise.resolve({ ice: null, resumedCallWith: null });
-  readonly hub = {};
+  unregistered = 0;
+  readonly hub = {
+    unregister: (): Promise<void> => {
+      this.unregistered++;
+      return Promise.resolve();
+    },
+  };
   private readonly listeners = new Map<string, ((...args: never[]) => void)[]>();
 
   on(event: string, listener: (...args: never[]) => void): void {
@@ -127,6 +133,20 @@ describe("Softphone and its signaling connection", () => {
     assert.deepEqual(client.registered, ["alice"]);
     assert.equal(phone.state, "registered");
     assert.deepEqual(notices, ["The call ended while this page was away. You are registered again."]);
+  });
+
+  it("signing out tells the server at once, and a connection lost afterwards brings nothing back", async () => {
+    const { client, phone, notices } = await registeredPhone();
+
+    phone.unregister();
+    await settle();
+    assert.equal(client.unregistered, 1);
+    assert.equal(phone.state, "idle");
+
+    client.emit("close", undefined, false);
+    await settle();
+    assert.deepEqual(client.resumed, [], "the token went with the registration");
+    assert.equal(notices.length, 1, "only that the connection was lost");
   });
 
   it("shows any other refusal of a resume and stays unregistered", async () => {

@@ -50,6 +50,18 @@ describe("the softphone's state machine", () => {
     }
   });
 
+  it("signing out goes back to idle from registered and from every call phase, never from idle or registering", () => {
+    for (const state of phoneStates) {
+      const snapshot: PhoneSnapshot = { state, user: state === "idle" ? null : "alice", peer: null };
+      const next = transition(snapshot, { kind: "unregistered" });
+      if (state === "idle" || state === "registering") {
+        assert.equal(next, undefined, state);
+      } else {
+        assert.deepEqual(next, initialSnapshot, state);
+      }
+    }
+  });
+
   it("a failed registration forgets the name", () => {
     assert.deepEqual(run({ kind: "register", user: "alice" }, { kind: "registration-failed" }), initialSnapshot);
   });
