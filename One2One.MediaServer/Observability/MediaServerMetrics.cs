@@ -34,6 +34,9 @@ internal sealed class MediaServerMetrics : IDisposable
         meter.CreateObservableCounter(
             "one2one.media.bytes.relayed", () => Observe(t => t.BytesRelayed), "By", "RTP bytes (before SRTP) relayed to browsers.");
         meter.CreateObservableCounter(
+            "one2one.media.packets.retransmitted", () => Observe(t => t.PacketsRetransmitted), "{packet}",
+            "RTP packets sent again to a browser that reported them lost (NACK), from the media server's own history.");
+        meter.CreateObservableCounter(
             "one2one.media.packets.dropped", ObserveDrops, "{packet}", "Packets dropped, by reason.");
         _handshakeDuration = meter.CreateHistogram(
             "one2one.media.dtls.handshake.duration",

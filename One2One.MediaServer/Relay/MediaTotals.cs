@@ -18,7 +18,8 @@ internal sealed class MediaTotals
 
     private const int Packets = 0;
     private const int Bytes = 1;
-    private const int FirstDrop = 2;
+    private const int Retransmitted = 2;
+    private const int FirstDrop = 3;
 
     private readonly Lock _gate = new();
     private readonly HashSet<WebRtcSession> _live = [];
@@ -64,7 +65,7 @@ internal sealed class MediaTotals
             endpoints = _live.Count;
         }
 
-        return new MediaTotalsSnapshot(endpoints, sums[Packets], sums[Bytes], sums[FirstDrop..]);
+        return new MediaTotalsSnapshot(endpoints, sums[Packets], sums[Bytes], sums[Retransmitted], sums[FirstDrop..]);
     }
 
     private static void AddCounts(WebRtcSession session, long[] sums)
@@ -72,6 +73,7 @@ internal sealed class MediaTotals
         var transport = session.Transport.Counters;
         sums[Packets] += session.RelayedPackets;
         sums[Bytes] += session.RelayedBytes;
+        sums[Retransmitted] += session.RetransmittedPackets;
 
         // In the order of DropReasons.
         sums[FirstDrop] += transport.Unknown;
@@ -84,5 +86,8 @@ internal sealed class MediaTotals
     }
 }
 
-/// <summary>Totals at one moment: WebRtcEndpoints with media now, RTP relayed to browsers, and drops by <see cref="MediaTotals.DropReasons"/>.</summary>
-internal sealed record MediaTotalsSnapshot(int Endpoints, long PacketsRelayed, long BytesRelayed, IReadOnlyList<long> Dropped);
+/// <summary>
+/// Totals at one moment: WebRtcEndpoints with media now, RTP relayed to browsers, packets sent again for a browser's NACK,
+/// and drops by <see cref="MediaTotals.DropReasons"/>.
+/// </summary>
+internal sealed record MediaTotalsSnapshot(int Endpoints, long PacketsRelayed, long BytesRelayed, long PacketsRetransmitted, IReadOnlyList<long> Dropped);

@@ -78,6 +78,8 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private bool _gathered;
     private long _unroutable;
     private long _dtlsStarted;
+    private RetransmissionHistory? _videoHistory; // the video sent to this browser, from its first NACK; reset by new keys (Volatile)
+    private long _retransmitted; // packets sent again for this browser's NACKs (Interlocked)
     private long _maxVideoRecvBitrate; // setMaxVideoRecvBandwidth in bits per second, 0 = none; any thread (Volatile)
     private int _disposed;
 
@@ -103,6 +105,9 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     /// <summary>Packets from the browser with a payload type that was not negotiated.</summary>
     public long UnroutablePackets => Interlocked.Read(ref _unroutable);
+
+    /// <summary>Packets sent again to this browser for its NACKs, from <see cref="RetransmissionHistory"/>.</summary>
+    public long RetransmittedPackets => Interlocked.Read(ref _retransmitted);
 
     /// <summary>RTP packets and bytes relayed to this endpoint's browser, both kinds (for <see cref="MediaTotals"/>).</summary>
     public long RelayedPackets => _out[0].Packets + _out[1].Packets;
@@ -493,6 +498,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     void ITransportEvents.OnRtcp(Span<byte> buffer, int length, PacketContext context)
     {
         var compound = buffer[..length];
+        var nacksAnswered = AnswerNacks(compound, context);
         foreach (var route in Volatile.Read(ref _routes).Rtcp)
         {
             var map = default(SsrcMap);
@@ -503,7 +509,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             }
 
             // Feedback goes to the sender's browser, so its REMB is capped by what that endpoint may receive.
-            var translated = RtcpTranslator.Translate(compound, context.Scratch, in map, route.Reporter, route.Target.MaxRembBitrate);
+            var translated = RtcpTranslator.Translate(compound, context.Scratch, in map, route.Reporter, route.Target.MaxRembBitrate, nacksAnswered);
             if (translated > 0)
             {
                 route.Target.Transport.TrySendRtcp(context.Scratch, translated, context);
@@ -566,6 +572,9 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     void ITransportEvents.OnSecured()
     {
+        // New SRTP keys: what the history kept was protected with the old ones, which this browser no longer accepts.
+        Volatile.Write(ref _videoHistory, null);
+
         _observer.ConnectionStateChanged(true);
         foreach (var source in Volatile.Read(ref _routes).VideoSources)
         {
@@ -573,10 +582,78 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         }
     }
 
+    /// <summary>
+    /// This browser's NACKs for the video we send it are answered from <see cref="_videoHistory"/>: the packet was lost
+    /// between us and the browser, and the sending browser could not repair it (see <see cref="RetransmissionHistory"/>).
+    /// The history is made at the first NACK, so a browser that loses nothing costs nothing; that first NACK, and any
+    /// asking for a packet no longer (or never) kept, goes on to the sender as before. True when every NACK in the
+    /// compound was answered here, so none is relayed.
+    /// </summary>
+    /// <remarks>On the worker reading this browser's transport (its receive gate): one at a time.</remarks>
+    private bool AnswerNacks(ReadOnlySpan<byte> compound, PacketContext context)
+    {
+        if (!RtcpCompound.IsValid(compound))
+        {
+            return false;
+        }
+
+        var answered = false;
+        var all = true;
+        foreach (var packet in RtcpCompound.Enumerate(compound))
+        {
+            if (packet.Kind != RtcpPacketKind.GenericNack)
+            {
+                continue;
+            }
+
+            if (packet.MediaSsrc != _videoIdentity.Ssrc)
+            {
+                all = false;
+                continue;
+            }
+
+            if (Volatile.Read(ref _videoHistory) is not { } history)
+            {
+                Volatile.Write(ref _videoHistory, new RetransmissionHistory());
+                all = false;
+                continue;
+            }
+
+            for (var i = 0; i < packet.NackCount; i++)
+            {
+                var (lost, following) = packet.GetNack(i);
+                all &= Resend(history, lost, context);
+                for (var bit = 0; bit < 16; bit++)
+                {
+                    if ((following & (1 << bit)) != 0)
+                    {
+                        all &= Resend(history, (ushort)(lost + bit + 1), context);
+                    }
+                }
+            }
+
+            answered = true;
+        }
+
+        return answered && all;
+    }
+
+    private bool Resend(RetransmissionHistory history, ushort sequence, PacketContext context)
+    {
+        if (!_transport.TryResendRtp(history, sequence, context))
+        {
+            return false;
+        }
+
+        Interlocked.Increment(ref _retransmitted);
+        return true;
+    }
+
     /// <summary>Encrypts and sends a packet another endpoint relays to this one's browser.</summary>
     private void Send(KurentoMediaType kind, Span<byte> packet, int length, uint ssrc, long now, PacketContext context)
     {
-        if (_transport.TrySendRtp(packet, length, context) && _out[(int)kind].Count(length, ssrc, now))
+        var history = kind == KurentoMediaType.Video ? Volatile.Read(ref _videoHistory) : null;
+        if (_transport.TrySendRtp(packet, length, context, history) && _out[(int)kind].Count(length, ssrc, now))
         {
             _observer.MediaFlowOutStateChanged(kind, true);
         }

@@ -35,7 +35,8 @@ internal static class RtcpTranslator
     /// as <paramref name="compound"/> and must not overlap it.
     /// </summary>
     /// <param name="maxRembBitrate">A REMB above it is sent on lowered to it (MediaServer:MaxVideoBitrate).</param>
-    public static int Translate(ReadOnlySpan<byte> compound, Span<byte> destination, in SsrcMap map, uint? reporterSsrc = null, ulong maxRembBitrate = ulong.MaxValue)
+    /// <param name="dropNacks">Leaves the compound's Generic NACKs out (the media server answered them itself).</param>
+    public static int Translate(ReadOnlySpan<byte> compound, Span<byte> destination, in SsrcMap map, uint? reporterSsrc = null, ulong maxRembBitrate = ulong.MaxValue, bool dropNacks = false)
     {
         if (destination.Length < compound.Length)
         {
@@ -62,6 +63,7 @@ internal static class RtcpTranslator
                 RtcpPacketKind.ReceiverReport => TranslateReceiverReport(packet, output, map, reporterSsrc),
                 RtcpPacketKind.SourceDescription => TranslateSourceDescription(packet, output, map),
                 RtcpPacketKind.Goodbye => TranslateGoodbye(packet, output, map),
+                RtcpPacketKind.GenericNack when dropNacks => 0,
                 RtcpPacketKind.GenericNack or RtcpPacketKind.TransportWideCc or RtcpPacketKind.PictureLossIndication =>
                     TranslateMediaFeedback(packet, output, map, reporterSsrc),
                 RtcpPacketKind.FullIntraRequest => TranslateFullIntraRequest(packet, output, map, reporterSsrc),

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Rtc.Dtls;
@@ -152,7 +153,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     /// Encrypts an RTP packet in place (the buffer has room for the tag) and sends it to the browser; on a worker,
     /// <paramref name="context"/> lets the send join the worker's batch.
     /// </summary>
-    public bool TrySendRtp(Span<byte> buffer, int length, PacketContext? context = null)
+    /// <param name="history">Where to keep the protected packet for a retransmission (<see cref="TryResendRtp"/>), if anywhere.</param>
+    public bool TrySendRtp(Span<byte> buffer, int length, PacketContext? context = null, RetransmissionHistory? history = null)
     {
         lock (_sendGate)
         {
@@ -163,7 +165,18 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
                 return false;
             }
 
+            // The header is not encrypted: its sequence number is still readable.
+            history?.Keep(buffer[..protectedLength], BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]));
             return TrySend(buffer[..protectedLength], target, context);
+        }
+    }
+
+    /// <summary>Sends again, as it was protected and sent, the packet <paramref name="history"/> kept for <paramref name="sequence"/>; false if it no longer holds it.</summary>
+    public bool TryResendRtp(RetransmissionHistory history, ushort sequence, PacketContext? context = null)
+    {
+        lock (_sendGate)
+        {
+            return Ice.Selected is { } target && history.TryFind(sequence, out var packet) && TrySend(packet, target, context);
         }
     }
 

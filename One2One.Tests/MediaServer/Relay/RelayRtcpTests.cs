@@ -78,6 +78,51 @@ public sealed class RelayRtcpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Video_lost_between_the_media_server_and_B_is_sent_again_from_the_media_servers_history_and_the_nack_is_not_relayed()
+    {
+        var (a, b) = await CallWithKeyframeRequestsTakenAsync();
+        var bVideo = b.Browser.Offer.VideoSsrc;
+        var aboutWhatBReceives = b.OutgoingSsrc(KurentoMediaType.Video);
+
+        // B's first loss report makes the media server keep what it sends B from then on; that one goes on to A.
+        b.Browser.SendRtcp(RtcpTestPackets.GenericNack(bVideo, aboutWhatBReceives, (1, 0)));
+        (await a.Browser.NextRtcpWithAsync(p => p.IsNack, "B's first NACK")).MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc);
+
+        b.Browser.LosesRtp = sequence => sequence is 102 or 104;
+        var received = new List<ReceivedRtp>();
+        for (ushort sequence = 100; sequence < 106; sequence++)
+        {
+            a.Browser.SendRtp(KurentoMediaType.Video, sequence, 3000u * sequence, marker: false, payload: [(byte)sequence, 1, 2, 3]);
+        }
+
+        for (var i = 0; i < 4; i++)
+        {
+            received.Add(await b.Browser.NextRtpAsync("the packets that got through"));
+        }
+
+        received.Select(p => p.SequenceNumber).Should().Equal(100, 101, 103, 105);
+        b.Browser.LosesRtp = null;
+
+        // B asks for 102 and 104 (the bit for 102 + 2).
+        b.Browser.SendRtcp(RtcpTestPackets.GenericNack(bVideo, aboutWhatBReceives, (102, 0b10)));
+
+        var again = new[] { await b.Browser.NextRtpAsync("102 again"), await b.Browser.NextRtpAsync("104 again") };
+        again.Select(p => p.SequenceNumber).Should().Equal(102, 104);
+        again.Select(p => p.Packet[^4..].ToArray()).Should().BeEquivalentTo(
+            new[] { new byte[] { 102, 1, 2, 3 }, [104, 1, 2, 3] }, o => o.WithStrictOrdering(), "each is the packet A sent with that number (its payload last)");
+        again.Should().OnlyContain(p => p.Ssrc == aboutWhatBReceives);
+        b.Session.RetransmittedPackets.Should().Be(2);
+
+        // A hears nothing of it: the next feedback A gets is the REMB B sent after that NACK.
+        b.Browser.SendRtcp(RtcpTestPackets.Remb(bVideo, 3, 150_000, aboutWhatBReceives));
+        RtcpView.Read(await a.Browser.NextRtcpAsync("B's REMB")).Should().ContainSingle().Which.IsRemb.Should().BeTrue("the answered NACK was not relayed");
+
+        // A packet the media server never sent B (or no longer keeps) is still A's to resend: that NACK goes on.
+        b.Browser.SendRtcp(RtcpTestPackets.GenericNack(bVideo, aboutWhatBReceives, (60_000, 0)));
+        (await a.Browser.NextRtcpWithAsync(p => p.IsNack, "a NACK the media server cannot answer")).MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc);
+    }
+
+    [Fact]
     public async Task Connecting_a_secured_sink_for_video_asks_the_source_browser_for_a_keyframe()
     {
         var a = await _rig.ConnectAsync();

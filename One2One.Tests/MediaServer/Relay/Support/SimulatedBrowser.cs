@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -90,6 +91,12 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
 
     /// <summary>SRTP/SRTCP from the endpoint that did not decrypt (or came before keys).</summary>
     public long UndecryptablePackets => Interlocked.Read(ref _undecryptable);
+
+    /// <summary>
+    /// RTP packets the network loses on the way to this browser, by sequence number (asked once per arriving datagram, on
+    /// the receive loop): they never reach its SRTP context, as a packet lost on a real link.
+    /// </summary>
+    public Func<ushort, bool>? LosesRtp { get; set; }
 
     /// <summary>The candidate a browser would trickle for its socket (addIceCandidate on the endpoint).</summary>
     public string HostCandidate => $"candidate:1 1 udp 2122260223 127.0.0.1 {LocalEndPoint.Port} typ host generation 0 ufrag {Offer.Ufrag} network-id 1";
@@ -369,6 +376,12 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
                 _dtlsIn.TryAdd(datagram.ToArray());
                 break;
             case RtcPacketKind.Rtp:
+                if (LosesRtp is { } loses && datagram.Length >= RtpHeader.FixedLength && loses(BinaryPrimitives.ReadUInt16BigEndian(datagram[2..])))
+                {
+                    // Lost on the way: never decrypted, so SRTP's replay window has not seen it either.
+                    break;
+                }
+
                 if (Volatile.Read(ref _inbound) is { } rtpKeys && rtpKeys.TryUnprotectRtp(datagram, out var rtpLength))
                 {
                     _rtp.Writer.TryWrite(new ReceivedRtp(datagram[..rtpLength].ToArray()));

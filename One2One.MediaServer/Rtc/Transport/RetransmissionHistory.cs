@@ -1,0 +1,54 @@
+namespace One2One.MediaServer.Rtc.Transport;
+
+/// <summary>
+/// The last <see cref="Capacity"/> protected packets of one outgoing stream (a browser's video), by sequence number, so a
+/// NACK for a packet lost between the media server and that browser is answered from here rather than asked of the
+/// sending browser. The sender cannot answer it: its retransmission reaches us with the number we already received, and
+/// SRTP's replay protection (RFC 3711 §3.3.2) drops it. The packet goes out again exactly as sent, so the browser, which
+/// never received it, takes it as it would have taken the first copy.
+/// </summary>
+/// <remarks>
+/// Not thread-safe: written and read under its transport's send gate, which also guards the SRTP context that
+/// protected what it holds. About 190 KB, made for a stream only once its browser reports a loss.
+/// </remarks>
+internal sealed class RetransmissionHistory
+{
+    /// <summary>Packets kept: about a second of video at 1 Mbps, longer than any round trip a NACK is still worth.</summary>
+    public const int Capacity = 128;
+
+    /// <summary>Larger packets (none a browser sends) are not kept.</summary>
+    public const int MaxPacketLength = 1500;
+
+    private readonly byte[] _packets = GC.AllocateUninitializedArray<byte>(Capacity * MaxPacketLength);
+    private readonly ushort[] _sequences = new ushort[Capacity];
+    private readonly int[] _lengths = new int[Capacity];
+
+    /// <summary>Keeps a packet just sent; it replaces the one 128 numbers before it.</summary>
+    public void Keep(ReadOnlySpan<byte> protectedPacket, ushort sequence)
+    {
+        var slot = sequence & (Capacity - 1);
+        if (protectedPacket.Length > MaxPacketLength)
+        {
+            _lengths[slot] = 0;
+            return;
+        }
+
+        protectedPacket.CopyTo(_packets.AsSpan(slot * MaxPacketLength));
+        _sequences[slot] = sequence;
+        _lengths[slot] = protectedPacket.Length;
+    }
+
+    /// <summary>The packet sent with <paramref name="sequence"/>, if it is still kept.</summary>
+    public bool TryFind(ushort sequence, out ReadOnlySpan<byte> protectedPacket)
+    {
+        var slot = sequence & (Capacity - 1);
+        if (_lengths[slot] == 0 || _sequences[slot] != sequence)
+        {
+            protectedPacket = default;
+            return false;
+        }
+
+        protectedPacket = _packets.AsSpan(slot * MaxPacketLength, _lengths[slot]);
+        return true;
+    }
+}

@@ -1,0 +1,41 @@
+using One2One.MediaServer.Rtc.Transport;
+
+namespace One2One.Tests.MediaServer.Rtc.Transport;
+
+public sealed class RetransmissionHistoryTests
+{
+    [Fact]
+    public void Finds_a_kept_packet_by_its_sequence_number_until_128_later_ones_replace_it()
+    {
+        var history = new RetransmissionHistory();
+        history.Keep([1, 2, 3], 65_500);
+
+        history.TryFind(65_500, out var found).Should().BeTrue();
+        found.ToArray().Should().Equal(1, 2, 3);
+        history.TryFind(65_501, out _).Should().BeFalse("never kept");
+
+        for (var i = 1; i < RetransmissionHistory.Capacity; i++)
+        {
+            history.Keep([(byte)i], (ushort)(65_500 + i));
+        }
+
+        history.TryFind(65_500, out _).Should().BeTrue("127 later packets leave it");
+        history.TryFind(unchecked((ushort)(65_500 + 127)), out var wrapped).Should().BeTrue("across the 16-bit wrap");
+        wrapped.ToArray().Should().Equal((byte)127);
+
+        history.Keep([9], unchecked((ushort)(65_500 + RetransmissionHistory.Capacity)));
+        history.TryFind(65_500, out _).Should().BeFalse("the 128th later packet took its place");
+    }
+
+    [Fact]
+    public void A_packet_too_large_to_keep_leaves_its_place_empty()
+    {
+        var history = new RetransmissionHistory();
+        history.Keep([1], 7);
+
+        history.Keep(new byte[RetransmissionHistory.MaxPacketLength + 1], (ushort)(7 + RetransmissionHistory.Capacity));
+
+        history.TryFind(7, out _).Should().BeFalse();
+        history.TryFind((ushort)(7 + RetransmissionHistory.Capacity), out _).Should().BeFalse();
+    }
+}
