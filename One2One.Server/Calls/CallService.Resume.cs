@@ -88,10 +88,22 @@ internal sealed partial class CallService
             return false;
         }
 
-        // Only if connectionId is still the user's: a resume may have moved it to a new connection meanwhile.
-        if (!user.TryDetach(connectionId, () =>
+        // Only if connectionId is still the user's: a resume may have moved it to a new connection meanwhile. A call in
+        // progress waits too, within the same step (extended: a path already lost just before, ICE failing first, must not
+        // end the call before the window); one still ringing or being set up ends.
+        Call? endNow = null;
+        if (!user.TryDetach(connectionId, call =>
             {
                 _limits.MoveRegistration(connectionId, DetachedHolder(user));
+                if (call is not null)
+                {
+                    using var scope = call.Trace.Enter(_logger);
+                    if (!BeginReconnect(call, call.SideOf(user), window + options.MediaReconnectWindow, extend: true))
+                    {
+                        endNow = call;
+                    }
+                }
+
                 return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user), null, window, Timeout.InfiniteTimeSpan);
             }))
         {
@@ -100,15 +112,10 @@ internal sealed partial class CallService
 
         _users.Detach(user, connectionId);
         CallsLog.Detached(_logger, user.Name, connectionId, window);
-        if (user.CurrentCall is { } call)
+        if (endNow is { } ending)
         {
-            using var scope = call.Trace.Enter(_logger);
-
-            // Extended: a path already lost just before (ICE failed first) must not end the call before the window.
-            if (!BeginReconnect(call, call.SideOf(user), window + options.MediaReconnectWindow, extend: true))
-            {
-                await EndAsync(call, CallEnding.Disconnected(user)).ConfigureAwait(false);
-            }
+            using var scope = ending.Trace.Enter(_logger);
+            await EndAsync(ending, CallEnding.Disconnected(user)).ConfigureAwait(false);
         }
 
         return true;

@@ -440,7 +440,14 @@ internal sealed partial class CallService
     /// <summary>Ends the call exactly once: participants freed, the peer(s) told, the media released.</summary>
     public async Task EndAsync(Call call, CallEnding ending, bool onlyIfRinging = false)
     {
-        if (!call.TryEnd((previous, callerAnswered) => NotifyEnd(call, ending, previous, callerAnswered), onlyIfRinging))
+        // The participants go free before either hears the end, so a page that calls again at once is not refused as
+        // already in a call.
+        if (!call.TryEnd((previous, callerAnswered) =>
+            {
+                call.Caller.Leave(call);
+                call.Callee.Leave(call);
+                NotifyEnd(call, ending, previous, callerAnswered);
+            }, onlyIfRinging))
         {
             return;
         }
@@ -452,12 +459,10 @@ internal sealed partial class CallService
         }
         catch (Exception ex)
         {
-            // A media step's cancellation callback failed; the call is over all the same and its participants go free.
+            // A media step's cancellation callback failed; the call is over all the same.
             CallsLog.EndFailed(_logger, call.Id, ex);
         }
 
-        call.Caller.Leave(call);
-        call.Callee.Leave(call);
         _metrics.CallEnded(ending.Reason);
         CallsLog.Ended(_logger, ending.IsFailure ? LogLevel.Information : LogLevel.Debug, call.Id, ending.Reason, ending.Detail);
         try

@@ -39,8 +39,20 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
     /// <summary>True once the connection has closed; a gone user never joins a call again.</summary>
     public bool IsGone => _gone;
 
-    /// <summary>True while the user waits, without a connection, for a resume: nobody can reach them meanwhile.</summary>
-    public bool IsDetached => Volatile.Read(ref _detached);
+    /// <summary>
+    /// True while the user waits, without a connection, for a resume: nobody can reach them meanwhile. Read under the gate,
+    /// so a detach in progress is seen whole (its call's window already extended).
+    /// </summary>
+    public bool IsDetached
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _detached;
+            }
+        }
+    }
 
     public bool TryJoin(Call call) => !_gone && Interlocked.CompareExchange(ref _call, call, null) is null;
 
@@ -59,11 +71,12 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
 
     /// <summary>
     /// <paramref name="connectionId"/> closed without a hang-up: if it is still this user's connection, the outbox closes
-    /// and the user waits for a resume; <paramref name="onDetached"/> runs under the gate (so no resume can come between)
-    /// and starts the window's timer. False when the user is gone, already detached, or has moved on to another connection
-    /// (a resume took it over while the old one was closing).
+    /// and the user waits for a resume. <paramref name="onDetached"/> runs under the gate with the user's call (so no
+    /// resume comes between, and <see cref="IsDetached"/> is seen only once it has run) and starts the window's timer.
+    /// False when the user is gone, already detached, or has moved on to another connection (a resume took it over
+    /// while the old one was closing).
     /// </summary>
-    public bool TryDetach(string connectionId, Func<ITimer> onDetached)
+    public bool TryDetach(string connectionId, Func<Call?, ITimer> onDetached)
     {
         lock (_gate)
         {
@@ -72,13 +85,13 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
                 return false;
             }
 
-            Volatile.Write(ref _detached, true);
+            _detached = true;
 
-            // Before the caller reads CurrentCall: a TryJoin racing with this either ends before (and is seen) or sees
-            // IsDetached after its compare-and-swap (a full fence), so no call joins a detached user unnoticed.
+            // Before CurrentCall is read: a TryJoin racing with this either ends before (and is seen) or sees IsDetached
+            // after its compare-and-swap (it waits for this gate), so no call joins a detached user unnoticed.
             Interlocked.MemoryBarrier();
             Outbox.Close();
-            _detachTimer = onDetached();
+            _detachTimer = onDetached(CurrentCall);
             return true;
         }
     }
@@ -93,7 +106,7 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
                 return false;
             }
 
-            Volatile.Write(ref _detached, false);
+            _detached = false;
             _gone = true;
             _detachTimer?.Dispose();
             _detachTimer = null;
@@ -125,7 +138,7 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
                 Outbox.Close();
             }
 
-            Volatile.Write(ref _detached, false);
+            _detached = false;
             _detachTimer?.Dispose();
             _detachTimer = null;
             _attachment = new Attachment(connectionId, outbox, nextToken);

@@ -16,7 +16,7 @@ public sealed class UserAttachmentTests
         user.TryResume("token-1", "second", new Outbox(), "token-2", _ => { }, out var previous).Should().BeTrue();
         previous.Should().Be("first", "the old connection still looked alive");
 
-        user.TryDetach("first", () => throw new InvalidOperationException("no window for a connection that is not the user's"))
+        user.TryDetach("first", _ => throw new InvalidOperationException("no window for a connection that is not the user's"))
             .Should().BeFalse();
 
         user.IsDetached.Should().BeFalse();
@@ -30,8 +30,8 @@ public sealed class UserAttachmentTests
         var windows = 0;
         var movedFrom = new List<string?>();
 
-        user.TryDetach("first", () => { windows++; return new NoTimer(); }).Should().BeTrue();
-        user.TryDetach("first", () => { windows++; return new NoTimer(); }).Should().BeFalse("already detached");
+        user.TryDetach("first", _ => { windows++; return new NoTimer(); }).Should().BeTrue();
+        user.TryDetach("first", _ => { windows++; return new NoTimer(); }).Should().BeFalse("already detached");
         user.IsDetached.Should().BeTrue();
         windows.Should().Be(1);
 
