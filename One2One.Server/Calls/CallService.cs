@@ -193,7 +193,7 @@ internal sealed partial class CallService
         NameClaim? holder = null;
         try
         {
-            holder = await _names.HolderAsync(calleeName).ConfigureAwait(false);
+            holder = await _names.HeldElsewhereAsync(calleeName).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {

@@ -10,8 +10,11 @@ internal sealed class NameClaims(IGrainFactory grains, ILocalSiloDetails silo)
     public Task<bool> TryClaimAsync(string name, string registration) =>
         grains.GetGrain<INameClaimGrain>(KeyOf(name)).TryClaim(new NameClaim(name, registration, silo.SiloAddress));
 
-    /// <summary>Who holds the name across the cluster, if anyone (a claim of a dead node holds nothing).</summary>
-    public Task<NameClaim?> HolderAsync(string name) => grains.GetGrain<INameClaimGrain>(KeyOf(name)).Holder();
+    /// <summary>The claim on the name held by another live node, if any (a claim of a dead node, or of this one, is not).</summary>
+    public async Task<NameClaim?> HeldElsewhereAsync(string name) =>
+        await grains.GetGrain<INameClaimGrain>(KeyOf(name)).Holder().ConfigureAwait(false) is { } claim && !claim.Node.Equals(silo.SiloAddress)
+            ? claim
+            : null;
 
     public Task ReleaseAsync(string name, string registration) =>
         grains.GetGrain<INameClaimGrain>(KeyOf(name)).Release(registration);
