@@ -1,29 +1,22 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using One2One.MediaServer;
 using One2One.Tests.MediaServer.Support;
+using One2One.Tests.Support;
 
 namespace One2One.Tests.Observability;
 
 /// <summary>The standalone media server program's own <c>/healthz</c> and <c>/metrics</c>, beside its Kurento endpoint, over HTTP.</summary>
 public sealed class StandaloneMediaServerTests : IAsyncLifetime
 {
-    // The program's media ports default to fixed numbers (documented for firewalls); a test takes free ones, since a
-    // fixed port inside the ephemeral range can be held by any other socket of the suite at that moment.
-    private readonly WebApplication _app = MediaServerProgram.Build(
-        ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--MediaServer:UdpPort=0", "--MediaServer:TcpPort=0"]);
+    private StandaloneMediaServer _server = null!;
     private Uri _base = null!;
 
     public async Task InitializeAsync()
     {
-        await _app.StartAsync();
-        _base = new Uri(_app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First() + "/");
+        _server = await StandaloneMediaServer.StartAsync();
+        _base = _server.BaseAddress;
     }
 
-    public async Task DisposeAsync() => await _app.DisposeAsync();
+    public async Task DisposeAsync() => await _server.DisposeAsync();
 
     [Fact]
     public async Task Healthz_answers_200_with_json()
@@ -41,7 +34,7 @@ public sealed class StandaloneMediaServerTests : IAsyncLifetime
     public async Task Metrics_show_the_endpoints_a_kurento_client_created()
     {
         using var http = new HttpClient { BaseAddress = _base };
-        await using var kurento = await KurentoTestClient.ConnectAsync(new Uri($"ws://{_base.Authority}/kurento"));
+        await using var kurento = await KurentoTestClient.ConnectAsync(_server.KurentoUri);
         await kurento.CreateEndpointAsync(await kurento.CreatePipelineAsync());
 
         var scrape = await http.GetStringAsync("metrics");

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using One2One.LoadBalancer;
-using One2One.MediaServer;
 using One2One.Tests.Support.Redis;
 
 namespace One2One.Tests.Support.Cluster;
@@ -16,10 +15,10 @@ namespace One2One.Tests.Support.Cluster;
 /// </summary>
 internal sealed class MultiProcessCluster : IAsyncDisposable
 {
-    private readonly WebApplication _media;
+    private readonly StandaloneMediaServer _media;
     private readonly WebApplication _loadBalancer;
 
-    private MultiProcessCluster(RedisServer redis, WebApplication media, AppNodeProcess a, AppNodeProcess b, WebApplication loadBalancer)
+    private MultiProcessCluster(RedisServer redis, StandaloneMediaServer media, AppNodeProcess a, AppNodeProcess b, WebApplication loadBalancer)
     {
         Redis = redis;
         _media = media;
@@ -44,14 +43,12 @@ internal sealed class MultiProcessCluster : IAsyncDisposable
     public static async Task<MultiProcessCluster> StartAsync(TimeSpan reconnectWindow)
     {
         var redis = await RedisServer.StartAsync();
-        var media = MediaServerProgram.Build(
-            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--MediaServer:UdpPort=0", "--MediaServer:TcpPort=0"]);
-        await media.StartAsync();
+        var media = await StandaloneMediaServer.StartAsync();
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Cluster:Redis"] = redis.ConnectionString,
             ["Cluster:ClusterId"] = "test-" + Guid.NewGuid().ToString("N")[..8],
-            ["Kurento:Uri"] = new Uri(new Uri(AddressOf(media).ToString().Replace("http", "ws", StringComparison.Ordinal)), "kurento").ToString(),
+            ["Kurento:Uri"] = media.KurentoUri.ToString(),
             ["Calls:ReconnectWindow"] = reconnectWindow.ToString("c", CultureInfo.InvariantCulture),
 
             // A killed node is declared dead within seconds rather than Orleans' production minute.
