@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Calls;
+using One2One.Server.Cluster;
 using One2One.Server.Contracts;
 using One2One.Tests.Support;
 
@@ -65,7 +66,9 @@ public sealed class ReconnectWindowTests
         Users(call).FindByName("bob").Should().NotBeNull("the window has not closed yet");
         _clock.Advance(TimeSpan.FromMilliseconds(1));
 
-        await Eventually.TrueAsync(() => Users(call).FindByName("bob") is null, "the name is freed");
+        // The name leaves this node's registry first, then its cluster-wide claim is given back.
+        await Eventually.TrueAsync(async () => Users(call).FindByName("bob") is null && await ClaimOf(call, "bob") is null,
+            "the name is freed on this node and in the cluster");
         await using var late = await SignalingClient.ConnectAsync(call.Server.HubUri);
         (await late.ResumeAsync("bob", token)).Reason.Should().Be(Reasons.ResumeExpired);
         (await late.RegisterAsync("bob")).Response.Should().Be(Responses.Accepted, "anyone may take the name now");
@@ -183,6 +186,9 @@ public sealed class ReconnectWindowTests
     }
 
     private static UserRegistry Users(ScriptedCall call) => call.Server.Services.GetRequiredService<UserRegistry>();
+
+    private static Task<NameClaim?> ClaimOf(ScriptedCall call, string name) =>
+        call.Server.Services.GetRequiredService<IGrainFactory>().GetGrain<INameClaimGrain>(NameClaims.KeyOf(name)).Holder();
 
     private static Task WaitUntilDetachedAsync(ScriptedCall call, string name) =>
         Eventually.TrueAsync(() => Users(call).FindByName(name)?.IsDetached == true, $"{name} is held, detached");
