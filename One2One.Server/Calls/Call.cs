@@ -17,8 +17,10 @@ internal sealed class Call
     private readonly ReconnectingSides _reconnecting = new();
     private bool _callerAnswered;
 
-    public Call(User caller, User callee, string callerOffer, Func<Call, CallMediaSession> createMedia)
+    /// <param name="id">The call's id when it was chosen before the call was made (<see cref="NewId"/>).</param>
+    public Call(User caller, User callee, string callerOffer, Func<Call, CallMediaSession> createMedia, string? id = null)
     {
+        Id = id ?? NewId();
         Caller = caller;
         Callee = callee;
         CallerOffer = callerOffer;
@@ -26,7 +28,9 @@ internal sealed class Call
         Media = createMedia(this);
     }
 
-    public string Id { get; } = Guid.NewGuid().ToString("N")[..12];
+    public string Id { get; }
+
+    public static string NewId() => Guid.NewGuid().ToString("N")[..12];
 
     public User Caller { get; }
 

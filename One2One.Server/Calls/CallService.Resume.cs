@@ -48,6 +48,7 @@ internal sealed partial class CallService
 
         // The registration keeps the place it holds against its address's quota (moved to the new connection), so a quota
         // filled meanwhile never locks a person out of their own name.
+        var standIn = user.Outbox as RemoteOutbox;
         var outbox = _connections.OpenOutbox(connectionId);
         if (!user.TryResume(token, connectionId, outbox, ResumeTokens.NewToken(),
             previous => _limits.MoveRegistration(previous ?? DetachedHolder(user), connectionId), out var previous))
@@ -59,16 +60,29 @@ internal sealed partial class CallService
         _resumeTokens.Remove(token, user);
         _resumeTokens.Add(user);
         _users.Attach(user);
-        if (previous is not null)
+        if (standIn is not null)
+        {
+            // The stand-in of a page on another node (dead, or the load balancer sent the page here): local from now on.
+            TakeOverStandIn(user, standIn.Member, standIn.Link, address);
+        }
+        else if (previous is not null)
         {
             // Taken over: the old connection's disconnect will find no user, and so end nothing.
             _users.Detach(user, previous);
             _connections.Abort(previous, "its registration was resumed on another connection");
         }
         var call = user.CurrentCall;
-        var acceptance = Acceptance(user, call?.Peer(user).Name);
+        var remoteCall = user.RemoteCall;
+        var acceptance = Acceptance(user, call?.Peer(user).Name ?? remoteCall?.PeerName);
         outbox.Post(c => c.RegisterResponse(acceptance));
         outbox.Start();
+        if (remoteCall is not null)
+        {
+            // The call's home keeps the page's current token, for a resume there should this node die.
+            var next = user.ResumeToken;
+            _ = NotifyHomeAsync(remoteCall, (home, member) => home.Resumed(member, next));
+        }
+
         CallsLog.Resumed(_logger, user.Name, connectionId);
         return null;
     }
@@ -92,8 +106,10 @@ internal sealed partial class CallService
         // progress waits too, within the same step (extended: a path already lost just before, ICE failing first, must not
         // end the call before the window); one still ringing or being set up ends.
         Call? endNow = null;
+        RemoteCall? remoteCall = null;
         if (!user.TryDetach(connectionId, call =>
             {
+                remoteCall = user.RemoteCall;
                 _limits.MoveRegistration(connectionId, DetachedHolder(user));
                 if (call is not null)
                 {
@@ -112,6 +128,12 @@ internal sealed partial class CallService
 
         _users.Detach(user, connectionId);
         CallsLog.Detached(_logger, user.Name, connectionId, window);
+        if (remoteCall is not null)
+        {
+            // The call lives on another node: it waits there (or ends, if it was still ringing).
+            await NotifyHomeAsync(remoteCall, (home, member) => home.Detached(member, window)).ConfigureAwait(false);
+        }
+
         if (endNow is { } ending)
         {
             using var scope = ending.Trace.Enter(_logger);
@@ -133,7 +155,7 @@ internal sealed partial class CallService
             }
 
             _limits.ReleaseRegistration(DetachedHolder(user));
-            await UnregisterAsync(user, user.ConnectionId, CallEnding.Disconnected(user)).ConfigureAwait(false);
+            await UnregisterAsync(user, user.ConnectionId, leftOnPurpose: false).ConfigureAwait(false);
         }
         catch (Exception ex)
         {

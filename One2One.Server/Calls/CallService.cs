@@ -51,8 +51,11 @@ internal sealed partial class CallService
         EndpointPreparation endpointPreparation,
         One2OneMetrics metrics,
         NameClaims names,
+        NodeDeaths nodeDeaths,
         ILogger<CallService> logger)
     {
+        _link = new NodeLink(this);
+        nodeDeaths.Died += OnNodeDied;
         _names = names;
         _users = users;
         _mediaServers = mediaServers;
@@ -116,7 +119,7 @@ internal sealed partial class CallService
         bool claimed;
         try
         {
-            claimed = await _names.TryClaimAsync(name, user.RegistrationId).ConfigureAwait(false);
+            claimed = await _names.TryClaimAsync(name, user.RegistrationId, Link).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -177,7 +180,7 @@ internal sealed partial class CallService
 
         if (_users.FindByName(calleeName) is not { } callee)
         {
-            return RefuseAbsentAsync(caller, calleeName);
+            return RingElsewhereAsync(caller, calleeName, sdpOffer!, address);
         }
 
         PlaceCall(caller, callee, sdpOffer!, address);
@@ -185,10 +188,10 @@ internal sealed partial class CallService
     }
 
     /// <summary>
-    /// The callee is not registered on this node: unknown, or registered on another node of the cluster, where this node
-    /// cannot reach their call slot yet (calls between nodes come with the call grains of issue 8).
+    /// The callee is not registered on this node: registered on another live node of the cluster (the call is placed here
+    /// and joined there, see CallService.Remote.cs), or unknown.
     /// </summary>
-    private async Task RefuseAbsentAsync(User caller, string calleeName)
+    private async Task RingElsewhereAsync(User caller, string calleeName, string sdpOffer, ClientAddress address)
     {
         NameClaim? holder = null;
         try
@@ -200,10 +203,16 @@ internal sealed partial class CallService
             CallsLog.ClaimFailed(_logger, calleeName, ex);
         }
 
+        if (holder is { Link: not null })
+        {
+            await PlaceRemoteCallAsync(caller, holder, sdpOffer, address).ConfigureAwait(false);
+            return;
+        }
+
         if (holder is not null)
         {
-            _rejections.Call(caller, Reasons.Unavailable,
-                $"{holder.Name} is connected to another server of this cluster, and calls between servers are not supported yet.");
+            // Registered through a node that does not take calls from others (an older version during an upgrade).
+            _rejections.Call(caller, Reasons.Unavailable, $"{holder.Name} is connected to another server of this cluster that cannot be reached.");
             return;
         }
 
@@ -218,7 +227,7 @@ internal sealed partial class CallService
             return;
         }
 
-        if (caller.CurrentCall is not null)
+        if (caller.IsInACall)
         {
             // Checked again by TryJoin below; here so a caller in a call spends no ring on the callee.
             throw AlreadyInACall();
@@ -273,7 +282,19 @@ internal sealed partial class CallService
         _ = ReserveAndRingAsync(call);
     }
 
-    /// <summary>The callee's answer to the call ringing from <paramref name="from"/>.</summary>
+    /// <summary>The callee's answer to the call ringing from <paramref name="from"/>, wherever the call lives.</summary>
+    public Task AnswerAsync(User callee, string? from, string? callResponse, string? sdpOffer)
+    {
+        if (callee.RemoteCall is { } remote)
+        {
+            return ForwardAsync(remote, (home, member) => home.Answer(member, from, callResponse, sdpOffer));
+        }
+
+        Answer(callee, from, callResponse, sdpOffer);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The callee's answer to the call ringing from <paramref name="from"/>, the call living here.</summary>
     public void Answer(User callee, string? from, string? callResponse, string? sdpOffer)
     {
         var call = callee.CurrentCall;
@@ -304,7 +325,19 @@ internal sealed partial class CallService
         }
     }
 
-    /// <summary>Ends the user's call, whatever its state; nothing happens when there is none.</summary>
+    /// <summary>Ends the user's call, whatever its state and wherever it lives; nothing happens when there is none.</summary>
+    public Task StopAsync(User user)
+    {
+        if (user.RemoteCall is { } remote)
+        {
+            return NotifyHomeAsync(remote, (home, member) => home.HangUp(member));
+        }
+
+        Stop(user);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>Ends the user's call living here, whatever its state; nothing happens when there is none.</summary>
     public void Stop(User user)
     {
         if (user.CurrentCall is not { } call)
@@ -336,7 +369,7 @@ internal sealed partial class CallService
         _limits.ReleaseRegistration(connectionId);
         if (_users.Remove(connectionId) is { } user)
         {
-            await UnregisterAsync(user, connectionId, CallEnding.Disconnected(user)).ConfigureAwait(false);
+            await UnregisterAsync(user, connectionId, leftOnPurpose: false).ConfigureAwait(false);
         }
     }
 
@@ -350,17 +383,16 @@ internal sealed partial class CallService
         _limits.ReleaseRegistration(connectionId);
         if (_users.Remove(connectionId) is { } user)
         {
-            await UnregisterAsync(user, connectionId, call => HangUpOf(user, call)).ConfigureAwait(false);
+            await UnregisterAsync(user, connectionId, leftOnPurpose: true).ConfigureAwait(false);
         }
     }
 
     /// <summary>
-    /// Lets go of a user no longer in the registry: no resume, its outbox closed, its call ended as <paramref name="ending"/>
-    /// says, then its cluster-wide name freed (a failure there is logged: the call has ended all the same).
+    /// Lets go of a user no longer in the registry: no resume, its outbox closed, its call ended (as a hang-up when the
+    /// person <paramref name="leftOnPurpose"/>, else as a disconnect), then its cluster-wide name freed (a failure there is
+    /// logged: the call has ended all the same).
     /// </summary>
-    private Task UnregisterAsync(User user, string connectionId, CallEnding ending) => UnregisterAsync(user, connectionId, _ => ending);
-
-    private async Task UnregisterAsync(User user, string connectionId, Func<Call, CallEnding> ending)
+    private async Task UnregisterAsync(User user, string connectionId, bool leftOnPurpose)
     {
         _users.RemoveName(user);
         _resumeTokens.Remove(user.ResumeToken, user);
@@ -371,12 +403,17 @@ internal sealed partial class CallService
             using var scope = call.Trace.Enter(_logger);
             try
             {
-                await EndAsync(call, ending(call)).ConfigureAwait(false);
+                await EndAsync(call, leftOnPurpose ? HangUpOf(user, call) : CallEnding.Disconnected(user)).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
                 CallsLog.EndFailed(_logger, call.Id, ex);
             }
+        }
+        else if (user.RemoteCall is { } remote)
+        {
+            user.Leave(remote);
+            await NotifyHomeAsync(remote, (home, member) => home.Left(member, disconnected: !leftOnPurpose)).ConfigureAwait(false);
         }
 
         try
@@ -390,14 +427,26 @@ internal sealed partial class CallService
         }
     }
 
-    /// <summary>A candidate from the user's browser for its endpoint in the current call.</summary>
-    public void AddBrowserCandidate(User user, IceCandidateInit candidate)
+    /// <summary>A candidate from the user's browser for its endpoint in the current call, wherever the call lives.</summary>
+    public Task AddBrowserCandidateAsync(User user, IceCandidateInit candidate)
     {
         if (!_limits.TryRequest(LimitedRequest.Candidate, user.ConnectionId, AddressOf(user.ConnectionId), out var refusal))
         {
             throw _rejections.Invocation(refusal, Reasons.RateLimited);
         }
 
+        if (user.RemoteCall is { } remote)
+        {
+            return ForwardAsync(remote, (home, member) => home.AddCandidate(member, candidate.Candidate, candidate.SdpMid, candidate.SdpMLineIndex));
+        }
+
+        ApplyBrowserCandidate(user, candidate);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A candidate for the user's endpoint in its call living here (its limits already asked on its own node).</summary>
+    public void ApplyBrowserCandidate(User user, IceCandidateInit candidate)
+    {
         if (user.CurrentCall is not { } call)
         {
             throw _rejections.Invocation("There is no call in progress for this ICE candidate.", HubRejection.NoCall);
@@ -413,7 +462,7 @@ internal sealed partial class CallService
     /// its side gets a new endpoint in the same pipeline, connected both ways, and the answer comes back as
     /// <c>Renegotiated</c>. Failure ends the call, as a failed set-up does. Counts as a call attempt for the limits.
     /// </summary>
-    public void Renegotiate(User user, string? sdpOffer)
+    public Task RenegotiateAsync(User user, string? sdpOffer)
     {
         // Each renegotiation makes an endpoint, as a call does, so it spends from the call attempts' budget.
         if (!_limits.TryRequest(LimitedRequest.Call, user.ConnectionId, AddressOf(user.ConnectionId), out var refusal))
@@ -421,6 +470,19 @@ internal sealed partial class CallService
             throw _rejections.Invocation(refusal, Reasons.RateLimited);
         }
 
+        RequireSdp(sdpOffer);
+        if (user.RemoteCall is { } remote)
+        {
+            return ForwardAsync(remote, (home, member) => home.Renegotiate(member, sdpOffer!));
+        }
+
+        ApplyRenegotiate(user, sdpOffer);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A new offer for the user's call living here (its limits already asked on its own node).</summary>
+    public void ApplyRenegotiate(User user, string? sdpOffer)
+    {
         RequireSdp(sdpOffer);
         if (user.CurrentCall is not { } call || call.State != CallState.InCall)
         {
@@ -434,6 +496,33 @@ internal sealed partial class CallService
         _ = RunMediaStepAsync(call, CallTrace.MediaRenegotiate, ct => call.Media.RenegotiateAsync(side, sdpOffer!, ct));
     }
 
+    /// <summary>The user muted or unmuted: the peer of its call, wherever the call lives, gets PeerMediaState.</summary>
+    public Task RelayMediaStateAsync(User user, MediaState state)
+    {
+        if (user.RemoteCall is { } remote)
+        {
+            return ForwardAsync(remote, (home, member) => home.SetMediaState(member, state.Audio, state.Video));
+        }
+
+        ApplyMediaState(user, state);
+        return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// Passes the mute state to the peer only while the call is connecting or in progress, under the call's gate
+    /// (<see cref="Call.TryPostWhileLive"/>), so it never follows the call's end.
+    /// </summary>
+    public void ApplyMediaState(User user, MediaState state)
+    {
+        if (user.CurrentCall is not { State: CallState.Connecting or CallState.InCall } call)
+        {
+            throw _rejections.Invocation("There is no call in progress to tell about muting.", HubRejection.NoCall);
+        }
+
+        var peer = call.Peer(user);
+        call.TryPostWhileLive(() => peer.Outbox.Post(c => c.PeerMediaState(state)));
+    }
+
     /// <summary>Ends every live call (server shutting down) and waits until their media is released.</summary>
     public Task EndAllAsync(Func<CallEnding> ending) => Task.WhenAll(_calls.Values.Select(call => EndAsync(call, ending())));
 
@@ -444,8 +533,8 @@ internal sealed partial class CallService
         // already in a call.
         if (!call.TryEnd((previous, callerAnswered) =>
             {
-                call.Caller.Leave(call);
-                call.Callee.Leave(call);
+                FreeSlot(call.Caller, call);
+                FreeSlot(call.Callee, call);
                 NotifyEnd(call, ending, previous, callerAnswered);
             }, onlyIfRinging))
         {
@@ -478,6 +567,7 @@ internal sealed partial class CallService
         {
             _limits.ReleaseCall(call.Id);
             _calls.TryRemove(call.Id, out _);
+            ForgetStandIns(call);
             call.Trace.End(ending.Reason, ending.IsFailure, ending.Detail);
         }
     }

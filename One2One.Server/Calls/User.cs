@@ -7,11 +7,11 @@ namespace One2One.Server.Calls;
 /// attached to the same user (and call) on its new connection.
 /// </summary>
 /// <remarks>Attachment (connection, outbox, resume token, detach timer) is guarded by <see cref="_gate"/>.</remarks>
-internal sealed class User(string name, string connectionId, IUserOutbox outbox, string resumeToken = "")
+internal sealed class User(string name, string connectionId, IUserOutbox outbox, string resumeToken = "", Guid? registration = null)
 {
     private readonly Lock _gate = new();
-    private readonly Guid _registration = Guid.NewGuid();
-    private Call? _call;
+    private readonly Guid _registration = registration ?? Guid.NewGuid();
+    private object? _slot;
     private volatile bool _gone;
     private volatile Attachment _attachment = new(connectionId, outbox, resumeToken);
     private bool _detached;
@@ -33,8 +33,20 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
     /// <summary>What a page that lost its connection presents to come back as this user (single use; see <see cref="ResumeTokens"/>).</summary>
     public string ResumeToken => _attachment.ResumeToken;
 
-    /// <summary>The call this user is ringing in or taking part in, if any.</summary>
-    public Call? CurrentCall => Volatile.Read(ref _call);
+    /// <summary>The call, homed on this node, this user is ringing in or taking part in, if any.</summary>
+    public Call? CurrentCall => Volatile.Read(ref _slot) as Call;
+
+    /// <summary>The call, homed on another node of the cluster, this user is ringing in or taking part in, if any.</summary>
+    public RemoteCall? RemoteCall => Volatile.Read(ref _slot) as RemoteCall;
+
+    /// <summary>In a call, here or homed on another node.</summary>
+    public bool IsInACall => Volatile.Read(ref _slot) is not null;
+
+    /// <summary>
+    /// A participant on another node, as the home of its call sees it: its messages go to that node
+    /// (<see cref="RemoteOutbox"/>), and it has no connection here until its page resumes here.
+    /// </summary>
+    public bool IsRemote => Outbox is RemoteOutbox;
 
     /// <summary>True once the connection has closed; a gone user never joins a call again.</summary>
     public bool IsGone => _gone;
@@ -54,9 +66,26 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
         }
     }
 
-    public bool TryJoin(Call call) => !_gone && Interlocked.CompareExchange(ref _call, call, null) is null;
+    public bool TryJoin(Call call) => !_gone && Interlocked.CompareExchange(ref _slot, call, null) is null;
 
-    public void Leave(Call call) => Interlocked.CompareExchange(ref _call, null, call);
+    /// <summary>Joins a call homed on another node: the same slot, so busy is decided here, atomically, as for a local call.</summary>
+    public bool TryJoin(RemoteCall call) => !_gone && Interlocked.CompareExchange(ref _slot, call, null) is null;
+
+    public void Leave(Call call) => Interlocked.CompareExchange(ref _slot, null, call);
+
+    public void Leave(RemoteCall call) => Interlocked.CompareExchange(ref _slot, null, call);
+
+    /// <summary>
+    /// A remote participant's page got a new resume token on its own node: the call's home keeps the current one, so the
+    /// page can resume here if its node dies.
+    /// </summary>
+    public void ReplaceResumeToken(string token)
+    {
+        lock (_gate)
+        {
+            _attachment = _attachment with { ResumeToken = token };
+        }
+    }
 
     public void MarkGone()
     {

@@ -26,6 +26,9 @@ internal sealed class UserRegistry
 
     public User? FindByConnection(string connectionId) => _byConnection.TryGetValue(connectionId, out var user) ? user : null;
 
+    /// <summary>Everyone registered here, attached or not.</summary>
+    public IEnumerable<User> All() => _byName.Values;
+
     /// <summary>The users waiting, without a connection, for a resume.</summary>
     public IEnumerable<User> Detached() => _byName.Values.Where(user => user.IsDetached);
 

@@ -18,7 +18,11 @@ public interface INameClaimGrain : IGrainWithStringKey
 
 /// <summary>
 /// A name held by one registration (a user, which keeps its id when a reload resumes it on a new connection) on one node
-/// (the silo that hosts its connection).
+/// (the silo that hosts its connection), reached through <see cref="Link"/> (to ring the person there).
 /// </summary>
 [GenerateSerializer, Immutable]
-public sealed record NameClaim([property: Id(0)] string Name, [property: Id(1)] string Registration, [property: Id(2)] SiloAddress Node);
+public sealed record NameClaim(
+    [property: Id(0)] string Name,
+    [property: Id(1)] string Registration,
+    [property: Id(2)] SiloAddress Node,
+    [property: Id(3)] INodeLink? Link = null);

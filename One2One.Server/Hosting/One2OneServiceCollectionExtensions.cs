@@ -26,6 +26,8 @@ internal static class One2OneServiceCollectionExtensions
         services.TryAddSingleton(sp => new CallClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<UserRegistry>();
         services.AddSingleton<NameClaims>();
+        services.AddSingleton<NodeDeaths>();
+        services.AddHostedService(sp => sp.GetRequiredService<NodeDeaths>());
         services.AddSingleton<CallService>();
         services.AddSingleton<ClientConnections>();
         services.AddSingleton<IUserConnections, HubUserConnections>();

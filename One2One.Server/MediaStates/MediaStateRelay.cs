@@ -11,12 +11,12 @@ namespace One2One.Server.MediaStates;
 /// change spends from the connection's and its address's <see cref="LimitedRequest.MediaState"/> budget.
 /// </summary>
 /// <remarks>
-/// Keeps no state of its own: the state lives in the pages (the SDK sends its current one when a call connects), and the
-/// message is posted under the call's gate (<see cref="Call.TryPostWhileLive"/>), so it never follows the call's end.
+/// Keeps no state of its own: the state lives in the pages (the SDK sends its current one when a call connects). This
+/// asks the limits; the call, wherever it lives, passes it on (<see cref="CallService.RelayMediaStateAsync"/>).
 /// </remarks>
-internal sealed class MediaStateRelay(ClientLimits limits, ClientConnections connections, Rejections rejections)
+internal sealed class MediaStateRelay(CallService calls, ClientLimits limits, ClientConnections connections, Rejections rejections)
 {
-    public void Set(User user, MediaState? state)
+    public Task SetAsync(User user, MediaState? state)
     {
         var address = connections.Find(user.ConnectionId)?.Address ?? ClientAddress.Unknown;
         if (!limits.TryRequest(LimitedRequest.MediaState, user.ConnectionId, address, out var refusal))
@@ -29,12 +29,6 @@ internal sealed class MediaStateRelay(ClientLimits limits, ClientConnections con
             throw rejections.Invocation("The media state needs audio and video (true when sent).", HubRejection.InvalidRequest);
         }
 
-        if (user.CurrentCall is not { State: CallState.Connecting or CallState.InCall } call)
-        {
-            throw rejections.Invocation("There is no call in progress to tell about muting.", HubRejection.NoCall);
-        }
-
-        var peer = call.Peer(user);
-        call.TryPostWhileLive(() => peer.Outbox.Post(c => c.PeerMediaState(state)));
+        return calls.RelayMediaStateAsync(user, state);
     }
 }

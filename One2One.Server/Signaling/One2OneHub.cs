@@ -89,10 +89,10 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
 
     public Task Call(string? to, string? sdpOffer) => _calls.PlaceCallAsync(RegisteredUser(), to, sdpOffer);
 
-    public void IncomingCallResponse(string? from, string? callResponse, string? sdpOffer) =>
-        _calls.Answer(RegisteredUser(), from, callResponse, sdpOffer);
+    public Task IncomingCallResponse(string? from, string? callResponse, string? sdpOffer) =>
+        _calls.AnswerAsync(RegisteredUser(), from, callResponse, sdpOffer);
 
-    public void Stop() => _calls.Stop(RegisteredUser());
+    public Task Stop() => _calls.StopAsync(RegisteredUser());
 
     /// <summary>
     /// The person leaves: the name is freed at once (not held for a resume, as a lost connection's is) and a call in
@@ -111,18 +111,18 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     public IceConfiguration GetIceServers() => _calls.IceServersFor(RegisteredUser());
 
     /// <summary>A new offer for the call in progress, from a new RTCPeerConnection of the page; answered with Renegotiated.</summary>
-    public void Renegotiate(string? sdpOffer) => _calls.Renegotiate(RegisteredUser(), sdpOffer);
+    public Task Renegotiate(string? sdpOffer) => _calls.RenegotiateAsync(RegisteredUser(), sdpOffer);
 
     /// <summary>This side muted or unmuted its microphone or camera; the peer of its call gets PeerMediaState.</summary>
-    public void SetMediaState(MediaState? state) => _mediaStates.Set(RegisteredUser(), state);
+    public Task SetMediaState(MediaState? state) => _mediaStates.SetAsync(RegisteredUser(), state);
 
-    public void OnIceCandidate(IceCandidateInit? candidate)
+    public Task OnIceCandidate(IceCandidateInit? candidate)
     {
         var user = RegisteredUser();
         if (candidate is null || string.IsNullOrWhiteSpace(candidate.Candidate))
         {
             // An empty candidate is the browser's end-of-candidates marker: nothing to apply.
-            return;
+            return Task.CompletedTask;
         }
 
         if (candidate.SdpMid is null && candidate.SdpMLineIndex is null)
@@ -135,7 +135,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
             throw _rejections.Invocation($"The ICE candidate is larger than {_maxCandidateBytes} bytes.", HubRejection.InvalidCandidate);
         }
 
-        _calls.AddBrowserCandidate(user, candidate);
+        return _calls.AddBrowserCandidateAsync(user, candidate);
     }
 
     public override Task OnConnectedAsync()

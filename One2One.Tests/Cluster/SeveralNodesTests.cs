@@ -6,9 +6,10 @@ using Xunit.Abstractions;
 namespace One2One.Tests.Cluster;
 
 /// <summary>
-/// Two app nodes as separate processes behind the load balancer, over a real Redis and a standalone media server: what
-/// holds across processes today (one registry of names; a node that dies for real, SIGKILL, costs its people nothing
-/// but a new connection). Calls between people on different nodes are not there yet (issue 8's call grains).
+/// Two app nodes as separate processes behind the load balancer, over a real Redis and a standalone media server (which
+/// negotiates Chromium's recorded offer for real): one registry of names, calls between people on different nodes, and a
+/// node that dies for real (SIGKILL) mid-call: the call goes on, its person resumes through the load balancer, or the
+/// call ends as a disconnect once the reconnect window (5 s here) has passed.
 /// </summary>
 public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
 {
@@ -37,14 +38,71 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
             (await balanced.RegisterAsync("Bob")).Reason.Should().Be(Reasons.NameTaken);
         }
 
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "alice");
-        await alice.CallAsync("bob", "v=0\r\n");
-        var refused = await alice.ExpectAsync<CallResponse>();
-        refused.Reason.Should().Be(Reasons.Unavailable, "bob is registered, on the other node");
-        refused.Message.Should().Contain("another server", "not the false 'no user named bob'");
-
         await bob.UnregisterAsync();
         (await onB.RegisterAsync("BOB")).Response.Should().Be(Responses.Accepted, "the name is free across the cluster once bob leaves");
+    }
+
+    [Fact]
+    public async Task Alice_on_node_A_calls_bob_on_node_B_both_get_their_answers_and_his_hang_up_releases_the_pipeline()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+
+        await ConnectAsync(alice, bob);
+        (await _cluster.PipelinesAsync()).Should().HaveCount(1);
+
+        await bob.StopAsync();
+        (await alice.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
+        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
+    }
+
+    [Fact]
+    public async Task Bob_s_node_killed_mid_call_leaves_alice_s_call_up_and_bob_resumes_through_the_load_balancer_and_hangs_up()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await ConnectAsync(alice, bob);
+        var token = bob.ResumeToken;
+
+        await _cluster.B.KillAsync();
+        await Eventually.TrueAsync(() => bob.State == Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected, "bob's connection went with node B");
+
+        await using var bobAgain = await ConnectThroughTheLoadBalancerAsync();
+        var resumed = await bobAgain.ResumeAsync("bob", token);
+        resumed.Response.Should().Be(Responses.Accepted, $"alice's node holds bob's place in the call: {resumed.Message}");
+        resumed.ResumedCallWith.Should().Be("alice");
+        alice.Drain().OfType<StopCommunication>().Should().BeEmpty("alice's call was never ended");
+
+        await bobAgain.StopAsync();
+        (await alice.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
+        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
+        // Until B is declared dead the name's claim may be out of reach (server-busy); then it is bob's, on A.
+        await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        RegisterResponse taken;
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
+        while ((taken = await other.RegisterAsync("BOB")).Reason == Reasons.ServerBusy && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+        }
+
+        taken.Reason.Should().Be(Reasons.NameTaken, "bob is registered on node A now");
+    }
+
+    [Fact]
+    public async Task Bob_s_node_killed_mid_call_and_bob_never_back_ends_alice_s_call_as_peer_disconnected_after_the_window()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await ConnectAsync(alice, bob);
+
+        await _cluster.B.KillAsync();
+
+        // Node B is declared dead within seconds (Cluster:Membership here), then the 5 s window runs.
+        (await alice.WaitForAsync<PeerReconnecting>(TimeSpan.FromSeconds(30))).Message.Peer.Should().Be("bob");
+        (await alice.WaitForAsync<StopCommunication>(TimeSpan.FromSeconds(30))).Message.Reason.Should().Be(Reasons.PeerDisconnected);
+        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
+        await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        (await other.RegisterAsync("bob")).Response.Should().Be(Responses.Accepted, "bob's name went with the window");
     }
 
     [Fact]
@@ -69,6 +127,21 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         (await other.RegisterAsync("CAROL")).Reason.Should().Be(Reasons.NameTaken, "carol on node B never noticed");
         carol.State.Should().Be(Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Connected);
     }
+
+    /// <summary>Alice calls bob with Chromium's recorded offer and he accepts with it; both get the media server's answers.</summary>
+    private static async Task ConnectAsync(SignalingClient alice, SignalingClient bob)
+    {
+        await alice.CallAsync("bob", RecordedOffer);
+        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
+        await bob.AcceptAsync("alice", RecordedOffer);
+        (await bob.WaitForAsync<StartCommunication>()).Message.SdpAnswer.Should().Contain("a=ice-ufrag");
+        var accepted = (await alice.WaitForAsync<CallResponse>()).Message;
+        accepted.Response.Should().Be(Responses.Accepted, accepted.Message);
+        accepted.SdpAnswer.Should().Contain("a=ice-ufrag");
+    }
+
+    private static readonly string RecordedOffer =
+        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "chromium-156-offer.sdp")).ReplaceLineEndings("\r\n");
 
     /// <summary>
     /// Connects as a page with SignalR's automatic reconnect would: until the load balancer's health checks have taken the

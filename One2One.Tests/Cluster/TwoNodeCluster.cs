@@ -23,12 +23,13 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
 
     public One2OneServerFactory B { get; }
 
-    public static async Task<TwoNodeCluster> StartAsync()
+    /// <param name="createNode">Makes each node's server (its media server, its clock, its windows); the default runs an embedded media server.</param>
+    public static async Task<TwoNodeCluster> StartAsync(Func<One2OneServerFactory>? createNode = null)
     {
         var redis = await RedisServer.StartAsync();
         var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
-        var a = Node(redis, clusterId);
-        var b = Node(redis, clusterId);
+        var a = Node(createNode?.Invoke() ?? new One2OneServerFactory(), redis, clusterId);
+        var b = Node(createNode?.Invoke() ?? new One2OneServerFactory(), redis, clusterId);
         _ = a.BaseAddress;
         _ = b.BaseAddress;
         return new TwoNodeCluster(redis, a, b);
@@ -41,8 +42,8 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
         await Redis.DisposeAsync();
     }
 
-    private static One2OneServerFactory Node(RedisServer redis, string clusterId) =>
-        new One2OneServerFactory()
+    private static One2OneServerFactory Node(One2OneServerFactory server, RedisServer redis, string clusterId) =>
+        server
             .WithSetting("Cluster:Redis", redis.ConnectionString)
             .WithSetting("Cluster:ClusterId", clusterId);
 }

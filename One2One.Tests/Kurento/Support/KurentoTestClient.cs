@@ -11,9 +11,14 @@ internal static class KurentoTestClient
     public static readonly TimeSpan Soon = TimeSpan.FromSeconds(10);
 
     public static KurentoClient Create(
-        ScriptedKurentoServer server, TimeProvider? time = null, Action<KurentoOptions>? configure = null, ILogger<KurentoClient>? logger = null)
+        ScriptedKurentoServer server, TimeProvider? time = null, Action<KurentoOptions>? configure = null, ILogger<KurentoClient>? logger = null) =>
+        Create(server.Uri, time, configure, logger);
+
+    /// <summary>A client of any media server that speaks the protocol at <paramref name="uri"/>.</summary>
+    public static KurentoClient Create(
+        Uri uri, TimeProvider? time = null, Action<KurentoOptions>? configure = null, ILogger<KurentoClient>? logger = null)
     {
-        var options = new KurentoOptions { Uri = server.Uri.ToString() };
+        var options = new KurentoOptions { Uri = uri.ToString() };
         configure?.Invoke(options);
         var wrapped = Options.Create(options);
         return new KurentoClient(new ConfiguredMediaServerLocator(wrapped), wrapped, time ?? TimeProvider.System, logger ?? NullLogger<KurentoClient>.Instance);

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using One2One.LoadBalancer;
+using One2One.Tests.Kurento.Support;
 using One2One.Tests.Support.Redis;
 
 namespace One2One.Tests.Support.Cluster;
@@ -38,6 +39,13 @@ internal sealed class MultiProcessCluster : IAsyncDisposable
     public Uri LoadBalancer { get; }
 
     public Uri LoadBalancedHubUri => new(LoadBalancer, "one2one");
+
+    /// <summary>The pipelines the media server holds now, asked over its control protocol.</summary>
+    public async Task<IReadOnlyList<string>> PipelinesAsync()
+    {
+        await using var client = KurentoTestClient.Create(_media.KurentoUri);
+        return await client.GetPipelineIdsAsync();
+    }
 
     /// <param name="reconnectWindow">Calls:ReconnectWindow on both nodes.</param>
     public static async Task<MultiProcessCluster> StartAsync(TimeSpan reconnectWindow)

@@ -1,0 +1,446 @@
+using System.Collections.Immutable;
+using One2One.Server.Cluster;
+using One2One.Server.Contracts;
+using One2One.Server.Limits;
+
+namespace One2One.Server.Calls;
+
+/// <summary>
+/// Calls between people connected to different nodes. A call lives on its caller's node, its <em>home</em>, where today's
+/// <see cref="Call"/> runs it and its media. The callee is there as a stand-in <see cref="User"/> whose outbox is a
+/// <see cref="RemoteOutbox"/> to the callee's node (the <em>member</em>), where the callee's own user holds a
+/// <see cref="RemoteCall"/> in its call slot (so busy is decided there) and forwards what its page asks of the call.
+/// Both ends talk through <see cref="INodeLink"/>.
+/// </summary>
+/// <remarks>
+/// A member node that dies (Orleans declares it dead) costs its person only the connection: the home holds the stand-in
+/// for <see cref="CallOptions.ReconnectWindow"/>, the page resumes at the home through the load balancer with its resume
+/// token (the home keeps the current one), and the call goes on. A home that dies ends its calls for the members' pages.
+/// </remarks>
+internal sealed partial class CallService
+{
+    private readonly NodeLink _link;
+    private INodeLink? _published;
+
+    /// <summary>This node as the others reach it, made at first use (the silo is up by then).</summary>
+    private INodeLink Link => LazyInitializer.EnsureInitialized(ref _published, () => _names.Publish(_link));
+
+    /// <summary>The callee holds their name on another live node: the call is placed here and joined there.</summary>
+    private async Task PlaceRemoteCallAsync(User caller, NameClaim claim, string sdpOffer, ClientAddress address)
+    {
+        if (caller.IsInACall)
+        {
+            throw AlreadyInACall();
+        }
+
+        if (!_limits.TryRing(address, claim.Name, out var refusal))
+        {
+            _rejections.Call(caller, Reasons.RateLimited, refusal);
+            return;
+        }
+
+        var id = Call.NewId();
+        var member = new CallMember(id, claim.Name, claim.Registration);
+        var outbox = new RemoteOutbox(member, claim.Link!, claim.Node, _limits.Options.OutboxCapacity, _logger);
+        var callee = new User(claim.Name, "remote:" + id, outbox, registration: Guid.ParseExact(claim.Registration, "N"));
+        var call = new Call(caller, callee, sdpOffer, CreateMedia, id);
+        if (!_limits.TryHoldCall(id, address, out refusal))
+        {
+            _rejections.Call(caller, Reasons.RateLimited, refusal);
+            return;
+        }
+
+        if (!caller.TryJoin(call))
+        {
+            _limits.ReleaseCall(id);
+            throw AlreadyInACall();
+        }
+
+        callee.TryJoin(call);
+        JoinAnswer joined;
+        try
+        {
+            joined = await claim.Link!.JoinCall(member, caller.Name, Link, _names.Node).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RemoteLog.RequestFailed(_logger, id, claim.Name, ex);
+            joined = new JoinAnswer(JoinResult.Reconnecting);
+        }
+
+        if (joined.Result != JoinResult.Joined)
+        {
+            caller.Leave(call);
+            callee.MarkGone();
+            _limits.ReleaseCall(id);
+            var (reason, message) = joined.Result switch
+            {
+                JoinResult.Busy => (Reasons.Busy, $"{claim.Name} is busy."),
+                JoinResult.Unknown => (Reasons.UnknownUser, $"No user named {claim.Name} is registered."),
+                _ => (Reasons.Unavailable, $"{claim.Name} is reconnecting. Try again in a moment."),
+            };
+            _rejections.Call(caller, reason, message);
+            return;
+        }
+
+        callee.ReplaceResumeToken(joined.ResumeToken ?? "");
+        _resumeTokens.Add(callee);
+        _calls[id] = call;
+        if (call.State == CallState.Ended)
+        {
+            // The caller hung up while the callee's node was asked: the end has run and told that node already.
+            _calls.TryRemove(id, out _);
+            return;
+        }
+
+        _metrics.CallStarted();
+        call.Trace.Start(caller.Name, callee.Name);
+        using var scope = call.Trace.Enter(_logger);
+        RemoteLog.RemoteCallee(_logger, id, callee.Name, claim.Node);
+        await ReserveAndRingAsync(call).ConfigureAwait(false);
+    }
+
+    // ---------------- on the member's node ----------------
+
+    /// <summary>The home of a call asks for the user registered as <paramref name="member"/>: joined if free.</summary>
+    internal JoinAnswer JoinAsMember(CallMember member, string callerName, INodeLink home, SiloAddress homeNode)
+    {
+        if (FindMember(member) is not { IsGone: false } user)
+        {
+            return new JoinAnswer(JoinResult.Unknown);
+        }
+
+        if (user.IsDetached)
+        {
+            return new JoinAnswer(JoinResult.Reconnecting);
+        }
+
+        var call = new RemoteCall(member, callerName, home, homeNode);
+        if (!user.TryJoin(call))
+        {
+            CallsLog.Busy(_logger, callerName, user.Name);
+            return new JoinAnswer(JoinResult.Busy);
+        }
+
+        if (user.IsGone || user.IsDetached)
+        {
+            // The connection closed while joining; its disconnect may have seen the call and told the home, which ends it.
+            user.Leave(call);
+            return new JoinAnswer(JoinResult.Reconnecting);
+        }
+
+        return new JoinAnswer(JoinResult.Joined, user.ResumeToken);
+    }
+
+    /// <summary>Messages from the call's home for the member's page, in order; a LeftCall frees its slot first.</summary>
+    internal void DeliverToMember(CallMember member, ImmutableArray<ClientDelivery> messages)
+    {
+        if (FindMember(member) is not { } user)
+        {
+            return;
+        }
+
+        foreach (var message in messages)
+        {
+            if (message.Method == ClientMethod.LeftCall)
+            {
+                if (user.RemoteCall is { } call && call.Id == member.CallId)
+                {
+                    user.Leave(call);
+                }
+
+                continue;
+            }
+
+            user.Outbox.Post(client => ClientDeliveries.SendTo(client, message));
+        }
+    }
+
+    /// <summary>The member's page resumed at its call's home: this node lets the registration go without ending anything.</summary>
+    internal void LetGoOfMember(CallMember member)
+    {
+        if (FindMember(member) is not { } user)
+        {
+            return;
+        }
+
+        var connectionId = user.ConnectionId;
+        var detached = user.IsDetached;
+        _users.RemoveName(user);
+        _users.Detach(user, connectionId);
+        _resumeTokens.Remove(user.ResumeToken, user);
+        if (user.RemoteCall is { } call)
+        {
+            user.Leave(call);
+        }
+
+        user.MarkGone();
+        _limits.ReleaseRegistration(detached ? DetachedHolder(user) : connectionId);
+        _connections.Abort(connectionId, "its registration was resumed on another server");
+        RemoteLog.TakenOver(_logger, user.Name);
+    }
+
+    private User? FindMember(CallMember member) =>
+        _users.FindByName(member.Name) is { } user && user.RegistrationId == member.Registration ? user : null;
+
+    /// <summary>
+    /// Forwards a request of <paramref name="call"/>'s member to its home and throws the home's refusal, if any, as this
+    /// node's own (already counted at the home).
+    /// </summary>
+    private async Task ForwardAsync(RemoteCall call, Func<INodeLink, CallMember, Task<RemoteRefusal?>> request)
+    {
+        RemoteRefusal? refusal;
+        try
+        {
+            refusal = await call.SendAsync(request).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RemoteLog.RequestFailed(_logger, call.Id, call.Member.Name, ex);
+            throw _rejections.Invocation("The server your call lives on cannot be reached right now.", Reasons.Unavailable);
+        }
+
+        if (refusal is not null)
+        {
+            throw new Refusal(refusal.Reason, refusal.Message);
+        }
+    }
+
+    /// <summary>Tells the home something it only needs to know; a home out of reach is logged (its death is handled apart).</summary>
+    private async Task NotifyHomeAsync(RemoteCall call, Func<INodeLink, CallMember, Task> notice)
+    {
+        try
+        {
+            await call.SendAsync(notice).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RemoteLog.RequestFailed(_logger, call.Id, call.Member.Name, ex);
+        }
+    }
+
+    // ---------------- on the call's home ----------------
+
+    /// <summary>
+    /// Runs <paramref name="request"/> for the stand-in of <paramref name="member"/> in its call here; a refusal comes back
+    /// for the member's node to throw. A call that has ended (or a stand-in whose page resumed here meanwhile) refuses.
+    /// </summary>
+    internal RemoteRefusal? AtHome(CallMember member, Action<Call, User> request)
+    {
+        if (!_calls.TryGetValue(member.CallId, out var call) || StandIn(call, member) is not { } user)
+        {
+            return new RemoteRefusal(HubRejection.NoCall, "The call has ended.");
+        }
+
+        try
+        {
+            request(call, user);
+            return null;
+        }
+        catch (Refusal refusal)
+        {
+            return new RemoteRefusal(refusal.Reason, refusal.Message);
+        }
+    }
+
+    private static User? StandIn(Call call, CallMember member) =>
+        call.Callee is { IsRemote: true } callee && callee.RegistrationId == member.Registration ? callee
+        : call.Caller is { IsRemote: true } caller && caller.RegistrationId == member.Registration ? caller
+        : null;
+
+    /// <summary>The member's connection was lost: a call in progress waits (the peer told), one still ringing ends.</summary>
+    internal void MemberDetached(Call call, User standIn, TimeSpan window)
+    {
+        using var scope = call.Trace.Enter(_logger);
+        if (!BeginReconnect(call, call.SideOf(standIn), window + _options.CurrentValue.MediaReconnectWindow, extend: true))
+        {
+            EndInBackground(call, CallEnding.Disconnected(standIn));
+        }
+    }
+
+    /// <summary>The member's page resumed on its node: its next token is kept here too.</summary>
+    internal void MemberResumed(User standIn, string resumeToken)
+    {
+        _resumeTokens.Remove(standIn.ResumeToken, standIn);
+        standIn.ReplaceResumeToken(resumeToken);
+        _resumeTokens.Add(standIn);
+    }
+
+    internal void MemberLeft(Call call, User standIn, bool disconnected)
+    {
+        using var scope = call.Trace.Enter(_logger);
+        EndInBackground(call, disconnected ? CallEnding.Disconnected(standIn) : HangUpOf(standIn, call));
+    }
+
+    /// <summary>A participant leaves the call's slot; one on another node is told before the end it will hear.</summary>
+    private static void FreeSlot(User user, Call call)
+    {
+        user.Leave(call);
+        if (user.Outbox is RemoteOutbox remote)
+        {
+            remote.PostLeftCall();
+        }
+    }
+
+    /// <summary>An ended call's stand-ins go; one held here for a node that died gives back the name it re-claimed.</summary>
+    private void ForgetStandIns(Call call)
+    {
+        foreach (var user in (ReadOnlySpan<User>)[call.Caller, call.Callee])
+        {
+            if (!user.IsRemote)
+            {
+                continue;
+            }
+
+            var heldHere = user.IsDetached;
+            _resumeTokens.Remove(user.ResumeToken, user);
+            user.MarkGone();
+            if (heldHere)
+            {
+                _ = ReleaseNameQuietlyAsync(user);
+            }
+        }
+    }
+
+    private async Task ReleaseNameQuietlyAsync(User user)
+    {
+        try
+        {
+            await _names.ReleaseAsync(user.Name, user.RegistrationId).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            CallsLog.NameReleaseFailed(_logger, user.Name, ex);
+        }
+    }
+
+    /// <summary>
+    /// A resume at the home of a stand-in (its node died, or the load balancer sent the page here): the registration is
+    /// local from now on, its claim moved here, and its old node told to let go.
+    /// </summary>
+    private void TakeOverStandIn(User user, CallMember member, INodeLink oldNode, ClientAddress address)
+    {
+        _users.TryAdd(user);
+        _limits.TryHoldRegistration(user.ConnectionId, address, out _);
+        _ = MoveClaimHereAsync(user, member, oldNode);
+    }
+
+    /// <summary>
+    /// Moves the name's claim to this node, then tells the old node to let go. While the old node is dying its claim's
+    /// grain may be out of reach until the cluster declares it dead: tried again every quarter second (for at most
+    /// <see cref="ClaimMoveAttempts"/>), so the name is this registration's again moments after the declaration.
+    /// </summary>
+    private async Task MoveClaimHereAsync(User user, CallMember member, INodeLink? oldNode)
+    {
+        for (var attempt = 1; !user.IsGone; attempt++)
+        {
+            try
+            {
+                if (!await _names.TryClaimAsync(user.Name, user.RegistrationId, Link).ConfigureAwait(false))
+                {
+                    // Someone registered the name in the moment it looked free: they keep it; this registration goes on
+                    // here under a name the cluster no longer reserves for it.
+                    RemoteLog.ClaimLost(_logger, user.Name);
+                }
+
+                break;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException && attempt < ClaimMoveAttempts)
+            {
+                RemoteLog.ClaimMoveRetried(_logger, user.Name, ex.Message);
+                await Task.Delay(TimeSpan.FromMilliseconds(250), _time).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                CallsLog.ClaimFailed(_logger, user.Name, ex);
+                break;
+            }
+        }
+
+        if (oldNode is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await oldNode.TakenOver(member).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The old node is dead: nothing to tell it.
+            RemoteLog.RequestFailed(_logger, member.CallId, member.Name, ex);
+        }
+    }
+
+    /// <summary>Two minutes of quarter-second attempts: longer than Orleans takes to declare a node dead by default.</summary>
+    private const int ClaimMoveAttempts = 480;
+
+    // ---------------- a node died ----------------
+
+    private void OnNodeDied(SiloAddress node)
+    {
+        RemoteLog.NodeLost(_logger, node);
+        foreach (var call in _calls.Values)
+        {
+            foreach (var user in (ReadOnlySpan<User>)[call.Caller, call.Callee])
+            {
+                if (user.Outbox is RemoteOutbox remote && remote.Node.Equals(node))
+                {
+                    _ = HoldLostMemberAsync(call, user, remote);
+                }
+            }
+        }
+
+        foreach (var user in _users.All())
+        {
+            if (user.RemoteCall is { } remoteCall && remoteCall.HomeNode.Equals(node))
+            {
+                EndHomeLost(user, remoteCall);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The member's node died with its page's connection: the stand-in is held here for the reconnect window, as a
+    /// detached user is, and the name re-claimed for it, so the page can resume here (through the load balancer).
+    /// </summary>
+    private async Task HoldLostMemberAsync(Call call, User standIn, RemoteOutbox remote)
+    {
+        try
+        {
+            var window = _options.CurrentValue.ReconnectWindow;
+            Call? endNow = null;
+            var held = window > TimeSpan.Zero && standIn.TryDetach(standIn.ConnectionId, current =>
+            {
+                if (current is not null && !BeginReconnect(current, current.SideOf(standIn), window + _options.CurrentValue.MediaReconnectWindow, extend: true))
+                {
+                    endNow = current;
+                }
+
+                return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(standIn), null, window, Timeout.InfiniteTimeSpan);
+            });
+            if (!held || endNow is not null)
+            {
+                using var scope = call.Trace.Enter(_logger);
+                await EndAsync(call, CallEnding.Disconnected(standIn)).ConfigureAwait(false);
+                return;
+            }
+
+            await MoveClaimHereAsync(standIn, remote.Member, oldNode: null).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            CallsLog.EndFailed(_logger, call.Id, ex);
+        }
+    }
+
+    /// <summary>The node a member's call lived on died: the page is told the call is over.</summary>
+    private void EndHomeLost(User user, RemoteCall call)
+    {
+        RemoteLog.HomeLost(_logger, call.Id, user.Name);
+        user.Leave(call);
+        user.Outbox.Post(c => c.StopCommunication(new StopCommunication(
+            $"The server your call with {call.PeerName} lived on stopped. Call again.", Reasons.ServerShutdown)));
+    }
+}

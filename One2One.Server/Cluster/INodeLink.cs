@@ -1,0 +1,98 @@
+using System.Collections.Immutable;
+
+namespace One2One.Server.Cluster;
+
+/// <summary>
+/// One app node as the other nodes reach it (an Orleans grain observer, one per node; its reference travels in the
+/// <see cref="NameClaim"/> of every name registered there). A call between people on two nodes lives on the caller's node,
+/// its <em>home</em>; the callee's node is its <em>member</em>. The home asks the member to put its user in the call and
+/// delivers that user's messages; the member forwards what its user's page asks of the call.
+/// </summary>
+/// <remarks>
+/// Each sender awaits one call before making the next (see <c>OrderedSender</c>), so what one side sends arrives in the
+/// order sent: a page gets its answer before its first server candidate on any node.
+/// </remarks>
+public interface INodeLink : IGrainObserver
+{
+    // ---- asked of the member (the node of the called user's connection) ----
+
+    /// <summary>Puts the user registered as <paramref name="member"/> in the call, if they are free: busy is decided on their node.</summary>
+    Task<JoinAnswer> JoinCall(CallMember member, string callerName, INodeLink home, SiloAddress homeNode);
+
+    /// <summary>Messages for the member's page, in order; <see cref="ClientMethod.LeftCall"/> frees its call slot.</summary>
+    Task Deliver(CallMember member, ImmutableArray<ClientDelivery> messages);
+
+    /// <summary>The member's page resumed at the call's home (its node seemed lost): this node lets the user go quietly.</summary>
+    Task TakenOver(CallMember member);
+
+    // ---- asked of the home (the node the call lives on) ----
+
+    /// <summary>The member's IncomingCallResponse.</summary>
+    Task<RemoteRefusal?> Answer(CallMember member, string? from, string? callResponse, string? sdpOffer);
+
+    /// <summary>The member's Stop: a hang-up (a ring declined).</summary>
+    Task HangUp(CallMember member);
+
+    /// <summary>A candidate from the member's page.</summary>
+    Task<RemoteRefusal?> AddCandidate(CallMember member, string candidate, string? sdpMid, int? sdpMLineIndex);
+
+    /// <summary>The member's page offers again (a new RTCPeerConnection).</summary>
+    Task<RemoteRefusal?> Renegotiate(CallMember member, string sdpOffer);
+
+    /// <summary>The member muted or unmuted.</summary>
+    Task<RemoteRefusal?> SetMediaState(CallMember member, bool audio, bool video);
+
+    /// <summary>The member's connection was lost without a hang-up; its page has <paramref name="window"/> to come back.</summary>
+    Task Detached(CallMember member, TimeSpan window);
+
+    /// <summary>The member's page came back on its node, with the next resume token.</summary>
+    Task Resumed(CallMember member, string resumeToken);
+
+    /// <summary>The member's registration ended: it left on purpose (a hang-up) or did not come back (a disconnect).</summary>
+    Task Left(CallMember member, bool disconnected);
+}
+
+/// <summary>A participant of a call homed on another node: the call's id and the participant's registration (its name's claim).</summary>
+[GenerateSerializer, Immutable]
+public sealed record CallMember([property: Id(0)] string CallId, [property: Id(1)] string Name, [property: Id(2)] string Registration);
+
+/// <summary>What the member's node answered to <see cref="INodeLink.JoinCall"/>.</summary>
+[GenerateSerializer]
+public enum JoinResult
+{
+    Joined,
+    Busy,
+    Reconnecting,
+    Unknown,
+}
+
+/// <summary>The member's answer, and when joined its page's current resume token (so it can resume at the home).</summary>
+[GenerateSerializer, Immutable]
+public sealed record JoinAnswer([property: Id(0)] JoinResult Result, [property: Id(1)] string? ResumeToken = null);
+
+/// <summary>A request of the member's page that the call refused: its reason code and message, as the page gets them.</summary>
+[GenerateSerializer, Immutable]
+public sealed record RemoteRefusal([property: Id(0)] string Reason, [property: Id(1)] string Message);
+
+/// <summary>A typed callback for the member's page (IOne2OneClient's method and its argument as JSON).</summary>
+[GenerateSerializer, Immutable]
+public sealed record ClientDelivery([property: Id(0)] ClientMethod Method, [property: Id(1)] string? Json);
+
+/// <summary>The page callbacks a call sends, plus <see cref="LeftCall"/> (the call slot goes free before the end is heard).</summary>
+[GenerateSerializer]
+public enum ClientMethod
+{
+    LeftCall,
+    CallResponse,
+    IncomingCall,
+    StartCommunication,
+    StopCommunication,
+    IceCandidate,
+    Renegotiated,
+    PeerReconnecting,
+    PeerReconnected,
+    PeerMediaState,
+    RegisterResponse,
+    OnlineUsers,
+    PresenceChanged,
+}

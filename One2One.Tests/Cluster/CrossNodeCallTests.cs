@@ -1,0 +1,258 @@
+using Microsoft.Extensions.DependencyInjection;
+using One2One.Server.Calls;
+using One2One.Server.Contracts;
+using One2One.Tests.Calls;
+using One2One.Tests.Kurento.Support;
+using One2One.Tests.Support;
+
+namespace One2One.Tests.Cluster;
+
+/// <summary>
+/// Calls between people on different nodes (issue 8): alice's connection on node A, bob's on node B, over a real Redis.
+/// The call lives on alice's node; bob's node decides whether he is busy and passes his page's requests on. Both nodes
+/// share the scripted media server, so a test can watch the pipeline and push candidates.
+/// </summary>
+public sealed class CrossNodeCallTests : IAsyncLifetime
+{
+    private ScriptedKurentoServer _media = null!;
+    private TwoNodeCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _media = await ScriptedKurentoServer.StartAsync();
+        _media.SdpAnswer = offer => offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
+        _media.OneOfferPerEndpoint = true;
+        _cluster = await TwoNodeCluster.StartAsync(() => new One2OneServerFactory { KurentoUri = _media.Uri, ReconnectWindow = TimeSpan.FromSeconds(2) });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _cluster.DisposeAsync();
+        await _media.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Alice_on_A_calls_bob_on_B_both_get_their_answers_candidates_follow_answers_and_bob_hanging_up_releases_the_pipeline_once()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+
+        await alice.CallAsync("BOB", ScriptedCall.CallerOffer);
+        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
+        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        (await bob.ExpectAsync<StartCommunication>()).SdpAnswer.Should().Be("answer-for-callee");
+        (await alice.ExpectAsync<CallResponse>()).Should().Be(new CallResponse(Responses.Accepted, "answer-for-caller"));
+
+        // Candidates both ways: the media server's for bob's endpoint reach bob's page on B; bob's reach his endpoint.
+        var calleeEndpoint = await EndpointOfAsync(ScriptedCall.CalleeOffer);
+        await PushCandidateAsync(calleeEndpoint, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
+        (await bob.ExpectAsync<IceCandidate>()).Candidate.Candidate.Should().Contain("40000");
+        await bob.SendCandidateAsync(new IceCandidateInit("candidate:7 1 UDP 2122260223 192.0.2.7 50007 typ host", "0", 0));
+        (await _media.WaitForRequestAsync(r => r.IsInvoke("addIceCandidate") && r.Param("object") == calleeEndpoint))
+            .Should().Match<ReceivedRequest>(r => ScriptedCall.CandidateOf(r)!.Contains("50007"));
+        await bob.SetMediaStateAsync(new MediaState(Audio: false, Video: true));
+        (await alice.ExpectAsync<MediaState>()).Should().Be(new MediaState(false, true));
+
+        var pipeline = calleeEndpoint.Split('/')[0];
+        await bob.StopAsync();
+        (await alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
+        await Eventually.TrueAsync(() => ReleasesOf(pipeline) == 1, "the pipeline is released");
+
+        // Both are free at once: bob's slot on B went free before alice heard the end.
+        await bob.CallAsync("alice", ScriptedCall.CallerOffer);
+        (await alice.ExpectAsync<IncomingCall>()).From.Should().Be("bob", "a call the other way lives on B");
+        await alice.RejectAsync("bob");
+        (await bob.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Declined);
+        await Task.Delay(300);
+        ReleasesOf(pipeline).Should().Be(1, "exactly once");
+    }
+
+    [Fact]
+    public async Task The_server_candidate_held_back_until_bob_s_answer_reaches_him_after_it_across_nodes()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        _media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == ScriptedCall.CalleeOffer, ScriptedReply.Hold, times: 1);
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await bob.ExpectAsync<IncomingCall>();
+        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        var held = await _media.WaitForHeldAsync(1);
+
+        await PushCandidateAsync(held[0].Request.Param("object")!, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
+        await _media.ReleaseAsync(held);
+
+        (await bob.NextAsync()).Should().BeOfType<StartCommunication>("the answer comes first on any node");
+        (await bob.NextAsync()).Should().BeOfType<IceCandidate>();
+    }
+
+    [Fact]
+    public async Task Bob_busy_in_a_call_on_his_own_node_is_busy_for_alice_on_the_other_and_his_call_goes_on()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var carol = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "carol");
+        await carol.CallAsync("bob", ScriptedCall.CallerOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+
+        (await alice.ExpectAsync<CallResponse>()).Should().Match<CallResponse>(r => r.Reason == Reasons.Busy && r.Message!.Contains("bob"));
+        await bob.AcceptAsync("carol", ScriptedCall.CalleeOffer);
+        await bob.ExpectAsync<StartCommunication>();
+        await Eventually.TrueAsync(() => _media.RequestsOf("release").Count == 0 && _cluster.A.Calls.ActiveCallCount == 0,
+            "the refused call left nothing on A");
+    }
+
+    [Fact]
+    public async Task Bob_declining_and_alice_cancelling_end_the_ring_on_both_nodes_and_free_both()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await bob.ExpectAsync<IncomingCall>();
+        await bob.RejectAsync("alice");
+        (await alice.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Declined);
+
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await bob.ExpectAsync<IncomingCall>();
+        await alice.StopAsync();
+        (await bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.Cancelled);
+
+        await Eventually.TrueAsync(() => _cluster.A.Calls.ActiveCallCount == 0 && Users(_cluster.B).FindByName("bob")!.RemoteCall is null,
+            "no call is left on either node");
+        (await PipelinesAsync()).Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_wrong_answer_from_bob_is_refused_with_the_homes_reason_and_the_call_keeps_ringing()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        var wrongCaller = () => bob.AcceptAsync("mallory", ScriptedCall.CalleeOffer);
+        (await wrongCaller.Should().ThrowAsync<Microsoft.AspNetCore.SignalR.HubException>()).Which.Message.Should().Contain("no incoming call from mallory");
+        var noOffer = () => bob.AnswerAsync("alice", CallAnswers.Accept, null);
+        (await noOffer.Should().ThrowAsync<Microsoft.AspNetCore.SignalR.HubException>()).Which.Message.Should().Contain("SDP offer is required");
+
+        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        await bob.ExpectAsync<StartCommunication>();
+        await alice.ExpectAsync<CallResponse>();
+    }
+
+    [Fact]
+    public async Task Bob_s_connection_lost_mid_call_is_reconnecting_for_alice_and_he_resumes_on_his_node_and_renegotiates()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await ConnectAsync(alice, bob);
+
+        await bob.DisposeAsync();
+        (await alice.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("bob");
+
+        await using var bobAgain = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        var resumed = await bobAgain.ResumeAsync("bob", bob.ResumeToken);
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().Be("alice");
+        await bobAgain.RenegotiateAsync(ScriptedCall.CalleeOffer.Replace("2 2", "3 3", StringComparison.Ordinal));
+        (await bobAgain.ExpectAsync<Renegotiated>()).SdpAnswer.Should().Be("answer-for-callee");
+
+        await alice.StopAsync();
+        (await bobAgain.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
+    }
+
+    [Fact]
+    public async Task Bob_s_connection_lost_for_good_ends_alice_s_call_as_peer_disconnected_after_the_window()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        var pipeline = await ConnectAsync(alice, bob);
+
+        await bob.DisposeAsync();
+        await alice.ExpectAsync<PeerReconnecting>();
+
+        (await alice.ExpectAsync<StopCommunication>(TimeSpan.FromSeconds(10))).Reason.Should().Be(Reasons.PeerDisconnected);
+        await Eventually.TrueAsync(() => ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        await Eventually.TrueAsync(async () => (await other.RegisterAsync("bob")).Response == Responses.Accepted, "bob's name is free");
+    }
+
+    [Fact]
+    public async Task Bob_resuming_on_the_call_s_node_takes_his_registration_there_and_the_call_goes_on()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        var pipeline = await ConnectAsync(alice, bob);
+
+        // The load balancer sent bob's new connection to A while his old one on B still looked alive.
+        await using var bobOnA = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        var resumed = await bobOnA.ResumeAsync("bob", bob.ResumeToken);
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().Be("alice");
+        await Eventually.TrueAsync(() => bob.State == Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected,
+            "node B closed the connection it no longer serves");
+        await using var onB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        (await onB.RegisterAsync("bob")).Reason.Should().Be(Reasons.NameTaken, "bob is registered, on A now");
+
+        await bobOnA.StopAsync();
+        (await alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
+        await Eventually.TrueAsync(() => ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await bobOnA.ExpectAsync<IncomingCall>()).From.Should().Be("alice", "bob is reachable on A");
+    }
+
+    [Fact]
+    public async Task Bob_signing_out_mid_call_on_his_node_ends_it_as_a_hang_up_and_frees_his_name_at_once()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        var pipeline = await ConnectAsync(alice, bob);
+
+        await bob.UnregisterAsync();
+
+        (await alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
+        await Eventually.TrueAsync(() => ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        (await other.RegisterAsync("bob")).Response.Should().Be(Responses.Accepted);
+    }
+
+    /// <summary>Alice calls bob and he accepts; returns the pipeline once the call is in progress.</summary>
+    private async Task<string> ConnectAsync(SignalingClient alice, SignalingClient bob)
+    {
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await bob.ExpectAsync<IncomingCall>();
+        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        await bob.ExpectAsync<StartCommunication>();
+        await alice.ExpectAsync<CallResponse>();
+        await Eventually.TrueAsync(() => Users(_cluster.A).FindByName("alice")?.CurrentCall?.State == CallState.InCall, "the call is set up");
+        return (await EndpointOfAsync(ScriptedCall.CalleeOffer)).Split('/')[0];
+    }
+
+    private static UserRegistry Users(One2OneServerFactory node) => node.Services.GetRequiredService<UserRegistry>();
+
+    private async Task<string> EndpointOfAsync(string offer) =>
+        (await _media.WaitForRequestAsync(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == offer && !_media.WasRefused(r))).Param("object")!;
+
+    private int ReleasesOf(string objectId) => _media.RequestsOf("release").Count(r => r.Param("object") == objectId);
+
+    private async Task<IReadOnlyList<string>> PipelinesAsync()
+    {
+        await using var client = KurentoTestClient.Create(_media);
+        return await client.GetPipelineIdsAsync();
+    }
+
+    private Task PushCandidateAsync(string endpoint, string candidate) =>
+        _media.PushEventAsync(endpoint, "IceCandidateFound", new System.Text.Json.Nodes.JsonObject
+        {
+            ["candidate"] = new System.Text.Json.Nodes.JsonObject
+            {
+                ["__module__"] = "kurento",
+                ["__type__"] = "IceCandidate",
+                ["candidate"] = candidate,
+                ["sdpMid"] = "0",
+                ["sdpMLineIndex"] = 0,
+            },
+        });
+}
