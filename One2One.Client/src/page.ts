@@ -9,6 +9,7 @@ import { MediaStateSync } from "./features/media-state.js";
 import { MissedCalls } from "./features/missed-calls.js";
 import { Presence } from "./features/presence.js";
 import { Tones } from "./features/tones.js";
+import { pageReconnectPolicy } from "./reconnect-policy.js";
 import { rememberForResume, resumeAfterReload } from "./resume-storage.js";
 import { One2OneClient } from "./signaling.js";
 import { Softphone } from "./softphone.js";
@@ -23,7 +24,11 @@ export interface PageParts {
 
 export function startPage(): PageParts {
   const token = takeTokenFromAddress();
-  const client = new One2OneClient(token === null ? { url: "/one2one" } : { url: "/one2one", accessTokenFactory: () => token });
+  const client = new One2OneClient(
+    token === null
+      ? { url: "/one2one", reconnectPolicy: pageReconnectPolicy }
+      : { url: "/one2one", reconnectPolicy: pageReconnectPolicy, accessTokenFactory: () => token },
+  );
   // The chosen camera and microphone open each call (MediaDevicesControl is made just below, before any call).
   let devices: MediaDevicesControl | null = null;
   const phone = new Softphone(client, { openMedia: () => (devices === null ? openLocalMedia() : devices.open()) });

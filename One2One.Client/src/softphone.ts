@@ -79,6 +79,12 @@ export class Softphone {
   private reconnect: MediaReconnect | null = null;
   /** The token from the last accepted registration, for resume() after the connection closed. */
   private token: string | null = null;
+  /**
+   * The call's media, kept running while the signaling connection is gone: the media server never depended on it, so the
+   * people go on seeing and hearing each other, and a resume that finds the same call still connected takes it back
+   * without a new offer.
+   */
+  private held: { readonly media: MediaCall; readonly peer: string } | null = null;
   /** The registration to resume once SignalR's automatic reconnect has a new connection ("reconnected"). */
   private pendingResume: { readonly user: string; readonly token: string; readonly inCall: boolean } | null = null;
 
@@ -234,6 +240,7 @@ export class Softphone {
     }
     this.rejectUnanswered();
     this.releaseMedia();
+    this.dropHeld();
     this.token = null;
     this.pendingResume = null;
     this.ice = null;
@@ -261,11 +268,17 @@ export class Softphone {
       this.ice = ice;
       this.apply({ kind: "registered" });
       if (resumedCallWith !== null && this.apply({ kind: "resume-call", peer: resumedCallWith })) {
-        // The server still has the call: a new offer restarts this side's media (the embedded media server on the same
-        // endpoint, KMS on a new one); Renegotiated answers it.
+        if (this.takeHeld(resumedCallWith)) {
+          return;
+        }
+        // The server still has the call but this page's media is gone (a reload) or lost its path: a new offer restarts
+        // this side's media (the embedded media server on the same endpoint, KMS on a new one); Renegotiated answers it.
         await this.sendOffer(++this.attempt, (sdpOffer) => this.server.renegotiate(sdpOffer));
+      } else {
+        this.dropHeld();
       }
     } catch (error) {
+      this.dropHeld();
       if (error instanceof RejectedError && (error.reason === "resume-expired" || error.reason === "resume-refused") && this.snapshot.state === "registering") {
         // The server no longer holds this registration: register the name afresh.
         if ((await this.registerAsync(name)) && wasInCall) {
@@ -523,7 +536,11 @@ export class Softphone {
       this.pendingResume ?? (this.token !== null && user !== null && state !== "idle" && state !== "registering" ? { user, token: this.token, inCall } : null);
     this.pendingResume = null;
     this.ice = null;
-    this.releaseMedia();
+    // A call's media goes on while the page comes back (see held); anything else ends with the connection.
+    if (how === "left" || resumable?.inCall !== true || !this.holdMedia()) {
+      this.releaseMedia();
+      this.dropHeld();
+    }
     this.apply({ kind: "disconnected" });
     if (how === "left") {
       this.token = null;
@@ -591,6 +608,62 @@ export class Softphone {
     this.releaseMedia();
     if (this.apply({ kind: "ended" })) {
       this.events.emit("notice", { text, kind });
+    }
+  }
+
+  /** Keeps the call's media running without a signaling connection; false when there is no connected call to keep. */
+  private holdMedia(): boolean {
+    const media = this.media;
+    const peer = this.snapshot.peer;
+    if (media === null) {
+      // Already held by an earlier loss (the resume had not finished), or nothing to keep.
+      return this.held !== null;
+    }
+    if (peer === null || this.snapshot.state !== "in-call") {
+      return false;
+    }
+    this.attempt++;
+    this.reconnect?.stop();
+    this.reconnect = null;
+    this.offerSent = false;
+    this.unansweredCaller = null;
+    this.media = null;
+    this.held = { media, peer };
+    return true;
+  }
+
+  /** The resumed call is the held one and its media still flows: it is this call's media again, no new offer needed. */
+  private takeHeld(peer: string): boolean {
+    const held = this.held;
+    this.held = null;
+    if (held === null) {
+      return false;
+    }
+    if (held.peer !== peer || held.media.peerConnection.connectionState !== "connected") {
+      this.closeHeld(held.media);
+      return false;
+    }
+    this.media = held.media;
+    this.offerSent = true;
+    if (this.apply({ kind: "media-connected" })) {
+      this.startReconnects(held.media);
+    }
+    return true;
+  }
+
+  private dropHeld(): void {
+    const held = this.held;
+    this.held = null;
+    if (held !== null) {
+      this.closeHeld(held.media);
+    }
+  }
+
+  private closeHeld(media: MediaCall): void {
+    media.close();
+    if (this.media === null) {
+      this.events.emit("localStream", null);
+      this.events.emit("remoteStream", null);
     }
   }
 

@@ -36,7 +36,11 @@ internal sealed class AppNodeProcess : IAsyncDisposable
         var baseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}/");
         var server = Path.Combine(AppContext.BaseDirectory, "One2One.Server.dll");
         var process = DaemonProcess.Start("dotnet", "the .NET SDK", $"one2one-node-{name}-", _ =>
-            new[] { server, "--contentRoot", AppContext.BaseDirectory, "--urls", baseAddress.ToString().TrimEnd('/'), "--Logging:LogLevel:Default=Warning" }
+            new[]
+            {
+                server, "--contentRoot", AppContext.BaseDirectory, "--webroot", WebRoot, "--urls", baseAddress.ToString().TrimEnd('/'),
+                "--Logging:LogLevel:Default=Warning",
+            }
                 .Concat(settings.Select(s => $"--{s.Key}={s.Value}")));
         var node = new AppNodeProcess(process, baseAddress, name);
         try
@@ -50,6 +54,9 @@ internal sealed class AppNodeProcess : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>The page and its bundle, as the build leaves them in the server project (what a deployment publishes).</summary>
+    private static string WebRoot => Path.Combine(ClientSdk.ClientContractTests.RepositoryRoot(), "One2One.Server", "wwwroot");
 
     /// <summary>SIGKILL: the process is gone at once, its sockets reset, its silo never says goodbye.</summary>
     public async Task KillAsync()

@@ -48,7 +48,8 @@ internal sealed class MultiProcessCluster : IAsyncDisposable
     }
 
     /// <param name="reconnectWindow">Calls:ReconnectWindow on both nodes.</param>
-    public static async Task<MultiProcessCluster> StartAsync(TimeSpan reconnectWindow)
+    /// <param name="nodeSettings">More settings for both nodes (e.g. the pages' test hooks).</param>
+    public static async Task<MultiProcessCluster> StartAsync(TimeSpan reconnectWindow, IReadOnlyDictionary<string, string>? nodeSettings = null)
     {
         var redis = await RedisServer.StartAsync();
         var media = await StandaloneMediaServer.StartAsync();
@@ -65,6 +66,11 @@ internal sealed class MultiProcessCluster : IAsyncDisposable
             ["Cluster:Membership:NumVotesForDeathDeclaration"] = "1",
             ["Cluster:Membership:TableRefreshTimeout"] = "00:00:02",
         };
+        foreach (var (key, value) in nodeSettings ?? new Dictionary<string, string>())
+        {
+            settings[key] = value;
+        }
+
         var a = await AppNodeProcess.StartAsync("a", settings);
         var b = await AppNodeProcess.StartAsync("b", settings);
         var loadBalancer = LoadBalancerApp.Build(
