@@ -81,10 +81,15 @@ export class Softphone {
   private token: string | null = null;
   /**
    * The call's media, kept running while the signaling connection is gone: the media server never depended on it, so the
-   * people go on seeing and hearing each other, and a resume that finds the same call still connected takes it back
-   * without a new offer.
+   * people go on seeing and hearing each other meanwhile.
    */
   private held: { readonly media: MediaCall; readonly peer: string } | null = null;
+  /**
+   * The held media of a resumed call, still playing while the new connection (offered with Renegotiate, on the same
+   * camera) connects; closed then, its tracks kept. Make before break: after a network change the held connection is
+   * dead without knowing it yet, after a server died it still carries the call.
+   */
+  private handover: MediaCall | null = null;
   /** The registration to resume once SignalR's automatic reconnect has a new connection ("reconnected"). */
   private pendingResume: { readonly user: string; readonly token: string; readonly inCall: boolean } | null = null;
 
@@ -268,12 +273,13 @@ export class Softphone {
       this.ice = ice;
       this.apply({ kind: "registered" });
       if (resumedCallWith !== null && this.apply({ kind: "resume-call", peer: resumedCallWith })) {
-        if (this.takeHeld(resumedCallWith)) {
-          return;
-        }
-        // The server still has the call but this page's media is gone (a reload) or lost its path: a new offer restarts
-        // this side's media (the embedded media server on the same endpoint, KMS on a new one); Renegotiated answers it.
-        await this.sendOffer(++this.attempt, (sdpOffer) => this.server.renegotiate(sdpOffer));
+        // The server still has the call: a new offer restarts this side's media (the embedded media server on the same
+        // endpoint, KMS on a new one); Renegotiated answers it. Media held through the outage plays until then.
+        const held = this.takeHeld(resumedCallWith);
+        this.handover = held;
+        const camera: Prepared | null =
+          held === null ? null : { from: resumedCallWith, stream: Promise.resolve(held.localStream), ice: this.freshIceConfiguration(), offer: Promise.resolve(null) };
+        await this.sendOffer(++this.attempt, (sdpOffer) => this.server.renegotiate(sdpOffer), camera);
       } else {
         this.dropHeld();
       }
@@ -401,13 +407,19 @@ export class Softphone {
   }
 
   private newMediaCall(stream: MediaStream, configuration: RTCConfiguration): MediaCall {
-    return new MediaCall(stream, {
+    const media: MediaCall = new MediaCall(stream, {
       localCandidate: (candidate) => {
         this.server.onIceCandidate(candidate).catch((error: unknown) => console.warn("OnIceCandidate was refused", error));
       },
       remoteStream: (remote) => this.events.emit("remoteStream", remote),
-      connectionStateChange: (state) => this.onMediaConnectionState(state),
+      // Only the call's current connection moves the call on: a held or replaced one's changes are its own.
+      connectionStateChange: (state) => {
+        if (media === this.media) {
+          this.onMediaConnectionState(state);
+        }
+      },
     }, configuration);
+    return media;
   }
 
   /** The call goes on over a new connection on the same camera (a reconnect); the old one is closed, its tracks kept. */
@@ -453,6 +465,7 @@ export class Softphone {
 
   private onMediaConnectionState(state: RTCPeerConnectionState): void {
     if (state === "connected") {
+      this.dropHandover(false);
       if (this.apply({ kind: "media-connected" }) && this.media !== null) {
         this.startReconnects(this.media);
       }
@@ -632,23 +645,25 @@ export class Softphone {
     return true;
   }
 
-  /** The resumed call is the held one and its media still flows: it is this call's media again, no new offer needed. */
-  private takeHeld(peer: string): boolean {
+  /** The held media if the resumed call is the one it belongs to (any other is closed). */
+  private takeHeld(peer: string): MediaCall | null {
     const held = this.held;
     this.held = null;
     if (held === null) {
-      return false;
+      return null;
     }
-    if (held.peer !== peer || held.media.peerConnection.connectionState !== "connected") {
+    if (held.peer !== peer) {
       this.closeHeld(held.media);
-      return false;
+      return null;
     }
-    this.media = held.media;
-    this.offerSent = true;
-    if (this.apply({ kind: "media-connected" })) {
-      this.startReconnects(held.media);
-    }
-    return true;
+    return held.media;
+  }
+
+  /** The held media's part is over: with the new connection up its tracks go on there; without one they stop. */
+  private dropHandover(stopTracks: boolean): void {
+    const handover = this.handover;
+    this.handover = null;
+    handover?.close(stopTracks);
   }
 
   private dropHeld(): void {
@@ -668,6 +683,7 @@ export class Softphone {
   }
 
   private releaseMedia(): void {
+    this.dropHandover(this.media === null);
     this.attempt++;
     this.reconnect?.stop();
     this.reconnect = null;
