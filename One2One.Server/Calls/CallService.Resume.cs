@@ -18,32 +18,39 @@ internal sealed partial class CallService
     /// otherwise the rejection to send: resume-expired for a token that is unknown or no longer good, resume-refused for one
     /// issued to another name. A user whose old connection still looks alive is taken over (see <see cref="User.TryResume"/>).
     /// </summary>
-    public RegisterResponse? Resume(string connectionId, string? rawName, string? token)
+    /// <remarks>A token this node does not hold may be held by another node: see <see cref="ResumeFromElsewhereAsync"/>.</remarks>
+    public Task<RegisterResponse?> ResumeAsync(string connectionId, string? rawName, string? token)
     {
         var address = AddressOf(connectionId);
         if (!_limits.TryRequest(LimitedRequest.Register, connectionId, address, out var refusal))
         {
-            return _rejections.Registration(Reasons.RateLimited, refusal);
+            return Done(_rejections.Registration(Reasons.RateLimited, refusal));
         }
 
         if (!UserName.TryNormalize(rawName, out var name, out var error))
         {
-            return _rejections.Registration(Reasons.InvalidName, error);
+            return Done(_rejections.Registration(Reasons.InvalidName, error));
         }
 
         if (_users.FindByConnection(connectionId) is { } existing)
         {
-            return _rejections.Registration(Reasons.AlreadyRegistered, $"You are already registered as {existing.Name}.");
+            return Done(_rejections.Registration(Reasons.AlreadyRegistered, $"You are already registered as {existing.Name}."));
         }
 
-        if (string.IsNullOrEmpty(token) || _resumeTokens.OwnerOf(token) is not { } user)
+        if (string.IsNullOrEmpty(token))
         {
-            return _rejections.Registration(Reasons.ResumeExpired, "The call can no longer be resumed: the resume token is unknown or has expired. Register again.");
+            return Done(ResumeExpired());
+        }
+
+        if (_resumeTokens.OwnerOf(token) is not { } user)
+        {
+            // Not held here: perhaps by another node of the cluster (the load balancer sent the page elsewhere).
+            return ResumeFromElsewhereAsync(connectionId, name, token, address);
         }
 
         if (!UserName.Comparer.Equals(user.Name, name))
         {
-            return _rejections.Registration(Reasons.ResumeRefused, $"This resume token was not issued to {name}.");
+            return Done(_rejections.Registration(Reasons.ResumeRefused, $"This resume token was not issued to {name}."));
         }
 
         // The registration keeps the place it holds against its address's quota (moved to the new connection), so a quota
@@ -54,7 +61,7 @@ internal sealed partial class CallService
             previous => _limits.MoveRegistration(previous ?? DetachedHolder(user), connectionId), out var previous))
         {
             outbox.Close();
-            return _rejections.Registration(Reasons.ResumeExpired, "The call can no longer be resumed: the resume token is unknown or has expired. Register again.");
+            return Done(ResumeExpired());
         }
 
         _resumeTokens.Remove(token, user);
@@ -84,8 +91,13 @@ internal sealed partial class CallService
         }
 
         CallsLog.Resumed(_logger, user.Name, connectionId);
-        return null;
+        return Done(null);
     }
+
+    private static Task<RegisterResponse?> Done(RegisterResponse? response) => Task.FromResult(response);
+
+    private RegisterResponse ResumeExpired() =>
+        _rejections.Registration(Reasons.ResumeExpired, "The call can no longer be resumed: the resume token is unknown or has expired. Register again.");
 
     /// <summary>
     /// The user's connection was lost without a hang-up: the user is held, detached, for <see cref="CallOptions.ReconnectWindow"/>

@@ -25,6 +25,15 @@ public interface INodeLink : IGrainObserver
     /// <summary>The member's page resumed at the call's home (its node seemed lost): this node lets the user go quietly.</summary>
     Task TakenOver(CallMember member);
 
+    // ---- asked of any node holding a registration ----
+
+    /// <summary>
+    /// The page of the registration named <paramref name="name"/> came back on another node with <paramref name="token"/>:
+    /// if the token is good, the registration moves there (<paramref name="to"/>), with <paramref name="nextToken"/>, and
+    /// its call stays where it lives. Null when the token is no good here.
+    /// </summary>
+    Task<MovedRegistration?> MoveRegistration(string name, string token, string nextToken, INodeLink to, SiloAddress toNode);
+
     // ---- asked of the home (the node the call lives on) ----
 
     /// <summary>The member's IncomingCallResponse.</summary>
@@ -55,6 +64,20 @@ public interface INodeLink : IGrainObserver
 /// <summary>A participant of a call homed on another node: the call's id and the participant's registration (its name's claim).</summary>
 [GenerateSerializer, Immutable]
 public sealed record CallMember([property: Id(0)] string CallId, [property: Id(1)] string Name, [property: Id(2)] string Registration);
+
+/// <summary>
+/// A registration given up by its node for a page that resumed elsewhere: its id, and the call it is in (its id, the
+/// peer, the call's home). <see cref="AskHome"/>: the call lives on a third node, which holds the page's place in it;
+/// ask <see cref="Home"/> as well.
+/// </summary>
+[GenerateSerializer, Immutable]
+public sealed record MovedRegistration(
+    [property: Id(0)] string Registration,
+    [property: Id(1)] string? CallId = null,
+    [property: Id(2)] string? Peer = null,
+    [property: Id(3)] INodeLink? Home = null,
+    [property: Id(4)] SiloAddress? HomeNode = null,
+    [property: Id(5)] bool AskHome = false);
 
 /// <summary>What the member's node answered to <see cref="INodeLink.JoinCall"/>.</summary>
 [GenerateSerializer]

@@ -76,7 +76,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     {
         var refusal = _names.Refusal(Context.User, name) is { } notYours
             ? _rejections.Registration(Reasons.NameNotAllowed, notYours)
-            : _calls.Resume(Context.ConnectionId, name, resumeToken);
+            : await _calls.ResumeAsync(Context.ConnectionId, name, resumeToken);
         if (refusal is { } rejection)
         {
             await Clients.Caller.RegisterResponse(rejection);

@@ -204,6 +204,67 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Alice_whose_call_lives_on_her_node_resumes_on_the_other_node_and_the_call_goes_on_from_there()
+    {
+        var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        var pipeline = await ConnectAsync(alice, bob);
+
+        await alice.DisposeAsync();
+        (await bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
+
+        // The load balancer sends alice's page to B, which never held her registration: B asks A, the name's holder.
+        await using var aliceOnB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        var resumed = await aliceOnB.ResumeAsync("alice", alice.ResumeToken);
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().Be("bob");
+        await aliceOnB.RenegotiateAsync(ScriptedCall.CallerOffer.Replace("1 1", "4 4", StringComparison.Ordinal));
+        (await aliceOnB.ExpectAsync<Renegotiated>()).SdpAnswer.Should().Be("answer-for-caller");
+        Users(_cluster.A).FindByName("alice").Should().BeNull("A gave the registration up");
+        (await aliceOnB.ResumeAsync("alice", alice.ResumeToken)).Reason.Should().Be(Reasons.AlreadyRegistered);
+        await using var again = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        (await again.ResumeAsync("alice", alice.ResumeToken)).Reason.Should().Be(Reasons.ResumeExpired, "a token is good once");
+
+        await bob.StopAsync();
+        (await aliceOnB.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
+        await Eventually.TrueAsync(() => ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await alice.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_idle_page_resuming_on_the_other_node_keeps_its_name_and_is_reachable_there()
+    {
+        var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "bob");
+        await alice.DisposeAsync();
+        await Eventually.TrueAsync(() => Users(_cluster.A).FindByName("alice")?.IsDetached == true, "alice is held for a resume");
+
+        await using var aliceOnB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        var wrongName = await aliceOnB.ResumeAsync("carol", alice.ResumeToken);
+        wrongName.Response.Should().Be(Responses.Rejected);
+        var resumed = await aliceOnB.ResumeAsync("alice", alice.ResumeToken);
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().BeNull();
+
+        await bob.CallAsync("alice", ScriptedCall.CallerOffer);
+        (await aliceOnB.ExpectAsync<IncomingCall>()).From.Should().Be("bob", "alice is registered on B now");
+        await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        (await other.RegisterAsync("ALICE")).Reason.Should().Be(Reasons.NameTaken);
+    }
+
+    [Fact]
+    public async Task A_resume_on_the_other_node_with_a_wrong_token_is_refused_and_moves_nothing()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var onB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+
+        (await onB.ResumeAsync("alice", "not-" + alice.ResumeToken)).Reason.Should().Be(Reasons.ResumeExpired);
+
+        Users(_cluster.A).FindByName("alice").Should().NotBeNull().And.Match<User>(u => !u.IsDetached);
+        await alice.StopAsync();
+    }
+
+    [Fact]
     public async Task Bob_signing_out_mid_call_on_his_node_ends_it_as_a_hang_up_and_frees_his_name_at_once()
     {
         await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");

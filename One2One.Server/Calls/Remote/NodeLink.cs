@@ -25,6 +25,9 @@ internal sealed class NodeLink(CallService calls) : INodeLink
         return Task.CompletedTask;
     }
 
+    public Task<MovedRegistration?> MoveRegistration(string name, string token, string nextToken, INodeLink to, SiloAddress toNode) =>
+        Task.FromResult(calls.MoveRegistrationAway(name, token, nextToken, to, toNode));
+
     public Task<RemoteRefusal?> Answer(CallMember member, string? from, string? callResponse, string? sdpOffer) =>
         Task.FromResult(calls.AtHome(member, (call, user) => calls.Answer(user, from, callResponse, sdpOffer)));
 

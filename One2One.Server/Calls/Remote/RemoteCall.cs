@@ -17,6 +17,9 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
     /// <summary>The other participant's name (the caller: a call lives on its caller's node).</summary>
     public string PeerName => peerName;
 
+    /// <summary>The call's home, as other nodes reach it.</summary>
+    public INodeLink Home => home;
+
     /// <summary>The node the call lives on.</summary>
     public SiloAddress HomeNode => homeNode;
 

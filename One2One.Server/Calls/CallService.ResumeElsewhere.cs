@@ -1,0 +1,145 @@
+using One2One.Server.Cluster;
+using One2One.Server.Contracts;
+using One2One.Server.Limits;
+
+namespace One2One.Server.Calls;
+
+/// <summary>
+/// Resuming on any node: a page whose token this node does not hold asks the node holding its name (the claim says which)
+/// to give the registration up. That node checks the token and lets the registration go; a call keeps living where it
+/// lives (on that node, which then holds a stand-in for the page here, or on a third node, asked in turn), and this node
+/// takes the registration, with the same id, and the call's slot as a <see cref="RemoteCall"/>.
+/// </summary>
+/// <remarks>
+/// Callbacks the call's home sends in the moment between giving the registration up and this node taking it are lost, as
+/// for a page whose connection dropped; the resumed page offers again at once, which brings everything it needs.
+/// </remarks>
+internal sealed partial class CallService
+{
+    private async Task<RegisterResponse?> ResumeFromElsewhereAsync(string connectionId, string name, string token, ClientAddress address)
+    {
+        var nextToken = ResumeTokens.NewToken();
+        NameClaim? claim;
+        MovedRegistration? moved;
+        try
+        {
+            claim = await _names.HeldElsewhereAsync(name).ConfigureAwait(false);
+            if (claim?.Link is null)
+            {
+                return ResumeExpired();
+            }
+
+            moved = await claim.Link.MoveRegistration(name, token, nextToken, Link, _names.Node).ConfigureAwait(false);
+            if (moved is { AskHome: true, Home: { } home })
+            {
+                moved = await home.MoveRegistration(name, token, nextToken, Link, _names.Node).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // The holder is out of reach (dying): the page registers afresh once the cluster has declared it dead.
+            RemoteLog.RequestFailed(_logger, "-", name, ex);
+            return ResumeExpired();
+        }
+
+        if (moved is null || moved.AskHome)
+        {
+            return ResumeExpired();
+        }
+
+        // As a resume here: the person is not locked out of their own name by a full quota (the place is best effort).
+        _limits.TryHoldRegistration(connectionId, address, out _);
+        var outbox = _connections.OpenOutbox(connectionId);
+        var user = new User(claim.Name, connectionId, outbox, nextToken, Guid.ParseExact(moved.Registration, "N"));
+        if (moved is { CallId: { } callId, Peer: { } peer, Home: { } callHome, HomeNode: { } homeNode })
+        {
+            user.TryJoin(new RemoteCall(new CallMember(callId, claim.Name, moved.Registration), peer, callHome, homeNode));
+        }
+
+        // The acceptance first, then the name published: anything for this page (an incoming call) follows it.
+        var acceptance = Acceptance(user, moved.Peer);
+        outbox.Post(c => c.RegisterResponse(acceptance));
+        if (!_users.TryAdd(user))
+        {
+            user.MarkGone();
+            _limits.ReleaseRegistration(connectionId);
+            return ResumeExpired();
+        }
+
+        outbox.Start();
+        _resumeTokens.Add(user);
+        _ = MoveClaimHereAsync(user, new CallMember(moved.CallId ?? "-", user.Name, moved.Registration), oldNode: null);
+        CallsLog.Resumed(_logger, user.Name, connectionId);
+        return null;
+    }
+
+    /// <summary>
+    /// A page that resumed on <paramref name="toNode"/> asks for its registration held here. The token must be good. A user
+    /// here in a call living here becomes that call's stand-in for the page there; one in a call living on a third node is let
+    /// go and the page told to ask that node; an idle one is let go. A stand-in here is pointed at the page's new node.
+    /// </summary>
+    internal MovedRegistration? MoveRegistrationAway(string name, string token, string nextToken, INodeLink to, SiloAddress toNode)
+    {
+        if (_resumeTokens.OwnerOf(token) is not { } user || !UserName.Comparer.Equals(user.Name, name) || user.IsGone)
+        {
+            return null;
+        }
+
+        if (user.CurrentCall is { } call)
+        {
+            // The call lives here: the user stays in it, reached on its new node from now on.
+            var member = new CallMember(call.Id, user.Name, user.RegistrationId);
+            var oldOutbox = user.Outbox as RemoteOutbox;
+            var connectionId = user.ConnectionId;
+            var detached = user.IsDetached;
+            var outbox = new RemoteOutbox(member, to, toNode, _limits.Options.OutboxCapacity, _logger);
+            if (!user.TryResume(token, "remote:" + call.Id, outbox, nextToken, _ => { }, out var previous))
+            {
+                return null;
+            }
+
+            _resumeTokens.Remove(token, user);
+            _resumeTokens.Add(user);
+            if (oldOutbox is not null)
+            {
+                // Already a stand-in (the page was on a third node): that node lets go, if it is alive.
+                _ = TellTakenOverAsync(oldOutbox);
+            }
+            else
+            {
+                _users.RemoveName(user);
+                _users.Detach(user, connectionId);
+                _limits.ReleaseRegistration(detached ? DetachedHolder(user) : connectionId);
+                if (previous is not null)
+                {
+                    _connections.Abort(previous, "its registration was resumed on another server");
+                }
+            }
+
+            return new MovedRegistration(user.RegistrationId, call.Id, call.Peer(user).Name, Link, _names.Node);
+        }
+
+        if (!ResumeTokens.Matches(user.ResumeToken, token))
+        {
+            return null;
+        }
+
+        var remote = user.RemoteCall;
+        LetGoOfMember(new CallMember(remote?.Id ?? "-", user.Name, user.RegistrationId));
+        return remote is null
+            ? new MovedRegistration(user.RegistrationId)
+            : new MovedRegistration(user.RegistrationId, remote.Id, remote.PeerName, AskHome: true, Home: remote.Home, HomeNode: remote.HomeNode);
+    }
+
+    private async Task TellTakenOverAsync(RemoteOutbox old)
+    {
+        try
+        {
+            await old.Link.TakenOver(old.Member).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RemoteLog.RequestFailed(_logger, old.Member.CallId, old.Member.Name, ex);
+        }
+    }
+}
