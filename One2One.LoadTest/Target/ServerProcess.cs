@@ -65,7 +65,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         "Limits:CallAttemptsPerAddressPerMinute=100000",
         "Limits:CandidatesPerConnectionPerMinute=100000",
         "Limits:CandidatesPerAddressPerMinute=1000000",
-        "Limits:RingsPerPairPerMinute=1000",
+        "Limits:RingsPerPairPerMinute=100000",
         "Limits:CallsPerAddress=100000",
         "Presence:Enabled=false",
     ];

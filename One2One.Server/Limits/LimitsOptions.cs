@@ -48,7 +48,7 @@ public sealed class LimitsOptions
     public int MediaStatePerAddressPerMinute { get; set; } = 600;
 
     /// <summary>How often one caller (a client address) may ring the same name in any minute.</summary>
-    [Range(1, 1_000, ErrorMessage = "Limits:RingsPerPairPerMinute must be between 1 and 1000.")]
+    [Range(1, 100_000, ErrorMessage = "Limits:RingsPerPairPerMinute must be between 1 and 100000.")]
     public int RingsPerPairPerMinute { get; set; } = 3;
 
     /// <summary>Names registered at once from one client address.</summary>
