@@ -10,6 +10,12 @@ public interface IKurentoClient
     /// <summary>Creates a MediaPipeline, connecting to the media server first if needed.</summary>
     Task<MediaPipeline> CreateMediaPipelineAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Releases a media object by its id, whoever created it: e.g. the pipeline of a call whose app node died (the media
+    /// server knows object ids across sessions). Throws as <see cref="MediaObject.ReleaseAsync"/> does.
+    /// </summary>
+    Task ReleaseObjectAsync(string objectId, CancellationToken cancellationToken = default);
+
     /// <summary>The ids of the pipelines the media server holds (ServerManager <c>getPipelines</c>).</summary>
     Task<IReadOnlyList<string>> GetPipelineIdsAsync(CancellationToken cancellationToken = default);
 

@@ -193,6 +193,9 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
         }
     }
 
+    public Task ReleaseObjectAsync(string objectId, CancellationToken cancellationToken = default) =>
+        ((IKurentoRpc)this).ReleaseAsync(objectId, cancellationToken);
+
     async Task IKurentoRpc.ReleaseAsync(string objectId, CancellationToken cancellationToken)
     {
         // Not tied to the caller's token: a release still queued must go out, and one without a reply must end in a timeout

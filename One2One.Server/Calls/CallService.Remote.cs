@@ -83,21 +83,36 @@ internal sealed partial class CallService
             return;
         }
 
-        callee.ReplaceResumeToken(joined.ResumeToken ?? "");
-        _resumeTokens.Add(callee);
         _calls[id] = call;
         if (call.State == CallState.Ended)
         {
-            // The caller hung up while the callee's node was asked: the end has run and told that node already.
+            // The caller hung up while the callee's node was asked. The end has run, and its LeftCall may have reached
+            // that node before the join did: freeing the slot again there is harmless, a slot left taken is not.
             _calls.TryRemove(id, out _);
+            await FreeMemberSlotAsync(claim.Link!, member).ConfigureAwait(false);
             return;
         }
+
+        callee.ReplaceResumeToken(joined.ResumeToken ?? "");
+        _resumeTokens.Add(callee);
 
         _metrics.CallStarted();
         call.Trace.Start(caller.Name, callee.Name);
         using var scope = call.Trace.Enter(_logger);
         RemoteLog.RemoteCallee(_logger, id, callee.Name, claim.Node);
         await ReserveAndRingAsync(call).ConfigureAwait(false);
+    }
+
+    private async Task FreeMemberSlotAsync(INodeLink node, CallMember member)
+    {
+        try
+        {
+            await node.Deliver(member, [ClientDeliveries.LeftCall]).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RemoteLog.RequestFailed(_logger, member.CallId, member.Name, ex);
+        }
     }
 
     // ---------------- on the member's node ----------------
@@ -153,6 +168,15 @@ internal sealed partial class CallService
             }
 
             user.Outbox.Post(client => ClientDeliveries.SendTo(client, message));
+        }
+    }
+
+    /// <summary>The home says where the call's media is (kept with the member's <see cref="RemoteCall"/>).</summary>
+    internal void RecordMemberMedia(CallMember member, string mediaServer, string pipelineId)
+    {
+        if (FindMember(member)?.RemoteCall is { } call && call.Id == member.CallId)
+        {
+            call.Media = (mediaServer, pipelineId);
         }
     }
 
@@ -272,6 +296,27 @@ internal sealed partial class CallService
         EndInBackground(call, disconnected ? CallEnding.Disconnected(standIn) : HangUpOf(standIn, call));
     }
 
+    /// <summary>A callee on another node learns where the call's media is, for the day this node dies (see <see cref="EndHomeLost"/>).</summary>
+    private void TellMemberWhereTheMediaIs(Call call)
+    {
+        if (call.Callee.Outbox is RemoteOutbox remote && call.Media.Server is { } server && call.Media.PipelineId is { } pipeline)
+        {
+            _ = TellMemberAsync(remote, server.Address, pipeline);
+        }
+    }
+
+    private async Task TellMemberAsync(RemoteOutbox remote, string mediaServer, string pipeline)
+    {
+        try
+        {
+            await remote.Link.MediaReserved(remote.Member, mediaServer, pipeline).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RemoteLog.RequestFailed(_logger, remote.Member.CallId, remote.Member.Name, ex);
+        }
+    }
+
     /// <summary>A participant leaves the call's slot; one on another node is told before the end it will hear.</summary>
     private static void FreeSlot(User user, Call call)
     {
@@ -376,6 +421,19 @@ internal sealed partial class CallService
     /// <summary>Two minutes of quarter-second attempts: longer than Orleans takes to declare a node dead by default.</summary>
     private const int ClaimMoveAttempts = 480;
 
+    private async Task ReleaseOrphanedPipelineAsync(Media.MediaServerMember server, string callId, string pipelineId)
+    {
+        try
+        {
+            await server.Client.ReleaseObjectAsync(pipelineId).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Already gone (collected), or the media server is out of reach: it collects the dead node's session itself.
+            CallsLog.EndFailed(_logger, callId, ex);
+        }
+    }
+
     // ---------------- a node died ----------------
 
     private void OnNodeDied(SiloAddress node)
@@ -435,11 +493,19 @@ internal sealed partial class CallService
         }
     }
 
-    /// <summary>The node a member's call lived on died: the page is told the call is over.</summary>
+    /// <summary>
+    /// The node a member's call lived on died: the page is told the call is over, and the call's pipeline is released now
+    /// (nobody else can: its session on the media server died with the home).
+    /// </summary>
     private void EndHomeLost(User user, RemoteCall call)
     {
         RemoteLog.HomeLost(_logger, call.Id, user.Name);
         user.Leave(call);
+        if (call.Media is { } media && _mediaServers.Members.FirstOrDefault(m => m.Address == media.MediaServer) is { } server)
+        {
+            _ = ReleaseOrphanedPipelineAsync(server, call.Id, media.PipelineId);
+        }
+
         user.Outbox.Post(c => c.StopCommunication(new StopCommunication(
             $"The server your call with {call.PeerName} lived on stopped. Call again.", Reasons.ServerShutdown)));
     }

@@ -671,6 +671,7 @@ internal sealed partial class CallService
             return;
         }
 
+        TellMemberWhereTheMediaIs(call);
         var callee = call.Callee;
         var alert = new IncomingCall(call.Caller.Name);
         if (call.TryStartRinging(() => callee.Outbox.Post(c => c.IncomingCall(alert)), _time, _options.CurrentValue.RingingTimeout,

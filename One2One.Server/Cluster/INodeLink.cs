@@ -22,6 +22,12 @@ public interface INodeLink : IGrainObserver
     /// <summary>Messages for the member's page, in order; <see cref="ClientMethod.LeftCall"/> frees its call slot.</summary>
     Task Deliver(CallMember member, ImmutableArray<ClientDelivery> messages);
 
+    /// <summary>
+    /// Where the call's media is (a media server's address and the pipeline's id), once reserved: should the home die, the
+    /// member's node releases the pipeline at once rather than leaving it to the media server's session collection.
+    /// </summary>
+    Task MediaReserved(CallMember member, string mediaServer, string pipelineId);
+
     /// <summary>The member's page resumed at the call's home (its node seemed lost): this node lets the user go quietly.</summary>
     Task TakenOver(CallMember member);
 

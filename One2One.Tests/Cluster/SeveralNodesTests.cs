@@ -106,6 +106,25 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Alice_s_node_killed_mid_call_ends_the_call_for_bob_and_his_node_releases_its_pipeline_at_once()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await ConnectAsync(alice, bob);
+
+        await _cluster.A.KillAsync();
+
+        // The call lived on A: it cannot outlive it yet. B tells bob as soon as the cluster declares A dead, and releases
+        // the pipeline itself (15 s at most here) rather than leaving it to the media server's 240 s session collection.
+        var ended = (await bob.WaitForAsync<StopCommunication>(TimeSpan.FromSeconds(30))).Message;
+        ended.Reason.Should().Be(Reasons.ServerShutdown);
+        ended.Message.Should().Contain("alice");
+        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "bob's node released the call's pipeline");
+        await bob.CallAsync("carol", RecordedOffer);
+        (await bob.WaitForAsync<CallResponse>()).Message.Reason.Should().Be(Reasons.UnknownUser, "bob is free to call again");
+    }
+
+    [Fact]
     public async Task A_killed_node_s_people_come_back_through_the_load_balancer_under_their_own_names_and_the_other_node_s_are_untouched()
     {
         await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");

@@ -19,6 +19,12 @@ internal sealed class NodeLink(CallService calls) : INodeLink
         return Task.CompletedTask;
     }
 
+    public Task MediaReserved(CallMember member, string mediaServer, string pipelineId)
+    {
+        calls.RecordMemberMedia(member, mediaServer, pipelineId);
+        return Task.CompletedTask;
+    }
+
     public Task TakenOver(CallMember member)
     {
         calls.LetGoOfMember(member);

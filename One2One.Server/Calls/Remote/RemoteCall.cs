@@ -23,6 +23,17 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
     /// <summary>The node the call lives on.</summary>
     public SiloAddress HomeNode => homeNode;
 
+    /// <summary>The call's media (media server address, pipeline id), once the home has reserved it; read and written whole.</summary>
+    public (string MediaServer, string PipelineId)? Media
+    {
+        get => Volatile.Read(ref _media) is { } media ? (media.Server, media.Pipeline) : null;
+        set => Volatile.Write(ref _media, value is { } media ? new MediaRecord(media.MediaServer, media.PipelineId) : null);
+    }
+
+    private MediaRecord? _media;
+
+    private sealed record MediaRecord(string Server, string Pipeline);
+
     public Task<T> SendAsync<T>(Func<INodeLink, CallMember, Task<T>> request) => _sender.Send(() => request(home, member));
 
     public Task SendAsync(Func<INodeLink, CallMember, Task> request) => _sender.Send(() => request(home, member));
