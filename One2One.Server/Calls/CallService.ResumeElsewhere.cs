@@ -66,9 +66,22 @@ internal sealed partial class CallService
             return ResumeExpired();
         }
 
-        outbox.Start();
         _resumeTokens.Add(user);
-        _ = MoveClaimHereAsync(user, new CallMember(moved.CallId ?? "-", user.Name, moved.Registration), oldNode: null);
+
+        // The claim moves here before the page hears it is back, so a call to it from anywhere finds it here. The name's
+        // grain answered a moment ago; should it not now, the move goes on in the background.
+        var member = new CallMember(moved.CallId ?? "-", user.Name, moved.Registration);
+        try
+        {
+            await _names.TryClaimAsync(user.Name, user.RegistrationId, Link).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RemoteLog.ClaimMoveRetried(_logger, user.Name, ex.Message);
+            _ = MoveClaimHereAsync(user, member, oldNode: null);
+        }
+
+        outbox.Start();
         CallsLog.Resumed(_logger, user.Name, connectionId);
         return null;
     }
