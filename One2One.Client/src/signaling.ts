@@ -200,6 +200,16 @@ export class One2OneClient {
   }
 
   /**
+   * Closes the connection without leaving: the server holds the registration (and a call) for Calls:ReconnectWindow, and
+   * "close" reports a loss (`requested` false), so the app resumes on a new connection. For a connection that looks
+   * alive but no longer carries anything (a network change can leave it half-open for its whole keep-alive timeout).
+   */
+  async dropConnection(): Promise<void> {
+    this.leaving = false;
+    await this.connection.stop();
+  }
+
+  /**
    * Connects if needed and registers `name`. Resolves once the server accepted it, with the STUN/TURN servers for
    * this person's calls (null when the server configures none); rejects with a RejectedError (invalid-name,
    * name-taken, rate-limited, …), a RefusedError or a ConnectionError.

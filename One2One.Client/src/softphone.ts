@@ -442,7 +442,7 @@ export class Softphone {
       changed: (state) => this.events.emit("reconnectChange", state),
       // A network change can leave the signaling connection half-open for its whole keep-alive timeout: close it, and
       // onConnectionClosed resumes the call on a new one.
-      signalingStale: () => void this.client.disconnect(),
+      signalingStale: () => void this.client.dropConnection(),
     });
     this.reconnect = reconnect;
     reconnect.watch(media);

@@ -134,4 +134,14 @@ describe("One2OneClient against the real server", () => {
     const newcomer = newClient();
     await newcomer.register(aliceName.toUpperCase());
   });
+
+  it("dropConnection() is a loss, not a leave: the close is not requested and the name waits for a resume", async () => {
+    const [alice, aliceName] = await registered("alice");
+    const closes: boolean[] = [];
+    alice.on("close", (_error, requested) => closes.push(requested));
+    await alice.dropConnection();
+    assert.deepEqual(closes, [false]);
+
+    await rejectsWith(newClient().register(aliceName), RejectedError, "name-taken");
+  });
 });
