@@ -43,17 +43,9 @@ internal sealed partial class CallService
         var member = new CallMember(id, claim.Name, claim.Registration);
         var outbox = new RemoteOutbox(member, claim.Link!, claim.Node, _limits.Options.OutboxCapacity, _logger);
         var callee = new User(claim.Name, "remote:" + id, outbox, registration: Guid.ParseExact(claim.Registration, "N"));
-        var call = new Call(caller, callee, sdpOffer, CreateMedia, id);
-        if (!_limits.TryHoldCall(id, address, out refusal))
+        if (OpenCall(caller, callee, sdpOffer, address, id) is not { } call)
         {
-            _rejections.Call(caller, Reasons.RateLimited, refusal);
             return;
-        }
-
-        if (!caller.TryJoin(call))
-        {
-            _limits.ReleaseCall(id);
-            throw AlreadyInACall();
         }
 
         callee.TryJoin(call);
@@ -89,7 +81,7 @@ internal sealed partial class CallService
             // The caller hung up while the callee's node was asked. The end has run, and its LeftCall may have reached
             // that node before the join did: freeing the slot again there is harmless, a slot left taken is not.
             _calls.TryRemove(id, out _);
-            await FreeMemberSlotAsync(claim.Link!, member).ConfigureAwait(false);
+            await TellNodeAsync(member, () => claim.Link!.Deliver(member, [ClientDeliveries.LeftCall])).ConfigureAwait(false);
             return;
         }
 
@@ -103,11 +95,15 @@ internal sealed partial class CallService
         await ReserveAndRingAsync(call).ConfigureAwait(false);
     }
 
-    private async Task FreeMemberSlotAsync(INodeLink node, CallMember member)
+    /// <summary>
+    /// Tells another node something about <paramref name="member"/> that needs no answer; a node out of reach is logged
+    /// (a dead node's people and calls are handled when membership declares it dead, see <see cref="OnNodeDied"/>).
+    /// </summary>
+    private async Task TellNodeAsync(CallMember member, Func<Task> send)
     {
         try
         {
-            await node.Deliver(member, [ClientDeliveries.LeftCall]).ConfigureAwait(false);
+            await send().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
@@ -176,12 +172,12 @@ internal sealed partial class CallService
     {
         if (FindMember(member)?.RemoteCall is { } call && call.Id == member.CallId)
         {
-            call.Media = (mediaServer, pipelineId);
+            call.Media = new CallMediaRecord(mediaServer, pipelineId);
         }
     }
 
     /// <summary>The member's page resumed at its call's home: this node lets the registration go without ending anything.</summary>
-    internal void LetGoOfMember(CallMember member)
+    internal void LetRegistrationGo(CallMember member)
     {
         if (FindMember(member) is not { } user)
         {
@@ -231,17 +227,8 @@ internal sealed partial class CallService
     }
 
     /// <summary>Tells the home something it only needs to know; a home out of reach is logged (its death is handled apart).</summary>
-    private async Task NotifyHomeAsync(RemoteCall call, Func<INodeLink, CallMember, Task> notice)
-    {
-        try
-        {
-            await call.SendAsync(notice).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            RemoteLog.RequestFailed(_logger, call.Id, call.Member.Name, ex);
-        }
-    }
+    private Task NotifyHomeAsync(RemoteCall call, Func<INodeLink, CallMember, Task> notice) =>
+        TellNodeAsync(call.Member, () => call.SendAsync(notice));
 
     // ---------------- on the call's home ----------------
 
@@ -301,19 +288,7 @@ internal sealed partial class CallService
     {
         if (call.Callee.Outbox is RemoteOutbox remote && call.Media.Server is { } server && call.Media.PipelineId is { } pipeline)
         {
-            _ = TellMemberAsync(remote, server.Address, pipeline);
-        }
-    }
-
-    private async Task TellMemberAsync(RemoteOutbox remote, string mediaServer, string pipeline)
-    {
-        try
-        {
-            await remote.Link.MediaReserved(remote.Member, mediaServer, pipeline).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            RemoteLog.RequestFailed(_logger, remote.Member.CallId, remote.Member.Name, ex);
+            _ = TellNodeAsync(remote.Member, () => remote.Link.MediaReserved(remote.Member, server.Address, pipeline));
         }
     }
 
@@ -402,19 +377,9 @@ internal sealed partial class CallService
             }
         }
 
-        if (oldNode is null)
+        if (oldNode is not null)
         {
-            return;
-        }
-
-        try
-        {
-            await oldNode.TakenOver(member).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // The old node is dead: nothing to tell it.
-            RemoteLog.RequestFailed(_logger, member.CallId, member.Name, ex);
+            await TellNodeAsync(member, () => oldNode.TakenOver(member)).ConfigureAwait(false);
         }
     }
 

@@ -116,7 +116,7 @@ internal sealed partial class CallService
             if (oldOutbox is not null)
             {
                 // Already a stand-in (the page was on a third node): that node lets go, if it is alive.
-                _ = TellTakenOverAsync(oldOutbox);
+                _ = TellNodeAsync(oldOutbox.Member, () => oldOutbox.Link.TakenOver(oldOutbox.Member));
             }
             else
             {
@@ -138,21 +138,9 @@ internal sealed partial class CallService
         }
 
         var remote = user.RemoteCall;
-        LetGoOfMember(new CallMember(remote?.Id ?? "-", user.Name, user.RegistrationId));
+        LetRegistrationGo(new CallMember(remote?.Id ?? "-", user.Name, user.RegistrationId));
         return remote is null
             ? new MovedRegistration(user.RegistrationId)
             : new MovedRegistration(user.RegistrationId, remote.Id, remote.PeerName, AskHome: true, Home: remote.Home, HomeNode: remote.HomeNode);
-    }
-
-    private async Task TellTakenOverAsync(RemoteOutbox old)
-    {
-        try
-        {
-            await old.Link.TakenOver(old.Member).ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            RemoteLog.RequestFailed(_logger, old.Member.CallId, old.Member.Name, ex);
-        }
     }
 }

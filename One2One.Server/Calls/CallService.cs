@@ -246,17 +246,9 @@ internal sealed partial class CallService
             return;
         }
 
-        var call = new Call(caller, callee, sdpOffer, CreateMedia);
-        if (!_limits.TryHoldCall(call.Id, address, out refusal))
+        if (OpenCall(caller, callee, sdpOffer, address) is not { } call)
         {
-            _rejections.Call(caller, Reasons.RateLimited, refusal);
             return;
-        }
-
-        if (!caller.TryJoin(call))
-        {
-            _limits.ReleaseCall(call.Id);
-            throw AlreadyInACall();
         }
 
         if (!callee.TryJoin(call))
@@ -280,6 +272,28 @@ internal sealed partial class CallService
         }
 
         _ = ReserveAndRingAsync(call);
+    }
+
+    /// <summary>
+    /// Makes the call and gives it the caller's places: one in its address's call quota, and the caller's slot. Null (the
+    /// caller told why) when the quota is full; throws when the caller is in a call already.
+    /// </summary>
+    private Call? OpenCall(User caller, User callee, string sdpOffer, ClientAddress address, string? id = null)
+    {
+        var call = new Call(caller, callee, sdpOffer, CreateMedia, id);
+        if (!_limits.TryHoldCall(call.Id, address, out var refusal))
+        {
+            _rejections.Call(caller, Reasons.RateLimited, refusal);
+            return null;
+        }
+
+        if (!caller.TryJoin(call))
+        {
+            _limits.ReleaseCall(call.Id);
+            throw AlreadyInACall();
+        }
+
+        return call;
     }
 
     /// <summary>The callee's answer to the call ringing from <paramref name="from"/>, wherever the call lives.</summary>
@@ -470,10 +484,10 @@ internal sealed partial class CallService
             throw _rejections.Invocation(refusal, Reasons.RateLimited);
         }
 
-        RequireSdp(sdpOffer);
         if (user.RemoteCall is { } remote)
         {
-            return ForwardAsync(remote, (home, member) => home.Renegotiate(member, sdpOffer!));
+            // Checked where the call lives (ApplyRenegotiate), as a local call's offer is.
+            return ForwardAsync(remote, (home, member) => home.Renegotiate(member, sdpOffer));
         }
 
         ApplyRenegotiate(user, sdpOffer);

@@ -52,7 +52,7 @@ public interface INodeLink : IGrainObserver
     Task<RemoteRefusal?> AddCandidate(CallMember member, string candidate, string? sdpMid, int? sdpMLineIndex);
 
     /// <summary>The member's page offers again (a new RTCPeerConnection).</summary>
-    Task<RemoteRefusal?> Renegotiate(CallMember member, string sdpOffer);
+    Task<RemoteRefusal?> Renegotiate(CallMember member, string? sdpOffer);
 
     /// <summary>The member muted or unmuted.</summary>
     Task<RemoteRefusal?> SetMediaState(CallMember member, bool audio, bool video);

@@ -74,35 +74,17 @@ internal sealed class ScriptedCall : IAsyncDisposable
         return await Media.WaitForHeldAsync(1);
     }
 
-    /// <summary>The endpoint that processed <paramref name="offer"/> (so: the caller's or the callee's).</summary>
     /// <summary>The endpoint that answered <paramref name="offer"/> (not one that refused it as already negotiated).</summary>
-    public async Task<string> EndpointOfAsync(string offer) =>
-        (await Media.WaitForRequestAsync(r => r.IsInvoke("processOffer") && OfferOf(r) == offer && !Media.WasRefused(r))).Param("object")!;
+    public Task<string> EndpointOfAsync(string offer) => Media.EndpointOfAsync(offer);
 
     public async Task<string> PipelineIdAsync() =>
         (await Media.WaitForRequestAsync(r => r.IsInvoke("processOffer"))).Param("object")!.Split('/')[0];
 
-    public int ReleasesOf(string objectId) =>
-        Media.RequestsOf("release").Count(r => r.Param("object") == objectId);
+    public int ReleasesOf(string objectId) => Media.ReleasesOf(objectId);
 
-    public async Task<IReadOnlyList<string>> PipelinesAsync()
-    {
-        await using var client = KurentoTestClient.Create(Media);
-        return await client.GetPipelineIdsAsync();
-    }
+    public Task<IReadOnlyList<string>> PipelinesAsync() => Media.PipelinesAsync();
 
-    public Task PushCandidateAsync(string endpoint, string candidate) =>
-        Media.PushEventAsync(endpoint, "IceCandidateFound", new JsonObject
-        {
-            ["candidate"] = new JsonObject
-            {
-                ["__module__"] = "kurento",
-                ["__type__"] = "IceCandidate",
-                ["candidate"] = candidate,
-                ["sdpMid"] = "0",
-                ["sdpMLineIndex"] = 0,
-            },
-        });
+    public Task PushCandidateAsync(string endpoint, string candidate) => Media.PushCandidateAsync(endpoint, candidate);
 
     /// <summary>The pipeline an endpoint's <c>create</c> names.</summary>
     public static string PipelineOf(ReceivedRequest endpointCreate) =>
@@ -120,4 +102,35 @@ internal sealed class ScriptedCall : IAsyncDisposable
         await Server.DisposeAsync();
         await Media.DisposeAsync();
     }
+}
+
+/// <summary>What a call's tests ask of the scripted media server, whichever app nodes drive it.</summary>
+internal static class ScriptedCallMedia
+{
+    /// <summary>The endpoint that answered <paramref name="offer"/> (not one that refused it as already negotiated).</summary>
+    public static async Task<string> EndpointOfAsync(this ScriptedKurentoServer media, string offer) =>
+        (await media.WaitForRequestAsync(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == offer && !media.WasRefused(r))).Param("object")!;
+
+    public static int ReleasesOf(this ScriptedKurentoServer media, string objectId) =>
+        media.RequestsOf("release").Count(r => r.Param("object") == objectId);
+
+    public static async Task<IReadOnlyList<string>> PipelinesAsync(this ScriptedKurentoServer media)
+    {
+        await using var client = KurentoTestClient.Create(media);
+        return await client.GetPipelineIdsAsync();
+    }
+
+    /// <summary>The media server finds <paramref name="candidate"/> for <paramref name="endpoint"/> (an IceCandidateFound event).</summary>
+    public static Task PushCandidateAsync(this ScriptedKurentoServer media, string endpoint, string candidate) =>
+        media.PushEventAsync(endpoint, "IceCandidateFound", new JsonObject
+        {
+            ["candidate"] = new JsonObject
+            {
+                ["__module__"] = "kurento",
+                ["__type__"] = "IceCandidate",
+                ["candidate"] = candidate,
+                ["sdpMid"] = "0",
+                ["sdpMLineIndex"] = 0,
+            },
+        });
 }

@@ -44,8 +44,8 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         (await alice.ExpectAsync<CallResponse>()).Should().Be(new CallResponse(Responses.Accepted, "answer-for-caller"));
 
         // Candidates both ways: the media server's for bob's endpoint reach bob's page on B; bob's reach his endpoint.
-        var calleeEndpoint = await EndpointOfAsync(ScriptedCall.CalleeOffer);
-        await PushCandidateAsync(calleeEndpoint, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
+        var calleeEndpoint = await _media.EndpointOfAsync(ScriptedCall.CalleeOffer);
+        await _media.PushCandidateAsync(calleeEndpoint, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
         (await bob.ExpectAsync<IceCandidate>()).Candidate.Candidate.Should().Contain("40000");
         await bob.SendCandidateAsync(new IceCandidateInit("candidate:7 1 UDP 2122260223 192.0.2.7 50007 typ host", "0", 0));
         (await _media.WaitForRequestAsync(r => r.IsInvoke("addIceCandidate") && r.Param("object") == calleeEndpoint))
@@ -56,7 +56,7 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         var pipeline = calleeEndpoint.Split('/')[0];
         await bob.StopAsync();
         (await alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(() => ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the pipeline is released");
 
         // Both are free at once: bob's slot on B went free before alice heard the end.
         await bob.CallAsync("alice", ScriptedCall.CallerOffer);
@@ -64,7 +64,7 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         await alice.RejectAsync("bob");
         (await bob.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Declined);
         await Task.Delay(300);
-        ReleasesOf(pipeline).Should().Be(1, "exactly once");
+        _media.ReleasesOf(pipeline).Should().Be(1, "exactly once");
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
         var held = await _media.WaitForHeldAsync(1);
 
-        await PushCandidateAsync(held[0].Request.Param("object")!, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
+        await _media.PushCandidateAsync(held[0].Request.Param("object")!, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
         await _media.ReleaseAsync(held);
 
         (await bob.NextAsync()).Should().BeOfType<StartCommunication>("the answer comes first on any node");
@@ -121,7 +121,7 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
 
         await Eventually.TrueAsync(() => _cluster.A.Calls.ActiveCallCount == 0 && Users(_cluster.B).FindByName("bob")!.RemoteCall is null,
             "no call is left on either node");
-        (await PipelinesAsync()).Should().BeEmpty();
+        (await _media.PipelinesAsync()).Should().BeEmpty();
     }
 
     [Fact]
@@ -174,7 +174,7 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         await alice.ExpectAsync<PeerReconnecting>();
 
         (await alice.ExpectAsync<StopCommunication>(TimeSpan.FromSeconds(10))).Reason.Should().Be(Reasons.PeerDisconnected);
-        await Eventually.TrueAsync(() => ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the pipeline is released");
         await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
         await Eventually.TrueAsync(async () => (await other.RegisterAsync("bob")).Response == Responses.Accepted, "bob's name is free");
     }
@@ -198,7 +198,7 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
 
         await bobOnA.StopAsync();
         (await alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(() => ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the pipeline is released");
         await alice.CallAsync("bob", ScriptedCall.CallerOffer);
         (await bobOnA.ExpectAsync<IncomingCall>()).From.Should().Be("alice", "bob is reachable on A");
     }
@@ -227,7 +227,7 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
 
         await bob.StopAsync();
         (await aliceOnB.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(() => ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the pipeline is released");
         await alice.DisposeAsync();
     }
 
@@ -274,7 +274,7 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         await bob.UnregisterAsync();
 
         (await alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(() => ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the pipeline is released");
         await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
         (await other.RegisterAsync("bob")).Response.Should().Be(Responses.Accepted);
     }
@@ -288,32 +288,8 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         await bob.ExpectAsync<StartCommunication>();
         await alice.ExpectAsync<CallResponse>();
         await Eventually.TrueAsync(() => Users(_cluster.A).FindByName("alice")?.CurrentCall?.State == CallState.InCall, "the call is set up");
-        return (await EndpointOfAsync(ScriptedCall.CalleeOffer)).Split('/')[0];
+        return (await _media.EndpointOfAsync(ScriptedCall.CalleeOffer)).Split('/')[0];
     }
 
     private static UserRegistry Users(One2OneServerFactory node) => node.Services.GetRequiredService<UserRegistry>();
-
-    private async Task<string> EndpointOfAsync(string offer) =>
-        (await _media.WaitForRequestAsync(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == offer && !_media.WasRefused(r))).Param("object")!;
-
-    private int ReleasesOf(string objectId) => _media.RequestsOf("release").Count(r => r.Param("object") == objectId);
-
-    private async Task<IReadOnlyList<string>> PipelinesAsync()
-    {
-        await using var client = KurentoTestClient.Create(_media);
-        return await client.GetPipelineIdsAsync();
-    }
-
-    private Task PushCandidateAsync(string endpoint, string candidate) =>
-        _media.PushEventAsync(endpoint, "IceCandidateFound", new System.Text.Json.Nodes.JsonObject
-        {
-            ["candidate"] = new System.Text.Json.Nodes.JsonObject
-            {
-                ["__module__"] = "kurento",
-                ["__type__"] = "IceCandidate",
-                ["candidate"] = candidate,
-                ["sdpMid"] = "0",
-                ["sdpMLineIndex"] = 0,
-            },
-        });
 }

@@ -78,13 +78,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
         // Until B is declared dead the name's claim may be out of reach (server-busy); then it is bob's, on A.
         await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
-        RegisterResponse taken;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
-        while ((taken = await other.RegisterAsync("BOB")).Reason == Reasons.ServerBusy && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(TimeSpan.FromSeconds(1));
-        }
-
+        var taken = await RegisterWhileAsync(other, "BOB", reason => reason == Reasons.ServerBusy);
         taken.Reason.Should().Be(Reasons.NameTaken, "bob is registered on node A now");
     }
 
@@ -183,18 +177,27 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
 
     /// <summary>
     /// Registers <paramref name="name"/>, taken until the cluster declares its dead holder dead (and refused as server-busy
-    /// while the claim's grain cannot be reached): once a second (the node's shipped limit allows 10 registrations a minute
-    /// per connection), for at most 45 s.
+    /// while the claim's grain cannot be reached).
     /// </summary>
     private static async Task RegisterOnceTheDeadNodeIsDeclaredAsync(SignalingClient client, string name)
     {
+        var answer = await RegisterWhileAsync(client, name, reason => reason is Reasons.NameTaken or Reasons.ServerBusy);
+        answer.Response.Should().Be(Responses.Accepted, $"{name}'s name, held by a dead node, is theirs again: {answer.Message}");
+    }
+
+    /// <summary>
+    /// Registers <paramref name="name"/> again while the refusal's reason is one the dying node causes: once a second (the
+    /// node's shipped limit allows 10 registrations a minute per connection), for at most 45 s. Returns the last answer.
+    /// </summary>
+    private static async Task<RegisterResponse> RegisterWhileAsync(SignalingClient client, string name, Func<string?, bool> settling)
+    {
         RegisterResponse answer;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
-        while ((answer = await client.RegisterAsync(name)).Reason is Reasons.NameTaken or Reasons.ServerBusy && DateTime.UtcNow < deadline)
+        while (settling((answer = await client.RegisterAsync(name)).Reason) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
         }
 
-        answer.Response.Should().Be(Responses.Accepted, $"{name}'s name, held by a dead node, is theirs again: {answer.Message}");
+        return answer;
     }
 }

@@ -27,7 +27,7 @@ internal sealed class NodeLink(CallService calls) : INodeLink
 
     public Task TakenOver(CallMember member)
     {
-        calls.LetGoOfMember(member);
+        calls.LetRegistrationGo(member);
         return Task.CompletedTask;
     }
 
@@ -43,7 +43,7 @@ internal sealed class NodeLink(CallService calls) : INodeLink
     public Task<RemoteRefusal?> AddCandidate(CallMember member, string candidate, string? sdpMid, int? sdpMLineIndex) =>
         Task.FromResult(calls.AtHome(member, (call, user) => calls.ApplyBrowserCandidate(user, new(candidate, sdpMid, sdpMLineIndex))));
 
-    public Task<RemoteRefusal?> Renegotiate(CallMember member, string sdpOffer) =>
+    public Task<RemoteRefusal?> Renegotiate(CallMember member, string? sdpOffer) =>
         Task.FromResult(calls.AtHome(member, (call, user) => calls.ApplyRenegotiate(user, sdpOffer)));
 
     public Task<RemoteRefusal?> SetMediaState(CallMember member, bool audio, bool video) =>

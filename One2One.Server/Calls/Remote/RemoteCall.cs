@@ -23,16 +23,14 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
     /// <summary>The node the call lives on.</summary>
     public SiloAddress HomeNode => homeNode;
 
-    /// <summary>The call's media (media server address, pipeline id), once the home has reserved it; read and written whole.</summary>
-    public (string MediaServer, string PipelineId)? Media
+    /// <summary>Where the call's media is, once the home has reserved it (set by the link, read when the home dies).</summary>
+    public CallMediaRecord? Media
     {
-        get => Volatile.Read(ref _media) is { } media ? (media.Server, media.Pipeline) : null;
-        set => Volatile.Write(ref _media, value is { } media ? new MediaRecord(media.MediaServer, media.PipelineId) : null);
+        get => Volatile.Read(ref _media);
+        set => Volatile.Write(ref _media, value);
     }
 
-    private MediaRecord? _media;
-
-    private sealed record MediaRecord(string Server, string Pipeline);
+    private CallMediaRecord? _media;
 
     public Task<T> SendAsync<T>(Func<INodeLink, CallMember, Task<T>> request) => _sender.Send(() => request(home, member));
 
@@ -40,3 +38,6 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
 
     public override string ToString() => $"{Id} (with {peerName}, homed elsewhere)";
 }
+
+/// <summary>A call's media as another node knows it: the media server's address (as configured) and the pipeline's id.</summary>
+internal sealed record CallMediaRecord(string MediaServer, string PipelineId);
