@@ -16,6 +16,14 @@ public interface IKurentoClient
     /// </summary>
     Task ReleaseObjectAsync(string objectId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Takes a hold on a pipeline another session made (Kurento <c>ref</c>), e.g. that of a call whose app node died and
+    /// whose call this node takes over: the pipeline then outlives the other session, and this client drives it as one of
+    /// its own (<see cref="MediaPipeline.HoldWebRtcEndpointAsync"/> for its endpoints). Throws <see cref="KurentoException"/>
+    /// 40101 if the media server no longer has it.
+    /// </summary>
+    Task<MediaPipeline> HoldMediaPipelineAsync(string pipelineId, CancellationToken cancellationToken = default);
+
     /// <summary>The ids of the pipelines the media server holds (ServerManager <c>getPipelines</c>).</summary>
     Task<IReadOnlyList<string>> GetPipelineIdsAsync(CancellationToken cancellationToken = default);
 

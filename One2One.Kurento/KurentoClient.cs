@@ -105,6 +105,13 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
         return new MediaPipeline(this, KurentoReply.GetString(result, "create MediaPipeline"));
     }
 
+    public async Task<MediaPipeline> HoldMediaPipelineAsync(string pipelineId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(pipelineId);
+        await RequestAsync("ref", new JsonObject { ["object"] = pipelineId }, cancellationToken);
+        return new MediaPipeline(this, pipelineId);
+    }
+
     public async Task<IReadOnlyList<string>> GetPipelineIdsAsync(CancellationToken cancellationToken = default)
     {
         // Like kurento-client-js: learn the ServerManager through describe before invoking it.

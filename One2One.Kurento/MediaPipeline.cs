@@ -31,6 +31,22 @@ public sealed class MediaPipeline : MediaObject
         return new WebRtcEndpoint(Rpc, id);
     }
 
+    /// <summary>
+    /// Takes a hold on an endpoint of this pipeline that another session made (Kurento <c>ref</c>; see
+    /// <see cref="IKurentoClient.HoldMediaPipelineAsync"/>): subscribe to its events again, they went to the other session.
+    /// </summary>
+    public async Task<WebRtcEndpoint> HoldWebRtcEndpointAsync(string endpointId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(endpointId);
+        await Rpc.RequestAsync("ref", new JsonObject { ["object"] = endpointId }, cancellationToken);
+        lock (_children)
+        {
+            _children.Add(endpointId);
+        }
+
+        return new WebRtcEndpoint(Rpc, endpointId);
+    }
+
     private protected override IReadOnlyCollection<string> ReleasedObjectIds()
     {
         lock (_children)

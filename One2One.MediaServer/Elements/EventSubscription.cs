@@ -22,7 +22,7 @@ internal interface IEventSubscriber
     void OnSourceReleased(MediaObjectImpl source);
 }
 
-/// <summary>Whoever created a media object (a protocol session); told once when the object is released.</summary>
+/// <summary>A session holding a media object (its creator, or one that took a hold on it); told once when the object is released.</summary>
 internal interface IMediaObjectOwner
 {
     void OnReleased(MediaObjectImpl mediaObject);

@@ -22,6 +22,7 @@ internal abstract class MediaObjectImpl
     private readonly Dictionary<string, string> _tags = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
     private ImmutableArray<EventSubscription> _subscriptions = ImmutableArray<EventSubscription>.Empty;
+    private ImmutableArray<IMediaObjectOwner> _holders;
     private string? _name;
     private volatile bool _released;
     private volatile bool _sendTagsInEvents;
@@ -32,7 +33,7 @@ internal abstract class MediaObjectImpl
         Type = type;
         MediaSet = mediaSet;
         Parent = parent;
-        Owner = owner;
+        _holders = owner is null ? [] : [owner];
         CreationTime = mediaSet.TimeProvider.GetUtcNow().ToUnixTimeSeconds();
     }
 
@@ -45,7 +46,40 @@ internal abstract class MediaObjectImpl
     /// <summary>The pipeline of an element; null for a pipeline (KMS: "A MediaPipeline has no parent") and the ServerManager.</summary>
     public MediaObjectImpl? Parent { get; }
 
-    public IMediaObjectOwner? Owner { get; }
+    /// <summary>
+    /// Whether a session other than the ones that let go holds the object: its creator, or one that took a hold on it (KMS
+    /// <c>ref</c>, e.g. an app node that took over the calls of one that died). Closing a session releases only what nobody
+    /// else holds.
+    /// </summary>
+    public bool IsHeld => !_holders.IsEmpty;
+
+    /// <summary>Adds <paramref name="holder"/> to the sessions holding the object (KMS <c>ref</c>); false if it held it already.</summary>
+    public bool AddHolder(IMediaObjectOwner holder)
+    {
+        var added = false;
+        ImmutableInterlocked.Update(ref _holders, (list, h) =>
+        {
+            added = !list.Contains(h);
+            return added ? list.Add(h) : list;
+        }, holder);
+        return added;
+    }
+
+    /// <summary>Takes <paramref name="holder"/>'s hold off the object (KMS <c>unref</c>, or its session closing); true if someone still holds it.</summary>
+    public bool RemoveHolder(IMediaObjectOwner holder)
+    {
+        ImmutableInterlocked.Update(ref _holders, static (list, h) => list.Remove(h), holder);
+        return IsHeld;
+    }
+
+    /// <summary>Tells every session holding the object that it was released (once, by whoever released it).</summary>
+    protected internal void NotifyHoldersReleased()
+    {
+        foreach (var holder in ImmutableInterlocked.InterlockedExchange(ref _holders, []))
+        {
+            holder.OnReleased(this);
+        }
+    }
 
     /// <summary>Seconds since the Unix epoch (KMS creationTime).</summary>
     public long CreationTime { get; }

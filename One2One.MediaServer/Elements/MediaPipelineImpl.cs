@@ -102,7 +102,7 @@ internal sealed class MediaPipelineImpl : MediaObjectImpl
         }
 
         MediaSet.Remove(this);
-        Owner?.OnReleased(this);
+        NotifyHoldersReleased();
     }
 
     /// <summary>Releases one element of this pipeline; 40101 if it is already released.</summary>
@@ -152,7 +152,7 @@ internal sealed class MediaPipelineImpl : MediaObjectImpl
         {
             await element.DisposeMediaAsync().ConfigureAwait(false);
             MediaSet.Remove(element);
-            element.Owner?.OnReleased(element);
+            element.NotifyHoldersReleased();
         }
     }
 

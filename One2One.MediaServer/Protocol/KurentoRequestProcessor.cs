@@ -207,7 +207,8 @@ internal sealed class KurentoRequestProcessor
                 "unsubscribe" => Unsubscribe(p),
                 "release" => await ReleaseAsync(p).ConfigureAwait(false),
                 "transaction" => await TransactionAsync(p, session, connection).ConfigureAwait(false),
-                _ => Reference(p),
+                "ref" => Hold(p, session),
+                _ => await LetGoAsync(p, session).ConfigureAwait(false),
             };
 
             _sessions.Bind(connection, session);
@@ -351,10 +352,32 @@ internal sealed class KurentoRequestProcessor
         return RpcResult.Empty;
     }
 
-    /// <summary>ref/unref: KMS reference counting across sessions; here objects belong to their creator, so only check the object exists.</summary>
-    private RpcResult Reference(JsonElement p)
+    /// <summary>
+    /// ref: the session takes a hold on an object another session made (KMS reference counting across sessions), so the
+    /// object outlives its creator's session: e.g. an app node that takes over the calls of one that died.
+    /// </summary>
+    private RpcResult Hold(JsonElement p, KurentoSession session)
     {
-        _ = _mediaSet.Get(KurentoJson.RequireMember(p, "object"));
+        session.Hold(_mediaSet.Get(KurentoJson.RequireMember(p, "object")));
+        return RpcResult.Empty;
+    }
+
+    /// <summary>unref: the session lets go; the last session to let go of an object releases it (as KMS).</summary>
+    private async ValueTask<RpcResult> LetGoAsync(JsonElement p, KurentoSession session)
+    {
+        var target = _mediaSet.Get(KurentoJson.RequireMember(p, "object"));
+        if (session.LetGo(target))
+        {
+            try
+            {
+                await target.ReleaseAsync().ConfigureAwait(false);
+            }
+            catch (KurentoErrorException ex) when (ex.Code == KurentoErrorCode.MediaObjectNotFound)
+            {
+                // Released by someone else meanwhile.
+            }
+        }
+
         return RpcResult.Empty;
     }
 

@@ -180,6 +180,68 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
     }
 
     /// <summary>
+    /// Takes a hold on <paramref name="target"/>, made by another session (KMS <c>ref</c>): it now lives until the last
+    /// session holding it lets go, and this session's close releases it unless another still holds it. 40007 if this
+    /// session closed.
+    /// </summary>
+    public void Hold(MediaObjectImpl target)
+    {
+        lock (_lock)
+        {
+            if (_closed)
+            {
+                throw new KurentoErrorException(KurentoErrorCode.InvalidSession, $"Session '{Id}' was closed");
+            }
+
+            if (!_owned.Add(target))
+            {
+                return;
+            }
+
+            target.AddHolder(this);
+            if (target is MediaPipelineImpl)
+            {
+                _ownedPipelines++;
+            }
+
+            if (target.IsReleased)
+            {
+                // Released as it was taken: its release notice may have gone out before this session was a holder.
+                _owned.Remove(target);
+                target.RemoveHolder(this);
+                if (target is MediaPipelineImpl)
+                {
+                    _ownedPipelines--;
+                }
+
+                throw target.NotFound();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Lets go of <paramref name="target"/> (KMS <c>unref</c>); true when nobody holds it any more, and the caller releases
+    /// it. False if this session did not hold it.
+    /// </summary>
+    public bool LetGo(MediaObjectImpl target)
+    {
+        lock (_lock)
+        {
+            if (!_owned.Remove(target))
+            {
+                return false;
+            }
+
+            if (target is MediaPipelineImpl)
+            {
+                _ownedPipelines--;
+            }
+        }
+
+        return !target.RemoveHolder(this) && !target.IsReleased;
+    }
+
+    /// <summary>
     /// Subscribes this session to <paramref name="eventType"/> of <paramref name="target"/>; 40101 if the object is
     /// released meanwhile, 40007 if the session closed, 40009 beyond <see cref="MaxSubscriptionsPerObject"/>.
     /// Under the lock, so a release's <see cref="IEventSubscriber.OnSourceReleased"/> can only come after the count

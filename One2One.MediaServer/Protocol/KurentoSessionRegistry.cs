@@ -173,10 +173,11 @@ internal sealed class KurentoSessionRegistry
             mediaObject.UnsubscribeAll(session);
         }
 
-        // Pipelines first: they take their children with them.
+        // Pipelines first: they take their children with them. What another session holds too (it took a hold on it, KMS
+        // ref) stays, and so do the elements of a pipeline that stays.
         foreach (var mediaObject in owned.OrderBy(o => o is MediaPipelineImpl ? 0 : 1))
         {
-            if (mediaObject.IsReleased)
+            if (mediaObject.RemoveHolder(session) || mediaObject.IsReleased || mediaObject.Parent is { IsHeld: true, IsReleased: false })
             {
                 continue;
             }

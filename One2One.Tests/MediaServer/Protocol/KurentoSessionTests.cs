@@ -140,6 +140,58 @@ public sealed class KurentoSessionTests
     }
 
     [Fact]
+    public async Task A_pipeline_another_session_holds_outlives_its_creators_collection_and_goes_with_the_last_holder()
+    {
+        await using var server = await KurentoTestServer.StartAsync(fakeClock: true);
+        var creator = await server.ConnectAsync();
+        var pipeline = await creator.CreatePipelineAsync();
+        var a = await creator.CreateEndpointAsync(pipeline);
+        var b = await creator.CreateEndpointAsync(pipeline);
+        await creator.InvokeValueAsync(a, "connect", new JsonObject { ["sink"] = b });
+        await using var adopter = await server.ConnectAsync();
+        await adopter.CreatePipelineAsync(); // a session of its own
+        foreach (var id in (string[])[pipeline, a, b])
+        {
+            await adopter.ResultAsync("ref", new JsonObject { ["object"] = id });
+        }
+
+        // The creator dies (an app node killed): its session is collected, what the adopter holds stays.
+        await creator.DisposeAsync();
+        await KurentoTestServer.EventuallyAsync(() => server.Diagnostics.GetCounts().Connections == 1, "the creator's socket closed");
+        server.Clock!.Advance(TimeSpan.FromSeconds(240));
+        await server.Diagnostics.WhenReleasesDoneAsync();
+
+        server.Diagnostics.GetCounts().Pipelines.Should().Be(2, "the adopter's own pipeline and the one it holds");
+        server.Diagnostics.GetCounts().Endpoints.Should().Be(2);
+        server.Media.For(a).DisposeCount.Should().Be(0);
+        (await adopter.InvokeValueAsync(a, "getName")).Should().NotBeNull("the adopter drives the endpoint as its own");
+
+        await adopter.ResultAsync("closeSession");
+        server.Diagnostics.GetCounts().Pipelines.Should().Be(0, "the last holder's close releases it");
+        server.Media.For(a).DisposeCount.Should().Be(1);
+        server.Media.For(b).DisposeCount.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task Unref_by_the_last_holder_releases_and_a_hold_on_a_released_object_is_40101()
+    {
+        await using var server = await KurentoTestServer.StartAsync();
+        await using var creator = await server.ConnectAsync();
+        var pipeline = await creator.CreatePipelineAsync();
+        await using var other = await server.ConnectAsync();
+        await other.CreatePipelineAsync();
+        await other.ResultAsync("ref", new JsonObject { ["object"] = pipeline });
+
+        await creator.ResultAsync("unref", new JsonObject { ["object"] = pipeline });
+        server.Diagnostics.GetCounts().Pipelines.Should().Be(2, "the other session still holds it");
+        await other.ResultAsync("unref", new JsonObject { ["object"] = pipeline });
+        server.Diagnostics.GetCounts().Pipelines.Should().Be(1, "nobody holds it any more");
+
+        (await other.ErrorAsync("ref", new JsonObject { ["object"] = pipeline }))["code"]!.GetValue<int>().Should().Be(40101);
+        (await other.ErrorAsync("unref", new JsonObject { ["object"] = pipeline }))["code"]!.GetValue<int>().Should().Be(40101);
+    }
+
+    [Fact]
     public async Task Pipelines_beyond_MaxEndpoints_in_one_session_are_40009()
     {
         await using var server = await KurentoTestServer.StartAsync(new Dictionary<string, string?> { ["MediaServer:MaxEndpoints"] = "2" });
