@@ -157,6 +157,25 @@ internal sealed class Call
     }
 
     /// <summary>
+    /// Placing → InCall for a call in progress that another node ran until it died (this node takes it over from its
+    /// record): both pages hold their answers already.
+    /// </summary>
+    public bool TryRestoreInCall()
+    {
+        lock (_gate)
+        {
+            if (_state != CallState.Placing)
+            {
+                return false;
+            }
+
+            _state = CallState.InCall;
+            _callerAnswered = true;
+            return true;
+        }
+    }
+
+    /// <summary>
     /// <paramref name="side"/> lost its media path (or its page) during the call: unless it is already reconnecting, starts
     /// its window (<paramref name="onExpired"/> runs on a timer thread when it closes, with the window it closed) and runs
     /// <paramref name="notifyPeer"/> under the gate. With <paramref name="extend"/>, a side already reconnecting gets the

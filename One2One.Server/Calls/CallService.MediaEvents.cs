@@ -13,6 +13,8 @@ internal sealed partial class CallService
     {
         public bool TryDeliverAnswer(CallSide side, string sdpAnswer) => service.DeliverAnswer(call, side, sdpAnswer);
 
+        public Task NegotiatedAsync() => service.KeepRecordAsync(call);
+
         public bool TryDeliverRenegotiated(CallSide side, string sdpAnswer) => service.DeliverRenegotiated(call, side, sdpAnswer);
 
         public void DeliverCandidate(CallSide side, KurentoIceCandidate candidate) => service.DeliverCandidate(call, side, candidate);

@@ -15,7 +15,8 @@ namespace One2One.Server.Calls;
 /// <remarks>
 /// A member node that dies (Orleans declares it dead) costs its person only the connection: the home holds the stand-in
 /// for <see cref="CallOptions.ReconnectWindow"/>, the page resumes at the home through the load balancer with its resume
-/// token (the home keeps the current one), and the call goes on. A home that dies ends its calls for the members' pages.
+/// token (the home keeps its current key), and the call goes on. A home that dies has its calls in progress taken over by
+/// another node (see <see cref="OnNodeDied"/>); its calls still ringing end for the members' pages.
 /// </remarks>
 internal sealed partial class CallService
 {
@@ -85,7 +86,7 @@ internal sealed partial class CallService
             return;
         }
 
-        callee.ReplaceResumeToken(joined.ResumeToken ?? "");
+        callee.ReplaceResumeKey(joined.ResumeKey ?? "");
         _resumeTokens.Add(callee);
 
         _metrics.CallStarted();
@@ -140,7 +141,7 @@ internal sealed partial class CallService
             return new JoinAnswer(JoinResult.Reconnecting);
         }
 
-        return new JoinAnswer(JoinResult.Joined, user.ResumeToken);
+        return new JoinAnswer(JoinResult.Joined, user.ResumeKey);
     }
 
     /// <summary>Messages from the call's home for the member's page, in order; a LeftCall frees its slot first.</summary>
@@ -188,7 +189,7 @@ internal sealed partial class CallService
         var detached = user.IsDetached;
         _users.RemoveName(user);
         _users.Detach(user, connectionId);
-        _resumeTokens.Remove(user.ResumeToken, user);
+        _resumeTokens.Remove(user.ResumeKey, user);
         if (user.RemoteCall is { } call)
         {
             user.Leave(call);
@@ -269,12 +270,16 @@ internal sealed partial class CallService
         }
     }
 
-    /// <summary>The member's page resumed on its node: its next token is kept here too.</summary>
-    internal void MemberResumed(User standIn, string resumeToken)
+    /// <summary>The member's page resumed on its node: its next token's key is kept here too.</summary>
+    internal void MemberResumed(User standIn, string resumeKey)
     {
-        _resumeTokens.Remove(standIn.ResumeToken, standIn);
-        standIn.ReplaceResumeToken(resumeToken);
+        _resumeTokens.Remove(standIn.ResumeKey, standIn);
+        standIn.ReplaceResumeKey(resumeKey);
         _resumeTokens.Add(standIn);
+        if (standIn.CurrentCall is { } call)
+        {
+            KeepRecord(call);
+        }
     }
 
     internal void MemberLeft(Call call, User standIn, bool disconnected)
@@ -313,7 +318,7 @@ internal sealed partial class CallService
             }
 
             var heldHere = user.IsDetached;
-            _resumeTokens.Remove(user.ResumeToken, user);
+            _resumeTokens.Remove(user.ResumeKey, user);
             user.MarkGone();
             if (heldHere)
             {
@@ -419,8 +424,13 @@ internal sealed partial class CallService
         {
             if (user.RemoteCall is { } remoteCall && remoteCall.HomeNode.Equals(node))
             {
-                EndHomeLost(user, remoteCall);
+                _ = TakeOverOrEndAsync(user, remoteCall, node);
             }
+        }
+
+        if (_records.IsEnabled)
+        {
+            _ = TakeOverCallsOfAsync(node);
         }
     }
 
@@ -459,14 +469,15 @@ internal sealed partial class CallService
     }
 
     /// <summary>
-    /// The node a member's call lived on died: the page is told the call is over, and the call's pipeline is released now
-    /// (nobody else can: its session on the media server died with the home).
+    /// The node a member's call lived on died, and the call could not be taken over (it was still ringing, say): the page
+    /// is told the call is over, and unless another node runs the call now (<paramref name="releaseMedia"/> false) its
+    /// pipeline is released now (nobody else can: its session on the media server died with the home).
     /// </summary>
-    private void EndHomeLost(User user, RemoteCall call)
+    private void EndHomeLost(User user, RemoteCall call, bool releaseMedia = true)
     {
         RemoteLog.HomeLost(_logger, call.Id, user.Name);
         user.Leave(call);
-        if (call.Media is { } media && _mediaServers.Members.FirstOrDefault(m => m.Address == media.MediaServer) is { } server)
+        if (releaseMedia && call.Media is { } media && _mediaServers.Members.FirstOrDefault(m => m.Address == media.MediaServer) is { } server)
         {
             _ = ReleaseOrphanedPipelineAsync(server, call.Id, media.PipelineId);
         }

@@ -57,14 +57,15 @@ internal sealed partial class CallService
         // filled meanwhile never locks a person out of their own name.
         var standIn = user.Outbox as RemoteOutbox;
         var outbox = _connections.OpenOutbox(connectionId);
-        if (!user.TryResume(token, connectionId, outbox, ResumeTokens.NewToken(),
+        var nextToken = ResumeTokens.NewToken();
+        if (!user.TryResume(token, connectionId, outbox, ResumeTokens.KeyOf(nextToken),
             previous => _limits.MoveRegistration(previous ?? DetachedHolder(user), connectionId), out var previous))
         {
             outbox.Close();
             return Done(ResumeExpired());
         }
 
-        _resumeTokens.Remove(token, user);
+        _resumeTokens.Remove(ResumeTokens.KeyOf(token), user);
         _resumeTokens.Add(user);
         _users.Attach(user);
         if (standIn is not null)
@@ -80,14 +81,19 @@ internal sealed partial class CallService
         }
         var call = user.CurrentCall;
         var remoteCall = user.RemoteCall;
-        var acceptance = Acceptance(user, call?.Peer(user).Name ?? remoteCall?.PeerName);
+        var acceptance = Acceptance(user, nextToken, call?.Peer(user).Name ?? remoteCall?.PeerName);
         outbox.Post(c => c.RegisterResponse(acceptance));
         outbox.Start();
         if (remoteCall is not null)
         {
-            // The call's home keeps the page's current token, for a resume there should this node die.
-            var next = user.ResumeToken;
+            // The call's home keeps the key of the page's current token, for a resume there should this node die.
+            var next = user.ResumeKey;
             _ = NotifyHomeAsync(remoteCall, (home, member) => home.Resumed(member, next));
+        }
+
+        if (call is not null)
+        {
+            KeepRecord(call);
         }
 
         CallsLog.Resumed(_logger, user.Name, connectionId);

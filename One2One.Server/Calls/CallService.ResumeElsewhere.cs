@@ -29,10 +29,10 @@ internal sealed partial class CallService
                 return ResumeExpired();
             }
 
-            moved = await claim.Link.MoveRegistration(name, token, nextToken, Link, _names.Node).ConfigureAwait(false);
+            moved = await claim.Link.MoveRegistration(name, token, ResumeTokens.KeyOf(nextToken), Link, _names.Node).ConfigureAwait(false);
             if (moved is { AskHome: true, Home: { } home })
             {
-                moved = await home.MoveRegistration(name, token, nextToken, Link, _names.Node).ConfigureAwait(false);
+                moved = await home.MoveRegistration(name, token, ResumeTokens.KeyOf(nextToken), Link, _names.Node).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -50,14 +50,14 @@ internal sealed partial class CallService
         // As a resume here: the person is not locked out of their own name by a full quota (the place is best effort).
         _limits.TryHoldRegistration(connectionId, address, out _);
         var outbox = _connections.OpenOutbox(connectionId);
-        var user = new User(claim.Name, connectionId, outbox, nextToken, Guid.ParseExact(moved.Registration, "N"));
+        var user = new User(claim.Name, connectionId, outbox, ResumeTokens.KeyOf(nextToken), Guid.ParseExact(moved.Registration, "N"));
         if (moved is { CallId: { } callId, Peer: { } peer, Home: { } callHome, HomeNode: { } homeNode })
         {
             user.TryJoin(new RemoteCall(new CallMember(callId, claim.Name, moved.Registration), peer, callHome, homeNode));
         }
 
         // The acceptance first, then the name published: anything for this page (an incoming call) follows it.
-        var acceptance = Acceptance(user, moved.Peer);
+        var acceptance = Acceptance(user, nextToken, moved.Peer);
         outbox.Post(c => c.RegisterResponse(acceptance));
         if (!_users.TryAdd(user))
         {
@@ -91,7 +91,7 @@ internal sealed partial class CallService
     /// here in a call living here becomes that call's stand-in for the page there; one in a call living on a third node is let
     /// go and the page told to ask that node; an idle one is let go. A stand-in here is pointed at the page's new node.
     /// </summary>
-    internal MovedRegistration? MoveRegistrationAway(string name, string token, string nextToken, INodeLink to, SiloAddress toNode)
+    internal MovedRegistration? MoveRegistrationAway(string name, string token, string nextKey, INodeLink to, SiloAddress toNode)
     {
         if (_resumeTokens.OwnerOf(token) is not { } user || !UserName.Comparer.Equals(user.Name, name) || user.IsGone)
         {
@@ -106,12 +106,12 @@ internal sealed partial class CallService
             var connectionId = user.ConnectionId;
             var detached = user.IsDetached;
             var outbox = new RemoteOutbox(member, to, toNode, _limits.Options.OutboxCapacity, _logger);
-            if (!user.TryResume(token, "remote:" + call.Id, outbox, nextToken, _ => { }, out var previous))
+            if (!user.TryResume(token, "remote:" + call.Id, outbox, nextKey, _ => { }, out var previous))
             {
                 return null;
             }
 
-            _resumeTokens.Remove(token, user);
+            _resumeTokens.Remove(ResumeTokens.KeyOf(token), user);
             _resumeTokens.Add(user);
             if (oldOutbox is not null)
             {
@@ -129,10 +129,11 @@ internal sealed partial class CallService
                 }
             }
 
+            KeepRecord(call);
             return new MovedRegistration(user.RegistrationId, call.Id, call.Peer(user).Name, Link, _names.Node);
         }
 
-        if (!ResumeTokens.Matches(user.ResumeToken, token))
+        if (!ResumeTokens.Matches(user.ResumeKey, token))
         {
             return null;
         }

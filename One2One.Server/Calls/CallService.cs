@@ -36,6 +36,8 @@ internal sealed partial class CallService
     private readonly ILogger<CallService> _logger;
     private readonly One2OneMetrics _metrics;
     private readonly NameClaims _names;
+    private readonly CallRecords _records;
+    private readonly NodeDeaths _nodeDeaths;
     private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
     private readonly ResumeTokens _resumeTokens = new();
 
@@ -52,9 +54,12 @@ internal sealed partial class CallService
         One2OneMetrics metrics,
         NameClaims names,
         NodeDeaths nodeDeaths,
+        CallRecords records,
         ILogger<CallService> logger)
     {
         _link = new NodeLink(this);
+        _records = records;
+        _nodeDeaths = nodeDeaths;
         nodeDeaths.Died += OnNodeDied;
         _names = names;
         _users = users;
@@ -99,7 +104,12 @@ internal sealed partial class CallService
         {
             if (UserName.Comparer.Equals(existing.Name, name))
             {
-                var again = Acceptance(existing);
+                // A fresh token: the server keeps only the last one's key.
+                var token = ResumeTokens.NewToken();
+                _resumeTokens.Remove(existing.ResumeKey, existing);
+                existing.ReplaceResumeKey(ResumeTokens.KeyOf(token));
+                _resumeTokens.Add(existing);
+                var again = Acceptance(existing, token);
                 existing.Outbox.Post(c => c.RegisterResponse(again));
                 return null;
             }
@@ -115,7 +125,8 @@ internal sealed partial class CallService
         // The name is claimed across the cluster first; then, on this node, the acceptance is queued before the name is
         // published, so it precedes anything sent to the new user (an incoming call may follow at once); the outbox only
         // starts sending once the name is really ours.
-        var user = new User(name, connectionId, _connections.OpenOutbox(connectionId), ResumeTokens.NewToken());
+        var resumeToken = ResumeTokens.NewToken();
+        var user = new User(name, connectionId, _connections.OpenOutbox(connectionId), ResumeTokens.KeyOf(resumeToken));
         bool claimed;
         try
         {
@@ -138,7 +149,7 @@ internal sealed partial class CallService
             return _rejections.Registration(Reasons.NameTaken, $"The name {name} is already taken.");
         }
 
-        var acceptance = Acceptance(user);
+        var acceptance = Acceptance(user, resumeToken);
         user.Outbox.Post(c => c.RegisterResponse(acceptance));
         if (!_users.TryAdd(user))
         {
@@ -409,7 +420,7 @@ internal sealed partial class CallService
     private async Task UnregisterAsync(User user, string connectionId, bool leftOnPurpose)
     {
         _users.RemoveName(user);
-        _resumeTokens.Remove(user.ResumeToken, user);
+        _resumeTokens.Remove(user.ResumeKey, user);
         user.MarkGone();
         CallsLog.Unregistered(_logger, user.Name, connectionId);
         if (user.CurrentCall is { } call)
@@ -507,7 +518,16 @@ internal sealed partial class CallService
         var side = call.SideOf(user);
         CallsLog.Renegotiating(_logger, call.Id, side);
         BeginReconnect(call, side);
-        _ = RunMediaStepAsync(call, CallTrace.MediaRenegotiate, ct => call.Media.RenegotiateAsync(side, sdpOffer!, ct));
+        _ = RenegotiateAndKeepAsync(call, side, sdpOffer!);
+    }
+
+    /// <summary>Renegotiates; the call's record then names the side's endpoint (a media server that negotiates once makes a new one).</summary>
+    private async Task RenegotiateAndKeepAsync(Call call, CallSide side, string sdpOffer)
+    {
+        if (await RunMediaStepAsync(call, CallTrace.MediaRenegotiate, ct => call.Media.RenegotiateAsync(side, sdpOffer, ct)).ConfigureAwait(false))
+        {
+            KeepRecord(call);
+        }
     }
 
     /// <summary>The user muted or unmuted: the peer of its call, wherever the call lives, gets PeerMediaState.</summary>
@@ -580,6 +600,7 @@ internal sealed partial class CallService
         finally
         {
             _limits.ReleaseCall(call.Id);
+            _records.Forget(call.Id);
             _calls.TryRemove(call.Id, out _);
             ForgetStandIns(call);
             call.Trace.End(ending.Reason, ending.IsFailure, ending.Detail);
@@ -666,11 +687,11 @@ internal sealed partial class CallService
     private CallMediaSession CreateMedia(Call call) =>
         new(call.Id, _mediaServers, new MediaEventsOf(this, call), _endpointPreparation, _options.CurrentValue.MaxQueuedCandidates, _logger);
 
-    private RegisterResponse Acceptance(User user, string? resumedCallWith = null)
+    private RegisterResponse Acceptance(User user, string resumeToken, string? resumedCallWith = null)
     {
         var ice = _ice.For(user.Name);
         return new RegisterResponse(Responses.Accepted, IceServers: ice.IceServers, IceTransportPolicy: ice.IceTransportPolicy,
-            ResumeToken: user.ResumeToken, ResumedCallWith: resumedCallWith);
+            ResumeToken: resumeToken, ResumedCallWith: resumedCallWith);
     }
 
     /// <summary>

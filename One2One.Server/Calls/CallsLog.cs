@@ -68,4 +68,13 @@ internal static partial class CallsLog
 
     [LoggerMessage(EventId = 219, EventName = "ClaimFailed", Level = LogLevel.Warning, Message = "Claiming the name {Name} across the cluster failed; the registration was refused as server-busy")]
     public static partial void ClaimFailed(ILogger logger, string name, Exception exception);
+
+    [LoggerMessage(EventId = 242, EventName = "CallTakenOver", Level = LogLevel.Warning, Message = "Call {CallId}: taken over from node {Node}, which died; it goes on here")]
+    public static partial void CallTakenOver(ILogger logger, string callId, SiloAddress node);
+
+    [LoggerMessage(EventId = 243, EventName = "TakeOverRefused", Level = LogLevel.Warning, Message = "Call {CallId}: cannot be taken over: {Why}")]
+    public static partial void TakeOverRefused(ILogger logger, string callId, string why);
+
+    [LoggerMessage(EventId = 244, EventName = "TakeOverFailed", Level = LogLevel.Warning, Message = "Call {CallId}: taking it over from a node that died failed")]
+    public static partial void TakeOverFailed(ILogger logger, string callId, Exception exception);
 }

@@ -7,13 +7,13 @@ namespace One2One.Server.Calls;
 /// attached to the same user (and call) on its new connection.
 /// </summary>
 /// <remarks>Attachment (connection, outbox, resume token, detach timer) is guarded by <see cref="_gate"/>.</remarks>
-internal sealed class User(string name, string connectionId, IUserOutbox outbox, string resumeToken = "", Guid? registration = null)
+internal sealed class User(string name, string connectionId, IUserOutbox outbox, string resumeKey = "", Guid? registration = null)
 {
     private readonly Lock _gate = new();
     private readonly Guid _registration = registration ?? Guid.NewGuid();
     private object? _slot;
     private volatile bool _gone;
-    private volatile Attachment _attachment = new(connectionId, outbox, resumeToken);
+    private volatile Attachment _attachment = new(connectionId, outbox, resumeKey);
     private bool _detached;
     private ITimer? _detachTimer;
 
@@ -30,8 +30,11 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
     /// <summary>Every message to this user's browser, in order (a new outbox after a resume).</summary>
     public IUserOutbox Outbox => _attachment.Outbox;
 
-    /// <summary>What a page that lost its connection presents to come back as this user (single use; see <see cref="ResumeTokens"/>).</summary>
-    public string ResumeToken => _attachment.ResumeToken;
+    /// <summary>
+    /// The key of what a page that lost its connection presents to come back as this user (single use; the token itself only
+    /// the page holds, see <see cref="ResumeTokens"/>).
+    /// </summary>
+    public string ResumeKey => _attachment.ResumeKey;
 
     /// <summary>The call, homed on this node, this user is ringing in or taking part in, if any.</summary>
     public Call? CurrentCall => Volatile.Read(ref _slot) as Call;
@@ -73,17 +76,23 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
 
     public void Leave(Call call) => Interlocked.CompareExchange(ref _slot, null, call);
 
+    /// <summary>
+    /// The call homed on another node that died is taken over here: the slot goes from <paramref name="remote"/> to
+    /// <paramref name="call"/> in one step, so nobody can ring the user in between. False if the user left it meanwhile.
+    /// </summary>
+    public bool TryMoveHere(RemoteCall remote, Call call) => !_gone && Interlocked.CompareExchange(ref _slot, call, remote) == remote;
+
     public void Leave(RemoteCall call) => Interlocked.CompareExchange(ref _slot, null, call);
 
     /// <summary>
-    /// A remote participant's page got a new resume token on its own node: the call's home keeps the current one, so the
-    /// page can resume here if its node dies.
+    /// A new resume token for the page: a remote participant's page got one on its own node (the call's home keeps its key,
+    /// so the page can resume here if its node dies), or a page registered again under its name.
     /// </summary>
-    public void ReplaceResumeToken(string token)
+    public void ReplaceResumeKey(string key)
     {
         lock (_gate)
         {
-            _attachment = _attachment with { ResumeToken = token };
+            _attachment = _attachment with { ResumeKey = key };
         }
     }
 
@@ -145,18 +154,18 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
 
     /// <summary>
     /// Attaches the user to a new connection with <paramref name="token"/> (compared in constant time); the token is
-    /// replaced by <paramref name="nextToken"/>. A user still attached is taken over: after a network change the old
+    /// replaced by the one whose key is <paramref name="nextKey"/>. A user still attached is taken over: after a network change the old
     /// connection may look alive to the server for its whole keep-alive timeout, and the token proves the page is the
     /// owner. <paramref name="previous"/> is the attachment replaced (its outbox closed), null if the user was detached.
     /// False when the user is gone or the token is not its own.
     /// </summary>
     /// <remarks><paramref name="onResumed"/> runs under the gate with <paramref name="previous"/>, before any later detach.</remarks>
-    public bool TryResume(string token, string connectionId, IUserOutbox outbox, string nextToken, Action<string?> onResumed, out string? previous)
+    public bool TryResume(string token, string connectionId, IUserOutbox outbox, string nextKey, Action<string?> onResumed, out string? previous)
     {
         lock (_gate)
         {
             previous = null;
-            if (_gone || !ResumeTokens.Matches(ResumeToken, token))
+            if (_gone || !ResumeTokens.Matches(ResumeKey, token))
             {
                 return false;
             }
@@ -170,7 +179,7 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
             _detached = false;
             _detachTimer?.Dispose();
             _detachTimer = null;
-            _attachment = new Attachment(connectionId, outbox, nextToken);
+            _attachment = new Attachment(connectionId, outbox, nextKey);
             onResumed(previous);
             return true;
         }
@@ -178,5 +187,5 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
 
     public override string ToString() => Name;
 
-    private sealed record Attachment(string ConnectionId, IUserOutbox Outbox, string ResumeToken);
+    private sealed record Attachment(string ConnectionId, IUserOutbox Outbox, string ResumeKey);
 }

@@ -35,10 +35,10 @@ public interface INodeLink : IGrainObserver
 
     /// <summary>
     /// The page of the registration named <paramref name="name"/> came back on another node with <paramref name="token"/>:
-    /// if the token is good, the registration moves there (<paramref name="to"/>), with <paramref name="nextToken"/>, and
-    /// its call stays where it lives. Null when the token is no good here.
+    /// if the token is good, the registration moves there (<paramref name="to"/>), with the next token's key
+    /// <paramref name="nextKey"/>, and its call stays where it lives. Null when the token is no good here.
     /// </summary>
-    Task<MovedRegistration?> MoveRegistration(string name, string token, string nextToken, INodeLink to, SiloAddress toNode);
+    Task<MovedRegistration?> MoveRegistration(string name, string token, string nextKey, INodeLink to, SiloAddress toNode);
 
     // ---- asked of the home (the node the call lives on) ----
 
@@ -60,8 +60,8 @@ public interface INodeLink : IGrainObserver
     /// <summary>The member's connection was lost without a hang-up; its page has <paramref name="window"/> to come back.</summary>
     Task Detached(CallMember member, TimeSpan window);
 
-    /// <summary>The member's page came back on its node, with the next resume token.</summary>
-    Task Resumed(CallMember member, string resumeToken);
+    /// <summary>The member's page came back on its node, with the key of its next resume token.</summary>
+    Task Resumed(CallMember member, string resumeKey);
 
     /// <summary>The member's registration ended: it left on purpose (a hang-up) or did not come back (a disconnect).</summary>
     Task Left(CallMember member, bool disconnected);
@@ -95,9 +95,9 @@ public enum JoinResult
     Unknown,
 }
 
-/// <summary>The member's answer, and when joined its page's current resume token (so it can resume at the home).</summary>
+/// <summary>The member's answer, and when joined the key of its page's current resume token (so it can resume at the home).</summary>
 [GenerateSerializer, Immutable]
-public sealed record JoinAnswer([property: Id(0)] JoinResult Result, [property: Id(1)] string? ResumeToken = null);
+public sealed record JoinAnswer([property: Id(0)] JoinResult Result, [property: Id(1)] string? ResumeKey = null);
 
 /// <summary>A request of the member's page that the call refused: its reason code and message, as the page gets them.</summary>
 [GenerateSerializer, Immutable]

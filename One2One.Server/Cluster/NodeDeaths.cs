@@ -11,6 +11,9 @@ internal sealed class NodeDeaths(IClusterMembershipService membership, ILocalSil
 {
     public event Action<SiloAddress>? Died;
 
+    /// <summary>Whether the cluster has declared <paramref name="node"/> dead (or never knew it).</summary>
+    public bool IsDead(SiloAddress node) => membership.CurrentSnapshot.GetSiloStatus(node) is SiloStatus.Dead or SiloStatus.None;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var dead = new HashSet<SiloAddress>();

@@ -28,6 +28,8 @@ internal static class One2OneServiceCollectionExtensions
         services.AddSingleton<NameClaims>();
         services.AddSingleton<NodeDeaths>();
         services.AddHostedService(sp => sp.GetRequiredService<NodeDeaths>());
+        services.AddSingleton<CallRecords>();
+        services.AddHostedService(sp => sp.GetRequiredService<CallRecords>());
         services.AddSingleton<CallService>();
         services.AddSingleton<ClientConnections>();
         services.AddSingleton<IUserConnections, HubUserConnections>();

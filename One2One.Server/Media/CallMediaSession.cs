@@ -90,6 +90,15 @@ internal sealed class CallMediaSession : IAsyncDisposable
         }
     }
 
+    /// <summary>The id of <paramref name="side"/>'s endpoint, once reserved (for the call's record).</summary>
+    public string? EndpointId(CallSide side)
+    {
+        lock (_gate)
+        {
+            return LegOf(side).Endpoint?.Id;
+        }
+    }
+
     /// <summary>Queues a browser candidate for its endpoint; applied as soon as the endpoint exists.</summary>
     public bool AddBrowserCandidate(CallSide side, IceCandidateInit candidate)
     {
@@ -121,39 +130,9 @@ internal sealed class CallMediaSession : IAsyncDisposable
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
         var ct = linked.Token;
 
-        // The create request itself is never cancelled: a cancelled request's reply is dropped, and the pipeline
-        // it made would be leaked. If the call ends first we stop waiting and release the pipeline when it comes.
-        MediaServerLease lease;
-        lock (_gate)
-        {
-            if (_disposed)
-            {
-                throw new OperationCanceledException("The call ended before its media was reserved.");
-            }
-
-            lease = _lease ??= _servers.Lease();
-        }
-
-        var creating = lease.Server.Client.CreateMediaPipelineAsync(CancellationToken.None);
-        MediaPipeline pipeline;
-        try
-        {
-            pipeline = await creating.WaitAsync(ct).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException)
-        {
-            _ = ReleaseWhenCreatedAsync(creating);
-            throw;
-        }
-
-        if (!TryAdopt(pipeline))
-        {
-            await ReleaseAsync(pipeline).ConfigureAwait(false);
-            throw new OperationCanceledException("The call ended while its pipeline was being created.");
-        }
-
+        var lease = TakeLease(() => _servers.Lease());
+        var pipeline = await KeepPipelineAsync(lease.Server.Client.CreateMediaPipelineAsync(CancellationToken.None), ct).ConfigureAwait(false);
         MediaLog.PipelineCreated(_logger, _callId, pipeline.Id);
-        await pipeline.SubscribeAsync<MediaErrorOccurred>(e => OnMediaError(e), ct).ConfigureAwait(false);
 
         // An endpoint the media server refuses (40009) leaves the pipeline, and the endpoint made before it, to
         // DisposeAsync: releasing the pipeline releases its endpoints.
@@ -167,9 +146,81 @@ internal sealed class CallMediaSession : IAsyncDisposable
         await _callee.Endpoint.ConnectAsync(_caller.Endpoint, cancellationToken: ct).ConfigureAwait(false);
 
         // Candidates queued so far (the caller's) go in now, in order; later ones as they come.
+        StartPumps(_caller.Endpoint, _callee.Endpoint);
+    }
+
+    /// <summary>
+    /// Takes over the media of a call in progress that another app node ran until it died: the pipeline and both endpoints
+    /// on <paramref name="server"/> are held by this node's session from now on (Kurento <c>ref</c>, so they outlive the
+    /// dead node's session), their events come here, and both pages' candidates go through as soon as they come (both
+    /// hold their answers already). Throws as <see cref="ReserveAsync"/> does (40101 when the media server no longer has
+    /// them); what was held is released by <see cref="DisposeAsync"/>.
+    /// </summary>
+    public async Task TakeOverAsync(MediaServerMember server, string pipelineId, string callerEndpointId, string calleeEndpointId, CancellationToken cancellationToken)
+    {
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, _lifetime.Token);
+        var ct = linked.Token;
+        // As a create: the hold itself is not cancelled, so a call that ends meanwhile releases what it holds.
+        TakeLease(() => _servers.LeaseOn(server));
+        var pipeline = await KeepPipelineAsync(server.Client.HoldMediaPipelineAsync(pipelineId, CancellationToken.None), ct).ConfigureAwait(false);
+        MediaLog.PipelineTakenOver(_logger, _callId, pipeline.Id);
+        _caller.Endpoint = await pipeline.HoldWebRtcEndpointAsync(callerEndpointId, ct).ConfigureAwait(false);
+        _callee.Endpoint = await pipeline.HoldWebRtcEndpointAsync(calleeEndpointId, ct).ConfigureAwait(false);
+        await SubscribeAsync(_caller, _caller.Endpoint, _caller.ServerCandidates, ct).ConfigureAwait(false);
+        await SubscribeAsync(_callee, _callee.Endpoint, _callee.ServerCandidates, ct).ConfigureAwait(false);
+        _caller.ServerCandidates.Open(c => _events.DeliverCandidate(CallSide.Caller, c));
+        _callee.ServerCandidates.Open(c => _events.DeliverCandidate(CallSide.Callee, c));
+        StartPumps(_caller.Endpoint, _callee.Endpoint);
+    }
+
+    /// <summary>The call's place on a media server, taken once (<paramref name="lease"/> runs under the gate); throws if the call has ended.</summary>
+    private MediaServerLease TakeLease(Func<MediaServerLease> lease)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                throw new OperationCanceledException("The call ended before its media was reserved.");
+            }
+
+            return _lease ??= lease();
+        }
+    }
+
+    /// <summary>
+    /// Makes the pipeline <paramref name="obtaining"/> brings the call's, subscribed to its errors. If the call ends first,
+    /// stops waiting and releases the pipeline when it comes (the request itself is never cancelled: a cancelled request's
+    /// reply is dropped, and what it made would be leaked).
+    /// </summary>
+    private async Task<MediaPipeline> KeepPipelineAsync(Task<MediaPipeline> obtaining, CancellationToken ct)
+    {
+        MediaPipeline pipeline;
+        try
+        {
+            pipeline = await obtaining.WaitAsync(ct).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            _ = ReleaseWhenCreatedAsync(obtaining);
+            throw;
+        }
+
+        if (!TryAdopt(pipeline))
+        {
+            await ReleaseAsync(pipeline).ConfigureAwait(false);
+            throw new OperationCanceledException("The call ended while its pipeline was being made.");
+        }
+
+        await pipeline.SubscribeAsync<MediaErrorOccurred>(e => OnMediaError(e), ct).ConfigureAwait(false);
+        return pipeline;
+    }
+
+    /// <summary>Starts feeding both endpoints the browsers' candidates: those queued so far in order, later ones as they come.</summary>
+    private void StartPumps(WebRtcEndpoint caller, WebRtcEndpoint callee)
+    {
         var pumps = Task.WhenAll(
-            _caller.BrowserCandidates.PumpAsync(_caller.Endpoint, OnCandidateRejected, _lifetime.Token),
-            _callee.BrowserCandidates.PumpAsync(_callee.Endpoint, OnCandidateRejected, _lifetime.Token));
+            _caller.BrowserCandidates.PumpAsync(caller, OnCandidateRejected, _lifetime.Token),
+            _callee.BrowserCandidates.PumpAsync(callee, OnCandidateRejected, _lifetime.Token));
         lock (_gate)
         {
             _pumps = pumps;
@@ -194,6 +245,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
         await Task.WhenAll(calleeAnswering, callerAnswering).ConfigureAwait(false);
         var calleeAnswer = await calleeAnswering.ConfigureAwait(false);
         var callerAnswer = await callerAnswering.ConfigureAwait(false);
+        await _events.NegotiatedAsync().ConfigureAwait(false);
         // Both answers go out before either endpoint gathers: the caller's is not held back by a round trip to the
         // media server for the callee's candidates (set-up time is the later of the two pages).
         Deliver(_callee, calleeAnswer);

@@ -9,6 +9,12 @@ namespace One2One.Server.Media;
 /// </summary>
 internal interface ICallMediaEvents
 {
+    /// <summary>
+    /// Both offers are answered and the pages are about to hear: the call records what another node needs to take it over
+    /// should its own die (awaited, and bounded: a failure is the call's to log, never thrown).
+    /// </summary>
+    Task NegotiatedAsync();
+
     /// <summary>Sends <paramref name="side"/>'s browser its SDP answer; false if the call has ended meanwhile.</summary>
     bool TryDeliverAnswer(CallSide side, string sdpAnswer);
 

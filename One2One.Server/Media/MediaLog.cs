@@ -8,6 +8,9 @@ internal static partial class MediaLog
     [LoggerMessage(EventId = 300, EventName = "PipelineCreated", Level = LogLevel.Debug, Message = "Call {CallId}: pipeline {PipelineId} created")]
     public static partial void PipelineCreated(ILogger logger, string callId, string pipelineId);
 
+    [LoggerMessage(EventId = 314, EventName = "PipelineTakenOver", Level = LogLevel.Information, Message = "Call {CallId}: pipeline {PipelineId} taken over from a node that died")]
+    public static partial void PipelineTakenOver(ILogger logger, string callId, string pipelineId);
+
     [LoggerMessage(EventId = 301, EventName = "PipelineReleased", Level = LogLevel.Debug, Message = "Call {CallId}: pipeline {PipelineId} released")]
     public static partial void PipelineReleased(ILogger logger, string callId, string pipelineId);
 

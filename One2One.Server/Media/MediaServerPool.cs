@@ -53,6 +53,16 @@ internal sealed class MediaServerPool : BackgroundService
 
     public IReadOnlyList<MediaServerMember> Members { get; }
 
+    /// <summary>A place on <paramref name="member"/> for a call whose media is there already (taken over from a node that died).</summary>
+    public MediaServerLease LeaseOn(MediaServerMember member)
+    {
+        lock (_gate)
+        {
+            member.Acquire();
+            return new MediaServerLease(member);
+        }
+    }
+
     /// <summary>A place for a new call on the least-loaded server that is not down (any server when all are).</summary>
     public MediaServerLease Lease()
     {

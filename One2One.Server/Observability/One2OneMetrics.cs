@@ -43,6 +43,9 @@ internal sealed class One2OneMetrics
         _callsActive.Add(1);
     }
 
+    /// <summary>A call in progress whose node died goes on here: active here from now on (it started elsewhere).</summary>
+    public void CallTakenOver() => _callsActive.Add(1);
+
     public void CallEnded(string reason)
     {
         _callsEnded.Add(1, new KeyValuePair<string, object?>("reason", reason));

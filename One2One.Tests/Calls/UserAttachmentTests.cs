@@ -12,8 +12,8 @@ public sealed class UserAttachmentTests
     [Fact]
     public void The_close_of_a_connection_a_resume_has_taken_over_does_not_detach_the_user()
     {
-        var user = new User("bob", "first", new Outbox(), "token-1");
-        user.TryResume("token-1", "second", new Outbox(), "token-2", _ => { }, out var previous).Should().BeTrue();
+        var user = new User("bob", "first", new Outbox(), ResumeTokens.KeyOf("token-1"));
+        user.TryResume("token-1", "second", new Outbox(), ResumeTokens.KeyOf("token-2"), _ => { }, out var previous).Should().BeTrue();
         previous.Should().Be("first", "the old connection still looked alive");
 
         user.TryDetach("first", _ => throw new InvalidOperationException("no window for a connection that is not the user's"))
@@ -26,7 +26,7 @@ public sealed class UserAttachmentTests
     [Fact]
     public void The_close_of_the_current_connection_detaches_the_user_once_and_a_resume_reattaches_it()
     {
-        var user = new User("bob", "first", new Outbox(), "token-1");
+        var user = new User("bob", "first", new Outbox(), ResumeTokens.KeyOf("token-1"));
         var windows = 0;
         var movedFrom = new List<string?>();
 
@@ -35,13 +35,15 @@ public sealed class UserAttachmentTests
         user.IsDetached.Should().BeTrue();
         windows.Should().Be(1);
 
-        user.TryResume("wrong", "second", new Outbox(), "token-2", movedFrom.Add, out _).Should().BeFalse();
-        user.TryResume("token-1", "second", new Outbox(), "token-2", movedFrom.Add, out var previous).Should().BeTrue();
+        user.TryResume("wrong", "second", new Outbox(), ResumeTokens.KeyOf("token-2"), movedFrom.Add, out _).Should().BeFalse();
+        user.TryResume("token-1", "second", new Outbox(), ResumeTokens.KeyOf("token-2"), movedFrom.Add, out var previous).Should().BeTrue();
 
         previous.Should().BeNull("the user was detached: no connection to take over");
         movedFrom.Should().Equal([null], "the resume's own step runs once, under the gate");
         user.IsDetached.Should().BeFalse();
-        user.ResumeToken.Should().Be("token-2");
+        user.ResumeKey.Should().Be(ResumeTokens.KeyOf("token-2"), "the server keeps only the next token's key");
+        ResumeTokens.Matches(user.ResumeKey, "token-2").Should().BeTrue();
+        ResumeTokens.Matches(user.ResumeKey, user.ResumeKey).Should().BeFalse("a key is not a token");
     }
 
     private sealed class Outbox : IUserOutbox

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using One2One.Server.Calls;
+using One2One.Server.Cluster;
 using One2One.Server.Contracts;
 using One2One.Tests.Calls;
 using One2One.Tests.Kurento.Support;
@@ -65,6 +66,41 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         (await bob.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Declined);
         await Task.Delay(300);
         _media.ReleasesOf(pipeline).Should().Be(1, "exactly once");
+    }
+
+    [Fact]
+    public async Task A_call_in_progress_is_recorded_in_the_cluster_s_storage_with_its_media_and_both_parties_and_forgotten_when_it_ends()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
+        var calls = _cluster.A.Services.GetRequiredService<CallService>();
+        var callId = calls.ActiveCalls.Single().Id;
+        var grains = _cluster.A.Services.GetRequiredService<IGrainFactory>();
+        (await grains.GetGrain<ICallRecordGrain>(callId).Read()).Should().BeNull("a call still ringing is not kept");
+
+        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        await bob.ExpectAsync<StartCommunication>();
+        await alice.ExpectAsync<CallResponse>();
+        var callerEndpoint = await _media.EndpointOfAsync(ScriptedCall.CallerOffer);
+        var calleeEndpoint = await _media.EndpointOfAsync(ScriptedCall.CalleeOffer);
+        CallRecord? record = null;
+        await Eventually.TrueAsync(async () => (record = await grains.GetGrain<ICallRecordGrain>(callId).Read()) is not null, "the call is recorded");
+
+        var nodeA = _cluster.A.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        var nodeB = _cluster.B.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        record!.Home.Should().Be(nodeA, "the call lives on its caller's node");
+        record.PipelineId.Should().Be(calleeEndpoint.Split('/')[0]);
+        record.MediaServer.Should().Be(_cluster.A.Services.GetRequiredService<One2One.Server.Media.MediaServerPool>().Members[0].Address);
+        record.Caller.Should().Match<CallParty>(p => p.Name == "alice" && p.EndpointId == callerEndpoint && p.Node.Equals(nodeA));
+        record.Callee.Should().Match<CallParty>(p => p.Name == "bob" && p.EndpointId == calleeEndpoint && p.Node.Equals(nodeB));
+        record.Callee.ResumeKey.Should().Be(ResumeTokens.KeyOf(bob.ResumeToken!), "the record keeps the token's key, never the token");
+        await Eventually.TrueAsync(async () => (await grains.GetGrain<INodeCallsGrain>(CallRecords.KeyOf(nodeA)).Take()).Contains(callId), "node A lists the call");
+
+        await bob.StopAsync();
+        await alice.ExpectAsync<StopCommunication>();
+        await Eventually.TrueAsync(async () => await grains.GetGrain<ICallRecordGrain>(callId).Read() is null, "the ended call's record goes");
     }
 
     [Fact]

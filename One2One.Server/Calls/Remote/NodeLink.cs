@@ -31,8 +31,8 @@ internal sealed class NodeLink(CallService calls) : INodeLink
         return Task.CompletedTask;
     }
 
-    public Task<MovedRegistration?> MoveRegistration(string name, string token, string nextToken, INodeLink to, SiloAddress toNode) =>
-        Task.FromResult(calls.MoveRegistrationAway(name, token, nextToken, to, toNode));
+    public Task<MovedRegistration?> MoveRegistration(string name, string token, string nextKey, INodeLink to, SiloAddress toNode) =>
+        Task.FromResult(calls.MoveRegistrationAway(name, token, nextKey, to, toNode));
 
     public Task<RemoteRefusal?> Answer(CallMember member, string? from, string? callResponse, string? sdpOffer) =>
         Task.FromResult(calls.AtHome(member, (call, user) => calls.Answer(user, from, callResponse, sdpOffer)));
@@ -52,8 +52,8 @@ internal sealed class NodeLink(CallService calls) : INodeLink
     public Task Detached(CallMember member, TimeSpan window) =>
         Task.FromResult(calls.AtHome(member, (call, user) => calls.MemberDetached(call, user, window)));
 
-    public Task Resumed(CallMember member, string resumeToken) =>
-        Task.FromResult(calls.AtHome(member, (call, user) => calls.MemberResumed(user, resumeToken)));
+    public Task Resumed(CallMember member, string resumeKey) =>
+        Task.FromResult(calls.AtHome(member, (call, user) => calls.MemberResumed(user, resumeKey)));
 
     public Task Left(CallMember member, bool disconnected) =>
         Task.FromResult(calls.AtHome(member, (call, user) => calls.MemberLeft(call, user, disconnected)));

@@ -1,0 +1,246 @@
+using One2One.Server.Cluster;
+using One2One.Server.Media;
+
+namespace One2One.Server.Calls;
+
+/// <summary>
+/// Calls that outlive their home. A call in progress is recorded in the cluster's storage (<see cref="CallRecords"/>: its
+/// media server, pipeline and endpoints, its participants with the keys of their resume tokens, and where their pages
+/// are); when its home dies, another node takes it over: the media server never stopped relaying it, so this node holds
+/// its pipeline and endpoints (Kurento <c>ref</c>) and runs the call from there. The node of a participant connected
+/// elsewhere takes the call over (the participant is local to it); a call whose two pages were on the dead node goes to
+/// the first survivor to claim the dead node's list. A participant whose page died with the node is held here as a
+/// detached registration for <see cref="CallOptions.ReconnectWindow"/>, its name claimed here, its peer told it is
+/// reconnecting; its page resumes here (or on any node, which asks this one) and offers again, and the call goes on.
+/// </summary>
+/// <remarks>
+/// Calls still ringing or being set up are not recorded and end with their home. A call whose participant is on a third,
+/// live node (both participants had moved off the home) is not taken over: each participant's node ends its side.
+/// </remarks>
+internal sealed partial class CallService
+{
+    /// <summary>Writes <paramref name="call"/>'s current record in the background, if it is in progress (no-op in a cluster of one).</summary>
+    private void KeepRecord(Call call)
+    {
+        if (call.State == CallState.InCall)
+        {
+            _ = KeepRecordAsync(call);
+        }
+    }
+
+    /// <summary>
+    /// Writes <paramref name="call"/>'s current record (no-op in a cluster of one). Awaited when both offers are answered,
+    /// before the pages hear (see <see cref="ICallMediaEvents.NegotiatedAsync"/>): a page that holds its answer is in a call
+    /// another node can take over. A write that fails or takes longer than <see cref="CallRecords.WriteWait"/> is logged and
+    /// the call goes on.
+    /// </summary>
+    private Task KeepRecordAsync(Call call)
+    {
+        if (!_records.IsEnabled || call.State is not (CallState.Connecting or CallState.InCall) || call.Media.Server is not { } server
+            || call.Media.PipelineId is not { } pipeline
+            || call.Media.EndpointId(CallSide.Caller) is not { } callerEndpoint || call.Media.EndpointId(CallSide.Callee) is not { } calleeEndpoint)
+        {
+            return Task.CompletedTask;
+        }
+
+        return _records.SaveAsync(new CallRecord(call.Id, _records.Node, server.Address, pipeline, PartyOf(call.Caller, callerEndpoint), PartyOf(call.Callee, calleeEndpoint)));
+    }
+
+    private CallParty PartyOf(User user, string endpointId) => user.Outbox is RemoteOutbox remote
+        ? new CallParty(user.Name, user.RegistrationId, user.ResumeKey, endpointId, remote.Node, remote.Link)
+        : new CallParty(user.Name, user.RegistrationId, user.ResumeKey, endpointId, _records.Node, Link);
+
+    /// <summary>A member's call lost its home: taken over here if it was in progress, else ended for the member's page.</summary>
+    private async Task TakeOverOrEndAsync(User user, RemoteCall remoteCall, SiloAddress deadHome)
+    {
+        var taken = new CallTakeOver(TakeOverResult.None);
+        try
+        {
+            if (_records.IsEnabled)
+            {
+                taken = await _records.TakeOverAsync(remoteCall.Id, deadHome).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            CallsLog.TakeOverFailed(_logger, remoteCall.Id, ex);
+        }
+
+        try
+        {
+            if (taken is { Result: TakeOverResult.Taken, Record: { } record })
+            {
+                if (!await TryRunTakenOverAsync(record, deadHome).ConfigureAwait(false))
+                {
+                    EndHomeLost(user, remoteCall, releaseMedia: false);
+                }
+
+                return;
+            }
+
+            EndHomeLost(user, remoteCall, releaseMedia: taken.Result == TakeOverResult.None);
+        }
+        catch (Exception ex)
+        {
+            CallsLog.TakeOverFailed(_logger, remoteCall.Id, ex);
+        }
+    }
+
+    /// <summary>
+    /// The calls whose both pages were on <paramref name="deadNode"/>, taken over here if this node is the first survivor to
+    /// ask for its list; calls with a participant on another live node are left to that node.
+    /// </summary>
+    private async Task TakeOverCallsOfAsync(SiloAddress deadNode)
+    {
+        string[] callIds;
+        try
+        {
+            callIds = await _records.TakeCallsOfAsync(deadNode).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            CallsLog.TakeOverFailed(_logger, "-", ex);
+            return;
+        }
+
+        foreach (var callId in callIds)
+        {
+            try
+            {
+                if (await _records.ReadAsync(callId).ConfigureAwait(false) is not { } record
+                    || IsOnAnotherLiveNode(record.Caller, deadNode) || IsOnAnotherLiveNode(record.Callee, deadNode))
+                {
+                    continue;
+                }
+
+                if (await _records.TakeOverAsync(callId, deadNode).ConfigureAwait(false) is { Result: TakeOverResult.Taken, Record: { } taken })
+                {
+                    await TryRunTakenOverAsync(taken, deadNode).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                CallsLog.TakeOverFailed(_logger, callId, ex);
+            }
+        }
+    }
+
+    private bool IsOnAnotherLiveNode(CallParty party, SiloAddress deadNode) => !party.Node.Equals(deadNode) && !_nodeDeaths.IsDead(party.Node);
+
+    /// <summary>
+    /// Runs the recorded call here from now on. False when it cannot be (its media server is not one of this node's, its
+    /// media is gone, a participant left meanwhile or is on a third node): what was held is released, and the pages told.
+    /// </summary>
+    private async Task<bool> TryRunTakenOverAsync(CallRecord record, SiloAddress deadHome)
+    {
+        if (_calls.ContainsKey(record.CallId))
+        {
+            return true;
+        }
+
+        if (_mediaServers.Members.FirstOrDefault(m => m.Address == record.MediaServer) is not { } server)
+        {
+            CallsLog.TakeOverRefused(_logger, record.CallId, $"its media server {record.MediaServer} is not one this node uses");
+            return false;
+        }
+
+        if (ParticipantHere(record, record.Caller, deadHome) is not { } caller || ParticipantHere(record, record.Callee, deadHome) is not { } callee)
+        {
+            CallsLog.TakeOverRefused(_logger, record.CallId, "a participant is on another node, or no longer in the call");
+            return false;
+        }
+
+        var call = new Call(caller.User, callee.User, callerOffer: "", CreateMedia, record.CallId);
+        call.TryRestoreInCall();
+        using var scope = call.Trace.Enter(_logger);
+        try
+        {
+            using var timeout = new CancellationTokenSource(_options.CurrentValue.MediaSetupTimeout, _time);
+            await call.Media.TakeOverAsync(server, record.PipelineId, record.Caller.EndpointId, record.Callee.EndpointId, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Gone from the media server (or out of reach): nothing to run. What was held goes.
+            CallsLog.TakeOverFailed(_logger, record.CallId, ex);
+            await call.Media.DisposeAsync().ConfigureAwait(false);
+            _records.Forget(record.CallId);
+            return false;
+        }
+
+        foreach (var participant in (ReadOnlySpan<TakenParticipant>)[caller, callee])
+        {
+            if (participant.From is { } remote ? !participant.User.TryMoveHere(remote, call) : !participant.User.TryJoin(call))
+            {
+                // The member hung up or went in the meantime: the call ends as their leaving does.
+                _calls[call.Id] = call;
+                _metrics.CallTakenOver();
+                await EndAsync(call, CallEnding.Disconnected(participant.User)).ConfigureAwait(false);
+                return true;
+            }
+        }
+
+        _calls[call.Id] = call;
+        _metrics.CallTakenOver();
+        call.Trace.Start(call.Caller.Name, call.Callee.Name);
+        CallsLog.CallTakenOver(_logger, call.Id, deadHome);
+        foreach (var participant in (ReadOnlySpan<TakenParticipant>)[caller, callee])
+        {
+            if (participant.From is null)
+            {
+                HoldForResume(call, participant.User);
+            }
+        }
+
+        KeepRecord(call);
+        return true;
+    }
+
+    /// <summary>A participant of a taken-over call: a user connected here (in the call's slot until now as <see cref="From"/>), or one held for its page.</summary>
+    private readonly record struct TakenParticipant(User User, RemoteCall? From);
+
+    private TakenParticipant? ParticipantHere(CallRecord record, CallParty party, SiloAddress deadHome)
+    {
+        var member = new CallMember(record.CallId, party.Name, party.Registration);
+        if (FindMember(member) is { RemoteCall: { } remote } user && remote.Id == record.CallId)
+        {
+            return new TakenParticipant(user, remote);
+        }
+
+        if (!party.Node.Equals(deadHome) && !_nodeDeaths.IsDead(party.Node))
+        {
+            return null;
+        }
+
+        // Its page went with a dead node: held here until it resumes.
+        var held = new User(party.Name, $"held:{record.CallId}:{party.Registration}", NoOutbox.Instance, party.ResumeKey, Guid.ParseExact(party.Registration, "N"));
+        return new TakenParticipant(held, null);
+    }
+
+    /// <summary>
+    /// A participant whose page died with the call's home: registered here, detached, for the reconnect window (its peer
+    /// told it is reconnecting), its name claimed here; never back, the call ends as a disconnect.
+    /// </summary>
+    private void HoldForResume(Call call, User user)
+    {
+        var options = _options.CurrentValue;
+        if (options.ReconnectWindow <= TimeSpan.Zero || !_users.TryAdd(user))
+        {
+            // Resume is off, or the name was registered here by someone else meanwhile.
+            EndInBackground(call, CallEnding.Disconnected(user));
+            return;
+        }
+
+        _resumeTokens.Add(user);
+        user.TryDetach(user.ConnectionId, current =>
+        {
+            if (current is not null)
+            {
+                BeginReconnect(current, current.SideOf(user), options.ReconnectWindow + options.MediaReconnectWindow, extend: true);
+            }
+
+            return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user), null, options.ReconnectWindow, Timeout.InfiniteTimeSpan);
+        });
+        _users.Detach(user, user.ConnectionId);
+        _ = MoveClaimHereAsync(user, new CallMember(call.Id, user.Name, user.RegistrationId), oldNode: null);
+    }
+}

@@ -1,0 +1,148 @@
+using System.Collections.Concurrent;
+using System.Threading.Channels;
+using Microsoft.Extensions.Options;
+using One2One.Server.Calls;
+
+namespace One2One.Server.Cluster;
+
+/// <summary>
+/// Keeps the durable part of this node's calls in progress in the cluster's storage (<see cref="ICallRecordGrain"/>, and
+/// this node's list of them, <see cref="INodeCallsGrain"/>), so that another node can take them over should this one die;
+/// and takes over the calls of a node that died. Off in a cluster of one (nobody would be left to take its calls over).
+/// </summary>
+/// <remarks>
+/// Nothing here is on a call's path: writes go in the background, each call's in the order they were asked for (one
+/// <see cref="OrderedSender"/> per call, so a record never lands after its call's <see cref="Forget"/>); the node's list
+/// is written by one loop, which folds the changes that came in while it wrote into the next write. A write that fails
+/// is logged: the call goes on, but would end with this node. Thread-safe.
+/// </remarks>
+internal sealed class CallRecords : BackgroundService
+{
+    private readonly IGrainFactory _grains;
+    private readonly ILocalSiloDetails _silo;
+    private readonly ILogger<CallRecords> _logger;
+    private readonly ConcurrentDictionary<string, OrderedSender> _writers = new(StringComparer.Ordinal);
+    private readonly Channel<(string CallId, bool Live)> _listChanges = Channel.CreateUnbounded<(string, bool)>(new UnboundedChannelOptions { SingleReader = true });
+
+    public CallRecords(IGrainFactory grains, ILocalSiloDetails silo, IOptions<ClusterNodeOptions> options, ILogger<CallRecords> logger)
+    {
+        _grains = grains;
+        _silo = silo;
+        _logger = logger;
+        IsEnabled = options.Value.IsClustered;
+    }
+
+    /// <summary>Whether calls are kept (cluster mode).</summary>
+    public bool IsEnabled { get; }
+
+    /// <summary>This node.</summary>
+    public SiloAddress Node => _silo.SiloAddress;
+
+    /// <summary>The grain key of a node's list of calls.</summary>
+    public static string KeyOf(SiloAddress node) => node.ToParsableString();
+
+    /// <summary>How long a call waits for its record to be stored before its pages hear their answers.</summary>
+    public static readonly TimeSpan WriteWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Stores the call's current record (after any earlier one; its first puts the call on this node's list); completes when
+    /// stored, or after <see cref="WriteWait"/> (the write goes on), never faulted: a failure is logged.
+    /// </summary>
+    public Task SaveAsync(CallRecord record)
+    {
+        if (!IsEnabled)
+        {
+            return Task.CompletedTask;
+        }
+
+        var writer = _writers.GetOrAdd(record.CallId, static (id, changes) =>
+        {
+            changes.Writer.TryWrite((id, true));
+            return new OrderedSender();
+        }, _listChanges);
+        return WriteAsync(record.CallId, writer.Send(() => _grains.GetGrain<ICallRecordGrain>(record.CallId).Save(record)));
+    }
+
+    /// <summary>The call has ended: its record goes (after its pending writes) and it leaves this node's list.</summary>
+    public void Forget(string callId)
+    {
+        if (!IsEnabled || !_writers.TryRemove(callId, out var writer))
+        {
+            return;
+        }
+
+        _listChanges.Writer.TryWrite((callId, false));
+        _ = WriteAsync(callId, writer.Send(() => _grains.GetGrain<ICallRecordGrain>(callId).Forget()));
+    }
+
+    /// <summary>Takes the call over from its home <paramref name="deadHome"/> (see <see cref="ICallRecordGrain.TakeOver"/>).</summary>
+    public Task<CallTakeOver> TakeOverAsync(string callId, SiloAddress deadHome) =>
+        _grains.GetGrain<ICallRecordGrain>(callId).TakeOver(_silo.SiloAddress, deadHome);
+
+    /// <summary>The record of a call, if kept.</summary>
+    public Task<CallRecord?> ReadAsync(string callId) => _grains.GetGrain<ICallRecordGrain>(callId).Read();
+
+    /// <summary>The calls that lived on <paramref name="deadNode"/>, if this node is the first survivor to ask.</summary>
+    public Task<string[]> TakeCallsOfAsync(SiloAddress deadNode) => _grains.GetGrain<INodeCallsGrain>(KeyOf(deadNode)).Take();
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!IsEnabled)
+        {
+            return;
+        }
+
+        var list = _grains.GetGrain<INodeCallsGrain>(KeyOf(_silo.SiloAddress));
+        var pending = new Dictionary<string, bool>(StringComparer.Ordinal);
+        try
+        {
+            while (await _listChanges.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+            {
+                while (_listChanges.Reader.TryRead(out var change))
+                {
+                    pending[change.CallId] = change.Live;
+                }
+
+                string[] added = [.. pending.Where(c => c.Value).Select(c => c.Key)];
+                string[] removed = [.. pending.Where(c => !c.Value).Select(c => c.Key)];
+                pending.Clear();
+                try
+                {
+                    await list.Update(added, removed).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    CallRecordsLog.ListWriteFailed(_logger, added.Length, removed.Length, ex);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private async Task WriteAsync(string callId, Task write)
+    {
+        try
+        {
+            await write.WaitAsync(WriteWait).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            _ = WriteAsync(callId, write);
+        }
+        catch (Exception ex)
+        {
+            CallRecordsLog.WriteFailed(_logger, callId, ex);
+        }
+    }
+}
+
+internal static partial class CallRecordsLog
+{
+    [LoggerMessage(EventId = 240, EventName = "CallRecordWriteFailed", Level = LogLevel.Warning, Message = "Call {CallId}: its record could not be stored; should this node die, the call ends with it")]
+    public static partial void WriteFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(EventId = 241, EventName = "NodeCallsWriteFailed", Level = LogLevel.Warning, Message = "This node's list of calls could not be stored ({Added} added, {Removed} removed)")]
+    public static partial void ListWriteFailed(ILogger logger, int added, int removed, Exception exception);
+}
