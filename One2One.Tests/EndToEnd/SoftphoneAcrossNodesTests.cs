@@ -10,29 +10,47 @@ namespace One2One.Tests.EndToEnd;
 
 /// <summary>
 /// Issue 8 in real Chromium: two app nodes as separate processes behind the load balancer, a standalone media server and
-/// a real Redis. Alice's page is on node A, bob's on node B; B is killed (SIGKILL) mid-call. Media never touched B, so
-/// alice's video keeps decoding; bob's page reconnects through the load balancer, resumes its registration and call on
-/// A, and hangs up.
+/// a real Redis. Alice's page is on one node, bob's on the other; one node is killed (SIGKILL) mid-call. Media never
+/// touched the nodes, so the other page's video keeps decoding; the killed node's page reconnects through the load
+/// balancer, resumes its registration and call on the other node (which took the call over if it lived on the killed
+/// one), and hangs up.
 /// </summary>
 [Trait("Category", "Browser")]
 [Collection(EndToEndCollection.Name)]
 public sealed class SoftphoneAcrossNodesTests(BrowserFixture browser, ITestOutputHelper output)
 {
     [Fact]
-    public async Task Alice_on_node_A_and_bob_on_node_B_hold_a_call_that_outlives_B_and_bob_resumes_through_the_load_balancer()
+    public async Task Alice_on_node_A_and_bob_on_node_B_hold_a_call_that_outlives_B_and_bob_resumes_through_the_load_balancer() =>
+        await HoldACallWhileANodeDiesAsync(killed: "bob");
+
+    /// <summary>
+    /// The call lives on alice's node (she called): when it dies, bob's node takes the call over from its record, bob's
+    /// video keeps decoding, and alice's page resumes there through the load balancer.
+    /// </summary>
+    [Fact]
+    public async Task The_node_the_call_lives_on_dies_bob_s_node_takes_the_call_over_and_alice_resumes_there() =>
+        await HoldACallWhileANodeDiesAsync(killed: "alice");
+
+    /// <summary>
+    /// Alice calls bob; the page of <paramref name="killed"/> comes through the load balancer (it will need it to come
+    /// back) and its node is killed mid-call; the other page is on the other node, straight. The survivor's video keeps
+    /// decoding; the killed node's page resumes on the other node, media flows both ways again, and it hangs up.
+    /// </summary>
+    private async Task HoldACallWhileANodeDiesAsync(string killed)
     {
         await using var cluster = await MultiProcessCluster.StartAsync(TimeSpan.FromSeconds(20),
             new Dictionary<string, string> { [ClientTestHooks.SettingKey] = "true" });
         var contexts = new List<IBrowserContext>();
         try
         {
-            // Bob's page comes through the load balancer (it will need it to come back); alice's straight to the other node.
-            var bob = await OpenAsync(contexts, "bob", cluster.LoadBalancer);
-            await bob.RegisterAsync();
-            var bobsNode = await NodeHoldingOneUserAsync(cluster);
-            var alicesNode = ReferenceEquals(bobsNode, cluster.A) ? cluster.B : cluster.A;
-            var alice = await OpenAsync(contexts, "alice", alicesNode.BaseAddress);
-            await alice.RegisterAsync();
+            var survivorName = killed == "alice" ? "bob" : "alice";
+            var lost = await OpenAsync(contexts, killed, cluster.LoadBalancer);
+            await lost.RegisterAsync();
+            var lostNode = await NodeHoldingOneUserAsync(cluster);
+            var survivorsNode = ReferenceEquals(lostNode, cluster.A) ? cluster.B : cluster.A;
+            var survivor = await OpenAsync(contexts, survivorName, survivorsNode.BaseAddress);
+            await survivor.RegisterAsync();
+            var (alice, bob) = killed == "alice" ? (lost, survivor) : (survivor, lost);
 
             await alice.CallAsync(bob);
             await bob.ShouldBeRungByAsync(alice);
@@ -43,21 +61,21 @@ public sealed class SoftphoneAcrossNodesTests(BrowserFixture browser, ITestOutpu
                 MediaExpectations.ShouldReceiveAudioAndVideoAsync(alice.MediaAsync, "alice"),
                 MediaExpectations.ShouldReceiveAudioAndVideoAsync(bob.MediaAsync, "bob"));
 
-            await bobsNode.KillAsync();
-            output.WriteLine($"killed node {bobsNode.Name}");
-            await MediaExpectations.ShouldReceiveAudioAndVideoAsync(alice.MediaAsync, "alice, just after bob's node died");
+            await lostNode.KillAsync();
+            output.WriteLine($"killed node {lostNode.Name}, {killed}'s");
+            await MediaExpectations.ShouldReceiveAudioAndVideoAsync(survivor.MediaAsync, $"{survivorName}, just after {killed}'s node died");
 
-            // Bob's page is back when alice's node holds both registrations; alice's video kept decoding meanwhile.
-            await Eventually.TrueAsync(async () => (await ScrapeAsync(alicesNode)).Sum("one2one_users_registered") == 2,
-                "bob's page resumed on alice's node");
-            await MediaExpectations.ShouldReceiveAudioAndVideoAsync(alice.MediaAsync, "alice, after bob resumed");
-            await bob.ShouldBeAsync("in-call");
-            await MediaExpectations.ShouldReceiveAudioAndVideoAsync(bob.MediaAsync, "bob, after resuming");
-            await alice.ShouldBeAsync("in-call");
+            // The lost page is back when the survivor's node holds both registrations; the survivor's video kept decoding.
+            await Eventually.TrueAsync(async () => (await ScrapeAsync(survivorsNode)).Sum("one2one_users_registered") == 2,
+                $"{killed}'s page resumed on {survivorName}'s node");
+            await MediaExpectations.ShouldReceiveAudioAndVideoAsync(survivor.MediaAsync, $"{survivorName}, after {killed} resumed");
+            await lost.ShouldBeAsync("in-call");
+            await MediaExpectations.ShouldReceiveAudioAndVideoAsync(lost.MediaAsync, $"{killed}, after resuming");
+            await survivor.ShouldBeAsync("in-call");
 
-            await bob.HangUpAsync();
-            await alice.ShouldBeAsync("registered");
-            await bob.ShouldBeAsync("registered");
+            await lost.HangUpAsync();
+            await survivor.ShouldBeAsync("registered");
+            await lost.ShouldBeAsync("registered");
             await Eventually.TrueAsync(async () => (await cluster.PipelinesAsync()).Count == 0, "the call's pipeline is released");
         }
         finally
