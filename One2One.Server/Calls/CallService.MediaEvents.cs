@@ -13,7 +13,7 @@ internal sealed partial class CallService
     {
         public bool TryDeliverAnswer(CallSide side, string sdpAnswer) => service.DeliverAnswer(call, side, sdpAnswer);
 
-        public Task NegotiatedAsync() => service.KeepRecordAsync(call);
+        public Task NegotiatedAsync() => service._records.WhenStoredAsync(call.Id);
 
         public bool TryDeliverRenegotiated(CallSide side, string sdpAnswer) => service.DeliverRenegotiated(call, side, sdpAnswer);
 

@@ -56,6 +56,7 @@ internal sealed partial class CallService
         // The registration keeps the place it holds against its address's quota (moved to the new connection), so a quota
         // filled meanwhile never locks a person out of their own name.
         var standIn = user.Outbox as RemoteOutbox;
+        var heldForTakenOverCall = user.Outbox is NoOutbox;
         var outbox = _connections.OpenOutbox(connectionId);
         var nextToken = ResumeTokens.NewToken();
         if (!user.TryResume(token, connectionId, outbox, ResumeTokens.KeyOf(nextToken),
@@ -68,6 +69,11 @@ internal sealed partial class CallService
         _resumeTokens.Remove(ResumeTokens.KeyOf(token), user);
         _resumeTokens.Add(user);
         _users.Attach(user);
+        if (heldForTakenOverCall)
+        {
+            // Held since this node took its call over: its place in its address's quota was on the dead node (best effort).
+            _limits.TryHoldRegistration(connectionId, address, out _);
+        }
         if (standIn is not null)
         {
             // The stand-in of a page on another node (dead, or the load balancer sent the page here): local from now on.

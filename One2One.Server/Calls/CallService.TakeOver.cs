@@ -29,10 +29,10 @@ internal sealed partial class CallService
     }
 
     /// <summary>
-    /// Writes <paramref name="call"/>'s current record (no-op in a cluster of one). Awaited when both offers are answered,
-    /// before the pages hear (see <see cref="ICallMediaEvents.NegotiatedAsync"/>): a page that holds its answer is in a call
-    /// another node can take over. A write that fails or takes longer than <see cref="CallRecords.WriteWait"/> is logged and
-    /// the call goes on.
+    /// Writes <paramref name="call"/>'s current record (no-op in a cluster of one). The first is written when the callee
+    /// accepts, while the media server answers both offers, and waited for before the pages hear their answers (see
+    /// <see cref="ICallMediaEvents.NegotiatedAsync"/>): a page that holds its answer is in a call another node can take
+    /// over. A write that fails or takes longer than <see cref="CallRecords.WriteWait"/> is logged and the call goes on.
     /// </summary>
     private Task KeepRecordAsync(Call call)
     {
@@ -46,9 +46,8 @@ internal sealed partial class CallService
         return _records.SaveAsync(new CallRecord(call.Id, _records.Node, server.Address, pipeline, PartyOf(call.Caller, callerEndpoint), PartyOf(call.Callee, calleeEndpoint)));
     }
 
-    private CallParty PartyOf(User user, string endpointId) => user.Outbox is RemoteOutbox remote
-        ? new CallParty(user.Name, user.RegistrationId, user.ResumeKey, endpointId, remote.Node, remote.Link)
-        : new CallParty(user.Name, user.RegistrationId, user.ResumeKey, endpointId, _records.Node, Link);
+    private CallParty PartyOf(User user, string endpointId) =>
+        new(user.Name, user.RegistrationId, user.ResumeKey, endpointId, user.Outbox is RemoteOutbox remote ? remote.Node : _records.Node);
 
     /// <summary>A member's call lost its home: taken over here if it was in progress, else ended for the member's page.</summary>
     private async Task TakeOverOrEndAsync(User user, RemoteCall remoteCall, SiloAddress deadHome)
@@ -138,15 +137,19 @@ internal sealed partial class CallService
             return true;
         }
 
+        // A call that cannot be run here is left to the media server, which collects the dead node's session (and with it
+        // the call's pipeline, held by nobody else); its record goes.
         if (_mediaServers.Members.FirstOrDefault(m => m.Address == record.MediaServer) is not { } server)
         {
             CallsLog.TakeOverRefused(_logger, record.CallId, $"its media server {record.MediaServer} is not one this node uses");
+            _records.Drop(record.CallId);
             return false;
         }
 
         if (ParticipantHere(record, record.Caller, deadHome) is not { } caller || ParticipantHere(record, record.Callee, deadHome) is not { } callee)
         {
             CallsLog.TakeOverRefused(_logger, record.CallId, "a participant is on another node, or no longer in the call");
+            _records.Drop(record.CallId);
             return false;
         }
 
@@ -163,7 +166,7 @@ internal sealed partial class CallService
             // Gone from the media server (or out of reach): nothing to run. What was held goes.
             CallsLog.TakeOverFailed(_logger, record.CallId, ex);
             await call.Media.DisposeAsync().ConfigureAwait(false);
-            _records.Forget(record.CallId);
+            _records.Drop(record.CallId);
             return false;
         }
 

@@ -719,6 +719,8 @@ internal sealed partial class CallService
     /// <param name="acceptedAt">When the callee accepted (<see cref="TimeProvider.GetTimestamp"/>), for the set-up time.</param>
     private async Task ConnectAsync(Call call, string calleeOffer, long acceptedAt)
     {
+        // Its record is written while the media server answers the offers (and waited for before the pages hear).
+        _ = KeepRecordAsync(call);
         if (await RunMediaStepAsync(call, CallTrace.MediaNegotiate, ct => call.Media.NegotiateAsync(call.CallerOffer, calleeOffer, ct)).ConfigureAwait(false)
             && call.TryMarkInCall())
         {

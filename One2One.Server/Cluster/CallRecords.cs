@@ -63,6 +63,21 @@ internal sealed class CallRecords : BackgroundService
         return WriteAsync(record.CallId, writer.Send(() => _grains.GetGrain<ICallRecordGrain>(record.CallId).Save(record)));
     }
 
+    /// <summary>
+    /// Completes once the call's writes asked for so far are stored, or after <see cref="WriteWait"/>; never faulted (a
+    /// failed write is logged where it failed).
+    /// </summary>
+    public Task WhenStoredAsync(string callId)
+    {
+        if (!IsEnabled || !_writers.TryGetValue(callId, out var writer))
+        {
+            return Task.CompletedTask;
+        }
+
+        return writer.Send(() => Task.CompletedTask).WaitAsync(WriteWait).ContinueWith(
+            static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+    }
+
     /// <summary>The call has ended: its record goes (after its pending writes) and it leaves this node's list.</summary>
     public void Forget(string callId)
     {
@@ -73,6 +88,15 @@ internal sealed class CallRecords : BackgroundService
 
         _listChanges.Writer.TryWrite((callId, false));
         _ = WriteAsync(callId, writer.Send(() => _grains.GetGrain<ICallRecordGrain>(callId).Forget()));
+    }
+
+    /// <summary>A call this node took over but cannot run: its record goes (nobody else would take it over now).</summary>
+    public void Drop(string callId)
+    {
+        if (IsEnabled && !_writers.ContainsKey(callId))
+        {
+            _ = WriteAsync(callId, _grains.GetGrain<ICallRecordGrain>(callId).Forget());
+        }
     }
 
     /// <summary>Takes the call over from its home <paramref name="deadHome"/> (see <see cref="ICallRecordGrain.TakeOver"/>).</summary>

@@ -35,7 +35,7 @@ public sealed record CallRecord(
 
 /// <summary>
 /// One participant as its call's record keeps it: the registration (name, id, the key of its page's current resume token),
-/// its endpoint on the media server, and the node its page is connected to (with that node's link).
+/// its endpoint on the media server, and the node its page is connected to.
 /// </summary>
 [GenerateSerializer, Immutable]
 public sealed record CallParty(
@@ -43,8 +43,7 @@ public sealed record CallParty(
     [property: Id(1)] string Registration,
     [property: Id(2)] string ResumeKey,
     [property: Id(3)] string EndpointId,
-    [property: Id(4)] SiloAddress Node,
-    [property: Id(5)] INodeLink? Link);
+    [property: Id(4)] SiloAddress Node);
 
 public enum TakeOverResult
 {

@@ -10,8 +10,8 @@ namespace One2One.Server.Media;
 internal interface ICallMediaEvents
 {
     /// <summary>
-    /// Both offers are answered and the pages are about to hear: the call records what another node needs to take it over
-    /// should its own die (awaited, and bounded: a failure is the call's to log, never thrown).
+    /// Both offers are answered and the pages are about to hear: completes once the call's record (what another node needs
+    /// to take it over should this one die) is stored. Bounded, never faulted: a failure is the call's to log.
     /// </summary>
     Task NegotiatedAsync();
 

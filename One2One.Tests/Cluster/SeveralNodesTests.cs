@@ -180,6 +180,26 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Alice_s_node_killed_while_bob_s_phone_rings_ends_the_ring_for_bob_and_his_node_releases_its_pipeline_at_once()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await alice.CallAsync("bob", RecordedOffer);
+        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
+
+        await _cluster.A.KillAsync();
+
+        // A call still ringing is not recorded and cannot outlive its home. B tells bob as soon as the cluster declares A
+        // dead, and releases the reserved pipeline itself rather than leaving it to the media server's session collection.
+        var ended = (await bob.WaitForAsync<StopCommunication>(TimeSpan.FromSeconds(30))).Message;
+        ended.Reason.Should().Be(Reasons.ServerShutdown);
+        ended.Message.Should().Contain("alice");
+        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "bob's node released the call's pipeline");
+        await bob.CallAsync("carol", RecordedOffer);
+        (await bob.WaitForAsync<CallResponse>()).Message.Reason.Should().Be(Reasons.UnknownUser, "bob is free to call again");
+    }
+
+    [Fact]
     public async Task A_killed_node_s_people_come_back_through_the_load_balancer_under_their_own_names_and_the_other_node_s_are_untouched()
     {
         await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
