@@ -40,6 +40,7 @@ internal static class One2OneServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.AddSingleton<PresenceService>();
+        services.AddHostedService<PresencePeering>();
         services.AddSignalR(hub => hub.AddFilter<HubErrorFilter>());
         // For that one category only: a rule for every category would replace the configured levels (Logging:LogLevel)
         // of all of them. It keeps the dispatcher's warnings; its routine Debug/Trace lines stay out as well.

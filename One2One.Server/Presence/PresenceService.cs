@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using One2One.Server.Calls;
+using One2One.Server.Cluster;
 using One2One.Server.Contracts;
 
 namespace One2One.Server.Presence;
@@ -7,18 +8,23 @@ namespace One2One.Server.Presence;
 /// <summary>
 /// Who is online, for the pages' list of names: a registering page gets a snapshot of the other registered names
 /// (OnlineUsers, at most Presence:MaxListed), and every listed page a delta (PresenceChanged) for each join and leave.
-/// Only registered pages are told, and only names: nothing about addresses or calls.
+/// Only registered pages are told, and only names: nothing about addresses or calls. In a cluster the list is the whole
+/// cluster's: each node tells the others of its joins and leaves (their <see cref="INodePresence"/>, a snapshot first, then
+/// every change in order), and forgets a node's names when the node dies (see <see cref="PresencePeering"/>).
 /// </summary>
 /// <remarks>
-/// <see cref="_gate"/> owns <see cref="_listed"/>. Join and Leave post under it, through each user's outbox, so every
-/// page sees its snapshot before any delta and the deltas in the order they happened. A join or leave costs one
-/// message per listed page (O(N)); the outbox bounds what an unread page may queue (Limits:OutboxCapacity).
+/// <see cref="_gate"/> owns <see cref="_listed"/> and <see cref="_peers"/>. Join and Leave post under it, through each
+/// user's outbox, so every page sees its snapshot before any delta and the deltas in the order they happened here. A join
+/// or leave costs one message per listed page (O(N)) and one per other node; the outbox bounds what an unread page may
+/// queue (Limits:OutboxCapacity). A name moving between nodes (a page resuming elsewhere) is not reported offline while
+/// another node or this one still lists it.
 /// </remarks>
-internal sealed class PresenceService(IOptions<PresenceOptions> options)
+internal sealed class PresenceService(IOptions<PresenceOptions> options, ILocalSiloDetails silo, ILogger<PresenceService> logger)
 {
     private readonly PresenceOptions _options = options.Value;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, User> _listed = new(StringComparer.Ordinal);
+    private readonly Dictionary<SiloAddress, Peer> _peers = [];
 
     public bool Enabled => _options.Enabled;
 
@@ -38,24 +44,33 @@ internal sealed class PresenceService(IOptions<PresenceOptions> options)
             }
 
             var names = new List<string>(Math.Min(_listed.Count - 1, _options.MaxListed));
-            var change = new PresenceChange(user.Name, Online: true);
-            foreach (var other in _listed.Values)
+            var others = 0;
+            foreach (var name in ListedNames())
             {
-                if (ReferenceEquals(other, user))
+                if (UserName.Comparer.Equals(name, user.Name))
                 {
                     continue;
                 }
 
+                others++;
                 if (names.Count < _options.MaxListed)
                 {
-                    names.Add(other.Name);
+                    names.Add(name);
                 }
-
-                other.Outbox.Post(c => c.PresenceChanged(change));
             }
 
-            var snapshot = new OnlineUserList(names, Truncated: names.Count < _listed.Count - 1);
+            var change = new PresenceChange(user.Name, Online: true);
+            foreach (var other in _listed.Values)
+            {
+                if (!ReferenceEquals(other, user))
+                {
+                    other.Outbox.Post(c => c.PresenceChanged(change));
+                }
+            }
+
+            var snapshot = new OnlineUserList(names, Truncated: names.Count < others);
             user.Outbox.Post(c => c.OnlineUsers(snapshot));
+            TellPeers(change);
         }
     }
 
@@ -70,10 +85,200 @@ internal sealed class PresenceService(IOptions<PresenceOptions> options)
             }
 
             var change = new PresenceChange(user.Name, Online: false);
-            foreach (var other in _listed.Values)
+            TellPeers(change);
+            if (!IsListedHere(user.Name) && !IsListedByPeer(user.Name, except: null))
             {
-                other.Outbox.Post(c => c.PresenceChanged(change));
+                PostToListed(change);
             }
         }
     }
+
+    // ---------------- between nodes ----------------
+
+    /// <summary>
+    /// Another node takes part in presence: from now on it hears this node's joins and leaves, starting with the names
+    /// listed here now. Connecting again (both nodes asked at once) sends the snapshot again, which is harmless.
+    /// </summary>
+    public void Connect(SiloAddress node, INodePresence link)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            var peer = PeerOf(node);
+            peer.Connect(link);
+            string[] names = [.. _listed.Values.Select(u => u.Name).Distinct(UserName.Comparer)];
+            Send(peer, l => l.Snapshot(silo.SiloAddress, names));
+        }
+    }
+
+    /// <summary>The names listed on <paramref name="node"/> now: the pages here hear of those that came and went.</summary>
+    public void ApplySnapshot(SiloAddress node, IReadOnlyCollection<string> names)
+    {
+        lock (_gate)
+        {
+            var peer = PeerOf(node);
+            var now = new HashSet<string>(names, UserName.Comparer);
+            foreach (var gone in peer.Names.Where(n => !now.Contains(n)).ToList())
+            {
+                peer.Names.Remove(gone);
+                PostOfflineUnlessListed(gone, peer);
+            }
+
+            foreach (var name in now)
+            {
+                if (peer.Names.Add(name) && !IsListedHere(name) && !IsListedByPeer(name, except: peer))
+                {
+                    PostToListed(new PresenceChange(name, Online: true));
+                }
+            }
+        }
+    }
+
+    /// <summary>A name came or went on <paramref name="node"/>.</summary>
+    public void ApplyChange(SiloAddress node, string name, bool online)
+    {
+        lock (_gate)
+        {
+            var peer = PeerOf(node);
+            if (online)
+            {
+                if (peer.Names.Add(name) && !IsListedHere(name) && !IsListedByPeer(name, except: peer))
+                {
+                    PostToListed(new PresenceChange(name, Online: true));
+                }
+            }
+            else if (peer.Names.Remove(name))
+            {
+                PostOfflineUnlessListed(name, peer);
+            }
+        }
+    }
+
+    /// <summary><paramref name="node"/> died: its names went offline with it.</summary>
+    public void Disconnect(SiloAddress node)
+    {
+        lock (_gate)
+        {
+            if (!_peers.Remove(node, out var peer))
+            {
+                return;
+            }
+
+            foreach (var name in peer.Names)
+            {
+                PostOfflineUnlessListed(name, peer);
+            }
+        }
+    }
+
+    private IEnumerable<string> ListedNames()
+    {
+        var seen = new HashSet<string>(UserName.Comparer);
+        foreach (var user in _listed.Values)
+        {
+            if (seen.Add(user.Name))
+            {
+                yield return user.Name;
+            }
+        }
+
+        foreach (var peer in _peers.Values)
+        {
+            foreach (var name in peer.Names)
+            {
+                if (seen.Add(name))
+                {
+                    yield return name;
+                }
+            }
+        }
+    }
+
+    private void PostOfflineUnlessListed(string name, Peer from)
+    {
+        if (!IsListedHere(name) && !IsListedByPeer(name, except: from))
+        {
+            PostToListed(new PresenceChange(name, Online: false));
+        }
+    }
+
+    private bool IsListedHere(string name) => _listed.Values.Any(u => UserName.Comparer.Equals(u.Name, name));
+
+    private bool IsListedByPeer(string name, Peer? except) => _peers.Values.Any(p => !ReferenceEquals(p, except) && p.Names.Contains(name));
+
+    private void PostToListed(PresenceChange change)
+    {
+        foreach (var user in _listed.Values)
+        {
+            user.Outbox.Post(c => c.PresenceChanged(change));
+        }
+    }
+
+    private void TellPeers(PresenceChange change)
+    {
+        foreach (var peer in _peers.Values)
+        {
+            Send(peer, l => l.Changed(silo.SiloAddress, change.Name, change.Online));
+        }
+    }
+
+    /// <summary>Sends to a peer after whatever was sent to it before; a peer out of reach is logged (its death is handled apart).</summary>
+    private void Send(Peer peer, Func<INodePresence, Task> send)
+    {
+        if (peer.Link is not { } link)
+        {
+            return;
+        }
+
+        _ = SendAsync(peer.Sender.Send(() => send(link)));
+    }
+
+    private async Task SendAsync(Task sending)
+    {
+        try
+        {
+            await sending.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            PresenceLog.PeerUnreachable(logger, ex.Message);
+        }
+    }
+
+    private Peer PeerOf(SiloAddress node)
+    {
+        if (!_peers.TryGetValue(node, out var peer))
+        {
+            peer = new Peer();
+            _peers[node] = peer;
+        }
+
+        return peer;
+    }
+
+    /// <summary>Another node: the names it lists, and how to tell it this node's changes (in order). Guarded by <see cref="_gate"/>.</summary>
+    private sealed class Peer
+    {
+        public HashSet<string> Names { get; } = new(UserName.Comparer);
+
+        public INodePresence? Link { get; private set; }
+
+        /// <summary>One sender for the peer's whole life, so what is sent after a second connect still follows what came before.</summary>
+        public OrderedSender Sender { get; } = new();
+
+        public void Connect(INodePresence link) => Link = link;
+    }
+}
+
+internal static partial class PresenceLog
+{
+    [LoggerMessage(EventId = 250, EventName = "PresencePeerUnreachable", Level = LogLevel.Debug, Message = "A presence change could not reach another node: {Error}")]
+    public static partial void PeerUnreachable(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 251, EventName = "PresenceJoinFailed", Level = LogLevel.Warning, Message = "Joining the cluster's presence failed ({Error}); trying again")]
+    public static partial void JoinFailed(ILogger logger, string error);
 }

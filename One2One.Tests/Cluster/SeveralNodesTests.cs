@@ -200,6 +200,20 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Who_is_online_spans_both_nodes_and_a_killed_node_s_people_go_offline_for_the_other_s_pages()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        (await alice.ExpectPresenceAsync<OnlineUserList>()).Names.Should().BeEmpty();
+        (await alice.ExpectPresenceAsync<PresenceChange>()).Should().Be(new PresenceChange("bob", true));
+
+        await _cluster.B.KillAsync();
+
+        (await alice.ExpectPresenceAsync<PresenceChange>(TimeSpan.FromSeconds(30))).Should().Be(new PresenceChange("bob", false),
+            "node B was declared dead, and its names with it");
+    }
+
+    [Fact]
     public async Task A_killed_node_s_people_come_back_through_the_load_balancer_under_their_own_names_and_the_other_node_s_are_untouched()
     {
         await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");

@@ -140,6 +140,13 @@ public sealed class SignalingClient : IAsyncDisposable
         return next.Should().BeOfType<T>().Subject;
     }
 
+    /// <summary>The next OnlineUsers or PresenceChanged, whichever it is.</summary>
+    public async Task<object> NextPresenceAsync(TimeSpan wait)
+    {
+        using var timeout = new CancellationTokenSource(wait);
+        return await _presence.Reader.ReadAsync(timeout.Token);
+    }
+
     /// <summary>Presence messages received and not yet taken.</summary>
     public List<object> DrainPresence()
     {
