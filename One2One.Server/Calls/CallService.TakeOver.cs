@@ -174,10 +174,12 @@ internal sealed partial class CallService
         {
             if (participant.From is { } remote ? !participant.User.TryMoveHere(remote, call) : !participant.User.TryJoin(call))
             {
-                // The member hung up or went in the meantime: the call ends as their leaving does.
+                // The member hung up or went in the meantime: the call ends as their leaving does (its pipeline released
+                // once), and its record, never written from here, goes.
                 _calls[call.Id] = call;
                 _metrics.CallTakenOver();
                 await EndAsync(call, CallEnding.Disconnected(participant.User)).ConfigureAwait(false);
+                _records.Drop(record.CallId);
                 return true;
             }
         }

@@ -7,14 +7,16 @@ namespace One2One.Server.Cluster;
 
 /// <summary>
 /// Keeps the durable part of this node's calls in progress in the cluster's storage (<see cref="ICallRecordGrain"/>, and
-/// this node's list of them, <see cref="INodeCallsGrain"/>), so that another node can take them over should this one die;
-/// and takes over the calls of a node that died. Off in a cluster of one (nobody would be left to take its calls over).
+/// this node's list of them, <see cref="INodeCallsGrain"/>), so that another node can take them over should this one die,
+/// and asks the storage for a dead node's calls (the take-over itself is the call service's). Off in a cluster of one
+/// (nobody would be left to take its calls over).
 /// </summary>
 /// <remarks>
-/// Nothing here is on a call's path: writes go in the background, each call's in the order they were asked for (one
-/// <see cref="OrderedSender"/> per call, so a record never lands after its call's <see cref="Forget"/>); the node's list
-/// is written by one loop, which folds the changes that came in while it wrote into the next write. A write that fails
-/// is logged: the call goes on, but would end with this node. Thread-safe.
+/// Each call's writes go in the order they were asked for (one <see cref="OrderedSender"/> per call, so a record never
+/// lands after its call's <see cref="Forget"/>); the only wait on a call's path is <see cref="WhenStoredAsync"/> before
+/// the pages hear their answers, bounded by <see cref="WriteWait"/>. The node's list is written by one loop, which folds
+/// the changes that came in while it wrote into the next write. A write that fails is logged: the call goes on, but would
+/// end with this node. Thread-safe.
 /// </remarks>
 internal sealed class CallRecords : BackgroundService
 {
@@ -74,8 +76,19 @@ internal sealed class CallRecords : BackgroundService
             return Task.CompletedTask;
         }
 
-        return writer.Send(() => Task.CompletedTask).WaitAsync(WriteWait).ContinueWith(
-            static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return WaitQuietlyAsync(writer.Send(() => Task.CompletedTask));
+    }
+
+    private static async Task WaitQuietlyAsync(Task stored)
+    {
+        try
+        {
+            await stored.WaitAsync(WriteWait).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Still on its way: the call goes on (the write's own failure, if any, is logged where it failed).
+        }
     }
 
     /// <summary>The call has ended: its record goes (after its pending writes) and it leaves this node's list.</summary>

@@ -1,6 +1,5 @@
 using System.Net;
 using One2One.Server.Cluster;
-using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 
@@ -15,17 +14,9 @@ public sealed class CallRecordGrainTests : IAsyncLifetime
     private static readonly SiloAddress DeadHome = SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 1), 1);
     private TestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _cluster = new TestClusterBuilder(2).AddSiloBuilderConfigurator<WithCallStorage>().Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await TwoSiloTestCluster.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _cluster.StopAllSilosAsync();
-        await _cluster.DisposeAsync();
-    }
+    public Task DisposeAsync() => TwoSiloTestCluster.StopAsync(_cluster);
 
     [Fact]
     public async Task The_first_node_to_take_a_dead_home_s_call_over_gets_it_and_becomes_its_home_the_others_are_told_it_is_taken()
@@ -94,9 +85,4 @@ public sealed class CallRecordGrainTests : IAsyncLifetime
         callId, home, "ws://127.0.0.1:8888", "pipeline-1",
         new CallParty("alice", "reg-alice", "key-alice", "pipeline-1/caller", home),
         new CallParty("bob", "reg-bob", "key-bob", "pipeline-1/callee", home));
-
-    private sealed class WithCallStorage : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder silo) => silo.AddMemoryGrainStorage(ClusterHosting.StorageName);
-    }
 }

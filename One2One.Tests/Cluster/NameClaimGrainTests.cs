@@ -1,6 +1,5 @@
 using System.Net;
 using One2One.Server.Cluster;
-using Orleans.Hosting;
 using Orleans.Runtime;
 using Orleans.TestingHost;
 
@@ -11,17 +10,9 @@ public sealed class NameClaimGrainTests : IAsyncLifetime
 {
     private TestCluster _cluster = null!;
 
-    public async Task InitializeAsync()
-    {
-        _cluster = new TestClusterBuilder(2).AddSiloBuilderConfigurator<WithCallStorage>().Build();
-        await _cluster.DeployAsync();
-    }
+    public async Task InitializeAsync() => _cluster = await TwoSiloTestCluster.StartAsync();
 
-    public async Task DisposeAsync()
-    {
-        await _cluster.StopAllSilosAsync();
-        await _cluster.DisposeAsync();
-    }
+    public Task DisposeAsync() => TwoSiloTestCluster.StopAsync(_cluster);
 
     [Fact]
     public async Task A_name_held_by_a_live_registration_is_refused_to_another_whatever_silo_asks()
@@ -103,9 +94,4 @@ public sealed class NameClaimGrainTests : IAsyncLifetime
             .Sum(s => s.ActivationCount);
 
     private INameClaimGrain Grain(string name) => _cluster.GrainFactory.GetGrain<INameClaimGrain>(NameClaims.KeyOf(name));
-
-    private sealed class WithCallStorage : ISiloConfigurator
-    {
-        public void Configure(ISiloBuilder silo) => silo.AddMemoryGrainStorage(ClusterHosting.StorageName);
-    }
 }
