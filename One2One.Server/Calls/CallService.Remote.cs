@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using One2One.Server.Cluster;
 using One2One.Server.Contracts;
@@ -21,6 +22,7 @@ namespace One2One.Server.Calls;
 internal sealed partial class CallService
 {
     private readonly NodeLink _link;
+    private readonly ConcurrentDictionary<string, Arrival> _arrivals = new(StringComparer.Ordinal);
     private INodeLink? _published;
 
     /// <summary>This node as the others reach it, made at first use (the silo is up by then).</summary>
@@ -144,8 +146,21 @@ internal sealed partial class CallService
         return new JoinAnswer(JoinResult.Joined, user.ResumeKey);
     }
 
-    /// <summary>Messages from the call's home for the member's page, in order; a LeftCall frees its slot first.</summary>
+    /// <summary>
+    /// Messages from the call's home for the member's page, in order; a LeftCall frees its slot first. A registration on its
+    /// way here (resuming from another node) gets them once it is registered.
+    /// </summary>
     internal void DeliverToMember(CallMember member, ImmutableArray<ClientDelivery> messages)
+    {
+        if (_arrivals.TryGetValue(NameClaims.KeyOf(member.Name), out var arrival) && arrival.TryDeliver(member, messages))
+        {
+            return;
+        }
+
+        DeliverHere(member, messages);
+    }
+
+    private void DeliverHere(CallMember member, ImmutableArray<ClientDelivery> messages)
     {
         if (FindMember(member) is not { } user)
         {

@@ -11,12 +11,34 @@ namespace One2One.Server.Calls;
 /// takes the registration, with the same id, and the call's slot as a <see cref="RemoteCall"/>.
 /// </summary>
 /// <remarks>
-/// Callbacks the call's home sends in the moment between giving the registration up and this node taking it are lost, as
-/// for a page whose connection dropped; the resumed page offers again at once, which brings everything it needs.
+/// Callbacks the call's home sends in the moment between giving the registration up and this node taking it are kept
+/// (<see cref="Arrival"/>) and handed to the page after its acceptance, in order. A second resume of the same name while
+/// one is on its way is refused as expired (the page registers again).
 /// </remarks>
 internal sealed partial class CallService
 {
     private async Task<RegisterResponse?> ResumeFromElsewhereAsync(string connectionId, string name, string token, ClientAddress address)
+    {
+        // What the call's home sends the page from the moment its holder lets it go is kept until it is registered here.
+        var arrival = new Arrival();
+        var key = NameClaims.KeyOf(name);
+        if (!_arrivals.TryAdd(key, arrival))
+        {
+            return ResumeExpired();
+        }
+
+        try
+        {
+            return await MoveRegistrationHereAsync(connectionId, name, token, address, arrival).ConfigureAwait(false);
+        }
+        finally
+        {
+            arrival.Abandon();
+            _arrivals.TryRemove(new KeyValuePair<string, Arrival>(key, arrival));
+        }
+    }
+
+    private async Task<RegisterResponse?> MoveRegistrationHereAsync(string connectionId, string name, string token, ClientAddress address, Arrival arrival)
     {
         var nextToken = ResumeTokens.NewToken();
         NameClaim? claim;
@@ -67,6 +89,7 @@ internal sealed partial class CallService
         }
 
         _resumeTokens.Add(user);
+        arrival.Complete(DeliverHere);
 
         // The claim moves here before the page hears it is back, so a call to it from anywhere finds it here. The name's
         // grain answered a moment ago; should it not now, the move goes on in the background.
