@@ -57,7 +57,16 @@ export interface SoftphoneOptions {
    * are closed again if it is not; the browser's camera indicator does show while it rings. Default true.
    */
   readonly openMediaWhileRinging?: boolean;
+  /**
+   * How long to wait before each new resume while the server answers "unavailable": the server that held this page's
+   * registration cannot be reached (an app node dying), and once the cluster declares it dead another node takes its
+   * calls over and holds this page's place. By default 2, 3, 5, 8, 10, 10, 10 and 12 s: a minute, about how long a
+   * cluster takes with Orleans' default settings, in few enough tries for the server's limit on registrations.
+   */
+  readonly resumeRetryDelaysMs?: readonly number[];
 }
+
+const defaultResumeRetryDelaysMs: readonly number[] = [2000, 3000, 5000, 8000, 10000, 10000, 10000, 12000];
 
 export class Softphone {
   private snapshot: PhoneSnapshot = initialSnapshot;
@@ -267,7 +276,7 @@ export class Softphone {
     }
   }
 
-  private async resumeAsync(name: string, resumeToken: string, wasInCall: boolean): Promise<void> {
+  private async resumeAsync(name: string, resumeToken: string, wasInCall: boolean, retry = 0): Promise<void> {
     try {
       const { ice, resumedCallWith } = await this.client.resume(name, resumeToken);
       this.ice = ice;
@@ -284,6 +293,15 @@ export class Softphone {
         this.dropHeld();
       }
     } catch (error) {
+      const delays = this.options.resumeRetryDelaysMs ?? defaultResumeRetryDelaysMs;
+      if (error instanceof RejectedError && error.reason === "unavailable" && this.snapshot.state === "registering" && retry < delays.length) {
+        // The server that held this registration is out of reach (dying): ask again, the held media still playing.
+        await new Promise((resolve) => setTimeout(resolve, delays[retry]));
+        if (this.snapshot.state === "registering") {
+          await this.resumeAsync(name, resumeToken, wasInCall, retry + 1);
+        }
+        return;
+      }
       this.dropHeld();
       if (error instanceof RejectedError && (error.reason === "resume-expired" || error.reason === "resume-refused") && this.snapshot.state === "registering") {
         // The server no longer holds this registration: register the name afresh.

@@ -435,19 +435,32 @@ internal sealed partial class CallService
             }
         }
 
+        var takeOvers = new List<Task>();
         foreach (var user in _users.All())
         {
             if (user.RemoteCall is { } remoteCall && remoteCall.HomeNode.Equals(node))
             {
-                _ = TakeOverOrEndAsync(user, remoteCall, node);
+                takeOvers.Add(TakeOverOrEndAsync(user, remoteCall, node));
             }
         }
 
         if (_records.IsEnabled)
         {
-            _ = TakeOverCallsOfAsync(node);
+            takeOvers.Add(TakeOverCallsOfAsync(node));
+        }
+
+        // A resume of a token this node is about to hold waits for these (see ResumeAfterTakeOversAsync).
+        var all = Task.WhenAll(takeOvers);
+        lock (_takeOverGate)
+        {
+            _takingOver = Task.WhenAll(_takingOver, all);
         }
     }
+
+    private readonly Lock _takeOverGate = new();
+
+    /// <summary>The take-overs of the calls of nodes that died, running or done (they never fault); swapped under <see cref="_takeOverGate"/>.</summary>
+    private Task _takingOver = Task.CompletedTask;
 
     /// <summary>
     /// The member's node died with its page's connection: the stand-in is held here for the reconnect window, as a

@@ -27,6 +27,31 @@ internal sealed partial class CallService
             return Done(_rejections.Registration(Reasons.RateLimited, refusal));
         }
 
+        return Resume(connectionId, rawName, token, address, waitForTakeOvers: true);
+    }
+
+    /// <summary>
+    /// A token found nowhere while this node is taking over the calls of a node that just died may be one it is about to
+    /// hold: the resume waits for the take-overs (bounded), then looks again.
+    /// </summary>
+    private async Task<RegisterResponse?> ResumeAfterTakeOversAsync(string connectionId, string? rawName, string token, ClientAddress address)
+    {
+        try
+        {
+            await Volatile.Read(ref _takingOver).WaitAsync(TakeOverWait, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Still at it: look now; the page asks again if it must.
+        }
+
+        return await Resume(connectionId, rawName, token, address, waitForTakeOvers: false).ConfigureAwait(false);
+    }
+
+    private static readonly TimeSpan TakeOverWait = TimeSpan.FromSeconds(5);
+
+    private Task<RegisterResponse?> Resume(string connectionId, string? rawName, string? token, ClientAddress address, bool waitForTakeOvers)
+    {
         if (!UserName.TryNormalize(rawName, out var name, out var error))
         {
             return Done(_rejections.Registration(Reasons.InvalidName, error));
@@ -44,8 +69,11 @@ internal sealed partial class CallService
 
         if (_resumeTokens.OwnerOf(token) is not { } user)
         {
-            // Not held here: perhaps by another node of the cluster (the load balancer sent the page elsewhere).
-            return ResumeFromElsewhereAsync(connectionId, name, token, address);
+            // Not held here (yet, if this node is taking over a dead node's calls), perhaps by another node of the cluster
+            // (the load balancer sent the page elsewhere).
+            return waitForTakeOvers && !Volatile.Read(ref _takingOver).IsCompleted
+                ? ResumeAfterTakeOversAsync(connectionId, rawName, token, address)
+                : ResumeFromElsewhereAsync(connectionId, name, token, address);
         }
 
         if (!UserName.Comparer.Equals(user.Name, name))

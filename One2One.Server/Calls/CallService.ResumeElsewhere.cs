@@ -59,9 +59,10 @@ internal sealed partial class CallService
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            // The holder is out of reach (dying): the page registers afresh once the cluster has declared it dead.
+            // The holder is out of reach (dying): the page asks again. Once the cluster has declared it dead, another node
+            // holds the page's place if it was in a call (taken over), or nobody does and the page registers afresh.
             RemoteLog.RequestFailed(_logger, "-", name, ex);
-            return ResumeExpired();
+            return _rejections.Registration(Reasons.Unavailable, "The server that held your registration cannot be reached right now; try again in a moment.");
         }
 
         if (moved is null || moved.AskHome)

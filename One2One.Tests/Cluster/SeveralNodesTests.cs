@@ -147,7 +147,9 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         // Node B, the only one left, takes the call over once A is declared dead (seconds here); until then the pages' tokens
         // are unknown there.
         await using var aliceAgain = await ConnectThroughTheLoadBalancerAsync();
-        var resumed = await ResumeWhileAsync(aliceAgain, "alice", aliceToken);
+        // Until then B cannot reach A (unavailable); in the moment between A's death and B holding the call, nobody holds
+        // the token (resume-expired, which a page could only answer by registering afresh: a window the note names).
+        var resumed = await ResumeWhileAsync(aliceAgain, "alice", aliceToken, reason => reason is Reasons.Unavailable or Reasons.ResumeExpired);
         resumed.Response.Should().Be(Responses.Accepted, $"node B took the call over: {resumed.Message}");
         resumed.ResumedCallWith.Should().Be("bob");
         await using var bobAgain = await ConnectThroughTheLoadBalancerAsync();
@@ -226,10 +228,11 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         await Eventually.TrueAsync(() => alice.State == Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected, "alice's connection went with node A");
 
         // What alice's page does (the SDK's Softphone): connect again through the load balancer, which no longer sends
-        // anyone to A; resume with the token; a node that never knew it refuses, and the page registers its name afresh,
-        // which succeeds once the cluster has declared A dead (Cluster:Membership, seconds here).
+        // anyone to A; resume with the token, asked again while A cannot be reached but is not declared dead yet
+        // ("unavailable"); then no node holds it (B never knew it, A is dead), and the page registers its name afresh.
         await using var aliceAgain = await ConnectThroughTheLoadBalancerAsync();
-        (await aliceAgain.ResumeAsync("alice", token)).Reason.Should().Be(Reasons.ResumeExpired, "node B never held alice's registration");
+        var resumed = await ResumeWhileAsync(aliceAgain, "alice", token, reason => reason == Reasons.Unavailable);
+        resumed.Reason.Should().Be(Reasons.ResumeExpired, "node B never held alice's registration, and A is dead");
         await RegisterOnceTheDeadNodeIsDeclaredAsync(aliceAgain, "alice");
 
         await using var other = await SignalingClient.ConnectAsync(_cluster.LoadBalancedHubUri);
@@ -272,13 +275,16 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         }
     }
 
-    /// <summary>Resumes while the token is not known yet on the node the page reached (its call not taken over yet), once a second (within the
-    /// node's limit on registrations) for at most 45 s.</summary>
-    private static async Task<RegisterResponse> ResumeWhileAsync(SignalingClient client, string name, string? token)
+    /// <summary>
+    /// Resumes while the answer's reason is one the dying node causes (by default: the node holding the page's registration
+    /// cannot be reached yet), once a second (within the node's limit on registrations) for at most 45 s.
+    /// </summary>
+    private static async Task<RegisterResponse> ResumeWhileAsync(SignalingClient client, string name, string? token, Func<string?, bool>? settling = null)
     {
+        settling ??= reason => reason == Reasons.Unavailable;
         RegisterResponse answer;
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
-        while ((answer = await client.ResumeAsync(name, token)).Reason == Reasons.ResumeExpired && DateTime.UtcNow < deadline)
+        while (settling((answer = await client.ResumeAsync(name, token)).Reason) && DateTime.UtcNow < deadline)
         {
             await Task.Delay(TimeSpan.FromSeconds(1));
         }

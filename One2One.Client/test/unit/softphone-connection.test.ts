@@ -119,6 +119,39 @@ describe("Softphone and its signaling connection", () => {
     assert.deepEqual(notices, [], "an idle page that registers again has nothing to tell");
   });
 
+  it("asks again while the server that held the registration is out of reach, then resumes (a node dying)", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [0, 0, 0] });
+    let refusals = 2;
+    client.resumeOutcome = () =>
+      refusals-- > 0
+        ? Promise.reject(new RejectedError("unavailable", "unavailable", "The server that held your registration cannot be reached right now"))
+        : Promise.resolve({ ice: null, resumedCallWith: null });
+
+    phone.resume("alice", "token-1");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    assert.equal(client.resumed.length, 3, "two refusals, then the resume that worked");
+    assert.ok(client.resumed.every((r) => r.token === "token-1"), "the same token each time: a refused resume uses nothing up");
+    assert.deepEqual(client.registered, [], "never registered afresh: the registration was kept");
+    assert.equal(phone.state, "registered");
+  });
+
+  it("gives up asking after its last delay and says why", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [0] });
+    const notices: string[] = [];
+    phone.on("notice", (notice) => notices.push(notice.text));
+    client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", "The server that held your registration cannot be reached right now"));
+
+    phone.resume("alice", "token-1");
+    await new Promise((resolve) => setTimeout(resolve, 20));
+
+    assert.equal(client.resumed.length, 2);
+    assert.notEqual(phone.state, "registered");
+    assert.equal(notices.length, 1);
+  });
+
   it("tells a page that was in a call that the call could not be kept when it registers afresh", async () => {
     const client = new FakeClient();
     const phone = new Softphone(client.asClient);
