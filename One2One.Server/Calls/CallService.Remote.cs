@@ -192,12 +192,26 @@ internal sealed partial class CallService
         }
     }
 
-    /// <summary>The member's page resumed at its call's home: this node lets the registration go without ending anything.</summary>
-    internal void LetRegistrationGo(CallMember member)
+    /// <summary>
+    /// A page's registration moved to another node (<paramref name="to"/>, or its call's home): said before its old
+    /// connection here is closed, with that connection's id, so who-is-online moves the name rather than dropping it.
+    /// </summary>
+    public event Action<string, SiloAddress>? RegistrationMovedAway;
+
+    /// <summary>
+    /// The member's page resumed at its call's home, or on <paramref name="to"/>: this node lets the registration go
+    /// without ending anything.
+    /// </summary>
+    internal void LetRegistrationGo(CallMember member, SiloAddress? to = null)
     {
         if (FindMember(member) is not { } user)
         {
             return;
+        }
+
+        if ((to ?? user.RemoteCall?.HomeNode) is { } newNode && !user.IsDetached)
+        {
+            RegistrationMovedAway?.Invoke(user.ConnectionId, newNode);
         }
 
         var connectionId = user.ConnectionId;

@@ -149,6 +149,7 @@ internal sealed partial class CallService
                 _limits.ReleaseRegistration(detached ? DetachedHolder(user) : connectionId);
                 if (previous is not null)
                 {
+                    RegistrationMovedAway?.Invoke(previous, toNode);
                     _connections.Abort(previous, "its registration was resumed on another server");
                 }
             }
@@ -163,7 +164,7 @@ internal sealed partial class CallService
         }
 
         var remote = user.RemoteCall;
-        LetRegistrationGo(new CallMember(remote?.Id ?? "-", user.Name, user.RegistrationId));
+        LetRegistrationGo(new CallMember(remote?.Id ?? "-", user.Name, user.RegistrationId), toNode);
         return remote is null
             ? new MovedRegistration(user.RegistrationId)
             : new MovedRegistration(user.RegistrationId, remote.Id, remote.PeerName, AskHome: true, Home: remote.Home, HomeNode: remote.HomeNode);

@@ -14,7 +14,7 @@ namespace One2One.Server.Cluster;
 /// <remarks>
 /// Each call's writes go in the order they were asked for (one <see cref="OrderedSender"/> per call, so a record never
 /// lands after its call's <see cref="Forget"/>); the only wait on a call's path is <see cref="WhenStoredAsync"/> before
-/// the pages hear their answers, bounded by <see cref="WriteWait"/>. The node's list is written by one loop, which folds
+/// the pages hear their answers (the record and the call's place on this node's list), bounded by <see cref="WriteWait"/>. The node's list is written by one loop, which folds
 /// the changes that came in while it wrote into the next write. A write that fails is logged: the call goes on, but would
 /// end with this node. Thread-safe.
 /// </remarks>
@@ -23,8 +23,8 @@ internal sealed class CallRecords : BackgroundService
     private readonly IGrainFactory _grains;
     private readonly ILocalSiloDetails _silo;
     private readonly ILogger<CallRecords> _logger;
-    private readonly ConcurrentDictionary<string, OrderedSender> _writers = new(StringComparer.Ordinal);
-    private readonly Channel<(string CallId, bool Live)> _listChanges = Channel.CreateUnbounded<(string, bool)>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly ConcurrentDictionary<string, CallWrites> _writers = new(StringComparer.Ordinal);
+    private readonly Channel<ListChange> _listChanges = Channel.CreateUnbounded<ListChange>(new UnboundedChannelOptions { SingleReader = true });
 
     public CallRecords(IGrainFactory grains, ILocalSiloDetails silo, IOptions<ClusterNodeOptions> options, ILogger<CallRecords> logger)
     {
@@ -57,12 +57,33 @@ internal sealed class CallRecords : BackgroundService
             return Task.CompletedTask;
         }
 
-        var writer = _writers.GetOrAdd(record.CallId, static (id, changes) =>
+        var writes = WritesOf(record.CallId);
+        return WhenBothAsync(WriteAsync(record.CallId, writes.Sender.Send(() => _grains.GetGrain<ICallRecordGrain>(record.CallId).Save(record))), writes.Listed);
+    }
+
+    /// <summary>The call's writes; the first time, the call goes on this node's list (<see cref="CallWrites.Listed"/> when it is written).</summary>
+    private CallWrites WritesOf(string callId)
+    {
+        if (_writers.TryGetValue(callId, out var writes))
         {
-            changes.Writer.TryWrite((id, true));
-            return new OrderedSender();
-        }, _listChanges);
-        return WriteAsync(record.CallId, writer.Send(() => _grains.GetGrain<ICallRecordGrain>(record.CallId).Save(record)));
+            return writes;
+        }
+
+        var listed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var created = new CallWrites(new OrderedSender(), listed.Task);
+        if (!_writers.TryAdd(callId, created))
+        {
+            return _writers[callId];
+        }
+
+        _listChanges.Writer.TryWrite(new ListChange(callId, Live: true, listed));
+        return created;
+    }
+
+    private static async Task WhenBothAsync(Task stored, Task listed)
+    {
+        await stored.ConfigureAwait(false);
+        await WaitQuietlyAsync(listed).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -71,12 +92,12 @@ internal sealed class CallRecords : BackgroundService
     /// </summary>
     public Task WhenStoredAsync(string callId)
     {
-        if (!IsEnabled || !_writers.TryGetValue(callId, out var writer))
+        if (!IsEnabled || !_writers.TryGetValue(callId, out var writes))
         {
             return Task.CompletedTask;
         }
 
-        return WaitQuietlyAsync(writer.Send(() => Task.CompletedTask));
+        return WaitQuietlyAsync(Task.WhenAll(writes.Sender.Send(() => Task.CompletedTask), writes.Listed));
     }
 
     private static async Task WaitQuietlyAsync(Task stored)
@@ -94,13 +115,13 @@ internal sealed class CallRecords : BackgroundService
     /// <summary>The call has ended: its record goes (after its pending writes) and it leaves this node's list.</summary>
     public void Forget(string callId)
     {
-        if (!IsEnabled || !_writers.TryRemove(callId, out var writer))
+        if (!IsEnabled || !_writers.TryRemove(callId, out var writes))
         {
             return;
         }
 
-        _listChanges.Writer.TryWrite((callId, false));
-        _ = WriteAsync(callId, writer.Send(() => _grains.GetGrain<ICallRecordGrain>(callId).Forget()));
+        _listChanges.Writer.TryWrite(new ListChange(callId, Live: false, Written: null));
+        _ = WriteAsync(callId, writes.Sender.Send(() => _grains.GetGrain<ICallRecordGrain>(callId).Forget()));
     }
 
     /// <summary>A call this node took over but cannot run: its record goes (nobody else would take it over now).</summary>
@@ -131,6 +152,7 @@ internal sealed class CallRecords : BackgroundService
 
         var list = _grains.GetGrain<INodeCallsGrain>(KeyOf(_silo.SiloAddress));
         var pending = new Dictionary<string, bool>(StringComparer.Ordinal);
+        var written = new List<TaskCompletionSource>();
         try
         {
             while (await _listChanges.Reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
@@ -138,6 +160,10 @@ internal sealed class CallRecords : BackgroundService
                 while (_listChanges.Reader.TryRead(out var change))
                 {
                     pending[change.CallId] = change.Live;
+                    if (change.Written is { } done)
+                    {
+                        written.Add(done);
+                    }
                 }
 
                 string[] added = [.. pending.Where(c => c.Value).Select(c => c.Key)];
@@ -150,6 +176,12 @@ internal sealed class CallRecords : BackgroundService
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     CallRecordsLog.ListWriteFailed(_logger, added.Length, removed.Length, ex);
+                }
+                finally
+                {
+                    // Written or failed (logged): the calls waiting for it go on either way.
+                    written.ForEach(w => w.TrySetResult());
+                    written.Clear();
                 }
             }
         }
@@ -174,6 +206,12 @@ internal sealed class CallRecords : BackgroundService
         }
     }
 }
+
+/// <summary>One call's writes, in order, and when it was put on this node's list.</summary>
+internal sealed record CallWrites(OrderedSender Sender, Task Listed);
+
+/// <summary>A call put on (<paramref name="Live"/>) or taken off this node's list; <paramref name="Written"/> is told when it is written.</summary>
+internal readonly record struct ListChange(string CallId, bool Live, TaskCompletionSource? Written);
 
 internal static partial class CallRecordsLog
 {

@@ -14,4 +14,7 @@ public interface INodePresence : IGrainObserver
 
     /// <summary>A name came online or went offline on <paramref name="node"/>.</summary>
     Task Changed(SiloAddress node, string name, bool online);
+
+    /// <summary>A name's page moved from <paramref name="node"/> to <paramref name="to"/> (it resumed there): still online.</summary>
+    Task Moved(SiloAddress node, string name, SiloAddress to);
 }

@@ -23,4 +23,10 @@ internal sealed class PresenceLink(PresenceService presence) : INodePresence
         presence.ApplyChange(node, name, online);
         return Task.CompletedTask;
     }
+
+    public Task Moved(SiloAddress node, string name, SiloAddress to)
+    {
+        presence.ApplyMove(node, name, to);
+        return Task.CompletedTask;
+    }
 }

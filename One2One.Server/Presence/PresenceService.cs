@@ -16,15 +16,28 @@ namespace One2One.Server.Presence;
 /// <see cref="_gate"/> owns <see cref="_listed"/> and <see cref="_peers"/>. Join and Leave post under it, through each
 /// user's outbox, so every page sees its snapshot before any delta and the deltas in the order they happened here. A join
 /// or leave costs one message per listed page (O(N)) and one per other node; the outbox bounds what an unread page may
-/// queue (Limits:OutboxCapacity). A name moving between nodes (a page resuming elsewhere) is not reported offline while
-/// another node or this one still lists it.
+/// queue (Limits:OutboxCapacity). A name moving between nodes (a page resuming elsewhere) is moved, not reported offline
+/// and online again: its old node says where it went before the old connection closes.
 /// </remarks>
-internal sealed class PresenceService(IOptions<PresenceOptions> options, ILocalSiloDetails silo, ILogger<PresenceService> logger)
+internal sealed class PresenceService
 {
-    private readonly PresenceOptions _options = options.Value;
+    private readonly PresenceOptions _options;
+    private readonly ILocalSiloDetails _silo;
+    private readonly ILogger<PresenceService> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, User> _listed = new(StringComparer.Ordinal);
     private readonly Dictionary<SiloAddress, Peer> _peers = [];
+
+    // Names whose page is moving here from another node (it said so): their registration here is not news to anyone.
+    private readonly HashSet<string> _movingHere = new(UserName.Comparer);
+
+    public PresenceService(IOptions<PresenceOptions> options, ILocalSiloDetails silo, CallService calls, ILogger<PresenceService> logger)
+    {
+        _options = options.Value;
+        _silo = silo;
+        _logger = logger;
+        calls.RegistrationMovedAway += MovedAway;
+    }
 
     public bool Enabled => _options.Enabled;
 
@@ -60,11 +73,14 @@ internal sealed class PresenceService(IOptions<PresenceOptions> options, ILocalS
             }
 
             var change = new PresenceChange(user.Name, Online: true);
-            foreach (var other in _listed.Values)
+            if (!_movingHere.Remove(user.Name))
             {
-                if (!ReferenceEquals(other, user))
+                foreach (var other in _listed.Values)
                 {
-                    other.Outbox.Post(c => c.PresenceChanged(change));
+                    if (!ReferenceEquals(other, user))
+                    {
+                        other.Outbox.Post(c => c.PresenceChanged(change));
+                    }
                 }
             }
 
@@ -93,6 +109,31 @@ internal sealed class PresenceService(IOptions<PresenceOptions> options, ILocalS
         }
     }
 
+    /// <summary>
+    /// The page's registration moved to <paramref name="to"/> (it resumed there) and its connection here is about to close:
+    /// its name stays online, listed from now on as <paramref name="to"/>'s, and nobody is told it left.
+    /// </summary>
+    public void MovedAway(string connectionId, SiloAddress to)
+    {
+        lock (_gate)
+        {
+            if (!_listed.Remove(connectionId, out var user))
+            {
+                return;
+            }
+
+            if (!to.Equals(_silo.SiloAddress))
+            {
+                PeerOf(to).Names.Add(user.Name);
+            }
+
+            foreach (var peer in _peers.Values)
+            {
+                Send(peer, l => l.Moved(_silo.SiloAddress, user.Name, to));
+            }
+        }
+    }
+
     // ---------------- between nodes ----------------
 
     /// <summary>
@@ -111,7 +152,7 @@ internal sealed class PresenceService(IOptions<PresenceOptions> options, ILocalS
             var peer = PeerOf(node);
             peer.Connect(link);
             string[] names = [.. _listed.Values.Select(u => u.Name).Distinct(UserName.Comparer)];
-            Send(peer, l => l.Snapshot(silo.SiloAddress, names));
+            Send(peer, l => l.Snapshot(_silo.SiloAddress, names));
         }
     }
 
@@ -154,6 +195,23 @@ internal sealed class PresenceService(IOptions<PresenceOptions> options, ILocalS
             else if (peer.Names.Remove(name))
             {
                 PostOfflineUnlessListed(name, peer);
+            }
+        }
+    }
+
+    /// <summary>A name's page moved from <paramref name="node"/> to <paramref name="to"/>: still online, nobody is told.</summary>
+    public void ApplyMove(SiloAddress node, string name, SiloAddress to)
+    {
+        lock (_gate)
+        {
+            PeerOf(node).Names.Remove(name);
+            if (!to.Equals(_silo.SiloAddress))
+            {
+                PeerOf(to).Names.Add(name);
+            }
+            else if (!IsListedHere(name))
+            {
+                _movingHere.Add(name);
             }
         }
     }
@@ -202,6 +260,7 @@ internal sealed class PresenceService(IOptions<PresenceOptions> options, ILocalS
     {
         if (!IsListedHere(name) && !IsListedByPeer(name, except: from))
         {
+            _movingHere.Remove(name);
             PostToListed(new PresenceChange(name, Online: false));
         }
     }
@@ -222,7 +281,7 @@ internal sealed class PresenceService(IOptions<PresenceOptions> options, ILocalS
     {
         foreach (var peer in _peers.Values)
         {
-            Send(peer, l => l.Changed(silo.SiloAddress, change.Name, change.Online));
+            Send(peer, l => l.Changed(_silo.SiloAddress, change.Name, change.Online));
         }
     }
 
@@ -245,7 +304,7 @@ internal sealed class PresenceService(IOptions<PresenceOptions> options, ILocalS
         }
         catch (Exception ex)
         {
-            PresenceLog.PeerUnreachable(logger, ex.Message);
+            PresenceLog.PeerUnreachable(_logger, ex.Message);
         }
     }
 

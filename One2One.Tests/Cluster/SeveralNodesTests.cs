@@ -277,16 +277,17 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
 
     /// <summary>
     /// Resumes while the answer's reason is one the dying node causes (by default: the node holding the page's registration
-    /// cannot be reached yet), once a second (within the node's limit on registrations) for at most 45 s.
+    /// cannot be reached yet), after the delays the SDK's Softphone waits (a minute in 8 tries: within the node's limit
+    /// on registrations, which a busy machine's slower death declaration would exceed at one try a second).
     /// </summary>
     private static async Task<RegisterResponse> ResumeWhileAsync(SignalingClient client, string name, string? token, Func<string?, bool>? settling = null)
     {
         settling ??= reason => reason == Reasons.Unavailable;
         RegisterResponse answer;
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(45);
-        while (settling((answer = await client.ResumeAsync(name, token)).Reason) && DateTime.UtcNow < deadline)
+        var delays = new Queue<int>([1, 2, 3, 5, 8, 10, 10, 10, 12]);
+        while (settling((answer = await client.ResumeAsync(name, token)).Reason) && delays.TryDequeue(out var seconds))
         {
-            await Task.Delay(TimeSpan.FromSeconds(1));
+            await Task.Delay(TimeSpan.FromSeconds(seconds));
         }
 
         return answer;
