@@ -519,7 +519,7 @@ internal sealed partial class CallService
     {
         RemoteLog.HomeLost(_logger, call.Id, user.Name);
         user.Leave(call);
-        if (releaseMedia && call.Media is { } media && _mediaServers.Members.FirstOrDefault(m => m.Address == media.MediaServer) is { } server)
+        if (releaseMedia && call.Media is { } media && _mediaServers.Find(media.MediaServer) is { } server)
         {
             _ = ReleaseOrphanedPipelineAsync(server, call.Id, media.PipelineId);
         }

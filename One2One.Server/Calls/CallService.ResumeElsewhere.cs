@@ -41,6 +41,7 @@ internal sealed partial class CallService
     private async Task<RegisterResponse?> MoveRegistrationHereAsync(string connectionId, string name, string token, ClientAddress address, Arrival arrival)
     {
         var nextToken = ResumeTokens.NewToken();
+        var nextKey = ResumeTokens.KeyOf(nextToken);
         NameClaim? claim;
         MovedRegistration? moved;
         try
@@ -51,10 +52,10 @@ internal sealed partial class CallService
                 return ResumeExpired();
             }
 
-            moved = await claim.Link.MoveRegistration(name, token, ResumeTokens.KeyOf(nextToken), Link, _names.Node).ConfigureAwait(false);
+            moved = await claim.Link.MoveRegistration(name, token, nextKey, Link, _names.Node).ConfigureAwait(false);
             if (moved is { AskHome: true, Home: { } home })
             {
-                moved = await home.MoveRegistration(name, token, ResumeTokens.KeyOf(nextToken), Link, _names.Node).ConfigureAwait(false);
+                moved = await home.MoveRegistration(name, token, nextKey, Link, _names.Node).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -73,7 +74,7 @@ internal sealed partial class CallService
         // As a resume here: the person is not locked out of their own name by a full quota (the place is best effort).
         _limits.TryHoldRegistration(connectionId, address, out _);
         var outbox = _connections.OpenOutbox(connectionId);
-        var user = new User(claim.Name, connectionId, outbox, ResumeTokens.KeyOf(nextToken), Guid.ParseExact(moved.Registration, "N"));
+        var user = new User(claim.Name, connectionId, outbox, nextKey, Guid.ParseExact(moved.Registration, "N"));
         if (moved is { CallId: { } callId, Peer: { } peer, Home: { } callHome, HomeNode: { } homeNode })
         {
             user.TryJoin(new RemoteCall(new CallMember(callId, claim.Name, moved.Registration), peer, callHome, homeNode));

@@ -139,7 +139,7 @@ internal sealed partial class CallService
 
         // A call that cannot be run here is left to the media server, which collects the dead node's session (and with it
         // the call's pipeline, held by nobody else); its record goes.
-        if (_mediaServers.Members.FirstOrDefault(m => m.Address == record.MediaServer) is not { } server)
+        if (_mediaServers.Find(record.MediaServer) is not { } server)
         {
             CallsLog.TakeOverRefused(_logger, record.CallId, $"its media server {record.MediaServer} is not one this node uses");
             _records.Drop(record.CallId);

@@ -16,7 +16,7 @@ internal sealed class CallRecordGrain(
     public async Task Save(CallRecord record)
     {
         DeactivateOnIdle();
-        if (state.State.Record is { } held && !held.Home.Equals(record.Home) && IsAlive(held.Home))
+        if (state.State.Record is { } held && !held.Home.Equals(record.Home) && !membership.IsDead(held.Home))
         {
             // A home that was declared dead too soon and still writes: the node that took the call over keeps it.
             return;
@@ -65,9 +65,6 @@ internal sealed class CallRecordGrain(
         await state.WriteStateAsync();
         return new CallTakeOver(TakeOverResult.Taken, taken);
     }
-
-    private bool IsAlive(SiloAddress node) =>
-        membership.CurrentSnapshot.GetSiloStatus(node) is not (SiloStatus.Dead or SiloStatus.None);
 }
 
 /// <summary>What <see cref="CallRecordGrain"/> persists.</summary>

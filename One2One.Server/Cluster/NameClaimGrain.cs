@@ -18,7 +18,7 @@ internal sealed class NameClaimGrain(
     public async Task<bool> TryClaim(NameClaim claim)
     {
         DeactivateOnIdle();
-        if (state.State.Claim is { } held && held.Registration != claim.Registration && IsAlive(held.Node))
+        if (state.State.Claim is { } held && held.Registration != claim.Registration && !membership.IsDead(held.Node))
         {
             return false;
         }
@@ -42,11 +42,8 @@ internal sealed class NameClaimGrain(
     public Task<NameClaim?> Holder()
     {
         DeactivateOnIdle();
-        return Task.FromResult(state.State.Claim is { } held && IsAlive(held.Node) ? held : null);
+        return Task.FromResult(state.State.Claim is { } held && !membership.IsDead(held.Node) ? held : null);
     }
-
-    private bool IsAlive(SiloAddress node) =>
-        membership.CurrentSnapshot.GetSiloStatus(node) is not (SiloStatus.Dead or SiloStatus.None);
 }
 
 /// <summary>What <see cref="NameClaimGrain"/> persists.</summary>

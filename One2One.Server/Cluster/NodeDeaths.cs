@@ -12,7 +12,7 @@ internal sealed class NodeDeaths(IClusterMembershipService membership, ILocalSil
     public event Action<SiloAddress>? Died;
 
     /// <summary>Whether the cluster has declared <paramref name="node"/> dead (or never knew it).</summary>
-    public bool IsDead(SiloAddress node) => membership.CurrentSnapshot.GetSiloStatus(node) is SiloStatus.Dead or SiloStatus.None;
+    public bool IsDead(SiloAddress node) => membership.IsDead(node);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

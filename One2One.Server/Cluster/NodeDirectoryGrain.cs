@@ -10,7 +10,7 @@ internal sealed class NodeDirectoryGrain(
     public async Task<NodeEntry[]> Join(SiloAddress node, INodePresence presence)
     {
         var nodes = state.State.Nodes;
-        nodes.RemoveAll(e => e.Node.Equals(node) || membership.CurrentSnapshot.GetSiloStatus(e.Node) is SiloStatus.Dead or SiloStatus.None);
+        nodes.RemoveAll(e => e.Node.Equals(node) || membership.IsDead(e.Node));
         var others = nodes.ToArray();
         nodes.Add(new NodeEntry(node, presence));
         await state.WriteStateAsync();

@@ -53,6 +53,9 @@ internal sealed class MediaServerPool : BackgroundService
 
     public IReadOnlyList<MediaServerMember> Members { get; }
 
+    /// <summary>The member with <paramref name="address"/> (as another node of the cluster names it), if this node uses it.</summary>
+    public MediaServerMember? Find(string address) => Members.FirstOrDefault(m => m.Address == address);
+
     /// <summary>A place on <paramref name="member"/> for a call whose media is there already (taken over from a node that died).</summary>
     public MediaServerLease LeaseOn(MediaServerMember member)
     {
