@@ -60,13 +60,15 @@ export interface SoftphoneOptions {
   /**
    * How long to wait before each new resume while the server answers "unavailable": the server that held this page's
    * registration cannot be reached (an app node dying), and once the cluster declares it dead another node takes its
-   * calls over and holds this page's place. By default 2, 3, 5, 8, 10, 10, 10 and 12 s: a minute, about how long a
-   * cluster takes with Orleans' default settings, in few enough tries for the server's limit on registrations.
+   * calls over and holds this page's place. By default 2, 3, 5, 8, 10, 10, 10, 12, 15 and 15 s: a minute and a half,
+   * about how long a cluster takes with Orleans' default settings to declare a node dead, plus the server's reconnect
+   * window (20 s) in which it answers so while the take-over may be under way, in few enough tries for the server's
+   * limit on registrations. After the last, the page registers its name afresh.
    */
   readonly resumeRetryDelaysMs?: readonly number[];
 }
 
-const defaultResumeRetryDelaysMs: readonly number[] = [2000, 3000, 5000, 8000, 10000, 10000, 10000, 12000];
+const defaultResumeRetryDelaysMs: readonly number[] = [2000, 3000, 5000, 8000, 10000, 10000, 10000, 12000, 15000, 15000];
 
 export class Softphone {
   private snapshot: PhoneSnapshot = initialSnapshot;
@@ -303,8 +305,9 @@ export class Softphone {
         return;
       }
       this.dropHeld();
-      if (error instanceof RejectedError && (error.reason === "resume-expired" || error.reason === "resume-refused") && this.snapshot.state === "registering") {
-        // The server no longer holds this registration: register the name afresh.
+      if (error instanceof RejectedError && (error.reason === "resume-expired" || error.reason === "resume-refused" || error.reason === "unavailable") && this.snapshot.state === "registering") {
+        // The server no longer holds this registration (or, asked for as long as it takes a cluster to take a dead
+        // server's calls over, still cannot say): register the name afresh.
         if ((await this.registerAsync(name)) && wasInCall) {
           this.events.emit("notice", { text: "The call ended while this page was away. You are registered again.", kind: "info" });
         }

@@ -49,7 +49,7 @@ internal sealed partial class CallService
             claim = await _names.HeldElsewhereAsync(name).ConfigureAwait(false);
             if (claim?.Link is null)
             {
-                return ResumeExpired();
+                return await HeldByNoLiveNodeAsync(name).ConfigureAwait(false);
             }
 
             moved = await claim.Link.MoveRegistration(name, token, nextKey, Link, _names.Node).ConfigureAwait(false);
@@ -109,6 +109,28 @@ internal sealed partial class CallService
         outbox.Start();
         CallsLog.Resumed(_logger, user.Name, connectionId);
         return null;
+    }
+
+    /// <summary>
+    /// No live node holds the name the page resumes. If a node that held it died lately (within the reconnect window), a
+    /// node may be taking its call over and about to hold the page's place (this one, still at it, or another): the page
+    /// hears <c>unavailable</c> and asks again. Otherwise its registration is gone.
+    /// </summary>
+    private async Task<RegisterResponse> HeldByNoLiveNodeAsync(string name)
+    {
+        if (!_records.IsEnabled)
+        {
+            return ResumeExpired();
+        }
+
+        if (Volatile.Read(ref _takingOver).IsCompleted
+            && (await _names.LastClaimAsync(name).ConfigureAwait(false) is not { } last || last.Node.Equals(_names.Node)
+                || !_nodeDeaths.DiedWithin(last.Node, _options.CurrentValue.ReconnectWindow)))
+        {
+            return ResumeExpired();
+        }
+
+        return _rejections.Registration(Reasons.Unavailable, "The server that held your registration has gone and its calls are being taken over; try again in a moment.");
     }
 
     /// <summary>

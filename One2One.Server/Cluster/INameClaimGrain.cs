@@ -14,6 +14,9 @@ public interface INameClaimGrain : IGrainWithStringKey
 
     /// <summary>Who holds the name, if anyone.</summary>
     Task<NameClaim?> Holder();
+
+    /// <summary>The claim as kept, its node alive or not: whose the name was, when nobody holds it now.</summary>
+    Task<NameClaim?> LastHolder();
 }
 
 /// <summary>

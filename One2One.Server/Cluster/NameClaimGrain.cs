@@ -44,6 +44,12 @@ internal sealed class NameClaimGrain(
         DeactivateOnIdle();
         return Task.FromResult(state.State.Claim is { } held && !membership.IsDead(held.Node) ? held : null);
     }
+
+    public Task<NameClaim?> LastHolder()
+    {
+        DeactivateOnIdle();
+        return Task.FromResult(state.State.Claim);
+    }
 }
 
 /// <summary>What <see cref="NameClaimGrain"/> persists.</summary>

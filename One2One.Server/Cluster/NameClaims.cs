@@ -26,6 +26,10 @@ internal sealed class NameClaims(IGrainFactory grains, ILocalSiloDetails silo)
             ? claim
             : null;
 
+    /// <summary>The claim on the name as kept, its node alive or dead (see <see cref="INameClaimGrain.LastHolder"/>).</summary>
+    public Task<NameClaim?> LastClaimAsync(string name) =>
+        grains.GetGrain<INameClaimGrain>(KeyOf(name)).LastHolder();
+
     public Task ReleaseAsync(string name, string registration) =>
         grains.GetGrain<INameClaimGrain>(KeyOf(name)).Release(registration);
 }

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace One2One.Server.Cluster;
 
 /// <summary>
@@ -6,24 +8,36 @@ namespace One2One.Server.Cluster;
 /// </summary>
 /// <remarks>
 /// <see cref="Died"/> is raised on this service's loop, once per node, in membership order; handlers must not block.
+/// The moments deaths were seen are written on that loop and read from any thread.
 /// </remarks>
-internal sealed class NodeDeaths(IClusterMembershipService membership, ILocalSiloDetails self) : BackgroundService
+internal sealed class NodeDeaths(IClusterMembershipService membership, ILocalSiloDetails self, TimeProvider time) : BackgroundService
 {
+    private readonly ConcurrentDictionary<SiloAddress, DateTimeOffset> _seenDead = new();
+
     public event Action<SiloAddress>? Died;
 
     /// <summary>Whether the cluster has declared <paramref name="node"/> dead (or never knew it).</summary>
     public bool IsDead(SiloAddress node) => membership.IsDead(node);
 
+    /// <summary>
+    /// Whether <paramref name="node"/> was declared dead less than <paramref name="span"/> ago, as this node saw it: what it
+    /// held may still be being taken over by the others. A node dead by this node's view but not yet seen dying here (the
+    /// loop is behind) died just now.
+    /// </summary>
+    public bool DiedWithin(SiloAddress node, TimeSpan span) =>
+        _seenDead.TryGetValue(node, out var seen)
+            ? time.GetUtcNow() - seen < span
+            : membership.CurrentSnapshot.GetSiloStatus(node) == SiloStatus.Dead;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var dead = new HashSet<SiloAddress>();
         try
         {
             await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(stoppingToken))
             {
                 foreach (var (node, member) in snapshot.Members)
                 {
-                    if (member.Status == SiloStatus.Dead && !node.Equals(self.SiloAddress) && dead.Add(node))
+                    if (member.Status == SiloStatus.Dead && !node.Equals(self.SiloAddress) && _seenDead.TryAdd(node, time.GetUtcNow()))
                     {
                         Died?.Invoke(node);
                     }

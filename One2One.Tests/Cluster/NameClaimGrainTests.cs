@@ -50,7 +50,9 @@ public sealed class NameClaimGrainTests : IAsyncLifetime
         await grain.TryClaim(new NameClaim("dave", "conn-on-a-dead-node", gone));
 
         (await grain.Holder()).Should().BeNull();
+        (await grain.LastHolder()).Should().Be(new NameClaim("dave", "conn-on-a-dead-node", gone), "whose the name was is kept until another claims it");
         (await grain.TryClaim(new NameClaim("dave", "conn-b", _cluster.Silos[1].SiloAddress))).Should().BeTrue();
+        (await grain.LastHolder())!.Registration.Should().Be("conn-b");
     }
 
     [Fact]

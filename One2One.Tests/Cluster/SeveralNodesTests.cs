@@ -229,10 +229,15 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
 
         // What alice's page does (the SDK's Softphone): connect again through the load balancer, which no longer sends
         // anyone to A; resume with the token, asked again while A cannot be reached but is not declared dead yet
-        // ("unavailable"); then no node holds it (B never knew it, A is dead), and the page registers its name afresh.
+        // ("unavailable"), and for the reconnect window after it is (a node may be taking A's calls over and about to
+        // hold alice's place: B cannot tell an idle page from one in a call another node takes over); then no node holds
+        // it (B never knew it, A is dead), and the page registers its name afresh.
         await using var aliceAgain = await ConnectThroughTheLoadBalancerAsync();
+        await Eventually.TrueAsync(() => _cluster.B.Log.Contains("left the cluster", StringComparison.Ordinal), "node B saw A declared dead");
+        var justAfter = await aliceAgain.ResumeAsync("alice", token);
+        justAfter.Reason.Should().Be(Reasons.Unavailable, "A died a moment ago: a node may still be taking its calls over");
         var resumed = await ResumeWhileAsync(aliceAgain, "alice", token, reason => reason == Reasons.Unavailable);
-        resumed.Reason.Should().Be(Reasons.ResumeExpired, "node B never held alice's registration, and A is dead");
+        resumed.Reason.Should().Be(Reasons.ResumeExpired, "node B never held alice's registration, A is dead, and the window has passed");
         await RegisterOnceTheDeadNodeIsDeclaredAsync(aliceAgain, "alice");
 
         await using var other = await SignalingClient.ConnectAsync(_cluster.LoadBalancedHubUri);

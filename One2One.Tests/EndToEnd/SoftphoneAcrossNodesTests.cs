@@ -38,8 +38,13 @@ public sealed class SoftphoneAcrossNodesTests(BrowserFixture browser, ITestOutpu
     /// </summary>
     private async Task HoldACallWhileANodeDiesAsync(string killed)
     {
-        await using var cluster = await MultiProcessCluster.StartAsync(TimeSpan.FromSeconds(20),
-            new Dictionary<string, string> { [ClientTestHooks.SettingKey] = "true" });
+        // The call layer's routine (registrations, resumes and their refusals, call ends with reasons) in the nodes' logs,
+        // written out below: what a failure of the take-over needs to be understood.
+        await using var cluster = await MultiProcessCluster.StartAsync(TimeSpan.FromSeconds(20), new Dictionary<string, string>
+        {
+            [ClientTestHooks.SettingKey] = "true",
+            ["Logging:LogLevel:One2One.Server.Calls"] = "Debug",
+        });
         var contexts = new List<IBrowserContext>();
         try
         {

@@ -137,19 +137,43 @@ describe("Softphone and its signaling connection", () => {
     assert.equal(phone.state, "registered");
   });
 
-  it("gives up asking after its last delay and says why", async () => {
+  it("stops asking after its last delay and registers the name afresh, telling a page that was in a call", async () => {
     const client = new FakeClient();
     const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [0] });
     const notices: string[] = [];
     phone.on("notice", (notice) => notices.push(notice.text));
     client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", "The server that held your registration cannot be reached right now"));
 
-    phone.resume("alice", "token-1");
+    phone.resume("alice", "token-1", true);
     await new Promise((resolve) => setTimeout(resolve, 20));
 
-    assert.equal(client.resumed.length, 2);
-    assert.notEqual(phone.state, "registered");
-    assert.equal(notices.length, 1);
+    assert.equal(client.resumed.length, 2, "asked once, then once more after its one delay");
+    assert.deepEqual(client.registered, ["alice"]);
+    assert.equal(phone.state, "registered");
+    assert.deepEqual(notices, ["The call ended while this page was away. You are registered again."]);
+  });
+
+  it("asks ten times over a minute and a half by default before it registers afresh", async () => {
+    const client = new FakeClient();
+    const delays: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    globalThis.setTimeout = ((callback: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return realSetTimeout(callback, 0);
+    }) as typeof setTimeout;
+    try {
+      const phone = new Softphone(client.asClient);
+      client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", "not yet"));
+
+      phone.resume("alice", "token-1");
+      await new Promise((resolve) => realSetTimeout(resolve, 50));
+
+      assert.equal(client.resumed.length, 11);
+      assert.equal(delays.filter((ms) => ms >= 1000).reduce((sum, ms) => sum + ms, 0), 90_000);
+      assert.deepEqual(client.registered, ["alice"]);
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
   });
 
   it("tells a page that was in a call that the call could not be kept when it registers afresh", async () => {

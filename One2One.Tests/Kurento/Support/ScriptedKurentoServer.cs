@@ -648,6 +648,12 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
                 _subscriptions[subscription] = (objectId, eventType);
                 return ResultReply(request.Id, new JsonObject { ["value"] = subscription, ["sessionId"] = sessionId });
 
+            case "ref" or "unref":
+                // Holding an object another session made (a node taking a call over): what counts is that it exists.
+                return objectId is not null && _objects.ContainsKey(objectId)
+                    ? ResultReply(request.Id, new JsonObject { ["sessionId"] = sessionId })
+                    : NotFound(request.Id, objectId);
+
             case "unsubscribe":
                 _subscriptions.Remove(request.Param("subscription") ?? "");
                 return ResultReply(request.Id, new JsonObject { ["sessionId"] = sessionId });

@@ -1,0 +1,75 @@
+using One2One.Server.Contracts;
+using One2One.Tests.Calls;
+using One2One.Tests.Kurento.Support;
+using One2One.Tests.Support;
+using One2One.Tests.Support.Cluster;
+using Xunit.Abstractions;
+
+namespace One2One.Tests.Cluster;
+
+/// <summary>
+/// A page resuming while the node taking its call over is still at it: two app nodes as processes (one SIGKILLed), over
+/// the scripted media server, which holds back the survivor's <c>ref</c> of the call's pipeline for as long as the test
+/// wants (a busy cluster took more than the five seconds a resume waits for take-overs, and the page, told its
+/// registration had expired, registered afresh and lost the call).
+/// </summary>
+public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLifetime
+{
+    private ScriptedKurentoServer _media = null!;
+    private MultiProcessCluster _cluster = null!;
+
+    public async Task InitializeAsync()
+    {
+        _media = await ScriptedKurentoServer.StartAsync();
+        _cluster = await MultiProcessCluster.StartAsync(TimeSpan.FromSeconds(20),
+            new Dictionary<string, string> { ["Kurento:Uri"] = _media.Uri.ToString() });
+    }
+
+    public async Task DisposeAsync()
+    {
+        output.WriteLine($"node a:\n{_cluster.A.Log}\nnode b:\n{_cluster.B.Log}");
+        await _cluster.DisposeAsync();
+        await _media.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task Alice_resuming_on_bob_s_node_while_it_still_takes_her_call_over_hears_unavailable_then_resumes_into_the_call()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
+        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        await bob.WaitForAsync<StartCommunication>();
+        (await alice.WaitForAsync<CallResponse>()).Message.Response.Should().Be(Responses.Accepted);
+        var token = alice.ResumeToken;
+
+        // The call lives on A. When A dies, B takes it over, and its hold on the pipeline is kept waiting.
+        _media.When(r => r.Method == "ref", ScriptedReply.Hold, times: 1);
+        await _cluster.A.KillAsync();
+        var held = await _media.WaitForHeldAsync(1);
+
+        // Alice's page comes back on B meanwhile: B is still taking the call over, so she is asked to try again, not told
+        // her registration is gone (she would register afresh, and the call end for bob once B holds her place).
+        await using var aliceAgain = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        var early = await aliceAgain.ResumeAsync("alice", token);
+        early.Reason.Should().Be(Reasons.Unavailable, $"bob's node is still taking the call over: {early.Message}");
+
+        await _media.ReleaseAsync(held);
+        (await bob.WaitForAsync<PeerReconnecting>()).Message.Peer.Should().Be("alice");
+        var resumed = await aliceAgain.ResumeAsync("alice", token);
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().Be("bob");
+        bob.Drain().OfType<StopCommunication>().Should().BeEmpty("bob's call was never ended");
+
+        await aliceAgain.StopAsync();
+        (await bob.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
+        await Eventually.TrueAsync(async () => !(await PipelinesAsync()).Any(), "the call's pipeline is released");
+    }
+
+    private async Task<IEnumerable<string>> PipelinesAsync()
+    {
+        await using var client = KurentoTestClient.Create(_media.Uri);
+        return await client.GetPipelineIdsAsync();
+    }
+}
