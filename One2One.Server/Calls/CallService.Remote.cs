@@ -28,8 +28,12 @@ internal sealed partial class CallService
     /// <summary>This node as the others reach it, made at first use (the silo is up by then).</summary>
     private INodeLink Link => LazyInitializer.EnsureInitialized(ref _published, () => _names.Publish(_link));
 
-    /// <summary>The callee holds their name on another live node: the call is placed here and joined there.</summary>
-    private async Task PlaceRemoteCallAsync(User caller, NameClaim claim, string sdpOffer, ClientAddress address)
+    /// <summary>
+    /// The callee holds their name on another live node: the call is placed here and joined there. The caller's request
+    /// ends once the call is open here: asking the callee's node and reserving the media go on in the background, as a
+    /// local call's reserving does, so the caller's next requests (a candidate, a hang-up) are not held behind them.
+    /// </summary>
+    private void PlaceRemoteCall(User caller, NameClaim claim, string sdpOffer, ClientAddress address)
     {
         if (caller.IsInACall)
         {
@@ -52,49 +56,66 @@ internal sealed partial class CallService
         }
 
         callee.TryJoin(call);
+        _ = JoinAndRingAsync(call, claim, member);
+    }
+
+    /// <summary>Asks the callee's node to join <paramref name="call"/>; joined, reserves its media and rings, else tells the caller why not.</summary>
+    private async Task JoinAndRingAsync(Call call, NameClaim claim, CallMember member)
+    {
         JoinAnswer joined;
         try
         {
-            joined = await claim.Link!.JoinCall(member, caller.Name, Link, _names.Node).ConfigureAwait(false);
+            joined = await claim.Link!.JoinCall(member, call.Caller.Name, Link, _names.Node).ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            RemoteLog.RequestFailed(_logger, id, claim.Name, ex);
+            RemoteLog.RequestFailed(_logger, call.Id, claim.Name, ex);
             joined = new JoinAnswer(JoinResult.Reconnecting);
         }
 
         if (joined.Result != JoinResult.Joined)
         {
-            caller.Leave(call);
-            callee.MarkGone();
-            _limits.ReleaseCall(id);
-            var (reason, message) = joined.Result switch
+            // Unless the caller hung up or left meanwhile (its end has run, and said all there is to say).
+            var refused = false;
+            call.TryEnd((_, _) =>
             {
-                JoinResult.Busy => (Reasons.Busy, $"{claim.Name} is busy."),
-                JoinResult.Unknown => (Reasons.UnknownUser, $"No user named {claim.Name} is registered."),
-                _ => (Reasons.Unavailable, $"{claim.Name} is reconnecting. Try again in a moment."),
-            };
-            _rejections.Call(caller, reason, message);
+                call.Caller.Leave(call);
+                refused = true;
+            });
+            call.Callee.MarkGone();
+            _limits.ReleaseCall(call.Id);
+            if (refused)
+            {
+                var (reason, message) = joined.Result switch
+                {
+                    JoinResult.Busy => (Reasons.Busy, $"{claim.Name} is busy."),
+                    JoinResult.Unknown => (Reasons.UnknownUser, $"No user named {claim.Name} is registered."),
+                    _ => (Reasons.Unavailable, $"{claim.Name} is reconnecting. Try again in a moment."),
+                };
+                _rejections.Call(call.Caller, reason, message);
+            }
+
             return;
         }
 
-        _calls[id] = call;
+        _calls[call.Id] = call;
         if (call.State == CallState.Ended)
         {
             // The caller hung up while the callee's node was asked. The end has run, and its LeftCall may have reached
             // that node before the join did: freeing the slot again there is harmless, a slot left taken is not.
-            _calls.TryRemove(id, out _);
+            _calls.TryRemove(call.Id, out _);
             await TellNodeAsync(member, () => claim.Link!.Deliver(member, [ClientDeliveries.LeftCall])).ConfigureAwait(false);
             return;
         }
 
+        var callee = call.Callee;
         callee.ReplaceResumeKey(joined.ResumeKey ?? "");
         _resumeTokens.Add(callee);
 
         _metrics.CallStarted();
-        call.Trace.Start(caller.Name, callee.Name);
+        call.Trace.Start(call.Caller.Name, callee.Name);
         using var scope = call.Trace.Enter(_logger);
-        RemoteLog.RemoteCallee(_logger, id, callee.Name, claim.Node);
+        RemoteLog.RemoteCallee(_logger, call.Id, callee.Name, claim.Node);
         await ReserveAndRingAsync(call).ConfigureAwait(false);
     }
 

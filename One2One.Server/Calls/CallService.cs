@@ -216,7 +216,7 @@ internal sealed partial class CallService
 
         if (holder is { Link: not null })
         {
-            await PlaceRemoteCallAsync(caller, holder, sdpOffer, address).ConfigureAwait(false);
+            PlaceRemoteCall(caller, holder, sdpOffer, address);
             return;
         }
 

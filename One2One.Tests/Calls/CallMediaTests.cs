@@ -5,17 +5,32 @@ using One2One.Tests.Support;
 
 namespace One2One.Tests.Calls;
 
+/// <summary>The call server's side of the media, on one node.</summary>
+public sealed class CallMediaTests : CallMediaScenarios
+{
+    protected override Task<IScenarioNodes> StartNodesAsync(Func<One2OneServerFactory> createNode) =>
+        Task.FromResult<IScenarioNodes>(new OneNode(createNode()));
+}
+
 /// <summary>
 /// The call server's side of the media: what it asks the media server, in which order, and how every media
 /// outcome ends a call. The media server is the scripted Kurento stand-in so replies can be held back and
 /// faults injected; the real embedded media server is exercised by <see cref="CallWithEmbeddedMediaServerTests"/>.
+/// Each person connects where <see cref="StartNodesAsync"/> puts them: on one node, or alice (whose node the call lives
+/// on and drives the media) and bob on two nodes of a cluster (<c>CallMediaAcrossNodesTests</c>).
 /// </summary>
-public sealed class CallMediaTests
+public abstract class CallMediaScenarios
 {
+    /// <summary>Starts the nodes, each made by <paramref name="createNode"/>.</summary>
+    protected abstract Task<IScenarioNodes> StartNodesAsync(Func<One2OneServerFactory> createNode);
+
+    private Task<ScriptedCall> StartCallAsync(Func<ScriptedKurentoServer, One2OneServerFactory>? createServer = null) =>
+        ScriptedCall.StartAsync((_, createNode) => StartNodesAsync(createNode), createServer);
+
     [Fact]
     public async Task Placing_and_accepting_build_the_media_in_the_documented_order()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
 
         await call.ConnectAsync();
 
@@ -40,7 +55,7 @@ public sealed class CallMediaTests
     [Fact]
     public async Task The_media_is_reserved_before_the_callee_rings_and_negotiated_only_after_the_accept()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
 
         await call.RingAsync();
         var beforeAccept = call.Media.Requests.Select(Describe).Where(s => s.Length > 0).ToList();
@@ -59,7 +74,7 @@ public sealed class CallMediaTests
     [Fact]
     public async Task Browser_candidates_queued_before_the_endpoints_exist_are_all_applied_in_order()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
         var held = await call.PlaceHoldingAnEndpointAsync();
         await call.Alice.SendCandidateAsync(Candidate("alice", 1));
         await call.Alice.SendCandidateAsync(Candidate("alice", 2));
@@ -84,7 +99,7 @@ public sealed class CallMediaTests
     [Fact]
     public async Task Media_server_candidates_never_reach_a_browser_before_its_answer()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
         call.Media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == ScriptedCall.CalleeOffer, ScriptedReply.Hold, times: 1);
         await call.RingAsync();
         await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
@@ -106,7 +121,7 @@ public sealed class CallMediaTests
     [Fact]
     public async Task Hanging_up_in_call_releases_the_pipeline_once_and_tells_the_peer()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
         await call.ConnectAsync();
         var pipeline = await call.PipelineIdAsync();
 
@@ -128,7 +143,7 @@ public sealed class CallMediaTests
     [InlineData("callee")]
     public async Task Leaving_in_call_releases_the_pipeline_and_tells_the_peer(string who)
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
         await call.ConnectAsync();
         var pipeline = await call.PipelineIdAsync();
         var (leaving, staying) = who == "caller" ? (call.Alice, call.Bob) : (call.Bob, call.Alice);
@@ -145,7 +160,7 @@ public sealed class CallMediaTests
     [Fact]
     public async Task Leaving_while_the_media_is_being_negotiated_releases_it_and_sends_no_answer()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
         call.Media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == ScriptedCall.CalleeOffer, ScriptedReply.Hold, times: 1);
         await call.RingAsync();
         await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
@@ -165,7 +180,7 @@ public sealed class CallMediaTests
     [Fact]
     public async Task A_pipeline_created_after_the_call_ended_is_released_too()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
         call.Media.When(r => r.Method == "create" && r.Type == "MediaPipeline", ScriptedReply.Hold, times: 1);
         await call.Alice.CallAsync("bob", ScriptedCall.CallerOffer);
         var held = await call.Media.WaitForHeldAsync(1);
@@ -182,7 +197,7 @@ public sealed class CallMediaTests
     [Fact]
     public async Task An_error_event_ends_the_call_with_a_reason()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
         await call.ConnectAsync();
         var pipeline = await call.PipelineIdAsync();
 
@@ -198,7 +213,7 @@ public sealed class CallMediaTests
     [Fact]
     public async Task A_refused_offer_ends_the_call_before_either_browser_is_answered_and_releases_the_pipeline()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
         call.Media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == ScriptedCall.CallerOffer,
             ScriptedReply.Error(40201, "SDP_PARSE_ERROR", "Error parsing SDP"), times: 1);
         await call.RingAsync();
@@ -218,7 +233,7 @@ public sealed class CallMediaTests
     [Fact]
     public async Task Losing_the_media_server_session_ends_a_ringing_call_too()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
         await call.RingAsync();
 
         call.Media.Restart();
@@ -232,7 +247,7 @@ public sealed class CallMediaTests
     [Fact]
     public async Task Losing_the_media_server_session_ends_calls_with_a_reason()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
         await call.ConnectAsync();
 
         call.Media.Restart();
@@ -248,7 +263,7 @@ public sealed class CallMediaTests
     public async Task A_media_server_that_never_answers_ends_the_call_after_the_setup_timeout()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        await using var call = await ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = clock });
+        await using var call = await StartCallAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = clock });
         call.Media.When(r => r.IsInvoke("processOffer"), ScriptedReply.Hold, times: 1);
         await call.RingAsync();
         await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
@@ -265,10 +280,10 @@ public sealed class CallMediaTests
     [Fact]
     public async Task An_unreachable_media_server_ends_the_call_with_a_reason()
     {
-        await using var server = new One2OneServerFactory { KurentoUri = new Uri("ws://127.0.0.1:1/kurento") }
-            .WithSetting("Kurento:RequestTimeout", "00:00:02");
-        await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, "bob");
+        await using var nodes = await StartNodesAsync(() => new One2OneServerFactory { KurentoUri = new Uri("ws://127.0.0.1:1/kurento") }
+            .WithSetting("Kurento:RequestTimeout", "00:00:02"));
+        await using var alice = await SignalingClient.RegisteredAsync(nodes.NodeOf("alice").HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(nodes.NodeOf("bob").HubUri, "bob");
 
         await alice.CallAsync("bob", ScriptedCall.CallerOffer);
 
@@ -284,9 +299,9 @@ public sealed class CallMediaTests
     [Fact]
     public async Task A_user_in_a_call_is_busy_and_the_call_is_not_disturbed()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await StartCallAsync();
         await call.ConnectAsync();
-        await using var carol = await SignalingClient.RegisteredAsync(call.Server.HubUri, "carol");
+        await using var carol = await SignalingClient.RegisteredAsync(call.Nodes.NodeOf("carol").HubUri, "carol");
 
         await carol.CallAsync("bob", ScriptedCall.CallerOffer);
 

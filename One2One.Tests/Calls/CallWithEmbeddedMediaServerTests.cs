@@ -7,33 +7,48 @@ using One2One.Tests.Support;
 
 namespace One2One.Tests.Calls;
 
+/// <summary>Calls with the embedded media server, on one node.</summary>
+public sealed class CallWithEmbeddedMediaServerTests : CallWithEmbeddedMediaServerScenarios
+{
+    protected override Task<IScenarioNodes> StartNodesAsync() => Task.FromResult<IScenarioNodes>(new OneNode(new One2OneServerFactory()));
+}
+
 /// <summary>
 /// Calls through the real server with its default, embedded media server: real SDP negotiation, real
-/// candidates, real pipelines created and released (browsers are not involved; see the end-to-end tests).
+/// candidates, real pipelines created and released (browsers are not involved; see the end-to-end tests). Each person
+/// connects where <see cref="StartNodesAsync"/> puts them: on one node, or on two of a cluster, where the call's media is
+/// on the media server of the caller's node (<c>CallWithEmbeddedMediaServerAcrossNodesTests</c>).
 /// </summary>
-public sealed class CallWithEmbeddedMediaServerTests : IAsyncLifetime
+public abstract class CallWithEmbeddedMediaServerScenarios : IAsyncLifetime
 {
     private static readonly string Offer = SdpFixtures.RecordedChromium156;
-    private readonly One2OneServerFactory _server = new();
+    private IScenarioNodes _nodes = null!;
     private SignalingClient _alice = null!;
     private SignalingClient _bob = null!;
 
-    private IKurentoClient Kurento => _server.Services.GetRequiredService<IKurentoClient>();
+    /// <summary>Starts the nodes, each with its embedded media server.</summary>
+    protected abstract Task<IScenarioNodes> StartNodesAsync();
+
+    /// <summary>The node the calls live on: the caller's.</summary>
+    private One2OneServerFactory Home => _nodes.NodeOf("alice");
+
+    private IKurentoClient Kurento => Home.Services.GetRequiredService<IKurentoClient>();
 
     private One2One.MediaServer.Hosting.MediaServerCounts MediaCounts =>
-        _server.Services.GetRequiredService<EmbeddedMediaServerHost>().Server.Diagnostics.GetCounts();
+        Home.Services.GetRequiredService<EmbeddedMediaServerHost>().Server.Diagnostics.GetCounts();
 
     public async Task InitializeAsync()
     {
-        _alice = await SignalingClient.RegisteredAsync(_server.HubUri, "alice");
-        _bob = await SignalingClient.RegisteredAsync(_server.HubUri, "bob");
+        _nodes = await StartNodesAsync();
+        _alice = await SignalingClient.RegisteredAsync(_nodes.NodeOf("alice").HubUri, "alice");
+        _bob = await SignalingClient.RegisteredAsync(_nodes.NodeOf("bob").HubUri, "bob");
     }
 
     public async Task DisposeAsync()
     {
         await _alice.DisposeAsync();
         await _bob.DisposeAsync();
-        await _server.DisposeAsync();
+        await _nodes.DisposeAsync();
     }
 
     [Fact]
@@ -110,7 +125,7 @@ public sealed class CallWithEmbeddedMediaServerTests : IAsyncLifetime
     public async Task A_user_in_a_call_is_busy()
     {
         await ConnectAsync();
-        await using var carol = await SignalingClient.RegisteredAsync(_server.HubUri, "carol");
+        await using var carol = await SignalingClient.RegisteredAsync(_nodes.NodeOf("carol").HubUri, "carol");
 
         await carol.CallAsync("alice", Offer);
 

@@ -4,10 +4,28 @@ using One2One.Tests.Support;
 
 namespace One2One.Tests.Calls;
 
-/// <summary>Everything that happens before a call is accepted: no media is involved yet.</summary>
-public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<One2OneServerFixture>
+/// <summary>Everything that happens before a call is accepted, on one node.</summary>
+public sealed class RingingTests(One2OneServerFixture server) : RingingScenarios, IClassFixture<One2OneServerFixture>
+{
+    protected override One2OneServerFactory NodeOf(string person) => server.Factory;
+
+    protected override void Track(params SignalingClient[] clients) => server.Track(clients);
+}
+
+/// <summary>
+/// Everything that happens before a call is accepted: no media is involved yet. Each person connects to the node
+/// <see cref="NodeOf"/> gives them: the same scenarios run on one node (<see cref="RingingTests"/>) and with the caller and
+/// the callee on different nodes of a cluster (<c>RingingAcrossNodesTests</c>).
+/// </summary>
+public abstract class RingingScenarios
 {
     private const string AnyOffer = "v=0\r\n";
+
+    /// <summary>The node <paramref name="person"/> (alice, bob, carol, mallory) connects to.</summary>
+    protected abstract One2OneServerFactory NodeOf(string person);
+
+    /// <summary>Clients disposed after the class's tests.</summary>
+    protected abstract void Track(params SignalingClient[] clients);
 
     [Fact]
     public async Task The_callee_is_told_who_is_calling()
@@ -22,7 +40,7 @@ public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<On
     [Fact]
     public async Task Calling_an_unknown_user_is_rejected_with_a_reason()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("alice"));
+        await using var alice = await SignalingClient.RegisteredAsync(NodeOf("alice"), Names.Unique("alice"));
 
         await alice.CallAsync("nobody-by-this-name", AnyOffer);
 
@@ -35,7 +53,7 @@ public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<On
     [Fact]
     public async Task Calling_yourself_is_rejected_with_a_reason()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("alice"));
+        await using var alice = await SignalingClient.RegisteredAsync(NodeOf("alice"), Names.Unique("alice"));
 
         await alice.CallAsync(alice.Name!.ToUpperInvariant(), AnyOffer);
 
@@ -76,7 +94,7 @@ public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<On
     public async Task A_ringing_user_is_busy_and_is_not_disturbed()
     {
         var (alice, bob) = await RegisterPairAsync();
-        await using var carol = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("carol"));
+        await using var carol = await SignalingClient.RegisteredAsync(NodeOf("carol"), Names.Unique("carol"));
         await alice.CallAsync(bob.Name, AnyOffer);
         await bob.ExpectAsync<IncomingCall>();
 
@@ -95,7 +113,7 @@ public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<On
     public async Task A_caller_who_is_ringing_cannot_place_a_second_call()
     {
         var (alice, bob) = await RegisterPairAsync();
-        await using var carol = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("carol"));
+        await using var carol = await SignalingClient.RegisteredAsync(NodeOf("carol"), Names.Unique("carol"));
         await alice.CallAsync(bob.Name, AnyOffer);
 
         var second = () => alice.CallAsync(carol.Name, AnyOffer);
@@ -134,7 +152,7 @@ public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<On
     public async Task A_spoofed_from_is_rejected_and_the_real_call_keeps_ringing()
     {
         var (alice, bob) = await RegisterPairAsync();
-        await using var mallory = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("mallory"));
+        await using var mallory = await SignalingClient.RegisteredAsync(NodeOf("mallory"), Names.Unique("mallory"));
         await alice.CallAsync(bob.Name, AnyOffer);
         await bob.ExpectAsync<IncomingCall>();
 
@@ -252,9 +270,9 @@ public sealed class RingingTests(One2OneServerFixture server) : IClassFixture<On
 
     private async Task<(SignalingClient Alice, SignalingClient Bob)> RegisterPairAsync()
     {
-        var alice = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("alice"));
-        var bob = await SignalingClient.RegisteredAsync(server.Factory, Names.Unique("bob"));
-        server.Track(alice, bob);
+        var alice = await SignalingClient.RegisteredAsync(NodeOf("alice"), Names.Unique("alice"));
+        var bob = await SignalingClient.RegisteredAsync(NodeOf("bob"), Names.Unique("bob"));
+        Track(alice, bob);
         return (alice, bob);
     }
 }

@@ -4,27 +4,39 @@ using One2One.Tests.Support;
 
 namespace One2One.Tests.Calls;
 
-public sealed class RingingTimeoutTests : IAsyncLifetime
+/// <summary>The ringing timeout, on one node.</summary>
+public sealed class RingingTimeoutTests : RingingTimeoutScenarios
+{
+    protected override Task<IScenarioNodes> StartNodesAsync(Func<One2OneServerFactory> createNode) =>
+        Task.FromResult<IScenarioNodes>(new OneNode(createNode()));
+}
+
+/// <summary>
+/// An unanswered call ends after <c>Calls:RingingTimeout</c>, on the clock of the node the call lives on. Each person
+/// connects where <see cref="StartNodesAsync"/> puts them: on one node, or on two of a cluster (<c>RingingTimeoutAcrossNodesTests</c>).
+/// </summary>
+public abstract class RingingTimeoutScenarios : IAsyncLifetime
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
-    private One2OneServerFactory _server = null!;
+    private IScenarioNodes _nodes = null!;
 
-    public Task InitializeAsync()
-    {
-        _server = new One2OneServerFactory { CallClock = _clock, RingingTimeout = Timeout };
-        _server.StartServer();
-        return Task.CompletedTask;
-    }
+    /// <summary>Starts the nodes, each made by <paramref name="createNode"/> (with this test's clock and timeout).</summary>
+    protected abstract Task<IScenarioNodes> StartNodesAsync(Func<One2OneServerFactory> createNode);
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task InitializeAsync() =>
+        _nodes = await StartNodesAsync(() => new One2OneServerFactory { CallClock = _clock, RingingTimeout = Timeout });
+
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
+
+    private Task<SignalingClient> RegisteredAsync(string person) => SignalingClient.RegisteredAsync(_nodes.NodeOf(person).HubUri, person);
 
     [Fact]
     public async Task An_unanswered_call_ends_with_no_answer_on_both_sides()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_server.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_server.HubUri, "bob");
-        await using var carol = await SignalingClient.RegisteredAsync(_server.HubUri, "carol");
+        await using var alice = await RegisteredAsync("alice");
+        await using var bob = await RegisteredAsync("bob");
+        await using var carol = await RegisteredAsync("carol");
         await alice.CallAsync("bob", "v=0\r\n");
         await bob.ExpectAsync<IncomingCall>();
 
@@ -50,8 +62,8 @@ public sealed class RingingTimeoutTests : IAsyncLifetime
     [Fact]
     public async Task An_answered_call_does_not_time_out()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_server.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_server.HubUri, "bob");
+        await using var alice = await RegisteredAsync("alice");
+        await using var bob = await RegisteredAsync("bob");
         await alice.CallAsync("bob", "v=0\r\n");
         await bob.ExpectAsync<IncomingCall>();
         await bob.RejectAsync("alice");

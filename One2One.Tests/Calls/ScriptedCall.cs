@@ -17,32 +17,44 @@ internal sealed class ScriptedCall : IAsyncDisposable
     public const string CallerOffer = "v=0\r\no=- 1 1 IN IP4 0.0.0.0\r\ns=caller\r\n";
     public const string CalleeOffer = "v=0\r\no=- 2 2 IN IP4 0.0.0.0\r\ns=callee\r\n";
 
-    private ScriptedCall(ScriptedKurentoServer media, One2OneServerFactory server, SignalingClient alice, SignalingClient bob)
+    private ScriptedCall(ScriptedKurentoServer media, IScenarioNodes nodes, SignalingClient alice, SignalingClient bob)
     {
         Media = media;
-        Server = server;
+        Nodes = nodes;
         Alice = alice;
         Bob = bob;
     }
 
     public ScriptedKurentoServer Media { get; }
 
-    public One2OneServerFactory Server { get; }
+    /// <summary>Where each person connects: one server, or two nodes of a cluster (see <see cref="StartAsync(Func{ScriptedKurentoServer, Func{One2OneServerFactory}, Task{IScenarioNodes}}, Func{ScriptedKurentoServer, One2OneServerFactory}?)"/>).</summary>
+    public IScenarioNodes Nodes { get; }
+
+    /// <summary>The server the call lives on: the caller's.</summary>
+    public One2OneServerFactory Server => Nodes.NodeOf("alice");
 
     public SignalingClient Alice { get; }
 
     public SignalingClient Bob { get; }
 
-    public static async Task<ScriptedCall> StartAsync(Func<ScriptedKurentoServer, One2OneServerFactory>? createServer = null)
+    public static Task<ScriptedCall> StartAsync(Func<ScriptedKurentoServer, One2OneServerFactory>? createServer = null) =>
+        StartAsync(static (_, createNode) => Task.FromResult<IScenarioNodes>(new OneNode(createNode())), createServer);
+
+    /// <summary>
+    /// Alice and bob registered on the nodes <paramref name="startNodes"/> starts (each node made by
+    /// <paramref name="createServer"/>, by default a server driving the scripted media server).
+    /// </summary>
+    public static async Task<ScriptedCall> StartAsync(
+        Func<ScriptedKurentoServer, Func<One2OneServerFactory>, Task<IScenarioNodes>> startNodes,
+        Func<ScriptedKurentoServer, One2OneServerFactory>? createServer = null)
     {
         var media = await ScriptedKurentoServer.StartAsync();
         media.SdpAnswer = offer => offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
         media.OneOfferPerEndpoint = true;
-        var server = createServer?.Invoke(media) ?? new One2OneServerFactory { KurentoUri = media.Uri };
-        server.StartServer();
-        var alice = await SignalingClient.RegisteredAsync(server.HubUri, "alice");
-        var bob = await SignalingClient.RegisteredAsync(server.HubUri, "bob");
-        return new ScriptedCall(media, server, alice, bob);
+        var nodes = await startNodes(media, () => createServer?.Invoke(media) ?? new One2OneServerFactory { KurentoUri = media.Uri });
+        var alice = await SignalingClient.RegisteredAsync(nodes.NodeOf("alice").HubUri, "alice");
+        var bob = await SignalingClient.RegisteredAsync(nodes.NodeOf("bob").HubUri, "bob");
+        return new ScriptedCall(media, nodes, alice, bob);
     }
 
     /// <summary>Alice calls Bob and Bob accepts; returns once both have their answers.</summary>
@@ -99,7 +111,7 @@ internal sealed class ScriptedCall : IAsyncDisposable
     {
         await Alice.DisposeAsync();
         await Bob.DisposeAsync();
-        await Server.DisposeAsync();
+        await Nodes.DisposeAsync();
         await Media.DisposeAsync();
     }
 }
