@@ -62,6 +62,7 @@ internal sealed partial class CallService
     /// <summary>Asks the callee's node to join <paramref name="call"/>; joined, reserves its media and rings, else tells the caller why not.</summary>
     private async Task JoinAndRingAsync(Call call, NameClaim claim, CallMember member)
     {
+        await UntilLeftAsync(member).ConfigureAwait(false);
         JoinAnswer joined;
         try
         {
@@ -347,13 +348,51 @@ internal sealed partial class CallService
         }
     }
 
-    /// <summary>A participant leaves the call's slot; one on another node is told before the end it will hear.</summary>
-    private static void FreeSlot(User user, Call call)
+    /// <summary>
+    /// A participant leaves the call's slot; one on another node is told before the end it will hear, and a new call from
+    /// here to that participant waits until its node has been told (see <see cref="UntilLeftAsync"/>).
+    /// </summary>
+    private void FreeSlot(User user, Call call)
     {
         user.Leave(call);
         if (user.Outbox is RemoteOutbox remote)
         {
-            remote.PostLeftCall();
+            var registration = remote.Member.Registration;
+            var told = remote.PostLeftCall();
+            if (!told.IsCompleted)
+            {
+                _leaving[registration] = told;
+                _ = told.ContinueWith(
+                    (done, state) => ((CallService)state!)._leaving.TryRemove(new KeyValuePair<string, Task>(registration, done)),
+                    this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Registrations on other nodes whose slot this node has freed from a call that ended, until their node has been told
+    /// (the <c>LeftCall</c> delivery): the person's next call from here waits for it (bounded), or their node, asked to join
+    /// it first, would find them still in the ended call and answer busy. Removed as each is told.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, Task> _leaving = new(StringComparer.Ordinal);
+
+    private static readonly TimeSpan LeftCallWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>Waits (bounded) until the node of <paramref name="member"/> has been told they left the last call from here.</summary>
+    private async Task UntilLeftAsync(CallMember member)
+    {
+        if (!_leaving.TryGetValue(member.Registration, out var told))
+        {
+            return;
+        }
+
+        try
+        {
+            await told.WaitAsync(LeftCallWait, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Its node is slow or out of reach: ask all the same; it answers busy or reconnecting if it must.
         }
     }
 

@@ -6,26 +6,20 @@ using One2One.Tests.Support;
 namespace One2One.Tests.Calls;
 
 /// <summary>The call server's side of the media, on one node.</summary>
-public sealed class CallMediaTests : CallMediaScenarios
-{
-    protected override Task<IScenarioNodes> StartNodesAsync(Func<One2OneServerFactory> createNode) =>
-        Task.FromResult<IScenarioNodes>(new OneNode(createNode()));
-}
+public sealed class CallMediaTests : CallMediaScenarios<OneNode>;
 
 /// <summary>
 /// The call server's side of the media: what it asks the media server, in which order, and how every media
 /// outcome ends a call. The media server is the scripted Kurento stand-in so replies can be held back and
 /// faults injected; the real embedded media server is exercised by <see cref="CallWithEmbeddedMediaServerTests"/>.
-/// Each person connects where <see cref="StartNodesAsync"/> puts them: on one node, or alice (whose node the call lives
+/// Each person connects where <typeparamref name="TLayout"/> puts them: on one node, or alice (whose node the call lives
 /// on and drives the media) and bob on two nodes of a cluster (<c>CallMediaAcrossNodesTests</c>).
 /// </summary>
-public abstract class CallMediaScenarios
+public abstract class CallMediaScenarios<TLayout>
+    where TLayout : INodeLayout
 {
-    /// <summary>Starts the nodes, each made by <paramref name="createNode"/>.</summary>
-    protected abstract Task<IScenarioNodes> StartNodesAsync(Func<One2OneServerFactory> createNode);
-
-    private Task<ScriptedCall> StartCallAsync(Func<ScriptedKurentoServer, One2OneServerFactory>? createServer = null) =>
-        ScriptedCall.StartAsync((_, createNode) => StartNodesAsync(createNode), createServer);
+    private static Task<ScriptedCall> StartCallAsync(Func<ScriptedKurentoServer, One2OneServerFactory>? createServer = null) =>
+        ScriptedCall.StartAsync<TLayout>(createServer);
 
     [Fact]
     public async Task Placing_and_accepting_build_the_media_in_the_documented_order()
@@ -280,7 +274,7 @@ public abstract class CallMediaScenarios
     [Fact]
     public async Task An_unreachable_media_server_ends_the_call_with_a_reason()
     {
-        await using var nodes = await StartNodesAsync(() => new One2OneServerFactory { KurentoUri = new Uri("ws://127.0.0.1:1/kurento") }
+        await using var nodes = await TLayout.StartAsync(() => new One2OneServerFactory { KurentoUri = new Uri("ws://127.0.0.1:1/kurento") }
             .WithSetting("Kurento:RequestTimeout", "00:00:02"));
         await using var alice = await SignalingClient.RegisteredAsync(nodes.NodeOf("alice").HubUri, "alice");
         await using var bob = await SignalingClient.RegisteredAsync(nodes.NodeOf("bob").HubUri, "bob");

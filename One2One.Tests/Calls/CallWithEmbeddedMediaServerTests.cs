@@ -8,26 +8,21 @@ using One2One.Tests.Support;
 namespace One2One.Tests.Calls;
 
 /// <summary>Calls with the embedded media server, on one node.</summary>
-public sealed class CallWithEmbeddedMediaServerTests : CallWithEmbeddedMediaServerScenarios
-{
-    protected override Task<IScenarioNodes> StartNodesAsync() => Task.FromResult<IScenarioNodes>(new OneNode(new One2OneServerFactory()));
-}
+public sealed class CallWithEmbeddedMediaServerTests : CallWithEmbeddedMediaServerScenarios<OneNode>;
 
 /// <summary>
 /// Calls through the real server with its default, embedded media server: real SDP negotiation, real
 /// candidates, real pipelines created and released (browsers are not involved; see the end-to-end tests). Each person
-/// connects where <see cref="StartNodesAsync"/> puts them: on one node, or on two of a cluster, where the call's media is
+/// connects where <typeparamref name="TLayout"/> puts them: on one node, or on two of a cluster, where the call's media is
 /// on the media server of the caller's node (<c>CallWithEmbeddedMediaServerAcrossNodesTests</c>).
 /// </summary>
-public abstract class CallWithEmbeddedMediaServerScenarios : IAsyncLifetime
+public abstract class CallWithEmbeddedMediaServerScenarios<TLayout> : IAsyncLifetime
+    where TLayout : INodeLayout
 {
     private static readonly string Offer = SdpFixtures.RecordedChromium156;
     private IScenarioNodes _nodes = null!;
     private SignalingClient _alice = null!;
     private SignalingClient _bob = null!;
-
-    /// <summary>Starts the nodes, each with its embedded media server.</summary>
-    protected abstract Task<IScenarioNodes> StartNodesAsync();
 
     /// <summary>The node the calls live on: the caller's.</summary>
     private One2OneServerFactory Home => _nodes.NodeOf("alice");
@@ -39,7 +34,7 @@ public abstract class CallWithEmbeddedMediaServerScenarios : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _nodes = await StartNodesAsync();
+        _nodes = await TLayout.StartAsync(() => new One2OneServerFactory());
         _alice = await SignalingClient.RegisteredAsync(_nodes.NodeOf("alice").HubUri, "alice");
         _bob = await SignalingClient.RegisteredAsync(_nodes.NodeOf("bob").HubUri, "bob");
     }

@@ -11,7 +11,15 @@ namespace One2One.Tests.Calls;
 /// with ice-failed. The real server on a fake clock, the scripted media server for the ICE events a real one cannot be
 /// made to produce on demand.
 /// </summary>
-public sealed class MediaReconnectWindowTests
+public sealed class MediaReconnectWindowTests : MediaReconnectWindowScenarios<OneNode>;
+
+/// <summary>
+/// The media reconnect window's scenarios; alice (the caller, whose node runs the call and hears its media events) and
+/// bob connect where <typeparamref name="TLayout"/> puts them: one node (<see cref="MediaReconnectWindowTests"/>) or two
+/// (<c>MediaReconnectWindowAcrossNodesTests</c>).
+/// </summary>
+public abstract class MediaReconnectWindowScenarios<TLayout>
+    where TLayout : INodeLayout
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(15);
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
@@ -90,7 +98,7 @@ public sealed class MediaReconnectWindowTests
 
     private async Task<ScriptedCall> StartAsync()
     {
-        var call = await ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });
+        var call = await ScriptedCall.StartAsync<TLayout>(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });
         call.Media.SdpAnswer = offer => offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
         await call.ConnectAsync();
         return call;

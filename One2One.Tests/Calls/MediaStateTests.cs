@@ -9,23 +9,29 @@ namespace One2One.Tests.Calls;
 /// SetMediaState → PeerMediaState: a side's mute state reaches the peer of its call, only during a call, and only as
 /// often as Limits allow. The real server with its embedded media server and simulated browsers.
 /// </summary>
-public sealed class MediaStateTests : IAsyncLifetime
+public sealed class MediaStateTests : MediaStateScenarios<OneNode>;
+
+/// <summary>
+/// The media state's scenarios; the caller and the callee connect where <typeparamref name="TLayout"/> puts them: one node
+/// (<see cref="MediaStateTests"/>) or two (<c>MediaStateAcrossNodesTests</c>: the media on the caller's node).
+/// </summary>
+public abstract class MediaStateScenarios<TLayout> : IAsyncLifetime
+    where TLayout : INodeLayout
 {
-    private readonly One2OneServerFactory _server = new One2OneServerFactory()
-        .WithSetting("Limits:MediaStatePerConnectionPerMinute", "3");
+    private IScenarioNodes _nodes = null!;
 
-    public Task InitializeAsync()
-    {
-        _server.StartServer();
-        return Task.CompletedTask;
-    }
+    public async Task InitializeAsync() =>
+        _nodes = await TLayout.StartAsync(() => new One2OneServerFactory().WithSetting("Limits:MediaStatePerConnectionPerMinute", "3"));
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
+
+    private Task<MediaCall> RegisterCallAsync() =>
+        MediaCall.RegisterAsync(_nodes.NodeOf("alice").HubUri, _nodes.NodeOf("bob").HubUri, Names.Unique("alice"), Names.Unique("bob"));
 
     [Fact]
     public async Task In_a_call_each_sides_media_state_reaches_the_other_side_only()
     {
-        await using var call = await MediaCall.RegisterAsync(_server.HubUri, Names.Unique("alice"), Names.Unique("bob"));
+        await using var call = await RegisterCallAsync();
         await call.ConnectAsync();
 
         await call.Caller.SetMediaStateAsync(new MediaState(Audio: false, Video: true));
@@ -40,7 +46,7 @@ public sealed class MediaStateTests : IAsyncLifetime
     [Fact]
     public async Task Outside_a_call_or_without_a_state_SetMediaState_is_refused()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_server.HubUri, Names.Unique("alice"));
+        await using var alice = await SignalingClient.RegisteredAsync(_nodes.NodeOf("alice").HubUri, Names.Unique("alice"));
 
         var noCall = async () => await alice.SetMediaStateAsync(new MediaState(false, false));
         var noState = async () => await alice.SetMediaStateAsync(null);
@@ -52,7 +58,7 @@ public sealed class MediaStateTests : IAsyncLifetime
     [Fact]
     public async Task More_changes_than_Limits_allow_are_refused_as_rate_limited_and_not_relayed()
     {
-        await using var call = await MediaCall.RegisterAsync(_server.HubUri, Names.Unique("alice"), Names.Unique("bob"));
+        await using var call = await RegisterCallAsync();
         await call.ConnectAsync();
 
         for (var i = 0; i < 3; i++)

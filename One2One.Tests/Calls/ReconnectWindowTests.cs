@@ -13,17 +13,26 @@ namespace One2One.Tests.Calls;
 /// call in progress hears PeerReconnecting, and the page may come back with its resume token. The real server on a fake
 /// clock, the scripted media server.
 /// </summary>
-public sealed class ReconnectWindowTests
+public sealed class ReconnectWindowTests : ReconnectWindowScenarios<OneNode>
 {
-    private static readonly TimeSpan Window = TimeSpan.FromSeconds(20);
-    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
-
     [Fact]
     public void The_shipped_window_is_twenty_seconds_as_LiveKit_s_departure_timeout()
     {
         new CallOptions().ReconnectWindow.Should().Be(TimeSpan.FromSeconds(20));
     }
+}
+
+/// <summary>
+/// The reconnect window's scenarios; each person connects where <typeparamref name="TLayout"/> puts them: on one node
+/// (<see cref="ReconnectWindowTests"/>), or alice on node A and bob on node B of a cluster (<c>ReconnectWindowAcrossNodesTests</c>);
+/// a newcomer connects to alice's node.
+/// </summary>
+public abstract class ReconnectWindowScenarios<TLayout>
+    where TLayout : INodeLayout
+{
+    private static readonly TimeSpan Window = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
+    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
 
     [Fact]
     public async Task An_idle_user_whose_connection_drops_keeps_the_name_cannot_be_rung_meanwhile_and_comes_back_with_the_token()
@@ -63,11 +72,11 @@ public sealed class ReconnectWindowTests
 
         _clock.Advance(Window - TimeSpan.FromMilliseconds(1));
         await Task.Delay(Quiet);
-        Users(call).FindByName("bob").Should().NotBeNull("the window has not closed yet");
+        Users(call, "bob").FindByName("bob").Should().NotBeNull("the window has not closed yet");
         _clock.Advance(TimeSpan.FromMilliseconds(1));
 
         // The name leaves this node's registry first, then its cluster-wide claim is given back.
-        await Eventually.TrueAsync(async () => Users(call).FindByName("bob") is null && await ClaimOf(call, "bob") is null,
+        await Eventually.TrueAsync(async () => Users(call, "bob").FindByName("bob") is null && await ClaimOf(call, "bob") is null,
             "the name is freed on this node and in the cluster");
         await using var late = await SignalingClient.ConnectAsync(call.Server.HubUri);
         (await late.ResumeAsync("bob", token)).Reason.Should().Be(Reasons.ResumeExpired);
@@ -110,8 +119,8 @@ public sealed class ReconnectWindowTests
         ended.Should().Match<CallResponse>(r => r.Response == Responses.Rejected && r.Reason == Reasons.PeerDisconnected,
             "a ring cannot wait for a page that has to start over");
         await WaitUntilDetachedAsync(call, "bob");
-        Users(call).FindByName("bob")!.CurrentCall.Should().BeNull();
-        Users(call).FindByName("alice")!.CurrentCall.Should().BeNull("alice may call again");
+        Users(call, "bob").FindByName("bob")!.CurrentCall.Should().BeNull();
+        Users(call, "alice").FindByName("alice")!.CurrentCall.Should().BeNull("alice may call again");
         await Eventually.TrueAsync(async () => (await call.PipelinesAsync()).Count == 0, "the ring's media is released");
     }
 
@@ -152,7 +161,7 @@ public sealed class ReconnectWindowTests
         await call.Alice.UnregisterAsync();
 
         (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp, "alice left on purpose");
-        Users(call).FindByName("alice").Should().BeNull("a person who leaves is not held for a resume");
+        Users(call, "alice").FindByName("alice").Should().BeNull("a person who leaves is not held for a resume");
         await using var newcomer = await SignalingClient.ConnectAsync(call.Server.HubUri);
         (await newcomer.RegisterAsync("ALICE")).Response.Should().Be(Responses.Accepted, "the name is free at once");
         await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
@@ -177,7 +186,7 @@ public sealed class ReconnectWindowTests
 
         await call.Server.Services.GetRequiredService<CallService>().ExpireDetachedAsync();
 
-        Users(call).FindByName("alice").Should().BeNull("nobody can come back to a stopping server");
+        Users(call, "alice").FindByName("alice").Should().BeNull("nobody can come back to a stopping server");
         (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.PeerDisconnected);
         await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
         _clock.Advance(Window * 2);
@@ -185,14 +194,15 @@ public sealed class ReconnectWindowTests
         call.ReleasesOf(pipeline).Should().Be(1, "the window's own timer finds nothing more to do");
     }
 
-    private static UserRegistry Users(ScriptedCall call) => call.Server.Services.GetRequiredService<UserRegistry>();
+    /// <summary>The registry of the node <paramref name="person"/> is registered on.</summary>
+    private static UserRegistry Users(ScriptedCall call, string person) => call.Nodes.NodeOf(person).Services.GetRequiredService<UserRegistry>();
 
     private static Task<NameClaim?> ClaimOf(ScriptedCall call, string name) =>
         call.Server.Services.GetRequiredService<IGrainFactory>().GetGrain<INameClaimGrain>(NameClaims.KeyOf(name)).Holder();
 
     private static Task WaitUntilDetachedAsync(ScriptedCall call, string name) =>
-        Eventually.TrueAsync(() => Users(call).FindByName(name)?.IsDetached == true, $"{name} is held, detached");
+        Eventually.TrueAsync(() => Users(call, name).FindByName(name)?.IsDetached == true, $"{name} is held, detached");
 
     private Task<ScriptedCall> StartAsync() =>
-        ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock, ReconnectWindow = Window });
+        ScriptedCall.StartAsync<TLayout>(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock, ReconnectWindow = Window });
 }

@@ -11,7 +11,15 @@ namespace One2One.Tests.Calls;
 /// token within Calls:ReconnectWindow and gets the same call back; a wrong, expired, reused or someone else's token is
 /// refused with a reason. The real server on a fake clock, the scripted media server.
 /// </summary>
-public sealed class ResumeTests
+public sealed class ResumeTests : ResumeScenarios<OneNode>;
+
+/// <summary>
+/// The resume scenarios; alice (the caller, whose node the call lives on) and bob connect where
+/// <typeparamref name="TLayout"/> puts them: one node (<see cref="ResumeTests"/>), or two (<c>ResumeAcrossNodesTests</c>).
+/// A page resuming connects to alice's node.
+/// </summary>
+public abstract class ResumeScenarios<TLayout>
+    where TLayout : INodeLayout
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(3);
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
@@ -106,7 +114,7 @@ public sealed class ResumeTests
 
     private async Task<ScriptedCall> StartAsync()
     {
-        var call = await ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });
+        var call = await ScriptedCall.StartAsync<TLayout>(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });
         await call.ConnectAsync();
         return call;
     }

@@ -5,27 +5,21 @@ using One2One.Tests.Support;
 namespace One2One.Tests.Calls;
 
 /// <summary>The ringing timeout, on one node.</summary>
-public sealed class RingingTimeoutTests : RingingTimeoutScenarios
-{
-    protected override Task<IScenarioNodes> StartNodesAsync(Func<One2OneServerFactory> createNode) =>
-        Task.FromResult<IScenarioNodes>(new OneNode(createNode()));
-}
+public sealed class RingingTimeoutTests : RingingTimeoutScenarios<OneNode>;
 
 /// <summary>
 /// An unanswered call ends after <c>Calls:RingingTimeout</c>, on the clock of the node the call lives on. Each person
-/// connects where <see cref="StartNodesAsync"/> puts them: on one node, or on two of a cluster (<c>RingingTimeoutAcrossNodesTests</c>).
+/// connects where <typeparamref name="TLayout"/> puts them: on one node, or on two of a cluster (<c>RingingTimeoutAcrossNodesTests</c>).
 /// </summary>
-public abstract class RingingTimeoutScenarios : IAsyncLifetime
+public abstract class RingingTimeoutScenarios<TLayout> : IAsyncLifetime
+    where TLayout : INodeLayout
 {
     private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
     private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
     private IScenarioNodes _nodes = null!;
 
-    /// <summary>Starts the nodes, each made by <paramref name="createNode"/> (with this test's clock and timeout).</summary>
-    protected abstract Task<IScenarioNodes> StartNodesAsync(Func<One2OneServerFactory> createNode);
-
     public async Task InitializeAsync() =>
-        _nodes = await StartNodesAsync(() => new One2OneServerFactory { CallClock = _clock, RingingTimeout = Timeout });
+        _nodes = await TLayout.StartAsync(() => new One2OneServerFactory { CallClock = _clock, RingingTimeout = Timeout });
 
     public async Task DisposeAsync() => await _nodes.DisposeAsync();
 

@@ -27,7 +27,7 @@ internal sealed class ScriptedCall : IAsyncDisposable
 
     public ScriptedKurentoServer Media { get; }
 
-    /// <summary>Where each person connects: one server, or two nodes of a cluster (see <see cref="StartAsync(Func{ScriptedKurentoServer, Func{One2OneServerFactory}, Task{IScenarioNodes}}, Func{ScriptedKurentoServer, One2OneServerFactory}?)"/>).</summary>
+    /// <summary>Where each person connects: one server, or two nodes of a cluster (see <see cref="StartAsync{TLayout}"/>).</summary>
     public IScenarioNodes Nodes { get; }
 
     /// <summary>The server the call lives on: the caller's.</summary>
@@ -37,21 +37,18 @@ internal sealed class ScriptedCall : IAsyncDisposable
 
     public SignalingClient Bob { get; }
 
+    /// <summary>Alice and bob registered on one server (made by <paramref name="createServer"/>, by default one driving the scripted media server).</summary>
     public static Task<ScriptedCall> StartAsync(Func<ScriptedKurentoServer, One2OneServerFactory>? createServer = null) =>
-        StartAsync(static (_, createNode) => Task.FromResult<IScenarioNodes>(new OneNode(createNode())), createServer);
+        StartAsync<OneNode>(createServer);
 
-    /// <summary>
-    /// Alice and bob registered on the nodes <paramref name="startNodes"/> starts (each node made by
-    /// <paramref name="createServer"/>, by default a server driving the scripted media server).
-    /// </summary>
-    public static async Task<ScriptedCall> StartAsync(
-        Func<ScriptedKurentoServer, Func<One2OneServerFactory>, Task<IScenarioNodes>> startNodes,
-        Func<ScriptedKurentoServer, One2OneServerFactory>? createServer = null)
+    /// <summary>Alice and bob registered on the nodes <typeparamref name="TLayout"/> lays out, each made by <paramref name="createServer"/>.</summary>
+    public static async Task<ScriptedCall> StartAsync<TLayout>(Func<ScriptedKurentoServer, One2OneServerFactory>? createServer = null)
+        where TLayout : INodeLayout
     {
         var media = await ScriptedKurentoServer.StartAsync();
         media.SdpAnswer = offer => offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
         media.OneOfferPerEndpoint = true;
-        var nodes = await startNodes(media, () => createServer?.Invoke(media) ?? new One2OneServerFactory { KurentoUri = media.Uri });
+        var nodes = await TLayout.StartAsync(() => createServer?.Invoke(media) ?? new One2OneServerFactory { KurentoUri = media.Uri });
         var alice = await SignalingClient.RegisteredAsync(nodes.NodeOf("alice").HubUri, "alice");
         var bob = await SignalingClient.RegisteredAsync(nodes.NodeOf("bob").HubUri, "bob");
         return new ScriptedCall(media, nodes, alice, bob);

@@ -10,14 +10,21 @@ namespace One2One.Tests.Calls;
 /// media server is the scripted stand-in for a remote KMS, whose resource checks cannot be tripped on demand; the
 /// embedded media server's own limit is exercised by <see cref="CallAdmissionTests"/>.
 /// </summary>
-public sealed class ServerBusyTests
+public sealed class ServerBusyTests : ServerBusyScenarios<OneNode>;
+
+/// <summary>
+/// The full media server's scenarios; alice (the caller, whose node makes the call's media) and bob connect where
+/// <typeparamref name="TLayout"/> puts them: one node (<see cref="ServerBusyTests"/>) or two (<c>ServerBusyAcrossNodesTests</c>).
+/// </summary>
+public abstract class ServerBusyScenarios<TLayout>
+    where TLayout : INodeLayout
 {
     private static readonly ScriptedReply NotEnoughResources = ScriptedReply.Error(40009, "NOT_ENOUGH_RESOURCES", "Not enough resources");
 
     [Fact]
     public async Task Full_at_pipeline_creation_refuses_the_caller_before_the_callee_rings()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await ScriptedCall.StartAsync<TLayout>();
         call.Media.When(r => r.Method == "create" && r.Type == "MediaPipeline", NotEnoughResources, times: 1);
 
         await call.Alice.CallAsync("bob", ScriptedCall.CallerOffer);
@@ -30,7 +37,7 @@ public sealed class ServerBusyTests
     [Fact]
     public async Task Full_at_the_second_endpoint_refuses_the_caller_and_releases_what_was_made()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await ScriptedCall.StartAsync<TLayout>();
         var endpoints = 0;
         call.Media.When(r => r.Method == "create" && r.Type == "WebRtcEndpoint" && ++endpoints == 2, NotEnoughResources, times: 1);
 
@@ -50,7 +57,7 @@ public sealed class ServerBusyTests
     public async Task Full_during_negotiation_ends_the_accepted_call_as_server_busy_for_both()
     {
         // A KMS checks its resources when it starts an endpoint's media, too.
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await ScriptedCall.StartAsync<TLayout>();
         call.Media.When(r => r.IsInvoke("processOffer"), NotEnoughResources, times: 1);
         await call.RingAsync();
 
@@ -66,7 +73,7 @@ public sealed class ServerBusyTests
     [Fact]
     public async Task Cancelling_while_the_media_is_reserved_tells_the_callee_nothing_and_releases_it()
     {
-        await using var call = await ScriptedCall.StartAsync();
+        await using var call = await ScriptedCall.StartAsync<TLayout>();
         var held = await call.PlaceHoldingAnEndpointAsync();
         var pipeline = ScriptedCall.PipelineOf(held[0].Request);
 

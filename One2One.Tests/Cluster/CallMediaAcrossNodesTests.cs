@@ -1,14 +1,10 @@
 using One2One.Tests.Calls;
-using One2One.Tests.Support;
 
 namespace One2One.Tests.Cluster;
 
 /// <summary>
-/// Every media scenario of <see cref="CallMediaScenarios"/> with alice (the caller: the call and its media live on her
-/// node) on node A and bob on node B, both nodes driving the scripted media server: what the home asks the media
+/// Every media scenario of <see cref="CallMediaScenarios{TLayout}"/> with alice (the caller: the call and its media live on
+/// her node) on node A and bob on node B, both nodes driving the scripted media server: what the home asks the media
 /// server, and how each media outcome reaches the callee on the other node.
 /// </summary>
-public sealed class CallMediaAcrossNodesTests : CallMediaScenarios
-{
-    protected override async Task<IScenarioNodes> StartNodesAsync(Func<One2OneServerFactory> createNode) => await TwoNodes.StartAsync(createNode);
-}
+public sealed class CallMediaAcrossNodesTests : CallMediaScenarios<TwoNodes>;

@@ -1,5 +1,4 @@
 using One2One.Tests.Calls;
-using One2One.Tests.Support;
 
 namespace One2One.Tests.Cluster;
 
@@ -7,7 +6,4 @@ namespace One2One.Tests.Cluster;
 /// Calls with the embedded media server between alice on node A and bob on node B (carol on B too): the call lives on
 /// alice's node and its media on that node's media server; answers, candidates, ends and releases cross between nodes.
 /// </summary>
-public sealed class CallWithEmbeddedMediaServerAcrossNodesTests : CallWithEmbeddedMediaServerScenarios
-{
-    protected override async Task<IScenarioNodes> StartNodesAsync() => await TwoNodes.StartAsync();
-}
+public sealed class CallWithEmbeddedMediaServerAcrossNodesTests : CallWithEmbeddedMediaServerScenarios<TwoNodes>;

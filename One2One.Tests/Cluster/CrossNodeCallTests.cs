@@ -15,6 +15,7 @@ namespace One2One.Tests.Cluster;
 /// </summary>
 public sealed class CrossNodeCallTests : IAsyncLifetime
 {
+    private readonly SlowDeliveries _deliveries = new();
     private ScriptedKurentoServer _media = null!;
     private TwoNodeCluster _cluster = null!;
 
@@ -23,7 +24,12 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         _media = await ScriptedKurentoServer.StartAsync();
         _media.SdpAnswer = offer => offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
         _media.OneOfferPerEndpoint = true;
-        _cluster = await TwoNodeCluster.StartAsync(() => new One2OneServerFactory { KurentoUri = _media.Uri, ReconnectWindow = TimeSpan.FromSeconds(2) });
+        _cluster = await TwoNodeCluster.StartAsync(() => new One2OneServerFactory
+        {
+            KurentoUri = _media.Uri,
+            ReconnectWindow = TimeSpan.FromSeconds(2),
+            ConfigureServices = services => services.AddSingleton<IOutgoingGrainCallFilter>(_deliveries),
+        });
     }
 
     public async Task DisposeAsync()
@@ -137,6 +143,28 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         await bob.ExpectAsync<StartCommunication>();
         await Eventually.TrueAsync(() => _media.RequestsOf("release").Count == 0 && _cluster.A.Calls.ActiveCallCount == 0,
             "the refused call left nothing on A");
+    }
+
+    [Fact]
+    public async Task Alice_calling_bob_again_the_moment_her_last_call_to_him_failed_never_finds_him_busy_with_it()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+
+        // Each call fails on A (the media server is full) right after B joined bob to it; B hears he left it in the
+        // background, late here (a slow link between the nodes). Alice's next call must not reach B before that does, or
+        // B finds bob still in the failed call and answers busy.
+        _deliveries.Delay = TimeSpan.FromMilliseconds(300);
+        for (var attempt = 1; attempt <= 5; attempt++)
+        {
+            _media.When(r => r.Method == "create" && r.Type == "MediaPipeline", ScriptedReply.Error(40009, "NOT_ENOUGH_RESOURCES", "Not enough resources"), times: 1);
+            await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+            (await alice.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.ServerBusy, $"attempt {attempt} reached bob's node after it heard he left the last");
+        }
+
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
+        bob.Drain().Should().BeEmpty("none of the failed calls rang");
     }
 
     [Fact]

@@ -76,6 +76,9 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
     /// <summary>A fake clock for the rate limits only.</summary>
     public FakeTimeProvider? LimitsClock { get; init; }
 
+    /// <summary>More services for the server (e.g. an Orleans call filter that slows the link between nodes).</summary>
+    public Action<IServiceCollection>? ConfigureServices { get; init; }
+
     /// <summary>Receives every log entry of the server (its embedded media server included) at the provider's level, from start-up on.</summary>
     internal RecordingLoggerProvider? Logs { get; init; }
 
@@ -173,6 +176,8 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
             {
                 services.AddSingleton(new LimitsClock(LimitsClock));
             }
+
+            ConfigureServices?.Invoke(services);
         });
     }
 }

@@ -17,6 +17,7 @@ internal sealed class RemoteOutbox(CallMember member, INodeLink node, SiloAddres
 {
     private readonly Lock _gate = new();
     private readonly List<ClientDelivery> _queued = [];
+    private readonly List<TaskCompletionSource> _leftCallSent = [];
     private bool _draining;
     private bool _closed;
 
@@ -34,8 +35,16 @@ internal sealed class RemoteOutbox(CallMember member, INodeLink node, SiloAddres
 
     public bool Post(Func<IOne2OneClient, Task> send) => Enqueue(ClientDeliveries.Capture(send));
 
-    /// <summary>The participant's call slot goes free on its node (posted before the end it is told of).</summary>
-    public bool PostLeftCall() => Enqueue(ClientDeliveries.LeftCall);
+    /// <summary>
+    /// The participant's call slot goes free on its node (posted before the end it is told of). The task completes once the
+    /// batch holding it has been handed to that node (or could not be): a new call from this node to the participant waits
+    /// for it, so the participant's node does not find the slot still taken by the call that ended.
+    /// </summary>
+    public Task PostLeftCall()
+    {
+        var sent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        return Enqueue(ClientDeliveries.LeftCall, sent) ? sent.Task : Task.CompletedTask;
+    }
 
     public void Close()
     {
@@ -45,7 +54,8 @@ internal sealed class RemoteOutbox(CallMember member, INodeLink node, SiloAddres
         }
     }
 
-    private bool Enqueue(ClientDelivery delivery)
+    /// <param name="sent">Completed once the batch holding <paramref name="delivery"/> has been handed over (or failed).</param>
+    private bool Enqueue(ClientDelivery delivery, TaskCompletionSource? sent = null)
     {
         lock (_gate)
         {
@@ -62,6 +72,11 @@ internal sealed class RemoteOutbox(CallMember member, INodeLink node, SiloAddres
             }
 
             _queued.Add(delivery);
+            if (sent is not null)
+            {
+                _leftCallSent.Add(sent);
+            }
+
             if (_draining)
             {
                 return true;
@@ -79,6 +94,7 @@ internal sealed class RemoteOutbox(CallMember member, INodeLink node, SiloAddres
         while (true)
         {
             ClientDelivery[] batch;
+            TaskCompletionSource[] sent;
             lock (_gate)
             {
                 if (_queued.Count == 0)
@@ -89,6 +105,8 @@ internal sealed class RemoteOutbox(CallMember member, INodeLink node, SiloAddres
 
                 batch = [.. _queued];
                 _queued.Clear();
+                sent = [.. _leftCallSent];
+                _leftCallSent.Clear();
             }
 
             try
@@ -100,6 +118,11 @@ internal sealed class RemoteOutbox(CallMember member, INodeLink node, SiloAddres
                 // The node is out of reach (dying, or dead): membership will say so, and the call's home then holds the
                 // participant for a resume. What could not be delivered is lost, as for a page whose connection dropped.
                 RemoteLog.DeliveryFailed(logger, member.Name, member.CallId, batch.Length, ex);
+            }
+
+            foreach (var waiter in sent)
+            {
+                waiter.SetResult();
             }
         }
     }

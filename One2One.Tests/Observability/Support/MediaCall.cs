@@ -31,8 +31,11 @@ internal sealed class MediaCall : IAsyncDisposable
     /// <summary>The media server's address for the caller's browser (its endpoint's candidate).</summary>
     public IPEndPoint? CallerEndpoint { get; private set; }
 
-    public static async Task<MediaCall> RegisterAsync(Uri hubUri, string caller, string callee) =>
-        new(await SignalingClient.RegisteredAsync(hubUri, caller), await SignalingClient.RegisteredAsync(hubUri, callee));
+    public static Task<MediaCall> RegisterAsync(Uri hubUri, string caller, string callee) => RegisterAsync(hubUri, hubUri, caller, callee);
+
+    /// <summary>The caller registered on the server at <paramref name="callerHub"/>, the callee at <paramref name="calleeHub"/>.</summary>
+    public static async Task<MediaCall> RegisterAsync(Uri callerHub, Uri calleeHub, string caller, string callee) =>
+        new(await SignalingClient.RegisteredAsync(callerHub, caller), await SignalingClient.RegisteredAsync(calleeHub, callee));
 
     /// <summary>Calls, accepts, and brings both browsers' media up: answers, candidates, ICE, DTLS.</summary>
     public async Task ConnectAsync()

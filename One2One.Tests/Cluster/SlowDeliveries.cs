@@ -1,0 +1,23 @@
+using One2One.Server.Cluster;
+
+namespace One2One.Tests.Cluster;
+
+/// <summary>
+/// An Orleans outgoing call filter for a node that makes what it delivers to another node's people
+/// (<see cref="INodeLink.Deliver"/>) arrive late, as over a slow network between nodes; every other call goes at once.
+/// </summary>
+internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
+{
+    /// <summary>How late each delivery leaves; zero (the default) for none.</summary>
+    public TimeSpan Delay { get; set; }
+
+    public async Task Invoke(IOutgoingGrainCallContext context)
+    {
+        if (Delay > TimeSpan.Zero && context.InterfaceMethod?.DeclaringType == typeof(INodeLink) && context.MethodName == nameof(INodeLink.Deliver))
+        {
+            await Task.Delay(Delay);
+        }
+
+        await context.Invoke();
+    }
+}
