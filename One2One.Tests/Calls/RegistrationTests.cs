@@ -4,12 +4,26 @@ using One2One.Tests.Support;
 
 namespace One2One.Tests.Calls;
 
-public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixture<One2OneServerFixture>
+/// <summary>Registration on one node.</summary>
+public sealed class RegistrationTests(One2OneServerFixture server) : RegistrationScenarios, IClassFixture<One2OneServerFixture>
 {
+    protected override One2OneServerFactory NodeOf(string person) => server.Factory;
+}
+
+/// <summary>
+/// Registering a name: who may have which, and what is refused. A name's first holder connects where
+/// <see cref="NodeOf"/> puts alice, anyone after where it puts bob: the same node (<see cref="RegistrationTests"/>), or
+/// the other node of a cluster (<c>RegistrationAcrossNodesTests</c>), where names are unique cluster-wide.
+/// </summary>
+public abstract class RegistrationScenarios
+{
+    /// <summary>The node <paramref name="person"/> connects to.</summary>
+    protected abstract One2OneServerFactory NodeOf(string person);
+
     [Fact]
     public async Task A_free_name_is_accepted()
     {
-        await using var alice = await SignalingClient.ConnectAsync(server.Factory);
+        await using var alice = await SignalingClient.ConnectAsync(NodeOf("alice"));
 
         var response = await alice.RegisterAsync(Names.Unique("alice"));
 
@@ -22,8 +36,8 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     public async Task A_taken_name_is_rejected_with_a_reason_whatever_its_case()
     {
         var name = Names.Unique("Bob");
-        await using var first = await SignalingClient.RegisteredAsync(server.Factory, name);
-        await using var second = await SignalingClient.ConnectAsync(server.Factory);
+        await using var first = await SignalingClient.RegisteredAsync(NodeOf("alice"), name);
+        await using var second = await SignalingClient.ConnectAsync(NodeOf("bob"));
 
         var response = await second.RegisterAsync("  " + name.ToUpperInvariant() + " ");
 
@@ -42,7 +56,7 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     [InlineData("x123456789x123456789x123456789x123456789x123456789x123456789x1234")]
     public async Task An_invalid_name_is_rejected_with_a_reason(string? name)
     {
-        await using var client = await SignalingClient.ConnectAsync(server.Factory);
+        await using var client = await SignalingClient.ConnectAsync(NodeOf("alice"));
 
         var response = await client.RegisterAsync(name);
 
@@ -55,7 +69,7 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     public async Task A_name_of_64_characters_after_trimming_is_accepted()
     {
         var name = Names.Unique("n").PadRight(64, 'x');
-        await using var client = await SignalingClient.ConnectAsync(server.Factory);
+        await using var client = await SignalingClient.ConnectAsync(NodeOf("alice"));
 
         var response = await client.RegisterAsync("  " + name + "\t");
 
@@ -66,10 +80,10 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     public async Task The_name_is_freed_when_its_connection_goes_away()
     {
         var name = Names.Unique("carol");
-        var first = await SignalingClient.RegisteredAsync(server.Factory, name);
+        var first = await SignalingClient.RegisteredAsync(NodeOf("alice"), name);
         await first.DisposeAsync();
 
-        await using var second = await SignalingClient.ConnectAsync(server.Factory);
+        await using var second = await SignalingClient.ConnectAsync(NodeOf("bob"));
         var response = await Eventually.ReturnsAsync(
             () => second.RegisterAsync(name),
             r => r.Response == Responses.Accepted);
@@ -81,7 +95,7 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     public async Task A_connection_keeps_its_first_name()
     {
         var name = Names.Unique("dave");
-        await using var client = await SignalingClient.RegisteredAsync(server.Factory, name);
+        await using var client = await SignalingClient.RegisteredAsync(NodeOf("alice"), name);
 
         (await client.RegisterAsync(name)).Response.Should().Be(Responses.Accepted);
         var other = await client.RegisterAsync(Names.Unique("eve"));
@@ -93,7 +107,7 @@ public sealed class RegistrationTests(One2OneServerFixture server) : IClassFixtu
     [Fact]
     public async Task Every_other_method_fails_clearly_until_registered()
     {
-        await using var client = await SignalingClient.ConnectAsync(server.Factory);
+        await using var client = await SignalingClient.ConnectAsync(NodeOf("alice"));
         var candidate = new IceCandidateInit("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host", "0", 0);
 
         foreach (var attempt in new Func<Task>[]

@@ -16,24 +16,33 @@ namespace One2One.Tests.Calls;
 /// Renegotiate: a page that comes back with a new RTCPeerConnection during a call gets a new endpoint in the call's
 /// pipeline. The real server with its embedded media server, simulated browsers that really pass ICE and DTLS-SRTP.
 /// </summary>
-public sealed class RenegotiationTests : IAsyncLifetime
+public sealed class RenegotiationTests : RenegotiationScenarios<OneNode>;
+
+/// <summary>
+/// Renegotiation's scenarios; alice (the caller, who offers again: the call and its media live on her node) and bob
+/// connect where <typeparamref name="TLayout"/> puts them: one node (<see cref="RenegotiationTests"/>) or two
+/// (<c>RenegotiationAcrossNodesTests</c>).
+/// </summary>
+public abstract class RenegotiationScenarios<TLayout> : IAsyncLifetime
+    where TLayout : INodeLayout
 {
-    private readonly One2OneServerFactory _server = new();
+    private IScenarioNodes _nodes = null!;
 
-    private MediaServerDiagnostics Diagnostics => _server.Services.GetRequiredService<EmbeddedMediaServerHost>().Server.Diagnostics;
+    /// <summary>The media server of the node the call lives on.</summary>
+    private MediaServerDiagnostics Diagnostics =>
+        _nodes.NodeOf("alice").Services.GetRequiredService<EmbeddedMediaServerHost>().Server.Diagnostics;
 
-    public Task InitializeAsync()
-    {
-        _server.StartServer();
-        return Task.CompletedTask;
-    }
+    public async Task InitializeAsync() => _nodes = await TLayout.StartAsync(() => new One2OneServerFactory());
 
-    public async Task DisposeAsync() => await _server.DisposeAsync();
+    public async Task DisposeAsync() => await _nodes.DisposeAsync();
+
+    private Task<MediaCall> RegisterCallAsync() =>
+        MediaCall.RegisterAsync(_nodes.NodeOf("alice").HubUri, _nodes.NodeOf("bob").HubUri, Names.Unique("alice"), Names.Unique("bob"));
 
     [Fact]
     public async Task After_the_caller_offers_again_its_endpoint_restarts_ICE_and_media_flows_both_ways_through_it()
     {
-        await using var call = await MediaCall.RegisterAsync(_server.HubUri, Names.Unique("alice"), Names.Unique("bob"));
+        await using var call = await RegisterCallAsync();
         await call.ConnectAsync();
         await call.ExchangeVideoAsync(3);
         var oldAnswer = call.CallerBrowser.Answer!;
@@ -61,7 +70,7 @@ public sealed class RenegotiationTests : IAsyncLifetime
     [Fact]
     public async Task After_the_caller_moves_its_video_continues_the_callees_stream_and_its_new_page_is_asked_for_a_keyframe()
     {
-        await using var call = await MediaCall.RegisterAsync(_server.HubUri, Names.Unique("alice"), Names.Unique("bob"));
+        await using var call = await RegisterCallAsync();
         await call.ConnectAsync();
         await call.ExchangeVideoAsync(3); // the callee's last video from the caller: sequence number 102
 
@@ -91,7 +100,7 @@ public sealed class RenegotiationTests : IAsyncLifetime
     {
         const string newOffer = "v=0\r\no=- 9 9 IN IP4 0.0.0.0\r\ns=caller-again\r\n";
         var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
-        await using var call = await ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = clock });
+        await using var call = await ScriptedCall.StartAsync<TLayout>(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = clock });
         call.Media.SdpAnswer = offer => offer.Contains("s=caller-again", StringComparison.Ordinal) ? "answer-for-new-caller"
             : offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
         await call.ConnectAsync();
@@ -136,7 +145,7 @@ public sealed class RenegotiationTests : IAsyncLifetime
     [Fact]
     public async Task Without_a_call_in_progress_or_without_an_offer_Renegotiate_is_refused_and_makes_nothing()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_server.HubUri, Names.Unique("alice"));
+        await using var alice = await SignalingClient.RegisteredAsync(_nodes.NodeOf("alice").HubUri, Names.Unique("alice"));
         await using var browser = new SimulatedBrowser();
 
         var noCall = async () => await alice.RenegotiateAsync(browser.OfferSdp);
