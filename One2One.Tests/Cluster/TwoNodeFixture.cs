@@ -4,11 +4,11 @@ namespace One2One.Tests.Cluster;
 
 /// <summary>
 /// Two nodes of one cluster (<see cref="TwoNodeCluster"/>: real Kestrel servers, a real redis-server) shared by the tests
-/// of a class, each test with its own names; who connects where is <see cref="TwoNodes"/>'.
+/// of a class, each test with its own names; who connects where is as in <see cref="TwoNodes"/>.
 /// </summary>
 public sealed class TwoNodeFixture : IAsyncLifetime
 {
-    private readonly List<SignalingClient> _clients = [];
+    private readonly TrackedClients _clients = new();
 
     internal TwoNodeCluster Cluster { get; private set; } = null!;
 
@@ -18,21 +18,11 @@ public sealed class TwoNodeFixture : IAsyncLifetime
     public One2OneServerFactory NodeOf(string person) => TwoNodes.Of(Cluster, person);
 
     /// <summary>Clients disposed with the fixture.</summary>
-    public void Track(params SignalingClient[] clients)
-    {
-        lock (_clients)
-        {
-            _clients.AddRange(clients);
-        }
-    }
+    public void Track(params SignalingClient[] clients) => _clients.Track(clients);
 
     public async Task DisposeAsync()
     {
-        foreach (var client in _clients)
-        {
-            await client.DisposeAsync();
-        }
-
+        await _clients.DisposeAsync();
         await Cluster.DisposeAsync();
     }
 }
