@@ -20,14 +20,14 @@ internal sealed class NodeDeaths(IClusterMembershipService membership, ILocalSil
     public bool IsDead(SiloAddress node) => membership.IsDead(node);
 
     /// <summary>
-    /// Whether <paramref name="node"/> was declared dead less than <paramref name="span"/> ago, as this node saw it: what it
-    /// held may still be being taken over by the others. A node dead by this node's view but not yet seen dying here (the
-    /// loop is behind) died just now.
+    /// Whether <paramref name="node"/>, which another part of the cluster found dead, died less than <paramref name="span"/>
+    /// ago as this node saw it: what it held may still be being taken over by the others. One this node has not seen die
+    /// yet (its loop or its view of the cluster is behind) died just now; one it never knew died long ago.
     /// </summary>
     public bool DiedWithin(SiloAddress node, TimeSpan span) =>
         _seenDead.TryGetValue(node, out var seen)
             ? time.GetUtcNow() - seen < span
-            : membership.CurrentSnapshot.GetSiloStatus(node) == SiloStatus.Dead;
+            : membership.CurrentSnapshot.GetSiloStatus(node) != SiloStatus.None;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -147,6 +147,8 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
             }
         }
 
+        // Its silo's port (a cluster of one has a silo too), unless the test sets it.
+        builder.UseSetting("Cluster:SiloPort", SiloPorts.Next().ToString(CultureInfo.InvariantCulture));
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);

@@ -40,6 +40,7 @@ internal sealed class AppNodeProcess : IAsyncDisposable
             {
                 server, "--contentRoot", AppContext.BaseDirectory, "--webroot", WebRoot, "--urls", baseAddress.ToString().TrimEnd('/'),
                 "--Logging:LogLevel:Default=Warning",
+                $"--Cluster:SiloPort={SiloPorts.Next().ToString(CultureInfo.InvariantCulture)}",
             }
                 .Concat(settings.Select(s => $"--{s.Key}={s.Value}")));
         var node = new AppNodeProcess(process, baseAddress, name);
