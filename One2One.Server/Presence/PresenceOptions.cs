@@ -16,4 +16,11 @@ public sealed class PresenceOptions
     /// </summary>
     [Range(1, 100_000, ErrorMessage = "Presence:MaxListed must be between 1 and 100000.")]
     public int MaxListed { get; set; } = 500;
+
+    /// <summary>
+    /// In a cluster, the most joins and leaves waiting to be sent to one other node. A node that falls this far behind
+    /// (it stalls without dying) gets one snapshot of the names listed here instead of everything it missed.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Presence:PeerBacklog must be between 1 and 1000000.")]
+    public int PeerBacklog { get; set; } = 10_000;
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics.CodeAnalysis;
 using Microsoft.Extensions.Options;
 using One2One.Server.Calls;
 using One2One.Server.Cluster;
@@ -13,7 +14,8 @@ namespace One2One.Server.Presence;
 /// every change in order), and forgets a node's names when the node dies (see <see cref="PresencePeering"/>).
 /// </summary>
 /// <remarks>
-/// <see cref="_gate"/> owns <see cref="_listed"/> and <see cref="_peers"/>. Join and Leave post under it, through each
+/// <see cref="_gate"/> owns <see cref="_listed"/>, <see cref="_listedNames"/> and <see cref="_peers"/>, each peer's backlog
+/// included. Join and Leave post under it, through each
 /// user's outbox, so every page sees its snapshot before any delta and the deltas in the order they happened here. A join
 /// or leave costs one message per listed page (O(N)) and one per other node; the outbox bounds what an unread page may
 /// queue (Limits:OutboxCapacity). A name moving between nodes (a page resuming elsewhere) is moved, not reported offline
@@ -26,6 +28,9 @@ internal sealed class PresenceService
     private readonly ILogger<PresenceService> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, User> _listed = new(StringComparer.Ordinal);
+
+    // How many listed connections carry each name (a page and its resumed successor may overlap for a moment).
+    private readonly Dictionary<string, int> _listedNames = new(UserName.Comparer);
     private readonly Dictionary<SiloAddress, Peer> _peers = [];
 
     // Names whose page is moving here from another node (it said so): their registration here is not news to anyone.
@@ -55,6 +60,8 @@ internal sealed class PresenceService
             {
                 return;
             }
+
+            _listedNames[user.Name] = _listedNames.GetValueOrDefault(user.Name) + 1;
 
             var names = new List<string>(Math.Min(_listed.Count - 1, _options.MaxListed));
             var others = 0;
@@ -95,7 +102,7 @@ internal sealed class PresenceService
     {
         lock (_gate)
         {
-            if (!_listed.Remove(connectionId, out var user))
+            if (!Unlist(connectionId, out var user))
             {
                 return;
             }
@@ -117,7 +124,7 @@ internal sealed class PresenceService
     {
         lock (_gate)
         {
-            if (!_listed.Remove(connectionId, out var user))
+            if (!Unlist(connectionId, out var user))
             {
                 return;
             }
@@ -151,8 +158,7 @@ internal sealed class PresenceService
         {
             var peer = PeerOf(node);
             peer.Connect(link);
-            string[] names = [.. _listed.Values.Select(u => u.Name).Distinct(UserName.Comparer)];
-            Send(peer, l => l.Snapshot(_silo.SiloAddress, names));
+            Send(peer, SnapshotForPeers());
         }
     }
 
@@ -226,6 +232,8 @@ internal sealed class PresenceService
                 return;
             }
 
+            peer.Backlog.Clear();
+
             foreach (var name in peer.Names)
             {
                 PostOfflineUnlessListed(name, peer);
@@ -265,7 +273,26 @@ internal sealed class PresenceService
         }
     }
 
-    private bool IsListedHere(string name) => _listed.Values.Any(u => UserName.Comparer.Equals(u.Name, name));
+    private bool IsListedHere(string name) => _listedNames.ContainsKey(name);
+
+    private bool Unlist(string connectionId, [NotNullWhen(true)] out User? user)
+    {
+        if (!_listed.Remove(connectionId, out user))
+        {
+            return false;
+        }
+
+        if (_listedNames[user.Name] is var count and > 1)
+        {
+            _listedNames[user.Name] = count - 1;
+        }
+        else
+        {
+            _listedNames.Remove(user.Name);
+        }
+
+        return true;
+    }
 
     private bool IsListedByPeer(string name, Peer? except) => _peers.Values.Any(p => !ReferenceEquals(p, except) && p.Names.Contains(name));
 
@@ -285,26 +312,78 @@ internal sealed class PresenceService
         }
     }
 
-    /// <summary>Sends to a peer after whatever was sent to it before; a peer out of reach is logged (its death is handled apart).</summary>
+    /// <summary>
+    /// Sends to a peer after whatever was sent to it before; a peer out of reach is logged (its death is handled apart).
+    /// A peer that falls <see cref="PresenceOptions.PeerBacklog"/> sends behind (it stalls without dying) gets one snapshot
+    /// of the names listed here now in place of all it missed: what waits for it stays bounded, and it catches up on
+    /// what is, not on what happened. Under <see cref="_gate"/>.
+    /// </summary>
     private void Send(Peer peer, Func<INodePresence, Task> send)
     {
-        if (peer.Link is not { } link)
+        if (peer.Link is null)
         {
             return;
         }
 
-        _ = SendAsync(peer.Sender.Send(() => send(link)));
+        if (peer.Backlog.Count >= _options.PeerBacklog)
+        {
+            PresenceLog.PeerBehind(_logger, peer.Backlog.Count);
+            peer.Backlog.Clear();
+            send = SnapshotForPeers();
+        }
+
+        peer.Backlog.Enqueue(send);
+        if (!peer.Sending)
+        {
+            peer.Sending = true;
+            _ = SendBacklogAsync(peer);
+        }
     }
 
-    private async Task SendAsync(Task sending)
+    /// <summary>The names listed here now, as a message to a peer.</summary>
+    private Func<INodePresence, Task> SnapshotForPeers()
     {
-        try
+        string[] names = [.. _listedNames.Keys];
+        var self = _silo.SiloAddress;
+        return l => l.Snapshot(self, names);
+    }
+
+    /// <summary>Sends the peer's backlog, one message after another, until it is empty (one loop per peer at a time).</summary>
+    private async Task SendBacklogAsync(Peer peer)
+    {
+        while (true)
         {
-            await sending.ConfigureAwait(false);
+            Func<INodePresence, Task> next;
+            INodePresence link;
+            lock (_gate)
+            {
+                if (peer.Link is not { } connected || !peer.Backlog.TryDequeue(out var queued))
+                {
+                    peer.Sending = false;
+                    return;
+                }
+
+                next = queued;
+                link = connected;
+            }
+
+            try
+            {
+                await next(link).ConfigureAwait(false);
+            }
+            catch (Exception ex)
+            {
+                PresenceLog.PeerUnreachable(_logger, ex.Message);
+            }
         }
-        catch (Exception ex)
+    }
+
+    /// <summary>How many messages wait to be sent to <paramref name="node"/> (for tests and diagnostics).</summary>
+    internal int BacklogTo(SiloAddress node)
+    {
+        lock (_gate)
         {
-            PresenceLog.PeerUnreachable(_logger, ex.Message);
+            return _peers.TryGetValue(node, out var peer) ? peer.Backlog.Count : 0;
         }
     }
 
@@ -326,8 +405,13 @@ internal sealed class PresenceService
 
         public INodePresence? Link { get; private set; }
 
-        /// <summary>One sender for the peer's whole life, so what is sent after a second connect still follows what came before.</summary>
-        public OrderedSender Sender { get; } = new();
+        /// <summary>
+        /// What is still to be sent to the peer, in order, for the peer's whole life (what is sent after a second connect
+        /// still follows what came before); one loop sends it while <see cref="Sending"/>.
+        /// </summary>
+        public Queue<Func<INodePresence, Task>> Backlog { get; } = new();
+
+        public bool Sending { get; set; }
 
         public void Connect(INodePresence link) => Link = link;
     }
@@ -337,6 +421,9 @@ internal static partial class PresenceLog
 {
     [LoggerMessage(EventId = 250, EventName = "PresencePeerUnreachable", Level = LogLevel.Debug, Message = "A presence change could not reach another node: {Error}")]
     public static partial void PeerUnreachable(ILogger logger, string error);
+
+    [LoggerMessage(EventId = 252, EventName = "PresencePeerBehind", Level = LogLevel.Warning, Message = "Another node fell {Count} presence changes behind; it gets one snapshot of the names here instead")]
+    public static partial void PeerBehind(ILogger logger, int count);
 
     [LoggerMessage(EventId = 251, EventName = "PresenceJoinFailed", Level = LogLevel.Warning, Message = "Joining the cluster's presence failed ({Error}); trying again")]
     public static partial void JoinFailed(ILogger logger, string error);
