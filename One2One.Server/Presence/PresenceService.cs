@@ -351,6 +351,8 @@ internal sealed class PresenceService
     /// <summary>Sends the peer's backlog, one message after another, until it is empty (one loop per peer at a time).</summary>
     private async Task SendBacklogAsync(Peer peer)
     {
+        // Started under the gate: the sends run after the caller has left it.
+        await Task.Yield();
         while (true)
         {
             Func<INodePresence, Task> next;
