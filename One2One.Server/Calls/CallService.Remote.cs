@@ -381,18 +381,10 @@ internal sealed partial class CallService
     /// <summary>Waits (bounded) until the node of <paramref name="member"/> has been told they left the last call from here.</summary>
     private async Task UntilLeftAsync(CallMember member)
     {
-        if (!_leaving.TryGetValue(member.Registration, out var told))
+        // Past the wait its node is slow or out of reach: ask all the same; it answers busy or reconnecting if it must.
+        if (_leaving.TryGetValue(member.Registration, out var told))
         {
-            return;
-        }
-
-        try
-        {
-            await told.WaitAsync(LeftCallWait, _time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Its node is slow or out of reach: ask all the same; it answers busy or reconnecting if it must.
+            await told.WaitAtMostAsync(LeftCallWait, _time).ConfigureAwait(false);
         }
     }
 
@@ -527,7 +519,7 @@ internal sealed partial class CallService
         var all = Task.WhenAll(takeOvers);
         lock (_takeOverGate)
         {
-            _takingOver = Task.WhenAll(_takingOver, all);
+            _takingOver = _takingOver.IsCompleted ? all : Task.WhenAll(_takingOver, all);
         }
     }
 

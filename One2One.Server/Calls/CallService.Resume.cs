@@ -1,3 +1,4 @@
+using One2One.Server.Cluster;
 using One2One.Server.Contracts;
 using One2One.Server.Limits;
 
@@ -36,15 +37,8 @@ internal sealed partial class CallService
     /// </summary>
     private async Task<RegisterResponse?> ResumeAfterTakeOversAsync(string connectionId, string? rawName, string token, ClientAddress address)
     {
-        try
-        {
-            await Volatile.Read(ref _takingOver).WaitAsync(TakeOverWait, _time).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Still at it: look now; the page asks again if it must.
-        }
-
+        // Still at it past the wait: look now; the page asks again if it must.
+        await Volatile.Read(ref _takingOver).WaitAtMostAsync(TakeOverWait, _time).ConfigureAwait(false);
         return await Resume(connectionId, rawName, token, address, waitForTakeOvers: false).ConfigureAwait(false);
     }
 

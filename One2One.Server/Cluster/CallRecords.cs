@@ -58,7 +58,8 @@ internal sealed class CallRecords : BackgroundService
         }
 
         var writes = WritesOf(record.CallId);
-        return WhenBothAsync(WriteAsync(record.CallId, writes.Sender.Send(() => _grains.GetGrain<ICallRecordGrain>(record.CallId).Save(record))), writes.Listed);
+        var stored = WriteAsync(record.CallId, writes.Sender.Send(() => _grains.GetGrain<ICallRecordGrain>(record.CallId).Save(record)));
+        return Task.WhenAll(stored, writes.Listed).WaitAtMostAsync(WriteWait, TimeProvider.System);
     }
 
     /// <summary>The call's writes; the first time, the call goes on this node's list (<see cref="CallWrites.Listed"/> when it is written).</summary>
@@ -69,21 +70,16 @@ internal sealed class CallRecords : BackgroundService
             return writes;
         }
 
+        // The one that is added goes on the list (a write racing this one may have added its own first).
         var listed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var created = new CallWrites(new OrderedSender(), listed.Task);
-        if (!_writers.TryAdd(callId, created))
+        writes = _writers.GetOrAdd(callId, created);
+        if (ReferenceEquals(writes, created))
         {
-            return _writers[callId];
+            _listChanges.Writer.TryWrite(new ListChange(callId, Live: true, listed));
         }
 
-        _listChanges.Writer.TryWrite(new ListChange(callId, Live: true, listed));
-        return created;
-    }
-
-    private static async Task WhenBothAsync(Task stored, Task listed)
-    {
-        await stored.ConfigureAwait(false);
-        await WaitQuietlyAsync(listed).ConfigureAwait(false);
+        return writes;
     }
 
     /// <summary>
@@ -97,19 +93,7 @@ internal sealed class CallRecords : BackgroundService
             return Task.CompletedTask;
         }
 
-        return WaitQuietlyAsync(Task.WhenAll(writes.Sender.Send(() => Task.CompletedTask), writes.Listed));
-    }
-
-    private static async Task WaitQuietlyAsync(Task stored)
-    {
-        try
-        {
-            await stored.WaitAsync(WriteWait).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Still on its way: the call goes on (the write's own failure, if any, is logged where it failed).
-        }
+        return Task.WhenAll(writes.Sender.Send(() => Task.CompletedTask), writes.Listed).WaitAtMostAsync(WriteWait, TimeProvider.System);
     }
 
     /// <summary>The call has ended: its record goes (after its pending writes) and it leaves this node's list.</summary>
@@ -194,11 +178,7 @@ internal sealed class CallRecords : BackgroundService
     {
         try
         {
-            await write.WaitAsync(WriteWait).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            _ = WriteAsync(callId, write);
+            await write.ConfigureAwait(false);
         }
         catch (Exception ex)
         {

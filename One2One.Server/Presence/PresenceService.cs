@@ -243,13 +243,10 @@ internal sealed class PresenceService
 
     private IEnumerable<string> ListedNames()
     {
-        var seen = new HashSet<string>(UserName.Comparer);
-        foreach (var user in _listed.Values)
+        var seen = new HashSet<string>(_listedNames.Keys, UserName.Comparer);
+        foreach (var name in _listedNames.Keys)
         {
-            if (seen.Add(user.Name))
-            {
-                yield return user.Name;
-            }
+            yield return name;
         }
 
         foreach (var peer in _peers.Values)
