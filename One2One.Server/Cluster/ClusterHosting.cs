@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
+using Orleans.Serialization;
+using Orleans.Storage;
 using One2One.Server.Observability;
 using StackExchange.Redis;
 
@@ -42,7 +44,10 @@ public static class ClusterHosting
             else
             {
                 silo.UseLocalhostClustering(siloPort, options.GatewayPort, new IPEndPoint(IPAddress.Loopback, siloPort), options.ServiceId, options.ClusterId);
-                silo.AddMemoryGrainStorage(StorageName);
+                // Orleans' binary format: the default JSON one writes each claim with its type names, about 450 bytes kept
+                // in this process per registered name; this is about a quarter of that.
+                silo.AddMemoryGrainStorage(StorageName, storage => storage.Configure<Serializer>(
+                    (memory, serializer) => memory.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
             }
         });
 

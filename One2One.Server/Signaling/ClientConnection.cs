@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using One2One.Server.Limits;
 
@@ -15,7 +16,9 @@ internal sealed class ClientConnection
     {
         _context = context;
         _logger = logger;
-        Address = ClientAddress.From(context.GetHttpContext()?.Connection.RemoteIpAddress);
+        // The feature rather than HttpContext.Connection, which would make (and keep, for the WebSocket's lifetime) a
+        // ConnectionInfo object per connection; a trusted proxy's forwarded address is in the feature too.
+        Address = ClientAddress.From(context.GetHttpContext()?.Features.Get<IHttpConnectionFeature>()?.RemoteIpAddress);
     }
 
     public string Id => _context.ConnectionId;

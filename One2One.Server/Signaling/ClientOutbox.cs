@@ -16,42 +16,44 @@ namespace One2One.Server.Signaling;
 /// is closed and <c>overflowed</c> runs, once, to disconnect the browser.
 /// <para>
 /// Built for the idle user, which is nearly every registered connection nearly all the time: the send loop runs only
-/// while messages wait (one parked on an empty queue costs an async state machine and a pending read), and the queue is
-/// a plain <see cref="Queue{T}"/> that grows from empty (a bounded channel carries about 600 bytes of preallocated
-/// reader and writer state). All state is guarded by <see cref="_gate"/>; <see cref="_sending"/> is true while a loop
+/// while messages wait (one parked on an empty queue costs an async state machine and a pending read), the queue is a
+/// plain <see cref="Queue{T}"/> made by the first message and dropped when the loop finds it empty (a bounded channel
+/// carries about 600 bytes of preallocated reader and writer state), and SignalR's proxy to the connection is looked up
+/// by each run of the loop. All state is guarded by <see cref="_gate"/>; <see cref="_sending"/> is true while a loop
 /// runs (or before <see cref="Start"/>), so two loops never run at once and the messages keep their order.
 /// </para>
 /// </remarks>
 internal sealed class ClientOutbox : IUserOutbox
 {
     private readonly Lock _gate = new();
-    private readonly Queue<Func<IOne2OneClient, Task>> _messages = new();
+    private readonly IHubContext<One2OneHub, IOne2OneClient> _hub;
     private readonly int _capacity;
-    private readonly IOne2OneClient _client;
     private readonly ILogger _logger;
     private readonly string _connectionId;
-    private readonly Action _overflowed;
+    private readonly Action<string> _overflowed;
+    private Queue<Func<IOne2OneClient, Task>>? _messages;
     private bool _sending = true;
     private bool _closed;
 
-    public ClientOutbox(IHubContext<One2OneHub, IOne2OneClient> hub, string connectionId, int capacity, Action overflowed, ILogger logger)
+    /// <param name="overflowed">Runs once, with the connection id, when the outbox overflows (one delegate for every outbox).</param>
+    public ClientOutbox(IHubContext<One2OneHub, IOne2OneClient> hub, string connectionId, int capacity, Action<string> overflowed, ILogger logger)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _hub = hub;
         _capacity = capacity;
-        _client = hub.Clients.Client(connectionId);
         _connectionId = connectionId;
         _overflowed = overflowed;
         _logger = logger;
     }
 
-    /// <summary>Whether a send loop is running now (tests: an idle outbox holds none).</summary>
-    internal bool IsSending
+    /// <summary>Whether the outbox holds nothing but itself: no send loop running, no queue (tests).</summary>
+    internal bool IsIdle
     {
         get
         {
             lock (_gate)
             {
-                return _sending;
+                return !_sending && _messages is null;
             }
         }
     }
@@ -63,7 +65,7 @@ internal sealed class ClientOutbox : IUserOutbox
         bool start;
         lock (_gate)
         {
-            start = _messages.Count > 0;
+            start = _messages is { Count: > 0 };
             _sending = start;
         }
 
@@ -84,6 +86,7 @@ internal sealed class ClientOutbox : IUserOutbox
                 return false;
             }
 
+            _messages ??= new Queue<Func<IOne2OneClient, Task>>();
             if (_messages.Count >= _capacity)
             {
                 // Closed by this post, the only one that reports the overflow. What is queued is still sent.
@@ -99,7 +102,7 @@ internal sealed class ClientOutbox : IUserOutbox
 
         if (overflowed)
         {
-            _overflowed();
+            _overflowed(_connectionId);
             return false;
         }
 
@@ -121,11 +124,13 @@ internal sealed class ClientOutbox : IUserOutbox
 
     private async Task SendLoopAsync()
     {
+        // SignalR's proxy to the connection, made per run rather than kept: an idle user holds none.
+        var client = _hub.Clients.Client(_connectionId);
         while (TryTakeNext(out var send))
         {
             try
             {
-                await send(_client).ConfigureAwait(false);
+                await send(client).ConfigureAwait(false);
             }
             catch (Exception ex)
             {
@@ -139,13 +144,14 @@ internal sealed class ClientOutbox : IUserOutbox
     {
         lock (_gate)
         {
-            if (_messages.TryDequeue(out send!))
+            if (_messages is not null && _messages.TryDequeue(out send!))
             {
                 return true;
             }
 
             // A burst (a call's candidates) may have grown the queue; an idle user keeps none of it.
-            _messages.TrimExcess();
+            _messages = null;
+            send = null!;
             _sending = false;
             return false;
         }

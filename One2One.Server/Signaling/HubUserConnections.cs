@@ -10,20 +10,30 @@ namespace One2One.Server.Signaling;
 /// <see cref="ClientConnections"/>, outboxes that send through <see cref="IHubContext{THub,T}"/> and disconnect a
 /// browser that lets <see cref="LimitsOptions.OutboxCapacity"/> messages pile up.
 /// </summary>
-/// <remarks>Stateless; any thread.</remarks>
-internal sealed class HubUserConnections(
-    IHubContext<One2OneHub, IOne2OneClient> hub,
-    ClientConnections connections,
-    ClientLimits limits,
-    ILogger<ClientOutbox> logger) : IUserConnections
+/// <remarks>Immutable; any thread.</remarks>
+internal sealed class HubUserConnections : IUserConnections
 {
-    public ClientAddress AddressOf(string connectionId) => connections.Find(connectionId)?.Address ?? ClientAddress.Unknown;
+    private readonly IHubContext<One2OneHub, IOne2OneClient> _hub;
+    private readonly ClientConnections _connections;
+    private readonly ClientLimits _limits;
+    private readonly ILogger<ClientOutbox> _logger;
+    private readonly Action<string> _overflowed;
 
-    public IUserOutbox OpenOutbox(string connectionId)
+    public HubUserConnections(IHubContext<One2OneHub, IOne2OneClient> hub, ClientConnections connections, ClientLimits limits, ILogger<ClientOutbox> logger)
     {
-        var capacity = limits.Options.OutboxCapacity;
-        return new ClientOutbox(hub, connectionId, capacity, () => Abort(connectionId, $"it left {capacity} messages unread (Limits:OutboxCapacity)"), logger);
+        _hub = hub;
+        _connections = connections;
+        _limits = limits;
+        _logger = logger;
+        _overflowed = Overflowed; // one delegate for every outbox
     }
 
-    public void Abort(string connectionId, string reason) => connections.Find(connectionId)?.Abort(reason);
+    public ClientAddress AddressOf(string connectionId) => _connections.Find(connectionId)?.Address ?? ClientAddress.Unknown;
+
+    public IUserOutbox OpenOutbox(string connectionId) => new ClientOutbox(_hub, connectionId, _limits.Options.OutboxCapacity, _overflowed, _logger);
+
+    public void Abort(string connectionId, string reason) => _connections.Find(connectionId)?.Abort(reason);
+
+    private void Overflowed(string connectionId) =>
+        Abort(connectionId, $"it left {_limits.Options.OutboxCapacity} messages unread (Limits:OutboxCapacity)");
 }

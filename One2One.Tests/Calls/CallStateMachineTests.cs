@@ -67,8 +67,8 @@ public sealed class CallStateMachineTests
     private static Call NewCall()
     {
         var hub = new NullHubContext();
-        var caller = new User("alice", "c1", new ClientOutbox(hub, "c1", 16, () => { }, NullLogger.Instance));
-        var callee = new User("bob", "c2", new ClientOutbox(hub, "c2", 16, () => { }, NullLogger.Instance));
+        var caller = new User("alice", "c1", new ClientOutbox(hub, "c1", 16, _ => { }, NullLogger.Instance));
+        var callee = new User("bob", "c2", new ClientOutbox(hub, "c2", 16, _ => { }, NullLogger.Instance));
         return new Call(caller, callee, "v=0", c => new CallMediaSession(c.Id, null!, null!, null!, 10, NullLogger.Instance));
     }
 
