@@ -215,6 +215,33 @@ internal sealed partial class CallService
     }
 
     /// <summary>
+    /// The call's home died and <paramref name="home"/> took it over: the member's slot now forwards there (in one
+    /// compare-and-swap, so nobody rings the user in between), and a take-over of the same call this node had begun waits
+    /// no longer (see <see cref="TakeOverOrEndAsync"/>). False when the member is no longer in that call.
+    /// </summary>
+    internal bool MoveMemberCall(CallMember member, INodeLink home, SiloAddress homeNode)
+    {
+        if (FindMember(member) is not { RemoteCall: { } old } user || old.Id != member.CallId)
+        {
+            return false;
+        }
+
+        if (old.HomeNode.Equals(homeNode))
+        {
+            return true;
+        }
+
+        if (!user.TryMove(old, old.MovedTo(home, homeNode)))
+        {
+            return false;
+        }
+
+        old.MarkMoved();
+        RemoteLog.CallMoved(_logger, member.CallId, user.Name, homeNode);
+        return true;
+    }
+
+    /// <summary>
     /// A page's registration moved to another node (<paramref name="to"/>, or its call's home): said before its old
     /// connection here is closed, with that connection's id, so who-is-online moves the name rather than dropping it.
     /// </summary>

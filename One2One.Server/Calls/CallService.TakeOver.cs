@@ -14,8 +14,10 @@ namespace One2One.Server.Calls;
 /// reconnecting; its page resumes here (or on any node, which asks this one) and offers again, and the call goes on.
 /// </summary>
 /// <remarks>
-/// Calls still ringing or being set up are not recorded and end with their home. A call whose participant is on a third,
-/// live node (both participants had moved off the home) is not taken over: each participant's node ends its side.
+/// Calls still ringing or being set up are not recorded and end with their home. When both participants had moved off the
+/// home onto two other live nodes, the first of those to ask takes the call over and the other participant stays where
+/// its page is, as the member of a call between nodes: the new home tells its node (<see cref="INodeLink.CallMoved"/>),
+/// whose own take-over waits for that rather than ending its side.
 /// </remarks>
 internal sealed partial class CallService
 {
@@ -77,12 +79,30 @@ internal sealed partial class CallService
                 return;
             }
 
+            if (taken.Result == TakeOverResult.TakenElsewhere
+                && (await MovedWithinAsync(remoteCall).ConfigureAwait(false) || user.RemoteCall != remoteCall))
+            {
+                // Moved to its new home, or ended by it meanwhile (its page told by the new home).
+                return;
+            }
+
             EndHomeLost(user, remoteCall, releaseMedia: taken.Result == TakeOverResult.None);
         }
         catch (Exception ex)
         {
             CallsLog.TakeOverFailed(_logger, remoteCall.Id, ex);
         }
+    }
+
+    /// <summary>
+    /// Another node took <paramref name="remoteCall"/> over: if this user's page is on neither that node nor the dead one,
+    /// the new home says so (<see cref="MoveMemberCall"/>) once it runs the call. True when it did, within the new home's
+    /// own bound on taking a call over (after which it gives up).
+    /// </summary>
+    private async Task<bool> MovedWithinAsync(RemoteCall remoteCall)
+    {
+        await remoteCall.Moved.WaitAtMostAsync(_options.CurrentValue.MediaSetupTimeout + CallRecords.WriteWait, _time).ConfigureAwait(false);
+        return remoteCall.Moved.IsCompleted;
     }
 
     /// <summary>
@@ -146,9 +166,10 @@ internal sealed partial class CallService
             return false;
         }
 
-        if (ParticipantHere(record, record.Caller, deadHome) is not { } caller || ParticipantHere(record, record.Callee, deadHome) is not { } callee)
+        if (await ParticipantAsync(record, record.Caller, deadHome).ConfigureAwait(false) is not { } caller
+            || await ParticipantAsync(record, record.Callee, deadHome).ConfigureAwait(false) is not { } callee)
         {
-            CallsLog.TakeOverRefused(_logger, record.CallId, "a participant is on another node, or no longer in the call");
+            CallsLog.TakeOverRefused(_logger, record.CallId, "a participant is no longer in the call");
             _records.Drop(record.CallId);
             return false;
         }
@@ -190,7 +211,13 @@ internal sealed partial class CallService
         CallsLog.CallTakenOver(_logger, call.Id, deadHome);
         foreach (var participant in (ReadOnlySpan<TakenParticipant>)[caller, callee])
         {
-            if (participant.From is null)
+            if (participant.Elsewhere is { } member)
+            {
+                // Its page goes on where it is; its node forwards to this one from now on (and may resume it here).
+                _resumeTokens.Add(participant.User);
+                _ = TellCallMovedAsync(call, participant.User, member);
+            }
+            else if (participant.From is null)
             {
                 HoldForResume(call, participant.User);
             }
@@ -200,10 +227,17 @@ internal sealed partial class CallService
         return true;
     }
 
-    /// <summary>A participant of a taken-over call: a user connected here (in the call's slot until now as <see cref="From"/>), or one held for its page.</summary>
-    private readonly record struct TakenParticipant(User User, RemoteCall? From);
+    /// <summary>
+    /// A participant of a taken-over call: a user connected here (in the call's slot until now as <see cref="From"/>), one
+    /// connected to a third live node (a stand-in, as a callee on another node is; <see cref="Elsewhere"/>), or one held
+    /// for its page.
+    /// </summary>
+    private readonly record struct TakenParticipant(User User, RemoteCall? From, RemoteMember? Elsewhere = null);
 
-    private TakenParticipant? ParticipantHere(CallRecord record, CallParty party, SiloAddress deadHome)
+    /// <summary>A participant's page on another live node, and how to reach it.</summary>
+    private sealed record RemoteMember(CallMember Member, INodeLink Node);
+
+    private async Task<TakenParticipant?> ParticipantAsync(CallRecord record, CallParty party, SiloAddress deadHome)
     {
         var member = new CallMember(record.CallId, party.Name, party.Registration);
         if (FindMember(member) is { RemoteCall: { } remote } user && remote.Id == record.CallId)
@@ -211,14 +245,44 @@ internal sealed partial class CallService
             return new TakenParticipant(user, remote);
         }
 
+        var registration = Guid.ParseExact(party.Registration, "N");
         if (!party.Node.Equals(deadHome) && !_nodeDeaths.IsDead(party.Node))
         {
-            return null;
+            // Its page is on a third node that lives: reached there through the node its name's claim names.
+            if (await _names.LastClaimAsync(party.Name).ConfigureAwait(false) is not { Link: { } link } claim
+                || claim.Registration != party.Registration || !claim.Node.Equals(party.Node))
+            {
+                return null;
+            }
+
+            var outbox = new RemoteOutbox(member, link, party.Node, _limits.Options.OutboxCapacity, _logger);
+            var standIn = new User(party.Name, "remote:" + record.CallId, outbox, party.ResumeKey, registration);
+            return new TakenParticipant(standIn, null, new RemoteMember(member, link));
         }
 
         // Its page went with a dead node: held here until it resumes.
-        var held = new User(party.Name, $"held:{record.CallId}:{party.Registration}", NoOutbox.Instance, party.ResumeKey, Guid.ParseExact(party.Registration, "N"));
+        var held = new User(party.Name, $"held:{record.CallId}:{party.Registration}", NoOutbox.Instance, party.ResumeKey, registration);
         return new TakenParticipant(held, null);
+    }
+
+    /// <summary>Tells the node of <paramref name="standIn"/>'s page that the call lives here now; refused, the call ends as that side's leaving.</summary>
+    private async Task TellCallMovedAsync(Call call, User standIn, RemoteMember remote)
+    {
+        bool moved;
+        try
+        {
+            moved = await remote.Node.CallMoved(remote.Member, Link, _names.Node).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RemoteLog.RequestFailed(_logger, call.Id, standIn.Name, ex);
+            moved = false;
+        }
+
+        if (!moved)
+        {
+            await EndAsync(call, CallEnding.Disconnected(standIn)).ConfigureAwait(false);
+        }
     }
 
     /// <summary>

@@ -84,6 +84,9 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
 
     public void Leave(RemoteCall call) => Interlocked.CompareExchange(ref _slot, null, call);
 
+    /// <summary>The call's home died and another node took it over: the slot goes from <paramref name="old"/> to <paramref name="moved"/> in one step. False if the user left it meanwhile.</summary>
+    public bool TryMove(RemoteCall old, RemoteCall moved) => !_gone && Interlocked.CompareExchange(ref _slot, moved, old) == old;
+
     /// <summary>
     /// A new resume token for the page: a remote participant's page got one on its own node (the call's home keeps its key,
     /// so the page can resume here if its node dies), or a page registered again under its name.

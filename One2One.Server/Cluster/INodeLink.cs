@@ -31,6 +31,13 @@ public interface INodeLink : IGrainObserver
     /// <summary>The member's page resumed at the call's home (its node seemed lost): this node lets the user go quietly.</summary>
     Task TakenOver(CallMember member);
 
+    /// <summary>
+    /// The call's home died and <paramref name="home"/> took the call over: the member's user forwards its page's requests
+    /// there from now on (the member's page and the taking node's participant were on two different live nodes). False
+    /// when the member is no longer in that call.
+    /// </summary>
+    Task<bool> CallMoved(CallMember member, INodeLink home, SiloAddress homeNode);
+
     // ---- asked of any node holding a registration ----
 
     /// <summary>

@@ -1,6 +1,7 @@
 using One2One.Server.Contracts;
 using One2One.Tests.Support;
 using One2One.Tests.Support.Cluster;
+using static One2One.Tests.Support.Cluster.ClusterCalls;
 using Xunit.Abstractions;
 
 namespace One2One.Tests.Cluster;
@@ -247,20 +248,6 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     }
 
     /// <summary>Alice calls bob with Chromium's recorded offer and he accepts with it; both get the media server's answers.</summary>
-    private static async Task ConnectAsync(SignalingClient alice, SignalingClient bob)
-    {
-        await alice.CallAsync("bob", RecordedOffer);
-        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
-        await bob.AcceptAsync("alice", RecordedOffer);
-        (await bob.WaitForAsync<StartCommunication>()).Message.SdpAnswer.Should().Contain("a=ice-ufrag");
-        var accepted = (await alice.WaitForAsync<CallResponse>()).Message;
-        accepted.Response.Should().Be(Responses.Accepted, accepted.Message);
-        accepted.SdpAnswer.Should().Contain("a=ice-ufrag");
-    }
-
-    private static readonly string RecordedOffer =
-        File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", "chromium-156-offer.sdp")).ReplaceLineEndings("\r\n");
-
     /// <summary>
     /// Connects as a page with SignalR's automatic reconnect would: until the load balancer's health checks have taken the
     /// dead node out (two failed probes, half a second apart here), a connection may still be sent there and fail.

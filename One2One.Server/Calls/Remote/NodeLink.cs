@@ -31,6 +31,9 @@ internal sealed class NodeLink(CallService calls) : INodeLink
         return Task.CompletedTask;
     }
 
+    public Task<bool> CallMoved(CallMember member, INodeLink home, SiloAddress homeNode) =>
+        Task.FromResult(calls.MoveMemberCall(member, home, homeNode));
+
     public Task<MovedRegistration?> MoveRegistration(string name, string token, string nextKey, INodeLink to, SiloAddress toNode) =>
         Task.FromResult(calls.MoveRegistrationAway(name, token, nextKey, to, toNode));
 

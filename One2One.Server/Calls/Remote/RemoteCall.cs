@@ -9,6 +9,7 @@ namespace One2One.Server.Calls;
 internal sealed class RemoteCall(CallMember member, string peerName, INodeLink home, SiloAddress homeNode)
 {
     private readonly OrderedSender _sender = new();
+    private readonly TaskCompletionSource _moved = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public string Id => member.CallId;
 
@@ -31,6 +32,14 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
     }
 
     private CallMediaRecord? _media;
+
+    /// <summary>Completes when the call's home died and another node took the call over (its slot then holds a new <see cref="RemoteCall"/>).</summary>
+    public Task Moved => _moved.Task;
+
+    /// <summary>The same call, homed on <paramref name="newHome"/>; this one's <see cref="Moved"/> completes once the user's slot holds it.</summary>
+    public RemoteCall MovedTo(INodeLink newHome, SiloAddress newHomeNode) => new(member, peerName, newHome, newHomeNode) { Media = Media };
+
+    public void MarkMoved() => _moved.TrySetResult();
 
     public Task<T> SendAsync<T>(Func<INodeLink, CallMember, Task<T>> request) => _sender.Send(() => request(home, member));
 

@@ -31,4 +31,7 @@ internal static partial class RemoteLog
 
     [LoggerMessage(EventId = 238, EventName = "ClaimLost", Level = LogLevel.Warning, Message = "{Name} resumed here, but another registration took the name while its node was dying")]
     public static partial void ClaimLost(ILogger logger, string name);
+
+    [LoggerMessage(EventId = 239, EventName = "CallMoved", Level = LogLevel.Warning, Message = "Call {CallId}: its node died; node {Node} took it over, and {Name}'s side goes on there")]
+    public static partial void CallMoved(ILogger logger, string callId, string name, SiloAddress node);
 }

@@ -10,21 +10,24 @@ using One2One.Tests.Support.Redis;
 namespace One2One.Tests.Support.Cluster;
 
 /// <summary>
-/// One2One as it runs on several machines, on this one: a real redis-server, a standalone media server, two app nodes as
-/// separate processes in one cluster over that Redis (membership, grain storage, the SignalR backplane), and the load
-/// balancer (<see cref="LoadBalancerApp"/>, YARP) in front of them. Its own cluster id, so clusters never meet.
+/// One2One as it runs on several machines, on this one: a real redis-server, a standalone media server, two app nodes (or
+/// three) as separate processes in one cluster over that Redis (membership, grain storage, the SignalR backplane), and the
+/// load balancer (<see cref="LoadBalancerApp"/>, YARP) in front of them. Its own cluster id, so clusters never meet.
 /// </summary>
 internal sealed class MultiProcessCluster : IAsyncDisposable
 {
     private readonly StandaloneMediaServer _media;
     private readonly WebApplication _loadBalancer;
 
-    private MultiProcessCluster(RedisServer redis, StandaloneMediaServer media, AppNodeProcess a, AppNodeProcess b, WebApplication loadBalancer)
+    private readonly AppNodeProcess? _c;
+
+    private MultiProcessCluster(RedisServer redis, StandaloneMediaServer media, AppNodeProcess a, AppNodeProcess b, AppNodeProcess? c, WebApplication loadBalancer)
     {
         Redis = redis;
         _media = media;
         A = a;
         B = b;
+        _c = c;
         _loadBalancer = loadBalancer;
         LoadBalancer = AddressOf(loadBalancer);
     }
@@ -34,6 +37,12 @@ internal sealed class MultiProcessCluster : IAsyncDisposable
     public AppNodeProcess A { get; }
 
     public AppNodeProcess B { get; }
+
+    /// <summary>The third node, when started with one.</summary>
+    public AppNodeProcess C => _c ?? throw new InvalidOperationException("This cluster was started with two nodes.");
+
+    /// <summary>What every node said (warnings and worse), for a failing test.</summary>
+    public string Logs => $"node a:\n{A.Log}\nnode b:\n{B.Log}" + (_c is null ? "" : $"\nnode c:\n{_c.Log}");
 
     /// <summary>The load balancer's address: what browsers are given.</summary>
     public Uri LoadBalancer { get; }
@@ -49,7 +58,8 @@ internal sealed class MultiProcessCluster : IAsyncDisposable
 
     /// <param name="reconnectWindow">Calls:ReconnectWindow on both nodes.</param>
     /// <param name="nodeSettings">More settings for both nodes (e.g. the pages' test hooks).</param>
-    public static async Task<MultiProcessCluster> StartAsync(TimeSpan reconnectWindow, IReadOnlyDictionary<string, string>? nodeSettings = null)
+    /// <param name="thirdNode">Starts a third app node, <see cref="C"/>.</param>
+    public static async Task<MultiProcessCluster> StartAsync(TimeSpan reconnectWindow, IReadOnlyDictionary<string, string>? nodeSettings = null, bool thirdNode = false)
     {
         var redis = await RedisServer.StartAsync();
         var media = await StandaloneMediaServer.StartAsync();
@@ -73,16 +83,24 @@ internal sealed class MultiProcessCluster : IAsyncDisposable
 
         var a = await AppNodeProcess.StartAsync("a", settings);
         var b = await AppNodeProcess.StartAsync("b", settings);
+        var c = thirdNode ? await AppNodeProcess.StartAsync("c", settings) : null;
+        string[] nodes = c is null
+            ? [$"--LoadBalancer:Nodes:0={a.BaseAddress}", $"--LoadBalancer:Nodes:1={b.BaseAddress}"]
+            : [$"--LoadBalancer:Nodes:0={a.BaseAddress}", $"--LoadBalancer:Nodes:1={b.BaseAddress}", $"--LoadBalancer:Nodes:2={c.BaseAddress}"];
         var loadBalancer = LoadBalancerApp.Build(
-            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning",
-             $"--LoadBalancer:Nodes:0={a.BaseAddress}", $"--LoadBalancer:Nodes:1={b.BaseAddress}", "--LoadBalancer:HealthInterval=00:00:00.500"]);
+            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. nodes, "--LoadBalancer:HealthInterval=00:00:00.500"]);
         await loadBalancer.StartAsync();
-        return new MultiProcessCluster(redis, media, a, b, loadBalancer);
+        return new MultiProcessCluster(redis, media, a, b, c, loadBalancer);
     }
 
     public async ValueTask DisposeAsync()
     {
         await _loadBalancer.DisposeAsync();
+        if (_c is not null)
+        {
+            await _c.DisposeAsync();
+        }
+
         await B.DisposeAsync();
         await A.DisposeAsync();
         await _media.DisposeAsync();
