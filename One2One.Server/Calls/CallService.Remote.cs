@@ -74,6 +74,11 @@ internal sealed partial class CallService
             joined = new JoinAnswer(JoinResult.Reconnecting);
         }
 
+        if (joined.Result == JoinResult.Unknown && await MovingAsync(claim).ConfigureAwait(false))
+        {
+            joined = new JoinAnswer(JoinResult.Reconnecting);
+        }
+
         if (joined.Result != JoinResult.Joined)
         {
             // Unless the caller hung up or left meanwhile (its end has run, and said all there is to say).
@@ -118,6 +123,24 @@ internal sealed partial class CallService
         using var scope = call.Trace.Enter(_logger);
         RemoteLog.RemoteCallee(_logger, call.Id, callee.Name, claim.Node);
         await ReserveAndRingAsync(call).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether the registration <paramref name="claim"/> named still holds the name although its node no longer knows it:
+    /// its page moved to another node (a reload) between the claim's reading and the ring's arrival. The caller is asked
+    /// to try again, as for a page reconnecting, rather than told nobody of that name is registered.
+    /// </summary>
+    private async Task<bool> MovingAsync(NameClaim claim)
+    {
+        try
+        {
+            return await _names.LastClaimAsync(claim.Name).ConfigureAwait(false) is { } now && now.Registration == claim.Registration;
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RemoteLog.RequestFailed(_logger, "-", claim.Name, ex);
+            return false;
+        }
     }
 
     /// <summary>

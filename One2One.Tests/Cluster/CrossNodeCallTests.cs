@@ -317,6 +317,31 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_ring_reaching_bob_s_old_node_just_after_his_page_moved_away_hears_he_is_reconnecting_and_rings_him_where_he_is_next()
+    {
+        await using var carol = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "carol");
+        var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+
+        // Carol's ring leaves A late (a slow link): meanwhile bob's page moves from B to A (a reload), so the ring reaches B
+        // after B let him go. It used to be told nobody named bob is registered.
+        _deliveries.Method = nameof(INodeLink.JoinCall);
+        _deliveries.Delay = TimeSpan.FromSeconds(3);
+        await carol.CallAsync("bob", ScriptedCall.CallerOffer);
+        await bob.DisposeAsync();
+        await Eventually.TrueAsync(() => Users(_cluster.B).FindByName("bob")?.IsDetached == true, "bob is held for a resume");
+        await using var bobOnA = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        var resumed = await bobOnA.ResumeAsync("bob", bob.ResumeToken);
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        Users(_cluster.B).FindByName("bob").Should().BeNull("B let bob go before carol's ring reached it");
+
+        var refused = (await carol.WaitForAsync<CallResponse>()).Message;
+        refused.Reason.Should().Be(Reasons.Unavailable, $"bob is reconnecting, not unknown: {refused.Message}");
+        _deliveries.Delay = TimeSpan.Zero;
+        await carol.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await bobOnA.ExpectAsync<IncomingCall>()).From.Should().Be("carol", "bob is registered on A now");
+    }
+
+    [Fact]
     public async Task A_resume_on_the_other_node_with_a_wrong_token_is_refused_and_moves_nothing()
     {
         await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");

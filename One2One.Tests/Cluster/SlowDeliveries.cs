@@ -3,17 +3,21 @@ using One2One.Server.Cluster;
 namespace One2One.Tests.Cluster;
 
 /// <summary>
-/// An Orleans outgoing call filter for a node that makes what it delivers to another node's people
-/// (<see cref="INodeLink.Deliver"/>) arrive late, as over a slow network between nodes; every other call goes at once.
+/// An Orleans outgoing call filter for a node that makes one kind of request to another node (<see cref="Method"/>, by
+/// default what it delivers to the other node's people, <see cref="INodeLink.Deliver"/>) arrive late, as over a slow
+/// network between nodes; every other call goes at once.
 /// </summary>
 internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
 {
     /// <summary>How late each delivery leaves; zero (the default) for none.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>The <see cref="INodeLink"/> method made late.</summary>
+    public string Method { get; set; } = nameof(INodeLink.Deliver);
+
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (Delay > TimeSpan.Zero && context.InterfaceMethod?.DeclaringType == typeof(INodeLink) && context.MethodName == nameof(INodeLink.Deliver))
+        if (Delay > TimeSpan.Zero && context.InterfaceMethod?.DeclaringType == typeof(INodeLink) && context.MethodName == Method)
         {
             await Task.Delay(Delay);
         }
