@@ -21,7 +21,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     public async Task DisposeAsync()
     {
         // What the nodes said (warnings and worse), for a failing test.
-        output.WriteLine($"node a:\n{_cluster.A.Log}\nnode b:\n{_cluster.B.Log}");
+        output.WriteLine(_cluster.Logs);
         await _cluster.DisposeAsync();
     }
 

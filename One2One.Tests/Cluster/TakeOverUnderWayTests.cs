@@ -27,7 +27,7 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
 
     public async Task DisposeAsync()
     {
-        output.WriteLine($"node a:\n{_cluster.A.Log}\nnode b:\n{_cluster.B.Log}");
+        output.WriteLine(_cluster.Logs);
         await _cluster.DisposeAsync();
         await _media.DisposeAsync();
     }

@@ -90,7 +90,7 @@ public sealed class SoftphoneAcrossNodesTests(BrowserFixture browser, ITestOutpu
                 await context.DisposeAsync();
             }
 
-            output.WriteLine($"node a:\n{cluster.A.Log}\nnode b:\n{cluster.B.Log}");
+            output.WriteLine(cluster.Logs);
         }
     }
 

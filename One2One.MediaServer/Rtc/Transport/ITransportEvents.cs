@@ -16,6 +16,7 @@ internal interface ITransportEvents
 
     void OnRtcp(Span<byte> buffer, int length, PacketContext context);
 
+    /// <summary>A check the transport answered; on the receiving worker after the receive gate is let go (the endpoint may take its own lock here, and holds it while it restarts ICE on the transport).</summary>
     void OnIceCheck(IceCheckResult result);
 
     void OnDtlsStateChanged(DtlsConnectionState state, string? reason);

@@ -23,7 +23,9 @@ namespace One2One.MediaServer.Rtc.Transport;
 /// on one worker. Sends (from any worker's relay, the DTLS session's work items and timers, the control path) are
 /// serialized by <see cref="_sendGate"/>, which guards the outbound SRTP context; both contexts are installed and
 /// disposed under it. <see cref="_dtlsPeer"/> is written under the receive gate and read by the DTLS session.
-/// The receive gate may take a send gate (relaying to a sink, answering a check), never the other way round.
+/// The receive gate may take a send gate (relaying to a sink, answering a check), never the other way round. The
+/// endpoint's own lock may take the receive gate (an ICE restart, under its negotiation lock), so what the receive path
+/// reports that takes that lock (<see cref="ITransportEvents.OnIceCheck"/>) is reported after the gate is let go.
 /// </remarks>
 internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 {
@@ -264,6 +266,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     /// </summary>
     internal void OnDatagram(Span<byte> buffer, int received, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
     {
+        IceCheckResult? check = null;
         lock (_receiveGate)
         {
             if (_closed)
@@ -275,7 +278,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             switch (RtcDemux.Classify(datagram))
             {
                 case RtcPacketKind.Stun:
-                    OnStun(datagram, link, remote, key, context);
+                    check = OnStun(datagram, link, remote, key, context);
                     break;
                 case RtcPacketKind.Dtls when Ice.FindValidated(link, key) is { } path:
                     OnDtls(datagram, path);
@@ -302,6 +305,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
                     break;
             }
         }
+
+        // Outside the gate: the endpoint takes its own lock for the ICE state, and holds it while it restarts ICE here.
+        if (check is { } result)
+        {
+            _events.OnIceCheck(result);
+        }
     }
 
     // Under _receiveGate: the inbound context is the receive side's. Counts what it refuses.
@@ -323,8 +332,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         return false;
     }
 
-    // Under _receiveGate.
-    private void OnStun(ReadOnlySpan<byte> datagram, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
+    // Under _receiveGate. The check to report once the gate is let go, if any.
+    private IceCheckResult? OnStun(ReadOnlySpan<byte> datagram, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
     {
         // An address another transport holds stays its own: answering would make this browser send media that the
         // port hands to the other transport.
@@ -346,10 +355,10 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         {
             case IceCheckResult.Refused:
                 Counters.CountUnauthenticated();
-                return;
+                return null;
             case IceCheckResult.AddressNotKept:
                 Counters.CountNotValidated();
-                return;
+                return null;
         }
 
         if (!known && link.Protocol == IceProtocol.Udp)
@@ -357,7 +366,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             _ports.Directory.TryClaim(key, this);
         }
 
-        _events.OnIceCheck(result);
+        return result;
     }
 
     // Under _receiveGate.

@@ -20,7 +20,8 @@ public sealed class RelayIceRestartTests : IAsyncLifetime
 
     public Task InitializeAsync() => Task.CompletedTask;
 
-    public async Task DisposeAsync() => await _rig.DisposeAsync();
+    // Bounded: an endpoint that deadlocked never finishes disposing, and the test should fail rather than hang the run.
+    public async Task DisposeAsync() => await _rig.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(30));
 
     [Fact]
     public async Task A_new_connection_restarts_ICE_on_the_same_endpoint_and_media_flows_both_ways_with_the_same_ssrcs()
@@ -74,6 +75,42 @@ public sealed class RelayIceRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ICE_restarts_while_the_browser_s_checks_keep_arriving_never_deadlock_the_endpoint()
+    {
+        // A restart holds the endpoint's negotiation lock and then takes its transport's receive gate; a check being
+        // answered held the receive gate and then reported the ICE state under the negotiation lock. One of each at once
+        // stopped both for good, and with them the media worker that had the next datagram for this endpoint.
+        var (a, b) = await _rig.CallAsync();
+        var credentials = new CheckCredentials($"{a.Browser.Answer!.Ufrag}:{a.Browser.Offer.Ufrag}", a.Browser.Answer.Password);
+        using var stop = new CancellationTokenSource();
+        var checks = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                var current = Volatile.Read(ref credentials);
+                a.Browser.SendCheck(current.Username, current.Password, useCandidate: true);
+                await Task.Yield();
+            }
+        });
+
+        for (var restart = 0; restart < 2000; restart++)
+        {
+            var (nextUfrag, nextPassword) = ($"r{restart:D4}", $"RestartPassword{restart:D4}abcdefgh");
+            var offer = a.Browser.OfferSdp.Replace(a.Browser.Offer.Ufrag, nextUfrag, StringComparison.Ordinal)
+                .Replace(a.Browser.Offer.Password, nextPassword, StringComparison.Ordinal);
+            var answered = Task.Run(() => EndpointAnswer.Parse(a.Session.ProcessOffer(offer)));
+            var answer = await answered.WaitAsync(TimeSpan.FromSeconds(10)); // a deadlock never answers
+            Volatile.Write(ref credentials, new CheckCredentials($"{answer.Ufrag}:{nextUfrag}", answer.Password));
+        }
+
+        await stop.CancelAsync();
+        await checks;
+        (await a.Browser.CheckAsync(useCandidate: true, credentials.Password, credentials.Username)).Class.Should().Be(StunMessageClass.SuccessResponse, "the endpoint still answers its last credentials");
+        b.Browser.SendRtp(KurentoMediaType.Audio, 3, 960, false, new byte[40]);
+        (await a.Browser.NextRtpAsync("relayed after the restarts")).Ssrc.Should().Be(a.OutgoingSsrc(KurentoMediaType.Audio));
+    }
+
+    [Fact]
     public async Task An_offer_refused_first_leaves_the_endpoint_unnegotiated_and_the_next_is_answered_with_each_candidate_once()
     {
         var (session, _) = _rig.CreateSession();
@@ -115,6 +152,8 @@ public sealed class RelayIceRestartTests : IAsyncLifetime
         malformed.Should().Throw<KurentoErrorException>().Which.Code.Should().Be(KurentoErrorCode.SdpParseError);
         (await a.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse, "nothing changed");
     }
+
+    private sealed record CheckCredentials(string Username, string Password);
 
     private static List<string> Candidates(string sdp) => [.. sdp.Split("\r\n").Where(l => l.StartsWith("a=candidate:", StringComparison.Ordinal))];
 
