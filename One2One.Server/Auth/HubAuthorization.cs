@@ -44,7 +44,7 @@ internal static class HubAuthorization
 
     /// <summary>
     /// Puts the policy on the hub in <see cref="AuthMode.Jwt"/>. In <see cref="AuthMode.None"/> the hub carries no
-    /// authorization metadata, so the authorization middleware passes its requests straight on: an always-true policy
+    /// authorization metadata (and the app has no authorization middleware, see <see cref="UseHubAuthentication"/>): an always-true policy
     /// would be evaluated for every connection and keep the request's service scope and the evaluation's objects alive
     /// for the WebSocket's lifetime (about 0.5 KiB per idle connection).
     /// </summary>

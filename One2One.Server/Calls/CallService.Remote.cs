@@ -619,11 +619,23 @@ internal sealed partial class CallService
     /// </summary>
     private void EndHomeLost(User user, RemoteCall call, bool releaseMedia = true)
     {
+        var wasIn = user.Leave(call);
+        if (!wasIn && call.Moved.IsCompleted)
+        {
+            // Moved to the node that took it over (its CallMoved came late): the call goes on there.
+            return;
+        }
+
         RemoteLog.HomeLost(_logger, call.Id, user.Name);
-        user.Leave(call);
         if (releaseMedia && call.Media is { } media && _mediaServers.Find(media.MediaServer) is { } server)
         {
             _ = ReleaseOrphanedPipelineAsync(server, call.Id, media.PipelineId);
+        }
+
+        if (!wasIn)
+        {
+            // The person left it meanwhile, or its new home ended it and told the page.
+            return;
         }
 
         user.Outbox.Post(c => c.StopCommunication(new StopCommunication(

@@ -148,7 +148,8 @@ internal sealed partial class CallService
 
     /// <summary>
     /// Runs the recorded call here from now on. False when it cannot be (its media server is not one of this node's, its
-    /// media is gone, a participant left meanwhile or is on a third node): what was held is released, and the pages told.
+    /// media is gone, a participant left meanwhile, or one on a third node can no longer be reached through its name's
+    /// claim): what was held is released, and the pages told.
     /// </summary>
     private async Task<bool> TryRunTakenOverAsync(CallRecord record, SiloAddress deadHome)
     {
@@ -169,7 +170,7 @@ internal sealed partial class CallService
         if (await ParticipantAsync(record, record.Caller, deadHome).ConfigureAwait(false) is not { } caller
             || await ParticipantAsync(record, record.Callee, deadHome).ConfigureAwait(false) is not { } callee)
         {
-            CallsLog.TakeOverRefused(_logger, record.CallId, "a participant is no longer in the call");
+            CallsLog.TakeOverRefused(_logger, record.CallId, "a participant is no longer in the call, or its node cannot be reached");
             _records.Drop(record.CallId);
             return false;
         }
@@ -205,6 +206,15 @@ internal sealed partial class CallService
             }
         }
 
+        foreach (var participant in (ReadOnlySpan<TakenParticipant>)[caller, callee])
+        {
+            if (participant.Elsewhere is not null)
+            {
+                // Before the call can end (and forget its stand-ins' tokens): its page may resume here, should its node die.
+                _resumeTokens.Add(participant.User);
+            }
+        }
+
         _calls[call.Id] = call;
         _metrics.CallTakenOver();
         call.Trace.Start(call.Caller.Name, call.Callee.Name);
@@ -213,8 +223,7 @@ internal sealed partial class CallService
         {
             if (participant.Elsewhere is { } member)
             {
-                // Its page goes on where it is; its node forwards to this one from now on (and may resume it here).
-                _resumeTokens.Add(participant.User);
+                // Its page goes on where it is; its node forwards to this one from now on.
                 _ = TellCallMovedAsync(call, participant.User, member);
             }
             else if (participant.From is null)
@@ -249,8 +258,18 @@ internal sealed partial class CallService
         if (!party.Node.Equals(deadHome) && !_nodeDeaths.IsDead(party.Node))
         {
             // Its page is on a third node that lives: reached there through the node its name's claim names.
-            if (await _names.LastClaimAsync(party.Name).ConfigureAwait(false) is not { Link: { } link } claim
-                || claim.Registration != party.Registration || !claim.Node.Equals(party.Node))
+            NameClaim? claim;
+            try
+            {
+                claim = await _names.LastClaimAsync(party.Name).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                CallsLog.TakeOverFailed(_logger, record.CallId, ex);
+                return null;
+            }
+
+            if (claim is not { Link: { } link } || claim.Registration != party.Registration || !claim.Node.Equals(party.Node))
             {
                 return null;
             }

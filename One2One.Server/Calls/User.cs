@@ -82,7 +82,8 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
     /// </summary>
     public bool TryMoveHere(RemoteCall remote, Call call) => !_gone && Interlocked.CompareExchange(ref _slot, call, remote) == remote;
 
-    public void Leave(RemoteCall call) => Interlocked.CompareExchange(ref _slot, null, call);
+    /// <summary>Leaves <paramref name="call"/>; false if the user was no longer in it (it moved to a new home, or ended).</summary>
+    public bool Leave(RemoteCall call) => Interlocked.CompareExchange(ref _slot, null, call) == call;
 
     /// <summary>The call's home died and another node took it over: the slot goes from <paramref name="old"/> to <paramref name="moved"/> in one step. False if the user left it meanwhile.</summary>
     public bool TryMove(RemoteCall old, RemoteCall moved) => !_gone && Interlocked.CompareExchange(ref _slot, moved, old) == old;

@@ -322,10 +322,11 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         await using var carol = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "carol");
         var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
 
-        // Carol's ring leaves A late (a slow link): meanwhile bob's page moves from B to A (a reload), so the ring reaches B
-        // after B let him go. It used to be told nobody named bob is registered.
+        // Carol's ring is held on its way out of A (a slow link) until bob's page has moved from B to A (a reload), so it
+        // reaches B after B let him go. It used to be told nobody named bob is registered.
+        var ringLeaves = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _deliveries.Method = nameof(INodeLink.JoinCall);
-        _deliveries.Delay = TimeSpan.FromSeconds(3);
+        _deliveries.HoldUntil = ringLeaves.Task;
         await carol.CallAsync("bob", ScriptedCall.CallerOffer);
         await bob.DisposeAsync();
         await Eventually.TrueAsync(() => Users(_cluster.B).FindByName("bob")?.IsDetached == true, "bob is held for a resume");
@@ -333,10 +334,11 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         var resumed = await bobOnA.ResumeAsync("bob", bob.ResumeToken);
         resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
         Users(_cluster.B).FindByName("bob").Should().BeNull("B let bob go before carol's ring reached it");
+        ringLeaves.SetResult();
 
         var refused = (await carol.WaitForAsync<CallResponse>()).Message;
         refused.Reason.Should().Be(Reasons.Unavailable, $"bob is reconnecting, not unknown: {refused.Message}");
-        _deliveries.Delay = TimeSpan.Zero;
+        _deliveries.HoldUntil = null;
         await carol.CallAsync("bob", ScriptedCall.CallerOffer);
         (await bobOnA.ExpectAsync<IncomingCall>()).From.Should().Be("carol", "bob is registered on A now");
     }

@@ -12,14 +12,25 @@ internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
     /// <summary>How late each delivery leaves; zero (the default) for none.</summary>
     public TimeSpan Delay { get; set; }
 
+    /// <summary>While set, <see cref="Method"/>'s calls also wait for this task (a test decides when they leave).</summary>
+    public Task? HoldUntil { get; set; }
+
     /// <summary>The <see cref="INodeLink"/> method made late.</summary>
     public string Method { get; set; } = nameof(INodeLink.Deliver);
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (Delay > TimeSpan.Zero && context.InterfaceMethod?.DeclaringType == typeof(INodeLink) && context.MethodName == Method)
+        if (context.InterfaceMethod?.DeclaringType == typeof(INodeLink) && context.MethodName == Method)
         {
-            await Task.Delay(Delay);
+            if (Delay > TimeSpan.Zero)
+            {
+                await Task.Delay(Delay);
+            }
+
+            if (HoldUntil is { } hold)
+            {
+                await hold;
+            }
         }
 
         await context.Invoke();
