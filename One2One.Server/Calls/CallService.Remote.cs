@@ -620,9 +620,9 @@ internal sealed partial class CallService
     private void EndHomeLost(User user, RemoteCall call, bool releaseMedia = true)
     {
         var wasIn = user.Leave(call);
-        if (!wasIn && call.Moved.IsCompleted)
+        if (!wasIn && (call.Moved.IsCompleted || !releaseMedia))
         {
-            // Moved to the node that took it over (its CallMoved came late): the call goes on there.
+            // Moved to the node that took it over, or left or ended meanwhile with nothing here to release.
             return;
         }
 
@@ -634,7 +634,7 @@ internal sealed partial class CallService
 
         if (!wasIn)
         {
-            // The person left it meanwhile, or its new home ended it and told the page.
+            // The person left it meanwhile: the page knows.
             return;
         }
 

@@ -79,11 +79,12 @@ internal sealed partial class CallService
                 return;
             }
 
-            if (taken.Result == TakeOverResult.TakenElsewhere
-                && (await MovedWithinAsync(remoteCall).ConfigureAwait(false) || user.RemoteCall != remoteCall))
+            if (taken.Result == TakeOverResult.TakenElsewhere)
             {
-                // Moved to its new home, or ended by it meanwhile (its page told by the new home).
-                return;
+                // If this page is on neither that node nor the dead one, the new home moves it (MoveMemberCall) once it
+                // runs the call: wait for that, within the new home's own bound on a take-over. EndHomeLost leaves a
+                // moved call alone.
+                await remoteCall.Moved.WaitAtMostAsync(_options.CurrentValue.MediaSetupTimeout + CallRecords.WriteWait, _time).ConfigureAwait(false);
             }
 
             EndHomeLost(user, remoteCall, releaseMedia: taken.Result == TakeOverResult.None);
@@ -92,17 +93,6 @@ internal sealed partial class CallService
         {
             CallsLog.TakeOverFailed(_logger, remoteCall.Id, ex);
         }
-    }
-
-    /// <summary>
-    /// Another node took <paramref name="remoteCall"/> over: if this user's page is on neither that node nor the dead one,
-    /// the new home says so (<see cref="MoveMemberCall"/>) once it runs the call. True when it did, within the new home's
-    /// own bound on taking a call over (after which it gives up).
-    /// </summary>
-    private async Task<bool> MovedWithinAsync(RemoteCall remoteCall)
-    {
-        await remoteCall.Moved.WaitAtMostAsync(_options.CurrentValue.MediaSetupTimeout + CallRecords.WriteWait, _time).ConfigureAwait(false);
-        return remoteCall.Moved.IsCompleted;
     }
 
     /// <summary>

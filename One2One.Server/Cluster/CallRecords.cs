@@ -23,11 +23,13 @@ internal sealed class CallRecords : BackgroundService
     private readonly IGrainFactory _grains;
     private readonly ILocalSiloDetails _silo;
     private readonly ILogger<CallRecords> _logger;
+    private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<string, CallWrites> _writers = new(StringComparer.Ordinal);
     private readonly Channel<ListChange> _listChanges = Channel.CreateUnbounded<ListChange>(new UnboundedChannelOptions { SingleReader = true });
 
-    public CallRecords(IGrainFactory grains, ILocalSiloDetails silo, IOptions<ClusterNodeOptions> options, ILogger<CallRecords> logger)
+    public CallRecords(IGrainFactory grains, ILocalSiloDetails silo, IOptions<ClusterNodeOptions> options, TimeProvider time, ILogger<CallRecords> logger)
     {
+        _time = time;
         _grains = grains;
         _silo = silo;
         _logger = logger;
@@ -59,7 +61,7 @@ internal sealed class CallRecords : BackgroundService
 
         var writes = WritesOf(record.CallId);
         var stored = WriteAsync(record.CallId, writes.Sender.Send(() => _grains.GetGrain<ICallRecordGrain>(record.CallId).Save(record)));
-        return Task.WhenAll(stored, writes.Listed).WaitAtMostAsync(WriteWait, TimeProvider.System);
+        return Task.WhenAll(stored, writes.Listed).WaitAtMostAsync(WriteWait, _time);
     }
 
     /// <summary>The call's writes; the first time, the call goes on this node's list (<see cref="CallWrites.Listed"/> when it is written).</summary>
@@ -93,7 +95,7 @@ internal sealed class CallRecords : BackgroundService
             return Task.CompletedTask;
         }
 
-        return Task.WhenAll(writes.Sender.Send(() => Task.CompletedTask), writes.Listed).WaitAtMostAsync(WriteWait, TimeProvider.System);
+        return Task.WhenAll(writes.Sender.Send(() => Task.CompletedTask), writes.Listed).WaitAtMostAsync(WriteWait, _time);
     }
 
     /// <summary>The call has ended: its record goes (after its pending writes) and it leaves this node's list.</summary>

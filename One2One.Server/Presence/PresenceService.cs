@@ -243,17 +243,18 @@ internal sealed class PresenceService
 
     private IEnumerable<string> ListedNames()
     {
-        var seen = new HashSet<string>(_listedNames.Keys, UserName.Comparer);
         foreach (var name in _listedNames.Keys)
         {
             yield return name;
         }
 
+        // Only the peers' names need a set: the local ones are already unique and looked up in _listedNames.
+        var seen = new HashSet<string>(UserName.Comparer);
         foreach (var peer in _peers.Values)
         {
             foreach (var name in peer.Names)
             {
-                if (seen.Add(name))
+                if (!_listedNames.ContainsKey(name) && seen.Add(name))
                 {
                     yield return name;
                 }
