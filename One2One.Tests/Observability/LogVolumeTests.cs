@@ -38,6 +38,9 @@ public sealed class LogVolumeTests : IAsyncLifetime
             (await http.GetAsync("readyz")).EnsureSuccessStatusCode();
         }
 
+        // The first registration's first use of the claim's storage (its serializer's codecs made, JIT) is start-up too.
+        await (await MediaCall.RegisterAsync(_server.HubUri, "carol", "dave")).DisposeAsync();
+
         _logs.Clear();
 
         await using (var call = await MediaCall.RegisterAsync(_server.HubUri, "alice", "bob"))
@@ -51,8 +54,18 @@ public sealed class LogVolumeTests : IAsyncLifetime
         await Eventually.TrueAsync(() => media.GetCounts() is { Pipelines: 0, Endpoints: 0 }, "the call's media is released");
         _server.Services.GetRequiredService<ILoggerFactory>().CreateLogger<One2One.Server.Calls.CallService>()
             .IsEnabled(LogLevel.Information).Should().BeTrue("the call's own category logs at Information in this test");
-        _logs.AtLeast(LogLevel.Information).Should().BeEmpty("a routine call is Debug; Information is for what an operator acts on");
+        _logs.AtLeast(LogLevel.Information).Where(e => !IsAboutTheMachinesLoad(e))
+            .Should().BeEmpty("a routine call is Debug; Information is for what an operator acts on");
     }
+
+    /// <summary>
+    /// Orleans warns when a grain turn runs longer than a second. On a machine the rest of the suite keeps busy that
+    /// can happen to any turn (CI met it once, in the name claim's storage grain); it reports the machine, not the call,
+    /// and an operator is right to see it.
+    /// </summary>
+    private static bool IsAboutTheMachinesLoad(LogEntry entry) =>
+        entry is { Level: LogLevel.Warning, EventName: "LogWarningLongRunningTurn" }
+        && entry.Category.StartsWith("Orleans.Runtime.Scheduler", StringComparison.Ordinal);
 
     [Fact]
     public async Task The_configured_level_holds_for_every_category()
