@@ -48,8 +48,7 @@ internal sealed partial class CallService
 
         var id = Call.NewId();
         var member = new CallMember(id, claim.Name, claim.Registration);
-        var outbox = new RemoteOutbox(member, claim.Link!, claim.Node, _limits.Options.OutboxCapacity, _logger);
-        var callee = new User(claim.Name, "remote:" + id, outbox, registration: Guid.ParseExact(claim.Registration, "N"));
+        var callee = StandIn(member, claim.Link!, claim.Node, resumeKey: "");
         if (OpenCall(caller, callee, sdpOffer, address, id) is not { } call)
         {
             return;
@@ -58,6 +57,14 @@ internal sealed partial class CallService
         callee.TryJoin(call);
         _ = JoinAndRingAsync(call, claim, member);
     }
+
+    /// <summary>
+    /// A call's member whose page is on another node, as the call here sees them: what the call sends them goes to that
+    /// node in order (a <see cref="RemoteOutbox"/>).
+    /// </summary>
+    private User StandIn(CallMember member, INodeLink link, SiloAddress node, string resumeKey) =>
+        new(member.Name, "remote:" + member.CallId, new RemoteOutbox(member, link, node, _limits.Options.OutboxCapacity, _logger),
+            resumeKey, Guid.ParseExact(member.Registration, "N"));
 
     /// <summary>Asks the callee's node to join <paramref name="call"/>; joined, reserves its media and rings, else tells the caller why not.</summary>
     private async Task JoinAndRingAsync(Call call, NameClaim claim, CallMember member)

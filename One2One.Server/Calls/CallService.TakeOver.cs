@@ -264,9 +264,7 @@ internal sealed partial class CallService
                 return null;
             }
 
-            var outbox = new RemoteOutbox(member, link, party.Node, _limits.Options.OutboxCapacity, _logger);
-            var standIn = new User(party.Name, "remote:" + record.CallId, outbox, party.ResumeKey, registration);
-            return new TakenParticipant(standIn, null, new RemoteMember(member, link));
+            return new TakenParticipant(StandIn(member, link, party.Node, party.ResumeKey), null, new RemoteMember(member, link));
         }
 
         // Its page went with a dead node: held here until it resumes.

@@ -79,6 +79,7 @@ public sealed class CallSetupBenchmark(BrowserFixture browser, ITestOutputHelper
             Row("accept → first frame, caller", samples.Select(s => s.Caller.Frame - s.AcceptedAt)),
             Row("accept → first frame, callee", samples.Select(s => s.Callee.Frame - s.AcceptedAt)),
             Row("accept → first frame, both", samples.Select(s => Math.Max(s.Caller.Frame, s.Callee.Frame) - s.AcceptedAt)),
+            Row("accept → first decoded, both", samples.Select(s => s.Caller.Decoded > 0 && s.Callee.Decoded > 0 ? Math.Max(s.Caller.Decoded, s.Callee.Decoded) - s.AcceptedAt : (long?)null)),
             Row("  accept → callee's offer made", samples.Select(s => Phase(s.AcceptedAt, s.Callee.Offer))),
             Row("  callee's offer → its answer applied", samples.Select(s => Phase(s.Callee.Offer, s.Callee.Answer))),
             Row("  accept → caller's answer applied", samples.Select(s => Phase(s.AcceptedAt, s.Caller.Answer))),
