@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using One2One.Server.Cluster;
 using One2One.Server.Media;
 
@@ -21,6 +22,9 @@ namespace One2One.Server.Calls;
 /// </remarks>
 internal sealed partial class CallService
 {
+    /// <summary>The take-overs running on this node, by call id (see <see cref="TryRunTakenOverAsync"/>).</summary>
+    private readonly ConcurrentDictionary<string, Task<bool>> _takeOvers = new(StringComparer.Ordinal);
+
     /// <summary>Writes <paramref name="call"/>'s current record in the background, if it is in progress (no-op in a cluster of one).</summary>
     private void KeepRecord(Call call)
     {
@@ -143,6 +147,35 @@ internal sealed partial class CallService
     /// </summary>
     private async Task<bool> TryRunTakenOverAsync(CallRecord record, SiloAddress deadHome)
     {
+        // Both participants may be here, each with its own take-over of the one call (a page resumed here before the home
+        // died): the first runs it, the other waits for its outcome. Two would each hold the pipeline, and the loser end
+        // the call as a participant's leaving, releasing the media the winner runs.
+        var mine = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+        if (!_takeOvers.TryAdd(record.CallId, mine.Task))
+        {
+            return _takeOvers.TryGetValue(record.CallId, out var running) ? await running.ConfigureAwait(false) : _calls.ContainsKey(record.CallId);
+        }
+
+        try
+        {
+            var taken = await RunTakenOverAsync(record, deadHome).ConfigureAwait(false);
+            mine.SetResult(taken);
+            return taken;
+        }
+        catch
+        {
+            // The waiting side ends as for a call that could not be run here; this side's caller logs the failure.
+            mine.SetResult(false);
+            throw;
+        }
+        finally
+        {
+            _takeOvers.TryRemove(KeyValuePair.Create(record.CallId, mine.Task));
+        }
+    }
+
+    private async Task<bool> RunTakenOverAsync(CallRecord record, SiloAddress deadHome)
+    {
         if (_calls.ContainsKey(record.CallId))
         {
             return true;
@@ -220,6 +253,14 @@ internal sealed partial class CallService
             {
                 HoldForResume(call, participant.User);
             }
+        }
+
+        if (call.State == CallState.Ended)
+        {
+            // Ended at once (HoldForResume with resume off): its record, claimed for this node and never written from
+            // here, goes.
+            _records.Drop(call.Id);
+            return true;
         }
 
         KeepRecord(call);

@@ -38,7 +38,13 @@ public static class ClusterHosting
             {
                 var redis = ConfigurationOptions.Parse(options.Redis!);
                 silo.UseRedisClustering(membership => membership.ConfigurationOptions = redis.Clone());
-                silo.AddRedisGrainStorage(StorageName, storage => storage.ConfigurationOptions = redis.Clone());
+                // A cleared state is deleted: Orleans' default writes it back empty, and every call ever made (and every
+                // name ever registered) would keep a key in Redis for good.
+                silo.AddRedisGrainStorage(StorageName, storage =>
+                {
+                    storage.ConfigurationOptions = redis.Clone();
+                    storage.DeleteStateOnClear = true;
+                });
                 silo.ConfigureEndpoints(options.AdvertisedIPAddress, siloPort, options.GatewayPort, listenOnAnyHostAddress: options.AdvertisedAddress is not null);
             }
             else

@@ -67,6 +67,55 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
         await Eventually.TrueAsync(async () => !(await PipelinesAsync()).Any(), "the call's pipeline is released");
     }
 
+    [Fact]
+    public async Task When_both_pages_are_on_the_surviving_node_the_call_is_taken_over_once_and_goes_on()
+    {
+        var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
+        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        await bob.WaitForAsync<StartCommunication>();
+        (await alice.WaitForAsync<CallResponse>()).Message.Response.Should().Be(Responses.Accepted);
+        var pipeline = (await PipelinesAsync()).Should().ContainSingle().Subject;
+
+        // Alice's page reloads and the load balancer sends it to B: both pages are on B, the call still lives on A.
+        var token = alice.ResumeToken;
+        await alice.DisposeAsync();
+        await using var aliceOnB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        var resumed = await aliceOnB.ResumeAsync("alice", token);
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().Be("bob");
+
+        // A dies. B has two users in the call, each of whom lost the call's home; their take-overs must be one: a second,
+        // holding the pipeline while the first is kept waiting, would end the call when the first finished.
+        _media.When(r => r.Method == "ref", ScriptedReply.Hold, times: 1);
+        await _cluster.A.KillAsync();
+        var held = await _media.WaitForHeldAsync(1);
+        // Room for a second take-over to show itself (without the fix its hold came within milliseconds).
+        for (var waited = 0; waited < 30 && HoldsOf(pipeline) < 2; waited++)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(100));
+        }
+
+        await _media.ReleaseAsync(held);
+
+        await Eventually.TrueAsync(() => _cluster.B.Log.Contains("taken over from node", StringComparison.Ordinal), "B takes the call over");
+        await aliceOnB.SetMediaStateAsync(new MediaState(Audio: false, Video: true));
+        (await bob.WaitForAsync<MediaState>()).Message.Should().Be(new MediaState(false, true), "alice's request reaches the call");
+        bob.Drain().OfType<StopCommunication>().Should().BeEmpty("bob's call never ended");
+        aliceOnB.Drain().OfType<StopCommunication>().Should().BeEmpty("alice's call never ended");
+        HoldsOf(pipeline).Should().Be(1, "one take-over holds the pipeline");
+        (await PipelinesAsync()).Should().Equal([pipeline], "the call's pipeline carries it still");
+
+        await bob.StopAsync();
+        (await aliceOnB.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
+        await Eventually.TrueAsync(async () => !(await PipelinesAsync()).Any(), "the call's pipeline is released");
+        _media.RequestsOf("release").Count(r => r.Param("object") == pipeline).Should().Be(1, "released once");
+    }
+
+    private int HoldsOf(string objectId) => _media.RequestsOf("ref").Count(r => r.Param("object") == objectId);
+
     private async Task<IEnumerable<string>> PipelinesAsync()
     {
         await using var client = KurentoTestClient.Create(_media.Uri);
