@@ -331,8 +331,35 @@ internal sealed partial class CallService
 
         if (refusal is not null)
         {
+            if (refusal.Reason == HubRejection.NoCall)
+            {
+                // The home has no such call: it ended and its notice here was lost. The slot goes, so the person can call.
+                FindMember(call.Member)?.Leave(call);
+            }
+
             throw new Refusal(refusal.Reason, refusal.Message);
         }
+    }
+
+    /// <summary>
+    /// The member's hang-up, done at the call's home. Once the home has answered, the member's slot goes free here too:
+    /// the home's own notice of the end (<see cref="ClientMethod.LeftCall"/>) travels apart and may have been lost (a
+    /// delivery that failed), and a person must be able to hang up a call that ended without their node hearing of it.
+    /// </summary>
+    private async Task HangUpAtHomeAsync(User user, RemoteCall remote)
+    {
+        try
+        {
+            await remote.SendAsync((home, member) => home.HangUp(member)).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            // Out of reach (its death is handled apart).
+            RemoteLog.RequestFailed(_logger, remote.Id, remote.Member.Name, ex);
+            return;
+        }
+
+        user.Leave(remote);
     }
 
     /// <summary>Tells the home something it only needs to know; a home out of reach is logged (its death is handled apart).</summary>

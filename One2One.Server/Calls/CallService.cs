@@ -355,7 +355,7 @@ internal sealed partial class CallService
     {
         if (user.RemoteCall is { } remote)
         {
-            return NotifyHomeAsync(remote, (home, member) => home.HangUp(member));
+            return HangUpAtHomeAsync(user, remote);
         }
 
         Stop(user);

@@ -52,8 +52,11 @@ public interface INodeLink : IGrainObserver
     /// <summary>The member's IncomingCallResponse.</summary>
     Task<RemoteRefusal?> Answer(CallMember member, string? from, string? callResponse, string? sdpOffer);
 
-    /// <summary>The member's Stop: a hang-up (a ring declined).</summary>
-    Task HangUp(CallMember member);
+    /// <summary>
+    /// The member's Stop: a hang-up (a ring declined). Answered once done, <see cref="HubRejection.NoCall"/> when the home
+    /// no longer has the call (it ended and its notice to the member's node was lost): either way the member's slot goes.
+    /// </summary>
+    Task<RemoteRefusal?> HangUp(CallMember member);
 
     /// <summary>A candidate from the member's page.</summary>
     Task<RemoteRefusal?> AddCandidate(CallMember member, string candidate, string? sdpMid, int? sdpMLineIndex);

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 using One2One.Server.Calls;
 using One2One.Server.Cluster;
@@ -341,6 +342,42 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         _deliveries.HoldUntil = null;
         await carol.CallAsync("bob", ScriptedCall.CallerOffer);
         (await bobOnA.ExpectAsync<IncomingCall>()).From.Should().Be("carol", "bob is registered on A now");
+    }
+
+    [Theory]
+    [InlineData("hangs up")]
+    [InlineData("mutes")]
+    public async Task Bob_whose_node_never_heard_his_call_end_is_freed_when_he_next_acts_on_it_and_can_call_again(string bobAction)
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        var pipeline = await ConnectAsync(alice, bob);
+
+        // Alice hangs up; the end's notice to bob's node (his page's StopCommunication and his slot's release) is lost.
+        var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _deliveries.HoldUntil = lost.Task;
+        await alice.StopAsync();
+        await Eventually.TrueAsync(() => _deliveries.Held > 0, "the end's notice is on its way to bob's node");
+        lost.SetException(new TimeoutException("lost between the nodes"));
+        _deliveries.HoldUntil = null;
+        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the call ended at its home");
+        Users(_cluster.B).FindByName("bob")!.IsInACall.Should().BeTrue("bob's node never heard the call end");
+
+        // His page still shows the call; he hangs up, or mutes (refused: there is no call). The home no longer has the
+        // call, and his slot goes.
+        if (bobAction == "hangs up")
+        {
+            await bob.StopAsync();
+        }
+        else
+        {
+            (await FluentActions.Awaiting(() => bob.SetMediaStateAsync(new MediaState(Audio: false, Video: true))).Should().ThrowAsync<HubException>())
+                .Which.Message.Should().Contain(HubRejection.NoCall);
+        }
+
+        await Eventually.TrueAsync(() => !Users(_cluster.B).FindByName("bob")!.IsInACall, $"bob's slot goes when he {bobAction}");
+        await bob.CallAsync("alice", ScriptedCall.CallerOffer);
+        (await alice.WaitForAsync<IncomingCall>()).Message.From.Should().Be("bob", "bob is free to call");
     }
 
     [Fact]

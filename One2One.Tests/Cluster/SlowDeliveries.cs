@@ -12,8 +12,16 @@ internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
     /// <summary>How late each delivery leaves; zero (the default) for none.</summary>
     public TimeSpan Delay { get; set; }
 
-    /// <summary>While set, <see cref="Method"/>'s calls also wait for this task (a test decides when they leave).</summary>
+    /// <summary>
+    /// While set, <see cref="Method"/>'s calls also wait for this task (a test decides when they leave; a faulted one makes
+    /// them fail, as a message lost between nodes).
+    /// </summary>
     public Task? HoldUntil { get; set; }
+
+    private int _held;
+
+    /// <summary>How many calls have waited for <see cref="HoldUntil"/>.</summary>
+    public int Held => Volatile.Read(ref _held);
 
     /// <summary>The <see cref="INodeLink"/> method made late.</summary>
     public string Method { get; set; } = nameof(INodeLink.Deliver);
@@ -29,6 +37,7 @@ internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
 
             if (HoldUntil is { } hold)
             {
+                Interlocked.Increment(ref _held);
                 await hold;
             }
         }

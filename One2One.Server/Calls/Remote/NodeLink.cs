@@ -40,7 +40,7 @@ internal sealed class NodeLink(CallService calls) : INodeLink
     public Task<RemoteRefusal?> Answer(CallMember member, string? from, string? callResponse, string? sdpOffer) =>
         Task.FromResult(calls.AtHome(member, (call, user) => calls.Answer(user, from, callResponse, sdpOffer)));
 
-    public Task HangUp(CallMember member) =>
+    public Task<RemoteRefusal?> HangUp(CallMember member) =>
         Task.FromResult(calls.AtHome(member, (call, user) => calls.Stop(user)));
 
     public Task<RemoteRefusal?> AddCandidate(CallMember member, string candidate, string? sdpMid, int? sdpMLineIndex) =>
