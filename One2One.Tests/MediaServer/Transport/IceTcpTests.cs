@@ -4,6 +4,7 @@ using System.Net.Sockets;
 using Microsoft.Extensions.Time.Testing;
 using One2One.MediaServer.Rtc.Ice;
 using One2One.MediaServer.Rtc.Stun;
+using One2One.MediaServer.Rtc.Transport.Tcp;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Rtc.Srtp;
 using One2One.Tests.MediaServer.Transport.Support;
@@ -125,9 +126,68 @@ public sealed class IceTcpTests : IAsyncLifetime
         await TransportHarness.CountedAsync(() => _harness.Ports.Tcp.ConnectionCount == 0, "the connection is gone");
     }
 
-    private Socket Connect()
+    [Fact]
+    public async Task Connections_that_never_send_hold_no_send_backlog()
+    {
+        // 4096 silent connections (the default limit) once held 2 x 256 KiB each from the accept on: about 2 GiB.
+        const int Silent = 200;
+        for (var i = 0; i < Silent; i++)
+        {
+            Connect();
+        }
+
+        await TransportHarness.CountedAsync(() => _harness.Ports.Tcp!.ConnectionCount == Silent, "every connection is accepted");
+
+        _harness.Ports.Tcp!.Connections.Sum(c => (long)c.SendBacklogCapacity).Should().Be(0, "a backlog is needed only once the kernel refuses a frame");
+    }
+
+    [Fact]
+    public async Task A_peer_that_reads_slowly_gets_what_was_relayed_whole_and_in_order_and_the_drained_backlog_is_given_back()
+    {
+        using var client = Connect(receiveBufferBytes: 4096);
+        client.Send(Framed(Check(TransportHarness.Password, out _)));
+        ReadFrame(client);
+        _harness.Secure();
+        var connection = (IceTcpConnection)_harness.Ice.Selected!.Link;
+
+        // Relayed media while the peer reads nothing: the kernel's buffers fill, then the backlog, then a packet is dropped.
+        var packet = new byte[2048];
+        ushort sequence = 0;
+        do
+        {
+            sequence++;
+            sequence.Should().BeLessThan(60_000, "the kernel and the backlog are bounded");
+            SrtpTestPackets.PlainRtp(0x6161, sequence).AsSpan(0, RtpLength).CopyTo(packet);
+        }
+        while (_harness.Transport.TrySendRtp(packet, RtpLength));
+
+        var dropped = sequence;
+        connection.SendBacklogCapacity.Should().BePositive("what the kernel did not take waits in the backlog");
+
+        using var inbound = _harness.BrowserInbound();
+        for (var expected = 1; expected < dropped; expected++)
+        {
+            var frame = ReadFrame(client);
+            inbound.TryUnprotectRtp(frame, out _).Should().BeTrue("frame {0} arrives whole", expected);
+            BinaryPrimitives.ReadUInt16BigEndian(frame.AsSpan(2)).Should().Be((ushort)expected, "nothing before the drop is lost or reordered");
+        }
+
+        await TransportHarness.CountedAsync(() => connection.SendBacklogCapacity == 0, "the drained backlog goes back to the pool");
+        SrtpTestPackets.PlainRtp(0x6161, ++sequence).AsSpan(0, RtpLength).CopyTo(packet);
+        _harness.Transport.TrySendRtp(packet, RtpLength).Should().BeTrue();
+        var after = ReadFrame(client);
+        inbound.TryUnprotectRtp(after, out _).Should().BeTrue();
+        BinaryPrimitives.ReadUInt16BigEndian(after.AsSpan(2)).Should().Be(sequence, "the connection sends on once drained");
+    }
+
+    private Socket Connect(int? receiveBufferBytes = null)
     {
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        if (receiveBufferBytes is { } bytes)
+        {
+            client.ReceiveBufferSize = bytes; // before connecting, so the window it announces stays small
+        }
+
         client.Connect(_harness.TcpEndpoint);
         client.ReceiveTimeout = (int)SimulatedBrowser.Timeout.TotalMilliseconds;
         _clients.Add(client);

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using One2One.MediaServer.Rtc.Ice;
@@ -17,7 +18,10 @@ namespace One2One.MediaServer.Rtc.Transport.Tcp;
 /// receive gate it takes like any worker; it owns the reader, the frame buffer and its <see cref="PacketContext"/>.
 /// Sends come from any thread (workers relaying, DTLS, the control path) and never block: under <see cref="_sendGate"/>
 /// a frame goes straight into the kernel's send buffer on the non-blocking socket, or, when that is full, into a
-/// bounded backlog that one asynchronous drain empties; a frame that fits neither is dropped, as UDP would.
+/// bounded backlog that one asynchronous drain empties; a frame that fits neither is dropped, as UDP would. The backlog's
+/// two buffers are rented from the shared pool when the kernel first refuses a frame, and given back once drained: a
+/// connection that never had to queue (most, and every one still waiting for its first check) holds none, so the
+/// connection limit bounds memory by the small per-connection buffers, not by <see cref="IceTcpOptions.SendBacklogBytes"/>.
 /// </remarks>
 internal sealed class IceTcpConnection : IMediaLink
 {
@@ -34,8 +38,8 @@ internal sealed class IceTcpConnection : IMediaLink
     private readonly Lock _sendGate = new();
     private readonly CancellationTokenSource _closing = new();
     private readonly ITimer _firstCheckTimer;
-    private byte[] _backlog;
-    private byte[] _draining;
+    private byte[]? _backlog; // rented when a frame must queue, returned with _draining when the drain ends; under _sendGate
+    private byte[]? _draining;
     private int _backlogLength;
     private bool _drainRunning;
     private WebRtcTransport? _transport;
@@ -48,8 +52,6 @@ internal sealed class IceTcpConnection : IMediaLink
         _options = options;
         _onClosed = onClosed;
         _reader = new Rfc4571Reader(WebRtcTransport.BufferSize);
-        _backlog = new byte[options.SendBacklogBytes];
-        _draining = new byte[options.SendBacklogBytes];
         socket.NoDelay = true;
         socket.Blocking = false;
         _remote = socket.RemoteEndPoint!.Serialize();
@@ -68,6 +70,18 @@ internal sealed class IceTcpConnection : IMediaLink
 
     /// <summary>The transport a passed check bound this connection to (null until then).</summary>
     internal WebRtcTransport? Transport => Volatile.Read(ref _transport);
+
+    /// <summary>Bytes of send backlog this connection holds now (0 unless the kernel refused a frame and the drain is not done).</summary>
+    internal int SendBacklogCapacity
+    {
+        get
+        {
+            lock (_sendGate)
+            {
+                return (_backlog?.Length ?? 0) + (_draining?.Length ?? 0);
+            }
+        }
+    }
 
     public void Start() => Completion = ReceiveLoopAsync();
 
@@ -105,18 +119,19 @@ internal sealed class IceTcpConnection : IMediaLink
 
             // The kernel took part of the frame or none of it: the rest must follow before anything else, or is lost whole.
             var rest = length - sent;
-            if (sent == 0 && _backlogLength + rest > _backlog.Length)
+            if (sent == 0 && _backlogLength + rest > _options.SendBacklogBytes)
             {
                 return false;
             }
 
-            if (_backlogLength + rest > _backlog.Length)
+            if (_backlogLength + rest > _options.SendBacklogBytes)
             {
                 // Half a frame is on the wire: without its tail the stream is broken for good.
                 CloseUnderGate();
                 return false;
             }
 
+            _backlog ??= ArrayPool<byte>.Shared.Rent(_options.SendBacklogBytes);
             _framed.AsSpan(sent, rest).CopyTo(_backlog.AsSpan(_backlogLength));
             _backlogLength += rest;
             if (!_drainRunning)
@@ -242,15 +257,19 @@ internal sealed class IceTcpConnection : IMediaLink
             while (true)
             {
                 int length;
+                byte[] filled;
                 lock (_sendGate)
                 {
                     if (_backlogLength == 0 || IsClosed)
                     {
                         _drainRunning = false;
+                        ReturnBacklogUnderGate();
                         return;
                     }
 
-                    (_backlog, _draining) = (_draining, _backlog);
+                    // The filled buffer is sent outside the gate while frames queue in the other (rented when one does).
+                    filled = _backlog!; // frames are queued, so it was rented
+                    (_backlog, _draining) = (_draining, filled);
                     length = _backlogLength;
                     _backlogLength = 0;
                 }
@@ -258,13 +277,35 @@ internal sealed class IceTcpConnection : IMediaLink
                 var sent = 0;
                 while (sent < length)
                 {
-                    sent += await _socket.SendAsync(_draining.AsMemory(sent, length - sent), SocketFlags.None, _closing.Token).ConfigureAwait(false);
+                    sent += await _socket.SendAsync(filled.AsMemory(sent, length - sent), SocketFlags.None, _closing.Token).ConfigureAwait(false);
                 }
             }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException or OperationCanceledException)
         {
-            Close();
+            lock (_sendGate)
+            {
+                CloseUnderGate();
+                _drainRunning = false;
+                ReturnBacklogUnderGate();
+            }
         }
+    }
+
+    /// <summary>Under <see cref="_sendGate"/>, with no send in flight: the backlog goes back to the pool until a frame must queue again.</summary>
+    private void ReturnBacklogUnderGate()
+    {
+        _backlogLength = 0;
+        if (_backlog is { } backlog)
+        {
+            ArrayPool<byte>.Shared.Return(backlog);
+        }
+
+        if (_draining is { } draining)
+        {
+            ArrayPool<byte>.Shared.Return(draining);
+        }
+
+        (_backlog, _draining) = (null, null);
     }
 }

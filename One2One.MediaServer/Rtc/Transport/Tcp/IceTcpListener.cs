@@ -37,6 +37,9 @@ internal sealed class IceTcpListener : IDisposable
     /// <summary>Connections open now, bound to a transport or still waiting for their first check.</summary>
     public int ConnectionCount => _connections.Count;
 
+    /// <summary>The connections open now (a snapshot; for tests and diagnostics).</summary>
+    internal IReadOnlyList<IceTcpConnection> Connections => [.. _connections.Keys];
+
     public void Dispose()
     {
         _stopping.Cancel();

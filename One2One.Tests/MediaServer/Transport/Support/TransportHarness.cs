@@ -8,6 +8,7 @@ using One2One.MediaServer.Elements;
 using One2One.MediaServer.Rtc.Ice;
 using One2One.MediaServer.Rtc.Srtp;
 using One2One.MediaServer.Rtc.Transport;
+using One2One.MediaServer.Rtc.Transport.Tcp;
 using One2One.Tests.MediaServer.Relay.Support;
 
 namespace One2One.Tests.MediaServer.Transport.Support;
@@ -55,10 +56,11 @@ internal sealed class TransportHarness : IAsyncDisposable
     public const string Password = "server-password-0123456789";
 
     /// <param name="time">The ports' clock (ICE-TCP's first-check timeout runs on it).</param>
-    public TransportHarness(TimeProvider? time = null)
+    /// <param name="tcp">The ICE-TCP port's limits, when not the defaults.</param>
+    public TransportHarness(TimeProvider? time = null, IceTcpOptions? tcp = null)
     {
         time ??= TimeProvider.System;
-        Ports = new MediaPorts(new MediaServerOptions { BindAddress = "127.0.0.1" }, NullLoggerFactory.Instance, time);
+        Ports = new MediaPorts(new MediaServerOptions { BindAddress = "127.0.0.1" }, NullLoggerFactory.Instance, time, tcp);
         Ice = new IceLiteAgent(new IceCredentials(Ufrag, Password), time);
         Transport = new WebRtcTransport(Ports, Ice, Events, NullLoggerFactory.Instance, time);
         Endpoint = new IPEndPoint(IPAddress.Loopback, Transport.LocalPort);
