@@ -74,6 +74,9 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
 
     public DtlsSessionState State => (DtlsSessionState)Volatile.Read(ref _state);
 
+    /// <summary>The keysReady callback it was made with (tests hand over keys through it as a late Finished would).</summary>
+    internal Action<SrtpKeyingMaterial>? KeysReady => _keysReady;
+
     /// <summary>Completes with the SRTP keys, faults with <see cref="DtlsHandshakeException"/>, or is cancelled (token or dispose).</summary>
     public Task<SrtpKeyingMaterial> Handshake => _handshake.Task;
 

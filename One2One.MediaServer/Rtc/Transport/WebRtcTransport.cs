@@ -78,6 +78,9 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 
     public bool IsSecured => Volatile.Read(ref _inbound) is not null;
 
+    /// <summary>The DTLS session of the current association (null before the offer, and between a restart's clear and its new session).</summary>
+    internal DtlsServerSession? Dtls => Volatile.Read(ref _dtls);
+
     /// <summary>True once disposed and detached: no worker will hand it another datagram.</summary>
     internal bool IsClosed
     {
@@ -95,8 +98,10 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     /// <summary>Starts the DTLS server; the browser's certificate must match one of <paramref name="remoteFingerprints"/>.</summary>
     public void StartDtls(IReadOnlyList<DtlsFingerprint> remoteFingerprints)
     {
-        var dtls = new DtlsServerSession(DtlsCertificate.Shared, this, Loggers.CreateLogger<DtlsServerSession>(), _time,
-            keysReady: keys => InstallKeysOnce(keys));
+        // The keys carry the session they came from: a restart may replace it while its Finished is being processed.
+        DtlsServerSession? dtls = null;
+        dtls = new DtlsServerSession(DtlsCertificate.Shared, this, Loggers.CreateLogger<DtlsServerSession>(), _time,
+            keysReady: keys => InstallKeysOnce(dtls!, keys));
         if (Interlocked.CompareExchange(ref _dtls, dtls, null) is not null)
         {
             dtls.Dispose();
@@ -131,9 +136,11 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             {
                 // No close_notify: the browser's old connection is gone, and the new one has not started DTLS.
                 Volatile.Write(ref _dtlsPeer, null);
-                oldDtls = Interlocked.Exchange(ref _dtls, null);
                 lock (_sendGate)
                 {
+                    // The session and its keys go in one step under the gate InstallKeysOnce checks under: keys the old
+                    // session hands over from now on (its Finished may be in progress until it is disposed below) are refused.
+                    oldDtls = Interlocked.Exchange(ref _dtls, null);
                     _outbound?.Dispose();
                     _outbound = null;
                     Interlocked.Exchange(ref _inbound, null)?.Dispose();
@@ -416,12 +423,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             return;
         }
 
-        if (!ReferenceEquals(Volatile.Read(ref _dtls), dtls))
-        {
-            return; // replaced by an ICE restart with a new certificate while it completed
-        }
-
-        if (InstallKeysOnce(keys))
+        // False too when an ICE restart with a new certificate replaced the session while it completed.
+        if (InstallKeysOnce(dtls, keys))
         {
             _events.OnDtlsStateChanged(DtlsConnectionState.Connected, null);
             _events.OnSecured();
@@ -430,16 +433,42 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     }
 
     /// <summary>
-    /// Installs the handshake's SRTP keys once: the DTLS session hands them over before our Finished goes out (so the
-    /// browser's first media finds them), and the handshake's continuation finds them installed. True when they are
-    /// installed (now or before); false once disposed.
+    /// Installs the SRTP keys of <paramref name="from"/>'s handshake once: the DTLS session hands them over before our
+    /// Finished goes out (so the browser's first media finds them), and the handshake's continuation finds them
+    /// installed. True when they are installed (now or before); false once disposed, or when <paramref name="from"/> is
+    /// no longer the current session (an ICE restart with a new certificate replaced it): its keys are the old
+    /// association's, and installed they would also make the new handshake's keys look installed already.
     /// </summary>
     /// <remarks>
-    /// No lock of its own: the hand-over runs under the DTLS session's gate, and the continuation only after the handshake
-    /// task completed, which is after the hand-over returned.
+    /// Under <see cref="_sendGate"/>, which <see cref="Restart"/> replaces the session and clears the keys under, so the
+    /// check and the install are one step against it. The hand-over runs under the DTLS session's gate, which may take
+    /// the send gate (its records go out under it); the contexts are made here, once per handshake.
     /// </remarks>
-    private bool InstallKeysOnce(SrtpKeyingMaterial keys) =>
-        IsSecured || Secure(keys.Profile, keys.ClientWriteKey.Span, keys.ClientWriteSalt.Span, keys.ServerWriteKey.Span, keys.ServerWriteSalt.Span);
+    private bool InstallKeysOnce(DtlsServerSession from, SrtpKeyingMaterial keys)
+    {
+        lock (_sendGate)
+        {
+            if (!ReferenceEquals(Volatile.Read(ref _dtls), from))
+            {
+                return false;
+            }
+
+            if (IsSecured)
+            {
+                return true;
+            }
+
+            var inbound = SrtpContext.Create(keys.Profile, keys.ClientWriteKey.Span, keys.ClientWriteSalt.Span);
+            var outbound = SrtpContext.Create(keys.Profile, keys.ServerWriteKey.Span, keys.ServerWriteSalt.Span);
+            if (!TryPublishUnderGate(inbound, outbound))
+            {
+                return false;
+            }
+        }
+
+        TransportLog.Secured(_logger, Ice.Local.Ufrag, keys.Profile);
+        return true;
+    }
 
     /// <summary>
     /// Installs the SRTP contexts: inbound from the browser's (DTLS client's) key and salt, outbound from ours.
@@ -451,20 +480,30 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         var outbound = SrtpContext.Create(profile, serverKey, serverSalt);
         lock (_sendGate)
         {
-            // Both contexts are published under the gate that DisposeAsync takes to dispose them: either this sees
-            // the transport disposed, or DisposeAsync finds (and disposes) both.
-            if (Volatile.Read(ref _disposed) != 0)
+            if (!TryPublishUnderGate(inbound, outbound))
             {
-                inbound.Dispose();
-                outbound.Dispose();
                 return false;
             }
-
-            _outbound = outbound;
-            Volatile.Write(ref _inbound, inbound);
         }
 
         TransportLog.Secured(_logger, Ice.Local.Ufrag, profile);
+        return true;
+    }
+
+    /// <summary>Under <see cref="_sendGate"/>: publishes both contexts, or disposes them when the transport is disposed.</summary>
+    private bool TryPublishUnderGate(SrtpContext inbound, SrtpContext outbound)
+    {
+        // Both contexts are published under the gate that DisposeAsync takes to dispose them: either this sees
+        // the transport disposed, or DisposeAsync finds (and disposes) both.
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            inbound.Dispose();
+            outbound.Dispose();
+            return false;
+        }
+
+        _outbound = outbound;
+        Volatile.Write(ref _inbound, inbound);
         return true;
     }
 

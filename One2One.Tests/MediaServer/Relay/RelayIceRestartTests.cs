@@ -1,8 +1,12 @@
 using System.Net;
+using System.Security.Cryptography;
+using Microsoft.Extensions.Logging;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Protocol;
+using One2One.MediaServer.Rtc.Dtls;
 using One2One.MediaServer.Rtc.Ice;
 using One2One.MediaServer.Rtc.Stun;
+using One2One.MediaServer.Rtc.Transport;
 using One2One.Tests.MediaServer.Relay.Support;
 
 namespace One2One.Tests.MediaServer.Relay;
@@ -50,6 +54,40 @@ public sealed class RelayIceRestartTests : IAsyncLifetime
         b.Browser.SendRtp(KurentoMediaType.Audio, 9, 960, false, new byte[40]);
         var atAgain = await again.NextRtpAsync("to the restarted connection");
         atAgain.Ssrc.Should().Be(before.Ssrc(KurentoMediaType.Audio));
+    }
+
+    [Fact]
+    public async Task Keys_the_replaced_DTLS_session_hands_over_during_a_restart_are_refused_and_the_new_handshake_keys_the_endpoint()
+    {
+        // The old session's Finished can be in progress while a restart with a new certificate replaces it: its keys
+        // arrive after the restart cleared the old ones and before it disposes the session. Installed then, they stayed,
+        // and the new handshake's keys were refused as "installed already": the new connection's media undecryptable.
+        await using var rig = RelayRig.Create(minimumLevel: LogLevel.Debug);
+        var (a, b) = await rig.CallAsync();
+        var stale = a.Session.Transport.Dtls!;
+        var profile = a.Browser.Profile!.Value;
+        var staleKeys = SrtpKeyingMaterial.FromExporterOutput(profile, RandomNumberGenerator.GetBytes(SrtpKeyingMaterial.ExportLength(profile)));
+        var handedOver = 0;
+        rig.Logs.OnEntry = entry =>
+        {
+            // The transport logs its restart between clearing the old association and disposing its session.
+            if (entry.EventName == "IceRestarted" && entry.Category.EndsWith(nameof(WebRtcTransport), StringComparison.Ordinal)
+                && Interlocked.Exchange(ref handedOver, 1) == 0)
+            {
+                stale.KeysReady!(staleKeys);
+            }
+        };
+        await using var again = new SimulatedBrowser();
+
+        again.AcceptAnswer(a.Session.ProcessOffer(again.OfferSdp), new IPEndPoint(IPAddress.Loopback, a.Session.Transport.LocalPort));
+        await again.CompleteIceAsync();
+        await again.CompleteDtlsAsync();
+
+        handedOver.Should().Be(1, "the old session's keys were handed over inside the restart");
+        again.SendRtp(KurentoMediaType.Video, 500, 90_000, true, new byte[200]);
+        (await b.Browser.NextRtpAsync("from the new connection, under the new handshake's keys")).Ssrc.Should().Be(b.OutgoingSsrc(KurentoMediaType.Video));
+        b.Browser.SendRtp(KurentoMediaType.Audio, 9, 960, false, new byte[40]);
+        (await again.NextRtpAsync("to the new connection, under the new handshake's keys")).Ssrc.Should().Be(a.OutgoingSsrc(KurentoMediaType.Audio));
     }
 
     [Fact]

@@ -29,6 +29,9 @@ internal sealed class RecordingLoggerProvider(LogLevel minimumLevel = LogLevel.I
 
     public IReadOnlyList<LogEntry> Entries => [.. _entries];
 
+    /// <summary>Runs on the logging thread for each entry kept, inside the logging call (a test's way into that moment).</summary>
+    public Action<LogEntry>? OnEntry { get; set; }
+
     public IReadOnlyList<LogEntry> AtLeast(LogLevel level) => [.. _entries.Where(e => e.Level >= level)];
 
     public ILoggerFactory CreateFactory() => LoggerFactory.Create(builder => builder.SetMinimumLevel(MinimumLevel).AddProvider(this));
@@ -93,8 +96,10 @@ internal sealed class RecordingLoggerProvider(LogLevel minimumLevel = LogLevel.I
         {
             if (IsEnabled(logLevel))
             {
-                provider._entries.Enqueue(new LogEntry(
-                    logLevel, category, eventId.Name, formatter(state, exception), exception, provider.ScopeValues(), DetailsOf(state, provider._scopes)));
+                var entry = new LogEntry(
+                    logLevel, category, eventId.Name, formatter(state, exception), exception, provider.ScopeValues(), DetailsOf(state, provider._scopes));
+                provider._entries.Enqueue(entry);
+                provider.OnEntry?.Invoke(entry);
             }
         }
     }

@@ -34,10 +34,10 @@ internal sealed class RelayRig : IAsyncDisposable
     private readonly List<RelayEndpoint> _endpoints = [];
     private readonly ILoggerFactory _loggers;
 
-    private RelayRig(MediaServerOptions options, FakeTimeProvider clock)
+    private RelayRig(MediaServerOptions options, FakeTimeProvider clock, LogLevel minimumLevel)
     {
         Clock = clock;
-        Logs = new RecordingLoggerProvider();
+        Logs = new RecordingLoggerProvider(minimumLevel);
         _loggers = Logs.CreateFactory();
         Factory = new WebRtcSessionFactory(Options.Create(options), _loggers, clock);
     }
@@ -48,11 +48,12 @@ internal sealed class RelayRig : IAsyncDisposable
 
     public WebRtcSessionFactory Factory { get; }
 
-    public static RelayRig Create(Action<MediaServerOptions>? configure = null)
+    /// <param name="minimumLevel">What <see cref="Logs"/> keeps (Debug for a test that watches debug events).</param>
+    public static RelayRig Create(Action<MediaServerOptions>? configure = null, LogLevel minimumLevel = LogLevel.Information)
     {
         var options = new MediaServerOptions { BindAddress = "127.0.0.1" };
         configure?.Invoke(options);
-        return new RelayRig(options, new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", CultureInfo.InvariantCulture)));
+        return new RelayRig(options, new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", CultureInfo.InvariantCulture)), minimumLevel);
     }
 
     /// <summary>A session only, nothing negotiated.</summary>
