@@ -72,7 +72,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private readonly List<IceCandidate> _localCandidates = [];
     private NegotiatedStreams? _negotiated;
     private RemoteTransport? _remote; // the browser's ICE credentials and certificates from its last offer; under _control
-    private int _restarted; // 1 from an ICE restart until its path is nominated (Interlocked)
+    private bool _restarted; // from an ICE restart until its path is nominated; under _control
     private RelayRoutes _routes = RelayRoutes.None;
     private KurentoIceState _iceState = KurentoIceState.Disconnected;
     private bool _gathered;
@@ -181,7 +181,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             () => new KurentoErrorException(KurentoErrorCode.SdpEndPointProcessOffer, "No free ICE ufrag for the restart."));
 
         Accept(answer);
-        Interlocked.Exchange(ref _restarted, 1);
+        _restarted = true;
         _gathered = false; // a restart is a new gathering generation: gatherCandidates reports the candidates again
         _iceState = KurentoIceState.Gathering; // back to checking: Connected and Ready are reported again for the new path
 
@@ -517,36 +517,60 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         }
     }
 
-    void ITransportEvents.OnIceCheck(IceCheckResult result)
+    void ITransportEvents.OnIceCheck(IceLiteAgent agent, IceCheckResult result)
     {
-        // The answer carries our candidates, so a browser's checks can beat gatherCandidates; Kurento's clients see
-        // Gathering first all the same (the candidates were gathered with the answer).
-        if (result is IceCheckResult.AddressValidated or IceCheckResult.Nominated)
+        if (result is not (IceCheckResult.AddressValidated or IceCheckResult.Nominated))
         {
-            MoveIceState(KurentoIceState.Gathering);
+            return;
         }
 
-        switch (result)
+        // A validated address reaches Connecting; a nominated pair Ready. The answer carries our candidates, so a
+        // browser's checks can beat gatherCandidates; Kurento's clients see Gathering first all the same (the candidates
+        // were gathered with the answer), and every state on the way.
+        var target = result == IceCheckResult.Nominated ? KurentoIceState.Ready : KurentoIceState.Connecting;
+        KurentoIceState from;
+        var keyframe = false;
+        lock (_control)
         {
-            case IceCheckResult.AddressValidated:
-                MoveIceState(KurentoIceState.Connecting);
-                break;
-            case IceCheckResult.Nominated:
-                MoveIceState(KurentoIceState.Connecting);
-                MoveIceState(KurentoIceState.Connected);
-                MoveIceState(KurentoIceState.Ready);
-                ReportSelectedPair();
-                if (Interlocked.Exchange(ref _restarted, 0) == 1 && _transport.IsSecured)
-                {
-                    // The new path after an ICE restart that kept DTLS: what was in flight on the old path is lost, so
-                    // this browser's decoder needs a keyframe now (a new DTLS association asks in OnSecured instead).
-                    foreach (var source in Volatile.Read(ref _routes).VideoSources)
-                    {
-                        source.RequestKeyframe();
-                    }
-                }
+            // The transport reports after letting its gate go, so a restart (under this lock) can come in between: a
+            // result of the agent it replaced says nothing of the new credentials, which the browser has not checked yet.
+            if (!ReferenceEquals(agent, _transport.Ice))
+            {
+                return;
+            }
 
-                break;
+            from = _iceState;
+            if (from < target)
+            {
+                _iceState = target; // Failed is above Ready: a failed endpoint stays failed
+            }
+
+            if (result == IceCheckResult.Nominated)
+            {
+                keyframe = _restarted;
+                _restarted = false;
+            }
+        }
+
+        for (var state = from + 1; state <= target; state++)
+        {
+            _observer.IceComponentStateChanged(1, 1, state);
+        }
+
+        if (result != IceCheckResult.Nominated)
+        {
+            return;
+        }
+
+        ReportSelectedPair();
+        if (keyframe && _transport.IsSecured)
+        {
+            // The new path after an ICE restart that kept DTLS: what was in flight on the old path is lost, so
+            // this browser's decoder needs a keyframe now (a new DTLS association asks in OnSecured instead).
+            foreach (var source in Volatile.Read(ref _routes).VideoSources)
+            {
+                source.RequestKeyframe();
+            }
         }
     }
 

@@ -16,8 +16,12 @@ internal interface ITransportEvents
 
     void OnRtcp(Span<byte> buffer, int length, PacketContext context);
 
-    /// <summary>A check the transport answered; on the receiving worker after the receive gate is let go (the endpoint may take its own lock here, and holds it while it restarts ICE on the transport).</summary>
-    void OnIceCheck(IceCheckResult result);
+    /// <summary>
+    /// A check the transport answered; on the receiving worker after the receive gate is let go (the endpoint may take its
+    /// own lock here, and holds it while it restarts ICE on the transport). <paramref name="agent"/> is the agent that
+    /// answered it: a restart can replace it before this is reported, and then the result is not the current agent's.
+    /// </summary>
+    void OnIceCheck(IceLiteAgent agent, IceCheckResult result);
 
     void OnDtlsStateChanged(DtlsConnectionState state, string? reason);
 

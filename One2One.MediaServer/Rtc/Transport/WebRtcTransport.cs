@@ -274,6 +274,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     internal void OnDatagram(Span<byte> buffer, int received, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
     {
         IceCheckResult? check = null;
+        IceLiteAgent? checkedBy = null;
         lock (_receiveGate)
         {
             if (_closed)
@@ -285,7 +286,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             switch (RtcDemux.Classify(datagram))
             {
                 case RtcPacketKind.Stun:
-                    check = OnStun(datagram, link, remote, key, context);
+                    checkedBy = Ice;
+                    check = OnStun(checkedBy, datagram, link, remote, key, context);
                     break;
                 case RtcPacketKind.Dtls when Ice.FindValidated(link, key) is { } path:
                     OnDtls(datagram, path);
@@ -314,9 +316,10 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
 
         // Outside the gate: the endpoint takes its own lock for the ICE state, and holds it while it restarts ICE here.
+        // A restart can come in between, so the result goes with the agent that produced it.
         if (check is { } result)
         {
-            _events.OnIceCheck(result);
+            _events.OnIceCheck(checkedBy!, result);
         }
     }
 
@@ -339,14 +342,14 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         return false;
     }
 
-    // Under _receiveGate. The check to report once the gate is let go, if any.
-    private IceCheckResult? OnStun(ReadOnlySpan<byte> datagram, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
+    // Under _receiveGate, with the current agent. The check to report once the gate is let go, if any.
+    private IceCheckResult? OnStun(IceLiteAgent ice, ReadOnlySpan<byte> datagram, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
     {
         // An address another transport holds stays its own: answering would make this browser send media that the
         // port hands to the other transport.
-        var known = Ice.IsValidated(link, key);
+        var known = ice.IsValidated(link, key);
         var mayStore = known || link.Protocol != IceProtocol.Udp || !_ports.Directory.IsClaimedByAnother(key, this);
-        var result = Ice.OnBindingRequest(datagram, link, remote, context.Response, out var length, mayStore);
+        var result = ice.OnBindingRequest(datagram, link, remote, context.Response, out var length, mayStore);
         if (length > 0)
         {
             lock (_sendGate)

@@ -8,6 +8,7 @@ using One2One.MediaServer.Rtc.Ice;
 using One2One.MediaServer.Rtc.Stun;
 using One2One.MediaServer.Rtc.Transport;
 using One2One.Tests.MediaServer.Relay.Support;
+using One2One.Tests.Support;
 
 namespace One2One.Tests.MediaServer.Relay;
 
@@ -113,6 +114,49 @@ public sealed class RelayIceRestartTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_check_of_the_old_credentials_reported_after_a_restart_neither_moves_the_new_ICE_state_nor_uses_up_its_keyframe_request()
+    {
+        // The transport reports a check after letting its receive gate go; a restart can come in between. The old agent's
+        // Nominated then reported Connecting, Connected and Ready for credentials the browser had not checked yet, and
+        // used up the restart's keyframe request, so the real nomination of the new path asked for none.
+        var (a, b) = await _rig.CallAsync();
+        await b.Browser.NextRtcpWithAsync(p => p.IsPli, "the keyframe request of the connection");
+        var request = new byte[2048];
+        var length = SimulatedBrowser.WriteCheck(request, $"{a.Browser.Answer!.Ufrag}:{a.Browser.Offer.Ufrag}", a.Browser.Answer.Password, useCandidate: true, out _);
+        var link = new HeldLink();
+        var remote = new IPEndPoint(IPAddress.Loopback, 40_000).Serialize();
+        AddressKey.TryCreate(remote, out var key).Should().BeTrue();
+
+        // A worker answers a nominating check of the old credentials and is held inside the receive gate, in the answer's send.
+        var worker = new Thread(() => a.Session.Transport.OnDatagram(request, length, link, remote, key, new PacketContext()));
+        worker.Start();
+        link.Entered.Wait(SimulatedBrowser.Timeout).Should().BeTrue("the check is answered");
+
+        // The restart takes the endpoint's lock, then waits for the receive gate; the check is reported once both let go.
+        const string newUfrag = "rEst";
+        const string newPassword = "RestartedPassword0123456";
+        var restartOffer = a.Browser.OfferSdp.Replace(a.Browser.Offer.Ufrag, newUfrag, StringComparison.Ordinal)
+            .Replace(a.Browser.Offer.Password, newPassword, StringComparison.Ordinal);
+        string? answerSdp = null;
+        var restart = new Thread(() => answerSdp = a.Session.ProcessOffer(restartOffer));
+        restart.Start();
+        await Eventually.TrueAsync(() => (restart.ThreadState & ThreadState.WaitSleepJoin) != 0, "the restart waits for the receive gate");
+        await Task.Delay(100);
+        var before = a.Events.Events.Count;
+        link.Release.Set();
+        restart.Join(SimulatedBrowser.Timeout).Should().BeTrue();
+        worker.Join(SimulatedBrowser.Timeout).Should().BeTrue();
+
+        a.Events.Events.Skip(before).OfType<IceStateChanged>().Should().BeEmpty("nothing was checked under the new credentials yet");
+
+        var answer = EndpointAnswer.Parse(answerSdp!);
+        (await a.Browser.CheckAsync(useCandidate: true, answer.Password, $"{answer.Ufrag}:{newUfrag}")).Class.Should().Be(StunMessageClass.SuccessResponse);
+        await Eventually.TrueAsync(() => a.Events.Events.Skip(before).Contains(new IceStateChanged(KurentoIceState.Ready)), "Ready once the new path is nominated");
+        var pli = await b.Browser.NextRtcpWithAsync(p => p.IsPli, "a keyframe request once A's new path is nominated");
+        pli.MediaSsrc.Should().Be(b.Browser.Offer.VideoSsrc);
+    }
+
+    [Fact]
     public async Task ICE_restarts_while_the_browser_s_checks_keep_arriving_never_deadlock_the_endpoint()
     {
         // A restart holds the endpoint's negotiation lock and then takes its transport's receive gate; a check being
@@ -201,5 +245,26 @@ public sealed class RelayIceRestartTests : IAsyncLifetime
         var video = sdp.IndexOf("m=video", StringComparison.Ordinal);
         var direction = sdp.IndexOf("a=sendrecv", video, StringComparison.Ordinal);
         return string.Concat(sdp.AsSpan(0, direction), "a=recvonly", sdp.AsSpan(direction + "a=sendrecv".Length));
+    }
+
+    /// <summary>An ICE-TCP-like link whose first send (the answer to a check, inside the receive gate) waits for the test.</summary>
+    private sealed class HeldLink : IMediaLink
+    {
+        public ManualResetEventSlim Entered { get; } = new();
+
+        public ManualResetEventSlim Release { get; } = new();
+
+        public IceProtocol Protocol => IceProtocol.Tcp;
+
+        public bool TrySend(ReadOnlySpan<byte> datagram, SocketAddress to, PacketContext? context, TransportCounters counters)
+        {
+            if (!Entered.IsSet)
+            {
+                Entered.Set();
+                Release.Wait(SimulatedBrowser.Timeout);
+            }
+
+            return true;
+        }
     }
 }

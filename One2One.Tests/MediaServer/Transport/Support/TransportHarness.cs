@@ -28,7 +28,7 @@ internal sealed class RecordingTransportEvents : ITransportEvents
 
     public void OnRtcp(Span<byte> buffer, int length, PacketContext context) => Rtcp.Enqueue(buffer[..length].ToArray());
 
-    public void OnIceCheck(IceCheckResult result) => IceChecks.Enqueue(result);
+    public void OnIceCheck(IceLiteAgent agent, IceCheckResult result) => IceChecks.Enqueue(result);
 
     public void OnDtlsStateChanged(DtlsConnectionState state, string? reason) => DtlsStates.Enqueue(state);
 
