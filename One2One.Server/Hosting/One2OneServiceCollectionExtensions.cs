@@ -41,7 +41,12 @@ internal static class One2OneServiceCollectionExtensions
             .ValidateOnStart();
         services.AddSingleton<PresenceService>();
         services.AddHostedService<PresencePeering>();
-        services.AddSignalR(hub => hub.AddFilter<HubErrorFilter>());
+        services.AddSingleton<ConnectionEnd>();
+        services.AddSignalR(hub =>
+        {
+            hub.AddFilter<InvocationThenDisconnectFilter>();
+            hub.AddFilter<HubErrorFilter>();
+        });
         // For that one category only: a rule for every category would replace the configured levels (Logging:LogLevel)
         // of all of them. It keeps the dispatcher's warnings; its routine Debug/Trace lines stay out as well.
         services.AddLogging(logging => logging.AddFilter(HubErrorFilter.QuietDispatcherCategory, level => level == LogLevel.Warning));

@@ -21,7 +21,8 @@ internal static class LimitsServiceCollectionExtensions
             hub.MaximumReceiveMessageSize = limits.Value.MaxMessageBytes;
 
             // One invocation at a time per client (SignalR's default, stated because we rely on it): a flooding client
-            // occupies one thread, and OnDisconnectedAsync never overlaps one of its invocations.
+            // occupies one thread, and a connection has at most one invocation for its end to wait for (SignalR's
+            // OnDisconnectedAsync does not wait for it: InvocationThenDisconnectFilter does).
             hub.MaximumParallelInvocationsPerClient = 1;
         });
         return services;

@@ -28,7 +28,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     private readonly int _maxCandidateBytes;
     private readonly MediaStateRelay _mediaStates;
     private readonly PresenceService _presence;
-    private readonly IHostApplicationLifetime _lifetime;
+    private readonly ConnectionEnd _end;
     private readonly ILogger<One2OneHub> _logger;
 
     public One2OneHub(
@@ -39,7 +39,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         MediaStateRelay mediaStates,
         PresenceService presence,
         IOptions<LimitsOptions> limits,
-        IHostApplicationLifetime lifetime,
+        ConnectionEnd end,
         ILogger<One2OneHub> logger)
     {
         _calls = calls;
@@ -49,7 +49,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         _connections = connections;
         _rejections = rejections;
         _maxCandidateBytes = limits.Value.MaxCandidateBytes;
-        _lifetime = lifetime;
+        _end = end;
         _logger = logger;
     }
 
@@ -148,18 +148,12 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         SignalingLog.Disconnected(_logger, Context.ConnectionId, exception);
-        _presence.Leave(Context.ConnectionId);
-        try
+        if (_connections.Find(Context.ConnectionId)?.MarkDisconnected() != false)
         {
-            // A connection the server closed for cause (it stopped reading) is let go at once, and so is every connection
-            // while the server stops (nobody could come back to it); any other may come back.
-            var closedByServer = _connections.Find(Context.ConnectionId)?.IsAborted == true;
-            await _calls.DisconnectAsync(Context.ConnectionId, mayResume: !closedByServer && !_lifetime.ApplicationStopping.IsCancellationRequested);
+            await _end.RunAsync(Context.ConnectionId);
         }
-        finally
-        {
-            _connections.Remove(Context.ConnectionId);
-        }
+
+        // Else an invocation is still running: it runs the end as it finishes (InvocationThenDisconnectFilter).
     }
 
     private User RegisteredUser() =>

@@ -16,4 +16,7 @@ internal static partial class SignalingLog
 
     [LoggerMessage(EventId = 105, EventName = "InvocationFailed", Level = LogLevel.Error, Message = "Hub method {HubMethod} failed on connection {ConnectionId}")]
     public static partial void InvocationFailed(ILogger logger, string hubMethod, string connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 106, EventName = "DisconnectFailed", Level = LogLevel.Error, Message = "Letting go of closed connection {ConnectionId} failed")]
+    public static partial void DisconnectFailed(ILogger logger, string connectionId, Exception exception);
 }

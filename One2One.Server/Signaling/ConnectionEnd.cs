@@ -1,0 +1,33 @@
+using One2One.Server.Calls;
+using One2One.Server.Presence;
+
+namespace One2One.Server.Signaling;
+
+/// <summary>
+/// What a closed hub connection leaves behind: its place in presence, its registration (let go, or held for a resume),
+/// and its entry in <see cref="ClientConnections"/>. Run once per connection, after its last invocation: by the hub's
+/// OnDisconnectedAsync, or by <see cref="InvocationThenDisconnectFilter"/> when an invocation was still running then.
+/// </summary>
+/// <remarks>Stateless; any thread.</remarks>
+internal sealed class ConnectionEnd(
+    CallService calls,
+    PresenceService presence,
+    ClientConnections connections,
+    IHostApplicationLifetime lifetime)
+{
+    public async Task RunAsync(string connectionId)
+    {
+        presence.Leave(connectionId);
+        try
+        {
+            // A connection the server closed for cause (it stopped reading) is let go at once, and so is every connection
+            // while the server stops (nobody could come back to it); any other may come back.
+            var closedByServer = connections.Find(connectionId)?.IsAborted == true;
+            await calls.DisconnectAsync(connectionId, mayResume: !closedByServer && !lifetime.ApplicationStopping.IsCancellationRequested).ConfigureAwait(false);
+        }
+        finally
+        {
+            connections.Remove(connectionId);
+        }
+    }
+}
