@@ -1,6 +1,7 @@
-// The page's memory across a reload: the name it registered, the resume token the server gave it, and whether it was
-// in a call. The server holds a registration whose connection was lost for Calls:ReconnectWindow, so a reloaded page
-// resumes it, in a call or not: registering the name again would be refused as taken until the window closes.
+// The page's memory across a reload: the name it registered, the resume token the server gave it, whether it was
+// in a call, and whether it was hanging up (a call the server still holds is then ended, not resumed). The server holds
+// a registration whose connection was lost for Calls:ReconnectWindow, so a reloaded page resumes it, in a call or not:
+// registering the name again would be refused as taken until the window closes.
 //
 // Kept in sessionStorage (per tab, gone when the tab closes, never sent anywhere but to Resume), and written only as the
 // page goes away (pagehide: a reload, a navigation). While the page lives its storage holds nothing, so a duplicated tab,
@@ -15,6 +16,7 @@ interface Saved {
   readonly name: string;
   readonly token: string;
   readonly inCall: boolean;
+  readonly hangingUp: boolean;
 }
 
 /** Follows the phone's registration and tokens, and leaves them in `storage` for the next page when this one goes away. */
@@ -29,7 +31,8 @@ export function rememberForResume(phone: Softphone, storage: Storage = sessionSt
       storage.removeItem(key);
       return;
     }
-    storage.setItem(key, JSON.stringify({ name: user, token, inCall: isCallPhase(state) && state !== "hanging-up" } satisfies Saved));
+    const saved: Saved = { name: user, token, inCall: isCallPhase(state) && state !== "hanging-up", hangingUp: phone.hangUpPending };
+    storage.setItem(key, JSON.stringify(saved));
   });
   // Back from the back/forward cache: this page lives on, so what it left is not for another.
   page.addEventListener("pageshow", (event) => {
@@ -51,7 +54,7 @@ export function resumeAfterReload(phone: Softphone, storage: Storage = sessionSt
     if (typeof saved.name !== "string" || typeof saved.token !== "string") {
       return false;
     }
-    phone.resume(saved.name, saved.token, saved.inCall === true);
+    phone.resume(saved.name, saved.token, saved.inCall === true, saved.hangingUp === true);
     return true;
   } catch {
     return false;

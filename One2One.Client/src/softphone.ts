@@ -7,7 +7,7 @@
 import { MediaCall, openLocalMedia, rtcConfiguration } from "./call.js";
 import type { CallResponse, IceCandidate, IceConfiguration, IncomingCall, StartCommunication, StopCommunication } from "./contract.js";
 import { Emitter } from "./emitter.js";
-import { RejectedError } from "./errors.js";
+import { ConnectionError, RejectedError } from "./errors.js";
 import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
 import { MediaReconnect, type ReconnectState } from "./reconnect.js";
 import type { One2OneClient } from "./signaling.js";
@@ -103,6 +103,12 @@ export class Softphone {
   private handover: MediaCall | null = null;
   /** The registration to resume once SignalR's automatic reconnect has a new connection ("reconnected"). */
   private pendingResume: { readonly user: string; readonly token: string; readonly inCall: boolean } | null = null;
+  /**
+   * This side ended the call and the server may not know: its Stop went out on a connection that may have been dead
+   * (half-open), or the call was hung up while there was no connection. A resume that finds the call still held by the
+   * server ends it instead of bringing the person who hung up back into it.
+   */
+  private stopPending = false;
 
   constructor(
     private readonly client: One2OneClient,
@@ -181,12 +187,14 @@ export class Softphone {
    * Registers `name` again with the resume token of this page's previous connection (a reload, a lost connection): if
    * the server kept the call going, the call continues on a new connection to the media server without calling again.
    * A token the server no longer knows (its reconnect window closed, it restarted) falls back to registering `name`;
-   * `wasInCall` says whether to tell the person their call could not be kept.
+   * `wasInCall` says whether to tell the person their call could not be kept; `hangingUp` that the page was hanging up
+   * when it went away (see hangUpPending), so a call the server still holds is ended rather than resumed.
    */
-  resume(name: string, resumeToken: string, wasInCall = false): void {
+  resume(name: string, resumeToken: string, wasInCall = false, hangingUp = false): void {
     if (!this.apply({ kind: "register", user: name })) {
       return;
     }
+    this.stopPending ||= hangingUp;
     void this.resumeAsync(name, resumeToken, wasInCall);
   }
 
@@ -223,6 +231,12 @@ export class Softphone {
   }
 
   hangUp(): void {
+    if (this.snapshot.state === "registering" && this.held !== null) {
+      // The call's media is held while the connection comes back: it ends here, and the resume tells the server.
+      this.dropHeld();
+      this.stopPending = true;
+      return;
+    }
     if (!this.apply({ kind: "hang-up" })) {
       return;
     }
@@ -233,16 +247,17 @@ export class Softphone {
       this.apply({ kind: "ended" });
       return;
     }
-    this.server
-      .stop()
-      // The peer may have ended the call at the same moment; the call is over either way.
-      .catch((error: unknown) => console.warn("Stop was refused", error))
-      .finally(() => {
-        // A stopCommunication may have ended the call already, and a new call may even be ringing.
-        if (this.snapshot.state === "hanging-up") {
-          this.apply({ kind: "ended" });
-        }
-      });
+    void this.sendStop().then(() => {
+      // A stopCommunication may have ended the call already, and a new call may even be ringing.
+      if (this.snapshot.state === "hanging-up") {
+        this.apply({ kind: "ended" });
+      }
+    });
+  }
+
+  /** True from a hang-up until the server has answered its Stop (see stopPending); kept across a reload by resume-storage. */
+  get hangUpPending(): boolean {
+    return this.stopPending;
   }
 
   /**
@@ -259,6 +274,7 @@ export class Softphone {
     this.dropHeld();
     this.token = null;
     this.pendingResume = null;
+    this.stopPending = false;
     this.ice = null;
     this.server.unregister().catch((error: unknown) => this.showError(error));
   }
@@ -269,6 +285,8 @@ export class Softphone {
   private async registerAsync(name: string): Promise<boolean> {
     try {
       this.ice = await this.client.register(name);
+      // A fresh registration has no call on the server to stop.
+      this.stopPending = false;
       return this.apply({ kind: "registered" });
     } catch (error) {
       if (this.apply({ kind: "registration-failed" })) {
@@ -282,8 +300,14 @@ export class Softphone {
     try {
       const { ice, resumedCallWith } = await this.client.resume(name, resumeToken);
       this.ice = ice;
+      const stopPending = this.stopPending;
+      this.stopPending = false;
       this.apply({ kind: "registered" });
-      if (resumedCallWith !== null && this.apply({ kind: "resume-call", peer: resumedCallWith })) {
+      if (resumedCallWith !== null && stopPending) {
+        // The person hung up, and the server kept the call because their Stop never reached it: end the call again.
+        this.dropHeld();
+        void this.sendStop();
+      } else if (resumedCallWith !== null && this.apply({ kind: "resume-call", peer: resumedCallWith })) {
         // The server still has the call: a new offer restarts this side's media (the embedded media server on the same
         // endpoint, KMS on a new one); Renegotiated answers it. Media held through the outage plays until then.
         const held = this.takeHeld(resumedCallWith);
@@ -584,7 +608,7 @@ export class Softphone {
       this.events.emit("notice", { text: "The connection to the server was lost. Register again to make or take calls.", kind: "error" });
       return;
     }
-    if (resumable.inCall) {
+    if (this.held !== null) {
       this.events.emit("reconnectChange", { self: true, peer: false });
     }
     if (how === "lost") {
@@ -632,9 +656,25 @@ export class Softphone {
   /** Ends the call from this side because of a fault: tells the server, shows why. */
   private abandonCall(reason: string): void {
     if (this.offerSent) {
-      this.server.stop().catch((error: unknown) => console.warn("Stop was refused", error));
+      void this.sendStop();
     }
     this.endCall(reason, "error");
+  }
+
+  /** Tells the server this side ended the call; never rejects. The hang-up is pending until the server answers. */
+  private async sendStop(): Promise<void> {
+    this.stopPending = true;
+    try {
+      await this.server.stop();
+      this.stopPending = false;
+    } catch (error) {
+      // A refusal is the server's answer (the peer may have ended the call at the same moment: it is over either way);
+      // a lost connection leaves it unknown whether the Stop arrived.
+      if (!(error instanceof ConnectionError)) {
+        this.stopPending = false;
+      }
+      console.warn("Stop was refused", error);
+    }
   }
 
   /** Local clean-up of a call that is over, and back to registered; the server is not told. */
@@ -692,6 +732,8 @@ export class Softphone {
     this.held = null;
     if (held !== null) {
       this.closeHeld(held.media);
+      // Shown as reconnecting since the connection was lost; nothing is reconnecting now.
+      this.events.emit("reconnectChange", { self: false, peer: false });
     }
   }
 

@@ -44,6 +44,8 @@ export class PhoneView {
   private readonly reconnecting = element("call-reconnecting", HTMLElement);
 
   private snapshot: PhoneSnapshot = initialSnapshot;
+  /** This page's media is being reconnected; while registering, the call's media is held and Hang up can end it. */
+  private selfReconnecting = false;
 
   bind(actions: PhoneActions): void {
     this.registerForm.addEventListener("submit", (event) => {
@@ -107,6 +109,8 @@ export class PhoneView {
     this.reconnecting.hidden = !self && !peer;
     this.reconnecting.dataset["who"] = self ? "self" : peer ? "peer" : "";
     this.reconnecting.textContent = self ? "Reconnecting…" : peer ? `${this.snapshot.peer ?? "The other side"} is reconnecting…` : "";
+    this.selfReconnecting = self;
+    this.renderControls();
   }
 
   showLocalStream(stream: MediaStream | null): void {
@@ -127,7 +131,8 @@ export class PhoneView {
     this.signOutButton.hidden = state === "idle" || state === "registering";
     this.peerInput.disabled = state !== "idle" && state !== "registered";
     this.callButton.disabled = state !== "registered" || peer === "";
-    this.hangUpButton.disabled = state !== "calling" && state !== "connecting" && state !== "in-call";
+    const heldCall = state === "registering" && this.selfReconnecting;
+    this.hangUpButton.disabled = state !== "calling" && state !== "connecting" && state !== "in-call" && !heldCall;
   }
 
   private caption(snapshot: PhoneSnapshot): string {

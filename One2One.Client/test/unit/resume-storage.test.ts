@@ -30,15 +30,16 @@ class MemoryStorage implements Storage {
 /** The parts of a Softphone the storage uses: its snapshot, its events, and resume(). */
 class FakePhone {
   current: PhoneSnapshot = { state: "idle", user: null, peer: null };
-  readonly resumed: { name: string; token: string; inCall: boolean }[] = [];
+  hangUpPending = false;
+  readonly resumed: { name: string; token: string; inCall: boolean; hangingUp: boolean }[] = [];
   private readonly listeners = new Map<string, ((value: never) => void)[]>();
 
   on(event: string, listener: (value: never) => void): void {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
   }
 
-  resume(name: string, token: string, inCall: boolean): void {
-    this.resumed.push({ name, token, inCall });
+  resume(name: string, token: string, inCall: boolean, hangingUp: boolean): void {
+    this.resumed.push({ name, token, inCall, hangingUp });
   }
 
   emit(event: string, value: unknown): void {
@@ -77,15 +78,16 @@ describe("resume storage", () => {
     phone.emit("resumeToken", "token-1");
     phone.become({ state: "registered", user: "alice", peer: null });
     assert.equal(storage.length, 0, "nothing is kept while the page lives: a duplicated tab copies sessionStorage");
-    assert.deepEqual(leave(), { name: "alice", token: "token-1", inCall: false });
+    assert.deepEqual(leave(), { name: "alice", token: "token-1", inCall: false, hangingUp: false });
 
     phone.become({ state: "in-call", user: "alice", peer: "bob" });
     phone.emit("resumeToken", "token-2");
     assert.equal(storage.length, 0);
-    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: true });
+    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: true, hangingUp: false });
 
     phone.become({ state: "hanging-up", user: "alice", peer: "bob" });
-    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: false }, "a call being hung up is not resumed");
+    phone.hangUpPending = true;
+    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: false, hangingUp: true }, "a call being hung up is not resumed but ended");
 
     phone.become({ state: "idle", user: null, peer: null });
     storage.setItem("one2one.resume", "{}");
@@ -112,11 +114,11 @@ describe("resume storage", () => {
   it("a reloaded page resumes the call it was in, and the token is spent", () => {
     const phone = new FakePhone();
     const storage = new MemoryStorage();
-    storage.setItem("one2one.resume", JSON.stringify({ name: "alice", token: "token-2", inCall: true }));
+    storage.setItem("one2one.resume", JSON.stringify({ name: "alice", token: "token-2", inCall: true, hangingUp: false }));
 
     assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
 
-    assert.deepEqual(phone.resumed, [{ name: "alice", token: "token-2", inCall: true }]);
+    assert.deepEqual(phone.resumed, [{ name: "alice", token: "token-2", inCall: true, hangingUp: false }]);
     assert.equal(storage.length, 0);
     assert.equal(resumeAfterReload(phone.asSoftphone, storage), false, "a second reload has nothing to resume");
     assert.equal(phone.resumed.length, 1);
@@ -129,8 +131,18 @@ describe("resume storage", () => {
 
     assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
 
-    assert.deepEqual(phone.resumed, [{ name: "alice", token: "t", inCall: false }]);
+    assert.deepEqual(phone.resumed, [{ name: "alice", token: "t", inCall: false, hangingUp: false }], "an entry from before hangingUp was kept");
     assert.equal(storage.length, 0);
+  });
+
+  it("a page reloaded while hanging up resumes so as to end the call, not to go on with it", () => {
+    const phone = new FakePhone();
+    const storage = new MemoryStorage();
+    storage.setItem("one2one.resume", JSON.stringify({ name: "alice", token: "t", inCall: false, hangingUp: true }));
+
+    assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
+
+    assert.deepEqual(phone.resumed, [{ name: "alice", token: "t", inCall: false, hangingUp: true }]);
   });
 
   it("a stale or malformed entry resumes nothing and is dropped", () => {

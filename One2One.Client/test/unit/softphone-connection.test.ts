@@ -1,21 +1,41 @@
 import assert from "node:assert/strict";
-import { describe, it } from "node:test";
+import { afterEach, describe, it } from "node:test";
 import { RejectedError } from "../../src/errors.js";
 import type { One2OneClient } from "../../src/signaling.js";
 import { Softphone } from "../../src/softphone.js";
 
-/** The parts of a One2OneClient the Softphone uses for its registration: events, register() and resume(). */
+/** The parts of a One2OneClient the Softphone uses for its registration and a call: events, register(), resume() and hub methods. */
 class FakeClient {
   readonly registered: string[] = [];
   readonly resumed: { name: string; token: string }[] = [];
   /** What the next resume() does: resolve (the server held the registration) or reject. */
   resumeOutcome: () => Promise<{ ice: null; resumedCallWith: string | null }> = () => Promise.resolve({ ice: null, resumedCallWith: null });
   unregistered = 0;
+  /** Stop() invocations; what each does (never settling: the connection is half-open). */
+  stops = 0;
+  stopOutcome: () => Promise<void> = () => Promise.resolve();
+  /** The offers sent with Call() and with Renegotiate() (a resumed call's or a reconnect's). */
+  readonly calls: string[] = [];
+  readonly renegotiations: string[] = [];
   readonly hub = {
     unregister: (): Promise<void> => {
       this.unregistered++;
       return Promise.resolve();
     },
+    stop: (): Promise<void> => {
+      this.stops++;
+      return this.stopOutcome();
+    },
+    call: (to: string, sdpOffer: string): Promise<void> => {
+      this.calls.push(`${to}: ${sdpOffer}`);
+      return Promise.resolve();
+    },
+    renegotiate: (sdpOffer: string): Promise<void> => {
+      this.renegotiations.push(sdpOffer);
+      return Promise.resolve();
+    },
+    getIceServers: (): Promise<null> => Promise.resolve(null),
+    onIceCandidate: (): Promise<void> => Promise.resolve(),
   };
   private readonly listeners = new Map<string, ((...args: never[]) => void)[]>();
 
@@ -46,6 +66,67 @@ class FakeClient {
 }
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Just enough of an RTCPeerConnection for a MediaCall to offer, take an answer and connect when the test says. */
+class FakePeerConnection {
+  static made = 0;
+  static last: FakePeerConnection | null = null;
+  connectionState: RTCPeerConnectionState = "new";
+  iceConnectionState: RTCIceConnectionState = "new";
+  localDescription: { sdp: string } | null = null;
+  onconnectionstatechange: (() => void) | null = null;
+  onicecandidate: unknown = null;
+  ontrack: unknown = null;
+
+  constructor() {
+    FakePeerConnection.made++;
+    FakePeerConnection.last = this;
+  }
+
+  addTrack(): void {}
+  addEventListener(): void {}
+  close(): void {}
+  createOffer(): Promise<{ type: "offer"; sdp: string }> {
+    return Promise.resolve({ type: "offer", sdp: `offer-${FakePeerConnection.made}` });
+  }
+  setLocalDescription(description: { sdp: string }): Promise<void> {
+    this.localDescription = description;
+    return Promise.resolve();
+  }
+  setRemoteDescription(): Promise<void> {
+    return Promise.resolve();
+  }
+  connect(): void {
+    this.connectionState = "connected";
+    this.onconnectionstatechange?.();
+  }
+}
+
+const noTracks = { getTracks: () => [], getAudioTracks: () => [], getVideoTracks: () => [] } as unknown as MediaStream;
+
+/** alice in a call with bob, on fake media; `opened` counts the times the camera was opened. */
+async function phoneInCall(): Promise<{ client: FakeClient; phone: Softphone; opened: () => number; localStreams: (MediaStream | null)[] }> {
+  const client = new FakeClient();
+  let opened = 0;
+  const phone = new Softphone(client.asClient, {
+    openMedia: () => {
+      opened++;
+      return Promise.resolve(noTracks);
+    },
+  });
+  const localStreams: (MediaStream | null)[] = [];
+  phone.on("localStream", (stream) => localStreams.push(stream));
+  phone.register("alice");
+  await settle();
+  (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = FakePeerConnection;
+  phone.call("bob");
+  await settle();
+  client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
+  await settle();
+  FakePeerConnection.last?.connect();
+  assert.equal(phone.state, "in-call");
+  return { client, phone, opened: () => opened, localStreams };
+}
 
 async function registeredPhone(): Promise<{ client: FakeClient; phone: Softphone; notices: string[] }> {
   const client = new FakeClient();
@@ -219,5 +300,79 @@ describe("Softphone and its signaling connection", () => {
     assert.deepEqual(client.registered, []);
     assert.equal(phone.state, "idle");
     assert.equal(notices.length, 1);
+  });
+});
+
+describe("Softphone hanging up while the connection is gone", () => {
+  afterEach(() => {
+    delete (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection;
+  });
+
+  it("ends the call the server kept when the Stop was lost with a half-open connection, rather than resuming it", async () => {
+    const { client, phone, opened } = await phoneInCall();
+    const connections = FakePeerConnection.made;
+    client.stopOutcome = () => new Promise(() => undefined);
+
+    phone.hangUp();
+    client.emit("reconnecting", new Error("keep-alive timed out"));
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+    client.emit("reconnected");
+    await settle();
+
+    assert.equal(phone.state, "registered");
+    assert.equal(client.stops, 2, "the Stop is sent again on the new connection");
+    assert.equal(opened(), 1, "the camera is not opened again");
+    assert.equal(FakePeerConnection.made, connections, "no new media connection");
+    assert.deepEqual(client.renegotiations, []);
+  });
+
+  it("lets the person hang up a call held while the connection comes back, and ends it once resumed", async () => {
+    const { client, phone, localStreams } = await phoneInCall();
+    const connections = FakePeerConnection.made;
+
+    client.emit("reconnecting", new Error("network"));
+    assert.equal(phone.state, "registering");
+    phone.hangUp();
+    assert.equal(localStreams.at(-1), null, "the held call's media is gone");
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+    client.emit("reconnected");
+    await settle();
+
+    assert.equal(phone.state, "registered");
+    assert.equal(client.stops, 1);
+    assert.equal(FakePeerConnection.made, connections);
+    assert.deepEqual(client.renegotiations, []);
+  });
+
+  it("ends rather than resumes the call of a page reloaded while hanging up", async () => {
+    const client = new FakeClient();
+    let opened = 0;
+    const phone = new Softphone(client.asClient, {
+      openMedia: () => {
+        opened++;
+        return Promise.resolve(noTracks);
+      },
+    });
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+
+    phone.resume("alice", "token-1", false, true);
+    await settle();
+
+    assert.equal(phone.state, "registered");
+    assert.equal(client.stops, 1);
+    assert.equal(opened, 0);
+  });
+
+  it("still resumes the call when nobody hung up", async () => {
+    const { client, phone } = await phoneInCall();
+
+    client.emit("reconnecting", new Error("network"));
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+    client.emit("reconnected");
+    await settle();
+
+    assert.equal(phone.state, "connecting", "the call comes back on a new connection to the media server");
+    assert.equal(client.renegotiations.length, 1);
+    assert.equal(client.stops, 0);
   });
 });
