@@ -101,8 +101,14 @@ export class Softphone {
    * dead without knowing it yet, after a server died it still carries the call.
    */
   private handover: MediaCall | null = null;
-  /** The registration to resume once SignalR's automatic reconnect has a new connection ("reconnected"). */
+  /**
+   * The registration to resume, from the connection's loss until its resume settles: resumed once SignalR's automatic
+   * reconnect has a new connection ("reconnected"), and again if the connection drops while a resume is on its way or
+   * waiting to ask again, rather than given up with the held call.
+   */
   private pendingResume: { readonly user: string; readonly token: string; readonly inCall: boolean } | null = null;
+  /** Bumped by each loss of the connection, registration, resume and sign-out: a resume (or its retry) of an older one stops. */
+  private resumeGeneration = 0;
   /**
    * This side ended the call and the server may not know: its Stop went out on a connection that may have been dead
    * (half-open), or the call was hung up while there was no connection. A resume that finds the call still held by the
@@ -180,6 +186,7 @@ export class Softphone {
     if (!this.apply({ kind: "register", user: name })) {
       return;
     }
+    this.resumeGeneration++;
     void this.registerAsync(name);
   }
 
@@ -195,7 +202,8 @@ export class Softphone {
       return;
     }
     this.stopPending ||= hangingUp;
-    void this.resumeAsync(name, resumeToken, wasInCall);
+    this.pendingResume = { user: name, token: resumeToken, inCall: wasInCall };
+    void this.resumeAsync(name, resumeToken, wasInCall, ++this.resumeGeneration);
   }
 
   call(peer: string): void {
@@ -274,6 +282,7 @@ export class Softphone {
     this.dropHeld();
     this.token = null;
     this.pendingResume = null;
+    this.resumeGeneration++;
     this.stopPending = false;
     this.ice = null;
     this.server.unregister().catch((error: unknown) => this.showError(error));
@@ -296,9 +305,14 @@ export class Softphone {
     }
   }
 
-  private async resumeAsync(name: string, resumeToken: string, wasInCall: boolean, retry = 0): Promise<void> {
+  private async resumeAsync(name: string, resumeToken: string, wasInCall: boolean, generation: number, retry = 0): Promise<void> {
     try {
       const { ice, resumedCallWith } = await this.client.resume(name, resumeToken);
+      if (generation !== this.resumeGeneration) {
+        // Answered on a connection lost since (its resume is pending), or the person registered or signed out meanwhile.
+        return;
+      }
+      this.pendingResume = null;
       this.ice = ice;
       const stopPending = this.stopPending;
       this.stopPending = false;
@@ -319,15 +333,19 @@ export class Softphone {
         this.dropHeld();
       }
     } catch (error) {
+      if (generation !== this.resumeGeneration) {
+        return;
+      }
       const delays = this.options.resumeRetryDelaysMs ?? defaultResumeRetryDelaysMs;
       if (error instanceof RejectedError && error.reason === "unavailable" && this.snapshot.state === "registering" && retry < delays.length) {
         // The server that held this registration is out of reach (dying): ask again, the held media still playing.
         await new Promise((resolve) => setTimeout(resolve, delays[retry]));
-        if (this.snapshot.state === "registering") {
-          await this.resumeAsync(name, resumeToken, wasInCall, retry + 1);
+        if (generation === this.resumeGeneration && this.snapshot.state === "registering") {
+          await this.resumeAsync(name, resumeToken, wasInCall, generation, retry + 1);
         }
         return;
       }
+      this.pendingResume = null;
       this.dropHeld();
       if (error instanceof RejectedError && (error.reason === "resume-expired" || error.reason === "resume-refused" || error.reason === "unavailable") && this.snapshot.state === "registering") {
         // The server no longer holds this registration (or, asked for as long as it takes a cluster to take a dead
@@ -593,6 +611,7 @@ export class Softphone {
     const resumable =
       this.pendingResume ?? (this.token !== null && user !== null && state !== "idle" && state !== "registering" ? { user, token: this.token, inCall } : null);
     this.pendingResume = null;
+    this.resumeGeneration++;
     this.ice = null;
     // A call's media goes on while the page comes back (see held); anything else ends with the connection.
     if (how === "left" || resumable?.inCall !== true || !this.holdMedia()) {
@@ -622,9 +641,8 @@ export class Softphone {
 
   private onReconnected(): void {
     const pending = this.pendingResume;
-    this.pendingResume = null;
     if (pending !== null && this.snapshot.state === "registering") {
-      void this.resumeAsync(pending.user, pending.token, pending.inCall);
+      void this.resumeAsync(pending.user, pending.token, pending.inCall, this.resumeGeneration);
     }
   }
 

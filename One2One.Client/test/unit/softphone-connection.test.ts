@@ -7,6 +7,8 @@ import { Softphone } from "../../src/softphone.js";
 /** The parts of a One2OneClient the Softphone uses for its registration and a call: events, register(), resume() and hub methods. */
 class FakeClient {
   readonly registered: string[] = [];
+  /** What the next register() does after the server's answer: resolve, or never settle (still on its way). */
+  registerOutcome: () => Promise<null> = () => Promise.resolve(null);
   readonly resumed: { name: string; token: string }[] = [];
   /** What the next resume() does: resolve (the server held the registration) or reject. */
   resumeOutcome: () => Promise<{ ice: null; resumedCallWith: string | null }> = () => Promise.resolve({ ice: null, resumedCallWith: null });
@@ -52,7 +54,7 @@ class FakeClient {
   register(name: string): Promise<null> {
     this.registered.push(name);
     this.emit("registerResponse", { response: "accepted", resumeToken: `token-${this.registered.length}` });
-    return Promise.resolve(null);
+    return this.registerOutcome();
   }
 
   resume(name: string, token: string): Promise<{ ice: null; resumedCallWith: string | null }> {
@@ -105,10 +107,13 @@ class FakePeerConnection {
 const noTracks = { getTracks: () => [], getAudioTracks: () => [], getVideoTracks: () => [] } as unknown as MediaStream;
 
 /** alice in a call with bob, on fake media; `opened` counts the times the camera was opened. */
-async function phoneInCall(): Promise<{ client: FakeClient; phone: Softphone; opened: () => number; localStreams: (MediaStream | null)[] }> {
+async function phoneInCall(
+  resumeRetryDelaysMs: readonly number[] = [],
+): Promise<{ client: FakeClient; phone: Softphone; opened: () => number; localStreams: (MediaStream | null)[] }> {
   const client = new FakeClient();
   let opened = 0;
   const phone = new Softphone(client.asClient, {
+    resumeRetryDelaysMs,
     openMedia: () => {
       opened++;
       return Promise.resolve(noTracks);
@@ -287,6 +292,48 @@ describe("Softphone and its signaling connection", () => {
     assert.equal(notices.length, 1, "only that the connection was lost");
   });
 
+  it("resumes again when the connection drops while a resume waits to ask again", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [30] });
+    const notices: string[] = [];
+    phone.on("notice", (notice) => notices.push(notice.text));
+    phone.register("alice");
+    await settle();
+    client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", null));
+    client.emit("reconnecting", new Error("network"));
+    client.emit("reconnected");
+    await settle();
+
+    client.emit("reconnecting", new Error("network again"));
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: null });
+    client.emit("reconnected");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+
+    assert.equal(phone.state, "registered");
+    assert.equal(client.resumed.length, 2, "one resume per connection; the first one's retry never fires");
+    assert.deepEqual(client.registered, ["alice"]);
+    assert.deepEqual(notices, []);
+  });
+
+  it("sends no resume from a retry that was waiting when the person registered again", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [30] });
+    phone.register("alice");
+    await settle();
+    client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", null));
+    client.emit("reconnecting", new Error("network"));
+    client.emit("reconnected");
+    await settle();
+
+    client.emit("close", undefined, true);
+    client.registerOutcome = () => new Promise(() => undefined);
+    phone.register("alice");
+    await new Promise((resolve) => setTimeout(resolve, 60));
+
+    assert.equal(phone.state, "registering");
+    assert.equal(client.resumed.length, 1, "the retry's timer belonged to the registration given up");
+  });
+
   it("shows any other refusal of a resume and stays unregistered", async () => {
     const client = new FakeClient();
     const phone = new Softphone(client.asClient);
@@ -303,7 +350,7 @@ describe("Softphone and its signaling connection", () => {
   });
 });
 
-describe("Softphone hanging up while the connection is gone", () => {
+describe("Softphone's call while the connection is gone", () => {
   afterEach(() => {
     delete (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection;
   });
@@ -374,5 +421,24 @@ describe("Softphone hanging up while the connection is gone", () => {
     assert.equal(phone.state, "connecting", "the call comes back on a new connection to the media server");
     assert.equal(client.renegotiations.length, 1);
     assert.equal(client.stops, 0);
+  });
+
+  it("keeps the call's media held when the connection drops again while a resume waits to ask again", async () => {
+    const { client, phone, opened, localStreams } = await phoneInCall([30]);
+    client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", null));
+    client.emit("reconnecting", new Error("network"));
+    client.emit("reconnected");
+    await settle();
+
+    client.emit("reconnecting", new Error("network again"));
+    assert.equal(phone.state, "registering");
+    assert.notEqual(localStreams.at(-1), null, "the held call's media still plays");
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+    client.emit("reconnected");
+    await settle();
+
+    assert.equal(phone.state, "connecting", "the call comes back");
+    assert.equal(client.renegotiations.length, 1);
+    assert.equal(opened(), 1, "on the held camera");
   });
 });
