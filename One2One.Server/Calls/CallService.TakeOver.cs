@@ -68,7 +68,10 @@ internal sealed partial class CallService
         }
         catch (Exception ex)
         {
+            // Unknown whether another survivor took it: as if one did (it moves this side, or the wait runs out), and
+            // the media is not released from here.
             CallsLog.TakeOverFailed(_logger, remoteCall.Id, ex);
+            taken = new CallTakeOver(TakeOverResult.TakenElsewhere);
         }
 
         try

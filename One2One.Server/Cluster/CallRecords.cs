@@ -121,10 +121,10 @@ internal sealed class CallRecords : BackgroundService
 
     /// <summary>Takes the call over from its home <paramref name="deadHome"/> (see <see cref="ICallRecordGrain.TakeOver"/>).</summary>
     public Task<CallTakeOver> TakeOverAsync(string callId, SiloAddress deadHome) =>
-        _grains.GetGrain<ICallRecordGrain>(callId).TakeOver(_silo.SiloAddress, deadHome);
+        RejectedGrainCalls.RetryAsync(() => _grains.GetGrain<ICallRecordGrain>(callId).TakeOver(_silo.SiloAddress, deadHome), _time);
 
     /// <summary>The record of a call, if kept.</summary>
-    public Task<CallRecord?> ReadAsync(string callId) => _grains.GetGrain<ICallRecordGrain>(callId).Read();
+    public Task<CallRecord?> ReadAsync(string callId) => RejectedGrainCalls.RetryAsync(() => _grains.GetGrain<ICallRecordGrain>(callId).Read(), _time);
 
     /// <summary>The calls that lived on <paramref name="deadNode"/>, if this node is the first survivor to ask.</summary>
     public Task<string[]> TakeCallsOfAsync(SiloAddress deadNode) => _grains.GetGrain<INodeCallsGrain>(KeyOf(deadNode)).Take();
