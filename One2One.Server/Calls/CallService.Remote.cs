@@ -294,7 +294,6 @@ internal sealed partial class CallService
         }
 
         var connectionId = user.ConnectionId;
-        var detached = user.IsDetached;
         _users.RemoveName(user);
         _users.Detach(user, connectionId);
         _resumeTokens.Remove(user.ResumeKey, user);
@@ -304,9 +303,21 @@ internal sealed partial class CallService
         }
 
         user.MarkGone();
-        _limits.ReleaseRegistration(detached ? DetachedHolder(user) : connectionId);
+        ReleaseBothHolders(user, connectionId);
         _connections.Abort(connectionId, "its registration was resumed on another server");
         RemoteLog.TakenOver(_logger, user.Name);
+    }
+
+    /// <summary>
+    /// A registration that leaves this node gives up its place in its address's quota under whichever holder has it: its
+    /// connection's, or the detached one its disconnect moved it to. Read before, IsDetached could change in between (a
+    /// disconnect on this node while the page resumed on another), and the place stay taken for good; giving back is
+    /// idempotent.
+    /// </summary>
+    private void ReleaseBothHolders(User user, string connectionId)
+    {
+        _limits.ReleaseRegistration(connectionId);
+        _limits.ReleaseRegistration(DetachedHolder(user));
     }
 
     private User? FindMember(CallMember member) =>

@@ -151,7 +151,6 @@ internal sealed partial class CallService
             var member = new CallMember(call.Id, user.Name, user.RegistrationId);
             var oldOutbox = user.Outbox as RemoteOutbox;
             var connectionId = user.ConnectionId;
-            var detached = user.IsDetached;
             var outbox = new RemoteOutbox(member, to, toNode, _limits.Options.OutboxCapacity, _logger);
             if (!user.TryResume(token, "remote:" + call.Id, outbox, nextKey, _ => { }, out var previous))
             {
@@ -169,7 +168,7 @@ internal sealed partial class CallService
             {
                 _users.RemoveName(user);
                 _users.Detach(user, connectionId);
-                _limits.ReleaseRegistration(detached ? DetachedHolder(user) : connectionId);
+                ReleaseBothHolders(user, connectionId);
                 if (previous is not null)
                 {
                     RegistrationMovedAway?.Invoke(previous, toNode);
