@@ -37,11 +37,7 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
     {
         await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
         await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
-        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
-        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
-        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
-        await bob.WaitForAsync<StartCommunication>();
-        (await alice.WaitForAsync<CallResponse>()).Message.Response.Should().Be(Responses.Accepted);
+        await ConnectAsync(alice, bob);
         var token = alice.ResumeToken;
 
         // The call lives on A. When A dies, B takes it over, and its hold on the pipeline is kept waiting.
@@ -72,11 +68,7 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
     {
         var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
         await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
-        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
-        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
-        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
-        await bob.WaitForAsync<StartCommunication>();
-        (await alice.WaitForAsync<CallResponse>()).Message.Response.Should().Be(Responses.Accepted);
+        await ConnectAsync(alice, bob);
         var pipeline = (await PipelinesAsync()).Should().ContainSingle().Subject;
 
         // Alice's page reloads and the load balancer sends it to B: both pages are on B, the call still lives on A.
@@ -112,6 +104,16 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
         (await aliceOnB.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
         await Eventually.TrueAsync(async () => !(await PipelinesAsync()).Any(), "the call's pipeline is released");
         _media.RequestsOf("release").Count(r => r.Param("object") == pipeline).Should().Be(1, "released once");
+    }
+
+    /// <summary>Alice calls bob, who accepts: both have their answers, and the call lives on alice's node.</summary>
+    private static async Task ConnectAsync(SignalingClient alice, SignalingClient bob)
+    {
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
+        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        await bob.WaitForAsync<StartCommunication>();
+        (await alice.WaitForAsync<CallResponse>()).Message.Response.Should().Be(Responses.Accepted);
     }
 
     private int HoldsOf(string objectId) => _media.RequestsOf("ref").Count(r => r.Param("object") == objectId);

@@ -297,12 +297,7 @@ describe("Softphone and its signaling connection", () => {
     const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [30] });
     const notices: string[] = [];
     phone.on("notice", (notice) => notices.push(notice.text));
-    phone.register("alice");
-    await settle();
-    client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", null));
-    client.emit("reconnecting", new Error("network"));
-    client.emit("reconnected");
-    await settle();
+    await registeredThenResumeWaitsToRetry(client, phone);
 
     client.emit("reconnecting", new Error("network again"));
     client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: null });
@@ -318,12 +313,7 @@ describe("Softphone and its signaling connection", () => {
   it("sends no resume from a retry that was waiting when the person registered again", async () => {
     const client = new FakeClient();
     const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [30] });
-    phone.register("alice");
-    await settle();
-    client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", null));
-    client.emit("reconnecting", new Error("network"));
-    client.emit("reconnected");
-    await settle();
+    await registeredThenResumeWaitsToRetry(client, phone);
 
     client.emit("close", undefined, true);
     client.registerOutcome = () => new Promise(() => undefined);
@@ -442,3 +432,13 @@ describe("Softphone's call while the connection is gone", () => {
     assert.equal(opened(), 1, "on the held camera");
   });
 });
+
+/** Alice registers, her connection breaks and comes back, and her resume is told to try again: a retry is waiting. */
+async function registeredThenResumeWaitsToRetry(client: FakeClient, phone: Softphone): Promise<void> {
+  phone.register("alice");
+  await settle();
+  client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", null));
+  client.emit("reconnecting", new Error("network"));
+  client.emit("reconnected");
+  await settle();
+}
