@@ -129,6 +129,11 @@ export class Softphone {
     client.on("registerResponse", (response) => {
       if (response.response === "accepted" && response.resumeToken) {
         this.token = response.resumeToken;
+        if (this.pendingResume !== null) {
+          // The resume was accepted (its answer may yet be lost with the connection): its token is spent, and a resume
+          // after a drop must use the new one.
+          this.pendingResume = { ...this.pendingResume, token: response.resumeToken };
+        }
         this.events.emit("resumeToken", response.resumeToken);
       }
     });
@@ -350,7 +355,8 @@ export class Softphone {
       if (error instanceof RejectedError && (error.reason === "resume-expired" || error.reason === "resume-refused" || error.reason === "unavailable") && this.snapshot.state === "registering") {
         // The server no longer holds this registration (or, asked for as long as it takes a cluster to take a dead
         // server's calls over, still cannot say): register the name afresh.
-        if ((await this.registerAsync(name)) && wasInCall) {
+        const hungUp = this.stopPending;
+        if ((await this.registerAsync(name)) && wasInCall && !hungUp) {
           this.events.emit("notice", { text: "The call ended while this page was away. You are registered again.", kind: "info" });
         }
         return;

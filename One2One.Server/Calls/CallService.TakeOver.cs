@@ -98,7 +98,10 @@ internal sealed partial class CallService
         }
         catch (Exception ex)
         {
+            // The user's slot must not keep pointing at a dead home (a hang-up could not free it): its side ends, unless
+            // the failed take-over had already moved it into the call here. The media is left alone.
             CallsLog.TakeOverFailed(_logger, remoteCall.Id, ex);
+            EndHomeLost(user, remoteCall, releaseMedia: false);
         }
     }
 

@@ -11,8 +11,9 @@ namespace One2One.Server.Signaling;
 /// </remarks>
 internal sealed class ClientConnection
 {
-    private const int Invoking = 1;
-    private const int Disconnected = 2;
+    // _lifetime: bit 0 says disconnected, the rest counts the running invocations (one, as SignalR is configured here).
+    private const int Disconnected = 1;
+    private const int OneInvocation = 2;
 
     private readonly HubCallerContext _context;
     private readonly ILogger _logger;
@@ -51,18 +52,21 @@ internal sealed class ClientConnection
                 return false;
             }
 
-            if (Interlocked.CompareExchange(ref _lifetime, state | Invoking, state) == state)
+            if (Interlocked.CompareExchange(ref _lifetime, state + OneInvocation, state) == state)
             {
                 return true;
             }
         }
     }
 
-    /// <summary>The invocation has ended; true if the connection disconnected meanwhile, and its end is the caller's to run.</summary>
-    public bool EndInvocation() => (Interlocked.And(ref _lifetime, ~Invoking) & Disconnected) != 0;
+    /// <summary>
+    /// An invocation has ended; true if it was the last one running and the connection disconnected meanwhile: its end is
+    /// the caller's to run.
+    /// </summary>
+    public bool EndInvocation() => Interlocked.Add(ref _lifetime, -OneInvocation) == Disconnected;
 
     /// <summary>The connection has disconnected; true if no invocation is running and its end is the caller's to run now.</summary>
-    public bool MarkDisconnected() => (Interlocked.Or(ref _lifetime, Disconnected) & Invoking) == 0;
+    public bool MarkDisconnected() => Interlocked.Or(ref _lifetime, Disconnected) == 0;
 
     /// <summary>Closes the connection (once, logging why); its disconnect then runs as for a closed tab.</summary>
     public void Abort(string reason)

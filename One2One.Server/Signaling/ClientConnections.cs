@@ -9,8 +9,8 @@ namespace One2One.Server.Signaling;
 /// </summary>
 /// <remarks>
 /// Thread-safe: a concurrent dictionary. The hub adds a connection in OnConnectedAsync, before any invocation of it
-/// runs, and <see cref="ConnectionEnd"/> removes it after the last (OnDisconnectedAsync waits for a running one, see
-/// <see cref="InvocationThenDisconnectFilter"/>); so during an invocation its connection is always found. <see cref="HubCallerContext.Abort"/> may be called from any thread, also after the connection closed.
+/// runs, and <see cref="ConnectionEnd"/> removes it after the last: OnDisconnectedAsync leaves that to an invocation
+/// still running (<see cref="InvocationThenDisconnectFilter"/>). So during an invocation its connection is always found. <see cref="HubCallerContext.Abort"/> may be called from any thread, also after the connection closed.
 /// </remarks>
 internal sealed class ClientConnections(ILogger<ClientConnections> logger)
 {

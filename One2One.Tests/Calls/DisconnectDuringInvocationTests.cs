@@ -38,10 +38,11 @@ public sealed class DisconnectDuringInvocationTests
         await using var bobAgain = await SignalingClient.RegisteredAsync(server.HubUri, "bob");
     }
 
-    /// <summary>Holds the first Register (inside the server's own filters) until its connection has closed, and a moment more.</summary>
+    /// <summary>Holds the first Register (inside the server's own filters) until the hub's OnDisconnectedAsync has run.</summary>
     private sealed class RegisterHeldUntilClosed : IHubFilter
     {
         private readonly TaskCompletionSource _started = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        private readonly TaskCompletionSource _disconnected = new(TaskCreationOptions.RunContinuationsAsynchronously);
         private readonly TaskCompletionSource _finished = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
         public Task Started => _started.Task;
@@ -55,14 +56,8 @@ public sealed class DisconnectDuringInvocationTests
                 return await next(invocationContext);
             }
 
-            var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            using (invocationContext.Context.ConnectionAborted.Register(() => closed.TrySetResult()))
-            {
-                await closed.Task;
-            }
-
-            // OnDisconnectedAsync runs as the connection closes: let it finish first, as a slow claim would.
-            await Task.Delay(TimeSpan.FromMilliseconds(300));
+            // As a claim slower than the client's close: the disconnect has been handled before the Register goes on.
+            await _disconnected.Task;
             try
             {
                 return await next(invocationContext);
@@ -71,6 +66,12 @@ public sealed class DisconnectDuringInvocationTests
             {
                 _finished.TrySetResult();
             }
+        }
+
+        public async Task OnDisconnectedAsync(HubLifetimeContext context, Exception? exception, Func<HubLifetimeContext, Exception?, Task> next)
+        {
+            await next(context, exception);
+            _disconnected.TrySetResult();
         }
     }
 }

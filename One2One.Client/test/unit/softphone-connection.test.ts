@@ -310,6 +310,32 @@ describe("Softphone and its signaling connection", () => {
     assert.deepEqual(notices, []);
   });
 
+  it("resumes with the token its accepted resume was given when the connection dropped before that resume's answer", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [30] });
+    phone.register("alice");
+    await settle();
+    client.resumeOutcome = () => {
+      // The server accepts the resume and spends its token (RegisterResponse carries the next), then the connection drops
+      // before the invocation's own answer arrives.
+      client.emit("registerResponse", { response: "accepted", resumeToken: "token-after-resume" });
+      client.emit("reconnecting", new Error("network again"));
+      return Promise.reject(new Error("the connection was lost"));
+    };
+    client.emit("reconnecting", new Error("network"));
+    client.emit("reconnected");
+    await settle();
+
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: null });
+    client.emit("reconnected");
+    await settle();
+
+    assert.equal(client.resumed.length, 2);
+    assert.equal(client.resumed[0]?.token, "token-1", "the token Register gave");
+    assert.equal(client.resumed[1]?.token, "token-after-resume", "the first resume's token was spent");
+    assert.equal(phone.state, "registered");
+  });
+
   it("sends no resume from a retry that was waiting when the person registered again", async () => {
     const client = new FakeClient();
     const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [30] });
