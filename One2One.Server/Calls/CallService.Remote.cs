@@ -151,18 +151,21 @@ internal sealed partial class CallService
     }
 
     /// <summary>
-    /// Tells another node something about <paramref name="member"/> that needs no answer; a node out of reach is logged
-    /// (a dead node's people and calls are handled when membership declares it dead, see <see cref="OnNodeDied"/>).
+    /// Tells another node something about <paramref name="member"/> that needs no answer; true once the node has it. A node
+    /// out of reach is logged (a dead node's people and calls are handled when membership declares it dead, see
+    /// <see cref="OnNodeDied"/>).
     /// </summary>
-    private async Task TellNodeAsync(CallMember member, Func<Task> send)
+    private async Task<bool> TellNodeAsync(CallMember member, Func<Task> send)
     {
         try
         {
             await send().ConfigureAwait(false);
+            return true;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             RemoteLog.RequestFailed(_logger, member.CallId, member.Name, ex);
+            return false;
         }
     }
 
@@ -359,22 +362,18 @@ internal sealed partial class CallService
     /// </summary>
     private async Task HangUpAtHomeAsync(User user, RemoteCall remote)
     {
-        try
+        // A home out of reach answers nothing: its death is handled apart.
+        if (await NotifyHomeAsync(remote, (home, member) => home.HangUp(member)).ConfigureAwait(false))
         {
-            await remote.SendAsync((home, member) => home.HangUp(member)).ConfigureAwait(false);
+            user.Leave(remote);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
-        {
-            // Out of reach (its death is handled apart).
-            RemoteLog.RequestFailed(_logger, remote.Id, remote.Member.Name, ex);
-            return;
-        }
-
-        user.Leave(remote);
     }
 
-    /// <summary>Tells the home something it only needs to know; a home out of reach is logged (its death is handled apart).</summary>
-    private Task NotifyHomeAsync(RemoteCall call, Func<INodeLink, CallMember, Task> notice) =>
+    /// <summary>
+    /// Tells the home something it only needs to know; true once the home has it. A home out of reach is logged (its death
+    /// is handled apart).
+    /// </summary>
+    private Task<bool> NotifyHomeAsync(RemoteCall call, Func<INodeLink, CallMember, Task> notice) =>
         TellNodeAsync(call.Member, () => call.SendAsync(notice));
 
     // ---------------- on the call's home ----------------

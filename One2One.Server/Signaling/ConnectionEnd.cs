@@ -15,14 +15,15 @@ internal sealed class ConnectionEnd(
     ClientConnections connections,
     IHostApplicationLifetime lifetime)
 {
-    public async Task RunAsync(string connectionId)
+    /// <param name="connection">The connection as <see cref="ClientConnections"/> had it (null if it never did).</param>
+    public async Task RunAsync(string connectionId, ClientConnection? connection)
     {
         presence.Leave(connectionId);
         try
         {
             // A connection the server closed for cause (it stopped reading) is let go at once, and so is every connection
             // while the server stops (nobody could come back to it); any other may come back.
-            var closedByServer = connections.Find(connectionId)?.IsAborted == true;
+            var closedByServer = connection?.IsAborted == true;
             await calls.DisconnectAsync(connectionId, mayResume: !closedByServer && !lifetime.ApplicationStopping.IsCancellationRequested).ConfigureAwait(false);
         }
         finally

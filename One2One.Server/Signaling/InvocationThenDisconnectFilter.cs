@@ -33,7 +33,7 @@ internal sealed class InvocationThenDisconnectFilter(ClientConnections connectio
             {
                 try
                 {
-                    await end.RunAsync(connectionId).ConfigureAwait(false);
+                    await end.RunAsync(connectionId, connection).ConfigureAwait(false);
                 }
                 catch (Exception ex)
                 {

@@ -148,9 +148,10 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     public override async Task OnDisconnectedAsync(Exception? exception)
     {
         SignalingLog.Disconnected(_logger, Context.ConnectionId, exception);
-        if (_connections.Find(Context.ConnectionId)?.MarkDisconnected() != false)
+        var connection = _connections.Find(Context.ConnectionId);
+        if (connection?.MarkDisconnected() != false)
         {
-            await _end.RunAsync(Context.ConnectionId);
+            await _end.RunAsync(Context.ConnectionId, connection);
         }
 
         // Else an invocation is still running: it runs the end as it finishes (InvocationThenDisconnectFilter).
