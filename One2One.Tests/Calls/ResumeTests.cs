@@ -79,7 +79,8 @@ public abstract class ResumeScenarios<TLayout>
         await call.Alice.DisconnectAsync();
         await call.Bob.ExpectAsync<PeerReconnecting>();
 
-        (await stranger.ResumeAsync("alice", "x" + token[1..])).Reason.Should().Be(Reasons.ResumeExpired, "a guessed token is unknown");
+        var guessed = (token[0] == 'x' ? "y" : "x") + token[1..]; // one character off (a token may begin with x)
+        (await stranger.ResumeAsync("alice", guessed)).Reason.Should().Be(Reasons.ResumeExpired, "a guessed token is unknown");
         (await stranger.ResumeAsync("alice", "")).Reason.Should().Be(Reasons.ResumeExpired);
         var otherName = await stranger.ResumeAsync("mallory", token);
         otherName.Reason.Should().Be(Reasons.ResumeRefused);
