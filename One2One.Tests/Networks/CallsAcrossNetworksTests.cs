@@ -177,7 +177,9 @@ public sealed class CallsAcrossNetworksTests(NetworkLabFixture lab, ITestOutputH
     /// </summary>
     private async Task ShouldHaveSelectedAsync(SoftphonePage page, string[] localTypes, string[] relayProtocols, string protocol, string? localAddress = null)
     {
-        var pair = await Eventually.ReturnsAsync(page.SelectedCandidatePairAsync, p => p is not null);
+        // The first pair to answer is selected at once; a better one that answers later replaces it (under loss a TCP
+        // pair's check can beat the UDP pair's, whose first check was lost), so the test waits for the agent to settle.
+        var pair = await Eventually.ReturnsAsync(page.SelectedCandidatePairAsync, p => p is not null && p.LocalProtocol == protocol && localTypes.Contains(p.LocalType));
         output.WriteLine($"{page.Name}: selected pair {pair}");
         pair.Should().NotBeNull($"{page.Name}'s ICE agent selected a pair");
         pair!.LocalType.Should().BeOneOf(localTypes, $"{page.Name}'s local candidate ({pair})");
