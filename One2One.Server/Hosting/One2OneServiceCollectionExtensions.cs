@@ -50,6 +50,7 @@ internal static class One2OneServiceCollectionExtensions
         // For that one category only: a rule for every category would replace the configured levels (Logging:LogLevel)
         // of all of them. It keeps the dispatcher's warnings; its routine Debug/Trace lines stay out as well.
         services.AddLogging(logging => logging.AddFilter(HubErrorFilter.QuietDispatcherCategory, level => level == LogLevel.Warning));
+        services.CaptureLogScopesOnlyWhenPrinted(configuration);
         services.AddClientLimits();
         services.AddIceServers();
         services.AddTrustedProxies();

@@ -23,7 +23,8 @@ public sealed class SecretsInLogsTests
         const string turnSecret = "turn-shared-secret-3f9a1c7e5b";
         var server = new One2OneServerFactory { Logs = logs }.WithJwt()
             .WithSetting("Turn:Urls:0", "turn:198.51.100.2:3478?transport=udp")
-            .WithSetting("Turn:SharedSecret", turnSecret);
+            .WithSetting("Turn:SharedSecret", turnSecret)
+            .WithSetting("Logging:CaptureScopes", "true"); // scopes too, which a deployment may print
         string controlToken;
         try
         {
@@ -53,6 +54,7 @@ public sealed class SecretsInLogsTests
         entries.Should().Contain(e => e.Level == LogLevel.Trace, "the capture really ran at Trace");
         entries.Should().Contain(e => e.EventName == "Connecting" && e.Category.StartsWith("One2One.Kurento", StringComparison.Ordinal),
             "the Kurento client's Debug line about its media server address was captured");
+        entries.Should().Contain(e => e.Scope != null && e.Scope.Count > 0, "scopes were captured, so the check below reads them");
         var secrets = new[]
         {
             controlToken,

@@ -93,7 +93,8 @@ public sealed class LogVolumeTests : IAsyncLifetime
     {
         await using var server = new One2OneServerFactory { Logs = _logs, LogsAtConfiguredLevels = true }
             .WithSetting("Logging:LogLevel:Default", "Trace")
-            .WithSetting("Logging:LogLevel:Microsoft.AspNetCore", "Trace");
+            .WithSetting("Logging:LogLevel:Microsoft.AspNetCore", "Trace")
+            .WithSetting("Logging:CaptureScopes", "true"); // the request's scope would carry the control path
         var secret = server.Services.GetRequiredService<EmbeddedMediaServerHost>().Server.ControlUri.Segments[1].TrimEnd('/');
 
         await using (var call = await MediaCall.RegisterAsync(server.HubUri, "alice", "bob"))
@@ -103,6 +104,7 @@ public sealed class LogVolumeTests : IAsyncLifetime
         }
 
         _logs.Entries.Should().Contain(e => e.Category.StartsWith("One2One.MediaServer", StringComparison.Ordinal), "the media server logs through the application");
+        _logs.Entries.Should().Contain(e => e.Scope != null && e.Scope.Count > 0, "scopes were captured, so the check below reads them");
         _logs.Entries.Should().NotContain(e => e.Message.Contains(secret, StringComparison.Ordinal)
             || (e.Scope != null && e.Scope.Values.Any(v => v != null && v.ToString()!.Contains(secret, StringComparison.Ordinal))));
     }

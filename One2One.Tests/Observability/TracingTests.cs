@@ -30,7 +30,8 @@ public sealed class TracingTests : IAsyncLifetime
             ActivityStopped = _stopped.Enqueue,
         };
         ActivitySource.AddActivityListener(_listener);
-        _server = new One2OneServerFactory { Logs = _logs, LogsAtConfiguredLevels = true }.WithSetting("Logging:LogLevel:One2One", "Debug");
+        _server = new One2OneServerFactory { Logs = _logs, LogsAtConfiguredLevels = true }.WithSetting("Logging:LogLevel:One2One", "Debug")
+            .WithSetting("Logging:Console:FormatterOptions:IncludeScopes", "true"); // as the README tells an operator
     }
 
     public Task InitializeAsync()
