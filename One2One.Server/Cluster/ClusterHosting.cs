@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
-using Orleans.Serialization;
+using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using One2One.Server.Observability;
 using StackExchange.Redis;
@@ -50,10 +50,8 @@ public static class ClusterHosting
             else
             {
                 silo.UseLocalhostClustering(siloPort, options.GatewayPort, new IPEndPoint(IPAddress.Loopback, siloPort), options.ServiceId, options.ClusterId);
-                // Orleans' binary format: the default JSON one writes each claim with its type names, about 450 bytes kept
-                // in this process per registered name; this is about a quarter of that.
-                silo.AddMemoryGrainStorage(StorageName, storage => storage.Configure<Serializer>(
-                    (memory, serializer) => memory.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+                // States kept as objects in this process: each registered name keeps its claim here while registered.
+                silo.Services.AddGrainStorage(StorageName, static (services, _) => ActivatorUtilities.CreateInstance<InProcessGrainStorage>(services));
             }
         });
 
