@@ -80,9 +80,7 @@ public sealed class InProcessGrainStorageTests : IDisposable
     [Fact]
     public async Task A_cleared_state_is_removed_and_a_writer_that_read_it_before_is_refused()
     {
-        var holder = await ReadAsync("alice");
-        holder.State!.Claim = Claim("alice", "reg-1");
-        await _storage.WriteStateAsync(State, Grain("alice"), holder);
+        var holder = await WrittenAsync("alice", "reg-1");
         var late = await ReadAsync("alice");
 
         await _storage.ClearStateAsync(State, Grain("alice"), holder);
@@ -102,12 +100,8 @@ public sealed class InProcessGrainStorageTests : IDisposable
     [Fact]
     public async Task States_are_kept_apart_by_grain_and_by_state_name()
     {
-        var alice = await ReadAsync("alice");
-        alice.State!.Claim = Claim("alice", "reg-a");
-        await _storage.WriteStateAsync(State, Grain("alice"), alice);
-        var bob = await ReadAsync("bob");
-        bob.State!.Claim = Claim("bob", "reg-b");
-        await _storage.WriteStateAsync(State, Grain("bob"), bob);
+        await WrittenAsync("alice", "reg-a");
+        await WrittenAsync("bob", "reg-b");
 
         var other = new GrainState<NameClaimState>();
         await _storage.ReadStateAsync("other", Grain("alice"), other);
@@ -144,6 +138,15 @@ public sealed class InProcessGrainStorageTests : IDisposable
     {
         var state = new GrainState<NameClaimState>();
         await _storage.ReadStateAsync(State, Grain(name), state);
+        return state;
+    }
+
+    /// <summary>A state read, given a claim and written back, as a grain does.</summary>
+    private async Task<GrainState<NameClaimState>> WrittenAsync(string name, string registration)
+    {
+        var state = await ReadAsync(name);
+        state.State!.Claim = Claim(name, registration);
+        await _storage.WriteStateAsync(State, Grain(name), state);
         return state;
     }
 
