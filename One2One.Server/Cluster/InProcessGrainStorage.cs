@@ -16,7 +16,8 @@ namespace One2One.Server.Cluster;
 /// idle user: about 0.3 KiB, against about 0.5 KiB in Orleans' memory storage, which keeps each state serialized under
 /// a text key (<c>"{state}/{grain id}"</c>) with a text ETag, and reaches it through a storage grain. Writes and clears
 /// check the ETag as every Orleans storage does (a stale writer gets <see cref="InconsistentStateException"/>), and a
-/// cleared state is removed, as with the Redis storage's <c>DeleteStateOnClear</c>.
+/// cleared state is removed, as with the Redis storage's <c>DeleteStateOnClear</c>. ETags are versions from one counter
+/// for the whole storage, so a state written again after a clear never gets an ETag a stale writer could still hold.
 /// <para>
 /// Thread safety: the dictionary is concurrent and an entry is replaced whole (compare-and-swap on the entry), never
 /// changed in place; Orleans calls the storage for one grain one call at a time anyway.
@@ -25,6 +26,7 @@ namespace One2One.Server.Cluster;
 internal sealed class InProcessGrainStorage(DeepCopier copier, IActivatorProvider activators) : IGrainStorage
 {
     private readonly ConcurrentDictionary<(string StateName, GrainId Grain), Stored> _states = new();
+    private long _lastVersion;
 
     /// <summary>States held (tests: everything cleared leaves none).</summary>
     public int Count => _states.Count;
@@ -57,7 +59,7 @@ internal sealed class InProcessGrainStorage(DeepCopier copier, IActivatorProvide
             if (_states.TryGetValue(key, out var stored))
             {
                 ThrowIfStale(grainState.ETag, stored);
-                var written = new Stored(state, stored.Version + 1);
+                var written = new Stored(state, Interlocked.Increment(ref _lastVersion));
                 if (_states.TryUpdate(key, written, stored))
                 {
                     Written(grainState, written);
@@ -67,7 +69,7 @@ internal sealed class InProcessGrainStorage(DeepCopier copier, IActivatorProvide
             else
             {
                 ThrowIfStale(grainState.ETag, stored: null);
-                var written = new Stored(state, 1);
+                var written = new Stored(state, Interlocked.Increment(ref _lastVersion));
                 if (_states.TryAdd(key, written))
                 {
                     Written(grainState, written);
@@ -114,6 +116,11 @@ internal sealed class InProcessGrainStorage(DeepCopier copier, IActivatorProvide
 
     private static string ETagOf(long version) => version.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>One written state: immutable, so an entry is only ever swapped whole.</summary>
-    private sealed record Stored(object State, long Version);
+    /// <summary>One written state: immutable, so an entry is only ever swapped whole (compared by reference).</summary>
+    private sealed class Stored(object state, long version)
+    {
+        public object State { get; } = state;
+
+        public long Version { get; } = version;
+    }
 }

@@ -98,6 +98,21 @@ public sealed class InProcessGrainStorageTests : IDisposable
     }
 
     [Fact]
+    public async Task A_state_written_again_after_a_clear_refuses_a_writer_that_read_it_before_the_clear()
+    {
+        var holder = await WrittenAsync("alice", "reg-1");
+        var stale = await ReadAsync("alice");
+        await _storage.ClearStateAsync(State, Grain("alice"), holder);
+        await WrittenAsync("alice", "reg-2");
+
+        stale.State!.Claim = Claim("alice", "reg-stale");
+        var write = () => _storage.WriteStateAsync(State, Grain("alice"), stale);
+
+        await write.Should().ThrowAsync<InconsistentStateException>("its ETag is of the state that was cleared, not of the new one");
+        (await ReadAsync("alice")).State!.Claim!.Registration.Should().Be("reg-2");
+    }
+
+    [Fact]
     public async Task States_are_kept_apart_by_grain_and_by_state_name()
     {
         await WrittenAsync("alice", "reg-a");

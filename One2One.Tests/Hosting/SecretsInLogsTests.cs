@@ -54,7 +54,7 @@ public sealed class SecretsInLogsTests
         entries.Should().Contain(e => e.Level == LogLevel.Trace, "the capture really ran at Trace");
         entries.Should().Contain(e => e.EventName == "Connecting" && e.Category.StartsWith("One2One.Kurento", StringComparison.Ordinal),
             "the Kurento client's Debug line about its media server address was captured");
-        entries.Should().Contain(e => e.Scope != null && e.Scope.Count > 0, "scopes were captured, so the check below reads them");
+        entries.Should().Contain(e => e.OpenedScopeKeys.Any(), "scopes were captured, so the check below reads them");
         var secrets = new[]
         {
             controlToken,

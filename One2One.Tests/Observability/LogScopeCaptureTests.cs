@@ -52,7 +52,7 @@ public sealed class LogScopeCaptureTests
 
         logs.Entries.Should().Contain(e => e.EventName == "InCall", "the call's routine lines were recorded");
         logs.Entries.Should().Contain(e => e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal), "so were the framework's");
-        logs.Entries.Where(e => e.Scope is { Count: > 0 }).Select(e => $"{e.Category} {e.EventName}: {string.Join(", ", e.Scope!.Keys)}")
+        logs.Entries.Where(e => e.OpenedScopeKeys.Any()).Select(e => $"{e.Category} {e.EventName}: {string.Join(", ", e.OpenedScopeKeys)}")
             .Should().BeEmpty("no scope was captured: the console does not print them");
     }
 }

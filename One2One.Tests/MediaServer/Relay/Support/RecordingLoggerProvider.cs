@@ -13,6 +13,13 @@ internal sealed record LogEntry(
     /// <summary>A value of the log scopes around the entry (e.g. a call's <c>CallId</c>), when the provider was given a scope provider.</summary>
     public object? ScopeValue(string name) => Scope is { } scope && scope.TryGetValue(name, out var value) ? value : null;
 
+    /// <summary>
+    /// The keys of the scopes code opened around the entry: without those the logger factory adds for the current
+    /// <see cref="System.Diagnostics.Activity"/> (<c>SpanId</c>, <c>TraceId</c>, <c>ParentId</c>), which any activity
+    /// listener in the process can make current.
+    /// </summary>
+    public IEnumerable<string> OpenedScopeKeys => Scope is { } scope ? scope.Keys.Where(static k => k is not ("SpanId" or "TraceId" or "ParentId")) : [];
+
     public override string ToString() => $"{Level} {Category} {EventName}: {Message} {Exception?.GetType().Name} {Exception?.Message}";
 }
 
