@@ -158,6 +158,15 @@ export class Softphone {
     return this.media?.peerConnection ?? null;
   }
 
+  /**
+   * Every connection sending this page's camera and microphone now: the call's, and while the signaling connection comes
+   * back the held one (or, once resumed, the one being handed over from). A device switch puts its new track on all of them.
+   */
+  get peerConnections(): readonly RTCPeerConnection[] {
+    const all = [this.media, this.handover, this.held?.media].flatMap((media) => (media ? [media.peerConnection] : []));
+    return [...new Set(all)];
+  }
+
   get mediaState(): MediaState {
     return this.mediaSettings;
   }

@@ -142,7 +142,7 @@ export class MediaDevicesControl {
     return track;
   }
 
-  /** Opens a new track of `kind` and puts it on the call's sender and in the local stream; the old one is stopped. */
+  /** Opens a new track of `kind` and puts it on the call's senders and in the local stream; the old one is stopped. */
   private async replace(kind: "audio" | "video", open: () => Promise<MediaStreamTrack>): Promise<MediaStreamTrack | null> {
     const stream = this.stream;
     const track = await open();
@@ -151,8 +151,9 @@ export class MediaDevicesControl {
       return null;
     }
     track.enabled = kind === "audio" ? this.phone.mediaState.audio : this.phone.mediaState.video;
-    const sender = this.phone.peerConnection?.getSenders().find((s) => s.track?.kind === kind) ?? null;
-    await sender?.replaceTrack(track);
+    // The held connection too, while the signaling connection comes back: it still carries the call.
+    const senders = this.phone.peerConnections.flatMap((pc) => pc.getSenders().filter((s) => s.track?.kind === kind));
+    await Promise.all(senders.map((sender) => sender.replaceTrack(track)));
     for (const old of kind === "audio" ? stream.getAudioTracks() : stream.getVideoTracks()) {
       stream.removeTrack(old);
       old.stop();

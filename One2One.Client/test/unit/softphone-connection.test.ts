@@ -439,6 +439,30 @@ describe("Softphone's call while the connection is gone", () => {
     assert.equal(client.stops, 0);
   });
 
+  it("lists the connection held while the signaling connection comes back among those sending the page's media, then it and the new one until the new one connects", async () => {
+    const { client, phone } = await phoneInCall();
+    const first = FakePeerConnection.last;
+    const connections = (): unknown[] => [...phone.peerConnections];
+
+    client.emit("reconnecting", new Error("network"));
+    assert.equal(phone.peerConnection, null, "the call has no current connection while it is held");
+    assert.equal(connections().length, 1);
+    assert.equal(connections()[0], first, "the held connection still sends the camera and microphone");
+
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+    client.emit("reconnected");
+    await settle();
+    const second = FakePeerConnection.last;
+    assert.notEqual(second, first);
+    assert.equal(connections().length, 2);
+    assert.equal(connections()[0], second, "the call's new connection");
+    assert.equal(connections()[1], first, "and the one handed over from, which plays until the new one connects");
+
+    second?.connect();
+    assert.equal(connections().length, 1);
+    assert.equal(connections()[0], second);
+  });
+
   it("keeps the call's media held when the connection drops again while a resume waits to ask again", async () => {
     const { client, phone, opened, localStreams } = await phoneInCall([30]);
     client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", null));

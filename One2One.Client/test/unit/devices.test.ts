@@ -1,0 +1,130 @@
+import assert from "node:assert/strict";
+import { afterEach, describe, it } from "node:test";
+import { MediaDevicesControl } from "../../src/features/devices.js";
+import type { Softphone } from "../../src/softphone.js";
+
+/** Just enough of a MediaStreamTrack for a switch: its kind, whether it is on and whether it was stopped. */
+class FakeTrack {
+  enabled = true;
+  stopped = false;
+  constructor(
+    readonly kind: "audio" | "video",
+    readonly id: string,
+  ) {}
+  stop(): void {
+    this.stopped = true;
+  }
+  getSettings(): { deviceId: string } {
+    return { deviceId: this.id };
+  }
+  addEventListener(): void {}
+}
+
+class FakeStream {
+  constructor(private tracks: FakeTrack[]) {}
+  getTracks(): FakeTrack[] {
+    return [...this.tracks];
+  }
+  getAudioTracks(): FakeTrack[] {
+    return this.tracks.filter((t) => t.kind === "audio");
+  }
+  getVideoTracks(): FakeTrack[] {
+    return this.tracks.filter((t) => t.kind === "video");
+  }
+  removeTrack(track: FakeTrack): void {
+    this.tracks = this.tracks.filter((t) => t !== track);
+  }
+  addTrack(track: FakeTrack): void {
+    this.tracks.push(track);
+  }
+}
+
+/** A connection's sender of one track; records what replaceTrack put on it. */
+class FakeSender {
+  constructor(public track: FakeTrack) {}
+  replaceTrack(track: FakeTrack): Promise<void> {
+    this.track = track;
+    return Promise.resolve();
+  }
+}
+
+class FakeConnection {
+  readonly senders: FakeSender[];
+  constructor(tracks: FakeTrack[]) {
+    this.senders = tracks.map((t) => new FakeSender(t));
+  }
+  getSenders(): FakeSender[] {
+    return this.senders;
+  }
+}
+
+/** The parts of a Softphone the device control uses: its local stream event, media state and connections. */
+class FakePhone {
+  connections: FakeConnection[] = [];
+  private listener: ((stream: FakeStream | null) => void) | null = null;
+  readonly mediaState = { audio: true, video: true };
+  get peerConnections(): FakeConnection[] {
+    return this.connections;
+  }
+  on(event: string, listener: (stream: FakeStream | null) => void): void {
+    if (event === "localStream") {
+      this.listener = listener;
+    }
+  }
+  emitLocalStream(stream: FakeStream | null): void {
+    this.listener?.(stream);
+  }
+  get asSoftphone(): Softphone {
+    return this as unknown as Softphone;
+  }
+}
+
+const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+function useFakeDevices(): void {
+  Object.defineProperty(globalThis, "navigator", {
+    configurable: true,
+    value: {
+      mediaDevices: {
+        addEventListener: () => undefined,
+        enumerateDevices: () => Promise.resolve([]),
+        getUserMedia: (constraints: { video?: { deviceId: { exact: string } } }) =>
+          Promise.resolve(new FakeStream([new FakeTrack("video", constraints.video?.deviceId.exact ?? "default")])),
+      },
+    },
+  });
+}
+
+describe("MediaDevicesControl", () => {
+  const original = Object.getOwnPropertyDescriptor(globalThis, "navigator");
+  afterEach(() => {
+    if (original) {
+      Object.defineProperty(globalThis, "navigator", original);
+    } else {
+      delete (globalThis as { navigator?: unknown }).navigator;
+    }
+  });
+
+  it("puts a new camera on every connection sending the page's media: the call's and the one held while the signaling connection comes back", async () => {
+    useFakeDevices();
+    const phone = new FakePhone();
+    const devices = new MediaDevicesControl(phone.asSoftphone);
+    const camera = new FakeTrack("video", "cam-1");
+    const microphone = new FakeTrack("audio", "mic-1");
+    const stream = new FakeStream([microphone, camera]);
+    const held = new FakeConnection([microphone, camera]);
+    const current = new FakeConnection([microphone, camera]);
+    phone.connections = [current, held];
+    phone.emitLocalStream(stream);
+    await settle();
+
+    await devices.useCamera("cam-2");
+
+    const video = (c: FakeConnection) => c.senders.find((s) => s.track.kind === "video")?.track;
+    assert.equal(video(current)?.id, "cam-2");
+    assert.equal(video(held)?.id, "cam-2", "the held connection sends the new camera too, not the stopped one");
+    assert.equal(camera.stopped, true, "the old camera is released");
+    assert.deepEqual(stream.getVideoTracks().map((t) => t.id), ["cam-2"], "and the local stream shows the new one");
+    assert.equal(current.senders.find((s) => s.track.kind === "audio")?.track, microphone, "the microphone is left as it was");
+  });
+});
