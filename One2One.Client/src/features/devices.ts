@@ -151,9 +151,27 @@ export class MediaDevicesControl {
       return null;
     }
     track.enabled = kind === "audio" ? this.phone.mediaState.audio : this.phone.mediaState.video;
-    // The held connection too, while the signaling connection comes back: it still carries the call.
-    const senders = this.phone.peerConnections.flatMap((pc) => pc.getSenders().filter((s) => s.track?.kind === kind));
-    await Promise.all(senders.map((sender) => sender.replaceTrack(track)));
+    // The held connection too, while the signaling connection comes back: it still carries the call. Only the call's own
+    // connection failing fails the switch; a held one may close meanwhile (the resume's connection took over).
+    const current = this.phone.peerConnection;
+    const replacing = this.phone.peerConnections.flatMap((pc) =>
+      pc
+        .getSenders()
+        .filter((s) => s.track?.kind === kind)
+        .map((sender) =>
+          sender.replaceTrack(track).catch((error: unknown) => {
+            if (pc === current) {
+              throw error;
+            }
+          }),
+        ),
+    );
+    try {
+      await Promise.all(replacing);
+    } catch (error) {
+      track.stop();
+      throw error;
+    }
     for (const old of kind === "audio" ? stream.getAudioTracks() : stream.getVideoTracks()) {
       stream.removeTrack(old);
       old.stop();

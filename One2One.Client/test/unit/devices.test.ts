@@ -41,8 +41,12 @@ class FakeStream {
 
 /** A connection's sender of one track; records what replaceTrack put on it. */
 class FakeSender {
+  closed = false;
   constructor(public track: FakeTrack) {}
   replaceTrack(track: FakeTrack): Promise<void> {
+    if (this.closed) {
+      return Promise.reject(new Error("InvalidStateError: the connection is closed"));
+    }
     this.track = track;
     return Promise.resolve();
   }
@@ -61,8 +65,12 @@ class FakeConnection {
 /** The parts of a Softphone the device control uses: its local stream event, media state and connections. */
 class FakePhone {
   connections: FakeConnection[] = [];
+  current: FakeConnection | null = null;
   private listener: ((stream: FakeStream | null) => void) | null = null;
   readonly mediaState = { audio: true, video: true };
+  get peerConnection(): FakeConnection | null {
+    return this.current;
+  }
   get peerConnections(): FakeConnection[] {
     return this.connections;
   }
@@ -115,6 +123,7 @@ describe("MediaDevicesControl", () => {
     const held = new FakeConnection([microphone, camera]);
     const current = new FakeConnection([microphone, camera]);
     phone.connections = [current, held];
+    phone.current = current;
     phone.emitLocalStream(stream);
     await settle();
 
@@ -126,5 +135,34 @@ describe("MediaDevicesControl", () => {
     assert.equal(camera.stopped, true, "the old camera is released");
     assert.deepEqual(stream.getVideoTracks().map((t) => t.id), ["cam-2"], "and the local stream shows the new one");
     assert.equal(current.senders.find((s) => s.track.kind === "audio")?.track, microphone, "the microphone is left as it was");
+  });
+
+  it("switches even when a held connection closed meanwhile, but not when the call's own connection refuses the track", async () => {
+    useFakeDevices();
+    const phone = new FakePhone();
+    const devices = new MediaDevicesControl(phone.asSoftphone);
+    const errors: string[] = [];
+    devices.on("error", (message) => errors.push(message));
+    const camera = new FakeTrack("video", "cam-1");
+    const stream = new FakeStream([camera]);
+    const held = new FakeConnection([camera]);
+    const current = new FakeConnection([camera]);
+    phone.connections = [current, held];
+    phone.current = current;
+    phone.emitLocalStream(stream);
+    await settle();
+    held.senders.forEach((s) => (s.closed = true));
+
+    await devices.useCamera("cam-2");
+
+    assert.deepEqual(errors, []);
+    assert.equal(current.senders[0]?.track.id, "cam-2");
+    assert.deepEqual(stream.getVideoTracks().map((t) => t.id), ["cam-2"]);
+
+    current.senders.forEach((s) => (s.closed = true));
+    await devices.useCamera("cam-3");
+
+    assert.equal(errors.length, 1, "the switch failed and says so");
+    assert.deepEqual(stream.getVideoTracks().map((t) => t.id), ["cam-2"], "the call goes on with what it had");
   });
 });
