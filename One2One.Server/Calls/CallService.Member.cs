@@ -1,0 +1,218 @@
+using System.Collections.Immutable;
+using One2One.Server.Cluster;
+using One2One.Server.Contracts;
+
+namespace One2One.Server.Calls;
+
+/// <summary>
+/// Calls between nodes, on the <em>member</em>'s node (the node of a person whose call lives elsewhere): joining a call
+/// homed on another node, its messages delivered to the page here, and what the page asks of it forwarded to the home.
+/// See <c>CallService.Remote.cs</c> for the whole picture.
+/// </summary>
+internal sealed partial class CallService
+{
+    /// <summary>The home of a call asks for the user registered as <paramref name="member"/>: joined if free.</summary>
+    internal JoinAnswer JoinAsMember(CallMember member, string callerName, INodeLink home, SiloAddress homeNode)
+    {
+        if (FindMember(member) is not { IsGone: false } user)
+        {
+            return new JoinAnswer(JoinResult.Unknown);
+        }
+
+        if (user.IsDetached)
+        {
+            return new JoinAnswer(JoinResult.Reconnecting);
+        }
+
+        var call = new RemoteCall(member, callerName, home, homeNode);
+        if (!user.TryJoin(call))
+        {
+            CallsLog.Busy(_logger, callerName, user.Name);
+            return new JoinAnswer(JoinResult.Busy);
+        }
+
+        if (user.IsGone || user.IsDetached)
+        {
+            // The connection closed while joining; its disconnect may have seen the call and told the home, which ends it.
+            user.Leave(call);
+            return new JoinAnswer(JoinResult.Reconnecting);
+        }
+
+        return new JoinAnswer(JoinResult.Joined, user.ResumeKey);
+    }
+
+    /// <summary>
+    /// Messages from the call's home for the member's page, in order; a LeftCall frees its slot first. A registration on its
+    /// way here (resuming from another node) gets them once it is registered.
+    /// </summary>
+    internal void DeliverToMember(CallMember member, ImmutableArray<ClientDelivery> messages)
+    {
+        if (_arrivals.TryGetValue(NameClaims.KeyOf(member.Name), out var arrival) && arrival.TryDeliver(member, messages))
+        {
+            return;
+        }
+
+        DeliverHere(member, messages);
+    }
+
+    private void DeliverHere(CallMember member, ImmutableArray<ClientDelivery> messages)
+    {
+        if (FindMember(member) is not { } user)
+        {
+            return;
+        }
+
+        foreach (var message in messages)
+        {
+            if (message.Method == ClientMethod.LeftCall)
+            {
+                if (user.RemoteCall is { } call && call.Id == member.CallId)
+                {
+                    user.Leave(call);
+                }
+
+                continue;
+            }
+
+            user.Outbox.Post(client => ClientDeliveries.SendTo(client, message));
+        }
+    }
+
+    /// <summary>The home says where the call's media is (kept with the member's <see cref="RemoteCall"/>).</summary>
+    internal void RecordMemberMedia(CallMember member, string mediaServer, string pipelineId)
+    {
+        if (FindMember(member)?.RemoteCall is { } call && call.Id == member.CallId)
+        {
+            call.Media = new CallMediaRecord(mediaServer, pipelineId);
+        }
+    }
+
+    /// <summary>
+    /// The call's home died and <paramref name="home"/> took it over: the member's slot now forwards there (in one
+    /// compare-and-swap, so nobody rings the user in between), and a take-over of the same call this node had begun waits
+    /// no longer (see <see cref="TakeOverOrEndAsync"/>). False when the member is no longer in that call.
+    /// </summary>
+    internal bool MoveMemberCall(CallMember member, INodeLink home, SiloAddress homeNode)
+    {
+        if (FindMember(member) is not { RemoteCall: { } old } user || old.Id != member.CallId)
+        {
+            return false;
+        }
+
+        if (old.HomeNode.Equals(homeNode))
+        {
+            return true;
+        }
+
+        if (!user.TryMove(old, old.MovedTo(home, homeNode)))
+        {
+            return false;
+        }
+
+        old.MarkMoved();
+        RemoteLog.CallMoved(_logger, member.CallId, user.Name, homeNode);
+        return true;
+    }
+
+    /// <summary>
+    /// A page's registration moved to another node (<paramref name="to"/>, or its call's home): said before its old
+    /// connection here is closed, with that connection's id, so who-is-online moves the name rather than dropping it.
+    /// </summary>
+    public event Action<string, SiloAddress>? RegistrationMovedAway;
+
+    /// <summary>
+    /// The member's page resumed at its call's home, or on <paramref name="to"/>: this node lets the registration go
+    /// without ending anything.
+    /// </summary>
+    internal void LetRegistrationGo(CallMember member, SiloAddress? to = null)
+    {
+        if (FindMember(member) is not { } user)
+        {
+            return;
+        }
+
+        if ((to ?? user.RemoteCall?.HomeNode) is { } newNode && !user.IsDetached)
+        {
+            RegistrationMovedAway?.Invoke(user.ConnectionId, newNode);
+        }
+
+        var connectionId = user.ConnectionId;
+        _users.RemoveName(user);
+        _users.Detach(user, connectionId);
+        _resumeTokens.Remove(user.ResumeKey, user);
+        if (user.RemoteCall is { } call)
+        {
+            user.Leave(call);
+        }
+
+        user.MarkGone();
+        ReleaseBothHolders(user, connectionId);
+        _connections.Abort(connectionId, "its registration was resumed on another server");
+        RemoteLog.TakenOver(_logger, user.Name);
+    }
+
+    /// <summary>
+    /// A registration that leaves this node gives up its place in its address's quota under whichever holder has it: its
+    /// connection's, or the detached one its disconnect moved it to. Read before, IsDetached could change in between (a
+    /// disconnect on this node while the page resumed on another), and the place stay taken for good; giving back is
+    /// idempotent.
+    /// </summary>
+    private void ReleaseBothHolders(User user, string connectionId)
+    {
+        _limits.ReleaseRegistration(connectionId);
+        _limits.ReleaseRegistration(DetachedHolder(user));
+    }
+
+    private User? FindMember(CallMember member) =>
+        _users.FindByName(member.Name) is { } user && user.RegistrationId == member.Registration ? user : null;
+
+    /// <summary>
+    /// Forwards a request of <paramref name="call"/>'s member to its home and throws the home's refusal, if any, as this
+    /// node's own (already counted at the home).
+    /// </summary>
+    private async Task ForwardAsync(RemoteCall call, Func<INodeLink, CallMember, Task<RemoteRefusal?>> request)
+    {
+        RemoteRefusal? refusal;
+        try
+        {
+            refusal = await call.SendAsync(request).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RemoteLog.RequestFailed(_logger, call.Id, call.Member.Name, ex);
+            throw _rejections.Invocation("The server your call lives on cannot be reached right now.", Reasons.Unavailable);
+        }
+
+        if (refusal is not null)
+        {
+            if (refusal.Reason == HubRejection.NoCall)
+            {
+                // The home has no such call: it ended and its notice here was lost. The slot goes, so the person can call.
+                FindMember(call.Member)?.Leave(call);
+            }
+
+            throw new Refusal(refusal.Reason, refusal.Message);
+        }
+    }
+
+    /// <summary>
+    /// The member's hang-up, done at the call's home. Once the home has answered, the member's slot goes free here too:
+    /// the home's own notice of the end (<see cref="ClientMethod.LeftCall"/>) travels apart and may have been lost (a
+    /// delivery that failed), and a person must be able to hang up a call that ended without their node hearing of it.
+    /// </summary>
+    private async Task HangUpAtHomeAsync(User user, RemoteCall remote)
+    {
+        // A home out of reach answers nothing: its death is handled apart.
+        if (await NotifyHomeAsync(remote, (home, member) => home.HangUp(member)).ConfigureAwait(false))
+        {
+            user.Leave(remote);
+        }
+    }
+
+    /// <summary>
+    /// Tells the home something it only needs to know; true once the home has it. A home out of reach is logged (its death
+    /// is handled apart).
+    /// </summary>
+    private Task<bool> NotifyHomeAsync(RemoteCall call, Func<INodeLink, CallMember, Task> notice) =>
+        TellNodeAsync(call.Member, () => call.SendAsync(notice));
+}
