@@ -73,7 +73,7 @@ public sealed class LabSite
             ruleset += $$"""
                 table ip {{LossTable}} {
                   counter lost { }
-                  chain forward { type filter hook forward priority -10; policy accept; numgen random mod 100 < {{percent}} counter name "lost" drop; }
+                  chain forward { type filter hook forward priority -10; policy accept; {{(percent < 100 ? $"numgen random mod 100 < {percent} " : "")}}counter name "lost" drop; }
                 }
 
                 """;
