@@ -163,8 +163,8 @@ export class Softphone {
    * back the held one (or, once resumed, the one being handed over from). A device switch puts its new track on all of them.
    */
   get peerConnections(): readonly RTCPeerConnection[] {
-    const all = [this.media, this.handover, this.held?.media].flatMap((media) => (media ? [media.peerConnection] : []));
-    return [...new Set(all)];
+    // Three different calls' connections: a held call becomes the handover when resumed, never both.
+    return [this.media, this.handover, this.held?.media].flatMap((media) => (media ? [media.peerConnection] : []));
   }
 
   get mediaState(): MediaState {

@@ -56,25 +56,14 @@ internal sealed class InProcessGrainStorage(DeepCopier copier, IActivatorProvide
         var state = copier.Copy(grainState.State);
         while (true)
         {
-            if (_states.TryGetValue(key, out var stored))
+            var stored = _states.TryGetValue(key, out var current) ? current : null;
+            ThrowIfStale(grainState.ETag, stored);
+            var written = new Stored(state, Interlocked.Increment(ref _lastVersion));
+            if (stored is null ? _states.TryAdd(key, written) : _states.TryUpdate(key, written, stored))
             {
-                ThrowIfStale(grainState.ETag, stored);
-                var written = new Stored(state, Interlocked.Increment(ref _lastVersion));
-                if (_states.TryUpdate(key, written, stored))
-                {
-                    Written(grainState, written);
-                    return Task.CompletedTask;
-                }
-            }
-            else
-            {
-                ThrowIfStale(grainState.ETag, stored: null);
-                var written = new Stored(state, Interlocked.Increment(ref _lastVersion));
-                if (_states.TryAdd(key, written))
-                {
-                    Written(grainState, written);
-                    return Task.CompletedTask;
-                }
+                grainState.ETag = ETagOf(written.Version);
+                grainState.RecordExists = true;
+                return Task.CompletedTask;
             }
         }
     }
@@ -96,12 +85,6 @@ internal sealed class InProcessGrainStorage(DeepCopier copier, IActivatorProvide
         grainState.ETag = null;
         grainState.RecordExists = false;
         return Task.CompletedTask;
-    }
-
-    private static void Written<T>(IGrainState<T> grainState, Stored written)
-    {
-        grainState.ETag = ETagOf(written.Version);
-        grainState.RecordExists = true;
     }
 
     /// <summary>A writer must hold the stored state's ETag, or none when nothing is stored.</summary>
