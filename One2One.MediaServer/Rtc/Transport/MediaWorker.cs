@@ -36,8 +36,17 @@ internal sealed class MediaWorker
 
     public void Start() => _thread.Start();
 
-    /// <summary>Wakes the thread out of its receive (shutdown(2) on the socket) and waits for it to end.</summary>
-    public void Stop()
+    /// <summary>How long a worker may take to leave its loop once woken; a handshake step or a log write takes far less.</summary>
+    internal static readonly TimeSpan StopWait = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Wakes the thread out of its receive (shutdown(2) on the socket) and waits for it to end. A thread still busy after
+    /// <see cref="StopWait"/> (a stalled machine, a packet path that blocks) has its socket closed, which fails its next
+    /// receive; one still running after that is logged and left behind (a background thread) rather than waited for,
+    /// so stopping a media server always ends.
+    /// </summary>
+    /// <returns>Whether the thread ended.</returns>
+    public bool Stop()
     {
         _stopping = true;
         try
@@ -48,14 +57,27 @@ internal sealed class MediaWorker
         {
             // Not connected: on Linux shutdown still wakes the receive; elsewhere closing the socket does.
         }
-
-        if (!_thread.Join(TimeSpan.FromSeconds(2)))
+        catch (ObjectDisposedException)
         {
-            _socket.Close();
-            _thread.Join();
+            // Closed already.
         }
 
-        _io.Dispose();
+        if (_thread.Join(StopWait))
+        {
+            _io.Dispose();
+            return true;
+        }
+
+        // No I/O holds a reference on the socket between its calls, so the close wakes one in flight and returns.
+        _socket.Close();
+        if (_thread.Join(StopWait))
+        {
+            _io.Dispose();
+            return true;
+        }
+
+        TransportLog.WorkerAbandoned(_port.Logger, _port.Port, _thread.Name ?? "", StopWait * 2);
+        return false;
     }
 
     private void Run()

@@ -13,22 +13,16 @@ namespace One2One.MediaServer.Rtc.Transport;
 /// </summary>
 internal sealed class MmsgDatagramIo : IDatagramIo
 {
-    private readonly Socket _socket;
-    private readonly nint _fd;
+    private readonly SafeSocketHandle _handle;
     private readonly MessageVector _received;
     private readonly SocketAddress _sender;
-    private bool _handleAdded;
 
     public MmsgDatagramIo(Socket socket, int capacity, UdpMediaPort port)
     {
-        _socket = socket;
+        _handle = socket.SafeHandle;
         _received = new MessageVector(capacity);
         _sender = new SocketAddress(socket.AddressFamily, MessageVector.NameSlot);
-
-        // The descriptor stays valid until Dispose, after the worker's thread has ended.
-        socket.SafeHandle.DangerousAddRef(ref _handleAdded);
-        _fd = socket.SafeHandle.DangerousGetHandle();
-        Batch = new UdpSendBatch(port, _fd, capacity);
+        Batch = new UdpSendBatch(port, _handle, capacity);
     }
 
     public UdpSendBatch Batch { get; }
@@ -44,13 +38,31 @@ internal sealed class MmsgDatagramIo : IDatagramIo
             headers[i].Flags = 0;
         }
 
-        var received = recvmmsg(_fd, ref headers[0], (uint)headers.Length, MsgWaitForOne, 0);
+        // A reference for the call alone, as Socket's own calls take: closing the socket wakes this receive and waits
+        // only for it to return (a reference held longer would make Close spin until it is released), and a receive
+        // after the close throws ObjectDisposedException.
+        var added = false;
+        int received;
+        int error;
+        try
+        {
+            _handle.DangerousAddRef(ref added);
+            received = recvmmsg(_handle.DangerousGetHandle(), ref headers[0], (uint)headers.Length, MsgWaitForOne, 0);
+            error = received < 0 ? Marshal.GetLastPInvokeError() : 0;
+        }
+        finally
+        {
+            if (added)
+            {
+                _handle.DangerousRelease();
+            }
+        }
+
         if (received >= 0)
         {
             return received;
         }
 
-        var error = Marshal.GetLastPInvokeError();
         if (error is EIntr or EAgain)
         {
             return 0;
@@ -79,10 +91,6 @@ internal sealed class MmsgDatagramIo : IDatagramIo
 
     public void Dispose()
     {
-        if (_handleAdded)
-        {
-            _handleAdded = false;
-            _socket.SafeHandle.DangerousRelease();
-        }
+        // Nothing held: the buffers are pinned managed arrays and the socket is the port's.
     }
 }

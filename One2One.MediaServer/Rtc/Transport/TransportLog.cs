@@ -21,4 +21,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 705, EventName = "IceRestarted", Level = LogLevel.Debug, Message = "Transport {Ufrag}: ICE restarted, new DTLS association: {NewDtls}")]
     public static partial void IceRestarted(ILogger logger, string ufrag, bool newDtls);
+
+    [LoggerMessage(EventId = 706, EventName = "WorkerAbandoned", Level = LogLevel.Error, Message = "UDP port {Port}: media worker {Worker} did not stop within {Wait}; its thread is left to end with the process")]
+    public static partial void WorkerAbandoned(ILogger logger, int port, string worker, TimeSpan wait);
 }

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Sockets;
 using System.Runtime.InteropServices;
 using static One2One.MediaServer.Rtc.Transport.LinuxDatagrams;
 
@@ -9,7 +10,7 @@ namespace One2One.MediaServer.Rtc.Transport;
 /// sendmmsg(2) when the batch is done (or when this fills up). Each datagram is copied in with its destination, so the
 /// caller's buffer is free again at once. Owned by the worker's thread.
 /// </summary>
-internal sealed class UdpSendBatch(UdpMediaPort port, nint fd, int capacity)
+internal sealed class UdpSendBatch(UdpMediaPort port, SafeSocketHandle socket, int capacity)
 {
     private readonly MessageVector _pending = new(capacity);
     private readonly TransportCounters?[] _owners = new TransportCounters?[capacity];
@@ -42,6 +43,39 @@ internal sealed class UdpSendBatch(UdpMediaPort port, nint fd, int capacity)
 
     public void Flush()
     {
+        if (_count == 0)
+        {
+            return;
+        }
+
+        // A reference for the call alone (see MmsgDatagramIo.Receive); a batch flushed after the socket closed is lost.
+        var added = false;
+        try
+        {
+            socket.DangerousAddRef(ref added);
+            Send(socket.DangerousGetHandle());
+        }
+        catch (ObjectDisposedException)
+        {
+            for (var i = 0; i < _count; i++)
+            {
+                _owners[i]!.CountSendFailed();
+            }
+        }
+        finally
+        {
+            if (added)
+            {
+                socket.DangerousRelease();
+            }
+
+            Array.Clear(_owners, 0, _count);
+            _count = 0;
+        }
+    }
+
+    private void Send(nint fd)
+    {
         var sent = 0;
         while (sent < _count)
         {
@@ -61,8 +95,5 @@ internal sealed class UdpSendBatch(UdpMediaPort port, nint fd, int capacity)
             _owners[sent]!.CountSendFailed();
             sent++;
         }
-
-        Array.Clear(_owners, 0, _count);
-        _count = 0;
     }
 }
