@@ -8,7 +8,8 @@ namespace One2One.MediaServer.Hosting;
 /// When the host stops, closes every session and releases every object still live, so endpoints dispose their
 /// media (UDP sockets, receive and DTLS threads) while the server is still whole. Control sockets are closed by
 /// <see cref="IHostApplicationLifetime.ApplicationStopping"/> already; whatever a straggling request creates after
-/// this is closed by the media factory's own disposal.
+/// this is closed by the media factory's own disposal. Bounded by the host's shutdown timeout (its token): a release
+/// that never ends is left behind, so the host still stops.
 /// </summary>
 internal sealed class MediaServerShutdown(KurentoSessionRegistry sessions, MediaSet mediaSet) : IHostedService
 {
@@ -16,7 +17,7 @@ internal sealed class MediaServerShutdown(KurentoSessionRegistry sessions, Media
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await sessions.CloseAllAsync().ConfigureAwait(false);
-        await mediaSet.ReleaseAllAsync().ConfigureAwait(false);
+        await sessions.CloseAllAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        await mediaSet.ReleaseAllAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
     }
 }
