@@ -132,6 +132,7 @@ public sealed class DevelopmentTokenCommandTests
         try
         {
             await process.WaitForExitAsync(limit.Token);
+            await Task.WhenAll(output, error).WaitAsync(limit.Token);
         }
         catch (OperationCanceledException)
         {

@@ -38,7 +38,8 @@ internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
             if (HoldUntil is { } hold)
             {
                 Interlocked.Increment(ref _held);
-                await hold;
+                // Bounded: a test that fails before it lets the delivery go must not leave it held in the silo for ever.
+                await hold.WaitAsync(TimeSpan.FromMinutes(1));
             }
         }
 

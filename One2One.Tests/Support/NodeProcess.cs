@@ -36,19 +36,23 @@ public static class NodeProcess
         }
 
         using var started = process;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
+        // One bound for all of it, the output read to its end included: a child that outlives node keeps its pipes open.
         using var cancel = new CancellationTokenSource(timeout);
+        var stdout = process.StandardOutput.ReadToEndAsync(cancel.Token);
+        var stderr = process.StandardError.ReadToEndAsync(cancel.Token);
         try
         {
             await process.WaitForExitAsync(cancel.Token);
+            await Task.WhenAll(stdout, stderr).WaitAsync(cancel.Token);
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"node {string.Join(' ', arguments)} did not finish within {timeout}: " + await stdout + await stderr);
+            throw new TimeoutException($"node {string.Join(' ', arguments)} did not finish within {timeout}: " + Finished(stdout) + Finished(stderr));
         }
 
         return (process.ExitCode, await stdout + await stderr);
     }
+
+    private static string Finished(Task<string> read) => read.IsCompletedSuccessfully ? read.Result : "(its output was not read to the end)";
 }

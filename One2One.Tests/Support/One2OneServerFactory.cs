@@ -182,4 +182,20 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
             ConfigureServices?.Invoke(services);
         });
     }
+
+    /// <summary>
+    /// Stops the server within 2 minutes or fails the test that disposes it: the host gives each service its 30 s shutdown
+    /// timeout, so a stop that takes longer is a service ignoring it, and must show as a failure rather than a hang.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await base.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromMinutes(2));
+        }
+        catch (TimeoutException ex)
+        {
+            throw new TimeoutException("The One2One server did not stop within 2 minutes: a service ignores the host's shutdown timeout.", ex);
+        }
+    }
 }

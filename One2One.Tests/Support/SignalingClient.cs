@@ -12,6 +12,13 @@ public sealed class SignalingClient : IAsyncDisposable
 {
     public static readonly TimeSpan DefaultWait = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// The longest a hub method may take before the test gives up on it: the server's keep-alive pings keep a connection
+    /// whose invocation never completes open for ever, and a test must fail, not hang. Far above any method's work
+    /// (the slowest wait on a media server's 15 s request timeout or a cluster's take-over).
+    /// </summary>
+    public static readonly TimeSpan InvocationWait = TimeSpan.FromMinutes(2);
+
     private readonly HubConnection _connection;
     private readonly Channel<object> _received = Channel.CreateUnbounded<object>();
 
@@ -76,7 +83,8 @@ public sealed class SignalingClient : IAsyncDisposable
             })
             .Build();
         var client = new SignalingClient(connection);
-        await connection.StartAsync();
+        using var deadline = new CancellationTokenSource(InvocationWait);
+        await connection.StartAsync(deadline.Token);
         return client;
     }
 
@@ -99,7 +107,7 @@ public sealed class SignalingClient : IAsyncDisposable
 
     private async Task<RegisterResponse> RegistrationAsync(string? name, string method, params object?[] args)
     {
-        await _connection.InvokeCoreAsync(method, args);
+        await InvokeBoundedAsync(method, args);
         var response = await ExpectAsync<RegisterResponse>();
         if (response.Response == Responses.Accepted)
         {
@@ -110,27 +118,53 @@ public sealed class SignalingClient : IAsyncDisposable
         return response;
     }
 
-    public Task CallAsync(string? to, string? sdpOffer) => _connection.InvokeAsync("Call", to, sdpOffer);
+    private async Task InvokeBoundedAsync(string method, params object?[] args)
+    {
+        using var deadline = new CancellationTokenSource(InvocationWait);
+        try
+        {
+            await _connection.InvokeCoreAsync(method, args, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{Name ?? "client"}: {method} did not complete within {InvocationWait}.");
+        }
+    }
+
+    private async Task<T> InvokeBoundedAsync<T>(string method, params object?[] args)
+    {
+        using var deadline = new CancellationTokenSource(InvocationWait);
+        try
+        {
+            return await _connection.InvokeCoreAsync<T>(method, args, deadline.Token);
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{Name ?? "client"}: {method} did not complete within {InvocationWait}.");
+        }
+    }
+
+    public Task CallAsync(string? to, string? sdpOffer) => InvokeBoundedAsync("Call", to, sdpOffer);
 
     public Task AcceptAsync(string from, string sdpOffer) =>
-        _connection.InvokeAsync("IncomingCallResponse", from, CallAnswers.Accept, sdpOffer);
+        InvokeBoundedAsync("IncomingCallResponse", from, CallAnswers.Accept, sdpOffer);
 
     public Task RejectAsync(string from) =>
-        _connection.InvokeAsync("IncomingCallResponse", from, CallAnswers.Reject, null);
+        InvokeBoundedAsync("IncomingCallResponse", from, CallAnswers.Reject, null);
 
     public Task AnswerAsync(string? from, string? callResponse, string? sdpOffer) =>
-        _connection.InvokeAsync("IncomingCallResponse", from, callResponse, sdpOffer);
+        InvokeBoundedAsync("IncomingCallResponse", from, callResponse, sdpOffer);
 
-    public Task StopAsync() => _connection.InvokeAsync("Stop");
+    public Task StopAsync() => InvokeBoundedAsync("Stop");
 
     /// <summary>Leaves: the name is freed at once and a call in progress ends as a hang-up; the connection stays open.</summary>
-    public Task UnregisterAsync() => _connection.InvokeAsync("Unregister");
+    public Task UnregisterAsync() => InvokeBoundedAsync("Unregister");
 
-    public Task RenegotiateAsync(string? sdpOffer) => _connection.InvokeAsync("Renegotiate", sdpOffer);
+    public Task RenegotiateAsync(string? sdpOffer) => InvokeBoundedAsync("Renegotiate", sdpOffer);
 
-    public Task<IceConfiguration> GetIceServersAsync() => _connection.InvokeAsync<IceConfiguration>("GetIceServers");
+    public Task<IceConfiguration> GetIceServersAsync() => InvokeBoundedAsync<IceConfiguration>("GetIceServers");
 
-    public Task SetMediaStateAsync(MediaState? state) => _connection.InvokeAsync("SetMediaState", state);
+    public Task SetMediaStateAsync(MediaState? state) => InvokeBoundedAsync("SetMediaState", state);
 
     /// <summary>The next OnlineUsers or PresenceChanged, which must be a <typeparamref name="T"/>.</summary>
     public async Task<T> ExpectPresenceAsync<T>(TimeSpan? wait = null)
@@ -159,7 +193,7 @@ public sealed class SignalingClient : IAsyncDisposable
         return list;
     }
 
-    public Task SendCandidateAsync(IceCandidateInit? candidate) => _connection.InvokeAsync("OnIceCandidate", candidate);
+    public Task SendCandidateAsync(IceCandidateInit? candidate) => InvokeBoundedAsync("OnIceCandidate", candidate);
 
     /// <summary>The next callback, whatever it is.</summary>
     public async Task<object> NextAsync(TimeSpan? wait = null)

@@ -35,16 +35,28 @@ internal static class LabCommand
 
         using (process)
         {
-            var output = process.StandardOutput.ReadToEndAsync();
-            var error = process.StandardError.ReadToEndAsync();
-            if (input is not null)
+            // One bound for all of it, the output read to its end included: a child that outlives the command keeps
+            // its pipes open.
+            using var timeout = new CancellationTokenSource(Limit);
+            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
+            var error = process.StandardError.ReadToEndAsync(timeout.Token);
+            try
             {
-                await process.StandardInput.WriteAsync(input);
-                process.StandardInput.Close();
+                if (input is not null)
+                {
+                    await process.StandardInput.WriteAsync(input.AsMemory(), timeout.Token);
+                    process.StandardInput.Close();
+                }
+
+                await process.WaitForExitAsync(timeout.Token);
+                await Task.WhenAll(output, error).WaitAsync(timeout.Token);
+            }
+            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
+            {
+                process.Kill(entireProcessTree: true);
+                throw new NetworkLabException($"{command} did not finish within {Limit.TotalSeconds} s.");
             }
 
-            using var timeout = new CancellationTokenSource(Limit);
-            await process.WaitForExitAsync(timeout.Token);
             if (process.ExitCode != 0)
             {
                 throw new NetworkLabException($"{command} failed ({process.ExitCode}): {(await error).Trim()}{(input is null ? "" : $"\ninput:\n{input}")}");

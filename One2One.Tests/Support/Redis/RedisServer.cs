@@ -40,7 +40,7 @@ internal sealed class RedisServer : IAsyncDisposable
                 await redis.WaitUntilAnsweringAsync();
                 return redis;
             }
-            catch (Exception ex) when (ex is TimeoutException or InvalidOperationException)
+            catch (Exception ex)
             {
                 // Most likely the port was taken between our check and its bind: try another.
                 last = ex;
@@ -57,15 +57,28 @@ internal sealed class RedisServer : IAsyncDisposable
     /// <summary>Resumes a frozen process (SIGCONT).</summary>
     public Task ThawAsync() => _process.SignalAsync("CONT");
 
-    /// <summary>Sends one inline command (e.g. <c>PING</c>) and returns the first line of the reply.</summary>
+    /// <summary>
+    /// Sends one inline command (e.g. <c>PING</c>) and returns the first line of the reply, within 5 s: whatever holds
+    /// the port may not be Redis (another test's server can take a free port before redis-server binds it) and may
+    /// never answer a line.
+    /// </summary>
+    /// <exception cref="TimeoutException">No whole line came back in time.</exception>
     public async Task<string> CommandAsync(string command)
     {
-        using var client = new TcpClient();
-        await client.ConnectAsync(Endpoint);
-        var stream = client.GetStream();
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"));
-        using var reader = new StreamReader(stream, Encoding.ASCII);
-        return await reader.ReadLineAsync() ?? "";
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+        try
+        {
+            using var client = new TcpClient();
+            await client.ConnectAsync(Endpoint, deadline.Token);
+            var stream = client.GetStream();
+            await stream.WriteAsync(Encoding.ASCII.GetBytes(command + "\r\n"), deadline.Token);
+            using var reader = new StreamReader(stream, Encoding.ASCII);
+            return await reader.ReadLineAsync(deadline.Token) ?? "";
+        }
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+        {
+            throw new TimeoutException($"{Endpoint} did not answer {command.Split(' ')[0]} within 5 s");
+        }
     }
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
@@ -94,9 +107,9 @@ internal sealed class RedisServer : IAsyncDisposable
                     return;
                 }
             }
-            catch (SocketException)
+            catch (Exception ex) when (ex is SocketException or IOException or TimeoutException)
             {
-                // Not listening yet.
+                // Not listening yet, or (the port taken by another before redis-server bound it) not Redis.
             }
 
             await Task.Delay(50);
