@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Protocol;
 
@@ -11,13 +12,21 @@ namespace One2One.MediaServer.Hosting;
 /// this is closed by the media factory's own disposal. Bounded by the host's shutdown timeout (its token): a release
 /// that never ends is left behind, so the host still stops.
 /// </summary>
-internal sealed class MediaServerShutdown(KurentoSessionRegistry sessions, MediaSet mediaSet) : IHostedService
+internal sealed class MediaServerShutdown(KurentoSessionRegistry sessions, MediaSet mediaSet, ILogger<MediaServerShutdown> logger) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
-        await sessions.CloseAllAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
-        await mediaSet.ReleaseAllAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            await sessions.CloseAllAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+            await mediaSet.ReleaseAllAsync().WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Not thrown on: the host would stop with an error and leave its container (sockets, threads) undisposed.
+            ControlProtocolLog.ShutdownReleaseAbandoned(logger);
+        }
     }
 }

@@ -42,4 +42,7 @@ internal static partial class ControlProtocolLog
 
     [LoggerMessage(EventId = 24, EventName = "ReleaseFailed", Level = LogLevel.Warning, Message = "Releasing {ObjectId} failed")]
     public static partial void ReleaseFailed(ILogger logger, Exception exception, string objectId);
+
+    [LoggerMessage(EventId = 25, EventName = "ShutdownReleaseAbandoned", Level = LogLevel.Warning, Message = "The media server stops with sessions or objects not yet released after the host's shutdown timeout; the rest is left to its disposal")]
+    public static partial void ShutdownReleaseAbandoned(ILogger logger);
 }

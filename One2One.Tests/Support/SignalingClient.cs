@@ -84,7 +84,21 @@ public sealed class SignalingClient : IAsyncDisposable
             .Build();
         var client = new SignalingClient(connection);
         using var deadline = new CancellationTokenSource(InvocationWait);
-        await connection.StartAsync(deadline.Token);
+        try
+        {
+            await connection.StartAsync(deadline.Token);
+        }
+        catch (Exception ex)
+        {
+            await connection.DisposeAsync();
+            if (ex is OperationCanceledException && deadline.IsCancellationRequested)
+            {
+                throw new TimeoutException($"The connection to {hubUri} did not start within {InvocationWait}.", ex);
+            }
+
+            throw;
+        }
+
         return client;
     }
 

@@ -49,6 +49,13 @@ internal sealed class MediaWorker
     public bool Stop()
     {
         _stopping = true;
+        if (Thread.CurrentThread == _thread)
+        {
+            // Stopped from its own packet path: it leaves its loop when this returns; there is nothing to wait for.
+            _socket.Close();
+            return false;
+        }
+
         try
         {
             _socket.Shutdown(SocketShutdown.Both);

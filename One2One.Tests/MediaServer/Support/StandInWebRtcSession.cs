@@ -135,14 +135,17 @@ internal sealed class StandInWebRtcSession(WebRtcEndpointSettings settings, IWeb
         new(KurentoMediaType.Video, Inbound: false, Ssrc: 3333, Codec: "VP8", Packets: 90, Bytes: 90000, PacketsDropped: 0),
     ];
 
-    public ValueTask DisposeAsync()
+    public async ValueTask DisposeAsync()
     {
         if (Interlocked.Increment(ref _disposeCount) == 1)
         {
             factory.OnDisposed();
         }
 
-        return ValueTask.CompletedTask;
+        if (factory.DisposeHold is { } hold)
+        {
+            await hold;
+        }
     }
 }
 
@@ -173,6 +176,9 @@ internal sealed class StandInWebRtcSessionFactory : IWebRtcSessionFactory
     /// the real factory cannot be made to do on demand.
     /// </summary>
     public Exception? CreateFailure { get; set; }
+
+    /// <summary>When set, each session's disposal waits for it (media whose release hangs).</summary>
+    public Task? DisposeHold { get; set; }
 
     public IWebRtcSession Create(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer)
     {
