@@ -20,16 +20,11 @@ public sealed class MediaServerShutdownTests
     [Fact]
     public async Task A_release_that_never_ends_is_left_behind_when_the_shutdown_timeout_passes_and_the_stop_ends_without_an_error()
     {
-        var factory = new StandInWebRtcSessionFactory();
-        var media = new MediaSet(factory, TimeProvider.System, NullLogger<MediaSet>.Instance);
-        var pipeline = media.CreatePipeline(owner: null);
-        await media.CreateWebRtcEndpointAsync(pipeline, recvOnly: false, sendOnly: false, owner: null);
-        var never = new TaskCompletionSource();
-        factory.DisposeHold = never.Task;
         using var logs = new RecordingLoggerProvider(LogLevel.Warning);
         using var loggers = logs.CreateFactory();
-        var sessions = new KurentoSessionRegistry(TimeProvider.System, Options.Create(new MediaServerOptions()), loggers.CreateLogger<KurentoSessionRegistry>());
-        var shutdown = new MediaServerShutdown(sessions, media, loggers.CreateLogger<MediaServerShutdown>());
+        var (factory, _, shutdown) = await ServerWithOneCallAsync(loggers);
+        var never = new TaskCompletionSource();
+        factory.DisposeHold = never.Task;
         using var shutdownTimeout = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
 
         try
@@ -50,19 +45,25 @@ public sealed class MediaServerShutdownTests
     [Fact]
     public async Task An_orderly_stop_releases_every_pipeline_and_warns_of_nothing()
     {
-        var factory = new StandInWebRtcSessionFactory();
-        var media = new MediaSet(factory, TimeProvider.System, NullLogger<MediaSet>.Instance);
-        var pipeline = media.CreatePipeline(owner: null);
-        await media.CreateWebRtcEndpointAsync(pipeline, recvOnly: false, sendOnly: false, owner: null);
         using var logs = new RecordingLoggerProvider(LogLevel.Warning);
         using var loggers = logs.CreateFactory();
-        var sessions = new KurentoSessionRegistry(TimeProvider.System, Options.Create(new MediaServerOptions()), loggers.CreateLogger<KurentoSessionRegistry>());
-        var shutdown = new MediaServerShutdown(sessions, media, loggers.CreateLogger<MediaServerShutdown>());
+        var (factory, media, shutdown) = await ServerWithOneCallAsync(loggers);
 
         await shutdown.StopAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(30));
 
         media.Pipelines().Should().BeEmpty();
         factory.OpenSocketCount.Should().Be(0);
         logs.Entries.Should().BeEmpty();
+    }
+
+    /// <summary>A media server's stop over stand-in media, with one pipeline and its endpoint live.</summary>
+    private static async Task<(StandInWebRtcSessionFactory Factory, MediaSet Media, MediaServerShutdown Shutdown)> ServerWithOneCallAsync(ILoggerFactory loggers)
+    {
+        var factory = new StandInWebRtcSessionFactory();
+        var media = new MediaSet(factory, TimeProvider.System, NullLogger<MediaSet>.Instance);
+        var pipeline = media.CreatePipeline(owner: null);
+        await media.CreateWebRtcEndpointAsync(pipeline, recvOnly: false, sendOnly: false, owner: null);
+        var sessions = new KurentoSessionRegistry(TimeProvider.System, Options.Create(new MediaServerOptions()), loggers.CreateLogger<KurentoSessionRegistry>());
+        return (factory, media, new MediaServerShutdown(sessions, media, loggers.CreateLogger<MediaServerShutdown>()));
     }
 }
