@@ -14,17 +14,19 @@ internal sealed class RequestRateLimiter : IDisposable
 {
     private static readonly TimeSpan Minute = TimeSpan.FromMinutes(1);
 
+    private readonly PartitionedRateLimiter<Request> _perConnection;
+    private readonly PartitionedRateLimiter<Request> _perAddress;
     private readonly PartitionedRateLimiter<Request> _limiter;
 
     public RequestRateLimiter(IOptions<LimitsOptions> options, LimitsClock clock)
     {
         var limits = options.Value;
         var time = clock.Time;
-        var perConnection = PartitionedRateLimiter.Create<Request, (LimitedRequest, string)>(request =>
+        _perConnection = PartitionedRateLimiter.Create<Request, (LimitedRequest, string)>(request =>
             RateLimitPartition.Get((request.Kind, request.ConnectionId), key => new TokenBucketLimiter(time, PerConnection(limits, key.Item1), Minute)));
-        var perAddress = PartitionedRateLimiter.Create<Request, (LimitedRequest, ClientAddress)>(request =>
+        _perAddress = PartitionedRateLimiter.Create<Request, (LimitedRequest, ClientAddress)>(request =>
             RateLimitPartition.Get((request.Kind, request.Address), key => new TokenBucketLimiter(time, PerAddress(limits, key.Item1), Minute)));
-        _limiter = PartitionedRateLimiter.CreateChained(perConnection, perAddress);
+        _limiter = PartitionedRateLimiter.CreateChained(_perConnection, _perAddress);
     }
 
     /// <summary>Takes one request from both budgets; when either is spent, says how long until it has one again.</summary>
@@ -35,7 +37,19 @@ internal sealed class RequestRateLimiter : IDisposable
         return lease.IsAcquired;
     }
 
-    public void Dispose() => _limiter.Dispose();
+    /// <summary>The two partitioned limiters the chain asks (for tests).</summary>
+    internal IReadOnlyList<PartitionedRateLimiter<Request>> Parts => [_perConnection, _perAddress];
+
+    /// <summary>
+    /// Disposes the chain and both limiters in it: the chain does not dispose what it was made of, and each
+    /// partitioned limiter runs a timer (its housekeeping) that keeps it, and its partitions, alive until disposed.
+    /// </summary>
+    public void Dispose()
+    {
+        _limiter.Dispose();
+        _perConnection.Dispose();
+        _perAddress.Dispose();
+    }
 
     private static int PerConnection(LimitsOptions limits, LimitedRequest kind) => kind switch
     {
@@ -53,5 +67,5 @@ internal sealed class RequestRateLimiter : IDisposable
         _ => limits.CandidatesPerAddressPerMinute,
     };
 
-    private readonly record struct Request(LimitedRequest Kind, string ConnectionId, ClientAddress Address);
+    internal readonly record struct Request(LimitedRequest Kind, string ConnectionId, ClientAddress Address);
 }

@@ -78,4 +78,16 @@ public sealed class LimiterTests
         EchoedText.Shorten(new string('x', 63) + "😀😀").Should().Be(new string('x', 63) + "…");
         EchoedText.Shorten(null).Should().BeEmpty();
     }
+
+    [Fact]
+    public void Disposing_the_request_limiter_disposes_both_limiters_of_its_chain_and_so_their_housekeeping_timers()
+    {
+        var limiter = new RequestRateLimiter(Microsoft.Extensions.Options.Options.Create(new LimitsOptions()), new LimitsClock(_clock));
+        limiter.TryAcquire(LimitedRequest.Call, "connection-1", ClientAddress.From(IPAddress.Loopback), out _).Should().BeTrue();
+
+        limiter.Dispose();
+
+        limiter.Parts.Should().HaveCount(2).And.AllSatisfy(part =>
+            part.Invoking(p => p.AttemptAcquire(default)).Should().Throw<ObjectDisposedException>("a partitioned limiter left undisposed keeps its timer, and itself, alive for ever"));
+    }
 }
