@@ -179,6 +179,11 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
                 services.AddSingleton(new LimitsClock(LimitsClock));
             }
 
+            // Orleans sizes a silo's grain-location cache for a million grains: an 8 MB array on the large object heap
+            // per server, which only full collections reclaim. The run starts hundreds of servers; none holds more than a
+            // few hundred grains.
+            services.Configure<Orleans.Configuration.GrainDirectoryOptions>(options => options.CacheSize = 10_000);
+
             ConfigureServices?.Invoke(services);
         });
     }
