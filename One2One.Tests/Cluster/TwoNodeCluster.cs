@@ -28,18 +28,49 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
     {
         var redis = await RedisServer.StartAsync();
         var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
-        var a = Node(createNode?.Invoke() ?? new One2OneServerFactory(), redis, clusterId);
-        var b = Node(createNode?.Invoke() ?? new One2OneServerFactory(), redis, clusterId);
-        _ = a.BaseAddress;
-        _ = b.BaseAddress;
-        return new TwoNodeCluster(redis, a, b);
+        One2OneServerFactory? a = null;
+        One2OneServerFactory? b = null;
+        try
+        {
+            a = Node(createNode?.Invoke() ?? new One2OneServerFactory(), redis, clusterId);
+            _ = a.BaseAddress;
+            b = Node(createNode?.Invoke() ?? new One2OneServerFactory(), redis, clusterId);
+            _ = b.BaseAddress;
+            return new TwoNodeCluster(redis, a, b);
+        }
+        catch
+        {
+            // What started is stopped: a node that failed to start must not leave the other, or Redis, running.
+            await DisposeAllAsync(b, a, redis);
+            throw;
+        }
     }
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync() => DisposeAllAsync(B, A, Redis);
+
+    /// <summary>Each is disposed even when one before it throws; the first failure is thrown at the end.</summary>
+    private static async ValueTask DisposeAllAsync(params IAsyncDisposable?[] parts)
     {
-        await B.DisposeAsync();
-        await A.DisposeAsync();
-        await Redis.DisposeAsync();
+        Exception? first = null;
+        foreach (var part in parts)
+        {
+            try
+            {
+                if (part is not null)
+                {
+                    await part.DisposeAsync();
+                }
+            }
+            catch (Exception ex)
+            {
+                first ??= ex;
+            }
+        }
+
+        if (first is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(first);
+        }
     }
 
     private static One2OneServerFactory Node(One2OneServerFactory server, RedisServer redis, string clusterId) =>

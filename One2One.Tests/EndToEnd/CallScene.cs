@@ -60,8 +60,16 @@ internal sealed class CallScene : IAsyncDisposable
     {
         // The pages' window.one2one hook, which SoftphonePage reads, is served only with this setting.
         server.WithSetting(ClientTestHooks.SettingKey, "true");
-        server.StartServer();
-        return new CallScene(browser, output, scenario, server);
+        try
+        {
+            server.StartServer();
+            return new CallScene(browser, output, scenario, server);
+        }
+        catch
+        {
+            server.Dispose();
+            throw;
+        }
     }
 
     /// <summary>Opens the One2One page for a person in a browser context of their own.</summary>
@@ -157,12 +165,18 @@ internal sealed class CallScene : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var (_, context) in _people)
+        try
         {
-            await context.DisposeAsync();
+            foreach (var (_, context) in _people)
+            {
+                await context.DisposeAsync();
+            }
         }
-
-        await Server.DisposeAsync();
+        finally
+        {
+            // The server goes even when a browser context would not close.
+            await Server.DisposeAsync();
+        }
     }
 
     private void Log(string line)
