@@ -52,12 +52,21 @@ public sealed class RejectedGrainCallsTests
         (OrleansMessageRejectionException)Activator.CreateInstance(typeof(OrleansMessageRejectionException), BindingFlags.NonPublic | BindingFlags.Instance, null,
             ["Forwarding failed: tried to forward message for 2 times after \"DeactivateOnIdle was called.\" to invalid activation. Rejecting now."], null)!;
 
+    /// <summary>
+    /// Moves the fake clock on until the retries are done. Each retry sets its next delay from a thread-pool continuation,
+    /// which may run long after the advance that woke it: a fixed number of advances (this was 100, one yield apart)
+    /// could all pass before the last delay existed, and then nothing moved the clock and the test waited for ever (CI's hang
+    /// guard caught it). So it goes on, a real millisecond apart, for as long as 30 s of real time.
+    /// </summary>
     private async Task AdvanceUntilAsync(Task task)
     {
-        for (var i = 0; i < 100 && !task.IsCompleted; i++)
+        var deadline = System.Diagnostics.Stopwatch.StartNew();
+        while (!task.IsCompleted && deadline.Elapsed < TimeSpan.FromSeconds(30))
         {
             _time.Advance(TimeSpan.FromMilliseconds(25));
-            await Task.Yield();
+            await Task.Delay(1);
         }
+
+        task.IsCompleted.Should().BeTrue("every retry's delay passed on the fake clock");
     }
 }
