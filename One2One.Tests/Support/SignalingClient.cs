@@ -132,18 +132,7 @@ public sealed class SignalingClient : IAsyncDisposable
         return response;
     }
 
-    private async Task InvokeBoundedAsync(string method, params object?[] args)
-    {
-        using var deadline = new CancellationTokenSource(InvocationWait);
-        try
-        {
-            await _connection.InvokeCoreAsync(method, args, deadline.Token);
-        }
-        catch (OperationCanceledException) when (deadline.IsCancellationRequested)
-        {
-            throw new TimeoutException($"{Name ?? "client"}: {method} did not complete within {InvocationWait}.");
-        }
-    }
+    private Task InvokeBoundedAsync(string method, params object?[] args) => InvokeBoundedAsync<object?>(method, args);
 
     private async Task<T> InvokeBoundedAsync<T>(string method, params object?[] args)
     {
