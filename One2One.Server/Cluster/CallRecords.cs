@@ -119,8 +119,25 @@ internal sealed class CallRecords : BackgroundService
         }
     }
 
-    /// <summary>Takes the call over from its home <paramref name="deadHome"/> (see <see cref="ICallRecordGrain.TakeOver"/>).</summary>
-    public Task<CallTakeOver> TakeOverAsync(string callId, SiloAddress deadHome) =>
+    /// <summary>
+    /// Takes the call over from its home <paramref name="deadHome"/> (see <see cref="ICallRecordGrain.TakeOver"/>). An answer
+    /// that did not come in time is asked for once more: the grain may have made this node the call's home before the answer
+    /// was lost, and it answers <see cref="TakeOverResult.Taken"/> again to the node that holds the call, so asking is harmless.
+    /// Without it, that call would be run by nobody (the others are told it is taken), its record kept for ever.
+    /// </summary>
+    public async Task<CallTakeOver> TakeOverAsync(string callId, SiloAddress deadHome)
+    {
+        try
+        {
+            return await AskToTakeOverAsync(callId, deadHome).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return await AskToTakeOverAsync(callId, deadHome).ConfigureAwait(false);
+        }
+    }
+
+    private Task<CallTakeOver> AskToTakeOverAsync(string callId, SiloAddress deadHome) =>
         RejectedGrainCalls.RetryAsync(() => _grains.GetGrain<ICallRecordGrain>(callId).TakeOver(_silo.SiloAddress, deadHome), _time);
 
     /// <summary>The record of a call, if kept.</summary>

@@ -7,9 +7,16 @@ namespace One2One.Tests.Cluster;
 /// <summary>Orleans' in-process test cluster of two silos with the app's grain storage (in memory), for the grains alone.</summary>
 internal static class TwoSiloTestCluster
 {
-    public static async Task<TestCluster> StartAsync()
+    public static Task<TestCluster> StartAsync() => StartAsync(new TestClusterBuilder(2));
+
+    /// <summary>The same, with <typeparamref name="TSilo"/> configuring each silo further (a test's grain call filter).</summary>
+    public static Task<TestCluster> StartAsync<TSilo>()
+        where TSilo : ISiloConfigurator, new() =>
+        StartAsync(new TestClusterBuilder(2).AddSiloBuilderConfigurator<TSilo>());
+
+    private static async Task<TestCluster> StartAsync(TestClusterBuilder builder)
     {
-        var cluster = new TestClusterBuilder(2).AddSiloBuilderConfigurator<WithCallStorage>().Build();
+        var cluster = builder.AddSiloBuilderConfigurator<WithCallStorage>().Build();
         await cluster.DeployAsync();
         return cluster;
     }
