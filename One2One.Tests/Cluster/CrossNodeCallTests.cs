@@ -28,7 +28,9 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         _cluster = await TwoNodeCluster.StartAsync(() => new One2OneServerFactory
         {
             KurentoUri = _media.Uri,
-            ReconnectWindow = TimeSpan.FromSeconds(2),
+            // Long enough for any resume on a loaded machine (a 2 s window was missed under a GC pause); the window's end
+            // across nodes is CrossNodeReconnectWindowEndTests'.
+            ReconnectWindow = TimeSpan.FromSeconds(30),
             ConfigureServices = services => services.AddSingleton<IOutgoingGrainCallFilter>(_deliveries),
         });
     }
@@ -229,22 +231,6 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Bob_s_connection_lost_for_good_ends_alice_s_call_as_peer_disconnected_after_the_window()
-    {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
-        var pipeline = await ConnectAsync(alice, bob);
-
-        await bob.DisposeAsync();
-        await alice.ExpectAsync<PeerReconnecting>();
-
-        (await alice.ExpectAsync<StopCommunication>(TimeSpan.FromSeconds(10))).Reason.Should().Be(Reasons.PeerDisconnected);
-        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the pipeline is released");
-        await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
-        await Eventually.TrueAsync(async () => (await other.RegisterAsync("bob")).Response == Responses.Accepted, "bob's name is free");
-    }
-
-    [Fact]
     public async Task Bob_resuming_on_the_call_s_node_takes_his_registration_there_and_the_call_goes_on()
     {
         await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
@@ -407,16 +393,18 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         (await other.RegisterAsync("bob")).Response.Should().Be(Responses.Accepted);
     }
 
-    /// <summary>Alice calls bob and he accepts; returns the pipeline once the call is in progress.</summary>
-    private async Task<string> ConnectAsync(SignalingClient alice, SignalingClient bob)
+    private Task<string> ConnectAsync(SignalingClient alice, SignalingClient bob) => ConnectAsync(_cluster, _media, alice, bob);
+
+    /// <summary>Alice (on A) calls bob and he accepts; returns the pipeline once the call is in progress.</summary>
+    internal static async Task<string> ConnectAsync(TwoNodeCluster cluster, ScriptedKurentoServer media, SignalingClient alice, SignalingClient bob)
     {
         await alice.CallAsync("bob", ScriptedCall.CallerOffer);
         await bob.ExpectAsync<IncomingCall>();
         await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
         await bob.ExpectAsync<StartCommunication>();
         await alice.ExpectAsync<CallResponse>();
-        await Eventually.TrueAsync(() => Users(_cluster.A).FindByName("alice")?.CurrentCall?.State == CallState.InCall, "the call is set up");
-        return (await _media.EndpointOfAsync(ScriptedCall.CalleeOffer)).Split('/')[0];
+        await Eventually.TrueAsync(() => Users(cluster.A).FindByName("alice")?.CurrentCall?.State == CallState.InCall, "the call is set up");
+        return (await media.EndpointOfAsync(ScriptedCall.CalleeOffer)).Split('/')[0];
     }
 
     private static UserRegistry Users(One2OneServerFactory node) => node.Services.GetRequiredService<UserRegistry>();

@@ -83,7 +83,7 @@ public sealed class SoftphoneCallTests(BrowserFixture browser, ITestOutputHelper
     [Fact]
     public async Task Alice_closing_her_tab_mid_call_shows_her_reconnecting_on_Bobs_page_then_ends_the_call_after_the_reconnect_window()
     {
-        var window = TimeSpan.FromSeconds(4);
+        var window = TimeSpan.FromSeconds(8);
         await using var scene = CallScene.Start(browser, output, "4-tab-closed",
             configure: server => server.WithSetting("Calls:ReconnectWindow", window.ToString("c")));
         var alice = await scene.RegisteredAsync("alice");

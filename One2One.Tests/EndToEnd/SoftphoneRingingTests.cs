@@ -105,7 +105,7 @@ public sealed class SoftphoneRingingTests(BrowserFixture browser, ITestOutputHel
     [Fact]
     public async Task Ringing_that_nobody_answers_ends_with_no_answer_on_both_pages()
     {
-        await using var scene = CallScene.Start(browser, output, "6-no-answer", ringingTimeout: TimeSpan.FromSeconds(3));
+        await using var scene = CallScene.Start(browser, output, "6-no-answer", ringingTimeout: TimeSpan.FromSeconds(8));
         var alice = await scene.RegisteredAsync("alice");
         var bob = await scene.RegisteredAsync("bob");
 

@@ -120,9 +120,10 @@ public sealed class CallsAcrossNetworksTests(NetworkLabFixture lab, ITestOutputH
 
     /// <summary>
     /// In windows of 3 s, for at least 15 s and until both senders have had NACKs and some PLI arrived (at most 60 s):
-    /// in every window both pages' audio packets and Bob's decoded video frames rise, and Alice's decoded frames rise
-    /// in one of every two windows in a row. A window, not a second: under loss a receiver may rightly hold its video for a
-    /// moment while a lost packet is sent again or a keyframe comes. Alice's page may hold it longer: a packet lost
+    /// in every window both pages' audio packets rise, and each page's decoded video frames rise in one of every two
+    /// windows in a row. Windows, not a second: under loss a receiver may rightly hold its video for a moment while a lost
+    /// packet is sent again or a keyframe comes (and a page starved of the processor on a loaded machine for a window).
+    /// Alice's page may hold it longer: a packet lost
     /// between the media server and her page is not repaired by Bob's resend, which the media server drops as an SRTP
     /// replay of the packet it already had (see the README's known limits), so her video recovers on keyframes.
     /// Bob's losses happen before the media server, and Alice's resends repair them.
@@ -139,6 +140,7 @@ public sealed class CallsAcrossNetworksTests(NetworkLabFixture lab, ITestOutputH
         var clock = Stopwatch.StartNew();
         var media = (Alice: await alice.MediaAsync(), Bob: await bob.MediaAsync());
         var aliceHeldWindows = 0;
+        var bobHeldWindows = 0;
         var outage = false;
         var afterOutage = false;
         while (true)
@@ -155,13 +157,14 @@ public sealed class CallsAcrossNetworksTests(NetworkLabFixture lab, ITestOutputH
             }
 
             aliceHeldWindows = now.Alice.FramesDecoded > media.Alice.FramesDecoded ? 0 : aliceHeldWindows + 1;
-            if (aliceHeldWindows > 0)
+            bobHeldWindows = now.Bob.FramesDecoded > media.Bob.FramesDecoded ? 0 : bobHeldWindows + 1;
+            if (aliceHeldWindows > 0 || bobHeldWindows > 0)
             {
-                output.WriteLine($"alice's video held for a window at {clock.Elapsed.TotalSeconds:0} s ({media.Alice} → {now.Alice})");
+                output.WriteLine($"video held for a window at {clock.Elapsed.TotalSeconds:0} s (alice {media.Alice} → {now.Alice}, bob {media.Bob} → {now.Bob})");
             }
 
             aliceHeldWindows.Should().BeLessThan(2, $"Alice's page keeps decoding video under loss, a keyframe getting through within two windows ({media.Alice} → {now.Alice})");
-            now.Bob.FramesDecoded.Should().BeGreaterThan(media.Bob.FramesDecoded, $"Bob's page keeps decoding video under loss ({media.Bob} → {now.Bob})");
+            bobHeldWindows.Should().BeLessThan(2, $"Bob's page keeps decoding video under loss, within two windows ({media.Bob} → {now.Bob})");
             now.Alice.AudioPackets.Should().BeGreaterThan(media.Alice.AudioPackets, "Alice's page keeps receiving audio");
             now.Bob.AudioPackets.Should().BeGreaterThan(media.Bob.AudioPackets, "Bob's page keeps receiving audio");
             media = now;

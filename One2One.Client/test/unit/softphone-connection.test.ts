@@ -69,6 +69,17 @@ class FakeClient {
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/**
+ * Waits until `done` holds, for up to 5 s of real time: retries the Softphone chains on 0 ms timers may fire long after a
+ * fixed wait on a busy machine. The test's own assertions follow (a condition never met fails there).
+ */
+async function until(done: () => boolean, timer: typeof setTimeout = setTimeout): Promise<void> {
+  const deadline = Date.now() + 5000;
+  while (!done() && Date.now() < deadline) {
+    await new Promise((resolve) => timer(resolve, 5));
+  }
+}
+
 /** Just enough of an RTCPeerConnection for a MediaCall to offer, take an answer and connect when the test says. */
 class FakePeerConnection {
   static made = 0;
@@ -215,7 +226,8 @@ describe("Softphone and its signaling connection", () => {
         : Promise.resolve({ ice: null, resumedCallWith: null });
 
     phone.resume("alice", "token-1");
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => client.resumed.length >= 3 && phone.state === "registered");
+    await settle();
 
     assert.equal(client.resumed.length, 3, "two refusals, then the resume that worked");
     assert.ok(client.resumed.every((r) => r.token === "token-1"), "the same token each time: a refused resume uses nothing up");
@@ -231,7 +243,8 @@ describe("Softphone and its signaling connection", () => {
     client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", "The server that held your registration cannot be reached right now"));
 
     phone.resume("alice", "token-1", true);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await until(() => client.registered.length > 0 && phone.state === "registered");
+    await settle();
 
     assert.equal(client.resumed.length, 2, "asked once, then once more after its one delay");
     assert.deepEqual(client.registered, ["alice"]);
@@ -252,7 +265,8 @@ describe("Softphone and its signaling connection", () => {
       client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", "not yet"));
 
       phone.resume("alice", "token-1");
-      await new Promise((resolve) => realSetTimeout(resolve, 50));
+      await until(() => client.registered.length > 0, realSetTimeout);
+      await settle();
 
       assert.equal(client.resumed.length, 11);
       assert.equal(delays.filter((ms) => ms >= 1000).reduce((sum, ms) => sum + ms, 0), 90_000);

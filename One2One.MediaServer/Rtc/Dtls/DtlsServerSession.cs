@@ -137,6 +137,18 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
         }
     }
 
+    /// <summary>Whether the retransmission timer runs: our last flight is out, and waits for its answer.</summary>
+    internal bool RetransmissionArmed
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _retransmissionDue != 0;
+            }
+        }
+    }
+
     /// <summary>Starts the handshake: from now on queued and arriving datagrams are processed. Returns <see cref="Handshake"/>. Call once.</summary>
     /// <param name="expectedClientFingerprints">The offer's a=fingerprint values; the client certificate must match one.</param>
     public Task<SrtpKeyingMaterial> Start(IReadOnlyList<DtlsFingerprint> expectedClientFingerprints, CancellationToken cancellationToken = default)

@@ -28,6 +28,7 @@ internal sealed class TurnTestClient : IDisposable
     private const byte UdpProtocol = 17;
 
     private static readonly TimeSpan Retransmission = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan MaxRetransmission = TimeSpan.FromSeconds(4);
 
     private readonly Socket _socket;
 
@@ -95,10 +96,11 @@ internal sealed class TurnTestClient : IDisposable
     private async Task<TurnReply> ExchangeAsync((byte[] TransactionId, byte[] Bytes) request, byte[]? key = null)
     {
         var buffer = new byte[1500];
-        for (var attempt = 0; attempt < 6; attempt++)
+        var wait = Retransmission;
+        for (var attempt = 0; attempt < 7; attempt++, wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, MaxRetransmission.Ticks)))
         {
             await _socket.SendAsync(request.Bytes);
-            using var timeout = new CancellationTokenSource(Retransmission);
+            using var timeout = new CancellationTokenSource(wait);
             try
             {
                 while (true)
@@ -112,7 +114,8 @@ internal sealed class TurnTestClient : IDisposable
             }
             catch (OperationCanceledException)
             {
-                // RFC 5389 §7.2.1: retransmit over UDP.
+                // RFC 5389 §7.2.1: retransmit over UDP, each wait twice the last (here at most 4 s: about 20 s in all, for
+                // a coturn that a loaded machine keeps from answering for a while).
             }
         }
 

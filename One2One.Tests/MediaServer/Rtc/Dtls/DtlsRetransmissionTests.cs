@@ -18,7 +18,8 @@ public class DtlsRetransmissionTests
         var handshake = session.Start(ClientCertificate.Fingerprint);
 
         session.OnDatagram(hello);
-        await One2One.Tests.Support.Eventually.TrueAsync(() => pipe.ServerDatagrams > 0, "the server answers the ClientHello");
+        // The timer is armed once the whole flight is out: moving the clock before would start it late.
+        await One2One.Tests.Support.Eventually.TrueAsync(() => session.RetransmissionArmed, "the server answers the ClientHello");
         var flight = pipe.ServerDatagrams;
         var first = pipe.ServerSent.ToArray();
 
@@ -125,6 +126,7 @@ public class DtlsRetransmissionTests
         var client = Client();
         var connect = pipe.ConnectClient(client);
         await firstFlightLost.Task.WaitAsync(Bound);
+        await One2One.Tests.Support.Eventually.TrueAsync(() => session.RetransmissionArmed, "the lost flight is out, its timer armed");
 
         time.Advance(TimeSpan.FromSeconds(1));
 
