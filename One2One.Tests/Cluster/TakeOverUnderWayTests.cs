@@ -15,6 +15,9 @@ namespace One2One.Tests.Cluster;
 /// </summary>
 public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLifetime
 {
+    /// <summary>How long a killed node's death declaration and the survivor's take-over up to its <c>ref</c> may take on a loaded machine.</summary>
+    private static readonly TimeSpan DeathAndTakeOver = TimeSpan.FromSeconds(60);
+
     private ScriptedKurentoServer _media = null!;
     private MultiProcessCluster _cluster = null!;
 
@@ -43,7 +46,7 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
         // The call lives on A. When A dies, B takes it over, and its hold on the pipeline is kept waiting.
         _media.When(r => r.Method == "ref", ScriptedReply.Hold, times: 1);
         await _cluster.A.KillAsync();
-        var held = await _media.WaitForHeldAsync(1);
+        var held = await _media.WaitForHeldAsync(1, DeathAndTakeOver);
 
         // Alice's page comes back on B meanwhile: B is still taking the call over, so she is asked to try again, not told
         // her registration is gone (she would register afresh, and the call end for bob once B holds her place).
@@ -83,7 +86,7 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
         // holding the pipeline while the first is kept waiting, would end the call when the first finished.
         _media.When(r => r.Method == "ref", ScriptedReply.Hold, times: 1);
         await _cluster.A.KillAsync();
-        var held = await _media.WaitForHeldAsync(1);
+        var held = await _media.WaitForHeldAsync(1, DeathAndTakeOver);
         // Room for a second take-over to show itself (without the fix its hold came within milliseconds).
         for (var waited = 0; waited < 30 && HoldsOf(pipeline) < 2; waited++)
         {

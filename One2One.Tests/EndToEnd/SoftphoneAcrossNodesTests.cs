@@ -71,8 +71,10 @@ public sealed class SoftphoneAcrossNodesTests(BrowserFixture browser, ITestOutpu
             await MediaExpectations.ShouldReceiveAudioAndVideoAsync(survivor.MediaAsync, $"{survivorName}, just after {killed}'s node died");
 
             // The lost page is back when the survivor's node holds both registrations; the survivor's video kept decoding.
+            // The node's death is declared in seconds, then the page's next resume attempt (its SDK asks again after 2, 5,
+            // 10, 18 s) must come: a minute, as the cluster tests allow a take-over.
             await Eventually.TrueAsync(async () => (await ScrapeAsync(survivorsNode)).Sum("one2one_users_registered") == 2,
-                $"{killed}'s page resumed on {survivorName}'s node");
+                $"{killed}'s page resumed on {survivorName}'s node", TimeSpan.FromSeconds(60));
             await MediaExpectations.ShouldReceiveAudioAndVideoAsync(survivor.MediaAsync, $"{survivorName}, after {killed} resumed");
             await lost.ShouldBeAsync("in-call");
             await MediaExpectations.ShouldReceiveAudioAndVideoAsync(lost.MediaAsync, $"{killed}, after resuming");

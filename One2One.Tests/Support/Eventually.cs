@@ -8,9 +8,10 @@ public static class Eventually
 {
     public static readonly TimeSpan Limit = TimeSpan.FromSeconds(15);
 
-    public static async Task<T> ReturnsAsync<T>(Func<Task<T>> attempt, Func<T, bool> done)
+    /// <param name="limit"><see cref="Limit"/> when null; longer for what follows a node's death (declared in seconds).</param>
+    public static async Task<T> ReturnsAsync<T>(Func<Task<T>> attempt, Func<T, bool> done, TimeSpan? limit = null)
     {
-        var deadline = DateTime.UtcNow + Limit;
+        var deadline = DateTime.UtcNow + (limit ?? Limit);
         while (true)
         {
             var value = await attempt();
@@ -23,9 +24,9 @@ public static class Eventually
         }
     }
 
-    public static async Task TrueAsync(Func<Task<bool>> condition, string because)
+    public static async Task TrueAsync(Func<Task<bool>> condition, string because, TimeSpan? limit = null)
     {
-        var result = await ReturnsAsync(condition, static ok => ok);
+        var result = await ReturnsAsync(condition, static ok => ok, limit);
         result.Should().BeTrue(because);
     }
 

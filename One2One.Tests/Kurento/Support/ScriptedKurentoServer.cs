@@ -156,10 +156,11 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
 
     public async Task<ReceivedRequest> WaitForRequestAsync(Func<ReceivedRequest, bool> match) => (await WaitForRequestsAsync(match))[0];
 
-    public async Task<IReadOnlyList<HeldRequest>> WaitForHeldAsync(int count)
+    /// <param name="limit">How long to wait (<see cref="WaitLimit"/> when null): longer for a request that follows a node's death.</param>
+    public async Task<IReadOnlyList<HeldRequest>> WaitForHeldAsync(int count, TimeSpan? limit = null)
     {
         IReadOnlyList<HeldRequest> held = [];
-        await WaitUntilAsync(() => (held = [.. _held]).Count >= count, $"{count} held request(s)");
+        await WaitUntilAsync(() => (held = [.. _held]).Count >= count, $"{count} held request(s)", limit);
         return held;
     }
 
@@ -314,9 +315,9 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
         await _app.DisposeAsync();
     }
 
-    private async Task WaitUntilAsync(Func<bool> condition, string what)
+    private async Task WaitUntilAsync(Func<bool> condition, string what, TimeSpan? wait = null)
     {
-        using var limit = new CancellationTokenSource(WaitLimit);
+        using var limit = new CancellationTokenSource(wait ?? WaitLimit);
         while (true)
         {
             Task changed;
@@ -336,7 +337,7 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                throw new TimeoutException($"The scripted Kurento server waited {WaitLimit} for {what}.");
+                throw new TimeoutException($"The scripted Kurento server waited {wait ?? WaitLimit} for {what}.");
             }
         }
     }
