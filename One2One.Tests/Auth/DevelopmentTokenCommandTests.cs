@@ -111,12 +111,7 @@ public sealed class DevelopmentTokenCommandTests
     private static async Task<(int ExitCode, string Output, string Error)> RunServerProgramAsync(params string[] args)
     {
         var program = typeof(Program).Assembly.Location;
-        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
-        {
-            WorkingDirectory = Path.GetDirectoryName(program)!,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet") { WorkingDirectory = Path.GetDirectoryName(program)! };
         start.ArgumentList.Add(program);
         foreach (var arg in args)
         {
@@ -125,21 +120,14 @@ public sealed class DevelopmentTokenCommandTests
 
         // Whatever the test run's environment says, the child reads its signing key only from the arguments.
         start.Environment.Remove("Auth__Jwt__SigningKey");
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var limit = new CancellationTokenSource(ExitLimit);
         try
         {
-            await process.WaitForExitAsync(limit.Token);
-            await Task.WhenAll(output, error).WaitAsync(limit.Token);
+            var result = await ChildProcess.RunAsync(start, ExitLimit);
+            return (result.ExitCode, result.Output, result.Error);
         }
-        catch (OperationCanceledException)
+        catch (TimeoutException ex)
         {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"The server program did not exit within {ExitLimit.TotalSeconds} s: the command must not start the server.");
+            throw new TimeoutException($"The server program did not exit within {ExitLimit.TotalSeconds} s: the command must not start the server. {ex.Message}", ex);
         }
-
-        return (process.ExitCode, await output, await error);
     }
 }

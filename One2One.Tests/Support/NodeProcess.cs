@@ -8,13 +8,7 @@ public static class NodeProcess
     public static async Task<(int ExitCode, string Output)> RunAsync(
         string workingDirectory, TimeSpan timeout, IReadOnlyDictionary<string, string>? environment, params string[] arguments)
     {
-        var start = new ProcessStartInfo("node")
-        {
-            WorkingDirectory = workingDirectory,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo("node") { WorkingDirectory = workingDirectory };
         foreach (var argument in arguments)
         {
             start.ArgumentList.Add(argument);
@@ -25,34 +19,14 @@ public static class NodeProcess
             start.Environment[name] = value;
         }
 
-        Process process;
         try
         {
-            process = Process.Start(start) ?? throw new InvalidOperationException("could not start node");
+            var result = await ChildProcess.RunAsync(start, timeout);
+            return (result.ExitCode, result.Output + result.Error);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new InvalidOperationException("This test needs Node.js (`node`) on the PATH.", ex);
         }
-
-        using var started = process;
-        // One bound for all of it, the output read to its end included: a child that outlives node keeps its pipes open.
-        using var cancel = new CancellationTokenSource(timeout);
-        var stdout = process.StandardOutput.ReadToEndAsync(cancel.Token);
-        var stderr = process.StandardError.ReadToEndAsync(cancel.Token);
-        try
-        {
-            await process.WaitForExitAsync(cancel.Token);
-            await Task.WhenAll(stdout, stderr).WaitAsync(cancel.Token);
-        }
-        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"node {string.Join(' ', arguments)} did not finish within {timeout}: " + Finished(stdout) + Finished(stderr));
-        }
-
-        return (process.ExitCode, await stdout + await stderr);
     }
-
-    private static string Finished(Task<string> read) => read.IsCompletedSuccessfully ? read.Result : "(its output was not read to the end)";
 }

@@ -10,60 +10,32 @@ internal static class LabCommand
     /// <summary>Runs <paramref name="file"/> with <paramref name="arguments"/>, feeding it <paramref name="input"/>; returns its output.</summary>
     public static async Task<string> RunAsync(string file, IEnumerable<string> arguments, string? input = null)
     {
-        var info = new ProcessStartInfo(file)
-        {
-            RedirectStandardInput = input is not null,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
+        var start = new ProcessStartInfo(file);
         foreach (var argument in arguments)
         {
-            info.ArgumentList.Add(argument);
+            start.ArgumentList.Add(argument);
         }
 
-        var command = $"{file} {string.Join(' ', info.ArgumentList)}";
-        Process process;
+        ChildProcessResult result;
         try
         {
-            process = Process.Start(info) ?? throw new NetworkLabException($"{command} did not start.");
+            result = await ChildProcess.RunAsync(start, Limit, input);
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new NetworkLabException($"The network lab needs {file} on PATH ({NetworkLab.Requirements}).", ex);
         }
-
-        using (process)
+        catch (TimeoutException ex)
         {
-            // One bound for all of it, the output read to its end included: a child that outlives the command keeps
-            // its pipes open.
-            using var timeout = new CancellationTokenSource(Limit);
-            var output = process.StandardOutput.ReadToEndAsync(timeout.Token);
-            var error = process.StandardError.ReadToEndAsync(timeout.Token);
-            try
-            {
-                if (input is not null)
-                {
-                    await process.StandardInput.WriteAsync(input.AsMemory(), timeout.Token);
-                    process.StandardInput.Close();
-                }
-
-                await process.WaitForExitAsync(timeout.Token);
-                await Task.WhenAll(output, error).WaitAsync(timeout.Token);
-            }
-            catch (OperationCanceledException) when (timeout.IsCancellationRequested)
-            {
-                process.Kill(entireProcessTree: true);
-                throw new NetworkLabException($"{command} did not finish within {Limit.TotalSeconds} s.");
-            }
-
-            if (process.ExitCode != 0)
-            {
-                throw new NetworkLabException($"{command} failed ({process.ExitCode}): {(await error).Trim()}{(input is null ? "" : $"\ninput:\n{input}")}");
-            }
-
-            return await output;
+            throw new NetworkLabException(ex.Message, ex);
         }
+
+        if (result.ExitCode != 0)
+        {
+            throw new NetworkLabException($"{ChildProcess.CommandOf(start)} failed ({result.ExitCode}): {result.Error.Trim()}{(input is null ? "" : $"\ninput:\n{input}")}");
+        }
+
+        return result.Output;
     }
 
     /// <summary><c>ip</c> with one command per line of <paramref name="commands"/>, in <paramref name="networkNamespace"/> (or the test's own).</summary>

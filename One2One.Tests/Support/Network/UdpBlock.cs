@@ -10,6 +10,8 @@ namespace One2One.Tests.Support.Network;
 /// </summary>
 internal sealed class UdpBlock : IDisposable
 {
+    private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
+
     private readonly string _table;
 
     private UdpBlock(string table)
@@ -43,16 +45,17 @@ internal sealed class UdpBlock : IDisposable
 
     private static void Nft(string command)
     {
-        var start = new ProcessStartInfo("nft") { RedirectStandardError = true, RedirectStandardOutput = true };
+        var start = new ProcessStartInfo("nft");
         foreach (var argument in command.Split(' '))
         {
             start.ArgumentList.Add(argument);
         }
 
-        Process process;
+        ChildProcessResult result;
         try
         {
-            process = Process.Start(start)!;
+            // Blocking: a rule goes in before the test goes on, and out in Dispose. ChildProcess does not need the caller's context.
+            result = ChildProcess.RunAsync(start, Limit).GetAwaiter().GetResult();
         }
         catch (System.ComponentModel.Win32Exception ex)
         {
@@ -61,14 +64,9 @@ internal sealed class UdpBlock : IDisposable
                 "network namespace (see README).", ex);
         }
 
-        using (process)
+        if (result.ExitCode != 0)
         {
-            var error = process.StandardError.ReadToEnd();
-            process.WaitForExit();
-            if (process.ExitCode != 0)
-            {
-                throw new InvalidOperationException($"nft {command} failed ({process.ExitCode}): {error.Trim()}. This test needs root in its network namespace (see README).");
-            }
+            throw new InvalidOperationException($"nft {command} failed ({result.ExitCode}): {result.Error.Trim()}. This test needs root in its network namespace (see README).");
         }
     }
 }
