@@ -81,7 +81,7 @@ public sealed class CallRecordGrainTests : IAsyncLifetime
 
     private ICallRecordGrain Record(string callId) => _cluster.GrainFactory.GetGrain<ICallRecordGrain>(callId);
 
-    private static CallRecord RecordOf(string callId, SiloAddress home) => new(
+    internal static CallRecord RecordOf(string callId, SiloAddress home) => new(
         callId, home, "ws://127.0.0.1:8888", "pipeline-1",
         new CallParty("alice", "reg-alice", "key-alice", "pipeline-1/caller", home),
         new CallParty("bob", "reg-bob", "key-bob", "pipeline-1/callee", home));

@@ -22,9 +22,7 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _media = await ScriptedKurentoServer.StartAsync();
-        _media.SdpAnswer = offer => offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
-        _media.OneOfferPerEndpoint = true;
+        _media = await StartMediaAsync();
         _cluster = await TwoNodeCluster.StartAsync(() => new One2OneServerFactory
         {
             KurentoUri = _media.Uri,
@@ -394,6 +392,15 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
     }
 
     private Task<string> ConnectAsync(SignalingClient alice, SignalingClient bob) => ConnectAsync(_cluster, _media, alice, bob);
+
+    /// <summary>The scripted media server these tests share: an answer per side, one offer per endpoint.</summary>
+    internal static async Task<ScriptedKurentoServer> StartMediaAsync()
+    {
+        var media = await ScriptedKurentoServer.StartAsync();
+        media.SdpAnswer = offer => offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
+        media.OneOfferPerEndpoint = true;
+        return media;
+    }
 
     /// <summary>Alice (on A) calls bob and he accepts; returns the pipeline once the call is in progress.</summary>
     internal static async Task<string> ConnectAsync(TwoNodeCluster cluster, ScriptedKurentoServer media, SignalingClient alice, SignalingClient bob)

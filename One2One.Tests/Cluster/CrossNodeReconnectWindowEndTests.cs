@@ -17,9 +17,7 @@ public sealed class CrossNodeReconnectWindowEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _media = await ScriptedKurentoServer.StartAsync();
-        _media.SdpAnswer = offer => offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
-        _media.OneOfferPerEndpoint = true;
+        _media = await CrossNodeCallTests.StartMediaAsync();
         _cluster = await TwoNodeCluster.StartAsync(() => new One2OneServerFactory { KurentoUri = _media.Uri, ReconnectWindow = TimeSpan.FromSeconds(2) });
     }
 
