@@ -28,6 +28,9 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     /// <summary>RFC 7675 §5.1: consent expires 30 s after the last valid check.</summary>
     public static readonly TimeSpan ConsentTimeout = TimeSpan.FromSeconds(30);
 
+    /// <summary>Lost packets one RTCP compound may ask the media server to resend: as many as its history keeps.</summary>
+    public const int MaxNackedPerCompound = RetransmissionHistory.Capacity;
+
     private const int MaxRemoteCandidates = 64;
 
     /// <summary>
@@ -421,8 +424,8 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             }
         }
 
-        var lastCheck = _transport.Ice.LastCheckTimestamp;
-        if (lastCheck != 0 && _time.GetElapsedTime(lastCheck, now) > ConsentTimeout && MoveIceState(KurentoIceState.Failed))
+        // Expired consent also stops what goes to the browser (the transport sends only within consent) until a check renews it.
+        if (_transport.Ice.ExpireConsentIfStale(now, ConsentTimeout) && MoveIceState(KurentoIceState.Failed))
         {
             RelayLog.ConsentExpired(_logger, _settings.EndpointId);
             _observer.ConnectionStateChanged(false);
@@ -613,7 +616,11 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     /// asking for a packet no longer (or never) kept, goes on to the sender as before. True when every NACK in the
     /// compound was answered here, so none is relayed.
     /// </summary>
-    /// <remarks>On the worker reading this browser's transport (its receive gate): one at a time.</remarks>
+    /// <remarks>
+    /// On the worker reading this browser's transport (its receive gate): one at a time. Each kept packet goes out again at
+    /// most <see cref="RetransmissionHistory.MaxResends"/> times, and one compound has at most
+    /// <see cref="MaxNackedPerCompound"/> numbers looked up, so a forged NACK costs the worker and the network little.
+    /// </remarks>
     private bool AnswerNacks(ReadOnlySpan<byte> compound, PacketContext context)
     {
         if (!RtcpCompound.IsValid(compound))
@@ -623,6 +630,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
         var answered = false;
         var all = true;
+        var asked = 0;
         foreach (var packet in RtcpCompound.Enumerate(compound))
         {
             if (packet.Kind != RtcpPacketKind.GenericNack)
@@ -645,12 +653,21 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
             for (var i = 0; i < packet.NackCount; i++)
             {
+                if (asked >= MaxNackedPerCompound)
+                {
+                    // More than the whole history asked for at once: the rest is not looked up here (the sender hears it).
+                    all = false;
+                    break;
+                }
+
                 var (lost, following) = packet.GetNack(i);
+                asked++;
                 all &= Resend(history, lost, context);
                 for (var bit = 0; bit < 16; bit++)
                 {
                     if ((following & (1 << bit)) != 0)
                     {
+                        asked++;
                         all &= Resend(history, (ushort)(lost + bit + 1), context);
                     }
                 }

@@ -39,8 +39,8 @@ internal enum IceCheckResult
 /// </summary>
 /// <remarks>
 /// Threading: the owning transport calls <see cref="OnBindingRequest"/> and <see cref="IsValidated"/> under its
-/// receive gate, which owns the stored paths, the nomination and the remembered checks. <see cref="Selected"/> and
-/// <see cref="LastCheckTimestamp"/> are published for other threads (senders, the consent monitor).
+/// receive gate, which owns the stored paths, the nomination and the remembered checks. <see cref="Selected"/>,
+/// <see cref="SendTarget"/> and <see cref="LastCheckTimestamp"/> are published for other threads (senders, the consent monitor).
 /// </remarks>
 internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
 {
@@ -60,11 +60,41 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
     private IcePath? _nominated;
     private IcePath? _selected;
     private long _lastCheckTimestamp;
+    private int _consentExpired;
 
     public IceCredentials Local { get; } = local;
 
     /// <summary>Where media goes: the nominated path, or until then the first one that passed a check.</summary>
     public IcePath? Selected => Volatile.Read(ref _selected);
+
+    /// <summary>
+    /// Where media may go now: the selected path, unless its consent expired (RFC 7675 §5.1: once consent is lost, the agent
+    /// must stop sending on that pair) and no check has renewed it since. Null before any path passed a check.
+    /// </summary>
+    public IcePath? SendTarget => Volatile.Read(ref _consentExpired) == 0 ? Selected : null;
+
+    /// <summary>
+    /// Ends consent when the last check on the selected path is older than <paramref name="timeout"/> at <paramref name="now"/>
+    /// (from the consent monitor): sending stops until a check on the selected path renews it. True when it is expired.
+    /// </summary>
+    public bool ExpireConsentIfStale(long now, TimeSpan timeout)
+    {
+        var lastCheck = LastCheckTimestamp;
+        if (lastCheck == 0 || time.GetElapsedTime(lastCheck, now) <= timeout)
+        {
+            return false;
+        }
+
+        Interlocked.Exchange(ref _consentExpired, 1);
+        if (LastCheckTimestamp != lastCheck)
+        {
+            // A check renewed it meanwhile (it writes its time, then clears the flag): whichever came last, it holds.
+            Interlocked.Exchange(ref _consentExpired, 0);
+            return false;
+        }
+
+        return true;
+    }
 
     /// <summary>The selected remote address as an end point, for events and candidates.</summary>
     public IPEndPoint? SelectedEndPoint => Selected?.EndPoint;
@@ -147,6 +177,7 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
         if (ReferenceEquals(Selected, path))
         {
             Interlocked.Exchange(ref _lastCheckTimestamp, time.GetTimestamp());
+            Interlocked.Exchange(ref _consentExpired, 0);
         }
 
         return result;

@@ -19,9 +19,17 @@ internal sealed class RetransmissionHistory
     /// <summary>Larger packets (none a browser sends) are not kept.</summary>
     public const int MaxPacketLength = 1500;
 
+    /// <summary>
+    /// How often one kept packet is sent again. A browser asks again only when a resend was lost too; a NACK that names the
+    /// same packets over and over (any participant can write one: it has its own SRTCP keys) must not make the media
+    /// server send a stream's worth for each small packet it receives, towards an address that need not want it.
+    /// </summary>
+    public const int MaxResends = 2;
+
     private readonly byte[] _packets = GC.AllocateUninitializedArray<byte>(Capacity * MaxPacketLength);
     private readonly ushort[] _sequences = new ushort[Capacity];
     private readonly int[] _lengths = new int[Capacity];
+    private readonly byte[] _resends = new byte[Capacity];
 
     /// <summary>Keeps a packet just sent; it replaces the one 128 numbers before it.</summary>
     public void Keep(ReadOnlySpan<byte> protectedPacket, ushort sequence)
@@ -36,6 +44,24 @@ internal sealed class RetransmissionHistory
         protectedPacket.CopyTo(_packets.AsSpan(slot * MaxPacketLength));
         _sequences[slot] = sequence;
         _lengths[slot] = protectedPacket.Length;
+        _resends[slot] = 0;
+    }
+
+    /// <summary>
+    /// The packet sent with <paramref name="sequence"/>, to send again, if it is still kept and has not been sent again
+    /// <see cref="MaxResends"/> times already (counted here).
+    /// </summary>
+    public bool TryTakeForResend(ushort sequence, out ReadOnlySpan<byte> protectedPacket)
+    {
+        var slot = sequence & (Capacity - 1);
+        if (!TryFind(sequence, out protectedPacket) || _resends[slot] >= MaxResends)
+        {
+            protectedPacket = default;
+            return false;
+        }
+
+        _resends[slot]++;
+        return true;
     }
 
     /// <summary>The packet sent with <paramref name="sequence"/>, if it is still kept.</summary>

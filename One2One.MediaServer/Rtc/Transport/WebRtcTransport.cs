@@ -167,7 +167,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     {
         lock (_sendGate)
         {
-            if (_outbound is not { } outbound || Ice.Selected is not { } target
+            if (_outbound is not { } outbound || Ice.SendTarget is not { } target
                 || !outbound.TryProtectRtp(buffer, length, out var protectedLength))
             {
                 Counters.CountSendFailed();
@@ -180,12 +180,15 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
     }
 
-    /// <summary>Sends again, as it was protected and sent, the packet <paramref name="history"/> kept for <paramref name="sequence"/>; false if it no longer holds it.</summary>
+    /// <summary>
+    /// Sends again, as it was protected and sent, the packet <paramref name="history"/> kept for <paramref name="sequence"/>;
+    /// false if it no longer holds it or has sent it again as often as it may (<see cref="RetransmissionHistory.MaxResends"/>).
+    /// </summary>
     public bool TryResendRtp(RetransmissionHistory history, ushort sequence, PacketContext? context = null)
     {
         lock (_sendGate)
         {
-            return Ice.Selected is { } target && history.TryFind(sequence, out var packet) && TrySend(packet, target, context);
+            return Ice.SendTarget is { } target && history.TryTakeForResend(sequence, out var packet) && TrySend(packet, target, context);
         }
     }
 
@@ -194,7 +197,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     {
         lock (_sendGate)
         {
-            if (_outbound is not { } outbound || Ice.Selected is not { } target
+            if (_outbound is not { } outbound || Ice.SendTarget is not { } target
                 || !outbound.TryProtectRtcp(buffer, length, out var protectedLength))
             {
                 Counters.CountSendFailed();

@@ -248,6 +248,30 @@ public sealed class IceLiteAgentTests
         agent.LastCheckTimestamp.Should().Be(moved, "the old pair no longer renews consent");
     }
 
+    [Fact]
+    public void Expired_consent_takes_the_send_target_away_until_a_check_on_the_selected_pair_renews_it()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        agent.ExpireConsentIfStale(_clock.GetTimestamp(), TimeSpan.FromSeconds(30)).Should().BeFalse("nothing was checked yet");
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _);
+        var selected = agent.Selected;
+
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        agent.ExpireConsentIfStale(_clock.GetTimestamp(), TimeSpan.FromSeconds(30)).Should().BeFalse("30 s is not yet past the timeout");
+        agent.SendTarget.Should().BeSameAs(selected);
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        agent.ExpireConsentIfStale(_clock.GetTimestamp(), TimeSpan.FromSeconds(30)).Should().BeTrue();
+        agent.SendTarget.Should().BeNull("RFC 7675 §5.1: no sending without consent");
+        agent.Selected.Should().BeSameAs(selected, "the pair stays selected for when the browser comes back");
+
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _);
+        agent.SendTarget.Should().BeNull("another pair's check is no consent for the selected one");
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _);
+        agent.SendTarget.Should().BeSameAs(selected, "a check on the selected pair renews consent");
+        agent.ExpireConsentIfStale(_clock.GetTimestamp(), TimeSpan.FromSeconds(30)).Should().BeFalse();
+    }
+
     private static byte[] Check(string username, string password, bool useCandidate, out byte[] transactionId)
     {
         var request = new byte[StunWriter.MaxLength];

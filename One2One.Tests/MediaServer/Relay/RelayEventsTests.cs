@@ -179,6 +179,26 @@ public sealed class RelayEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Once_a_browsers_consent_expires_nothing_more_is_sent_to_it_until_a_check_renews_it()
+    {
+        var (a, b) = await _rig.CallAsync();
+        _rig.AdvanceSeconds(20);
+        (await a.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse, "A keeps its consent");
+        _rig.AdvanceSeconds(11);
+        b.Events.OfType<IceStateChanged>().Last().State.Should().Be(KurentoIceState.Failed, "B's last check was 31 s ago");
+
+        // RFC 7675 §5.1: without consent, media must stop; what A sends B is not sent.
+        var failedBefore = b.Session.Transport.Counters.SendFailed;
+        a.Browser.SendRtp(KurentoMediaType.Audio, 1, 0, false, [1, 1, 1]);
+        await Eventually.TrueAsync(() => b.Session.Transport.Counters.SendFailed > failedBefore, "A's packet is not sent to B, whose consent expired");
+
+        // B's browser is there after all: its next check renews consent, and media goes to it again.
+        (await b.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        a.Browser.SendRtp(KurentoMediaType.Audio, 2, 960, false, [2, 2, 2]);
+        (await b.Browser.NextRtpAsync("once consent is renewed")).Packet[^3..].ToArray().Should().Equal([2, 2, 2], "the packet sent without consent never went out");
+    }
+
+    [Fact]
     public async Task A_dtls_handshake_that_never_starts_fails_after_30_seconds_on_the_servers_clock()
     {
         var endpoint = _rig.Negotiate();

@@ -1,4 +1,5 @@
 using One2One.MediaServer.Elements;
+using One2One.MediaServer.Rtc.Transport;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Rtc.Rtp;
 using One2One.Tests.MediaServer.Rtc.Sdp;
@@ -120,6 +121,33 @@ public sealed class RelayRtcpTests : IAsyncLifetime
         // A packet the media server never sent B (or no longer keeps) is still A's to resend: that NACK goes on.
         b.Browser.SendRtcp(RtcpTestPackets.GenericNack(bVideo, aboutWhatBReceives, (60_000, 0)));
         (await a.Browser.NextRtcpWithAsync(p => p.IsNack, "a NACK the media server cannot answer")).MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc);
+    }
+
+    [Fact]
+    public async Task A_nack_that_asks_for_the_same_packets_hundreds_of_times_gets_each_sent_again_twice_at_most()
+    {
+        var (a, b) = await CallWithKeyframeRequestsTakenAsync();
+        var bVideo = b.Browser.Offer.VideoSsrc;
+        var aboutWhatBReceives = b.OutgoingSsrc(KurentoMediaType.Video);
+        b.Browser.SendRtcp(RtcpTestPackets.GenericNack(bVideo, aboutWhatBReceives, (1, 0)));
+        await a.Browser.NextRtcpWithAsync(p => p.IsNack, "B's first NACK");
+        for (ushort sequence = 100; sequence < 106; sequence++)
+        {
+            a.Browser.SendRtp(KurentoMediaType.Video, sequence, 3000u * sequence, marker: false, payload: [(byte)sequence]);
+            await b.Browser.NextRtpAsync("the packets the media server keeps");
+        }
+
+        // 250 items, each naming 100 and the 16 after it (100-105 are kept): 4,250 resends asked for in 1 KB.
+        b.Browser.SendRtcp(RtcpTestPackets.GenericNack(bVideo, aboutWhatBReceives, Enumerable.Repeat(((ushort)100, (ushort)0xFFFF), 250).ToArray()));
+
+        // Not all of it could be answered here (106-116 were never sent), so the NACK goes on to A, once the resends are
+        // out (B's page drops them: it has those packets, and SRTP refuses a replay; the server's count says what went).
+        (await a.Browser.NextRtcpWithAsync(p => p.IsNack, "the NACK, relayed")).MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc);
+        b.Session.RetransmittedPackets.Should().Be(6 * RetransmissionHistory.MaxResends, "each of the six kept packets twice, not 4,250 sends");
+
+        b.Browser.SendRtcp(RtcpTestPackets.GenericNack(bVideo, aboutWhatBReceives, (100, 0b11111)));
+        (await a.Browser.NextRtcpWithAsync(p => p.IsNack, "the same NACK again, relayed")).Should().NotBeNull();
+        b.Session.RetransmittedPackets.Should().Be(6 * RetransmissionHistory.MaxResends, "a packet sent again twice is not sent a third time");
     }
 
     [Fact]

@@ -38,4 +38,22 @@ public sealed class RetransmissionHistoryTests
         history.TryFind(7, out _).Should().BeFalse();
         history.TryFind((ushort)(7 + RetransmissionHistory.Capacity), out _).Should().BeFalse();
     }
+
+    [Fact]
+    public void A_kept_packet_is_given_for_resending_twice_at_most_and_the_next_packet_in_its_place_twice_again()
+    {
+        var history = new RetransmissionHistory();
+        history.Keep([1, 2, 3], 10);
+
+        history.TryTakeForResend(10, out var first).Should().BeTrue();
+        first.ToArray().Should().Equal(1, 2, 3);
+        history.TryTakeForResend(10, out _).Should().BeTrue("a resend may be lost too");
+        history.TryTakeForResend(10, out _).Should().BeFalse($"{RetransmissionHistory.MaxResends} resends at most");
+        history.TryFind(10, out _).Should().BeTrue("still kept, only not sent again");
+        history.TryTakeForResend(11, out _).Should().BeFalse("never kept");
+
+        history.Keep([4], (ushort)(10 + RetransmissionHistory.Capacity));
+        history.TryTakeForResend((ushort)(10 + RetransmissionHistory.Capacity), out var next).Should().BeTrue("a new packet in that place has its own count");
+        next.ToArray().Should().Equal((byte)4);
+    }
 }
