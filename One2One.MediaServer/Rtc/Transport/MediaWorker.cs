@@ -87,8 +87,12 @@ internal sealed class MediaWorker
         return false;
     }
 
+    /// <summary>How long a worker waits after a failed receive before it receives again.</summary>
+    internal static readonly TimeSpan ReceiveErrorPause = TimeSpan.FromMilliseconds(50);
+
     private void Run()
     {
+        long? lastErrorLogged = null;
         while (!_stopping)
         {
             int count;
@@ -96,14 +100,29 @@ internal sealed class MediaWorker
             {
                 count = _io.Receive();
             }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            catch (ObjectDisposedException)
             {
-                if (!_stopping)
+                return; // closed by Stop
+            }
+            catch (SocketException ex)
+            {
+                if (_stopping)
                 {
+                    return;
+                }
+
+                // A worker that ended here would leave its share of the port's flows (the kernel hashes them to its socket,
+                // still bound) unread, and those calls silent: it goes on after a pause, whatever the error (the kernel
+                // short of memory, say), and says so at most once a second.
+                var now = Environment.TickCount64;
+                if (lastErrorLogged is not { } last || now - last >= 1000)
+                {
+                    lastErrorLogged = now;
                     TransportLog.ReceiveFailed(_port.Logger, _port.Port, ex);
                 }
 
-                return;
+                Thread.Sleep(ReceiveErrorPause);
+                continue;
             }
 
             for (var i = 0; i < count && !_stopping; i++)

@@ -4,7 +4,7 @@ namespace One2One.MediaServer.Rtc.Transport;
 
 internal static partial class TransportLog
 {
-    [LoggerMessage(EventId = 700, EventName = "ReceiveFailed", Level = LogLevel.Warning, Message = "UDP port {Port}: a media worker stopped receiving")]
+    [LoggerMessage(EventId = 700, EventName = "ReceiveFailed", Level = LogLevel.Warning, Message = "UDP port {Port}: a media worker's receive failed; it goes on after a pause (logged at most once a second)")]
     public static partial void ReceiveFailed(ILogger logger, int port, Exception exception);
 
     [LoggerMessage(EventId = 701, EventName = "DatagramFailed", Level = LogLevel.Error, Message = "UDP port {Port}: a datagram could not be handled")]

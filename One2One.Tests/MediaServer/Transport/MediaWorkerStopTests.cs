@@ -112,6 +112,62 @@ public sealed class MediaWorkerStopTests
     }
 
     /// <summary>Holds the worker that reports an ICE check until released.</summary>
+    [Fact]
+    public async Task A_worker_whose_receive_fails_goes_on_receiving_and_says_so_once()
+    {
+        using var logs = new RecordingLoggerProvider(LogLevel.Warning);
+        using var loggers = logs.CreateFactory();
+        using var ports = new MediaPorts(new MediaServerOptions { BindAddress = "127.0.0.1", Workers = 1 }, loggers);
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        using var io = new FailingThenIdleIo(failures: 10);
+        var worker = new MediaWorker(ports.Udp, socket, io, index: 9);
+        worker.Start();
+
+        await Eventually.TrueAsync(() => io.Receives > 10, "the worker receives again after each failure (the kernel short of memory, say)");
+        worker.Thread.IsAlive.Should().BeTrue("a failed receive does not end the worker: its share of the port's flows would go unread");
+        // Ten failures 50 ms apart: once, or twice should the machine stall past a second between them; never ten times.
+        logs.Entries.Count(e => e.EventName == "ReceiveFailed").Should().BeInRange(1, 2, "failures are logged at most once a second");
+
+        var stop = Task.Run(worker.Stop);
+        io.Wake();
+        (await stop.WaitAsync(Bound)).Should().BeTrue("it still stops");
+    }
+
+    /// <summary>A worker's I/O whose first receives fail as the kernel's would, then waits (for <see cref="Wake"/>) with nothing.</summary>
+    private sealed class FailingThenIdleIo(int failures) : IDatagramIo
+    {
+        private readonly ManualResetEventSlim _woken = new();
+        private int _receives;
+
+        public int Receives => Volatile.Read(ref _receives);
+
+        public UdpSendBatch? Batch => null;
+
+        public void Wake() => _woken.Set();
+
+        public int Receive()
+        {
+            if (Interlocked.Increment(ref _receives) <= failures)
+            {
+                throw new SocketException((int)SocketError.NoBufferSpaceAvailable);
+            }
+
+            _woken.Wait(Bound);
+            return 0;
+        }
+
+        public Span<byte> Buffer(int index, out int length, out bool truncated) => throw new InvalidOperationException("no datagram was received");
+
+        public SocketAddress Sender(int index) => throw new InvalidOperationException("no datagram was received");
+
+        public void Flush()
+        {
+        }
+
+        public void Dispose() => _woken.Dispose();
+    }
+
     private sealed class HeldIceChecks(ManualResetEventSlim release) : ITransportEvents
     {
         public ManualResetEventSlim Entered { get; } = new();

@@ -83,7 +83,11 @@ internal sealed class IceTcpConnection : IMediaLink
         }
     }
 
-    public void Start() => Completion = ReceiveLoopAsync();
+    /// <summary>
+    /// Starts the receive loop on the thread pool: run inline, a receive that completes at once (data already queued) would
+    /// keep it on the caller's, the listener's accept loop, for as long as the browser keeps the socket full.
+    /// </summary>
+    public void Start() => Completion = Task.Run(ReceiveLoopAsync);
 
     /// <summary>Frames <paramref name="datagram"/> and sends it, or queues it behind what the kernel has not taken yet.</summary>
     public bool TrySend(ReadOnlySpan<byte> datagram, SocketAddress to, PacketContext? context, TransportCounters counters)

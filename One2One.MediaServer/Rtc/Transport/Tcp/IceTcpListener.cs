@@ -34,6 +34,9 @@ internal sealed class IceTcpListener : IDisposable
 
     public int Port { get; }
 
+    /// <summary>How long the accept loop waits after an accept failed for another reason than the connection's reset.</summary>
+    internal static readonly TimeSpan AcceptErrorPause = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Connections open now, bound to a transport or still waiting for their first check.</summary>
     public int ConnectionCount => _connections.Count;
 
@@ -66,6 +69,20 @@ internal sealed class IceTcpListener : IDisposable
                 if (_stopping.IsCancellationRequested)
                 {
                     return;
+                }
+
+                if (ex is SocketException { SocketErrorCode: not (SocketError.ConnectionReset or SocketError.ConnectionAborted) })
+                {
+                    // Out of descriptors or buffers: the connection stays queued and the next accept fails at once, so a
+                    // pause keeps this loop from spinning a core until the condition passes.
+                    try
+                    {
+                        await Task.Delay(AcceptErrorPause, _stopping.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException)
+                    {
+                        return;
+                    }
                 }
 
                 continue; // a connection reset before it was accepted
