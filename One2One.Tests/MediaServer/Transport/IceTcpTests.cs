@@ -133,12 +133,39 @@ public sealed class IceTcpTests : IAsyncLifetime
         const int Silent = 200;
         for (var i = 0; i < Silent; i++)
         {
-            Connect();
+            Connect(from: IPAddress.Parse($"127.0.0.{1 + (i % 4)}")); // 50 an address, under the per-address limit
         }
 
         await TransportHarness.CountedAsync(() => _harness.Ports.Tcp!.ConnectionCount == Silent, "every connection is accepted");
 
         _harness.Ports.Tcp!.Connections.Sum(c => (long)c.SendBacklogCapacity).Should().Be(0, "a backlog is needed only once the kernel refuses a frame");
+    }
+
+    [Fact]
+    public async Task One_address_holds_at_most_64_connections_without_a_check_and_the_others_are_still_accepted()
+    {
+        var limit = new IceTcpOptions().MaxUncheckedPerAddress;
+        var silent = Enumerable.Range(0, limit).Select(_ => Connect()).ToList();
+        await TransportHarness.CountedAsync(() => _harness.Ports.Tcp!.ConnectionCount == limit, "every connection is accepted");
+
+        // One more from that address is closed at once; another address is not held back by it.
+        using var refused = Connect();
+        ShouldBeClosed(refused);
+        using var other = Connect(from: IPAddress.Parse("127.0.0.2"));
+        await TransportHarness.CountedAsync(() => _harness.Ports.Tcp!.ConnectionCount == limit + 1, "another address's connection is accepted");
+
+        // A connection that passes its check no longer counts against its address; one that closes neither.
+        var check = Check(TransportHarness.Password, out _);
+        silent[0].Send(Framed(check));
+        StunMessage.TryParse(ReadFrame(silent[0]), out var answer).Should().BeTrue();
+        answer.Class.Should().Be(StunMessageClass.SuccessResponse);
+        silent[1].Dispose();
+        await TransportHarness.CountedAsync(() => _harness.Ports.Tcp!.UncheckedFrom(IPAddress.Loopback) == limit - 2, "two of them settled");
+        using var again = Connect();
+        using var andAgain = Connect();
+        await TransportHarness.CountedAsync(() => _harness.Ports.Tcp!.UncheckedFrom(IPAddress.Loopback) == limit, "two new ones take their places");
+        using var overAgain = Connect();
+        ShouldBeClosed(overAgain);
     }
 
     [Fact]
@@ -180,12 +207,17 @@ public sealed class IceTcpTests : IAsyncLifetime
         BinaryPrimitives.ReadUInt16BigEndian(after.AsSpan(2)).Should().Be(sequence, "the connection sends on once drained");
     }
 
-    private Socket Connect(int? receiveBufferBytes = null)
+    private Socket Connect(int? receiveBufferBytes = null, IPAddress? from = null)
     {
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBufferBytes is { } bytes)
         {
             client.ReceiveBufferSize = bytes; // before connecting, so the window it announces stays small
+        }
+
+        if (from is not null)
+        {
+            client.Bind(new IPEndPoint(from, 0)); // all of 127/8 is this machine's loopback
         }
 
         client.Connect(_harness.TcpEndpoint);

@@ -28,6 +28,7 @@ internal sealed class IceTcpConnection : IMediaLink
     private readonly Socket _socket;
     private readonly TransportDirectory _directory;
     private readonly IceTcpOptions _options;
+    private readonly Action<IceTcpConnection> _onChecked;
     private readonly Action<IceTcpConnection> _onClosed;
     private readonly Rfc4571Reader _reader;
     private readonly byte[] _frame = GC.AllocateUninitializedArray<byte>(WebRtcTransport.BufferSize + WebRtcTransport.TailRoom, pinned: true);
@@ -44,12 +45,17 @@ internal sealed class IceTcpConnection : IMediaLink
     private bool _drainRunning;
     private WebRtcTransport? _transport;
     private int _closed;
+    private int _checkSettled;
 
-    public IceTcpConnection(Socket socket, TransportDirectory directory, IceTcpOptions options, TimeProvider time, Action<IceTcpConnection> onClosed)
+    /// <param name="onChecked">Called once, when the first check bound the connection or it closed before one did.</param>
+    /// <param name="onClosed">Called once, when the connection closes.</param>
+    public IceTcpConnection(Socket socket, TransportDirectory directory, IceTcpOptions options, TimeProvider time,
+        Action<IceTcpConnection> onChecked, Action<IceTcpConnection> onClosed)
     {
         _socket = socket;
         _directory = directory;
         _options = options;
+        _onChecked = onChecked;
         _onClosed = onClosed;
         _reader = new Rfc4571Reader(WebRtcTransport.BufferSize);
         socket.NoDelay = true;
@@ -164,6 +170,7 @@ internal sealed class IceTcpConnection : IMediaLink
             return;
         }
 
+        SettleCheck();
         _onClosed(this);
         _firstCheckTimer.Dispose();
         _closing.Cancel();
@@ -251,6 +258,15 @@ internal sealed class IceTcpConnection : IMediaLink
 
             Volatile.Write(ref _transport, transport);
             _firstCheckTimer.Dispose();
+            SettleCheck();
+        }
+    }
+
+    private void SettleCheck()
+    {
+        if (Interlocked.Exchange(ref _checkSettled, 1) == 0)
+        {
+            _onChecked(this);
         }
     }
 

@@ -17,6 +17,7 @@ internal sealed class IceTcpListener : IDisposable
     private readonly IceTcpOptions _options;
     private readonly TimeProvider _time;
     private readonly ConcurrentDictionary<IceTcpConnection, byte> _connections = new();
+    private readonly Dictionary<IPAddress, int> _unchecked = []; // per remote address; under its own lock
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
 
@@ -55,6 +56,46 @@ internal sealed class IceTcpListener : IDisposable
         _acceptLoop.Wait(TimeSpan.FromSeconds(5));
     }
 
+    /// <summary>Connections from <paramref name="address"/> waiting for their first check (for tests).</summary>
+    internal int UncheckedFrom(IPAddress address)
+    {
+        lock (_unchecked)
+        {
+            return _unchecked.GetValueOrDefault(address);
+        }
+    }
+
+    private bool TryCountUnchecked(IPAddress address)
+    {
+        lock (_unchecked)
+        {
+            var count = _unchecked.GetValueOrDefault(address);
+            if (count >= _options.MaxUncheckedPerAddress)
+            {
+                return false;
+            }
+
+            _unchecked[address] = count + 1;
+            return true;
+        }
+    }
+
+    /// <summary>A connection from <paramref name="address"/> passed its first check or closed (once per connection).</summary>
+    private void ForgetUnchecked(IPAddress address)
+    {
+        lock (_unchecked)
+        {
+            if (_unchecked.GetValueOrDefault(address) <= 1)
+            {
+                _unchecked.Remove(address);
+            }
+            else
+            {
+                _unchecked[address]--;
+            }
+        }
+    }
+
     private async Task AcceptLoopAsync()
     {
         while (!_stopping.IsCancellationRequested)
@@ -88,7 +129,18 @@ internal sealed class IceTcpListener : IDisposable
                 continue; // a connection reset before it was accepted
             }
 
-            if (_connections.Count >= _options.MaxConnections)
+            IPAddress address;
+            try
+            {
+                address = ((IPEndPoint)socket.RemoteEndPoint!).Address;
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                socket.Dispose(); // reset between accept and set-up
+                continue;
+            }
+
+            if (_connections.Count >= _options.MaxConnections || !TryCountUnchecked(address))
             {
                 socket.Dispose();
                 continue;
@@ -96,12 +148,14 @@ internal sealed class IceTcpListener : IDisposable
 
             try
             {
-                var connection = new IceTcpConnection(socket, _directory, _options, _time, c => _connections.TryRemove(c, out _));
+                var connection = new IceTcpConnection(socket, _directory, _options, _time,
+                    onChecked: _ => ForgetUnchecked(address), onClosed: c => _connections.TryRemove(c, out _));
                 _connections.TryAdd(connection, 0);
                 connection.Start();
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
+                ForgetUnchecked(address);
                 socket.Dispose(); // reset between accept and set-up
             }
         }

@@ -11,4 +11,11 @@ internal sealed record IceTcpOptions
 
     /// <summary>Connections open at once; more are refused (closed at once).</summary>
     public int MaxConnections { get; init; } = 4096;
+
+    /// <summary>
+    /// Connections from one address still waiting for their first check; more are refused. A browser sends its check as it
+    /// connects, so a few at a time are plenty even for an office behind one address, and one address that opens
+    /// connections and sends nothing cannot hold every one of <see cref="MaxConnections"/> for the timeout.
+    /// </summary>
+    public int MaxUncheckedPerAddress { get; init; } = 64;
 }
