@@ -337,7 +337,9 @@ export class Softphone {
         void this.sendStop();
       } else if (resumedCallWith !== null && this.apply({ kind: "resume-call", peer: resumedCallWith })) {
         // The server still has the call: a new offer restarts this side's media (the embedded media server on the same
-        // endpoint, KMS on a new one); Renegotiated answers it. Media held through the outage plays until then.
+        // endpoint, KMS on a new one); Renegotiated answers it. Media held through the outage plays until then. From now
+        // on an end from this side (a hang-up, a camera that does not open) must tell the server, offer made or not.
+        this.offerSent = true;
         const held = this.takeHeld(resumedCallWith);
         this.handover = held;
         const camera: Prepared | null =
@@ -421,6 +423,8 @@ export class Softphone {
     if (media === null) {
       return;
     }
+    // A resumed call is on the server already (resumeAsync); a new one is not until its offer is taken.
+    const serverHoldsCall = this.offerSent;
     try {
       const sdpOffer = ready?.sdpOffer ?? (await media.createOffer());
       if (attempt !== this.attempt) {
@@ -432,11 +436,16 @@ export class Softphone {
         media.startTrickle();
       }
     } catch (error) {
-      // A refused invocation means the server set nothing up: endCall() sends no Stop(). An accepted
-      // incoming call whose offer failed is rejected, so the caller is not left ringing.
+      // A refused Call or accept means the server set nothing up: endCall() sends no Stop(). An accepted incoming call
+      // whose offer failed is rejected, so the caller is not left ringing. A resumed call's failed offer ends the call the
+      // server still holds: abandonCall() tells it.
       if (attempt === this.attempt) {
         this.rejectUnanswered();
-        this.endCall(errorText(error), "error");
+        if (serverHoldsCall) {
+          this.abandonCall(errorText(error));
+        } else {
+          this.endCall(errorText(error), "error");
+        }
       }
     }
   }
@@ -454,8 +463,9 @@ export class Softphone {
       stream = (await prepared?.stream) ?? (await (this.options.openMedia ?? openLocalMedia)());
     } catch (error) {
       if (attempt === this.attempt) {
+        // A new call's server knows nothing yet; a resumed call's does, and hears the end (abandonCall).
         this.rejectUnanswered();
-        this.endCall(errorText(error), "error");
+        this.abandonCall(errorText(error));
       }
       return null;
     }

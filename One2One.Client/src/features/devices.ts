@@ -31,6 +31,10 @@ export class MediaDevicesControl {
 
   constructor(private readonly phone: Softphone) {
     phone.on("localStream", (stream) => {
+      if (stream !== null && stream === this.stream) {
+        // The same stream again (a resumed call goes on with the camera, or the screen, it had): nothing changed here.
+        return;
+      }
       this.stream = stream;
       this.screenTrack = null;
       if (stream !== null) {
@@ -111,16 +115,27 @@ export class MediaDevicesControl {
     });
   }
 
-  /** Back from the screen to the camera. */
+  /**
+   * Back from the screen to the camera. When the camera cannot be opened again (unplugged, taken, no longer allowed), the
+   * screen still stops: it is not sent on while the page says sharing stopped; the call then sends no picture until a
+   * camera is chosen.
+   */
   stopSharing(): Promise<void> {
     return this.serially(async () => {
-      if (this.screenTrack === null) {
+      const screen = this.screenTrack;
+      if (screen === null) {
         return;
       }
-      this.screenTrack = null;
-      this.events.emit("sharing", false);
-      if (this.stream !== null) {
-        await this.replace("video", () => this.capture({ video: this.camera === null ? true : { deviceId: { exact: this.camera } } }));
+      try {
+        if (this.stream !== null) {
+          await this.replace("video", () => this.capture({ video: this.camera === null ? true : { deviceId: { exact: this.camera } } }));
+        }
+      } catch (error) {
+        screen.stop();
+        throw error;
+      } finally {
+        this.screenTrack = null;
+        this.events.emit("sharing", false);
       }
     });
   }

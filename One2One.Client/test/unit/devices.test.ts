@@ -89,15 +89,22 @@ class FakePhone {
 
 const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
+/** Whether the fake camera refuses to open (unplugged, in use). */
+let cameraFails = false;
+
 function useFakeDevices(): void {
+  cameraFails = false;
   Object.defineProperty(globalThis, "navigator", {
     configurable: true,
     value: {
       mediaDevices: {
         addEventListener: () => undefined,
         enumerateDevices: () => Promise.resolve([]),
-        getUserMedia: (constraints: { video?: { deviceId: { exact: string } } }) =>
-          Promise.resolve(new FakeStream([new FakeTrack("video", constraints.video?.deviceId.exact ?? "default")])),
+        getUserMedia: (constraints: { video?: true | { deviceId: { exact: string } } }) =>
+          cameraFails
+            ? Promise.reject(new Error("NotReadableError: the camera is in use"))
+            : Promise.resolve(new FakeStream([new FakeTrack("video", typeof constraints.video === "object" ? constraints.video.deviceId.exact : "default")])),
+        getDisplayMedia: () => Promise.resolve(new FakeStream([new FakeTrack("video", "screen")])),
       },
     },
   });
@@ -164,5 +171,57 @@ describe("MediaDevicesControl", () => {
 
     assert.equal(errors.length, 1, "the switch failed and says so");
     assert.deepEqual(stream.getVideoTracks().map((t) => t.id), ["cam-2"], "the call goes on with what it had");
+  });
+  it("stops sending the screen when stopping a share cannot reopen the camera, and says sharing stopped", async () => {
+    useFakeDevices();
+    const phone = new FakePhone();
+    const devices = new MediaDevicesControl(phone.asSoftphone);
+    const errors: string[] = [];
+    const sharing: boolean[] = [];
+    devices.on("error", (message) => errors.push(message));
+    devices.on("sharing", (on) => sharing.push(on));
+    const camera = new FakeTrack("video", "cam-1");
+    const stream = new FakeStream([camera]);
+    const current = new FakeConnection([camera]);
+    phone.connections = [current];
+    phone.current = current;
+    phone.emitLocalStream(stream);
+    await settle();
+    await devices.shareScreen();
+    const screen = current.senders[0]?.track;
+    assert.equal(screen?.id, "screen");
+
+    cameraFails = true;
+    await devices.stopSharing();
+
+    assert.equal(screen?.stopped, true, "the screen is not sent on while the page says sharing stopped");
+    assert.equal(devices.sharing, false);
+    assert.deepEqual(sharing, [true, false]);
+    assert.equal(errors.length, 1, "the person hears the camera did not come back");
+    cameraFails = false;
+    await devices.useCamera("cam-2");
+    assert.equal(current.senders[0]?.track.id, "cam-2", "a camera chosen afterwards goes on the call");
+  });
+
+  it("keeps sharing when the same local stream comes again (a resumed call), and can still stop it", async () => {
+    useFakeDevices();
+    const phone = new FakePhone();
+    const devices = new MediaDevicesControl(phone.asSoftphone);
+    const camera = new FakeTrack("video", "cam-1");
+    const stream = new FakeStream([camera]);
+    const current = new FakeConnection([camera]);
+    phone.connections = [current];
+    phone.current = current;
+    phone.emitLocalStream(stream);
+    await settle();
+    await devices.shareScreen();
+
+    phone.emitLocalStream(stream);
+    await settle();
+
+    assert.equal(devices.sharing, true, "the resumed call still sends the screen");
+    await devices.stopSharing();
+    assert.equal(current.senders[0]?.track.id, "default", "stopping puts the camera back");
+    assert.equal(devices.sharing, false);
   });
 });

@@ -453,6 +453,57 @@ describe("Softphone's call while the connection is gone", () => {
     assert.equal(client.stops, 0);
   });
 
+  it("tells the server when the person hangs up a resumed call before its camera opened (the server holds the call)", async () => {
+    const client = new FakeClient();
+    let openCamera: (stream: MediaStream) => void = () => undefined;
+    const phone = new Softphone(client.asClient, { openMedia: () => new Promise<MediaStream>((resolve) => (openCamera = resolve)) });
+    (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = FakePeerConnection;
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+    phone.resume("alice", "token-after-reload", true);
+    await settle();
+    await settle();
+    assert.equal(phone.state, "connecting", "the call is back; the page's camera is still opening (a permission prompt)");
+
+    phone.hangUp();
+    await settle();
+    openCamera(noTracks);
+    await settle();
+
+    assert.equal(client.stops, 1, "without it the server keeps the call until its reconnect window runs out");
+    assert.equal(phone.state, "registered");
+    assert.deepEqual(client.renegotiations, [], "no offer for a call that was hung up");
+  });
+
+  it("tells the server when a resumed call's camera cannot be opened, and says why", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient, { openMedia: () => Promise.reject(new Error("Permission denied")) });
+    const notices: string[] = [];
+    phone.on("notice", (notice) => notices.push(notice.text));
+    (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = FakePeerConnection;
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+
+    phone.resume("alice", "token-after-reload", true);
+    await until(() => phone.state === "registered" && client.stops > 0);
+
+    assert.equal(client.stops, 1, "the call the server held ends for bob too");
+    assert.equal(notices.length, 1);
+    assert.match(notices[0] ?? "", /Permission denied/);
+  });
+
+  it("sends no Stop for a new call whose camera cannot be opened: the server never heard of it", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient, { openMedia: () => Promise.reject(new Error("Permission denied")) });
+    phone.register("alice");
+    await settle();
+
+    phone.call("bob");
+    await until(() => phone.state === "registered");
+    await settle();
+
+    assert.equal(client.stops, 0);
+    assert.deepEqual(client.calls, []);
+  });
+
   it("lists the connection held while the signaling connection comes back among those sending the page's media, then it and the new one until the new one connects", async () => {
     const { client, phone } = await phoneInCall();
     const first = FakePeerConnection.last;
