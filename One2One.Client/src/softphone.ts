@@ -115,6 +115,8 @@ export class Softphone {
    * server ends it instead of bringing the person who hung up back into it.
    */
   private stopPending = false;
+  /** Whether the page was last told that this side or the peer is reconnecting. */
+  private reconnectShown = false;
 
   constructor(
     private readonly client: One2OneClient,
@@ -347,6 +349,10 @@ export class Softphone {
         await this.sendOffer(++this.attempt, (sdpOffer) => this.server.renegotiate(sdpOffer), camera);
       } else {
         this.dropHeld();
+        if (wasInCall && !stopPending) {
+          // The peer hung up, or the call's window ran out, while this page was away.
+          this.events.emit("notice", { text: "The call ended while the connection was away.", kind: "info" });
+        }
       }
     } catch (error) {
       if (generation !== this.resumeGeneration) {
@@ -527,7 +533,7 @@ export class Softphone {
     const reconnect = new MediaReconnect({
       replaceMedia: () => this.replaceMedia(),
       renegotiate: (sdpOffer) => this.server.renegotiate(sdpOffer),
-      changed: (state) => this.events.emit("reconnectChange", state),
+      changed: (state) => this.showReconnect(state),
       // A network change can leave the signaling connection half-open for its whole keep-alive timeout: close it, and
       // onConnectionClosed resumes the call on a new one.
       signalingStale: () => void this.client.dropConnection(),
@@ -535,7 +541,7 @@ export class Softphone {
     this.reconnect = reconnect;
     reconnect.watch(media);
     // A call resumed after a lost connection was shown as reconnecting until now.
-    this.events.emit("reconnectChange", reconnect.current);
+    this.showReconnect(reconnect.current);
   }
 
   /**
@@ -633,6 +639,8 @@ export class Softphone {
   private onConnectionClosed(how: "left" | "lost" | "reconnecting"): void {
     const { state, user } = this.snapshot;
     const inCall = state === "in-call";
+    // Not "connecting": a resumed call connects again while the server holds it (the resume finds it).
+    const wasRinging = state === "calling" || state === "incoming";
     const resumable =
       this.pendingResume ?? (this.token !== null && user !== null && state !== "idle" && state !== "registering" ? { user, token: this.token, inCall } : null);
     this.pendingResume = null;
@@ -653,7 +661,11 @@ export class Softphone {
       return;
     }
     if (this.held !== null) {
-      this.events.emit("reconnectChange", { self: true, peer: false });
+      this.showReconnect({ self: true, peer: false });
+    }
+    if (wasRinging) {
+      // A call still ringing ended on the server with the connection: say so rather than just go back to registered.
+      this.events.emit("notice", { text: "The call was interrupted: the connection to the server was lost.", kind: "error" });
     }
     if (how === "lost") {
       this.resume(resumable.user, resumable.token, resumable.inCall);
@@ -776,7 +788,7 @@ export class Softphone {
     if (held !== null) {
       this.closeHeld(held.media);
       // Shown as reconnecting since the connection was lost; nothing is reconnecting now.
-      this.events.emit("reconnectChange", { self: false, peer: false });
+      this.showReconnect({ self: false, peer: false });
     }
   }
 
@@ -799,6 +811,16 @@ export class Softphone {
     this.media = null;
     this.events.emit("localStream", null);
     this.events.emit("remoteStream", null);
+    if (this.reconnectShown) {
+      // A call that ended while shown as reconnecting (a resumed call hung up before its media came back, say).
+      this.showReconnect({ self: false, peer: false });
+    }
+  }
+
+  /** Tells the page who is reconnecting, and remembers whether anything is shown (see releaseMedia). */
+  private showReconnect(state: ReconnectState): void {
+    this.reconnectShown = state.self || state.peer;
+    this.events.emit("reconnectChange", state);
   }
 
   private apply(event: PhoneEvent): boolean {

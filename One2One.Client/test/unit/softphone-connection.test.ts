@@ -504,6 +504,44 @@ describe("Softphone's call while the connection is gone", () => {
     assert.deepEqual(client.calls, []);
   });
 
+  it("stops showing itself reconnecting when a resumed call ends before its media came back", async () => {
+    const { client, phone } = await phoneInCall();
+    const shown: { self: boolean; peer: boolean }[] = [];
+    phone.on("reconnectChange", (state) => shown.push(state));
+
+    client.emit("reconnecting", new Error("network"));
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+    client.emit("reconnected");
+    await settle();
+    assert.equal(phone.state, "connecting");
+    assert.deepEqual(shown.at(-1), { self: true, peer: false }, "reconnecting while the new connection comes up");
+
+    phone.hangUp();
+    await settle();
+
+    assert.deepEqual(shown.at(-1), { self: false, peer: false }, "nothing is reconnecting once the call is over");
+  });
+
+  it("says the call ended when the connection comes back to find it gone, and that a ring was cut when the connection went", async () => {
+    const { client, phone } = await phoneInCall();
+    const notices: string[] = [];
+    phone.on("notice", (notice) => notices.push(notice.text));
+
+    client.emit("reconnecting", new Error("network"));
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: null });
+    client.emit("reconnected");
+    await settle();
+
+    assert.equal(phone.state, "registered");
+    assert.deepEqual(notices, ["The call ended while the connection was away."]);
+
+    phone.call("carol");
+    await settle();
+    assert.equal(phone.state, "calling");
+    client.emit("reconnecting", new Error("network again"));
+    assert.deepEqual(notices.at(-1), "The call was interrupted: the connection to the server was lost.");
+  });
+
   it("lists the connection held while the signaling connection comes back among those sending the page's media, then it and the new one until the new one connects", async () => {
     const { client, phone } = await phoneInCall();
     const first = FakePeerConnection.last;
