@@ -75,7 +75,10 @@ export class Softphone {
   private media: MediaCall | null = null;
   /** Bumped by every call attempt and every clean-up; an async step whose number is stale stops. */
   private attempt = 0;
-  /** True once the server has (or is about to get) this side's offer, so it must be told about an ending. */
+  /**
+   * True once the server has (or is about to get) this side's offer, or holds the call anyway (a resumed call before its
+   * new offer), so it must be told about an ending.
+   */
   private offerSent = false;
   /** The caller of an incoming call accepted here whose answer has not gone out yet (the camera is opening). */
   private unansweredCaller: string | null = null;
@@ -843,8 +846,12 @@ export class Softphone {
       return;
     }
     this.mediaSettings = state;
-    if (this.media !== null) {
-      applyMediaState(this.media.localStream, state);
+    // Every connection sending the page's media: the call's, and one held while the signaling connection comes back
+    // (it may carry the call meanwhile) or handing over to the resumed call's new one.
+    for (const media of [this.media, this.held?.media ?? null, this.handover]) {
+      if (media !== null) {
+        applyMediaState(media.localStream, state);
+      }
     }
     this.events.emit("mediaStateChange", state);
   }

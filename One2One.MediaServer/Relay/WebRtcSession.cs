@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using System.Numerics;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Protocol;
 using One2One.MediaServer.Rtc.Dtls;
@@ -653,21 +654,21 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
             for (var i = 0; i < packet.NackCount; i++)
             {
-                if (asked >= MaxNackedPerCompound)
+                var (lost, following) = packet.GetNack(i);
+                var numbers = 1 + BitOperations.PopCount(following);
+                if (asked + numbers > MaxNackedPerCompound)
                 {
                     // More than the whole history asked for at once: the rest is not looked up here (the sender hears it).
                     all = false;
                     break;
                 }
 
-                var (lost, following) = packet.GetNack(i);
-                asked++;
+                asked += numbers;
                 all &= Resend(history, lost, context);
                 for (var bit = 0; bit < 16; bit++)
                 {
                     if ((following & (1 << bit)) != 0)
                     {
-                        asked++;
                         all &= Resend(history, (ushort)(lost + bit + 1), context);
                     }
                 }

@@ -20,6 +20,12 @@ public interface ICallRecordGrain : IGrainWithStringKey
     /// <paramref name="node"/> takes the call over from its home <paramref name="deadHome"/>, declared dead: the first node to
     /// ask gets the record (now naming it the home), the others <see cref="TakeOverResult.TakenElsewhere"/>.
     /// </summary>
+    /// <remarks>
+    /// Answered within 8 s or failed (Orleans' default is 30 s): an answer that does not come is asked for once more
+    /// (<see cref="CallRecords.TakeOverAsync"/>), and both asks must fit in the time the other survivors, told the call is
+    /// taken, wait for this node to move their participant (the media set-up timeout).
+    /// </remarks>
+    [ResponseTimeout("00:00:08")]
     Task<CallTakeOver> TakeOver(SiloAddress node, SiloAddress deadHome);
 }
 

@@ -542,6 +542,27 @@ describe("Softphone's call while the connection is gone", () => {
     assert.deepEqual(notices.at(-1), "The call was interrupted: the connection to the server was lost.");
   });
 
+  it("mutes the microphone of a call held while the signaling connection comes back (the held connection still sends)", async () => {
+    const client = new FakeClient();
+    const microphone = { kind: "audio", enabled: true, stop: () => undefined };
+    const stream = { getTracks: () => [microphone], getAudioTracks: () => [microphone], getVideoTracks: () => [] } as unknown as MediaStream;
+    const phone = new Softphone(client.asClient, { openMedia: () => Promise.resolve(stream) });
+    (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = FakePeerConnection;
+    phone.register("alice");
+    await settle();
+    phone.call("bob");
+    await settle();
+    client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
+    await settle();
+    FakePeerConnection.last?.connect();
+    client.emit("reconnecting", new Error("network"));
+    assert.equal(phone.state, "registering", "the call is held");
+
+    phone.setMicrophoneEnabled(false);
+
+    assert.equal(microphone.enabled, false, "the person muted: the held connection must not go on sending their voice");
+  });
+
   it("lists the connection held while the signaling connection comes back among those sending the page's media, then it and the new one until the new one connects", async () => {
     const { client, phone } = await phoneInCall();
     const first = FakePeerConnection.last;

@@ -100,9 +100,15 @@ internal sealed class MediaWorker
             {
                 count = _io.Receive();
             }
-            catch (ObjectDisposedException)
+            catch (ObjectDisposedException ex)
             {
-                return; // closed by Stop
+                // Closed by Stop; closed otherwise, the worker cannot go on, and says so.
+                if (!_stopping)
+                {
+                    TransportLog.ReceiveFailed(_port.Logger, _port.Port, ex);
+                }
+
+                return;
             }
             catch (SocketException ex)
             {

@@ -142,7 +142,7 @@ public sealed class MediaPortGarbageTests(ITestOutputHelper output) : IAsyncLife
         }
 
         _rig.Logs.AtLeast(LogLevel.Error).Should().BeEmpty("bad input is counted, not logged as an error (seed {0})", _seed);
-        _rig.Logs.Entries.Should().NotContain(e => e.EventName == "ReceiveFailed", "no media worker stopped");
+        _rig.Logs.Entries.Should().NotContain(e => e.EventName == "ReceiveFailed", "no media worker's receive failed");
     }
 
     private byte[] FromStranger(int index, byte[][] real) => (index % 7) switch

@@ -126,28 +126,20 @@ internal sealed class IceTcpListener : IDisposable
                     }
                 }
 
-                continue; // a connection reset before it was accepted
+                continue; // reset before it was accepted, or paused for above
             }
 
-            IPAddress address;
+            IPAddress? counted = null;
             try
             {
-                address = ((IPEndPoint)socket.RemoteEndPoint!).Address;
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                socket.Dispose(); // reset between accept and set-up
-                continue;
-            }
+                var address = ((IPEndPoint)socket.RemoteEndPoint!).Address;
+                if (_connections.Count >= _options.MaxConnections || !TryCountUnchecked(address))
+                {
+                    socket.Dispose();
+                    continue;
+                }
 
-            if (_connections.Count >= _options.MaxConnections || !TryCountUnchecked(address))
-            {
-                socket.Dispose();
-                continue;
-            }
-
-            try
-            {
+                counted = address;
                 var connection = new IceTcpConnection(socket, _directory, _options, _time,
                     onChecked: _ => ForgetUnchecked(address), onClosed: c => _connections.TryRemove(c, out _));
                 _connections.TryAdd(connection, 0);
@@ -155,7 +147,11 @@ internal sealed class IceTcpListener : IDisposable
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
-                ForgetUnchecked(address);
+                if (counted is not null)
+                {
+                    ForgetUnchecked(counted);
+                }
+
                 socket.Dispose(); // reset between accept and set-up
             }
         }
