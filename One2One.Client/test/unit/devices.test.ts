@@ -110,6 +110,21 @@ function useFakeDevices(): void {
   });
 }
 
+/** A page in a call on camera "cam-1", its one connection sending it, and the device control over it. */
+async function inACallOnCamera(): Promise<{ phone: FakePhone; devices: MediaDevicesControl; stream: FakeStream; current: FakeConnection }> {
+  useFakeDevices();
+  const phone = new FakePhone();
+  const devices = new MediaDevicesControl(phone.asSoftphone);
+  const camera = new FakeTrack("video", "cam-1");
+  const stream = new FakeStream([camera]);
+  const current = new FakeConnection([camera]);
+  phone.connections = [current];
+  phone.current = current;
+  phone.emitLocalStream(stream);
+  await settle();
+  return { phone, devices, stream, current };
+}
+
 describe("MediaDevicesControl", () => {
   const original = Object.getOwnPropertyDescriptor(globalThis, "navigator");
   afterEach(() => {
@@ -173,20 +188,11 @@ describe("MediaDevicesControl", () => {
     assert.deepEqual(stream.getVideoTracks().map((t) => t.id), ["cam-2"], "the call goes on with what it had");
   });
   it("stops sending the screen when stopping a share cannot reopen the camera, and says sharing stopped", async () => {
-    useFakeDevices();
-    const phone = new FakePhone();
-    const devices = new MediaDevicesControl(phone.asSoftphone);
+    const { devices, current } = await inACallOnCamera();
     const errors: string[] = [];
     const sharing: boolean[] = [];
     devices.on("error", (message) => errors.push(message));
     devices.on("sharing", (on) => sharing.push(on));
-    const camera = new FakeTrack("video", "cam-1");
-    const stream = new FakeStream([camera]);
-    const current = new FakeConnection([camera]);
-    phone.connections = [current];
-    phone.current = current;
-    phone.emitLocalStream(stream);
-    await settle();
     await devices.shareScreen();
     const screen = current.senders[0]?.track;
     assert.equal(screen?.id, "screen");
@@ -204,16 +210,7 @@ describe("MediaDevicesControl", () => {
   });
 
   it("keeps sharing when the same local stream comes again (a resumed call), and can still stop it", async () => {
-    useFakeDevices();
-    const phone = new FakePhone();
-    const devices = new MediaDevicesControl(phone.asSoftphone);
-    const camera = new FakeTrack("video", "cam-1");
-    const stream = new FakeStream([camera]);
-    const current = new FakeConnection([camera]);
-    phone.connections = [current];
-    phone.current = current;
-    phone.emitLocalStream(stream);
-    await settle();
+    const { phone, devices, stream, current } = await inACallOnCamera();
     await devices.shareScreen();
 
     phone.emitLocalStream(stream);

@@ -120,6 +120,7 @@ const noTracks = { getTracks: () => [], getAudioTracks: () => [], getVideoTracks
 /** alice in a call with bob, on fake media; `opened` counts the times the camera was opened. */
 async function phoneInCall(
   resumeRetryDelaysMs: readonly number[] = [],
+  camera: MediaStream = noTracks,
 ): Promise<{ client: FakeClient; phone: Softphone; opened: () => number; localStreams: (MediaStream | null)[] }> {
   const client = new FakeClient();
   let opened = 0;
@@ -127,7 +128,7 @@ async function phoneInCall(
     resumeRetryDelaysMs,
     openMedia: () => {
       opened++;
-      return Promise.resolve(noTracks);
+      return Promise.resolve(camera);
     },
   });
   const localStreams: (MediaStream | null)[] = [];
@@ -543,18 +544,9 @@ describe("Softphone's call while the connection is gone", () => {
   });
 
   it("mutes the microphone of a call held while the signaling connection comes back (the held connection still sends)", async () => {
-    const client = new FakeClient();
     const microphone = { kind: "audio", enabled: true, stop: () => undefined };
     const stream = { getTracks: () => [microphone], getAudioTracks: () => [microphone], getVideoTracks: () => [] } as unknown as MediaStream;
-    const phone = new Softphone(client.asClient, { openMedia: () => Promise.resolve(stream) });
-    (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = FakePeerConnection;
-    phone.register("alice");
-    await settle();
-    phone.call("bob");
-    await settle();
-    client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
-    await settle();
-    FakePeerConnection.last?.connect();
+    const { client, phone } = await phoneInCall([], stream);
     client.emit("reconnecting", new Error("network"));
     assert.equal(phone.state, "registering", "the call is held");
 
