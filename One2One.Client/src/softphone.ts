@@ -7,8 +7,9 @@
 import { MediaCall, openLocalMedia, rtcConfiguration } from "./call.js";
 import type { CallResponse, IceCandidate, IceConfiguration, IncomingCall, StartCommunication, StopCommunication } from "./contract.js";
 import { Emitter } from "./emitter.js";
-import { ConnectionError, RejectedError } from "./errors.js";
+import { ConnectionError, errorText, RejectedError } from "./errors.js";
 import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
+import { IceRefresh } from "./ice-refresh.js";
 import { MediaReconnect, type ReconnectState } from "./reconnect.js";
 import type { One2OneClient } from "./signaling.js";
 import {
@@ -91,6 +92,8 @@ export class Softphone {
   private ice: IceConfiguration | null = null;
   /** The current call's reconnects, from the moment it carries media until it ends. */
   private reconnect: MediaReconnect | null = null;
+  /** Renews the TURN credentials in `ice` while a call is connected (a reconnect an hour in needs valid ones). */
+  private readonly iceRefresh = new IceRefresh(() => this.renewIce());
   /** The token from the last accepted registration, for resume() after the connection closed. */
   private token: string | null = null;
   /**
@@ -412,12 +415,14 @@ export class Softphone {
     if (local === null) {
       return null;
     }
-    const media = this.newMediaCall(local, rtcConfiguration(await ice, this.options.rtcConfiguration));
+    let media: MediaCall | null = null;
     try {
+      media = this.newMediaCall(local, rtcConfiguration(await ice, this.options.rtcConfiguration));
       return { media, sdpOffer: await media.createOffer() };
     } catch (error) {
+      // The accept tries again the usual way, which reports the error.
       console.warn("Preparing the offer while ringing failed", error);
-      media.close(false);
+      media?.close(false);
       return null;
     }
   }
@@ -485,7 +490,17 @@ export class Softphone {
       return null;
     }
     applyMediaState(stream, this.mediaSettings);
-    const media = this.newMediaCall(stream, configuration);
+    let media: MediaCall;
+    try {
+      media = this.newMediaCall(stream, configuration);
+    } catch (error) {
+      // RTCPeerConnection refuses a configuration it cannot use (an ICE server's URL it cannot parse, a TURN server
+      // without credentials): the call cannot go on, and is not left waiting with the camera open.
+      stopTracks(stream);
+      this.rejectUnanswered();
+      this.abandonCall(connectionText(error));
+      return null;
+    }
     this.media = media;
     this.events.emit("localStream", stream);
     return media;
@@ -525,8 +540,15 @@ export class Softphone {
     if (old === null || this.snapshot.state !== "in-call") {
       return null;
     }
+    let media: MediaCall;
+    try {
+      media = this.newMediaCall(old.localStream, rtcConfiguration(this.ice, this.options.rtcConfiguration));
+    } catch (error) {
+      // Fresh ICE servers the browser refuses: no connection can carry the call any more.
+      this.abandonCall(connectionText(error));
+      return null;
+    }
     old.close(false);
-    const media = this.newMediaCall(old.localStream, rtcConfiguration(this.ice, this.options.rtcConfiguration));
     this.media = media;
     return media;
   }
@@ -543,6 +565,7 @@ export class Softphone {
     });
     this.reconnect = reconnect;
     reconnect.watch(media);
+    this.iceRefresh.start(this.ice);
     // A call resumed after a lost connection was shown as reconnecting until now.
     this.showReconnect(reconnect.current);
   }
@@ -558,6 +581,15 @@ export class Softphone {
       console.warn("GetIceServers failed; using the ICE servers from registering", error);
     }
     return this.ice;
+  }
+
+  /** Fresh ICE servers for the call's next connection (a reconnect); rejects when they could not be fetched. */
+  private async renewIce(): Promise<IceConfiguration | null> {
+    const fresh = await this.server.getIceServers();
+    if (this.snapshot.state === "in-call") {
+      this.ice = fresh;
+    }
+    return fresh;
   }
 
   private onMediaConnectionState(state: RTCPeerConnectionState): void {
@@ -757,6 +789,8 @@ export class Softphone {
     this.attempt++;
     this.reconnect?.stop();
     this.reconnect = null;
+    // The resume brings fresh ICE servers, and the call's next connection starts their renewal again.
+    this.iceRefresh.stop();
     this.offerSent = false;
     this.unansweredCaller = null;
     this.media = null;
@@ -808,6 +842,7 @@ export class Softphone {
     this.attempt++;
     this.reconnect?.stop();
     this.reconnect = null;
+    this.iceRefresh.stop();
     this.offerSent = false;
     this.unansweredCaller = null;
     this.media?.close();
@@ -874,8 +909,9 @@ function applyMediaState(stream: MediaStream, state: MediaState): void {
   }
 }
 
-function errorText(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+/** Why the browser refused to make the call's connection. */
+function connectionText(error: unknown): string {
+  return `The connection to the media server could not be made (${errorText(error)}); the call was ended.`;
 }
 
 function stopTracks(stream: MediaStream): void {

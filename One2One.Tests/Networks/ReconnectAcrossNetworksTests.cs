@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
 using One2One.Server.Calls;
+using One2One.Server.Ice;
 using One2One.Tests.EndToEnd;
 using One2One.Tests.Support;
 using Xunit.Abstractions;
@@ -10,7 +11,8 @@ using Xunit.Abstractions;
 namespace One2One.Tests.Networks;
 
 /// <summary>
-/// A call survives what happens to one page mid-call: a network change (the host's address replaced) and a reload. The
+/// A call survives what happens to one page mid-call: a network change (the host's address replaced), a reload, and a
+/// lost path through TURN once the credentials the call started with have expired. The
 /// same call (one call on the server the whole time, never ended on either page) carries media both ways again within
 /// 5 s, and the peer's page shows that the other side is reconnecting meanwhile.
 /// </summary>
@@ -40,6 +42,36 @@ public sealed class ReconnectAcrossNetworksTests(NetworkLabFixture lab, ITestOut
         {
             await lab.AliceHome.MoveHostAsync(original);
         }
+    }
+
+    [Fact]
+    public async Task Past_the_TURN_credentials_lifetime_a_call_through_TURN_still_reconnects_its_media()
+    {
+        // Every packet through coturn, whose credentials last a minute (the shortest allowed). Once the ones the pages had
+        // when the call started have expired, Alice's router cuts coturn off for a while: her page's media path is lost
+        // (its signaling connection, to another server, is not) and her page makes a new connection, whose allocations
+        // coturn refuses unless the page renewed its credentials meanwhile.
+        await using var scene = lab.StartScene(output, "lab-7-turn-credentials-renewed", IceTransportPolicy.Relay,
+            new Dictionary<string, string?> { ["Turn:CredentialLifetime"] = "00:01:00" });
+        var (alice, bob, call) = await InCallAsync(scene);
+        await Task.Delay(TimeSpan.FromSeconds(70));
+        await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+        try
+        {
+            await lab.AliceHome.SetCutOffAsync(lab.Lab.TurnAddress);
+            var reconnecting = bob.Page.GetByTestId("call-reconnecting");
+            await Assertions.Expect(reconnecting).ToBeVisibleAsync(new() { Timeout = 15_000 });
+        }
+        finally
+        {
+            await lab.AliceHome.SetCutOffAsync(null);
+        }
+
+        var clock = Stopwatch.StartNew();
+        await MediaShouldResumeAsync(scene, alice, bob, call, clock);
+        var pair = await alice.SelectedCandidatePairAsync();
+        output.WriteLine($"alice's selected pair after the outage: {pair}");
+        pair.Should().NotBeNull().And.Match<SelectedCandidatePair>(p => p.LocalType == "relay", "the new connection's allocation was granted");
     }
 
     [Fact]

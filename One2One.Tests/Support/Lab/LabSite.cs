@@ -6,17 +6,20 @@ namespace One2One.Tests.Support.Lab;
 /// <summary>
 /// One place a person calls from: a host on a LAN (192.0.2.100/24) behind its own router, which masquerades the LAN to
 /// the router's public address. Optionally the router drops every UDP packet from the LAN (a corporate firewall), and
-/// it can lose a share of the packets it forwards, both ways (a bad link). Counters show what the router did.
+/// it can lose a share of the packets it forwards, both ways (a bad link), or cut one server off. Counters show what the
+/// router did.
 /// </summary>
 /// <remarks>Created and changed by one test at a time; not thread-safe.</remarks>
 public sealed class LabSite
 {
     private const string Table = "o2o-lab";
     private const string LossTable = "o2o-loss";
+    private const string CutTable = "o2o-cut";
 
     private readonly string _linkName;
     private readonly IPAddress _gateway;
     private bool _lossy;
+    private bool _cut;
 
     internal LabSite(string name, string routerNamespace, string hostNamespace, string linkName, IPAddress gateway, IPAddress publicAddress, bool blocksUdp)
     {
@@ -85,6 +88,31 @@ public sealed class LabSite
         }
 
         _lossy = percent > 0;
+    }
+
+    /// <summary>
+    /// Drops everything the router forwards to or from <paramref name="address"/> (a server the host can no longer reach,
+    /// while the rest of the internet still answers); null lets it through again.
+    /// </summary>
+    public async Task SetCutOffAsync(IPAddress? address)
+    {
+        var ruleset = _cut ? $"delete table ip {CutTable}\n" : "";
+        if (address is not null)
+        {
+            ruleset += $$"""
+                table ip {{CutTable}} {
+                  chain forward { type filter hook forward priority -20; policy accept; ip daddr {{address}} drop; ip saddr {{address}} drop; }
+                }
+
+                """;
+        }
+
+        if (ruleset.Length > 0)
+        {
+            await LabCommand.NftAsync(RouterNamespace, ruleset);
+        }
+
+        _cut = address is not null;
     }
 
     /// <summary>Connections the router masqueraded (NAT rules see a connection's first packet).</summary>

@@ -1,0 +1,138 @@
+import assert from "node:assert/strict";
+import { afterEach, describe, it, mock } from "node:test";
+import type { IceConfiguration } from "../../src/contract.js";
+import { renewAheadMs } from "../../src/ice-refresh.js";
+import { disconnectedGraceMs } from "../../src/reconnect.js";
+import { Softphone } from "../../src/softphone.js";
+import { FakeClient, FakePeerConnection, phoneInCall, settle, turnServerExpiringAt } from "./softphone-fakes.js";
+
+const now = Date.UTC(2026, 11, 6, 12, 0, 0);
+const minute = 60_000;
+
+function turnExpiringIn(inMs: number, name: string): IceConfiguration {
+  return turnServerExpiringAt(now + inMs, name);
+}
+
+function usernameOf(configuration: RTCConfiguration | undefined): string | undefined {
+  return configuration?.iceServers?.[0]?.username;
+}
+
+/** An RTCPeerConnection that refuses its configuration, as Chromium does an ICE server URL it cannot parse. */
+class RefusingPeerConnection {
+  constructor() {
+    throw new DOMException("ICE server parsing failed", "SyntaxError");
+  }
+}
+
+/** A camera whose tracks count their stop(). */
+function camera(): { stream: MediaStream; stopped: () => number } {
+  let stopped = 0;
+  const track = { kind: "video", enabled: true, stop: () => stopped++ };
+  const stream = { getTracks: () => [track], getAudioTracks: () => [], getVideoTracks: () => [track] } as unknown as MediaStream;
+  return { stream, stopped: () => stopped };
+}
+
+function useRtcPeerConnection(type: unknown): void {
+  (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = type;
+}
+
+describe("Softphone and its connection to the media server", () => {
+  afterEach(() => mock.timers.reset());
+
+  it("renews the call's TURN credentials before they expire, and a media reconnect after that uses the fresh ones", async () => {
+    mock.timers.enable({ apis: ["setTimeout", "Date"], now });
+    const client = new FakeClient();
+    const issued = [turnExpiringIn(10 * minute, "first"), turnExpiringIn(60 * minute, "fresh"), turnExpiringIn(120 * minute, "third")];
+    client.iceOutcome = () => Promise.resolve(issued[client.iceRequests - 1] ?? null);
+    const { phone } = await phoneInCall([], undefined, client);
+    assert.equal(client.iceRequests, 1, "fetched once, as the call started");
+    assert.equal(usernameOf(FakePeerConnection.configurations.at(-1)), issued[0]!.iceServers[0]!.username);
+
+    mock.timers.tick(8 * minute - 1);
+    await settle();
+    assert.equal(client.iceRequests, 1, "not before a fifth of the credential's 10 minutes is left");
+    mock.timers.tick(1);
+    await settle();
+    assert.equal(client.iceRequests, 2);
+
+    const made = FakePeerConnection.made;
+    FakePeerConnection.last?.iceState("disconnected");
+    mock.timers.tick(disconnectedGraceMs);
+    await settle();
+    assert.equal(FakePeerConnection.made, made + 1, "the lost path's call moved to a new connection");
+    assert.equal(usernameOf(FakePeerConnection.configurations.at(-1)), issued[1]!.iceServers[0]!.username, "with the renewed credentials");
+
+    FakePeerConnection.last?.connect();
+    mock.timers.tick(60 * minute - renewAheadMs - 8 * minute);
+    await settle();
+    assert.equal(client.iceRequests, 3, "the renewed credentials are renewed in their turn");
+
+    phone.hangUp();
+    await settle();
+    mock.timers.tick(24 * 60 * minute);
+    await settle();
+    assert.equal(client.iceRequests, 3, "nothing is renewed after the call");
+  });
+
+  it("ends a call whose connection the browser refuses to make, closing the camera, and tells the server nothing", async () => {
+    const client = new FakeClient();
+    const { stream, stopped } = camera();
+    const phone = new Softphone(client.asClient, { openMedia: () => Promise.resolve(stream) });
+    const notices: string[] = [];
+    phone.on("notice", (notice) => notices.push(notice.text));
+    phone.register("alice");
+    await settle();
+    useRtcPeerConnection(RefusingPeerConnection);
+
+    phone.call("bob");
+    await settle();
+    await settle();
+
+    assert.equal(phone.state, "registered", "not left calling");
+    assert.equal(stopped(), 1, "the camera is closed");
+    assert.deepEqual(client.calls, []);
+    assert.equal(client.stops, 0, "the server never heard of the call");
+    assert.equal(notices.length, 1);
+    assert.match(notices[0]!, /could not be made \(ICE server parsing failed\)/);
+  });
+
+  it("rejects an accepted incoming call whose connection the browser refuses to make, so the caller is not left ringing", async () => {
+    const client = new FakeClient();
+    const { stream, stopped } = camera();
+    const phone = new Softphone(client.asClient, { openMedia: () => Promise.resolve(stream) });
+    phone.register("bob");
+    await settle();
+    useRtcPeerConnection(RefusingPeerConnection);
+    const warn = mock.method(console, "warn", () => {});
+    client.emit("incomingCall", { from: "alice" });
+    await settle();
+
+    phone.accept();
+    await settle();
+    await settle();
+
+    assert.equal(phone.state, "registered");
+    assert.deepEqual(client.callResponses, ["alice: reject"]);
+    assert.ok(stopped() >= 1, "the camera opened while it rang is closed");
+    assert.ok(warn.mock.callCount() >= 1, "the offer prepared while ringing failed too");
+    warn.mock.restore();
+  });
+
+  it("ends a call whose media reconnect cannot make its new connection, and tells the server", async () => {
+    mock.timers.enable({ apis: ["setTimeout"] });
+    const { client, phone } = await phoneInCall();
+    const notices: string[] = [];
+    phone.on("notice", (notice) => notices.push(notice.text));
+    const old = FakePeerConnection.last;
+    useRtcPeerConnection(RefusingPeerConnection);
+
+    old?.iceState("failed");
+    await settle();
+
+    assert.equal(phone.state, "registered");
+    assert.equal(client.stops, 1, "the server holds the call: it hears the end");
+    assert.equal(notices.length, 1);
+    assert.match(notices[0]!, /could not be made/);
+    assert.equal(client.renegotiations.length, 0);
+  });
+});
