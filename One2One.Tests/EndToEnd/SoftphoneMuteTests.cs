@@ -49,6 +49,25 @@ public sealed class SoftphoneMuteTests(BrowserFixture browser, ITestOutputHelper
     }
 
     [Fact]
+    public async Task After_Bob_reloads_his_page_mid_call_it_still_shows_that_Alice_is_muted()
+    {
+        await using var scene = CallScene.Start(browser, output, "mute-then-reload");
+        var alice = await scene.RegisteredAsync("alice");
+        var bob = await scene.RegisteredAsync("bob");
+        await scene.EstablishCallAsync(alice, bob);
+        await alice.TestId("mute-audio").ClickAsync();
+        await Expect(bob.TestId("peer-muted-audio")).ToBeVisibleAsync(new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+
+        // The reloaded page resumes the call knowing nothing of the peer's state; Alice's page, told Bob is back, says it again.
+        await bob.Page.ReloadAsync();
+
+        await bob.ShouldBeAsync("in-call");
+        await Expect(bob.TestId("peer-muted-audio")).ToBeVisibleAsync(new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        await Expect(bob.TestId("peer-muted-video")).ToBeHiddenAsync();
+        await scene.ScreenshotAsync("bob-reloaded");
+    }
+
+    [Fact]
     public async Task A_microphone_muted_before_the_call_shows_on_the_peers_page_once_the_call_connects_and_is_forgotten_after_it()
     {
         await using var scene = CallScene.Start(browser, output, "mute-before-call");

@@ -1,6 +1,7 @@
 // Mute state both ways: tells the server this side's MediaState while in a call (hub method SetMediaState) and
 // reports the peer's (callback PeerMediaState). The server relays only during a call, so this side sends its
-// state on every change in a call and once when a call connects (a mute chosen before the call is not lost).
+// state on every change in a call, once when a call connects (a mute chosen before the call is not lost), and once
+// when the peer's page is back from reconnecting (a page that reloaded or lost its connection forgot the peer's state).
 
 import type { MediaState } from "../contract.js";
 import { Emitter } from "../emitter.js";
@@ -35,6 +36,16 @@ export class MediaStateSync {
         this.setPeer(allOn);
       }
       previous = snapshot.state;
+    });
+    let peerReconnecting = false;
+    phone.on("reconnectChange", (state) => {
+      if (peerReconnecting && !state.peer && this.phone.state === "in-call") {
+        const mine = phone.mediaState;
+        if (!mine.audio || !mine.video) {
+          this.send(client, mine);
+        }
+      }
+      peerReconnecting = state.peer;
     });
     phone.on("mediaStateChange", (state) => {
       if (this.phone.state === "in-call") {

@@ -24,6 +24,8 @@ export class FakeClient {
   /** GetIceServers invocations, and what the next one does. */
   iceRequests = 0;
   iceOutcome: () => Promise<IceConfiguration | null> = () => Promise.resolve(null);
+  /** SetMediaState invocations. */
+  readonly mediaStates: { audio: boolean; video: boolean }[] = [];
   /** IncomingCallResponse invocations ("from: response"). */
   readonly callResponses: string[] = [];
   readonly hub = {
@@ -52,6 +54,10 @@ export class FakeClient {
       return Promise.resolve();
     },
     onIceCandidate: (): Promise<void> => Promise.resolve(),
+    setMediaState: (state: { audio: boolean; video: boolean }): Promise<void> => {
+      this.mediaStates.push(state);
+      return Promise.resolve();
+    },
   };
   private readonly listeners = new Map<string, ((...args: never[]) => void)[]>();
 

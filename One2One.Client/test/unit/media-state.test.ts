@@ -1,0 +1,44 @@
+import assert from "node:assert/strict";
+import { describe, it } from "node:test";
+import { MediaStateSync } from "../../src/features/media-state.js";
+import { phoneInCall, settle } from "./softphone-fakes.js";
+
+describe("MediaStateSync", () => {
+  it("tells a peer back from reconnecting that this side is muted (its page forgot while it was away)", async () => {
+    const { client, phone } = await phoneInCall();
+    new MediaStateSync(client.asClient, phone);
+    phone.setMicrophoneEnabled(false);
+    await settle();
+    assert.deepEqual(client.mediaStates, [{ audio: false, video: true }]);
+
+    client.emit("peerReconnecting", { name: "bob" });
+    client.emit("peerReconnected", { name: "bob" });
+    await settle();
+
+    assert.deepEqual(client.mediaStates, [{ audio: false, video: true }, { audio: false, video: true }]);
+  });
+
+  it("sends nothing when the peer comes back to a side that is not muted", async () => {
+    const { client, phone } = await phoneInCall();
+    new MediaStateSync(client.asClient, phone);
+
+    client.emit("peerReconnecting", { name: "bob" });
+    client.emit("peerReconnected", { name: "bob" });
+    await settle();
+
+    assert.deepEqual(client.mediaStates, []);
+  });
+
+  it("shows the peer's state during a call, and all on again once the call ends", async () => {
+    const { client, phone } = await phoneInCall();
+    const sync = new MediaStateSync(client.asClient, phone);
+    const seen: { audio: boolean; video: boolean }[] = [];
+    sync.on("peerMediaState", (state) => seen.push(state));
+
+    client.emit("peerMediaState", { audio: true, video: false });
+    phone.hangUp();
+    await settle();
+
+    assert.deepEqual(seen, [{ audio: true, video: false }, { audio: true, video: true }]);
+  });
+});
