@@ -107,6 +107,8 @@ export class Softphone {
    * dead without knowing it yet, after a server died it still carries the call.
    */
   private handover: MediaCall | null = null;
+  /** The new connection's remote stream, shown once it connects (until then the handed-over one's plays). */
+  private handoverRemote: MediaStream | null = null;
   /**
    * The registration to resume, from the connection's loss until its resume settles: resumed once SignalR's automatic
    * reconnect has a new connection ("reconnected"), and again if the connection drops while a resume is on its way or
@@ -485,8 +487,10 @@ export class Softphone {
     }
     const configuration = rtcConfiguration(await ice, this.options.rtcConfiguration);
     if (attempt !== this.attempt) {
-      // Hung up, cancelled or disconnected while the camera was opening.
-      stopTracks(stream);
+      // Hung up, cancelled or disconnected while the camera was opening; a held call's camera stays with it.
+      if (stream !== this.held?.media.localStream && stream !== this.handover?.localStream) {
+        stopTracks(stream);
+      }
       return null;
     }
     applyMediaState(stream, this.mediaSettings);
@@ -523,7 +527,14 @@ export class Softphone {
       localCandidate: (candidate) => {
         this.server.onIceCandidate(candidate).catch((error: unknown) => console.warn("OnIceCandidate was refused", error));
       },
-      remoteStream: (remote) => this.events.emit("remoteStream", remote),
+      remoteStream: (remote) => {
+        if (media === this.media && this.handover !== null) {
+          // A resumed call's new connection has its answer but no media yet: the handed-over one's video plays on.
+          this.handoverRemote = remote;
+        } else {
+          this.events.emit("remoteStream", remote);
+        }
+      },
       // Only the call's current connection moves the call on: a held or replaced one's changes are its own.
       connectionStateChange: (state) => {
         if (media === this.media) {
@@ -594,7 +605,11 @@ export class Softphone {
 
   private onMediaConnectionState(state: RTCPeerConnectionState): void {
     if (state === "connected") {
+      const remote = this.handoverRemote;
       this.dropHandover(false);
+      if (remote !== null) {
+        this.events.emit("remoteStream", remote);
+      }
       if (this.apply({ kind: "media-connected" }) && this.media !== null) {
         this.startReconnects(this.media);
       }
@@ -673,7 +688,7 @@ export class Softphone {
    */
   private onConnectionClosed(how: "left" | "lost" | "reconnecting"): void {
     const { state, user } = this.snapshot;
-    const inCall = state === "in-call";
+    const inCall = state === "in-call" || (state === "connecting" && this.handover !== null);
     // Not "connecting": a resumed call connects again while the server holds it (the resume finds it).
     const wasRinging = state === "calling" || state === "incoming";
     const resumable =
@@ -777,14 +792,12 @@ export class Softphone {
 
   /** Keeps the call's media running without a signaling connection; false when there is no connected call to keep. */
   private holdMedia(): boolean {
-    const media = this.media;
-    const peer = this.snapshot.peer;
-    if (media === null) {
+    const { state, peer } = this.snapshot;
+    // A call's connection carries it; while a resumed call's new connection connects, the one handed over from does.
+    const carrier = state === "in-call" ? this.media : state === "connecting" ? this.handover : null;
+    if (carrier === null || peer === null) {
       // Already held by an earlier loss (the resume had not finished), or nothing to keep.
       return this.held !== null;
-    }
-    if (peer === null || this.snapshot.state !== "in-call") {
-      return false;
     }
     this.attempt++;
     this.reconnect?.stop();
@@ -793,8 +806,14 @@ export class Softphone {
     this.iceRefresh.stop();
     this.offerSent = false;
     this.unansweredCaller = null;
+    if (carrier === this.handover) {
+      // The resumed call's new connection never carried it: it goes, the camera staying with the held one.
+      this.handover = null;
+      this.handoverRemote = null;
+      this.media?.close(false);
+    }
     this.media = null;
-    this.held = { media, peer };
+    this.held = { media: carrier, peer };
     return true;
   }
 
@@ -816,6 +835,7 @@ export class Softphone {
   private dropHandover(stopTracks: boolean): void {
     const handover = this.handover;
     this.handover = null;
+    this.handoverRemote = null;
     handover?.close(stopTracks);
   }
 

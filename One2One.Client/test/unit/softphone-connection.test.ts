@@ -445,6 +445,54 @@ describe("Softphone's call while the connection is gone", () => {
     assert.equal(client.renegotiations.length, 1);
     assert.equal(opened(), 1, "on the held camera");
   });
+
+  it("keeps the handed-over connection carrying the call when the signaling connection drops again while the resumed call connects", async () => {
+    const { client, phone, opened, localStreams } = await phoneInCall();
+    const carrying = FakePeerConnection.last!;
+    client.emit("reconnecting", new Error("network"));
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+    client.emit("reconnected");
+    await until(() => client.renegotiations.length === 1);
+    assert.equal(phone.state, "connecting");
+    const resumed = FakePeerConnection.last!;
+    assert.notEqual(resumed, carrying);
+
+    client.emit("reconnecting", new Error("network again"));
+    assert.equal(phone.state, "registering");
+    assert.equal(carrying.closed, false, "the connection handed over from still carries the call");
+    assert.equal(resumed.closed, true, "the new one never did");
+    assert.notEqual(localStreams.at(-1), null);
+
+    client.emit("reconnected");
+    await until(() => client.renegotiations.length === 2);
+    assert.equal(phone.state, "connecting");
+    assert.equal(opened(), 1, "on the held camera");
+    FakePeerConnection.last!.connect();
+    assert.equal(phone.state, "in-call");
+    assert.equal(carrying.closed, true, "handed over at last");
+  });
+
+  it("shows a resumed call's new remote video once its connection connects, the handed-over one's until then", async () => {
+    const { client, phone } = await phoneInCall();
+    const remoteStreams: (MediaStream | null)[] = [];
+    phone.on("remoteStream", (stream) => remoteStreams.push(stream));
+    const before = {} as MediaStream;
+    const after = {} as MediaStream;
+    FakePeerConnection.last!.track(before);
+    client.emit("reconnecting", new Error("network"));
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+    client.emit("reconnected");
+    await until(() => client.renegotiations.length === 1);
+
+    client.emit("renegotiated", { sdpAnswer: "answer" });
+    await settle();
+    FakePeerConnection.last!.track(after);
+    assert.equal(remoteStreams.length, 1, "the new connection has no media yet");
+    assert.equal(remoteStreams[0], before);
+
+    FakePeerConnection.last!.connect();
+    assert.equal(remoteStreams.at(-1), after);
+  });
 });
 
 /** Alice registers, her connection breaks and comes back, and her resume is told to try again: a retry is waiting. */

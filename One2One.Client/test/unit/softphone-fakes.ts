@@ -126,7 +126,14 @@ export class FakePeerConnection {
       this.iceListeners.push(listener);
     }
   }
-  close(): void {}
+  closed = false;
+  close(): void {
+    this.closed = true;
+  }
+  /** The media server's track arrives (as when the answer is applied), in `stream`. */
+  track(stream: MediaStream): void {
+    (this.ontrack as ((event: { streams: MediaStream[] }) => void) | null)?.({ streams: [stream] });
+  }
   createOffer(): Promise<{ type: "offer"; sdp: string }> {
     return Promise.resolve({ type: "offer", sdp: `offer-${FakePeerConnection.made}` });
   }
