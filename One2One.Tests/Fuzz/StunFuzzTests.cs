@@ -47,7 +47,7 @@ public sealed class StunFuzzTests
 
             var agent = new IceLiteAgent(Local, clock);
             var response = new byte[StunWriter.MaxLength];
-            var result = agent.OnBindingRequest(datagram, TestIceLink.Udp, Browser, response, out var length);
+            var result = agent.OnBindingRequest(datagram, TestIceLink.Udp, Browser, response, out var length, out _);
             if (result is not IceCheckResult.Refused)
             {
                 StunMessage.TryParse(datagram, out var accepted).Should().BeTrue();
@@ -63,7 +63,7 @@ public sealed class StunFuzzTests
             }
 
             var valid = Check(useCandidate: true, IceRole.Controlling, Local.PasswordBytes, 99);
-            agent.OnBindingRequest(valid, TestIceLink.Udp, Browser, response, out _).Should().NotBe(IceCheckResult.Refused, "garbage leaves the agent able to take a valid check");
+            agent.OnBindingRequest(valid, TestIceLink.Udp, Browser, response, out _, out _).Should().NotBe(IceCheckResult.Refused, "garbage leaves the agent able to take a valid check");
         });
     }
 

@@ -19,9 +19,8 @@ internal enum IceCheckResult
     Nominated,
 
     /// <summary>
-    /// A valid check on a path beyond the <see cref="IceLiteAgent.MaxPeerAddresses"/> kept, or from an address that
-    /// another endpoint holds: unanswered, so the browser does not use that pair (we could neither accept its media nor
-    /// send there); nothing changes.
+    /// A valid check from an address that another endpoint holds: unanswered, so the browser does not use that pair (we
+    /// could neither accept its media nor send there); nothing changes.
     /// </summary>
     AddressNotKept,
 }
@@ -31,6 +30,14 @@ internal enum IceCheckResult
 /// that has passed a check may send DTLS and media; the path the browser nominates is where our media goes. Only a
 /// stored (validated) path is ever selected, and consent (RFC 7675 §5.1, per candidate pair) is renewed only by checks
 /// on the selected one: checks on another pair must not keep a dead selected pair alive.
+/// <para>
+/// At most <see cref="MaxPeerAddresses"/> paths are kept. A mobile browser gets a new address each time its NAT binding
+/// or network changes, and checks from it without an ICE restart, so a long call can see any number of them: once the
+/// table is full, a newly validated path takes the place of the one least recently checked that is not the selected one
+/// (whose media must keep flowing until the browser nominates another). Browsers check every pair they may send on
+/// (consent, RFC 7675), so the path checked least recently is the one the browser has given up; it is handed back to the
+/// caller, which lets go of what it holds for it.
+/// </para>
 /// <para>
 /// A check that fails authentication (no USERNAME or MESSAGE-INTEGRITY, another ufrag, a wrong password) gets no
 /// answer, where RFC 5389 §10.1.2 would send 400 or 401: every endpoint shares one port, so an answer would tell
@@ -44,14 +51,19 @@ internal enum IceCheckResult
 /// </remarks>
 internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
 {
-    /// <summary>A browser has a handful of candidates; more validated paths than this are not kept.</summary>
+    /// <summary>A browser has a handful of candidates; beyond this many validated paths, a new one replaces the stalest.</summary>
     public const int MaxPeerAddresses = 8;
 
     /// <summary>Accepted checks remembered so that a replay of one from another path is refused.</summary>
     public const int RememberedChecks = 64;
 
     private readonly IcePath?[] _validated = new IcePath?[MaxPeerAddresses];
+
+    // For each stored path, the number of the last accepted check that came over it: an order, not a time, so that two
+    // checks in the same clock tick still tell which path is stalest.
+    private readonly long[] _lastCheckNumber = new long[MaxPeerAddresses];
     private int _validatedCount;
+    private long _checkNumber;
 
     // The transaction IDs of the last accepted checks and the (stored, validated) path each came over; a ring.
     private readonly byte[] _recentTransactions = new byte[RememberedChecks * StunMessage.TransactionIdLength];
@@ -116,10 +128,15 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
     /// what changed. Never throws on bad input. Without <paramref name="mayStoreNewPath"/> a valid check on a path not
     /// yet stored is <see cref="IceCheckResult.AddressNotKept"/> (the caller knows the address belongs to another agent).
     /// </summary>
+    /// <param name="evicted">
+    /// The path a newly validated one replaced in a full table (never the selected one); the caller must let go of what
+    /// it holds for it (its address on the shared port, its ICE-TCP connection). Null otherwise.
+    /// </param>
     public IceCheckResult OnBindingRequest(ReadOnlySpan<byte> datagram, IIceLink link, SocketAddress from, Span<byte> response, out int responseLength,
-        bool mayStoreNewPath = true)
+        out IcePath? evicted, bool mayStoreNewPath = true)
     {
         responseLength = 0;
+        evicted = null;
         if (!StunMessage.TryParse(datagram, out var request) || !AddressKey.TryCreate(from, out var key))
         {
             return IceCheckResult.Refused;
@@ -140,7 +157,7 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
 
         var stored = IndexOfValidated(link, key);
         var known = stored >= 0;
-        if (outcome == IceCheckOutcome.Accept && !known && (_validatedCount == MaxPeerAddresses || !mayStoreNewPath))
+        if (outcome == IceCheckOutcome.Accept && !known && !mayStoreNewPath)
         {
             return IceCheckResult.AddressNotKept;
         }
@@ -153,10 +170,20 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
 
         if (!known)
         {
-            stored = _validatedCount++;
+            if (_validatedCount < MaxPeerAddresses)
+            {
+                stored = _validatedCount++;
+            }
+            else
+            {
+                stored = StalestUnselected();
+                evicted = _validated[stored];
+            }
+
             _validated[stored] = new IcePath(link, from);
         }
 
+        _lastCheckNumber[stored] = ++_checkNumber;
         var path = _validated[stored]!;
         Remember(request.TransactionId, path);
 
@@ -194,6 +221,22 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
         }
 
         return -1;
+    }
+
+    /// <summary>The slot of the stored path checked least recently, the selected one aside (a full table holds others).</summary>
+    private int StalestUnselected()
+    {
+        var selected = Selected;
+        var stalest = -1;
+        for (var i = 0; i < _validatedCount; i++)
+        {
+            if (!ReferenceEquals(_validated[i], selected) && (stalest < 0 || _lastCheckNumber[i] < _lastCheckNumber[stalest]))
+            {
+                stalest = i;
+            }
+        }
+
+        return stalest;
     }
 
     private bool IsReplayedFromElsewhere(ReadOnlySpan<byte> transactionId, IIceLink link, in AddressKey from) =>

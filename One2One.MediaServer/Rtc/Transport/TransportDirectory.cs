@@ -14,8 +14,9 @@ namespace One2One.MediaServer.Rtc.Transport;
 /// <remarks>
 /// Threading: lock-free. Workers only read (<see cref="TryFindByUsername"/>, <see cref="TryFindByAddress"/>, allocation
 /// free through the dictionaries' span lookups); transports add and remove their own entries from their receive gate or
-/// on disposal. An address belongs to the first transport that validated it: a later check for another transport from
-/// the same address is left unanswered, so a spoofed check cannot take a call's address away.
+/// on disposal. An address belongs to the first transport that validated it, until that transport lets it go (its
+/// agent replaced the path by a newer one, an ICE restart, its disposal): a later check for another transport from the
+/// same address is left unanswered meanwhile, so a spoofed check cannot take a call's address away.
 /// </remarks>
 internal sealed class TransportDirectory
 {
@@ -45,10 +46,17 @@ internal sealed class TransportDirectory
         {
             if (path is not null)
             {
-                _byAddress.TryRemove(new KeyValuePair<AddressKey, WebRtcTransport>(path.Key, transport));
+                Release(path.Key, transport);
             }
         }
     }
+
+    /// <summary>
+    /// Lets go of an address <paramref name="transport"/> claimed (its agent no longer keeps the path): datagrams from it
+    /// are no longer handed to that transport, and another may claim it. An address another transport holds stays its own.
+    /// </summary>
+    public void Release(in AddressKey address, WebRtcTransport transport) =>
+        _byAddress.TryRemove(new KeyValuePair<AddressKey, WebRtcTransport>(address, transport));
 
     /// <summary>Claims a remote address for a transport; false when another transport claimed it first.</summary>
     public bool TryClaim(in AddressKey address, WebRtcTransport transport) =>

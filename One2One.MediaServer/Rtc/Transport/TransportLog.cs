@@ -1,3 +1,4 @@
+using One2One.MediaServer.Rtc.Ice;
 using One2One.MediaServer.Rtc.Srtp;
 
 namespace One2One.MediaServer.Rtc.Transport;
@@ -24,4 +25,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 706, EventName = "WorkerAbandoned", Level = LogLevel.Error, Message = "UDP port {Port}: media worker {Worker} did not stop within {Wait}; its thread is left to end with the process")]
     public static partial void WorkerAbandoned(ILogger logger, int port, string worker, TimeSpan wait);
+
+    [LoggerMessage(EventId = 707, EventName = "PathEvicted", Level = LogLevel.Debug, Message = "Transport {Ufrag}: the {Protocol} path to {Remote}, checked least recently, made room for a new one")]
+    public static partial void PathEvicted(ILogger logger, string ufrag, IceProtocol protocol, System.Net.IPEndPoint remote);
 }

@@ -258,6 +258,28 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Lets go of a path the agent no longer keeps (a newer one took its place): its address on the shared UDP port goes
+    /// back to the directory, so its datagrams are no longer handed here and another endpoint may validate it; its ICE-TCP
+    /// connection, which could only carry datagrams this transport now drops, is closed. DTLS records that went to it go to
+    /// the selected path instead. Under <see cref="_receiveGate"/>.
+    /// </summary>
+    private void Forget(IceLiteAgent agent, IcePath path)
+    {
+        if (path.Link is IceTcpConnection connection)
+        {
+            connection.Close();
+        }
+        else if (path.Protocol == IceProtocol.Udp)
+        {
+            // Only UDP addresses are claimed: an ICE-TCP path's address may equal a UDP one this transport still keeps.
+            _ports.Directory.Release(path.Key, this);
+        }
+
+        Interlocked.CompareExchange(ref _dtlsPeer, agent.Selected, path);
+        TransportLog.PathEvicted(_logger, agent.Local.Ufrag, path.Protocol, path.EndPoint);
+    }
+
     private bool TrySend(ReadOnlySpan<byte> datagram, IcePath path, PacketContext? context)
     {
         if (((IMediaLink)path.Link).TrySend(datagram, path.Address, context, Counters))
@@ -352,7 +374,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         // port hands to the other transport.
         var known = ice.IsValidated(link, key);
         var mayStore = known || link.Protocol != IceProtocol.Udp || !_ports.Directory.IsClaimedByAnother(key, this);
-        var result = ice.OnBindingRequest(datagram, link, remote, context.Response, out var length, mayStore);
+        var result = ice.OnBindingRequest(datagram, link, remote, context.Response, out var length, out var evicted, mayStore);
+        if (evicted is not null)
+        {
+            Forget(ice, evicted);
+        }
+
         if (length > 0)
         {
             lock (_sendGate)

@@ -25,7 +25,7 @@ public sealed class IceLiteAgentTests
         var agent = new IceLiteAgent(Local, _clock);
         var request = Check("srvA:brow", Local.Password, useCandidate: false, out var transactionId);
 
-        var result = agent.OnBindingRequest(request, Udp, Browser.Serialize(), Response(out var response), out var length);
+        var result = agent.OnBindingRequest(request, Udp, Browser.Serialize(), Response(out var response), out var length, out _);
 
         result.Should().Be(IceCheckResult.AddressValidated);
         StunMessage.TryParse(response.AsSpan(0, length), out var answer).Should().BeTrue();
@@ -48,7 +48,7 @@ public sealed class IceLiteAgentTests
         var agent = new IceLiteAgent(Local, _clock);
         var request = Check(username, password, useCandidate: true, out _);
 
-        var result = agent.OnBindingRequest(request, Udp, Browser.Serialize(), Response(out _), out var length);
+        var result = agent.OnBindingRequest(request, Udp, Browser.Serialize(), Response(out _), out var length, out _);
 
         result.Should().Be(IceCheckResult.Refused, what);
         length.Should().Be(0, "on a port every endpoint shares, an answer would tell a prober which ufrags are live");
@@ -64,7 +64,7 @@ public sealed class IceLiteAgentTests
         var request = new byte[StunWriter.MaxLength];
         var length = StunWriter.WriteBindingRequest(request, RandomNumberGenerator.GetBytes(12), "srvA:brow"u8, 1, IceRole.Controlling, 1, true, []);
 
-        var result = agent.OnBindingRequest(request.AsSpan(0, length), Udp, Browser.Serialize(), Response(out _), out var responseLength);
+        var result = agent.OnBindingRequest(request.AsSpan(0, length), Udp, Browser.Serialize(), Response(out _), out var responseLength, out _);
 
         result.Should().Be(IceCheckResult.Refused);
         responseLength.Should().Be(0);
@@ -78,7 +78,7 @@ public sealed class IceLiteAgentTests
         var request = new byte[StunWriter.MaxLength];
         var length = StunWriter.WriteBindingRequest(request, RandomNumberGenerator.GetBytes(12), "srvA:brow"u8, 1, IceRole.Controlled, 1, false, Local.PasswordBytes);
 
-        var result = agent.OnBindingRequest(request.AsSpan(0, length), Udp, Browser.Serialize(), Response(out var response), out var responseLength);
+        var result = agent.OnBindingRequest(request.AsSpan(0, length), Udp, Browser.Serialize(), Response(out var response), out var responseLength, out _);
 
         result.Should().Be(IceCheckResult.Refused);
         StunMessage.TryParse(response.AsSpan(0, responseLength), out var answer).Should().BeTrue();
@@ -95,7 +95,7 @@ public sealed class IceLiteAgentTests
     {
         var agent = new IceLiteAgent(Local, _clock);
 
-        var result = agent.OnBindingRequest(datagram, Udp, Browser.Serialize(), Response(out _), out var length);
+        var result = agent.OnBindingRequest(datagram, Udp, Browser.Serialize(), Response(out _), out var length, out _);
 
         result.Should().Be(IceCheckResult.Refused);
         length.Should().Be(0);
@@ -108,7 +108,7 @@ public sealed class IceLiteAgentTests
         var request = Check("srvA:brow", Local.Password, useCandidate: true, out _);
         request[^1] ^= 0xFF;
 
-        var result = agent.OnBindingRequest(request, Udp, Browser.Serialize(), Response(out _), out var length);
+        var result = agent.OnBindingRequest(request, Udp, Browser.Serialize(), Response(out _), out var length, out _);
 
         result.Should().Be(IceCheckResult.Refused);
         length.Should().Be(0);
@@ -119,10 +119,10 @@ public sealed class IceLiteAgentTests
     public void Use_candidate_from_another_validated_address_selects_it()
     {
         var agent = new IceLiteAgent(Local, _clock);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _)
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _, out _)
             .Should().Be(IceCheckResult.AddressValidated);
 
-        var result = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _);
+        var result = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _, out _);
 
         result.Should().Be(IceCheckResult.Nominated);
         agent.SelectedEndPoint.Should().Be(OtherCandidate);
@@ -137,11 +137,11 @@ public sealed class IceLiteAgentTests
         // Chromium with an ICE-lite peer (semi-aggressive nomination) checks a pair first and sends USE-CANDIDATE on
         // it only once it is selected and writable: the nomination comes on the address that is already selected.
         var agent = new IceLiteAgent(Local, _clock);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _)
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _, out _)
             .Should().Be(IceCheckResult.AddressValidated);
 
-        var nomination = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _);
-        var renewal = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _);
+        var nomination = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _, out _);
+        var renewal = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _, out _);
 
         nomination.Should().Be(IceCheckResult.Nominated);
         renewal.Should().Be(IceCheckResult.ConsentRenewed, "a nominated pair is nominated once; later checks renew consent");
@@ -153,12 +153,12 @@ public sealed class IceLiteAgentTests
     {
         var agent = new IceLiteAgent(Local, _clock);
         var nomination = Check("srvA:brow", Local.Password, useCandidate: true, out _);
-        agent.OnBindingRequest(nomination, Udp, Browser.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
+        agent.OnBindingRequest(nomination, Udp, Browser.Serialize(), Response(out _), out _, out _).Should().Be(IceCheckResult.Nominated);
         var consent = agent.LastCheckTimestamp;
         _clock.Advance(TimeSpan.FromSeconds(1));
 
-        var replay = agent.OnBindingRequest(nomination, Udp, OtherCandidate.Serialize(), Response(out _), out var replayAnswer);
-        var retransmission = agent.OnBindingRequest(nomination, Udp, Browser.Serialize(), Response(out _), out var retransmissionAnswer);
+        var replay = agent.OnBindingRequest(nomination, Udp, OtherCandidate.Serialize(), Response(out _), out var replayAnswer, out _);
+        var retransmission = agent.OnBindingRequest(nomination, Udp, Browser.Serialize(), Response(out _), out var retransmissionAnswer, out _);
 
         replay.Should().Be(IceCheckResult.Refused, "a transaction belongs to one candidate pair (RFC 5389 §7.3): the same one from elsewhere is a replay");
         replayAnswer.Should().Be(0, "a replay is not answered");
@@ -173,14 +173,14 @@ public sealed class IceLiteAgentTests
     public void Each_valid_check_renews_consent_and_a_refused_one_does_not()
     {
         var agent = new IceLiteAgent(Local, _clock);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _, out _);
         var first = agent.LastCheckTimestamp;
 
         _clock.Advance(TimeSpan.FromSeconds(5));
-        var renewed = agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _);
+        var renewed = agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _, out _);
         var second = agent.LastCheckTimestamp;
         _clock.Advance(TimeSpan.FromSeconds(5));
-        agent.OnBindingRequest(Check("srvA:brow", "wrong-password-0123456789", false, out _), Udp, Browser.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", "wrong-password-0123456789", false, out _), Udp, Browser.Serialize(), Response(out _), out _, out _);
 
         renewed.Should().Be(IceCheckResult.ConsentRenewed);
         _clock.GetElapsedTime(first, second).Should().Be(TimeSpan.FromSeconds(5));
@@ -188,41 +188,100 @@ public sealed class IceLiteAgentTests
     }
 
     [Fact]
-    public void Once_the_address_table_is_full_a_nomination_from_another_address_is_unanswered_and_selects_nothing()
+    public void A_browser_that_rebinds_any_number_of_times_gets_each_new_address_validated_and_selected()
+    {
+        // A mobile browser whose NAT binding or network changes: each new address checks, then nominates, without an ICE restart.
+        var agent = new IceLiteAgent(Local, _clock);
+        for (var i = 0; i < IceLiteAgent.MaxPeerAddresses; i++)
+        {
+            CheckFrom(agent, Address(i), useCandidate: i == 0, out var evicted).Should().Be(i == 0 ? IceCheckResult.Nominated : IceCheckResult.AddressValidated);
+            evicted.Should().BeNull("the table has room");
+        }
+
+        for (var i = IceLiteAgent.MaxPeerAddresses; i < 20; i++)
+        {
+            var previous = agent.Selected;
+            _clock.Advance(TimeSpan.FromSeconds(1));
+
+            var validated = CheckFrom(agent, Address(i), useCandidate: false, out var evicted);
+            var nominated = CheckFrom(agent, Address(i), useCandidate: true, out var evictedByNomination);
+
+            validated.Should().Be(IceCheckResult.AddressValidated, $"address #{i + 1} is validated in a full table");
+            evicted.Should().NotBeNull().And.NotBeSameAs(previous, "the selected path is never the one evicted");
+            agent.IsValidated(Udp, evicted!.Key).Should().BeFalse("its place went to the new address");
+            evictedByNomination.Should().BeNull("the nominated path was already stored");
+            nominated.Should().Be(IceCheckResult.Nominated);
+            agent.SelectedEndPoint.Should().Be(Address(i));
+            agent.SendTarget.Should().BeSameAs(agent.Selected);
+            agent.LastCheckTimestamp.Should().Be(_clock.GetTimestamp(), "the nomination is the new pair's consent");
+            agent.IsValidated(Udp, AddressKey.From(previous!.EndPoint)).Should().BeTrue("the path selected until now is still kept");
+            agent.ValidatedPaths.Length.Should().Be(IceLiteAgent.MaxPeerAddresses);
+        }
+    }
+
+    [Fact]
+    public void The_selected_path_is_never_evicted_however_stale_it_is_and_its_next_check_renews_consent()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        CheckFrom(agent, Browser, useCandidate: true, out _).Should().Be(IceCheckResult.Nominated);
+        var selected = agent.Selected;
+        var evictedAddresses = new List<IPEndPoint>();
+
+        // The selected path is checked least recently of all while twenty other addresses pass a check.
+        for (var i = 1; i <= 20; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(1));
+            CheckFrom(agent, Address(i), useCandidate: false, out var evicted).Should().Be(IceCheckResult.AddressValidated);
+            if (evicted is not null)
+            {
+                evictedAddresses.Add(evicted.EndPoint);
+            }
+
+            agent.Selected.Should().BeSameAs(selected);
+            agent.IsValidated(Udp, AddressKey.From(Browser)).Should().BeTrue();
+        }
+
+        evictedAddresses.Should().Equal(Enumerable.Range(1, 20 - IceLiteAgent.MaxPeerAddresses + 1).Select(Address),
+            "the other paths go oldest first");
+        agent.SendTarget.Should().BeSameAs(selected);
+        CheckFrom(agent, Browser, useCandidate: false, out var none).Should().Be(IceCheckResult.ConsentRenewed);
+        none.Should().BeNull();
+        agent.LastCheckTimestamp.Should().Be(_clock.GetTimestamp());
+    }
+
+    [Fact]
+    public void A_full_table_evicts_the_path_checked_least_recently_not_the_one_stored_first()
     {
         var agent = new IceLiteAgent(Local, _clock);
         for (var i = 0; i < IceLiteAgent.MaxPeerAddresses; i++)
         {
-            agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, new IPEndPoint(IPAddress.Loopback, 50_000 + i).Serialize(), Response(out _), out _)
-                .Should().Be(IceCheckResult.AddressValidated);
+            CheckFrom(agent, Address(i), useCandidate: false, out _);
         }
 
-        var consent = agent.LastCheckTimestamp;
-        _clock.Advance(TimeSpan.FromSeconds(1));
-        var ninth = new IPEndPoint(IPAddress.Loopback, 50_100);
+        // Address 1 is the oldest path but the browser still checks it; address 2 it stopped checking.
+        CheckFrom(agent, Address(1), useCandidate: false, out _).Should().Be(IceCheckResult.ConsentRenewed);
 
-        var result = agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, ninth.Serialize(), Response(out _), out var length);
+        CheckFrom(agent, Address(100), useCandidate: false, out var evicted).Should().Be(IceCheckResult.AddressValidated);
 
-        result.Should().Be(IceCheckResult.AddressNotKept);
-        length.Should().Be(0, "answering would let the browser pick a pair whose media we drop");
-        agent.IsValidated(Udp, AddressKey.From(ninth)).Should().BeFalse();
-        agent.SelectedEndPoint.Should().Be(Browser, "media must never go to an address whose own media is dropped");
-        agent.LastCheckTimestamp.Should().Be(consent);
+        agent.SelectedEndPoint.Should().Be(Address(0), "the first path is selected until a nomination, and so kept");
+        evicted!.EndPoint.Should().Be(Address(2));
+        agent.IsValidated(Udp, AddressKey.From(Address(1))).Should().BeTrue();
+        agent.IsValidated(Udp, AddressKey.From(Address(100))).Should().BeTrue();
     }
 
     [Fact]
     public void Consent_is_renewed_only_by_checks_from_the_selected_address()
     {
         var agent = new IceLiteAgent(Local, _clock);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.AddressValidated);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _, out _).Should().Be(IceCheckResult.Nominated);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _, out _).Should().Be(IceCheckResult.AddressValidated);
         var nominated = agent.LastCheckTimestamp;
 
         _clock.Advance(TimeSpan.FromSeconds(20));
-        var elsewhere = agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out var answered);
+        var elsewhere = agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out var answered, out _);
         var afterElsewhere = agent.LastCheckTimestamp;
         _clock.Advance(TimeSpan.FromSeconds(5));
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _, out _);
 
         elsewhere.Should().Be(IceCheckResult.ConsentRenewed);
         answered.Should().BeGreaterThan(0, "a check on another valid pair is still answered");
@@ -234,15 +293,15 @@ public sealed class IceLiteAgentTests
     public void A_nomination_moves_consent_to_the_newly_selected_address()
     {
         var agent = new IceLiteAgent(Local, _clock);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _, out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _, out _);
 
         _clock.Advance(TimeSpan.FromSeconds(10));
         var nominatedAt = _clock.GetTimestamp();
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _, out _).Should().Be(IceCheckResult.Nominated);
         var moved = agent.LastCheckTimestamp;
         _clock.Advance(TimeSpan.FromSeconds(10));
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _, out _);
 
         moved.Should().Be(nominatedAt, "the nominating check is the new pair's consent");
         agent.LastCheckTimestamp.Should().Be(moved, "the old pair no longer renews consent");
@@ -253,8 +312,8 @@ public sealed class IceLiteAgentTests
     {
         var agent = new IceLiteAgent(Local, _clock);
         agent.ExpireConsentIfStale(_clock.GetTimestamp(), TimeSpan.FromSeconds(30)).Should().BeFalse("nothing was checked yet");
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _).Should().Be(IceCheckResult.Nominated);
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, Browser.Serialize(), Response(out _), out _, out _).Should().Be(IceCheckResult.Nominated);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _, out _);
         var selected = agent.Selected;
 
         _clock.Advance(TimeSpan.FromSeconds(30));
@@ -265,12 +324,18 @@ public sealed class IceLiteAgentTests
         agent.SendTarget.Should().BeNull("RFC 7675 §5.1: no sending without consent");
         agent.Selected.Should().BeSameAs(selected, "the pair stays selected for when the browser comes back");
 
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _, out _);
         agent.SendTarget.Should().BeNull("another pair's check is no consent for the selected one");
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _);
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _, out _);
         agent.SendTarget.Should().BeSameAs(selected, "a check on the selected pair renews consent");
         agent.ExpireConsentIfStale(_clock.GetTimestamp(), TimeSpan.FromSeconds(30)).Should().BeFalse();
     }
+
+    private static IPEndPoint Address(int i) => new(IPAddress.Loopback, 50_000 + i);
+
+    /// <summary>A valid check from <paramref name="from"/> over UDP.</summary>
+    private static IceCheckResult CheckFrom(IceLiteAgent agent, IPEndPoint from, bool useCandidate, out IcePath? evicted) =>
+        agent.OnBindingRequest(Check("srvA:brow", Local.Password, useCandidate, out _), Udp, from.Serialize(), Response(out _), out _, out evicted);
 
     private static byte[] Check(string username, string password, bool useCandidate, out byte[] transactionId)
     {

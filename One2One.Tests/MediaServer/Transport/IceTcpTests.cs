@@ -77,6 +77,26 @@ public sealed class IceTcpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_ICE_TCP_path_that_a_newer_path_takes_the_place_of_is_closed()
+    {
+        using var client = Connect();
+        client.Send(Framed(Check(TransportHarness.Password, out _)));
+        ReadFrame(client);
+        await TransportHarness.CountedAsync(() => _harness.Ports.Tcp!.ConnectionCount == 1, "the connection is accepted");
+
+        // The browser moves to UDP and goes on through new addresses; it no longer checks over the connection.
+        for (var i = 0; i < IceLiteAgent.MaxPeerAddresses; i++)
+        {
+            _harness.ValidatedPeer();
+        }
+
+        ShouldBeClosed(client);
+        await TransportHarness.CountedAsync(() => _harness.Ports.Tcp!.ConnectionCount == 0, "the connection is gone");
+        _harness.Ice.ValidatedPaths.ToArray().Should().OnlyContain(p => p!.Protocol == IceProtocol.Udp);
+        _harness.Ice.Selected!.Protocol.Should().Be(IceProtocol.Udp);
+    }
+
+    [Fact]
     public async Task A_frame_larger_than_any_packet_closes_the_connection()
     {
         using var client = Connect();

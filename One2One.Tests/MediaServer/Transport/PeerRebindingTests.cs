@@ -1,0 +1,92 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging.Abstractions;
+using One2One.MediaServer.Rtc.Ice;
+using One2One.MediaServer.Rtc.Srtp;
+using One2One.MediaServer.Rtc.Stun;
+using One2One.MediaServer.Rtc.Transport;
+using One2One.Tests.MediaServer.Relay.Support;
+using One2One.Tests.MediaServer.Rtc.Srtp;
+using One2One.Tests.MediaServer.Transport.Support;
+
+namespace One2One.Tests.MediaServer.Transport;
+
+/// <summary>
+/// A browser whose address keeps changing in one call (a phone's NAT binding or network), over real UDP sockets: each new
+/// address checks and nominates, without an ICE restart, more times than the agent keeps paths. Media follows every
+/// new address both ways, and an address the agent let go is let go on the shared port too.
+/// </summary>
+public sealed class PeerRebindingTests : IAsyncLifetime
+{
+    private const int RtpLength = 172;
+    private const uint BrowserSsrc = 0x5EB1;
+
+    private readonly TransportHarness _harness = new();
+
+    public Task InitializeAsync() => Task.CompletedTask;
+
+    public async Task DisposeAsync() => await _harness.DisposeAsync();
+
+    [Fact]
+    public async Task Media_follows_a_browser_through_twenty_new_addresses_both_ways()
+    {
+        _harness.Secure();
+        using var browserKeys = _harness.BrowserOutbound();
+        using var inbound = _harness.BrowserInbound();
+        var packet = new byte[2048];
+        var received = new byte[2048];
+
+        for (var i = 0; i < 20; i++)
+        {
+            var socket = _harness.ValidatedPeer(); // disposed with the harness
+            _harness.Ice.SelectedEndPoint.Should().Be(socket.LocalEndPoint, $"address #{i + 1} nominated itself");
+
+            var plain = SrtpTestPackets.PlainRtp(0x4444, (ushort)i)[..RtpLength];
+            plain.CopyTo(packet, 0);
+            _harness.Transport.TrySendRtp(packet, plain.Length).Should().BeTrue();
+            var length = socket.Receive(received);
+            inbound.TryUnprotectRtp(received.AsSpan(0, length), out var plainLength).Should().BeTrue();
+            received.AsSpan(0, plainLength).ToArray().Should().Equal(plain, $"media goes to address #{i + 1}");
+
+            socket.Send(SrtpTestPackets.ProtectRtp(browserKeys, SrtpTestPackets.PlainRtp(BrowserSsrc, (ushort)i), RtpLength));
+            await TransportHarness.CountedAsync(() => _harness.Events.Rtp.Count == i + 1, $"media from address #{i + 1} is taken");
+        }
+
+        _harness.Ice.ValidatedPaths.Length.Should().Be(IceLiteAgent.MaxPeerAddresses);
+        _harness.Counters.TotalDropped.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task An_address_the_agent_let_go_is_no_longer_routed_to_its_transport_and_another_endpoint_may_validate_it()
+    {
+        _harness.Secure();
+        using var browserKeys = _harness.BrowserOutbound();
+        var first = _harness.ValidatedPeer();
+        var firstKey = AddressKey.From((IPEndPoint)first.LocalEndPoint!);
+        for (var i = 1; i <= IceLiteAgent.MaxPeerAddresses; i++)
+        {
+            _harness.ValidatedPeer(); // the last one takes the first one's place: it was checked least recently
+        }
+
+        _harness.Ice.IsValidated(_harness.Ports.Udp, firstKey).Should().BeFalse();
+        _harness.Ports.Directory.TryFindByAddress(firstKey, out _).Should().BeFalse("the port no longer hands its datagrams to this transport");
+        first.Send(SrtpTestPackets.ProtectRtp(browserKeys, SrtpTestPackets.PlainRtp(BrowserSsrc, 1), RtpLength));
+        await TransportHarness.CountedAsync(() => _harness.Ports.Udp.Counters.NotValidated == 1, "its media is unclaimed on the port");
+        _harness.Events.Rtp.Should().BeEmpty();
+        _harness.Counters.TotalDropped.Should().Be(0, "the transport never saw it");
+
+        // Another call's browser may now get this address (a NAT hands out ports again): its check is answered.
+        var other = new RecordingTransportEvents();
+        await using var otherTransport = new WebRtcTransport(_harness.Ports, new IceLiteAgent(new IceCredentials("srvU", TransportHarness.Password), TimeProvider.System),
+            other, NullLoggerFactory.Instance, TimeProvider.System);
+        var request = new byte[StunWriter.MaxLength];
+        first.Send(request.AsSpan(0, SimulatedBrowser.WriteCheck(request, "srvU:peer", TransportHarness.Password, useCandidate: true, out _)));
+        var answer = new byte[512];
+        var length = first.Receive(answer);
+
+        new ReceivedStun(answer[..length]).Class.Should().Be(StunMessageClass.SuccessResponse);
+        otherTransport.Ice.IsValidated(_harness.Ports.Udp, firstKey).Should().BeTrue();
+        _harness.Ports.Directory.TryFindByAddress(firstKey, out var owner).Should().BeTrue();
+        owner.Should().BeSameAs(otherTransport);
+    }
+}
