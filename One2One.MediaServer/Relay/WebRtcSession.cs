@@ -48,6 +48,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private readonly ILogger _logger;
     private readonly WebRtcTransport _transport;
     private readonly Lock _control = new();
+    private readonly Lock _connectionReport = new(); // orders the connection-state reports against the DTLS end; takes no other lock
     private readonly LocalStreamIdentity _audioIdentity;
     private readonly LocalStreamIdentity _videoIdentity;
 
@@ -79,6 +80,9 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private bool _restarted; // from an ICE restart until its path is nominated; under _control
     private RelayRoutes _routes = RelayRoutes.None;
     private KurentoIceState _iceState = KurentoIceState.Disconnected;
+    private bool _consentLost; // ICE failed because the selected pair's consent expired, and nothing renewed it since; under _control
+    private KurentoIceState _iceStateBeforeConsentLoss; // where a renewal of that consent brings the ICE state back; under _control
+    private int _dtlsEnded; // the DTLS association closed or failed: no media until a new one (Volatile; a close sets it under _connectionReport)
     private bool _gathered;
     private long _unroutable;
     private long _dtlsStarted;
@@ -185,6 +189,11 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             () => new KurentoErrorException(KurentoErrorCode.SdpEndPointProcessOffer, "No free ICE ufrag for the restart."));
 
         Accept(answer);
+        if (NewCertificate(answer, previous))
+        {
+            Volatile.Write(ref _dtlsEnded, 0); // a new association is awaited: the old one's end says nothing of it
+        }
+
         _restarted = true;
         _gathered = false; // a restart is a new gathering generation: gatherCandidates reports the candidates again
         _iceState = KurentoIceState.Gathering; // back to checking: Connected and Ready are reported again for the new path
@@ -426,10 +435,70 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         }
 
         // Expired consent also stops what goes to the browser (the transport sends only within consent) until a check renews it.
-        if (_transport.Ice.ExpireConsentIfStale(now, ConsentTimeout) && MoveIceState(KurentoIceState.Failed))
+        var ice = _transport.Ice;
+        if (ice.ExpireConsentIfStale(now, ConsentTimeout) && LoseConsent(ice))
         {
             RelayLog.ConsentExpired(_logger, _settings.EndpointId);
-            _observer.ConnectionStateChanged(false);
+        }
+    }
+
+    /// <summary>
+    /// The selected pair's consent expired (RFC 7675): ICE is failed and the connection down, until a check on that pair
+    /// renews consent (<see cref="RegainConsentUnderControl"/>) or an ICE restart gives the browser a new path. False when
+    /// a check renewed it since the monitor looked, a restart replaced the agent, or the endpoint was already failed.
+    /// </summary>
+    private bool LoseConsent(IceLiteAgent ice)
+    {
+        lock (_control)
+        {
+            if (!ReferenceEquals(ice, _transport.Ice) || ice.SendTarget is not null || _iceState == KurentoIceState.Failed)
+            {
+                return false;
+            }
+
+            _iceStateBeforeConsentLoss = _iceState;
+            _iceState = KurentoIceState.Failed;
+            _consentLost = true;
+
+            // Reported under the lock, as the return is (the observer only enqueues): a check renewing consent on a worker
+            // right now cannot have its return reported before this loss, which would leave the client with FAILED.
+            _observer.IceComponentStateChanged(1, 1, KurentoIceState.Failed);
+            lock (_connectionReport)
+            {
+                _observer.ConnectionStateChanged(false);
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// Consent is back after it expired (a check on the selected pair, the nomination of another one, or the first check
+    /// after an ICE restart): the transport sends again, so the endpoint says so. Without a restart, with the ICE states it
+    /// had (CONNECTED, then READY for a nominated path: what the call server takes as the media path returned); and the
+    /// connection up again if DTLS is. Under <see cref="_control"/>, reporting under it like <see cref="LoseConsent"/>.
+    /// </summary>
+    private void RegainConsentUnderControl()
+    {
+        _consentLost = false;
+        if (_iceState == KurentoIceState.Failed)
+        {
+            _iceState = _iceStateBeforeConsentLoss;
+            var first = _iceState >= KurentoIceState.Connected ? KurentoIceState.Connected : _iceState;
+            for (var state = first; state <= _iceState; state++)
+            {
+                _observer.IceComponentStateChanged(1, 1, state);
+            }
+        }
+
+        // After an ICE restart the state was already moved back; the connection, down since the loss, comes up here if
+        // the restart kept DTLS (a new association reports it when its handshake completes).
+        lock (_connectionReport)
+        {
+            if (_transport.IsSecured && Volatile.Read(ref _dtlsEnded) == 0)
+            {
+                _observer.ConnectionStateChanged(true);
+            }
         }
     }
 
@@ -523,7 +592,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     void ITransportEvents.OnIceCheck(IceLiteAgent agent, IceCheckResult result)
     {
-        if (result is not (IceCheckResult.AddressValidated or IceCheckResult.Nominated))
+        if (result is not (IceCheckResult.AddressValidated or IceCheckResult.Nominated or IceCheckResult.ConsentRenewed))
         {
             return;
         }
@@ -543,10 +612,24 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
                 return;
             }
 
+            // Asked of the agent, not of this result: whichever check cleared the expiry, the first one reported after it
+            // finds consent back (so a renewing check, every few seconds per browser, takes this lock). Checks on another
+            // pair leave it expired. An endpoint whose DTLS ended stays failed: no media can flow on it again without a
+            // new association, so its path did not return.
+            if (_consentLost && agent.SendTarget is not null && Volatile.Read(ref _dtlsEnded) == 0)
+            {
+                RegainConsentUnderControl();
+            }
+
+            if (result == IceCheckResult.ConsentRenewed)
+            {
+                return;
+            }
+
             from = _iceState;
             if (from < target)
             {
-                _iceState = target; // Failed is above Ready: a failed endpoint stays failed
+                _iceState = target; // Failed is above Ready: only consent coming back (above) or a restart leaves it
             }
 
             if (result == IceCheckResult.Nominated)
@@ -590,10 +673,16 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
                 _factory.Totals.OnDtlsHandshakeCompleted(_time.GetElapsedTime(started));
                 break;
             case DtlsConnectionState.Failed:
+                Volatile.Write(ref _dtlsEnded, 1);
                 _observer.Error("DTLS_HANDSHAKE_FAILED", (int)KurentoErrorCode.UnexpectedError, reason ?? "The DTLS handshake failed.");
                 break;
             case DtlsConnectionState.Closed:
-                _observer.ConnectionStateChanged(false);
+                lock (_connectionReport)
+                {
+                    Volatile.Write(ref _dtlsEnded, 1);
+                    _observer.ConnectionStateChanged(false);
+                }
+
                 break;
         }
     }
@@ -732,7 +821,8 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     {
         lock (_control)
         {
-            // States only move forward (Gathering → Connecting → Connected → Ready), or to Failed.
+            // States only move forward (Gathering → Connecting → Connected → Ready); Failed is left only by a renewal of the
+            // consent whose loss failed it (RegainConsentUnderControl) or an ICE restart.
             if (state == _iceState || (state != KurentoIceState.Failed && state < _iceState) || _iceState == KurentoIceState.Failed)
             {
                 return false;

@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Relay;
 using One2One.MediaServer.Rtc.Sdp;
@@ -68,7 +70,7 @@ public sealed class RelayEventsTests : IAsyncLifetime
         await using var disposeBrowser = browser;
         var answer = session.ProcessOffer(browser.OfferSdp);
         IceCandidate.TryParse(SessionDescription.Parse(answer).Media[0].Candidates[0], out var local, out _).Should().BeTrue();
-        browser.AcceptAnswer(answer, new System.Net.IPEndPoint(local!.IPAddress!, local.Port));
+        browser.AcceptAnswer(answer, new IPEndPoint(local!.IPAddress!, local.Port));
 
         (await browser.CheckAsync(useCandidate: true)).Class.Should().Be(StunMessageClass.SuccessResponse);
         await events.WaitForAsync<CandidatePairSelected>();
@@ -106,7 +108,7 @@ public sealed class RelayEventsTests : IAsyncLifetime
         var answer = session.ProcessOffer(browser.OfferSdp);
         session.GatherCandidates();
         IceCandidate.TryParse(events.OfType<CandidateFound>()[0].Candidate, out var local, out _);
-        browser.AcceptAnswer(answer, new System.Net.IPEndPoint(local!.IPAddress!, local.Port));
+        browser.AcceptAnswer(answer, new IPEndPoint(local!.IPAddress!, local.Port));
 
         (await browser.CheckAsync(useCandidate: true)).Class.Should().Be(StunMessageClass.SuccessResponse);
         var pair = await events.WaitForAsync<CandidatePairSelected>();
@@ -199,6 +201,95 @@ public sealed class RelayEventsTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Once_a_check_on_the_selected_pair_renews_expired_consent_the_endpoint_is_connected_and_ready_again()
+    {
+        var endpoint = await _rig.ConnectAsync();
+        _rig.AdvanceSeconds(31);
+        endpoint.Events.OfType<IceStateChanged>().Last().State.Should().Be(KurentoIceState.Failed);
+        using var otherPair = SocketTo(endpoint);
+
+        // Another pair's checks are answered but are no consent for the selected one. Both come on one worker (the kernel
+        // keeps an address on one), so the second answer means the first check was reported.
+        (await CheckFromAsync(otherPair, endpoint, useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        (await CheckFromAsync(otherPair, endpoint, useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        endpoint.Events.OfType<IceStateChanged>().Last().State.Should().Be(KurentoIceState.Failed, "consent of the selected pair is still expired");
+        endpoint.Events.OfType<ConnectionChanged>().Select(e => e.Connected).Should().Equal(true, false);
+
+        (await endpoint.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        await endpoint.Events.WaitForAsync<ConnectionChanged>(_ => endpoint.Events.OfType<ConnectionChanged>().Count == 3, "once consent is back");
+
+        endpoint.Events.OfType<IceStateChanged>().Select(e => e.State).Should().Equal(
+            KurentoIceState.Gathering, KurentoIceState.Connecting, KurentoIceState.Connected, KurentoIceState.Ready,
+            KurentoIceState.Failed, KurentoIceState.Connected, KurentoIceState.Ready);
+        endpoint.Events.OfType<ConnectionChanged>().Select(e => e.Connected).Should().Equal(true, false, true);
+
+        // Renewing a consent that never expired reports nothing; and it can expire again.
+        var reported = endpoint.Events.Events.Count;
+        (await endpoint.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        (await endpoint.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        endpoint.Events.Events.Count.Should().Be(reported);
+        _rig.AdvanceSeconds(31);
+        endpoint.Events.OfType<IceStateChanged>().Last().State.Should().Be(KurentoIceState.Failed);
+        endpoint.Events.OfType<ConnectionChanged>().Select(e => e.Connected).Should().Equal(true, false, true, false);
+    }
+
+    [Fact]
+    public async Task A_nomination_of_another_pair_after_consent_expired_reports_the_endpoint_ready_on_that_pair()
+    {
+        var endpoint = await _rig.ConnectAsync();
+        _rig.AdvanceSeconds(31);
+        using var moved = SocketTo(endpoint);
+
+        (await CheckFromAsync(moved, endpoint, useCandidate: true)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        await endpoint.Events.WaitForAsync<ConnectionChanged>(_ => endpoint.Events.OfType<ConnectionChanged>().Count == 3, "once consent is back on the new pair");
+
+        endpoint.Events.OfType<IceStateChanged>().Select(e => e.State).Should().EndWith(
+            [KurentoIceState.Failed, KurentoIceState.Connected, KurentoIceState.Ready]);
+        endpoint.Events.OfType<ConnectionChanged>().Select(e => e.Connected).Should().Equal(true, false, true);
+        var pair = endpoint.Events.OfType<CandidatePairSelected>().Last();
+        IceCandidate.TryParse(pair.RemoteCandidate, out var remote, out _).Should().BeTrue(pair.RemoteCandidate);
+        remote!.Port.Should().Be(((IPEndPoint)moved.LocalEndPoint!).Port);
+    }
+
+    [Fact]
+    public async Task An_endpoint_whose_dtls_the_browser_closed_stays_failed_when_a_check_comes_after_its_consent_expired()
+    {
+        var endpoint = await _rig.ConnectAsync();
+        endpoint.Browser.CloseDtls();
+        await endpoint.Events.WaitForAsync<ConnectionChanged>(c => !c.Connected, "after the browser's close_notify");
+        _rig.AdvanceSeconds(31);
+
+        // The second answer, on the same worker, means the first check was reported.
+        (await endpoint.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        (await endpoint.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
+
+        endpoint.Events.OfType<IceStateChanged>().Last().State.Should().Be(KurentoIceState.Failed, "no media can flow without DTLS: the path did not return");
+        endpoint.Events.OfType<ConnectionChanged>().Last().Connected.Should().BeFalse();
+        endpoint.Events.OfType<ConnectionChanged>().Count(e => e.Connected).Should().Be(1, "only the handshake's");
+    }
+
+    [Fact]
+    public async Task An_ICE_restart_that_keeps_DTLS_after_consent_expired_reports_the_endpoint_ready_and_connected_again()
+    {
+        var endpoint = await _rig.ConnectAsync();
+        _rig.AdvanceSeconds(31);
+        endpoint.Events.OfType<IceStateChanged>().Last().State.Should().Be(KurentoIceState.Failed);
+        const string newUfrag = "rEst";
+        const string newPassword = "RestartedPassword0123456";
+        var restartOffer = endpoint.Browser.OfferSdp.Replace(endpoint.Browser.Offer.Ufrag, newUfrag, StringComparison.Ordinal)
+            .Replace(endpoint.Browser.Offer.Password, newPassword, StringComparison.Ordinal);
+
+        var answer = EndpointAnswer.Parse(endpoint.Session.ProcessOffer(restartOffer));
+        (await endpoint.Browser.CheckAsync(useCandidate: false, answer.Password, $"{answer.Ufrag}:{newUfrag}")).Class.Should().Be(StunMessageClass.SuccessResponse);
+        (await endpoint.Browser.CheckAsync(useCandidate: true, answer.Password, $"{answer.Ufrag}:{newUfrag}")).Class.Should().Be(StunMessageClass.SuccessResponse);
+        await endpoint.Events.WaitForAsync<IceStateChanged>(_ => endpoint.Events.OfType<IceStateChanged>().Count == 8, "Ready on the restarted path");
+
+        endpoint.Events.OfType<IceStateChanged>().Select(e => e.State).Should().EndWith(
+            [KurentoIceState.Failed, KurentoIceState.Connecting, KurentoIceState.Connected, KurentoIceState.Ready]);
+        endpoint.Events.OfType<ConnectionChanged>().Select(e => e.Connected).Should().Equal([true, false, true], "the restart kept DTLS: the connection is up again");
+    }
+
+    [Fact]
     public async Task A_dtls_handshake_that_never_starts_fails_after_30_seconds_on_the_servers_clock()
     {
         var endpoint = _rig.Negotiate();
@@ -238,6 +329,28 @@ public sealed class RelayEventsTests : IAsyncLifetime
         Stat(a.Session, KurentoMediaType.Audio, inbound: false).Should().Match<WebRtcStreamStats>(s => s.Packets == 1 && s.Bytes == back.Length);
         Stat(a.Session, KurentoMediaType.Video, inbound: false).Packets.Should().Be(0);
         Stat(b.Session, KurentoMediaType.Video, inbound: true).Packets.Should().Be(0);
+    }
+
+    /// <summary>A socket of the browser's machine other than the one it connected from: another candidate pair.</summary>
+    private static Socket SocketTo(RelayEndpoint endpoint)
+    {
+        var socket = new Socket(AddressFamily.InterNetwork, SocketType.Dgram, ProtocolType.Udp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        socket.Connect(new IPEndPoint(IPAddress.Loopback, endpoint.Session.Transport.LocalPort));
+        return socket;
+    }
+
+    /// <summary>A check under the browser's credentials from <paramref name="socket"/>, and the answer.</summary>
+    private static async Task<ReceivedStun> CheckFromAsync(Socket socket, RelayEndpoint endpoint, bool useCandidate)
+    {
+        var request = new byte[StunWriter.MaxLength];
+        var answer = endpoint.Browser.Answer!;
+        var length = SimulatedBrowser.WriteCheck(request, $"{answer.Ufrag}:{endpoint.Browser.Offer.Ufrag}", answer.Password, useCandidate, out _);
+        await socket.SendAsync(request.AsMemory(0, length));
+        var response = new byte[512];
+        using var timeout = new CancellationTokenSource(SimulatedBrowser.Timeout);
+        var received = await socket.ReceiveAsync(response, SocketFlags.None, timeout.Token);
+        return new ReceivedStun(response[..received]);
     }
 
     private static WebRtcStreamStats Stat(WebRtcSession session, KurentoMediaType kind, bool inbound) =>
