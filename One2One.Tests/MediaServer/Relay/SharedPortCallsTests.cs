@@ -1,5 +1,6 @@
 using One2One.MediaServer.Elements;
 using One2One.Tests.MediaServer.Relay.Support;
+using One2One.Tests.Support;
 using Xunit.Abstractions;
 
 namespace One2One.Tests.MediaServer.Relay;
@@ -68,9 +69,19 @@ public sealed class SharedPortCallsTests(HundredCalls calls, ITestOutputHelper o
         output.WriteLine($"200 endpoints: {calls.AtAllEndpoints}");
 
         calls.AtAllEndpoints.Named("Media worker").Should().Be(calls.AtTwoEndpoints.Named("Media worker"), "the workers are a fixed set");
-        calls.AtAllEndpoints.Total.Should().BeLessThanOrEqualTo(calls.AtTwoEndpoints.Total + 8,
-            "no thread per endpoint or call (a thread each would be 198 more); the margin is the runtime's thread pool");
+        OwnThreads(calls.AtAllEndpoints).Should().BeLessThanOrEqualTo(OwnThreads(calls.AtTwoEndpoints) + 2,
+            "no thread per endpoint or call (a thread each would be 198 more)");
+
+        // The thread pool grows while the handshakes of 8 calls at a time keep both cores busy (a dozen workers when this
+        // class runs alone, fewer in the whole suite, whose pool has grown already): the runtime's, bounded by its own
+        // rules, never one per call.
+        calls.AtAllEndpoints.Named(PoolWorker).Should().BeLessThan(HundredCalls.Calls / 4, "the thread pool does not grow with calls");
     }
+
+    private const string PoolWorker = ".NET TP Worker";
+
+    /// <summary>The threads other than the thread pool's workers: the media server's, the runtime's fixed ones.</summary>
+    private static int OwnThreads(ThreadCensus census) => census.Total - census.Named(PoolWorker);
 
     private static ushort RtpSequence(byte[] rtp) => (ushort)((rtp[2] << 8) | rtp[3]);
 }
