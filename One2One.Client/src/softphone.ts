@@ -8,8 +8,8 @@ import { MediaCall, openLocalMedia, rtcConfiguration } from "./call.js";
 import type { CallResponse, IceCandidate, IceConfiguration, IncomingCall, StartCommunication, StopCommunication } from "./contract.js";
 import { Emitter } from "./emitter.js";
 import { ConnectionError, errorText, RejectedError } from "./errors.js";
-import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
 import { IceRefresh } from "./ice-refresh.js";
+import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
 import { MediaReconnect, type ReconnectState } from "./reconnect.js";
 import type { One2OneClient } from "./signaling.js";
 import {
@@ -88,7 +88,7 @@ export class Softphone {
   private mediaSettings: MediaState = { audio: true, video: true };
   private readonly events = new Emitter<SoftphoneEvents>();
   private readonly server: One2OneClient["hub"];
-  /** The STUN/TURN servers from registering, replaced by fresher ones before each call. */
+  /** The STUN/TURN servers from registering, replaced by fresher ones before each call and during one (iceRefresh). */
   private ice: IceConfiguration | null = null;
   /** The current call's reconnects, from the moment it carries media until it ends. */
   private reconnect: MediaReconnect | null = null;
@@ -790,7 +790,10 @@ export class Softphone {
     }
   }
 
-  /** Keeps the call's media running without a signaling connection; false when there is no connected call to keep. */
+  /**
+   * Keeps the call's media running without a signaling connection: a connected call's, or a resumed call's handed-over
+   * one while its new connection connects; false when there is no such call to keep.
+   */
   private holdMedia(): boolean {
     const { state, peer } = this.snapshot;
     // A call's connection carries it; while a resumed call's new connection connects, the one handed over from does.

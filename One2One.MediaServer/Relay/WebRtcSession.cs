@@ -80,7 +80,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private bool _restarted; // from an ICE restart until its path is nominated; under _control
     private RelayRoutes _routes = RelayRoutes.None;
     private KurentoIceState _iceState = KurentoIceState.Disconnected;
-    private bool _consentLost; // ICE failed because the selected pair's consent expired, and nothing renewed it since; under _control
+    private bool _consentLost; // ICE failed because the selected pair's consent expired, and nothing renewed it since; written under _control, read without it (Volatile) to skip the lock
     private KurentoIceState _iceStateBeforeConsentLoss; // where a renewal of that consent brings the ICE state back; under _control
     private int _dtlsEnded; // the DTLS association closed or failed: no media until a new one (Volatile; a close sets it under _connectionReport)
     private bool _gathered;
@@ -458,7 +458,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
             _iceStateBeforeConsentLoss = _iceState;
             _iceState = KurentoIceState.Failed;
-            _consentLost = true;
+            Volatile.Write(ref _consentLost, true);
 
             // Reported under the lock, as the return is (the observer only enqueues): a check renewing consent on a worker
             // right now cannot have its return reported before this loss, which would leave the client with FAILED.
@@ -480,7 +480,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     /// </summary>
     private void RegainConsentUnderControl()
     {
-        _consentLost = false;
+        Volatile.Write(ref _consentLost, false);
         if (_iceState == KurentoIceState.Failed)
         {
             _iceState = _iceStateBeforeConsentLoss;
@@ -592,8 +592,10 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     void ITransportEvents.OnIceCheck(IceLiteAgent agent, IceCheckResult result)
     {
-        if (result is not (IceCheckResult.AddressValidated or IceCheckResult.Nominated or IceCheckResult.ConsentRenewed))
+        if (result is not (IceCheckResult.AddressValidated or IceCheckResult.Nominated or IceCheckResult.ConsentRenewed)
+            || (result == IceCheckResult.ConsentRenewed && !Volatile.Read(ref _consentLost)))
         {
+            // A routine renewal (every few seconds per browser) takes no lock; only one after consent was lost has work.
             return;
         }
 

@@ -106,7 +106,8 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
 
     /// <summary>
     /// The page's ICE configuration with a freshly minted TURN credential. The one in RegisterResponse expires after
-    /// Turn:CredentialLifetime, and a page may stay registered for longer, so it asks again before each call.
+    /// Turn:CredentialLifetime, and a page may stay registered for longer, so it asks again before each call, and during a
+    /// call before its credential expires.
     /// </summary>
     public IceConfiguration GetIceServers() => _calls.IceServersFor(RegisteredUser());
 

@@ -37,15 +37,12 @@ export class MediaStateSync {
       }
       previous = snapshot.state;
     });
-    let peerReconnecting = false;
-    phone.on("reconnectChange", (state) => {
-      if (peerReconnecting && !state.peer && this.phone.state === "in-call") {
-        const mine = phone.mediaState;
-        if (!mine.audio || !mine.video) {
-          this.send(client, mine);
-        }
+    client.on("peerReconnected", () => {
+      // The server's word that the peer is back, not the page's reconnect state (which also clears when a call ends).
+      const mine = phone.mediaState;
+      if (this.phone.state === "in-call" && (!mine.audio || !mine.video)) {
+        this.send(client, mine);
       }
-      peerReconnecting = state.peer;
     });
     phone.on("mediaStateChange", (state) => {
       if (this.phone.state === "in-call") {

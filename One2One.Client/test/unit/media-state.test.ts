@@ -18,6 +18,20 @@ describe("MediaStateSync", () => {
     assert.deepEqual(client.mediaStates, [{ audio: false, video: true }, { audio: false, video: true }]);
   });
 
+  it("sends nothing when the call ends while the peer is reconnecting", async () => {
+    const { client, phone } = await phoneInCall();
+    new MediaStateSync(client.asClient, phone);
+    phone.setMicrophoneEnabled(false);
+    await settle();
+
+    client.emit("peerReconnecting", { name: "bob" });
+    client.emit("stopCommunication", { reason: "peer-disconnected" });
+    await settle();
+
+    assert.equal(phone.state, "registered");
+    assert.deepEqual(client.mediaStates, [{ audio: false, video: true }], "only the mute itself");
+  });
+
   it("sends nothing when the peer comes back to a side that is not muted", async () => {
     const { client, phone } = await phoneInCall();
     new MediaStateSync(client.asClient, phone);

@@ -37,7 +37,11 @@ function useRtcPeerConnection(type: unknown): void {
 }
 
 describe("Softphone and its connection to the media server", () => {
-  afterEach(() => mock.timers.reset());
+  afterEach(() => {
+    mock.timers.reset();
+    mock.restoreAll();
+    useRtcPeerConnection(FakePeerConnection);
+  });
 
   it("renews the call's TURN credentials before they expire, and a media reconnect after that uses the fresh ones", async () => {
     mock.timers.enable({ apis: ["setTimeout", "Date"], now });
@@ -115,7 +119,6 @@ describe("Softphone and its connection to the media server", () => {
     assert.deepEqual(client.callResponses, ["alice: reject"]);
     assert.ok(stopped() >= 1, "the camera opened while it rang is closed");
     assert.ok(warn.mock.callCount() >= 1, "the offer prepared while ringing failed too");
-    warn.mock.restore();
   });
 
   it("ends a call whose media reconnect cannot make its new connection, and tells the server", async () => {

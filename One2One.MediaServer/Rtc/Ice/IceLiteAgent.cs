@@ -34,9 +34,9 @@ internal enum IceCheckResult
 /// At most <see cref="MaxPeerAddresses"/> paths are kept. A mobile browser gets a new address each time its NAT binding
 /// or network changes, and checks from it without an ICE restart, so a long call can see any number of them: once the
 /// table is full, a newly validated path takes the place of the one least recently checked that is not the selected one
-/// (whose media must keep flowing until the browser nominates another). Browsers check every pair they may send on
-/// (consent, RFC 7675), so the path checked least recently is the one the browser has given up; it is handed back to the
-/// caller, which lets go of what it holds for it.
+/// (whose media must keep flowing until the browser nominates another). Browsers keep checking the backup pairs they
+/// may switch to (Chromium about every 25 s) and stop checking those they pruned, so the path checked least recently is
+/// the one the browser has given up; it is handed back to the caller, which lets go of what it holds for it.
 /// </para>
 /// <para>
 /// A check that fails authentication (no USERNAME or MESSAGE-INTEGRITY, another ufrag, a wrong password) gets no

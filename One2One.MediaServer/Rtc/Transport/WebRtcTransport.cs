@@ -432,6 +432,18 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         dtls.OnDatagram(datagram);
     }
 
+    /// <summary>
+    /// Reports a handshake's failure unless an ICE restart with a new certificate replaced its session meanwhile: the old
+    /// one's end (its wait for a ClientHello running out, say) says nothing of the association that replaced it.
+    /// </summary>
+    private void ReportFailedIfCurrent(DtlsServerSession dtls, string reason)
+    {
+        if (ReferenceEquals(Volatile.Read(ref _dtls), dtls))
+        {
+            _events.OnDtlsStateChanged(DtlsConnectionState.Failed, reason);
+        }
+    }
+
     private async Task CompleteHandshakeAsync(DtlsServerSession dtls, Task<SrtpKeyingMaterial> handshake)
     {
         SrtpKeyingMaterial keys;
@@ -446,13 +458,13 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         catch (DtlsHandshakeException ex) when (!ex.ClientHelloReceived)
         {
             // The browser never started DTLS (the call ended first): routine, counted by the DTLS layer, not a warning.
-            _events.OnDtlsStateChanged(DtlsConnectionState.Failed, ex.Message);
+            ReportFailedIfCurrent(dtls, ex.Message);
             return;
         }
         catch (Exception ex)
         {
             TransportLog.HandshakeFailed(_logger, Ice.Local.Ufrag, ex.Message);
-            _events.OnDtlsStateChanged(DtlsConnectionState.Failed, ex.Message);
+            ReportFailedIfCurrent(dtls, ex.Message);
             return;
         }
 

@@ -246,9 +246,10 @@ public sealed class RelayEventsTests : IAsyncLifetime
         endpoint.Events.OfType<IceStateChanged>().Select(e => e.State).Should().EndWith(
             [KurentoIceState.Failed, KurentoIceState.Connected, KurentoIceState.Ready]);
         endpoint.Events.OfType<ConnectionChanged>().Select(e => e.Connected).Should().Equal(true, false, true);
-        var pair = endpoint.Events.OfType<CandidatePairSelected>().Last();
-        IceCandidate.TryParse(pair.RemoteCandidate, out var remote, out _).Should().BeTrue(pair.RemoteCandidate);
-        remote!.Port.Should().Be(((IPEndPoint)moved.LocalEndPoint!).Port);
+        // The pair is reported after the connection (once the endpoint's lock is let go): waited for, not read at once.
+        var port = ((IPEndPoint)moved.LocalEndPoint!).Port;
+        await endpoint.Events.WaitForAsync<CandidatePairSelected>(
+            p => IceCandidate.TryParse(p.RemoteCandidate, out var remote, out _) && remote!.Port == port, "the new pair selected");
     }
 
     [Fact]
