@@ -7,11 +7,15 @@
 
 import type { IceConfiguration } from "./contract.js";
 
-/** How long before the expiry the credentials are renewed: room for a refused or slow request to be tried again. */
-export const renewAheadMs = 5 * 60_000;
-
 /** The shortest wait between two requests for ICE servers (a credential already stale, a request that failed). */
 export const minimumRefreshMs = 30_000;
+
+/**
+ * The longest: the expiry is the server's clock and the wait this page's, so a page whose clock is behind would renew
+ * late by as much. Credentials never older than this stay valid however wrong the page's clock is, for any
+ * Turn:CredentialLifetime longer than this (one request per call every 10 minutes is nothing for the server).
+ */
+export const maximumRefreshMs = 10 * 60_000;
 
 /** The earliest expiry (milliseconds since the epoch) of the configuration's TURN REST credentials; null when none expires. */
 export function credentialExpiry(ice: IceConfiguration | null): number | null {
@@ -27,16 +31,16 @@ export function credentialExpiry(ice: IceConfiguration | null): number | null {
 }
 
 /**
- * How long to wait before asking for fresh credentials: until `renewAheadMs` before the earliest expiry (a fifth of the
- * credential's remaining life when that is shorter), never less than `minimumRefreshMs`; null when nothing expires.
+ * How long to wait before asking for fresh credentials: four fifths of the earliest credential's remaining life (the
+ * last fifth is room for a refused or slow request to be tried again), between `minimumRefreshMs` and
+ * `maximumRefreshMs`; null when nothing expires.
  */
 export function refreshDelayMs(ice: IceConfiguration | null, now: number): number | null {
   const expiry = credentialExpiry(ice);
   if (expiry === null) {
     return null;
   }
-  const remaining = expiry - now;
-  return Math.max(minimumRefreshMs, remaining - Math.min(renewAheadMs, remaining / 5));
+  return Math.min(maximumRefreshMs, Math.max(minimumRefreshMs, ((expiry - now) * 4) / 5));
 }
 
 /**

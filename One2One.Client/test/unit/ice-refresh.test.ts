@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import type { IceConfiguration } from "../../src/contract.js";
-import { credentialExpiry, IceRefresh, minimumRefreshMs, refreshDelayMs, renewAheadMs } from "../../src/ice-refresh.js";
+import { credentialExpiry, IceRefresh, maximumRefreshMs, minimumRefreshMs, refreshDelayMs } from "../../src/ice-refresh.js";
 import { turnServerExpiringAt } from "./softphone-fakes.js";
 
 const now = Date.UTC(2026, 11, 6, 12, 0, 0);
@@ -34,10 +34,11 @@ describe("TURN credential expiry", () => {
     assert.equal(refreshDelayMs(fixed, now), null);
   });
 
-  it("renews five minutes ahead, a fifth of a short credential's life ahead, and never sooner than the minimum wait", () => {
-    assert.equal(refreshDelayMs(turnExpiringIn(60 * minute), now), 60 * minute - renewAheadMs);
+  it("renews when four fifths of the credential's life have passed, never sooner than the minimum wait nor later than the maximum", () => {
     assert.equal(refreshDelayMs(turnExpiringIn(10 * minute), now), 8 * minute);
-    assert.equal(refreshDelayMs(turnExpiringIn(-minute), now), minimumRefreshMs, "already expired");
+    assert.equal(refreshDelayMs(turnExpiringIn(minute), now), 48_000);
+    assert.equal(refreshDelayMs(turnExpiringIn(-minute), now), minimumRefreshMs, "already expired (or this page's clock is ahead)");
+    assert.equal(refreshDelayMs(turnExpiringIn(60 * minute), now), maximumRefreshMs, "this page's clock may be behind the server's");
   });
 });
 
@@ -62,8 +63,11 @@ describe("IceRefresh", () => {
     await settle();
     assert.equal(fetched, 1);
 
-    // The fresh one expires an hour after `now`, 8 minutes of which have gone.
-    mock.timers.tick(60 * minute - renewAheadMs - 8 * minute);
+    // The fresh one expires an hour after `now`: renewed after the longest wait all the same.
+    mock.timers.tick(maximumRefreshMs - 1);
+    await settle();
+    assert.equal(fetched, 1);
+    mock.timers.tick(1);
     await settle();
     assert.equal(fetched, 2);
     refresh.stop();

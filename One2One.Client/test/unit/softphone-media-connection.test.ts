@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it, mock } from "node:test";
 import type { IceConfiguration } from "../../src/contract.js";
-import { renewAheadMs } from "../../src/ice-refresh.js";
+import { maximumRefreshMs } from "../../src/ice-refresh.js";
 import { disconnectedGraceMs } from "../../src/reconnect.js";
 import { Softphone } from "../../src/softphone.js";
 import { FakeClient, FakePeerConnection, phoneInCall, settle, turnServerExpiringAt } from "./softphone-fakes.js";
@@ -67,7 +67,7 @@ describe("Softphone and its connection to the media server", () => {
     assert.equal(usernameOf(FakePeerConnection.configurations.at(-1)), issued[1]!.iceServers[0]!.username, "with the renewed credentials");
 
     FakePeerConnection.last?.connect();
-    mock.timers.tick(60 * minute - renewAheadMs - 8 * minute);
+    mock.timers.tick(maximumRefreshMs);
     await settle();
     assert.equal(client.iceRequests, 3, "the renewed credentials are renewed in their turn");
 
