@@ -8,6 +8,7 @@ import { MediaCall, openLocalMedia, rtcConfiguration } from "./call.js";
 import type { CallResponse, IceCandidate, IceConfiguration, IncomingCall, StartCommunication, StopCommunication } from "./contract.js";
 import { Emitter } from "./emitter.js";
 import { ConnectionError, errorText, RejectedError } from "./errors.js";
+import { HeldCall } from "./held-call.js";
 import { IceRefresh } from "./ice-refresh.js";
 import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
 import { MediaReconnect, type ReconnectState } from "./reconnect.js";
@@ -96,19 +97,8 @@ export class Softphone {
   private readonly iceRefresh = new IceRefresh(() => this.renewIce());
   /** The token from the last accepted registration, for resume() after the connection closed. */
   private token: string | null = null;
-  /**
-   * The call's media, kept running while the signaling connection is gone: the media server never depended on it, so the
-   * people go on seeing and hearing each other meanwhile.
-   */
-  private held: { readonly media: MediaCall; readonly peer: string } | null = null;
-  /**
-   * The held media of a resumed call, still playing while the new connection (offered with Renegotiate, on the same
-   * camera) connects; closed then, its tracks kept. Make before break: after a network change the held connection is
-   * dead without knowing it yet, after a server died it still carries the call.
-   */
-  private handover: MediaCall | null = null;
-  /** The new connection's remote stream, shown once it connects (until then the handed-over one's plays). */
-  private handoverRemote: MediaStream | null = null;
+  /** The call's media held while the signaling connection is gone, then handed over to the resumed call's new connection. */
+  private readonly heldCall = new HeldCall();
   /**
    * The registration to resume, from the connection's loss until its resume settles: resumed once SignalR's automatic
    * reconnect has a new connection ("reconnected"), and again if the connection drops while a resume is on its way or
@@ -173,8 +163,7 @@ export class Softphone {
    * back the held one (or, once resumed, the one being handed over from). A device switch puts its new track on all of them.
    */
   get peerConnections(): readonly RTCPeerConnection[] {
-    // Three different calls' connections: a held call becomes the handover when resumed, never both.
-    return [this.media, this.handover, this.held?.media].flatMap((media) => (media ? [media.peerConnection] : []));
+    return [this.media, ...this.heldCall.connections].flatMap((media) => (media ? [media.peerConnection] : []));
   }
 
   get mediaState(): MediaState {
@@ -263,7 +252,7 @@ export class Softphone {
   }
 
   hangUp(): void {
-    if (this.snapshot.state === "registering" && this.held !== null) {
+    if (this.snapshot.state === "registering" && this.heldCall.isHeld) {
       // The call's media is held while the connection comes back: it ends here, and the resume tells the server.
       this.dropHeld();
       this.stopPending = true;
@@ -350,8 +339,7 @@ export class Softphone {
         // endpoint, KMS on a new one); Renegotiated answers it. Media held through the outage plays until then. From now
         // on an end from this side (a hang-up, a camera that does not open) must tell the server, offer made or not.
         this.offerSent = true;
-        const held = this.takeHeld(resumedCallWith);
-        this.handover = held;
+        const held = this.handOverFromHeld(resumedCallWith);
         const camera: Prepared | null =
           held === null ? null : { from: resumedCallWith, stream: Promise.resolve(held.localStream), ice: this.freshIceConfiguration(), offer: Promise.resolve(null) };
         await this.sendOffer(++this.attempt, (sdpOffer) => this.server.renegotiate(sdpOffer), camera);
@@ -488,7 +476,7 @@ export class Softphone {
     const configuration = rtcConfiguration(await ice, this.options.rtcConfiguration);
     if (attempt !== this.attempt) {
       // Hung up, cancelled or disconnected while the camera was opening; a held call's camera stays with it.
-      if (stream !== this.held?.media.localStream && stream !== this.handover?.localStream) {
+      if (!this.heldCall.owns(stream)) {
         stopTracks(stream);
       }
       return null;
@@ -528,10 +516,8 @@ export class Softphone {
         this.server.onIceCandidate(candidate).catch((error: unknown) => console.warn("OnIceCandidate was refused", error));
       },
       remoteStream: (remote) => {
-        if (media === this.media && this.handover !== null) {
-          // A resumed call's new connection has its answer but no media yet: the handed-over one's video plays on.
-          this.handoverRemote = remote;
-        } else {
+        // A resumed call's new connection has its answer but no media yet: the handed-over one's video plays on.
+        if (media !== this.media || !this.heldCall.deferRemote(remote)) {
           this.events.emit("remoteStream", remote);
         }
       },
@@ -605,8 +591,7 @@ export class Softphone {
 
   private onMediaConnectionState(state: RTCPeerConnectionState): void {
     if (state === "connected") {
-      const remote = this.handoverRemote;
-      this.dropHandover(false);
+      const remote = this.heldCall.completeHandover();
       if (remote !== null) {
         this.events.emit("remoteStream", remote);
       }
@@ -688,7 +673,7 @@ export class Softphone {
    */
   private onConnectionClosed(how: "left" | "lost" | "reconnecting"): void {
     const { state, user } = this.snapshot;
-    const inCall = state === "in-call" || (state === "connecting" && this.handover !== null);
+    const inCall = state === "in-call" || (state === "connecting" && this.heldCall.handover !== null);
     // Not "connecting": a resumed call connects again while the server holds it (the resume finds it).
     const wasRinging = state === "calling" || state === "incoming";
     const resumable =
@@ -710,7 +695,7 @@ export class Softphone {
       this.events.emit("notice", { text: "The connection to the server was lost. Register again to make or take calls.", kind: "error" });
       return;
     }
-    if (this.held !== null) {
+    if (this.heldCall.isHeld) {
       this.showReconnect({ self: true, peer: false });
     }
     if (wasRinging) {
@@ -797,10 +782,12 @@ export class Softphone {
   private holdMedia(): boolean {
     const { state, peer } = this.snapshot;
     // A call's connection carries it; while a resumed call's new connection connects, the one handed over from does.
-    const carrier = state === "in-call" ? this.media : state === "connecting" ? this.handover : null;
-    if (carrier === null || peer === null) {
+    const media = this.media;
+    const connected = state === "in-call" && media !== null;
+    const resuming = state === "connecting" && this.heldCall.handover !== null;
+    if (peer === null || (!connected && !resuming)) {
       // Already held by an earlier loss (the resume had not finished), or nothing to keep.
-      return this.held !== null;
+      return this.heldCall.isHeld;
     }
     this.attempt++;
     this.reconnect?.stop();
@@ -809,51 +796,37 @@ export class Softphone {
     this.iceRefresh.stop();
     this.offerSent = false;
     this.unansweredCaller = null;
-    if (carrier === this.handover) {
+    if (connected) {
+      this.heldCall.hold(media, peer);
+    } else {
       // The resumed call's new connection never carried it: it goes, the camera staying with the held one.
-      this.handover = null;
-      this.handoverRemote = null;
-      this.media?.close(false);
+      this.heldCall.holdHandover(peer);
+      media?.close(false);
     }
     this.media = null;
-    this.held = { media: carrier, peer };
     return true;
   }
 
-  /** The held media if the resumed call is the one it belongs to (any other is closed). */
-  private takeHeld(peer: string): MediaCall | null {
-    const held = this.held;
-    this.held = null;
-    if (held === null) {
-      return null;
+  /** The held media, handed over from, if the resumed call is the one it belongs to (any other is closed). */
+  private handOverFromHeld(peer: string): MediaCall | null {
+    const wasHeld = this.heldCall.isHeld;
+    const held = this.heldCall.beginHandover(peer);
+    if (held === null && wasHeld) {
+      this.heldMediaGone();
     }
-    if (held.peer !== peer) {
-      this.closeHeld(held.media);
-      return null;
-    }
-    return held.media;
-  }
-
-  /** The held media's part is over: with the new connection up its tracks go on there; without one they stop. */
-  private dropHandover(stopTracks: boolean): void {
-    const handover = this.handover;
-    this.handover = null;
-    this.handoverRemote = null;
-    handover?.close(stopTracks);
+    return held;
   }
 
   private dropHeld(): void {
-    const held = this.held;
-    this.held = null;
-    if (held !== null) {
-      this.closeHeld(held.media);
+    if (this.heldCall.drop()) {
+      this.heldMediaGone();
       // Shown as reconnecting since the connection was lost; nothing is reconnecting now.
       this.showReconnect({ self: false, peer: false });
     }
   }
 
-  private closeHeld(media: MediaCall): void {
-    media.close();
+  /** Held media was closed: nothing plays any more unless a call has media of its own. */
+  private heldMediaGone(): void {
     if (this.media === null) {
       this.events.emit("localStream", null);
       this.events.emit("remoteStream", null);
@@ -861,7 +834,8 @@ export class Softphone {
   }
 
   private releaseMedia(): void {
-    this.dropHandover(this.media === null);
+    // The held media's part is over: with a new connection its tracks went on there; without one they stop.
+    this.heldCall.endHandover(this.media === null);
     this.attempt++;
     this.reconnect?.stop();
     this.reconnect = null;
@@ -906,7 +880,7 @@ export class Softphone {
     this.mediaSettings = state;
     // Every connection sending the page's media: the call's, and one held while the signaling connection comes back
     // (it may carry the call meanwhile) or handing over to the resumed call's new one.
-    for (const media of [this.media, this.held?.media ?? null, this.handover]) {
+    for (const media of [this.media, ...this.heldCall.connections]) {
       if (media !== null) {
         applyMediaState(media.localStream, state);
       }
