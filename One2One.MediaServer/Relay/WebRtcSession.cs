@@ -383,10 +383,11 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             return;
         }
 
-        // A full compound (RR first) so it is valid whether or not reduced-size RTCP was negotiated.
-        var packet = new byte[RtcpWriter.EmptyReceiverReportLength + RtcpWriter.PictureLossIndicationLength + 64];
+        // A full compound (RR first) so it is valid whether or not reduced-size RTCP was negotiated; on the stack, as a new
+        // source's first packet on the relay path asks for one (room after it for SRTCP's trailer and tag).
+        Span<byte> packet = stackalloc byte[RtcpWriter.EmptyReceiverReportLength + RtcpWriter.PictureLossIndicationLength + 64];
         var length = RtcpWriter.WriteReceiverReport(packet, LocalSsrc(KurentoMediaType.Video));
-        length += RtcpWriter.WritePictureLossIndication(packet.AsSpan(length), LocalSsrc(KurentoMediaType.Video), mediaSsrc);
+        length += RtcpWriter.WritePictureLossIndication(packet[length..], LocalSsrc(KurentoMediaType.Video), mediaSsrc);
         _transport.TrySendRtcp(packet, length);
     }
 
