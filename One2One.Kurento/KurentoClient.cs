@@ -325,6 +325,31 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
     /// <summary>Called by a closing connection for each request it had written and got no reply to, before anyone hears of the close.</summary>
     internal void OnOutcomeUnknown(PendingRequest request) => RememberIfRelease(request.Method, request.Parameters);
 
+    /// <summary>
+    /// A reply came after its request was given up, naming an object nobody holds (<see cref="AbandonedRequests"/>): it is
+    /// released, so the media server does not keep it (and its sockets and threads) for the session's life. Never throws.
+    /// </summary>
+    internal void OnOrphanedObject(string objectId)
+    {
+        KurentoLog.ReleasingOrphan(_logger, objectId);
+        _ = ReleaseOrphanAsync(objectId);
+    }
+
+    private async Task ReleaseOrphanAsync(string objectId)
+    {
+        try
+        {
+            // Off the receive loop that reported it: the release's reply comes through that loop.
+            await Task.Yield();
+            await RequestAsync("release", new JsonObject { ["object"] = objectId }, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is KurentoException or ObjectDisposedException)
+        {
+            // A release whose outcome is unknown is remembered and sent again (RequestAsync); gone already is as good.
+            KurentoLog.OrphanReleaseFailed(_logger, objectId, e);
+        }
+    }
+
     /// <summary>A connection answered a request: the link works, so the next drop reconnects without delay.</summary>
     internal void OnConnectionHealthy() => Volatile.Write(ref _attempt, 0);
 

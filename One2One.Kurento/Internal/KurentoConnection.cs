@@ -17,8 +17,8 @@ namespace One2One.Kurento.Internal;
 /// <item>The socket's send side belongs to <see cref="SendLoopAsync"/> alone: requests reach it through
 /// <see cref="_outgoing"/>, so two messages never interleave. Its receive side belongs to
 /// <see cref="ReceiveLoopAsync"/>. Any thread may abort it (<see cref="Abort"/>).</item>
-/// <item><see cref="_pending"/>, <see cref="_closed"/> and <see cref="_keepAlive"/> are guarded by
-/// <see cref="_lock"/>: requesters add and remove entries, the receive loop removes answered ones, closing
+/// <item><see cref="_pending"/>, <see cref="_abandoned"/>, <see cref="_closed"/> and <see cref="_keepAlive"/> are guarded
+/// by <see cref="_lock"/>: requesters add and remove entries, the receive loop removes answered ones, closing
 /// fails the rest.</item>
 /// <item>When the connection closes, a request the send loop had taken fails "outcome unknown"; one it had not taken
 /// (<see cref="PendingRequest.TryWithdraw"/>) fails with <see cref="RequestNotSentException"/>, and the client sends it on the
@@ -48,6 +48,7 @@ internal sealed class KurentoConnection
 
     private readonly Lock _lock = new();
     private readonly Dictionary<long, PendingRequest> _pending = [];
+    private readonly AbandonedRequests _abandoned = new();
     private volatile bool _closed;
     private ITimer? _keepAlive;
 
@@ -123,6 +124,7 @@ internal sealed class KurentoConnection
             lock (_lock)
             {
                 _pending.Remove(request.Id);
+                _abandoned.Add(request);
             }
 
             request.Abandon();
@@ -359,7 +361,24 @@ internal sealed class KurentoConnection
 
         if (request is null)
         {
-            KurentoLog.UnmatchedReply(_logger, id);
+            string? orphan = null;
+            if (root.TryGetProperty("result", out var late))
+            {
+                lock (_lock)
+                {
+                    orphan = _abandoned.TakeObject(id, late);
+                }
+            }
+
+            if (orphan is null)
+            {
+                KurentoLog.UnmatchedReply(_logger, id);
+            }
+            else
+            {
+                _owner.OnOrphanedObject(orphan);
+            }
+
             return;
         }
 

@@ -94,4 +94,10 @@ internal static partial class KurentoLog
 
     [LoggerMessage(30, LogLevel.Information, "Session {SessionId} is lost, and with it every object; {Count} releases with an unknown outcome are forgotten", EventName = "UnsettledReleasesForgotten")]
     public static partial void UnsettledReleasesForgotten(ILogger logger, string sessionId, int count);
+
+    [LoggerMessage(31, LogLevel.Warning, "A reply came after its request was given up, naming {ObjectId}, which nobody holds: releasing it", EventName = "ReleasingOrphan")]
+    public static partial void ReleasingOrphan(ILogger logger, string objectId);
+
+    [LoggerMessage(32, LogLevel.Warning, "Releasing {ObjectId}, which a late reply named, failed", EventName = "OrphanReleaseFailed")]
+    public static partial void OrphanReleaseFailed(ILogger logger, string objectId, Exception exception);
 }

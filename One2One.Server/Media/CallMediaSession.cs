@@ -536,7 +536,8 @@ internal sealed class CallMediaSession : IAsyncDisposable
         }
         catch (Exception ex) when (ex is KurentoException or ObjectDisposedException)
         {
-            // Never created (error, timeout or client gone): nothing to release.
+            // Never created (an error, the client gone), or created too late for anyone to hold: the Kurento client releases
+            // a pipeline whose create is answered after its timeout.
         }
     }
 

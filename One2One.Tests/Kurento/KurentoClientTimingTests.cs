@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using One2One.Kurento;
 using One2One.Tests.Kurento.Support;
+using One2One.Tests.Support;
 
 namespace One2One.Tests.Kurento;
 
@@ -32,6 +33,62 @@ public sealed class KurentoClientTimingTests : IAsyncLifetime
         thrown.Which.Message.Should().Contain("create WebRtcEndpoint").And.Contain("no reply");
         thrown.Which.InnerException.Should().BeOfType<TimeoutException>();
         client.PendingRequestCount.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_pipeline_whose_create_is_answered_after_the_timeout_is_released()
+    {
+        // A media server under load answers late: the pipeline exists, and nobody holds its id.
+        await using var client = KurentoTestClient.Create(_server, _time);
+        var kept = await client.CreateMediaPipelineAsync();
+        _server.When(r => r.Method == "create" && r.Type == "MediaPipeline", ScriptedReply.Hold, times: 1);
+        var creating = client.CreateMediaPipelineAsync();
+        var held = await _server.WaitForHeldAsync(1);
+        _time.Advance(TimeSpan.FromSeconds(15));
+        await creating.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>().WithMessage("*create MediaPipeline*no reply*");
+
+        await _server.ReleaseAsync(held);
+
+        var release = await _server.WaitForRequestAsync(r => r.Method == "release");
+        release.Param("object").Should().NotBe(kept.Id, "only the pipeline nobody holds");
+        await Eventually.TrueAsync(async () => (await client.GetPipelineIdsAsync()).SequenceEqual([kept.Id]), "the late pipeline is gone, the other kept");
+    }
+
+    [Fact]
+    public async Task A_pipeline_whose_ref_is_answered_after_the_timeout_is_released()
+    {
+        // A dead app node's pipeline, taken over: our hold on it came too late for the call, which has ended without it.
+        await using var other = KurentoTestClient.Create(_server, _time);
+        var orphan = await other.CreateMediaPipelineAsync();
+        await using var client = KurentoTestClient.Create(_server, _time);
+        _server.When(r => r.Method == "ref", ScriptedReply.Hold, times: 1);
+        var holding = client.HoldMediaPipelineAsync(orphan.Id);
+        var held = await _server.WaitForHeldAsync(1);
+        _time.Advance(TimeSpan.FromSeconds(15));
+        await holding.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>().WithMessage("*ref*no reply*");
+
+        await _server.ReleaseAsync(held);
+
+        var release = await _server.WaitForRequestAsync(r => r.Method == "release");
+        release.Param("object").Should().Be(orphan.Id);
+        release.SessionId.Should().Be(client.SessionId, "released by the session that held it");
+    }
+
+    [Fact]
+    public async Task A_late_answer_to_a_request_that_creates_nothing_nobody_holds_is_dropped()
+    {
+        await using var client = KurentoTestClient.Create(_server, _time);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        _server.When(r => r.Method == "create" && r.Type == "WebRtcEndpoint", ScriptedReply.Hold, times: 1);
+        var creating = pipeline.CreateWebRtcEndpointAsync();
+        var held = await _server.WaitForHeldAsync(1);
+        _time.Advance(TimeSpan.FromSeconds(15));
+        await creating.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>();
+
+        await _server.ReleaseAsync(held);
+        await pipeline.ReleaseAsync();
+
+        _server.RequestsOf("release").Select(r => r.Param("object")).Should().Equal([pipeline.Id], "an endpoint goes with its pipeline, released with the call");
     }
 
     [Fact]
