@@ -68,7 +68,7 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
         _options = options.Value;
         _time = timeProvider;
         _logger = logger;
-        _events = new KurentoEventRouter(RequestAsync, logger);
+        _events = new KurentoEventRouter(RequestAsync, _options.MaxQueuedEvents, logger);
     }
 
     public event EventHandler<KurentoSessionLostEventArgs>? SessionLost;
@@ -89,6 +89,9 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
     }
 
     internal int EventRouteCount => _events.RouteCount;
+
+    /// <summary>Events dropped because <see cref="KurentoOptions.MaxQueuedEvents"/> were waiting for their handlers.</summary>
+    internal long DroppedEventCount => _events.DroppedCount;
 
     /// <summary>Releases with an unknown outcome, waiting for their session to resume.</summary>
     internal int UnsettledReleaseCount => _unsettled.Count;

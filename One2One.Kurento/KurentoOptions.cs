@@ -40,4 +40,11 @@ public sealed class KurentoOptions
 
     /// <summary>Largest message accepted from the media server; a larger one drops the connection.</summary>
     public int MaxMessageSize { get; set; } = 4 * 1024 * 1024;
+
+    /// <summary>
+    /// Events from the media server waiting for their handlers (which run one at a time). Past it, new ones are dropped,
+    /// counted and logged: a media server flooding events while a handler is slow cannot grow the client without bound.
+    /// A call's set-up brings a few dozen.
+    /// </summary>
+    public int MaxQueuedEvents { get; set; } = 10_000;
 }

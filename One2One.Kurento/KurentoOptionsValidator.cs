@@ -55,6 +55,11 @@ internal sealed class KurentoOptionsValidator : IValidateOptions<KurentoOptions>
             failures.Add("Kurento:MaxMessageSize must be at least 1024 bytes.");
         }
 
+        if (options.MaxQueuedEvents < 16)
+        {
+            failures.Add("Kurento:MaxQueuedEvents must be at least 16.");
+        }
+
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 

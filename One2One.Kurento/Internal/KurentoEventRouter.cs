@@ -13,15 +13,17 @@ namespace One2One.Kurento.Internal;
 /// Ownership: <see cref="_routes"/> and <see cref="_currentNames"/> are guarded by <see cref="_lock"/>.
 /// <see cref="_queue"/> is written by the connections' receive loops and read only by
 /// <see cref="DispatchLoopAsync"/>, which runs every handler: one at a time, in arrival order, so a slow
-/// handler delays later events but never a reply.
+/// handler delays later events but never a reply. The queue is bounded: while it is full, new events are dropped and
+/// counted (<see cref="DroppedCount"/>, Interlocked), never waited for (the receive loop carries the replies too).
 /// </remarks>
 internal sealed class KurentoEventRouter
 {
     private readonly Func<string, JsonObject?, CancellationToken, Task<JsonElement>> _request;
     private readonly ILogger _logger;
-    private readonly Channel<KurentoEventMessage> _queue =
-        Channel.CreateUnbounded<KurentoEventMessage>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Channel<KurentoEventMessage> _queue;
     private readonly Task _dispatchLoop;
+    private long _dropped;
+    private volatile bool _completing;
 
     private readonly Lock _lock = new();
     private readonly Dictionary<(string ObjectId, string EventType), EventRoute> _routes = [];
@@ -29,10 +31,11 @@ internal sealed class KurentoEventRouter
     // 6.x name → 7.x name, so an event under either name reaches the same route.
     private readonly Dictionary<string, string> _currentNames = [];
 
-    public KurentoEventRouter(Func<string, JsonObject?, CancellationToken, Task<JsonElement>> request, ILogger logger)
+    public KurentoEventRouter(Func<string, JsonObject?, CancellationToken, Task<JsonElement>> request, int capacity, ILogger logger)
     {
         _request = request;
         _logger = logger;
+        _queue = Channel.CreateBounded<KurentoEventMessage>(new BoundedChannelOptions(capacity) { SingleReader = true, FullMode = BoundedChannelFullMode.Wait });
         // Independent of whoever made the client: each handler runs in its subscriber's context instead (EventRoute).
         _dispatchLoop = DetachedTask.Run(DispatchLoopAsync);
     }
@@ -48,11 +51,28 @@ internal sealed class KurentoEventRouter
         }
     }
 
-    public void Enqueue(KurentoEventMessage message) => _queue.Writer.TryWrite(message);
+    /// <summary>Events dropped while the queue was full.</summary>
+    public long DroppedCount => Interlocked.Read(ref _dropped);
+
+    /// <summary>Queues an event for its handlers; drops it when the queue is full (logged on the first and every 1,000th).</summary>
+    public void Enqueue(KurentoEventMessage message)
+    {
+        if (_queue.Writer.TryWrite(message) || _completing)
+        {
+            return;
+        }
+
+        var dropped = Interlocked.Increment(ref _dropped);
+        if (dropped == 1 || dropped % 1000 == 0)
+        {
+            KurentoLog.EventsDropped(_logger, dropped, message.EventType, message.ObjectId);
+        }
+    }
 
     /// <summary>Stops dispatching once the events already queued have run.</summary>
     public Task CompleteAsync()
     {
+        _completing = true;
         _queue.Writer.TryComplete();
         return _dispatchLoop;
     }

@@ -100,4 +100,7 @@ internal static partial class KurentoLog
 
     [LoggerMessage(32, LogLevel.Warning, "Releasing {ObjectId}, which a late reply named, failed", EventName = "OrphanReleaseFailed")]
     public static partial void OrphanReleaseFailed(ILogger logger, string objectId, Exception exception);
+
+    [LoggerMessage(33, LogLevel.Warning, "Dropped {Count} events in all: the queue for their handlers is full (the latest: {EventType} of {ObjectId}); raise Kurento:MaxQueuedEvents or find the slow handler", EventName = "EventsDropped")]
+    public static partial void EventsDropped(ILogger logger, long count, string eventType, string objectId);
 }

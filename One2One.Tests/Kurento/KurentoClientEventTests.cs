@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using One2One.Kurento;
 using One2One.Tests.Kurento.Support;
+using One2One.Tests.Support;
 
 namespace One2One.Tests.Kurento;
 
@@ -50,6 +51,46 @@ public sealed class KurentoClientEventTests : IAsyncLifetime
         JsonNode.DeepEquals(subscribe.Params, new JsonObject { ["type"] = "IceCandidateFound", ["object"] = _endpoint.Id, ["sessionId"] = _client.SessionId })
             .Should().BeTrue(subscribe.Raw);
         subscription.Id.Should().NotBeNullOrEmpty();
+    }
+
+    [Fact]
+    public async Task Events_past_the_queue_limit_while_a_handler_is_slow_are_dropped_counted_and_logged_and_the_rest_are_handled()
+    {
+        var logger = new RecordingLogger<KurentoClient>();
+        await using var client = KurentoTestClient.Create(_server, configure: o => o.MaxQueuedEvents = 16, logger: logger);
+        var endpoint = await (await client.CreateMediaPipelineAsync()).CreateWebRtcEndpointAsync();
+        using var slow = new SemaphoreSlim(0);
+        var inHandler = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var handled = 0;
+        await using var subscription = await endpoint.SubscribeAsync<IceGatheringDone>(_ =>
+        {
+            Interlocked.Increment(ref handled);
+            inHandler.TrySetResult();
+            slow.Wait();
+        });
+
+        try
+        {
+            // The first event holds the dispatch loop; 16 more fill the queue, and the 10 after them have no room.
+            await _server.PushEventAsync(endpoint.Id, "IceGatheringDone", []);
+            await inHandler.Task.WaitAsync(KurentoTestClient.Soon);
+            for (var i = 0; i < 26; i++)
+            {
+                await _server.PushEventAsync(endpoint.Id, "IceGatheringDone", []);
+            }
+
+            await Eventually.TrueAsync(() => Task.FromResult(client.DroppedEventCount == 10), "the events past the limit dropped", TimeSpan.FromSeconds(5));
+            logger.WithEvent("EventsDropped").Should().ContainSingle("logged on the first drop, not on each");
+            (await endpoint.GatherCandidatesAsync().WaitAsync(KurentoTestClient.Soon).ContinueWith(t => t.IsCompletedSuccessfully))
+                .Should().BeTrue("replies still come while events wait");
+        }
+        finally
+        {
+            // Never left blocked, or the client's disposal would wait for its handler for ever.
+            slow.Release(100);
+        }
+
+        await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref handled) == 17), "the queued events handled");
     }
 
     [Fact]
