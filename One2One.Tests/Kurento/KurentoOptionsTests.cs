@@ -74,6 +74,20 @@ public sealed class KurentoOptionsTests
         result.FailureMessage.Should().Contain("RequestTimeout").And.Contain("KeepAliveInterval").And.Contain("MaxReconnectDelay").And.Contain("MaxMessageSize");
     }
 
+    [Theory]
+    [InlineData(15, false)]
+    [InlineData(16, true)]
+    public void At_least_16_events_may_wait_for_their_handlers(int maxQueuedEvents, bool valid)
+    {
+        var result = new KurentoOptionsValidator().Validate(null, new KurentoOptions { MaxQueuedEvents = maxQueuedEvents });
+
+        result.Succeeded.Should().Be(valid, result.FailureMessage);
+        if (!valid)
+        {
+            result.FailureMessage.Should().Contain("Kurento:MaxQueuedEvents");
+        }
+    }
+
     [Fact]
     public void The_defaults_are_15_s_requests_and_30_s_pings()
     {
@@ -81,6 +95,7 @@ public sealed class KurentoOptionsTests
 
         options.RequestTimeout.Should().Be(TimeSpan.FromSeconds(15));
         options.KeepAliveInterval.Should().Be(TimeSpan.FromSeconds(30));
+        options.MaxQueuedEvents.Should().Be(10_000);
         new KurentoOptionsValidator().Validate(null, options).Succeeded.Should().BeTrue();
     }
 
