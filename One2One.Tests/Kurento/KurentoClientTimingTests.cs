@@ -41,11 +41,7 @@ public sealed class KurentoClientTimingTests : IAsyncLifetime
         // A media server under load answers late: the pipeline exists, and nobody holds its id.
         await using var client = KurentoTestClient.Create(_server, _time);
         var kept = await client.CreateMediaPipelineAsync();
-        _server.When(r => r.Method == "create" && r.Type == "MediaPipeline", ScriptedReply.Hold, times: 1);
-        var creating = client.CreateMediaPipelineAsync();
-        var held = await _server.WaitForHeldAsync(1);
-        _time.Advance(TimeSpan.FromSeconds(15));
-        await creating.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>().WithMessage("*create MediaPipeline*no reply*");
+        var held = await TimedOutWhileHeldAsync(r => r.Method == "create" && r.Type == "MediaPipeline", () => client.CreateMediaPipelineAsync(), "*create MediaPipeline*no reply*");
 
         await _server.ReleaseAsync(held);
 
@@ -61,11 +57,7 @@ public sealed class KurentoClientTimingTests : IAsyncLifetime
         await using var other = KurentoTestClient.Create(_server, _time);
         var orphan = await other.CreateMediaPipelineAsync();
         await using var client = KurentoTestClient.Create(_server, _time);
-        _server.When(r => r.Method == "ref", ScriptedReply.Hold, times: 1);
-        var holding = client.HoldMediaPipelineAsync(orphan.Id);
-        var held = await _server.WaitForHeldAsync(1);
-        _time.Advance(TimeSpan.FromSeconds(15));
-        await holding.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>().WithMessage("*ref*no reply*");
+        var held = await TimedOutWhileHeldAsync(r => r.Method == "ref", () => client.HoldMediaPipelineAsync(orphan.Id), "*ref*no reply*");
 
         await _server.ReleaseAsync(held);
 
@@ -79,11 +71,7 @@ public sealed class KurentoClientTimingTests : IAsyncLifetime
     {
         await using var client = KurentoTestClient.Create(_server, _time);
         var pipeline = await client.CreateMediaPipelineAsync();
-        _server.When(r => r.Method == "create" && r.Type == "WebRtcEndpoint", ScriptedReply.Hold, times: 1);
-        var creating = pipeline.CreateWebRtcEndpointAsync();
-        var held = await _server.WaitForHeldAsync(1);
-        _time.Advance(TimeSpan.FromSeconds(15));
-        await creating.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>();
+        var held = await TimedOutWhileHeldAsync(r => r.Method == "create" && r.Type == "WebRtcEndpoint", () => pipeline.CreateWebRtcEndpointAsync(), "*no reply*");
 
         await _server.ReleaseAsync(held);
         await pipeline.ReleaseAsync();
@@ -216,5 +204,19 @@ public sealed class KurentoClientTimingTests : IAsyncLifetime
         var endpoint = await pipeline.CreateWebRtcEndpointAsync().WaitAsync(KurentoTestClient.Soon);
         _server.Requests.Last(r => r.Method == "create").Should().Match<ReceivedRequest>(r => r.Connection == 2 && r.SessionId == session);
         endpoint.Id.Should().StartWith(pipeline.Id);
+    }
+
+    /// <summary>
+    /// Sends <paramref name="request"/> while the server holds the one request <paramref name="match"/> picks, and lets the
+    /// client's timeout run out: the request fails with <paramref name="message"/>, its reply still held for the test to send.
+    /// </summary>
+    private async Task<IReadOnlyList<HeldRequest>> TimedOutWhileHeldAsync(Func<ReceivedRequest, bool> match, Func<Task> request, string message)
+    {
+        _server.When(match, ScriptedReply.Hold, times: 1);
+        var sending = request();
+        var held = await _server.WaitForHeldAsync(1);
+        _time.Advance(TimeSpan.FromSeconds(15));
+        await sending.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>().WithMessage(message);
+        return held;
     }
 }

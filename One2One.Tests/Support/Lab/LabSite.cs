@@ -69,24 +69,14 @@ public sealed class LabSite
     {
         ArgumentOutOfRangeException.ThrowIfNegative(percent);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(percent, 100);
-        var ruleset = _lossy ? $"delete table ip {LossTable}\n" : "";
-        if (percent > 0)
-        {
-            // Before the other rules (priority -10), on both directions through the router.
-            ruleset += $$"""
-                table ip {{LossTable}} {
-                  counter lost { }
-                  chain forward { type filter hook forward priority -10; policy accept; {{(percent < 100 ? $"numgen random mod 100 < {percent} " : "")}}counter name "lost" drop; }
-                }
+        // Before the other rules (priority -10), on both directions through the router.
+        await ReplaceTableAsync(LossTable, _lossy, percent == 0 ? null : $$"""
+            table ip {{LossTable}} {
+              counter lost { }
+              chain forward { type filter hook forward priority -10; policy accept; {{(percent < 100 ? $"numgen random mod 100 < {percent} " : "")}}counter name "lost" drop; }
+            }
 
-                """;
-        }
-
-        if (ruleset.Length > 0)
-        {
-            await LabCommand.NftAsync(RouterNamespace, ruleset);
-        }
-
+            """);
         _lossy = percent > 0;
     }
 
@@ -96,23 +86,23 @@ public sealed class LabSite
     /// </summary>
     public async Task SetCutOffAsync(IPAddress? address)
     {
-        var ruleset = _cut ? $"delete table ip {CutTable}\n" : "";
-        if (address is not null)
-        {
-            ruleset += $$"""
-                table ip {{CutTable}} {
-                  chain forward { type filter hook forward priority -20; policy accept; ip daddr {{address}} drop; ip saddr {{address}} drop; }
-                }
+        await ReplaceTableAsync(CutTable, _cut, address is null ? null : $$"""
+            table ip {{CutTable}} {
+              chain forward { type filter hook forward priority -20; policy accept; ip daddr {{address}} drop; ip saddr {{address}} drop; }
+            }
 
-                """;
-        }
+            """);
+        _cut = address is not null;
+    }
 
+    /// <summary>Replaces one of the router's nftables tables in one transaction: the old one (if <paramref name="present"/>) goes, <paramref name="definition"/> (if any) comes.</summary>
+    private async Task ReplaceTableAsync(string table, bool present, string? definition)
+    {
+        var ruleset = (present ? $"delete table ip {table}\n" : "") + definition;
         if (ruleset.Length > 0)
         {
             await LabCommand.NftAsync(RouterNamespace, ruleset);
         }
-
-        _cut = address is not null;
     }
 
     /// <summary>Connections the router masqueraded (NAT rules see a connection's first packet).</summary>
