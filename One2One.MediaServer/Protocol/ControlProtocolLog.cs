@@ -28,6 +28,9 @@ internal static partial class ControlProtocolLog
     [LoggerMessage(EventId = 11, EventName = "RequestCrashed", Level = LogLevel.Error, Message = "{Method} failed unexpectedly")]
     public static partial void RequestCrashed(ILogger logger, Exception exception, string method);
 
+    [LoggerMessage(EventId = 12, EventName = "RequestRepeated", Level = LogLevel.Debug, Message = "{Method} {RequestId} was sent again (a resumed connection): answered with its first reply")]
+    public static partial void RequestRepeated(ILogger logger, string method, string requestId);
+
     [LoggerMessage(EventId = 20, EventName = "SessionCreated", Level = LogLevel.Information, Message = "Kurento session {SessionId} created")]
     public static partial void SessionCreated(ILogger logger, string sessionId);
 

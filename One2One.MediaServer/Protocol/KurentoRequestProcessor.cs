@@ -22,10 +22,13 @@ internal sealed class KurentoRequestProcessor
     private readonly KurentoSessionRegistry _sessions;
     private readonly KurentoOperations _operations;
     private readonly MediaServerOptions _options;
+    private readonly TimeProvider _time;
     private readonly ILogger<KurentoRequestProcessor> _logger;
 
-    public KurentoRequestProcessor(MediaSet mediaSet, KurentoSessionRegistry sessions, IOptions<MediaServerOptions> options, ILogger<KurentoRequestProcessor> logger)
+    public KurentoRequestProcessor(
+        MediaSet mediaSet, KurentoSessionRegistry sessions, IOptions<MediaServerOptions> options, TimeProvider time, ILogger<KurentoRequestProcessor> logger)
     {
+        _time = time;
         _mediaSet = mediaSet;
         _sessions = sessions;
         _operations = new KurentoOperations(mediaSet, sessions);
@@ -67,13 +70,70 @@ internal sealed class KurentoRequestProcessor
                 return JsonRpcWriter.Error(errorId, error!.Code, error.Message);
             }
 
-            var buffer = new ArrayBufferWriter<byte>(256);
-            using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.Options))
+            if (RepliesFor(request, connection) is not { } replies)
             {
-                await HandleAsync(writer, request, connection).ConfigureAwait(false);
+                return await RunAsync(request, connection).ConfigureAwait(false);
             }
 
-            return request.IsNotification ? null : buffer.WrittenSpan.ToArray();
+            if (replies.TryJoin(request.RawId!, out var earlier, out var run))
+            {
+                return await RepeatAsync(request, earlier).ConfigureAwait(false);
+            }
+
+            byte[] reply;
+            try
+            {
+                reply = (await RunAsync(request, connection).ConfigureAwait(false))!;
+            }
+            catch
+            {
+                replies.Forget(run, JsonRpcWriter.Error(request.RawId!, KurentoErrorCode.InternalError, "Internal error"));
+                throw;
+            }
+
+            replies.Complete(run, reply);
+            return reply;
+        }
+    }
+
+    private async ValueTask<byte[]?> RunAsync(JsonRpcRequest request, ControlConnection connection)
+    {
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(buffer, JsonRpcWriter.Options))
+        {
+            await HandleAsync(writer, request, connection).ConfigureAwait(false);
+        }
+
+        return request.IsNotification ? null : buffer.WrittenSpan.ToArray();
+    }
+
+    /// <summary>
+    /// The session whose reply cache answers <paramref name="request"/> if it was sent before (a client re-sends what it wrote
+    /// just before its connection dropped): a request on a session's objects, with an id, for a session that exists.
+    /// </summary>
+    private ReplyCache? RepliesFor(JsonRpcRequest request, ControlConnection connection)
+    {
+        if (request.IsNotification || request.RawId == JsonRpcRequest.NullId
+            || request.Method is not ("create" or "describe" or "invoke" or "subscribe" or "unsubscribe" or "release" or "ref" or "unref" or "transaction"))
+        {
+            return null;
+        }
+
+        var sessionId = KurentoJson.TryGetString(request.Params, "sessionId") ?? connection.Session?.Id;
+        return sessionId is not null && _sessions.TryGet(sessionId, out var session) ? session.Replies : null;
+    }
+
+    /// <summary>The first run's reply to a request sent again; waits for it while that run is still going (bounded).</summary>
+    private async ValueTask<byte[]> RepeatAsync(JsonRpcRequest request, Task<byte[]> earlier)
+    {
+        ControlProtocolLog.RequestRepeated(_logger, request.Method, request.RawId!);
+        try
+        {
+            return await earlier.WaitAsync(ReplyCache.Lifetime, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            return JsonRpcWriter.Error(request.RawId!, KurentoErrorCode.UnexpectedError, $"Request {request.RawId} is still being processed");
         }
     }
 

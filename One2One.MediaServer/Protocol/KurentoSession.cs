@@ -29,9 +29,16 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
     private int _reservedPipelines;
     private bool _closed;
 
-    public KurentoSession(string id) => Id = id;
+    public KurentoSession(string id, TimeProvider time)
+    {
+        Id = id;
+        Replies = new ReplyCache(time);
+    }
 
     public string Id { get; }
+
+    /// <summary>The replies to this session's recent requests, for a request sent again after a dropped connection.</summary>
+    public ReplyCache Replies { get; }
 
     public ControlConnection? Connection => _connection;
 

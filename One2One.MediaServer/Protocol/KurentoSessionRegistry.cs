@@ -63,7 +63,7 @@ internal sealed class KurentoSessionRegistry
 
         while (true)
         {
-            var session = new KurentoSession(id ?? Guid.NewGuid().ToString());
+            var session = new KurentoSession(id ?? Guid.NewGuid().ToString(), _timeProvider);
             if (_sessions.TryAdd(session.Id, session))
             {
                 ControlProtocolLog.SessionCreated(_logger, session.Id);

@@ -17,7 +17,9 @@ internal sealed class KurentoTestClient : IAsyncDisposable
     private readonly Channel<JsonNode?> _replies = Channel.CreateUnbounded<JsonNode?>();
     private readonly Channel<JsonNode> _events = Channel.CreateUnbounded<JsonNode>();
     private readonly Task _receiver;
-    private int _nextId;
+    // Unique over every test client, as a Kurento client's ids are over its session's connections: the media server answers an id
+    // it has seen on the session in the last 20 s from its reply cache (a client that resumes a session must not reuse one).
+    private static int s_nextId;
 
     private KurentoTestClient(ClientWebSocket socket)
     {
@@ -73,10 +75,27 @@ internal sealed class KurentoTestClient : IAsyncDisposable
 
     public bool TryTakeEvent(out JsonNode? notification) => _events.Reader.TryRead(out notification);
 
-    /// <summary>Sends <paramref name="method"/> with a fresh numeric id (and the session id once known); returns the whole reply.</summary>
-    public async Task<JsonNode> CallAsync(string method, JsonObject? parameters = null, bool withSession = true)
+    /// <summary>A fresh request id, unique over every test client.</summary>
+    public static int NewId() => Interlocked.Increment(ref s_nextId);
+
+    /// <summary>Sends <paramref name="method"/> with a fresh numeric id, or <paramref name="id"/> (and the session id once known); returns the whole reply.</summary>
+    public async Task<JsonNode> CallAsync(string method, JsonObject? parameters = null, bool withSession = true, int? id = null)
     {
-        var id = Interlocked.Increment(ref _nextId) - 1;
+        var requestId = id ?? NewId();
+        await SendRequestAsync(requestId, method, parameters, withSession);
+        var reply = await NextReplyAsync() ?? throw new InvalidOperationException($"Socket closed before the reply to {method}");
+        reply["id"]!.GetValue<int>().Should().Be(requestId);
+        if (reply["result"]?["sessionId"] is { } sessionId)
+        {
+            SessionId = sessionId.GetValue<string>();
+        }
+
+        return reply;
+    }
+
+    /// <summary>Sends a request with <paramref name="id"/> (and the session id once known) without waiting for its reply.</summary>
+    public async Task SendRequestAsync(int id, string method, JsonObject? parameters = null, bool withSession = true)
+    {
         parameters ??= [];
         if (withSession && SessionId is not null && parameters["sessionId"] is null)
         {
@@ -85,14 +104,6 @@ internal sealed class KurentoTestClient : IAsyncDisposable
 
         var request = new JsonObject { ["jsonrpc"] = "2.0", ["id"] = id, ["method"] = method, ["params"] = parameters };
         await SendTextAsync(request.ToJsonString());
-        var reply = await NextReplyAsync() ?? throw new InvalidOperationException($"Socket closed before the reply to {method}");
-        reply["id"]!.GetValue<int>().Should().Be(id);
-        if (reply["result"]?["sessionId"] is { } sessionId)
-        {
-            SessionId = sessionId.GetValue<string>();
-        }
-
-        return reply;
     }
 
     /// <summary>Calls and expects a result; returns <c>result</c>.</summary>
