@@ -36,6 +36,9 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
     // Far above what a healthy server leaves unsettled between two resumes; bounds the memory a dead one can cost.
     private const int MaxUnsettledReleases = 1024;
 
+    // How long KMS (REQUEST_TIMEOUT in ServerMethods.cpp) and our media server keep a session's reply to a request id.
+    private static readonly TimeSpan ReplyCacheLifetime = TimeSpan.FromSeconds(20);
+
     private readonly IMediaServerLocator _locator;
     private readonly KurentoOptions _options;
     private readonly TimeProvider _time;
@@ -53,7 +56,8 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
     private bool _disposed;
 
     // Ids are unique for the client's lifetime, not per connection: KMS caches replies by (sessionId, id) for
-    // 20 s, so an id reused on a resumed session would get an old reply.
+    // 20 s, so an id reused on a resumed session gets the old reply. Only a request cut by a dropped connection is sent
+    // again with its id, for exactly that reply.
     private long _lastRequestId;
     private volatile string? _sessionId;
 
@@ -167,6 +171,11 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
         using var timeout = new CancellationTokenSource(_options.RequestTimeout, _time);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeout.Token);
         bool connected = false;
+
+        // One id for every attempt: the media server answers an id it has seen on the session from its reply cache.
+        long id = NextRequestId();
+        long started = _time.GetTimestamp();
+        KurentoException? cut = null;
         try
         {
             while (true)
@@ -174,16 +183,30 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
                 connected = false;
                 var connection = await GetConnectionAsync(linked.Token);
                 connected = true;
+                if (cut is not null && !MaySendAgain(cut, started))
+                {
+                    throw cut;
+                }
+
                 try
                 {
-                    return await connection.RequestAsync(method, parameters, addSessionId: true, isHandshake: false, linked.Token);
+                    return await connection.RequestAsync(method, parameters, addSessionId: true, isHandshake: false, linked.Token, id);
                 }
                 catch (RequestNotSentException)
                 {
-                    // Still queued when the connection closed: the media server never saw it, so the next connection may carry it
-                    // (with a new id), within the same timeout. A request already written fails instead: our media server keeps
-                    // no reply cache, so sending it again could do it twice.
+                    // Still queued when the connection closed: the media server never saw it, so the next connection may carry
+                    // it, within the same timeout.
                     KurentoLog.RequestResent(_logger, PendingRequest.Describe(method, parameters));
+                }
+                catch (KurentoException e) when (e.CutOnSession is not null && method != "release")
+                {
+                    // Written, and the connection dropped before the reply: sent again with its id once its session resumes.
+                    // The media server's reply cache (KMS: 20 s) answers it if the first one arrived, so it is never done
+                    // twice, and its result (a pipeline's id, an SDP answer) is not lost with the connection. A release
+                    // has its own way back (remembered by the closing connection, sent again at the resume): nobody
+                    // waits for its result.
+                    cut = e;
+                    KurentoLog.RequestCut(_logger, PendingRequest.Describe(method, parameters), id);
                 }
             }
         }
@@ -202,6 +225,14 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
             throw Disposed();
         }
     }
+
+    /// <summary>
+    /// Whether a request cut by a dropped connection may go again with its id: only on the session it was written for (a
+    /// lost session's objects are gone, and a new session has no reply for it), and only while the media server still keeps
+    /// its reply, so that it is answered, not run again.
+    /// </summary>
+    private bool MaySendAgain(KurentoException cut, long started) =>
+        _sessionId == cut.CutOnSession && _time.GetElapsedTime(started) < ReplyCacheLifetime;
 
     public Task ReleaseObjectAsync(string objectId, CancellationToken cancellationToken = default) =>
         ((IKurentoRpc)this).ReleaseAsync(objectId, cancellationToken);

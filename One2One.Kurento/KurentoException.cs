@@ -27,6 +27,9 @@ public sealed class KurentoException : Exception
 
     /// <summary>The request may or may not have taken effect: its connection was lost after it was written, or no reply came in time.</summary>
     internal bool OutcomeUnknown { get; init; }
+
+    /// <summary>The request was written for this session and its connection was lost before the reply: it may be sent again, with its id, once the session resumes.</summary>
+    internal string? CutOnSession { get; init; }
 }
 
 /// <summary>Codes from KurentoException.hpp and JSON-RPC 2.0 that the application reacts to.</summary>

@@ -20,7 +20,8 @@ namespace One2One.Kurento.Internal;
 /// <item><see cref="_pending"/>, <see cref="_abandoned"/>, <see cref="_closed"/> and <see cref="_keepAlive"/> are guarded
 /// by <see cref="_lock"/>: requesters add and remove entries, the receive loop removes answered ones, closing
 /// fails the rest.</item>
-/// <item>When the connection closes, a request the send loop had taken fails "outcome unknown"; one it had not taken
+/// <item>When the connection closes, a request the send loop had taken fails "outcome unknown", naming the session it was
+/// written for (the client sends it again with the same id if that session resumes); one it had not taken
 /// (<see cref="PendingRequest.TryWithdraw"/>) fails with <see cref="RequestNotSentException"/>, and the client sends it on the
 /// next connection.</item>
 /// <item>Events are copied out of the receive buffer and handed to the client's dispatch loop; no handler runs
@@ -58,6 +59,10 @@ internal sealed class KurentoConnection
     // Touched only by the receive loop.
     private bool _provedHealthy;
 
+    // Set by the receive loop before it closes the connection for a message over the size limit: maybe the reply to a
+    // request, which the media server's reply cache would give again, so no request cut by this close is sent again.
+    private volatile bool _oversizeMessage;
+
     private Task _sendLoop = Task.CompletedTask;
     private Task _receiveLoop = Task.CompletedTask;
 
@@ -91,12 +96,14 @@ internal sealed class KurentoConnection
 
     /// <summary>
     /// Queues a request and waits for its reply. Throws <see cref="KurentoException"/> for an error reply or a connection lost
-    /// after the request was written, <see cref="RequestNotSentException"/> if the connection closed before it was written.
+    /// after the request was written (<see cref="KurentoException.CutOnSession"/> says for which session), and
+    /// <see cref="RequestNotSentException"/> if the connection closed before it was written.
     /// </summary>
+    /// <param name="id">The id of a request sent before on a connection that dropped (the media server answers it from its reply cache); a new id when null.</param>
     public async Task<JsonElement> RequestAsync(
-        string method, JsonObject? parameters, bool addSessionId, bool isHandshake, CancellationToken cancellationToken)
+        string method, JsonObject? parameters, bool addSessionId, bool isHandshake, CancellationToken cancellationToken, long? id = null)
     {
-        var request = new PendingRequest(_owner.NextRequestId(), method, parameters, addSessionId, isHandshake);
+        var request = new PendingRequest(id ?? _owner.NextRequestId(), method, parameters, addSessionId, isHandshake);
         lock (_lock)
         {
             if (_closed)
@@ -219,10 +226,11 @@ internal sealed class KurentoConnection
         return true;
     }
 
-    private static KurentoException Lost(PendingRequest request, string reason) =>
+    private KurentoException Lost(PendingRequest request, string reason) =>
         new($"Kurento request {request.Description} (id {request.Id}) failed: the connection to the media server was lost ({reason}); its outcome is unknown.")
         {
             OutcomeUnknown = true,
+            CutOnSession = _oversizeMessage ? null : request.WrittenSessionId,
         };
 
     private static RequestNotSentException NotSent(PendingRequest request, string reason) =>
@@ -243,7 +251,9 @@ internal sealed class KurentoConnection
 
                 buffer.ResetWrittenCount();
                 writer.Reset(buffer);
-                request.WriteTo(writer, _owner.SessionId);
+                var sessionId = _owner.SessionId;
+                request.MarkWriting(request.AddSessionId ? sessionId : null);
+                request.WriteTo(writer, sessionId);
                 writer.Flush();
                 await _socket.SendAsync(buffer.WrittenMemory, WebSocketMessageType.Text, endOfMessage: true, _stopping.Token);
             }
@@ -280,6 +290,7 @@ internal sealed class KurentoConnection
                 {
                     KurentoLog.MessageTooLarge(_logger, _options.MaxMessageSize);
                     reason = $"a message exceeded {_options.MaxMessageSize} bytes";
+                    _oversizeMessage = true;
                     break;
                 }
 

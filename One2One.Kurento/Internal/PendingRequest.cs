@@ -17,6 +17,7 @@ internal sealed class PendingRequest
 
     private readonly TaskCompletionSource<JsonElement> _reply = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _state;
+    private volatile string? _writtenSessionId;
 
     public PendingRequest(long id, string method, JsonObject? parameters, bool addSessionId, bool isHandshake)
     {
@@ -51,6 +52,15 @@ internal sealed class PendingRequest
 
     /// <summary>For the send loop, just before it writes the request: false if it was answered, abandoned or withdrawn.</summary>
     public bool TryBeginSend() => !IsCompleted && Interlocked.CompareExchange(ref _state, Sending, Queued) == Queued;
+
+    /// <summary>
+    /// The session the send loop wrote the request for (set before its first byte goes out); null before, or when there was
+    /// none yet. A request cut by a dropped connection may be sent again with its id only on this session.
+    /// </summary>
+    public string? WrittenSessionId => _writtenSessionId;
+
+    /// <summary>For the send loop, after <see cref="TryBeginSend"/>: the session it writes the request for.</summary>
+    public void MarkWriting(string? sessionId) => _writtenSessionId = sessionId;
 
     /// <summary>For a closing connection: true if the send loop never took the request, so not a byte of it was written.</summary>
     public bool TryWithdraw() => Interlocked.CompareExchange(ref _state, Withdrawn, Queued) == Queued;

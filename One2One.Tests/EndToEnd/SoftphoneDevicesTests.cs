@@ -85,7 +85,7 @@ public sealed class SoftphoneDevicesTests(BrowserFixture browser, ITestOutputHel
         var bobKeyframes = await bob.Page.EvaluateAsync<long>(KeyframesDecodedScript);
 
         // Alice's connection goes dead (nothing it sends arrives any more), so her page reconnects on a new one.
-        using (UdpBlock.FromPort(pair.LocalPort))
+        using (PortBlock.UdpFromPort(pair.LocalPort))
         {
             await Eventually.ReturnsAsync(() => alice.Page.EvaluateAsync<bool>("() => window.one2one.peerConnection() !== window.__before"), replaced => replaced);
         }

@@ -206,6 +206,26 @@ public sealed class KurentoClientTimingTests : IAsyncLifetime
         endpoint.Id.Should().StartWith(pipeline.Id);
     }
 
+    [Fact]
+    public async Task A_request_cut_after_the_media_servers_reply_cache_forgot_it_fails_instead_of_running_twice()
+    {
+        // KMS keeps a session's replies for 20 s: past that, the same id would run the request again.
+        await using var client = KurentoTestClient.Create(_server, _time, o => o.RequestTimeout = TimeSpan.FromSeconds(60));
+        var pipeline = await client.CreateMediaPipelineAsync();
+        _server.When(r => r.Method == "create" && r.Type == "WebRtcEndpoint", ScriptedReply.Hold, times: 1);
+        var creating = pipeline.CreateWebRtcEndpointAsync();
+        await _server.WaitForHeldAsync(1);
+        _time.Advance(TimeSpan.FromSeconds(20));
+
+        _server.DropConnections();
+
+        await creating.Awaiting(t => t.WaitAsync(KurentoTestClient.Soon)).Should().ThrowAsync<KurentoException>()
+            .WithMessage("*create WebRtcEndpoint*connection to the media server was lost*outcome is unknown*");
+        await _server.WaitForRequestAsync(r => r.Connection == 2 && r.Method == "connect");
+        await pipeline.CreateWebRtcEndpointAsync();
+        _server.Requests.Where(r => r.Connection == 2 && r.Method == "create").Should().ContainSingle("only the new one");
+    }
+
     /// <summary>
     /// Sends <paramref name="request"/> while the server holds the one request <paramref name="match"/> picks, and lets the
     /// client's timeout run out: the request fails with <paramref name="message"/>, its reply still held for the test to send.

@@ -27,7 +27,7 @@ public sealed class IceTcpBrowserTests(BrowserFixture browser, ITestOutputHelper
     public async Task With_udp_blocked_two_pages_connect_over_ice_tcp_and_receive_each_others_audio_and_video()
     {
         var ports = ((WebRtcSessionFactory)_media.Services.GetRequiredService<IWebRtcSessionFactory>()).Ports;
-        using var block = UdpBlock.ToPort(ports.Udp.Port);
+        using var block = PortBlock.UdpToPort(ports.Udp.Port);
         await using var kurento = KurentoClients.For(_media.ControlUri);
 
         await using var call = await BackToBackCall.StartAsync(kurento, browser.Browser);

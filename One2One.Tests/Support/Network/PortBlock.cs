@@ -3,28 +3,34 @@ using System.Diagnostics;
 namespace One2One.Tests.Support.Network;
 
 /// <summary>
-/// An nftables rule that drops every UDP datagram to (or from) one port of this network namespace, as a firewall that
-/// blocks UDP would for a browser, or a network that went away under one: in its own table, named after the port,
-/// deleted on dispose. The tests run in a loopback-only
-/// namespace of their own (see README), where they are root; a rule for one ephemeral port touches no other test.
+/// An nftables rule that drops every UDP datagram or TCP segment to (or from) one port of this network namespace, as a
+/// firewall that blocks UDP would for a browser, or a network that went away under a connection: in its own table, named
+/// after the port, deleted on dispose. The tests run in a loopback-only namespace of their own (see README), where they are
+/// root; a rule for one ephemeral port touches no other test.
 /// </summary>
-internal sealed class UdpBlock : IDisposable
+internal sealed class PortBlock : IDisposable
 {
     private static readonly TimeSpan Limit = TimeSpan.FromSeconds(30);
 
     private readonly string _table;
 
-    private UdpBlock(string table)
+    private PortBlock(string table)
     {
         _table = table;
     }
 
-    public static UdpBlock ToPort(int port) => Create($"one2one_block_udp_{port}", $"udp dport {port}");
+    public static PortBlock UdpToPort(int port) => Create($"one2one_block_udp_{port}", $"udp dport {port}");
 
-    /// <summary>Drops what a socket bound to <paramref name="port"/> sends (a browser's connection, say).</summary>
-    public static UdpBlock FromPort(int port) => Create($"one2one_block_udp_from_{port}", $"udp sport {port}");
+    /// <summary>Drops what a UDP socket bound to <paramref name="port"/> sends (a browser's connection, say).</summary>
+    public static PortBlock UdpFromPort(int port) => Create($"one2one_block_udp_from_{port}", $"udp sport {port}");
 
-    private static UdpBlock Create(string table, string match)
+    /// <summary>
+    /// Drops what a TCP server on <paramref name="port"/> sends (its replies, its acknowledgements, its handshakes): what it
+    /// is sent still arrives. The connection hangs rather than closes, as one does when the way back breaks.
+    /// </summary>
+    public static PortBlock TcpFromPort(int port) => Create($"one2one_block_tcp_from_{port}", $"tcp sport {port}");
+
+    private static PortBlock Create(string table, string match)
     {
         Nft($"add table inet {table}");
         try
@@ -38,7 +44,7 @@ internal sealed class UdpBlock : IDisposable
             throw;
         }
 
-        return new UdpBlock(table);
+        return new PortBlock(table);
     }
 
     public void Dispose() => Nft($"delete table inet {_table}");
@@ -60,7 +66,7 @@ internal sealed class UdpBlock : IDisposable
         catch (System.ComponentModel.Win32Exception ex)
         {
             throw new InvalidOperationException(
-                "This test blocks UDP with nftables and needs the nft command (Debian: apt-get install -y nftables), run as root in the test's " +
+                "This test blocks a port with nftables and needs the nft command (Debian: apt-get install -y nftables), run as root in the test's " +
                 "network namespace (see README).", ex);
         }
 
