@@ -685,7 +685,7 @@ internal sealed partial class CallService
     private Refusal AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
 
     private CallMediaSession CreateMedia(Call call) =>
-        new(call.Id, _mediaServers, new MediaEventsOf(this, call), _endpointPreparation, _options.CurrentValue.MaxQueuedCandidates, _logger);
+        new(call.Id, _mediaServers, new MediaEventsOf(this, call), _endpointPreparation, _options.CurrentValue.MaxQueuedCandidates, _time, _logger);
 
     private RegisterResponse Acceptance(User user, string resumeToken, string? resumedCallWith = null)
     {

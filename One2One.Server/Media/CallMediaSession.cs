@@ -44,6 +44,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private readonly MediaServerPool _servers;
     private readonly ICallMediaEvents _events;
     private readonly EndpointPreparation _preparation;
+    private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly Leg _caller;
     private readonly Leg _callee;
@@ -55,9 +56,11 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private bool _disposed;
     private Task _pumps = Task.CompletedTask;
 
-    public CallMediaSession(string callId, MediaServerPool servers, ICallMediaEvents events, EndpointPreparation preparation, int maxQueuedCandidates, ILogger logger)
+    public CallMediaSession(
+        string callId, MediaServerPool servers, ICallMediaEvents events, EndpointPreparation preparation, int maxQueuedCandidates, TimeProvider time, ILogger logger)
     {
         _callId = callId;
+        _time = time;
         _servers = servers;
         _events = events;
         _preparation = preparation;
@@ -493,7 +496,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
 
     private async Task ReleaseReplacedAsync(WebRtcEndpoint endpoint)
     {
-        using var timeout = new CancellationTokenSource(ReleaseTimeout);
+        using var timeout = new CancellationTokenSource(ReleaseTimeout, _time);
         try
         {
             await endpoint.ReleaseAsync(timeout.Token).ConfigureAwait(false);
@@ -543,7 +546,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
 
     private async Task ReleaseAsync(MediaPipeline pipeline)
     {
-        using var timeout = new CancellationTokenSource(ReleaseTimeout);
+        using var timeout = new CancellationTokenSource(ReleaseTimeout, _time);
         try
         {
             await pipeline.ReleaseAsync(timeout.Token).ConfigureAwait(false);

@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Contracts;
+using One2One.Server.Media;
 using One2One.Tests.Kurento.Support;
 using One2One.Tests.Support;
 
@@ -302,6 +304,27 @@ public abstract class CallMediaScenarios<TLayout>
         (await carol.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Busy);
         await call.Alice.StopAsync();
         (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp, "Bob heard nothing of Carol's call");
+    }
+
+    [Fact]
+    public async Task A_pipeline_release_the_media_server_never_answers_is_given_up_after_10_seconds_of_the_calls_clock()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UnixEpoch);
+        await using var call = await StartCallAsync(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = clock });
+        await call.ConnectAsync();
+        var mediaServer = call.Server.Services.GetRequiredService<MediaServerPool>().Members.Single();
+        mediaServer.ActiveCalls.Should().Be(1);
+        call.Media.When(r => r.Method == "release", ScriptedReply.Hold, times: 1);
+
+        await call.Alice.StopAsync();
+        await call.Media.WaitForHeldAsync(1);
+        clock.Advance(TimeSpan.FromSeconds(9));
+        await Task.Delay(200);
+        mediaServer.ActiveCalls.Should().Be(1, "the release is still awaited");
+        clock.Advance(TimeSpan.FromSeconds(1));
+
+        // Well within the 10 s the release would take on the real clock.
+        await Eventually.TrueAsync(() => Task.FromResult(mediaServer.ActiveCalls == 0), "the call's place on the media server is given back", TimeSpan.FromSeconds(5));
     }
 
     private static IceCandidateInit Candidate(string who, int n) =>

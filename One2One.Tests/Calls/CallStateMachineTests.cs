@@ -69,7 +69,7 @@ public sealed class CallStateMachineTests
         var hub = new NullHubContext();
         var caller = new User("alice", "c1", new ClientOutbox(hub, "c1", 16, _ => { }, NullLogger.Instance));
         var callee = new User("bob", "c2", new ClientOutbox(hub, "c2", 16, _ => { }, NullLogger.Instance));
-        return new Call(caller, callee, "v=0", c => new CallMediaSession(c.Id, null!, null!, null!, 10, NullLogger.Instance));
+        return new Call(caller, callee, "v=0", c => new CallMediaSession(c.Id, null!, null!, null!, 10, TimeProvider.System, NullLogger.Instance));
     }
 
     /// <summary>A call whose media is reserved and which rings (on a clock that never fires).</summary>
