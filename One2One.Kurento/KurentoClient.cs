@@ -547,22 +547,22 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
             {
                 await connection.RequestAsync(
                     "connect", new JsonObject { ["sessionId"] = previous }, addSessionId: false, isHandshake: true, cancellationToken);
-                KurentoLog.SessionResumed(_logger, previous);
-                return previous;
+                if (_sessionId == previous)
+                {
+                    KurentoLog.SessionResumed(_logger, previous);
+                    return previous;
+                }
+
+                // Answered with another session (OnResult took its id): ours is gone as surely as with 40007, and the
+                // new one is ours from now on.
+                ForgetSession(previous);
+                KurentoLog.SessionStarted(_logger, _sessionId);
+                return null;
             }
             catch (KurentoException e) when (e.Code == KurentoErrorCodes.InvalidSession)
             {
                 _sessionId = null;
-                _events.DetachAll();
-                KurentoLog.SessionLost(_logger, previous);
-                if (_unsettled.Clear() is var forgotten and > 0)
-                {
-                    // The objects went with the session: nothing left to release.
-                    KurentoLog.UnsettledReleasesForgotten(_logger, previous, forgotten);
-                }
-
-                RaiseSessionLost(new KurentoSessionLostEventArgs(
-                    previous, "The media server no longer knows the session (it restarted, or collected the session): every media object is gone."));
+                ForgetSession(previous);
             }
         }
 
@@ -570,6 +570,21 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
         await connection.RequestAsync("connect", parameters: null, addSessionId: false, isHandshake: true, cancellationToken);
         KurentoLog.SessionStarted(_logger, _sessionId);
         return null;
+    }
+
+    /// <summary>The media server no longer has <paramref name="lost"/>: its subscriptions and unsettled releases go, and the app hears of it.</summary>
+    private void ForgetSession(string lost)
+    {
+        _events.DetachAll();
+        KurentoLog.SessionLost(_logger, lost);
+        if (_unsettled.Clear() is var forgotten and > 0)
+        {
+            // The objects went with the session: nothing left to release.
+            KurentoLog.UnsettledReleasesForgotten(_logger, lost, forgotten);
+        }
+
+        RaiseSessionLost(new KurentoSessionLostEventArgs(
+            lost, "The media server no longer knows the session (it restarted, or collected the session): every media object is gone."));
     }
 
     private async Task ReleaseAsync(string objectId)

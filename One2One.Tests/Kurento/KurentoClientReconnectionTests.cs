@@ -1,4 +1,5 @@
 using System.Net.WebSockets;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Kurento;
 using One2One.Tests.Kurento.Support;
@@ -145,6 +146,27 @@ public sealed class KurentoClientReconnectionTests : IAsyncLifetime
         renewed.Id.Should().NotBe(pipeline.Id);
         var releasingTheOldPipeline = () => pipeline.ReleaseAsync();
         (await releasingTheOldPipeline.Should().ThrowAsync<KurentoException>()).Which.Code.Should().Be(KurentoErrorCodes.MediaObjectNotFound);
+    }
+
+    [Fact]
+    public async Task A_resume_answered_with_another_session_is_a_lost_session()
+    {
+        // A media server that starts a new session where it no longer knows ours, instead of answering 40007.
+        await using var client = KurentoTestClient.Create(_server);
+        var lost = new TaskCompletionSource<KurentoSessionLostEventArgs>(TaskCreationOptions.RunContinuationsAsynchronously);
+        client.SessionLost += (_, args) => lost.TrySetResult(args);
+        await client.CreateMediaPipelineAsync();
+        string oldSession = client.SessionId!;
+        _server.When(r => r.Method == "connect" && r.Connection == 2,
+            ScriptedReply.Result(new JsonObject { ["sessionId"] = "a-new-session", ["serverId"] = "scripted-kms" }), times: 1);
+
+        _server.DropConnections();
+
+        (await lost.Task.WaitAsync(KurentoTestClient.Soon)).OldSessionId.Should().Be(oldSession);
+        await client.CreateMediaPipelineAsync();
+        client.SessionId.Should().Be("a-new-session");
+        _server.Requests.Last().SessionId.Should().Be("a-new-session");
+        _server.RequestsOf("connect").Where(r => r.Connection == 2).Should().ContainSingle("the new session is taken as it is");
     }
 
     [Fact]
