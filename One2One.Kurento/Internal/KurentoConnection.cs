@@ -38,6 +38,9 @@ internal sealed class KurentoConnection
 
     private static readonly JsonElement EmptyData = JsonDocument.Parse("{}").RootElement.Clone();
 
+    // Characters of a media server's error message kept in the exception.
+    private const int MaxErrorMessageLength = 1024;
+
     private readonly KurentoClient _owner;
     private readonly ClientWebSocket _socket;
     private readonly KurentoOptions _options;
@@ -430,6 +433,11 @@ internal sealed class KurentoConnection
             if (error.TryGetProperty("message", out var messageElement) && messageElement.ValueKind == JsonValueKind.String)
             {
                 message = messageElement.GetString();
+                if (message is { Length: > MaxErrorMessageLength })
+                {
+                    // A media server's error may quote what a browser sent it (an SDP offer): logs and pages get the start.
+                    message = string.Concat(message.AsSpan(0, char.IsHighSurrogate(message[MaxErrorMessageLength - 1]) ? MaxErrorMessageLength - 1 : MaxErrorMessageLength), "…");
+                }
             }
 
             if (error.TryGetProperty("data", out var data) && data.ValueKind == JsonValueKind.Object

@@ -99,6 +99,34 @@ public abstract class CallWithEmbeddedMediaServerScenarios<TLayout> : IAsyncLife
     }
 
     [Fact]
+    public async Task An_offer_the_media_server_refuses_does_not_come_back_whole_to_the_pages()
+    {
+        // Every m= line names a media of x's, as many as the offer limit allows: the media server refuses each, naming it;
+        // the pages hear a short reason.
+        int mediaLines = Offer.Split("\r\n").Count(line => line.StartsWith("m=", StringComparison.Ordinal));
+        var junk = new string('x', (60_000 - Offer.Length) / mediaLines);
+        var offer = string.Join("\r\n", Offer.Split("\r\n").Select(line =>
+            line.StartsWith("m=audio ", StringComparison.Ordinal) ? "m=" + junk + line["m=audio".Length..]
+            : line.StartsWith("m=video ", StringComparison.Ordinal) ? "m=" + junk + line["m=video".Length..]
+            : line));
+        await _alice.CallAsync("bob", Offer);
+        await _bob.ExpectAsync<IncomingCall>();
+
+        await _bob.AcceptAsync("alice", offer);
+
+        var alice = await _alice.ExpectAsync<CallResponse>();
+        var bob = await _bob.ExpectAsync<StopCommunication>();
+        alice.Response.Should().Be(Responses.Rejected);
+        foreach (var message in new[] { alice.Message, bob.Message })
+        {
+            message.Should().NotBeNull().And.Contain("not accepted");
+            message!.Length.Should().BeLessThanOrEqualTo(300);
+        }
+
+        await Eventually.TrueAsync(() => MediaCounts is { Pipelines: 0, Endpoints: 0, OpenSockets: 0 }, "the failed call's pipeline is released");
+    }
+
+    [Fact]
     public async Task Browser_candidates_reach_the_media_server_and_a_bad_one_does_not_end_the_call()
     {
         await _alice.CallAsync("bob", Offer);

@@ -90,6 +90,23 @@ public sealed class KurentoClientWireTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_long_error_message_is_kept_to_its_first_kilobyte()
+    {
+        // A media server's error may quote the offer it refused (KMS quotes SDP): the exception, logged and shown, keeps the start.
+        await using var client = KurentoTestClient.Create(_server);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        _server.When(r => r.IsInvoke("processOffer"), ScriptedReply.Error(40201, "SDP_PARSE_ERROR", "Error parsing SDP: " + new string('x', 60_000)));
+
+        var offering = () => endpoint.ProcessOfferAsync("v=0");
+
+        var thrown = await offering.Should().ThrowAsync<KurentoException>();
+        thrown.Which.Code.Should().Be(KurentoErrorCodes.SdpParseError);
+        thrown.Which.Message.Should().Contain("Error parsing SDP: xxx").And.EndWith("…");
+        thrown.Which.Message.Length.Should().BeLessThan(1_200);
+    }
+
+    [Fact]
     public async Task Using_an_object_after_its_pipeline_was_released_throws_object_not_found()
     {
         await using var client = KurentoTestClient.Create(_server);

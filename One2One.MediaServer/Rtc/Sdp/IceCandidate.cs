@@ -140,55 +140,55 @@ internal sealed class IceCandidate
 
         if (!IsFoundation(fields[0]))
         {
-            error = $"the foundation '{Shorten(fields[0])}' is not 1 to 32 ice-chars";
+            error = $"the foundation '{SdpText.Shorten(fields[0])}' is not 1 to 32 ice-chars";
             return false;
         }
 
         if (!int.TryParse(fields[1], NumberStyles.None, CultureInfo.InvariantCulture, out var component) || component is < 1 or > 256)
         {
-            error = $"the component id '{Shorten(fields[1])}' is not a number from 1 to 256";
+            error = $"the component id '{SdpText.Shorten(fields[1])}' is not a number from 1 to 256";
             return false;
         }
 
         if (!IsToken(fields[2]))
         {
-            error = $"the transport '{Shorten(fields[2])}' is not a token";
+            error = $"the transport '{SdpText.Shorten(fields[2])}' is not a token";
             return false;
         }
 
         if (!uint.TryParse(fields[3], NumberStyles.None, CultureInfo.InvariantCulture, out var priority) || priority == 0)
         {
-            error = $"the priority '{Shorten(fields[3])}' is not a number from 1 to 4294967295";
+            error = $"the priority '{SdpText.Shorten(fields[3])}' is not a number from 1 to 4294967295";
             return false;
         }
 
         if (!IsAddress(fields[4]))
         {
-            error = $"the connection address '{Shorten(fields[4])}' is not an IP address or host name";
+            error = $"the connection address '{SdpText.Shorten(fields[4])}' is not an IP address or host name";
             return false;
         }
 
         if (!TryParsePort(fields[5], out var port))
         {
-            error = $"the port '{Shorten(fields[5])}' is not a number from 0 to 65535";
+            error = $"the port '{SdpText.Shorten(fields[5])}' is not a number from 0 to 65535";
             return false;
         }
 
         if (!fields[6].Equals("typ", StringComparison.OrdinalIgnoreCase))
         {
-            error = $"expected 'typ' after the port, found '{Shorten(fields[6])}'";
+            error = $"expected 'typ' after the port, found '{SdpText.Shorten(fields[6])}'";
             return false;
         }
 
         if (!IsToken(fields[7]))
         {
-            error = $"the candidate type '{Shorten(fields[7])}' is not a token";
+            error = $"the candidate type '{SdpText.Shorten(fields[7])}' is not a token";
             return false;
         }
 
         if ((fields.Length - 8) % 2 != 0)
         {
-            error = $"the attribute '{Shorten(fields[^1])}' after the candidate type has no value";
+            error = $"the attribute '{SdpText.Shorten(fields[^1])}' after the candidate type has no value";
             return false;
         }
 
@@ -203,7 +203,7 @@ internal sealed class IceCandidate
             {
                 if (!IsAddress(value))
                 {
-                    error = $"raddr '{Shorten(value)}' is not an IP address or host name";
+                    error = $"raddr '{SdpText.Shorten(value)}' is not an IP address or host name";
                     return false;
                 }
 
@@ -213,7 +213,7 @@ internal sealed class IceCandidate
             {
                 if (!TryParsePort(value, out var rport))
                 {
-                    error = $"rport '{Shorten(value)}' is not a number from 0 to 65535";
+                    error = $"rport '{SdpText.Shorten(value)}' is not a number from 0 to 65535";
                     return false;
                 }
 
@@ -225,7 +225,7 @@ internal sealed class IceCandidate
             }
             else
             {
-                error = $"the extension attribute '{Shorten(name)} {Shorten(value)}' is malformed";
+                error = $"the extension attribute '{SdpText.Shorten(name)} {SdpText.Shorten(value)}' is malformed";
                 return false;
             }
         }
@@ -330,5 +330,4 @@ internal sealed class IceCandidate
     private static bool TryParsePort(string value, out int port) =>
         int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535;
 
-    private static string Shorten(string text) => text.Length <= 40 ? text : text[..40] + "...";
 }

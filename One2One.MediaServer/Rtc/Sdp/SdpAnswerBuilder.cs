@@ -13,6 +13,7 @@ namespace One2One.MediaServer.Rtc.Sdp;
 internal static class SdpAnswerBuilder
 {
     private const string OpusFmtp = "minptime=10;useinbandfec=1";
+    private const int MaxReasonsListed = 4;
     private const string H264ProfileLevelId = "42e01f";
 
     // RFC 4585 / webrtc feedback we honour for video: retransmission requests, keyframe requests, REMB.
@@ -80,7 +81,13 @@ internal static class SdpAnswerBuilder
 
         if (first is null)
         {
-            var reasons = string.Join("; ", results.Select(r => $"m= line {r.Index}: {r.RejectionReason}"));
+            // The first few say why; an offer of a thousand m= lines does not get a thousand reasons back.
+            var reasons = string.Join("; ", results.Take(MaxReasonsListed).Select(r => $"m= line {r.Index}: {r.RejectionReason}"));
+            if (results.Count > MaxReasonsListed)
+            {
+                reasons += $"; and {results.Count - MaxReasonsListed} more";
+            }
+
             throw new KurentoErrorException(KurentoErrorCode.SdpEndPointProcessOffer, "Nothing in the offer can be accepted: " + reasons);
         }
 
@@ -98,17 +105,17 @@ internal static class SdpAnswerBuilder
 
         if (media.Kind is not (MediaKind.Audio or MediaKind.Video))
         {
-            return $"'{media.Media}' media is not supported";
+            return $"'{SdpText.Shorten(media.Media)}' media is not supported";
         }
 
         if (!IsSecureRtpProfile(media.Protocol))
         {
-            return $"the protocol '{media.Protocol}' is not DTLS-SRTP with RTCP feedback (UDP/TLS/RTP/SAVPF)";
+            return $"the protocol '{SdpText.Shorten(media.Protocol)}' is not DTLS-SRTP with RTCP feedback (UDP/TLS/RTP/SAVPF)";
         }
 
         if (usedKinds.Contains(media.Kind))
         {
-            return $"only one {media.Media} section is supported";
+            return $"only one {SdpText.Shorten(media.Media)} section is supported";
         }
 
         if (media.Kind == MediaKind.Audio)
@@ -159,7 +166,7 @@ internal static class SdpAnswerBuilder
     /// <summary>Errors rather than rejections: a browser offer that breaks these cannot be answered by a DTLS server on one port.</summary>
     private static void CheckTransport(MediaDescription media)
     {
-        var label = media.Mid is null ? $"m= line {media.Index}" : $"m= line {media.Index} (mid {media.Mid})";
+        var label = SdpText.MediaLabel(media.Index, media.Mid);
         if (media.Setup is DtlsSetup.Passive or DtlsSetup.HoldConn)
         {
             throw new KurentoErrorException(KurentoErrorCode.SdpEndPointProcessOffer,

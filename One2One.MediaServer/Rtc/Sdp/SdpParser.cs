@@ -53,7 +53,7 @@ internal static class SdpParser
             {
                 if (!line.SequenceEqual("v=0"))
                 {
-                    error = $"the SDP does not start with v=0 (it starts with '{Shorten(line.ToString())}')";
+                    error = $"the SDP does not start with v=0 (it starts with '{SdpText.Shorten(line.ToString())}')";
                     return false;
                 }
 
@@ -63,7 +63,7 @@ internal static class SdpParser
 
             if (line.Length < 2 || line[1] != '=' || line[0] is < 'a' or > 'z')
             {
-                error = $"line {lineNumber} ('{Shorten(line.ToString())}') is not <type>=<value>";
+                error = $"line {lineNumber} ('{SdpText.Shorten(line.ToString())}') is not <type>=<value>";
                 return false;
             }
 
@@ -147,7 +147,7 @@ internal static class SdpParser
         var fields = value.Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length < 4)
         {
-            return $"m= must be '<media> <port> <proto> <fmt> ...', found '{Shorten(value)}'";
+            return $"m= must be '<media> <port> <proto> <fmt> ...', found '{SdpText.Shorten(value)}'";
         }
 
         var portText = fields[1];
@@ -159,7 +159,7 @@ internal static class SdpParser
 
         if (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
         {
-            return $"the m= port '{Shorten(fields[1])}' is not a number from 0 to 65535";
+            return $"the m= port '{SdpText.Shorten(fields[1])}' is not a number from 0 to 65535";
         }
 
         var kind = fields[0].ToLowerInvariant() switch
@@ -178,7 +178,7 @@ internal static class SdpParser
         var (name, value) = SplitAttribute(text);
         if (name.Length == 0)
         {
-            return $"a= has no attribute name: '{Shorten(text)}'";
+            return $"a= has no attribute name: '{SdpText.Shorten(text)}'";
         }
 
         session.Attributes.Add(new SdpAttribute(name, value));
@@ -216,7 +216,7 @@ internal static class SdpParser
         var (name, value) = SplitAttribute(text);
         if (name.Length == 0)
         {
-            return $"a= has no attribute name: '{Shorten(text)}'";
+            return $"a= has no attribute name: '{SdpText.Shorten(text)}'";
         }
 
         media.Attributes.Add(new SdpAttribute(name, value));
@@ -273,7 +273,7 @@ internal static class SdpParser
                 var ids = (value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (ids.Length is 0 or > 2)
                 {
-                    return $"a=msid must be '<stream id> [<track id>]', found '{Shorten(value ?? "")}'";
+                    return $"a=msid must be '<stream id> [<track id>]', found '{SdpText.Shorten(value ?? "")}'";
                 }
 
                 media.Msid = new MediaStreamId(ids[0], ids.Length == 2 ? ids[1] : null);
@@ -317,7 +317,7 @@ internal static class SdpParser
             case "setup":
                 if (value is null || !DtlsSetups.TryParse(value.Trim(), out var setup))
                 {
-                    return $"a=setup must be actpass, active, passive or holdconn, found '{Shorten(value ?? "")}'";
+                    return $"a=setup must be actpass, active, passive or holdconn, found '{SdpText.Shorten(value ?? "")}'";
                 }
 
                 transport.Setup = setup;
@@ -329,7 +329,7 @@ internal static class SdpParser
 
     private static string? ParseRtpMap(string? value, MediaBuilder media)
     {
-        var malformed = $"a=rtpmap must be '<pt> <encoding>/<clock rate>[/<channels>]', found '{Shorten(value ?? "")}'";
+        var malformed = $"a=rtpmap must be '<pt> <encoding>/<clock rate>[/<channels>]', found '{SdpText.Shorten(value ?? "")}'";
         var fields = (value ?? "").Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length != 2 || !TryParsePayloadType(fields[0], out var pt))
         {
@@ -363,7 +363,7 @@ internal static class SdpParser
         var fields = (value ?? "").Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length == 0 || !TryParsePayloadType(fields[0], out var pt))
         {
-            return $"a=fmtp must be '<pt> <parameters>', found '{Shorten(value ?? "")}'";
+            return $"a=fmtp must be '<pt> <parameters>', found '{SdpText.Shorten(value ?? "")}'";
         }
 
         media.FormatParameters[pt] = fields.Length == 2 ? fields[1].Trim() : "";
@@ -376,7 +376,7 @@ internal static class SdpParser
         int? pt = null;
         if (fields.Length < 2 || (fields[0] != "*" && !TryParseNullablePayloadType(fields[0], out pt)))
         {
-            return $"a=rtcp-fb must be '<pt|*> <type> [<parameter>]', found '{Shorten(value ?? "")}'";
+            return $"a=rtcp-fb must be '<pt|*> <type> [<parameter>]', found '{SdpText.Shorten(value ?? "")}'";
         }
 
         media.RtcpFeedback.Add(new RtcpFeedback(pt, fields[1], fields.Length == 3 ? fields[2].Trim() : null));
@@ -385,7 +385,7 @@ internal static class SdpParser
 
     private static string? ParseExtmap(string? value, MediaBuilder media)
     {
-        var malformed = $"a=extmap must be '<id>[/<direction>] <uri> [<attributes>]', found '{Shorten(value ?? "")}'";
+        var malformed = $"a=extmap must be '<id>[/<direction>] <uri> [<attributes>]', found '{SdpText.Shorten(value ?? "")}'";
         var fields = (value ?? "").Split(' ', 3, StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length < 2)
         {
@@ -416,7 +416,7 @@ internal static class SdpParser
         var fields = (value ?? "").Split(' ', 2, StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length != 2 || !uint.TryParse(fields[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ssrc))
         {
-            return $"a=ssrc must be '<ssrc> <attribute>[:<value>]' with a 32-bit ssrc, found '{Shorten(value ?? "")}'";
+            return $"a=ssrc must be '<ssrc> <attribute>[:<value>]' with a 32-bit ssrc, found '{SdpText.Shorten(value ?? "")}'";
         }
 
         var (attribute, attributeValue) = SplitAttribute(fields[1].Trim());
@@ -429,7 +429,7 @@ internal static class SdpParser
         var fields = (value ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries);
         if (fields.Length < 2)
         {
-            return $"a=ssrc-group must be '<semantics> <ssrc> ...', found '{Shorten(value ?? "")}'";
+            return $"a=ssrc-group must be '<semantics> <ssrc> ...', found '{SdpText.Shorten(value ?? "")}'";
         }
 
         var ssrcs = new uint[fields.Length - 1];
@@ -437,7 +437,7 @@ internal static class SdpParser
         {
             if (!uint.TryParse(fields[i], NumberStyles.None, CultureInfo.InvariantCulture, out ssrcs[i - 1]))
             {
-                return $"a=ssrc-group has '{Shorten(fields[i])}' where a 32-bit ssrc belongs";
+                return $"a=ssrc-group has '{SdpText.Shorten(fields[i])}' where a 32-bit ssrc belongs";
             }
         }
 
@@ -470,7 +470,7 @@ internal static class SdpParser
         var mids = new HashSet<string>(StringComparer.Ordinal);
         foreach (var media in session.Media)
         {
-            var label = media.Mid is null ? $"m= line {media.Index}" : $"m= line {media.Index} (mid {media.Mid})";
+            var label = SdpText.MediaLabel(media.Index, media.Mid);
             if (media.Mid is not null && !mids.Add(media.Mid))
             {
                 return $"{label}: the mid is used twice";
@@ -503,7 +503,7 @@ internal static class SdpParser
             {
                 if (!mids.Contains(mid))
                 {
-                    return $"a=group:BUNDLE names mid '{Shorten(mid)}' that no m= line has";
+                    return $"a=group:BUNDLE names mid '{SdpText.Shorten(mid)}' that no m= line has";
                 }
             }
         }
@@ -526,8 +526,6 @@ internal static class SdpParser
         pt = ok ? value : null;
         return ok;
     }
-
-    private static string Shorten(string text) => text.Length <= 60 ? text : text[..60] + "...";
 
     private sealed class TransportBuilder
     {

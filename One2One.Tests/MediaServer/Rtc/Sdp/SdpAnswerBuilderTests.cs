@@ -299,6 +299,26 @@ public class SdpAnswerBuilderTests
                 && e.Message.Contains("opus", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public void A_refusal_quotes_the_offer_shortly_and_lists_only_the_first_few_sections()
+    {
+        // Its words go back to the call server and from there to both pages: a browser's offer must not come back whole.
+        var lines = SdpFixtures.ChromeAudioOnly.ReplaceLineEndings("\r\n").Split("\r\n");
+        var head = lines.TakeWhile(l => !l.StartsWith("m=", StringComparison.Ordinal)).Where(l => !l.StartsWith("a=group:", StringComparison.Ordinal));
+        var section = lines.SkipWhile(l => !l.StartsWith("m=", StringComparison.Ordinal)).Where(l => l.Length > 0).ToList();
+        var offer = string.Join("\r\n", head.Concat(Enumerable.Range(0, 10).SelectMany(i => section.Select(l =>
+            l.StartsWith("m=audio ", StringComparison.Ordinal) ? "m=" + new string('y', 2_000) + l["m=audio".Length..]
+            : l == "a=mid:0" ? $"a=mid:{new string('z', 2_000)}{i}"
+            : l)))) + "\r\n";
+
+        var build = () => Answer(offer);
+
+        var refusal = build.Should().Throw<KurentoErrorException>().Which;
+        refusal.Code.Should().Be(KurentoErrorCode.SdpEndPointProcessOffer);
+        refusal.Message.Should().Contain("media is not supported").And.Contain("and 6 more").And.NotContain(new string('y', SdpText.MaxQuoted + 1));
+        refusal.Message.Length.Should().BeLessThan(600);
+    }
+
     [Theory]
     [InlineData(1_000_000, 0, "x-google-start-bitrate=1000")]
     [InlineData(1_000_000, 300_000, "x-google-start-bitrate=300")]
