@@ -107,9 +107,16 @@ internal sealed class PresenceService
                 return;
             }
 
+            if (IsListedHere(user.Name))
+            {
+                // Another connection on this node holds the name (a page that came back before its old connection closed):
+                // nobody is told anything, here or on the other nodes.
+                return;
+            }
+
             var change = new PresenceChange(user.Name, Online: false);
             TellPeers(change);
-            if (!IsListedHere(user.Name) && !IsListedByPeer(user.Name, except: null))
+            if (!IsListedByPeer(user.Name, except: null))
             {
                 PostToListed(change);
             }

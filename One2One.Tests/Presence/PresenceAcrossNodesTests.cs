@@ -71,6 +71,25 @@ public sealed class PresenceAcrossNodesTests : IAsyncLifetime
         (await carol.ExpectPresenceAsync<PresenceChange>()).Should().Be(new PresenceChange("bob", false));
     }
 
+    [Fact]
+    public async Task A_page_resuming_on_its_own_node_while_its_old_connection_still_looks_alive_stays_online_on_the_other()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await OnlineAsync(alice, "bob");
+        alice.DrainPresence();
+
+        // A network change: bob's page comes back on a new connection to the same node, which takes over the old one (still
+        // open, half-open as far as the server knows) and closes it.
+        await using var bobAgain = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        (await bobAgain.ResumeAsync("bob", bob.ResumeToken)).Response.Should().Be(Responses.Accepted);
+        await Task.Delay(500);
+
+        alice.DrainPresence().Should().NotContain(new PresenceChange("bob", false), "bob never left node B");
+        await using var carol = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "carol");
+        (await carol.ExpectPresenceAsync<OnlineUserList>()).Names.Should().BeEquivalentTo(["alice", "bob"]);
+    }
+
     /// <summary>Waits until <paramref name="client"/> lists <paramref name="name"/>: in its snapshot, or by a change after it.</summary>
     private static async Task OnlineAsync(SignalingClient client, string name)
     {
