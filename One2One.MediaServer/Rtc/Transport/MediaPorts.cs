@@ -19,7 +19,7 @@ internal sealed class MediaPorts : IDisposable
         try
         {
             Tcp = options.TcpPort < 0 ? null : new IceTcpListener(bind, new PortChoice(options.TcpPort, options.MinPort, options.MaxPort, "MediaServer:TcpPort"),
-                Directory, tcp ?? new IceTcpOptions(), time ?? TimeProvider.System);
+                Directory, tcp ?? new IceTcpOptions(), time ?? TimeProvider.System, loggers.CreateLogger<IceTcpListener>());
         }
         catch
         {

@@ -28,4 +28,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 707, EventName = "PathEvicted", Level = LogLevel.Debug, Message = "Transport {Ufrag}: the {Protocol} path to {Remote}, checked least recently, made room for a new one")]
     public static partial void PathEvicted(ILogger logger, string ufrag, IceProtocol protocol, System.Net.IPEndPoint remote);
+
+    [LoggerMessage(EventId = 708, EventName = "IceTcpSendStalled", Level = LogLevel.Debug, Message = "ICE-TCP connection from {Remote} closed: the browser took none of the {Queued} bytes queued for it in {Timeout}")]
+    public static partial void IceTcpSendStalled(ILogger logger, System.Net.IPEndPoint remote, int queued, TimeSpan timeout);
 }

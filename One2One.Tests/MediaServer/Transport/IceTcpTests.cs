@@ -198,17 +198,9 @@ public sealed class IceTcpTests : IAsyncLifetime
         var connection = (IceTcpConnection)_harness.Ice.Selected!.Link;
 
         // Relayed media while the peer reads nothing: the kernel's buffers fill, then the backlog, then a packet is dropped.
+        var dropped = RelayUntilDropped(connection);
         var packet = new byte[2048];
-        ushort sequence = 0;
-        do
-        {
-            sequence++;
-            sequence.Should().BeLessThan(60_000, "the kernel and the backlog are bounded");
-            SrtpTestPackets.PlainRtp(0x6161, sequence).AsSpan(0, RtpLength).CopyTo(packet);
-        }
-        while (_harness.Transport.TrySendRtp(packet, RtpLength));
-
-        var dropped = sequence;
+        var sequence = dropped;
         connection.SendBacklogCapacity.Should().BePositive("what the kernel did not take waits in the backlog");
 
         using var inbound = _harness.BrowserInbound();
@@ -225,6 +217,64 @@ public sealed class IceTcpTests : IAsyncLifetime
         var after = ReadFrame(client);
         inbound.TryUnprotectRtp(after, out _).Should().BeTrue();
         BinaryPrimitives.ReadUInt16BigEndian(after.AsSpan(2)).Should().Be(sequence, "the connection sends on once drained");
+    }
+
+    [Fact]
+    public void A_peer_that_stops_reading_holds_at_most_SendBacklogBytes_of_backlog_counting_the_bytes_being_sent()
+    {
+        using var client = Connect(receiveBufferBytes: 4096);
+        client.Send(Framed(Check(TransportHarness.Password, out _)));
+        ReadFrame(client);
+        _harness.Secure();
+        var connection = (IceTcpConnection)_harness.Ice.Selected!.Link;
+
+        // Once the drain has the first bytes in flight, frames queue behind them: they are part of the same limit.
+        var limit = new IceTcpOptions().SendBacklogBytes;
+        RelayUntilDropped(connection, onEach: () => connection.SendBacklogCapacity.Should().BeLessThanOrEqualTo(limit));
+
+        connection.SendBacklogCapacity.Should().BeInRange(1, limit);
+    }
+
+    [Fact]
+    public async Task A_checked_connection_whose_peer_stops_reading_is_closed_once_nothing_drains_for_the_stall_timeout()
+    {
+        using var client = Connect(receiveBufferBytes: 4096);
+        client.Send(Framed(Check(TransportHarness.Password, out _)));
+        ReadFrame(client);
+        _harness.Secure();
+        var connection = (IceTcpConnection)_harness.Ice.Selected!.Link;
+        RelayUntilDropped(connection);
+        var timeout = new IceTcpOptions().SendStallTimeout;
+
+        // The browser goes on checking (its answers wait behind the media): that keeps consent, not the connection.
+        _clock.Advance(timeout - TimeSpan.FromSeconds(1));
+        client.Send(Framed(Check(TransportHarness.Password, out _)));
+        await TransportHarness.CountedAsync(() => _harness.Events.IceChecks.Count == 2, "the check is handled");
+        connection.IsClosed.Should().BeFalse("the drain has waited less than the timeout");
+
+        _clock.Advance(TimeSpan.FromSeconds(1));
+
+        await TransportHarness.CountedAsync(() => _harness.Ports.Tcp!.ConnectionCount == 0, "the stalled connection is closed");
+        connection.IsClosed.Should().BeTrue();
+        await TransportHarness.CountedAsync(() => connection.SendBacklogCapacity == 0, "its backlog goes back to the pool");
+    }
+
+    /// <summary>Relays media to a peer that reads nothing until a packet is dropped; returns its sequence number.</summary>
+    private ushort RelayUntilDropped(IceTcpConnection connection, Action? onEach = null)
+    {
+        var packet = new byte[2048];
+        ushort sequence = 0;
+        do
+        {
+            onEach?.Invoke();
+            sequence++;
+            sequence.Should().BeLessThan(60_000, "the kernel and the backlog are bounded");
+            SrtpTestPackets.PlainRtp(0x6161, sequence).AsSpan(0, RtpLength).CopyTo(packet);
+        }
+        while (_harness.Transport.TrySendRtp(packet, RtpLength));
+
+        connection.IsClosed.Should().BeFalse("a whole frame that does not fit is dropped, the connection kept");
+        return sequence;
     }
 
     private Socket Connect(int? receiveBufferBytes = null, IPAddress? from = null)

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using One2One.MediaServer.Rtc.Ice;
@@ -18,10 +17,14 @@ namespace One2One.MediaServer.Rtc.Transport.Tcp;
 /// receive gate it takes like any worker; it owns the reader, the frame buffer and its <see cref="PacketContext"/>.
 /// Sends come from any thread (workers relaying, DTLS, the control path) and never block: under <see cref="_sendGate"/>
 /// a frame goes straight into the kernel's send buffer on the non-blocking socket, or, when that is full, into a
-/// bounded backlog that one asynchronous drain empties; a frame that fits neither is dropped, as UDP would. The backlog's
-/// two buffers are rented from the shared pool when the kernel first refuses a frame, and given back once drained: a
-/// connection that never had to queue (most, and every one still waiting for its first check) holds none, so the
-/// connection limit bounds memory by the small per-connection buffers, not by <see cref="IceTcpOptions.SendBacklogBytes"/>.
+/// bounded <see cref="SendBacklog"/> that one asynchronous drain empties; a frame that fits neither is dropped, as UDP
+/// would. The backlog's one buffer (at most <see cref="IceTcpOptions.SendBacklogBytes"/>, the bytes being sent counted)
+/// is rented from the shared pool when the kernel first refuses a frame, and given back once drained: a connection that
+/// never had to queue (most, and every one still waiting for its first check) holds none, so the connection limit bounds
+/// memory by the small per-connection buffers. A drain the kernel takes nothing from for
+/// <see cref="IceTcpOptions.SendStallTimeout"/> closes the connection, so a browser that stops reading cannot hold its
+/// backlog for as long as it keeps checking. The drain's state (<see cref="_backlog"/>, <see cref="_drainRunning"/>,
+/// <see cref="_lastDrainProgress"/>) is under <see cref="_sendGate"/>.
 /// </remarks>
 internal sealed class IceTcpConnection : IMediaLink
 {
@@ -38,23 +41,28 @@ internal sealed class IceTcpConnection : IMediaLink
     private readonly AddressKey _key;
     private readonly Lock _sendGate = new();
     private readonly CancellationTokenSource _closing = new();
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly ITimer _firstCheckTimer;
-    private byte[]? _backlog; // rented when a frame must queue, returned with _draining when the drain ends; under _sendGate
-    private byte[]? _draining;
-    private int _backlogLength;
+    private readonly ITimer _sendStallTimer;
+    private readonly SendBacklog _backlog;
     private bool _drainRunning;
+    private long _lastDrainProgress; // when the drain started, or the kernel last took some of its bytes
     private WebRtcTransport? _transport;
     private int _closed;
     private int _checkSettled;
 
     /// <param name="onChecked">Called once, when the first check bound the connection or it closed before one did.</param>
     /// <param name="onClosed">Called once, when the connection closes.</param>
-    public IceTcpConnection(Socket socket, TransportDirectory directory, IceTcpOptions options, TimeProvider time,
+    public IceTcpConnection(Socket socket, TransportDirectory directory, IceTcpOptions options, TimeProvider time, ILogger logger,
         Action<IceTcpConnection> onChecked, Action<IceTcpConnection> onClosed)
     {
         _socket = socket;
         _directory = directory;
         _options = options;
+        _time = time;
+        _logger = logger;
+        _backlog = new SendBacklog(options.SendBacklogBytes);
         _onChecked = onChecked;
         _onClosed = onClosed;
         _reader = new Rfc4571Reader(WebRtcTransport.BufferSize);
@@ -63,6 +71,7 @@ internal sealed class IceTcpConnection : IMediaLink
         _remote = socket.RemoteEndPoint!.Serialize();
         AddressKey.TryCreate(_remote, out _key);
         _firstCheckTimer = time.CreateTimer(static s => ((IceTcpConnection)s!).OnFirstCheckTimeout(), this, options.FirstCheckTimeout, Timeout.InfiniteTimeSpan);
+        _sendStallTimer = time.CreateTimer(static s => ((IceTcpConnection)s!).OnSendStallCheck(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
     }
 
     public IceProtocol Protocol => IceProtocol.Tcp;
@@ -84,7 +93,7 @@ internal sealed class IceTcpConnection : IMediaLink
         {
             lock (_sendGate)
             {
-                return (_backlog?.Length ?? 0) + (_draining?.Length ?? 0);
+                return _backlog.Capacity;
             }
         }
     }
@@ -112,7 +121,7 @@ internal sealed class IceTcpConnection : IMediaLink
 
             var length = Rfc4571Reader.Frame(datagram, _framed);
             var sent = 0;
-            if (_backlogLength == 0 && !_drainRunning)
+            if (!_drainRunning)
             {
                 sent = _socket.Send(_framed.AsSpan(0, length), SocketFlags.None, out var error);
                 if (error is not (SocketError.Success or SocketError.WouldBlock))
@@ -129,24 +138,23 @@ internal sealed class IceTcpConnection : IMediaLink
 
             // The kernel took part of the frame or none of it: the rest must follow before anything else, or is lost whole.
             var rest = length - sent;
-            if (sent == 0 && _backlogLength + rest > _options.SendBacklogBytes)
+            if (!_backlog.HasRoomFor(rest))
             {
+                if (sent > 0)
+                {
+                    // Half a frame is on the wire: without its tail the stream is broken for good.
+                    CloseUnderGate();
+                }
+
                 return false;
             }
 
-            if (_backlogLength + rest > _options.SendBacklogBytes)
-            {
-                // Half a frame is on the wire: without its tail the stream is broken for good.
-                CloseUnderGate();
-                return false;
-            }
-
-            _backlog ??= ArrayPool<byte>.Shared.Rent(_options.SendBacklogBytes);
-            _framed.AsSpan(sent, rest).CopyTo(_backlog.AsSpan(_backlogLength));
-            _backlogLength += rest;
+            _backlog.Append(_framed.AsSpan(sent, rest));
             if (!_drainRunning)
             {
                 _drainRunning = true;
+                _lastDrainProgress = _time.GetTimestamp();
+                _sendStallTimer.Change(_options.SendStallTimeout, Timeout.InfiniteTimeSpan);
                 _ = DrainAsync();
             }
 
@@ -173,6 +181,7 @@ internal sealed class IceTcpConnection : IMediaLink
         SettleCheck();
         _onClosed(this);
         _firstCheckTimer.Dispose();
+        _sendStallTimer.Dispose();
         _closing.Cancel();
         try
         {
@@ -191,6 +200,28 @@ internal sealed class IceTcpConnection : IMediaLink
         if (Transport is null)
         {
             Close();
+        }
+    }
+
+    /// <summary>The stall timer ran out: closes the connection if the drain has made no progress since, else waits the rest.</summary>
+    private void OnSendStallCheck()
+    {
+        lock (_sendGate)
+        {
+            if (IsClosed || !_drainRunning)
+            {
+                return;
+            }
+
+            var stalled = _time.GetElapsedTime(_lastDrainProgress);
+            if (stalled < _options.SendStallTimeout)
+            {
+                _sendStallTimer.Change(_options.SendStallTimeout - stalled, Timeout.InfiniteTimeSpan);
+                return;
+            }
+
+            TransportLog.IceTcpSendStalled(_logger, RemoteEndPoint, _backlog.Length, _options.SendStallTimeout);
+            CloseUnderGate();
         }
     }
 
@@ -276,28 +307,24 @@ internal sealed class IceTcpConnection : IMediaLink
         {
             while (true)
             {
-                int length;
-                byte[] filled;
+                ReadOnlyMemory<byte> oldest;
                 lock (_sendGate)
                 {
-                    if (_backlogLength == 0 || IsClosed)
+                    if (_backlog.Length == 0 || IsClosed)
                     {
-                        _drainRunning = false;
-                        ReturnBacklogUnderGate();
+                        StopDrainUnderGate();
                         return;
                     }
 
-                    // The filled buffer is sent outside the gate while frames queue in the other (rented when one does).
-                    filled = _backlog!; // frames are queued, so it was rented
-                    (_backlog, _draining) = (_draining, filled);
-                    length = _backlogLength;
-                    _backlogLength = 0;
+                    // Sent outside the gate while frames queue behind it: the backlog keeps these bytes until consumed.
+                    oldest = _backlog.Oldest;
                 }
 
-                var sent = 0;
-                while (sent < length)
+                var sent = await _socket.SendAsync(oldest, SocketFlags.None, _closing.Token).ConfigureAwait(false);
+                lock (_sendGate)
                 {
-                    sent += await _socket.SendAsync(filled.AsMemory(sent, length - sent), SocketFlags.None, _closing.Token).ConfigureAwait(false);
+                    _backlog.Consume(sent);
+                    _lastDrainProgress = _time.GetTimestamp();
                 }
             }
         }
@@ -306,26 +333,19 @@ internal sealed class IceTcpConnection : IMediaLink
             lock (_sendGate)
             {
                 CloseUnderGate();
-                _drainRunning = false;
-                ReturnBacklogUnderGate();
+                StopDrainUnderGate();
             }
         }
     }
 
     /// <summary>Under <see cref="_sendGate"/>, with no send in flight: the backlog goes back to the pool until a frame must queue again.</summary>
-    private void ReturnBacklogUnderGate()
+    private void StopDrainUnderGate()
     {
-        _backlogLength = 0;
-        if (_backlog is { } backlog)
+        _drainRunning = false;
+        _backlog.Release();
+        if (!IsClosed)
         {
-            ArrayPool<byte>.Shared.Return(backlog);
+            _sendStallTimer.Change(Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
         }
-
-        if (_draining is { } draining)
-        {
-            ArrayPool<byte>.Shared.Return(draining);
-        }
-
-        (_backlog, _draining) = (null, null);
     }
 }

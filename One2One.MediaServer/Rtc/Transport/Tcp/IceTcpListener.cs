@@ -16,14 +16,16 @@ internal sealed class IceTcpListener : IDisposable
     private readonly TransportDirectory _directory;
     private readonly IceTcpOptions _options;
     private readonly TimeProvider _time;
+    private readonly ILogger _logger;
     private readonly ConcurrentDictionary<IceTcpConnection, byte> _connections = new();
     private readonly Dictionary<IPAddress, int> _unchecked = []; // per remote address; under its own lock
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
 
-    public IceTcpListener(IPAddress bindAddress, PortChoice choice, TransportDirectory directory, IceTcpOptions options, TimeProvider time)
+    public IceTcpListener(IPAddress bindAddress, PortChoice choice, TransportDirectory directory, IceTcpOptions options, TimeProvider time, ILogger logger)
     {
         _directory = directory;
+        _logger = logger;
         _options = options;
         _time = time;
         choice.Reserve(bindAddress, SocketType.Stream, ProtocolType.Tcp, holdOpen: true, out var listener);
@@ -140,7 +142,7 @@ internal sealed class IceTcpListener : IDisposable
                 }
 
                 counted = address;
-                var connection = new IceTcpConnection(socket, _directory, _options, _time,
+                var connection = new IceTcpConnection(socket, _directory, _options, _time, _logger,
                     onChecked: _ => ForgetUnchecked(address), onClosed: c => _connections.TryRemove(c, out _));
                 _connections.TryAdd(connection, 0);
                 connection.Start();

@@ -9,6 +9,13 @@ internal sealed record IceTcpOptions
     /// <summary>Framed bytes kept per connection when the kernel's send buffer is full; more is dropped.</summary>
     public int SendBacklogBytes { get; init; } = 256 * 1024;
 
+    /// <summary>
+    /// A connection whose queued bytes the kernel takes none of for this long (on the server's clock) is closed: its
+    /// browser stopped reading, and would otherwise hold <see cref="SendBacklogBytes"/> for as long as it keeps checking.
+    /// Shorter than consent's 30 s, which a browser that receives nothing loses on its side anyway.
+    /// </summary>
+    public TimeSpan SendStallTimeout { get; init; } = TimeSpan.FromSeconds(15);
+
     /// <summary>Connections open at once; more are refused (closed at once).</summary>
     public int MaxConnections { get; init; } = 4096;
 
