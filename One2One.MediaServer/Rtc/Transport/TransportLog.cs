@@ -31,4 +31,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 708, EventName = "IceTcpSendStalled", Level = LogLevel.Debug, Message = "ICE-TCP connection from {Remote} closed: the browser took none of the {Queued} bytes queued for it in {Timeout}")]
     public static partial void IceTcpSendStalled(ILogger logger, System.Net.IPEndPoint remote, int queued, TimeSpan timeout);
+
+    [LoggerMessage(EventId = 709, EventName = "FrameFailed", Level = LogLevel.Error, Message = "ICE-TCP connection from {Remote}: a frame could not be handled")]
+    public static partial void FrameFailed(ILogger logger, System.Net.IPEndPoint remote, Exception exception);
 }

@@ -259,6 +259,28 @@ public sealed class IceTcpTests : IAsyncLifetime
         await TransportHarness.CountedAsync(() => connection.SendBacklogCapacity == 0, "its backlog goes back to the pool");
     }
 
+    [Fact]
+    public async Task A_frame_whose_handling_throws_is_counted_and_the_connection_goes_on()
+    {
+        using var client = Connect();
+        client.Send(Framed(Check(TransportHarness.Password, out _)));
+        ReadFrame(client);
+        _harness.Secure();
+        using var keys = _harness.BrowserOutbound();
+        _harness.Events.RtpToFail = 1;
+
+        client.Send([.. Framed(SrtpTestPackets.ProtectRtp(keys, SrtpTestPackets.PlainRtp(0x5151, 1), RtpLength)),
+            .. Framed(SrtpTestPackets.ProtectRtp(keys, SrtpTestPackets.PlainRtp(0x5151, 2), RtpLength))]);
+
+        await TransportHarness.CountedAsync(() => _harness.Events.Rtp.Count == 1, "the packet after the failed one is handed up");
+        BinaryPrimitives.ReadUInt16BigEndian(_harness.Events.Rtp.Single().AsSpan(2)).Should().Be(2);
+        _harness.Ports.Tcp!.ConnectionCount.Should().Be(1, "a bug in one packet's handling does not end the call's connection");
+        client.Send(Framed(Check(TransportHarness.Password, out _)));
+        StunMessage.TryParse(ReadFrame(client), out var answer).Should().BeTrue();
+        answer.Class.Should().Be(StunMessageClass.SuccessResponse);
+        _harness.Ports.Tcp.Counters.Unknown.Should().Be(1, "the lost frame is counted");
+    }
+
     /// <summary>Relays media to a peer that reads nothing until a packet is dropped; returns its sequence number.</summary>
     private ushort RelayUntilDropped(IceTcpConnection connection, Action? onEach = null)
     {

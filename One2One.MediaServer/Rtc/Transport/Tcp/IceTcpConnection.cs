@@ -14,7 +14,8 @@ namespace One2One.MediaServer.Rtc.Transport.Tcp;
 /// </summary>
 /// <remarks>
 /// Threading: one receive loop (async, on the thread pool) reads, frames and hands packets to the transport, whose
-/// receive gate it takes like any worker; it owns the reader, the frame buffer and its <see cref="PacketContext"/>.
+/// receive gate it takes like any worker; it owns the reader, the frame buffer and its <see cref="PacketContext"/>. As on
+/// a UDP worker, a frame whose handling throws is lost, counted and logged, and the loop goes on.
 /// Sends come from any thread (workers relaying, DTLS, the control path) and never block: under <see cref="_sendGate"/>
 /// a frame goes straight into the kernel's send buffer on the non-blocking socket, or, when that is full, into a
 /// bounded <see cref="SendBacklog"/> that one asynchronous drain empties; a frame that fits neither is dropped, as UDP
@@ -38,6 +39,8 @@ internal sealed class IceTcpConnection : IMediaLink
     private readonly byte[] _framed = new byte[2 + WebRtcTransport.BufferSize + WebRtcTransport.TailRoom];
     private readonly PacketContext _context = new();
     private readonly SocketAddress _remote;
+    private readonly IPEndPoint _remoteEndPoint;
+    private readonly TransportCounters _counters;
     private readonly AddressKey _key;
     private readonly Lock _sendGate = new();
     private readonly CancellationTokenSource _closing = new();
@@ -54,21 +57,24 @@ internal sealed class IceTcpConnection : IMediaLink
 
     /// <param name="onChecked">Called once, when the first check bound the connection or it closed before one did.</param>
     /// <param name="onClosed">Called once, when the connection closes.</param>
+    /// <param name="counters">The port's: where a frame whose handling failed is counted.</param>
     public IceTcpConnection(Socket socket, TransportDirectory directory, IceTcpOptions options, TimeProvider time, ILogger logger,
-        Action<IceTcpConnection> onChecked, Action<IceTcpConnection> onClosed)
+        TransportCounters counters, Action<IceTcpConnection> onChecked, Action<IceTcpConnection> onClosed)
     {
         _socket = socket;
         _directory = directory;
         _options = options;
         _time = time;
         _logger = logger;
+        _counters = counters;
         _backlog = new SendBacklog(options.SendBacklogBytes);
         _onChecked = onChecked;
         _onClosed = onClosed;
         _reader = new Rfc4571Reader(WebRtcTransport.BufferSize);
         socket.NoDelay = true;
         socket.Blocking = false;
-        _remote = socket.RemoteEndPoint!.Serialize();
+        _remoteEndPoint = (IPEndPoint)socket.RemoteEndPoint!;
+        _remote = _remoteEndPoint.Serialize();
         AddressKey.TryCreate(_remote, out _key);
         _firstCheckTimer = time.CreateTimer(static s => ((IceTcpConnection)s!).OnFirstCheckTimeout(), this, options.FirstCheckTimeout, Timeout.InfiniteTimeSpan);
         _sendStallTimer = time.CreateTimer(static s => ((IceTcpConnection)s!).OnSendStallCheck(), this, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -76,7 +82,7 @@ internal sealed class IceTcpConnection : IMediaLink
 
     public IceProtocol Protocol => IceProtocol.Tcp;
 
-    public IPEndPoint RemoteEndPoint => (IPEndPoint)_socket.RemoteEndPoint!;
+    public IPEndPoint RemoteEndPoint => _remoteEndPoint;
 
     /// <summary>Completes when the connection is closed and its loop has ended.</summary>
     public Task Completion { get; private set; } = Task.CompletedTask;
@@ -269,28 +275,53 @@ internal sealed class IceTcpConnection : IMediaLink
 
             // A copy with room after it: the transport decrypts and re-protects in place.
             frame.CopyTo(_frame);
-            if (Transport is { } bound)
+            try
             {
-                bound.OnDatagram(_frame, frame.Length, this, _remote, _key, _context);
-                continue;
+                if (!HandleFrame(frame.Length))
+                {
+                    return false;
+                }
             }
-
-            // RFC 6544 §7.2: the first frame is the browser's check. It names its transport; the transport decides.
-            if (RtcDemux.Classify(frame) != RtcPacketKind.Stun || !_directory.TryFindByUsername(frame, out var transport))
+            catch (Exception ex)
             {
-                return false;
+                // A bug must not close the connection (and end the call on it), as it must not stop a UDP worker: the
+                // frame is lost and counted. A first check that failed so has bound nothing, though.
+                _counters.CountUnknown();
+                TransportLog.FrameFailed(_logger, _remoteEndPoint, ex);
+                if (Transport is null)
+                {
+                    return false;
+                }
             }
-
-            transport.OnDatagram(_frame, frame.Length, this, _remote, _key, _context);
-            if (!transport.Ice.IsValidated(this, _key))
-            {
-                return false;
-            }
-
-            Volatile.Write(ref _transport, transport);
-            _firstCheckTimer.Dispose();
-            SettleCheck();
         }
+    }
+
+    /// <summary>One frame, copied into <see cref="_frame"/>; false when the stream must be closed.</summary>
+    private bool HandleFrame(int length)
+    {
+        if (Transport is { } bound)
+        {
+            bound.OnDatagram(_frame, length, this, _remote, _key, _context);
+            return true;
+        }
+
+        // RFC 6544 §7.2: the first frame is the browser's check. It names its transport; the transport decides.
+        var frame = _frame.AsSpan(0, length);
+        if (RtcDemux.Classify(frame) != RtcPacketKind.Stun || !_directory.TryFindByUsername(frame, out var transport))
+        {
+            return false;
+        }
+
+        transport.OnDatagram(_frame, length, this, _remote, _key, _context);
+        if (!transport.Ice.IsValidated(this, _key))
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _transport, transport);
+        _firstCheckTimer.Dispose();
+        SettleCheck();
+        return true;
     }
 
     private void SettleCheck()

@@ -40,6 +40,9 @@ internal sealed class IceTcpListener : IDisposable
     /// <summary>How long the accept loop waits after an accept failed for another reason than the connection's reset.</summary>
     internal static readonly TimeSpan AcceptErrorPause = TimeSpan.FromMilliseconds(100);
 
+    /// <summary>Frames no transport could take: those whose handling failed (a bug, logged).</summary>
+    public TransportCounters Counters { get; } = new();
+
     /// <summary>Connections open now, bound to a transport or still waiting for their first check.</summary>
     public int ConnectionCount => _connections.Count;
 
@@ -142,7 +145,7 @@ internal sealed class IceTcpListener : IDisposable
                 }
 
                 counted = address;
-                var connection = new IceTcpConnection(socket, _directory, _options, _time, _logger,
+                var connection = new IceTcpConnection(socket, _directory, _options, _time, _logger, Counters,
                     onChecked: _ => ForgetUnchecked(address), onClosed: c => _connections.TryRemove(c, out _));
                 _connections.TryAdd(connection, 0);
                 connection.Start();

@@ -24,7 +24,19 @@ internal sealed class RecordingTransportEvents : ITransportEvents
 
     public ConcurrentQueue<DtlsConnectionState> DtlsStates { get; } = new();
 
-    public void OnRtp(Span<byte> buffer, int length, PacketContext context) => Rtp.Enqueue(buffer[..length].ToArray());
+    /// <summary>How many of the next RTP packets throw where they are handed up (a bug in the relay, say).</summary>
+    public int RtpToFail { get; set; }
+
+    public void OnRtp(Span<byte> buffer, int length, PacketContext context)
+    {
+        if (RtpToFail > 0)
+        {
+            RtpToFail--;
+            throw new InvalidOperationException("a bug while relaying");
+        }
+
+        Rtp.Enqueue(buffer[..length].ToArray());
+    }
 
     public void OnRtcp(Span<byte> buffer, int length, PacketContext context) => Rtcp.Enqueue(buffer[..length].ToArray());
 
