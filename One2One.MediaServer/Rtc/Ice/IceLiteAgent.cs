@@ -46,7 +46,8 @@ internal enum IceCheckResult
 /// </summary>
 /// <remarks>
 /// Threading: the owning transport calls <see cref="OnBindingRequest"/> and <see cref="IsValidated"/> under its
-/// receive gate, which owns the stored paths, the nomination and the remembered checks. <see cref="Selected"/>,
+/// receive gate, which owns the stored paths, the nomination and the remembered checks. A slot is filled before it is
+/// counted, so a reader without the gate never meets an empty one (though it may miss the newest path). <see cref="Selected"/>,
 /// <see cref="SendTarget"/> and <see cref="LastCheckTimestamp"/> are published for other threads (senders, the consent monitor).
 /// </remarks>
 internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
@@ -170,17 +171,19 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
 
         if (!known)
         {
+            var newPath = new IcePath(link, from);
             if (_validatedCount < MaxPeerAddresses)
             {
-                stored = _validatedCount++;
+                stored = _validatedCount;
+                _validated[stored] = newPath;
+                Volatile.Write(ref _validatedCount, stored + 1);
             }
             else
             {
                 stored = StalestUnselected();
                 evicted = _validated[stored];
+                _validated[stored] = newPath;
             }
-
-            _validated[stored] = new IcePath(link, from);
         }
 
         _lastCheckNumber[stored] = ++_checkNumber;
@@ -212,7 +215,8 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
 
     private int IndexOfValidated(IIceLink link, in AddressKey address)
     {
-        for (var i = 0; i < _validatedCount; i++)
+        var count = Volatile.Read(ref _validatedCount);
+        for (var i = 0; i < count; i++)
         {
             if (_validated[i]!.Matches(link, address))
             {

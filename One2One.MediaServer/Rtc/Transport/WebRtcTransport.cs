@@ -296,7 +296,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     /// Internal so the relay-step benchmark can drive it synchronously. <paramref name="buffer"/> needs
     /// <see cref="TailRoom"/> after the datagram.
     /// </summary>
-    internal void OnDatagram(Span<byte> buffer, int received, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
+    /// <returns>
+    /// True when the datagram was a check that passed on this link and address (the path is stored), decided under the
+    /// receive gate: an ICE-TCP connection's first check binds it by this, not by reading the agent afterwards, when a
+    /// worker may be changing its paths.
+    /// </returns>
+    internal bool OnDatagram(Span<byte> buffer, int received, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
     {
         IceCheckResult? check = null;
         IceLiteAgent? checkedBy = null;
@@ -304,7 +309,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         {
             if (_closed)
             {
-                return;
+                return false;
             }
 
             var datagram = buffer[..received];
@@ -345,7 +350,10 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         if (check is { } result)
         {
             _events.OnIceCheck(checkedBy!, result);
+            return true;
         }
+
+        return false;
     }
 
     // Under _receiveGate: the inbound context is the receive side's. Counts what it refuses.
@@ -367,7 +375,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         return false;
     }
 
-    // Under _receiveGate, with the current agent. The check to report once the gate is let go, if any.
+    // Under _receiveGate, with the current agent. The check to report once the gate is let go, if it passed (null if not).
     private IceCheckResult? OnStun(IceLiteAgent ice, ReadOnlySpan<byte> datagram, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
     {
         // An address another transport holds stays its own: answering would make this browser send media that the

@@ -331,6 +331,51 @@ public sealed class IceLiteAgentTests
         agent.ExpireConsentIfStale(_clock.GetTimestamp(), TimeSpan.FromSeconds(30)).Should().BeFalse();
     }
 
+    [Fact]
+    public void A_reader_without_the_receive_gate_never_meets_a_counted_path_slot_that_is_still_empty()
+    {
+        // An ICE-TCP connection once asked whether its first check had passed after letting the gate go, while a UDP
+        // worker stored the browser's other addresses: a slot counted before it was filled threw NullReferenceException.
+        var tcp = new TestIceLink(IceProtocol.Tcp);
+        var key = AddressKey.From(Browser); // never stored over this link: every counted slot is looked at
+        var checks = Enumerable.Range(1, IceLiteAgent.MaxPeerAddresses)
+            .Select(i => (Request: Check("srvA:brow", Local.Password, false, out _), From: Address(i).Serialize())).ToArray();
+        var agent = new IceLiteAgent(Local, _clock);
+        var stop = false;
+        Exception? failure = null;
+        var reader = new Thread(() =>
+        {
+            try
+            {
+                while (!Volatile.Read(ref stop))
+                {
+                    Volatile.Read(ref agent).IsValidated(tcp, key);
+                }
+            }
+            catch (Exception ex)
+            {
+                failure = ex;
+            }
+        });
+        reader.Start();
+
+        var response = new byte[StunWriter.MaxLength];
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(1); // without the fix it fails within about 0.1 s
+        while (DateTime.UtcNow < deadline && Volatile.Read(ref failure) is null)
+        {
+            var fresh = new IceLiteAgent(Local, _clock);
+            Volatile.Write(ref agent, fresh);
+            foreach (var (request, from) in checks)
+            {
+                fresh.OnBindingRequest(request, Udp, from, response, out _, out _);
+            }
+        }
+
+        Volatile.Write(ref stop, true);
+        reader.Join();
+        failure.Should().BeNull();
+    }
+
     private static IPEndPoint Address(int i) => new(IPAddress.Loopback, 50_000 + i);
 
     /// <summary>A valid check from <paramref name="from"/> over UDP.</summary>

@@ -1,6 +1,8 @@
+using System.Net;
 using One2One.MediaServer.Rtc.Ice;
 using One2One.MediaServer.Rtc.Srtp;
 using One2One.MediaServer.Rtc.Stun;
+using One2One.MediaServer.Rtc.Transport;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Rtc.Srtp;
 using One2One.Tests.MediaServer.Transport.Support;
@@ -42,6 +44,22 @@ public sealed class WebRtcTransportTests : IAsyncLifetime
         answer.VerifyMessageIntegrity(_harness.Ice.Local.PasswordBytes).Should().BeTrue();
         await TransportHarness.CountedAsync(() => _harness.Events.IceChecks.Contains(IceCheckResult.AddressValidated), "the check is reported");
         _harness.Counters.TotalDropped.Should().Be(0);
+    }
+
+    [Theory]
+    [InlineData("server-password-0123456789", true)]
+    [InlineData("not-the-password-0123456789", false)]
+    public void Whether_a_check_passed_on_its_path_comes_back_from_the_call_that_handled_it(string password, bool passed)
+    {
+        // An ICE-TCP connection's first check binds it by this answer, decided under the receive gate.
+        var request = new byte[StunWriter.MaxLength];
+        var length = SimulatedBrowser.WriteCheck(request, "srvT:peer", password, useCandidate: true, out _);
+        var remote = new IPEndPoint(IPAddress.Loopback, 40_000).Serialize();
+        AddressKey.TryCreate(remote, out var key).Should().BeTrue();
+
+        _harness.Transport.OnDatagram(request, length, _harness.Ports.Udp, remote, key, new PacketContext()).Should().Be(passed);
+        _harness.Transport.OnDatagram(request, length, _harness.Ports.Udp, remote, key, new PacketContext()).Should().Be(passed, "a check on a path already stored");
+        _harness.Ice.IsValidated(_harness.Ports.Udp, key).Should().Be(passed);
     }
 
     [Fact]

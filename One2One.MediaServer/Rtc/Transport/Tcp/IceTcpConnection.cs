@@ -312,8 +312,7 @@ internal sealed class IceTcpConnection : IMediaLink
             return false;
         }
 
-        transport.OnDatagram(_frame, length, this, _remote, _key, _context);
-        if (!transport.Ice.IsValidated(this, _key))
+        if (!transport.OnDatagram(_frame, length, this, _remote, _key, _context))
         {
             return false;
         }
