@@ -110,6 +110,39 @@ public sealed class IceTcpTests : IAsyncLifetime
     }
 
     [Theory]
+    [InlineData(0, 10_000)]
+    [InlineData(IceTcpConnection.MinPacketLength - 1, 1)]
+    public async Task A_checked_connection_that_sends_frames_shorter_than_any_packet_is_closed(int length, int count)
+    {
+        using var client = Connect();
+        client.Send(Framed(Check(TransportHarness.Password, out _)));
+        ReadFrame(client);
+
+        var runts = Enumerable.Repeat(Framed(new byte[length]), count).SelectMany(f => f).ToArray();
+        client.Send(runts);
+
+        ShouldBeClosed(client);
+        await TransportHarness.CountedAsync(() => _harness.Ports.Tcp!.ConnectionCount == 0, "the connection is gone");
+    }
+
+    [Fact]
+    public async Task A_checked_connection_that_sends_thousands_of_short_packets_in_one_go_keeps_them_all()
+    {
+        // The loop lets go of its thread between turns; it does not drop or reorder what waits in the socket.
+        using var client = Connect();
+        client.Send(Framed(Check(TransportHarness.Password, out _)));
+        ReadFrame(client);
+        const int Count = 3 * IceTcpConnection.FramesPerTurn + 7;
+        var rtcp = new byte[IceTcpConnection.MinPacketLength];
+        rtcp[0] = 0x80;
+        rtcp[1] = 201; // an RR header: not secured yet, so each is counted and dropped
+        client.Send(Enumerable.Repeat(Framed(rtcp), Count).SelectMany(f => f).ToArray());
+
+        await TransportHarness.CountedAsync(() => _harness.Counters.NotSecured == Count, "every frame is handled");
+        _harness.Ports.Tcp!.ConnectionCount.Should().Be(1);
+    }
+
+    [Theory]
     [InlineData("media before any check")]
     [InlineData("a check for no live ufrag")]
     [InlineData("a check under the wrong password")]

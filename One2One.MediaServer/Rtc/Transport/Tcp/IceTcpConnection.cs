@@ -10,12 +10,14 @@ namespace One2One.MediaServer.Rtc.Transport.Tcp;
 /// STUN, DTLS, RTP and RTCP the UDP port carries, into the same transport. The first frame must be a connectivity
 /// check naming a live transport's ufrag and passing it; until one does, within <see cref="IceTcpOptions.FirstCheckTimeout"/>
 /// on the server's clock, the connection belongs to nobody. Anything else (other bytes first, a failed check, a frame
-/// larger than any packet) closes it.
+/// larger or shorter than any packet) closes it.
 /// </summary>
 /// <remarks>
 /// Threading: one receive loop (async, on the thread pool) reads, frames and hands packets to the transport, whose
 /// receive gate it takes like any worker; it owns the reader, the frame buffer and its <see cref="PacketContext"/>. As on
-/// a UDP worker, a frame whose handling throws is lost, counted and logged, and the loop goes on.
+/// a UDP worker, a frame whose handling throws is lost, counted and logged, and the loop goes on. The loop hands its
+/// thread back to the pool after every <see cref="FramesPerTurn"/> frames: a browser that keeps its socket full would
+/// otherwise keep the thread for as long as it sends, each receive completing at once.
 /// Sends come from any thread (workers relaying, DTLS, the control path) and never block: under <see cref="_sendGate"/>
 /// a frame goes straight into the kernel's send buffer on the non-blocking socket, or, when that is full, into a
 /// bounded <see cref="SendBacklog"/> that one asynchronous drain empties; a frame that fits neither is dropped, as UDP
@@ -29,6 +31,16 @@ namespace One2One.MediaServer.Rtc.Transport.Tcp;
 /// </remarks>
 internal sealed class IceTcpConnection : IMediaLink
 {
+    /// <summary>
+    /// The shortest packet ICE-TCP carries (RFC 6544 §3: STUN, DTLS, RTP, RTCP): an RTCP header, RFC 3550 §6.4.2.
+    /// A shorter frame, the empty one above all, comes from a broken or hostile peer, and each would cost a pass through
+    /// the transport for nothing: it closes the connection.
+    /// </summary>
+    internal const int MinPacketLength = 8;
+
+    /// <summary>Frames handled before the receive loop lets other work run on its thread.</summary>
+    internal const int FramesPerTurn = 256;
+
     private readonly Socket _socket;
     private readonly TransportDirectory _directory;
     private readonly IceTcpOptions _options;
@@ -54,6 +66,7 @@ internal sealed class IceTcpConnection : IMediaLink
     private WebRtcTransport? _transport;
     private int _closed;
     private int _checkSettled;
+    private int _framesThisTurn; // the receive loop's
 
     /// <param name="onChecked">Called once, when the first check bound the connection or it closed before one did.</param>
     /// <param name="onClosed">Called once, when the connection closes.</param>
@@ -237,6 +250,12 @@ internal sealed class IceTcpConnection : IMediaLink
         {
             while (!IsClosed)
             {
+                if (_framesThisTurn >= FramesPerTurn)
+                {
+                    _framesThisTurn = 0;
+                    await Task.Yield();
+                }
+
                 var read = await _socket.ReceiveAsync(_reader.FreeSpace, SocketFlags.None, _closing.Token).ConfigureAwait(false);
                 if (read == 0)
                 {
@@ -272,6 +291,13 @@ internal sealed class IceTcpConnection : IMediaLink
                 case FrameStatus.TooLarge:
                     return false;
             }
+
+            if (frame.Length < MinPacketLength)
+            {
+                return false;
+            }
+
+            _framesThisTurn++;
 
             // A copy with room after it: the transport decrypts and re-protects in place.
             frame.CopyTo(_frame);
