@@ -379,9 +379,14 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     private IceCheckResult? OnStun(IceLiteAgent ice, ReadOnlySpan<byte> datagram, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
     {
         // An address another transport holds stays its own: answering would make this browser send media that the
-        // port hands to the other transport.
+        // port hands to the other transport. An ICE-TCP connection closed already (its path evicted, under this gate,
+        // while its loop had frames left to hand over) is no path to store.
         var known = ice.IsValidated(link, key);
-        var mayStore = known || link.Protocol != IceProtocol.Udp || !_ports.Directory.IsClaimedByAnother(key, this);
+        var mayStore = known || link switch
+        {
+            IceTcpConnection connection => !connection.IsClosed,
+            _ => link.Protocol != IceProtocol.Udp || !_ports.Directory.IsClaimedByAnother(key, this),
+        };
         var result = ice.OnBindingRequest(datagram, link, remote, context.Response, out var length, out var evicted, mayStore);
         if (evicted is not null)
         {

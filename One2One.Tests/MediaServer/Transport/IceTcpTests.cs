@@ -97,6 +97,31 @@ public sealed class IceTcpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Frames_read_with_the_one_whose_handling_closed_the_connection_are_not_handled()
+    {
+        using var client = Connect();
+        client.Send(Framed(Check(TransportHarness.Password, out _)));
+        ReadFrame(client);
+        var connection = (IceTcpConnection)_harness.Ice.Selected!.Link;
+        await TransportHarness.CountedAsync(() => _harness.Events.IceChecks.Count == 1, "the first check is reported");
+
+        // While the first of two checks read together is reported, new UDP paths take the connection's place: it is closed.
+        _harness.Events.OnNextIceCheck = () =>
+        {
+            for (var i = 0; i < IceLiteAgent.MaxPeerAddresses; i++)
+            {
+                _harness.ValidatedPeer();
+            }
+        };
+        client.Send([.. Framed(Check(TransportHarness.Password, out _)), .. Framed(Check(TransportHarness.Password, out _))]);
+
+        await connection.Completion.WaitAsync(SimulatedBrowser.Timeout);
+        connection.IsClosed.Should().BeTrue();
+        _harness.Ice.ValidatedPaths.ToArray().Should().OnlyContain(p => p!.Protocol == IceProtocol.Udp,
+            "the second check, on a closed connection, must not store it as a path again (evicting a live one)");
+    }
+
+    [Fact]
     public async Task A_frame_larger_than_any_packet_closes_the_connection()
     {
         using var client = Connect();

@@ -284,6 +284,13 @@ internal sealed class IceTcpConnection : IMediaLink
     {
         while (true)
         {
+            if (IsClosed)
+            {
+                // Closed by a frame before (its path evicted while it was handled, say): the rest would be handled for a
+                // connection nobody may use, and a check among them would store it as a path again.
+                return false;
+            }
+
             switch (_reader.TryRead(out var frame))
             {
                 case FrameStatus.NeedMore:

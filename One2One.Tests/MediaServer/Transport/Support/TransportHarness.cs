@@ -40,7 +40,16 @@ internal sealed class RecordingTransportEvents : ITransportEvents
 
     public void OnRtcp(Span<byte> buffer, int length, PacketContext context) => Rtcp.Enqueue(buffer[..length].ToArray());
 
-    public void OnIceCheck(IceLiteAgent agent, IceCheckResult result) => IceChecks.Enqueue(result);
+    /// <summary>Run once, on the receive path's thread, when the next check is reported.</summary>
+    public Action? OnNextIceCheck { get; set; }
+
+    public void OnIceCheck(IceLiteAgent agent, IceCheckResult result)
+    {
+        IceChecks.Enqueue(result);
+        var next = OnNextIceCheck;
+        OnNextIceCheck = null;
+        next?.Invoke();
+    }
 
     public void OnDtlsStateChanged(DtlsConnectionState state, string? reason) => DtlsStates.Enqueue(state);
 
