@@ -247,6 +247,40 @@ public sealed class IceTcpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task When_the_port_is_full_a_new_connection_takes_the_place_of_the_one_that_has_waited_longest_for_its_check()
+    {
+        // Silent connections from many addresses, each within its per-address share, once filled the port for good.
+        await using var harness = new TransportHarness(_clock, new IceTcpOptions { MaxConnections = 4, MaxUncheckedPerAddress = 2 });
+        var silent = new List<Socket>();
+        foreach (var from in new[] { "127.0.0.2", "127.0.0.2", "127.0.0.3", "127.0.0.3" })
+        {
+            silent.Add(Connect(from: IPAddress.Parse(from), to: harness.TcpEndpoint));
+            var count = silent.Count;
+            await TransportHarness.CountedAsync(() => harness.Ports.Tcp!.ConnectionCount == count, "each is accepted in turn");
+        }
+
+        using var browser = Connect(to: harness.TcpEndpoint);
+        browser.Send(Framed(Check(TransportHarness.Password, out _)));
+
+        StunMessage.TryParse(ReadFrame(browser), out var answer).Should().BeTrue("the browser's connection is accepted and its check answered");
+        answer.Class.Should().Be(StunMessageClass.SuccessResponse);
+        ShouldBeClosed(silent[0]);
+        harness.Ports.Tcp!.ConnectionCount.Should().Be(4);
+        harness.Ports.Tcp.UncheckedFrom(IPAddress.Parse("127.0.0.2")).Should().Be(1);
+
+        // Once every open connection has passed its check, a new one is refused instead.
+        foreach (var connection in silent.Skip(1))
+        {
+            connection.Send(Framed(Check(TransportHarness.Password, out _)));
+            ReadFrame(connection);
+        }
+
+        using var refused = Connect(from: IPAddress.Parse("127.0.0.4"), to: harness.TcpEndpoint);
+        ShouldBeClosed(refused);
+        harness.Ports.Tcp.ConnectionCount.Should().Be(4);
+    }
+
+    [Fact]
     public async Task A_peer_that_reads_slowly_gets_what_was_relayed_whole_and_in_order_and_the_drained_backlog_is_given_back()
     {
         using var client = Connect(receiveBufferBytes: 4096);
@@ -357,7 +391,7 @@ public sealed class IceTcpTests : IAsyncLifetime
         return sequence;
     }
 
-    private Socket Connect(int? receiveBufferBytes = null, IPAddress? from = null)
+    private Socket Connect(int? receiveBufferBytes = null, IPAddress? from = null, IPEndPoint? to = null)
     {
         var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         if (receiveBufferBytes is { } bytes)
@@ -370,7 +404,7 @@ public sealed class IceTcpTests : IAsyncLifetime
             client.Bind(new IPEndPoint(from, 0)); // all of 127/8 is this machine's loopback
         }
 
-        client.Connect(_harness.TcpEndpoint);
+        client.Connect(to ?? _harness.TcpEndpoint);
         client.ReceiveTimeout = (int)SimulatedBrowser.Timeout.TotalMilliseconds;
         _clients.Add(client);
         return client;

@@ -9,7 +9,11 @@ namespace One2One.MediaServer.Rtc.Transport.Tcp;
 /// each an <see cref="IceTcpConnection"/>, which finds its transport by the ufrag of its first check. The accept loop
 /// and the connections' loops are asynchronous, on the thread pool: no thread per connection.
 /// </summary>
-/// <remarks>Threading: the accept loop owns the listening socket; <see cref="_connections"/> is concurrent.</remarks>
+/// <remarks>
+/// Threading: the accept loop owns the listening socket; <see cref="_connections"/> is concurrent, and
+/// <see cref="_unchecked"/> has its own lock. When <see cref="IceTcpOptions.MaxConnections"/> are open, a new connection
+/// closes the one that has waited longest for its first check; only when every open one passed its check is it refused.
+/// </remarks>
 internal sealed class IceTcpListener : IDisposable
 {
     private readonly Socket _listener;
@@ -18,7 +22,7 @@ internal sealed class IceTcpListener : IDisposable
     private readonly TimeProvider _time;
     private readonly ILogger _logger;
     private readonly ConcurrentDictionary<IceTcpConnection, byte> _connections = new();
-    private readonly Dictionary<IPAddress, int> _unchecked = []; // per remote address; under its own lock
+    private readonly UncheckedConnections _unchecked;
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _acceptLoop;
 
@@ -26,6 +30,7 @@ internal sealed class IceTcpListener : IDisposable
     {
         _directory = directory;
         _logger = logger;
+        _unchecked = new UncheckedConnections(options.MaxUncheckedPerAddress);
         _options = options;
         _time = time;
         choice.Reserve(bindAddress, SocketType.Stream, ProtocolType.Tcp, holdOpen: true, out var listener);
@@ -62,44 +67,7 @@ internal sealed class IceTcpListener : IDisposable
     }
 
     /// <summary>Connections from <paramref name="address"/> waiting for their first check (for tests).</summary>
-    internal int UncheckedFrom(IPAddress address)
-    {
-        lock (_unchecked)
-        {
-            return _unchecked.GetValueOrDefault(address);
-        }
-    }
-
-    private bool TryCountUnchecked(IPAddress address)
-    {
-        lock (_unchecked)
-        {
-            var count = _unchecked.GetValueOrDefault(address);
-            if (count >= _options.MaxUncheckedPerAddress)
-            {
-                return false;
-            }
-
-            _unchecked[address] = count + 1;
-            return true;
-        }
-    }
-
-    /// <summary>A connection from <paramref name="address"/> passed its first check or closed (once per connection).</summary>
-    private void ForgetUnchecked(IPAddress address)
-    {
-        lock (_unchecked)
-        {
-            if (_unchecked.GetValueOrDefault(address) <= 1)
-            {
-                _unchecked.Remove(address);
-            }
-            else
-            {
-                _unchecked[address]--;
-            }
-        }
-    }
+    internal int UncheckedFrom(IPAddress address) => _unchecked.From(address);
 
     private async Task AcceptLoopAsync()
     {
@@ -138,27 +106,57 @@ internal sealed class IceTcpListener : IDisposable
             try
             {
                 var address = ((IPEndPoint)socket.RemoteEndPoint!).Address;
-                if (_connections.Count >= _options.MaxConnections || !TryCountUnchecked(address))
+                if (!_unchecked.TryReserve(address))
                 {
                     socket.Dispose();
                     continue;
                 }
 
                 counted = address;
+                if (!TryMakeRoom())
+                {
+                    _unchecked.Settle(address, null);
+                    socket.Dispose();
+                    continue;
+                }
+
+                LinkedListNode<IceTcpConnection>? inLine = null;
                 var connection = new IceTcpConnection(socket, _directory, _options, _time, _logger, Counters,
-                    onChecked: _ => ForgetUnchecked(address), onClosed: c => _connections.TryRemove(c, out _));
+                    onChecked: _ => _unchecked.Settle(address, inLine), onClosed: c => _connections.TryRemove(c, out _));
+                inLine = _unchecked.Add(connection);
                 _connections.TryAdd(connection, 0);
+                counted = null; // the connection settles its place from now on
                 connection.Start();
             }
             catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
             {
                 if (counted is not null)
                 {
-                    ForgetUnchecked(counted);
+                    _unchecked.Settle(counted, null);
                 }
 
                 socket.Dispose(); // reset between accept and set-up
             }
         }
+    }
+
+    /// <summary>
+    /// Below <see cref="IceTcpOptions.MaxConnections"/>, true; at it, closes the connection that has waited longest for its
+    /// first check (silent ones from many addresses would otherwise keep every browser out) and true, or false when
+    /// every open connection passed its check.
+    /// </summary>
+    private bool TryMakeRoom()
+    {
+        while (_connections.Count >= _options.MaxConnections)
+        {
+            if (_unchecked.Oldest() is not { } oldest)
+            {
+                return false;
+            }
+
+            oldest.Close(); // settles its place and leaves _connections before Close returns
+        }
+
+        return true;
     }
 }

@@ -16,7 +16,10 @@ internal sealed record IceTcpOptions
     /// </summary>
     public TimeSpan SendStallTimeout { get; init; } = TimeSpan.FromSeconds(15);
 
-    /// <summary>Connections open at once; more are refused (closed at once).</summary>
+    /// <summary>
+    /// Connections open at once. One more closes the connection that has waited longest for its first check, or, when
+    /// every open one passed its check, is refused (closed at once).
+    /// </summary>
     public int MaxConnections { get; init; } = 4096;
 
     /// <summary>
