@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Hosting;
+using One2One.Server.Calls;
 using One2One.Server.Contracts;
 using One2One.Server.Hosting;
 using One2One.Tests.Kurento.Support;
@@ -61,6 +62,25 @@ public abstract class RenegotiationScenarios<TLayout> : IAsyncLifetime
 
         await call.HangUpAsync();
         await Eventually.TrueAsync(() => Diagnostics.GetCounts() is { Pipelines: 0, Endpoints: 0 }, "hanging up releases the endpoints with the pipeline");
+    }
+
+    [Fact]
+    public async Task Renegotiating_many_times_keeps_only_the_candidate_pumps_still_running()
+    {
+        // A long call whose page renegotiates now and then (network changes) must not hold one more task per renegotiation.
+        await using var call = await ScriptedCall.StartAsync<TLayout>();
+        await call.ConnectAsync();
+        var media = call.Server.Services.GetRequiredService<CallService>().ActiveCalls.Single().Media;
+        media.HeldPumpCount.Should().Be(2, "one pump per side");
+
+        for (int i = 0; i < 8; i++)
+        {
+            await call.Alice.RenegotiateAsync($"v=0\r\no=- {10 + i} {10 + i} IN IP4 0.0.0.0\r\ns=caller-{i}\r\n");
+            await call.Alice.WaitForAsync<Renegotiated>();
+        }
+
+        media.HeldPumpCount.Should().BeLessThanOrEqualTo(3, "the pumps of replaced candidate queues ended and were let go");
+        await call.Alice.StopAsync();
     }
 
     /// <summary>
