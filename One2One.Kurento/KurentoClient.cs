@@ -36,8 +36,9 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
     // Far above what a healthy server leaves unsettled between two resumes; bounds the memory a dead one can cost.
     private const int MaxUnsettledReleases = 1024;
 
-    // How long KMS (REQUEST_TIMEOUT in ServerMethods.cpp) and our media server keep a session's reply to a request id.
-    private static readonly TimeSpan ReplyCacheLifetime = TimeSpan.FromSeconds(20);
+    // KMS (REQUEST_TIMEOUT in ServerMethods.cpp) and our media server keep a session's reply to a request id for 20 s; a
+    // resend goes only within 15 s of the request, so that it arrives while the reply is kept whatever the request timeout.
+    private static readonly TimeSpan ResendWithin = TimeSpan.FromSeconds(15);
 
     private readonly IMediaServerLocator _locator;
     private readonly KurentoOptions _options;
@@ -201,8 +202,10 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
                 catch (KurentoException e) when (e.CutOnSession is not null && method != "release")
                 {
                     // Written, and the connection dropped before the reply: sent again with its id once its session resumes.
-                    // The media server's reply cache (KMS: 20 s) answers it if the first one arrived, so it is never done
-                    // twice, and its result (a pipeline's id, an SDP answer) is not lost with the connection. A release
+                    // The media server's reply cache (KMS: 20 s) answers it with the first run's reply, so its result (a
+                    // pipeline's id, an SDP answer) is not lost with the connection. Ours also holds a resend back while
+                    // the first run is still going; KMS would run that one twice (a second pipeline, a processOffer
+                    // refused with 40208): no worse than failing it, which also lost the first run's result. A release
                     // has its own way back (remembered by the closing connection, sent again at the resume): nobody
                     // waits for its result.
                     cut = e;
@@ -232,7 +235,7 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
     /// its reply, so that it is answered, not run again.
     /// </summary>
     private bool MaySendAgain(KurentoException cut, long started) =>
-        _sessionId == cut.CutOnSession && _time.GetElapsedTime(started) < ReplyCacheLifetime;
+        _sessionId == cut.CutOnSession && _time.GetElapsedTime(started) < ResendWithin;
 
     public Task ReleaseObjectAsync(string objectId, CancellationToken cancellationToken = default) =>
         ((IKurentoRpc)this).ReleaseAsync(objectId, cancellationToken);

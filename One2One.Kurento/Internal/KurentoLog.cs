@@ -71,9 +71,6 @@ internal static partial class KurentoLog
     [LoggerMessage(22, LogLevel.Debug, "Request {Request} was still queued when the connection closed; sending it on the next connection", EventName = "RequestResent")]
     public static partial void RequestResent(ILogger logger, string request);
 
-    [LoggerMessage(34, LogLevel.Debug, "Request {Request} (id {RequestId}) was written when the connection dropped; sending it again with its id when the session resumes", EventName = "RequestCut")]
-    public static partial void RequestCut(ILogger logger, string request, long requestId);
-
     [LoggerMessage(23, LogLevel.Warning, "The release of {ObjectId} has an unknown outcome; it will be sent again when session {SessionId} resumes", EventName = "ReleaseOutcomeUnknown")]
     public static partial void ReleaseOutcomeUnknown(ILogger logger, string objectId, string sessionId);
 
@@ -106,4 +103,7 @@ internal static partial class KurentoLog
 
     [LoggerMessage(33, LogLevel.Warning, "Dropped {Count} events in all: the queue for their handlers is full (the latest: {EventType} of {ObjectId}); raise Kurento:MaxQueuedEvents or find the slow handler", EventName = "EventsDropped")]
     public static partial void EventsDropped(ILogger logger, long count, string eventType, string objectId);
+
+    [LoggerMessage(34, LogLevel.Debug, "Request {Request} (id {RequestId}) was written when the connection dropped; sending it again with its id when the session resumes", EventName = "RequestCut")]
+    public static partial void RequestCut(ILogger logger, string request, long requestId);
 }

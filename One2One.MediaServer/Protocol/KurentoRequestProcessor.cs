@@ -28,11 +28,11 @@ internal sealed class KurentoRequestProcessor
     public KurentoRequestProcessor(
         MediaSet mediaSet, KurentoSessionRegistry sessions, IOptions<MediaServerOptions> options, TimeProvider time, ILogger<KurentoRequestProcessor> logger)
     {
-        _time = time;
         _mediaSet = mediaSet;
         _sessions = sessions;
         _operations = new KurentoOperations(mediaSet, sessions);
         _options = options.Value;
+        _time = time;
         _logger = logger;
     }
 
@@ -126,14 +126,14 @@ internal sealed class KurentoRequestProcessor
     /// <summary>The first run's reply to a request sent again; waits for it while that run is still going (bounded).</summary>
     private async ValueTask<byte[]> RepeatAsync(JsonRpcRequest request, Task<byte[]> earlier)
     {
-        ControlProtocolLog.RequestRepeated(_logger, request.Method, request.RawId!);
+        ControlProtocolLog.RequestRepeated(_logger, request.Method, request.RawId!.Length <= 32 ? request.RawId : request.RawId[..32] + "...");
         try
         {
             return await earlier.WaitAsync(ReplyCache.Lifetime, _time).ConfigureAwait(false);
         }
         catch (TimeoutException)
         {
-            return JsonRpcWriter.Error(request.RawId!, KurentoErrorCode.UnexpectedError, $"Request {request.RawId} is still being processed");
+            return JsonRpcWriter.Error(request.RawId!, KurentoErrorCode.UnexpectedError, "A request with this id is still being processed");
         }
     }
 

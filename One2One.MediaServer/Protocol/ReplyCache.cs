@@ -8,14 +8,15 @@ namespace One2One.MediaServer.Protocol;
 /// </summary>
 /// <remarks>
 /// Bounded: a reply is kept for <see cref="Lifetime"/> after it was written, and at most <see cref="Capacity"/> replies
-/// or <see cref="CapacityBytes"/> bytes of them per session (the oldest go first). A client re-sends within a reconnect
-/// (its request timeout is shorter than the lifetime), so what is forgotten early is what nobody asks for again.
+/// or <see cref="CapacityBytes"/> bytes of them per session (the oldest go first). A client re-sends what its dropped
+/// connection cut, once it has resumed the session, and the session gets no other request meanwhile: a reply is forgotten
+/// before its resend only when more than that many requests of the session were answered after it, all at once in flight.
 /// Thread-safe (its own lock): the connection a request came on and the one it is re-sent on may be two.
 /// </remarks>
 internal sealed class ReplyCache
 {
     public static readonly TimeSpan Lifetime = TimeSpan.FromSeconds(20);
-    public const int Capacity = 4096;
+    public const int Capacity = 16_384;
     public const int CapacityBytes = 4 * 1024 * 1024;
 
     private readonly Lock _lock = new();

@@ -30,7 +30,7 @@ namespace One2One.Server.Media;
 /// endpoint that has an offer starts ICE and DTLS.
 /// </para>
 /// <para>
-/// Threading: <see cref="_gate"/> guards <see cref="_pipeline"/>, <see cref="_pumps"/> (the candidate pumps still running) and <see cref="_disposed"/>;
+/// Threading: <see cref="_gate"/> guards <see cref="_pipeline"/>, <see cref="_pumps"/> and <see cref="_disposed"/>;
 /// the reservation owns the endpoints until it completes, and the call's state machine orders it before the
 /// negotiation (a call is accepted only once ringing, and it rings only once reserved); Kurento events arrive on
 /// the client's dispatch loop and only post messages or report failures.
@@ -51,10 +51,10 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private readonly CancellationTokenSource _lifetime = new(); // cancelled on dispose; never disposed (no timer), so late readers of its token are safe
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _renegotiation = new(1, 1); // one swap at a time; never disposed (no wait handle is used)
+    private readonly List<Task> _pumps = []; // the candidate pumps, for the disposal to wait for; those that ended go as a new one comes
     private MediaPipeline? _pipeline;
     private MediaServerLease? _lease;
     private bool _disposed;
-    private readonly List<Task> _pumps = []; // the candidate pumps still running (an ended one goes as a new one comes)
 
     public CallMediaSession(
         string callId, MediaServerPool servers, ICallMediaEvents events, EndpointPreparation preparation, int maxQueuedCandidates, TimeProvider time, ILogger logger)

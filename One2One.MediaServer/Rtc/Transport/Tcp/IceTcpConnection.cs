@@ -318,7 +318,7 @@ internal sealed class IceTcpConnection : IMediaLink
             catch (Exception ex)
             {
                 // A bug must not close the connection (and end the call on it), as it must not stop a UDP worker: the
-                // frame is lost and counted. A first check that failed so has bound nothing, though.
+                // frame is lost and counted. A connection not yet bound by its first check is closed, though.
                 _counters.CountUnknown();
                 TransportLog.FrameFailed(_logger, _remoteEndPoint, ex);
                 if (Transport is null)
