@@ -67,6 +67,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         "Limits:CandidatesPerAddressPerMinute=1000000",
         "Limits:RingsPerPairPerMinute=100000",
         "Limits:CallsPerAddress=100000",
+        "Limits:ConnectionsPerAddress=100000",
         "Presence:Enabled=false",
     ];
 

@@ -14,6 +14,7 @@ internal sealed class ClientLimits : IDisposable
     private readonly RingLimiter _rings;
     private readonly AddressQuota _registrations;
     private readonly AddressQuota _calls;
+    private readonly AddressQuota _connections;
     private readonly ILogger<ClientLimits> _logger;
 
     public ClientLimits(IOptions<LimitsOptions> options, LimitsClock clock, ILogger<ClientLimits> logger)
@@ -23,6 +24,7 @@ internal sealed class ClientLimits : IDisposable
         _rings = new RingLimiter(options, clock);
         _registrations = new AddressQuota(Options.RegistrationsPerAddress);
         _calls = new AddressQuota(Options.CallsPerAddress);
+        _connections = new AddressQuota(Options.ConnectionsPerAddress);
         _logger = logger;
     }
 
@@ -59,6 +61,22 @@ internal sealed class ClientLimits : IDisposable
         refusal = $"You have called {callee} too often; try again in {Seconds(retryAfter)} s.";
         return false;
     }
+
+    /// <summary>Counts an open hub connection against its address until <see cref="ReleaseConnection"/>.</summary>
+    public bool TryHoldConnection(string connectionId, ClientAddress address, out string refusal)
+    {
+        if (_connections.TryTake(connectionId, address))
+        {
+            refusal = "";
+            return true;
+        }
+
+        LimitsLog.AddressQuotaFull(_logger, "connections", address.Key, _connections.Limit);
+        refusal = $"Too many connections are open from your network address (at most {_connections.Limit}); close one and try again.";
+        return false;
+    }
+
+    public void ReleaseConnection(string connectionId) => _connections.GiveBack(connectionId);
 
     /// <summary>Counts the connection's name against its address until <see cref="ReleaseRegistration"/>.</summary>
     public bool TryHoldRegistration(string connectionId, ClientAddress address, out string refusal)
@@ -105,6 +123,7 @@ internal sealed class ClientLimits : IDisposable
         _rings.Dispose();
         _registrations.Dispose();
         _calls.Dispose();
+        _connections.Dispose();
     }
 
     private static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));

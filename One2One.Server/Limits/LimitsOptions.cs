@@ -55,6 +55,10 @@ public sealed class LimitsOptions
     [Range(1, 100_000, ErrorMessage = "Limits:RegistrationsPerAddress must be between 1 and 100000.")]
     public int RegistrationsPerAddress { get; set; } = 20;
 
+    /// <summary>Hub connections open at once from one client address, registered or not.</summary>
+    [Range(1, 1_000_000, ErrorMessage = "Limits:ConnectionsPerAddress must be between 1 and 1000000.")]
+    public int ConnectionsPerAddress { get; set; } = 100;
+
     /// <summary>Calls placed from one client address that are ringing or in progress at once.</summary>
     [Range(1, 100_000, ErrorMessage = "Limits:CallsPerAddress must be between 1 and 100000.")]
     public int CallsPerAddress { get; set; } = 10;

@@ -141,7 +141,13 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
 
     public override Task OnConnectedAsync()
     {
-        _connections.Add(Context);
+        if (!_connections.TryAdd(Context, out var refusal))
+        {
+            // SignalR closes the connection with this message (a HubException's is passed on) and tells the client not to reconnect.
+            _rejections.Counted(Reasons.RateLimited);
+            throw new HubException(HubRejection.WireMessage(Reasons.RateLimited, refusal));
+        }
+
         SignalingLog.Connected(_logger, Context.ConnectionId);
         return Task.CompletedTask;
     }

@@ -11,6 +11,7 @@ public sealed class LimitsOptionsTests
     [InlineData("MaxSdpOfferBytes", "100")]
     [InlineData("RingsPerPairPerMinute", "0")]
     [InlineData("CallsPerAddress", "-1")]
+    [InlineData("ConnectionsPerAddress", "0")]
     public async Task An_invalid_limit_stops_the_server_at_start_with_a_clear_message(string limit, string value)
     {
         await using var server = new One2OneServerFactory().WithSetting($"Limits:{limit}", value);

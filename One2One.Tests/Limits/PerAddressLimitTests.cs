@@ -1,5 +1,7 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Contracts;
+using One2One.Server.Signaling;
 using One2One.Tests.Support;
 using static One2One.Tests.Limits.LimitedServer;
 
@@ -138,5 +140,44 @@ public sealed class PerAddressLimitTests
 
         await aliceBack.UnregisterAsync();
         (await carol.RegisterAsync(Names.Unique("carol"))).Response.Should().Be(Responses.Accepted, "leaving frees the place at once");
+    }
+
+    [Fact]
+    public async Task A_connection_past_the_address_limit_is_closed_with_the_reason_and_a_closed_one_frees_its_place()
+    {
+        await using var server = new One2OneServerFactory { ShippedLimits = true, LimitsClock = _clock }
+            .WithSetting("Limits:ConnectionsPerAddress", "2");
+        await using var first = await SignalingClient.ConnectAsync(server.HubUri);
+        await using var second = await SignalingClient.ConnectAsync(server.HubUri);
+        await using var elsewhere = await SignalingClient.ConnectAsync(server.HubUri, ClientSource.SecondAddress);
+
+        var refusal = await ClosedOnArrivalAsync(server);
+
+        refusal.Should().Contain("rate-limited").And.Contain("at most 2");
+        (await elsewhere.RegisterAsync(Names.Unique("carol"))).Response.Should().Be(Responses.Accepted, "another address is not affected");
+        (await second.RegisterAsync(Names.Unique("bob"))).Response.Should().Be(Responses.Accepted, "the connections already open go on");
+        var connections = server.Services.GetRequiredService<ClientConnections>();
+        connections.Count.Should().Be(3, "the refused connection left nothing behind");
+
+        await first.DisconnectAsync();
+        await Eventually.TrueAsync(() => connections.Count == 2, "the closed connection is gone");
+        await using var again = await SignalingClient.ConnectAsync(server.HubUri);
+        (await again.RegisterAsync(Names.Unique("dave"))).Response.Should().Be(Responses.Accepted, "its place was given back");
+    }
+
+    /// <summary>Connects one more time from 127.0.0.1; returns the error the server closes that connection with.</summary>
+    private static async Task<string> ClosedOnArrivalAsync(One2OneServerFactory server)
+    {
+        try
+        {
+            await using var refused = await SignalingClient.ConnectAsync(server.HubUri);
+            var error = await refused.Closed.WaitAsync(TimeSpan.FromSeconds(10));
+            return error?.Message ?? "(closed without an error)";
+        }
+        catch (Exception ex) when (ex is not TimeoutException)
+        {
+            // The close can overtake the end of the handshake: the start itself fails with the server's words.
+            return ex.Message;
+        }
     }
 }
