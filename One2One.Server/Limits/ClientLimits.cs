@@ -63,34 +63,16 @@ internal sealed class ClientLimits : IDisposable
     }
 
     /// <summary>Counts an open hub connection against its address until <see cref="ReleaseConnection"/>.</summary>
-    public bool TryHoldConnection(string connectionId, ClientAddress address, out string refusal)
-    {
-        if (_connections.TryTake(connectionId, address))
-        {
-            refusal = "";
-            return true;
-        }
-
-        LimitsLog.AddressQuotaFull(_logger, "connections", address.Key, _connections.Limit);
-        refusal = $"Too many connections are open from your network address (at most {_connections.Limit}); close one and try again.";
-        return false;
-    }
+    public bool TryHoldConnection(string connectionId, ClientAddress address, out string refusal) =>
+        TryHold(_connections, "connections", connectionId, address, out refusal,
+            $"Too many connections are open from your network address (at most {_connections.Limit}); close one and try again.");
 
     public void ReleaseConnection(string connectionId) => _connections.GiveBack(connectionId);
 
     /// <summary>Counts the connection's name against its address until <see cref="ReleaseRegistration"/>.</summary>
-    public bool TryHoldRegistration(string connectionId, ClientAddress address, out string refusal)
-    {
-        if (_registrations.TryTake(connectionId, address))
-        {
-            refusal = "";
-            return true;
-        }
-
-        LimitsLog.AddressQuotaFull(_logger, "registrations", address.Key, _registrations.Limit);
-        refusal = $"Too many names are registered from your network address (at most {_registrations.Limit}); try again when one leaves.";
-        return false;
-    }
+    public bool TryHoldRegistration(string connectionId, ClientAddress address, out string refusal) =>
+        TryHold(_registrations, "registrations", connectionId, address, out refusal,
+            $"Too many names are registered from your network address (at most {_registrations.Limit}); try again when one leaves.");
 
     public void ReleaseRegistration(string holderId) => _registrations.GiveBack(holderId);
 
@@ -102,20 +84,24 @@ internal sealed class ClientLimits : IDisposable
     public void MoveRegistration(string from, string to) => _registrations.Move(from, to);
 
     /// <summary>Counts the call against its caller's address until <see cref="ReleaseCall"/>.</summary>
-    public bool TryHoldCall(string callId, ClientAddress callerAddress, out string refusal)
+    public bool TryHoldCall(string callId, ClientAddress callerAddress, out string refusal) =>
+        TryHold(_calls, "calls", callId, callerAddress, out refusal,
+            $"Too many calls from your network address are in progress (at most {_calls.Limit}); try again when one ends.");
+
+    public void ReleaseCall(string callId) => _calls.GiveBack(callId);
+
+    private bool TryHold(AddressQuota quota, string what, string holderId, ClientAddress address, out string refusal, string whenFull)
     {
-        if (_calls.TryTake(callId, callerAddress))
+        if (quota.TryTake(holderId, address))
         {
             refusal = "";
             return true;
         }
 
-        LimitsLog.AddressQuotaFull(_logger, "calls", callerAddress.Key, _calls.Limit);
-        refusal = $"Too many calls from your network address are in progress (at most {_calls.Limit}); try again when one ends.";
+        LimitsLog.AddressQuotaFull(_logger, what, address.Key, quota.Limit);
+        refusal = whenFull;
         return false;
     }
-
-    public void ReleaseCall(string callId) => _calls.GiveBack(callId);
 
     public void Dispose()
     {
