@@ -1,7 +1,8 @@
 // Mute state both ways: tells the server this side's MediaState while in a call (hub method SetMediaState) and
 // reports the peer's (callback PeerMediaState). The server relays only during a call, so this side sends its
-// state on every change in a call, once when a call connects (a mute chosen before the call is not lost), and once
-// when the peer's page is back from reconnecting (a page that reloaded or lost its connection forgot the peer's state).
+// state on every change in a call, once whenever a call connects or resumes (a mute chosen before the call, or an
+// unmute made while the call was held, is not lost), and, when muted, once when the peer's page is back from
+// reconnecting (a page that reloaded or lost its connection forgot the peer's state and shows it all on).
 
 import type { MediaState } from "../contract.js";
 import { Emitter } from "../emitter.js";
@@ -28,10 +29,9 @@ export class MediaStateSync {
     let previous = phone.state;
     phone.on("stateChange", (snapshot) => {
       if (snapshot.state === "in-call" && previous !== "in-call") {
-        const mine = phone.mediaState;
-        if (!mine.audio || !mine.video) {
-          this.send(client, mine);
-        }
+        // Always, muted or not: a call resumed after this page lost its connection (or reloaded) may have changed its
+        // state meanwhile (an unmute while the call was held never reached the peer, whose page still shows it muted).
+        this.send(client, phone.mediaState);
       } else if (snapshot.state !== "in-call" && snapshot.state !== "connecting") {
         this.setPeer(allOn);
       }

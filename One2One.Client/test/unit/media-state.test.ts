@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { MediaStateSync } from "../../src/features/media-state.js";
-import { phoneInCall, settle } from "./softphone-fakes.js";
+import { FakePeerConnection, phoneInCall, settle, until } from "./softphone-fakes.js";
 
 describe("MediaStateSync", () => {
   it("tells a peer back from reconnecting that this side is muted (its page forgot while it was away)", async () => {
@@ -54,5 +54,22 @@ describe("MediaStateSync", () => {
     await settle();
 
     assert.deepEqual(seen, [{ audio: true, video: false }, { audio: true, video: true }]);
+  });
+
+  it("tells the peer about an unmute made while the call was held by a lost connection", async () => {
+    const { client, phone } = await phoneInCall();
+    new MediaStateSync(client.asClient, phone);
+    phone.setMicrophoneEnabled(false);
+    await settle();
+
+    client.emit("reconnecting", new Error("network"));
+    phone.setMicrophoneEnabled(true);
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+    client.emit("reconnected");
+    await until(() => client.renegotiations.length === 1);
+    FakePeerConnection.last!.connect();
+    await settle();
+
+    assert.deepEqual(client.mediaStates.at(-1), { audio: true, video: true }, "the peer's page still shows the mute otherwise");
   });
 });
