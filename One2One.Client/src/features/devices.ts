@@ -35,11 +35,13 @@ export class MediaDevicesControl {
         // The same stream again (a resumed call goes on with the camera, or the screen, it had): nothing changed here.
         return;
       }
+      const wasSharing = this.screenTrack !== null;
       this.stream = stream;
       this.screenTrack = null;
       if (stream !== null) {
         void this.refresh();
-      } else {
+      }
+      if (stream === null || wasSharing) {
         this.events.emit("sharing", false);
       }
     });
@@ -186,6 +188,12 @@ export class MediaDevicesControl {
     } catch (error) {
       track.stop();
       throw error;
+    }
+    if (stream !== this.stream) {
+      // The call ended (or another began) while the senders took the track: its stream is gone, and so must the track,
+      // or the camera (or the screen capture) stays on with nothing holding it.
+      track.stop();
+      return null;
     }
     for (const old of kind === "audio" ? stream.getAudioTracks() : stream.getVideoTracks()) {
       stream.removeTrack(old);

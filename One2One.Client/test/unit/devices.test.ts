@@ -221,4 +221,44 @@ describe("MediaDevicesControl", () => {
     assert.equal(current.senders[0]?.track.id, "default", "stopping puts the camera back");
     assert.equal(devices.sharing, false);
   });
+
+  it("stops a new camera or screen that the senders took just as the call ended, and does not say it is sharing", async () => {
+    for (const share of [false, true]) {
+      const { phone, devices, current } = await inACallOnCamera();
+      const sharing: boolean[] = [];
+      devices.on("sharing", (on) => sharing.push(on));
+      const sender = current.senders[0]!;
+      let finish = (): void => undefined;
+      sender.replaceTrack = (track: FakeTrack) =>
+        new Promise<void>((resolve) => {
+          finish = () => {
+            sender.track = track;
+            resolve();
+          };
+        });
+      const switching = share ? devices.shareScreen() : devices.useCamera("cam-2");
+      await settle();
+
+      phone.emitLocalStream(null);
+      finish();
+      await switching;
+
+      assert.equal(sender.track.stopped, true, share ? "the screen capture stops" : "the camera light goes out");
+      assert.equal(devices.sharing, false);
+      assert.deepEqual(sharing, [false], "only the end of the call's media");
+    }
+  });
+
+  it("says sharing stopped when a new call's stream replaces one that was sharing", async () => {
+    const { phone, devices } = await inACallOnCamera();
+    await devices.shareScreen();
+    const sharing: boolean[] = [];
+    devices.on("sharing", (on) => sharing.push(on));
+
+    phone.emitLocalStream(new FakeStream([new FakeTrack("video", "cam-1")]));
+    await settle();
+
+    assert.equal(devices.sharing, false);
+    assert.deepEqual(sharing, [false], "the page's share button is released");
+  });
 });
