@@ -72,6 +72,17 @@ export interface SoftphoneOptions {
 
 const defaultResumeRetryDelaysMs: readonly number[] = [2000, 3000, 5000, 8000, 10000, 10000, 10000, 12000, 15000, 15000];
 
+/**
+ * A registration to take back on a new connection. inCall: the call's media is held through the outage; hadCall: a call
+ * was up or being set up, so an end the resume finds is told (a call being set up ends on the server with the connection).
+ */
+interface PendingResume {
+  readonly user: string;
+  readonly token: string;
+  readonly inCall: boolean;
+  readonly hadCall: boolean;
+}
+
 export class Softphone {
   private snapshot: PhoneSnapshot = initialSnapshot;
   private media: MediaCall | null = null;
@@ -104,7 +115,7 @@ export class Softphone {
    * reconnect has a new connection ("reconnected"), and again if the connection drops while a resume is on its way or
    * waiting to ask again, rather than given up with the held call.
    */
-  private pendingResume: { readonly user: string; readonly token: string; readonly inCall: boolean } | null = null;
+  private pendingResume: PendingResume | null = null;
   /** Bumped by each loss of the connection, registration, resume and sign-out: a resume (or its retry) of an older one stops. */
   private resumeGeneration = 0;
   /**
@@ -215,8 +226,12 @@ export class Softphone {
       return;
     }
     this.stopPending ||= hangingUp;
-    this.pendingResume = { user: name, token: resumeToken, inCall: wasInCall };
-    void this.resumeAsync(name, resumeToken, wasInCall, ++this.resumeGeneration);
+    this.startResume({ user: name, token: resumeToken, inCall: wasInCall, hadCall: wasInCall });
+  }
+
+  private startResume(resumable: PendingResume): void {
+    this.pendingResume = resumable;
+    void this.resumeAsync(resumable.user, resumable.token, resumable.hadCall, ++this.resumeGeneration);
   }
 
   call(peer: string): void {
@@ -318,7 +333,7 @@ export class Softphone {
     }
   }
 
-  private async resumeAsync(name: string, resumeToken: string, wasInCall: boolean, generation: number, retry = 0): Promise<void> {
+  private async resumeAsync(name: string, resumeToken: string, hadCall: boolean, generation: number, retry = 0): Promise<void> {
     try {
       const { ice, resumedCallWith } = await this.client.resume(name, resumeToken);
       if (generation !== this.resumeGeneration) {
@@ -345,7 +360,7 @@ export class Softphone {
         await this.sendOffer(++this.attempt, (sdpOffer) => this.server.renegotiate(sdpOffer), camera);
       } else {
         this.dropHeld();
-        if (wasInCall && !stopPending) {
+        if (hadCall && !stopPending) {
           // The peer hung up, or the call's window ran out, while this page was away.
           this.events.emit("notice", { text: "The call ended while the connection was away.", kind: "info" });
         }
@@ -359,7 +374,7 @@ export class Softphone {
         // The server that held this registration is out of reach (dying): ask again, the held media still playing.
         await new Promise((resolve) => setTimeout(resolve, delays[retry]));
         if (generation === this.resumeGeneration && this.snapshot.state === "registering") {
-          await this.resumeAsync(name, resumeToken, wasInCall, generation, retry + 1);
+          await this.resumeAsync(name, resumeToken, hadCall, generation, retry + 1);
         }
         return;
       }
@@ -369,7 +384,7 @@ export class Softphone {
         // The server no longer holds this registration (or, asked for as long as it takes a cluster to take a dead
         // server's calls over, still cannot say): register the name afresh.
         const hungUp = this.stopPending;
-        if ((await this.registerAsync(name)) && wasInCall && !hungUp) {
+        if ((await this.registerAsync(name)) && hadCall && !hungUp) {
           this.events.emit("notice", { text: "The call ended while this page was away. You are registered again.", kind: "info" });
         }
         return;
@@ -677,7 +692,10 @@ export class Softphone {
     // Not "connecting": a resumed call connects again while the server holds it (the resume finds it).
     const wasRinging = state === "calling" || state === "incoming";
     const resumable =
-      this.pendingResume ?? (this.token !== null && user !== null && state !== "idle" && state !== "registering" ? { user, token: this.token, inCall } : null);
+      this.pendingResume ??
+      (this.token !== null && user !== null && state !== "idle" && state !== "registering"
+        ? { user, token: this.token, inCall, hadCall: inCall || state === "connecting" }
+        : null);
     this.pendingResume = null;
     this.resumeGeneration++;
     this.ice = null;
@@ -703,7 +721,9 @@ export class Softphone {
       this.events.emit("notice", { text: "The call was interrupted: the connection to the server was lost.", kind: "error" });
     }
     if (how === "lost") {
-      this.resume(resumable.user, resumable.token, resumable.inCall);
+      if (this.apply({ kind: "register", user: resumable.user })) {
+        this.startResume(resumable);
+      }
       return;
     }
     // SignalR is reconnecting: the resume waits for its new connection (a register now would race with it).
@@ -714,7 +734,7 @@ export class Softphone {
   private onReconnected(): void {
     const pending = this.pendingResume;
     if (pending !== null && this.snapshot.state === "registering") {
-      void this.resumeAsync(pending.user, pending.token, pending.inCall, this.resumeGeneration);
+      void this.resumeAsync(pending.user, pending.token, pending.hadCall, this.resumeGeneration);
     }
   }
 

@@ -391,6 +391,34 @@ describe("Softphone's call while the connection is gone", () => {
     assert.deepEqual(notices.at(-1), "The call was interrupted: the connection to the server was lost.");
   });
 
+  it("says a call still being set up ended with the connection, whether SignalR reconnects or the connection closed", async () => {
+    for (const drop of ["reconnecting", "close"] as const) {
+      const client = new FakeClient();
+      const phone = new Softphone(client.asClient, { openMedia: () => Promise.resolve(noTracks) });
+      const notices: string[] = [];
+      phone.on("notice", (notice) => notices.push(notice.text));
+      (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = FakePeerConnection;
+      phone.register("alice");
+      await settle();
+      phone.call("bob");
+      await settle();
+      client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
+      await settle();
+      assert.equal(phone.state, "connecting", "answered, its media not connected yet");
+
+      if (drop === "reconnecting") {
+        client.emit("reconnecting", new Error("network"));
+        client.emit("reconnected");
+      } else {
+        client.emit("close", undefined, false);
+      }
+      await settle();
+
+      assert.equal(phone.state, "registered");
+      assert.deepEqual(notices, ["The call ended while the connection was away."], `after ${drop}`);
+    }
+  });
+
   it("mutes the microphone of a call held while the signaling connection comes back (the held connection still sends)", async () => {
     const microphone = { kind: "audio", enabled: true, stop: () => undefined };
     const stream = { getTracks: () => [microphone], getAudioTracks: () => [microphone], getVideoTracks: () => [] } as unknown as MediaStream;
