@@ -16,6 +16,7 @@ builder.Services.AddOne2One(builder.Configuration);
 
 var app = builder.Build();
 app.UseTrustedProxies();
+app.UseConnectionQuota();
 app.UseHubAuthentication();
 
 // The browser client, built from One2One.Client into wwwroot by the build (One2One.Client.targets).

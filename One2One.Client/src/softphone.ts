@@ -151,7 +151,17 @@ export class Softphone {
     client.on("renegotiated", (message) => void this.onRenegotiated(message.sdpAnswer));
     client.on("peerReconnecting", () => this.reconnect?.onPeerReconnecting());
     client.on("peerReconnected", () => this.reconnect?.onPeerReconnected());
-    client.on("close", (_error, requested) => this.onConnectionClosed(requested ? "left" : "lost"));
+    client.on("close", (error, requested) => {
+      const refusal = requested ? null : refusalOf(error);
+      if (refusal !== null) {
+        // The server closed the connection as it opened, for a limit (too many connections from this network address):
+        // one opened again at once would be refused again, in a loop. The person decides when to register again.
+        this.onConnectionClosed("left");
+        this.events.emit("notice", { text: `The server refused the connection: ${refusal}`, kind: "error" });
+        return;
+      }
+      this.onConnectionClosed(requested ? "left" : "lost");
+    });
     client.on("reconnecting", () => this.onConnectionClosed("reconnecting"));
     client.on("reconnected", () => this.onReconnected());
   }
@@ -911,6 +921,14 @@ export class Softphone {
   private showError(error: unknown): void {
     this.events.emit("notice", { text: errorText(error), kind: "error" });
   }
+}
+
+/** The server's words when it closed the connection for a limit (SignalR passes a HubException's message in its close). */
+function refusalOf(error: unknown): string | null {
+  const marker = "rate-limited: ";
+  const message = error instanceof Error ? error.message : "";
+  const at = message.indexOf(marker);
+  return at < 0 ? null : message.slice(at + marker.length);
 }
 
 function registrationText(error: unknown): string {

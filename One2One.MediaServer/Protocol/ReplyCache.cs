@@ -9,8 +9,9 @@ namespace One2One.MediaServer.Protocol;
 /// <remarks>
 /// Bounded: a reply is kept for <see cref="Lifetime"/> after it was written, and at most <see cref="Capacity"/> replies
 /// or <see cref="CapacityBytes"/> bytes of them per session (the oldest go first). A client re-sends what its dropped
-/// connection cut, once it has resumed the session, and the session gets no other request meanwhile: a reply is forgotten
-/// before its resend only when more than that many requests of the session were answered after it, all at once in flight.
+/// connection cut as soon as it has resumed the session, and the session gets no request while it is away: a reply is
+/// forgotten before its resend only when that many replies (or 4 MB of them, about a thousand SDP answers) were written
+/// after it, nearly all of them in flight together when the connection dropped.
 /// Thread-safe (its own lock): the connection a request came on and the one it is re-sent on may be two.
 /// </remarks>
 internal sealed class ReplyCache

@@ -18,6 +18,9 @@ internal sealed class AddressQuota(int limit) : IDisposable
 
     public int Limit { get; } = limit;
 
+    /// <summary>Whether <paramref name="address"/> holds all its places now (a place may free up or be taken just after).</summary>
+    public bool IsFull(ClientAddress address) => _places.GetStatistics(address)?.CurrentAvailablePermits <= 0;
+
     public bool TryTake(string holderId, ClientAddress address)
     {
         var lease = _places.AttemptAcquire(address);

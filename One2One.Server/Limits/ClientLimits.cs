@@ -64,10 +64,29 @@ internal sealed class ClientLimits : IDisposable
 
     /// <summary>Counts an open hub connection against its address until <see cref="ReleaseConnection"/>.</summary>
     public bool TryHoldConnection(string connectionId, ClientAddress address, out string refusal) =>
-        TryHold(_connections, "connections", connectionId, address, out refusal,
-            $"Too many connections are open from your network address (at most {_connections.Limit}); close one and try again.");
+        TryHold(_connections, "connections", connectionId, address, out refusal, ConnectionsRefusal);
 
     public void ReleaseConnection(string connectionId) => _connections.GiveBack(connectionId);
+
+    /// <summary>
+    /// Whether a new connection from <paramref name="address"/> would be refused now: asked before the hub runs, so that a
+    /// refusal is a plain HTTP 429, not a hub that fails to start (which SignalR logs as an error). The place itself is taken
+    /// by <see cref="TryHoldConnection"/>, which a race past this check still meets.
+    /// </summary>
+    public bool ConnectionsFull(ClientAddress address, out string refusal)
+    {
+        refusal = ConnectionsRefusal;
+        if (!_connections.IsFull(address))
+        {
+            return false;
+        }
+
+        LimitsLog.AddressQuotaFull(_logger, "connections", address.Key, _connections.Limit);
+        return true;
+    }
+
+    private string ConnectionsRefusal =>
+        $"Too many connections are open from your network address (at most {_connections.Limit}); close one and try again.";
 
     /// <summary>Counts the connection's name against its address until <see cref="ReleaseRegistration"/>.</summary>
     public bool TryHoldRegistration(string connectionId, ClientAddress address, out string refusal) =>

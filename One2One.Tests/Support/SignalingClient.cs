@@ -24,16 +24,10 @@ public sealed class SignalingClient : IAsyncDisposable
 
     // Who-is-online arrives beside every other callback once registered; kept apart so tests of calls see their own.
     private readonly Channel<object> _presence = Channel.CreateUnbounded<object>();
-    private readonly TaskCompletionSource<Exception?> _closed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private SignalingClient(HubConnection connection)
     {
         _connection = connection;
-        connection.Closed += error =>
-        {
-            _closed.TrySetResult(error);
-            return Task.CompletedTask;
-        };
         connection.On<RegisterResponse>(nameof(IOne2OneClient.RegisterResponse), Record);
         connection.On<CallResponse>(nameof(IOne2OneClient.CallResponse), Record);
         connection.On<IncomingCall>(nameof(IOne2OneClient.IncomingCall), Record);
@@ -51,9 +45,6 @@ public sealed class SignalingClient : IAsyncDisposable
     public string? Name { get; private set; }
 
     public HubConnectionState State => _connection.State;
-
-    /// <summary>Completes when the connection closes, with the error the server closed it with (null for a clean close).</summary>
-    public Task<Exception?> Closed => _closed.Task;
 
     /// <summary>Connects, from 127.0.0.1 or from <paramref name="source"/>.</summary>
     /// <param name="accessToken">A bearer token for a server in Jwt mode; the .NET client sends it in the Authorization header.</param>

@@ -15,6 +15,21 @@ describe("Softphone and its signaling connection", () => {
     assert.equal(phone.state, "registered");
   });
 
+  it("does not come back at once to a server that closed the connection for a limit, and says why", async () => {
+    const { client, phone, notices } = await registeredPhone();
+
+    client.emit(
+      "close",
+      new Error("Server returned an error on close: Connection closed with an error. HubException: rate-limited: Too many connections are open from your network address (at most 100); close one and try again."),
+      false,
+    );
+    await settle();
+
+    assert.deepEqual(client.resumed, [], "a connection opened again at once would be refused again");
+    assert.equal(phone.state, "idle");
+    assert.deepEqual(notices, ["The server refused the connection: Too many connections are open from your network address (at most 100); close one and try again."]);
+  });
+
   it("does not come back when the app itself disconnected (the registration was given up)", async () => {
     const { client, phone, notices } = await registeredPhone();
 
