@@ -284,10 +284,7 @@ public sealed class IceTcpTests : IAsyncLifetime
     public async Task A_peer_that_reads_slowly_gets_what_was_relayed_whole_and_in_order_and_the_drained_backlog_is_given_back()
     {
         using var client = Connect(receiveBufferBytes: 4096);
-        client.Send(Framed(Check(TransportHarness.Password, out _)));
-        ReadFrame(client);
-        _harness.Secure();
-        var connection = (IceTcpConnection)_harness.Ice.Selected!.Link;
+        var connection = CheckedAndSelected(client);
 
         // Relayed media while the peer reads nothing: the kernel's buffers fill, then the backlog, then a packet is dropped.
         var dropped = RelayUntilDropped(connection);
@@ -315,10 +312,7 @@ public sealed class IceTcpTests : IAsyncLifetime
     public void A_peer_that_stops_reading_holds_at_most_SendBacklogBytes_of_backlog_counting_the_bytes_being_sent()
     {
         using var client = Connect(receiveBufferBytes: 4096);
-        client.Send(Framed(Check(TransportHarness.Password, out _)));
-        ReadFrame(client);
-        _harness.Secure();
-        var connection = (IceTcpConnection)_harness.Ice.Selected!.Link;
+        var connection = CheckedAndSelected(client);
 
         // Once the drain has the first bytes in flight, frames queue behind them: they are part of the same limit.
         var limit = new IceTcpOptions().SendBacklogBytes;
@@ -331,10 +325,7 @@ public sealed class IceTcpTests : IAsyncLifetime
     public async Task A_checked_connection_whose_peer_stops_reading_is_closed_once_nothing_drains_for_the_stall_timeout()
     {
         using var client = Connect(receiveBufferBytes: 4096);
-        client.Send(Framed(Check(TransportHarness.Password, out _)));
-        ReadFrame(client);
-        _harness.Secure();
-        var connection = (IceTcpConnection)_harness.Ice.Selected!.Link;
+        var connection = CheckedAndSelected(client);
         RelayUntilDropped(connection);
         var timeout = new IceTcpOptions().SendStallTimeout;
 
@@ -389,6 +380,15 @@ public sealed class IceTcpTests : IAsyncLifetime
 
         connection.IsClosed.Should().BeFalse("a whole frame that does not fit is dropped, the connection kept");
         return sequence;
+    }
+
+    /// <summary>Checks and secures <paramref name="client"/>'s connection: it becomes the selected path.</summary>
+    private IceTcpConnection CheckedAndSelected(Socket client)
+    {
+        client.Send(Framed(Check(TransportHarness.Password, out _)));
+        ReadFrame(client);
+        _harness.Secure();
+        return (IceTcpConnection)_harness.Ice.Selected!.Link;
     }
 
     private Socket Connect(int? receiveBufferBytes = null, IPAddress? from = null, IPEndPoint? to = null)
