@@ -113,8 +113,7 @@ internal sealed class KurentoRequestProcessor
     /// </summary>
     private ReplyCache? RepliesFor(JsonRpcRequest request, ControlConnection connection)
     {
-        if (request.IsNotification || request.RawId == JsonRpcRequest.NullId
-            || request.Method is not ("create" or "describe" or "invoke" or "subscribe" or "unsubscribe" or "release" or "ref" or "unref" or "transaction"))
+        if (request.IsNotification || request.RawId == JsonRpcRequest.NullId || !ActsOnSessionObjects(request.Method))
         {
             return null;
         }
@@ -122,6 +121,10 @@ internal sealed class KurentoRequestProcessor
         var sessionId = KurentoJson.TryGetString(request.Params, "sessionId") ?? connection.Session?.Id;
         return sessionId is not null && _sessions.TryGet(sessionId, out var session) ? session.Replies : null;
     }
+
+    /// <summary>The methods that act for a session on its objects (the rest manage the session itself).</summary>
+    private static bool ActsOnSessionObjects(string method) =>
+        method is "create" or "describe" or "invoke" or "subscribe" or "unsubscribe" or "release" or "ref" or "unref" or "transaction";
 
     /// <summary>The first run's reply to a request sent again; waits for it while that run is still going (bounded).</summary>
     private async ValueTask<byte[]> RepeatAsync(JsonRpcRequest request, Task<byte[]> earlier)
@@ -173,16 +176,8 @@ internal sealed class KurentoRequestProcessor
                 return KeepAlive(p, connection);
             case "closeSession":
                 return await CloseSessionAsync(p, connection).ConfigureAwait(false);
-            case "create":
-            case "describe":
-            case "invoke":
-            case "subscribe":
-            case "unsubscribe":
-            case "release":
-            case "ref":
-            case "unref":
-            case "transaction":
-                return await WithSessionAsync(request.Method, KurentoJson.RequireParams(p), connection).ConfigureAwait(false);
+            case var method when ActsOnSessionObjects(method):
+                return await WithSessionAsync(method, KurentoJson.RequireParams(p), connection).ConfigureAwait(false);
             default:
                 throw new KurentoErrorException(KurentoErrorCode.MethodNotFound, $"Method '{request.Method}' not found");
         }

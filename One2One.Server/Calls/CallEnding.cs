@@ -1,4 +1,5 @@
 using One2One.Server.Contracts;
+using One2One.Server.Limits;
 using One2One.Server.Media;
 
 namespace One2One.Server.Calls;
@@ -19,10 +20,7 @@ internal sealed record CallEnding(string Reason, User? EndedBy, string? Detail =
     /// <summary>Characters of a media server's words shown to the pages: what a browser put in its offer may come back in them.</summary>
     public const int MaxDetailLength = 240;
 
-    public static CallEnding MediaFailed(string reason, string detail) =>
-        new(reason, null, detail.Length <= MaxDetailLength ? detail : string.Concat(detail.AsSpan(0, Cut(detail)), "…"));
-
-    private static int Cut(string detail) => char.IsHighSurrogate(detail[MaxDetailLength - 1]) ? MaxDetailLength - 1 : MaxDetailLength;
+    public static CallEnding MediaFailed(string reason, string detail) => new(reason, null, EchoedText.Cut(detail, MaxDetailLength));
 
     public static CallEnding ServerShutdown() => new(Reasons.ServerShutdown, null);
 

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Http.Features;
 
 namespace One2One.Server.Limits;
 
@@ -17,6 +18,13 @@ public sealed record ClientAddress
 
     /// <summary>The partition key the limits use, e.g. "192.0.2.7" or "2001:db8:1:2::/64".</summary>
     public string Key { get; }
+
+    /// <summary>
+    /// From an HTTP request's features: the connection feature rather than HttpContext.Connection, which would make (and,
+    /// for a hub connection, keep for the WebSocket's lifetime) a ConnectionInfo object; a trusted proxy's forwarded
+    /// address is in the feature too.
+    /// </summary>
+    public static ClientAddress From(IFeatureCollection? features) => From(features?.Get<IHttpConnectionFeature>()?.RemoteIpAddress);
 
     public static ClientAddress From(IPAddress? address)
     {

@@ -75,23 +75,24 @@ internal sealed class ClientLimits : IDisposable
     /// </summary>
     public bool ConnectionsFull(ClientAddress address, out string refusal)
     {
-        refusal = ConnectionsRefusal;
         if (!_connections.IsFull(address))
         {
+            refusal = "";
             return false;
         }
 
         LimitsLog.AddressQuotaFull(_logger, "connections", address.Key, _connections.Limit);
+        refusal = ConnectionsRefusal(_connections.Limit);
         return true;
     }
 
-    private string ConnectionsRefusal =>
-        $"Too many connections are open from your network address (at most {_connections.Limit}); close one and try again.";
+    private static string ConnectionsRefusal(int limit) =>
+        $"Too many connections are open from your network address (at most {limit}); close one and try again.";
 
     /// <summary>Counts the connection's name against its address until <see cref="ReleaseRegistration"/>.</summary>
     public bool TryHoldRegistration(string connectionId, ClientAddress address, out string refusal) =>
         TryHold(_registrations, "registrations", connectionId, address, out refusal,
-            $"Too many names are registered from your network address (at most {_registrations.Limit}); try again when one leaves.");
+            static limit => $"Too many names are registered from your network address (at most {limit}); try again when one leaves.");
 
     public void ReleaseRegistration(string holderId) => _registrations.GiveBack(holderId);
 
@@ -105,11 +106,12 @@ internal sealed class ClientLimits : IDisposable
     /// <summary>Counts the call against its caller's address until <see cref="ReleaseCall"/>.</summary>
     public bool TryHoldCall(string callId, ClientAddress callerAddress, out string refusal) =>
         TryHold(_calls, "calls", callId, callerAddress, out refusal,
-            $"Too many calls from your network address are in progress (at most {_calls.Limit}); try again when one ends.");
+            static limit => $"Too many calls from your network address are in progress (at most {limit}); try again when one ends.");
 
     public void ReleaseCall(string callId) => _calls.GiveBack(callId);
 
-    private bool TryHold(AddressQuota quota, string what, string holderId, ClientAddress address, out string refusal, string whenFull)
+    /// <param name="whenFull">The words for the person, given the limit: made only for a refusal.</param>
+    private bool TryHold(AddressQuota quota, string what, string holderId, ClientAddress address, out string refusal, Func<int, string> whenFull)
     {
         if (quota.TryTake(holderId, address))
         {
@@ -118,7 +120,7 @@ internal sealed class ClientLimits : IDisposable
         }
 
         LimitsLog.AddressQuotaFull(_logger, what, address.Key, quota.Limit);
-        refusal = whenFull;
+        refusal = whenFull(quota.Limit);
         return false;
     }
 

@@ -9,16 +9,18 @@ public static class EchoedText
     /// <summary>Characters kept; the longest valid name fits.</summary>
     public const int MaxLength = 64;
 
-    public static string Shorten(string? text)
+    public static string Shorten(string? text) => Cut((text ?? "").Trim(), MaxLength);
+
+    /// <summary>The first <paramref name="maxLength"/> characters of <paramref name="text"/> and "…", or all of it if it fits.</summary>
+    public static string Cut(string text, int maxLength)
     {
-        var trimmed = (text ?? "").Trim();
-        if (trimmed.Length <= MaxLength)
+        if (text.Length <= maxLength)
         {
-            return trimmed;
+            return text;
         }
 
         // Never keep half of a surrogate pair.
-        var length = char.IsHighSurrogate(trimmed[MaxLength - 1]) ? MaxLength - 1 : MaxLength;
-        return string.Concat(trimmed.AsSpan(0, length), "…");
+        var length = char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength;
+        return string.Concat(text.AsSpan(0, length), "…");
     }
 }

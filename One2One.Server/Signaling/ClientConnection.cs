@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using One2One.Server.Limits;
 
@@ -24,9 +23,7 @@ internal sealed class ClientConnection
     {
         _context = context;
         _logger = logger;
-        // The feature rather than HttpContext.Connection, which would make (and keep, for the WebSocket's lifetime) a
-        // ConnectionInfo object per connection; a trusted proxy's forwarded address is in the feature too.
-        Address = ClientAddress.From(context.GetHttpContext()?.Features.Get<IHttpConnectionFeature>()?.RemoteIpAddress);
+        Address = ClientAddress.From(context.GetHttpContext()?.Features);
     }
 
     public string Id => _context.ConnectionId;

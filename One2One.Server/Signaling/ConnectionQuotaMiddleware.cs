@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.Features;
 using One2One.Server.Contracts;
 using One2One.Server.Limits;
 
@@ -17,7 +16,7 @@ internal static class ConnectionQuotaMiddleware
         return app.Use(async (context, next) =>
         {
             if (context.Request.Path.StartsWithSegments(One2OneHub.Path)
-                && limits.ConnectionsFull(ClientAddress.From(context.Features.Get<IHttpConnectionFeature>()?.RemoteIpAddress), out var refusal))
+                && limits.ConnectionsFull(ClientAddress.From(context.Features), out var refusal))
             {
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 await context.Response.WriteAsync(HubRejection.WireMessage(Reasons.RateLimited, refusal)).ConfigureAwait(false);
