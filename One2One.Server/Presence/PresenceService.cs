@@ -8,18 +8,22 @@ namespace One2One.Server.Presence;
 
 /// <summary>
 /// Who is online, for the pages' list of names: a registering page gets a snapshot of the other registered names
-/// (OnlineUsers, at most Presence:MaxListed), and every listed page a delta (PresenceChanged) for each join and leave.
+/// (OnlineUsers, at most Presence:MaxListed), then the names that came and went (PresenceChanged).
 /// Only registered pages are told, and only names: nothing about addresses or calls. In a cluster the list is the whole
 /// cluster's: each node tells the others of its joins and leaves (their <see cref="INodePresence"/>, a snapshot first, then
 /// every change in order), and forgets a node's names when the node dies (see <see cref="PresencePeering"/>).
 /// </summary>
 /// <remarks>
-/// <see cref="_gate"/> owns <see cref="_listed"/>, <see cref="_listedNames"/> and <see cref="_peers"/>, each peer's backlog
-/// included. Join and Leave post under it, through each
-/// user's outbox, so every page sees its snapshot before any delta and the deltas in the order they happened here. A join
-/// or leave costs one message per listed page (O(N)) and one per other node; the outbox bounds what an unread page may
-/// queue (Limits:OutboxCapacity). A name moving between nodes (a page resuming elsewhere) is moved, not reported offline
-/// and online again: its old node says where it went before the old connection closes.
+/// <see cref="_gate"/> owns <see cref="_listed"/>, <see cref="_listedNames"/>, <see cref="_feed"/> and
+/// <see cref="_peers"/>, each peer's backlog included. A join or leave goes into the node's <see cref="PresenceFeed"/>, and
+/// each listed page has at most one delivery waiting in its outbox, which takes what the feed holds for the page when the
+/// outbox gets to it: the latest change of each name since the page's place, or a new snapshot when the page fell further
+/// behind than the feed holds. So every page sees its snapshot before any change, and its list ends as the node's does,
+/// but a page that reads slowly hears one message per name that changed, not one per change, and however many names come
+/// and go, presence holds one slot of its outbox (Limits:OutboxCapacity), never fills it. A join or leave still wakes every
+/// listed page (O(N) under the gate, no allocation for a page already due a delivery) and costs one message per other
+/// node. A name moving between nodes (a page resuming elsewhere) is moved, not reported offline and online again: its old
+/// node says where it went before the old connection closes.
 /// </remarks>
 internal sealed class PresenceService
 {
@@ -27,7 +31,8 @@ internal sealed class PresenceService
     private readonly ILocalSiloDetails _silo;
     private readonly ILogger<PresenceService> _logger;
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, User> _listed = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, Listing> _listed = new(StringComparer.Ordinal);
+    private readonly PresenceFeed _feed = new();
 
     // How many listed connections carry each name (a page and its resumed successor may overlap for a moment).
     private readonly Dictionary<string, int> _listedNames = new(UserName.Comparer);
@@ -56,43 +61,23 @@ internal sealed class PresenceService
 
         lock (_gate)
         {
-            if (user.IsGone || !_listed.TryAdd(user.ConnectionId, user))
+            var listing = new Listing(user);
+            if (user.IsGone || !_listed.TryAdd(user.ConnectionId, listing))
             {
                 return;
             }
 
             _listedNames[user.Name] = _listedNames.GetValueOrDefault(user.Name) + 1;
-
-            var names = new List<string>(Math.Min(_listed.Count - 1, _options.MaxListed));
-            var others = 0;
-            foreach (var name in ListedNames())
-            {
-                if (UserName.Comparer.Equals(name, user.Name))
-                {
-                    continue;
-                }
-
-                others++;
-                if (names.Count < _options.MaxListed)
-                {
-                    names.Add(name);
-                }
-            }
-
             var change = new PresenceChange(user.Name, Online: true);
             if (!_movingHere.Remove(user.Name))
             {
-                foreach (var other in _listed.Values)
-                {
-                    if (!ReferenceEquals(other, user))
-                    {
-                        other.Outbox.Post(c => c.PresenceChanged(change));
-                    }
-                }
+                PostToListed(change);
+            }
+            else
+            {
+                Wake(listing);
             }
 
-            var snapshot = new OnlineUserList(names, Truncated: names.Count < others);
-            user.Outbox.Post(c => c.OnlineUsers(snapshot));
             TellPeers(change);
         }
     }
@@ -282,10 +267,13 @@ internal sealed class PresenceService
 
     private bool Unlist(string connectionId, [NotNullWhen(true)] out User? user)
     {
-        if (!_listed.Remove(connectionId, out user))
+        if (!_listed.Remove(connectionId, out var listing))
         {
+            user = null;
             return false;
         }
+
+        user = listing.User;
 
         if (_listedNames[user.Name] is var count and > 1)
         {
@@ -301,12 +289,91 @@ internal sealed class PresenceService
 
     private bool IsListedByPeer(string name, Peer? except) => _peers.Values.Any(p => !ReferenceEquals(p, except) && p.Names.Contains(name));
 
+    /// <summary>Adds the change to the feed and wakes every listed page that is not already due to read it.</summary>
     private void PostToListed(PresenceChange change)
     {
-        foreach (var user in _listed.Values)
+        _feed.Add(change);
+        foreach (var listing in _listed.Values)
         {
-            user.Outbox.Post(c => c.PresenceChanged(change));
+            Wake(listing);
         }
+    }
+
+    /// <summary>
+    /// Puts one delivery in the page's outbox unless one is already waiting there: it takes, when the outbox gets to it,
+    /// whatever the feed holds for the page by then. So a page has at most one delivery waiting (and one being sent).
+    /// </summary>
+    private void Wake(Listing listing)
+    {
+        if (listing.DeliveryWaiting)
+        {
+            return;
+        }
+
+        listing.DeliveryWaiting = listing.User.Outbox.Post(client => DeliverAsync(listing, client));
+    }
+
+    /// <summary>
+    /// Sends the page what it has not heard yet: its snapshot when it has none (it just registered) or fell further behind
+    /// than the feed holds, else the latest change of each name since its place. Runs on the page's outbox, in order
+    /// with its other messages.
+    /// </summary>
+    private async Task DeliverAsync(Listing listing, IOne2OneClient client)
+    {
+        OnlineUserList? snapshot = null;
+        List<PresenceChange> changes;
+        lock (_gate)
+        {
+            listing.DeliveryWaiting = false;
+            if (!_listed.TryGetValue(listing.User.ConnectionId, out var current) || !ReferenceEquals(current, listing))
+            {
+                return;
+            }
+
+            if (listing.Place is not { } place || !_feed.Holds(place))
+            {
+                snapshot = SnapshotFor(listing.User.Name);
+                changes = [];
+            }
+            else
+            {
+                changes = _feed.Since(place, except: listing.User.Name);
+            }
+
+            listing.Place = _feed.Head;
+        }
+
+        if (snapshot is not null)
+        {
+            await client.OnlineUsers(snapshot).ConfigureAwait(false);
+        }
+
+        foreach (var change in changes)
+        {
+            await client.PresenceChanged(change).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The names listed here and on the other nodes but <paramref name="name"/>, at most Presence:MaxListed. Under the gate.</summary>
+    private OnlineUserList SnapshotFor(string name)
+    {
+        var names = new List<string>(Math.Min(_listedNames.Count, _options.MaxListed));
+        var others = 0;
+        foreach (var listed in ListedNames())
+        {
+            if (UserName.Comparer.Equals(listed, name))
+            {
+                continue;
+            }
+
+            others++;
+            if (names.Count < _options.MaxListed)
+            {
+                names.Add(listed);
+            }
+        }
+
+        return new OnlineUserList(names, Truncated: names.Count < others);
     }
 
     private void TellPeers(PresenceChange change)
@@ -403,6 +470,19 @@ internal sealed class PresenceService
         }
 
         return peer;
+    }
+
+    /// <summary>
+    /// A listed page: its place in the feed (null until its snapshot is sent) and whether a delivery waits in its outbox.
+    /// Guarded by <see cref="_gate"/>.
+    /// </summary>
+    private sealed class Listing(User user)
+    {
+        public User User { get; } = user;
+
+        public long? Place { get; set; }
+
+        public bool DeliveryWaiting { get; set; }
     }
 
     /// <summary>Another node: the names it lists, and how to tell it this node's changes (in order). Guarded by <see cref="_gate"/>.</summary>

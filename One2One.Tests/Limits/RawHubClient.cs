@@ -62,6 +62,19 @@ internal sealed class RawHubClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads the next invocation the server sends, whatever its target: the target and its first argument.</summary>
+    public async Task<(string Target, JsonElement Argument)> ReceiveAnyInvocationAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            using var record = JsonDocument.Parse(await ReadRecordAsync(cancellationToken));
+            if (record.RootElement.TryGetProperty("target", out var name))
+            {
+                return (name.GetString()!, record.RootElement.GetProperty("arguments")[0].Clone());
+            }
+        }
+    }
+
     /// <summary>
     /// Sends <paramref name="chunk"/> over and over, reading nothing, until <paramref name="limit"/> bytes are sent, the
     /// connection fails, or <paramref name="cancellationToken"/> is cancelled; returns the bytes sent.

@@ -1,6 +1,7 @@
 // Who is online: the server's OnlineUsers snapshot (sent after an accepted Register, only with Presence:Enabled)
 // and its PresenceChanged deltas, kept as a sorted list of names. `enabled` stays false until a snapshot arrives,
-// so a server with presence off leaves it false and a page can hide its list.
+// so a server with presence off leaves it false and a page can hide its list. Messages that arrive together (a burst
+// of names coming and going, sent by the server one after another) make one "change", after the last of them.
 
 import { Emitter } from "../emitter.js";
 import type { One2OneClient } from "../signaling.js";
@@ -13,6 +14,7 @@ export class Presence {
   private readonly online = new Set<string>();
   private truncatedList = false;
   private active = false;
+  private changePending = false;
   private readonly events = new Emitter<PresenceEvents>();
 
   constructor(client: One2OneClient) {
@@ -68,6 +70,13 @@ export class Presence {
   }
 
   private changed(): void {
-    this.events.emit("change", this.names);
+    if (this.changePending) {
+      return;
+    }
+    this.changePending = true;
+    queueMicrotask(() => {
+      this.changePending = false;
+      this.events.emit("change", this.names);
+    });
   }
 }
