@@ -39,6 +39,7 @@ export class FeatureView {
   private readonly microphoneSelect = element("microphone-select", HTMLSelectElement);
   private readonly shareScreen = element("share-screen", HTMLButtonElement);
   private timerHandle: ReturnType<typeof setInterval> | null = null;
+  private timerSince: number | null = null;
   private canCall = false;
   private actions: FeatureActions | null = null;
 
@@ -54,11 +55,12 @@ export class FeatureView {
     );
   }
 
-  renderCall(snapshot: PhoneSnapshot): void {
+  /** `connectedAt`: when the call first connected (Softphone.callConnectedAt), so a resumed call's timer goes on. */
+  renderCall(snapshot: PhoneSnapshot, connectedAt: number | null): void {
     const { state } = snapshot;
     this.callBar.hidden = state !== "calling" && state !== "connecting" && state !== "in-call";
-    if (state === "in-call") {
-      this.startTimer();
+    if (connectedAt !== null) {
+      this.startTimer(connectedAt);
     } else {
       this.stopTimer();
     }
@@ -140,15 +142,17 @@ export class FeatureView {
     }
   }
 
-  private startTimer(): void {
-    if (this.timerHandle !== null) {
+  private startTimer(since: number): void {
+    if (this.timerHandle !== null && this.timerSince === since) {
       return;
     }
-    const started = performance.now();
-    this.timer.textContent = formatDuration(0);
-    this.timerHandle = setInterval(() => {
-      this.timer.textContent = formatDuration(performance.now() - started);
-    }, 250);
+    this.stopTimer();
+    this.timerSince = since;
+    const show = () => {
+      this.timer.textContent = formatDuration(Math.max(0, Date.now() - since));
+    };
+    show();
+    this.timerHandle = setInterval(show, 250);
   }
 
   private stopTimer(): void {
@@ -156,6 +160,7 @@ export class FeatureView {
       clearInterval(this.timerHandle);
       this.timerHandle = null;
     }
+    this.timerSince = null;
     this.timer.textContent = formatDuration(0);
   }
 }

@@ -79,7 +79,7 @@ function startFeatures(
   const presence = new Presence(client);
   const missed = new MissedCalls(client, phone);
   const tones = new Tones(phone);
-  phone.on("stateChange", (snapshot) => view.renderCall(snapshot));
+  phone.on("stateChange", (snapshot) => view.renderCall(snapshot, phone.callConnectedAt));
   phone.on("mediaStateChange", (state) => view.renderMediaState(state));
   mediaState.on("peerMediaState", (state) => view.renderPeerMediaState(state));
   stats.on("quality", (quality) => view.renderQuality(quality));
@@ -99,7 +99,7 @@ function startFeatures(
   devices.on("sharing", (sharing) => view.renderSharing(sharing));
   devices.on("error", (message) => showError(message));
   void devices.refresh();
-  view.renderCall(phone.current);
+  view.renderCall(phone.current, phone.callConnectedAt);
   view.renderMediaState(phone.mediaState);
   return tones;
 }

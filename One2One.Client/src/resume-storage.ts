@@ -1,5 +1,5 @@
 // The page's memory across a reload: the name it registered, the resume token the server gave it, whether it was
-// in a call, and whether it was hanging up (a call the server still holds is then ended, not resumed). The server holds
+// in a call and since when (the call's timer goes on), and whether it was hanging up (a call the server still holds is then ended, not resumed). The server holds
 // a registration whose connection was lost for Calls:ReconnectWindow, so a reloaded page resumes it, in a call or not:
 // registering the name again would be refused as taken until the window closes.
 //
@@ -17,6 +17,7 @@ interface Saved {
   readonly token: string;
   readonly inCall: boolean;
   readonly hangingUp: boolean;
+  readonly connectedAt?: number | null;
 }
 
 /** Follows the phone's registration and tokens, and leaves them in `storage` for the next page when this one goes away. */
@@ -31,7 +32,13 @@ export function rememberForResume(phone: Softphone, storage: Storage = sessionSt
       storage.removeItem(key);
       return;
     }
-    const saved: Saved = { name: user, token, inCall: isCallPhase(state) && state !== "hanging-up", hangingUp: phone.hangUpPending };
+    const saved: Saved = {
+      name: user,
+      token,
+      inCall: isCallPhase(state) && state !== "hanging-up",
+      hangingUp: phone.hangUpPending,
+      connectedAt: phone.callConnectedAt,
+    };
     storage.setItem(key, JSON.stringify(saved));
   });
   // Back from the back/forward cache: this page lives on, so what it left is not for another.
@@ -54,7 +61,8 @@ export function resumeAfterReload(phone: Softphone, storage: Storage = sessionSt
     if (typeof saved.name !== "string" || typeof saved.token !== "string") {
       return false;
     }
-    phone.resume(saved.name, saved.token, saved.inCall === true, saved.hangingUp === true);
+    const connectedAt = typeof saved.connectedAt === "number" && Number.isFinite(saved.connectedAt) ? saved.connectedAt : null;
+    phone.resume(saved.name, saved.token, saved.inCall === true, saved.hangingUp === true, connectedAt);
     return true;
   } catch {
     return false;

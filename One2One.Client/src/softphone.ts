@@ -126,6 +126,8 @@ export class Softphone {
   private stopPending = false;
   /** Whether the page was last told that this side or the peer is reconnecting. */
   private reconnectShown = false;
+  /** When the current call first connected (Date.now()); kept while the call resumes, dropped by the next call. */
+  private connectedAt: number | null = null;
 
   constructor(
     private readonly client: One2OneClient,
@@ -172,6 +174,16 @@ export class Softphone {
 
   get current(): PhoneSnapshot {
     return this.snapshot;
+  }
+
+  /**
+   * When the call first connected, as Date.now(), while it is connecting again or connected: a call that resumes (a lost
+   * connection, or a reload that passed it to resume()) keeps the moment it first connected, so its duration goes on.
+   * Null outside a call, and while a call that never connected is being set up.
+   */
+  get callConnectedAt(): number | null {
+    const { state } = this.snapshot;
+    return state === "connecting" || state === "in-call" ? this.connectedAt : null;
   }
 
   /** The current call's connection to the media server, for getStats() and the like; null outside a call. */
@@ -231,10 +243,11 @@ export class Softphone {
    * `wasInCall` says whether to tell the person their call could not be kept; `hangingUp` that the page was hanging up
    * when it went away (see hangUpPending), so a call the server still holds is ended rather than resumed.
    */
-  resume(name: string, resumeToken: string, wasInCall = false, hangingUp = false): void {
+  resume(name: string, resumeToken: string, wasInCall = false, hangingUp = false, callConnectedAt: number | null = null): void {
     if (!this.apply({ kind: "register", user: name })) {
       return;
     }
+    this.connectedAt = callConnectedAt;
     this.stopPending ||= hangingUp;
     this.startResume({ user: name, token: resumeToken, inCall: wasInCall, hadCall: wasInCall });
   }
@@ -894,6 +907,11 @@ export class Softphone {
       return false;
     }
     this.snapshot = next;
+    if (event.kind === "dial" || event.kind === "ring") {
+      this.connectedAt = null;
+    } else if (next.state === "in-call" && this.connectedAt === null) {
+      this.connectedAt = Date.now();
+    }
     if (next.state !== "incoming" && this.ringing !== null) {
       // Declined, cancelled by the caller, unanswered or disconnected: the camera opened for the ringing call closes.
       closeRingingStream(this.ringing);

@@ -31,15 +31,16 @@ class MemoryStorage implements Storage {
 class FakePhone {
   current: PhoneSnapshot = { state: "idle", user: null, peer: null };
   hangUpPending = false;
-  readonly resumed: { name: string; token: string; inCall: boolean; hangingUp: boolean }[] = [];
+  callConnectedAt: number | null = null;
+  readonly resumed: { name: string; token: string; inCall: boolean; hangingUp: boolean; connectedAt: number | null }[] = [];
   private readonly listeners = new Map<string, ((value: never) => void)[]>();
 
   on(event: string, listener: (value: never) => void): void {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
   }
 
-  resume(name: string, token: string, inCall: boolean, hangingUp: boolean): void {
-    this.resumed.push({ name, token, inCall, hangingUp });
+  resume(name: string, token: string, inCall: boolean, hangingUp: boolean, connectedAt: number | null): void {
+    this.resumed.push({ name, token, inCall, hangingUp, connectedAt });
   }
 
   emit(event: string, value: unknown): void {
@@ -78,21 +79,39 @@ describe("resume storage", () => {
     phone.emit("resumeToken", "token-1");
     phone.become({ state: "registered", user: "alice", peer: null });
     assert.equal(storage.length, 0, "nothing is kept while the page lives: a duplicated tab copies sessionStorage");
-    assert.deepEqual(leave(), { name: "alice", token: "token-1", inCall: false, hangingUp: false });
+    assert.deepEqual(leave(), { name: "alice", token: "token-1", inCall: false, hangingUp: false, connectedAt: null });
 
     phone.become({ state: "in-call", user: "alice", peer: "bob" });
     phone.emit("resumeToken", "token-2");
     assert.equal(storage.length, 0);
-    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: true, hangingUp: false });
+    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: true, hangingUp: false, connectedAt: null });
 
     phone.become({ state: "hanging-up", user: "alice", peer: "bob" });
     phone.hangUpPending = true;
-    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: false, hangingUp: true }, "a call being hung up is not resumed but ended");
+    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: false, hangingUp: true, connectedAt: null }, "a call being hung up is not resumed but ended");
 
     phone.become({ state: "idle", user: null, peer: null });
     storage.setItem("one2one.resume", "{}");
     page.dispatchEvent(new Event("pagehide"));
     assert.equal(storage.length, 0, "an unregistered page leaves nothing");
+  });
+
+  it("keeps when the call connected across a reload, so the call's timer goes on; ignores a moment that is not a number", () => {
+    const phone = new FakePhone();
+    const storage = new MemoryStorage();
+    const page = new EventTarget();
+    rememberForResume(phone.asSoftphone, storage, page);
+    phone.emit("resumeToken", "token-1");
+    phone.become({ state: "in-call", user: "alice", peer: "bob" });
+    phone.callConnectedAt = 1_700_000_000_000;
+
+    page.dispatchEvent(new Event("pagehide"));
+    assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
+    assert.deepEqual(phone.resumed, [{ name: "alice", token: "token-1", inCall: true, hangingUp: false, connectedAt: 1_700_000_000_000 }]);
+
+    storage.setItem("one2one.resume", JSON.stringify({ name: "alice", token: "t", inCall: true, connectedAt: "yesterday" }));
+    assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
+    assert.equal(phone.resumed[1]?.connectedAt, null);
   });
 
   it("a page back from the back/forward cache takes back what it left", () => {
@@ -118,7 +137,7 @@ describe("resume storage", () => {
 
     assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
 
-    assert.deepEqual(phone.resumed, [{ name: "alice", token: "token-2", inCall: true, hangingUp: false }]);
+    assert.deepEqual(phone.resumed, [{ name: "alice", token: "token-2", inCall: true, hangingUp: false, connectedAt: null }]);
     assert.equal(storage.length, 0);
     assert.equal(resumeAfterReload(phone.asSoftphone, storage), false, "a second reload has nothing to resume");
     assert.equal(phone.resumed.length, 1);
@@ -131,7 +150,7 @@ describe("resume storage", () => {
 
     assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
 
-    assert.deepEqual(phone.resumed, [{ name: "alice", token: "t", inCall: false, hangingUp: false }], "an entry from before hangingUp was kept");
+    assert.deepEqual(phone.resumed, [{ name: "alice", token: "t", inCall: false, hangingUp: false, connectedAt: null }], "an entry from before hangingUp was kept");
     assert.equal(storage.length, 0);
   });
 
@@ -142,7 +161,7 @@ describe("resume storage", () => {
 
     assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
 
-    assert.deepEqual(phone.resumed, [{ name: "alice", token: "t", inCall: false, hangingUp: true }]);
+    assert.deepEqual(phone.resumed, [{ name: "alice", token: "t", inCall: false, hangingUp: true, connectedAt: null }]);
   });
 
   it("a stale or malformed entry resumes nothing and is dropped", () => {
