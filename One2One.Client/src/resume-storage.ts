@@ -1,5 +1,6 @@
 // The page's memory across a reload: the name it registered, the resume token the server gave it, whether it was
-// in a call and since when (the call's timer goes on), and whether it was hanging up (a call the server still holds is then ended, not resumed). The server holds
+// in a call and since when (the call's timer goes on), whether its microphone and camera were muted (a reload must
+// not turn on a microphone the person turned off), and whether it was hanging up (a call the server still holds is then ended, not resumed). The server holds
 // a registration whose connection was lost for Calls:ReconnectWindow, so a reloaded page resumes it, in a call or not:
 // registering the name again would be refused as taken until the window closes.
 //
@@ -7,6 +8,7 @@
 // page goes away (pagehide: a reload, a navigation). While the page lives its storage holds nothing, so a duplicated tab,
 // which starts with a copy of the original's sessionStorage, cannot take the original's registration over.
 
+import type { MediaState } from "./contract.js";
 import type { Softphone } from "./softphone.js";
 import { isCallPhase } from "./state.js";
 
@@ -18,6 +20,7 @@ interface Saved {
   readonly inCall: boolean;
   readonly hangingUp: boolean;
   readonly connectedAt?: number | null;
+  readonly mediaState?: MediaState;
 }
 
 /** Follows the phone's registration and tokens, and leaves them in `storage` for the next page when this one goes away. */
@@ -38,6 +41,7 @@ export function rememberForResume(phone: Softphone, storage: Storage = sessionSt
       inCall: isCallPhase(state) && state !== "hanging-up",
       hangingUp: phone.hangUpPending,
       connectedAt: phone.callConnectedAt,
+      mediaState: { audio: phone.mediaState.audio, video: phone.mediaState.video },
     };
     storage.setItem(key, JSON.stringify(saved));
   });
@@ -62,6 +66,13 @@ export function resumeAfterReload(phone: Softphone, storage: Storage = sessionSt
       return false;
     }
     const connectedAt = typeof saved.connectedAt === "number" && Number.isFinite(saved.connectedAt) ? saved.connectedAt : null;
+    // Muted before the call resumes, so the resumed call never sends what the person had turned off.
+    if (saved.mediaState?.audio === false) {
+      phone.setMicrophoneEnabled(false);
+    }
+    if (saved.mediaState?.video === false) {
+      phone.setCameraEnabled(false);
+    }
     phone.resume(saved.name, saved.token, saved.inCall === true, saved.hangingUp === true, connectedAt);
     return true;
   } catch {

@@ -68,6 +68,25 @@ public sealed class SoftphoneMuteTests(BrowserFixture browser, ITestOutputHelper
     }
 
     [Fact]
+    public async Task After_Alice_reloads_her_page_mid_call_her_microphone_is_still_muted_and_Bobs_page_still_says_so()
+    {
+        await using var scene = CallScene.Start(browser, output, "muted-side-reloads");
+        var alice = await scene.RegisteredAsync("alice");
+        var bob = await scene.RegisteredAsync("bob");
+        await scene.EstablishCallAsync(alice, bob);
+        await alice.TestId("mute-audio").ClickAsync();
+        await Expect(bob.TestId("peer-muted-audio")).ToBeVisibleAsync(new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+
+        await alice.Page.ReloadAsync();
+
+        await alice.ShouldBeAsync("in-call");
+        await Expect(alice.TestId("mute-audio")).ToHaveAttributeAsync("aria-pressed", "true");
+        (await alice.Page.EvaluateAsync<bool>(SenderEnabledScript, "audio")).Should().BeFalse("the person muted the microphone; a reload must not turn it on");
+        await Expect(bob.TestId("peer-muted-audio")).ToBeVisibleAsync(new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        await scene.ScreenshotAsync("alice-reloaded-muted");
+    }
+
+    [Fact]
     public async Task A_microphone_muted_before_the_call_shows_on_the_peers_page_once_the_call_connects_and_is_forgotten_after_it()
     {
         await using var scene = CallScene.Start(browser, output, "mute-before-call");

@@ -32,6 +32,9 @@ class FakePhone {
   current: PhoneSnapshot = { state: "idle", user: null, peer: null };
   hangUpPending = false;
   callConnectedAt: number | null = null;
+  mediaState = { audio: true, video: true };
+  /** What the storage did, in order: "mic off", "camera off", "resume". */
+  readonly steps: string[] = [];
   readonly resumed: { name: string; token: string; inCall: boolean; hangingUp: boolean; connectedAt: number | null }[] = [];
   private readonly listeners = new Map<string, ((value: never) => void)[]>();
 
@@ -39,7 +42,18 @@ class FakePhone {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
   }
 
+  setMicrophoneEnabled(enabled: boolean): void {
+    this.mediaState = { ...this.mediaState, audio: enabled };
+    this.steps.push(enabled ? "mic on" : "mic off");
+  }
+
+  setCameraEnabled(enabled: boolean): void {
+    this.mediaState = { ...this.mediaState, video: enabled };
+    this.steps.push(enabled ? "camera on" : "camera off");
+  }
+
   resume(name: string, token: string, inCall: boolean, hangingUp: boolean, connectedAt: number | null): void {
+    this.steps.push("resume");
     this.resumed.push({ name, token, inCall, hangingUp, connectedAt });
   }
 
@@ -79,16 +93,16 @@ describe("resume storage", () => {
     phone.emit("resumeToken", "token-1");
     phone.become({ state: "registered", user: "alice", peer: null });
     assert.equal(storage.length, 0, "nothing is kept while the page lives: a duplicated tab copies sessionStorage");
-    assert.deepEqual(leave(), { name: "alice", token: "token-1", inCall: false, hangingUp: false, connectedAt: null });
+    assert.deepEqual(leave(), { name: "alice", token: "token-1", inCall: false, hangingUp: false, connectedAt: null, mediaState: { audio: true, video: true } });
 
     phone.become({ state: "in-call", user: "alice", peer: "bob" });
     phone.emit("resumeToken", "token-2");
     assert.equal(storage.length, 0);
-    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: true, hangingUp: false, connectedAt: null });
+    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: true, hangingUp: false, connectedAt: null, mediaState: { audio: true, video: true } });
 
     phone.become({ state: "hanging-up", user: "alice", peer: "bob" });
     phone.hangUpPending = true;
-    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: false, hangingUp: true, connectedAt: null }, "a call being hung up is not resumed but ended");
+    assert.deepEqual(leave(), { name: "alice", token: "token-2", inCall: false, hangingUp: true, connectedAt: null, mediaState: { audio: true, video: true } }, "a call being hung up is not resumed but ended");
 
     phone.become({ state: "idle", user: null, peer: null });
     storage.setItem("one2one.resume", "{}");
@@ -112,6 +126,27 @@ describe("resume storage", () => {
     storage.setItem("one2one.resume", JSON.stringify({ name: "alice", token: "t", inCall: true, connectedAt: "yesterday" }));
     assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
     assert.equal(phone.resumed[1]?.connectedAt, null);
+  });
+
+  it("a page reloaded with its microphone or camera muted mutes them again before it resumes the call", () => {
+    const phone = new FakePhone();
+    const storage = new MemoryStorage();
+    const page = new EventTarget();
+    rememberForResume(phone.asSoftphone, storage, page);
+    phone.emit("resumeToken", "token-1");
+    phone.become({ state: "in-call", user: "alice", peer: "bob" });
+    phone.mediaState = { audio: false, video: true };
+    page.dispatchEvent(new Event("pagehide"));
+
+    const reloaded = new FakePhone();
+    assert.equal(resumeAfterReload(reloaded.asSoftphone, storage), true);
+    assert.deepEqual(reloaded.steps, ["mic off", "resume"], "muted first: the resumed call never sends the microphone");
+    assert.deepEqual(reloaded.mediaState, { audio: false, video: true });
+
+    storage.setItem("one2one.resume", JSON.stringify({ name: "alice", token: "t", inCall: true, mediaState: { audio: true, video: false } }));
+    const another = new FakePhone();
+    resumeAfterReload(another.asSoftphone, storage);
+    assert.deepEqual(another.steps, ["camera off", "resume"]);
   });
 
   it("a page back from the back/forward cache takes back what it left", () => {
