@@ -60,9 +60,10 @@ export interface SoftphoneOptions {
    */
   readonly openMediaWhileRinging?: boolean;
   /**
-   * How long to wait before each new resume while the server answers "unavailable": the server that held this page's
-   * registration cannot be reached (an app node dying), and once the cluster declares it dead another node takes its
-   * calls over and holds this page's place. By default 2, 3, 5, 8, 10, 10, 10, 12, 15 and 15 s: a minute and a half,
+   * How long to wait before each new resume while the server answers "unavailable" or cannot be reached at all: the
+   * server that held this page's registration cannot be reached (an app node dying), and once the cluster declares it
+   * dead another node takes its calls over and holds this page's place; or this page is offline for a moment (the held
+   * call's media waits, and the server holds the call for its reconnect window). By default 2, 3, 5, 8, 10, 10, 10, 12, 15 and 15 s: a minute and a half,
    * about how long a cluster takes with Orleans' default settings to declare a node dead, plus the server's reconnect
    * window (20 s) in which it answers so while the take-over may be under way, in few enough tries for the server's
    * limit on registrations. After the last, the page registers its name afresh.
@@ -393,8 +394,9 @@ export class Softphone {
         return;
       }
       const delays = this.options.resumeRetryDelaysMs ?? defaultResumeRetryDelaysMs;
-      if (error instanceof RejectedError && error.reason === "unavailable" && this.snapshot.state === "registering" && retry < delays.length) {
-        // The server that held this registration is out of reach (dying): ask again, the held media still playing.
+      if (isWorthAskingAgain(error) && this.snapshot.state === "registering" && retry < delays.length) {
+        // The server that held this registration is out of reach (dying), or this page cannot reach any (offline for a
+        // moment: a tunnel, a network change): ask again, the held media still playing, while the server holds the call.
         await new Promise((resolve) => setTimeout(resolve, delays[retry]));
         if (generation === this.resumeGeneration && this.snapshot.state === "registering") {
           await this.resumeAsync(name, resumeToken, hadCall, generation, retry + 1);
@@ -939,6 +941,18 @@ export class Softphone {
   private showError(error: unknown): void {
     this.events.emit("notice", { text: errorText(error), kind: "error" });
   }
+}
+
+/**
+ * Whether a resume that failed so is worth asking again: the server that held the registration answered it cannot be
+ * reached (a node dying), or no server could be reached or the connection dropped on the way (this page offline for a
+ * moment). Not a refusal of the token or the name, and not a server that turns this page away (unauthorized, forbidden).
+ */
+function isWorthAskingAgain(error: unknown): boolean {
+  return (
+    (error instanceof RejectedError && error.reason === "unavailable") ||
+    (error instanceof ConnectionError && (error.reason === "unreachable" || error.reason === "disconnected"))
+  );
 }
 
 /** The server's words when it closed the connection for a limit (SignalR passes a HubException's message in its close). */

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { RejectedError } from "../../src/errors.js";
+import { ConnectionError, RejectedError } from "../../src/errors.js";
 import { Softphone } from "../../src/softphone.js";
 import { FakeClient, FakePeerConnection, settle, until, noTracks, phoneInCall, registeredPhone } from "./softphone-fakes.js";
 
@@ -97,6 +97,36 @@ describe("Softphone and its signaling connection", () => {
     assert.ok(client.resumed.every((r) => r.token === "token-1"), "the same token each time: a refused resume uses nothing up");
     assert.deepEqual(client.registered, [], "never registered afresh: the registration was kept");
     assert.equal(phone.state, "registered");
+  });
+
+  it("asks again when it cannot reach the server for a moment (offline), keeping the call's media, then resumes the call", async () => {
+    const { client, phone, opened } = await phoneInCall([10, 10]);
+    let failures = 2;
+    client.resumeOutcome = () =>
+      failures-- > 0
+        ? Promise.reject(new ConnectionError("Could not reach the server.", "unreachable"))
+        : Promise.resolve({ ice: null, resumedCallWith: "bob" });
+
+    client.emit("close", undefined, false);
+    await until(() => client.resumed.length >= 3 && phone.state === "connecting");
+    await settle();
+
+    assert.equal(client.resumed.length, 3, "two attempts that could not connect, then the resume");
+    assert.deepEqual(client.registered, ["alice"], "never registered afresh");
+    assert.equal(client.renegotiations.length, 1, "the resumed call offers on its held connection");
+    assert.equal(opened(), 1, "the camera opened for the call is the one resumed: nothing was dropped");
+  });
+
+  it("gives up a resume the server turns away for good (unauthorized) without asking again", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [0, 0] });
+    client.resumeOutcome = () => Promise.reject(new ConnectionError("Sign in again.", "unauthorized"));
+
+    phone.resume("alice", "token-1", true);
+    await until(() => phone.state === "idle");
+    await settle();
+
+    assert.equal(client.resumed.length, 1);
   });
 
   it("stops asking after its last delay and registers the name afresh, telling a page that was in a call", async () => {
