@@ -48,9 +48,23 @@ export class MediaDevicesControl {
     navigator.mediaDevices?.addEventListener("devicechange", () => void this.refresh());
   }
 
-  /** Opens the chosen camera and microphone (the defaults until one is chosen): the Softphone's openMedia. */
-  readonly open = (): Promise<MediaStream> =>
-    openLocalMedia({ audio: this.microphone === null ? true : { deviceId: { exact: this.microphone } }, video: this.camera === null ? true : { deviceId: { exact: this.camera } } });
+  /**
+   * Opens the chosen camera and microphone (the defaults until one is chosen): the Softphone's openMedia. A chosen device
+   * that is gone (unplugged since it was chosen) is forgotten and the defaults are opened instead, so one unplugged
+   * headset does not make every later call fail.
+   */
+  readonly open = async (): Promise<MediaStream> => {
+    const chosen = { camera: this.camera, microphone: this.microphone };
+    try {
+      return await openLocalMedia(this.constraints());
+    } catch (error) {
+      if ((chosen.camera === null && chosen.microphone === null) || !isDeviceGone(error)) {
+        throw error;
+      }
+      this.forgetChoice(chosen);
+      return await openLocalMedia(this.constraints());
+    }
+  };
 
   get sharing(): boolean {
     return this.screenTrack !== null;
@@ -73,8 +87,30 @@ export class MediaDevicesControl {
   async refresh(): Promise<DeviceList> {
     const all = (await navigator.mediaDevices?.enumerateDevices()) ?? [];
     const list = { cameras: all.filter((d) => d.kind === "videoinput"), microphones: all.filter((d) => d.kind === "audioinput") };
+    // A chosen device no longer listed was unplugged: the next call opens the default. (Without the camera allowed the
+    // browser lists devices with empty ids, which say nothing about what is plugged in.)
+    const gone = (chosen: string | null, devices: readonly MediaDeviceInfo[]) =>
+      chosen !== null && !devices.some((d) => d.deviceId === chosen) && !devices.some((d) => d.deviceId === "") ? chosen : null;
+    this.forgetChoice({ camera: gone(this.camera, list.cameras), microphone: gone(this.microphone, list.microphones) });
     this.events.emit("devices", list);
     return list;
+  }
+
+  private constraints(): MediaStreamConstraints {
+    return {
+      audio: this.microphone === null ? true : { deviceId: { exact: this.microphone } },
+      video: this.camera === null ? true : { deviceId: { exact: this.camera } },
+    };
+  }
+
+  /** Forgets the choices named (if they are still the choice: a newer one stays). */
+  private forgetChoice(gone: { readonly camera: string | null; readonly microphone: string | null }): void {
+    if (gone.camera !== null && this.camera === gone.camera) {
+      this.camera = null;
+    }
+    if (gone.microphone !== null && this.microphone === gone.microphone) {
+      this.microphone = null;
+    }
   }
 
   useCamera(deviceId: string): Promise<void> {
@@ -202,4 +238,11 @@ export class MediaDevicesControl {
     stream.addTrack(track);
     return track;
   }
+}
+
+/** Whether opening the media failed because an exactly chosen device is not there (unplugged, or another id now). */
+function isDeviceGone(error: unknown): boolean {
+  const cause = error instanceof Error && error.cause !== undefined ? error.cause : error;
+  const name = typeof cause === "object" && cause !== null ? (cause as { name?: unknown }).name : undefined;
+  return name === "OverconstrainedError" || name === "NotFoundError";
 }

@@ -91,19 +91,38 @@ const settle = (): Promise<void> => new Promise((resolve) => setImmediate(resolv
 
 /** Whether the fake camera refuses to open (unplugged, in use). */
 let cameraFails = false;
+/** The devices plugged in, when a test says (else any id opens and none is listed). */
+let plugged: MediaDeviceInfo[] | null = null;
+/** The constraints of each getUserMedia, in order. */
+let opened: { video?: unknown; audio?: unknown }[] = [];
+
+const device = (kind: "videoinput" | "audioinput", deviceId: string): MediaDeviceInfo =>
+  ({ kind, deviceId, groupId: "", label: deviceId, toJSON: () => ({}) }) as MediaDeviceInfo;
+
+function isPlugged(constraint: unknown): boolean {
+  const exact = typeof constraint === "object" && constraint !== null ? (constraint as { deviceId: { exact: string } }).deviceId.exact : null;
+  return plugged === null || exact === null || plugged.some((d) => d.deviceId === exact);
+}
 
 function useFakeDevices(): void {
   cameraFails = false;
+  plugged = null;
+  opened = [];
   Object.defineProperty(globalThis, "navigator", {
     configurable: true,
     value: {
       mediaDevices: {
         addEventListener: () => undefined,
-        enumerateDevices: () => Promise.resolve([]),
-        getUserMedia: (constraints: { video?: true | { deviceId: { exact: string } } }) =>
-          cameraFails
+        enumerateDevices: () => Promise.resolve(plugged ?? []),
+        getUserMedia: (constraints: { video?: true | { deviceId: { exact: string } }; audio?: unknown }) => {
+          opened.push(constraints);
+          if (!isPlugged(constraints.video) || !isPlugged(constraints.audio)) {
+            return Promise.reject(new DOMException("No device has the id asked for.", "OverconstrainedError"));
+          }
+          return cameraFails
             ? Promise.reject(new Error("NotReadableError: the camera is in use"))
-            : Promise.resolve(new FakeStream([new FakeTrack("video", typeof constraints.video === "object" ? constraints.video.deviceId.exact : "default")])),
+            : Promise.resolve(new FakeStream([new FakeTrack("video", typeof constraints.video === "object" ? constraints.video.deviceId.exact : "default")]));
+        },
         getDisplayMedia: () => Promise.resolve(new FakeStream([new FakeTrack("video", "screen")])),
       },
     },
@@ -260,5 +279,62 @@ describe("MediaDevicesControl", () => {
 
     assert.equal(devices.sharing, false);
     assert.deepEqual(sharing, [false], "the page's share button is released");
+  });
+
+  it("a chosen camera that was unplugged is forgotten: the next call opens the default instead of failing", async () => {
+    useFakeDevices();
+    plugged = [device("videoinput", "usb-cam"), device("videoinput", "builtin")];
+    const devices = new MediaDevicesControl(new FakePhone().asSoftphone);
+    await devices.useCamera("usb-cam");
+
+    plugged = [device("videoinput", "builtin")];
+    await devices.refresh();
+    const stream = (await devices.open()) as unknown as FakeStream;
+
+    assert.deepEqual(opened, [{ audio: true, video: true }], "the default, not the unplugged camera's id");
+    assert.equal(stream.getVideoTracks()[0]?.id, "default");
+    assert.equal(devices.selected.camera, null, "no choice left: the page shows the camera the call opens");
+  });
+
+  it("a chosen camera unplugged before the page heard of it: opening it fails, and the default is opened in its place", async () => {
+    useFakeDevices();
+    plugged = [device("videoinput", "usb-cam")];
+    const devices = new MediaDevicesControl(new FakePhone().asSoftphone);
+    await devices.useCamera("usb-cam");
+    plugged = [device("videoinput", "builtin")];
+
+    await devices.open();
+
+    assert.equal(opened.length, 2);
+    assert.deepEqual(opened[1], { audio: true, video: true });
+    const again = (await devices.open()) as unknown as FakeStream;
+    assert.equal(opened.length, 3, "forgotten: the next call does not ask for it first");
+    assert.equal(again.getVideoTracks()[0]?.id, "default");
+  });
+
+  it("a camera that fails for another reason (in use) is not forgotten, and the failure is the call's", async () => {
+    useFakeDevices();
+    plugged = [device("videoinput", "usb-cam")];
+    const devices = new MediaDevicesControl(new FakePhone().asSoftphone);
+    await devices.useCamera("usb-cam");
+    cameraFails = true;
+
+    await assert.rejects(devices.open());
+    assert.equal(opened.length, 1);
+    cameraFails = false;
+    await devices.open();
+    assert.deepEqual(opened[1], { audio: true, video: { deviceId: { exact: "usb-cam" } } });
+  });
+
+  it("devices listed without ids (the camera not yet allowed) leave the choice alone", async () => {
+    useFakeDevices();
+    const devices = new MediaDevicesControl(new FakePhone().asSoftphone);
+    await devices.useCamera("usb-cam");
+    plugged = [device("videoinput", "")];
+    await devices.refresh();
+    plugged = null;
+
+    await devices.open();
+    assert.deepEqual(opened, [{ audio: true, video: { deviceId: { exact: "usb-cam" } } }]);
   });
 });
