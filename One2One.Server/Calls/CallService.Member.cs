@@ -200,12 +200,65 @@ internal sealed partial class CallService
     /// the home's own notice of the end (<see cref="ClientMethod.LeftCall"/>) travels apart and may have been lost (a
     /// delivery that failed), and a person must be able to hang up a call that ended without their node hearing of it.
     /// </summary>
+    /// <remarks>
+    /// The call is marked as hung up (<see cref="RemoteCall.HangUpPending"/>) so that a node taking it over ends it as this
+    /// hang-up instead of running it; a home that does not answer (dying, or cut off from this node) gets the hang-up again
+    /// until the call ends, wherever it lives by then (<see cref="HangUpLaterAsync"/>). The page hears its Stop succeed either way: the
+    /// person hung up, and the server sees it through.
+    /// </remarks>
     private async Task HangUpAtHomeAsync(User user, RemoteCall remote)
     {
-        // A home out of reach answers nothing: its death is handled apart.
+        // Marked before it is sent: a take-over that runs while it is on its way (the home declared dead meanwhile) ends
+        // the call rather than bringing it back. A hang-up the home answers has ended the call there, record and all.
+        remote.MarkHangUpPending();
         if (await NotifyHomeAsync(remote, (home, member) => home.HangUp(member)).ConfigureAwait(false))
         {
             user.Leave(remote);
+            return;
+        }
+
+        _ = HangUpLaterAsync(user, remote.Id);
+    }
+
+    /// <summary>How long a hang-up the call's home did not answer waits before it is sent again.</summary>
+    internal static readonly TimeSpan HangUpRetryDelay = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Sees a hang-up the home did not answer through, for as long as the user is in the call: ends it here if this node
+    /// took it over meanwhile, else sends it again to the call's home (a new one, once another node took it over), after
+    /// <see cref="HangUpRetryDelay"/> or as soon as the call moves. Never faults.
+    /// </summary>
+    private async Task HangUpLaterAsync(User user, string callId)
+    {
+        try
+        {
+            while (!user.IsGone)
+            {
+                if (user.CurrentCall is { } taken && taken.Id == callId)
+                {
+                    // Taken over here before the hang-up was known to be pending.
+                    Stop(user);
+                    return;
+                }
+
+                if (user.RemoteCall is not { } current || current.Id != callId)
+                {
+                    return;
+                }
+
+                current.MarkHangUpPending();
+                if (await NotifyHomeAsync(current, (home, member) => home.HangUp(member)).ConfigureAwait(false))
+                {
+                    user.Leave(current);
+                    return;
+                }
+
+                await Task.WhenAny(current.Moved, Task.Delay(HangUpRetryDelay, _time)).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex)
+        {
+            RemoteLog.RequestFailed(_logger, callId, user.Name, ex);
         }
     }
 

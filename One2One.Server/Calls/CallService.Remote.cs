@@ -36,7 +36,7 @@ internal sealed partial class CallService
     {
         if (caller.IsInACall)
         {
-            throw AlreadyInACall();
+            throw AlreadyInACall(caller);
         }
 
         if (!_limits.TryRing(address, claim.Name, out var refusal))

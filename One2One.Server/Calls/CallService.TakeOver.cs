@@ -235,6 +235,26 @@ internal sealed partial class CallService
             }
         }
 
+        if (HungUpMeanwhile(caller, callee) is { } hungUp)
+        {
+            // A participant here hung up while the dead home could not be told: the call ends as that hang-up (its
+            // pipeline released once, the other side told), never run on as in progress. A page that went with the dead
+            // node keeps its registration for a resume, without the call.
+            _calls[call.Id] = call;
+            _metrics.CallTakenOver();
+            await EndAsync(call, CallEnding.HungUp(hungUp)).ConfigureAwait(false);
+            foreach (var participant in (ReadOnlySpan<TakenParticipant>)[caller, callee])
+            {
+                if (participant is { From: null, Elsewhere: null })
+                {
+                    HoldForResume(call, participant.User);
+                }
+            }
+
+            _records.Drop(record.CallId);
+            return true;
+        }
+
         foreach (var participant in (ReadOnlySpan<TakenParticipant>)[caller, callee])
         {
             if (participant.Elsewhere is not null)
@@ -272,6 +292,10 @@ internal sealed partial class CallService
         KeepRecord(call);
         return true;
     }
+
+    /// <summary>The participant here whose hang-up the dead home never answered (<see cref="RemoteCall.HangUpPending"/>), if any.</summary>
+    private static User? HungUpMeanwhile(TakenParticipant caller, TakenParticipant callee) =>
+        caller.From is { HangUpPending: true } ? caller.User : callee.From is { HangUpPending: true } ? callee.User : null;
 
     /// <summary>
     /// A participant of a taken-over call: a user connected here (in the call's slot until now as <see cref="From"/>), one

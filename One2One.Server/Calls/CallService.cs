@@ -241,7 +241,7 @@ internal sealed partial class CallService
         if (caller.IsInACall)
         {
             // Checked again by TryJoin below; here so a caller in a call spends no ring on the callee.
-            throw AlreadyInACall();
+            throw AlreadyInACall(caller);
         }
 
         if (callee.IsDetached)
@@ -301,7 +301,7 @@ internal sealed partial class CallService
         if (!caller.TryJoin(call))
         {
             _limits.ReleaseCall(call.Id);
-            throw AlreadyInACall();
+            throw AlreadyInACall(caller);
         }
 
         return call;
@@ -682,7 +682,9 @@ internal sealed partial class CallService
     private ClientAddress AddressOf(string connectionId) => _connections.AddressOf(connectionId);
 
 
-    private Refusal AlreadyInACall() => _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
+    private Refusal AlreadyInACall(User user) => user.RemoteCall is { HangUpPending: true }
+        ? _rejections.Invocation("Your last call is still being ended: the server it lives on cannot be reached right now. Try again in a moment.", HubRejection.AlreadyInCall)
+        : _rejections.Invocation("You are already in a call. Hang up first.", HubRejection.AlreadyInCall);
 
     private CallMediaSession CreateMedia(Call call) =>
         new(call.Id, _mediaServers, new MediaEventsOf(this, call), _endpointPreparation, _options.CurrentValue.MaxQueuedCandidates, _time, _logger);

@@ -33,11 +33,26 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
 
     private CallMediaRecord? _media;
 
+    /// <summary>
+    /// The member hung up and the home did not answer (dying, or cut off): the call is to be ended as that hang-up wherever
+    /// it goes on, and never run as in progress by a node taking it over. Set once, read by any thread.
+    /// </summary>
+    public bool HangUpPending
+    {
+        get => Volatile.Read(ref _hangUpPending);
+        private set => Volatile.Write(ref _hangUpPending, value);
+    }
+
+    private bool _hangUpPending;
+
+    public void MarkHangUpPending() => HangUpPending = true;
+
     /// <summary>Completes when the call's home died and another node took the call over (its slot then holds a new <see cref="RemoteCall"/>).</summary>
     public Task Moved => _moved.Task;
 
     /// <summary>The same call, homed on <paramref name="newHome"/>; this one's <see cref="Moved"/> completes once the user's slot holds it.</summary>
-    public RemoteCall MovedTo(INodeLink newHome, SiloAddress newHomeNode) => new(member, peerName, newHome, newHomeNode) { Media = Media };
+    public RemoteCall MovedTo(INodeLink newHome, SiloAddress newHomeNode) =>
+        new(member, peerName, newHome, newHomeNode) { Media = Media, HangUpPending = HangUpPending };
 
     public void MarkMoved() => _moved.TrySetResult();
 

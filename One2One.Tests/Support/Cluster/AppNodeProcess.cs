@@ -66,6 +66,9 @@ internal sealed class AppNodeProcess : IAsyncDisposable
         await Eventually.TrueAsync(() => _process.HasExited, $"node {Name} exited");
     }
 
+    /// <summary>SIGSTOP: the process keeps its sockets but answers nothing, as a hung node or one cut off from the others.</summary>
+    public Task FreezeAsync() => _process.SignalAsync("STOP");
+
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 
     private async Task WaitUntilReadyAsync()
