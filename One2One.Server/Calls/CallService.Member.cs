@@ -74,6 +74,12 @@ internal sealed partial class CallService
                 continue;
             }
 
+            if (message.Method is ClientMethod.CallResponse or ClientMethod.StartCommunication or ClientMethod.Renegotiated
+                && user.RemoteCall is { } answered && answered.Id == member.CallId)
+            {
+                answered.MarkAnswered();
+            }
+
             user.Outbox.Post(client => ClientDeliveries.SendTo(client, message));
         }
     }
@@ -102,6 +108,14 @@ internal sealed partial class CallService
         if (old.HomeNode.Equals(homeNode))
         {
             return true;
+        }
+
+        if (!old.Answered)
+        {
+            // The dead home never sent this page its answer, and the new home has none to send: the page's call ends
+            // now (the new home, refused, ends the call as this side's leaving and releases its media).
+            EndHomeLost(user, old, releaseMedia: false);
+            return false;
         }
 
         if (!user.TryMove(old, old.MovedTo(home, homeNode)))

@@ -77,7 +77,10 @@ internal sealed partial class CallService
         var user = new User(claim.Name, connectionId, outbox, nextKey, Guid.ParseExact(moved.Registration, "N"));
         if (moved is { CallId: { } callId, Peer: { } peer, Home: { } callHome, HomeNode: { } homeNode })
         {
-            user.TryJoin(new RemoteCall(new CallMember(callId, claim.Name, moved.Registration), peer, callHome, homeNode));
+            // A resumed page offers again (Renegotiate) and is answered by the call's home: it is in the call, answered.
+            var resumed = new RemoteCall(new CallMember(callId, claim.Name, moved.Registration), peer, callHome, homeNode);
+            resumed.MarkAnswered();
+            user.TryJoin(resumed);
         }
 
         // The acceptance first, then the name published: anything for this page (an incoming call) follows it.

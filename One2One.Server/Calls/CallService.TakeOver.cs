@@ -235,14 +235,14 @@ internal sealed partial class CallService
             }
         }
 
-        if (HungUpMeanwhile(caller, callee) is { } hungUp)
+        if (CannotGoOn(caller, callee) is { } ending)
         {
-            // A participant here hung up while the dead home could not be told: the call ends as that hang-up (its
-            // pipeline released once, the other side told), never run on as in progress. A page that went with the dead
-            // node keeps its registration for a resume, without the call.
+            // A participant here hung up while the dead home could not be told, or is still waiting for the answer the
+            // dead home never sent: the call ends (its pipeline released once, the other side told), never run on as in
+            // progress. A page that went with the dead node keeps its registration for a resume, without the call.
             _calls[call.Id] = call;
             _metrics.CallTakenOver();
-            await EndAsync(call, CallEnding.HungUp(hungUp)).ConfigureAwait(false);
+            await EndAsync(call, ending).ConfigureAwait(false);
             foreach (var participant in (ReadOnlySpan<TakenParticipant>)[caller, callee])
             {
                 if (participant is { From: null, Elsewhere: null })
@@ -293,9 +293,20 @@ internal sealed partial class CallService
         return true;
     }
 
-    /// <summary>The participant here whose hang-up the dead home never answered (<see cref="RemoteCall.HangUpPending"/>), if any.</summary>
-    private static User? HungUpMeanwhile(TakenParticipant caller, TakenParticipant callee) =>
-        caller.From is { HangUpPending: true } ? caller.User : callee.From is { HangUpPending: true } ? callee.User : null;
+    /// <summary>
+    /// Why a taken-over call cannot go on, if it cannot: a participant here hung up and the dead home never answered
+    /// (<see cref="RemoteCall.HangUpPending"/>), or a participant's page here never had its SDP answer
+    /// (<see cref="RemoteCall.Answered"/>; the call was still being set up when its home died).
+    /// </summary>
+    private static CallEnding? CannotGoOn(TakenParticipant caller, TakenParticipant callee)
+    {
+        if (caller.From is { HangUpPending: true } || callee.From is { HangUpPending: true })
+        {
+            return CallEnding.HungUp(caller.From is { HangUpPending: true } ? caller.User : callee.User);
+        }
+
+        return caller.From is { Answered: false } || callee.From is { Answered: false } ? CallEnding.ServerShutdown() : null;
+    }
 
     /// <summary>
     /// A participant of a taken-over call: a user connected here (in the call's slot until now as <see cref="From"/>), one

@@ -109,6 +109,35 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
         _media.RequestsOf("release").Count(r => r.Param("object") == pipeline).Should().Be(1, "released once");
     }
 
+    [Fact]
+    public async Task A_call_whose_node_dies_before_bob_s_page_has_its_answer_ends_for_bob_and_is_not_run_on_without_it()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
+
+        // Bob accepts; A writes the call's record and asks the media server for both answers, which it holds back.
+        _media.When(r => r.IsInvoke("processOffer"), ScriptedReply.Hold, times: 2);
+        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        var held = await _media.WaitForHeldAsync(2, DeathAndTakeOver);
+        await Eventually.TrueAsync(async () => await _cluster.StoredCallRecordsAsync() == 1, "the call being set up is recorded");
+        var pipeline = (await PipelinesAsync()).Should().ContainSingle().Subject;
+
+        // A dies before either page has its answer. B takes the record over, but nobody has bob's answer to give him: his
+        // page hears at once that the call ended, rather than waiting in "connecting" beside a call that goes on without it.
+        await _cluster.A.KillAsync();
+        await _media.ReleaseAsync(held);
+        var ended = (await bob.WaitForAsync<StopCommunication>(DeathAndTakeOver)).Message;
+        ended.Reason.Should().Be(Reasons.ServerShutdown, "the node setting the call up died; without the fix the call went on and ended only with alice's window");
+        bob.Drain().OfType<StartCommunication>().Should().BeEmpty();
+
+        await Eventually.TrueAsync(async () => !(await PipelinesAsync()).Any(), "the call's pipeline is released");
+        _media.RequestsOf("release").Count(r => r.Param("object") == pipeline).Should().Be(1, "released once");
+        await bob.CallAsync("carol", ScriptedCall.CallerOffer);
+        (await bob.WaitForAsync<CallResponse>()).Message.Reason.Should().Be(Reasons.UnknownUser, "bob is free to call again");
+    }
+
     /// <summary>Alice calls bob, who accepts: both have their answers, and the call lives on alice's node.</summary>
     private static async Task ConnectAsync(SignalingClient alice, SignalingClient bob)
     {

@@ -31,26 +31,19 @@ public sealed class TakeOverWithoutResumeTests(ITestOutputHelper output) : IAsyn
 
         // A call that ends by a hang-up leaves no key in Redis either (a cleared state is deleted, not written back empty).
         await ConnectAsync(alice, bob);
-        await Eventually.TrueAsync(async () => await StoredCallRecordsAsync() == 1, "the call in progress is recorded");
+        await Eventually.TrueAsync(async () => await _cluster.StoredCallRecordsAsync() == 1, "the call in progress is recorded");
         await alice.StopAsync();
         (await bob.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(async () => await StoredCallRecordsAsync() == 0, "the hung-up call's record goes");
+        await Eventually.TrueAsync(async () => await _cluster.StoredCallRecordsAsync() == 0, "the hung-up call's record goes");
 
         await ConnectAsync(alice, bob);
-        await Eventually.TrueAsync(async () => await StoredCallRecordsAsync() == 1, "the call in progress is recorded");
+        await Eventually.TrueAsync(async () => await _cluster.StoredCallRecordsAsync() == 1, "the call in progress is recorded");
 
         await _cluster.A.KillAsync();
         (await bob.WaitForAsync<StopCommunication>(TimeSpan.FromSeconds(30))).Message.Reason.Should().Be(Reasons.PeerDisconnected);
         await Eventually.TrueAsync(() => _cluster.B.Log.Contains("taken over from node", StringComparison.Ordinal), "bob's node took the call over before ending it");
 
-        await Eventually.TrueAsync(async () => await StoredCallRecordsAsync() == 0, "the ended call's record goes");
+        await Eventually.TrueAsync(async () => await _cluster.StoredCallRecordsAsync() == 0, "the ended call's record goes");
         await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
-    }
-
-    /// <summary>Call records in Redis (Orleans keeps each grain's state under a key naming its grain type).</summary>
-    private async Task<int> StoredCallRecordsAsync()
-    {
-        var reply = await _cluster.Redis.CommandAsync("KEYS *callrecord*");
-        return reply.StartsWith('*') ? int.Parse(reply.AsSpan(1), System.Globalization.CultureInfo.InvariantCulture) : throw new InvalidOperationException(reply);
     }
 }

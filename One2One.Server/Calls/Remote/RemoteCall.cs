@@ -47,12 +47,27 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
 
     public void MarkHangUpPending() => HangUpPending = true;
 
+    /// <summary>
+    /// The member's page has had its SDP answer (or, resuming, comes back to a call it had): a call taken over from a dead
+    /// home can go on for it. A page still waiting for an answer the dead home never sent cannot (nobody else has that
+    /// answer): the call ends for it instead. Set once, read by any thread.
+    /// </summary>
+    public bool Answered
+    {
+        get => Volatile.Read(ref _answered);
+        private set => Volatile.Write(ref _answered, value);
+    }
+
+    private bool _answered;
+
+    public void MarkAnswered() => Answered = true;
+
     /// <summary>Completes when the call's home died and another node took the call over (its slot then holds a new <see cref="RemoteCall"/>).</summary>
     public Task Moved => _moved.Task;
 
     /// <summary>The same call, homed on <paramref name="newHome"/>; this one's <see cref="Moved"/> completes once the user's slot holds it.</summary>
     public RemoteCall MovedTo(INodeLink newHome, SiloAddress newHomeNode) =>
-        new(member, peerName, newHome, newHomeNode) { Media = Media, HangUpPending = HangUpPending };
+        new(member, peerName, newHome, newHomeNode) { Media = Media, HangUpPending = HangUpPending, Answered = Answered };
 
     public void MarkMoved() => _moved.TrySetResult();
 

@@ -49,6 +49,13 @@ internal sealed class MultiProcessCluster : IAsyncDisposable
 
     public Uri LoadBalancedHubUri => new(LoadBalancer, "one2one");
 
+    /// <summary>Call records in Redis (Orleans keeps each grain's state under a key naming its grain type).</summary>
+    public async Task<int> StoredCallRecordsAsync()
+    {
+        var reply = await Redis.CommandAsync("KEYS *callrecord*");
+        return reply.StartsWith('*') ? int.Parse(reply.AsSpan(1), CultureInfo.InvariantCulture) : throw new InvalidOperationException(reply);
+    }
+
     /// <summary>The pipelines the media server holds now, asked over its control protocol.</summary>
     public async Task<IReadOnlyList<string>> PipelinesAsync()
     {
