@@ -226,10 +226,20 @@ internal sealed partial class CallService
             if (participant.From is { } remote ? !participant.User.TryMoveHere(remote, call) : !participant.User.TryJoin(call))
             {
                 // The member hung up or went in the meantime: the call ends as their leaving does (its pipeline released
-                // once), and its record, never written from here, goes.
+                // once), and its record, never written from here, goes. The other participant here may not have been
+                // moved into the call yet: its slot, still on the dead home's call, goes free too, or it would stay busy
+                // (and refused as "already in a call") for as long as it stays registered.
                 _calls[call.Id] = call;
                 _metrics.CallTakenOver();
                 await EndAsync(call, CallEnding.Disconnected(participant.User)).ConfigureAwait(false);
+                foreach (var other in (ReadOnlySpan<TakenParticipant>)[caller, callee])
+                {
+                    if (other.From is { } stillThere)
+                    {
+                        other.User.Leave(stillThere);
+                    }
+                }
+
                 _records.Drop(record.CallId);
                 return true;
             }

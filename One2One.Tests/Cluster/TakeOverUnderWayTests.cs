@@ -134,8 +134,40 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
 
         await Eventually.TrueAsync(async () => !(await PipelinesAsync()).Any(), "the call's pipeline is released");
         _media.RequestsOf("release").Count(r => r.Param("object") == pipeline).Should().Be(1, "released once");
+        await using var carol = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "carol");
         await bob.CallAsync("carol", ScriptedCall.CallerOffer);
-        (await bob.WaitForAsync<CallResponse>()).Message.Reason.Should().Be(Reasons.UnknownUser, "bob is free to call again");
+        (await carol.WaitForAsync<IncomingCall>()).Message.From.Should().Be("bob", "bob is free to call again");
+    }
+
+    [Fact]
+    public async Task A_participant_signing_out_while_the_survivor_takes_the_call_over_ends_it_and_leaves_the_other_free()
+    {
+        var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await ConnectAsync(alice, bob);
+        var pipeline = (await PipelinesAsync()).Should().ContainSingle().Subject;
+
+        // Both pages on B, the call still on A (alice's page reloaded onto B).
+        var token = alice.ResumeToken;
+        await alice.DisposeAsync();
+        await using var aliceOnB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        (await aliceOnB.ResumeAsync("alice", token)).ResumedCallWith.Should().Be("bob");
+
+        // A dies; while B takes the call over (its hold on the pipeline kept waiting), alice signs out.
+        _media.When(r => r.Method == "ref", ScriptedReply.Hold, times: 1);
+        await _cluster.A.KillAsync();
+        var held = await _media.WaitForHeldAsync(1, DeathAndTakeOver);
+        await aliceOnB.UnregisterAsync();
+        await _media.ReleaseAsync(held);
+
+        // The call ends, and bob, whose slot still held the dead node's call when alice's left, is free: without the fix
+        // his next call was refused as "already in a call" for as long as he stayed registered.
+        (await bob.WaitForAsync<StopCommunication>(DeathAndTakeOver)).Message.Reason.Should().Be(Reasons.PeerDisconnected);
+        await Eventually.TrueAsync(async () => !(await PipelinesAsync()).Any(), "the call's pipeline is released");
+        _media.RequestsOf("release").Count(r => r.Param("object") == pipeline).Should().Be(1, "released once");
+        await using var carol = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "carol");
+        await bob.CallAsync("carol", ScriptedCall.CallerOffer);
+        (await carol.WaitForAsync<IncomingCall>()).Message.From.Should().Be("bob", "bob is free to call again");
     }
 
     /// <summary>Alice calls bob, who accepts: both have their answers, and the call lives on alice's node.</summary>

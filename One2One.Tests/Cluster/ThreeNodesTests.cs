@@ -58,8 +58,9 @@ public sealed class ThreeNodesTests(ITestOutputHelper output) : IAsyncLifetime
         await bobOnC.StopAsync();
         (await aliceOnB.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
         await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
+        await using var carol = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "carol");
         await aliceOnB.CallAsync("carol", RecordedOffer);
-        (await aliceOnB.WaitForAsync<CallResponse>()).Message.Reason.Should().Be(Reasons.UnknownUser, "alice is free to call again");
+        (await carol.WaitForAsync<IncomingCall>()).Message.From.Should().Be("alice", "alice is free to call again");
     }
 
     /// <summary>The page's connection closes and it resumes on <paramref name="node"/>, back in its call with <paramref name="peer"/>.</summary>
