@@ -7,7 +7,7 @@
 import { MediaCall, openLocalMedia, rtcConfiguration } from "./call.js";
 import type { CallResponse, IceCandidate, IceConfiguration, IncomingCall, StartCommunication, StopCommunication } from "./contract.js";
 import { Emitter } from "./emitter.js";
-import { ConnectionError, errorText, RejectedError } from "./errors.js";
+import { ConnectionError, errorText, RefusedError, RejectedError } from "./errors.js";
 import { HeldCall } from "./held-call.js";
 import { IceRefresh } from "./ice-refresh.js";
 import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
@@ -63,7 +63,8 @@ export interface SoftphoneOptions {
    * How long to wait before each new resume while the server answers "unavailable" or cannot be reached at all: the
    * server that held this page's registration cannot be reached (an app node dying), and once the cluster declares it
    * dead another node takes its calls over and holds this page's place; or this page is offline for a moment (the held
-   * call's media waits, and the server holds the call for its reconnect window). By default 2, 3, 5, 8, 10, 10, 10, 12, 15 and 15 s: a minute and a half,
+   * call's media waits, and the server holds the call for its reconnect window). A resumed call's new offer refused as
+   * "unavailable" (its call still moving to another node) is sent again on the same delays. By default 2, 3, 5, 8, 10, 10, 10, 12, 15 and 15 s: a minute and a half,
    * about how long a cluster takes with Orleans' default settings to declare a node dead, plus the server's reconnect
    * window (20 s) in which it answers so while the take-over may be under way, in few enough tries for the server's
    * limit on registrations. After the last, the page registers its name afresh.
@@ -475,7 +476,7 @@ export class Softphone {
         return;
       }
       this.offerSent = true;
-      await send(sdpOffer);
+      await (serverHoldsCall ? this.sendWhileCallMoves(send, sdpOffer, attempt) : send(sdpOffer));
       if (attempt === this.attempt) {
         media.startTrickle();
       }
@@ -490,6 +491,30 @@ export class Softphone {
         } else {
           this.endCall(errorText(error), "error");
         }
+      }
+    }
+  }
+
+  /**
+   * Sends a held call's new offer. While the server answers "unavailable" (in a cluster: the call's server died and
+   * another is still taking it over, and the page's requests are refused until it has), asks again after each of
+   * resumeRetryDelaysMs rather than give up a call whose media is still flowing. Returns quietly when the attempt went
+   * stale meanwhile (hung up, disconnected).
+   */
+  private async sendWhileCallMoves(send: (sdpOffer: string) => Promise<void>, sdpOffer: string, attempt: number): Promise<void> {
+    const delays = this.options.resumeRetryDelaysMs ?? defaultResumeRetryDelaysMs;
+    for (let retry = 0; ; retry++) {
+      try {
+        await send(sdpOffer);
+        return;
+      } catch (error) {
+        if (!(error instanceof RefusedError && error.reason === "unavailable") || retry >= delays.length || attempt !== this.attempt) {
+          throw error;
+        }
+      }
+      await new Promise((resolve) => setTimeout(resolve, delays[retry]));
+      if (attempt !== this.attempt) {
+        return;
       }
     }
   }

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
-import { ConnectionError, RejectedError } from "../../src/errors.js";
+import { ConnectionError, RefusedError, RejectedError } from "../../src/errors.js";
 import { Softphone } from "../../src/softphone.js";
 import { FakeClient, FakePeerConnection, settle, until, noTracks, phoneInCall, registeredPhone } from "./softphone-fakes.js";
 
@@ -115,6 +115,35 @@ describe("Softphone and its signaling connection", () => {
     assert.deepEqual(client.registered, ["alice"], "never registered afresh");
     assert.equal(client.renegotiations.length, 1, "the resumed call offers on its held connection");
     assert.equal(opened(), 1, "the camera opened for the call is the one resumed: nothing was dropped");
+  });
+
+  it("offers a resumed call again while the server answers unavailable (the call still moving to another server), then goes on", async () => {
+    const { client, phone } = await phoneInCall([10, 10]);
+    let refusals = 2;
+    client.renegotiateOutcome = () =>
+      refusals-- > 0 ? Promise.reject(new RefusedError("The server your call lives on cannot be reached right now.", "unavailable")) : Promise.resolve();
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+
+    client.emit("close", undefined, false);
+    await until(() => client.renegotiations.length >= 3);
+    await settle();
+
+    assert.equal(phone.state, "connecting", "still in the call");
+    assert.equal(client.stops, 0, "the call the server holds is not ended");
+    FakePeerConnection.last?.connect();
+    assert.equal(phone.state, "in-call");
+  });
+
+  it("ends a resumed call whose offer is refused for another reason (the call is gone), telling the server", async () => {
+    const { client, phone } = await phoneInCall([10, 10]);
+    client.renegotiateOutcome = () => Promise.reject(new RefusedError("No call to renegotiate.", "no-call"));
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+
+    client.emit("close", undefined, false);
+    await until(() => phone.state === "registered");
+    await settle();
+
+    assert.equal(client.renegotiations.length, 1);
   });
 
   it("gives up a resume the server turns away for good (unauthorized) without asking again", async () => {

@@ -21,6 +21,8 @@ export class FakeClient {
   /** The offers sent with Call() and with Renegotiate() (a resumed call's or a reconnect's). */
   readonly calls: string[] = [];
   readonly renegotiations: string[] = [];
+  /** What the next Renegotiate() does: resolve (answered by Renegotiated) or reject. */
+  renegotiateOutcome: () => Promise<void> = () => Promise.resolve();
   /** GetIceServers invocations, and what the next one does. */
   iceRequests = 0;
   iceOutcome: () => Promise<IceConfiguration | null> = () => Promise.resolve(null);
@@ -43,7 +45,7 @@ export class FakeClient {
     },
     renegotiate: (sdpOffer: string): Promise<void> => {
       this.renegotiations.push(sdpOffer);
-      return Promise.resolve();
+      return this.renegotiateOutcome();
     },
     getIceServers: (): Promise<IceConfiguration | null> => {
       this.iceRequests++;
