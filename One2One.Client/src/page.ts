@@ -76,7 +76,7 @@ function startFeatures(
   const view = new FeatureView();
   const mediaState = new MediaStateSync(client, phone);
   const stats = new CallStatsMonitor(phone);
-  const presence = new Presence(client);
+  const presence = new Presence(client, phone);
   const missed = new MissedCalls(client, phone);
   const tones = new Tones(phone);
   phone.on("stateChange", (snapshot) => view.renderCall(snapshot, phone.callConnectedAt));

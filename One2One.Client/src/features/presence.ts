@@ -5,6 +5,7 @@
 
 import { Emitter } from "../emitter.js";
 import type { One2OneClient } from "../signaling.js";
+import type { Softphone } from "../softphone.js";
 
 export interface PresenceEvents {
   change(names: readonly string[]): void;
@@ -17,7 +18,8 @@ export class Presence {
   private changePending = false;
   private readonly events = new Emitter<PresenceEvents>();
 
-  constructor(client: One2OneClient) {
+  /** With `phone`, the list is also forgotten when the person signs out (the server sends an unregistered page nothing). */
+  constructor(client: One2OneClient, phone?: Softphone) {
     client.on("onlineUsers", (users) => {
       this.online.clear();
       for (const name of users.names) {
@@ -45,6 +47,11 @@ export class Presence {
     };
     client.on("close", forget);
     client.on("reconnecting", forget);
+    phone?.on("stateChange", (snapshot) => {
+      if (snapshot.state === "idle" && this.active) {
+        forget();
+      }
+    });
   }
 
   /** True once the server sent a list (it has Presence:Enabled and this page is registered). */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { Presence } from "../../src/features/presence.js";
-import { FakeClient, settle } from "./softphone-fakes.js";
+import { FakeClient, registeredPhone, settle } from "./softphone-fakes.js";
 
 describe("Presence", () => {
   it("makes one change, after the last, of messages that arrive together", async () => {
@@ -38,5 +38,19 @@ describe("Presence", () => {
     await settle();
     assert.deepEqual(changes, [["ann"], []]);
     assert.equal(presence.enabled, false);
+  });
+
+  it("forgets the list when the person signs out (the connection stays open, and the server sends it nothing more)", async () => {
+    const { client, phone } = await registeredPhone();
+    const presence = new Presence(client.asClient, phone);
+    client.emit("onlineUsers", { names: ["ann"], truncated: false });
+    await settle();
+    assert.deepEqual(presence.names, ["ann"]);
+
+    phone.unregister();
+    await settle();
+
+    assert.equal(presence.enabled, false);
+    assert.deepEqual(presence.names, []);
   });
 });
