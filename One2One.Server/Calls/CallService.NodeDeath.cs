@@ -18,7 +18,9 @@ internal sealed partial class CallService
             {
                 if (user.Outbox is RemoteOutbox remote && remote.Node.Equals(node))
                 {
-                    _ = HoldLostMemberAsync(call, user, remote);
+                    // The connection id read now, with the outbox that went with the dead node: a resume meanwhile gives
+                    // the stand-in a new connection, which must not be detached for the old one's death.
+                    _ = HoldLostMemberAsync(call, user, remote, user.ConnectionId);
                 }
             }
         }
@@ -54,13 +56,13 @@ internal sealed partial class CallService
     /// The member's node died with its page's connection: the stand-in is held here for the reconnect window, as a
     /// detached user is, and the name re-claimed for it, so the page can resume here (through the load balancer).
     /// </summary>
-    private async Task HoldLostMemberAsync(Call call, User standIn, RemoteOutbox remote)
+    private async Task HoldLostMemberAsync(Call call, User standIn, RemoteOutbox remote, string lostConnectionId)
     {
         try
         {
             var window = _options.CurrentValue.ReconnectWindow;
             Call? endNow = null;
-            var held = window > TimeSpan.Zero && standIn.TryDetach(standIn.ConnectionId, current =>
+            var held = window > TimeSpan.Zero && standIn.TryDetach(lostConnectionId, current =>
             {
                 if (current is not null && !BeginReconnect(current, current.SideOf(standIn), window + _options.CurrentValue.MediaReconnectWindow, extend: true))
                 {
@@ -69,6 +71,12 @@ internal sealed partial class CallService
 
                 return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(standIn), null, window, Timeout.InfiniteTimeSpan);
             });
+            if (!held && window > TimeSpan.Zero && !standIn.IsGone && !string.Equals(standIn.ConnectionId, lostConnectionId, StringComparison.Ordinal))
+            {
+                // Its page resumed meanwhile, on a new connection: nothing of it was lost.
+                return;
+            }
+
             if (!held || endNow is not null)
             {
                 using var scope = call.Trace.Enter(_logger);

@@ -398,8 +398,11 @@ internal sealed partial class CallService
             return;
         }
 
+        // The held connection's id, read before the token is published: a resume that attaches the page at once must not
+        // find its new connection detached here.
+        var held = user.ConnectionId;
         _resumeTokens.Add(user);
-        user.TryDetach(user.ConnectionId, current =>
+        user.TryDetach(held, current =>
         {
             if (current is not null)
             {
@@ -408,7 +411,7 @@ internal sealed partial class CallService
 
             return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user), null, options.ReconnectWindow, Timeout.InfiniteTimeSpan);
         });
-        _users.Detach(user, user.ConnectionId);
+        _users.Detach(user, held);
         _ = MoveClaimHereAsync(user, new CallMember(call.Id, user.Name, user.RegistrationId), oldNode: null);
     }
 }
