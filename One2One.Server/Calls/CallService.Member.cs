@@ -110,6 +110,14 @@ internal sealed partial class CallService
             return true;
         }
 
+        if (old.HangUpPending)
+        {
+            // The member hung up and the dead home may never have heard it: the new home, refused, ends the call as this
+            // side's leaving (its media released there); the page knows already.
+            user.Leave(old);
+            return false;
+        }
+
         if (!old.Answered)
         {
             // The dead home never sent this page its answer, and the new home has none to send: the page's call ends
@@ -231,23 +239,31 @@ internal sealed partial class CallService
             return;
         }
 
-        _ = HangUpLaterAsync(user, remote.Id);
+        if (remote.TryStartHangUpRetries())
+        {
+            _ = HangUpLaterAsync(user, remote);
+        }
     }
 
-    /// <summary>How long a hang-up the call's home did not answer waits before it is sent again.</summary>
-    internal static readonly TimeSpan HangUpRetryDelay = TimeSpan.FromSeconds(2);
+    /// <summary>How long a hang-up the call's home did not answer waits before it is sent again: doubling from the first, up to the last.</summary>
+    internal static readonly TimeSpan FirstHangUpRetry = TimeSpan.FromSeconds(2), LastHangUpRetry = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Sees a hang-up the home did not answer through, for as long as the user is in the call: ends it here if this node
-    /// took it over meanwhile, else sends it again to the call's home (a new one, once another node took it over), after
-    /// <see cref="HangUpRetryDelay"/> or as soon as the call moves. Never faults.
+    /// Sees through a hang-up the home did not answer (one loop per call, <see cref="RemoteCall.TryStartHangUpRetries"/>),
+    /// for as long as the user is in the call: after a wait (cut short when the call moves), ends it here if this node took
+    /// it over meanwhile, else sends it again to the call's home (a new one, once another node took it over). Never faults.
     /// </summary>
-    private async Task HangUpLaterAsync(User user, string callId)
+    private async Task HangUpLaterAsync(User user, RemoteCall first)
     {
+        var callId = first.Id;
+        var wait = FirstHangUpRetry;
+        var current = first;
         try
         {
             while (!user.IsGone)
             {
+                await Task.WhenAny(current.Moved, Task.Delay(wait, _time)).ConfigureAwait(false);
+                wait = TimeSpan.FromTicks(Math.Min(wait.Ticks * 2, LastHangUpRetry.Ticks));
                 if (user.CurrentCall is { } taken && taken.Id == callId)
                 {
                     // Taken over here before the hang-up was known to be pending.
@@ -255,24 +271,23 @@ internal sealed partial class CallService
                     return;
                 }
 
-                if (user.RemoteCall is not { } current || current.Id != callId)
+                if (user.RemoteCall is not { } now || now.Id != callId)
                 {
                     return;
                 }
 
+                current = now;
                 current.MarkHangUpPending();
                 if (await NotifyHomeAsync(current, (home, member) => home.HangUp(member)).ConfigureAwait(false))
                 {
                     user.Leave(current);
                     return;
                 }
-
-                await Task.WhenAny(current.Moved, Task.Delay(HangUpRetryDelay, _time)).ConfigureAwait(false);
             }
         }
         catch (Exception ex)
         {
-            RemoteLog.RequestFailed(_logger, callId, user.Name, ex);
+            CallsLog.EndFailed(_logger, callId, ex);
         }
     }
 

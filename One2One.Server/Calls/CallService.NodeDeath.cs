@@ -18,9 +18,13 @@ internal sealed partial class CallService
             {
                 if (user.Outbox is RemoteOutbox remote && remote.Node.Equals(node))
                 {
-                    // The connection id read now, with the outbox that went with the dead node: a resume meanwhile gives
-                    // the stand-in a new connection, which must not be detached for the old one's death.
-                    _ = HoldLostMemberAsync(call, user, remote, user.ConnectionId);
+                    // The connection id that went with the dead node (the outbox still the same after it is read): a resume
+                    // meanwhile gives the stand-in a new connection, which must not be detached for the old one's death.
+                    var lost = user.ConnectionId;
+                    if (ReferenceEquals(user.Outbox, remote))
+                    {
+                        _ = HoldLostMemberAsync(call, user, remote, lost);
+                    }
                 }
             }
         }

@@ -225,13 +225,10 @@ internal sealed partial class CallService
         {
             if (participant.From is { } remote ? !participant.User.TryMoveHere(remote, call) : !participant.User.TryJoin(call))
             {
-                // The member hung up or went in the meantime: the call ends as their leaving does (its pipeline released
-                // once), and its record, never written from here, goes. The other participant here may not have been
-                // moved into the call yet: its slot, still on the dead home's call, goes free too, or it would stay busy
-                // (and refused as "already in a call") for as long as it stays registered.
-                _calls[call.Id] = call;
-                _metrics.CallTakenOver();
-                await EndAsync(call, CallEnding.Disconnected(participant.User)).ConfigureAwait(false);
+                // The member hung up or went in the meantime: the call ends as their leaving does. The other participant
+                // here may not have been moved into the call yet: its slot, still on the dead home's call, goes free too,
+                // or it would stay busy (and refused as "already in a call") for as long as it stays registered.
+                await EndTakenOverAsync(call, CallEnding.Disconnected(participant.User), caller, callee).ConfigureAwait(false);
                 foreach (var other in (ReadOnlySpan<TakenParticipant>)[caller, callee])
                 {
                     if (other.From is { } stillThere)
@@ -240,7 +237,6 @@ internal sealed partial class CallService
                     }
                 }
 
-                _records.Drop(record.CallId);
                 return true;
             }
         }
@@ -248,20 +244,8 @@ internal sealed partial class CallService
         if (CannotGoOn(caller, callee) is { } ending)
         {
             // A participant here hung up while the dead home could not be told, or is still waiting for the answer the
-            // dead home never sent: the call ends (its pipeline released once, the other side told), never run on as in
-            // progress. A page that went with the dead node keeps its registration for a resume, without the call.
-            _calls[call.Id] = call;
-            _metrics.CallTakenOver();
-            await EndAsync(call, ending).ConfigureAwait(false);
-            foreach (var participant in (ReadOnlySpan<TakenParticipant>)[caller, callee])
-            {
-                if (participant is { From: null, Elsewhere: null })
-                {
-                    HoldForResume(call, participant.User);
-                }
-            }
-
-            _records.Drop(record.CallId);
+            // dead home never sent: the call ends, never run on as in progress.
+            await EndTakenOverAsync(call, ending, caller, callee).ConfigureAwait(false);
             return true;
         }
 
@@ -301,6 +285,27 @@ internal sealed partial class CallService
 
         KeepRecord(call);
         return true;
+    }
+
+    /// <summary>
+    /// Ends a taken-over call that cannot go on: its pipeline released once, the participants told, and its record (claimed
+    /// for this node, never written from here) dropped. A page that went with the dead node keeps its registration for a
+    /// resume, without the call.
+    /// </summary>
+    private async Task EndTakenOverAsync(Call call, CallEnding ending, TakenParticipant caller, TakenParticipant callee)
+    {
+        _calls[call.Id] = call;
+        _metrics.CallTakenOver();
+        await EndAsync(call, ending).ConfigureAwait(false);
+        foreach (var participant in (ReadOnlySpan<TakenParticipant>)[caller, callee])
+        {
+            if (participant is { From: null, Elsewhere: null })
+            {
+                HoldForResume(call, participant.User);
+            }
+        }
+
+        _records.Drop(call.Id);
     }
 
     /// <summary>

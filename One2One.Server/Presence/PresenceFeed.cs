@@ -14,10 +14,19 @@ namespace One2One.Server.Presence;
 /// <remarks>Not thread-safe: guarded by <see cref="PresenceService"/>'s gate.</remarks>
 internal sealed class PresenceFeed
 {
-    /// <summary>How many changes the feed keeps (a few hundred kilobytes at most, for the whole node).</summary>
-    public const int Capacity = 4096;
+    /// <summary>How many changes a node's feed keeps (a few hundred kilobytes at most, for the whole node).</summary>
+    public const int DefaultCapacity = 4096;
 
-    private readonly PresenceChange[] _changes = new PresenceChange[Capacity];
+    private readonly PresenceChange[] _changes;
+
+    public PresenceFeed(int capacity = DefaultCapacity)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
+        _changes = new PresenceChange[capacity];
+    }
+
+    /// <summary>How many changes the feed keeps.</summary>
+    public int Capacity => _changes.Length;
 
     /// <summary>How many changes were ever added: the place of the next one.</summary>
     public long Head { get; private set; }

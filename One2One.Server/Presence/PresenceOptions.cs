@@ -23,4 +23,7 @@ public sealed class PresenceOptions
     /// </summary>
     [Range(1, 1_000_000, ErrorMessage = "Presence:PeerBacklog must be between 1 and 1000000.")]
     public int PeerBacklog { get; set; } = 10_000;
+
+    /// <summary>How many joins and leaves the node's feed keeps for pages behind (see <see cref="PresenceFeed"/>); tests set it lower.</summary>
+    internal int FeedCapacity { get; set; } = PresenceFeed.DefaultCapacity;
 }

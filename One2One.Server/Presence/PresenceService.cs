@@ -32,7 +32,7 @@ internal sealed class PresenceService
     private readonly ILogger<PresenceService> _logger;
     private readonly Lock _gate = new();
     private readonly Dictionary<string, Listing> _listed = new(StringComparer.Ordinal);
-    private readonly PresenceFeed _feed = new();
+    private readonly PresenceFeed _feed;
 
     // How many listed connections carry each name (a page and its resumed successor may overlap for a moment).
     private readonly Dictionary<string, int> _listedNames = new(UserName.Comparer);
@@ -44,6 +44,7 @@ internal sealed class PresenceService
     public PresenceService(IOptions<PresenceOptions> options, ILocalSiloDetails silo, CallService calls, ILogger<PresenceService> logger)
     {
         _options = options.Value;
+        _feed = new PresenceFeed(_options.FeedCapacity);
         _silo = silo;
         _logger = logger;
         calls.RegistrationMovedAway += MovedAway;

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using One2One.Server.Contracts;
+using One2One.Server.Presence;
 using One2One.Tests.Limits;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.Support;
@@ -66,14 +67,17 @@ public sealed class PresenceBurstTests
 
     // The server's sockets send from an 8 KB buffer instead of the megabytes Linux grows one to, so a page that does not
     // read stalls the server's sends after a hundred kilobytes or so (SignalR's and Kestrel's buffers), not after several
-    // megabytes of names.
-    private static void WithSmallSendBuffers(IServiceCollection services) =>
+    // megabytes of names. The feed keeps 256 changes, so the stalled page surely falls further behind than it holds.
+    private static void WithSmallSendBuffers(IServiceCollection services)
+    {
         services.Configure<SocketTransportOptions>(options => options.CreateBoundListenSocket = endpoint =>
         {
             var socket = SocketTransportOptions.CreateDefaultBoundListenSocket(endpoint);
             socket.SendBufferSize = 4096;
             return socket;
         });
+        services.PostConfigure<PresenceOptions>(options => options.FeedCapacity = 256);
+    }
 
     private static string LongName(int i) => $"churn-{i}-".PadRight(64, 'x');
 

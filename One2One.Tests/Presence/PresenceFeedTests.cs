@@ -28,7 +28,7 @@ public sealed class PresenceFeedTests
     public void The_feed_keeps_its_newest_changes_and_says_when_a_place_has_fallen_out_of_it()
     {
         var feed = new PresenceFeed();
-        for (var i = 0; i < PresenceFeed.Capacity + 10; i++)
+        for (var i = 0; i < PresenceFeed.DefaultCapacity + 10; i++)
         {
             feed.Add(new PresenceChange($"user-{i}", i % 2 == 0));
         }
@@ -36,8 +36,8 @@ public sealed class PresenceFeedTests
         feed.Holds(10).Should().BeTrue("the oldest change kept is the eleventh");
         feed.Holds(9).Should().BeFalse("a page whose place fell out is given a snapshot instead");
         var kept = feed.Since(10, except: "nobody");
-        kept.Should().HaveCount(PresenceFeed.Capacity);
+        kept.Should().HaveCount(PresenceFeed.DefaultCapacity);
         kept[0].Should().Be(new PresenceChange("user-10", true));
-        kept[^1].Should().Be(new PresenceChange($"user-{PresenceFeed.Capacity + 9}", false));
+        kept[^1].Should().Be(new PresenceChange($"user-{PresenceFeed.DefaultCapacity + 9}", false));
     }
 }

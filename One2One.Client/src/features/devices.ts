@@ -61,7 +61,12 @@ export class MediaDevicesControl {
       if ((chosen.camera === null && chosen.microphone === null) || !isDeviceGone(error)) {
         throw error;
       }
-      this.forgetChoice(chosen);
+      // Which one went: the list forgets a choice no longer plugged in (and the page's selectors follow). If both are
+      // still listed the browser would not say which it could not open: both are forgotten.
+      await this.refresh();
+      if (this.camera === chosen.camera && this.microphone === chosen.microphone) {
+        this.forgetChoice(chosen);
+      }
       return await openLocalMedia(this.constraints());
     }
   };

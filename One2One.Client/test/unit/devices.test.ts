@@ -302,14 +302,30 @@ describe("MediaDevicesControl", () => {
     const devices = new MediaDevicesControl(new FakePhone().asSoftphone);
     await devices.useCamera("usb-cam");
     plugged = [device("videoinput", "builtin")];
+    let listed = 0;
+    devices.on("devices", () => listed++);
 
     await devices.open();
 
     assert.equal(opened.length, 2);
     assert.deepEqual(opened[1], { audio: true, video: true });
+    assert.equal(listed, 1, "the page's selectors hear of the list without the camera");
     const again = (await devices.open()) as unknown as FakeStream;
     assert.equal(opened.length, 3, "forgotten: the next call does not ask for it first");
     assert.equal(again.getVideoTracks()[0]?.id, "default");
+  });
+
+  it("an unplugged microphone is forgotten, and the chosen camera, still plugged in, is kept", async () => {
+    useFakeDevices();
+    plugged = [device("videoinput", "usb-cam"), device("audioinput", "headset")];
+    const devices = new MediaDevicesControl(new FakePhone().asSoftphone);
+    await devices.useCamera("usb-cam");
+    await devices.useMicrophone("headset");
+    plugged = [device("videoinput", "usb-cam"), device("audioinput", "builtin-mic")];
+
+    await devices.open();
+
+    assert.deepEqual(opened.at(-1), { audio: true, video: { deviceId: { exact: "usb-cam" } } });
   });
 
   it("a camera that fails for another reason (in use) is not forgotten, and the failure is the call's", async () => {

@@ -144,6 +144,7 @@ describe("Softphone and its signaling connection", () => {
     await settle();
 
     assert.equal(client.renegotiations.length, 1);
+    assert.equal(client.stops, 1, "the server, which held the call, is told it ended");
   });
 
   it("gives up a resume the server turns away for good (unauthorized) without asking again", async () => {

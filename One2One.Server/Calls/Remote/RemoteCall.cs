@@ -47,6 +47,11 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
 
     public void MarkHangUpPending() => HangUpPending = true;
 
+    private int _hangUpRetries;
+
+    /// <summary>True for the first caller only (the same call moved to a new home counts as the same): it runs the call's one loop of hang-up retries.</summary>
+    public bool TryStartHangUpRetries() => Interlocked.Exchange(ref _hangUpRetries, 1) == 0;
+
     /// <summary>
     /// The member's page has had its SDP answer (or, resuming, comes back to a call it had): a call taken over from a dead
     /// home can go on for it. A page still waiting for an answer the dead home never sent cannot (nobody else has that
@@ -67,7 +72,7 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
 
     /// <summary>The same call, homed on <paramref name="newHome"/>; this one's <see cref="Moved"/> completes once the user's slot holds it.</summary>
     public RemoteCall MovedTo(INodeLink newHome, SiloAddress newHomeNode) =>
-        new(member, peerName, newHome, newHomeNode) { Media = Media, HangUpPending = HangUpPending, Answered = Answered };
+        new(member, peerName, newHome, newHomeNode) { Media = Media, HangUpPending = HangUpPending, Answered = Answered, _hangUpRetries = Volatile.Read(ref _hangUpRetries) };
 
     public void MarkMoved() => _moved.TrySetResult();
 
