@@ -69,18 +69,8 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task When_both_pages_are_on_the_surviving_node_the_call_is_taken_over_once_and_goes_on()
     {
-        var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
-        await ConnectAsync(alice, bob);
-        var pipeline = (await PipelinesAsync()).Should().ContainSingle().Subject;
-
-        // Alice's page reloads and the load balancer sends it to B: both pages are on B, the call still lives on A.
-        var token = alice.ResumeToken;
-        await alice.DisposeAsync();
-        await using var aliceOnB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
-        var resumed = await aliceOnB.ResumeAsync("alice", token);
-        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
-        resumed.ResumedCallWith.Should().Be("bob");
+        await using var pages = await BothPagesOnBAsync();
+        var (aliceOnB, bob, pipeline) = pages;
 
         // A dies. B has two users in the call, each of whom lost the call's home; their take-overs must be one: a second,
         // holding the pipeline while the first is kept waiting, would end the call when the first finished.
@@ -142,16 +132,8 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public async Task A_participant_signing_out_while_the_survivor_takes_the_call_over_ends_it_and_leaves_the_other_free()
     {
-        var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
-        await ConnectAsync(alice, bob);
-        var pipeline = (await PipelinesAsync()).Should().ContainSingle().Subject;
-
-        // Both pages on B, the call still on A (alice's page reloaded onto B).
-        var token = alice.ResumeToken;
-        await alice.DisposeAsync();
-        await using var aliceOnB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
-        (await aliceOnB.ResumeAsync("alice", token)).ResumedCallWith.Should().Be("bob");
+        await using var pages = await BothPagesOnBAsync();
+        var (aliceOnB, bob, pipeline) = pages;
 
         // A dies; while B takes the call over (its hold on the pipeline kept waiting), alice signs out.
         _media.When(r => r.Method == "ref", ScriptedReply.Hold, times: 1);
@@ -168,6 +150,37 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
         await using var carol = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "carol");
         await bob.CallAsync("carol", ScriptedCall.CallerOffer);
         (await carol.WaitForAsync<IncomingCall>()).Message.From.Should().Be("bob", "bob is free to call again");
+    }
+
+    /// <summary>
+    /// Alice on A calls bob on B; then alice's page reloads and the load balancer sends it to B: both pages are on B, the
+    /// call (and its one pipeline) still lives on A.
+    /// </summary>
+    private async Task<PagesOnB> BothPagesOnBAsync()
+    {
+        var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        string? token;
+        await using (var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice"))
+        {
+            await ConnectAsync(alice, bob);
+            token = alice.ResumeToken;
+        }
+
+        var pipeline = (await PipelinesAsync()).Should().ContainSingle().Subject;
+        var aliceOnB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        var resumed = await aliceOnB.ResumeAsync("alice", token);
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().Be("bob");
+        return new PagesOnB(aliceOnB, bob, pipeline);
+    }
+
+    private sealed record PagesOnB(SignalingClient AliceOnB, SignalingClient Bob, string Pipeline) : IAsyncDisposable
+    {
+        public async ValueTask DisposeAsync()
+        {
+            await AliceOnB.DisposeAsync();
+            await Bob.DisposeAsync();
+        }
     }
 
     /// <summary>Alice calls bob, who accepts: both have their answers, and the call lives on alice's node.</summary>

@@ -59,7 +59,7 @@ public sealed class PresenceBurstTests
         var online = new HashSet<string>(StringComparer.Ordinal);
         while (!online.Contains(last.Name!))
         {
-            Apply(online, await reader.NextPresenceAsync(SignalingClient.DefaultWait));
+            OnlineList.Apply(online, await reader.NextPresenceAsync(SignalingClient.DefaultWait));
         }
 
         online.Should().BeEquivalentTo([slowName, last.Name!]);
@@ -93,11 +93,11 @@ public sealed class PresenceBurstTests
             if (target == nameof(IOne2OneClient.OnlineUsers))
             {
                 snapshots++;
-                Apply(online, argument.Deserialize<OnlineUserList>(JsonSerializerOptions.Web)!);
+                OnlineList.Apply(online, argument.Deserialize<OnlineUserList>(JsonSerializerOptions.Web)!);
             }
             else if (target == nameof(IOne2OneClient.PresenceChanged))
             {
-                Apply(online, argument.Deserialize<PresenceChange>(JsonSerializerOptions.Web)!);
+                OnlineList.Apply(online, argument.Deserialize<PresenceChange>(JsonSerializerOptions.Web)!);
             }
 
             // The last name joined after the burst: once the page lists it (in a change or a snapshot), nothing else is due.
@@ -105,23 +105,6 @@ public sealed class PresenceBurstTests
             {
                 return (online, snapshots, messages);
             }
-        }
-    }
-
-    private static void Apply(HashSet<string> online, object presence)
-    {
-        switch (presence)
-        {
-            case OnlineUserList list:
-                online.Clear();
-                online.UnionWith(list.Names);
-                break;
-            case PresenceChange { Online: true } change:
-                online.Add(change.Name);
-                break;
-            case PresenceChange change:
-                online.Remove(change.Name);
-                break;
         }
     }
 }

@@ -78,18 +78,7 @@ public sealed class StalledPresencePeerTests : IAsyncLifetime
         {
             var left = deadline - DateTime.UtcNow;
             left.Should().BePositive($"the list caught up; it holds {string.Join(", ", online)}");
-            switch (await client.NextPresenceAsync(left))
-            {
-                case OnlineUserList list:
-                    online.UnionWith(list.Names);
-                    break;
-                case PresenceChange { Online: true } change:
-                    online.Add(change.Name);
-                    break;
-                case PresenceChange change:
-                    online.Remove(change.Name);
-                    break;
-            }
+            OnlineList.Apply(online, await client.NextPresenceAsync(left));
         }
 
         return online;
