@@ -934,7 +934,7 @@ export class Softphone {
       return false;
     }
     this.snapshot = next;
-    if (event.kind === "dial" || event.kind === "ring") {
+    if (event.kind === "dial" || event.kind === "ring" || event.kind === "ended" || event.kind === "unregistered") {
       this.connectedAt = null;
     } else if (next.state === "in-call" && this.connectedAt === null) {
       this.connectedAt = Date.now();
