@@ -26,6 +26,16 @@ export class MissedCalls {
         this.rang = snapshot.peer;
       } else if (snapshot.state !== "registered") {
         this.rang = null;
+      } else if (this.rang !== null) {
+        // Back to registered from ringing. The server's end of the ring (cancelled, no answer) is heard in the same turn,
+        // just after (the Softphone takes the StopCommunication first); anything else ended it here (declined): a
+        // StopCommunication arriving later (the caller's cancel crossing the decline) is not a missed call.
+        const ringing = this.rang;
+        queueMicrotask(() => {
+          if (this.rang === ringing) {
+            this.rang = null;
+          }
+        });
       }
     });
     // The server ends a call that rang here and was not taken with StopCommunication (cancelled, no-answer, the
