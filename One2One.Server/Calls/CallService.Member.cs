@@ -225,24 +225,30 @@ internal sealed partial class CallService
     /// <remarks>
     /// The call is marked as hung up (<see cref="RemoteCall.HangUpPending"/>) so that a node taking it over ends it as this
     /// hang-up instead of running it; a home that does not answer (dying, or cut off from this node) gets the hang-up again
-    /// until the call ends, wherever it lives by then (<see cref="HangUpLaterAsync"/>). The page hears its Stop succeed either way: the
-    /// person hung up, and the server sees it through.
+    /// until the call ends, wherever it lives by then (<see cref="HangUpLaterAsync"/>). The page hears its Stop succeed
+    /// either way: the person hung up, and the server sees it through.
     /// </remarks>
     private async Task HangUpAtHomeAsync(User user, RemoteCall remote)
     {
         // Marked before it is sent: a take-over that runs while it is on its way (the home declared dead meanwhile) ends
         // the call rather than bringing it back. A hang-up the home answers has ended the call there, record and all.
-        remote.MarkHangUpPending();
-        if (await NotifyHomeAsync(remote, (home, member) => home.HangUp(member)).ConfigureAwait(false))
-        {
-            user.Leave(remote);
-            return;
-        }
-
-        if (remote.TryStartHangUpRetries())
+        if (!await TryHangUpAtHomeAsync(user, remote).ConfigureAwait(false) && remote.TryStartHangUpRetries())
         {
             _ = HangUpLaterAsync(user, remote);
         }
+    }
+
+    /// <summary>Marks the call hung up, then tells its home; true (and the user's slot freed) once the home has it.</summary>
+    private async Task<bool> TryHangUpAtHomeAsync(User user, RemoteCall remote)
+    {
+        remote.MarkHangUpPending();
+        if (!await NotifyHomeAsync(remote, (home, member) => home.HangUp(member)).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        user.Leave(remote);
+        return true;
     }
 
     /// <summary>How long a hang-up the call's home did not answer waits before it is sent again: doubling from the first, up to the last.</summary>
@@ -277,10 +283,8 @@ internal sealed partial class CallService
                 }
 
                 current = now;
-                current.MarkHangUpPending();
-                if (await NotifyHomeAsync(current, (home, member) => home.HangUp(member)).ConfigureAwait(false))
+                if (await TryHangUpAtHomeAsync(user, current).ConfigureAwait(false))
                 {
-                    user.Leave(current);
                     return;
                 }
             }

@@ -12,30 +12,20 @@ namespace One2One.Tests.Cluster;
 /// node that dies for real (SIGKILL) mid-call: the call goes on (on the other node, if it lived on the dead one), its
 /// people resume through the load balancer, or the call ends as a disconnect once the reconnect window (5 s here) has passed.
 /// </summary>
-public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class SeveralNodesTests(ITestOutputHelper output)
+    : MultiProcessClusterTests(output, () => MultiProcessCluster.StartAsync(reconnectWindow: TimeSpan.FromSeconds(5)))
 {
-    private MultiProcessCluster _cluster = null!;
-
-    public async Task InitializeAsync() => _cluster = await MultiProcessCluster.StartAsync(reconnectWindow: TimeSpan.FromSeconds(5));
-
-    public async Task DisposeAsync()
-    {
-        // What the nodes said (warnings and worse), for a failing test.
-        output.WriteLine(_cluster.Logs);
-        await _cluster.DisposeAsync();
-    }
-
     [Fact]
     public async Task Bob_registered_on_node_A_makes_BOB_on_node_B_taken_and_through_the_load_balancer_too()
     {
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "bob");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "bob");
 
-        await using var onB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        await using var onB = await SignalingClient.ConnectAsync(Cluster.B.HubUri);
         (await onB.RegisterAsync("BOB")).Reason.Should().Be(Reasons.NameTaken);
         for (var attempt = 0; attempt < 4; attempt++)
         {
             // Round-robin: the attempts reach both nodes.
-            await using var balanced = await SignalingClient.ConnectAsync(_cluster.LoadBalancedHubUri);
+            await using var balanced = await SignalingClient.ConnectAsync(Cluster.LoadBalancedHubUri);
             (await balanced.RegisterAsync("Bob")).Reason.Should().Be(Reasons.NameTaken);
         }
 
@@ -46,26 +36,26 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Alice_on_node_A_calls_bob_on_node_B_both_get_their_answers_and_his_hang_up_releases_the_pipeline()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
 
         await ConnectAsync(alice, bob);
-        (await _cluster.PipelinesAsync()).Should().HaveCount(1);
+        (await Cluster.PipelinesAsync()).Should().HaveCount(1);
 
         await bob.StopAsync();
         (await alice.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
+        await Eventually.TrueAsync(async () => (await Cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
     }
 
     [Fact]
     public async Task Bob_s_node_killed_mid_call_leaves_alice_s_call_up_and_bob_resumes_through_the_load_balancer_and_hangs_up()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         await ConnectAsync(alice, bob);
         var token = bob.ResumeToken;
 
-        await _cluster.B.KillAsync();
+        await Cluster.B.KillAsync();
         await Eventually.TrueAsync(() => bob.State == Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected, "bob's connection went with node B");
 
         await using var bobAgain = await ConnectThroughTheLoadBalancerAsync();
@@ -76,9 +66,9 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
 
         await bobAgain.StopAsync();
         (await alice.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
+        await Eventually.TrueAsync(async () => (await Cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
         // Until B is declared dead the name's claim may be out of reach (server-busy); then it is bob's, on A.
-        await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        await using var other = await SignalingClient.ConnectAsync(Cluster.A.HubUri);
         var taken = await RegisterWhileAsync(other, "BOB", reason => reason == Reasons.ServerBusy);
         taken.Reason.Should().Be(Reasons.NameTaken, "bob is registered on node A now");
     }
@@ -86,17 +76,17 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Bob_s_node_killed_mid_call_and_bob_never_back_ends_alice_s_call_as_peer_disconnected_after_the_window()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         await ConnectAsync(alice, bob);
 
-        await _cluster.B.KillAsync();
+        await Cluster.B.KillAsync();
 
         // Node B is declared dead within seconds (Cluster:Membership here), then the 5 s window runs.
         (await alice.WaitForAsync<PeerReconnecting>(TimeSpan.FromSeconds(30))).Message.Peer.Should().Be("bob");
         (await alice.WaitForAsync<StopCommunication>(TimeSpan.FromSeconds(30))).Message.Reason.Should().Be(Reasons.PeerDisconnected);
-        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
-        await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        await Eventually.TrueAsync(async () => (await Cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
+        await using var other = await SignalingClient.ConnectAsync(Cluster.A.HubUri);
         // The name is freed as the call ends, in the background: a moment after the end is heard at the latest.
         (await RegisterWhileAsync(other, "bob", reason => reason == Reasons.NameTaken)).Response.Should().Be(Responses.Accepted, "bob's name went with the window");
     }
@@ -104,16 +94,16 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Alice_s_node_killed_mid_call_the_call_goes_on_at_bob_s_node_alice_resumes_there_and_the_pipeline_is_released_once()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         await ConnectAsync(alice, bob);
         var token = alice.ResumeToken;
-        var pipelines = await _cluster.PipelinesAsync();
+        var pipelines = await Cluster.PipelinesAsync();
         pipelines.Should().ContainSingle();
 
         // The call lived on A. Once the cluster declares A dead, bob's node takes it over from its record: bob hears that
         // alice is reconnecting, not that the call ended.
-        await _cluster.A.KillAsync();
+        await Cluster.A.KillAsync();
         (await bob.WaitForAsync<PeerReconnecting>(TimeSpan.FromSeconds(30))).Message.Peer.Should().Be("alice");
 
         await using var aliceAgain = await ConnectThroughTheLoadBalancerAsync();
@@ -125,12 +115,12 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         await aliceAgain.RenegotiateAsync(RecordedOffer);
         (await aliceAgain.WaitForAsync<Renegotiated>()).Message.SdpAnswer.Should().Contain("a=ice-ufrag");
         bob.Drain().OfType<StopCommunication>().Should().BeEmpty("bob's call was never ended");
-        (await _cluster.PipelinesAsync()).Should().Equal(pipelines, "the call's pipeline carried it throughout");
+        (await Cluster.PipelinesAsync()).Should().Equal(pipelines, "the call's pipeline carried it throughout");
 
         await aliceAgain.StopAsync();
         (await bob.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
-        await using var carol = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "carol");
+        await Eventually.TrueAsync(async () => (await Cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
+        await using var carol = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "carol");
         await bob.CallAsync("carol", RecordedOffer);
         (await carol.WaitForAsync<IncomingCall>()).Message.From.Should().Be("bob", "bob is free to call again");
     }
@@ -138,13 +128,13 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_call_whose_both_pages_were_on_the_killed_node_is_taken_over_and_both_resume_through_the_load_balancer()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "bob");
         await ConnectAsync(alice, bob);
         var (aliceToken, bobToken) = (alice.ResumeToken, bob.ResumeToken);
-        var pipelines = await _cluster.PipelinesAsync();
+        var pipelines = await Cluster.PipelinesAsync();
 
-        await _cluster.A.KillAsync();
+        await Cluster.A.KillAsync();
 
         // Node B, the only one left, takes the call over once A is declared dead (seconds here); until then the pages' tokens
         // are unknown there.
@@ -161,26 +151,26 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
 
         await bobAgain.RenegotiateAsync(RecordedOffer);
         (await bobAgain.WaitForAsync<Renegotiated>()).Message.SdpAnswer.Should().Contain("a=ice-ufrag");
-        (await _cluster.PipelinesAsync()).Should().Equal(pipelines, "the call's pipeline carried it throughout");
+        (await Cluster.PipelinesAsync()).Should().Equal(pipelines, "the call's pipeline carried it throughout");
 
         await bobAgain.StopAsync();
         (await aliceAgain.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
+        await Eventually.TrueAsync(async () => (await Cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
     }
 
     [Fact]
     public async Task Alice_s_node_killed_mid_call_and_alice_never_back_ends_bob_s_taken_over_call_as_peer_disconnected_after_the_window()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         await ConnectAsync(alice, bob);
 
-        await _cluster.A.KillAsync();
+        await Cluster.A.KillAsync();
 
         (await bob.WaitForAsync<PeerReconnecting>(TimeSpan.FromSeconds(30))).Message.Peer.Should().Be("alice");
         (await bob.WaitForAsync<StopCommunication>(TimeSpan.FromSeconds(30))).Message.Reason.Should().Be(Reasons.PeerDisconnected);
-        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
-        await using var other = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        await Eventually.TrueAsync(async () => (await Cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
+        await using var other = await SignalingClient.ConnectAsync(Cluster.B.HubUri);
         // The name is freed as the call ends, in the background: a moment after the end is heard at the latest.
         (await RegisterWhileAsync(other, "alice", reason => reason == Reasons.NameTaken)).Response.Should().Be(Responses.Accepted, "alice's name went with the window");
     }
@@ -188,20 +178,20 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Alice_s_node_killed_while_bob_s_phone_rings_ends_the_ring_for_bob_and_his_node_releases_its_pipeline_at_once()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         await alice.CallAsync("bob", RecordedOffer);
         (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
 
-        await _cluster.A.KillAsync();
+        await Cluster.A.KillAsync();
 
         // A call still ringing is not recorded and cannot outlive its home. B tells bob as soon as the cluster declares A
         // dead, and releases the reserved pipeline itself rather than leaving it to the media server's session collection.
         var ended = (await bob.WaitForAsync<StopCommunication>(TimeSpan.FromSeconds(30))).Message;
         ended.Reason.Should().Be(Reasons.ServerShutdown);
         ended.Message.Should().Contain("alice");
-        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "bob's node released the call's pipeline");
-        await using var carol = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "carol");
+        await Eventually.TrueAsync(async () => (await Cluster.PipelinesAsync()).Count == 0, "bob's node released the call's pipeline");
+        await using var carol = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "carol");
         await bob.CallAsync("carol", RecordedOffer);
         (await carol.WaitForAsync<IncomingCall>()).Message.From.Should().Be("bob", "bob is free to call again");
     }
@@ -209,12 +199,12 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task Who_is_online_spans_both_nodes_and_a_killed_node_s_people_go_offline_for_the_other_s_pages()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         (await alice.ExpectPresenceAsync<OnlineUserList>()).Names.Should().BeEmpty();
         (await alice.ExpectPresenceAsync<PresenceChange>()).Should().Be(new PresenceChange("bob", true));
 
-        await _cluster.B.KillAsync();
+        await Cluster.B.KillAsync();
 
         (await alice.ExpectPresenceAsync<PresenceChange>(TimeSpan.FromSeconds(30))).Should().Be(new PresenceChange("bob", false),
             "node B was declared dead, and its names with it");
@@ -223,11 +213,11 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
     [Fact]
     public async Task A_killed_node_s_people_come_back_through_the_load_balancer_under_their_own_names_and_the_other_node_s_are_untouched()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var carol = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "carol");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var carol = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "carol");
         var token = alice.ResumeToken;
 
-        await _cluster.A.KillAsync();
+        await Cluster.A.KillAsync();
         await Eventually.TrueAsync(() => alice.State == Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected, "alice's connection went with node A");
 
         // What alice's page does (the SDK's Softphone): connect again through the load balancer, which no longer sends
@@ -236,14 +226,14 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         // hold alice's place: B cannot tell an idle page from one in a call another node takes over); then no node holds
         // it (B never knew it, A is dead), and the page registers its name afresh.
         await using var aliceAgain = await ConnectThroughTheLoadBalancerAsync();
-        await Eventually.TrueAsync(() => _cluster.B.Log.Contains("left the cluster", StringComparison.Ordinal), "node B saw A declared dead");
+        await Eventually.TrueAsync(() => Cluster.B.Log.Contains("left the cluster", StringComparison.Ordinal), "node B saw A declared dead");
         var justAfter = await aliceAgain.ResumeAsync("alice", token);
         justAfter.Reason.Should().Be(Reasons.Unavailable, "A died a moment ago: a node may still be taking its calls over");
         var resumed = await ResumeWhileAsync(aliceAgain, "alice", token, reason => reason == Reasons.Unavailable);
         resumed.Reason.Should().Be(Reasons.ResumeExpired, "node B never held alice's registration, A is dead, and the window has passed");
         await RegisterOnceTheDeadNodeIsDeclaredAsync(aliceAgain, "alice");
 
-        await using var other = await SignalingClient.ConnectAsync(_cluster.LoadBalancedHubUri);
+        await using var other = await SignalingClient.ConnectAsync(Cluster.LoadBalancedHubUri);
         (await other.RegisterAsync("ALICE")).Reason.Should().Be(Reasons.NameTaken, "alice holds it again, on node B");
         (await other.RegisterAsync("CAROL")).Reason.Should().Be(Reasons.NameTaken, "carol on node B never noticed");
         carol.State.Should().Be(Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Connected);
@@ -260,7 +250,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output) : IAsyncLifetime
         {
             try
             {
-                return await SignalingClient.ConnectAsync(_cluster.LoadBalancedHubUri);
+                return await SignalingClient.ConnectAsync(Cluster.LoadBalancedHubUri);
             }
             catch (Exception ex) when (ex is HttpRequestException or System.Net.WebSockets.WebSocketException && attempt < 10)
             {

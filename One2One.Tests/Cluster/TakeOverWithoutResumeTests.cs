@@ -11,39 +11,30 @@ namespace One2One.Tests.Cluster;
 /// node that took it over, and that node's take-over of it leaves nothing in the cluster's storage: the record it had
 /// just claimed goes with the call. Nor does a call that ends normally: Redis keeps no key for an ended call.
 /// </summary>
-public sealed class TakeOverWithoutResumeTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class TakeOverWithoutResumeTests(ITestOutputHelper output)
+    : MultiProcessClusterTests(output, () => MultiProcessCluster.StartAsync(reconnectWindow: TimeSpan.Zero))
 {
-    private MultiProcessCluster _cluster = null!;
-
-    public async Task InitializeAsync() => _cluster = await MultiProcessCluster.StartAsync(reconnectWindow: TimeSpan.Zero);
-
-    public async Task DisposeAsync()
-    {
-        output.WriteLine(_cluster.Logs);
-        await _cluster.DisposeAsync();
-    }
-
     [Fact]
     public async Task Alice_s_node_killed_mid_call_ends_bob_s_call_as_a_disconnect_and_its_record_goes()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
 
         // A call that ends by a hang-up leaves no key in Redis either (a cleared state is deleted, not written back empty).
         await ConnectAsync(alice, bob);
-        await Eventually.TrueAsync(async () => await _cluster.StoredCallRecordsAsync() == 1, "the call in progress is recorded");
+        await Eventually.TrueAsync(async () => await Cluster.StoredCallRecordsAsync() == 1, "the call in progress is recorded");
         await alice.StopAsync();
         (await bob.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(async () => await _cluster.StoredCallRecordsAsync() == 0, "the hung-up call's record goes");
+        await Eventually.TrueAsync(async () => await Cluster.StoredCallRecordsAsync() == 0, "the hung-up call's record goes");
 
         await ConnectAsync(alice, bob);
-        await Eventually.TrueAsync(async () => await _cluster.StoredCallRecordsAsync() == 1, "the call in progress is recorded");
+        await Eventually.TrueAsync(async () => await Cluster.StoredCallRecordsAsync() == 1, "the call in progress is recorded");
 
-        await _cluster.A.KillAsync();
+        await Cluster.A.KillAsync();
         (await bob.WaitForAsync<StopCommunication>(TimeSpan.FromSeconds(30))).Message.Reason.Should().Be(Reasons.PeerDisconnected);
-        await Eventually.TrueAsync(() => _cluster.B.Log.Contains("taken over from node", StringComparison.Ordinal), "bob's node took the call over before ending it");
+        await Eventually.TrueAsync(() => Cluster.B.Log.Contains("taken over from node", StringComparison.Ordinal), "bob's node took the call over before ending it");
 
-        await Eventually.TrueAsync(async () => await _cluster.StoredCallRecordsAsync() == 0, "the ended call's record goes");
-        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
+        await Eventually.TrueAsync(async () => await Cluster.StoredCallRecordsAsync() == 0, "the ended call's record goes");
+        await Eventually.TrueAsync(async () => (await Cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
     }
 }

@@ -11,54 +11,44 @@ namespace One2One.Tests.Cluster;
 /// moved off its home onto the two other nodes, when the home dies (SIGKILL). One of those nodes takes the call over; the
 /// other participant's page stays where it is, its node forwarding to the new home; nobody's call ends.
 /// </summary>
-public sealed class ThreeNodesTests(ITestOutputHelper output) : IAsyncLifetime
+public sealed class ThreeNodesTests(ITestOutputHelper output)
+    : MultiProcessClusterTests(output, () => MultiProcessCluster.StartAsync(reconnectWindow: TimeSpan.FromSeconds(20), thirdNode: true))
 {
     private static readonly TimeSpan TakeOverLimit = TimeSpan.FromSeconds(60);
-    private MultiProcessCluster _cluster = null!;
-
-    public async Task InitializeAsync() =>
-        _cluster = await MultiProcessCluster.StartAsync(reconnectWindow: TimeSpan.FromSeconds(20), thirdNode: true);
-
-    public async Task DisposeAsync()
-    {
-        output.WriteLine(_cluster.Logs);
-        await _cluster.DisposeAsync();
-    }
-
     [Fact]
     public async Task A_call_whose_pages_moved_to_the_two_other_nodes_goes_on_when_its_home_dies_and_a_hang_up_releases_its_pipeline()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "bob");
         await ConnectAsync(alice, bob);
-        var pipelines = await _cluster.PipelinesAsync();
+        var pipelines = await Cluster.PipelinesAsync();
         pipelines.Should().ContainSingle();
 
         // Each page comes back on another node (a reload each; through the load balancer in production): the call stays on
         // A, alice's side forwarded from B and bob's from C.
-        await using var aliceOnB = await MoveAsync(alice, "alice", _cluster.B, "bob");
-        await using var bobOnC = await MoveAsync(bob, "bob", _cluster.C, "alice");
+        await using var aliceOnB = await MoveAsync(alice, "alice", Cluster.B, "bob");
+        await using var bobOnC = await MoveAsync(bob, "bob", Cluster.C, "alice");
         await ShouldReachEachOtherAsync(aliceOnB, bobOnC);
 
-        await _cluster.A.KillAsync();
+        await Cluster.A.KillAsync();
 
         // Once the cluster declares A dead, B or C takes the call over (it logs the take-over) and the other's side moves to
         // it (it logs the move): before, the first to ask refused a call with a participant on a third node, and both ended.
-        await UntilAsync(() => _cluster.B.Log.Contains("taken over from node", StringComparison.Ordinal)
-                                   || _cluster.C.Log.Contains("taken over from node", StringComparison.Ordinal),
+        await UntilAsync(() => Cluster.B.Log.Contains("taken over from node", StringComparison.Ordinal)
+                                   || Cluster.C.Log.Contains("taken over from node", StringComparison.Ordinal),
             "a surviving node takes the call over");
-        await UntilAsync(() => _cluster.B.Log.Contains("took it over", StringComparison.Ordinal)
-                                   || _cluster.C.Log.Contains("took it over", StringComparison.Ordinal),
+        await UntilAsync(() => Cluster.B.Log.Contains("took it over", StringComparison.Ordinal)
+                                   || Cluster.C.Log.Contains("took it over", StringComparison.Ordinal),
             "the other surviving node's side moves to the new home");
         await ShouldReachEachOtherAsync(aliceOnB, bobOnC);
         aliceOnB.Drain().OfType<StopCommunication>().Should().BeEmpty("alice's call never ended");
         bobOnC.Drain().OfType<StopCommunication>().Should().BeEmpty("bob's call never ended");
-        (await _cluster.PipelinesAsync()).Should().Equal(pipelines, "the call's pipeline carried it throughout");
+        (await Cluster.PipelinesAsync()).Should().Equal(pipelines, "the call's pipeline carried it throughout");
 
         await bobOnC.StopAsync();
         (await aliceOnB.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(async () => (await _cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
-        await using var carol = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "carol");
+        await Eventually.TrueAsync(async () => (await Cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
+        await using var carol = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "carol");
         await aliceOnB.CallAsync("carol", RecordedOffer);
         (await carol.WaitForAsync<IncomingCall>()).Message.From.Should().Be("alice", "alice is free to call again");
     }
