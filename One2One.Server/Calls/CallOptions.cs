@@ -41,4 +41,12 @@ public sealed class CallOptions
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00", ErrorMessage = "Calls:ReconnectWindow must be between 0 and 5 minutes.")]
     public TimeSpan ReconnectWindow { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// In a cluster, how long a batch of messages for a page on another node that failed to get there waits before each
+    /// new attempt; past the last it is given up (about as long as the cluster takes to declare a dead node dead). Not
+    /// configurable: tests shorten it.
+    /// </summary>
+    internal IReadOnlyList<TimeSpan> DeliveryRetryDelays { get; set; } =
+        [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(4), TimeSpan.FromSeconds(8)];
 }

@@ -45,39 +45,48 @@ internal sealed partial class CallService
     /// Messages from the call's home for the member's page, in order; a LeftCall frees its slot first. A registration on its
     /// way here (resuming from another node) gets them once it is registered.
     /// </summary>
-    internal void DeliverToMember(CallMember member, ImmutableArray<ClientDelivery> messages)
+    internal void DeliverToMember(MemberBatch batch)
     {
-        if (_arrivals.TryGetValue(NameClaims.KeyOf(member.Name), out var arrival) && arrival.TryDeliver(member, messages))
+        if (_arrivals.TryGetValue(NameClaims.KeyOf(batch.Member.Name), out var arrival) && arrival.TryDeliver(batch))
         {
             return;
         }
 
-        DeliverHere(member, messages);
+        DeliverHere(batch);
     }
 
-    private void DeliverHere(CallMember member, ImmutableArray<ClientDelivery> messages)
+    /// <summary>
+    /// Passes a batch on to the member's page once, and only while the member is in its call, or has left it and is in
+    /// no other (what the home sends after the LeftCall: the end's notice). A batch sent again after an attempt that
+    /// failed on its way back, or one late from a call the page has moved on from, would otherwise reach the page (the
+    /// page's messages name no call: a stale hang-up ends the call it is in now).
+    /// </summary>
+    private void DeliverHere(MemberBatch batch)
     {
+        var member = batch.Member;
         if (FindMember(member) is not { } user)
         {
             return;
         }
 
-        foreach (var message in messages)
+        if (user.LastRemoteCall is not { } call || call.Id != member.CallId || user.IsInACall && user.RemoteCall != call
+            || !call.TryAccept(batch.Batch))
+        {
+            RemoteLog.DeliveryDropped(_logger, member.Name, member.CallId, batch.Batch.Number);
+            return;
+        }
+
+        foreach (var message in batch.Messages)
         {
             if (message.Method == ClientMethod.LeftCall)
             {
-                if (user.RemoteCall is { } call && call.Id == member.CallId)
-                {
-                    user.Leave(call);
-                }
-
+                user.Leave(call);
                 continue;
             }
 
-            if (message.Method is ClientMethod.CallResponse or ClientMethod.StartCommunication or ClientMethod.Renegotiated
-                && user.RemoteCall is { } answered && answered.Id == member.CallId)
+            if (message.Method is ClientMethod.CallResponse or ClientMethod.StartCommunication or ClientMethod.Renegotiated)
             {
-                answered.MarkAnswered();
+                call.MarkAnswered();
             }
 
             user.Outbox.Post(client => ClientDeliveries.SendTo(client, message));

@@ -62,8 +62,11 @@ internal sealed partial class CallService
     /// node in order (a <see cref="RemoteOutbox"/>).
     /// </summary>
     private User StandIn(CallMember member, INodeLink link, SiloAddress node, string resumeKey) =>
-        new(member.Name, "remote:" + member.CallId, new RemoteOutbox(member, link, node, _limits.Options.OutboxCapacity, _logger),
+        new(member.Name, "remote:" + member.CallId, NewRemoteOutbox(member, link, node),
             resumeKey, Guid.ParseExact(member.Registration, "N"));
+
+    private RemoteOutbox NewRemoteOutbox(CallMember member, INodeLink link, SiloAddress node) =>
+        new(member, link, node, _limits.Options.OutboxCapacity, _options.CurrentValue.DeliveryRetryDelays, _time, _logger);
 
     /// <summary>Asks the callee's node to join <paramref name="call"/>; joined, reserves its media and rings, else tells the caller why not.</summary>
     private async Task JoinAndRingAsync(Call call, NameClaim claim, CallMember member)
@@ -116,7 +119,7 @@ internal sealed partial class CallService
             // The caller hung up while the callee's node was asked. The end has run, and its LeftCall may have reached
             // that node before the join did: freeing the slot again there is harmless, a slot left taken is not.
             _calls.TryRemove(call.Id, out _);
-            await TellNodeAsync(member, () => claim.Link!.Deliver(member, [ClientDeliveries.LeftCall])).ConfigureAwait(false);
+            await TellNodeAsync(member, () => claim.Link!.Deliver(member, ClientDeliveries.Alone, [ClientDeliveries.LeftCall])).ConfigureAwait(false);
             return;
         }
 

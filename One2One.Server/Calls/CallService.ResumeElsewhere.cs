@@ -154,7 +154,7 @@ internal sealed partial class CallService
             var member = new CallMember(call.Id, user.Name, user.RegistrationId);
             var oldOutbox = user.Outbox as RemoteOutbox;
             var connectionId = user.ConnectionId;
-            var outbox = new RemoteOutbox(member, to, toNode, _limits.Options.OutboxCapacity, _logger);
+            var outbox = NewRemoteOutbox(member, to, toNode);
             if (!user.TryResume(token, "remote:" + call.Id, outbox, nextKey, _ => { }, out var previous))
             {
                 return null;

@@ -42,6 +42,14 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
     /// <summary>The call, homed on another node of the cluster, this user is ringing in or taking part in, if any.</summary>
     public RemoteCall? RemoteCall => Volatile.Read(ref _slot) as RemoteCall;
 
+    /// <summary>
+    /// The call homed on another node this user last joined (still in it, or left since): what its home sends after the
+    /// user left it (the end's notice) still reaches the page while the user is in no other call.
+    /// </summary>
+    public RemoteCall? LastRemoteCall => Volatile.Read(ref _lastRemoteCall);
+
+    private RemoteCall? _lastRemoteCall;
+
     /// <summary>In a call, here or homed on another node.</summary>
     public bool IsInACall => Volatile.Read(ref _slot) is not null;
 
@@ -72,7 +80,16 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
     public bool TryJoin(Call call) => !_gone && Interlocked.CompareExchange(ref _slot, call, null) is null;
 
     /// <summary>Joins a call homed on another node: the same slot, so busy is decided here, atomically, as for a local call.</summary>
-    public bool TryJoin(RemoteCall call) => !_gone && Interlocked.CompareExchange(ref _slot, call, null) is null;
+    public bool TryJoin(RemoteCall call)
+    {
+        if (_gone || Interlocked.CompareExchange(ref _slot, call, null) is not null)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _lastRemoteCall, call);
+        return true;
+    }
 
     public void Leave(Call call) => Interlocked.CompareExchange(ref _slot, null, call);
 
@@ -86,7 +103,16 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
     public bool Leave(RemoteCall call) => Interlocked.CompareExchange(ref _slot, null, call) == call;
 
     /// <summary>The call's home died and another node took it over: the slot goes from <paramref name="old"/> to <paramref name="moved"/> in one step. False if the user left it meanwhile.</summary>
-    public bool TryMove(RemoteCall old, RemoteCall moved) => !_gone && Interlocked.CompareExchange(ref _slot, moved, old) == old;
+    public bool TryMove(RemoteCall old, RemoteCall moved)
+    {
+        if (_gone || Interlocked.CompareExchange(ref _slot, moved, old) != old)
+        {
+            return false;
+        }
+
+        Volatile.Write(ref _lastRemoteCall, moved);
+        return true;
+    }
 
     /// <summary>
     /// A new resume token for the page: a remote participant's page got one on its own node (the call's home keeps its key,

@@ -19,8 +19,12 @@ public interface INodeLink : IGrainObserver
     /// <summary>Puts the user registered as <paramref name="member"/> in the call, if they are free: busy is decided on their node.</summary>
     Task<JoinAnswer> JoinCall(CallMember member, string callerName, INodeLink home, SiloAddress homeNode);
 
-    /// <summary>Messages for the member's page, in order; <see cref="ClientMethod.LeftCall"/> frees its call slot.</summary>
-    Task Deliver(CallMember member, ImmutableArray<ClientDelivery> messages);
+    /// <summary>
+    /// Messages for the member's page, in order; <see cref="ClientMethod.LeftCall"/> frees its call slot. A batch that
+    /// failed is sent again with the same <paramref name="batch"/>: the member's node passes each batch on once, and only
+    /// while the member is in that call (or has just left it, for the end's notice).
+    /// </summary>
+    Task Deliver(CallMember member, DeliveryBatch batch, ImmutableArray<ClientDelivery> messages);
 
     /// <summary>
     /// Where the call's media is (a media server's address and the pipeline's id), once reserved: should the home die, the
@@ -112,6 +116,13 @@ public sealed record JoinAnswer([property: Id(0)] JoinResult Result, [property: 
 /// <summary>A request of the member's page that the call refused: its reason code and message, as the page gets them.</summary>
 [GenerateSerializer, Immutable]
 public sealed record RemoteRefusal([property: Id(0)] string Reason, [property: Id(1)] string Message);
+
+/// <summary>
+/// Which batch of a call's deliveries to one member this is: the sending outbox (a new one when the call moves to a new
+/// home) and its number there, counted from 1 in the order sent.
+/// </summary>
+[GenerateSerializer, Immutable]
+public readonly record struct DeliveryBatch([property: Id(0)] Guid Sender, [property: Id(1)] long Number);
 
 /// <summary>A typed callback for the member's page (IOne2OneClient's method and its argument as JSON).</summary>
 [GenerateSerializer, Immutable]

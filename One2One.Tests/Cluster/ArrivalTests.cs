@@ -18,12 +18,12 @@ public sealed class ArrivalTests
         var arrival = new Arrival();
         var delivered = new List<string?>();
 
-        arrival.TryDeliver(Bob, [Message("1")]).Should().BeTrue();
-        arrival.TryDeliver(Bob, [Message("2"), Message("3")]).Should().BeTrue();
+        arrival.TryDeliver(Batch(Message("1"))).Should().BeTrue();
+        arrival.TryDeliver(Batch(Message("2"), Message("3"))).Should().BeTrue();
         delivered.Should().BeEmpty("bob is not registered here yet");
 
-        arrival.Complete((_, messages) => delivered.AddRange(messages.Select(m => m.Json)));
-        arrival.TryDeliver(Bob, [Message("4")]).Should().BeTrue();
+        arrival.Complete(batch => delivered.AddRange(batch.Messages.Select(m => m.Json)));
+        arrival.TryDeliver(Batch(Message("4"))).Should().BeTrue();
 
         delivered.Should().Equal("1", "2", "3", "4");
     }
@@ -32,13 +32,13 @@ public sealed class ArrivalTests
     public void An_abandoned_arrival_keeps_nothing_and_says_nobody_is_coming()
     {
         var arrival = new Arrival();
-        arrival.TryDeliver(Bob, [Message("1")]);
+        arrival.TryDeliver(Batch(Message("1")));
 
         arrival.Abandon();
 
-        arrival.TryDeliver(Bob, [Message("2")]).Should().BeFalse("the resume failed: the caller delivers as if there were no arrival");
+        arrival.TryDeliver(Batch(Message("2"))).Should().BeFalse("the resume failed: the caller delivers as if there were no arrival");
         var delivered = new List<string?>();
-        arrival.Complete((_, messages) => delivered.AddRange(messages.Select(m => m.Json)));
+        arrival.Complete(batch => delivered.AddRange(batch.Messages.Select(m => m.Json)));
         delivered.Should().BeEmpty();
     }
 
@@ -48,13 +48,17 @@ public sealed class ArrivalTests
         var arrival = new Arrival();
         for (var i = 0; i < Arrival.Capacity + 10; i++)
         {
-            arrival.TryDeliver(Bob, [Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture))]);
+            arrival.TryDeliver(Batch(Message(i.ToString(System.Globalization.CultureInfo.InvariantCulture))));
         }
 
         var delivered = 0;
-        arrival.Complete((_, messages) => delivered += messages.Length);
+        arrival.Complete(batch => delivered += batch.Messages.Length);
         delivered.Should().Be(Arrival.Capacity);
     }
+
+    private long _batches;
+
+    private MemberBatch Batch(params ClientDelivery[] messages) => new(Bob, new DeliveryBatch(Guid.Empty, ++_batches), [.. messages]);
 
     private static ClientDelivery Message(string json) => new(ClientMethod.IceCandidate, json);
 }

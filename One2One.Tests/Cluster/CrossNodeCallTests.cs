@@ -29,7 +29,10 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
             // Long enough for any resume on a loaded machine (a 2 s window was missed under a GC pause); the window's end
             // across nodes is CrossNodeReconnectWindowEndTests'.
             ReconnectWindow = TimeSpan.FromSeconds(30),
-            ConfigureServices = services => services.AddSingleton<IOutgoingGrainCallFilter>(_deliveries),
+            // Two quick retries of a failed delivery: a test that loses one for good gets there soon.
+            ConfigureServices = services => services
+                .AddSingleton<IOutgoingGrainCallFilter>(_deliveries)
+                .Configure<CallOptions>(options => options.DeliveryRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)]),
         });
     }
 
@@ -337,13 +340,13 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
         var pipeline = await ConnectAsync(alice, bob);
 
-        // Alice hangs up; the end's notice to bob's node (his page's StopCommunication and his slot's release) is lost.
+        // Alice hangs up; the end's notice to bob's node (his page's StopCommunication and his slot's release) is lost, and
+        // so is every try again, until bob has acted.
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         _deliveries.HoldUntil = lost.Task;
         await alice.StopAsync();
         await Eventually.TrueAsync(() => _deliveries.Held > 0, "the end's notice is on its way to bob's node");
         lost.SetException(new TimeoutException("lost between the nodes"));
-        _deliveries.HoldUntil = null;
         await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the call ended at its home");
         Users(_cluster.B).FindByName("bob")!.IsInACall.Should().BeTrue("bob's node never heard the call end");
 
@@ -360,6 +363,7 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         }
 
         await Eventually.TrueAsync(() => !Users(_cluster.B).FindByName("bob")!.IsInACall, $"bob's slot goes when he {bobAction}");
+        _deliveries.HoldUntil = null;
         await bob.CallAsync("alice", ScriptedCall.CallerOffer);
         (await alice.WaitForAsync<IncomingCall>()).Message.From.Should().Be("bob", "bob is free to call");
     }

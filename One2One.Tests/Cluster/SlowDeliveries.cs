@@ -26,10 +26,28 @@ internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
     /// <summary>The <see cref="INodeLink"/> method made late.</summary>
     public string Method { get; set; } = nameof(INodeLink.Deliver);
 
+    private int _toFail;
+    private int _answersToLose;
+    private int _arrived;
+
+    /// <summary>The next <paramref name="count"/> of <see cref="Method"/>'s calls fail before they leave (a connection between the nodes dropped).</summary>
+    public void FailNext(int count) => Volatile.Write(ref _toFail, count);
+
+    /// <summary>The next <paramref name="count"/> of <see cref="Method"/>'s calls arrive, and then fail as if their answer had been lost.</summary>
+    public void LoseAnswerOfNext(int count) => Volatile.Write(ref _answersToLose, count);
+
+    /// <summary>How many of <see cref="Method"/>'s calls have arrived at the other node (answered or not).</summary>
+    public int Arrived => Volatile.Read(ref _arrived);
+
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
         if (context.InterfaceMethod?.DeclaringType == typeof(INodeLink) && context.MethodName == Method)
         {
+            if (TakeOne(ref _toFail))
+            {
+                throw new TimeoutException("lost between the nodes on its way");
+            }
+
             if (Delay > TimeSpan.Zero)
             {
                 await Task.Delay(Delay);
@@ -41,8 +59,30 @@ internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
                 // Bounded: a test that fails before it lets the delivery go must not leave it held in the silo for ever.
                 await hold.WaitAsync(TimeSpan.FromMinutes(1));
             }
+
+            await context.Invoke();
+            Interlocked.Increment(ref _arrived);
+            if (TakeOne(ref _answersToLose))
+            {
+                throw new TimeoutException("the answer was lost between the nodes");
+            }
+
+            return;
         }
 
         await context.Invoke();
+    }
+
+    private static bool TakeOne(ref int count)
+    {
+        while (Volatile.Read(ref count) is var left and > 0)
+        {
+            if (Interlocked.CompareExchange(ref count, left - 1, left) == left)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -17,15 +17,15 @@ internal sealed class Arrival
     public const int Capacity = 256;
 
     private readonly Lock _gate = new();
-    private readonly List<(CallMember Member, ImmutableArray<ClientDelivery> Messages)> _kept = [];
-    private Action<CallMember, ImmutableArray<ClientDelivery>>? _deliver;
+    private readonly List<MemberBatch> _kept = [];
+    private Action<MemberBatch>? _deliver;
     private bool _abandoned;
 
     /// <summary>
-    /// Keeps <paramref name="messages"/> until the registration is here, or hands them over at once if it is. False when the
+    /// Keeps <paramref name="batch"/> until the registration is here, or hands it over at once if it is. False when the
     /// arrival was abandoned (the resume failed): nobody is coming.
     /// </summary>
-    public bool TryDeliver(CallMember member, ImmutableArray<ClientDelivery> messages)
+    public bool TryDeliver(MemberBatch batch)
     {
         lock (_gate)
         {
@@ -36,11 +36,11 @@ internal sealed class Arrival
 
             if (_deliver is { } deliver)
             {
-                deliver(member, messages);
+                deliver(batch);
             }
             else if (_kept.Count < Capacity)
             {
-                _kept.Add((member, messages));
+                _kept.Add(batch);
             }
 
             return true;
@@ -48,13 +48,13 @@ internal sealed class Arrival
     }
 
     /// <summary>The registration is here: what was kept is handed to <paramref name="deliver"/>, in order, and so is everything after.</summary>
-    public void Complete(Action<CallMember, ImmutableArray<ClientDelivery>> deliver)
+    public void Complete(Action<MemberBatch> deliver)
     {
         lock (_gate)
         {
-            foreach (var (member, messages) in _kept)
+            foreach (var batch in _kept)
             {
-                deliver(member, messages);
+                deliver(batch);
             }
 
             _kept.Clear();
@@ -72,3 +72,6 @@ internal sealed class Arrival
         }
     }
 }
+
+/// <summary>A batch of messages from a call's home for a member's page (see <see cref="INodeLink.Deliver"/>).</summary>
+internal sealed record MemberBatch(CallMember Member, DeliveryBatch Batch, ImmutableArray<ClientDelivery> Messages);

@@ -15,6 +15,9 @@ internal static class ClientDeliveries
 
     public static ClientDelivery LeftCall { get; } = new(ClientMethod.LeftCall, null);
 
+    /// <summary>A batch sent on its own, outside any <see cref="RemoteOutbox"/>: a sender of its own.</summary>
+    public static DeliveryBatch Alone => new(Guid.NewGuid(), 1);
+
     /// <summary>What <paramref name="send"/> sends, captured (it is run against a recorder, never a connection).</summary>
     public static ClientDelivery Capture(Func<IOne2OneClient, Task> send)
     {

@@ -13,9 +13,9 @@ internal sealed class NodeLink(CallService calls) : INodeLink
     public Task<JoinAnswer> JoinCall(CallMember member, string callerName, INodeLink home, SiloAddress homeNode) =>
         Task.FromResult(calls.JoinAsMember(member, callerName, home, homeNode));
 
-    public Task Deliver(CallMember member, ImmutableArray<ClientDelivery> messages)
+    public Task Deliver(CallMember member, DeliveryBatch batch, ImmutableArray<ClientDelivery> messages)
     {
-        calls.DeliverToMember(member, messages);
+        calls.DeliverToMember(new MemberBatch(member, batch, messages));
         return Task.CompletedTask;
     }
 

@@ -67,6 +67,27 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
 
     public void MarkAnswered() => Answered = true;
 
+    /// <summary>The last batch number seen from each sender (one or two: the home's outbox, a moved call's new one).</summary>
+    private readonly Dictionary<Guid, long> _lastBatches = [];
+
+    /// <summary>
+    /// True for a batch of the home's deliveries not seen before: numbers only grow from one sender, so a batch sent again
+    /// (its first attempt arrived, its answer was lost) or overtaken by later ones is refused.
+    /// </summary>
+    public bool TryAccept(DeliveryBatch batch)
+    {
+        lock (_lastBatches)
+        {
+            if (_lastBatches.TryGetValue(batch.Sender, out var last) && batch.Number <= last)
+            {
+                return false;
+            }
+
+            _lastBatches[batch.Sender] = batch.Number;
+            return true;
+        }
+    }
+
     /// <summary>Completes when the call's home died and another node took the call over (its slot then holds a new <see cref="RemoteCall"/>).</summary>
     public Task Moved => _moved.Task;
 

@@ -34,4 +34,10 @@ internal static partial class RemoteLog
 
     [LoggerMessage(EventId = 239, EventName = "CallMoved", Level = LogLevel.Warning, Message = "Call {CallId}: its node died; node {Node} took it over, and {Name}'s side goes on there")]
     public static partial void CallMoved(ILogger logger, string callId, string name, SiloAddress node);
+
+    [LoggerMessage(EventId = 245, EventName = "DeliveryRetried", Level = LogLevel.Debug, Message = "Call {CallId}: batch {Batch} for {Name} did not reach their node ({Error}); sending it again")]
+    public static partial void DeliveryRetried(ILogger logger, string name, string callId, long batch, string error);
+
+    [LoggerMessage(EventId = 246, EventName = "DeliveryDropped", Level = LogLevel.Debug, Message = "Call {CallId}: batch {Batch} for {Name} dropped: a repeat, or the call is no longer theirs")]
+    public static partial void DeliveryDropped(ILogger logger, string name, string callId, long batch);
 }

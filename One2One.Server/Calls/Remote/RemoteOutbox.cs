@@ -1,3 +1,4 @@
+using System.Collections.Immutable;
 using One2One.Server.Cluster;
 using One2One.Server.Contracts;
 
@@ -5,17 +6,31 @@ namespace One2One.Server.Calls;
 
 /// <summary>
 /// The outbox of a call's participant whose page is connected to another node: what the call posts is captured as
-/// <see cref="ClientDelivery"/> and delivered, in order and in batches, to that node (<see cref="INodeLink.Deliver"/>),
-/// which posts it to the page's own bounded outbox. Bounded too: a node that cannot keep up
-/// (<see cref="Limits.LimitsOptions.OutboxCapacity"/> messages behind) loses what overflows, as an unread page would.
+/// <see cref="ClientDelivery"/> and delivered, in order and in numbered batches, to that node
+/// (<see cref="INodeLink.Deliver"/>), which posts it to the page's own bounded outbox. Bounded too: a node that cannot
+/// keep up (<see cref="Limits.LimitsOptions.OutboxCapacity"/> messages behind) loses what overflows, as an unread page
+/// would.
 /// </summary>
 /// <remarks>
+/// <para>
 /// The queue is guarded by <see cref="_gate"/>; one drain loop at a time sends it (started by the post that finds none
 /// running), so deliveries never overtake each other.
+/// </para>
+/// <para>
+/// A batch that fails (a connection between the nodes dropped, a node that stalled past the response timeout) is sent
+/// again, the same batch under the same number, after each of <paramref name="retryDelays"/>; later ones wait behind it,
+/// so the page never gets a candidate without the answer before it. The member's node passes a number on once (an
+/// attempt that failed only on its way back arrived all the same). Past the last delay the batch is given up, as for a
+/// page whose connection dropped: by then the cluster has declared a dead node dead.
+/// </para>
 /// </remarks>
-internal sealed class RemoteOutbox(CallMember member, INodeLink node, SiloAddress nodeAddress, int capacity, ILogger logger) : IUserOutbox
+internal sealed class RemoteOutbox(
+    CallMember member, INodeLink node, SiloAddress nodeAddress, int capacity, IReadOnlyList<TimeSpan> retryDelays, TimeProvider time, ILogger logger)
+    : IUserOutbox
 {
     private readonly Lock _gate = new();
+    private readonly Guid _sender = Guid.NewGuid();
+    private long _sent;
     private readonly List<ClientDelivery> _queued = [];
     private readonly List<TaskCompletionSource> _leftCallSent = [];
     private bool _draining;
@@ -109,21 +124,39 @@ internal sealed class RemoteOutbox(CallMember member, INodeLink node, SiloAddres
                 _leftCallSent.Clear();
             }
 
-            try
-            {
-                await node.Deliver(member, [.. batch]).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // The node is out of reach (dying, or dead): membership will say so, and the call's home then holds the
-                // participant for a resume. What could not be delivered is lost, as for a page whose connection dropped.
-                RemoteLog.DeliveryFailed(logger, member.Name, member.CallId, batch.Length, ex);
-            }
-
+            await SendAsync(new DeliveryBatch(_sender, ++_sent), [.. batch]).ConfigureAwait(false);
             foreach (var waiter in sent)
             {
                 waiter.SetResult();
             }
+        }
+    }
+
+    /// <summary>Sends one batch, and again after each retry delay while it fails (only the drain loop calls it).</summary>
+    private async Task SendAsync(DeliveryBatch batch, ImmutableArray<ClientDelivery> messages)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                await node.Deliver(member, batch, messages).ConfigureAwait(false);
+                return;
+            }
+            catch (Exception ex)
+            {
+                if (attempt >= retryDelays.Count)
+                {
+                    // The node is out of reach (dead, or cut off for longer than a node may be): membership says so, and
+                    // the call's home then holds the participant for a resume. What could not be delivered is lost, as
+                    // for a page whose connection dropped.
+                    RemoteLog.DeliveryFailed(logger, member.Name, member.CallId, messages.Length, ex);
+                    return;
+                }
+
+                RemoteLog.DeliveryRetried(logger, member.Name, member.CallId, batch.Number, ex.Message);
+            }
+
+            await Task.Delay(retryDelays[attempt], time).ConfigureAwait(false);
         }
     }
 }
