@@ -35,19 +35,25 @@ internal sealed class RtcpRoute(WebRtcSession source, WebRtcSession target, Rtcp
     /// <summary>The SSRC that RR and feedback from the browser are rewritten to come from: the neighbour's video SSRC.</summary>
     public uint Reporter { get; } = target.LocalSsrc(KurentoMediaType.Video);
 
-    /// <summary>Fills <paramref name="map"/>: {source browser's SSRC → neighbour's outgoing SSRC} for what flows to the neighbour, {our outgoing SSRC → neighbour browser's SSRC} for what flows from it.</summary>
+    /// <summary>
+    /// Fills <paramref name="map"/>: {source browser's SSRC → neighbour's outgoing SSRC} for what flows to the neighbour
+    /// (with the neighbour's renumbering of it: a sender report's RTP time moves with the packets), {our outgoing SSRC →
+    /// neighbour browser's SSRC} for what flows from it (with our renumbering undone: a NACK names the sender's own numbers).
+    /// </summary>
     public void BuildMap(ref SsrcMap map)
     {
         foreach (var leg in legs)
         {
             if (leg.ToNeighbour && source.InboundSsrc(leg.Kind) is { } sent)
             {
-                map.TrySet(sent, Target.LocalSsrc(leg.Kind));
+                var shift = Target.OutboundShift(leg.Kind);
+                map.TrySet(sent, Target.LocalSsrc(leg.Kind), shift.Sequence, shift.Timestamp);
             }
 
             if (leg.FromNeighbour && Target.InboundSsrc(leg.Kind) is { } received)
             {
-                map.TrySet(source.LocalSsrc(leg.Kind), received);
+                var shift = source.OutboundShift(leg.Kind).Inverse;
+                map.TrySet(source.LocalSsrc(leg.Kind), received, shift.Sequence, shift.Timestamp);
             }
         }
     }

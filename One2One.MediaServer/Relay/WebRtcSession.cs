@@ -122,6 +122,9 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     public long RelayedBytes => _out[0].Bytes + _out[1].Bytes;
 
+    /// <summary>What this endpoint's outgoing stream of <paramref name="kind"/> adds to its source's numbers (RTCP about it is translated with it).</summary>
+    public StreamShift OutboundShift(KurentoMediaType kind) => _sequences[(int)kind].Shift;
+
     public uint LocalSsrc(KurentoMediaType kind) => kind == KurentoMediaType.Audio ? _audioIdentity.Ssrc : _videoIdentity.Ssrc;
 
     /// <summary>The SSRC the browser sends <paramref name="kind"/> with: announced in its offer or learned from packets.</summary>
@@ -556,10 +559,15 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
                 target = context.Scratch;
             }
 
+            var rewritten = route.Sink._sequences[(int)kind].Rewrite(target, header.Ssrc, header.SequenceNumber, header.Timestamp, now, _time.TimestampFrequency);
+            if (rewritten == RewriteResult.Stale)
+            {
+                continue;
+            }
+
             RtpHeader.SetSsrc(target, route.Ssrc);
             RtpHeader.SetPayloadType(target, payloadType);
-            if (route.Sink._sequences[(int)kind].Rewrite(target, header.Ssrc, header.SequenceNumber, header.Timestamp, now, _time.TimestampFrequency)
-                && kind == KurentoMediaType.Video)
+            if (rewritten == RewriteResult.SourceChanged && kind == KurentoMediaType.Video)
             {
                 // A sink's new source (a renegotiated page): its receiver can decode nothing until a keyframe.
                 RequestKeyframe();

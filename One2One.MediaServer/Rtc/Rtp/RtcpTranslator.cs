@@ -23,6 +23,11 @@ namespace One2One.MediaServer.Rtc.Rtp;
 /// Sink → source: map = { our outgoing SSRC → source browser's SSRC }, reporter = a local SSRC.
 /// A single call can do both when the map holds both kinds of pair.
 /// </para>
+/// <para>
+/// A pair may also say how the relay renumbers that stream (a sink whose source changed goes on from the old source's
+/// numbers): an SR's RTP time moves with the packets' timestamps, and a report block's extended highest sequence number
+/// and a NACK's packet ids move back to the sender's own numbers.
+/// </para>
 /// The output may start with a packet other than SR/RR: that is reduced-size RTCP (RFC 5506), which
 /// needs a=rtcp-rsize in the negotiated SDP (browsers offer it).
 /// </summary>
@@ -77,13 +82,18 @@ internal static class RtcpTranslator
 
     private static int TranslateSenderReport(RtcpPacket packet, Span<byte> output, in SsrcMap map, uint? reporterSsrc)
     {
-        if (!map.TryMap(packet.SenderSsrc, out uint sender))
+        if (!map.TryMap(packet.SenderSsrc, out uint sender, out _, out uint timestampShift))
         {
             return reporterSsrc is { } reporter ? WriteReportBlocks(packet, output, RtcpPacketType.ReceiverReport, reporter, [], map, keepEmpty: false) : 0;
         }
 
         var senderInfo = packet.Content.Slice(8, RtcpSenderInfo.Length);
-        return WriteReportBlocks(packet, output, RtcpPacketType.SenderReport, sender, senderInfo, map, keepEmpty: true);
+        var written = WriteReportBlocks(packet, output, RtcpPacketType.SenderReport, sender, senderInfo, map, keepEmpty: true);
+
+        // The sender info's RTP time (after the NTP time) names the same instant as the packets do, renumbered as they are.
+        var rtpTime = output.Slice(16, 4);
+        BinaryPrimitives.WriteUInt32BigEndian(rtpTime, BinaryPrimitives.ReadUInt32BigEndian(rtpTime) + timestampShift);
+        return written;
     }
 
     private static int TranslateReceiverReport(RtcpPacket packet, Span<byte> output, in SsrcMap map, uint? reporterSsrc)
@@ -108,10 +118,14 @@ internal static class RtcpTranslator
         var blocks = packet.Content.Slice(packet.ReportBlocksOffset, packet.ReportBlockCount * RtcpReportBlock.Length);
         for (; !blocks.IsEmpty; blocks = blocks[RtcpReportBlock.Length..])
         {
-            if (map.TryMap(BinaryPrimitives.ReadUInt32BigEndian(blocks), out uint ssrc))
+            if (map.TryMap(BinaryPrimitives.ReadUInt32BigEndian(blocks), out uint ssrc, out ushort sequenceShift, out _))
             {
                 blocks[..RtcpReportBlock.Length].CopyTo(output[position..]);
                 BinaryPrimitives.WriteUInt32BigEndian(output[position..], ssrc);
+
+                // The extended highest sequence number received, in the numbers of the stream's sender.
+                var highest = output.Slice(position + 8, 4);
+                BinaryPrimitives.WriteUInt32BigEndian(highest, BinaryPrimitives.ReadUInt32BigEndian(highest) + (uint)(short)sequenceShift);
                 position += RtcpReportBlock.Length;
                 kept++;
             }
@@ -176,10 +190,10 @@ internal static class RtcpTranslator
         return WriteHeader(output, kept, RtcpPacketType.Goodbye, position);
     }
 
-    /// <summary>NACK, TWCC, PLI: one media SSRC; the FCI is copied as it is.</summary>
+    /// <summary>NACK, TWCC, PLI: one media SSRC; the FCI is copied as it is, but for a NACK's lost packets, in the sender's numbers.</summary>
     private static int TranslateMediaFeedback(RtcpPacket packet, Span<byte> output, in SsrcMap map, uint? reporterSsrc)
     {
-        if (!TryGetReporter(packet, map, reporterSsrc, out uint sender) || !map.TryMap(packet.MediaSsrc, out uint media))
+        if (!TryGetReporter(packet, map, reporterSsrc, out uint sender) || !map.TryMap(packet.MediaSsrc, out uint media, out ushort sequenceShift, out _))
         {
             return 0;
         }
@@ -188,6 +202,16 @@ internal static class RtcpTranslator
         content.CopyTo(output);
         BinaryPrimitives.WriteUInt32BigEndian(output[4..], sender);
         BinaryPrimitives.WriteUInt32BigEndian(output[8..], media);
+        if (packet.Kind == RtcpPacketKind.GenericNack && sequenceShift != 0)
+        {
+            // RFC 4585 §6.2.1: each entry is a packet id and a bitmask of the 16 after it; the mask is relative.
+            for (var entry = RtcpPacket.FeedbackHeaderLength; entry + 4 <= content.Length; entry += 4)
+            {
+                var id = output.Slice(entry, 2);
+                BinaryPrimitives.WriteUInt16BigEndian(id, (ushort)(BinaryPrimitives.ReadUInt16BigEndian(id) + sequenceShift));
+            }
+        }
+
         return WriteHeader(output, packet.Format, content[1], content.Length);
     }
 

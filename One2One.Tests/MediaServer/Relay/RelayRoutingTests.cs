@@ -7,9 +7,9 @@ using One2One.Tests.MediaServer.Rtc.Sdp;
 namespace One2One.Tests.MediaServer.Relay;
 
 /// <summary>
-/// Which packets go where: loopback, kinds that are not connected, payload types that were not negotiated, disconnect,
-/// and a sink switched to another source. "Not relayed" is shown with a packet sent after it on the same path
-/// (same socket, same receive loop) arriving first.
+/// Which packets go where: loopback, kinds that are not connected, payload types that were not negotiated, disconnect
+/// (a sink switched to another source: <see cref="RelaySourceChangeTests"/>). "Not relayed" is shown with a packet sent
+/// after it on the same path (same socket, same receive loop) arriving first.
 /// </summary>
 public sealed class RelayRoutingTests : IAsyncLifetime
 {
@@ -134,73 +134,10 @@ public sealed class RelayRoutingTests : IAsyncLifetime
         a.Session.Transport.Counters.SendFailed.Should().Be(0);
     }
 
-    [Fact]
-    public async Task Connecting_C_to_B_replaces_A_as_Bs_source_for_that_kind()
-    {
-        // The one-source-per-sink rule lives in the element layer: drive it through MediaPipeline and WebRtcEndpointImpl.
-        var sessions = new SessionRecordingFactory(_rig.Factory);
-        var mediaSet = new MediaSet(sessions, _rig.Clock, NullLogger<MediaSet>.Instance);
-        var pipeline = mediaSet.CreatePipeline(null);
-        var endpoints = new List<WebRtcEndpointImpl>();
-        var browsers = new List<SimulatedBrowser>();
-        try
-        {
-            for (var i = 0; i < 3; i++)
-            {
-                var endpoint = await mediaSet.CreateWebRtcEndpointAsync(pipeline, recvOnly: false, sendOnly: false, owner: null);
-                var browser = new SimulatedBrowser();
-                endpoints.Add(endpoint);
-                browsers.Add(browser);
-                var answer = await endpoint.ProcessOfferAsync(browser.OfferSdp);
-                browser.AcceptAnswer(answer, new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, sessions.Created[i].Transport.LocalPort));
-                await browser.CompleteIceAsync();
-                await browser.CompleteDtlsAsync();
-            }
-
-            var (a, b, c) = (browsers[0], browsers[1], browsers[2]);
-            await endpoints[0].ConnectAsync(endpoints[1], null);
-            a.SendRtp(KurentoMediaType.Video, 1, 0, true, new byte[20]);
-            (await b.NextRtpAsync()).SequenceNumber.Should().Be(1);
-
-            await endpoints[2].ConnectAsync(endpoints[1], KurentoMediaType.Video);
-            a.SendRtp(KurentoMediaType.Video, 2, 0, true, new byte[20]);
-            a.SendRtp(KurentoMediaType.Audio, 3, 0, false, new byte[20]);
-            (await b.NextRtpAsync()).SequenceNumber.Should().Be(3, "A's video no longer reaches B; A's audio still does");
-
-            c.SendRtp(KurentoMediaType.Video, 40, 0, true, new byte[20]);
-            var fromC = await b.NextRtpAsync();
-            fromC.SequenceNumber.Should().Be(2, "B's video stream goes on from the last packet A sent it (1), not from C's numbers: a jump back would fall outside B's SRTP replay window");
-            fromC.Ssrc.Should().Be(b.Answer!.VideoSsrc, "B's browser sees one video stream whichever source feeds it");
-        }
-        finally
-        {
-            await pipeline.ReleaseAsync();
-            foreach (var browser in browsers)
-            {
-                await browser.DisposeAsync();
-            }
-        }
-    }
-
     /// <summary>The offer with its video section's direction replaced.</summary>
     private static string VideoDirection(string sdp, string direction)
     {
         var video = sdp.IndexOf("m=video", StringComparison.Ordinal);
         return sdp[..video] + SdpFixtures.Replace(sdp[video..], "a=sendrecv", direction);
-    }
-
-    /// <summary>The real factory, keeping the sessions it made so the test can read their ports.</summary>
-    private sealed class SessionRecordingFactory(WebRtcSessionFactory inner) : IWebRtcSessionFactory
-    {
-        public List<WebRtcSession> Created { get; } = [];
-
-        public int OpenSocketCount => inner.OpenSocketCount;
-
-        public IWebRtcSession Create(WebRtcEndpointSettings settings, IWebRtcSessionObserver observer)
-        {
-            var session = (WebRtcSession)inner.Create(settings, observer);
-            Created.Add(session);
-            return session;
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using One2One.MediaServer.Rtc.Rtp;
 using static One2One.Tests.MediaServer.Rtc.Rtp.RtcpTestPackets;
 
@@ -241,6 +242,48 @@ public class RtcpTranslatorTests
         map.TryMap(3, out _).Should().BeFalse();
         map.TryMap(15, out mapped).Should().BeTrue();
         mapped.Should().Be(115u);
+    }
+
+    [Fact]
+    public void A_renumbered_stream_s_sender_report_carries_the_rtp_time_its_packets_carry()
+    {
+        // The sink's stream adds 1,000 to the source's timestamps: the report's RTP time (123456) moves with them.
+        var map = new SsrcMap();
+        map.TrySet(A1, S1, sequenceShift: 7, timestampShift: 1_000);
+
+        var output = Translate(SenderReport(A1), map);
+
+        var expected = SenderReport(S1);
+        BinaryPrimitives.WriteUInt32BigEndian(expected.AsSpan(16), 123456 + 1_000);
+        output.Should().Equal(expected, "only the RTP time moves; the NTP time and the counts stay");
+    }
+
+    [Fact]
+    public void A_nack_and_a_report_block_about_a_renumbered_stream_name_the_senders_own_sequence_numbers()
+    {
+        // Our stream S1 numbers the source's packets n - 536 (mod 2^16): the sender knows them as n.
+        var map = new SsrcMap();
+        map.TrySet(S1, A1, sequenceShift: 536);
+
+        var output = Translate(Compound(ReceiverReport(B1, S1), GenericNack(B1, S1, (65_000, 0x8001), (65_535, 0x0003))), map, reporter: Local);
+
+        var report = ReceiverReport(B1, S1);
+        BinaryPrimitives.WriteUInt32BigEndian(report.AsSpan(4), Local);
+        BinaryPrimitives.WriteUInt32BigEndian(report.AsSpan(8), A1);
+        BinaryPrimitives.WriteUInt32BigEndian(report.AsSpan(16), BinaryPrimitives.ReadUInt32BigEndian(report.AsSpan(16)) + 536);
+        output.Should().Equal(
+            Compound(report, GenericNack(Local, A1, (0, 0x8001), (535, 0x0003))),
+            "the highest number received and each lost packet's id move (wrapping); losses, jitter, timing and the masks stay");
+    }
+
+    [Fact]
+    public void A_stream_that_is_not_renumbered_passes_its_numbers_unchanged()
+    {
+        var map = Map((S1, A1));
+
+        var output = Translate(GenericNack(B1, S1, (1000, 0x8001)), map, reporter: Local);
+
+        output.Should().Equal(GenericNack(Local, A1, (1000, 0x8001)));
     }
 
     private static SsrcMap Map(params (uint From, uint To)[] pairs)
