@@ -1,8 +1,8 @@
 namespace One2One.MediaServer.Rtc.Srtp;
 
 /// <summary>
-/// The highest packet index accepted and a 64-packet window below it (RFC 3711 §3.3.2). Bit i of
-/// <see cref="Seen"/> is set when index <see cref="Highest"/> - i was accepted.
+/// The highest packet index accepted and a 64-packet window below it (RFC 3711 §3.3.2), for SRTCP (RTP has
+/// <see cref="RtpReplayWindow"/>). Bit i of <see cref="Seen"/> is set when index <see cref="Highest"/> - i was accepted.
 /// </summary>
 internal struct ReplayWindow
 {
@@ -37,27 +37,5 @@ internal struct ReplayWindow
         {
             Seen |= 1UL << (int)(Highest - index);
         }
-    }
-
-    /// <summary>
-    /// The 48-bit SRTP index of a sequence number near the highest one seen (RFC 3711 §3.3.1,
-    /// Appendix A): the rollover counter guess v is ROC - 1, ROC or ROC + 1. False when v would leave
-    /// 0..2^32-1.
-    /// </summary>
-    public static bool TryEstimateRtpIndex(ulong highest, ushort sequenceNumber, out ulong index)
-    {
-        long roc = (long)(highest >> 16);
-        int highestSequence = (int)(highest & 0xFFFF);
-        long guess = highestSequence < 32768
-            ? (sequenceNumber - highestSequence > 32768 ? roc - 1 : roc)
-            : (highestSequence - 32768 > sequenceNumber ? roc + 1 : roc);
-        if (guess is < 0 or > uint.MaxValue)
-        {
-            index = 0;
-            return false;
-        }
-
-        index = ((ulong)guess << 16) | sequenceNumber;
-        return true;
     }
 }

@@ -9,7 +9,7 @@ namespace One2One.MediaServer.Rtc.Srtp;
 /// to unprotect, not both. Packets are transformed in place; nothing is allocated per packet (except
 /// the exception behind a failed GCM authentication).
 /// <para>
-/// Per SSRC it keeps the RTP rollover counter, highest sequence number and 64-packet replay window,
+/// Per SSRC it keeps the RTP rollover counter, highest sequence number and 1,024-packet replay window,
 /// and the SRTCP index and its window, in a table of fixed size (<see cref="DefaultMaxStreams"/>).
 /// Receiving, an SSRC's state is created or advanced only after its packet authenticates, so
 /// forged packets can neither fill the table nor move a window.
@@ -118,7 +118,7 @@ internal sealed class SrtpContext : IDisposable
 
         ref var stream = ref _streams[slot];
         ulong index = header.SequenceNumber;
-        if (stream.HasRtp && !ReplayWindow.TryEstimateRtpIndex(stream.Rtp.Highest, header.SequenceNumber, out index))
+        if (stream.HasRtp && !RtpReplayWindow.TryEstimateIndex(stream.Rtp.Highest, header.SequenceNumber, out index))
         {
             return false;
         }
@@ -133,7 +133,7 @@ internal sealed class SrtpContext : IDisposable
         }
         else
         {
-            stream.Rtp = ReplayWindow.StartingAt(index);
+            stream.Rtp = RtpReplayWindow.StartingAt(index);
             stream.HasRtp = true;
         }
 
@@ -162,7 +162,7 @@ internal sealed class SrtpContext : IDisposable
         if (known)
         {
             ref readonly var window = ref _streams[slot].Rtp;
-            if (!ReplayWindow.TryEstimateRtpIndex(window.Highest, header.SequenceNumber, out index) || window.IsReplay(index))
+            if (!RtpReplayWindow.TryEstimateIndex(window.Highest, header.SequenceNumber, out index) || window.IsReplay(index))
             {
                 return false;
             }
@@ -186,7 +186,7 @@ internal sealed class SrtpContext : IDisposable
         }
         else
         {
-            stream.Rtp = ReplayWindow.StartingAt(index);
+            stream.Rtp = RtpReplayWindow.StartingAt(index);
             stream.HasRtp = true;
         }
 

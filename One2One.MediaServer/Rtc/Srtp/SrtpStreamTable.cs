@@ -8,7 +8,7 @@ internal struct SrtpStream
 
     /// <summary>RTP indexes: the highest one (ROC and s_l) and the replay window.</summary>
     public bool HasRtp;
-    public ReplayWindow Rtp;
+    public RtpReplayWindow Rtp;
 
     /// <summary>SRTCP indexes: the last one sent, or the highest one received and the replay window.</summary>
     public bool HasRtcp;

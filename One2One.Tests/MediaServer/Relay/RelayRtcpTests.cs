@@ -151,6 +151,34 @@ public sealed class RelayRtcpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Video_lost_between_A_and_the_media_server_that_A_sends_again_hundreds_of_packets_later_reaches_B()
+    {
+        var (a, b) = await CallWithKeyframeRequestsTakenAsync();
+        var bVideo = b.Browser.Offer.VideoSsrc;
+        var aboutWhatBReceives = b.OutgoingSsrc(KurentoMediaType.Video);
+
+        // A's 110 is lost on its way to the media server; 299 newer packets arrive before A, asked by B, sends it again
+        // (a keyframe's burst over a mobile round trip).
+        for (ushort sequence = 100; sequence < 410; sequence++)
+        {
+            if (sequence != 110)
+            {
+                a.Browser.SendRtp(KurentoMediaType.Video, sequence, 3000u * sequence, marker: false, payload: [(byte)sequence, 1, 2, 3]);
+                (await b.Browser.NextRtpAsync()).SequenceNumber.Should().Be(sequence);
+            }
+        }
+
+        b.Browser.SendRtcp(RtcpTestPackets.GenericNack(bVideo, aboutWhatBReceives, (110, 0)));
+        var nack = await a.Browser.NextRtcpWithAsync(p => p.IsNack, "B's NACK, relayed: the media server never had 110");
+        System.Buffers.Binary.BinaryPrimitives.ReadUInt16BigEndian(nack.Bytes.AsSpan(12)).Should().Be(110);
+
+        a.Browser.SendRtp(KurentoMediaType.Video, 110, 3000u * 110, marker: false, payload: [110, 1, 2, 3]);
+        var again = await b.Browser.NextRtpAsync("A's 110, sent again");
+        again.SequenceNumber.Should().Be(110, "the media server took it, 299 behind the newest (browsers keep 1,024), not as a replay");
+        again.Packet[^4..].ToArray().Should().Equal(new byte[] { 110, 1, 2, 3 });
+    }
+
+    [Fact]
     public async Task Connecting_a_secured_sink_for_video_asks_the_source_browser_for_a_keyframe()
     {
         var a = await _rig.ConnectAsync();

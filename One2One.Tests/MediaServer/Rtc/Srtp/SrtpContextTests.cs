@@ -120,15 +120,39 @@ public class SrtpContextTests
     {
         using var sender = Context(profile);
         using var receiver = Context(profile);
-        var packets = Enumerable.Range(0, 100).Select(i => ProtectRtp(sender, PlainRtp(Ssrc, (ushort)(500 + i)), 172)).ToArray();
+        var packets = Enumerable.Range(0, 1100).Select(i => ProtectRtp(sender, PlainRtp(Ssrc, (ushort)(500 + i)), 172)).ToArray();
 
         receiver.TryUnprotectRtp((byte[])packets[0].Clone(), out _).Should().BeTrue();
         receiver.TryUnprotectRtp((byte[])packets[0].Clone(), out _).Should().BeFalse("the same packet again is a replay");
-        receiver.TryUnprotectRtp((byte[])packets[99].Clone(), out _).Should().BeTrue();
-        receiver.TryUnprotectRtp((byte[])packets[36].Clone(), out _).Should().BeTrue("63 behind the highest is inside the window");
-        receiver.TryUnprotectRtp((byte[])packets[36].Clone(), out _).Should().BeFalse();
-        receiver.TryUnprotectRtp((byte[])packets[35].Clone(), out _).Should().BeFalse("64 behind the highest is outside the window");
-        receiver.TryUnprotectRtp((byte[])packets[99].Clone(), out _).Should().BeFalse();
+        receiver.TryUnprotectRtp((byte[])packets[1099].Clone(), out _).Should().BeTrue();
+        receiver.TryUnprotectRtp((byte[])packets[76].Clone(), out _).Should().BeTrue("1,023 behind the highest is inside the window");
+        receiver.TryUnprotectRtp((byte[])packets[76].Clone(), out _).Should().BeFalse();
+        receiver.TryUnprotectRtp((byte[])packets[75].Clone(), out _).Should().BeFalse("1,024 behind the highest is outside the window");
+        receiver.TryUnprotectRtp((byte[])packets[1099].Clone(), out _).Should().BeFalse();
+    }
+
+    [Theory]
+    [MemberData(nameof(Profiles), MemberType = typeof(SrtpTestPackets))]
+    public void A_packet_sent_again_for_a_nack_hundreds_of_packets_late_is_taken_once(int profile)
+    {
+        // A sender's browser sends a lost packet again with its own number (no RTX) a round trip later: on a mobile
+        // link, or in a keyframe's burst, hundreds of newer packets have arrived by then (browsers keep 1,024).
+        using var sender = Context(profile);
+        using var receiver = Context(profile);
+        var packets = Enumerable.Range(0, 1200).Select(i => ProtectRtp(sender, PlainRtp(Ssrc, (ushort)(65_000 + i)), 172)).ToArray();
+        for (var i = 0; i < packets.Length; i++)
+        {
+            if (i != 801)
+            {
+                receiver.TryUnprotectRtp((byte[])packets[i].Clone(), out _).Should().BeTrue();
+            }
+        }
+
+        receiver.TryUnprotectRtp((byte[])packets[801].Clone(), out var length).Should().BeTrue("398 behind, across a wrap of the sequence number");
+        packets[801].AsSpan(2, 2).ToArray().Should().Equal(new byte[] { (byte)((65_801 & 0xFFFF) >> 8), (byte)(65_801 & 0xFF) });
+        length.Should().BeGreaterThan(0);
+        receiver.TryUnprotectRtp((byte[])packets[801].Clone(), out _).Should().BeFalse("but only once");
+        receiver.TryUnprotectRtp((byte[])packets[300].Clone(), out _).Should().BeFalse("an old one seen before is still a replay");
     }
 
     [Theory]
