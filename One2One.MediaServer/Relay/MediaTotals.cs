@@ -1,8 +1,11 @@
+using One2One.MediaServer.Rtc.Transport;
+
 namespace One2One.MediaServer.Relay;
 
 /// <summary>
 /// What the relay has done since the server started, for metrics: sums over the live sessions' own counters plus
-/// what disposed sessions had counted, so the totals never go down. The packet path is not touched: sessions keep
+/// what disposed sessions had counted, so the totals never go down, plus what the shared media ports dropped before any
+/// session claimed it (strangers' datagrams, checks with an unknown username, packets from an address not validated). The packet path is not touched: sessions keep
 /// counting in their own counters, and this adds them up only when read (a scrape).
 /// </summary>
 /// <remarks>
@@ -24,6 +27,7 @@ internal sealed class MediaTotals
     private readonly Lock _gate = new();
     private readonly HashSet<WebRtcSession> _live = [];
     private readonly long[] _retired = new long[FirstDrop + DropReasons.Count];
+    private readonly List<TransportCounters> _ports = [];
 
     /// <summary>A DTLS handshake completed, taking this long from the browser's first DTLS datagram to the SRTP keys.</summary>
     public event Action<TimeSpan>? DtlsHandshakeCompleted;
@@ -48,6 +52,15 @@ internal sealed class MediaTotals
         }
     }
 
+    /// <summary>A media port's own counters (what it dropped that no session claimed) are part of the totals from now on.</summary>
+    public void TrackPort(TransportCounters counters)
+    {
+        lock (_gate)
+        {
+            _ports.Add(counters);
+        }
+    }
+
     public void OnDtlsHandshakeCompleted(TimeSpan elapsed) => DtlsHandshakeCompleted?.Invoke(elapsed);
 
     public MediaTotalsSnapshot Read()
@@ -62,6 +75,11 @@ internal sealed class MediaTotals
                 AddCounts(session, sums);
             }
 
+            foreach (var port in _ports)
+            {
+                AddDrops(port, sums);
+            }
+
             endpoints = _live.Count;
         }
 
@@ -70,19 +88,22 @@ internal sealed class MediaTotals
 
     private static void AddCounts(WebRtcSession session, long[] sums)
     {
-        var transport = session.Transport.Counters;
         sums[Packets] += session.RelayedPackets;
         sums[Bytes] += session.RelayedBytes;
         sums[Retransmitted] += session.RetransmittedPackets;
-
-        // In the order of DropReasons.
-        sums[FirstDrop] += transport.Unknown;
-        sums[FirstDrop + 1] += transport.Unauthenticated;
-        sums[FirstDrop + 2] += transport.NotValidated;
-        sums[FirstDrop + 3] += transport.NotSecured;
-        sums[FirstDrop + 4] += transport.UnprotectFailed;
+        AddDrops(session.Transport.Counters, sums);
         sums[FirstDrop + 5] += session.UnroutablePackets;
-        sums[FirstDrop + 6] += transport.SendFailed;
+    }
+
+    /// <summary>In the order of <see cref="DropReasons"/> (unroutable is a session's own).</summary>
+    private static void AddDrops(TransportCounters counters, long[] sums)
+    {
+        sums[FirstDrop] += counters.Unknown;
+        sums[FirstDrop + 1] += counters.Unauthenticated;
+        sums[FirstDrop + 2] += counters.NotValidated;
+        sums[FirstDrop + 3] += counters.NotSecured;
+        sums[FirstDrop + 4] += counters.UnprotectFailed;
+        sums[FirstDrop + 6] += counters.SendFailed;
     }
 }
 

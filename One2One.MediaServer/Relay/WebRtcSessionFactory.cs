@@ -26,6 +26,11 @@ internal sealed class WebRtcSessionFactory : IWebRtcSessionFactory, IAsyncDispos
         Loggers = loggers;
         Time = time;
         Ports = new MediaPorts(Options, loggers, time);
+        Totals.TrackPort(Ports.Udp.Counters);
+        if (Ports.Tcp is { } tcp)
+        {
+            Totals.TrackPort(tcp.Counters);
+        }
         AnnouncedAddresses = [.. Options.EffectiveAnnouncedAddresses.Select(IPAddress.Parse)];
         Monitor = new MediaFlowMonitor(time);
     }

@@ -47,6 +47,18 @@ internal sealed class Call
     /// <summary>Cancelled when the call ends: work for the call (media set-up) stops.</summary>
     public CancellationToken EndedToken => _ended.Token;
 
+    /// <summary>0 while not yet counted as active, 1 once counted, 2 once its end was (see <see cref="TryCountActive"/>).</summary>
+    private int _counted;
+
+    /// <summary>
+    /// True for the one caller that counts the call as active (it rings, or was taken over here); false when the call ended
+    /// before anyone did (a caller who cancelled while the callee's node was asked): its end then counts nothing.
+    /// </summary>
+    public bool TryCountActive() => Interlocked.CompareExchange(ref _counted, 1, 0) == 0;
+
+    /// <summary>True, once, when the call's end is to be counted: it was counted as active. Later counts find it ended.</summary>
+    public bool TryCountEnded() => Interlocked.Exchange(ref _counted, 2) == 1;
+
     public CallState State
     {
         get

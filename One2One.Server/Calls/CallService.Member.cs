@@ -219,9 +219,12 @@ internal sealed partial class CallService
             if (refusal.Reason == HubRejection.NoCall)
             {
                 // The home has no such call: it ended and its notice here was lost. The slot goes, so the person can call.
+                // The home made this refusal without counting it (it has no call to refuse for): counted here.
                 FindMember(call.Member)?.Leave(call);
+                throw _rejections.Invocation(refusal.Message, refusal.Reason);
             }
 
+            // Counted at the home, where it was made.
             throw new Refusal(refusal.Reason, refusal.Message);
         }
     }

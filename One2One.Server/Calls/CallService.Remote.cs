@@ -127,7 +127,11 @@ internal sealed partial class CallService
         callee.ReplaceResumeKey(joined.ResumeKey ?? "");
         _resumeTokens.Add(callee);
 
-        _metrics.CallStarted();
+        if (call.TryCountActive())
+        {
+            _metrics.CallStarted();
+        }
+
         call.Trace.Start(call.Caller.Name, callee.Name);
         using var scope = call.Trace.Enter(_logger);
         RemoteLog.RemoteCallee(_logger, call.Id, callee.Name, claim.Node);

@@ -259,7 +259,11 @@ internal sealed partial class CallService
         }
 
         _calls[call.Id] = call;
-        _metrics.CallTakenOver();
+        if (call.TryCountActive())
+        {
+            _metrics.CallTakenOver();
+        }
+
         call.Trace.Start(call.Caller.Name, call.Callee.Name);
         CallsLog.CallTakenOver(_logger, call.Id, deadHome);
         foreach (var participant in (ReadOnlySpan<TakenParticipant>)[caller, callee])
@@ -295,7 +299,11 @@ internal sealed partial class CallService
     private async Task EndTakenOverAsync(Call call, CallEnding ending, TakenParticipant caller, TakenParticipant callee)
     {
         _calls[call.Id] = call;
-        _metrics.CallTakenOver();
+        if (call.TryCountActive())
+        {
+            _metrics.CallTakenOver();
+        }
+
         await EndAsync(call, ending).ConfigureAwait(false);
         foreach (var participant in (ReadOnlySpan<TakenParticipant>)[caller, callee])
         {

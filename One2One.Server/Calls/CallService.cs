@@ -272,8 +272,19 @@ internal sealed partial class CallService
         }
 
         _calls[call.Id] = call;
-        _metrics.CallStarted();
+        if (call.TryCountActive())
+        {
+            _metrics.CallStarted();
+        }
+
         call.Trace.Start(caller.Name, callee.Name);
+        if (call.State == CallState.Ended)
+        {
+            // The callee left (signed out, disconnected) as it joined, and the end has run before the call was listed.
+            _calls.TryRemove(new KeyValuePair<string, Call>(call.Id, call));
+            return;
+        }
+
         using var scope = call.Trace.Enter(_logger);
         if (callee.IsGone || callee.IsDetached)
         {
@@ -586,7 +597,11 @@ internal sealed partial class CallService
             CallsLog.EndFailed(_logger, call.Id, ex);
         }
 
-        _metrics.CallEnded(ending.Reason);
+        if (call.TryCountEnded())
+        {
+            _metrics.CallEnded(ending.Reason);
+        }
+
         CallsLog.Ended(_logger, ending.IsFailure ? LogLevel.Information : LogLevel.Debug, call.Id, ending.Reason, ending.Detail);
         try
         {

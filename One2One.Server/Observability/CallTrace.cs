@@ -9,8 +9,9 @@ namespace One2One.Server.Observability;
 /// activity and a <c>CallId</c> log scope around a piece of the call's work; both flow into the tasks and timers it
 /// starts.
 /// </summary>
-/// <remarks>Threading: <see cref="_activity"/> is written once by <see cref="Start"/>, before the call is visible to
-/// anyone else, and only read (and its tags set) after that, by whoever ends the call (once).</remarks>
+/// <remarks>Threading: <see cref="Start"/> and <see cref="End"/> each run once and are ordered by <see cref="_gate"/>: a
+/// call may end (its callee gone as it joined) before its placing reaches <see cref="Start"/>, which then starts nothing.
+/// <see cref="_activity"/> is only read (and its tags set) after that.</remarks>
 internal sealed class CallTrace(string callId)
 {
     public const string SourceName = "One2One";
@@ -18,7 +19,9 @@ internal sealed class CallTrace(string callId)
     private static readonly ActivitySource Source = new(SourceName);
     private static readonly Func<ILogger, string, IDisposable?> LogScope = LoggerMessage.DefineScope<string>("Call {CallId}");
 
+    private readonly Lock _gate = new();
     private Activity? _activity;
+    private bool _ended;
 
     public string CallId { get; } = callId;
 
@@ -26,6 +29,17 @@ internal sealed class CallTrace(string callId)
     public Activity? Activity => _activity;
 
     public void Start(string caller, string callee)
+    {
+        lock (_gate)
+        {
+            if (!_ended)
+            {
+                StartUnderGate(caller, callee);
+            }
+        }
+    }
+
+    private void StartUnderGate(string caller, string callee)
     {
         var invocation = Activity.Current;
         ActivityLink[]? links = invocation is null ? null : [new ActivityLink(invocation.Context)];
@@ -72,7 +86,14 @@ internal sealed class CallTrace(string callId)
     /// <summary>Ends the call's activity with its end reason; an error status for a failure.</summary>
     public void End(string reason, bool failure, string? detail)
     {
-        if (_activity is not { } activity)
+        Activity? activity;
+        lock (_gate)
+        {
+            _ended = true;
+            activity = _activity;
+        }
+
+        if (activity is null)
         {
             return;
         }

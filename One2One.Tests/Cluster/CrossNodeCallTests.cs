@@ -1,5 +1,7 @@
+using System.Diagnostics.Metrics;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using One2One.Server.Calls;
 using One2One.Server.Cluster;
 using One2One.Server.Contracts;
@@ -14,39 +16,14 @@ namespace One2One.Tests.Cluster;
 /// The call lives on alice's node; bob's node decides whether he is busy and passes his page's requests on. Both nodes
 /// share the scripted media server, so a test can watch the pipeline and push candidates.
 /// </summary>
-public sealed class CrossNodeCallTests : IAsyncLifetime
+// Two quick retries of a failed delivery: a test that loses one for good gets there soon.
+public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50))
 {
-    private readonly SlowDeliveries _deliveries = new();
-    private ScriptedKurentoServer _media = null!;
-    private TwoNodeCluster _cluster = null!;
-
-    public async Task InitializeAsync()
-    {
-        _media = await StartMediaAsync();
-        _cluster = await TwoNodeCluster.StartAsync(() => new One2OneServerFactory
-        {
-            KurentoUri = _media.Uri,
-            // Long enough for any resume on a loaded machine (a 2 s window was missed under a GC pause); the window's end
-            // across nodes is CrossNodeReconnectWindowEndTests'.
-            ReconnectWindow = TimeSpan.FromSeconds(30),
-            // Two quick retries of a failed delivery: a test that loses one for good gets there soon.
-            ConfigureServices = services => services
-                .AddSingleton<IOutgoingGrainCallFilter>(_deliveries)
-                .Configure<CallOptions>(options => options.DeliveryRetryDelays = [TimeSpan.FromMilliseconds(50), TimeSpan.FromMilliseconds(50)]),
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        await _media.DisposeAsync();
-    }
-
     [Fact]
     public async Task Alice_on_A_calls_bob_on_B_both_get_their_answers_candidates_follow_answers_and_bob_hanging_up_releases_the_pipeline_once()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
 
         await alice.CallAsync("BOB", ScriptedCall.CallerOffer);
         (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
@@ -55,11 +32,11 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         (await alice.ExpectAsync<CallResponse>()).Should().Be(new CallResponse(Responses.Accepted, "answer-for-caller"));
 
         // Candidates both ways: the media server's for bob's endpoint reach bob's page on B; bob's reach his endpoint.
-        var calleeEndpoint = await _media.EndpointOfAsync(ScriptedCall.CalleeOffer);
-        await _media.PushCandidateAsync(calleeEndpoint, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
+        var calleeEndpoint = await Media.EndpointOfAsync(ScriptedCall.CalleeOffer);
+        await Media.PushCandidateAsync(calleeEndpoint, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
         (await bob.ExpectAsync<IceCandidate>()).Candidate.Candidate.Should().Contain("40000");
         await bob.SendCandidateAsync(new IceCandidateInit("candidate:7 1 UDP 2122260223 192.0.2.7 50007 typ host", "0", 0));
-        (await _media.WaitForRequestAsync(r => r.IsInvoke("addIceCandidate") && r.Param("object") == calleeEndpoint))
+        (await Media.WaitForRequestAsync(r => r.IsInvoke("addIceCandidate") && r.Param("object") == calleeEndpoint))
             .Should().Match<ReceivedRequest>(r => ScriptedCall.CandidateOf(r)!.Contains("50007"));
         await bob.SetMediaStateAsync(new MediaState(Audio: false, Video: true));
         (await alice.ExpectAsync<MediaState>()).Should().Be(new MediaState(false, true));
@@ -67,7 +44,7 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         var pipeline = calleeEndpoint.Split('/')[0];
         await bob.StopAsync();
         (await alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await Eventually.TrueAsync(() => Media.ReleasesOf(pipeline) == 1, "the pipeline is released");
 
         // Both are free at once: bob's slot on B went free before alice heard the end.
         await bob.CallAsync("alice", ScriptedCall.CallerOffer);
@@ -75,34 +52,34 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         await alice.RejectAsync("bob");
         (await bob.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Declined);
         await Task.Delay(300);
-        _media.ReleasesOf(pipeline).Should().Be(1, "exactly once");
+        Media.ReleasesOf(pipeline).Should().Be(1, "exactly once");
     }
 
     [Fact]
-    public async Task A_call_in_progress_is_recorded_in_the_cluster_s_storage_with_its_media_and_both_parties_and_forgotten_when_it_ends()
+    public async Task A_call_in_progress_is_recorded_in_theCluster_s_storage_with_itsMedia_and_both_parties_and_forgotten_when_it_ends()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         await alice.CallAsync("bob", ScriptedCall.CallerOffer);
         (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice");
-        var calls = _cluster.A.Services.GetRequiredService<CallService>();
+        var calls = Cluster.A.Services.GetRequiredService<CallService>();
         var callId = calls.ActiveCalls.Single().Id;
-        var grains = _cluster.A.Services.GetRequiredService<IGrainFactory>();
+        var grains = Cluster.A.Services.GetRequiredService<IGrainFactory>();
         (await grains.GetGrain<ICallRecordGrain>(callId).Read()).Should().BeNull("a call still ringing is not kept");
 
         await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
         await bob.ExpectAsync<StartCommunication>();
         await alice.ExpectAsync<CallResponse>();
-        var callerEndpoint = await _media.EndpointOfAsync(ScriptedCall.CallerOffer);
-        var calleeEndpoint = await _media.EndpointOfAsync(ScriptedCall.CalleeOffer);
+        var callerEndpoint = await Media.EndpointOfAsync(ScriptedCall.CallerOffer);
+        var calleeEndpoint = await Media.EndpointOfAsync(ScriptedCall.CalleeOffer);
         CallRecord? record = null;
         await Eventually.TrueAsync(async () => (record = await grains.GetGrain<ICallRecordGrain>(callId).Read()) is not null, "the call is recorded");
 
-        var nodeA = _cluster.A.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
-        var nodeB = _cluster.B.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        var nodeA = Cluster.A.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+        var nodeB = Cluster.B.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
         record!.Home.Should().Be(nodeA, "the call lives on its caller's node");
         record.PipelineId.Should().Be(calleeEndpoint.Split('/')[0]);
-        record.MediaServer.Should().Be(_cluster.A.Services.GetRequiredService<One2One.Server.Media.MediaServerPool>().Members[0].Address);
+        record.MediaServer.Should().Be(Cluster.A.Services.GetRequiredService<One2One.Server.Media.MediaServerPool>().Members[0].Address);
         record.Caller.Should().Match<CallParty>(p => p.Name == "alice" && p.EndpointId == callerEndpoint && p.Node.Equals(nodeA));
         record.Callee.Should().Match<CallParty>(p => p.Name == "bob" && p.EndpointId == calleeEndpoint && p.Node.Equals(nodeB));
         record.Callee.ResumeKey.Should().Be(ResumeTokens.KeyOf(bob.ResumeToken!), "the record keeps the token's key, never the token");
@@ -116,16 +93,16 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
     [Fact]
     public async Task The_server_candidate_held_back_until_bob_s_answer_reaches_him_after_it_across_nodes()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
-        _media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == ScriptedCall.CalleeOffer, ScriptedReply.Hold, times: 1);
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+        Media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == ScriptedCall.CalleeOffer, ScriptedReply.Hold, times: 1);
         await alice.CallAsync("bob", ScriptedCall.CallerOffer);
         await bob.ExpectAsync<IncomingCall>();
         await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
-        var held = await _media.WaitForHeldAsync(1);
+        var held = await Media.WaitForHeldAsync(1);
 
-        await _media.PushCandidateAsync(held[0].Request.Param("object")!, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
-        await _media.ReleaseAsync(held);
+        await Media.PushCandidateAsync(held[0].Request.Param("object")!, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
+        await Media.ReleaseAsync(held);
 
         (await bob.NextAsync()).Should().BeOfType<StartCommunication>("the answer comes first on any node");
         (await bob.NextAsync()).Should().BeOfType<IceCandidate>();
@@ -134,9 +111,9 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
     [Fact]
     public async Task Bob_busy_in_a_call_on_his_own_node_is_busy_for_alice_on_the_other_and_his_call_goes_on()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
-        await using var carol = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "carol");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+        await using var carol = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "carol");
         await carol.CallAsync("bob", ScriptedCall.CallerOffer);
         await bob.ExpectAsync<IncomingCall>();
 
@@ -145,23 +122,23 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         (await alice.ExpectAsync<CallResponse>()).Should().Match<CallResponse>(r => r.Reason == Reasons.Busy && r.Message!.Contains("bob"));
         await bob.AcceptAsync("carol", ScriptedCall.CalleeOffer);
         await bob.ExpectAsync<StartCommunication>();
-        await Eventually.TrueAsync(() => _media.RequestsOf("release").Count == 0 && _cluster.A.Calls.ActiveCallCount == 0,
+        await Eventually.TrueAsync(() => Media.RequestsOf("release").Count == 0 && Cluster.A.Calls.ActiveCallCount == 0,
             "the refused call left nothing on A");
     }
 
     [Fact]
     public async Task Alice_calling_bob_again_the_moment_her_last_call_to_him_failed_never_finds_him_busy_with_it()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
 
         // Each call fails on A (the media server is full) right after B joined bob to it; B hears he left it in the
         // background, late here (a slow link between the nodes). Alice's next call must not reach B before that does, or
         // B finds bob still in the failed call and answers busy.
-        _deliveries.Delay = TimeSpan.FromMilliseconds(300);
+        Deliveries.Delay = TimeSpan.FromMilliseconds(300);
         for (var attempt = 1; attempt <= 5; attempt++)
         {
-            _media.When(r => r.Method == "create" && r.Type == "MediaPipeline", ScriptedReply.Error(40009, "NOT_ENOUGH_RESOURCES", "Not enough resources"), times: 1);
+            Media.When(r => r.Method == "create" && r.Type == "MediaPipeline", ScriptedReply.Error(40009, "NOT_ENOUGH_RESOURCES", "Not enough resources"), times: 1);
             await alice.CallAsync("bob", ScriptedCall.CallerOffer);
             (await alice.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.ServerBusy, $"attempt {attempt} reached bob's node after it heard he left the last");
         }
@@ -174,8 +151,8 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
     [Fact]
     public async Task Bob_declining_and_alice_cancelling_end_the_ring_on_both_nodes_and_free_both()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
 
         await alice.CallAsync("bob", ScriptedCall.CallerOffer);
         await bob.ExpectAsync<IncomingCall>();
@@ -187,16 +164,16 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         await alice.StopAsync();
         (await bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.Cancelled);
 
-        await Eventually.TrueAsync(() => _cluster.A.Calls.ActiveCallCount == 0 && Users(_cluster.B).FindByName("bob")!.RemoteCall is null,
+        await Eventually.TrueAsync(() => Cluster.A.Calls.ActiveCallCount == 0 && Users(Cluster.B).FindByName("bob")!.RemoteCall is null,
             "no call is left on either node");
-        (await _media.PipelinesAsync()).Should().BeEmpty();
+        (await Media.PipelinesAsync()).Should().BeEmpty();
     }
 
     [Fact]
     public async Task A_wrong_answer_from_bob_is_refused_with_the_homes_reason_and_the_call_keeps_ringing()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         await alice.CallAsync("bob", ScriptedCall.CallerOffer);
         await bob.ExpectAsync<IncomingCall>();
 
@@ -213,14 +190,14 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
     [Fact]
     public async Task Bob_s_connection_lost_mid_call_is_reconnecting_for_alice_and_he_resumes_on_his_node_and_renegotiates()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         await ConnectAsync(alice, bob);
 
         await bob.DisposeAsync();
         (await alice.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("bob");
 
-        await using var bobAgain = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        await using var bobAgain = await SignalingClient.ConnectAsync(Cluster.B.HubUri);
         var resumed = await bobAgain.ResumeAsync("bob", bob.ResumeToken);
         resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
         resumed.ResumedCallWith.Should().Be("alice");
@@ -234,23 +211,23 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
     [Fact]
     public async Task Bob_resuming_on_the_call_s_node_takes_his_registration_there_and_the_call_goes_on()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         var pipeline = await ConnectAsync(alice, bob);
 
         // The load balancer sent bob's new connection to A while his old one on B still looked alive.
-        await using var bobOnA = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        await using var bobOnA = await SignalingClient.ConnectAsync(Cluster.A.HubUri);
         var resumed = await bobOnA.ResumeAsync("bob", bob.ResumeToken);
         resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
         resumed.ResumedCallWith.Should().Be("alice");
         await Eventually.TrueAsync(() => bob.State == Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected,
             "node B closed the connection it no longer serves");
-        await using var onB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        await using var onB = await SignalingClient.ConnectAsync(Cluster.B.HubUri);
         (await onB.RegisterAsync("bob")).Reason.Should().Be(Reasons.NameTaken, "bob is registered, on A now");
 
         await bobOnA.StopAsync();
         (await alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await Eventually.TrueAsync(() => Media.ReleasesOf(pipeline) == 1, "the pipeline is released");
         await alice.CallAsync("bob", ScriptedCall.CallerOffer);
         (await bobOnA.ExpectAsync<IncomingCall>()).From.Should().Be("alice", "bob is reachable on A");
     }
@@ -258,40 +235,40 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
     [Fact]
     public async Task Alice_whose_call_lives_on_her_node_resumes_on_the_other_node_and_the_call_goes_on_from_there()
     {
-        var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         var pipeline = await ConnectAsync(alice, bob);
 
         await alice.DisposeAsync();
         (await bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
 
         // The load balancer sends alice's page to B, which never held her registration: B asks A, the name's holder.
-        await using var aliceOnB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        await using var aliceOnB = await SignalingClient.ConnectAsync(Cluster.B.HubUri);
         var resumed = await aliceOnB.ResumeAsync("alice", alice.ResumeToken);
         resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
         resumed.ResumedCallWith.Should().Be("bob");
         await aliceOnB.RenegotiateAsync(ScriptedCall.CallerOffer.Replace("1 1", "4 4", StringComparison.Ordinal));
         (await aliceOnB.ExpectAsync<Renegotiated>()).SdpAnswer.Should().Be("answer-for-caller");
-        Users(_cluster.A).FindByName("alice").Should().BeNull("A gave the registration up");
+        Users(Cluster.A).FindByName("alice").Should().BeNull("A gave the registration up");
         (await aliceOnB.ResumeAsync("alice", alice.ResumeToken)).Reason.Should().Be(Reasons.AlreadyRegistered);
-        await using var again = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        await using var again = await SignalingClient.ConnectAsync(Cluster.A.HubUri);
         (await again.ResumeAsync("alice", alice.ResumeToken)).Reason.Should().Be(Reasons.ResumeExpired, "a token is good once");
 
         await bob.StopAsync();
         (await aliceOnB.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await Eventually.TrueAsync(() => Media.ReleasesOf(pipeline) == 1, "the pipeline is released");
         await alice.DisposeAsync();
     }
 
     [Fact]
     public async Task An_idle_page_resuming_on_the_other_node_keeps_its_name_and_is_reachable_there()
     {
-        var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "bob");
+        var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "bob");
         await alice.DisposeAsync();
-        await Eventually.TrueAsync(() => Users(_cluster.A).FindByName("alice")?.IsDetached == true, "alice is held for a resume");
+        await Eventually.TrueAsync(() => Users(Cluster.A).FindByName("alice")?.IsDetached == true, "alice is held for a resume");
 
-        await using var aliceOnB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        await using var aliceOnB = await SignalingClient.ConnectAsync(Cluster.B.HubUri);
         var wrongName = await aliceOnB.ResumeAsync("carol", alice.ResumeToken);
         wrongName.Response.Should().Be(Responses.Rejected);
         var resumed = await aliceOnB.ResumeAsync("alice", alice.ResumeToken);
@@ -300,35 +277,66 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
 
         await bob.CallAsync("alice", ScriptedCall.CallerOffer);
         (await aliceOnB.ExpectAsync<IncomingCall>()).From.Should().Be("bob", "alice is registered on B now");
-        await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        await using var other = await SignalingClient.ConnectAsync(Cluster.A.HubUri);
         (await other.RegisterAsync("ALICE")).Reason.Should().Be(Reasons.NameTaken);
     }
 
     [Fact]
     public async Task A_ring_reaching_bob_s_old_node_just_after_his_page_moved_away_hears_he_is_reconnecting_and_rings_him_where_he_is_next()
     {
-        await using var carol = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "carol");
-        var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var carol = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "carol");
+        var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
 
         // Carol's ring is held on its way out of A (a slow link) until bob's page has moved from B to A (a reload), so it
         // reaches B after B let him go. It used to be told nobody named bob is registered.
         var ringLeaves = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _deliveries.Method = nameof(INodeLink.JoinCall);
-        _deliveries.HoldUntil = ringLeaves.Task;
+        Deliveries.Method = nameof(INodeLink.JoinCall);
+        Deliveries.HoldUntil = ringLeaves.Task;
         await carol.CallAsync("bob", ScriptedCall.CallerOffer);
         await bob.DisposeAsync();
-        await Eventually.TrueAsync(() => Users(_cluster.B).FindByName("bob")?.IsDetached == true, "bob is held for a resume");
-        await using var bobOnA = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        await Eventually.TrueAsync(() => Users(Cluster.B).FindByName("bob")?.IsDetached == true, "bob is held for a resume");
+        await using var bobOnA = await SignalingClient.ConnectAsync(Cluster.A.HubUri);
         var resumed = await bobOnA.ResumeAsync("bob", bob.ResumeToken);
         resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
-        Users(_cluster.B).FindByName("bob").Should().BeNull("B let bob go before carol's ring reached it");
+        Users(Cluster.B).FindByName("bob").Should().BeNull("B let bob go before carol's ring reached it");
         ringLeaves.SetResult();
 
         var refused = (await carol.WaitForAsync<CallResponse>()).Message;
         refused.Reason.Should().Be(Reasons.Unavailable, $"bob is reconnecting, not unknown: {refused.Message}");
-        _deliveries.HoldUntil = null;
+        Deliveries.HoldUntil = null;
         await carol.CallAsync("bob", ScriptedCall.CallerOffer);
         (await bobOnA.ExpectAsync<IncomingCall>()).From.Should().Be("carol", "bob is registered on A now");
+    }
+
+    [Fact]
+    public async Task A_call_the_caller_cancels_while_the_callee_s_node_is_asked_leaves_the_active_calls_count_at_zero()
+    {
+        var meters = Cluster.A.Services.GetRequiredService<IMeterFactory>();
+        using var started = new MetricCollector<long>(meters, "One2One", "one2one.calls.started");
+        using var ended = new MetricCollector<long>(meters, "One2One", "one2one.calls.ended");
+        using var active = new MetricCollector<long>(meters, "One2One", "one2one.calls.active");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+
+        // The ring to B is held on its way; alice hangs up meanwhile, then it arrives.
+        var ringLeaves = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Deliveries.Method = nameof(INodeLink.JoinCall);
+        Deliveries.HoldUntil = ringLeaves.Task;
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await Eventually.TrueAsync(() => Deliveries.Held == 1, "the ring is on its way to bob's node");
+        await alice.StopAsync();
+        ringLeaves.SetResult();
+        await Eventually.TrueAsync(() => !Users(Cluster.A).FindByName("alice")!.IsInACall, "alice is free");
+        await Eventually.TrueAsync(() => Users(Cluster.B).FindByName("bob") is { IsInACall: false }, "bob is free");
+
+        // A second call, connected and hung up, shows the counts go on from zero.
+        Deliveries.HoldUntil = null;
+        await ConnectAsync(alice, bob);
+        active.GetMeasurementSnapshot().EvaluateAsCounter().Should().Be(1, "one call in progress, not none");
+        await alice.StopAsync();
+        await Eventually.TrueAsync(() => active.GetMeasurementSnapshot().EvaluateAsCounter() == 0, "the call ended");
+        started.GetMeasurementSnapshot().EvaluateAsCounter().Should().Be(ended.GetMeasurementSnapshot().EvaluateAsCounter(),
+            "every call counted as ended was counted as started");
     }
 
     [Theory]
@@ -336,19 +344,19 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
     [InlineData("mutes")]
     public async Task Bob_whose_node_never_heard_his_call_end_is_freed_when_he_next_acts_on_it_and_can_call_again(string bobAction)
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         var pipeline = await ConnectAsync(alice, bob);
 
         // Alice hangs up; the end's notice to bob's node (his page's StopCommunication and his slot's release) is lost, and
         // so is every try again, until bob has acted.
         var lost = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _deliveries.HoldUntil = lost.Task;
+        Deliveries.HoldUntil = lost.Task;
         await alice.StopAsync();
-        await Eventually.TrueAsync(() => _deliveries.Held > 0, "the end's notice is on its way to bob's node");
+        await Eventually.TrueAsync(() => Deliveries.Held > 0, "the end's notice is on its way to bob's node");
         lost.SetException(new TimeoutException("lost between the nodes"));
-        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the call ended at its home");
-        Users(_cluster.B).FindByName("bob")!.IsInACall.Should().BeTrue("bob's node never heard the call end");
+        await Eventually.TrueAsync(() => Media.ReleasesOf(pipeline) == 1, "the call ended at its home");
+        Users(Cluster.B).FindByName("bob")!.IsInACall.Should().BeTrue("bob's node never heard the call end");
 
         // His page still shows the call; he hangs up, or mutes (refused: there is no call). The home no longer has the
         // call, and his slot goes.
@@ -358,12 +366,16 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
         }
         else
         {
+            using var rejectedOnA = new MetricCollector<long>(Cluster.A.Services.GetRequiredService<IMeterFactory>(), "One2One", "one2one.hub.rejected");
+            using var rejectedOnB = new MetricCollector<long>(Cluster.B.Services.GetRequiredService<IMeterFactory>(), "One2One", "one2one.hub.rejected");
             (await FluentActions.Awaiting(() => bob.SetMediaStateAsync(new MediaState(Audio: false, Video: true))).Should().ThrowAsync<HubException>())
                 .Which.Message.Should().Contain(HubRejection.NoCall);
+            rejectedOnA.GetMeasurementSnapshot().Concat(rejectedOnB.GetMeasurementSnapshot()).Should().ContainSingle("the refusal is counted once, on one node")
+                .Which.Tags["reason"].Should().Be(HubRejection.NoCall);
         }
 
-        await Eventually.TrueAsync(() => !Users(_cluster.B).FindByName("bob")!.IsInACall, $"bob's slot goes when he {bobAction}");
-        _deliveries.HoldUntil = null;
+        await Eventually.TrueAsync(() => !Users(Cluster.B).FindByName("bob")!.IsInACall, $"bob's slot goes when he {bobAction}");
+        Deliveries.HoldUntil = null;
         await bob.CallAsync("alice", ScriptedCall.CallerOffer);
         (await alice.WaitForAsync<IncomingCall>()).Message.From.Should().Be("bob", "bob is free to call");
     }
@@ -371,52 +383,27 @@ public sealed class CrossNodeCallTests : IAsyncLifetime
     [Fact]
     public async Task A_resume_on_the_other_node_with_a_wrong_token_is_refused_and_moves_nothing()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var onB = await SignalingClient.ConnectAsync(_cluster.B.HubUri);
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var onB = await SignalingClient.ConnectAsync(Cluster.B.HubUri);
 
         (await onB.ResumeAsync("alice", "not-" + alice.ResumeToken)).Reason.Should().Be(Reasons.ResumeExpired);
 
-        Users(_cluster.A).FindByName("alice").Should().NotBeNull().And.Match<User>(u => !u.IsDetached);
+        Users(Cluster.A).FindByName("alice").Should().NotBeNull().And.Match<User>(u => !u.IsDetached);
         await alice.StopAsync();
     }
 
     [Fact]
     public async Task Bob_signing_out_mid_call_on_his_node_ends_it_as_a_hang_up_and_frees_his_name_at_once()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         var pipeline = await ConnectAsync(alice, bob);
 
         await bob.UnregisterAsync();
 
         (await alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
-        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the pipeline is released");
-        await using var other = await SignalingClient.ConnectAsync(_cluster.A.HubUri);
+        await Eventually.TrueAsync(() => Media.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        await using var other = await SignalingClient.ConnectAsync(Cluster.A.HubUri);
         (await other.RegisterAsync("bob")).Response.Should().Be(Responses.Accepted);
     }
-
-    private Task<string> ConnectAsync(SignalingClient alice, SignalingClient bob) => ConnectAsync(_cluster, _media, alice, bob);
-
-    /// <summary>The scripted media server these tests share: an answer per side, one offer per endpoint.</summary>
-    internal static async Task<ScriptedKurentoServer> StartMediaAsync()
-    {
-        var media = await ScriptedKurentoServer.StartAsync();
-        media.SdpAnswer = offer => offer.Contains("s=caller", StringComparison.Ordinal) ? "answer-for-caller" : "answer-for-callee";
-        media.OneOfferPerEndpoint = true;
-        return media;
-    }
-
-    /// <summary>Alice (on A) calls bob and he accepts; returns the pipeline once the call is in progress.</summary>
-    internal static async Task<string> ConnectAsync(TwoNodeCluster cluster, ScriptedKurentoServer media, SignalingClient alice, SignalingClient bob)
-    {
-        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
-        await bob.ExpectAsync<IncomingCall>();
-        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
-        await bob.ExpectAsync<StartCommunication>();
-        await alice.ExpectAsync<CallResponse>();
-        await Eventually.TrueAsync(() => Users(cluster.A).FindByName("alice")?.CurrentCall?.State == CallState.InCall, "the call is set up");
-        return (await media.EndpointOfAsync(ScriptedCall.CalleeOffer)).Split('/')[0];
-    }
-
-    private static UserRegistry Users(One2OneServerFactory node) => node.Services.GetRequiredService<UserRegistry>();
 }

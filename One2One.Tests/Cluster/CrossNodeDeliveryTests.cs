@@ -13,46 +13,23 @@ namespace One2One.Tests.Cluster;
 /// a call bob has moved on from does not reach his next call. Real nodes over a real Redis; the faults are made by an
 /// Orleans call filter on the way out of A (<see cref="SlowDeliveries"/>), as a dropped connection between nodes would.
 /// </summary>
-public sealed class CrossNodeDeliveryTests : IAsyncLifetime
+public sealed class CrossNodeDeliveryTests() : ScriptedTwoNodeTests(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200))
 {
-    private readonly SlowDeliveries _deliveries = new();
-    private ScriptedKurentoServer _media = null!;
-    private TwoNodeCluster _cluster = null!;
-
-    public async Task InitializeAsync()
-    {
-        _media = await CrossNodeCallTests.StartMediaAsync();
-        _cluster = await TwoNodeCluster.StartAsync(() => new One2OneServerFactory
-        {
-            KurentoUri = _media.Uri,
-            ReconnectWindow = TimeSpan.FromSeconds(30),
-            ConfigureServices = services => services
-                .AddSingleton<IOutgoingGrainCallFilter>(_deliveries)
-                .Configure<CallOptions>(options => options.DeliveryRetryDelays = [TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(200)]),
-        });
-    }
-
-    public async Task DisposeAsync()
-    {
-        await _cluster.DisposeAsync();
-        await _media.DisposeAsync();
-    }
-
     [Fact]
     public async Task An_answer_that_failed_to_reach_bob_s_node_is_sent_again_and_still_comes_before_his_first_candidate()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
-        _media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == ScriptedCall.CalleeOffer, ScriptedReply.Hold, times: 1);
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+        Media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == ScriptedCall.CalleeOffer, ScriptedReply.Hold, times: 1);
         await alice.CallAsync("bob", ScriptedCall.CallerOffer);
         await bob.ExpectAsync<IncomingCall>();
         await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
-        var held = await _media.WaitForHeldAsync(1);
-        await _media.PushCandidateAsync(held[0].Request.Param("object")!, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
+        var held = await Media.WaitForHeldAsync(1);
+        await Media.PushCandidateAsync(held[0].Request.Param("object")!, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
 
         // The answer's first two tries are lost on the way to B; the candidate is posted right behind it.
-        _deliveries.FailNext(2);
-        await _media.ReleaseAsync(held);
+        Deliveries.FailNext(2);
+        await Media.ReleaseAsync(held);
 
         (await bob.NextAsync()).Should().BeOfType<StartCommunication>("the answer was sent again, and the candidate waited behind it");
         (await bob.NextAsync()).Should().BeOfType<IceCandidate>();
@@ -62,41 +39,41 @@ public sealed class CrossNodeDeliveryTests : IAsyncLifetime
     [Fact]
     public async Task A_batch_whose_answer_was_lost_after_it_arrived_is_sent_again_and_bob_s_page_gets_it_once()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         await alice.CallAsync("bob", ScriptedCall.CallerOffer);
         await bob.ExpectAsync<IncomingCall>();
 
         // B gets the answer's batch, and A never hears it did: A sends it again.
-        var arrived = _deliveries.Arrived;
-        _deliveries.LoseAnswerOfNext(1);
+        var arrived = Deliveries.Arrived;
+        Deliveries.LoseAnswerOfNext(1);
         await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
         (await bob.ExpectAsync<StartCommunication>()).SdpAnswer.Should().Be("answer-for-callee");
-        await Eventually.TrueAsync(() => _deliveries.Arrived >= arrived + 2, "the batch reached B twice");
+        await Eventually.TrueAsync(() => Deliveries.Arrived >= arrived + 2, "the batch reached B twice");
 
-        var calleeEndpoint = await _media.EndpointOfAsync(ScriptedCall.CalleeOffer);
-        await _media.PushCandidateAsync(calleeEndpoint, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
+        var calleeEndpoint = await Media.EndpointOfAsync(ScriptedCall.CalleeOffer);
+        await Media.PushCandidateAsync(calleeEndpoint, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
         (await bob.NextAsync()).Should().BeOfType<IceCandidate>("the answer sent again was passed on once (a second one would fail on the page)");
     }
 
     [Fact]
     public async Task The_late_end_of_a_call_bob_has_moved_on_from_does_not_end_his_next_call()
     {
-        await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
-        await using var carol = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "carol");
-        var pipeline = await CrossNodeCallTests.ConnectAsync(_cluster, _media, alice, bob);
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+        await using var carol = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "carol");
+        var pipeline = await ConnectAsync(alice, bob);
 
         // Alice hangs up; the end's notice to B is held on the way (a stalled link).
         var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        _deliveries.HoldUntil = release.Task;
+        Deliveries.HoldUntil = release.Task;
         await alice.StopAsync();
-        await Eventually.TrueAsync(() => _deliveries.Held > 0, "the end's notice is on its way to bob's node");
-        await Eventually.TrueAsync(() => _media.ReleasesOf(pipeline) == 1, "the call ended at its home");
+        await Eventually.TrueAsync(() => Deliveries.Held > 0, "the end's notice is on its way to bob's node");
+        await Eventually.TrueAsync(() => Media.ReleasesOf(pipeline) == 1, "the call ended at its home");
 
         // Bob hangs up too (his page still shows the call): his slot goes, and carol, on his own node, calls him.
         await bob.StopAsync();
-        await Eventually.TrueAsync(() => !Users(_cluster.B).FindByName("bob")!.IsInACall, "bob's slot goes when he hangs up");
+        await Eventually.TrueAsync(() => !Users(Cluster.B).FindByName("bob")!.IsInACall, "bob's slot goes when he hangs up");
         await carol.CallAsync("bob", ScriptedCall.CallerOffer);
         (await bob.WaitForAsync<IncomingCall>()).Message.From.Should().Be("carol");
         await bob.AcceptAsync("carol", ScriptedCall.CalleeOffer);
@@ -104,17 +81,15 @@ public sealed class CrossNodeDeliveryTests : IAsyncLifetime
         (await carol.ExpectAsync<CallResponse>()).Response.Should().Be(Responses.Accepted);
 
         // Now the first call's end reaches B. Its messages name no call: passed on, it would end the call with carol.
-        var arrived = _deliveries.Arrived;
+        var arrived = Deliveries.Arrived;
         release.SetResult();
-        _deliveries.HoldUntil = null;
-        await Eventually.TrueAsync(() => _deliveries.Arrived > arrived, "the held notice reached B");
+        Deliveries.HoldUntil = null;
+        await Eventually.TrueAsync(() => Deliveries.Arrived > arrived, "the held notice reached B");
         await Task.Delay(500);
         bob.Drain().Should().NotContain(m => m is StopCommunication, "the end was of the call with alice");
-        Users(_cluster.B).FindByName("bob")!.CurrentCall.Should().NotBeNull().And.Match<Call>(c => c.Caller.Name == "carol");
+        Users(Cluster.B).FindByName("bob")!.CurrentCall.Should().NotBeNull().And.Match<Call>(c => c.Caller.Name == "carol");
 
         await carol.StopAsync();
         (await bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp, "carol's hang-up is the one bob hears");
     }
-
-    private static UserRegistry Users(One2OneServerFactory node) => node.Services.GetRequiredService<UserRegistry>();
 }

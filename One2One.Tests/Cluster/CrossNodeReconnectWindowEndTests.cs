@@ -17,7 +17,7 @@ public sealed class CrossNodeReconnectWindowEndTests : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _media = await CrossNodeCallTests.StartMediaAsync();
+        _media = await ScriptedTwoNodeTests.StartMediaAsync();
         _cluster = await TwoNodeCluster.StartAsync(() => new One2OneServerFactory { KurentoUri = _media.Uri, ReconnectWindow = TimeSpan.FromSeconds(2) });
     }
 
@@ -32,7 +32,7 @@ public sealed class CrossNodeReconnectWindowEndTests : IAsyncLifetime
     {
         await using var alice = await SignalingClient.RegisteredAsync(_cluster.A.HubUri, "alice");
         var bob = await SignalingClient.RegisteredAsync(_cluster.B.HubUri, "bob");
-        var pipeline = await CrossNodeCallTests.ConnectAsync(_cluster, _media, alice, bob);
+        var pipeline = await ScriptedTwoNodeTests.ConnectAsync(_cluster, _media, alice, bob);
 
         await bob.DisposeAsync();
         await alice.ExpectAsync<PeerReconnecting>();

@@ -97,6 +97,25 @@ public sealed class MetricsTests : IAsyncLifetime
         ObserveDrops(dropped, "unknown").Should().BeGreaterThanOrEqualTo(1);
     }
 
+    [Fact]
+    public async Task What_a_stranger_sends_to_the_shared_media_port_is_counted_as_dropped_though_no_endpoint_claims_it()
+    {
+        using var dropped = Collector<long>("One2One.MediaServer", "one2one.media.packets.dropped");
+        await using var call = await MediaCall.RegisterAsync(_server.HubUri, "alice", "bob");
+        await call.ConnectAsync();
+        var unknownBefore = ObserveDrops(dropped, "unknown");
+        var notValidatedBefore = ObserveDrops(dropped, "not-validated");
+
+        // From an address no browser of a call uses: garbage, and what looks like DTLS (first byte 22).
+        using var stranger = new System.Net.Sockets.Socket(System.Net.Sockets.AddressFamily.InterNetwork, System.Net.Sockets.SocketType.Dgram, System.Net.Sockets.ProtocolType.Udp);
+        stranger.Bind(new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0));
+        stranger.SendTo(new byte[] { 0xFF, 0xFF, 0xFF, 0xFF }, call.CallerEndpoint!);
+        stranger.SendTo(new byte[] { 22, 0xFE, 0xFD, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0 }, call.CallerEndpoint!);
+
+        await Eventually.TrueAsync(() => ObserveDrops(dropped, "unknown") > unknownBefore, "the stranger's garbage is counted");
+        await Eventually.TrueAsync(() => ObserveDrops(dropped, "not-validated") > notValidatedBefore, "its DTLS from an address no check validated is counted");
+    }
+
     private MetricCollector<T> Collector<T>(string meter, string instrument)
         where T : struct => new(Meters, meter, instrument);
 
