@@ -99,6 +99,12 @@ export class Softphone {
   private unansweredCaller: string | null = null;
   /** The incoming call ringing now, with its camera, fresh ICE servers and offer on the way (openMediaWhileRinging); taken by accept(). */
   private ringing: Prepared | null = null;
+  /**
+   * Closes the camera opened (or the connection prepared while ringing) for the current attempt while it waits to become
+   * the call's media (for the ICE servers, for the prepared offer): releaseMedia() runs it, so a hang-up meanwhile turns
+   * the camera off at once rather than when that wait ends (never, on a half-open connection). See holdOpening().
+   */
+  private opening: (() => void) | null = null;
   private mediaSettings: MediaState = { audio: true, video: true };
   private readonly events = new Emitter<SoftphoneEvents>();
   private readonly server: One2OneClient["hub"];
@@ -463,7 +469,12 @@ export class Softphone {
    * the call rang), hand it to `send`, and start trickling candidates once the server has it.
    */
   private async sendOffer(attempt: number, send: (sdpOffer: string) => Promise<void>, prepared: Prepared | null = null): Promise<void> {
+    const opening = prepared === null ? null : this.holdOpening(() => closeRingingStream(prepared));
     const ready = (await prepared?.offer) ?? null;
+    if (opening?.release() === false) {
+      // Hung up (or ended) meanwhile: the ringing camera and its connection were closed then.
+      return;
+    }
     const media = ready !== null ? this.takePrepared(attempt, ready) : await this.startMedia(attempt, prepared);
     if (media === null) {
       return;
@@ -528,8 +539,13 @@ export class Softphone {
     const ice = prepared?.ice ?? this.freshIceConfiguration();
     let stream: MediaStream;
     try {
-      // A camera that failed to open while ringing is tried once more, so its error is the one reported.
-      stream = (await prepared?.stream) ?? (await (this.options.openMedia ?? openLocalMedia)());
+      // A camera that failed to open while ringing is tried once more, so its error is the one reported; not for a call
+      // that has ended meanwhile (no second permission prompt for a call that is gone).
+      const ringingStream = (await prepared?.stream) ?? null;
+      if (ringingStream === null && attempt !== this.attempt) {
+        return null;
+      }
+      stream = ringingStream ?? (await (this.options.openMedia ?? openLocalMedia)());
     } catch (error) {
       if (attempt === this.attempt) {
         // A new call's server knows nothing yet; a resumed call's does, and hears the end (abandonCall).
@@ -538,12 +554,24 @@ export class Softphone {
       }
       return null;
     }
-    const configuration = rtcConfiguration(await ice, this.options.rtcConfiguration);
-    if (attempt !== this.attempt) {
-      // Hung up, cancelled or disconnected while the camera was opening; a held call's camera stays with it.
+    // Hung up, cancelled or disconnected while the camera was opening or the ICE servers are asked for: the camera
+    // closes (at once, by releaseMedia, while waiting for them); a held call's camera stays with it.
+    const release = (): void => {
       if (!this.heldCall.owns(stream)) {
         stopTracks(stream);
       }
+    };
+    if (attempt !== this.attempt) {
+      release();
+      return null;
+    }
+    const opening = this.holdOpening(release);
+    const configuration = rtcConfiguration(await ice, this.options.rtcConfiguration);
+    if (!opening.release()) {
+      return null;
+    }
+    if (attempt !== this.attempt) {
+      release();
       return null;
     }
     applyMediaState(stream, this.mediaSettings);
@@ -561,6 +589,27 @@ export class Softphone {
     this.media = media;
     this.events.emit("localStream", stream);
     return media;
+  }
+
+  /**
+   * Makes `close` what releaseMedia() runs while the current attempt waits with a camera open. `release()` ends the
+   * wait: true when the camera is still this attempt's to use (or to close), false when releaseMedia closed it meanwhile.
+   */
+  private holdOpening(close: () => void): { release: () => boolean } {
+    let closed = false;
+    const mine = (): void => {
+      closed = true;
+      close();
+    };
+    this.opening = mine;
+    return {
+      release: () => {
+        if (this.opening === mine) {
+          this.opening = null;
+        }
+        return !closed;
+      },
+    };
   }
 
   /** The connection prepared while the call rang becomes this call's, unless the attempt went stale meanwhile. */
@@ -904,6 +953,10 @@ export class Softphone {
   }
 
   private releaseMedia(): void {
+    // A camera still on its way to becoming the call's closes first, while a held call still owns what it owns.
+    const opening = this.opening;
+    this.opening = null;
+    opening?.();
     // The held media's part is over: with a new connection its tracks went on there; without one they stop.
     this.heldCall.endHandover(this.media === null);
     this.attempt++;

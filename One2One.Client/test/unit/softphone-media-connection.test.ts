@@ -138,4 +138,67 @@ describe("Softphone and its connection to the media server", () => {
     assert.match(notices[0]!, /could not be made/);
     assert.equal(client.renegotiations.length, 0);
   });
+
+  it("turns the camera off at once when the person hangs up while the ICE servers are still being asked for", async () => {
+    const client = new FakeClient();
+    const { stream, stopped } = camera();
+    const phone = new Softphone(client.asClient, { openMedia: () => Promise.resolve(stream) });
+    phone.register("alice");
+    await settle();
+    // A half-open connection: GetIceServers is never answered (until SignalR's server timeout, half a minute on).
+    client.iceOutcome = () => new Promise(() => {});
+
+    phone.call("bob");
+    await settle();
+    phone.hangUp();
+    await settle();
+
+    assert.equal(phone.state, "registered");
+    assert.equal(stopped(), 1, "the camera's light goes off with the hang-up, once");
+  });
+
+  it("turns the ringing camera off at once when an accepted call is hung up while its ICE servers are still being asked for", async () => {
+    const client = new FakeClient();
+    const { stream, stopped } = camera();
+    const phone = new Softphone(client.asClient, { openMedia: () => Promise.resolve(stream) });
+    phone.register("bob");
+    await settle();
+    client.iceOutcome = () => new Promise(() => {});
+
+    client.emit("incomingCall", { from: "alice" });
+    await settle();
+    phone.accept();
+    await settle();
+    phone.hangUp();
+    await settle();
+
+    assert.equal(phone.state, "registered");
+    assert.equal(stopped(), 1, "the camera opened while it rang goes off with the hang-up, once");
+  });
+
+  it("does not open the camera again for an accepted call that ended while its first opening was failing", async () => {
+    const client = new FakeClient();
+    const { stream } = camera();
+    let opens = 0;
+    let fail!: (error: unknown) => void;
+    const phone = new Softphone(client.asClient, {
+      openMedia: () => (++opens === 1 ? new Promise<MediaStream>((_, reject) => (fail = reject)) : Promise.resolve(stream)),
+    });
+    phone.register("bob");
+    await settle();
+
+    client.emit("incomingCall", { from: "alice" });
+    await settle();
+    phone.accept();
+    await settle();
+    phone.hangUp();
+    await settle();
+    // The person dismisses the permission prompt of the first opening only now.
+    fail(new DOMException("dismissed", "NotAllowedError"));
+    await settle();
+    await settle();
+
+    assert.equal(opens, 1, "no second permission prompt for a call that is gone");
+    assert.equal(phone.state, "registered");
+  });
 });
