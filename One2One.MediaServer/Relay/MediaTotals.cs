@@ -17,7 +17,7 @@ internal sealed class MediaTotals
 {
     /// <summary>Why packets were dropped, as the metrics' <c>reason</c> attribute names it.</summary>
     public static readonly IReadOnlyList<string> DropReasons =
-        ["unknown", "unauthenticated", "not-validated", "not-secured", "unprotect-failed", "unroutable", "send-failed"];
+        ["unknown", "unauthenticated", "not-validated", "not-secured", "unprotect-failed", "unroutable", "send-failed", "stale"];
 
     private const int Packets = 0;
     private const int Bytes = 1;
@@ -93,9 +93,10 @@ internal sealed class MediaTotals
         sums[Retransmitted] += session.RetransmittedPackets;
         AddDrops(session.Transport.Counters, sums);
         sums[FirstDrop + 5] += session.UnroutablePackets;
+        sums[FirstDrop + 7] += session.StalePackets;
     }
 
-    /// <summary>In the order of <see cref="DropReasons"/> (unroutable is a session's own).</summary>
+    /// <summary>In the order of <see cref="DropReasons"/> (unroutable and stale are a session's own).</summary>
     private static void AddDrops(TransportCounters counters, long[] sums)
     {
         sums[FirstDrop] += counters.Unknown;

@@ -13,7 +13,9 @@ namespace One2One.MediaServer.Relay;
 /// <para>
 /// A packet of the new source older than its first one (reordered on the way) would land on a number already sent with
 /// the old source's payload: the same SRTP index twice on one SSRC, which with AES-GCM reuses a nonce. It is dropped
-/// (<see cref="RewriteResult.Stale"/>) until the stream has gone well past the change.
+/// (<see cref="RewriteResult.Stale"/>) until the stream has gone well past the change. (A new source whose numbers
+/// jumped forward by more than half the sequence space right after the change would be held back that long; browsers
+/// number each stream on by one.)
 /// </para>
 /// <para>
 /// RTCP about the stream is translated with the same shift (<see cref="Shift"/>): a sender report's RTP time, a NACK's
@@ -21,7 +23,8 @@ namespace One2One.MediaServer.Relay;
 /// </para>
 /// <para>
 /// Packets for one sink and kind come from whichever worker reads each source's socket; the state is under a lock of its
-/// own, which only a source change (two sources sending at once, briefly) ever contends.
+/// own, which a source change (two sources sending at once, briefly) and the RTCP path's reads of <see cref="Shift"/>
+/// (a few per compound, a few compounds a second) contend, never one packet another's for long.
 /// </para>
 /// </remarks>
 internal sealed class OutboundSequence(KurentoMediaType kind)

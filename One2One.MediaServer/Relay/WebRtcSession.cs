@@ -85,6 +85,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private int _dtlsEnded; // the DTLS association closed or failed: no media until a new one (Volatile; a close sets it under _connectionReport)
     private bool _gathered;
     private long _unroutable;
+    private long _stale;
     private long _dtlsStarted;
     private RetransmissionHistory? _videoHistory; // the video sent to this browser, from its first NACK; reset by new keys (Volatile)
     private long _retransmitted; // packets sent again for this browser's NACKs (Interlocked)
@@ -113,6 +114,9 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     /// <summary>Packets from the browser with a payload type that was not negotiated.</summary>
     public long UnroutablePackets => Interlocked.Read(ref _unroutable);
+
+    /// <summary>Packets of a new source not sent to a sink because their number there was the old source's (see <see cref="OutboundSequence"/>).</summary>
+    public long StalePackets => Interlocked.Read(ref _stale);
 
     /// <summary>Packets sent again to this browser for its NACKs, from <see cref="RetransmissionHistory"/>.</summary>
     public long RetransmittedPackets => Interlocked.Read(ref _retransmitted);
@@ -562,6 +566,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             var rewritten = route.Sink._sequences[(int)kind].Rewrite(target, header.Ssrc, header.SequenceNumber, header.Timestamp, now, _time.TimestampFrequency);
             if (rewritten == RewriteResult.Stale)
             {
+                Interlocked.Increment(ref _stale);
                 continue;
             }
 

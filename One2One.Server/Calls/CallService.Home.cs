@@ -20,7 +20,7 @@ internal sealed partial class CallService
     {
         if (!_calls.TryGetValue(member.CallId, out var call) || StandIn(call, member) is not { } user)
         {
-            return new RemoteRefusal(HubRejection.NoCall, "The call has ended.");
+            return new RemoteRefusal(HubRejection.NoCall, "The call has ended.", CallGone: true);
         }
 
         try
@@ -106,13 +106,24 @@ internal sealed partial class CallService
 
     private static readonly TimeSpan LeftCallWait = TimeSpan.FromSeconds(2);
 
-    /// <summary>Waits (bounded) until the node of <paramref name="member"/> has been told they left the last call from here.</summary>
+    /// <summary>
+    /// Registrations on other nodes that a call from here is being joined to (see <see cref="JoinAndRingAsync"/>), until
+    /// that join is settled.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, Task> _joining = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Waits (bounded) until the node of <paramref name="member"/> has been told they left the last call from here, and
+    /// until an earlier call's join to them from here is settled.
+    /// </summary>
     private async Task UntilLeftAsync(CallMember member)
     {
         // Past the wait its node is slow or out of reach: ask all the same; it answers busy or reconnecting if it must.
-        if (_leaving.TryGetValue(member.Registration, out var told))
+        _leaving.TryGetValue(member.Registration, out var told);
+        _joining.TryGetValue(member.Registration, out var joining);
+        if ((told, joining) is not (null, null))
         {
-            await told.WaitAtMostAsync(LeftCallWait, _time).ConfigureAwait(false);
+            await Task.WhenAll(told ?? Task.CompletedTask, joining ?? Task.CompletedTask).WaitAtMostAsync(LeftCallWait, _time).ConfigureAwait(false);
         }
     }
 

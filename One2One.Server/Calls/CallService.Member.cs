@@ -69,8 +69,12 @@ internal sealed partial class CallService
             return;
         }
 
-        if (user.LastRemoteCall is not { } call || call.Id != member.CallId || user.IsInACall && user.RemoteCall != call
-            || !call.TryAccept(batch.Batch))
+        // The slot first: a call moving to a new home swaps its RemoteCall there in one step (MoveMemberCall), and either
+        // object is the same call, sharing what was accepted. Only a member in no call looks at the call it last left.
+        var call = user.RemoteCall is { } current && current.Id == member.CallId ? current
+            : !user.IsInACall && user.LastRemoteCall is { } last && last.Id == member.CallId ? last
+            : null;
+        if (call is null || !call.TryAccept(batch.Batch))
         {
             RemoteLog.DeliveryDropped(_logger, member.Name, member.CallId, batch.Batch.Number);
             return;
@@ -80,7 +84,12 @@ internal sealed partial class CallService
         {
             if (message.Method == ClientMethod.LeftCall)
             {
-                user.Leave(call);
+                // Whichever object of the call the slot holds now (it may have moved since).
+                if (user.RemoteCall is { } left && left.Id == member.CallId)
+                {
+                    user.Leave(left);
+                }
+
                 continue;
             }
 
@@ -216,7 +225,7 @@ internal sealed partial class CallService
 
         if (refusal is not null)
         {
-            if (refusal.Reason == HubRejection.NoCall)
+            if (refusal.CallGone)
             {
                 // The home has no such call: it ended and its notice here was lost. The slot goes, so the person can call.
                 // The home made this refusal without counting it (it has no call to refuse for): counted here.
@@ -224,7 +233,7 @@ internal sealed partial class CallService
                 throw _rejections.Invocation(refusal.Message, refusal.Reason);
             }
 
-            // Counted at the home, where it was made.
+            // Made and counted at the home (a call that is ending refuses a late candidate, say: its LeftCall follows).
             throw new Refusal(refusal.Reason, refusal.Message);
         }
     }

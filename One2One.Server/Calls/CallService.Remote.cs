@@ -72,6 +72,25 @@ internal sealed partial class CallService
     private async Task JoinAndRingAsync(Call call, NameClaim claim, CallMember member)
     {
         await UntilLeftAsync(member).ConfigureAwait(false);
+
+        // Until this join is settled (refused, rung, or undone for a caller who hung up meanwhile), a next call from here
+        // to the same person waits for it: its join could otherwise reach their node first and find them busy with this
+        // one (the caller who cancelled and called again at once).
+        var settled = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _joining[member.Registration] = settled.Task;
+        try
+        {
+            await JoinAndRingOnceAsync(call, claim, member).ConfigureAwait(false);
+        }
+        finally
+        {
+            settled.SetResult();
+            _joining.TryRemove(new KeyValuePair<string, Task>(member.Registration, settled.Task));
+        }
+    }
+
+    private async Task JoinAndRingOnceAsync(Call call, NameClaim claim, CallMember member)
+    {
         JoinAnswer joined;
         try
         {

@@ -113,9 +113,13 @@ public enum JoinResult
 [GenerateSerializer, Immutable]
 public sealed record JoinAnswer([property: Id(0)] JoinResult Result, [property: Id(1)] string? ResumeKey = null);
 
-/// <summary>A request of the member's page that the call refused: its reason code and message, as the page gets them.</summary>
+/// <summary>
+/// A request of the member's page that the call refused: its reason code and message, as the page gets them.
+/// <see cref="CallGone"/>: the home has no such call at all (it ended, and its notice to the member's node was lost), so
+/// the member's slot goes; such a refusal is counted where the page hears it, every other one at the home.
+/// </summary>
 [GenerateSerializer, Immutable]
-public sealed record RemoteRefusal([property: Id(0)] string Reason, [property: Id(1)] string Message);
+public sealed record RemoteRefusal([property: Id(0)] string Reason, [property: Id(1)] string Message, [property: Id(2)] bool CallGone = false);
 
 /// <summary>
 /// Which batch of a call's deliveries to one member this is: the sending outbox (a new one when the call moves to a new

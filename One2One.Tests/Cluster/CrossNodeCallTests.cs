@@ -56,7 +56,7 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
     }
 
     [Fact]
-    public async Task A_call_in_progress_is_recorded_in_theCluster_s_storage_with_itsMedia_and_both_parties_and_forgotten_when_it_ends()
+    public async Task A_call_in_progress_is_recorded_in_the_cluster_s_storage_with_its_media_and_both_parties_and_forgotten_when_it_ends()
     {
         await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
         await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
@@ -326,17 +326,50 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
         await Eventually.TrueAsync(() => Deliveries.Held == 1, "the ring is on its way to bob's node");
         await alice.StopAsync();
         ringLeaves.SetResult();
+        Deliveries.HoldUntil = null;
+        await Eventually.TrueAsync(() => Deliveries.Arrived == 1, "the ring reached B");
         await Eventually.TrueAsync(() => !Users(Cluster.A).FindByName("alice")!.IsInACall, "alice is free");
-        await Eventually.TrueAsync(() => Users(Cluster.B).FindByName("bob") is { IsInACall: false }, "bob is free");
+        await Eventually.TrueAsync(() => !Users(Cluster.B).FindByName("bob")!.IsInACall, "bob, joined by the late ring, is let go");
 
         // A second call, connected and hung up, shows the counts go on from zero.
-        Deliveries.HoldUntil = null;
         await ConnectAsync(alice, bob);
         active.GetMeasurementSnapshot().EvaluateAsCounter().Should().Be(1, "one call in progress, not none");
         await alice.StopAsync();
         await Eventually.TrueAsync(() => active.GetMeasurementSnapshot().EvaluateAsCounter() == 0, "the call ended");
         started.GetMeasurementSnapshot().EvaluateAsCounter().Should().Be(ended.GetMeasurementSnapshot().EvaluateAsCounter(),
             "every call counted as ended was counted as started");
+    }
+
+    [Fact]
+    public async Task Alice_calling_bob_again_the_moment_she_cancelled_waits_for_her_first_ring_to_be_undone_and_finds_him_free()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+
+        // Her first ring is held on its way to B; she hangs up meanwhile.
+        var ringLeaves = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Deliveries.Method = nameof(INodeLink.JoinCall);
+        Deliveries.HoldUntil = ringLeaves.Task;
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await Eventually.TrueAsync(() => Deliveries.Held == 1, "the ring is on its way to bob's node");
+        await alice.StopAsync();
+        await Task.Delay(300); // the end's own LeftCall to B (nobody there is in the call yet) goes unheld
+
+        // The ring arrives and joins bob to the ended call; A undoes it, and that LeftCall is slow on its way.
+        var leftCallLeaves = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Deliveries.Method = nameof(INodeLink.Deliver);
+        Deliveries.HoldUntil = leftCallLeaves.Task;
+        ringLeaves.SetResult();
+        await Eventually.TrueAsync(() => Deliveries.Held >= 2, "the first ring's LeftCall is on its way");
+
+        // She calls again at once. Its ring waits for the first one to be undone; it used to find bob busy with it.
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await Task.Delay(500);
+        Deliveries.HoldUntil = null;
+        leftCallLeaves.SetResult();
+
+        (await bob.WaitForAsync<IncomingCall>()).Message.From.Should().Be("alice");
+        alice.Drain().Should().NotContain(m => m is CallResponse, "alice was not told bob is busy");
     }
 
     [Theory]

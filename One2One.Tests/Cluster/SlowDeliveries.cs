@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Collections.Immutable;
 using One2One.Server.Cluster;
 
 namespace One2One.Tests.Cluster;
@@ -39,6 +41,9 @@ internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
     /// <summary>How many of <see cref="Method"/>'s calls have arrived at the other node (answered or not).</summary>
     public int Arrived => Volatile.Read(ref _arrived);
 
+    /// <summary>The page callbacks in the <see cref="INodeLink.Deliver"/> calls that arrived, in order (a call that returned was handled there).</summary>
+    public ConcurrentQueue<ClientMethod> ArrivedMessages { get; } = new();
+
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
         if (context.InterfaceMethod?.DeclaringType == typeof(INodeLink) && context.MethodName == Method)
@@ -62,6 +67,14 @@ internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
 
             await context.Invoke();
             Interlocked.Increment(ref _arrived);
+            if (context.Request.GetArgument(2) is ImmutableArray<ClientDelivery> messages)
+            {
+                foreach (var message in messages)
+                {
+                    ArrivedMessages.Enqueue(message.Method);
+                }
+            }
+
             if (TakeOne(ref _answersToLose))
             {
                 throw new TimeoutException("the answer was lost between the nodes");

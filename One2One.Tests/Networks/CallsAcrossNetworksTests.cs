@@ -64,7 +64,7 @@ public sealed class CallsAcrossNetworksTests(NetworkLabFixture lab, ITestOutputH
     }
 
     [Fact]
-    public async Task With_3_percent_loss_each_way_on_Alices_link_video_keeps_decoding_the_media_server_resends_what_it_lost_and_NACKs_and_PLIs_reach_the_senders()
+    public async Task With_3_percent_loss_each_way_on_Alices_link_video_keeps_decoding_the_media_server_resends_what_it_lost_NACKs_reach_the_senders_and_a_2_s_outage_is_repaired()
     {
         await using var scene = lab.StartScene(output, "lab-4-lossy-link");
         var alice = await scene.RegisteredAsync("alice", lab.BrowserAt(lab.AliceHome));
@@ -92,7 +92,6 @@ public sealed class CallsAcrossNetworksTests(NetworkLabFixture lab, ITestOutputH
 
             aliceFeedback.NacksReceived.Should().BeGreaterThan(start.Alice.NacksReceived, "NACKs for Alice's lost video reach her page");
             (await RetransmittedAsync(scene)).Should().BePositive("the media server resent Bob's video that Alice's link lost");
-            (aliceFeedback.PlisReceived + bobFeedback.PlisReceived).Should().BeGreaterThan(start.Alice.PlisReceived + start.Bob.PlisReceived, "a picture loss indication reached a sender");
             (await lab.AliceHome.LostPacketsAsync()).Should().BePositive("the link really lost packets");
             await scene.ScreenshotAsync("under-loss");
         }
@@ -119,7 +118,8 @@ public sealed class CallsAcrossNetworksTests(NetworkLabFixture lab, ITestOutputH
     }
 
     /// <summary>
-    /// In windows of 3 s, for at least 15 s and until both senders have had NACKs and some PLI arrived (at most 60 s):
+    /// In windows of 3 s, for at least 27 s (an outage at 15 s and a few windows after it) and until Alice's page has had
+    /// NACKs and the media server has resent (at most 60 s):
     /// in every window both pages' audio packets rise, and each page's decoded video frames rise in one of every two
     /// windows in a row. Windows, not a second: under loss a receiver may rightly hold its video for a moment while a lost
     /// packet is sent again or a keyframe comes (and a page starved of the processor on a loaded machine for a window).
@@ -128,10 +128,12 @@ public sealed class CallsAcrossNetworksTests(NetworkLabFixture lab, ITestOutputH
     /// replay of the packet it already had (see the README's known limits), so her video recovers on keyframes.
     /// Bob's losses happen before the media server, and Alice's resends repair them.
     /// <para>
-    /// At 3 % NACKs repair nearly everything, so a receiver rarely needs a keyframe: when no PLI has come after 15 s, Alice's
-    /// link goes dark for 2 s (less than Chromium's 2.5 s before it calls the path disconnected), longer than her page keeps
-    /// packets to resend, and Bob's page must ask her for a keyframe through the media server. The window after the
-    /// outage checks audio only: video rightly waits for that keyframe.
+    /// After 15 s Alice's link goes dark for 2 s (less than Chromium's 2.5 s before it calls the path disconnected). What
+    /// Alice's page sent meanwhile, Bob's page asks for and her page sends again, with its first numbers, hundreds of
+    /// packets late: the media server's SRTP replay window (1,024, as browsers') takes them, so NACKs repair even that and
+    /// a receiver rarely needs a keyframe (with a 64-packet window the resends were dropped and only a PLI helped; PLIs
+    /// through the media server are RelayRtcpTests'). The window after the outage checks audio only, the ones after it
+    /// video again.
     /// </para>
     /// </summary>
     private async Task<(FeedbackReport Alice, FeedbackReport Bob)> WatchUnderLossAsync(CallScene scene, SoftphonePage alice, SoftphonePage bob, FeedbackReport aliceStart, FeedbackReport bobStart)
@@ -170,18 +172,17 @@ public sealed class CallsAcrossNetworksTests(NetworkLabFixture lab, ITestOutputH
             media = now;
 
             var feedback = (Alice: await alice.FeedbackAsync(), Bob: await bob.FeedbackAsync());
-            var pli = feedback.Alice.PlisReceived + feedback.Bob.PlisReceived > aliceStart.PlisReceived + bobStart.PlisReceived;
-            var fed = feedback.Alice.NacksReceived > aliceStart.NacksReceived && await RetransmittedAsync(scene) > 0 && pli;
-            if (!pli && !outage && clock.Elapsed >= TimeSpan.FromSeconds(15))
+            var fed = feedback.Alice.NacksReceived > aliceStart.NacksReceived && await RetransmittedAsync(scene) > 0;
+            if (!outage && clock.Elapsed >= TimeSpan.FromSeconds(15))
             {
-                output.WriteLine($"no PLI after {clock.Elapsed.TotalSeconds:0} s of 3 % loss: Alice's link dark for 2 s ({feedback.Alice}, {feedback.Bob})");
+                output.WriteLine($"after {clock.Elapsed.TotalSeconds:0} s of 3 % loss: Alice's link dark for 2 s ({feedback.Alice}, {feedback.Bob})");
                 await lab.AliceHome.SetLossAsync(100);
                 await Task.Delay(TimeSpan.FromSeconds(2));
                 await lab.AliceHome.SetLossAsync(3);
                 outage = afterOutage = true;
             }
 
-            if ((fed && clock.Elapsed >= TimeSpan.FromSeconds(15)) || clock.Elapsed > TimeSpan.FromSeconds(60))
+            if ((fed && outage && clock.Elapsed >= TimeSpan.FromSeconds(27)) || clock.Elapsed > TimeSpan.FromSeconds(60))
             {
                 output.WriteLine($"watched {clock.Elapsed.TotalSeconds:0} s of loss; frames decoded: alice {now.Alice.FramesDecoded}, bob {now.Bob.FramesDecoded}");
                 return feedback;

@@ -67,8 +67,11 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
 
     public void MarkAnswered() => Answered = true;
 
-    /// <summary>The last batch number seen from each sender (one or two: the home's outbox, a moved call's new one).</summary>
-    private readonly Dictionary<Guid, long> _lastBatches = [];
+    /// <summary>
+    /// The last batch number seen from each sender of the call's deliveries (its home's outbox, a new home's after a move,
+    /// a LeftCall sent on its own), shared by the objects of one call as it moves (<see cref="MovedTo"/>). Guarded by itself.
+    /// </summary>
+    private Dictionary<Guid, long> _lastBatches = [];
 
     /// <summary>
     /// True for a batch of the home's deliveries not seen before: numbers only grow from one sender, so a batch sent again
@@ -93,7 +96,11 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
 
     /// <summary>The same call, homed on <paramref name="newHome"/>; this one's <see cref="Moved"/> completes once the user's slot holds it.</summary>
     public RemoteCall MovedTo(INodeLink newHome, SiloAddress newHomeNode) =>
-        new(member, peerName, newHome, newHomeNode) { Media = Media, HangUpPending = HangUpPending, Answered = Answered, _hangUpRetries = Volatile.Read(ref _hangUpRetries) };
+        new(member, peerName, newHome, newHomeNode)
+        {
+            Media = Media, HangUpPending = HangUpPending, Answered = Answered, _hangUpRetries = Volatile.Read(ref _hangUpRetries),
+            _lastBatches = _lastBatches,
+        };
 
     public void MarkMoved() => _moved.TrySetResult();
 

@@ -14,14 +14,16 @@ namespace One2One.Server.Calls;
 /// <remarks>
 /// <para>
 /// The queue is guarded by <see cref="_gate"/>; one drain loop at a time sends it (started by the post that finds none
-/// running), so deliveries never overtake each other.
+/// running, on the thread pool: what a call posts in one step, such as a LeftCall and the end's notice under the call's
+/// gate, goes in one batch, and no send runs under that gate), so deliveries never overtake each other.
 /// </para>
 /// <para>
 /// A batch that fails (a connection between the nodes dropped, a node that stalled past the response timeout) is sent
 /// again, the same batch under the same number, after each of <paramref name="retryDelays"/>; later ones wait behind it,
-/// so the page never gets a candidate without the answer before it. The member's node passes a number on once (an
-/// attempt that failed only on its way back arrived all the same). Past the last delay the batch is given up, as for a
-/// page whose connection dropped: by then the cluster has declared a dead node dead.
+/// so while it is tried again the page gets no candidate without the answer before it. The member's node passes a number
+/// on once (an attempt that failed only on its way back arrived all the same). Past the last delay the batch is given
+/// up, as for a page whose connection dropped: by then the cluster has declared a dead node dead. Each attempt may take
+/// Orleans' response timeout against a node that stalls; the outbox's capacity bounds what waits meanwhile.
 /// </para>
 /// </remarks>
 internal sealed class RemoteOutbox(
@@ -100,7 +102,7 @@ internal sealed class RemoteOutbox(
             _draining = true;
         }
 
-        _ = DrainAsync();
+        ThreadPool.UnsafeQueueUserWorkItem(static outbox => _ = outbox.DrainAsync(), this, preferLocal: true);
         return true;
     }
 
