@@ -319,12 +319,7 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
         await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
 
         // The ring to B is held on its way; alice hangs up meanwhile, then it arrives.
-        var ringLeaves = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Deliveries.Method = nameof(INodeLink.JoinCall);
-        Deliveries.HoldUntil = ringLeaves.Task;
-        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
-        await Eventually.TrueAsync(() => Deliveries.Held == 1, "the ring is on its way to bob's node");
-        await alice.StopAsync();
+        var ringLeaves = await CancelWhileTheRingIsHeldAsync(alice);
         ringLeaves.SetResult();
         Deliveries.HoldUntil = null;
         await Eventually.TrueAsync(() => Deliveries.Arrived == 1, "the ring reached B");
@@ -347,13 +342,7 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
         await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
 
         // Her first ring is held on its way to B; she hangs up meanwhile.
-        var ringLeaves = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Deliveries.Method = nameof(INodeLink.JoinCall);
-        Deliveries.HoldUntil = ringLeaves.Task;
-        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
-        await Eventually.TrueAsync(() => Deliveries.Held == 1, "the ring is on its way to bob's node");
-        await alice.StopAsync();
-        await Task.Delay(300); // the end's own LeftCall to B (nobody there is in the call yet) goes unheld
+        var ringLeaves = await CancelWhileTheRingIsHeldAsync(alice);
 
         // The ring arrives and joins bob to the ended call; A undoes it, and that LeftCall is slow on its way.
         var leftCallLeaves = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -438,5 +427,18 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
         await Eventually.TrueAsync(() => Media.ReleasesOf(pipeline) == 1, "the pipeline is released");
         await using var other = await SignalingClient.ConnectAsync(Cluster.A.HubUri);
         (await other.RegisterAsync("bob")).Response.Should().Be(Responses.Accepted);
+    }
+
+    /// <summary>Alice calls bob with her ring held on its way to B, and hangs up meanwhile; the ring leaves when the result is set.</summary>
+    private async Task<TaskCompletionSource> CancelWhileTheRingIsHeldAsync(SignalingClient alice)
+    {
+        var ringLeaves = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Deliveries.Method = nameof(INodeLink.JoinCall);
+        Deliveries.HoldUntil = ringLeaves.Task;
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await Eventually.TrueAsync(() => Deliveries.Held == 1, "the ring is on its way to bob's node");
+        await alice.StopAsync();
+        await Task.Delay(300); // the end's own LeftCall to B (nobody there is in the call yet) goes unheld
+        return ringLeaves;
     }
 }
