@@ -187,12 +187,16 @@ export async function phoneInCall(
   return { client, phone, opened: () => opened, localStreams };
 }
 
-export async function registeredPhone(): Promise<{ client: FakeClient; phone: Softphone; notices: string[] }> {
+/** A phone registered as `name` (alice), opening its camera with `openMedia` when given; `notices` collects what it shows. */
+export async function registeredPhone(
+  name = "alice",
+  openMedia?: () => Promise<MediaStream>,
+): Promise<{ client: FakeClient; phone: Softphone; notices: string[] }> {
   const client = new FakeClient();
-  const phone = new Softphone(client.asClient);
+  const phone = new Softphone(client.asClient, openMedia === undefined ? {} : { openMedia });
   const notices: string[] = [];
   phone.on("notice", (notice) => notices.push(notice.text));
-  phone.register("alice");
+  phone.register(name);
   await settle();
   assert.equal(phone.state, "registered");
   return { client, phone, notices };

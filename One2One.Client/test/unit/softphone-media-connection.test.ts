@@ -4,7 +4,7 @@ import type { IceConfiguration } from "../../src/contract.js";
 import { maximumRefreshMs } from "../../src/ice-refresh.js";
 import { disconnectedGraceMs } from "../../src/reconnect.js";
 import { Softphone } from "../../src/softphone.js";
-import { FakeClient, FakePeerConnection, phoneInCall, settle, turnServerExpiringAt } from "./softphone-fakes.js";
+import { FakeClient, FakePeerConnection, phoneInCall, registeredPhone, settle, turnServerExpiringAt } from "./softphone-fakes.js";
 
 const now = Date.UTC(2026, 11, 6, 12, 0, 0);
 const minute = 60_000;
@@ -140,11 +140,8 @@ describe("Softphone and its connection to the media server", () => {
   });
 
   it("turns the camera off at once when the person hangs up while the ICE servers are still being asked for", async () => {
-    const client = new FakeClient();
     const { stream, stopped } = camera();
-    const phone = new Softphone(client.asClient, { openMedia: () => Promise.resolve(stream) });
-    phone.register("alice");
-    await settle();
+    const { client, phone } = await registeredPhone("alice", () => Promise.resolve(stream));
     // A half-open connection: GetIceServers is never answered (until SignalR's server timeout, half a minute on).
     client.iceOutcome = () => new Promise(() => {});
 
@@ -158,41 +155,24 @@ describe("Softphone and its connection to the media server", () => {
   });
 
   it("turns the ringing camera off at once when an accepted call is hung up while its ICE servers are still being asked for", async () => {
-    const client = new FakeClient();
     const { stream, stopped } = camera();
-    const phone = new Softphone(client.asClient, { openMedia: () => Promise.resolve(stream) });
-    phone.register("bob");
-    await settle();
+    const { client, phone } = await registeredPhone("bob", () => Promise.resolve(stream));
     client.iceOutcome = () => new Promise(() => {});
 
-    client.emit("incomingCall", { from: "alice" });
-    await settle();
-    phone.accept();
-    await settle();
-    phone.hangUp();
-    await settle();
+    await acceptThenHangUp(client, phone);
 
     assert.equal(phone.state, "registered");
     assert.equal(stopped(), 1, "the camera opened while it rang goes off with the hang-up, once");
   });
 
   it("does not open the camera again for an accepted call that ended while its first opening was failing", async () => {
-    const client = new FakeClient();
     const { stream } = camera();
     let opens = 0;
     let fail!: (error: unknown) => void;
-    const phone = new Softphone(client.asClient, {
-      openMedia: () => (++opens === 1 ? new Promise<MediaStream>((_, reject) => (fail = reject)) : Promise.resolve(stream)),
-    });
-    phone.register("bob");
-    await settle();
+    const { client, phone } = await registeredPhone("bob", () =>
+      ++opens === 1 ? new Promise<MediaStream>((_, reject) => (fail = reject)) : Promise.resolve(stream));
 
-    client.emit("incomingCall", { from: "alice" });
-    await settle();
-    phone.accept();
-    await settle();
-    phone.hangUp();
-    await settle();
+    await acceptThenHangUp(client, phone);
     // The person dismisses the permission prompt of the first opening only now.
     fail(new DOMException("dismissed", "NotAllowedError"));
     await settle();
@@ -202,3 +182,13 @@ describe("Softphone and its connection to the media server", () => {
     assert.equal(phone.state, "registered");
   });
 });
+
+/** Alice's call rings; the phone accepts it, and hangs up at once. */
+async function acceptThenHangUp(client: FakeClient, phone: Softphone): Promise<void> {
+  client.emit("incomingCall", { from: "alice" });
+  await settle();
+  phone.accept();
+  await settle();
+  phone.hangUp();
+  await settle();
+}
