@@ -208,7 +208,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
     }
 
-    /// <summary>DTLS records go back on the path the browser's DTLS came from.</summary>
+    /// <summary>DTLS records go back on the path the browser's DTLS came from, or the one it nominated since.</summary>
     void IDatagramSender.Send(ReadOnlySpan<byte> datagram)
     {
         if (Volatile.Read(ref _dtlsPeer) is { } peer)
@@ -417,6 +417,13 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         if (!known && link.Protocol == IceProtocol.Udp)
         {
             _ports.Directory.TryClaim(key, this);
+        }
+
+        if (result == IceCheckResult.Nominated && Volatile.Read(ref _dtlsPeer) is not null)
+        {
+            // The browser moved its media to the path it nominated (a network change without an ICE restart): its DTLS
+            // moves with it, and ours (a retransmitted flight, the close_notify at the end) follows, not the old path.
+            Volatile.Write(ref _dtlsPeer, ice.Selected);
         }
 
         return result;
