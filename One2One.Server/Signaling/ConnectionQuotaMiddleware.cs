@@ -1,3 +1,4 @@
+using One2One.Server.Calls;
 using One2One.Server.Contracts;
 using One2One.Server.Limits;
 
@@ -6,18 +7,21 @@ namespace One2One.Server.Signaling;
 /// <summary>
 /// Refuses a new hub connection (its negotiation, or its WebSocket when the client skips negotiating) with HTTP 429 while
 /// its address holds all its connections (<c>Limits:ConnectionsPerAddress</c>): before SignalR starts the hub, which would
-/// log each refusal as an error. The body says why, as a hub refusal would (<c>rate-limited: …</c>).
+/// log each refusal as an error. The body says why, as a hub refusal would (<c>rate-limited: …</c>), and it is counted with
+/// the hub's refusals (<c>one2one.hub.rejected</c>).
 /// </summary>
 internal static class ConnectionQuotaMiddleware
 {
     public static IApplicationBuilder UseConnectionQuota(this IApplicationBuilder app)
     {
         var limits = app.ApplicationServices.GetRequiredService<ClientLimits>();
+        var rejections = app.ApplicationServices.GetRequiredService<Rejections>();
         return app.Use(async (context, next) =>
         {
             if (context.Request.Path.StartsWithSegments(One2OneHub.Path)
                 && limits.ConnectionsFull(ClientAddress.From(context.Features), out var refusal))
             {
+                rejections.Counted(Reasons.RateLimited);
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
                 await context.Response.WriteAsync(HubRejection.WireMessage(Reasons.RateLimited, refusal)).ConfigureAwait(false);
                 return;

@@ -1,4 +1,6 @@
+using System.Diagnostics.Metrics;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Contracts;
 using One2One.Server.Signaling;
@@ -147,6 +149,7 @@ public sealed class PerAddressLimitTests
     {
         await using var server = new One2OneServerFactory { ShippedLimits = true, LimitsClock = _clock }
             .WithSetting("Limits:ConnectionsPerAddress", "2");
+        using var rejected = new MetricCollector<long>(server.Services.GetRequiredService<IMeterFactory>(), "One2One", "one2one.hub.rejected");
         await using var first = await SignalingClient.ConnectAsync(server.HubUri);
         await using var second = await SignalingClient.ConnectAsync(server.HubUri);
         await using var elsewhere = await SignalingClient.ConnectAsync(server.HubUri, ClientSource.SecondAddress);
@@ -159,6 +162,8 @@ public sealed class PerAddressLimitTests
         refused.StatusCode.Should().Be(System.Net.HttpStatusCode.TooManyRequests);
         (await refused.Content.ReadAsStringAsync()).Should().StartWith("rate-limited: ").And.Contain("at most 2");
         await connecting.Should().ThrowAsync<Exception>();
+        rejected.GetMeasurementSnapshot().Should().HaveCount(2).And.OnlyContain(m => (string?)m.Tags["reason"] == Reasons.RateLimited,
+            "each refused connection is counted with the hub's refusals");
         (await elsewhere.RegisterAsync(Names.Unique("carol"))).Response.Should().Be(Responses.Accepted, "another address is not affected");
         (await second.RegisterAsync(Names.Unique("bob"))).Response.Should().Be(Responses.Accepted, "the connections already open go on");
         var connections = server.Services.GetRequiredService<ClientConnections>();
