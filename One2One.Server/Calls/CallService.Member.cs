@@ -322,4 +322,12 @@ internal sealed partial class CallService
     /// </summary>
     private Task<bool> NotifyHomeAsync(RemoteCall call, Func<INodeLink, CallMember, Task> notice) =>
         TellNodeAsync(call.Member, () => call.SendAsync(notice));
+
+    /// <summary>
+    /// Tells the home that the member left its call (signed out, or gone without a resume), until the home has it: the home
+    /// hears of it no other way (what it sends the member is dropped here, where the member no longer is), and the call would
+    /// stay up with nobody on this side. In the background; never faults.
+    /// </summary>
+    private void LeaveAtHome(RemoteCall call, bool disconnected) =>
+        _ = TellNodeUntilAnsweredAsync(call.Member, () => call.SendAsync((home, member) => home.Left(member, disconnected)));
 }

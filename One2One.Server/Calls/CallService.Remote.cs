@@ -138,7 +138,8 @@ internal sealed partial class CallService
             // The caller hung up while the callee's node was asked. The end has run, and its LeftCall may have reached
             // that node before the join did: freeing the slot again there is harmless, a slot left taken is not.
             _calls.TryRemove(call.Id, out _);
-            await TellNodeAsync(member, () => claim.Link!.Deliver(member, ClientDeliveries.Alone, [ClientDeliveries.LeftCall])).ConfigureAwait(false);
+            // Sent until that node has it: a slot left taken there leaves its person busy with a call that is nowhere.
+            await TellNodeUntilAnsweredAsync(member, () => claim.Link!.Deliver(member, ClientDeliveries.Alone, [ClientDeliveries.LeftCall])).ConfigureAwait(false);
             return;
         }
 
@@ -192,5 +193,31 @@ internal sealed partial class CallService
             RemoteLog.RequestFailed(_logger, member.CallId, member.Name, ex);
             return false;
         }
+    }
+
+    /// <summary>
+    /// <see cref="TellNodeAsync"/>, sent again while the node does not answer (a dropped connection between nodes, a stall
+    /// past the response timeout), after each of <see cref="CallOptions.DeliveryRetryDelays"/>; past the last it is given up
+    /// (by then a node that stays silent is being declared dead, and its people and calls are handled as such). For notices
+    /// that are harmless twice: an attempt whose answer was lost may have arrived. True once the node has it.
+    /// </summary>
+    private async Task<bool> TellNodeUntilAnsweredAsync(CallMember member, Func<Task> send)
+    {
+        if (await TellNodeAsync(member, send).ConfigureAwait(false))
+        {
+            return true;
+        }
+
+        foreach (var delay in _options.CurrentValue.DeliveryRetryDelays)
+        {
+            await Task.Delay(delay, _time).ConfigureAwait(false);
+            if (await TellNodeAsync(member, send).ConfigureAwait(false))
+            {
+                return true;
+            }
+        }
+
+        RemoteLog.NoticeGivenUp(_logger, member.CallId, member.Name);
+        return false;
     }
 }

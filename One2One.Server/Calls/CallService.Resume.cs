@@ -103,9 +103,13 @@ internal sealed partial class CallService
         }
         else if (previous is not null)
         {
-            // Taken over: the old connection's disconnect will find no user, and so end nothing.
+            // Taken over: the old connection's disconnect will find no user, and so end nothing. What it lost, though, it
+            // lost as a lost connection does: a call still ringing or being set up cannot go on with a page that has
+            // neither its offer nor its ring, and ends now (the peer hears peer-disconnected); one in progress waits for
+            // the new page's offer (Renegotiate).
             _users.Detach(user, previous);
             _connections.Abort(previous, "its registration was resumed on another connection");
+            EndWhatCannotBeResumed(user);
         }
         var call = user.CurrentCall;
         var remoteCall = user.RemoteCall;
@@ -129,6 +133,26 @@ internal sealed partial class CallService
     }
 
     private static Task<RegisterResponse?> Done(RegisterResponse? response) => Task.FromResult(response);
+
+    /// <summary>
+    /// Ends <paramref name="user"/>'s call if it is not in progress (ringing, being placed, connecting): here, or at its home
+    /// on another node when the page had no answer yet. The user leaves it before this returns, so the resume's answer
+    /// names no call.
+    /// </summary>
+    private void EndWhatCannotBeResumed(User user)
+    {
+        if (user.CurrentCall is { State: not CallState.InCall } call)
+        {
+            using var scope = call.Trace.Enter(_logger);
+            // EndAsync frees the participants' slots before its first wait.
+            EndInBackground(call, CallEnding.Disconnected(user));
+        }
+        else if (user.RemoteCall is { Answered: false } remote)
+        {
+            user.Leave(remote);
+            LeaveAtHome(remote, disconnected: true);
+        }
+    }
 
     private RegisterResponse ResumeExpired() =>
         _rejections.Registration(Reasons.ResumeExpired, "The call can no longer be resumed: the resume token is unknown or has expired. Register again.");

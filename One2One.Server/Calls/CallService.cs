@@ -449,7 +449,7 @@ internal sealed partial class CallService
         else if (user.RemoteCall is { } remote)
         {
             user.Leave(remote);
-            await NotifyHomeAsync(remote, (home, member) => home.Left(member, disconnected: !leftOnPurpose)).ConfigureAwait(false);
+            LeaveAtHome(remote, disconnected: !leftOnPurpose);
         }
 
         try

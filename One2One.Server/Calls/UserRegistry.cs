@@ -41,10 +41,24 @@ internal sealed class UserRegistry
     /// <summary>Frees the user's name (if the user still holds it).</summary>
     public void RemoveName(User user) => _byName.TryRemove(new KeyValuePair<string, User>(user.Name, user));
 
-    /// <summary>Frees the connection's name; returns the user it held, if any.</summary>
+    /// <summary>
+    /// Frees the connection's name; returns the user it held, if any. A user resumed on another connection meanwhile (the
+    /// old one closed as the resume took the user over) keeps the name: only the old connection's entry goes.
+    /// </summary>
     public User? Remove(string connectionId)
     {
-        if (!_byConnection.TryRemove(connectionId, out var user))
+        if (!_byConnection.TryGetValue(connectionId, out var user))
+        {
+            return null;
+        }
+
+        if (!string.Equals(user.ConnectionId, connectionId, StringComparison.Ordinal))
+        {
+            Detach(user, connectionId);
+            return null;
+        }
+
+        if (!_byConnection.TryRemove(new KeyValuePair<string, User>(connectionId, user)))
         {
             return null;
         }

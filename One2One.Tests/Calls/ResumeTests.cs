@@ -113,6 +113,45 @@ public abstract class ResumeScenarios<TLayout>
         (await call.Bob.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
     }
 
+    [Fact]
+    public async Task A_callee_whose_page_comes_back_on_a_new_connection_while_the_call_rings_ends_the_ring_as_a_lost_connection_would()
+    {
+        // A phone that changed networks while ringing: its old connection still looks alive when its page resumes. The new
+        // page has no ring to answer (the prompt went to the old one) and nothing to offer for it: it starts over.
+        await using var call = await ScriptedCall.StartAsync<TLayout>(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });
+        await call.RingAsync();
+        await using var moved = await SignalingClient.ConnectAsync(call.Nodes.NodeOf("bob").HubUri);
+
+        var resumed = await moved.ResumeAsync("bob", call.Bob.ResumeToken);
+
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().BeNull("the ring cannot be resumed");
+        (await call.Alice.WaitForAsync<CallResponse>()).Message.Should().Match<CallResponse>(
+            r => r.Response == Responses.Rejected && r.Reason == Reasons.PeerDisconnected, "alice hears what a lost connection tells her, at once");
+        await Eventually.TrueAsync(async () => (await call.PipelinesAsync()).Count == 0, "the ring's media is released");
+
+        await call.Alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await moved.WaitForAsync<IncomingCall>()).Message.From.Should().Be("alice", "bob is free, and rings on his new page");
+    }
+
+    [Fact]
+    public async Task A_caller_whose_page_comes_back_on_a_new_connection_while_the_call_rings_ends_the_ring_and_may_call_again()
+    {
+        await using var call = await ScriptedCall.StartAsync<TLayout>(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });
+        await call.RingAsync();
+        await using var moved = await SignalingClient.ConnectAsync(call.Server.HubUri);
+
+        var resumed = await moved.ResumeAsync("alice", call.Alice.ResumeToken);
+
+        resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+        resumed.ResumedCallWith.Should().BeNull("its offer was the old page's: the answer would fit no connection of the new one");
+        (await call.Bob.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.PeerDisconnected, "bob's phone stops ringing");
+        await Eventually.TrueAsync(async () => (await call.PipelinesAsync()).Count == 0, "the ring's media is released");
+
+        await moved.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await call.Bob.WaitForAsync<IncomingCall>()).Message.From.Should().Be("alice", "alice's new page calls again");
+    }
+
     private async Task<ScriptedCall> StartAsync()
     {
         var call = await ScriptedCall.StartAsync<TLayout>(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });

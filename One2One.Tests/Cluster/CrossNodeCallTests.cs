@@ -361,6 +361,55 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
         alice.Drain().Should().NotContain(m => m is CallResponse, "alice was not told bob is busy");
     }
 
+    [Fact]
+    public async Task The_undoing_of_a_late_ring_that_fails_on_its_way_is_sent_again_and_bob_can_be_called()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+        var ringLeaves = await CancelWhileTheRingIsHeldAsync(alice);
+
+        // The ring arrives and joins bob to the ended call; A's LeftCall undoing it fails once on its way.
+        Deliveries.Method = nameof(INodeLink.Deliver);
+        Deliveries.HoldUntil = null;
+        Deliveries.FailNext(1);
+        ringLeaves.SetResult();
+
+        await Eventually.TrueAsync(() => !Users(Cluster.B).FindByName("bob")!.IsInACall, "sent again, it lets bob go (he stayed busy with a call that was nowhere)");
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await bob.WaitForAsync<IncomingCall>()).Message.From.Should().Be("alice", "bob is free");
+    }
+
+    [Theory]
+    [InlineData("signs out")]
+    [InlineData("rings and signs out")]
+    public async Task Bobs_sign_out_that_fails_on_its_way_to_the_calls_node_is_sent_again_and_ends_the_call_there(string when)
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+        var pipeline = when == "signs out" ? await ConnectAsync(alice, bob) : null;
+        if (pipeline is null)
+        {
+            await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+            await bob.ExpectAsync<IncomingCall>();
+        }
+
+        Deliveries.Method = nameof(INodeLink.Left);
+        Deliveries.FailNext(1);
+        await bob.UnregisterAsync();
+
+        if (pipeline is null)
+        {
+            (await alice.WaitForAsync<CallResponse>()).Message.Reason.Should().Be(Reasons.Declined, "bob's leave declined the ring, not the ringing timeout");
+        }
+        else
+        {
+            (await alice.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp, "alice is not left in a call with nobody");
+            await Eventually.TrueAsync(() => Media.ReleasesOf(pipeline) == 1, "the pipeline is released");
+        }
+
+        Users(Cluster.A).FindByName("alice")!.IsInACall.Should().BeFalse();
+    }
+
     [Theory]
     [InlineData("hangs up")]
     [InlineData("mutes")]

@@ -40,4 +40,7 @@ internal static partial class RemoteLog
 
     [LoggerMessage(EventId = 246, EventName = "DeliveryDropped", Level = LogLevel.Debug, Message = "Call {CallId}: batch {Batch} for {Name} dropped: a repeat, or the call is no longer theirs")]
     public static partial void DeliveryDropped(ILogger logger, string name, string callId, long batch);
+
+    [LoggerMessage(EventId = 247, EventName = "NoticeGivenUp", Level = LogLevel.Warning, Message = "Call {CallId}: a notice about {Name} never reached the other node; given up")]
+    public static partial void NoticeGivenUp(ILogger logger, string callId, string name);
 }
