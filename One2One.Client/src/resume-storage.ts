@@ -31,16 +31,20 @@ export function rememberForResume(phone: Softphone, storage: Storage = sessionSt
   });
   page.addEventListener("pagehide", () => {
     const { user, state } = phone.current;
-    if (user === null || token === null || state === "idle") {
+    // A resume still on its way (this page was itself reloaded, or lost its connection) has the token and the call: its
+    // token is unspent until the server answers, and the call is held, not shown, while registering.
+    const resuming = phone.resuming;
+    const latest = resuming?.token ?? token;
+    if (user === null || latest === null || state === "idle") {
       storage.removeItem(key);
       return;
     }
     const saved: Saved = {
       name: user,
-      token,
-      inCall: isCallPhase(state) && state !== "hanging-up",
+      token: latest,
+      inCall: resuming !== null ? resuming.inCall : isCallPhase(state) && state !== "hanging-up",
       hangingUp: phone.hangUpPending,
-      connectedAt: phone.callConnectedAt,
+      connectedAt: resuming !== null ? resuming.connectedAt : phone.callConnectedAt,
       mediaState: { audio: phone.mediaState.audio, video: phone.mediaState.video },
     };
     storage.setItem(key, JSON.stringify(saved));
@@ -53,7 +57,10 @@ export function rememberForResume(phone: Softphone, storage: Storage = sessionSt
   });
 }
 
-/** Resumes the registration (and call) a reloaded page had; true if it tried. The saved token is spent either way. */
+/**
+ * Resumes the registration (and call) a reloaded page had; true if it tried. The entry is removed at once (a live page
+ * keeps nothing); until the resume is answered its token stays with the phone (Softphone.resuming), for another reload.
+ */
 export function resumeAfterReload(phone: Softphone, storage: Storage = sessionStorage): boolean {
   const raw = storage.getItem(key);
   storage.removeItem(key);

@@ -125,8 +125,15 @@ export class One2OneClient {
       resume: (name, resumeToken) => this.invoke(hubMethods.resume, name, resumeToken),
       call: (to, sdpOffer) => this.invoke(hubMethods.call, to, sdpOffer),
       incomingCallResponse: (from, callResponse, sdpOffer) => this.invoke(hubMethods.incomingCallResponse, from, callResponse, sdpOffer),
-      stop: () => this.invoke(hubMethods.stop),
-      unregister: () => this.invoke(hubMethods.unregister),
+      // Both end this side's call, and the server tells the side that ended it nothing: the call being set up is settled here.
+      stop: () => {
+        this.settle(null, endedHere());
+        return this.invoke(hubMethods.stop);
+      },
+      unregister: () => {
+        this.settle(null, endedHere());
+        return this.invoke(hubMethods.unregister);
+      },
       onIceCandidate: (candidate) => this.invoke(hubMethods.onIceCandidate, candidate),
       getIceServers: () => this.invoke<IceConfiguration>(hubMethods.getIceServers),
       renegotiate: (sdpOffer) => this.invoke(hubMethods.renegotiate, sdpOffer),
@@ -259,7 +266,8 @@ export class One2OneClient {
   /**
    * Calls `to` with this side's SDP offer. Resolves with the media server's SDP answer once the callee accepted;
    * rejects with a RejectedError (unknown-user, busy, declined, no-answer, server-busy, …), a RefusedError, a
-   * ConnectionError, or a One2OneError "cancelled" when hangUp() came first.
+   * ConnectionError, or a One2OneError "cancelled" when this side ended it first (hangUp(), or the hub's Stop or
+   * Unregister).
    */
   call(to: string, sdpOffer: string): Promise<string> {
     return this.awaitAnswer(to, () => this.hub.call(to, sdpOffer));
@@ -277,7 +285,6 @@ export class One2OneClient {
 
   /** Ends this side's call in any state (cancel while ringing, or hang up): the server's Stop. */
   async hangUp(): Promise<void> {
-    this.settle(null, new One2OneError("The call was ended on this side.", "cancelled"));
     await this.hub.stop();
   }
 
@@ -345,6 +352,11 @@ export class One2OneClient {
       throw invocationError(error, this.connected);
     }
   }
+}
+
+/** How a call being set up ends when this side ends it (the hub's Stop or Unregister). */
+function endedHere(): One2OneError {
+  return new One2OneError("The call was ended on this side.", "cancelled");
 }
 
 function rejection(message: string | null | undefined, reason: string | null | undefined, fallback: string): One2OneError {

@@ -126,6 +126,8 @@ export class Softphone {
   private pendingResume: PendingResume | null = null;
   /** Bumped by each loss of the connection, registration, resume and sign-out: a resume (or its retry) of an older one stops. */
   private resumeGeneration = 0;
+  /** The resumeGeneration the last sign-out made: a registration of an older one that the server accepts is given back. */
+  private signedOutGeneration = -1;
   /**
    * This side ended the call and the server may not know: its Stop went out on a connection that may have been dead
    * (half-open), or the call was hung up while there was no connection. A resume that finds the call still held by the
@@ -294,7 +296,12 @@ export class Softphone {
     if (from === null || this.snapshot.state !== "incoming" || !this.apply({ kind: "ended" })) {
       return;
     }
-    this.server.incomingCallResponse(from, "reject", null).catch((error: unknown) => this.showError(error));
+    this.server.incomingCallResponse(from, "reject", null).catch((error: unknown) => {
+      // A call that stopped ringing just before (the caller cancelled, it rang out) is gone, as the person wanted.
+      if (!isRingGone(error)) {
+        this.showError(error);
+      }
+    });
   }
 
   hangUp(): void {
@@ -322,6 +329,17 @@ export class Softphone {
     });
   }
 
+  /**
+   * The resume under way (after a reload, or a lost connection) until it settles: its token, unspent until the server
+   * accepts the resume (then the one it gave), whether a call was up or being set up, and when that call first
+   * connected. A page reloaded meanwhile resumes with these (resume-storage): no resumeToken event brought the token
+   * yet, and callConnectedAt is null while registering. Null when no resume is under way.
+   */
+  get resuming(): { readonly token: string; readonly inCall: boolean; readonly connectedAt: number | null } | null {
+    const pending = this.pendingResume;
+    return pending === null ? null : { token: pending.token, inCall: pending.hadCall, connectedAt: pending.hadCall ? this.connectedAt : null };
+  }
+
   /** True from a hang-up until the server has answered its Stop (see stopPending); kept across a reload by resume-storage. */
   get hangUpPending(): boolean {
     return this.stopPending;
@@ -330,9 +348,12 @@ export class Softphone {
   /**
    * Signs out: any call ends (the peer hears a hang-up; a ring is cancelled or declined), and the server frees the name
    * at once (hub method Unregister) rather than holding it for a resume. The connection stays open for the next
-   * registration.
+   * registration. While registering, a call held through a lost connection stops at once and nothing is resumed; a
+   * registration or resume still on its way is given back once accepted, and one the server holds for the lost
+   * connection (which cannot be told) is freed when its reconnect window closes.
    */
   unregister(): void {
+    const registering = this.snapshot.state === "registering";
     if (!this.apply({ kind: "unregistered" })) {
       return;
     }
@@ -341,18 +362,29 @@ export class Softphone {
     this.dropHeld();
     this.token = null;
     this.pendingResume = null;
-    this.resumeGeneration++;
+    this.signedOutGeneration = ++this.resumeGeneration;
     this.stopPending = false;
     this.ice = null;
-    this.server.unregister().catch((error: unknown) => this.showError(error));
+    this.server.unregister().catch((error: unknown) => {
+      // While registering, the connection may be coming back or not up yet: nothing the person can act on.
+      if (!(registering && error instanceof ConnectionError)) {
+        this.showError(error);
+      }
+    });
   }
 
   // ---- the steps of registering and of a call ----
 
   /** True once registered. */
   private async registerAsync(name: string): Promise<boolean> {
+    const generation = this.resumeGeneration;
     try {
-      this.ice = await this.client.register(name);
+      const ice = await this.client.register(name);
+      if (generation !== this.resumeGeneration) {
+        this.giveBackIfSignedOut();
+        return false;
+      }
+      this.ice = ice;
       // A fresh registration has no call on the server to stop.
       this.stopPending = false;
       return this.apply({ kind: "registered" });
@@ -369,19 +401,16 @@ export class Softphone {
       const { ice, resumedCallWith } = await this.client.resume(name, resumeToken);
       if (generation !== this.resumeGeneration) {
         // Answered on a connection lost since (its resume is pending), or the person registered or signed out meanwhile.
+        this.giveBackIfSignedOut();
         return;
       }
       this.pendingResume = null;
       this.ice = ice;
       const stopPending = this.stopPending;
       this.stopPending = false;
-      this.apply({ kind: "registered" });
-      if (resumedCallWith !== null && stopPending) {
-        // The person hung up, and the server kept the call because their Stop never reached it: end the call again.
-        this.dropHeld();
-        void this.sendStop();
-      } else if (resumedCallWith !== null && this.apply({ kind: "resume-call", peer: resumedCallWith })) {
-        // The server still has the call: a new offer restarts this side's media (the embedded media server on the same
+      if (resumedCallWith !== null && !stopPending && this.apply({ kind: "resume-call", peer: resumedCallWith })) {
+        // The server still has the call, and the phone goes straight back into it (never shown registered, which an app
+        // would take for the call's end): a new offer restarts this side's media (the embedded media server on the same
         // endpoint, KMS on a new one); Renegotiated answers it. Media held through the outage plays until then. From now
         // on an end from this side (a hang-up, a camera that does not open) must tell the server, offer made or not.
         this.offerSent = true;
@@ -389,6 +418,13 @@ export class Softphone {
         const camera: Prepared | null =
           held === null ? null : { from: resumedCallWith, stream: Promise.resolve(held.localStream), ice: this.freshIceConfiguration(), offer: Promise.resolve(null) };
         await this.sendOffer(++this.attempt, (sdpOffer) => this.server.renegotiate(sdpOffer), camera);
+        return;
+      }
+      this.apply({ kind: "registered" });
+      if (resumedCallWith !== null && stopPending) {
+        // The person hung up, and the server kept the call because their Stop never reached it: end the call again.
+        this.dropHeld();
+        void this.sendStop();
       } else {
         this.dropHeld();
         if (hadCall && !stopPending) {
@@ -424,6 +460,18 @@ export class Softphone {
       if (this.apply({ kind: "registration-failed" })) {
         this.events.emit("notice", { text: registrationText(error), kind: "error" });
       }
+    }
+  }
+
+  /**
+   * A registration or resume the server accepted after the person signed out: their Unregister may have gone out before
+   * it (or not at all, the connection not up yet), so the name would stay taken on this open connection. Nothing when
+   * anything happened since the sign-out (a new registration, a lost connection).
+   */
+  private giveBackIfSignedOut(): void {
+    if (this.resumeGeneration === this.signedOutGeneration && this.snapshot.state === "idle") {
+      this.token = null;
+      this.server.unregister().catch((error: unknown) => console.warn("Unregister after signing out failed", error));
     }
   }
 
@@ -499,6 +547,10 @@ export class Softphone {
         this.rejectUnanswered();
         if (serverHoldsCall) {
           this.abandonCall(errorText(error));
+        } else if (isRingGone(error)) {
+          // The accept crossed the caller's cancel or the ring's timeout: news, not a fault. The server's
+          // StopCommunication may still be on its way, and finds the call over.
+          this.endCall(`The call from ${this.snapshot.peer ?? "the caller"} is no longer ringing.`, "info");
         } else {
           this.endCall(errorText(error), "error");
         }
@@ -738,9 +790,13 @@ export class Softphone {
   }
 
   private onIncomingCall(call: IncomingCall): void {
-    if (!canHandle(this.snapshot, "ring")) {
-      // Only a registered, idle phone can ring; the server normally says "busy" itself.
+    if (isCallPhase(this.snapshot.state)) {
+      // Busy in a call of its own: the server normally says "busy" itself.
       this.server.incomingCallResponse(call.from, "reject", null).catch((error: unknown) => console.warn(error));
+      return;
+    }
+    if (!canHandle(this.snapshot, "ring")) {
+      // Not registered: the call is for another Softphone on the same connection, whose registration it is.
       return;
     }
     this.apply({ kind: "ring", from: call.from });
@@ -1031,6 +1087,11 @@ function isWorthAskingAgain(error: unknown): boolean {
     (error instanceof RejectedError && error.reason === "unavailable") ||
     (error instanceof ConnectionError && (error.reason === "unreachable" || error.reason === "disconnected"))
   );
+}
+
+/** The server's refusal of an answer to a call that stopped ringing a moment before (the caller cancelled, it rang out). */
+function isRingGone(error: unknown): boolean {
+  return error instanceof RefusedError && (error.reason === "no-such-call" || error.reason === "not-ringing");
 }
 
 /** The server's words when it closed the connection for a limit (SignalR passes a HubException's message in its close). */

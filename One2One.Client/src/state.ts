@@ -33,7 +33,7 @@ export type PhoneEvent =
   /** The callee accepted and the media server answered the caller's offer. */
   | { readonly kind: "answered" }
   | { readonly kind: "media-connected" }
-  /** Registered again with a resume token (a reload) while the server kept this page's call with `peer` going. */
+  /** Registered again with a resume token (a reload, a lost connection) while the server kept this page's call with `peer` going. */
   | { readonly kind: "resume-call"; readonly peer: string }
   | { readonly kind: "hang-up" }
   /** The call attempt or the call is over, whoever ended it and however. */
@@ -59,10 +59,12 @@ const allowedFrom: { readonly [K in PhoneEventKind]: readonly PhoneState[] } = {
   accept: ["incoming"],
   answered: ["calling"],
   "media-connected": ["connecting"],
-  "resume-call": ["registered"],
+  // Straight from registering: the call never ended, so the page is never shown registered in between.
+  "resume-call": ["registering"],
   "hang-up": ["calling", "connecting", "in-call"],
   ended: callPhases,
-  unregistered: ["registered", ...callPhases],
+  // From registering too: a registration or resume on its way, or a call held while the connection comes back.
+  unregistered: ["registering", "registered", ...callPhases],
   disconnected: phoneStates,
 };
 

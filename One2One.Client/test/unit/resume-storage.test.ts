@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
 import { rememberForResume, resumeAfterReload } from "../../src/resume-storage.js";
-import type { Softphone } from "../../src/softphone.js";
+import { Softphone } from "../../src/softphone.js";
 import type { PhoneSnapshot } from "../../src/state.js";
+import { FakeClient, FakePeerConnection, noTracks, settle } from "./softphone-fakes.js";
 
 /** sessionStorage as a Map. */
 class MemoryStorage implements Storage {
@@ -32,6 +33,7 @@ class FakePhone {
   current: PhoneSnapshot = { state: "idle", user: null, peer: null };
   hangUpPending = false;
   callConnectedAt: number | null = null;
+  resuming: { token: string; inCall: boolean; connectedAt: number | null } | null = null;
   mediaState = { audio: true, video: true };
   /** What the storage did, in order: "mic off", "camera off", "resume". */
   readonly steps: string[] = [];
@@ -214,6 +216,57 @@ describe("resume storage", () => {
 
       assert.deepEqual(phone.resumed, [], raw);
       assert.equal(storage.length, 0, raw);
+    }
+  });
+
+  it("a page reloaded again before its resume was answered leaves the unspent token, and the call it is bringing back", async () => {
+    const client = new FakeClient();
+    client.resumeOutcome = () => new Promise(() => undefined);
+    const phone = new Softphone(client.asClient);
+    const storage = new MemoryStorage();
+    const page = new EventTarget();
+    storage.setItem("one2one.resume", JSON.stringify({ name: "alice", token: "token-2", inCall: true, hangingUp: false, connectedAt: 1_700_000_000_000 }));
+    rememberForResume(phone, storage, page);
+    resumeAfterReload(phone, storage);
+    await settle();
+    assert.equal(phone.state, "registering", "the resume is still on its way");
+
+    page.dispatchEvent(new Event("pagehide"));
+
+    assert.deepEqual(
+      saved(storage),
+      { name: "alice", token: "token-2", inCall: true, hangingUp: false, connectedAt: 1_700_000_000_000, mediaState: { audio: true, video: true } },
+      "without it the next page cannot resume, and the name stays taken until the reconnect window closes",
+    );
+  });
+
+  it("a page reloaded while its call is held through a lost connection leaves that call and when it connected", async () => {
+    const client = new FakeClient();
+    client.resumeOutcome = () => new Promise(() => undefined);
+    const phone = new Softphone(client.asClient, { openMedia: () => Promise.resolve(noTracks) });
+    const storage = new MemoryStorage();
+    const page = new EventTarget();
+    rememberForResume(phone, storage, page);
+    (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = FakePeerConnection;
+    try {
+      phone.register("alice");
+      await settle();
+      phone.call("bob");
+      await settle();
+      client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
+      await settle();
+      FakePeerConnection.last?.connect();
+      const connectedAt = phone.callConnectedAt;
+      assert.notEqual(connectedAt, null);
+
+      client.emit("close", undefined, false);
+      await settle();
+      assert.equal(phone.state, "registering", "the call is held while the resume is on its way");
+      page.dispatchEvent(new Event("pagehide"));
+
+      assert.deepEqual(saved(storage), { name: "alice", token: "token-1", inCall: true, hangingUp: false, connectedAt, mediaState: { audio: true, video: true } });
+    } finally {
+      delete (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection;
     }
   });
 });

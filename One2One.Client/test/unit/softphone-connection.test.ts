@@ -288,6 +288,45 @@ describe("Softphone and its signaling connection", () => {
     assert.equal(client.resumed.length, 1, "the retry's timer belonged to the registration given up");
   });
 
+  it("sends no resume from a retry that was waiting when the person signed out", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [30] });
+    await registeredThenResumeWaitsToRetry(client, phone);
+
+    phone.unregister();
+    assert.equal(phone.state, "idle");
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: null });
+    await new Promise((resolve) => setTimeout(resolve, 60));
+
+    assert.equal(phone.state, "idle");
+    assert.equal(client.resumed.length, 1, "the retry's timer belonged to the registration signed out of");
+  });
+
+  it("gives back a registration the server accepts after the person signed out while it was on its way", async () => {
+    for (const how of ["register", "resume"] as const) {
+      const client = new FakeClient();
+      const phone = new Softphone(client.asClient);
+      let accept: () => void = () => undefined;
+      if (how === "register") {
+        client.registerOutcome = () => new Promise((resolve) => (accept = () => resolve(null)));
+        phone.register("alice");
+      } else {
+        client.resumeOutcome = () => new Promise((resolve) => (accept = () => resolve({ ice: null, resumedCallWith: null })));
+        phone.resume("alice", "token-from-before-the-reload");
+      }
+      await settle();
+
+      phone.unregister();
+      assert.equal(phone.state, "idle", how);
+      const signedOut = client.unregistered;
+      accept();
+      await settle();
+
+      assert.equal(phone.state, "idle", how);
+      assert.equal(client.unregistered, signedOut + 1, `${how}: the name is not left registered on the open connection`);
+    }
+  });
+
   it("shows any other refusal of a resume and stays unregistered", async () => {
     const client = new FakeClient();
     const phone = new Softphone(client.asClient);
@@ -345,6 +384,28 @@ describe("Softphone's call while the connection is gone", () => {
     assert.deepEqual(client.renegotiations, []);
   });
 
+  it("signs out of a call held while the connection comes back: its media stops, and it is not resumed", async () => {
+    let stopped = 0;
+    const track = { kind: "video", enabled: true, stop: () => stopped++ };
+    const camera = { getTracks: () => [track], getAudioTracks: () => [], getVideoTracks: () => [track] } as unknown as MediaStream;
+    const { client, phone, localStreams } = await phoneInCall([], camera);
+    const held = FakePeerConnection.last!;
+    client.emit("reconnecting", new Error("network"));
+
+    phone.unregister();
+    assert.equal(phone.state, "idle");
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+    client.emit("reconnected");
+    await settle();
+
+    assert.equal(held.closed, true, "the held call's connection no longer sends the camera and microphone");
+    assert.equal(stopped, 1, "the camera is off");
+    assert.equal(localStreams.at(-1), null);
+    assert.equal(phone.state, "idle");
+    assert.deepEqual(client.resumed, [], "nothing is resumed once the connection is back");
+    assert.deepEqual(client.renegotiations, []);
+  });
+
   it("ends rather than resumes the call of a page reloaded while hanging up", async () => {
     const client = new FakeClient();
     let opened = 0;
@@ -375,6 +436,19 @@ describe("Softphone's call while the connection is gone", () => {
     assert.equal(phone.state, "connecting", "the call comes back on a new connection to the media server");
     assert.equal(client.renegotiations.length, 1);
     assert.equal(client.stops, 0);
+  });
+
+  it("goes from registering straight to connecting when the resume finds the call, never through registered", async () => {
+    const { client, phone } = await phoneInCall();
+    const states: string[] = [];
+    phone.on("stateChange", (snapshot) => states.push(snapshot.state));
+
+    client.emit("reconnecting", new Error("network"));
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+    client.emit("reconnected");
+    await settle();
+
+    assert.deepEqual(states, ["idle", "registering", "connecting"], "an app that takes registered for the call's end must not see it");
   });
 
   it("tells the server when the person hangs up a resumed call before its camera opened (the server holds the call)", async () => {

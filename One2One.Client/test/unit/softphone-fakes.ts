@@ -28,8 +28,9 @@ export class FakeClient {
   iceOutcome: () => Promise<IceConfiguration | null> = () => Promise.resolve(null);
   /** SetMediaState invocations. */
   readonly mediaStates: { audio: boolean; video: boolean }[] = [];
-  /** IncomingCallResponse invocations ("from: response"). */
+  /** IncomingCallResponse invocations ("from: response"), and what the next one does (resolve, or be refused). */
   readonly callResponses: string[] = [];
+  callResponseOutcome: () => Promise<void> = () => Promise.resolve();
   readonly hub = {
     unregister: (): Promise<void> => {
       this.unregistered++;
@@ -53,7 +54,7 @@ export class FakeClient {
     },
     incomingCallResponse: (from: string, response: string): Promise<void> => {
       this.callResponses.push(`${from}: ${response}`);
-      return Promise.resolve();
+      return this.callResponseOutcome();
     },
     onIceCandidate: (): Promise<void> => Promise.resolve(),
     setMediaState: (state: { audio: boolean; video: boolean }): Promise<void> => {

@@ -50,16 +50,22 @@ describe("the softphone's state machine", () => {
     }
   });
 
-  it("signing out goes back to idle from registered and from every call phase, never from idle or registering", () => {
+  it("signing out goes back to idle from every state but idle, registering included (a call held while the connection comes back)", () => {
     for (const state of phoneStates) {
       const snapshot: PhoneSnapshot = { state, user: state === "idle" ? null : "alice", peer: null };
       const next = transition(snapshot, { kind: "unregistered" });
-      if (state === "idle" || state === "registering") {
+      if (state === "idle") {
         assert.equal(next, undefined, state);
       } else {
         assert.deepEqual(next, initialSnapshot, state);
       }
     }
+  });
+
+  it("a resume that finds the call goes from registering straight back into it, never through registered", () => {
+    const resumed = run({ kind: "register", user: "alice" }, { kind: "resume-call", peer: "bob" });
+    assert.deepEqual(resumed, { state: "connecting", user: "alice", peer: "bob" });
+    assert.equal(run({ kind: "register", user: "alice" }, { kind: "registered" }, { kind: "resume-call", peer: "bob" }), undefined);
   });
 
   it("a failed registration forgets the name", () => {
