@@ -273,6 +273,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
         var leg = LegOf(side);
         var queue = new BrowserCandidateQueue(leg.MaxQueuedCandidates);
         BrowserCandidateQueue oldQueue;
+        int offerNumber;
         lock (_gate)
         {
             if (_disposed)
@@ -282,6 +283,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
 
             oldQueue = leg.BrowserCandidates;
             leg.BrowserCandidates = queue;
+            offerNumber = ++leg.LatestOffer;
         }
 
         oldQueue.Close();
@@ -290,6 +292,14 @@ internal sealed class CallMediaSession : IAsyncDisposable
         await _renegotiation.WaitAsync(ct).ConfigureAwait(false);
         try
         {
+            if (IsSuperseded(leg, offerNumber))
+            {
+                // A newer offer came while this one waited (the page reloaded, or restarted ICE again): only its answer
+                // means anything to the page, which would apply this one's to the wrong connection.
+                MediaLog.OfferSuperseded(_logger, _callId, side);
+                return;
+            }
+
             var peer = LegOf(side == CallSide.Caller ? CallSide.Callee : CallSide.Caller);
             MediaPipeline pipeline;
             lock (_gate)
@@ -312,6 +322,13 @@ internal sealed class CallMediaSession : IAsyncDisposable
                 }
 
                 MediaLog.EndpointRestarted(_logger, _callId, side, old.Id);
+                if (IsSuperseded(leg, offerNumber))
+                {
+                    // The newer offer, next in line, restarts it again and answers the page.
+                    MediaLog.OfferSuperseded(_logger, _callId, side);
+                    return;
+                }
+
                 if (!_events.TryDeliverRenegotiated(side, restarted))
                 {
                     throw new OperationCanceledException("The call ended before the new answer could be sent.");
@@ -343,6 +360,15 @@ internal sealed class CallMediaSession : IAsyncDisposable
             }
 
             MediaLog.EndpointReplaced(_logger, _callId, side, old.Id, endpoint.Id);
+            if (IsSuperseded(leg, offerNumber))
+            {
+                // The newer offer, next in line, moves the side again (this endpoint refuses a second offer) and answers
+                // the page; this endpoint's answer and candidates stay unsent.
+                MediaLog.OfferSuperseded(_logger, _callId, side);
+                await ReleaseReplacedAsync(old).ConfigureAwait(false);
+                return;
+            }
+
             if (!_events.TryDeliverRenegotiated(side, answer))
             {
                 throw new OperationCanceledException("The call ended before the new answer could be sent.");
@@ -355,6 +381,14 @@ internal sealed class CallMediaSession : IAsyncDisposable
         finally
         {
             _renegotiation.Release();
+        }
+    }
+
+    private bool IsSuperseded(Leg leg, int offerNumber)
+    {
+        lock (_gate)
+        {
+            return leg.LatestOffer != offerNumber;
         }
     }
 
@@ -596,5 +630,8 @@ internal sealed class CallMediaSession : IAsyncDisposable
         public ServerCandidateGate ServerCandidates { get; set; } = new();
 
         public WebRtcEndpoint? Endpoint { get; set; }
+
+        /// <summary>The newest of the page's offers (a count, under the session's gate): an older one's answer is for no page.</summary>
+        public int LatestOffer { get; set; }
     }
 }

@@ -17,6 +17,9 @@ internal static partial class MediaLog
     [LoggerMessage(EventId = 311, EventName = "EndpointReplaced", Level = LogLevel.Debug, Message = "Call {CallId}: the {Side}'s media moved from endpoint {Old} to {New}")]
     public static partial void EndpointReplaced(ILogger logger, string callId, CallSide side, string old, string @new);
 
+    [LoggerMessage(EventId = 315, EventName = "OfferSuperseded", Level = LogLevel.Debug, Message = "Call {CallId}: the {Side}'s offer was followed by a newer one; only the newer one is answered")]
+    public static partial void OfferSuperseded(ILogger logger, string callId, CallSide side);
+
     [LoggerMessage(EventId = 313, EventName = "EndpointRestarted", Level = LogLevel.Debug, Message = "Call {CallId}: the {Side}'s media restarted ICE on its endpoint {EndpointId}")]
     public static partial void EndpointRestarted(ILogger logger, string callId, CallSide side, string endpointId);
 

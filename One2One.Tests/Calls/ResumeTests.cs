@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Calls;
 using One2One.Server.Contracts;
+using One2One.Tests.Kurento.Support;
 using One2One.Tests.Support;
 
 namespace One2One.Tests.Calls;
@@ -150,6 +151,44 @@ public abstract class ResumeScenarios<TLayout>
 
         await moved.CallAsync("bob", ScriptedCall.CallerOffer);
         (await call.Bob.WaitForAsync<IncomingCall>()).Message.From.Should().Be("alice", "alice's new page calls again");
+    }
+
+    [Theory]
+    [InlineData("restarts ICE on its endpoint")]
+    [InlineData("moves the side to a new endpoint")]
+    public async Task The_answer_to_an_offer_of_a_page_that_reloaded_meanwhile_is_not_sent_to_the_page_that_replaced_it(string mediaServer)
+    {
+        const string OldPageOffer = "v=0\r\no=- 7 7 IN IP4 0.0.0.0\r\ns=old-page\r\n";
+        const string NewPageOffer = "v=0\r\no=- 8 8 IN IP4 0.0.0.0\r\ns=new-page\r\n";
+        await using var call = await StartAsync();
+        var answers = call.Media.SdpAnswer;
+        call.Media.SdpAnswer = offer => offer.Contains("s=old-page", StringComparison.Ordinal) ? "answer-old-page"
+            : offer.Contains("s=new-page", StringComparison.Ordinal) ? "answer-new-page" : answers(offer);
+        if (mediaServer == "restarts ICE on its endpoint")
+        {
+            call.Media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == OldPageOffer, ScriptedReply.Hold, times: 1);
+        }
+        else
+        {
+            // As KMS: a second offer is refused (40208), and the side gets a new endpoint, whose creation is held here.
+            call.Media.OneOfferPerEndpoint = true;
+            call.Media.When(r => r.Method == "create" && r.Type == "WebRtcEndpoint", ScriptedReply.Hold, times: 1);
+        }
+
+        // Alice's page offers again (a network change), and reloads while the media server works on that offer.
+        var token = call.Alice.ResumeToken;
+        await call.Alice.RenegotiateAsync(OldPageOffer);
+        var held = await call.Media.WaitForHeldAsync(1);
+        await call.Alice.DisconnectAsync();
+        await using var reloaded = await SignalingClient.ConnectAsync(call.Server.HubUri);
+        (await reloaded.ResumeAsync("alice", token)).ResumedCallWith.Should().Be("bob");
+        await reloaded.RenegotiateAsync(NewPageOffer);
+        await call.Media.ReleaseAsync(held);
+
+        (await reloaded.WaitForAsync<Renegotiated>()).Message.SdpAnswer.Should().Be("answer-new-page", "the old page's answer fits no connection of the new one");
+        await Task.Delay(Quiet);
+        reloaded.Drain().OfType<Renegotiated>().Should().BeEmpty("one answer, to the offer the page made");
+        call.Bob.Drain().OfType<StopCommunication>().Should().BeEmpty("the call goes on");
     }
 
     private async Task<ScriptedCall> StartAsync()
