@@ -323,11 +323,51 @@ internal sealed partial class CallService
     {
         if (callee.RemoteCall is { } remote)
         {
-            return ForwardAsync(remote, (home, member) => home.Answer(member, from, callResponse, sdpOffer));
+            return ForwardAnswerAsync(remote, from, callResponse, sdpOffer);
         }
 
         Answer(callee, from, callResponse, sdpOffer);
         return Task.CompletedTask;
+    }
+
+    /// <summary>
+    /// An answer to a call homed on another node, checked here first as the home would check it, and each kind (accept,
+    /// decline) sent there once: each is a request between nodes carrying up to an SDP offer, and a ring is answered once,
+    /// so a page repeating its answer costs this node only. An answer that did not reach the home may be given again.
+    /// </summary>
+    private async Task ForwardAnswerAsync(RemoteCall remote, string? from, string? callResponse, string? sdpOffer)
+    {
+        if (!UserName.Comparer.Equals(remote.PeerName, from?.Trim()))
+        {
+            throw _rejections.Invocation($"There is no incoming call from {EchoedText.Shorten(from)}.", HubRejection.NoSuchCall);
+        }
+
+        switch (callResponse)
+        {
+            case CallAnswers.Accept:
+                RequireSdp(sdpOffer);
+                break;
+            case CallAnswers.Reject:
+                break;
+            default:
+                throw _rejections.Invocation("callResponse must be \"accept\" or \"reject\".", HubRejection.InvalidAnswer);
+        }
+
+        var accept = callResponse == CallAnswers.Accept;
+        if (!remote.TryStartAnswer(accept))
+        {
+            throw _rejections.Invocation($"The call from {remote.PeerName} is no longer ringing.", HubRejection.NotRinging);
+        }
+
+        try
+        {
+            await ForwardAsync(remote, (home, member) => home.Answer(member, from, callResponse, sdpOffer)).ConfigureAwait(false);
+        }
+        catch (Refusal refusal) when (refusal.Reason == Reasons.Unavailable)
+        {
+            remote.AnswerLost(accept);
+            throw;
+        }
     }
 
     /// <summary>The callee's answer to the call ringing from <paramref name="from"/>, the call living here.</summary>

@@ -362,6 +362,35 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
     }
 
     [Fact]
+    public async Task Bob_repeating_his_answer_to_a_call_homed_on_another_node_sends_it_there_once_and_is_refused_on_his_own()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+        Deliveries.Method = nameof(INodeLink.Answer);
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await bob.ExpectAsync<IncomingCall>();
+
+        (await bob.Invoking(b => b.AcceptAsync("alice", "")).Should().ThrowAsync<HubException>()).Which.Message.Should().Contain(HubRejection.MissingOffer);
+        (await bob.Invoking(b => b.AcceptAsync("mallory", ScriptedCall.CalleeOffer)).Should().ThrowAsync<HubException>())
+            .Which.Message.Should().Contain(HubRejection.NoSuchCall);
+        Deliveries.Arrived.Should().Be(0, "what the home would refuse is refused on bob's node");
+        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+        await bob.ExpectAsync<StartCommunication>();
+        for (var i = 0; i < 20; i++)
+        {
+            (await bob.Invoking(b => b.AcceptAsync("alice", ScriptedCall.CalleeOffer)).Should().ThrowAsync<HubException>())
+                .Which.Message.Should().Contain(HubRejection.NotRinging);
+        }
+
+        Deliveries.Arrived.Should().Be(1, "one accept went to alice's node; the repeats cost bob's node only");
+        (await alice.WaitForAsync<CallResponse>()).Message.Response.Should().Be(Responses.Accepted);
+
+        await bob.RejectAsync("alice");
+        (await alice.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp, "a decline after the accept hangs up, as at the home");
+        Deliveries.Arrived.Should().Be(2);
+    }
+
+    [Fact]
     public async Task The_undoing_of_a_late_ring_that_fails_on_its_way_is_sent_again_and_bob_can_be_called()
     {
         await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");

@@ -49,6 +49,20 @@ internal sealed class RemoteCall(CallMember member, string peerName, INodeLink h
 
     private int _hangUpRetries;
 
+    private int _answersSent; // bits: 1 an accept went to the home, 2 a decline (or, after an accept, a hang-up) did
+
+    /// <summary>
+    /// True for the member's first accept, or first decline, of the ring, which goes to the home: a ring is accepted once, and
+    /// declined (or, once accepted, hung up by a decline as at the home) once. Not carried over by <see cref="MovedTo"/>: a
+    /// call taken over is past ringing.
+    /// </summary>
+    public bool TryStartAnswer(bool accept) => (Interlocked.Or(ref _answersSent, AnswerBit(accept)) & AnswerBit(accept)) == 0;
+
+    /// <summary>The answer did not reach the home (it cannot be reached right now): the page may give it again.</summary>
+    public void AnswerLost(bool accept) => Interlocked.And(ref _answersSent, ~AnswerBit(accept));
+
+    private static int AnswerBit(bool accept) => accept ? 1 : 2;
+
     /// <summary>True for the first caller only (the same call moved to a new home counts as the same): it runs the call's one loop of hang-up retries.</summary>
     public bool TryStartHangUpRetries() => Interlocked.Exchange(ref _hangUpRetries, 1) == 0;
 
