@@ -15,8 +15,11 @@ public sealed class LimitsOptions
     [Range(16, 65_536, ErrorMessage = "Limits:OutboxCapacity must be between 16 and 65536.")]
     public int OutboxCapacity { get; set; } = 256;
 
-    /// <summary>The largest SDP offer accepted, in UTF-8 bytes.</summary>
-    [Range(4_096, 1_048_576, ErrorMessage = "Limits:MaxSdpOfferBytes must be between 4096 and 1048576.")]
+    /// <summary>
+    /// The largest SDP offer accepted, in UTF-8 bytes. At most 256 KiB: in the media server's request JSON may double it
+    /// (quotes and backslashes escaped), and the embedded media server takes control messages up to 1 MiB.
+    /// </summary>
+    [Range(4_096, 262_144, ErrorMessage = "Limits:MaxSdpOfferBytes must be between 4096 and 262144.")]
     public int MaxSdpOfferBytes { get; set; } = 64 * 1024;
 
     /// <summary>The largest ICE candidate accepted (its candidate line and sdpMid together), in UTF-8 bytes.</summary>

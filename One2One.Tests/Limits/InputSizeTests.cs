@@ -67,6 +67,30 @@ public sealed class InputSizeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task An_offer_with_control_characters_is_refused_clearly_and_rings_nobody()
+    {
+        // Each would be six bytes in the media server's request (\u0001): 64 KiB of them, 384 KiB of JSON.
+        var call = () => _alice.CallAsync(_bob.Name, Offer + new string('\u0001', 1000));
+
+        (await call.Should().ThrowAsync<HubException>()).WithMessage($"*{HubRejection.InvalidRequest}*control characters*");
+        await _bob.ExpectUndisturbedAsync(_carol);
+        await Eventually.TrueAsync(() => _server.Calls.ActiveCallCount == 0 && _server.MediaCounts().Pipelines == 0, "the refused call left nothing");
+    }
+
+    [Fact]
+    public async Task An_answer_offer_with_control_characters_is_refused_and_the_call_still_rings()
+    {
+        await _alice.CallAsync(_bob.Name, Offer);
+        await _bob.ExpectAsync<IncomingCall>();
+
+        var accept = () => _bob.AcceptAsync(_alice.Name!, Offer + "a=x:\u0085\r\n");
+
+        (await accept.Should().ThrowAsync<HubException>()).WithMessage("*control characters*");
+        await _bob.AcceptAsync(_alice.Name!, Offer);
+        (await _bob.WaitForAsync<StartCommunication>()).Message.SdpAnswer.Should().NotBeNullOrEmpty("the ring waited for a good answer");
+    }
+
+    [Fact]
     public async Task An_offer_is_measured_in_bytes_not_characters()
     {
         // 40,000 characters of two bytes each in UTF-8: under the limit in characters, over it in bytes.

@@ -9,6 +9,7 @@ public sealed class LimitsOptionsTests
     [Theory]
     [InlineData("OutboxCapacity", "0")]
     [InlineData("MaxSdpOfferBytes", "100")]
+    [InlineData("MaxSdpOfferBytes", "262145")]
     [InlineData("RingsPerPairPerMinute", "0")]
     [InlineData("CallsPerAddress", "-1")]
     [InlineData("ConnectionsPerAddress", "0")]
