@@ -68,6 +68,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         "Limits:RingsPerPairPerMinute=100000",
         "Limits:CallsPerAddress=100000",
         "Limits:ConnectionsPerAddress=100000",
+        "Limits:ConnectionAttemptsPerAddressPerMinute=1000000",
         "Presence:Enabled=false",
     ];
 

@@ -1,3 +1,4 @@
+using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
 namespace One2One.Server.Limits;
@@ -15,6 +16,7 @@ internal sealed class ClientLimits : IDisposable
     private readonly AddressQuota _registrations;
     private readonly AddressQuota _calls;
     private readonly AddressQuota _connections;
+    private readonly PartitionedRateLimiter<ClientAddress> _connectionAttempts;
     private readonly ILogger<ClientLimits> _logger;
 
     public ClientLimits(IOptions<LimitsOptions> options, LimitsClock clock, ILogger<ClientLimits> logger)
@@ -25,6 +27,9 @@ internal sealed class ClientLimits : IDisposable
         _registrations = new AddressQuota(Options.RegistrationsPerAddress);
         _calls = new AddressQuota(Options.CallsPerAddress);
         _connections = new AddressQuota(Options.ConnectionsPerAddress);
+        var attempts = Options.ConnectionAttemptsPerAddressPerMinute;
+        _connectionAttempts = PartitionedRateLimiter.Create<ClientAddress, ClientAddress>(address =>
+            RateLimitPartition.Get(address, _ => new TokenBucketLimiter(clock.Time, attempts, TimeSpan.FromMinutes(1))));
         _logger = logger;
     }
 
@@ -86,6 +91,26 @@ internal sealed class ClientLimits : IDisposable
         return true;
     }
 
+    /// <summary>
+    /// Takes one of the address's connection attempts (a negotiation, or a WebSocket opened without one): each makes SignalR
+    /// hold a connection for its disconnect timeout even when the client never opens it, which the quota of open connections
+    /// does not see. False, with the words to refuse it with, when the address has used its minute's budget.
+    /// </summary>
+    public bool TryStartConnection(ClientAddress address, out string refusal)
+    {
+        using var lease = _connectionAttempts.AttemptAcquire(address);
+        if (lease.IsAcquired)
+        {
+            refusal = "";
+            return true;
+        }
+
+        var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
+        LimitsLog.AddressQuotaFull(_logger, "connection attempts", address.Key, Options.ConnectionAttemptsPerAddressPerMinute);
+        refusal = $"Too many connection attempts from your network address; try again in {Seconds(retryAfter)} s.";
+        return false;
+    }
+
     private static string ConnectionsRefusal(int limit) =>
         $"Too many connections are open from your network address (at most {limit}); close one and try again.";
 
@@ -131,6 +156,7 @@ internal sealed class ClientLimits : IDisposable
         _registrations.Dispose();
         _calls.Dispose();
         _connections.Dispose();
+        _connectionAttempts.Dispose();
     }
 
     private static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));

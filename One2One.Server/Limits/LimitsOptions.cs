@@ -62,6 +62,13 @@ public sealed class LimitsOptions
     [Range(1, 1_000_000, ErrorMessage = "Limits:ConnectionsPerAddress must be between 1 and 1000000.")]
     public int ConnectionsPerAddress { get; set; } = 100;
 
+    /// <summary>
+    /// Hub connections one client address may start per minute (negotiations, and WebSockets opened without one): SignalR
+    /// holds each negotiated connection until its disconnect timeout even when the client never opens it.
+    /// </summary>
+    [Range(1, 1_000_000, ErrorMessage = "Limits:ConnectionAttemptsPerAddressPerMinute must be between 1 and 1000000.")]
+    public int ConnectionAttemptsPerAddressPerMinute { get; set; } = 300;
+
     /// <summary>Calls placed from one client address that are ringing or in progress at once.</summary>
     [Range(1, 100_000, ErrorMessage = "Limits:CallsPerAddress must be between 1 and 100000.")]
     public int CallsPerAddress { get; set; } = 10;

@@ -6,7 +6,8 @@ namespace One2One.Server.Signaling;
 
 /// <summary>
 /// Refuses a new hub connection (its negotiation, or its WebSocket when the client skips negotiating) with HTTP 429 while
-/// its address holds all its connections (<c>Limits:ConnectionsPerAddress</c>): before SignalR starts the hub, which would
+/// its address holds all its connections (<c>Limits:ConnectionsPerAddress</c>) or has started too many in the last minute
+/// (<c>Limits:ConnectionAttemptsPerAddressPerMinute</c>): before SignalR starts the hub, which would
 /// log each refusal as an error. The body says why, as a hub refusal would (<c>rate-limited: …</c>), and it is counted with
 /// the hub's refusals (<c>one2one.hub.rejected</c>).
 /// </summary>
@@ -18,8 +19,9 @@ internal static class ConnectionQuotaMiddleware
         var rejections = app.ApplicationServices.GetRequiredService<Rejections>();
         return app.Use(async (context, next) =>
         {
-            if (context.Request.Path.StartsWithSegments(One2OneHub.Path)
-                && limits.ConnectionsFull(ClientAddress.From(context.Features), out var refusal))
+            if (context.Request.Path.StartsWithSegments(One2OneHub.Path) && StartsConnection(context.Request)
+                && (limits.ConnectionsFull(ClientAddress.From(context.Features), out var refusal)
+                    || !limits.TryStartConnection(ClientAddress.From(context.Features), out refusal)))
             {
                 rejections.Counted(Reasons.RateLimited);
                 context.Response.StatusCode = StatusCodes.Status429TooManyRequests;
@@ -30,4 +32,11 @@ internal static class ConnectionQuotaMiddleware
             await next(context).ConfigureAwait(false);
         });
     }
+
+    /// <summary>
+    /// A request that starts a connection: a negotiation, or a transport opened without one (a WebSocket with
+    /// skipNegotiation). The requests of a connection already negotiated carry its id.
+    /// </summary>
+    private static bool StartsConnection(HttpRequest request) =>
+        request.Path.StartsWithSegments(One2OneHub.Path + "/negotiate") || !request.Query.ContainsKey("id");
 }

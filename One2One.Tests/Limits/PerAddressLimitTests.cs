@@ -174,4 +174,35 @@ public sealed class PerAddressLimitTests
         await using var again = await SignalingClient.ConnectAsync(server.HubUri);
         (await again.RegisterAsync(Names.Unique("dave"))).Response.Should().Be(Responses.Accepted, "its place was given back");
     }
+
+    [Fact]
+    public async Task Negotiations_that_are_never_opened_are_limited_per_address_and_the_budget_refills()
+    {
+        // SignalR holds each negotiated connection until its disconnect timeout (15 s) even when it is never opened: the
+        // quota of open connections never sees them, so how often an address may start one is limited too.
+        await using var server = new One2OneServerFactory { ShippedLimits = true, LimitsClock = _clock }
+            .WithSetting("Limits:ConnectionAttemptsPerAddressPerMinute", "3");
+        using var rejected = new MetricCollector<long>(server.Services.GetRequiredService<IMeterFactory>(), "One2One", "one2one.hub.rejected");
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+
+        for (var i = 0; i < 3; i++)
+        {
+            using var negotiated = await NegotiateAsync(http);
+            negotiated.StatusCode.Should().Be(System.Net.HttpStatusCode.OK, $"attempt {i + 1} is within the budget");
+        }
+
+        using var refused = await NegotiateAsync(http);
+        refused.StatusCode.Should().Be(System.Net.HttpStatusCode.TooManyRequests);
+        (await refused.Content.ReadAsStringAsync()).Should().StartWith("rate-limited: ").And.Contain("connection attempts");
+        rejected.GetMeasurementSnapshot().Should().ContainSingle().Which.Tags["reason"].Should().Be(Reasons.RateLimited);
+        await using var elsewhere = await SignalingClient.ConnectAsync(server.HubUri, ClientSource.SecondAddress);
+        (await elsewhere.RegisterAsync(Names.Unique("carol"))).Response.Should().Be(Responses.Accepted, "another address is not affected");
+
+        _clock.Advance(TimeSpan.FromSeconds(20)); // a token back: 3 a minute
+        await using var back = await SignalingClient.ConnectAsync(server.HubUri);
+        (await back.RegisterAsync(Names.Unique("dave"))).Response.Should().Be(Responses.Accepted, "the budget refills");
+    }
+
+    private static Task<HttpResponseMessage> NegotiateAsync(HttpClient http) =>
+        http.PostAsync(new Uri("one2one/negotiate?negotiateVersion=1", UriKind.Relative), null);
 }

@@ -27,7 +27,7 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
         ("CallAttemptsPerConnectionPerMinute", 100_000), ("CallAttemptsPerAddressPerMinute", 100_000),
         ("CandidatesPerConnectionPerMinute", 100_000), ("CandidatesPerAddressPerMinute", 100_000),
         ("RingsPerPairPerMinute", 1_000), ("RegistrationsPerAddress", 100_000), ("CallsPerAddress", 100_000),
-        ("ConnectionsPerAddress", 100_000),
+        ("ConnectionsPerAddress", 100_000), ("ConnectionAttemptsPerAddressPerMinute", 1_000_000),
     ];
 
     private readonly Dictionary<string, string?> _settings = new(StringComparer.Ordinal);
