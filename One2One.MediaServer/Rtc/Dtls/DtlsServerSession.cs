@@ -11,7 +11,8 @@ namespace One2One.MediaServer.Rtc.Dtls;
 /// Threading: nothing here blocks and no thread is made. The socket worker hands every DTLS datagram (RFC 7983: first
 /// byte 20..63) from the ICE-selected address to <see cref="OnDatagram"/>, which copies it into a bounded queue and
 /// schedules one thread-pool work item for the burst; that work item feeds the queue to the
-/// <see cref="DtlsServerConnection"/> state machine. The retransmission and handshake timers (on the
+/// <see cref="DtlsServerConnection"/> state machine, a few datagrams at a time (<see cref="DatagramsPerDrain"/>), and
+/// there is never more than one of them queued or running per session. The retransmission and handshake timers (on the
 /// <see cref="TimeProvider"/>), the caller's cancellation, <see cref="Start(IReadOnlyList{DtlsFingerprint}, CancellationToken)"/>
 /// and <see cref="Dispose"/> run their short steps the same way: under _gate, which owns the connection, the timers,
 /// _state and every send. Each step is a few microseconds to a fraction of a millisecond of CPU (the handshake's
@@ -24,6 +25,14 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
     private static readonly TimerCallback s_onRetransmissionTimer = state => ((DtlsServerSession)state!).OnRetransmissionTimer();
     private static readonly TimerCallback s_onHandshakeTimeout = state => ((DtlsServerSession)state!).OnHandshakeTimeout();
     private static readonly Action<object?> s_onCancelled = state => ((DtlsServerSession)state!).OnCancelled();
+
+    /// <summary>
+    /// Datagrams one work item processes before it queues itself again, behind the pool's other work: a peer that keeps
+    /// the queue full (a flood from its own validated address) holds a pool thread, and _gate, which
+    /// <see cref="Dispose"/> needs, for this many steps at a time, not for as long as it keeps sending. A browser's
+    /// whole flight is a handful of datagrams.
+    /// </summary>
+    internal const int DatagramsPerDrain = 8;
 
     private readonly DtlsCertificate _certificate;
     private readonly GuardedSender _output;
@@ -45,6 +54,8 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
     private bool _disposed;
     private int _state;
     private int _drainScheduled;
+    private int _drainsInFlight;
+    private int _peakDrainsInFlight;
     private long _dropped;
 
     /// <param name="keysReady">
@@ -100,6 +111,9 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
 
     /// <summary>Datagrams queued and not yet processed.</summary>
     internal int PendingDatagrams => _inbox.Count;
+
+    /// <summary>The most processing work items queued or running at once: one by design (_drainScheduled); tests check it.</summary>
+    internal int PeakDrainWorkItems => Volatile.Read(ref _peakDrainsInFlight);
 
     /// <summary>Authenticated application_data records received after the handshake (for tests: proves record decryption).</summary>
     internal long ApplicationDataRecords
@@ -265,33 +279,34 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
         _closed.TrySetResult();
     }
 
-    /// <summary>The processing work item: one at a time per session (_drainScheduled), each step under _gate.</summary>
+    /// <summary>
+    /// The processing work item. At most one is queued or running per session: whoever sets _drainScheduled queues it,
+    /// and only the work item clears the flag, under _gate, once it has seen the queue empty (or the session over). A
+    /// datagram queued between that look and the clear found the flag still set and left it to us: the re-check after
+    /// the clear catches it. With datagrams left after <see cref="DatagramsPerDrain"/>, the flag stays set and the
+    /// work item queues itself again.
+    /// </summary>
     void IThreadPoolWorkItem.Execute()
     {
-        // Cleared first: a datagram queued from now on either is drained below or schedules another run.
-        Volatile.Write(ref _drainScheduled, 0);
+        var more = false;
         var datagram = ArrayPool<byte>.Shared.Rent(_options.MaxDatagramSize);
         var scratch = ArrayPool<byte>.Shared.Rent(_options.MaxDatagramSize);
         try
         {
             lock (_gate)
             {
-                if (_disposed || _connection is not { } connection)
+                more = DrainSome(datagram, scratch);
+                if (!more)
                 {
-                    return;
-                }
-
-                while (connection.Phase is not (DtlsConnectionPhase.Closed or DtlsConnectionPhase.Failed)
-                    && _inbox.TryDequeue(datagram, out var length))
-                {
-                    connection.OnDatagram(datagram.AsSpan(0, length), scratch);
-                    Publish();
+                    EndDrain();
                 }
             }
         }
         catch (Exception e)
         {
             // A remote's bytes, or a bug of ours, must never take down a pool thread (and with it the process).
+            more = false;
+            EndDrain();
             OnInternalError(e);
         }
         finally
@@ -299,6 +314,42 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
             ArrayPool<byte>.Shared.Return(datagram);
             ArrayPool<byte>.Shared.Return(scratch, clearArray: true);
         }
+
+        if (more)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+            return;
+        }
+
+        if (_inbox.Count > 0 && State is DtlsSessionState.Connecting or DtlsSessionState.Connected)
+        {
+            ScheduleDrain();
+        }
+    }
+
+    /// <summary>
+    /// Under _gate: feeds up to <see cref="DatagramsPerDrain"/> queued datagrams to the connection. True when it
+    /// stopped at that limit with more queued and the session going on.
+    /// </summary>
+    private bool DrainSome(byte[] datagram, byte[] scratch)
+    {
+        if (_disposed || _connection is not { } connection)
+        {
+            return false;
+        }
+
+        for (var i = 0; i < DatagramsPerDrain; i++)
+        {
+            if (connection.Phase is DtlsConnectionPhase.Closed or DtlsConnectionPhase.Failed || !_inbox.TryDequeue(datagram, out var length))
+            {
+                return false;
+            }
+
+            connection.OnDatagram(datagram.AsSpan(0, length), scratch);
+            Publish();
+        }
+
+        return _inbox.Count > 0 && connection.Phase is not (DtlsConnectionPhase.Closed or DtlsConnectionPhase.Failed);
     }
 
     void IRetransmissionTimer.Arm(TimeSpan timeout)
@@ -477,7 +528,32 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
     {
         if (Interlocked.Exchange(ref _drainScheduled, 1) == 0)
         {
+            CountDrainInFlight();
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
+        }
+    }
+
+    /// <summary>The work item is done: counted out before the flag lets the next one be queued.</summary>
+    private void EndDrain()
+    {
+        Interlocked.Decrement(ref _drainsInFlight);
+        Volatile.Write(ref _drainScheduled, 0);
+    }
+
+    /// <summary>Keeps <see cref="PeakDrainWorkItems"/>: once per work item queued afresh, not per datagram.</summary>
+    private void CountDrainInFlight()
+    {
+        var inFlight = Interlocked.Increment(ref _drainsInFlight);
+        var peak = Volatile.Read(ref _peakDrainsInFlight);
+        while (inFlight > peak)
+        {
+            var seen = Interlocked.CompareExchange(ref _peakDrainsInFlight, inFlight, peak);
+            if (seen == peak)
+            {
+                return;
+            }
+
+            peak = seen;
         }
     }
 
