@@ -49,4 +49,8 @@ internal static partial class DtlsLog
     [LoggerMessage(EventId = 12, EventName = "DtlsFlightRetransmitted", Level = LogLevel.Debug,
         Message = "DTLS flight retransmitted ({Reason}); {Retransmissions} so far")]
     public static partial void FlightRetransmitted(ILogger logger, string reason, int retransmissions);
+
+    [LoggerMessage(EventId = 13, EventName = "DtlsBadRecordLimitReached", Level = LogLevel.Information,
+        Message = "DTLS peer sent more than {Limit} records in a second that fail authentication; epoch 1 records over the limit are dropped unexamined")]
+    public static partial void BadRecordLimitReached(ILogger logger, int limit);
 }

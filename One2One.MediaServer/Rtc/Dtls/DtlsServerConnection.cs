@@ -40,7 +40,7 @@ internal sealed class DtlsServerConnection : IDisposable
     private readonly IRetransmissionTimer _timer;
     private readonly ILogger _logger;
     private readonly Action<SrtpKeyingMaterial>? _keysReady;
-    private readonly DtlsRecordLayer _records = new();
+    private readonly DtlsRecordLayer _records;
     private readonly HandshakeReassembler _reassembler;
     private readonly List<byte[]> _earlyRecords = [];
     private HandshakeTranscript? _transcript = new();
@@ -65,9 +65,11 @@ internal sealed class DtlsServerConnection : IDisposable
         IDatagramSender sender,
         IRetransmissionTimer timer,
         ILogger logger,
-        Action<SrtpKeyingMaterial>? keysReady = null)
+        Action<SrtpKeyingMaterial>? keysReady = null,
+        TimeProvider? time = null)
     {
         _certificate = certificate;
+        _records = new DtlsRecordLayer(time);
         _expectedFingerprints = [.. expectedClientFingerprints];
         _options = options;
         _sender = sender;
@@ -101,6 +103,9 @@ internal sealed class DtlsServerConnection : IDisposable
 
     /// <summary>Records dropped: malformed, unauthenticated, replayed, from an unknown epoch or too early.</summary>
     public long DiscardedRecords { get; private set; }
+
+    /// <summary>Of <see cref="DiscardedRecords"/>, the epoch 1 records dropped unexamined over the <see cref="BadRecordLimit"/>.</summary>
+    public long UnexaminedRecords { get; private set; }
 
     /// <summary>Our flights sent again: by the timer or because the client repeated its previous flight.</summary>
     public int Retransmissions { get; private set; }
@@ -190,6 +195,14 @@ internal sealed class DtlsServerConnection : IDisposable
                 KeepEarlyRecord(record);
                 return;
             case DtlsRecordOpening.Discarded:
+                DiscardedRecords++;
+                return;
+            case DtlsRecordOpening.OverBadRecordLimit:
+                if (UnexaminedRecords++ == 0)
+                {
+                    DtlsLog.BadRecordLimitReached(_logger, BadRecordLimit.FailuresPerWindow);
+                }
+
                 DiscardedRecords++;
                 return;
         }

@@ -139,6 +139,18 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
         }
     }
 
+    /// <summary>Epoch 1 records dropped unexamined because too many failed authentication just before (<see cref="Records.BadRecordLimit"/>).</summary>
+    internal long UnexaminedRecords
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _connection?.UnexaminedRecords ?? 0;
+            }
+        }
+    }
+
     /// <summary>Our flights sent again.</summary>
     internal int Retransmissions
     {
@@ -181,7 +193,7 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
                 throw new InvalidOperationException("The DTLS handshake has already been started.");
             }
 
-            _connection = new DtlsServerConnection(_certificate, expectedClientFingerprints, _options, _output, this, _logger, _keysReady);
+            _connection = new DtlsServerConnection(_certificate, expectedClientFingerprints, _options, _output, this, _logger, _keysReady, _time);
             _startedAt = _time.GetTimestamp();
             _caller = cancellationToken;
             _handshakeTimer = _time.CreateTimer(s_onHandshakeTimeout, this, _options.HandshakeTimeout, Timeout.InfiniteTimeSpan);

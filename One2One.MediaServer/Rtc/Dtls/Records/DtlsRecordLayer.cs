@@ -2,12 +2,13 @@ namespace One2One.MediaServer.Rtc.Dtls.Records;
 
 /// <summary>
 /// One connection's record state (RFC 6347 §4.1): the write sequence number of each epoch, the AES-GCM protection
-/// of epoch 1 in both directions once the keys exist, and epoch 1's replay window. Epoch 0 is plaintext; there is
-/// no epoch after 1 because renegotiation is refused. Owned by the session's thread (its lock).
+/// of epoch 1 in both directions once the keys exist, and epoch 1's replay window and <see cref="BadRecordLimit"/>.
+/// Epoch 0 is plaintext; there is no epoch after 1 because renegotiation is refused. Owned by the session's thread (its lock).
 /// </summary>
-internal sealed class DtlsRecordLayer : IDisposable
+internal sealed class DtlsRecordLayer(TimeProvider? time = null) : IDisposable
 {
     private readonly long[] _writeSequence = new long[2];
+    private readonly BadRecordLimit _badRecords = new(time ?? TimeProvider.System);
     private DtlsRecordProtection? _read1;
     private DtlsRecordProtection? _write1;
     private DtlsReplayWindow _replay1;
@@ -50,7 +51,7 @@ internal sealed class DtlsRecordLayer : IDisposable
     /// <summary>
     /// The plaintext of a received record: epoch 0 as it is; epoch 1 authenticated and decrypted into
     /// <paramref name="scratch"/>, unless it is a replay (RFC 6347 §4.1.2.6) or fails authentication, which
-    /// discards it silently (RFC 6347 §4.1.2.7).
+    /// discards it silently (RFC 6347 §4.1.2.7), or comes while failures that cost an exception are over their limit.
     /// </summary>
     public DtlsRecordOpening Open(in DtlsRecordHeader header, ReadOnlySpan<byte> body, Span<byte> scratch, out ReadOnlySpan<byte> plaintext)
     {
@@ -71,8 +72,24 @@ internal sealed class DtlsRecordLayer : IDisposable
             return DtlsRecordOpening.KeysNotYetKnown;
         }
 
-        if (_replay1.IsReplay(header.SequenceNumber) || !read.TryOpen(header, body, scratch, out var length))
+        if (_replay1.IsReplay(header.SequenceNumber))
         {
+            return DtlsRecordOpening.Discarded;
+        }
+
+        var failureThrows = !read.RefusesWithoutException;
+        if (failureThrows && !_badRecords.MayExamine())
+        {
+            return DtlsRecordOpening.OverBadRecordLimit;
+        }
+
+        if (!read.TryOpen(header, body, scratch, out var length))
+        {
+            if (failureThrows)
+            {
+                _badRecords.CountFailure();
+            }
+
             return DtlsRecordOpening.Discarded;
         }
 
@@ -99,4 +116,7 @@ internal enum DtlsRecordOpening
 
     /// <summary>A replay, a forgery, or an epoch we do not know.</summary>
     Discarded,
+
+    /// <summary>Dropped unexamined: too many records failed authentication just now (<see cref="BadRecordLimit"/>).</summary>
+    OverBadRecordLimit,
 }

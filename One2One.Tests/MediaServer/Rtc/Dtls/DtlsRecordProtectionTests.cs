@@ -100,6 +100,33 @@ public class DtlsRecordProtectionTests
         protection.TryOpen(header, record.AsSpan(13, 20), plaintext, out _).Should().BeFalse("shorter than nonce and tag");
     }
 
+    [Fact]
+    public void Our_AES_NI_GCM_and_the_platforms_open_each_others_records_and_refuse_the_same_forgeries()
+    {
+        if (!One2One.MediaServer.Rtc.Srtp.AesGcm128.IsAcceleratedSupported)
+        {
+            return; // only the platform's exists on this CPU; the other tests cover it
+        }
+
+        var key = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
+        var iv = Convert.FromHexString("a1b2c3d4");
+        using var ours = new DtlsRecordProtection(key, iv, accelerated: true);
+        using var platform = new DtlsRecordProtection(key, iv, accelerated: false);
+        ours.RefusesWithoutException.Should().BeTrue();
+        platform.RefusesWithoutException.Should().BeFalse();
+        var plaintext = new byte[128];
+        foreach (var (seal, open) in new[] { (ours, platform), (platform, ours) })
+        {
+            var record = Seal(seal, DtlsContentType.Handshake, 42, "a Finished, say: twelve bytes and more"u8);
+            DtlsRecordHeader.TryRead(record, out var header).Should().BeTrue();
+            open.TryOpen(header, record.AsSpan(13), plaintext, out var length).Should().BeTrue();
+            plaintext[..length].Should().Equal("a Finished, say: twelve bytes and more"u8.ToArray());
+            record[20] ^= 1;
+            open.TryOpen(header, record.AsSpan(13), plaintext, out length).Should().BeFalse("a flipped bit fails authentication");
+            length.Should().Be(0);
+        }
+    }
+
     /// <summary>An epoch 1 record: header, then <see cref="DtlsRecordProtection.Seal"/>'s nonce, ciphertext and tag.</summary>
     private static byte[] Seal(DtlsRecordProtection protection, DtlsContentType type, long sequenceNumber, ReadOnlySpan<byte> plaintext)
     {
