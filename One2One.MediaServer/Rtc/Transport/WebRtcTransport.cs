@@ -81,7 +81,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     /// <summary>The DTLS session of the current association (null before the offer, and between a restart's clear and its new session).</summary>
     internal DtlsServerSession? Dtls => Volatile.Read(ref _dtls);
 
-    /// <summary>True once disposed and detached: no worker will hand it another datagram.</summary>
+    /// <summary>True once its dispose has detached it (before DTLS closes): no worker will hand it another datagram.</summary>
     internal bool IsClosed
     {
         get
@@ -227,14 +227,25 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             return;
         }
 
-        // The DTLS close_notify still needs the path, so DTLS closes first. Then the transport leaves the directory
-        // and waits out any worker inside it (the receive gate); the SRTP contexts go last.
+        // First no datagram reaches the DTLS session any more: the transport leaves the directory and waits out any
+        // worker inside it (the receive gate), and _closed turns away the ICE-TCP connections' frames. A browser that
+        // floods its own path then cannot keep the session busy while it is disposed, and no worker (nor the control
+        // connection releasing this endpoint) waits on it. The close_notify still needs the path: the DTLS peer path
+        // stays as it is, the shared UDP port stays open, and the ICE-TCP connections are closed only after DTLS.
+        // The SRTP contexts go last.
         await _closing.CancelAsync().ConfigureAwait(false);
-        Interlocked.Exchange(ref _dtls, null)?.Dispose();
+        IceLiteAgent ice;
         lock (_receiveGate)
         {
             _closed = true;
-            Release(Ice);
+            ice = Ice;
+            Unregister(ice);
+        }
+
+        Interlocked.Exchange(ref _dtls, null)?.Dispose();
+        lock (_receiveGate)
+        {
+            CloseTcpConnections(ice);
         }
 
         lock (_sendGate)
@@ -247,11 +258,21 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
 
     /// <summary>
     /// Lets go of what <paramref name="agent"/> holds on the shared ports: its ufrag and validated addresses in the
-    /// directory, and its ICE-TCP connections. Called under <see cref="_receiveGate"/> (a restart, or the dispose).
+    /// directory, and its ICE-TCP connections. Called under <see cref="_receiveGate"/> by a restart; the dispose takes
+    /// the two steps apart, with DTLS closed between them.
     /// </summary>
     private void Release(IceLiteAgent agent)
     {
-        _ports.Directory.Unregister(agent.Local.Ufrag, this, agent.ValidatedPaths);
+        Unregister(agent);
+        CloseTcpConnections(agent);
+    }
+
+    /// <summary>The directory no longer hands this transport datagrams for <paramref name="agent"/>'s ufrag and addresses. Under <see cref="_receiveGate"/>.</summary>
+    private void Unregister(IceLiteAgent agent) => _ports.Directory.Unregister(agent.Local.Ufrag, this, agent.ValidatedPaths);
+
+    /// <summary>Closes <paramref name="agent"/>'s ICE-TCP connections. Under <see cref="_receiveGate"/>.</summary>
+    private void CloseTcpConnections(IceLiteAgent agent)
+    {
         foreach (var path in agent.ValidatedPaths)
         {
             (path?.Link as IceTcpConnection)?.Close();
