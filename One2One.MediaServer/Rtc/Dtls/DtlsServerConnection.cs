@@ -20,9 +20,12 @@ namespace One2One.MediaServer.Rtc.Dtls;
 ///                                <--  [ChangeCipherSpec], Finished
 /// </code>
 /// <para>
-/// No HelloVerifyRequest cookie (RFC 6347 §4.2.1 makes it optional): the session only sees datagrams from an address
-/// that has passed an ICE connectivity check with our credentials, which is the return-routability proof the cookie
-/// would give, and leaving it out saves a round trip at call set-up. No session resumption (empty session_id), and
+/// No HelloVerifyRequest cookie (RFC 6347 §4.2.1 makes it optional), which saves a round trip at call set-up. The
+/// session only sees datagrams from an address that has passed an ICE connectivity check with our credentials; that
+/// proves the sender knows them, not that it receives there (the endpoint's own client could forge its source), so it
+/// is not the return-routability proof a cookie gives. What bounds the amplification instead is the resend limit: our
+/// flight goes out for the ClientHello, on our timer, and for a real repeat at most once per
+/// <see cref="DtlsServerSessionOptions.RepeatedFlightAnswerInterval"/>. No session resumption (empty session_id), and
 /// renegotiation is refused (RFC 5746 with an empty renegotiation_info; a later ClientHello gets a no_renegotiation
 /// warning). The ChangeCipherSpec carries nothing we need: epoch numbers say which keys protect a record.
 /// </para>
@@ -40,6 +43,7 @@ internal sealed class DtlsServerConnection : IDisposable
     private readonly IRetransmissionTimer _timer;
     private readonly ILogger _logger;
     private readonly Action<SrtpKeyingMaterial>? _keysReady;
+    private readonly TimeProvider _time;
     private readonly DtlsRecordLayer _records;
     private readonly HandshakeReassembler _reassembler;
     private readonly List<byte[]> _earlyRecords = [];
@@ -54,7 +58,9 @@ internal sealed class DtlsServerConnection : IDisposable
     private HandshakeType _expected = HandshakeType.ClientHello;
     private int _nextSendSequence;
     private DtlsFlight? _lastFlight;
-    private int _peerLastFlightEnd = -1;
+    private HandshakeMessage? _peerLastMessage;
+    private long _repeatAnsweredAt;
+    private bool _repeatAnswered;
     private TimeSpan _retransmissionTimeout;
     private int _earlyRecordBytes;
 
@@ -69,7 +75,8 @@ internal sealed class DtlsServerConnection : IDisposable
         TimeProvider? time = null)
     {
         _certificate = certificate;
-        _records = new DtlsRecordLayer(time);
+        _time = time ?? TimeProvider.System;
+        _records = new DtlsRecordLayer(_time);
         _expectedFingerprints = [.. expectedClientFingerprints];
         _options = options;
         _sender = sender;
@@ -258,14 +265,14 @@ internal sealed class DtlsServerConnection : IDisposable
             }
 
             var result = _reassembler.Add(header, fragment, epoch);
-            if (result == HandshakeFragmentResult.AlreadyReceived && header.MessageSequence == _peerLastFlightEnd && header.FragmentOffset == 0)
+            if (result == HandshakeFragmentResult.AlreadyReceived && RepeatsPeerLastMessage(header, fragment, epoch))
             {
                 // RFC 6347 §4.2.4: the peer repeated its previous flight, so ours was lost; send it again.
                 repeatedFlight = true;
             }
         }
 
-        if (repeatedFlight && _lastFlight is not null)
+        if (repeatedFlight && _lastFlight is not null && MayAnswerRepeat())
         {
             Retransmit("the client repeated its flight");
             if (Phase == DtlsConnectionPhase.AwaitingClientFlight)
@@ -273,6 +280,39 @@ internal sealed class DtlsServerConnection : IDisposable
                 _timer.Arm(_retransmissionTimeout);
             }
         }
+    }
+
+    /// <summary>
+    /// Whether a fragment repeats the last message of the peer's previous flight (its ClientHello, or its Finished once
+    /// connected): the first fragment, carrying bytes of that message as we received it. A record that only names the
+    /// message (a zero-length fragment of a message that was not empty, other bytes) is no repeat: 25 bytes would
+    /// otherwise buy a kilobyte flight of ours, from anyone who can send from the browser's address.
+    /// </summary>
+    private bool RepeatsPeerLastMessage(in HandshakeHeader header, ReadOnlySpan<byte> fragment, ushort epoch) =>
+        _peerLastMessage is { } last
+        && header.MessageSequence == last.Sequence
+        && header.Type == last.Type
+        && epoch == last.Epoch
+        && header.Length == last.Body.Length
+        && header.FragmentOffset == 0
+        && (header.FragmentLength > 0 || last.Body.Length == 0)
+        && fragment.SequenceEqual(last.Body.AsSpan(0, header.FragmentLength));
+
+    /// <summary>
+    /// At most one answer to a repeated flight per <see cref="DtlsServerSessionOptions.RepeatedFlightAnswerInterval"/>:
+    /// the first at once, so a lost flight is recovered without waiting for our timer, which goes on as it would.
+    /// </summary>
+    private bool MayAnswerRepeat()
+    {
+        var now = _time.GetTimestamp();
+        if (_repeatAnswered && _time.GetElapsedTime(_repeatAnsweredAt, now) < _options.RepeatedFlightAnswerInterval)
+        {
+            return false;
+        }
+
+        _repeatAnswered = true;
+        _repeatAnsweredAt = now;
+        return true;
     }
 
     private void ProcessMessages()
@@ -327,7 +367,7 @@ internal sealed class DtlsServerConnection : IDisposable
         _profile = profile;
         ExtendedMasterSecret = _hello.OffersExtendedMasterSecret;
         _transcript!.Append(HandshakeType.ClientHello, message.Sequence, message.Body);
-        _peerLastFlightEnd = message.Sequence;
+        _peerLastMessage = message;
 
         _serverRandom = RandomNumberGenerator.GetBytes(TlsKeySchedule.RandomLength);
         _ecdhe = new EcdheP256();
@@ -433,7 +473,7 @@ internal sealed class DtlsServerConnection : IDisposable
         var flight = new DtlsFlight();
         flight.AddChangeCipherSpec();
         flight.AddHandshake(HandshakeType.Finished, _nextSendSequence++, verifyData, epoch: 1);
-        _peerLastFlightEnd = message.Sequence;
+        _peerLastMessage = message;
 
         // RFC 5764 §4.2: the SRTP keys come from the exporter with the label EXTRACTOR-dtls_srtp and no context.
         var exported = TlsKeySchedule.Export(suite, _masterSecret, SrtpKeyingMaterial.ExporterLabel, _hello!.Random, _serverRandom,
@@ -607,6 +647,7 @@ internal sealed class DtlsServerConnection : IDisposable
         if (Phase == DtlsConnectionPhase.Failed)
         {
             _lastFlight = null;
+            _peerLastMessage = null;
         }
     }
 

@@ -28,6 +28,15 @@ internal sealed record DtlsServerSessionOptions
     /// <summary>The longest retransmission timeout (RFC 6347 §4.2.4.1: at least 60 s, the RFC 6298 maximum).</summary>
     public TimeSpan MaxRetransmissionTimeout { get; init; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// The least time between two answers to the client's repeated flight (RFC 6347 §4.2.4: a repeat means our flight was
+    /// lost, so it goes out again). The first repeat is answered at once; a client repeats on its own retransmission timer,
+    /// which doubles from its start (RFC 6347 §4.2.4.1), so a half-second spacing delays a lost flight's recovery by half a
+    /// second at most, and our own timer resends as it would anyway. A peer sending repeats as fast as it can gets one
+    /// flight (about 1 KB) per interval, not one per datagram.
+    /// </summary>
+    public TimeSpan RepeatedFlightAnswerInterval { get; init; } = TimeSpan.FromMilliseconds(500);
+
     /// <summary>A longer handshake message from the peer is dropped. A browser's largest is its certificate (under 2 KB).</summary>
     public int MaxHandshakeMessageSize { get; init; } = 16 * 1024;
 
@@ -55,6 +64,7 @@ internal sealed record DtlsServerSessionOptions
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxSendSize, DtlsFlight.MinDatagramSize, nameof(MaxSendSize));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(InitialRetransmissionTimeout, TimeSpan.Zero, nameof(InitialRetransmissionTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxRetransmissionTimeout, InitialRetransmissionTimeout, nameof(MaxRetransmissionTimeout));
+        ArgumentOutOfRangeException.ThrowIfLessThan(RepeatedFlightAnswerInterval, TimeSpan.Zero, nameof(RepeatedFlightAnswerInterval));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxHandshakeMessageSize, 1024, nameof(MaxHandshakeMessageSize));
         ArgumentOutOfRangeException.ThrowIfLessThan(MaxBufferedHandshakeBytes, MaxHandshakeMessageSize, nameof(MaxBufferedHandshakeBytes));
         ArgumentNullException.ThrowIfNull(Statistics, nameof(Statistics));

@@ -1,5 +1,7 @@
 using Microsoft.Extensions.Time.Testing;
 using One2One.MediaServer.Rtc.Dtls;
+using One2One.MediaServer.Rtc.Dtls.Handshake;
+using One2One.MediaServer.Rtc.Dtls.Records;
 using static One2One.Tests.MediaServer.Rtc.Dtls.DtlsTesting;
 
 namespace One2One.Tests.MediaServer.Rtc.Dtls;
@@ -92,6 +94,55 @@ public class DtlsRetransmissionTests
     }
 
     [Fact]
+    public async Task Records_that_only_name_the_ClientHello_get_no_flight_and_real_repeats_get_one_per_interval()
+    {
+        var hello = await CaptureClientHelloAsync();
+        var time = new FakeTimeProvider();
+        var options = new DtlsServerSessionOptions { QueueCapacity = 1024 };
+        using var test = Connected(options, time);
+        var (session, pipe) = test;
+        var handshake = session.Start(ClientCertificate.Fingerprint);
+        session.OnDatagram(hello);
+        await One2One.Tests.Support.Eventually.TrueAsync(() => session.RetransmissionArmed, "the server answers the ClientHello");
+        var flight = pipe.ServerDatagrams;
+        var helloLength = (hello[13 + 1] << 16) | (hello[13 + 2] << 8) | hello[13 + 3];
+
+        // 1,000 records of 25 bytes naming the ClientHello (message_seq 0, fragment_offset 0) with an empty fragment,
+        // of an empty message or of one as long as the real one, and 20 full-length fragments with other bytes.
+        for (var i = 0; i < 1000; i++)
+        {
+            session.OnDatagram(Trigger(sequence: 100 + i, messageLength: i % 2 == 0 ? 0 : helloLength));
+        }
+
+        for (var i = 0; i < 20; i++)
+        {
+            var altered = hello.ToArray();
+            altered[^(1 + i)] ^= 0x55;
+            session.OnDatagram(altered);
+        }
+
+        await ProcessedAsync(session);
+        pipe.ServerDatagrams.Should().Be(flight, "none of them repeats the ClientHello we received (RFC 6347 §4.2.4)");
+
+        // A real repeat is answered at once; more within the interval are not; one after it is.
+        for (var i = 0; i < 100; i++)
+        {
+            session.OnDatagram(hello);
+        }
+
+        await ProcessedAsync(session);
+        pipe.ServerDatagrams.Should().Be(2 * flight, "one flight for a hundred repeats within the interval");
+        time.Advance(options.RepeatedFlightAnswerInterval);
+        session.OnDatagram(hello);
+        await ProcessedAsync(session);
+        pipe.ServerDatagrams.Should().Be(3 * flight, "a repeat after the interval gets our flight again");
+        session.Retransmissions.Should().Be(2);
+        session.DroppedDatagrams.Should().Be(0);
+        session.State.Should().Be(DtlsSessionState.Connecting);
+        handshake.IsCompleted.Should().BeFalse();
+    }
+
+    [Fact]
     public async Task A_lost_flight_is_recovered_by_our_timer_and_the_handshake_completes()
     {
         var time = new FakeTimeProvider();
@@ -133,6 +184,22 @@ public class DtlsRetransmissionTests
         await connect.WaitAsync(Bound);
         ShouldMatch(await handshake.WaitAsync(Bound), client.KeyingMaterial!);
         session.Retransmissions.Should().Be(1);
+    }
+
+    /// <summary>An epoch 0 handshake record of 25 bytes: a ClientHello header (message_seq 0, offset 0) with an empty fragment.</summary>
+    private static byte[] Trigger(long sequence, int messageLength)
+    {
+        var record = new byte[13 + HandshakeHeader.Size];
+        new DtlsRecordHeader(DtlsContentType.Handshake, DtlsRecordHeader.Dtls12, 0, sequence, HandshakeHeader.Size).Write(record);
+        new HandshakeHeader(HandshakeType.ClientHello, messageLength, 0, 0, 0).Write(record.AsSpan(13));
+        return record;
+    }
+
+    /// <summary>Waits until the session has taken every queued datagram; its lock, taken to read a counter, waits out the last one.</summary>
+    private static async Task ProcessedAsync(DtlsServerSession session)
+    {
+        await One2One.Tests.Support.Eventually.TrueAsync(() => session.PendingDatagrams == 0, "the session processes what was queued");
+        _ = session.Retransmissions;
     }
 
     /// <summary>The records of a datagram: each one's sequence number and body.</summary>
