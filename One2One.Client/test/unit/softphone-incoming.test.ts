@@ -46,12 +46,7 @@ describe("Softphone's incoming calls", () => {
 
   for (const refusal of ringGone) {
     it(`declines quietly when the server refuses the decline as ${refusal.reason} (the caller cancelled just before)`, async () => {
-      const { client, phone } = await registeredPhone("bob", () => Promise.resolve(noTracks));
-      const notices: Notice[] = [];
-      phone.on("notice", (notice) => notices.push(notice));
-      client.emit("incomingCall", { from: "alice" });
-      await settle();
-      client.callResponseOutcome = () => Promise.reject(refusal);
+      const { client, phone, notices } = await ringingWithAnswersRefused(refusal);
 
       phone.reject();
       await settle();
@@ -63,12 +58,7 @@ describe("Softphone's incoming calls", () => {
     });
 
     it(`says once, as news, that the call is no longer ringing when the server refuses the accept as ${refusal.reason}`, async () => {
-      const { client, phone } = await registeredPhone("bob", () => Promise.resolve(noTracks));
-      const notices: Notice[] = [];
-      phone.on("notice", (notice) => notices.push(notice));
-      client.emit("incomingCall", { from: "alice" });
-      await settle();
-      client.callResponseOutcome = () => Promise.reject(refusal);
+      const { client, phone, notices } = await ringingWithAnswersRefused(refusal);
 
       phone.accept();
       await until(() => phone.state === "registered");
@@ -79,3 +69,15 @@ describe("Softphone's incoming calls", () => {
     });
   }
 });
+
+/** Bob's phone ringing with a call from alice, the server refusing his answer with `refusal`; the notices it shows. */
+async function ringingWithAnswersRefused(refusal: Error) {
+  const { client, phone } = await registeredPhone("bob", () => Promise.resolve(noTracks));
+  const notices: Notice[] = [];
+  phone.on("notice", (notice) => notices.push(notice));
+  client.emit("incomingCall", { from: "alice" });
+  await settle();
+  client.callResponseOutcome = () => Promise.reject(refusal);
+  return { client, phone, notices };
+}
+
