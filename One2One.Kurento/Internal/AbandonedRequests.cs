@@ -39,6 +39,9 @@ internal sealed class AbandonedRequests
         }
     }
 
+    /// <summary>A request given up whose reply had come after all (its requester took the result).</summary>
+    public void Forget(long id) => _byId.Remove(id);
+
     /// <summary>
     /// The object a late successful reply to an abandoned request names (the created pipeline's id from the result's
     /// <c>value</c>, the held pipeline's from the <c>ref</c>'s own parameters); null when the reply is to nothing given up here.

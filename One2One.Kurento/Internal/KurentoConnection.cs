@@ -138,6 +138,18 @@ internal sealed class KurentoConnection
             }
 
             request.Abandon();
+            if (request.Reply.IsCompletedSuccessfully)
+            {
+                // The receive loop had taken the reply out of the pending requests and completed it just before the give-up:
+                // the request succeeded, and its object is held after all.
+                lock (_lock)
+                {
+                    _abandoned.Forget(request.Id);
+                }
+
+                return request.Reply.Result;
+            }
+
             throw;
         }
     }
@@ -375,22 +387,9 @@ internal sealed class KurentoConnection
 
         if (request is null)
         {
-            string? orphan = null;
-            if (root.TryGetProperty("result", out var late))
-            {
-                lock (_lock)
-                {
-                    orphan = _abandoned.TakeObject(id, late);
-                }
-            }
-
-            if (orphan is null)
+            if (!root.TryGetProperty("result", out var late) || !ReleaseOrphanOf(id, late))
             {
                 KurentoLog.UnmatchedReply(_logger, id);
-            }
-            else
-            {
-                _owner.OnOrphanedObject(orphan);
             }
 
             return;
@@ -410,7 +409,12 @@ internal sealed class KurentoConnection
                 _owner.OnConnectionHealthy();
             }
 
-            request.Complete(copy);
+            if (!request.Complete(copy))
+            {
+                // Given up between its removal from the pending requests above and now (its timeout fired): what it made is
+                // released as any late reply's.
+                ReleaseOrphanOf(id, copy);
+            }
         }
         else
         {
@@ -499,5 +503,23 @@ internal sealed class KurentoConnection
                 Abort("keep-alive ping failed");
             }
         }
+    }
+
+    /// <summary>Releases the object a successful reply to a request given up here names (<see cref="AbandonedRequests"/>); false when it names none.</summary>
+    private bool ReleaseOrphanOf(long id, JsonElement result)
+    {
+        string? orphan;
+        lock (_lock)
+        {
+            orphan = _abandoned.TakeObject(id, result);
+        }
+
+        if (orphan is null)
+        {
+            return false;
+        }
+
+        _owner.OnOrphanedObject(orphan);
+        return true;
     }
 }

@@ -23,6 +23,7 @@ internal sealed class KurentoEventRouter
     private readonly Channel<KurentoEventMessage> _queue;
     private readonly Task _dispatchLoop;
     private long _dropped;
+    private int _overflowing; // 1 from a drop until an event is queued again
     private volatile bool _completing;
 
     private readonly Lock _lock = new();
@@ -54,16 +55,25 @@ internal sealed class KurentoEventRouter
     /// <summary>Events dropped while the queue was full.</summary>
     public long DroppedCount => Interlocked.Read(ref _dropped);
 
-    /// <summary>Queues an event for its handlers; drops it when the queue is full (logged on the first and every 1,000th).</summary>
+    /// <summary>
+    /// Queues an event for its handlers; drops it when the queue is full, logged on the first drop of each time the queue
+    /// overflows (an overflow days later is a new one) and every 1,000th.
+    /// </summary>
     public void Enqueue(KurentoEventMessage message)
     {
         if (_queue.Writer.TryWrite(message) || _completing)
         {
+            if (Volatile.Read(ref _overflowing) != 0)
+            {
+                // Room again: the next drop is a new overflow, and is logged.
+                Volatile.Write(ref _overflowing, 0);
+            }
+
             return;
         }
 
         var dropped = Interlocked.Increment(ref _dropped);
-        if (dropped == 1 || dropped % 1000 == 0)
+        if (Interlocked.Exchange(ref _overflowing, 1) == 0 || dropped % 1000 == 0)
         {
             KurentoLog.EventsDropped(_logger, dropped, message.EventType, message.ObjectId);
         }

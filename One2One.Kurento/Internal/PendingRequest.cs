@@ -79,7 +79,8 @@ internal sealed class PendingRequest
             parameters?[name] is JsonValue value && value.TryGetValue(out string? text) ? text : null;
     }
 
-    public void Complete(JsonElement result) => _reply.TrySetResult(result);
+    /// <summary>Completes the request with its reply; false when its requester had given it up already (<see cref="Abandon"/>).</summary>
+    public bool Complete(JsonElement result) => _reply.TrySetResult(result);
 
     public void Fail(Exception exception) => _reply.TrySetException(exception);
 

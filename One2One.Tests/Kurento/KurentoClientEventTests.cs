@@ -94,6 +94,45 @@ public sealed class KurentoClientEventTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Each_time_the_event_queue_overflows_its_first_drop_is_logged()
+    {
+        // The count goes on across overflows: a second one, days later and smaller than 1,000 drops, was never logged.
+        var logger = new RecordingLogger<KurentoClient>();
+        await using var client = KurentoTestClient.Create(_server, configure: o => o.MaxQueuedEvents = 4, logger: logger);
+        var endpoint = await (await client.CreateMediaPipelineAsync()).CreateWebRtcEndpointAsync();
+        using var slow = new SemaphoreSlim(0);
+        var handled = 0;
+        await using var subscription = await endpoint.SubscribeAsync<IceGatheringDone>(_ =>
+        {
+            Interlocked.Increment(ref handled);
+            slow.Wait();
+        });
+
+        try
+        {
+            for (var overflow = 1; overflow <= 2; overflow++)
+            {
+                // One event holds the dispatch loop, four fill the queue, two have no room.
+                await _server.PushEventAsync(endpoint.Id, "IceGatheringDone", []);
+                await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref handled) == (5 * (overflow - 1)) + 1), "the handler holds the loop");
+                for (var i = 0; i < 6; i++)
+                {
+                    await _server.PushEventAsync(endpoint.Id, "IceGatheringDone", []);
+                }
+
+                await Eventually.TrueAsync(() => Task.FromResult(client.DroppedEventCount == 2 * overflow), $"overflow {overflow} dropped two");
+                logger.WithEvent("EventsDropped").Should().HaveCount(overflow, "the first drop of each overflow is logged");
+                slow.Release(5);
+                await Eventually.TrueAsync(() => Task.FromResult(Volatile.Read(ref handled) == 5 * overflow), "the queue drained");
+            }
+        }
+        finally
+        {
+            slow.Release(100);
+        }
+    }
+
+    [Fact]
     public async Task On_40106_the_client_subscribes_with_the_6x_name_and_events_under_either_name_reach_the_handler()
     {
         _server.When(r => r.Method == "subscribe" && r.Type == "IceComponentStateChanged",

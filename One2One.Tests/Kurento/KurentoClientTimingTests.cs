@@ -51,6 +51,30 @@ public sealed class KurentoClientTimingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_pipeline_whose_reply_is_being_taken_as_its_create_times_out_is_released()
+    {
+        // The reply arrived, and the timeout fired between its removal from the pending requests and the request's
+        // completion: the requester heard "no reply", and the reply was thrown away with the pipeline it named.
+        await using var client = KurentoTestClient.Create(_server, _time);
+        await client.GetPipelineIdsAsync();
+        client.ReplyTaken = request =>
+        {
+            if (request.Description == "create MediaPipeline")
+            {
+                client.ReplyTaken = null;
+                _time.Advance(TimeSpan.FromSeconds(15));
+                SpinWait.SpinUntil(() => request.IsCompleted, TimeSpan.FromSeconds(5)).Should().BeTrue("the requester gave the request up");
+            }
+        };
+
+        var creating = () => client.CreateMediaPipelineAsync();
+
+        await creating.Should().ThrowAsync<KurentoException>().WithMessage("*create MediaPipeline*no reply*");
+        (await _server.WaitForRequestAsync(r => r.Method == "release")).Param("object").Should().NotBeNullOrEmpty();
+        await Eventually.TrueAsync(async () => (await client.GetPipelineIdsAsync()).Count == 0, "no pipeline nobody holds");
+    }
+
+    [Fact]
     public async Task A_pipeline_whose_ref_is_answered_after_the_timeout_is_released()
     {
         // A dead app node's pipeline, taken over: our hold on it came too late for the call, which has ended without it.
