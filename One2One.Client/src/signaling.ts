@@ -199,6 +199,8 @@ export class One2OneClient {
    */
   async disconnect(): Promise<void> {
     this.leaving = true;
+    // A call being set up ends with the connection, as when it is lost (not as a hang-up: the app closed the connection).
+    this.settle(null, new ConnectionError("The connection to the server was closed.", "disconnected"));
     if (this.connection.state === HubConnectionState.Connected) {
       // Best effort: if the server cannot be told, the name is freed when its reconnect window closes.
       await this.hub.unregister().catch(() => undefined);
