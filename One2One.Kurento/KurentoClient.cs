@@ -346,16 +346,17 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
 
     internal long NextRequestId() => Interlocked.Increment(ref _lastRequestId);
 
-    /// <summary>Called by a connection's receive loop for every successful reply, before the requester sees it.</summary>
     /// <summary>
     /// For tests: called as a connection takes a successful reply for its request, before it completes the request (the
     /// moment a timeout may still give the request up).
     /// </summary>
     internal Action<PendingRequest>? ReplyTaken { get; set; }
 
+    /// <summary>Called by a connection's receive loop for every successful reply, before the requester sees it.</summary>
     internal void OnResult(PendingRequest request, JsonElement result)
     {
         ReplyTaken?.Invoke(request);
+
         // A ping's sessionId only echoes ours; any other result names the session the server bound us to.
         if (request.Method != "ping" && result.ValueKind == JsonValueKind.Object
             && result.TryGetProperty("sessionId", out var sessionId) && sessionId.ValueKind == JsonValueKind.String)

@@ -124,6 +124,11 @@ export class Softphone {
    * waiting to ask again, rather than given up with the held call.
    */
   private pendingResume: PendingResume | null = null;
+  /**
+   * A ring that came while this phone's registration was on its way (the server sends its RegisterResponse, and may then
+   * route a call here, before the registration's invocation completes): it rings once the phone is registered.
+   */
+  private ringWhileRegistering: IncomingCall | null = null;
   /** Bumped by each loss of the connection, registration, resume and sign-out: a resume (or its retry) of an older one stops. */
   private resumeGeneration = 0;
   /** The resumeGeneration the last sign-out made: a registration of an older one that the server accepts is given back. */
@@ -795,6 +800,11 @@ export class Softphone {
       this.server.incomingCallResponse(call.from, "reject", null).catch((error: unknown) => console.warn(error));
       return;
     }
+    if (this.snapshot.state === "registering") {
+      // Registered on the server a moment before this phone heard it: the ring waits for that (see apply).
+      this.ringWhileRegistering = call;
+      return;
+    }
     if (!canHandle(this.snapshot, "ring")) {
       // Not registered: the call is for another Softphone on the same connection, whose registration it is.
       return;
@@ -816,6 +826,8 @@ export class Softphone {
 
   private onStopCommunication(communication: StopCommunication): void {
     if (!isCallPhase(this.snapshot.state)) {
+      // A ring withdrawn before this phone heard it was registered rings no more.
+      this.ringWhileRegistering = null;
       return;
     }
     // The server ended the call: it needs no Stop() from this side.
@@ -1054,6 +1066,13 @@ export class Softphone {
       this.ringing = null;
     }
     this.events.emit("stateChange", next);
+    if (next.state !== "registering" && this.ringWhileRegistering !== null) {
+      const ring = this.ringWhileRegistering;
+      this.ringWhileRegistering = null;
+      if (next.state === "registered") {
+        this.onIncomingCall(ring);
+      }
+    }
     return true;
   }
 

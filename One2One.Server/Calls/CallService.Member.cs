@@ -328,6 +328,18 @@ internal sealed partial class CallService
     /// hears of it no other way (what it sends the member is dropped here, where the member no longer is), and the call would
     /// stay up with nobody on this side. In the background; never faults.
     /// </summary>
-    private void LeaveAtHome(RemoteCall call, bool disconnected) =>
-        _ = TellNodeUntilAnsweredAsync(call.Member, () => call.SendAsync((home, member) => home.Left(member, disconnected)));
+    private void LeaveAtHome(RemoteCall call, bool disconnected) => _ = LeaveAtHomeAsync(call, disconnected);
+
+    private async Task LeaveAtHomeAsync(RemoteCall call, bool disconnected)
+    {
+        try
+        {
+            await TellNodeUntilAnsweredAsync(call.Member, () => call.SendAsync((home, member) => home.Left(member, disconnected))).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // Nobody awaits it (a cancellation from the runtime, say): logged, never unobserved.
+            RemoteLog.RequestFailed(_logger, call.Id, call.Member.Name, ex);
+        }
+    }
 }

@@ -98,8 +98,11 @@ internal sealed partial class CallService
         }
         if (standIn is not null)
         {
-            // The stand-in of a page on another node (dead, or the load balancer sent the page here): local from now on.
+            // The stand-in of a page on another node (dead, or the load balancer sent the page here): local from now on. A
+            // call of its still ringing or being set up had that page alive (a lost one ends it there and then): it cannot
+            // go on with this page, as below.
             TakeOverStandIn(user, standIn.Member, standIn.Link, address);
+            EndWhatCannotBeResumed(user);
         }
         else if (previous is not null)
         {

@@ -148,6 +148,13 @@ internal sealed partial class CallService
             return null;
         }
 
+        if (!user.IsDetached && user.Outbox is not RemoteOutbox)
+        {
+            // Its old connection here still looks alive (a phone that changed networks, sent to another node): as for a
+            // resume here, a call not yet in progress cannot go on with the new page, and ends as a lost connection ends it.
+            EndWhatCannotBeResumed(user);
+        }
+
         if (user.CurrentCall is { } call)
         {
             // The call lives here: the user stays in it, reached on its new node from now on.

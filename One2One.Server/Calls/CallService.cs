@@ -357,15 +357,19 @@ internal sealed partial class CallService
         var accept = callResponse == CallAnswers.Accept;
         if (!remote.TryStartAnswer(accept))
         {
-            throw _rejections.Invocation($"The call from {remote.PeerName} is no longer ringing.", HubRejection.NotRinging);
+            // As the home answers a repeat: an accepted call is no longer ringing; a declined (or hung-up) one is gone.
+            throw accept
+                ? _rejections.Invocation($"The call from {remote.PeerName} is no longer ringing.", HubRejection.NotRinging)
+                : _rejections.Invocation($"There is no incoming call from {remote.PeerName}.", HubRejection.NoSuchCall);
         }
 
         try
         {
             await ForwardAsync(remote, (home, member) => home.Answer(member, from, callResponse, sdpOffer)).ConfigureAwait(false);
         }
-        catch (Refusal refusal) when (refusal.Reason == Reasons.Unavailable)
+        catch (Exception ex) when (ex is not Refusal refusal || refusal.Reason == Reasons.Unavailable)
         {
+            // It did not reach the home (or its fate is unknown): the page may answer again.
             remote.AnswerLost(accept);
             throw;
         }

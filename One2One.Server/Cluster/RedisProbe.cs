@@ -7,7 +7,10 @@ namespace One2One.Server.Cluster;
 /// (StackExchange.Redis reconnects by itself). A probe that gives up while the connection is still being made leaves it
 /// being made for the next probe: it is never started twice, so probes while Redis is unreachable leave nothing behind.
 /// </summary>
-/// <remarks>Thread-safe: the one connection (or its making) is held in <see cref="_connecting"/>, set once under <see cref="_gate"/>.</remarks>
+/// <remarks>
+/// Thread-safe: the one connection (or its making) is held in <see cref="_connecting"/>, set under <see cref="_gate"/> (again
+/// only when its making failed outright).
+/// </remarks>
 internal sealed class RedisProbe(string connectionString, TimeSpan wait) : IAsyncDisposable
 {
     /// <summary>The name the probe's connection gives itself (<c>CLIENT SETNAME</c>), so Redis's client list shows it.</summary>

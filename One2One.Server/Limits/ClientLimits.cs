@@ -106,7 +106,7 @@ internal sealed class ClientLimits : IDisposable
         }
 
         var retryAfter = lease.TryGetMetadata(MetadataName.RetryAfter, out var wait) ? wait : TimeSpan.Zero;
-        LimitsLog.AddressQuotaFull(_logger, "connection attempts", address.Key, Options.ConnectionAttemptsPerAddressPerMinute);
+        LimitsLog.ConnectionAttemptsExceeded(_logger, address.Key, Options.ConnectionAttemptsPerAddressPerMinute);
         refusal = $"Too many connection attempts from your network address; try again in {Seconds(retryAfter)} s.";
         return false;
     }

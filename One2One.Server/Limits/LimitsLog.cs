@@ -11,4 +11,7 @@ internal static partial class LimitsLog
 
     [LoggerMessage(EventId = 702, EventName = "AddressQuotaFull", Level = LogLevel.Debug, Message = "{Address} holds its {Limit} {Quota}: one more refused")]
     public static partial void AddressQuotaFull(ILogger logger, string quota, string address, int limit);
+
+    [LoggerMessage(EventId = 703, EventName = "ConnectionAttemptsExceeded", Level = LogLevel.Debug, Message = "A connection from {Address} refused: more than {Limit} connection attempts a minute")]
+    public static partial void ConnectionAttemptsExceeded(ILogger logger, string address, int limit);
 }

@@ -114,14 +114,17 @@ public abstract class ResumeScenarios<TLayout>
         (await call.Bob.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
     }
 
-    [Fact]
-    public async Task A_callee_whose_page_comes_back_on_a_new_connection_while_the_call_rings_ends_the_ring_as_a_lost_connection_would()
+    [Theory]
+    [InlineData("bob")]
+    [InlineData("alice")]
+    public async Task A_callee_whose_page_comes_back_on_a_new_connection_while_the_call_rings_ends_the_ring_as_a_lost_connection_would(string onTheNodeOf)
     {
-        // A phone that changed networks while ringing: its old connection still looks alive when its page resumes. The new
-        // page has no ring to answer (the prompt went to the old one) and nothing to offer for it: it starts over.
+        // A phone that changed networks while ringing: its old connection still looks alive when its page resumes (on its
+        // own node, or another one). The new page has no ring to answer (the prompt went to the old one) and nothing to
+        // offer for it: it starts over.
         await using var call = await ScriptedCall.StartAsync<TLayout>(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });
         await call.RingAsync();
-        await using var moved = await SignalingClient.ConnectAsync(call.Nodes.NodeOf("bob").HubUri);
+        await using var moved = await SignalingClient.ConnectAsync(call.Nodes.NodeOf(onTheNodeOf).HubUri);
 
         var resumed = await moved.ResumeAsync("bob", call.Bob.ResumeToken);
 
@@ -135,12 +138,14 @@ public abstract class ResumeScenarios<TLayout>
         (await moved.WaitForAsync<IncomingCall>()).Message.From.Should().Be("alice", "bob is free, and rings on his new page");
     }
 
-    [Fact]
-    public async Task A_caller_whose_page_comes_back_on_a_new_connection_while_the_call_rings_ends_the_ring_and_may_call_again()
+    [Theory]
+    [InlineData("alice")]
+    [InlineData("bob")]
+    public async Task A_caller_whose_page_comes_back_on_a_new_connection_while_the_call_rings_ends_the_ring_and_may_call_again(string onTheNodeOf)
     {
         await using var call = await ScriptedCall.StartAsync<TLayout>(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });
         await call.RingAsync();
-        await using var moved = await SignalingClient.ConnectAsync(call.Server.HubUri);
+        await using var moved = await SignalingClient.ConnectAsync(call.Nodes.NodeOf(onTheNodeOf).HubUri);
 
         var resumed = await moved.ResumeAsync("alice", call.Alice.ResumeToken);
 

@@ -391,6 +391,24 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
     }
 
     [Fact]
+    public async Task Bobs_accept_that_could_not_reach_the_calls_node_may_be_given_again()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await bob.ExpectAsync<IncomingCall>();
+        Deliveries.Method = nameof(INodeLink.Answer);
+        Deliveries.FailNext(1);
+
+        (await bob.Invoking(b => b.AcceptAsync("alice", ScriptedCall.CalleeOffer)).Should().ThrowAsync<HubException>())
+            .Which.Message.Should().Contain(Reasons.Unavailable);
+        await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+
+        (await bob.WaitForAsync<StartCommunication>()).Message.SdpAnswer.Should().Be("answer-for-callee", "the second accept went through");
+        (await alice.WaitForAsync<CallResponse>()).Message.Response.Should().Be(Responses.Accepted);
+    }
+
+    [Fact]
     public async Task The_undoing_of_a_late_ring_that_fails_on_its_way_is_sent_again_and_bob_can_be_called()
     {
         await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");

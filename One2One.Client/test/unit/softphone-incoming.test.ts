@@ -44,6 +44,41 @@ describe("Softphone's incoming calls", () => {
     assert.equal(phone.state, "in-call");
   });
 
+  it("rings for a call that came while its registration was on its way, once registered", async () => {
+    const client = new FakeClient();
+    let registered: (ice: null) => void = () => undefined;
+    client.registerOutcome = () => new Promise((resolve) => (registered = resolve));
+    const phone = new Softphone(client.asClient, { openMediaWhileRinging: false });
+    phone.register("bob");
+    await settle();
+
+    client.emit("incomingCall", { from: "alice" });
+    await settle();
+    assert.equal(phone.state, "registering");
+    registered(null);
+    await settle();
+
+    assert.equal(phone.state, "incoming", "the ring was held, not lost");
+    assert.equal(phone.current.peer, "alice");
+    assert.deepEqual(client.callResponses, [], "nothing declined it");
+  });
+
+  it("does not ring for a call withdrawn while its registration was on its way", async () => {
+    const client = new FakeClient();
+    let registered: (ice: null) => void = () => undefined;
+    client.registerOutcome = () => new Promise((resolve) => (registered = resolve));
+    const phone = new Softphone(client.asClient, { openMediaWhileRinging: false });
+    phone.register("bob");
+    await settle();
+
+    client.emit("incomingCall", { from: "alice" });
+    client.emit("stopCommunication", { reason: "cancelled" });
+    registered(null);
+    await settle();
+
+    assert.equal(phone.state, "registered");
+  });
+
   for (const refusal of ringGone) {
     it(`declines quietly when the server refuses the decline as ${refusal.reason} (the caller cancelled just before)`, async () => {
       const { client, phone, notices } = await ringingWithAnswersRefused(refusal);

@@ -112,7 +112,7 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
     /// <summary>Datagrams queued and not yet processed.</summary>
     internal int PendingDatagrams => _inbox.Count;
 
-    /// <summary>The most processing work items queued or running at once: one by design (_drainScheduled); tests check it.</summary>
+    /// <summary>The most processing work items running at once (counted as each starts, apart from _drainScheduled): one by design; tests check it.</summary>
     internal int PeakDrainWorkItems => Volatile.Read(ref _peakDrainsInFlight);
 
     /// <summary>Authenticated application_data records received after the handshake (for tests: proves record decryption).</summary>
@@ -293,13 +293,16 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
 
     /// <summary>
     /// The processing work item. At most one is queued or running per session: whoever sets _drainScheduled queues it,
-    /// and only the work item clears the flag, under _gate, once it has seen the queue empty (or the session over). A
+    /// and only the work item clears the flag, once it has seen the queue empty (or the session over; under _gate, or after
+    /// a failure). A
     /// datagram queued between that look and the clear found the flag still set and left it to us: the re-check after
     /// the clear catches it. With datagrams left after <see cref="DatagramsPerDrain"/>, the flag stays set and the
     /// work item queues itself again.
     /// </summary>
     void IThreadPoolWorkItem.Execute()
     {
+        // Counted from here, apart from the flag: work items piling up on _gate (a flag cleared too early) show as more than one.
+        CountDrainInFlight();
         var more = false;
         var datagram = ArrayPool<byte>.Shared.Rent(_options.MaxDatagramSize);
         var scratch = ArrayPool<byte>.Shared.Rent(_options.MaxDatagramSize);
@@ -329,6 +332,8 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
 
         if (more)
         {
+            // Counted out before the next one can run; the flag stays set.
+            Interlocked.Decrement(ref _drainsInFlight);
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
             return;
         }
@@ -540,7 +545,6 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
     {
         if (Interlocked.Exchange(ref _drainScheduled, 1) == 0)
         {
-            CountDrainInFlight();
             ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
         }
     }
@@ -552,7 +556,7 @@ internal sealed class DtlsServerSession : IDisposable, IThreadPoolWorkItem, IRet
         Volatile.Write(ref _drainScheduled, 0);
     }
 
-    /// <summary>Keeps <see cref="PeakDrainWorkItems"/>: once per work item queued afresh, not per datagram.</summary>
+    /// <summary>Keeps <see cref="PeakDrainWorkItems"/>: once per work item run, not per datagram.</summary>
     private void CountDrainInFlight()
     {
         var inFlight = Interlocked.Increment(ref _drainsInFlight);

@@ -40,12 +40,13 @@ internal sealed class BadRecordLimit(TimeProvider time)
         return true;
     }
 
-    /// <summary>A record failed authentication; the first failure of a window starts it.</summary>
+    /// <summary>A record failed authentication; the first failure of a window, or the first after it ended, starts one.</summary>
     public void CountFailure()
     {
-        if (_failures == 0)
+        if (_failures == 0 || time.GetElapsedTime(_windowStart) >= Window)
         {
             _windowStart = time.GetTimestamp();
+            _failures = 0;
         }
 
         _failures++;
