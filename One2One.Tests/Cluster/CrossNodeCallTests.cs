@@ -367,8 +367,7 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
         await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
         await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         Deliveries.Method = nameof(INodeLink.Answer);
-        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
-        await bob.ExpectAsync<IncomingCall>();
+        await RingAsync(alice, bob);
 
         (await bob.Invoking(b => b.AcceptAsync("alice", "")).Should().ThrowAsync<HubException>()).Which.Message.Should().Contain(HubRejection.MissingOffer);
         (await bob.Invoking(b => b.AcceptAsync("mallory", ScriptedCall.CalleeOffer)).Should().ThrowAsync<HubException>())
@@ -395,8 +394,7 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
     {
         await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
         await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
-        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
-        await bob.ExpectAsync<IncomingCall>();
+        await RingAsync(alice, bob);
         Deliveries.Method = nameof(INodeLink.Answer);
         Deliveries.FailNext(1);
 
@@ -436,8 +434,7 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
         var pipeline = when == "signs out" ? await ConnectAsync(alice, bob) : null;
         if (pipeline is null)
         {
-            await alice.CallAsync("bob", ScriptedCall.CallerOffer);
-            await bob.ExpectAsync<IncomingCall>();
+            await RingAsync(alice, bob);
         }
 
         Deliveries.Method = nameof(INodeLink.Left);

@@ -63,6 +63,13 @@ public abstract class ScriptedTwoNodeTests(params TimeSpan[] deliveryRetryDelays
         return (await media.EndpointOfAsync(ScriptedCall.CalleeOffer)).Split('/')[0];
     }
 
+    /// <summary>Alice (on A) calls bob (on B); returns once his page rings.</summary>
+    private protected static async Task RingAsync(SignalingClient alice, SignalingClient bob)
+    {
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        await bob.ExpectAsync<IncomingCall>();
+    }
+
     private protected static UserRegistry Users(One2OneServerFactory node) => node.Services.GetRequiredService<UserRegistry>();
 
     private protected Task<string> ConnectAsync(SignalingClient alice, SignalingClient bob) => ConnectAsync(Cluster, Media, alice, bob);

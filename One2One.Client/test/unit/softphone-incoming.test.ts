@@ -45,12 +45,7 @@ describe("Softphone's incoming calls", () => {
   });
 
   it("rings for a call that came while its registration was on its way, once registered", async () => {
-    const client = new FakeClient();
-    let registered: (ice: null) => void = () => undefined;
-    client.registerOutcome = () => new Promise((resolve) => (registered = resolve));
-    const phone = new Softphone(client.asClient, { openMediaWhileRinging: false });
-    phone.register("bob");
-    await settle();
+    const { client, phone, registered } = await registeringPhone();
 
     client.emit("incomingCall", { from: "alice" });
     await settle();
@@ -64,12 +59,7 @@ describe("Softphone's incoming calls", () => {
   });
 
   it("does not ring for a call withdrawn while its registration was on its way", async () => {
-    const client = new FakeClient();
-    let registered: (ice: null) => void = () => undefined;
-    client.registerOutcome = () => new Promise((resolve) => (registered = resolve));
-    const phone = new Softphone(client.asClient, { openMediaWhileRinging: false });
-    phone.register("bob");
-    await settle();
+    const { client, phone, registered } = await registeringPhone();
 
     client.emit("incomingCall", { from: "alice" });
     client.emit("stopCommunication", { reason: "cancelled" });
@@ -116,3 +106,13 @@ async function ringingWithAnswersRefused(refusal: Error) {
   return { client, phone, notices };
 }
 
+/** Bob's phone with its registration on its way; `registered` is the server's answer arriving. */
+async function registeringPhone() {
+  const client = new FakeClient();
+  let registered: (ice: null) => void = () => undefined;
+  client.registerOutcome = () => new Promise((resolve) => (registered = resolve));
+  const phone = new Softphone(client.asClient, { openMediaWhileRinging: false });
+  phone.register("bob");
+  await settle();
+  return { client, phone, registered: (ice: null) => registered(ice) };
+}
