@@ -72,8 +72,25 @@ public sealed class MediaServerOptions
     /// <summary>Live sessions, and open control sockets, the server accepts.</summary>
     public int MaxSessions { get; set; } = 1000;
 
-    /// <summary>Frames (replies and events) queued per socket; a client that falls this far behind is disconnected.</summary>
-    public int EventQueueCapacity { get; set; } = 1024;
+    /// <summary>
+    /// Frames (replies and events) queued per socket; a client that falls this far behind is disconnected. A media thread
+    /// raises events for many endpoints at once (a network blip stops media on every call: two MediaFlowIn events per
+    /// endpoint in one tick, then their ICE states), far faster than a socket sends them, so a client that reads
+    /// every frame still falls behind for a moment: the default allows 8 per endpoint of the default
+    /// <see cref="MaxEndpoints"/> (raise it with that), at most a few megabytes for a client that stopped reading.
+    /// </summary>
+    public int EventQueueCapacity { get; set; } = 8192;
+
+    /// <summary>
+    /// How often the server pings each control socket (keeping proxies from idling it out), and how long it waits for the
+    /// pong before it drops the socket: a client whose host vanished (power loss, a killed VM, a partition) or whose process
+    /// froze is noticed within both, and its session starts <see cref="SessionCollectTimeout"/> then, instead of after TCP
+    /// gives up (a quarter of an hour on Linux) or never.
+    /// </summary>
+    public TimeSpan ControlKeepAliveInterval { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <inheritdoc cref="ControlKeepAliveInterval"/>
+    public TimeSpan ControlKeepAliveTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// Browser origins (<c>https://app.example.org</c>) whose pages may open the control WebSocket. A WebSocket

@@ -15,11 +15,17 @@ internal abstract class MediaObjectImpl
     public const int MaxTags = 64;
     public const int MaxTagKeyLength = 256;
     public const int MaxTagValueLength = 4096;
+
+    // All of an object's tags, keys and values, in characters: a subscriber that asked for tags in events
+    // (setSendTagsInEvents, which any session may ask of any object) gets them in every event of the object, and a
+    // transaction of getTags repeats them, so what one object carries is kept small.
+    public const int MaxTagsLength = 16 * 1024;
     public const int MaxNameLength = 1024;
     public const int MaxPropertyJsonLength = 4096;
 
     private readonly Lock _stateLock = new();
     private readonly Dictionary<string, string> _tags = new(StringComparer.Ordinal);
+    private int _tagsLength;
     private readonly Dictionary<string, string> _properties = new(StringComparer.Ordinal);
     private ImmutableArray<EventSubscription> _subscriptions = ImmutableArray<EventSubscription>.Empty;
     private ImmutableArray<IMediaObjectOwner> _holders;
@@ -147,11 +153,18 @@ internal abstract class MediaObjectImpl
         ThrowIfLongerThan(value, MaxTagValueLength, "tag value");
         lock (_stateLock)
         {
-            if (_tags.Count >= MaxTags && !_tags.ContainsKey(key))
+            var replaced = _tags.TryGetValue(key, out var old);
+            if (_tags.Count >= MaxTags && !replaced)
             {
                 throw KurentoErrors.NotEnoughResources($"Object '{Id}' already has {MaxTags} tags: remove one first");
             }
 
+            if (_tagsLength - (replaced ? key.Length + old!.Length : 0) + key.Length + value.Length > MaxTagsLength)
+            {
+                throw KurentoErrors.NotEnoughResources($"Object '{Id}' would carry more than {MaxTagsLength} characters of tags: remove one first");
+            }
+
+            _tagsLength += key.Length + value.Length - (replaced ? key.Length + old!.Length : 0);
             _tags[key] = value;
         }
     }
@@ -160,7 +173,10 @@ internal abstract class MediaObjectImpl
     {
         lock (_stateLock)
         {
-            _tags.Remove(key);
+            if (_tags.Remove(key, out var old))
+            {
+                _tagsLength -= key.Length + old.Length;
+            }
         }
     }
 

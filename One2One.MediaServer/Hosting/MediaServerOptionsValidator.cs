@@ -71,6 +71,11 @@ internal sealed class MediaServerOptionsValidator : IValidateOptions<MediaServer
             failures.Add($"{prefix}UdpBatch must be within 1..1024 (got {options.UdpBatch}).");
         }
 
+        if (options.ControlKeepAliveInterval <= TimeSpan.Zero || options.ControlKeepAliveTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"{prefix}ControlKeepAliveInterval and {prefix}ControlKeepAliveTimeout must be positive (got {options.ControlKeepAliveInterval} and {options.ControlKeepAliveTimeout}).");
+        }
+
         if (options.SessionCollectTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{prefix}SessionCollectTimeout must be positive (got {options.SessionCollectTimeout}).");

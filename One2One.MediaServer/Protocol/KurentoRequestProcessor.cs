@@ -16,6 +16,16 @@ namespace One2One.MediaServer.Protocol;
 internal sealed class KurentoRequestProcessor
 {
     private const string NewRefPrefix = "newref:";
+
+    /// <summary>Operations one transaction may hold (40009 beyond): client libraries batch a few.</summary>
+    internal const int MaxTransactionOperations = 256;
+
+    /// <summary>
+    /// The replies one transaction may gather, in bytes: each operation is small but its reply need not be (getTags), so
+    /// once they pass this the next operation is not run and the transaction stops there with 40009, as at an operation's
+    /// error, instead of building an unbounded reply. Every operation that ran has its reply in it.
+    /// </summary>
+    internal const int MaxTransactionReplyBytes = 16 * 1024 * 1024;
     private static readonly JsonDocumentOptions DocumentOptions = new() { MaxDepth = 64 };
 
     private readonly MediaSet _mediaSet;
@@ -251,6 +261,7 @@ internal sealed class KurentoRequestProcessor
     private async ValueTask<(RpcResult, string?)> WithSessionAsync(string method, JsonElement p, ControlConnection connection)
     {
         var session = _sessions.Resolve(KurentoJson.TryGetString(p, "sessionId"), connection, out var created);
+        long binding = session.Binding;
         try
         {
             var result = method switch
@@ -266,7 +277,7 @@ internal sealed class KurentoRequestProcessor
                 _ => await LetGoAsync(p, session).ConfigureAwait(false),
             };
 
-            _sessions.Bind(connection, session);
+            _sessions.Bind(connection, session, unlessReboundSince: binding);
             return (result, session.Id);
         }
         catch
@@ -448,14 +459,26 @@ internal sealed class KurentoRequestProcessor
             throw KurentoErrors.InvalidParams("'operations' parameter should be an array");
         }
 
+        if (operations.GetArrayLength() > MaxTransactionOperations)
+        {
+            throw KurentoErrors.NotEnoughResources($"A transaction holds at most {MaxTransactionOperations} operations");
+        }
+
         var replies = new JsonArray();
         var index = 0;
+        long replyBytes = 0;
         foreach (var operation in operations.EnumerateArray())
         {
             if (operation.ValueKind != JsonValueKind.Object
                 || !operation.TryGetProperty("id", out var id) || !id.TryGetInt32(out var n) || n != index)
             {
                 throw new KurentoErrorException(KurentoErrorCode.MalformedTransaction, $"Id of request '{index}' should be '{index}'");
+            }
+
+            if (replyBytes > MaxTransactionReplyBytes)
+            {
+                replies.Add(ErrorReply(index, KurentoErrorCode.NotEnoughResources, $"The transaction's replies passed {MaxTransactionReplyBytes} bytes before request '{index}'"));
+                break;
             }
 
             JsonObject node;
@@ -488,6 +511,7 @@ internal sealed class KurentoRequestProcessor
                 }
             }
 
+            replyBytes += buffer.WrittenCount;
             var reply = JsonNode.Parse(buffer.WrittenSpan)!;
             replies.Add(reply);
             if (reply["error"] is not null)
@@ -501,6 +525,9 @@ internal sealed class KurentoRequestProcessor
         var json = replies.ToJsonString();
         return RpcResult.ValueFrom(w => w.WriteRawValue(json, skipInputValidation: true));
     }
+
+    private static JsonNode ErrorReply(int id, KurentoErrorCode code, string message) =>
+        JsonNode.Parse(JsonRpcWriter.Error(id.ToString(System.Globalization.CultureInfo.InvariantCulture), code, message))!;
 
     private static JsonNode? InjectRefs(JsonNode? node, JsonArray replies)
     {

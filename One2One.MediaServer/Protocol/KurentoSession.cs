@@ -29,6 +29,9 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
     private int _reservedPipelines;
     private bool _closed;
 
+    // Counts bindings, so a request that ran while another socket took the session over does not bind it back (see Binding).
+    private long _bindings;
+
     public KurentoSession(string id, TimeProvider time)
     {
         Id = id;
@@ -76,8 +79,27 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
         }
     }
 
-    /// <summary>Binds <paramref name="connection"/>: events go there from now on. False if the session was collected or closed.</summary>
-    public bool TryAttach(ControlConnection connection)
+    /// <summary>
+    /// Which socket binding is current: taken as a request starts and given back to <see cref="TryAttach"/> as it ends, so a
+    /// request that ran while the client resumed the session on a new socket (a slow <c>release</c> on a socket whose pings then
+    /// went unanswered) does not bind the session back to the old one, which is closing and would take its events with it.
+    /// </summary>
+    public long Binding
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _bindings;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Binds <paramref name="connection"/>: events go there from now on. False if the session was collected or closed, or,
+    /// given <paramref name="unlessReboundSince"/>, if another socket was bound since that <see cref="Binding"/>.
+    /// </summary>
+    public bool TryAttach(ControlConnection connection, long? unlessReboundSince = null)
     {
         lock (_lock)
         {
@@ -86,6 +108,17 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
                 return false;
             }
 
+            if (ReferenceEquals(_connection, connection))
+            {
+                return true;
+            }
+
+            if (unlessReboundSince is { } since && _bindings != since)
+            {
+                return false;
+            }
+
+            _bindings++;
             _connection = connection;
             _collectTimer?.Dispose();
             _collectTimer = null;

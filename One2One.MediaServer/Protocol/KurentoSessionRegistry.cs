@@ -79,10 +79,14 @@ internal sealed class KurentoSessionRegistry
         }
     }
 
-    /// <summary>Binds <paramref name="connection"/> to <paramref name="session"/>; the socket's previous session starts its collect timer.</summary>
-    public bool Bind(ControlConnection connection, KurentoSession session)
+    /// <summary>
+    /// Binds <paramref name="connection"/> to <paramref name="session"/>; the socket's previous session starts its collect timer.
+    /// Given <paramref name="unlessReboundSince"/> (a <see cref="KurentoSession.Binding"/> taken as a request started), not when
+    /// another socket took the session meanwhile.
+    /// </summary>
+    public bool Bind(ControlConnection connection, KurentoSession session, long? unlessReboundSince = null)
     {
-        if (!session.TryAttach(connection))
+        if (!session.TryAttach(connection, unlessReboundSince))
         {
             return false;
         }

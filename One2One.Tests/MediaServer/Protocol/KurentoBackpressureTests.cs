@@ -41,4 +41,58 @@ public sealed class KurentoBackpressureTests
         resumed["sessionId"]!.GetValue<string>().Should().Be(sessionId);
         (await setup.InvokeValueAsync(endpoint, "getName"))!.GetValue<string>().Should().Be(endpoint);
     }
+
+    [Fact]
+    public async Task A_client_that_keeps_reading_gets_a_burst_of_events_for_every_endpoint_at_once_and_stays_connected()
+    {
+        // A network blip at 500 calls: one tick of the media flow monitor raises MediaFlowIn for audio and video of 1,000
+        // endpoints, synchronously, faster than the socket sends them. The app reads all the while and must not be cut off.
+        const int Burst = 3000;
+        await using var server = await KurentoTestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        var endpoint = await client.CreateEndpointAsync(await client.CreatePipelineAsync());
+        await client.SubscribeAsync(endpoint, "MediaFlowInStateChanged");
+
+        var observer = server.Media.For(endpoint).Observer;
+        for (var i = 0; i < Burst; i++)
+        {
+            observer.MediaFlowInStateChanged(i % 2 == 0 ? KurentoMediaType.Audio : KurentoMediaType.Video, i % 4 < 2);
+        }
+
+        for (var i = 0; i < Burst; i++)
+        {
+            await client.NextEventAsync();
+        }
+
+        server.Diagnostics.GetCounts().Connections.Should().Be(1, "a client that reads is not cut off");
+        (await client.InvokeValueAsync(endpoint, "getName"))!.GetValue<string>().Should().Be(endpoint);
+    }
+
+    [Fact]
+    public async Task A_socket_that_stops_answering_pings_is_dropped_and_its_session_waits_for_collection()
+    {
+        // A client whose host vanished or whose process froze: its socket stays open at TCP level and never reads again.
+        await using var server = await KurentoTestServer.StartAsync(new Dictionary<string, string?>
+        {
+            ["MediaServer:ControlKeepAliveInterval"] = "00:00:01",
+            ["MediaServer:ControlKeepAliveTimeout"] = "00:00:01",
+        });
+        await using var setup = await server.ConnectAsync();
+        var pipeline = await setup.CreatePipelineAsync();
+        var sessionId = setup.SessionId!;
+
+        using var frozen = new ClientWebSocket();
+        await frozen.ConnectAsync(server.Uri, CancellationToken.None);
+        await frozen.SendAsync(Encoding.UTF8.GetBytes($$"""{"jsonrpc":"2.0","id":0,"method":"connect","params":{"sessionId":"{{sessionId}}"} }"""), WebSocketMessageType.Text, true, CancellationToken.None);
+        using (var timeout = new CancellationTokenSource(KurentoTestClient.Timeout))
+        {
+            (await frozen.ReceiveAsync(new byte[4096], timeout.Token)).EndOfMessage.Should().BeTrue();
+        }
+
+        // No receive is pending from here on, so the client's WebSocket answers no ping.
+        await KurentoTestServer.EventuallyAsync(() => server.Diagnostics.GetCounts().Connections == 1, "the frozen socket is dropped");
+        var resumed = await setup.ResultAsync("connect", new JsonObject { ["sessionId"] = sessionId });
+        resumed["sessionId"]!.GetValue<string>().Should().Be(sessionId, "the session outlives the socket, as after any lost connection");
+        (await setup.InvokeValueAsync(pipeline, "getName"))!.GetValue<string>().Should().Be(pipeline);
+    }
 }

@@ -75,4 +75,85 @@ public sealed class KurentoLimitsTests
         (await client.InvokeValueAsync(endpoint, "getName"))!.GetValue<string>().Should().Be("caller");
         (await client.InvokeValueAsync(endpoint, "getStunServerAddress"))!.GetValue<string>().Should().Be("192.0.2.1");
     }
+
+    [Fact]
+    public async Task An_objects_tags_together_are_bounded_and_removing_or_shortening_one_makes_room()
+    {
+        await using var server = await KurentoTestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        var pipeline = await client.CreatePipelineAsync();
+        var value = new string('v', MediaObjectImpl.MaxTagValueLength - 8);
+        var fitting = MediaObjectImpl.MaxTagsLength / MediaObjectImpl.MaxTagValueLength;
+        for (var i = 0; i < fitting; i++)
+        {
+            (await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = $"k{i}", ["value"] = value }))["error"].Should().BeNull();
+        }
+
+        var past = await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = "more", ["value"] = value });
+        var shortened = await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = "k0", ["value"] = "v" });
+        var nowFits = await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = "more", ["value"] = value });
+        var pastAgain = await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = "k0", ["value"] = value });
+        await client.InvokeAsync(pipeline, "removeTag", new JsonObject { ["key"] = "more" });
+        var afterRemoval = await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = "k0", ["value"] = value });
+
+        past["error"]!["code"]!.GetValue<int>().Should().Be(40009);
+        past["error"]!["message"]!.GetValue<string>().Should().Contain($"{MediaObjectImpl.MaxTagsLength} characters of tags");
+        shortened["error"].Should().BeNull("a shorter value for a key gives back the difference");
+        nowFits["error"].Should().BeNull();
+        pastAgain["error"]!["code"]!.GetValue<int>().Should().Be(40009, "lengthening a tag counts too");
+        afterRemoval["error"].Should().BeNull("a removed tag gives back its length");
+    }
+
+    [Fact]
+    public async Task A_transaction_of_too_many_operations_is_40009_and_runs_none_of_them()
+    {
+        await using var server = await KurentoTestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        await client.ResultAsync("connect");
+        var operations = new JsonArray();
+        for (var i = 0; i <= KurentoRequestProcessor.MaxTransactionOperations; i++)
+        {
+            operations.Add(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = i, ["method"] = "create", ["params"] = new JsonObject { ["type"] = "MediaPipeline" } });
+        }
+
+        var refused = await client.ErrorAsync("transaction", new JsonObject { ["operations"] = operations });
+
+        refused["code"]!.GetValue<int>().Should().Be(40009);
+        refused["message"]!.GetValue<string>().Should().Contain($"at most {KurentoRequestProcessor.MaxTransactionOperations} operations");
+        server.Diagnostics.GetCounts().Pipelines.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task A_transaction_stops_once_its_replies_pass_the_bound_and_every_operation_run_is_answered()
+    {
+        // The largest tags an object may carry, every character escaped six times over in JSON (\u0001), read back by a
+        // transaction of getTags: without the bound, one small request builds a reply of tens of megabytes.
+        await using var server = await KurentoTestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        var pipeline = await client.CreatePipelineAsync();
+        var value = new string('\u0001', MediaObjectImpl.MaxTagValueLength);
+        for (var i = 0; i < MediaObjectImpl.MaxTagsLength / (MediaObjectImpl.MaxTagValueLength + 2); i++)
+        {
+            (await client.InvokeAsync(pipeline, "addTag", new JsonObject { ["key"] = $"k{i}", ["value"] = value }))["error"].Should().BeNull();
+        }
+
+        var operations = new JsonArray();
+        for (var i = 0; i < KurentoRequestProcessor.MaxTransactionOperations - 1; i++)
+        {
+            operations.Add(new JsonObject
+            {
+                ["jsonrpc"] = "2.0", ["id"] = i, ["method"] = "invoke",
+                ["params"] = new JsonObject { ["object"] = pipeline, ["operation"] = "getTags" },
+            });
+        }
+
+        operations.Add(new JsonObject { ["jsonrpc"] = "2.0", ["id"] = operations.Count, ["method"] = "create", ["params"] = new JsonObject { ["type"] = "MediaPipeline" } });
+        var replies = (await client.ResultAsync("transaction", new JsonObject { ["operations"] = operations }))["value"]!.AsArray();
+
+        replies.Count.Should().BeLessThan(operations.Count, "the transaction stopped before its end");
+        replies[^1]!["error"]!["code"]!.GetValue<int>().Should().Be(40009);
+        replies.Take(replies.Count - 1).Should().OnlyContain(r => r!["error"] == null, "each operation that ran is answered");
+        replies.ToJsonString().Length.Should().BeLessThan(KurentoRequestProcessor.MaxTransactionReplyBytes + (256 * 1024));
+        server.Diagnostics.GetCounts().Pipelines.Should().Be(1, "the create at the end did not run");
+    }
 }

@@ -1,3 +1,4 @@
+using One2One.MediaServer.Elements;
 using System.Text.Json.Nodes;
 using One2One.MediaServer.Protocol;
 using One2One.Tests.MediaServer.Support;
@@ -116,5 +117,37 @@ public sealed class KurentoReplyCacheTests
         reply!["id"]!.GetValue<int>().Should().Be(id);
         reply["error"].Should().BeNull("the first run's success, not 40101 for an object already being released");
         server.Media.For(endpoint).DisposeCount.Should().Be(1);
+    }
+
+    [Fact]
+    public async Task A_request_that_finishes_on_the_old_socket_after_the_session_resumed_on_a_new_one_leaves_the_session_with_the_new_one()
+    {
+        // A slow release on the first socket, whose pings then went unanswered: the client resumed on a second socket, and the
+        // release finished after that. It must not bind the session back to the first socket, which then closes and would take
+        // the session's events with it and start its collection.
+        await using var server = await KurentoTestServer.StartAsync(new Dictionary<string, string?> { ["MediaServer:SessionCollectTimeout"] = "00:00:05" }, fakeClock: true);
+        var first = await server.ConnectAsync();
+        var released = await first.CreateEndpointAsync(await first.CreatePipelineAsync());
+        var kept = await first.CreateEndpointAsync(await first.CreatePipelineAsync());
+        await first.SubscribeAsync(kept, "MediaFlowInStateChanged");
+        var session = first.SessionId!;
+        var disposal = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        server.Media.DisposeHold = disposal.Task;
+        await first.SendRequestAsync(KurentoTestClient.NewId(), "release", new JsonObject { ["object"] = released });
+        await KurentoTestServer.EventuallyAsync(() => server.Media.For(released).DisposeCount == 1, "the release is under way");
+        var closing = first.DisposeAsync().AsTask();
+
+        await using var second = await server.ConnectAsync();
+        await second.ResultAsync("connect", new JsonObject { ["sessionId"] = session });
+        disposal.SetResult();
+        await closing;
+        await KurentoTestServer.EventuallyAsync(() => server.Diagnostics.GetCounts().Connections == 1, "the first socket is gone");
+
+        server.Media.For(kept).Observer.MediaFlowInStateChanged(KurentoMediaType.Video, true);
+        var notification = await second.NextEventAsync();
+        notification["params"]!["value"]!["object"]!.GetValue<string>().Should().Be(kept, "the session's events come to the socket it resumed on");
+        server.Clock!.Advance(TimeSpan.FromSeconds(6));
+        await server.Diagnostics.WhenReleasesDoneAsync();
+        server.Diagnostics.GetCounts().Endpoints.Should().Be(1, "a bound session is not collected");
     }
 }
