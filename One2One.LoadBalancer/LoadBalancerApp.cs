@@ -22,6 +22,10 @@ public static class LoadBalancerApp
             builder.WebHost.UseUrls(DefaultUrl);
         }
 
+        // Browsers send their sign-in token in the hub's query string (access_token), and both the host's request lines and
+        // YARP's "Proxying to" write the whole address: neither is logged, whatever level the operator turns on.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
+        builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Warning);
         builder.Services.AddReverseProxy().LoadFromMemory(NodeRouting.Routes(), NodeRouting.Clusters(options));
         var app = builder.Build();
         app.MapReverseProxy();

@@ -7,8 +7,18 @@ public sealed class AuthOptions
 
     public AuthMode Mode { get; set; } = AuthMode.None;
 
-    /// <summary>The token claim whose value is the only name its holder may register.</summary>
-    public string NameClaim { get; set; } = "name";
+    /// <summary>
+    /// The token claim whose value is the only name its holder may register: one that identifies a user uniquely and that
+    /// users cannot change. Required with <see cref="JwtAuthOptions.Authority"/> (an identity provider's <c>name</c> is a
+    /// display name, which is neither); <see cref="DefaultNameClaim"/> for self-issued tokens when not set.
+    /// </summary>
+    public string? NameClaim { get; set; }
+
+    /// <summary>The claim self-issued tokens carry the name in when <see cref="NameClaim"/> is not set.</summary>
+    public const string DefaultNameClaim = "name";
+
+    /// <summary><see cref="NameClaim"/>, or <see cref="DefaultNameClaim"/>.</summary>
+    public string EffectiveNameClaim => NameClaim ?? DefaultNameClaim;
 
     public JwtAuthOptions Jwt { get; set; } = new();
 }

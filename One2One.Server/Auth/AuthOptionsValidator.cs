@@ -1,3 +1,4 @@
+using One2One.Server.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace One2One.Server.Auth;
@@ -8,14 +9,14 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
         var failures = new List<string>();
-        if (string.IsNullOrWhiteSpace(options.NameClaim))
+        if (options.NameClaim is not null && string.IsNullOrWhiteSpace(options.NameClaim))
         {
-            failures.Add("Auth:NameClaim must name the token claim that carries the user's name (default 'name').");
+            failures.Add("Auth:NameClaim must name the token claim that carries the user's name (for self-issued tokens 'name' when not set).");
         }
 
         if (options.Mode == AuthMode.Jwt)
         {
-            ValidateJwt(options.Jwt, failures);
+            ValidateJwt(options, failures);
         }
         else if (options.Mode != AuthMode.None)
         {
@@ -25,8 +26,9 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
 
-    private static void ValidateJwt(JwtAuthOptions jwt, List<string> failures)
+    private static void ValidateJwt(AuthOptions options, List<string> failures)
     {
+        var jwt = options.Jwt;
         var hasAuthority = !string.IsNullOrWhiteSpace(jwt.Authority);
         var hasKey = !string.IsNullOrEmpty(jwt.SigningKey);
         if (!hasAuthority && !hasKey)
@@ -49,6 +51,13 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
                 failures.Add($"Auth:Jwt:Authority '{jwt.Authority}' is not HTTPS; set Auth:Jwt:RequireHttpsMetadata=false only for a local identity provider in development.");
             }
 
+            if (options.NameClaim is null)
+            {
+                failures.Add("Auth:NameClaim is required with Auth:Jwt:Authority: name the token claim that identifies a user uniquely and "
+                    + "that users cannot change themselves (e.g. preferred_username where usernames cannot be edited, or sub). An identity "
+                    + "provider's 'name' is a display name: anyone may take someone else's, and two people may share one.");
+            }
+
             if (string.IsNullOrWhiteSpace(jwt.Audience))
             {
                 failures.Add("Auth:Jwt:Audience is required with Auth:Jwt:Authority: without it, a token the provider issued for any other application would be accepted.");
@@ -64,9 +73,9 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             failures.Add("Auth:Jwt:ClockSkew must not be negative.");
         }
 
-        if (jwt.DevelopmentTokenLifetime <= TimeSpan.Zero)
+        if (jwt.DevelopmentTokenLifetime <= TimeSpan.Zero || jwt.DevelopmentTokenLifetime > DevelopmentTokenCommand.MaxLifetime)
         {
-            failures.Add("Auth:Jwt:DevelopmentTokenLifetime must be positive.");
+            failures.Add($"Auth:Jwt:DevelopmentTokenLifetime must be positive and at most {DevelopmentTokenCommand.MaxLifetime.TotalDays:0} days.");
         }
     }
 }

@@ -22,7 +22,7 @@ internal static class DevelopmentTokenIssuer
             {
                 [JwtRegisteredClaimNames.Sub] = name,
                 [JwtRegisteredClaimNames.Jti] = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
-                [options.NameClaim] = name,
+                [options.EffectiveNameClaim] = name,
             },
             SigningCredentials = new SigningCredentials(JwtSigningKey.Read(jwt.SigningKey), SecurityAlgorithms.HmacSha256),
         };

@@ -13,7 +13,7 @@ internal static class HubAuthorization
     public static AuthorizationPolicy Policy(AuthOptions options) =>
         new AuthorizationPolicyBuilder(JwtBearerDefaults.AuthenticationScheme)
             .RequireAuthenticatedUser()
-            .RequireClaim(options.NameClaim)
+            .RequireClaim(options.EffectiveNameClaim)
             .Build();
 
     // The key WebApplication looks for before adding the authorization middleware by itself (it does so whenever the

@@ -23,7 +23,7 @@ internal sealed class JwtBearerSetup(IOptions<AuthOptions> auth) : IConfigureNam
 
         // Claims keep their JWT names ("name", "sub"), so Auth:NameClaim means what the token says.
         options.MapInboundClaims = false;
-        options.TokenValidationParameters.NameClaimType = settings.NameClaim;
+        options.TokenValidationParameters.NameClaimType = settings.EffectiveNameClaim;
         options.TokenValidationParameters.ClockSkew = jwt.ClockSkew;
         options.TokenValidationParameters.RequireExpirationTime = true;
         options.TokenValidationParameters.RequireSignedTokens = true;

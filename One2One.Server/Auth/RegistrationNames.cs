@@ -17,9 +17,9 @@ internal sealed class RegistrationNames(IOptions<AuthOptions> options)
             return null;
         }
 
-        if (user?.FindFirst(settings.NameClaim)?.Value is not { } claimed || !UserName.TryNormalize(claimed, out var allowed, out _))
+        if (user?.FindFirst(settings.EffectiveNameClaim)?.Value is not { } claimed || !UserName.TryNormalize(claimed, out var allowed, out _))
         {
-            return $"Your sign-in token carries no usable name (claim '{settings.NameClaim}'), so it allows no name.";
+            return $"Your sign-in token carries no usable name (claim '{settings.EffectiveNameClaim}'), so it allows no name.";
         }
 
         return UserName.Comparer.Equals(allowed, name)

@@ -12,7 +12,10 @@ internal static class ClientTestHooks
 
     private static readonly PathString Bundle = "/js/app.js";
     private static readonly PathString TestBundle = "/js/app-test.js";
-    private static readonly PathString TestBundleMap = "/js/app-test.js.map";
+
+    // What the test bundle's files are named, wherever a path puts them: the static files resolve "/js//app-test.js" and
+    // "//js/app-test.js" to the same file, so an exact match on the path is not enough.
+    private const string TestBundleName = "app-test.js";
 
     public static IApplicationBuilder UseClientTestHooks(this WebApplication app)
     {
@@ -20,8 +23,7 @@ internal static class ClientTestHooks
         {
             return app.Use((context, next) =>
             {
-                var path = context.Request.Path;
-                if (path.Equals(TestBundle, StringComparison.OrdinalIgnoreCase) || path.Equals(TestBundleMap, StringComparison.OrdinalIgnoreCase))
+                if (context.Request.Path.Value?.Contains(TestBundleName, StringComparison.OrdinalIgnoreCase) == true)
                 {
                     context.Response.StatusCode = StatusCodes.Status404NotFound;
                     return Task.CompletedTask;

@@ -46,8 +46,14 @@ internal static class DevelopmentTokenCommand
         var lifetime = options.Jwt.DevelopmentTokenLifetime;
         if (args.Length > 2 && !IsSetting(args[2]) && !TryParseLifetime(args[2], out lifetime))
         {
-            error.WriteLine($"'{args[2]}' is not a lifetime. {Usage}");
+            error.WriteLine($"'{args[2]}' is not a lifetime of up to {MaxLifetime.TotalDays:0} days. {Usage}");
             return 2;
+        }
+
+        if (lifetime <= TimeSpan.Zero || lifetime > MaxLifetime)
+        {
+            error.WriteLine($"Auth:Jwt:DevelopmentTokenLifetime must be positive and at most {MaxLifetime.TotalDays:0} days (got {lifetime}).");
+            return 1;
         }
 
         if (!string.IsNullOrWhiteSpace(options.Jwt.Authority))
@@ -70,7 +76,7 @@ internal static class DevelopmentTokenCommand
             return 1;
         }
 
-        if (string.IsNullOrWhiteSpace(options.NameClaim))
+        if (string.IsNullOrWhiteSpace(options.EffectiveNameClaim))
         {
             error.WriteLine("Auth:NameClaim is empty: the token would carry no name.");
             return 1;
@@ -85,6 +91,9 @@ internal static class DevelopmentTokenCommand
         return 0;
     }
 
+    /// <summary>The longest lifetime a development token may have: a year (also keeps its expiry within DateTimeOffset's range).</summary>
+    internal static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(365);
+
     private static bool IsSetting(string arg) => arg.StartsWith('-') || arg.StartsWith('/') || arg.Contains('=', StringComparison.Ordinal);
 
     private static bool TryParseLifetime(string text, out TimeSpan lifetime)
@@ -92,20 +101,22 @@ internal static class DevelopmentTokenCommand
         lifetime = default;
         if (text.Length > 1 && char.IsAsciiLetter(text[^1]) && int.TryParse(text.AsSpan(0, text.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count) && count > 0)
         {
-            lifetime = char.ToLowerInvariant(text[^1]) switch
+            // In seconds first: a count of days past TimeSpan's range would throw, one past MaxLifetime is refused below.
+            double seconds = char.ToLowerInvariant(text[^1]) switch
             {
-                's' => TimeSpan.FromSeconds(count),
-                'm' => TimeSpan.FromMinutes(count),
-                'h' => TimeSpan.FromHours(count),
-                'd' => TimeSpan.FromDays(count),
-                _ => default,
+                's' => count,
+                'm' => count * 60.0,
+                'h' => count * 3600.0,
+                'd' => count * 86400.0,
+                _ => 0,
             };
+            lifetime = seconds <= MaxLifetime.TotalSeconds ? TimeSpan.FromSeconds(seconds) : TimeSpan.MaxValue;
         }
         else if (text.Contains(':', StringComparison.Ordinal))
         {
             TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out lifetime);
         }
 
-        return lifetime > TimeSpan.Zero;
+        return lifetime > TimeSpan.Zero && lifetime <= MaxLifetime;
     }
 }

@@ -42,8 +42,26 @@ public sealed class AuthOptionsTests
             Jwt = { Authority = "http://login.example.com/realms/one2one" },
         });
 
-        result.Failures.Should().HaveCount(2);
-        result.FailureMessage.Should().Contain("Auth:Jwt:Audience is required").And.Contain("is not HTTPS");
+        result.Failures.Should().HaveCount(3);
+        result.FailureMessage.Should().Contain("Auth:Jwt:Audience is required").And.Contain("is not HTTPS")
+            .And.Contain("Auth:NameClaim is required with Auth:Jwt:Authority");
+    }
+
+    [Fact]
+    public void An_authority_needs_its_name_claim_named_as_the_display_name_is_no_identity()
+    {
+        var withoutClaim = new AuthOptions { Mode = AuthMode.Jwt, Jwt = { Authority = "https://login.example.com/realms/one2one", Audience = "one2one" } };
+        var withClaim = new AuthOptions
+        {
+            Mode = AuthMode.Jwt, NameClaim = "preferred_username", Jwt = { Authority = "https://login.example.com/realms/one2one", Audience = "one2one" },
+        };
+        var selfIssued = new AuthOptions { Mode = AuthMode.Jwt, Jwt = { SigningKey = TestTokens.SigningKey } };
+
+        new AuthOptionsValidator().Validate(null, withoutClaim).FailureMessage.Should().Contain("Auth:NameClaim is required with Auth:Jwt:Authority")
+            .And.Contain("display name");
+        new AuthOptionsValidator().Validate(null, withClaim).Succeeded.Should().BeTrue();
+        new AuthOptionsValidator().Validate(null, selfIssued).Succeeded.Should().BeTrue("self-issued tokens carry the name where the token command puts it");
+        selfIssued.EffectiveNameClaim.Should().Be("name");
     }
 
     [Fact]
@@ -64,7 +82,7 @@ public sealed class AuthOptionsTests
         var options = new AuthOptions();
 
         options.Mode.Should().Be(AuthMode.None);
-        options.NameClaim.Should().Be("name");
+        options.EffectiveNameClaim.Should().Be("name");
         new AuthOptionsValidator().Validate(null, options).Succeeded.Should().BeTrue();
     }
 

@@ -76,6 +76,10 @@ public sealed class DevelopmentTokenCommandTests
     [InlineData(new[] { "token" }, "usage: One2One.Server token NAME")]
     [InlineData(new[] { "token", "--Auth:Jwt:SigningKey=x" }, "usage: One2One.Server token NAME")]
     [InlineData(new[] { "token", "alice", "soon" }, "'soon' is not a lifetime")]
+    [InlineData(new[] { "token", "alice", "99999999d" }, "'99999999d' is not a lifetime of up to 365 days")]
+    [InlineData(new[] { "token", "alice", "3000000d" }, "'3000000d' is not a lifetime")]
+    [InlineData(new[] { "token", "alice", "366d" }, "'366d' is not a lifetime")]
+    [InlineData(new[] { "token", "alice", "9999999.00:00:00" }, "'9999999.00:00:00' is not a lifetime")]
     [InlineData(new[] { "token", "   " }, "cannot be registered: A name is required.")]
     public void Bad_usage_is_explained(string[] args, string message)
     {
@@ -94,6 +98,29 @@ public sealed class DevelopmentTokenCommandTests
         exitCode.Should().Be(1);
         output.Should().BeEmpty();
         error.Should().Contain("needs at least 32").And.NotContain("short-secret");
+    }
+
+    [Theory]
+    [InlineData("-00:05:00")]
+    [InlineData("3650.00:00:00")]
+    public void A_configured_lifetime_out_of_range_is_refused(string configured)
+    {
+        var (exitCode, output, error) = Run(
+            Configuration(new() { ["Auth:Jwt:SigningKey"] = TestTokens.SigningKey, ["Auth:Jwt:DevelopmentTokenLifetime"] = configured }), "token", "alice");
+
+        exitCode.Should().Be(1);
+        output.Should().BeEmpty();
+        error.Should().Contain("Auth:Jwt:DevelopmentTokenLifetime must be positive and at most 365 days");
+    }
+
+    [Fact]
+    public void A_year_is_the_longest_lifetime()
+    {
+        var (exitCode, output, error) = Run(Configuration(new() { ["Auth:Jwt:SigningKey"] = TestTokens.SigningKey }), "token", "alice", "365d");
+
+        exitCode.Should().Be(0, error);
+        var jwt = new JsonWebToken(output.Trim());
+        (jwt.ValidTo - jwt.ValidFrom).Should().Be(TimeSpan.FromDays(365));
     }
 
     private static IConfiguration Configuration(Dictionary<string, string?> settings) =>

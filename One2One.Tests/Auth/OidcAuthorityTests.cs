@@ -48,6 +48,7 @@ public sealed class OidcAuthorityTests : IAsyncLifetime
         _server = new One2OneServerFactory()
             .WithSetting("Auth:Mode", "Jwt")
             .WithSetting("Auth:Jwt:Authority", _issuer)
+            .WithSetting("Auth:NameClaim", "sub")
             .WithSetting("Auth:Jwt:Audience", Audience)
             .WithSetting("Auth:Jwt:RequireHttpsMetadata", "false");
         _server.StartServer();

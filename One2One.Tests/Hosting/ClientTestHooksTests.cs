@@ -21,6 +21,8 @@ public sealed class ClientTestHooksTests
         (await http.GetAsync("js/app-test.js")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await http.GetAsync("js/app-test.js.map")).StatusCode.Should().Be(HttpStatusCode.NotFound);
         (await http.GetAsync("JS/APP-TEST.JS")).StatusCode.Should().Be(HttpStatusCode.NotFound);
+        (await http.GetAsync("js//app-test.js")).StatusCode.Should().Be(HttpStatusCode.NotFound, "the static files resolve a doubled slash to the same file");
+        (await http.GetAsync(server.BaseAddress.GetLeftPart(UriPartial.Authority) + "//js/app-test.js.map")).StatusCode.Should().Be(HttpStatusCode.NotFound);
     }
 
     [Fact]

@@ -1,0 +1,45 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using One2One.LoadBalancer;
+using One2One.Tests.MediaServer.Relay.Support;
+
+namespace One2One.Tests.Hosting;
+
+/// <summary>
+/// Browsers send their sign-in token in the hub's query string (<c>access_token</c>, as SignalR does for WebSockets), so the
+/// load balancer in front of the nodes must never log a request's address, at any level an operator may turn on.
+/// </summary>
+public sealed class LoadBalancerLogsTests
+{
+    [Fact]
+    public async Task A_token_in_the_query_string_is_not_logged_even_at_Trace()
+    {
+        const string token = "eyJhbGciOiJIUzI1NiJ9.secret-token-7d41c2";
+        var node = WebApplication.CreateBuilder();
+        node.WebHost.UseUrls("http://127.0.0.1:0");
+        node.Logging.ClearProviders();
+        await using var stub = node.Build();
+        stub.Map("/{**rest}", (HttpContext context) => Results.Text("node"));
+        await stub.StartAsync();
+
+        // Its own content root: the test's output folder holds the app server's appsettings.json, whose filters would hide
+        // what the load balancer itself logs.
+        var contentRoot = Directory.CreateTempSubdirectory("one2one-lb-");
+        await using var loadBalancer = LoadBalancerApp.Build(
+            ["--contentRoot", contentRoot.FullName, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Trace", $"--LoadBalancer:Nodes:0={stub.Urls.Single()}"]);
+        var logs = new RecordingLoggerProvider(LogLevel.Trace);
+        loadBalancer.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
+        await loadBalancer.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(loadBalancer.Urls.Single()) };
+
+        var reply = await http.GetStringAsync($"/one2one?id=abc&access_token={token}");
+
+        reply.Should().Be("node", "the request went through to the node");
+        logs.Entries.Should().Contain(e => e.Level == LogLevel.Debug, "the capture really ran below Information");
+        logs.Entries.Should().NotContain(e => e.ToString().Contains("secret-token", StringComparison.Ordinal) || e.Details.Contains("secret-token", StringComparison.Ordinal));
+        contentRoot.Delete(recursive: true);
+    }
+}
