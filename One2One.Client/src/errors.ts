@@ -70,6 +70,11 @@ export function isReason(code: string): code is Reason {
 // A refused negotiate surfaces as "...: Status code '401'" (HttpError's message, wrapped by the client).
 const refusedStatusPattern = /Status code '(401|403)'/;
 
+/** Whether the server refused a connection's sign-in (401: no token, or one expired or not signed by its key). */
+export function isSignInRefused(error: unknown): boolean {
+  return refusedStatusPattern.exec(errorText(error))?.[1] === "401";
+}
+
 /** The error for a connection that could not be started. */
 export function connectionError(error: unknown): ConnectionError {
   const text = errorText(error);

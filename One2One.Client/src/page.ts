@@ -1,5 +1,5 @@
-// Starts the page: the SDK's Softphone on the hub at /one2one (with the sign-in token if the page was given one),
-// shown by PhoneView. The page clears its message whenever the person acts or a call rings.
+// Starts the page: the SDK's Softphone on the hub at /one2one (with the sign-in token the page was opened with, or the one
+// its tab kept from before a reload), shown by PhoneView. The page clears its message whenever the person acts or a call rings.
 
 import { openLocalMedia } from "./call.js";
 import { FeatureView } from "./feature-view.js";
@@ -12,6 +12,7 @@ import { Tones } from "./features/tones.js";
 import { pageReconnectPolicy } from "./reconnect-policy.js";
 import { rememberForResume, resumeAfterReload } from "./resume-storage.js";
 import { One2OneClient } from "./signaling.js";
+import { forgetSignIn, keepSignIn, tabSignInToken } from "./sign-in-storage.js";
 import { Softphone } from "./softphone.js";
 import { takeTokenFromAddress } from "./token.js";
 import { PhoneView } from "./ui.js";
@@ -23,7 +24,8 @@ export interface PageParts {
 }
 
 export function startPage(): PageParts {
-  const token = takeTokenFromAddress();
+  // A reload (which resumes a held call) signs in with the token the tab kept; a new ?token= replaces it.
+  const token = tabSignInToken(takeTokenFromAddress());
   const client = new One2OneClient(
     token === null
       ? { url: "/one2one", reconnectPolicy: pageReconnectPolicy }
@@ -49,8 +51,17 @@ export function startPage(): PageParts {
     action(...args);
   };
   view.bind({
-    register: acting((name: string) => phone.register(name)),
-    signOut: acting(() => phone.unregister()),
+    register: acting((name: string) => {
+      if (token !== null) {
+        // Signed out and registering again in this tab: a reload signs in again.
+        keepSignIn(token);
+      }
+      phone.register(name);
+    }),
+    signOut: acting(() => {
+      forgetSignIn();
+      phone.unregister();
+    }),
     call: acting((peer: string) => phone.call(peer)),
     accept: acting(() => phone.accept()),
     reject: acting(() => phone.reject()),

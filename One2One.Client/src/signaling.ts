@@ -19,7 +19,13 @@ import { ConnectionError, connectionError, invocationError, isReason, One2OneErr
 export interface One2OneClientOptions {
   /** The hub's address; "/one2one" (the page's own server) by default. Outside a browser, give a full http(s) URL. */
   readonly url?: string;
-  /** A bearer token for servers that require sign-in (Auth:Mode=Jwt), asked for on each (re)connect. */
+  /**
+   * The bearer token for servers that require sign-in (Auth:Mode=Jwt), asked for again before every connection attempt:
+   * each connect() (a Softphone's resume on a new connection included) and each try of the automatic reconnect, so a
+   * factory that returns a fresh token (your identity provider's refresh) keeps a long call signed in across network
+   * changes; `() => token` serves one fixed token until it expires. May return a promise. The server checks the token
+   * only when a connection opens: a 401 then rejects connect() with a ConnectionError "unauthorized".
+   */
   readonly accessTokenFactory?: () => string | Promise<string>;
   /** Options for SignalR's withUrl (transport, headers, a WebSocket or HttpClient of your own, …). */
   readonly connectionOptions?: IHttpConnectionOptions;

@@ -463,7 +463,7 @@ export class Softphone {
         return;
       }
       if (this.apply({ kind: "registration-failed" })) {
-        this.events.emit("notice", { text: registrationText(error), kind: "error" });
+        this.events.emit("notice", { text: isSignInExpired(error) ? signInExpiredText(hadCall) : registrationText(error), kind: "error" });
       }
     }
   }
@@ -1106,6 +1106,18 @@ function isWorthAskingAgain(error: unknown): boolean {
     (error instanceof RejectedError && error.reason === "unavailable") ||
     (error instanceof ConnectionError && (error.reason === "unreachable" || error.reason === "disconnected"))
   );
+}
+
+/**
+ * A resume refused for its sign-in (401): the token this page registered with was accepted when it connected before, so
+ * it has expired since (identity providers' tokens often last minutes), or the server's key changed.
+ */
+function isSignInExpired(error: unknown): boolean {
+  return error instanceof ConnectionError && error.reason === "unauthorized";
+}
+
+function signInExpiredText(hadCall: boolean): string {
+  return `Your sign-in has expired${hadCall ? ", and the call could not be kept" : ""}. Sign in again to make or take calls.`;
 }
 
 /** The server's refusal of an answer to a call that stopped ringing a moment before (the caller cancelled, it rang out). */

@@ -1,4 +1,5 @@
-// The sign-in token the page was opened with (?token=...), for servers that run with Auth:Mode=Jwt.
+// The sign-in token the page was opened with (?token=...), for servers that run with Auth:Mode=Jwt; sign-in-storage.ts
+// keeps it for the tab, for a reload.
 
 /**
  * Reads `token` from the page's query string and removes it from the address bar at once, so it is not

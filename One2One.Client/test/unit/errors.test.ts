@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { ConnectionError, connectionError, invocationError, One2OneError, RefusedError } from "../../src/errors.js";
+import { ConnectionError, connectionError, invocationError, isSignInRefused, One2OneError, RefusedError } from "../../src/errors.js";
 
 // What @microsoft/signalr rejects an invocation with when the hub threw a HubException.
 const hubError = (body: string) => new Error(`An unexpected error occurred invoking 'Register' on the server. HubException: ${body}`);
@@ -44,5 +44,8 @@ describe("parsing the server's refusals", () => {
     const down = connectionError(new Error("Failed to fetch"));
     assert.equal(down.reason, "unreachable");
     assert.equal(down.message, "Could not reach the server (Failed to fetch).");
+    assert.equal(isSignInRefused(new Error("Failed to complete negotiation with the server: Error: : Status code '401'")), true);
+    assert.equal(isSignInRefused(new Error("Failed to complete negotiation with the server: Error: : Status code '403'")), false);
+    assert.equal(isSignInRefused(new Error("Failed to fetch")), false);
   });
 });

@@ -14,4 +14,10 @@ describe("the page's reconnect policy", () => {
     assert.equal(next(6, 25_000), 5000, "a page still tries after Calls:ReconnectWindow's 20 s");
     assert.equal(next(14, 60_000), null);
   });
+
+  it("gives up at once when the server refuses the page's sign-in (its token expired): the same token would be refused for a minute", () => {
+    const refused = new Error("Failed to complete negotiation with the server: Error: Unauthorized: Status code '401'");
+    assert.equal(pageReconnectPolicy.nextRetryDelayInMilliseconds({ previousRetryCount: 1, elapsedMilliseconds: 100, retryReason: refused }), null);
+    assert.equal(next(1, 100), 1000, "any other failure is tried again");
+  });
 });

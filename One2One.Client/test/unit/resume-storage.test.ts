@@ -3,30 +3,8 @@ import { describe, it } from "node:test";
 import { rememberForResume, resumeAfterReload } from "../../src/resume-storage.js";
 import { Softphone } from "../../src/softphone.js";
 import type { PhoneSnapshot } from "../../src/state.js";
+import { MemoryStorage } from "./memory-storage.js";
 import { FakeClient, FakePeerConnection, noTracks, settle } from "./softphone-fakes.js";
-
-/** sessionStorage as a Map. */
-class MemoryStorage implements Storage {
-  private readonly items = new Map<string, string>();
-  get length(): number {
-    return this.items.size;
-  }
-  clear(): void {
-    this.items.clear();
-  }
-  getItem(key: string): string | null {
-    return this.items.get(key) ?? null;
-  }
-  key(index: number): string | null {
-    return [...this.items.keys()][index] ?? null;
-  }
-  removeItem(key: string): void {
-    this.items.delete(key);
-  }
-  setItem(key: string, value: string): void {
-    this.items.set(key, value);
-  }
-}
 
 /** The parts of a Softphone the storage uses: its snapshot, its events, and resume(). */
 class FakePhone {

@@ -159,6 +159,25 @@ describe("Softphone and its signaling connection", () => {
     assert.equal(client.resumed.length, 1);
   });
 
+  it("says the sign-in expired when the server refuses the token on coming back (a reload, a reconnect after it expired)", async () => {
+    for (const wasInCall of [true, false]) {
+      const client = new FakeClient();
+      const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [0] });
+      const notices: string[] = [];
+      phone.on("notice", (notice) => notices.push(`${notice.kind}: ${notice.text}`));
+      client.resumeOutcome = () => Promise.reject(new ConnectionError("The server requires sign-in…", "unauthorized"));
+
+      phone.resume("alice", "token-1", wasInCall);
+      await until(() => phone.state === "idle");
+
+      assert.deepEqual(notices, [
+        wasInCall
+          ? "error: Your sign-in has expired, and the call could not be kept. Sign in again to make or take calls."
+          : "error: Your sign-in has expired. Sign in again to make or take calls.",
+      ]);
+    }
+  });
+
   it("stops asking after its last delay and registers the name afresh, telling a page that was in a call", async () => {
     const client = new FakeClient();
     const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [0] });
