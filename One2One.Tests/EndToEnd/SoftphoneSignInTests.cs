@@ -47,4 +47,40 @@ public sealed class SoftphoneSignInTests(BrowserFixture browser, ITestOutputHelp
         await alice.ShouldBeAsync("idle", "Not registered");
         await scene.ScreenshotAsync("no-valid-token");
     }
+
+    [Fact]
+    public async Task A_signed_in_page_reloaded_mid_call_signs_in_again_and_keeps_the_call()
+    {
+        await using var scene = CallScene.Start(browser, output, "7-reload-signed-in", configure: server => server.WithJwt());
+        var alice = await scene.OpenAsync("alice", $"?token={TestTokens.For("alice")}");
+        var bob = await scene.OpenAsync("bob", $"?token={TestTokens.For("bob")}");
+        await alice.RegisterAsync();
+        await bob.RegisterAsync();
+        await scene.EstablishCallAsync(alice, bob);
+
+        // The reloaded page has no ?token= in its address any more: it signs in with the token its tab kept.
+        await alice.Page.ReloadAsync();
+
+        await alice.ShouldBeAsync("in-call");
+        alice.Page.Url.Should().NotContain("token");
+        await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+        await scene.ScreenshotAsync("reloaded-in-call");
+    }
+
+    [Fact]
+    public async Task A_page_signed_out_and_reloaded_is_signed_out()
+    {
+        await using var scene = CallScene.Start(browser, output, "7-signed-out-reload", configure: server => server.WithJwt());
+        var alice = await scene.OpenAsync("alice", $"?token={TestTokens.For("alice")}");
+        await alice.RegisterAsync();
+        await alice.SignOutAsync();
+        await alice.ShouldBeAsync("idle", "Not registered");
+
+        await alice.Page.ReloadAsync();
+        await alice.SubmitNameAsync("alice");
+
+        await alice.ShouldSayAsync("error",
+            "The server requires sign-in, and this page has no valid token (missing, expired or not signed by the server's key). Open the page with a fresh ?token=.");
+        await alice.ShouldBeAsync("idle", "Not registered");
+    }
 }
