@@ -45,7 +45,7 @@ for port in $node_ports; do
         --Limits:RegistrationsPerAddress=100000 --Limits:RegisterPerAddressPerMinute=100000 \
         --Limits:CallAttemptsPerConnectionPerMinute=100000 --Limits:CallAttemptsPerAddressPerMinute=100000 \
         --Limits:CandidatesPerConnectionPerMinute=100000 --Limits:CandidatesPerAddressPerMinute=1000000 \
-        --Limits:RingsPerPairPerMinute=100000 --Limits:CallsPerAddress=100000 --Limits:ConnectionsPerAddress=100000 --Limits:ConnectionAttemptsPerAddressPerMinute=1000000 \
+        --Limits:RingsPerPairPerMinute=100000 --Limits:RingAgainAfterUnanswered=00:00:00 --Limits:CallsPerAddress=100000 --Limits:ConnectionsPerAddress=100000 --Limits:ConnectionAttemptsPerAddressPerMinute=1000000 \
         --Presence:Enabled=false &
     pids="$! $pids"
     first_node=${first_node:-$!}

@@ -66,6 +66,7 @@ internal sealed class ServerProcess : IAsyncDisposable
         "Limits:CandidatesPerConnectionPerMinute=100000",
         "Limits:CandidatesPerAddressPerMinute=1000000",
         "Limits:RingsPerPairPerMinute=100000",
+        "Limits:RingAgainAfterUnanswered=00:00:00",
         "Limits:CallsPerAddress=100000",
         "Limits:ConnectionsPerAddress=100000",
         "Limits:ConnectionAttemptsPerAddressPerMinute=1000000",

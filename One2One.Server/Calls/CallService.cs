@@ -623,6 +623,11 @@ internal sealed partial class CallService
         // already in a call.
         if (!call.TryEnd((previous, callerAnswered) =>
             {
+                if (previous == CallState.Ringing && ending.Reason is Reasons.NoAnswer or Reasons.Declined)
+                {
+                    _limits.RingWentUnanswered(call.Id, call.Callee.Name);
+                }
+
                 FreeSlot(call.Caller, call);
                 FreeSlot(call.Callee, call);
                 NotifyEnd(call, ending, previous, callerAnswered);

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
 
@@ -13,9 +14,13 @@ internal sealed class ClientLimits : IDisposable
 {
     private readonly RequestRateLimiter _requests;
     private readonly RingLimiter _rings;
+    private readonly RingCooldowns _ringCooldowns;
     private readonly AddressQuota _registrations;
     private readonly AddressQuota _calls;
     private readonly AddressQuota _connections;
+
+    // The caller's address of each call held in _calls, for the ring limit when a ring goes unanswered.
+    private readonly ConcurrentDictionary<string, ClientAddress> _callerAddresses = new(StringComparer.Ordinal);
     private readonly PartitionedRateLimiter<ClientAddress> _connectionAttempts;
     private readonly ILogger<ClientLimits> _logger;
 
@@ -24,6 +29,7 @@ internal sealed class ClientLimits : IDisposable
         Options = options.Value;
         _requests = new RequestRateLimiter(options, clock);
         _rings = new RingLimiter(options, clock);
+        _ringCooldowns = new RingCooldowns(clock.Time, Options.RingAgainAfterUnanswered);
         _registrations = new AddressQuota(Options.RegistrationsPerAddress);
         _calls = new AddressQuota(Options.CallsPerAddress);
         _connections = new AddressQuota(Options.ConnectionsPerAddress);
@@ -56,6 +62,13 @@ internal sealed class ClientLimits : IDisposable
 
     public bool TryRing(ClientAddress caller, string callee, out string refusal)
     {
+        if (_ringCooldowns.IsCooling(caller, callee, out var left))
+        {
+            LimitsLog.RingsExceeded(_logger, caller.Key, callee);
+            refusal = $"{callee} did not take your last call; try again in {Seconds(left)} s.";
+            return false;
+        }
+
         if (_rings.TryRing(caller, callee, out var retryAfter))
         {
             refusal = "";
@@ -129,11 +142,35 @@ internal sealed class ClientLimits : IDisposable
     public void MoveRegistration(string from, string to) => _registrations.Move(from, to);
 
     /// <summary>Counts the call against its caller's address until <see cref="ReleaseCall"/>.</summary>
-    public bool TryHoldCall(string callId, ClientAddress callerAddress, out string refusal) =>
-        TryHold(_calls, "calls", callId, callerAddress, out refusal,
-            static limit => $"Too many calls from your network address are in progress (at most {limit}); try again when one ends.");
+    public bool TryHoldCall(string callId, ClientAddress callerAddress, out string refusal)
+    {
+        if (!TryHold(_calls, "calls", callId, callerAddress, out refusal,
+            static limit => $"Too many calls from your network address are in progress (at most {limit}); try again when one ends."))
+        {
+            return false;
+        }
 
-    public void ReleaseCall(string callId) => _calls.GiveBack(callId);
+        _callerAddresses[callId] = callerAddress;
+        return true;
+    }
+
+    public void ReleaseCall(string callId)
+    {
+        _calls.GiveBack(callId);
+        _callerAddresses.TryRemove(callId, out _);
+    }
+
+    /// <summary>
+    /// The call, ringing, ended unanswered (no answer, or declined): its caller's address may ring <paramref name="callee"/>
+    /// again only after <see cref="LimitsOptions.RingAgainAfterUnanswered"/> (<see cref="RingCooldowns"/>). Before <see cref="ReleaseCall"/>.
+    /// </summary>
+    public void RingWentUnanswered(string callId, string callee)
+    {
+        if (_callerAddresses.TryGetValue(callId, out var caller))
+        {
+            _ringCooldowns.Start(caller, callee);
+        }
+    }
 
     /// <param name="whenFull">The words for the person, given the limit: made only for a refusal.</param>
     private bool TryHold(AddressQuota quota, string what, string holderId, ClientAddress address, out string refusal, Func<int, string> whenFull)

@@ -54,6 +54,13 @@ public sealed class LimitsOptions
     [Range(1, 100_000, ErrorMessage = "Limits:RingsPerPairPerMinute must be between 1 and 100000.")]
     public int RingsPerPairPerMinute { get; set; } = 3;
 
+    /// <summary>
+    /// After a ring that went unanswered (no answer, or declined), how long before the same caller (a client address) may
+    /// ring that person again; zero turns it off.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00", ErrorMessage = "Limits:RingAgainAfterUnanswered must be between 0 and 1 hour.")]
+    public TimeSpan RingAgainAfterUnanswered { get; set; } = TimeSpan.FromMinutes(1);
+
     /// <summary>Names registered at once from one client address.</summary>
     [Range(1, 100_000, ErrorMessage = "Limits:RegistrationsPerAddress must be between 1 and 100000.")]
     public int RegistrationsPerAddress { get; set; } = 20;

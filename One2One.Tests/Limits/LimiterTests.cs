@@ -90,4 +90,27 @@ public sealed class LimiterTests
         limiter.Parts.Should().HaveCount(2).And.AllSatisfy(part =>
             part.Invoking(p => p.AttemptAcquire(default)).Should().Throw<ObjectDisposedException>("a partitioned limiter left undisposed keeps its timer, and itself, alive for ever"));
     }
+
+    [Fact]
+    public void Ring_cool_downs_end_on_their_clock_and_ended_ones_are_swept_as_new_ones_come()
+    {
+        var cooldowns = new RingCooldowns(_clock, TimeSpan.FromMinutes(1));
+        var caller = ClientAddress.From(IPAddress.Parse("192.0.2.7"));
+        for (var i = 0; i < 1000; i++)
+        {
+            cooldowns.Start(caller, $"callee{i}");
+        }
+
+        cooldowns.IsCooling(caller, "CALLEE7", out var left).Should().BeTrue("the callee is a name regardless of case");
+        left.Should().Be(TimeSpan.FromMinutes(1));
+        cooldowns.IsCooling(ClientAddress.From(IPAddress.Parse("192.0.2.8")), "callee7", out _).Should().BeFalse("another caller");
+        _clock.Advance(TimeSpan.FromMinutes(1));
+        cooldowns.IsCooling(caller, "callee8", out _).Should().BeFalse();
+        for (var i = 0; i < 100; i++)
+        {
+            cooldowns.Start(caller, $"later{i}");
+        }
+
+        cooldowns.Count.Should().Be(100, "the 999 ended ones were swept once the dictionary reached its sweep size");
+    }
 }

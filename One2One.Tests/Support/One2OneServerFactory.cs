@@ -146,6 +146,8 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
             {
                 builder.UseSetting($"{LimitsOptions.SectionName}:{limit}", value.ToString(CultureInfo.InvariantCulture));
             }
+
+            builder.UseSetting($"{LimitsOptions.SectionName}:{nameof(LimitsOptions.RingAgainAfterUnanswered)}", "00:00:00");
         }
 
         // Its silo's port (a cluster of one has a silo too), unless the test sets it.

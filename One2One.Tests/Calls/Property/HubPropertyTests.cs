@@ -42,6 +42,7 @@ public sealed class HubPropertyTests : IAsyncLifetime
         // The rate limits lifted: this test is about the call logic, and every client is on loopback.
         _server = new One2OneServerFactory { CallClock = _clock, RingingTimeout = RingingTimeout }
             .WithSetting("Limits:RingsPerPairPerMinute", "1000")
+            .WithSetting("Limits:RingAgainAfterUnanswered", "00:00:00")
             .WithSetting("Limits:RegistrationsPerAddress", "100000")
             .WithSetting("Limits:RegisterPerConnectionPerMinute", "100000")
             .WithSetting("Limits:RegisterPerAddressPerMinute", "100000")
