@@ -6,6 +6,8 @@ public static class LoadBalancerApp
     /// <summary>Where it listens when no <c>--urls</c> is given.</summary>
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
+    private static readonly string[] OperatorPaths = ["/metrics", "/readyz"];
+
     public static WebApplication Build(string[] args)
     {
         var builder = WebApplication.CreateBuilder(args);
@@ -28,6 +30,14 @@ public static class LoadBalancerApp
         builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Warning);
         builder.Services.AddReverseProxy().LoadFromMemory(NodeRouting.Routes(), NodeRouting.Clusters(options));
         var app = builder.Build();
+
+        // A node's metrics and readiness are for its operator and orchestrator, asked of each node directly: not served to
+        // the internet through the balancer (the catch-all route would). Literal routes win over the catch-all.
+        foreach (var path in OperatorPaths)
+        {
+            app.Map(path, () => Results.NotFound());
+        }
+
         app.MapReverseProxy();
         return app;
     }

@@ -21,6 +21,10 @@ internal static partial class HostingLog
     [LoggerMessage(EventId = 405, EventName = "ExternalMediaServer", Level = LogLevel.Information, Message = "Media server: external Kurento Media Server at {Address}")]
     public static partial void ExternalMediaServer(ILogger logger, string address);
 
+    [LoggerMessage(EventId = 407, EventName = "ForwardedForIgnored", Level = LogLevel.Warning,
+        Message = "A request from {Peer} carries X-Forwarded-For, but no proxy is trusted (ForwardedHeaders:KnownProxies or KnownNetworks): every client behind that proxy counts as its one address for the per-address limits. List the proxy, or ignore this if no proxy is in front")]
+    public static partial void ForwardedForIgnored(ILogger logger, string peer);
+
     [LoggerMessage(EventId = 406, EventName = "ClientTestHooksOn", Level = LogLevel.Warning, Message = "Client:TestHooks is on: the page exposes its state to scripts (window.one2one). For tests only")]
     public static partial void ClientTestHooksOn(ILogger logger);
 }

@@ -22,12 +22,33 @@ internal static class TrustedProxies
     }
 
     /// <summary>Before anything that reads the client's address; does nothing unless a proxy is configured.</summary>
+    /// <summary>
+    /// With no proxy trusted, a request carrying X-Forwarded-For most likely came through a proxy nobody listed: every client
+    /// behind it then counts as the proxy's one address, sharing one address's limits (20 names, 10 calls, the same rings).
+    /// Said once, as a warning, so an operator who followed a recipe without ForwardedHeaders finds out.
+    /// </summary>
+    private static IApplicationBuilder UseUntrustedForwardingWarning(this IApplicationBuilder app)
+    {
+        var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(TrustedProxies));
+        var warned = 0;
+        return app.Use((context, next) =>
+        {
+            if (Volatile.Read(ref warned) == 0 && context.Request.Headers.ContainsKey(ForwardedHeadersDefaults.XForwardedForHeaderName)
+                && Interlocked.Exchange(ref warned, 1) == 0)
+            {
+                HostingLog.ForwardedForIgnored(logger, context.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+            }
+
+            return next(context);
+        });
+    }
+
     public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app)
     {
         var trusted = app.ApplicationServices.GetRequiredService<IOptions<TrustedProxyOptions>>().Value;
         if (!trusted.Enabled)
         {
-            return app;
+            return app.UseUntrustedForwardingWarning();
         }
 
         // Only the address: nothing here depends on the forwarded scheme or host.

@@ -1,6 +1,8 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Contracts;
+using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.Support;
 
 namespace One2One.Tests.Limits;
@@ -20,6 +22,31 @@ public sealed class TrustedProxyTests
         var second = await RegisterAsync(server, Forwarded("198.51.100.2"));
 
         second.Reason.Should().Be(Reasons.RateLimited, "both come from 127.0.0.1, whatever the header says");
+    }
+
+    [Fact]
+    public async Task X_Forwarded_For_without_a_trusted_proxy_is_pointed_out_once_and_not_when_a_proxy_is_trusted()
+    {
+        var logs = new RecordingLoggerProvider(LogLevel.Information);
+        await using (var server = new One2OneServerFactory { Logs = logs })
+        {
+            await using var plain = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("plain"));
+            logs.Entries.Should().NotContain(e => e.EventName == "ForwardedForIgnored", "no header, no proxy in front");
+            await using var first = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("first"), Forwarded("198.51.100.1"));
+            await using var second = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("second"), Forwarded("198.51.100.2"));
+        }
+
+        var warning = logs.Entries.Should().ContainSingle(e => e.EventName == "ForwardedForIgnored", "once per process, not per request").Subject;
+        warning.Level.Should().Be(LogLevel.Warning);
+        warning.Message.Should().Contain("ForwardedHeaders:KnownProxies").And.Contain("127.0.0.1");
+
+        var trustedLogs = new RecordingLoggerProvider(LogLevel.Information);
+        await using (var trusted = new One2OneServerFactory { Logs = trustedLogs }.WithSetting("ForwardedHeaders:KnownProxies:0", "127.0.0.1"))
+        {
+            await using var forwarded = await SignalingClient.RegisteredAsync(trusted.HubUri, Names.Unique("forwarded"), Forwarded("198.51.100.1"));
+        }
+
+        trustedLogs.Entries.Should().NotContain(e => e.EventName == "ForwardedForIgnored");
     }
 
     [Fact]

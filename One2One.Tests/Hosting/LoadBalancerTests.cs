@@ -9,21 +9,17 @@ using One2One.Tests.MediaServer.Relay.Support;
 namespace One2One.Tests.Hosting;
 
 /// <summary>
-/// Browsers send their sign-in token in the hub's query string (<c>access_token</c>, as SignalR does for WebSockets), so the
-/// load balancer in front of the nodes must never log a request's address, at any level an operator may turn on.
+/// What <c>One2One.LoadBalancer</c> passes to the nodes and what it writes down: browsers send their sign-in token in the
+/// hub's query string (<c>access_token</c>, as SignalR does for WebSockets), so it never logs a request's address, at any
+/// level an operator may turn on; and a node's operator endpoints are not served to the world through it.
 /// </summary>
-public sealed class LoadBalancerLogsTests
+public sealed class LoadBalancerTests
 {
     [Fact]
     public async Task A_token_in_the_query_string_is_not_logged_even_at_Trace()
     {
         const string token = "eyJhbGciOiJIUzI1NiJ9.secret-token-7d41c2";
-        var node = WebApplication.CreateBuilder();
-        node.WebHost.UseUrls("http://127.0.0.1:0");
-        node.Logging.ClearProviders();
-        await using var stub = node.Build();
-        stub.Map("/{**rest}", (HttpContext context) => Results.Text("node"));
-        await stub.StartAsync();
+        await using var stub = await StartNodeAsync();
 
         // Its own content root: the test's output folder holds the app server's appsettings.json, whose filters would hide
         // what the load balancer itself logs.
@@ -41,5 +37,35 @@ public sealed class LoadBalancerLogsTests
         logs.Entries.Should().Contain(e => e.Level == LogLevel.Debug, "the capture really ran below Information");
         logs.Entries.Should().NotContain(e => e.ToString().Contains("secret-token", StringComparison.Ordinal) || e.Details.Contains("secret-token", StringComparison.Ordinal));
         contentRoot.Delete(recursive: true);
+    }
+
+    [Theory]
+    [InlineData("/metrics")]
+    [InlineData("/readyz")]
+    [InlineData("/METRICS")]
+    public async Task A_nodes_metrics_and_readiness_are_not_served_through_it(string path)
+    {
+        await using var stub = await StartNodeAsync();
+        await using var loadBalancer = LoadBalancerApp.Build(["--urls", "http://127.0.0.1:0", $"--LoadBalancer:Nodes:0={stub.Urls.Single()}"]);
+        await loadBalancer.StartAsync();
+        using var http = new HttpClient { BaseAddress = new Uri(loadBalancer.Urls.Single()) };
+
+        using var refused = await http.GetAsync(path);
+        var page = await http.GetStringAsync("/");
+
+        refused.StatusCode.Should().Be(System.Net.HttpStatusCode.NotFound);
+        page.Should().Be("node", "everything else goes through");
+    }
+
+    /// <summary>A node stand-in that answers every path with "node".</summary>
+    private static async Task<WebApplication> StartNodeAsync()
+    {
+        var node = WebApplication.CreateBuilder();
+        node.WebHost.UseUrls("http://127.0.0.1:0");
+        node.Logging.ClearProviders();
+        var stub = node.Build();
+        stub.Map("/{**rest}", (HttpContext context) => Results.Text("node"));
+        await stub.StartAsync();
+        return stub;
     }
 }
