@@ -11,15 +11,19 @@ namespace One2One.Server.Limits;
 /// an address's limiter is dropped by the partitioned limiter's housekeeping once nothing from it is held.</remarks>
 internal sealed class AddressQuota(int limit) : IDisposable
 {
-    private readonly PartitionedRateLimiter<ClientAddress> _places = PartitionedRateLimiter.Create<ClientAddress, ClientAddress>(address =>
-        RateLimitPartition.GetConcurrencyLimiter(address, _ => new ConcurrencyLimiterOptions { PermitLimit = limit, QueueLimit = 0 }));
+    private readonly PartitionedRateLimiter<ClientAddress> _places = Places(limit);
+
+    // An IPv6 address's /48 as a whole (ClientAddress.Network), at NetworkShare times an address's places.
+    private readonly PartitionedRateLimiter<ClientAddress> _networkPlaces = Places((int)Math.Min(int.MaxValue, (long)limit * ClientAddress.NetworkShare));
 
     private readonly ConcurrentDictionary<string, RateLimitLease> _held = new(StringComparer.Ordinal);
 
     public int Limit { get; } = limit;
 
-    /// <summary>Whether <paramref name="address"/> holds all its places now (a place may free up or be taken just after).</summary>
-    public bool IsFull(ClientAddress address) => _places.GetStatistics(address)?.CurrentAvailablePermits <= 0;
+    /// <summary>Whether <paramref name="address"/>, or its /48, holds all its places now (a place may free up or be taken just after).</summary>
+    public bool IsFull(ClientAddress address) =>
+        _places.GetStatistics(address)?.CurrentAvailablePermits <= 0
+        || (address.HasWiderNetwork && _networkPlaces.GetStatistics(address.Network)?.CurrentAvailablePermits <= 0);
 
     public bool TryTake(string holderId, ClientAddress address)
     {
@@ -28,6 +32,19 @@ internal sealed class AddressQuota(int limit) : IDisposable
         {
             lease.Dispose();
             return false;
+        }
+
+        if (address.HasWiderNetwork)
+        {
+            var networkLease = _networkPlaces.AttemptAcquire(address.Network);
+            if (!networkLease.IsAcquired)
+            {
+                networkLease.Dispose();
+                lease.Dispose();
+                return false;
+            }
+
+            lease = new PairedLease(lease, networkLease);
         }
 
         if (!_held.TryAdd(holderId, lease))
@@ -68,5 +85,32 @@ internal sealed class AddressQuota(int limit) : IDisposable
         }
 
         _places.Dispose();
+        _networkPlaces.Dispose();
+    }
+
+    private static PartitionedRateLimiter<ClientAddress> Places(int limit) => PartitionedRateLimiter.Create<ClientAddress, ClientAddress>(address =>
+        RateLimitPartition.GetConcurrencyLimiter(address, _ => new ConcurrencyLimiterOptions { PermitLimit = limit, QueueLimit = 0 }));
+
+    /// <summary>An address's place and its network's, given back together.</summary>
+    private sealed class PairedLease(RateLimitLease address, RateLimitLease network) : RateLimitLease
+    {
+        public override bool IsAcquired => true;
+
+        public override IEnumerable<string> MetadataNames => [];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = null;
+            return false;
+        }
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing)
+            {
+                address.Dispose();
+                network.Dispose();
+            }
+        }
     }
 }

@@ -22,6 +22,8 @@ internal sealed class ClientLimits : IDisposable
     // The caller's address of each call held in _calls, for the ring limit when a ring goes unanswered.
     private readonly ConcurrentDictionary<string, ClientAddress> _callerAddresses = new(StringComparer.Ordinal);
     private readonly PartitionedRateLimiter<ClientAddress> _connectionAttempts;
+    private readonly PartitionedRateLimiter<ClientAddress> _perAddressAttempts;
+    private readonly PartitionedRateLimiter<ClientAddress> _perNetworkAttempts;
     private readonly ILogger<ClientLimits> _logger;
 
     public ClientLimits(IOptions<LimitsOptions> options, LimitsClock clock, ILogger<ClientLimits> logger)
@@ -34,8 +36,12 @@ internal sealed class ClientLimits : IDisposable
         _calls = new AddressQuota(Options.CallsPerAddress);
         _connections = new AddressQuota(Options.ConnectionsPerAddress);
         var attempts = Options.ConnectionAttemptsPerAddressPerMinute;
-        _connectionAttempts = PartitionedRateLimiter.Create<ClientAddress, ClientAddress>(address =>
+        var networkAttempts = (int)Math.Min(int.MaxValue, (long)attempts * ClientAddress.NetworkShare);
+        _perAddressAttempts = PartitionedRateLimiter.Create<ClientAddress, ClientAddress>(address =>
             RateLimitPartition.Get(address, _ => new TokenBucketLimiter(clock.Time, attempts, TimeSpan.FromMinutes(1))));
+        _perNetworkAttempts = PartitionedRateLimiter.Create<ClientAddress, ClientAddress>(address =>
+            RateLimitPartition.Get(address.Network, _ => new TokenBucketLimiter(clock.Time, networkAttempts, TimeSpan.FromMinutes(1))));
+        _connectionAttempts = PartitionedRateLimiter.CreateChained(_perAddressAttempts, _perNetworkAttempts);
         _logger = logger;
     }
 
@@ -62,6 +68,8 @@ internal sealed class ClientLimits : IDisposable
 
     public bool TryRing(ClientAddress caller, string callee, out string refusal)
     {
+        // Rings go by an IPv6 caller's /48: a customer's 256 to 65,536 /64s are one caller to the person rung.
+        caller = caller.Network;
         if (_ringCooldowns.IsCooling(caller, callee, out var left))
         {
             LimitsLog.RingsExceeded(_logger, caller.Key, callee);
@@ -168,7 +176,7 @@ internal sealed class ClientLimits : IDisposable
     {
         if (_callerAddresses.TryGetValue(callId, out var caller))
         {
-            _ringCooldowns.Start(caller, callee);
+            _ringCooldowns.Start(caller.Network, callee);
         }
     }
 
@@ -194,6 +202,8 @@ internal sealed class ClientLimits : IDisposable
         _calls.Dispose();
         _connections.Dispose();
         _connectionAttempts.Dispose();
+        _perAddressAttempts.Dispose();
+        _perNetworkAttempts.Dispose();
     }
 
     private static int Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds));

@@ -59,14 +59,55 @@ public sealed class LimiterTests
     }
 
     [Theory]
-    [InlineData("192.0.2.7", "192.0.2.7")]
-    [InlineData("::ffff:192.0.2.7", "192.0.2.7")]
-    [InlineData("::1", "::1")]
-    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64")]
-    [InlineData("2001:db8:1:2::1", "2001:db8:1:2::/64")]
-    public void A_client_address_is_an_IPv4_address_or_an_IPv6_slash_64(string address, string key)
+    [InlineData("192.0.2.7", "192.0.2.7", "192.0.2.7")]
+    [InlineData("::ffff:192.0.2.7", "192.0.2.7", "192.0.2.7")]
+    [InlineData("::1", "::1", "::1")]
+    [InlineData("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64", "2001:db8:1::/48")]
+    [InlineData("2001:db8:1:ff02::1", "2001:db8:1:ff02::/64", "2001:db8:1::/48")]
+    public void A_client_address_is_an_IPv4_address_or_an_IPv6_slash_64_in_its_slash_48(string address, string key, string network)
     {
-        ClientAddress.From(IPAddress.Parse(address)).Key.Should().Be(key);
+        var client = ClientAddress.From(IPAddress.Parse(address));
+
+        client.Key.Should().Be(key);
+        client.Network.Key.Should().Be(network);
+        client.HasWiderNetwork.Should().Be(key != network);
+    }
+
+    [Fact]
+    public void Connection_attempts_are_counted_per_IPv6_slash_48_too()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new LimitsOptions { ConnectionAttemptsPerAddressPerMinute = 1 });
+        using var limits = new ClientLimits(options, new LimitsClock(_clock), Microsoft.Extensions.Logging.Abstractions.NullLogger<ClientLimits>.Instance);
+        for (var i = 0; i < ClientAddress.NetworkShare; i++)
+        {
+            limits.TryStartConnection(ClientAddress.From(IPAddress.Parse($"2001:db8:9:{i + 1:x}::1")), out _).Should().BeTrue();
+        }
+
+        limits.TryStartConnection(ClientAddress.From(IPAddress.Parse("2001:db8:9:ff::1")), out var refusal).Should().BeFalse("its /48 spent its share");
+        refusal.Should().Contain("Too many connection attempts");
+        limits.TryStartConnection(ClientAddress.From(IPAddress.Parse("2001:db8:a:1::1")), out _).Should().BeTrue("another /48");
+        limits.TryStartConnection(ClientAddress.From(IPAddress.Parse("192.0.2.1")), out _).Should().BeTrue();
+        limits.TryStartConnection(ClientAddress.From(IPAddress.Parse("192.0.2.1")), out _).Should().BeFalse("an IPv4 address has its own budget");
+    }
+
+    [Fact]
+    public void An_IPv6_slash_48_holds_at_most_its_share_of_an_address_quota_and_gives_places_back_with_them()
+    {
+        using var quota = new AddressQuota(limit: 2);
+        var limit = 2 * ClientAddress.NetworkShare;
+        for (var i = 0; i < limit; i++)
+        {
+            var prefix = ClientAddress.From(IPAddress.Parse($"2001:db8:7:{i + 1:x}::1"));
+            quota.TryTake($"holder-{i}", prefix).Should().BeTrue($"the {i + 1}th place of the /48");
+        }
+
+        var another64 = ClientAddress.From(IPAddress.Parse("2001:db8:7:ff::1"));
+        quota.IsFull(another64).Should().BeTrue("its /48 is full even though the /64 holds nothing");
+        quota.TryTake("one-more", another64).Should().BeFalse();
+        quota.TryTake("elsewhere", ClientAddress.From(IPAddress.Parse("2001:db8:8:1::1"))).Should().BeTrue("another /48");
+        quota.GiveBack("holder-0");
+        quota.TryTake("one-more", another64).Should().BeTrue("a place given back frees its /48's too");
+        quota.TryTake("third", ClientAddress.From(IPAddress.Parse("2001:db8:7:2::2"))).Should().BeFalse("the /48 is full again");
     }
 
     [Fact]

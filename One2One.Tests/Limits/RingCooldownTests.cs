@@ -77,4 +77,24 @@ public sealed class RingCooldownTests
 
         await alice.RingAndCancelAsync(bob);
     }
+
+    [Fact]
+    public async Task An_IPv6_caller_is_its_slash_48_so_another_slash_64_of_it_waits_too()
+    {
+        await using var server = new One2OneServerFactory { ShippedLimits = true, LimitsClock = _clock }.WithSetting("ForwardedHeaders:KnownProxies:0", "127.0.0.1");
+        server.StartServer();
+        await using var mallory = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("mallory"), new ClientSource(ForwardedFor: "2001:db8:5:1::1"));
+        await using var other64 = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("mallory2"), new ClientSource(ForwardedFor: "2001:db8:5:2::1"));
+        await using var elsewhere = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("carol"), new ClientSource(ForwardedFor: "2001:db8:6:1::1"));
+        await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("bob"));
+        await mallory.CallAsync(bob.Name, Offer);
+        await bob.ExpectAsync<IncomingCall>();
+        await bob.RejectAsync(mallory.Name!);
+        (await mallory.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Declined);
+
+        await other64.CallAsync(bob.Name, Offer);
+
+        await other64.ExpectRateLimitedAsync();
+        await bob.ExpectUndisturbedAsync(elsewhere);
+    }
 }
