@@ -82,6 +82,14 @@ public sealed class MediaServerOptions
     public int EventQueueCapacity { get; set; } = 8192;
 
     /// <summary>
+    /// RTP and RTCP packets one endpoint takes from its browser per second (counted in tenths of a second), 0 for no limit.
+    /// The default, 10,000, is about 100 Mbit/s of 1,200-byte packets, far above any browser's call; past it packets are
+    /// dropped (<c>over-budget</c>) before the endpoint's receive lock, so one browser flooding from several addresses
+    /// (the kernel spreads them over the media workers) cannot hold every worker at that lock.
+    /// </summary>
+    public int MaxInboundPacketsPerSecond { get; set; } = 10_000;
+
+    /// <summary>
     /// How often the server pings each control socket (keeping proxies from idling it out), and how long it waits for the
     /// pong before it drops the socket: a client whose host vanished (power loss, a killed VM, a partition) or whose process
     /// froze is noticed within both, and its session starts <see cref="SessionCollectTimeout"/> then, instead of after TCP

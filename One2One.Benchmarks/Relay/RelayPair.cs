@@ -93,7 +93,7 @@ internal sealed class RelayPair : IAsyncDisposable
     /// </summary>
     public static RelayPair Create(SrtpProfile profile, bool connect = true, MediaServerOptions? options = null)
     {
-        var factory = new WebRtcSessionFactory(Options.Create(options ?? new MediaServerOptions()), NullLoggerFactory.Instance, TimeProvider.System);
+        var factory = new WebRtcSessionFactory(Options.Create(options ?? new MediaServerOptions { MaxInboundPacketsPerSecond = 0 }), NullLoggerFactory.Instance, TimeProvider.System);
         var source = (WebRtcSession)factory.Create(new WebRtcEndpointSettings("source"), SilentObserver.Instance);
         var sink = (WebRtcSession)factory.Create(new WebRtcEndpointSettings("sink"), SilentObserver.Instance);
         source.ProcessOffer(RecordedChromiumOffer.Sdp);

@@ -71,6 +71,11 @@ internal sealed class MediaServerOptionsValidator : IValidateOptions<MediaServer
             failures.Add($"{prefix}UdpBatch must be within 1..1024 (got {options.UdpBatch}).");
         }
 
+        if (options.MaxInboundPacketsPerSecond < 0)
+        {
+            failures.Add($"{prefix}MaxInboundPacketsPerSecond must be 0 (no limit) or more (got {options.MaxInboundPacketsPerSecond}).");
+        }
+
         if (options.ControlKeepAliveInterval <= TimeSpan.Zero || options.ControlKeepAliveTimeout <= TimeSpan.Zero)
         {
             failures.Add($"{prefix}ControlKeepAliveInterval and {prefix}ControlKeepAliveTimeout must be positive (got {options.ControlKeepAliveInterval} and {options.ControlKeepAliveTimeout}).");

@@ -17,7 +17,7 @@ internal sealed class MediaTotals
 {
     /// <summary>Why packets were dropped, as the metrics' <c>reason</c> attribute names it.</summary>
     public static readonly IReadOnlyList<string> DropReasons =
-        ["unknown", "unauthenticated", "not-validated", "not-secured", "unprotect-failed", "unroutable", "send-failed", "stale"];
+        ["unknown", "unauthenticated", "not-validated", "not-secured", "unprotect-failed", "unroutable", "send-failed", "stale", "over-budget"];
 
     private const int Packets = 0;
     private const int Bytes = 1;
@@ -105,6 +105,7 @@ internal sealed class MediaTotals
         sums[FirstDrop + 3] += counters.NotSecured;
         sums[FirstDrop + 4] += counters.UnprotectFailed;
         sums[FirstDrop + 6] += counters.SendFailed;
+        sums[FirstDrop + 8] += counters.OverBudget;
     }
 }
 

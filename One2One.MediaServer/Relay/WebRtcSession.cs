@@ -87,6 +87,8 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private long _unroutable;
     private long _stale;
     private long _dtlsStarted;
+    private long _lastKeyframeRequest; // timestamp of the last keyframe request sent to this browser, 0 = none (Interlocked)
+    private long _keyframeRequestsSkipped; // asked within KeyframeRequestInterval of the last one (Interlocked)
     private RetransmissionHistory? _videoHistory; // the video sent to this browser, from its first NACK; reset by new keys (Volatile)
     private long _retransmitted; // packets sent again for this browser's NACKs (Interlocked)
     private long _maxVideoRecvBitrate; // setMaxVideoRecvBandwidth in bits per second, 0 = none; any thread (Volatile)
@@ -117,6 +119,9 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     /// <summary>Packets of a new source not sent to a sink because their number there was the old source's (see <see cref="OutboundSequence"/>).</summary>
     public long StalePackets => Interlocked.Read(ref _stale);
+
+    /// <summary>Keyframe requests not sent because one went to this browser within <see cref="KeyframeRequestInterval"/>.</summary>
+    public long KeyframeRequestsSkipped => Interlocked.Read(ref _keyframeRequestsSkipped);
 
     /// <summary>Packets sent again to this browser for its NACKs, from <see cref="RetransmissionHistory"/>.</summary>
     public long RetransmittedPackets => Interlocked.Read(ref _retransmitted);
@@ -383,10 +388,26 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     public void SetMaxVideoRecvBandwidth(int kilobitsPerSecond) =>
         Volatile.Write(ref _maxVideoRecvBitrate, kilobitsPerSecond * 1000L);
 
+    /// <summary>
+    /// The least time between two keyframe requests to one browser: libwebrtc's encoder ignores requests closer than 300 ms
+    /// (kMinKeyframeSendIntervalMs), and a keyframe asked for is on its way meanwhile. Without it a browser that alternated
+    /// its video SSRC on every packet made us write, encrypt and send a PLI (outside the send batch) per packet.
+    /// </summary>
+    public static readonly TimeSpan KeyframeRequestInterval = TimeSpan.FromMilliseconds(300);
+
     public void RequestKeyframe()
     {
         if (InboundSsrc(KurentoMediaType.Video) is not { } mediaSsrc || !_transport.IsSecured)
         {
+            return;
+        }
+
+        var now = _time.GetTimestamp();
+        var last = Interlocked.Read(ref _lastKeyframeRequest);
+        if ((last != 0 && _time.GetElapsedTime(last, now) < KeyframeRequestInterval)
+            || Interlocked.CompareExchange(ref _lastKeyframeRequest, now, last) != last)
+        {
+            Interlocked.Increment(ref _keyframeRequestsSkipped);
             return;
         }
 

@@ -55,6 +55,16 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
     /// <summary>A browser has a handful of candidates; beyond this many validated paths, a new one replaces the stalest.</summary>
     public const int MaxPeerAddresses = 8;
 
+    /// <summary>
+    /// How long the selected path may go without a check before a check on another stored path selects that one, without a
+    /// nomination. Firefox nominates once and then sends plain consent checks (every 4 to 6 s) that never carry
+    /// USE-CANDIDATE: when its NAT binding changes, those checks come from a new address, which the browser does not know
+    /// it has, so it never nominates it, and our media would go on to the dead address until consent expired and the call
+    /// ended. Chromium checks its selected pair every few seconds and its backups about every 25 s, so a live selected pair
+    /// is never this silent; a pair's checks prove the same credentials a nomination does, so this grants nothing new.
+    /// </summary>
+    public static readonly TimeSpan SilentSelectedPathTimeout = TimeSpan.FromSeconds(8);
+
     /// <summary>Accepted checks remembered so that a replay of one from another path is refused.</summary>
     public const int RememberedChecks = 64;
 
@@ -203,6 +213,13 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
         {
             Volatile.Write(ref _selected, path);
         }
+        else if (!ReferenceEquals(Selected, path) && SelectedFellSilent())
+        {
+            // The browser moved without telling us (see SilentSelectedPathTimeout): follow its checks, as a nomination.
+            _nominated = path;
+            Volatile.Write(ref _selected, path);
+            result = IceCheckResult.Nominated;
+        }
 
         if (ReferenceEquals(Selected, path))
         {
@@ -212,6 +229,9 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
 
         return result;
     }
+
+    private bool SelectedFellSilent() =>
+        LastCheckTimestamp is var last and not 0 && time.GetElapsedTime(last) > SilentSelectedPathTimeout;
 
     private int IndexOfValidated(IIceLink link, in AddressKey address)
     {

@@ -13,6 +13,7 @@ internal sealed class MediaPorts : IDisposable
 {
     public MediaPorts(MediaServerOptions options, ILoggerFactory loggers, TimeProvider? time = null, IceTcpOptions? tcp = null)
     {
+        InboundPacketsPerSecond = options.MaxInboundPacketsPerSecond;
         var bind = IPAddress.Parse(options.BindAddress);
         Udp = new UdpMediaPort(bind, new PortChoice(options.UdpPort, options.MinPort, options.MaxPort, "MediaServer:UdpPort"),
             options.EffectiveWorkers, options.UdpBatch, Directory, loggers);
@@ -33,6 +34,9 @@ internal sealed class MediaPorts : IDisposable
     }
 
     public TransportDirectory Directory { get; } = new();
+
+    /// <summary><c>MediaServer:MaxInboundPacketsPerSecond</c>: what each transport takes from its browser (<see cref="InboundMediaBudget"/>); 0 = no limit.</summary>
+    public int InboundPacketsPerSecond { get; }
 
     public UdpMediaPort Udp { get; }
 

@@ -9,6 +9,7 @@ internal sealed class TransportCounters
     private long _notSecured;
     private long _unprotectFailed;
     private long _sendFailed;
+    private long _overBudget;
 
     /// <summary>Not STUN, DTLS, RTP or RTCP by its first byte, or too large.</summary>
     public long Unknown => Interlocked.Read(ref _unknown);
@@ -28,7 +29,10 @@ internal sealed class TransportCounters
     /// <summary>Outgoing packets not sent (no keys or address yet, or a socket error).</summary>
     public long SendFailed => Interlocked.Read(ref _sendFailed);
 
-    public long TotalDropped => Unknown + Unauthenticated + NotValidated + NotSecured + UnprotectFailed;
+    /// <summary>Media from the browser past the transport's <see cref="InboundMediaBudget"/>.</summary>
+    public long OverBudget => Interlocked.Read(ref _overBudget);
+
+    public long TotalDropped => Unknown + Unauthenticated + NotValidated + NotSecured + UnprotectFailed + OverBudget;
 
     public void CountUnknown() => Interlocked.Increment(ref _unknown);
 
@@ -41,4 +45,6 @@ internal sealed class TransportCounters
     public void CountUnprotectFailed() => Interlocked.Increment(ref _unprotectFailed);
 
     public void CountSendFailed() => Interlocked.Increment(ref _sendFailed);
+
+    public void CountOverBudget() => Interlocked.Increment(ref _overBudget);
 }

@@ -39,6 +39,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     private readonly ITransportEvents _events;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly InboundMediaBudget _inboundBudget;
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _receiveGate = new();
     private readonly Lock _sendGate = new();
@@ -58,6 +59,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         _events = events;
         _logger = loggers.CreateLogger<WebRtcTransport>();
         _time = time;
+        _inboundBudget = new InboundMediaBudget(time, ports.InboundPacketsPerSecond);
         Loggers = loggers;
         if (!ports.Directory.TryRegister(ice.Local.Ufrag, this))
         {
@@ -326,6 +328,12 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     {
         IceCheckResult? check = null;
         IceLiteAgent? checkedBy = null;
+        if (RtcDemux.Classify(buffer[..received]) is RtcPacketKind.Rtp or RtcPacketKind.Rtcp && !_inboundBudget.TryTake())
+        {
+            Counters.CountOverBudget();
+            return false;
+        }
+
         lock (_receiveGate)
         {
             if (_closed)

@@ -227,10 +227,11 @@ public sealed class IceLiteAgentTests
         var selected = agent.Selected;
         var evictedAddresses = new List<IPEndPoint>();
 
-        // The selected path is checked least recently of all while twenty other addresses pass a check.
+        // The selected path is checked least recently of all while twenty other addresses pass a check (within
+        // SilentSelectedPathTimeout of its last check, so none of them is selected instead).
         for (var i = 1; i <= 20; i++)
         {
-            _clock.Advance(TimeSpan.FromSeconds(1));
+            _clock.Advance(TimeSpan.FromMilliseconds(300));
             CheckFrom(agent, Address(i), useCandidate: false, out var evicted).Should().Be(IceCheckResult.AddressValidated);
             if (evicted is not null)
             {
@@ -277,16 +278,17 @@ public sealed class IceLiteAgentTests
         agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _, out _).Should().Be(IceCheckResult.AddressValidated);
         var nominated = agent.LastCheckTimestamp;
 
-        _clock.Advance(TimeSpan.FromSeconds(20));
+        _clock.Advance(TimeSpan.FromSeconds(5));
         var elsewhere = agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out var answered, out _);
         var afterElsewhere = agent.LastCheckTimestamp;
-        _clock.Advance(TimeSpan.FromSeconds(5));
+        _clock.Advance(TimeSpan.FromSeconds(2));
         agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _, out _);
 
         elsewhere.Should().Be(IceCheckResult.ConsentRenewed);
         answered.Should().BeGreaterThan(0, "a check on another valid pair is still answered");
         afterElsewhere.Should().Be(nominated, "RFC 7675: consent belongs to the selected pair; another pair's checks do not keep it fresh");
-        _clock.GetElapsedTime(nominated, agent.LastCheckTimestamp).Should().Be(TimeSpan.FromSeconds(25));
+        _clock.GetElapsedTime(nominated, agent.LastCheckTimestamp).Should().Be(TimeSpan.FromSeconds(7));
+        agent.SelectedEndPoint.Should().Be(Browser);
     }
 
     [Fact]
@@ -300,7 +302,7 @@ public sealed class IceLiteAgentTests
         var nominatedAt = _clock.GetTimestamp();
         agent.OnBindingRequest(Check("srvA:brow", Local.Password, true, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _, out _).Should().Be(IceCheckResult.Nominated);
         var moved = agent.LastCheckTimestamp;
-        _clock.Advance(TimeSpan.FromSeconds(10));
+        _clock.Advance(TimeSpan.FromSeconds(5));
         agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _, out _);
 
         moved.Should().Be(nominatedAt, "the nominating check is the new pair's consent");
@@ -324,11 +326,45 @@ public sealed class IceLiteAgentTests
         agent.SendTarget.Should().BeNull("RFC 7675 §5.1: no sending without consent");
         agent.Selected.Should().BeSameAs(selected, "the pair stays selected for when the browser comes back");
 
-        agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, OtherCandidate.Serialize(), Response(out _), out _, out _);
-        agent.SendTarget.Should().BeNull("another pair's check is no consent for the selected one");
         agent.OnBindingRequest(Check("srvA:brow", Local.Password, false, out _), Udp, Browser.Serialize(), Response(out _), out _, out _);
         agent.SendTarget.Should().BeSameAs(selected, "a check on the selected pair renews consent");
         agent.ExpireConsentIfStale(_clock.GetTimestamp(), TimeSpan.FromSeconds(30)).Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_check_on_another_stored_path_once_the_selected_one_fell_silent_selects_it_as_a_browser_that_never_nominates_again_needs()
+    {
+        // Firefox: one nomination, then plain consent checks every 4 to 6 s; its NAT binding changes and its checks come
+        // from a new address it does not know it has.
+        var agent = new IceLiteAgent(Local, _clock);
+        CheckFrom(agent, Browser, useCandidate: true, out _).Should().Be(IceCheckResult.Nominated);
+        _clock.Advance(TimeSpan.FromSeconds(5));
+        CheckFrom(agent, OtherCandidate, useCandidate: false, out _).Should().Be(IceCheckResult.AddressValidated, "the selected path was checked 5 s ago");
+        agent.SelectedEndPoint.Should().Be(Browser);
+
+        _clock.Advance(IceLiteAgent.SilentSelectedPathTimeout - TimeSpan.FromSeconds(5) + TimeSpan.FromMilliseconds(1));
+        CheckFrom(agent, OtherCandidate, useCandidate: false, out _).Should().Be(IceCheckResult.Nominated);
+
+        agent.SelectedEndPoint.Should().Be(OtherCandidate, "media follows the browser's checks");
+        agent.SendTarget!.EndPoint.Should().Be(OtherCandidate);
+        agent.LastCheckTimestamp.Should().Be(_clock.GetTimestamp(), "the check is the new pair's consent");
+        _clock.Advance(TimeSpan.FromSeconds(1));
+        CheckFrom(agent, Browser, useCandidate: false, out _).Should().Be(IceCheckResult.ConsentRenewed, "the new selected path is not silent");
+        agent.SelectedEndPoint.Should().Be(OtherCandidate);
+    }
+
+    [Fact]
+    public void After_consent_expired_a_check_on_another_stored_path_selects_it_and_gives_media_a_target_again()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        CheckFrom(agent, Browser, useCandidate: true, out _);
+        CheckFrom(agent, OtherCandidate, useCandidate: false, out _);
+        _clock.Advance(TimeSpan.FromSeconds(31));
+        agent.ExpireConsentIfStale(_clock.GetTimestamp(), TimeSpan.FromSeconds(30)).Should().BeTrue();
+
+        CheckFrom(agent, OtherCandidate, useCandidate: false, out _).Should().Be(IceCheckResult.Nominated);
+
+        agent.SendTarget!.EndPoint.Should().Be(OtherCandidate);
     }
 
     [Fact]

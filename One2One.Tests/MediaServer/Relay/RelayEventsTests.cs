@@ -206,13 +206,6 @@ public sealed class RelayEventsTests : IAsyncLifetime
         var endpoint = await _rig.ConnectAsync();
         _rig.AdvanceSeconds(31);
         endpoint.Events.OfType<IceStateChanged>().Last().State.Should().Be(KurentoIceState.Failed);
-        using var otherPair = SocketTo(endpoint);
-
-        // Another pair's checks are answered but are no consent for the selected one. Both come on one worker (the kernel
-        // keeps an address on one), so the second answer means the first check was reported.
-        (await CheckFromAsync(otherPair, endpoint, useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
-        (await CheckFromAsync(otherPair, endpoint, useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
-        endpoint.Events.OfType<IceStateChanged>().Last().State.Should().Be(KurentoIceState.Failed, "consent of the selected pair is still expired");
         endpoint.Events.OfType<ConnectionChanged>().Select(e => e.Connected).Should().Equal(true, false);
 
         (await endpoint.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
@@ -233,14 +226,16 @@ public sealed class RelayEventsTests : IAsyncLifetime
         endpoint.Events.OfType<ConnectionChanged>().Select(e => e.Connected).Should().Equal(true, false, true, false);
     }
 
-    [Fact]
-    public async Task A_nomination_of_another_pair_after_consent_expired_reports_the_endpoint_ready_on_that_pair()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)] // Firefox: it nominates once, and its later checks (from wherever its NAT now maps it) never carry USE-CANDIDATE
+    public async Task A_check_of_another_pair_after_consent_expired_nominating_or_not_reports_the_endpoint_ready_on_that_pair(bool useCandidate)
     {
         var endpoint = await _rig.ConnectAsync();
         _rig.AdvanceSeconds(31);
         using var moved = SocketTo(endpoint);
 
-        (await CheckFromAsync(moved, endpoint, useCandidate: true)).Class.Should().Be(StunMessageClass.SuccessResponse);
+        (await CheckFromAsync(moved, endpoint, useCandidate)).Class.Should().Be(StunMessageClass.SuccessResponse);
         await endpoint.Events.WaitForAsync<ConnectionChanged>(_ => endpoint.Events.OfType<ConnectionChanged>().Count == 3, "once consent is back on the new pair");
 
         endpoint.Events.OfType<IceStateChanged>().Select(e => e.State).Should().EndWith(

@@ -1,3 +1,4 @@
+using One2One.MediaServer.Relay;
 using System.Net;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Logging;
@@ -96,6 +97,7 @@ public sealed class RelayIceRestartTests : IAsyncLifetime
     {
         var (a, b) = await _rig.CallAsync();
         await b.Browser.NextRtcpWithAsync(p => p.IsPli, "the keyframe request of the connection");
+        _rig.Clock.Advance(WebRtcSession.KeyframeRequestInterval); // a restart comes well after the connection's request
         const string newUfrag = "rEst";
         const string newPassword = "RestartedPassword0123456";
         var restartOffer = a.Browser.OfferSdp.Replace(a.Browser.Offer.Ufrag, newUfrag, StringComparison.Ordinal)
@@ -121,6 +123,7 @@ public sealed class RelayIceRestartTests : IAsyncLifetime
         // used up the restart's keyframe request, so the real nomination of the new path asked for none.
         var (a, b) = await _rig.CallAsync();
         await b.Browser.NextRtcpWithAsync(p => p.IsPli, "the keyframe request of the connection");
+        _rig.Clock.Advance(WebRtcSession.KeyframeRequestInterval); // a restart comes well after the connection's request
         var request = new byte[2048];
         var length = SimulatedBrowser.WriteCheck(request, $"{a.Browser.Answer!.Ufrag}:{a.Browser.Offer.Ufrag}", a.Browser.Answer.Password, useCandidate: true, out _);
         var link = new HeldLink();

@@ -1,3 +1,4 @@
+using One2One.MediaServer.Relay;
 using One2One.MediaServer.Elements;
 using One2One.MediaServer.Rtc.Transport;
 using One2One.Tests.MediaServer.Relay.Support;
@@ -250,6 +251,40 @@ public sealed class RelayRtcpTests : IAsyncLifetime
         var pli = await a.Browser.NextRtcpWithAsync(p => p.IsPli, "for B's PLI");
         pli.MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc, "the SSRC was learned from A's first video packet");
         a.Session.InboundSsrc(KurentoMediaType.Video).Should().Be(a.Browser.Offer.VideoSsrc);
+    }
+
+    [Fact]
+    public async Task A_browser_that_alternates_its_video_ssrc_on_every_packet_gets_one_keyframe_request_per_interval_not_one_per_packet()
+    {
+        var (a, b) = await CallWithKeyframeRequestsTakenAsync();
+        _rig.Clock.Advance(WebRtcSession.KeyframeRequestInterval);
+        var other = a.Browser.Offer.VideoSsrc + 1;
+
+        for (ushort i = 1; i <= 400; i++)
+        {
+            a.Browser.SendRtp(KurentoMediaType.Video, i, i * 3000u, true, new byte[100], ssrc: i % 2 == 0 ? other : a.Browser.Offer.VideoSsrc);
+        }
+
+        await b.Browser.NextRtpAsync("the flips are relayed");
+        var requests = await CountPlisAsync(a.Browser);
+        requests.Should().Be(1, "one request for the first change within the interval; the rest are skipped");
+        a.Session.KeyframeRequestsSkipped.Should().BeGreaterThan(10, "the other changes each asked for one");
+
+        _rig.Clock.Advance(WebRtcSession.KeyframeRequestInterval);
+        a.Browser.SendRtp(KurentoMediaType.Video, 401, 401 * 3000u, true, new byte[100], ssrc: a.Browser.Offer.VideoSsrc); // 400 was the other
+        (await a.Browser.NextRtcpWithAsync(p => p.IsPli, "a change after the interval is asked for again")).MediaSsrc.Should().NotBe(0);
+    }
+
+    /// <summary>How many PLIs reach <paramref name="browser"/> until none has come for half a second.</summary>
+    private static async Task<int> CountPlisAsync(SimulatedBrowser browser)
+    {
+        var count = 0;
+        while (await browser.NextRtcpOrNullAsync(TimeSpan.FromMilliseconds(500)) is { } compound)
+        {
+            count += RtcpView.Read(compound).Count(p => p.IsPli);
+        }
+
+        return count;
     }
 
     /// <summary>A call, with the keyframe request each browser gets when the other's video is connected already read.</summary>

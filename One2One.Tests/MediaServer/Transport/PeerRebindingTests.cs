@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
 using One2One.MediaServer.Rtc.Ice;
 using One2One.MediaServer.Rtc.Srtp;
 using One2One.MediaServer.Rtc.Stun;
@@ -54,6 +55,62 @@ public sealed class PeerRebindingTests : IAsyncLifetime
 
         _harness.Ice.ValidatedPaths.Length.Should().Be(IceLiteAgent.MaxPeerAddresses);
         _harness.Counters.TotalDropped.Should().Be(0);
+    }
+
+    [Fact]
+    public async Task Media_follows_a_browser_whose_checks_come_from_a_new_address_without_a_nomination_once_the_old_one_fell_silent()
+    {
+        // Firefox nominates once; after its NAT binding changed, its plain consent checks come from a new address.
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var harness = new TransportHarness(clock);
+        harness.Secure();
+        using var inbound = harness.BrowserInbound();
+        var old = harness.ValidatedPeer();
+        var moved = harness.Stranger();
+        TransportHarness.Check(moved, useCandidate: false);
+        harness.Ice.SelectedEndPoint.Should().Be(old.LocalEndPoint, "the old address was checked just now");
+
+        clock.Advance(IceLiteAgent.SilentSelectedPathTimeout + TimeSpan.FromSeconds(1));
+        TransportHarness.Check(moved, useCandidate: false);
+
+        harness.Ice.SelectedEndPoint.Should().Be(moved.LocalEndPoint);
+        var plain = SrtpTestPackets.PlainRtp(0x4444, 7)[..RtpLength];
+        var packet = new byte[2048];
+        plain.CopyTo(packet, 0);
+        harness.Transport.TrySendRtp(packet, plain.Length).Should().BeTrue();
+        var received = new byte[2048];
+        var length = moved.Receive(received);
+        inbound.TryUnprotectRtp(received.AsSpan(0, length), out var plainLength).Should().BeTrue();
+        received.AsSpan(0, plainLength).ToArray().Should().Equal(plain, "media goes to where the browser's checks come from");
+        await TransportHarness.CountedAsync(() => harness.Events.IceChecks.Contains(IceCheckResult.Nominated), "reported as a nomination");
+    }
+
+    [Fact]
+    public async Task A_browser_flooding_media_from_several_addresses_gets_its_budget_per_window_and_the_excess_is_dropped_before_the_gate()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var harness = new TransportHarness(clock);
+        harness.Secure();
+        using var browserKeys = harness.BrowserOutbound();
+        Socket[] sockets = [harness.ValidatedPeer(), harness.ValidatedPeer(), harness.ValidatedPeer()];
+        const int PerWindow = 10_000 / 10; // the default MediaServer:MaxInboundPacketsPerSecond
+        const int Sent = PerWindow + 500;
+
+        for (var i = 0; i < Sent; i++)
+        {
+            sockets[i % sockets.Length].Send(SrtpTestPackets.ProtectRtp(browserKeys, SrtpTestPackets.PlainRtp(BrowserSsrc, (ushort)i), RtpLength));
+            if (i % 100 == 99)
+            {
+                var handled = i + 1;
+                await TransportHarness.CountedAsync(() => harness.Events.Rtp.Count + harness.Counters.OverBudget == handled, $"{handled} handled");
+            }
+        }
+
+        harness.Events.Rtp.Count.Should().Be(PerWindow, "one window's budget, the clock standing still");
+        harness.Counters.OverBudget.Should().Be(500);
+        clock.Advance(InboundMediaBudget.Window);
+        sockets[0].Send(SrtpTestPackets.ProtectRtp(browserKeys, SrtpTestPackets.PlainRtp(BrowserSsrc, Sent), RtpLength));
+        await TransportHarness.CountedAsync(() => harness.Events.Rtp.Count == PerWindow + 1, "the next window takes media again");
     }
 
     [Fact]

@@ -236,6 +236,20 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
         }
     }
 
+    /// <summary>The next RTCP compound, or null when none arrives within <paramref name="within"/> (nothing is left waiting for one).</summary>
+    public async Task<byte[]?> NextRtcpOrNullAsync(TimeSpan within)
+    {
+        using var timeout = new CancellationTokenSource(within);
+        try
+        {
+            return await _rtcp.Reader.ReadAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>The next RTCP compound that holds a packet <paramref name="match"/> accepts (compounds before it are skipped).</summary>
     public async Task<RtcpView> NextRtcpWithAsync(Func<RtcpView, bool> match, string because)
     {

@@ -126,13 +126,19 @@ internal sealed class TransportHarness : IAsyncDisposable
     public Socket ValidatedPeer()
     {
         var socket = Stranger();
+        Check(socket, useCandidate: true);
+        return socket;
+    }
+
+    /// <summary>Sends a valid check from <paramref name="socket"/> and waits for its success response.</summary>
+    public static void Check(Socket socket, bool useCandidate)
+    {
         var request = new byte[One2One.MediaServer.Rtc.Stun.StunWriter.MaxLength];
-        var length = SimulatedBrowser.WriteCheck(request, $"{Ufrag}:peer", Password, useCandidate: true, out _);
+        var length = SimulatedBrowser.WriteCheck(request, $"{Ufrag}:peer", Password, useCandidate, out _);
         socket.Send(request.AsSpan(0, length));
         var response = new byte[512];
         var received = socket.Receive(response);
         new ReceivedStun(response[..received]).Class.Should().Be(One2One.MediaServer.Rtc.Stun.StunMessageClass.SuccessResponse);
-        return socket;
     }
 
     /// <summary>Waits (bounded) until the receive loop has handled what the test sent.</summary>
