@@ -41,14 +41,16 @@ export interface MediaCallEvents {
 }
 
 /**
- * The RTCConfiguration for the server's ICE configuration, on top of `base`. Only the fields RTCIceServer knows are
- * copied: a STUN entry has no username or credential, and WebIDL would turn a null there into the string "null".
+ * The RTCConfiguration for the server's ICE configuration, on top of the app's own `base`: the app's STUN/TURN servers
+ * first, then the server's (neither replaces the other), and "relay" when either asks for it (an app that keeps its
+ * address private stays relayed whatever the server says). Only the fields RTCIceServer knows are copied from the
+ * server's: a STUN entry has no username or credential, and WebIDL would turn a null there into the string "null".
  */
 export function rtcConfiguration(ice: IceConfiguration | null, base: RTCConfiguration = {}): RTCConfiguration {
   if (ice === null) {
     return base;
   }
-  const iceServers = ice.iceServers.map((server): RTCIceServer => {
+  const serverIceServers = ice.iceServers.map((server): RTCIceServer => {
     const entry: RTCIceServer = { urls: [...server.urls] };
     if (server.username) {
       entry.username = server.username;
@@ -58,7 +60,8 @@ export function rtcConfiguration(ice: IceConfiguration | null, base: RTCConfigur
     }
     return entry;
   });
-  return { ...base, iceServers, iceTransportPolicy: ice.iceTransportPolicy === "relay" ? "relay" : "all" };
+  const relay = base.iceTransportPolicy === "relay" || ice.iceTransportPolicy === "relay";
+  return { ...base, iceServers: [...(base.iceServers ?? []), ...serverIceServers], iceTransportPolicy: relay ? "relay" : "all" };
 }
 
 /**

@@ -50,7 +50,11 @@ export interface SoftphoneEvents {
 export interface SoftphoneOptions {
   /** Opens the camera and microphone; getUserMedia({ audio: true, video: true }) by default. */
   readonly openMedia?: () => Promise<MediaStream>;
-  /** The configuration of each call's RTCPeerConnection (e.g. iceServers). */
+  /**
+   * The configuration of each call's RTCPeerConnection (e.g. iceServers). The server's STUN/TURN servers (from
+   * registering, refreshed before and during each call) are added after this `iceServers`, never in place of it; and
+   * `iceTransportPolicy: "relay"` stays relay whatever the server says (the server's "relay" applies too).
+   */
   readonly rtcConfiguration?: RTCConfiguration;
   /**
    * Opens the camera and microphone as soon as an incoming call rings, and makes the call's RTCPeerConnection and its
