@@ -57,6 +57,12 @@ export interface One2OneClientEvents extends ClientEvents {
 
 export type ConnectionState = "disconnected" | "connecting" | "connected" | "reconnecting" | "disconnecting";
 
+/** An accepted registration or resume: the STUN/TURN servers for this person's calls, and the call the server kept going. */
+export interface Registration {
+  readonly ice: IceConfiguration | null;
+  readonly resumedCallWith: string | null;
+}
+
 /** The one call set up through call() or accept() whose answer is awaited. */
 interface PendingAnswer {
   readonly peer: string;
@@ -227,7 +233,8 @@ export class One2OneClient {
   /**
    * Connects if needed and registers `name`. Resolves once the server accepted it, with the STUN/TURN servers for
    * this person's calls (null when the server configures none); rejects with a RejectedError (invalid-name,
-   * name-taken, rate-limited, …), a RefusedError or a ConnectionError.
+   * name-taken, rate-limited, …), a RefusedError or a ConnectionError ("disconnected" when the connection closes or
+   * starts reconnecting before the server's answer, which is then lost with it: register again, or resume, on the new one).
    */
   async register(name: string): Promise<IceConfiguration | null> {
     return (await this.registration(() => this.hub.register(name))).ice;
@@ -238,16 +245,32 @@ export class One2OneClient {
    * call (a reload, a new network). Resolves with the STUN/TURN servers and the peer of the call the server kept going
    * (null if it has ended); rejects as register() does, resume-expired or resume-refused when the token is no good.
    */
-  async resume(name: string, resumeToken: string): Promise<{ ice: IceConfiguration | null; resumedCallWith: string | null }> {
+  async resume(name: string, resumeToken: string): Promise<Registration> {
     return this.registration(() => this.hub.resume(name, resumeToken));
   }
 
-  private async registration(invoke: () => Promise<void>): Promise<{ ice: IceConfiguration | null; resumedCallWith: string | null }> {
+  private async registration(invoke: () => Promise<void>): Promise<Registration> {
     await this.connect();
-    let onResponse: ClientEvents["registerResponse"] = () => undefined;
-    let onClose: One2OneClientEvents["close"] = () => undefined;
-    const response = new Promise<{ ice: IceConfiguration | null; resumedCallWith: string | null }>((resolve, reject) => {
-      onResponse = (answer) => {
+    const answer = this.registerAnswer();
+    try {
+      // The answer may come before or after the invocation completes.
+      const [, registration] = await Promise.all([invoke(), answer.registration]);
+      return registration;
+    } finally {
+      answer.stopListening();
+    }
+  }
+
+  /**
+   * The server's answer to the registration about to be sent: its RegisterResponse, or a ConnectionError "disconnected"
+   * when the connection closes or starts reconnecting first (the answer, sent through the server's outbox, may come after
+   * the invocation completed, and is lost with the connection). Stops listening as soon as it settles.
+   */
+  private registerAnswer(): { readonly registration: Promise<Registration>; stopListening(): void } {
+    let stopListening = (): void => undefined;
+    const registration = new Promise<Registration>((resolve, reject) => {
+      const onResponse: ClientEvents["registerResponse"] = (answer) => {
+        stopListening();
         if (answer.response === "accepted") {
           resolve({
             ice: answer.iceServers ? { iceServers: answer.iceServers, iceTransportPolicy: answer.iceTransportPolicy ?? "all" } : null,
@@ -257,18 +280,20 @@ export class One2OneClient {
           reject(rejection(answer.message, answer.reason, "Registration was refused."));
         }
       };
-      onClose = (error) => reject(new ConnectionError("The connection to the server was lost.", "disconnected", { cause: error }));
+      const onLost = (error: Error | undefined): void => {
+        stopListening();
+        reject(new ConnectionError("The connection to the server was lost.", "disconnected", { cause: error }));
+      };
+      stopListening = () => {
+        this.events.off("registerResponse", onResponse);
+        this.events.off("close", onLost);
+        this.events.off("reconnecting", onLost);
+      };
+      this.events.on("registerResponse", onResponse);
+      this.events.on("close", onLost);
+      this.events.on("reconnecting", onLost);
     });
-    this.events.on("registerResponse", onResponse);
-    this.events.on("close", onClose);
-    try {
-      // The response may come before or after the invocation completes.
-      const [, answer] = await Promise.all([invoke(), response]);
-      return answer;
-    } finally {
-      this.events.off("registerResponse", onResponse);
-      this.events.off("close", onClose);
-    }
+    return { registration, stopListening };
   }
 
   /**

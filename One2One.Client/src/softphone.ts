@@ -398,6 +398,11 @@ export class Softphone {
       this.stopPending = false;
       return this.apply({ kind: "registered" });
     } catch (error) {
+      if (generation !== this.resumeGeneration) {
+        // Lost with a connection this phone has heard go (it says so itself), or the person signed out or registered
+        // again meanwhile: not this registration's failure to show.
+        return false;
+      }
       if (this.apply({ kind: "registration-failed" })) {
         this.events.emit("notice", { text: registrationText(error), kind: "error" });
       }

@@ -1,0 +1,75 @@
+import assert from "node:assert/strict";
+import { afterEach, describe, it } from "node:test";
+import { ConnectionError } from "../../src/errors.js";
+import type { One2OneClient } from "../../src/signaling.js";
+import { FakeServer } from "./signalr-fakes.js";
+import { settle, until } from "./softphone-fakes.js";
+
+/** A server without sign-in whose answer to each Register or Resume comes later, through its outbox, when `answering`. */
+function serverAnsweringLater(): { server: FakeServer; answering: { now: boolean } } {
+  const server = new FakeServer();
+  server.signIn = false;
+  const answering = { now: true };
+  let tokens = 0;
+  server.answer = (invocation, socket) => {
+    if ((invocation.target === "Register" || invocation.target === "Resume") && answering.now) {
+      const resumeToken = `token-${++tokens}`;
+      setTimeout(() => socket.push("registerResponse", { response: "accepted", resumeToken }), 0);
+    }
+    return {};
+  };
+  return { server, answering };
+}
+
+const outcome = (promise: Promise<unknown>): Promise<string> =>
+  Promise.race([
+    promise.then(
+      () => "resolved",
+      (error: unknown) => (error instanceof ConnectionError ? `rejected: ${error.reason}` : `rejected: ${String(error)}`),
+    ),
+    new Promise<string>((resolve) => setTimeout(() => resolve("still pending"), 50)),
+  ]);
+
+const once = (client: One2OneClient, event: "reconnected" | "close"): Promise<void> =>
+  new Promise((resolve) => client.on(event, () => resolve()));
+
+describe("One2OneClient's registration", () => {
+  /** Closes the test's connection even when an assertion fails, so no SignalR timer keeps the test's process alive. */
+  let current: One2OneClient | null = null;
+  afterEach(() => current?.dropConnection());
+
+  it("register() rejects as disconnected when the connection starts reconnecting after Register completed but before the answer", async () => {
+    const { server, answering } = serverAnsweringLater();
+    const client = (current = server.client({ reconnectPolicy: [0] }));
+    answering.now = false;
+    const first = client.register("alice");
+    await until(() => server.invoked.includes("Register"));
+    await settle();
+
+    // The answer is still in the server's outbox when the network goes; SignalR reconnects on a new connection.
+    const reconnected = once(client, "reconnected");
+    server.lastSocket.drop();
+
+    assert.equal(await outcome(first), "rejected: disconnected");
+    await reconnected;
+
+    // The next registration gets its own answer (no leftover listener of the first takes it).
+    answering.now = true;
+    assert.equal(await outcome(client.register("alice")), "resolved");
+  });
+
+  it("resume() rejects as disconnected the same way", async () => {
+    const { server, answering } = serverAnsweringLater();
+    const client = (current = server.client({ reconnectPolicy: [0] }));
+    answering.now = false;
+    const resuming = client.resume("alice", "token-0");
+    await until(() => server.invoked.includes("Resume"));
+    await settle();
+
+    const reconnected = once(client, "reconnected");
+    server.lastSocket.drop();
+
+    assert.equal(await outcome(resuming), "rejected: disconnected");
+    await reconnected;
+  });
+});
