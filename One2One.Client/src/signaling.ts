@@ -31,7 +31,7 @@ export interface One2OneClientOptions {
   readonly connectionOptions?: IHttpConnectionOptions;
   /**
    * Reconnect automatically (SignalR's withAutomaticReconnect). Off by default. A new connection is a new connection id:
-   * after "reconnected" the app resumes its registration with its resume token (the server holds it for
+   * after "reconnected" the app resumes its registration with resume(name, resumeToken) (the server holds it for
    * Calls:ReconnectWindow); a Softphone does that by itself, with or without this policy.
    */
   readonly reconnectPolicy?: IRetryPolicy | readonly number[];
@@ -79,6 +79,8 @@ export class One2OneClient {
   /** disconnect() is closing the connection: its close is the app's own, not a loss. */
   private leaving = false;
   private pending: PendingAnswer | null = null;
+  /** The resume token of the last accepted registration (see resumeToken). */
+  private token: string | null = null;
   /** This side's candidates, held while its offer is on the way: before it arrives the server has no call for them. */
   private heldCandidates: IceCandidateInit[] | null = null;
 
@@ -118,6 +120,12 @@ export class One2OneClient {
     for (const name of ["peerMediaState", "onlineUsers", "presenceChanged"] as const) {
       this.connection.on(name, (payload: never) => this.events.emit(name, payload));
     }
+    // Before anyone else hears the answer, so an app's listener already finds the new token here.
+    this.events.on("registerResponse", (response) => {
+      if (response.response === "accepted" && response.resumeToken) {
+        this.token = response.resumeToken;
+      }
+    });
     this.events.on("callResponse", (response) => {
       if (response.response === "accepted" && response.sdpAnswer) {
         this.settle(response.sdpAnswer, null);
@@ -143,6 +151,8 @@ export class One2OneClient {
         return this.invoke(hubMethods.stop);
       },
       unregister: () => {
+        // The registration is given up: its token resumes nothing.
+        this.token = null;
         this.settle(null, endedHere());
         return this.invoke(hubMethods.unregister);
       },
@@ -166,6 +176,16 @@ export class One2OneClient {
       default:
         return "disconnected";
     }
+  }
+
+  /**
+   * The resume token of this client's registration, for resume(name, resumeToken) on a new connection: a lost one (the
+   * server holds the name, and a call, for Calls:ReconnectWindow), or a reloaded page's (keep it, e.g. in
+   * sessionStorage). Each accepted register() or resume() issues a new one (a resume spends the token it used); null
+   * before any, and once the registration is given up (hub.unregister(), disconnect()). A lost connection keeps it.
+   */
+  get resumeToken(): string | null {
+    return this.token;
   }
 
   get connected(): boolean {
@@ -211,6 +231,7 @@ export class One2OneClient {
    */
   async disconnect(): Promise<void> {
     this.leaving = true;
+    this.token = null;
     // A call being set up ends with the connection, as when it is lost (not as a hang-up: the app closed the connection).
     this.settle(null, new ConnectionError("The connection to the server was closed.", "disconnected"));
     if (this.connection.state === HubConnectionState.Connected) {

@@ -73,3 +73,48 @@ describe("One2OneClient's registration", () => {
     await reconnected;
   });
 });
+
+describe("One2OneClient's resume token", () => {
+  let current: One2OneClient | null = null;
+  afterEach(() => current?.dropConnection());
+
+  it("is the latest accepted registration's, kept when the connection is lost, and given up with the registration", async () => {
+    const { server } = serverAnsweringLater();
+    const client = (current = server.client());
+    assert.equal(client.resumeToken, null);
+    const heard: (string | null)[] = [];
+    client.on("registerResponse", () => heard.push(client.resumeToken));
+
+    await client.register("alice");
+    assert.equal(client.resumeToken, "token-1");
+    assert.deepEqual(heard, ["token-1"], "already there for the app's own listener");
+
+    const closed = once(client, "close");
+    server.lastSocket.drop();
+    await closed;
+    assert.equal(client.resumeToken, "token-1", "what the app resumes with on a new connection");
+
+    await client.resume("alice", client.resumeToken);
+    assert.equal(client.resumeToken, "token-2", "the resume spent token-1");
+
+    await client.hub.unregister();
+    assert.equal(client.resumeToken, null);
+  });
+
+  for (const connected of [true, false]) {
+    it(`is given up by disconnect() ${connected ? "on an open connection" : "after the connection was lost"}`, async () => {
+      const { server } = serverAnsweringLater();
+      const client = (current = server.client());
+      await client.register("alice");
+      if (!connected) {
+        const closed = once(client, "close");
+        server.lastSocket.drop();
+        await closed;
+      }
+
+      await client.disconnect();
+
+      assert.equal(client.resumeToken, null);
+    });
+  }
+});
