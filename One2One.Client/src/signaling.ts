@@ -76,8 +76,17 @@ export class One2OneClient {
   private readonly connection: HubConnection;
   private readonly events = new Emitter<One2OneClientEvents>();
   private starting: Promise<void> | null = null;
-  /** disconnect() is closing the connection: its close is the app's own, not a loss. */
+  /** disconnect() is closing the connection: its close is the app's own, not a loss. False again once it is reported. */
   private leaving = false;
+  /** The disconnect() under way: until it has finished, connect() refuses (the app is leaving). */
+  private departure: Promise<void> | null = null;
+  /** disconnect() calls so far: a start that fails after one began was stopped by it (see connect()). */
+  private departures = 0;
+  /**
+   * SignalR started the connection (and has not reported its close): only then does it report a close, so one that never
+   * started (down, or still starting) is closed by disconnect() itself.
+   */
+  private started = false;
   private pending: PendingAnswer | null = null;
   /** The resume token of the last accepted registration (see resumeToken). */
   private token: string | null = null;
@@ -100,12 +109,7 @@ export class One2OneClient {
       }
     }
     this.connection = builder.build();
-    this.connection.onclose((error) => {
-      this.settle(null, new ConnectionError("The connection to the server was lost.", "disconnected", { cause: error }));
-      const requested = this.leaving;
-      this.leaving = false;
-      this.events.emit("close", error, requested);
-    });
+    this.connection.onclose((error) => this.closed(error));
     this.connection.onreconnecting((error) => {
       this.settle(null, new ConnectionError("The connection to the server was lost.", "disconnected", { cause: error }));
       this.events.emit("reconnecting", error);
@@ -200,25 +204,32 @@ export class One2OneClient {
     this.events.off(event, listener);
   }
 
-  /** Starts the connection if it is not up (one start at a time); rejects with a ConnectionError when that fails. */
+  /**
+   * Starts the connection if it is not up (one start at a time); rejects with a ConnectionError when that fails:
+   * "disconnected" while disconnect() is under way (its close event included), or when it stopped the start.
+   */
   async connect(): Promise<void> {
+    if (this.departure !== null) {
+      throw leftError();
+    }
     if (this.connection.state === HubConnectionState.Connected) {
       return;
     }
     if (this.starting !== null) {
       return this.starting;
     }
-    this.leaving = false;
     if (this.connection.state !== HubConnectionState.Disconnected) {
       throw new ConnectionError("The connection to the server is still being set up or closed; try again in a moment.", "unreachable");
     }
+    const departures = this.departures;
     this.starting = this.connection.start().then(
       () => {
         this.starting = null;
+        this.started = true;
       },
       (error: unknown) => {
         this.starting = null;
-        throw connectionError(error);
+        throw departures === this.departures ? connectionError(error) : leftError(error);
       },
     );
     return this.starting;
@@ -227,9 +238,18 @@ export class One2OneClient {
   /**
    * Leaves and closes the connection: the server frees the registered name at once and ends any call as a hang-up (hub
    * method Unregister), and "close" reports `requested`. A connection merely lost is different: the server holds the
-   * name and call for Calls:ReconnectWindow, for a resume.
+   * name and call for Calls:ReconnectWindow, for a resume. "close" is reported also when the connection is down or still
+   * starting (a Softphone's resume trying again), and a start under way fails; connect() fails until this has finished.
    */
-  async disconnect(): Promise<void> {
+  disconnect(): Promise<void> {
+    this.departure ??= this.leave().finally(() => {
+      this.departure = null;
+    });
+    return this.departure;
+  }
+
+  private async leave(): Promise<void> {
+    this.departures++;
     this.leaving = true;
     this.token = null;
     // A call being set up ends with the connection, as when it is lost (not as a hang-up: the app closed the connection).
@@ -238,7 +258,12 @@ export class One2OneClient {
       // Best effort: if the server cannot be told, the name is freed when its reconnect window closes.
       await this.hub.unregister().catch(() => undefined);
     }
-    await this.connection.stop();
+    const stopping = this.connection.stop();
+    if (this.leaving && !this.started) {
+      // SignalR reports no close for a connection that never started: say the app left, before a start it stops fails.
+      this.closed(undefined);
+    }
+    await stopping;
   }
 
   /**
@@ -247,7 +272,6 @@ export class One2OneClient {
    * alive but no longer carries anything (a network change can leave it half-open for its whole keep-alive timeout).
    */
   async dropConnection(): Promise<void> {
-    this.leaving = false;
     await this.connection.stop();
   }
 
@@ -385,6 +409,15 @@ export class One2OneClient {
     });
   }
 
+  /** The connection closed for good: the close the app asked for with disconnect(), or a loss. */
+  private closed(error: Error | undefined): void {
+    this.started = false;
+    const requested = this.leaving;
+    this.leaving = false;
+    this.settle(null, new ConnectionError("The connection to the server was lost.", "disconnected", { cause: error }));
+    this.events.emit("close", error, requested);
+  }
+
   /** Ends the awaited answer, if any, with the answer or an error. */
   private settle(sdpAnswer: string | null, error: One2OneError | null): void {
     const pending = this.pending;
@@ -406,6 +439,11 @@ export class One2OneClient {
       throw invocationError(error, this.connected);
     }
   }
+}
+
+/** How connect() fails while the app is leaving (disconnect()), or when disconnect() stopped it. */
+function leftError(cause?: unknown): ConnectionError {
+  return new ConnectionError("The connection was closed by disconnect().", "disconnected", cause === undefined ? undefined : { cause });
 }
 
 /** How a call being set up ends when this side ends it (the hub's Stop or Unregister). */

@@ -10,14 +10,7 @@ function serverAnsweringLater(): { server: FakeServer; answering: { now: boolean
   const server = new FakeServer();
   server.signIn = false;
   const answering = { now: true };
-  let tokens = 0;
-  server.answer = (invocation, socket) => {
-    if ((invocation.target === "Register" || invocation.target === "Resume") && answering.now) {
-      const resumeToken = `token-${++tokens}`;
-      setTimeout(() => socket.push("registerResponse", { response: "accepted", resumeToken }), 0);
-    }
-    return {};
-  };
+  server.acceptRegistrations(() => answering.now);
   return { server, answering };
 }
 

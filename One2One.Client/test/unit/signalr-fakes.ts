@@ -26,22 +26,29 @@ export class FakeServer {
   online = true;
   /** An HTTP status negotiate answers with instead (a 429 for the server's connection quota, say), and its body. */
   refusal: { readonly status: number; readonly body: string } | null = null;
+  /** Negotiate waits for this before it answers (a slow network: the connection is still starting meanwhile). */
+  negotiateWaitsFor: Promise<void> | null = null;
   /** The Authorization header of each negotiate, in order. */
   readonly negotiations: string[] = [];
   readonly sockets: FakeSocket[] = [];
   /** Every invocation the client sent, in order. */
   readonly invocations: Invocation[] = [];
-  /** How the server answers each invocation: completes it at once by default. */
-  answer: (invocation: Invocation, socket: FakeSocket) => InvocationAnswer = () => ({});
+  /** How the server answers each invocation: completes it at once by default (GetIceServers: with no ICE servers). */
+  answer: (invocation: Invocation, socket: FakeSocket) => InvocationAnswer = (invocation) =>
+    invocation.target === "GetIceServers" ? { result: { iceServers: [], iceTransportPolicy: "all" } } : {};
 
   readonly httpClient = new (class extends HttpClient {
     constructor(private readonly server: FakeServer) {
       super();
     }
     send(request: HttpRequest): Promise<HttpResponse> {
-      const server = this.server;
       const authorization = String(request.headers?.["Authorization"] ?? "");
-      server.negotiations.push(authorization);
+      this.server.negotiations.push(authorization);
+      const wait = this.server.negotiateWaitsFor;
+      return wait === null ? this.negotiate(authorization) : wait.then(() => this.negotiate(authorization));
+    }
+    private negotiate(authorization: string): Promise<HttpResponse> {
+      const server = this.server;
       if (!server.online) {
         return Promise.reject(new Error("Failed to fetch"));
       }
@@ -71,6 +78,22 @@ export class FakeServer {
       }
     };
   })();
+
+  /**
+   * Accepts each Register and Resume (while `accepting` says so), with a new resume token each time ("token-1", …): the
+   * answer comes after the invocation completed, as the server's outbox sends it.
+   */
+  acceptRegistrations(accepting: () => boolean = () => true): void {
+    let tokens = 0;
+    const answer = this.answer;
+    this.answer = (invocation, socket) => {
+      if ((invocation.target === "Register" || invocation.target === "Resume") && accepting()) {
+        const resumeToken = `token-${++tokens}`;
+        setTimeout(() => socket.push("registerResponse", { response: "accepted", resumeToken }), 0);
+      }
+      return answer(invocation, socket);
+    };
+  }
 
   /** A client of this server; `options` on top (a reconnect policy, a token factory). */
   client(options: One2OneClientOptions = {}): One2OneClient {
