@@ -1,7 +1,7 @@
 // The SDK's entry (dist/index.js): the signaling client, the softphone built on it, their errors and the
 // hub's contract. The page (page.ts, ui.ts) is built on these and is not part of the library.
 
-export { One2OneClient, type ConnectionState, type One2OneClientEvents, type One2OneClientOptions, type Registration } from "./signaling.js";
+export { One2OneClient, type ConnectionState, type One2OneClientEvents, type One2OneClientOptions, type Registration, unregisterTimeoutMs } from "./signaling.js";
 export { Softphone, type MediaState, type Notice, type SoftphoneEvents, type SoftphoneOptions } from "./softphone.js";
 export { attemptTimeoutMs, disconnectedGraceMs, MediaReconnect, type ReconnectHost, type ReconnectState } from "./reconnect.js";
 export { MediaAccessError, MediaCall, type MediaCallEvents, openLocalMedia } from "./call.js";

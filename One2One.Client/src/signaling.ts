@@ -16,6 +16,13 @@ import { type ClientEvents, hubMethods, type IceCandidateInit, type IceConfigura
 import { Emitter } from "./emitter.js";
 import { ConnectionError, connectionError, invocationError, isReason, One2OneError, RejectedError } from "./errors.js";
 
+/**
+ * How long disconnect() waits for the server to take its Unregister before it closes the connection anyway: on a
+ * half-open connection the invocation would wait for SignalR's server timeout (30 s), the camera still sending. The
+ * server frees the name when the connection closes in any case (after Calls:ReconnectWindow, without the Unregister).
+ */
+export const unregisterTimeoutMs = 2000;
+
 export interface One2OneClientOptions {
   /** The hub's address; "/one2one" (the page's own server) by default. Outside a browser, give a full http(s) URL. */
   readonly url?: string;
@@ -237,9 +244,10 @@ export class One2OneClient {
 
   /**
    * Leaves and closes the connection: the server frees the registered name at once and ends any call as a hang-up (hub
-   * method Unregister), and "close" reports `requested`. A connection merely lost is different: the server holds the
-   * name and call for Calls:ReconnectWindow, for a resume. "close" is reported also when the connection is down or still
-   * starting (a Softphone's resume trying again), and a start under way fails; connect() fails until this has finished.
+   * method Unregister, waited for at most unregisterTimeoutMs), and "close" reports `requested`. A connection merely
+   * lost is different: the server holds the name and call for Calls:ReconnectWindow, for a resume. "close" is reported
+   * also when the connection is down or still starting (a Softphone's resume trying again), and a start under way
+   * fails; connect() fails until this has finished.
    */
   disconnect(): Promise<void> {
     this.departure ??= this.leave().finally(() => {
@@ -255,8 +263,8 @@ export class One2OneClient {
     // A call being set up ends with the connection, as when it is lost (not as a hang-up: the app closed the connection).
     this.settle(null, new ConnectionError("The connection to the server was closed.", "disconnected"));
     if (this.connection.state === HubConnectionState.Connected) {
-      // Best effort: if the server cannot be told, the name is freed when its reconnect window closes.
-      await this.hub.unregister().catch(() => undefined);
+      // Best effort, and briefly: if the server cannot be told, the name is freed when its reconnect window closes.
+      await settledWithin(this.hub.unregister(), unregisterTimeoutMs);
     }
     const stopping = this.connection.stop();
     if (this.leaving && !this.started) {
@@ -439,6 +447,19 @@ export class One2OneClient {
       throw invocationError(error, this.connected);
     }
   }
+}
+
+/** Resolves once `promise` settles (either way) or `ms` have passed, whichever comes first. */
+function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeUp = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  const settled = promise.then(
+    () => undefined,
+    () => undefined,
+  );
+  return Promise.race([settled, timeUp]).finally(() => clearTimeout(timer));
 }
 
 /** How connect() fails while the app is leaving (disconnect()), or when disconnect() stopped it. */
