@@ -1,5 +1,6 @@
 // Typed events with on/off, for the SDK's classes. Listeners run synchronously, in the order they were added;
-// one that throws does not keep the others from running (the error is reported, not rethrown).
+// one that throws does not keep the others from running (the error is reported, not rethrown). Subscriptions keeps
+// the listeners an object adds to another's events, so its dispose() can take them all off again.
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type Listener = (...args: any[]) => void;
@@ -30,6 +31,31 @@ export class Emitter<Events extends EventMap<Events>> {
       } catch (error) {
         console.error(`A listener of "${String(event)}" threw`, error);
       }
+    }
+  }
+}
+
+/** Something with typed events (a One2OneClient, a Softphone, a feature). */
+export interface Subscribable<Events> {
+  on<K extends keyof Events>(event: K, listener: Events[K]): void;
+  off<K extends keyof Events>(event: K, listener: Events[K]): void;
+}
+
+/** The listeners one object adds to another's events, removed all at once when the first is disposed. */
+export class Subscriptions<Events> {
+  private readonly added: (() => void)[] = [];
+
+  constructor(private readonly source: Subscribable<Events>) {}
+
+  on<K extends keyof Events>(event: K, listener: Events[K]): void {
+    this.source.on(event, listener);
+    this.added.push(() => this.source.off(event, listener));
+  }
+
+  /** Removes every listener added so far. */
+  dispose(): void {
+    for (const remove of this.added.splice(0)) {
+      remove();
     }
   }
 }

@@ -6,13 +6,13 @@
 
 import { MediaCall, openLocalMedia, rtcConfiguration } from "./call.js";
 import type { CallResponse, IceCandidate, IceConfiguration, IncomingCall, StartCommunication, StopCommunication } from "./contract.js";
-import { Emitter } from "./emitter.js";
+import { Emitter, Subscriptions } from "./emitter.js";
 import { ConnectionError, errorText, RefusedError, RejectedError } from "./errors.js";
 import { HeldCall } from "./held-call.js";
 import { IceRefresh } from "./ice-refresh.js";
 import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
 import { MediaReconnect, type ReconnectState } from "./reconnect.js";
-import type { One2OneClient } from "./signaling.js";
+import type { One2OneClient, One2OneClientEvents } from "./signaling.js";
 import {
   canHandle,
   initialSnapshot,
@@ -147,18 +147,23 @@ export class Softphone {
   private reconnectShown = false;
   /** When the current call first connected (Date.now()); kept while the call resumes, dropped by the next call. */
   private connectedAt: number | null = null;
+  /** This phone's listeners on its client, taken off by dispose(). */
+  private readonly fromClient: Subscriptions<One2OneClientEvents>;
+  /** dispose() was called: the phone does nothing more. */
+  private disposed = false;
 
   constructor(
     private readonly client: One2OneClient,
     private readonly options: SoftphoneOptions = {},
   ) {
     this.server = client.hub;
-    client.on("callResponse", (response) => void this.onCallResponse(response));
-    client.on("incomingCall", (call) => this.onIncomingCall(call));
-    client.on("startCommunication", (communication) => void this.onStartCommunication(communication));
-    client.on("stopCommunication", (communication) => this.onStopCommunication(communication));
-    client.on("iceCandidate", (message) => void this.onIceCandidate(message));
-    client.on("registerResponse", (response) => {
+    this.fromClient = new Subscriptions<One2OneClientEvents>(client);
+    this.fromClient.on("callResponse", (response) => void this.onCallResponse(response));
+    this.fromClient.on("incomingCall", (call) => this.onIncomingCall(call));
+    this.fromClient.on("startCommunication", (communication) => void this.onStartCommunication(communication));
+    this.fromClient.on("stopCommunication", (communication) => this.onStopCommunication(communication));
+    this.fromClient.on("iceCandidate", (message) => void this.onIceCandidate(message));
+    this.fromClient.on("registerResponse", (response) => {
       if (response.response === "accepted" && response.resumeToken) {
         this.token = response.resumeToken;
         if (this.pendingResume !== null) {
@@ -169,10 +174,10 @@ export class Softphone {
         this.events.emit("resumeToken", response.resumeToken);
       }
     });
-    client.on("renegotiated", (message) => void this.onRenegotiated(message.sdpAnswer));
-    client.on("peerReconnecting", () => this.reconnect?.onPeerReconnecting());
-    client.on("peerReconnected", () => this.reconnect?.onPeerReconnected());
-    client.on("close", (error, requested) => {
+    this.fromClient.on("renegotiated", (message) => void this.onRenegotiated(message.sdpAnswer));
+    this.fromClient.on("peerReconnecting", () => this.reconnect?.onPeerReconnecting());
+    this.fromClient.on("peerReconnected", () => this.reconnect?.onPeerReconnected());
+    this.fromClient.on("close", (error, requested) => {
       const refusal = requested ? null : refusalOf(error);
       if (refusal !== null) {
         // The server closed the connection as it opened, for a limit (too many connections from this network address):
@@ -183,8 +188,8 @@ export class Softphone {
       }
       this.onConnectionClosed(requested ? "left" : "lost");
     });
-    client.on("reconnecting", () => this.onConnectionClosed("reconnecting"));
-    client.on("reconnected", () => this.onReconnected());
+    this.fromClient.on("reconnecting", () => this.onConnectionClosed("reconnecting"));
+    this.fromClient.on("reconnected", () => this.onReconnected());
   }
 
   get state(): PhoneState {
@@ -380,6 +385,21 @@ export class Softphone {
         this.showError(error);
       }
     });
+  }
+
+  /**
+   * Puts the phone away for good (the app's phone component is unmounted, say): signs out as unregister() does (a call
+   * ends as a hang-up, a ring is declined, the name is freed; a registration still on its way is given back), turns the
+   * camera and microphone off, drops a call held through a lost connection, and stops listening to the client, so that
+   * a new Softphone can take the client over. The client stays connected. The app's actions do nothing afterwards.
+   */
+  dispose(): void {
+    if (this.disposed) {
+      return;
+    }
+    this.unregister();
+    this.disposed = true;
+    this.fromClient.dispose();
   }
 
   // ---- the steps of registering and of a call ----
@@ -1059,6 +1079,9 @@ export class Softphone {
   }
 
   private apply(event: PhoneEvent): boolean {
+    if (this.disposed) {
+      return false;
+    }
     const next = transition(this.snapshot, event);
     if (next === undefined) {
       return false;

@@ -1,8 +1,8 @@
 // Polls the call's getStats() once a second while it is in progress and reports its CallQuality; stops when the
 // call ends. One timer at most; a poll that lands after the call changed is dropped.
 
-import { Emitter } from "../emitter.js";
-import type { Softphone } from "../softphone.js";
+import { Emitter, Subscriptions } from "../emitter.js";
+import type { Softphone, SoftphoneEvents } from "../softphone.js";
 import { type CallQuality, callQuality, type StatsSample, sampleStats } from "./call-quality.js";
 
 export interface CallStatsEvents {
@@ -15,9 +15,17 @@ export class CallStatsMonitor {
   private previous: StatsSample | null = null;
   private generation = 0;
   private readonly events = new Emitter<CallStatsEvents>();
+  private readonly fromPhone: Subscriptions<SoftphoneEvents>;
 
   constructor(private readonly phone: Softphone, private readonly intervalMs = 1000) {
-    phone.on("stateChange", (snapshot) => (snapshot.state === "in-call" ? this.start() : this.stop()));
+    this.fromPhone = new Subscriptions<SoftphoneEvents>(phone);
+    this.fromPhone.on("stateChange", (snapshot) => (snapshot.state === "in-call" ? this.start() : this.stop()));
+  }
+
+  /** Stops polling and following the phone: no "quality" is reported any more, a poll already on its way included. */
+  dispose(): void {
+    this.fromPhone.dispose();
+    this.halt();
   }
 
   on<K extends keyof CallStatsEvents>(event: K, listener: CallStatsEvents[K]): void {
@@ -49,13 +57,20 @@ export class CallStatsMonitor {
   }
 
   private stop(): void {
+    if (this.halt()) {
+      this.events.emit("quality", null);
+    }
+  }
+
+  /** Stops the polling, if it runs (true then); a poll on its way is dropped. */
+  private halt(): boolean {
     if (this.timer === null) {
-      return;
+      return false;
     }
     clearInterval(this.timer);
     this.timer = null;
     this.generation++;
     this.previous = null;
-    this.events.emit("quality", null);
+    return true;
   }
 }

@@ -4,8 +4,8 @@
 // Owned by the page's one thread; each switch finishes before the next starts (`busy`).
 
 import { openLocalMedia } from "../call.js";
-import { Emitter } from "../emitter.js";
-import type { Softphone } from "../softphone.js";
+import { Emitter, Subscriptions } from "../emitter.js";
+import type { Softphone, SoftphoneEvents } from "../softphone.js";
 
 export interface DeviceList {
   readonly cameras: readonly MediaDeviceInfo[];
@@ -28,9 +28,16 @@ export class MediaDevicesControl {
   private screenTrack: MediaStreamTrack | null = null;
   private busy: Promise<void> = Promise.resolve();
   private readonly events = new Emitter<MediaDevicesEvents>();
+  private readonly fromPhone: Subscriptions<SoftphoneEvents>;
+  /** The browser's devices whose "devicechange" this listens to (none outside a secure context). */
+  private readonly mediaDevices: MediaDevices | null = navigator.mediaDevices ?? null;
+  private readonly onDeviceChange = (): void => void this.refresh();
+  /** Ends the sharing when the browser's own "stop sharing" ends the screen track. */
+  private readonly onScreenEnded = (): void => void this.stopSharing();
 
   constructor(private readonly phone: Softphone) {
-    phone.on("localStream", (stream) => {
+    this.fromPhone = new Subscriptions<SoftphoneEvents>(phone);
+    this.fromPhone.on("localStream", (stream) => {
       if (stream !== null && stream === this.stream) {
         // The same stream again (a resumed call goes on with the camera, or the screen, it had): nothing changed here.
         return;
@@ -45,7 +52,17 @@ export class MediaDevicesControl {
         this.events.emit("sharing", false);
       }
     });
-    navigator.mediaDevices?.addEventListener("devicechange", () => void this.refresh());
+    this.mediaDevices?.addEventListener("devicechange", this.onDeviceChange);
+  }
+
+  /**
+   * Stops following the phone and the browser's device changes. A screen being shared goes on with the call (the browser's
+   * own "stop sharing" then leaves it as it is); the Softphone's dispose() or the call's end turns it off.
+   */
+  dispose(): void {
+    this.fromPhone.dispose();
+    this.mediaDevices?.removeEventListener("devicechange", this.onDeviceChange);
+    this.screenTrack?.removeEventListener("ended", this.onScreenEnded);
   }
 
   /**
@@ -152,7 +169,7 @@ export class MediaDevicesControl {
       });
       if (track !== null) {
         this.screenTrack = track;
-        track.addEventListener("ended", () => void this.stopSharing());
+        track.addEventListener("ended", this.onScreenEnded);
         this.events.emit("sharing", true);
       }
     });

@@ -5,9 +5,9 @@
 // reconnecting (a page that reloaded or lost its connection forgot the peer's state and shows it all on).
 
 import type { MediaState } from "../contract.js";
-import { Emitter } from "../emitter.js";
-import type { One2OneClient } from "../signaling.js";
-import type { Softphone } from "../softphone.js";
+import { Emitter, Subscriptions } from "../emitter.js";
+import type { One2OneClient, One2OneClientEvents } from "../signaling.js";
+import type { Softphone, SoftphoneEvents } from "../softphone.js";
 
 export interface MediaStateSyncEvents {
   /** The peer's state; all on when a call starts and after it ends. */
@@ -19,15 +19,19 @@ const allOn: MediaState = { audio: true, video: true };
 export class MediaStateSync {
   private peer: MediaState = allOn;
   private readonly events = new Emitter<MediaStateSyncEvents>();
+  private readonly fromClient: Subscriptions<One2OneClientEvents>;
+  private readonly fromPhone: Subscriptions<SoftphoneEvents>;
 
   constructor(client: One2OneClient, private readonly phone: Softphone) {
-    client.on("peerMediaState", (state) => {
+    this.fromClient = new Subscriptions<One2OneClientEvents>(client);
+    this.fromPhone = new Subscriptions<SoftphoneEvents>(phone);
+    this.fromClient.on("peerMediaState", (state) => {
       if (this.phone.state === "in-call" || this.phone.state === "connecting") {
         this.setPeer({ audio: state.audio, video: state.video });
       }
     });
     let previous = phone.state;
-    phone.on("stateChange", (snapshot) => {
+    this.fromPhone.on("stateChange", (snapshot) => {
       if (snapshot.state === "in-call" && previous !== "in-call") {
         // Always, muted or not: a call resumed after this page lost its connection (or reloaded) may have changed its
         // state meanwhile (an unmute while the call was held never reached the peer, whose page still shows it muted).
@@ -37,14 +41,14 @@ export class MediaStateSync {
       }
       previous = snapshot.state;
     });
-    client.on("peerReconnected", () => {
+    this.fromClient.on("peerReconnected", () => {
       // The server's word that the peer is back, not the page's reconnect state (which also clears when a call ends).
       const mine = phone.mediaState;
       if (this.phone.state === "in-call" && (!mine.audio || !mine.video)) {
         this.send(client, mine);
       }
     });
-    phone.on("mediaStateChange", (state) => {
+    this.fromPhone.on("mediaStateChange", (state) => {
       if (this.phone.state === "in-call") {
         this.send(client, state);
       }
@@ -61,6 +65,12 @@ export class MediaStateSync {
 
   off<K extends keyof MediaStateSyncEvents>(event: K, listener: MediaStateSyncEvents[K]): void {
     this.events.off(event, listener);
+  }
+
+  /** Stops following the client and the phone: nothing is sent or reported any more. */
+  dispose(): void {
+    this.fromClient.dispose();
+    this.fromPhone.dispose();
   }
 
   private send(client: One2OneClient, state: MediaState): void {

@@ -1,9 +1,9 @@
 // Missed calls: a call that rang here and ended without being answered (the caller cancelled, it rang out, or the
 // caller went away). Declining is not missing. Kept for the page's lifetime, newest first.
 
-import { Emitter } from "../emitter.js";
-import type { One2OneClient } from "../signaling.js";
-import type { Softphone } from "../softphone.js";
+import { Emitter, Subscriptions } from "../emitter.js";
+import type { One2OneClient, One2OneClientEvents } from "../signaling.js";
+import type { Softphone, SoftphoneEvents } from "../softphone.js";
 
 export interface MissedCall {
   readonly from: string;
@@ -19,9 +19,13 @@ export class MissedCalls {
   private readonly events = new Emitter<MissedCallsEvents>();
   /** Who rang last, until the phone moves on from ringing to anything but "registered" (e.g. accepted: connecting). */
   private rang: string | null = null;
+  private readonly fromClient: Subscriptions<One2OneClientEvents>;
+  private readonly fromPhone: Subscriptions<SoftphoneEvents>;
 
   constructor(client: One2OneClient, phone: Softphone) {
-    phone.on("stateChange", (snapshot) => {
+    this.fromClient = new Subscriptions<One2OneClientEvents>(client);
+    this.fromPhone = new Subscriptions<SoftphoneEvents>(phone);
+    this.fromPhone.on("stateChange", (snapshot) => {
       if (snapshot.state === "incoming") {
         this.rang = snapshot.peer;
       } else if (snapshot.state !== "registered") {
@@ -40,7 +44,7 @@ export class MissedCalls {
     });
     // The server ends a call that rang here and was not taken with StopCommunication (cancelled, no-answer, the
     // caller went away); declining sends none. The Softphone handles it first, so the phone is "registered" by now.
-    client.on("stopCommunication", () => {
+    this.fromClient.on("stopCommunication", () => {
       const from = this.rang;
       this.rang = null;
       if (from !== null && phone.state === "registered") {
@@ -52,6 +56,12 @@ export class MissedCalls {
 
   get calls(): readonly MissedCall[] {
     return [...this.missed];
+  }
+
+  /** Stops following the client and the phone: no call is listed any more (those listed stay). */
+  dispose(): void {
+    this.fromClient.dispose();
+    this.fromPhone.dispose();
   }
 
   clear(): void {

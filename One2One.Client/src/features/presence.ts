@@ -3,9 +3,9 @@
 // so a server with presence off leaves it false and a page can hide its list. Messages that arrive together (a burst
 // of names coming and going, sent by the server one after another) make one "change", after the last of them.
 
-import { Emitter } from "../emitter.js";
-import type { One2OneClient } from "../signaling.js";
-import type { Softphone } from "../softphone.js";
+import { Emitter, Subscriptions } from "../emitter.js";
+import type { One2OneClient, One2OneClientEvents } from "../signaling.js";
+import type { Softphone, SoftphoneEvents } from "../softphone.js";
 
 export interface PresenceEvents {
   change(names: readonly string[]): void;
@@ -17,10 +17,15 @@ export class Presence {
   private active = false;
   private changePending = false;
   private readonly events = new Emitter<PresenceEvents>();
+  private readonly fromClient: Subscriptions<One2OneClientEvents>;
+  private readonly fromPhone: Subscriptions<SoftphoneEvents> | null;
+  private disposed = false;
 
   /** With `phone`, the list is also forgotten when the person signs out (the server sends an unregistered page nothing). */
   constructor(client: One2OneClient, phone?: Softphone) {
-    client.on("onlineUsers", (users) => {
+    this.fromClient = new Subscriptions<One2OneClientEvents>(client);
+    this.fromPhone = phone === undefined ? null : new Subscriptions<SoftphoneEvents>(phone);
+    this.fromClient.on("onlineUsers", (users) => {
       this.online.clear();
       for (const name of users.names) {
         this.online.add(name);
@@ -29,7 +34,7 @@ export class Presence {
       this.active = true;
       this.changed();
     });
-    client.on("presenceChanged", (change) => {
+    this.fromClient.on("presenceChanged", (change) => {
       if (!this.active) {
         return;
       }
@@ -45,9 +50,9 @@ export class Presence {
       this.active = false;
       this.changed();
     };
-    client.on("close", forget);
-    client.on("reconnecting", forget);
-    phone?.on("stateChange", (snapshot) => {
+    this.fromClient.on("close", forget);
+    this.fromClient.on("reconnecting", forget);
+    this.fromPhone?.on("stateChange", (snapshot) => {
       if (snapshot.state === "idle" && this.active) {
         forget();
       }
@@ -76,6 +81,13 @@ export class Presence {
     this.events.off(event, listener);
   }
 
+  /** Stops following the client and the phone: no "change" is reported any more, one already coming included. */
+  dispose(): void {
+    this.disposed = true;
+    this.fromClient.dispose();
+    this.fromPhone?.dispose();
+  }
+
   private changed(): void {
     if (this.changePending) {
       return;
@@ -83,7 +95,9 @@ export class Presence {
     this.changePending = true;
     queueMicrotask(() => {
       this.changePending = false;
-      this.events.emit("change", this.names);
+      if (!this.disposed) {
+        this.events.emit("change", this.names);
+      }
     });
   }
 }

@@ -2,7 +2,8 @@
 // tone while this side's call rings at the other end; both stop when the call is answered, declined or ends.
 // One oscillator at a time, on one AudioContext made on first use.
 
-import type { Softphone } from "../softphone.js";
+import { Subscriptions } from "../emitter.js";
+import type { Softphone, SoftphoneEvents } from "../softphone.js";
 
 export type ToneKind = "ringing" | "ringback";
 
@@ -15,9 +16,11 @@ const patterns: { readonly [K in ToneKind]: { readonly frequencies: readonly num
 export class Tones {
   private context: AudioContext | null = null;
   private playing: { kind: ToneKind; oscillators: OscillatorNode[]; gain: GainNode } | null = null;
+  private readonly fromPhone: Subscriptions<SoftphoneEvents>;
 
   constructor(phone: Softphone) {
-    phone.on("stateChange", (snapshot) => {
+    this.fromPhone = new Subscriptions<SoftphoneEvents>(phone);
+    this.fromPhone.on("stateChange", (snapshot) => {
       if (snapshot.state === "incoming") {
         this.play("ringing");
       } else if (snapshot.state === "calling") {
@@ -31,6 +34,15 @@ export class Tones {
   /** What is sounding right now, and whether its AudioContext is running (not suspended by autoplay rules). */
   get current(): { readonly kind: ToneKind; readonly running: boolean } | null {
     return this.playing === null ? null : { kind: this.playing.kind, running: this.context?.state === "running" };
+  }
+
+  /** Silences the tone sounding, closes the AudioContext and stops following the phone. */
+  dispose(): void {
+    this.fromPhone.dispose();
+    this.stop();
+    const context = this.context;
+    this.context = null;
+    void context?.close().catch(() => undefined);
   }
 
   private play(kind: ToneKind): void {

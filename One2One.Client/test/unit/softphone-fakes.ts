@@ -6,7 +6,7 @@ import type { IceConfiguration } from "../../src/contract.js";
 import type { One2OneClient } from "../../src/signaling.js";
 import { Softphone } from "../../src/softphone.js";
 
-/** The parts of a One2OneClient the Softphone uses for its registration and a call: events, register(), resume() and hub methods. */
+/** The parts of a One2OneClient the Softphone uses for its registration and a call: events (on, off), register(), resume() and hub methods. */
 export class FakeClient {
   readonly registered: string[] = [];
   /** What the next register() does after the server's answer: resolve, or never settle (still on its way). */
@@ -66,6 +66,15 @@ export class FakeClient {
 
   on(event: string, listener: (...args: never[]) => void): void {
     this.listeners.set(event, [...(this.listeners.get(event) ?? []), listener]);
+  }
+
+  off(event: string, listener: (...args: never[]) => void): void {
+    this.listeners.set(event, (this.listeners.get(event) ?? []).filter((added) => added !== listener));
+  }
+
+  /** How many listeners the client has (a disposed phone's are gone). */
+  listenerCount(event: string): number {
+    return this.listeners.get(event)?.length ?? 0;
   }
 
   emit(event: string, ...args: unknown[]): void {
