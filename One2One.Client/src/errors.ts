@@ -48,13 +48,16 @@ export class RejectedError extends One2OneError {
   }
 }
 
-/** The server could not be reached, refused the connection's sign-in, or the connection closed. */
+/**
+ * The server could not be reached, refused the connection's sign-in ("unauthorized", "forbidden") or the connection itself
+ * ("rate-limited": too many connections, or connection attempts, from this network address), or the connection closed.
+ */
 export class ConnectionError extends One2OneError {
   override readonly name = "ConnectionError";
 
   constructor(
     message: string,
-    override readonly reason: "unreachable" | "unauthorized" | "forbidden" | "disconnected",
+    override readonly reason: "unreachable" | "unauthorized" | "forbidden" | "rate-limited" | "disconnected",
     options?: ErrorOptions,
   ) {
     super(message, reason, options);
@@ -68,7 +71,9 @@ export function isReason(code: string): code is Reason {
 }
 
 // A refused negotiate surfaces as "...: Status code '401'" (HttpError's message, wrapped by the client).
-const refusedStatusPattern = /Status code '(401|403)'/;
+const refusedStatusPattern = /Status code '(401|403|429)'/;
+// The server's connection quota answers 429 with the words a hub refusal would have: "rate-limited: <why>".
+const rateLimitedPattern = /rate-limited: ([\s\S]*?): Status code '429'/;
 
 /** Whether the server refused a connection's sign-in (401: no token, or one expired or not signed by its key). */
 export function isSignInRefused(error: unknown): boolean {
@@ -88,6 +93,10 @@ export function connectionError(error: unknown): ConnectionError {
   }
   if (status === "403") {
     return new ConnectionError("The server refused this sign-in: the token carries no name to register.", "forbidden", { cause: error });
+  }
+  if (status === "429") {
+    const why = rateLimitedPattern.exec(text)?.[1]?.trim() || "Too many connections from this network address; try again later.";
+    return new ConnectionError(`The server refused the connection: ${why}`, "rate-limited", { cause: error });
   }
   return new ConnectionError(`Could not reach the server (${text}).`, "unreachable", { cause: error });
 }
