@@ -6,6 +6,8 @@ import { Softphone } from "../../src/softphone.js";
 import { FakeServer } from "./signalr-fakes.js";
 import { FakePeerConnection, until } from "./softphone-fakes.js";
 
+/** A resume that asks again every 20 ms, for a second: long enough never to give up before the test acts. */
+const retryEvery20Ms: readonly number[] = Array.from({ length: 50 }, () => 20);
 const wait = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 const isDisconnected = (error: unknown): boolean => error instanceof ConnectionError && error.reason === "disconnected";
 
@@ -33,7 +35,7 @@ describe("One2OneClient.disconnect() on a connection that is not up", () => {
     const closes: boolean[] = [];
     client.on("close", (_error, requested) => closes.push(requested));
     // After a reload or a lost connection, with the network down: the resume asks again and again.
-    phone = new Softphone(client, { resumeRetryDelaysMs: [20, 20, 20, 20, 20] });
+    phone = new Softphone(client, { resumeRetryDelaysMs: retryEvery20Ms });
     phone.resume("alice", "token-1", true);
     await until(() => server.negotiations.length >= 1);
 
@@ -90,7 +92,7 @@ describe("One2OneClient.disconnect() on a connection that is not up", () => {
     const track = (kind: string) => ({ kind, enabled: true, stop: () => stopped.push(kind) });
     const tracks = [track("audio"), track("video")];
     const camera = { getTracks: () => tracks, getAudioTracks: () => [tracks[0]], getVideoTracks: () => [tracks[1]] } as unknown as MediaStream;
-    phone = new Softphone(client, { openMedia: () => Promise.resolve(camera), resumeRetryDelaysMs: [20, 20, 20, 20, 20] });
+    phone = new Softphone(client, { openMedia: () => Promise.resolve(camera), resumeRetryDelaysMs: retryEvery20Ms });
     phone.register("alice");
     await until(() => phone?.state === "registered");
     phone.call("bob");
