@@ -6,7 +6,26 @@ public static class LoadBalancerApp
     /// <summary>Where it listens when no <c>--urls</c> is given.</summary>
     public const string DefaultUrl = "http://127.0.0.1:8080";
 
-    private static readonly string[] OperatorPaths = ["/metrics", "/readyz"];
+    private static readonly string[] OperatorPaths = ["/metrics", "/readyz", "/healthz"];
+
+    private static readonly (string Category, LogLevel Level)[] AddressWritingCategories =
+    [
+        ("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None),
+        ("Yarp.ReverseProxy.Forwarder", LogLevel.Warning),
+        ("Yarp.ReverseProxy.Forwarder.HttpForwarder", LogLevel.Warning),
+    ];
+
+    private static void SilenceRequestAddresses(LoggerFilterOptions options)
+    {
+        var providers = options.Rules.Select(rule => rule.ProviderName).Append(null).Distinct().ToList();
+        foreach (var provider in providers)
+        {
+            foreach (var (category, level) in AddressWritingCategories)
+            {
+                options.Rules.Add(new LoggerFilterRule(provider, category, level, filter: null));
+            }
+        }
+    }
 
     public static WebApplication Build(string[] args)
     {
@@ -25,14 +44,16 @@ public static class LoadBalancerApp
         }
 
         // Browsers send their sign-in token in the hub's query string (access_token), and both the host's request lines and
-        // YARP's "Proxying to" write the whole address: neither is logged, whatever level the operator turns on.
-        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
-        builder.Logging.AddFilter("Yarp.ReverseProxy.Forwarder", LogLevel.Warning);
+        // YARP's "Proxying to" write the whole address: neither is logged, whatever level the operator turns on. A rule for
+        // a named provider (Logging:Console:LogLevel:Default) beats one for all providers, and a longer category beats a
+        // shorter one, so after the configuration's rules these go in for every provider named there and for all, last.
+        builder.Services.PostConfigure<LoggerFilterOptions>(SilenceRequestAddresses);
         builder.Services.AddReverseProxy().LoadFromMemory(NodeRouting.Routes(), NodeRouting.Clusters(options));
         var app = builder.Build();
 
-        // A node's metrics and readiness are for its operator and orchestrator, asked of each node directly: not served to
-        // the internet through the balancer (the catch-all route would). Literal routes win over the catch-all.
+        // A node's metrics, readiness and liveness are for its operator and orchestrator, asked of each node directly (the
+        // balancer's own health checks do): not served to the internet through it (the catch-all route would). Literal
+        // routes win over the catch-all.
         foreach (var path in OperatorPaths)
         {
             app.Map(path, () => Results.NotFound());

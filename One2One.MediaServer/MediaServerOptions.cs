@@ -77,7 +77,8 @@ public sealed class MediaServerOptions
     /// raises events for many endpoints at once (a network blip stops media on every call: two MediaFlowIn events per
     /// endpoint in one tick, then their ICE states), far faster than a socket sends them, so a client that reads
     /// every frame still falls behind for a moment: the default allows 8 per endpoint of the default
-    /// <see cref="MaxEndpoints"/> (raise it with that), at most a few megabytes for a client that stopped reading.
+    /// <see cref="MaxEndpoints"/> (raise it with that). A client that stopped reading is also cut off once its queue holds
+    /// 16 MiB (an event may carry its object's tags), so it costs at most that.
     /// </summary>
     public int EventQueueCapacity { get; set; } = 8192;
 

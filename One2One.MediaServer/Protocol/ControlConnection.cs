@@ -18,6 +18,13 @@ internal sealed class ControlConnection
 {
     private const int InitialBufferBytes = 4096;
 
+    /// <summary>
+    /// Bytes of frames queued for one socket past which one more event disconnects it, whatever
+    /// <see cref="MediaServerOptions.EventQueueCapacity"/> says: an event can carry its object's tags (up to 16,384
+    /// characters, six bytes each escaped) for a subscriber that asked for them, so a count of frames alone bounds nothing.
+    /// </summary>
+    public const int MaxQueuedBytes = 16 * 1024 * 1024;
+
     private readonly WebSocket _socket;
     private readonly KurentoRequestProcessor _processor;
     private readonly KurentoSessionRegistry _sessions;
@@ -31,6 +38,7 @@ internal sealed class ControlConnection
     private string? _closeDescription;
     private volatile bool _completing;
     private int _overflowReported;
+    private long _queuedBytes; // frames written to _outbound and not yet sent (Interlocked)
 
     public ControlConnection(
         WebSocket socket,
@@ -64,10 +72,17 @@ internal sealed class ControlConnection
     /// <summary>Queues an event frame; any thread, never blocks. Dropped once the socket is closing.</summary>
     public void EnqueueEvent(byte[] frame)
     {
-        if (_completing || _outbound.Writer.TryWrite(frame))
+        if (_completing)
         {
             return;
         }
+
+        if (Interlocked.Add(ref _queuedBytes, frame.Length) <= MaxQueuedBytes && _outbound.Writer.TryWrite(frame))
+        {
+            return;
+        }
+
+        Interlocked.Add(ref _queuedBytes, -frame.Length);
 
         if (_completing || Interlocked.Exchange(ref _overflowReported, 1) != 0)
         {
@@ -180,6 +195,7 @@ internal sealed class ControlConnection
     {
         try
         {
+            Interlocked.Add(ref _queuedBytes, frame.Length);
             await _outbound.Writer.WriteAsync(frame, cancellationToken).ConfigureAwait(false);
         }
         catch (ChannelClosedException)
@@ -196,6 +212,7 @@ internal sealed class ControlConnection
             await foreach (var frame in _outbound.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
             {
                 await _socket.SendAsync(frame, WebSocketMessageType.Text, endOfMessage: true, cancellationToken).ConfigureAwait(false);
+                Interlocked.Add(ref _queuedBytes, -frame.Length);
             }
 
             if (_socket.State is WebSocketState.Open or WebSocketState.CloseReceived)

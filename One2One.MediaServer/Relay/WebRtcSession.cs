@@ -389,13 +389,18 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         Volatile.Write(ref _maxVideoRecvBitrate, kilobitsPerSecond * 1000L);
 
     /// <summary>
-    /// The least time between two keyframe requests to one browser: libwebrtc's encoder ignores requests closer than 300 ms
-    /// (kMinKeyframeSendIntervalMs), and a keyframe asked for is on its way meanwhile. Without it a browser that alternated
-    /// its video SSRC on every packet made us write, encrypt and send a PLI (outside the send batch) per packet.
+    /// The least time between two keyframe requests to one browser for a change of its own video source: libwebrtc's
+    /// encoder ignores requests closer than 300 ms (kMinKeyframeSendIntervalMs), and a keyframe asked for is on its way
+    /// meanwhile. Without it a browser that alternated its video SSRC on every packet made us write, encrypt and send a PLI
+    /// (outside the send batch) per packet. The requests made for a new decoder (a sink's DTLS, an ICE restart, a new
+    /// connection, a control client's requestKeyframe) are rare and always sent.
     /// </summary>
     public static readonly TimeSpan KeyframeRequestInterval = TimeSpan.FromMilliseconds(300);
 
-    public void RequestKeyframe()
+    public void RequestKeyframe() => RequestKeyframe(limited: false);
+
+    /// <param name="limited">A request for this browser's change of source, sent only <see cref="KeyframeRequestInterval"/> after the last one sent.</param>
+    private void RequestKeyframe(bool limited)
     {
         if (InboundSsrc(KurentoMediaType.Video) is not { } mediaSsrc || !_transport.IsSecured)
         {
@@ -404,9 +409,15 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
         var now = _time.GetTimestamp();
         var last = Interlocked.Read(ref _lastKeyframeRequest);
-        if ((last != 0 && _time.GetElapsedTime(last, now) < KeyframeRequestInterval)
-            || Interlocked.CompareExchange(ref _lastKeyframeRequest, now, last) != last)
+        if (limited && last != 0 && _time.GetElapsedTime(last, now) < KeyframeRequestInterval)
         {
+            Interlocked.Increment(ref _keyframeRequestsSkipped);
+            return;
+        }
+
+        if (Interlocked.CompareExchange(ref _lastKeyframeRequest, now, last) != last && limited)
+        {
+            // Another worker's request for the same change went out just now.
             Interlocked.Increment(ref _keyframeRequestsSkipped);
             return;
         }
@@ -416,7 +427,11 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         Span<byte> packet = stackalloc byte[RtcpWriter.EmptyReceiverReportLength + RtcpWriter.PictureLossIndicationLength + 64];
         var length = RtcpWriter.WriteReceiverReport(packet, LocalSsrc(KurentoMediaType.Video));
         length += RtcpWriter.WritePictureLossIndication(packet[length..], LocalSsrc(KurentoMediaType.Video), mediaSsrc);
-        _transport.TrySendRtcp(packet, length);
+        if (!_transport.TrySendRtcp(packet, length))
+        {
+            // Not sent (no consent, no path yet): it holds back no later request.
+            Interlocked.CompareExchange(ref _lastKeyframeRequest, last, now);
+        }
     }
 
     public bool IsMediaFlowingIn(KurentoMediaType kind) => kind is KurentoMediaType.Audio or KurentoMediaType.Video && _in[(int)kind].IsFlowing;
@@ -596,7 +611,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             if (rewritten == RewriteResult.SourceChanged && kind == KurentoMediaType.Video)
             {
                 // A sink's new source (a renegotiated page): its receiver can decode nothing until a keyframe.
-                RequestKeyframe();
+                RequestKeyframe(limited: true);
             }
 
             route.Sink.Send(kind, target, length, route.Ssrc, now, context);

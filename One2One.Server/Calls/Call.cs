@@ -81,6 +81,9 @@ internal sealed class Call
     /// prompt is posted before any end) and starts the ringing timeout; <paramref name="onTimeout"/> runs on a timer
     /// thread if nobody answers. False if the call ended meanwhile: the callee is never alerted.
     /// </summary>
+    /// <summary>When the callee's phone started ringing (<see cref="TimeProvider.GetTimestamp"/>); 0 before.</summary>
+    public long RingingSince { get; private set; }
+
     public bool TryStartRinging(Action alertCallee, TimeProvider time, TimeSpan timeout, Action<Call> onTimeout)
     {
         lock (_gate)
@@ -92,6 +95,7 @@ internal sealed class Call
 
             // The timer first: a callee who sees the prompt (and a test that then moves the clock) finds it running.
             _state = CallState.Ringing;
+            RingingSince = time.GetTimestamp();
             _ringingTimer = time.CreateTimer(static s => ((Action)s!)(), (Action)(() => onTimeout(this)), timeout, Timeout.InfiniteTimeSpan);
             alertCallee();
             return true;

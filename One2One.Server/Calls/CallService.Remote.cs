@@ -39,7 +39,7 @@ internal sealed partial class CallService
             throw AlreadyInACall(caller);
         }
 
-        if (!_limits.TryRing(address, claim.Name, out var refusal))
+        if (!_limits.TryRing(address, caller.Name, claim.Name, out var refusal))
         {
             _rejections.Call(caller, Reasons.RateLimited, refusal);
             return;

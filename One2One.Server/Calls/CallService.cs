@@ -252,7 +252,7 @@ internal sealed partial class CallService
             return;
         }
 
-        if (!_limits.TryRing(address, callee.Name, out var refusal))
+        if (!_limits.TryRing(address, caller.Name, callee.Name, out var refusal))
         {
             _rejections.Call(caller, Reasons.RateLimited, refusal);
             return;
@@ -623,9 +623,9 @@ internal sealed partial class CallService
         // already in a call.
         if (!call.TryEnd((previous, callerAnswered) =>
             {
-                if (previous == CallState.Ringing && ending.Reason is Reasons.NoAnswer or Reasons.Declined)
+                if (previous == CallState.Ringing && WentUnanswered(call, ending))
                 {
-                    _limits.RingWentUnanswered(call.Id, call.Callee.Name);
+                    _limits.RingWentUnanswered(call.Id, call.Caller.Name, call.Callee.Name);
                 }
 
                 FreeSlot(call.Caller, call);
@@ -671,6 +671,16 @@ internal sealed partial class CallService
             call.Trace.End(ending.Reason, ending.IsFailure, ending.Detail);
         }
     }
+
+    /// <summary>
+    /// Whether a ring that ended counts as unanswered for <see cref="ClientLimits.RingWentUnanswered"/>: no answer, declined,
+    /// or cancelled by its caller after ringing half of <see cref="CallOptions.RingingTimeout"/> (else cancelling just before
+    /// the timeout and ringing again would keep the phone ringing without ever meeting the cool-down).
+    /// </summary>
+    private bool WentUnanswered(Call call, CallEnding ending) =>
+        ending.Reason is Reasons.NoAnswer or Reasons.Declined
+        || (ending.Reason == Reasons.Cancelled && call.RingingSince != 0
+            && _time.GetElapsedTime(call.RingingSince) >= _options.CurrentValue.RingingTimeout / 2);
 
     private bool DeliverAnswer(Call call, CallSide side, string sdpAnswer)
     {

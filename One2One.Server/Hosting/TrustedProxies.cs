@@ -21,7 +21,6 @@ internal static class TrustedProxies
         return services;
     }
 
-    /// <summary>Before anything that reads the client's address; does nothing unless a proxy is configured.</summary>
     /// <summary>
     /// With no proxy trusted, a request carrying X-Forwarded-For most likely came through a proxy nobody listed: every client
     /// behind it then counts as the proxy's one address, sharing one address's limits (20 names, 10 calls, the same rings).
@@ -43,6 +42,10 @@ internal static class TrustedProxies
         });
     }
 
+    /// <summary>
+    /// Before anything that reads the client's address: with proxies configured, the client's address comes from their
+    /// X-Forwarded-For; without, the header is ignored (and pointed out once, see <see cref="UseUntrustedForwardingWarning"/>).
+    /// </summary>
     public static IApplicationBuilder UseTrustedProxies(this IApplicationBuilder app)
     {
         var trusted = app.ApplicationServices.GetRequiredService<IOptions<TrustedProxyOptions>>().Value;

@@ -66,11 +66,11 @@ internal sealed class ClientLimits : IDisposable
         return false;
     }
 
-    public bool TryRing(ClientAddress caller, string callee, out string refusal)
+    public bool TryRing(ClientAddress caller, string callerName, string callee, out string refusal)
     {
         // Rings go by an IPv6 caller's /48: a customer's 256 to 65,536 /64s are one caller to the person rung.
         caller = caller.Network;
-        if (_ringCooldowns.IsCooling(caller, callee, out var left))
+        if (_ringCooldowns.IsCooling(caller, callerName, callee, out var left))
         {
             LimitsLog.RingsExceeded(_logger, caller.Key, callee);
             refusal = $"{callee} did not take your last call; try again in {Seconds(left)} s.";
@@ -172,11 +172,11 @@ internal sealed class ClientLimits : IDisposable
     /// The call, ringing, ended unanswered (no answer, or declined): its caller's address may ring <paramref name="callee"/>
     /// again only after <see cref="LimitsOptions.RingAgainAfterUnanswered"/> (<see cref="RingCooldowns"/>). Before <see cref="ReleaseCall"/>.
     /// </summary>
-    public void RingWentUnanswered(string callId, string callee)
+    public void RingWentUnanswered(string callId, string callerName, string callee)
     {
         if (_callerAddresses.TryGetValue(callId, out var caller))
         {
-            _ringCooldowns.Start(caller.Network, callee);
+            _ringCooldowns.Start(caller.Network, callerName, callee);
         }
     }
 

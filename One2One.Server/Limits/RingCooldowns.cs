@@ -7,7 +7,9 @@ namespace One2One.Server.Limits;
 /// <see cref="LimitsOptions.RingAgainAfterUnanswered"/>. Counting ring starts alone (<see cref="RingLimiter"/>) let a caller
 /// keep someone's phone ringing: a ring lasts <c>Calls:RingingTimeout</c> (30 s), so one started as soon as the last went
 /// unanswered fits any number a minute, and the person rang for ever, busy to everyone else. The caller is its client
-/// address and the callee its name regardless of case, as for <see cref="RingLimiter"/>.
+/// address (an IPv6 /48) and its name, so that the colleagues behind one office NAT are not kept from ringing someone
+/// because one of them went unanswered; a caller who takes a new name for each ring still meets
+/// <see cref="RingLimiter"/>'s rings per address and the registration limits. Names regardless of case.
 /// </summary>
 /// <remarks>
 /// Thread-safe (a concurrent dictionary of when each pair's cool-down started). Bounded: ended cool-downs are dropped
@@ -18,20 +20,20 @@ internal sealed class RingCooldowns(TimeProvider time, TimeSpan length)
 {
     private const int FirstSweepAt = 1024;
 
-    private readonly ConcurrentDictionary<(ClientAddress Caller, string Callee), long> _startedAt = new();
+    private readonly ConcurrentDictionary<(ClientAddress Caller, string CallerName, string Callee), long> _startedAt = new();
     private int _sweepAt = FirstSweepAt;
 
     public int Count => _startedAt.Count;
 
     /// <summary>A ring from <paramref name="caller"/> to <paramref name="callee"/> ended unanswered.</summary>
-    public void Start(ClientAddress caller, string callee)
+    public void Start(ClientAddress caller, string callerName, string callee)
     {
         if (length <= TimeSpan.Zero)
         {
             return;
         }
 
-        _startedAt[(caller, callee.ToUpperInvariant())] = time.GetTimestamp();
+        _startedAt[(caller, callerName.ToUpperInvariant(), callee.ToUpperInvariant())] = time.GetTimestamp();
         if (_startedAt.Count >= Volatile.Read(ref _sweepAt))
         {
             Sweep();
@@ -39,10 +41,10 @@ internal sealed class RingCooldowns(TimeProvider time, TimeSpan length)
     }
 
     /// <summary>Whether <paramref name="caller"/> must wait before ringing <paramref name="callee"/> again, and how long.</summary>
-    public bool IsCooling(ClientAddress caller, string callee, out TimeSpan left)
+    public bool IsCooling(ClientAddress caller, string callerName, string callee, out TimeSpan left)
     {
         left = TimeSpan.Zero;
-        var key = (caller, callee.ToUpperInvariant());
+        var key = (caller, callerName.ToUpperInvariant(), callee.ToUpperInvariant());
         if (!_startedAt.TryGetValue(key, out var startedAt))
         {
             return false;
@@ -51,7 +53,7 @@ internal sealed class RingCooldowns(TimeProvider time, TimeSpan length)
         var elapsed = time.GetElapsedTime(startedAt);
         if (elapsed >= length)
         {
-            _startedAt.TryRemove(new KeyValuePair<(ClientAddress, string), long>(key, startedAt));
+            _startedAt.TryRemove(new KeyValuePair<(ClientAddress, string, string), long>(key, startedAt));
             return false;
         }
 
@@ -66,7 +68,7 @@ internal sealed class RingCooldowns(TimeProvider time, TimeSpan length)
         {
             if (time.GetElapsedTime(startedAt, now) >= length)
             {
-                _startedAt.TryRemove(new KeyValuePair<(ClientAddress, string), long>(key, startedAt));
+                _startedAt.TryRemove(new KeyValuePair<(ClientAddress, string, string), long>(key, startedAt));
             }
         }
 

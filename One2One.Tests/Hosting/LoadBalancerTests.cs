@@ -25,7 +25,16 @@ public sealed class LoadBalancerTests
         // what the load balancer itself logs.
         var contentRoot = Directory.CreateTempSubdirectory("one2one-lb-");
         await using var loadBalancer = LoadBalancerApp.Build(
-            ["--contentRoot", contentRoot.FullName, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Trace", $"--LoadBalancer:Nodes:0={stub.Urls.Single()}"]);
+            [
+                "--contentRoot", contentRoot.FullName, "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Trace",
+                $"--LoadBalancer:Nodes:0={stub.Urls.Single()}",
+
+                // A rule for one provider beats a rule for all, and a longer category a shorter one: an operator's usual ways
+                // of turning a provider or a category up.
+                $"--Logging:{typeof(RecordingLoggerProvider).FullName}:LogLevel:Default=Trace",
+                "--Logging:LogLevel:Yarp.ReverseProxy.Forwarder.HttpForwarder=Trace",
+                "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Trace",
+            ]);
         var logs = new RecordingLoggerProvider(LogLevel.Trace);
         loadBalancer.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
         await loadBalancer.StartAsync();
@@ -42,6 +51,7 @@ public sealed class LoadBalancerTests
     [Theory]
     [InlineData("/metrics")]
     [InlineData("/readyz")]
+    [InlineData("/healthz")]
     [InlineData("/METRICS")]
     public async Task A_nodes_metrics_and_readiness_are_not_served_through_it(string path)
     {

@@ -139,17 +139,18 @@ public sealed class LimiterTests
         var caller = ClientAddress.From(IPAddress.Parse("192.0.2.7"));
         for (var i = 0; i < 1000; i++)
         {
-            cooldowns.Start(caller, $"callee{i}");
+            cooldowns.Start(caller, "mallory", $"callee{i}");
         }
 
-        cooldowns.IsCooling(caller, "CALLEE7", out var left).Should().BeTrue("the callee is a name regardless of case");
+        cooldowns.IsCooling(caller, "MALLORY", "CALLEE7", out var left).Should().BeTrue("names regardless of case");
+        cooldowns.IsCooling(caller, "carol", "callee7", out _).Should().BeFalse("another caller behind the same address");
         left.Should().Be(TimeSpan.FromMinutes(1));
-        cooldowns.IsCooling(ClientAddress.From(IPAddress.Parse("192.0.2.8")), "callee7", out _).Should().BeFalse("another caller");
+        cooldowns.IsCooling(ClientAddress.From(IPAddress.Parse("192.0.2.8")), "mallory", "callee7", out _).Should().BeFalse("another address");
         _clock.Advance(TimeSpan.FromMinutes(1));
-        cooldowns.IsCooling(caller, "callee8", out _).Should().BeFalse();
+        cooldowns.IsCooling(caller, "mallory", "callee8", out _).Should().BeFalse();
         for (var i = 0; i < 100; i++)
         {
-            cooldowns.Start(caller, $"later{i}");
+            cooldowns.Start(caller, "mallory", $"later{i}");
         }
 
         cooldowns.Count.Should().Be(100, "the 999 ended ones were swept once the dictionary reached its sweep size");

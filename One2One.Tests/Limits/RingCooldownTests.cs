@@ -79,22 +79,45 @@ public sealed class RingCooldownTests
     }
 
     [Fact]
-    public async Task An_IPv6_caller_is_its_slash_48_so_another_slash_64_of_it_waits_too()
+    public async Task An_IPv6_caller_is_its_slash_48_so_the_same_caller_on_another_slash_64_waits_too_while_a_colleague_does_not()
     {
         await using var server = new One2OneServerFactory { ShippedLimits = true, LimitsClock = _clock }.WithSetting("ForwardedHeaders:KnownProxies:0", "127.0.0.1");
         server.StartServer();
-        await using var mallory = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("mallory"), new ClientSource(ForwardedFor: "2001:db8:5:1::1"));
-        await using var other64 = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("mallory2"), new ClientSource(ForwardedFor: "2001:db8:5:2::1"));
-        await using var elsewhere = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("carol"), new ClientSource(ForwardedFor: "2001:db8:6:1::1"));
+        var malloryName = Names.Unique("mallory");
+        await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("bob"));
+        await using var colleague = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("colleague"), new ClientSource(ForwardedFor: "2001:db8:5:1::2"));
+        await using (var mallory = await SignalingClient.RegisteredAsync(server.HubUri, malloryName, new ClientSource(ForwardedFor: "2001:db8:5:1::1")))
+        {
+            await mallory.CallAsync(bob.Name, Offer);
+            await bob.ExpectAsync<IncomingCall>();
+            await bob.RejectAsync(malloryName);
+            (await mallory.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Declined);
+            await mallory.UnregisterAsync();
+        }
+
+        await using var moved = await SignalingClient.RegisteredAsync(server.HubUri, malloryName, new ClientSource(ForwardedFor: "2001:db8:5:2::1"));
+        await moved.CallAsync(bob.Name, Offer);
+
+        await moved.ExpectRateLimitedAsync();
+        await colleague.RingAndCancelAsync(bob);
+    }
+
+    [Fact]
+    public async Task A_ring_the_caller_cancels_after_half_the_ringing_timeout_counts_as_unanswered()
+    {
+        // Else cancelling just before the timeout and ringing again would keep the phone ringing past the cool-down.
+        await using var server = new One2OneServerFactory { ShippedLimits = true, LimitsClock = _clock }.WithSetting("Calls:RingingTimeout", "00:00:02");
+        server.StartServer();
+        await using var mallory = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("mallory"));
         await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("bob"));
         await mallory.CallAsync(bob.Name, Offer);
         await bob.ExpectAsync<IncomingCall>();
-        await bob.RejectAsync(mallory.Name!);
-        (await mallory.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Declined);
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        await mallory.StopAsync();
+        (await bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.Cancelled);
 
-        await other64.CallAsync(bob.Name, Offer);
+        await mallory.CallAsync(bob.Name, Offer);
 
-        await other64.ExpectRateLimitedAsync();
-        await bob.ExpectUndisturbedAsync(elsewhere);
+        await mallory.ExpectRateLimitedAsync();
     }
 }

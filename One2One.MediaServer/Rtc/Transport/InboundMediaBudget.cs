@@ -1,7 +1,7 @@
 namespace One2One.MediaServer.Rtc.Transport;
 
 /// <summary>
-/// How many RTP and RTCP packets one transport takes from its browser: at most a tenth of
+/// How many packets of one kind (RTP and RTCP; or STUN and DTLS) one transport takes from its browser: for media, at most a tenth of
 /// <c>MediaServer:MaxInboundPacketsPerSecond</c> in each <see cref="Window"/> (by default 1,000: 10,000 a second, about
 /// 100 Mbit/s of 1,200-byte packets, far above any browser's call).
 /// Asked before the transport's receive gate, so that a browser flooding from several validated addresses (the kernel

@@ -40,6 +40,14 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private readonly InboundMediaBudget _inboundBudget;
+
+    // STUN checks and DTLS records (and anything else routed here), each costing HMACs or a handshake step under the gate:
+    // a browser sends a few checks a second per candidate pair and a handful of DTLS flights; a page knows its own ICE
+    // credentials, so it could flood valid checks from many ports.
+    private readonly InboundMediaBudget _controlBudget;
+
+    /// <summary>STUN, DTLS and other datagrams a transport takes per second (when the media budget is on).</summary>
+    public const int ControlPacketsPerSecond = 1_000;
     private readonly CancellationTokenSource _closing = new();
     private readonly Lock _receiveGate = new();
     private readonly Lock _sendGate = new();
@@ -60,6 +68,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         _logger = loggers.CreateLogger<WebRtcTransport>();
         _time = time;
         _inboundBudget = new InboundMediaBudget(time, ports.InboundPacketsPerSecond);
+        _controlBudget = new InboundMediaBudget(time, ports.InboundPacketsPerSecond == 0 ? 0 : ControlPacketsPerSecond);
         Loggers = loggers;
         if (!ports.Directory.TryRegister(ice.Local.Ufrag, this))
         {
@@ -328,7 +337,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     {
         IceCheckResult? check = null;
         IceLiteAgent? checkedBy = null;
-        if (RtcDemux.Classify(buffer[..received]) is RtcPacketKind.Rtp or RtcPacketKind.Rtcp && !_inboundBudget.TryTake())
+        // Before the gate, so that a page flooding from several addresses (spread over the workers) costs each an increment.
+        if (!(RtcDemux.Classify(buffer[..received]) is RtcPacketKind.Rtp or RtcPacketKind.Rtcp ? _inboundBudget : _controlBudget).TryTake())
         {
             Counters.CountOverBudget();
             return false;

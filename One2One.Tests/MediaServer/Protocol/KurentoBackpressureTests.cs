@@ -95,4 +95,40 @@ public sealed class KurentoBackpressureTests
         resumed["sessionId"]!.GetValue<string>().Should().Be(sessionId, "the session outlives the socket, as after any lost connection");
         (await setup.InvokeValueAsync(pipeline, "getName"))!.GetValue<string>().Should().Be(pipeline);
     }
+
+    [Fact]
+    public async Task A_client_that_stops_reading_is_cut_off_once_its_queue_holds_16_MiB_however_few_frames_that_is()
+    {
+        // Events that carry their object's tags (setSendTagsInEvents), the largest an object may hold, escaped six bytes a
+        // character: about 100 KB each, so far fewer than EventQueueCapacity frames make hundreds of megabytes.
+        await using var server = await KurentoTestServer.StartAsync();
+        await using var setup = await server.ConnectAsync();
+        var endpoint = await setup.CreateEndpointAsync(await setup.CreatePipelineAsync());
+        var value = new string('\u0001', MediaObjectImpl.MaxTagValueLength);
+        for (var i = 0; i < MediaObjectImpl.MaxTagsLength / (MediaObjectImpl.MaxTagValueLength + 2); i++)
+        {
+            await setup.InvokeValueAsync(endpoint, "addTag", new JsonObject { ["key"] = $"k{i}", ["value"] = value });
+        }
+
+        await setup.InvokeValueAsync(endpoint, "setSendTagsInEvents", new JsonObject { ["sendTagsInEvents"] = true });
+        await setup.SubscribeAsync(endpoint, "MediaFlowInStateChanged");
+        var sessionId = setup.SessionId!;
+        using var stalled = new ClientWebSocket();
+        await stalled.ConnectAsync(server.Uri, CancellationToken.None);
+        await stalled.SendAsync(Encoding.UTF8.GetBytes($$"""{"jsonrpc":"2.0","id":0,"method":"connect","params":{"sessionId":"{{sessionId}}"} }"""), WebSocketMessageType.Text, true, CancellationToken.None);
+        using (var timeout = new CancellationTokenSource(KurentoTestClient.Timeout))
+        {
+            (await stalled.ReceiveAsync(new byte[4096], timeout.Token)).EndOfMessage.Should().BeTrue();
+        }
+
+        // 600 events of about 74 KB: 44 MB, past 16 MiB and what the kernel's socket buffers take, in far fewer frames
+        // than EventQueueCapacity (8192).
+        var observer = server.Media.For(endpoint).Observer;
+        for (var i = 0; i < 600; i++)
+        {
+            observer.MediaFlowInStateChanged(KurentoMediaType.Video, i % 2 == 0);
+        }
+
+        await KurentoTestServer.EventuallyAsync(() => server.Diagnostics.GetCounts().Connections == 1, "the stalled socket is aborted");
+    }
 }

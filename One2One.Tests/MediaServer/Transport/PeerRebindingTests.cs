@@ -114,6 +114,29 @@ public sealed class PeerRebindingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_page_flooding_valid_checks_gets_its_budget_of_them_per_window_and_the_excess_is_dropped_unanswered()
+    {
+        // A page knows its own ICE credentials: valid checks from many ports each cost HMACs and an answer under the gate.
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var harness = new TransportHarness(clock);
+        const int PerWindow = WebRtcTransport.ControlPacketsPerSecond / 10;
+        var socket = harness.Stranger();
+        var request = new byte[One2One.MediaServer.Rtc.Stun.StunWriter.MaxLength];
+        var answer = new byte[512];
+
+        for (var i = 0; i < PerWindow; i++)
+        {
+            socket.Send(request.AsSpan(0, SimulatedBrowser.WriteCheck(request, $"{TransportHarness.Ufrag}:peer", TransportHarness.Password, useCandidate: false, out _)));
+            socket.Receive(answer).Should().BeGreaterThan(0, $"check {i + 1} is within the budget");
+        }
+
+        socket.Send(request.AsSpan(0, SimulatedBrowser.WriteCheck(request, $"{TransportHarness.Ufrag}:peer", TransportHarness.Password, useCandidate: false, out _)));
+        await TransportHarness.CountedAsync(() => harness.Counters.OverBudget == 1, "the check past the budget is dropped");
+        clock.Advance(InboundMediaBudget.Window);
+        TransportHarness.Check(socket, useCandidate: false);
+    }
+
+    [Fact]
     public async Task An_address_the_agent_let_go_is_no_longer_routed_to_its_transport_and_another_endpoint_may_validate_it()
     {
         _harness.Secure();
