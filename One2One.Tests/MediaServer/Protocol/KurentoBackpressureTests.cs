@@ -17,15 +17,7 @@ public sealed class KurentoBackpressureTests
         await setup.SubscribeAsync(endpoint, "MediaFlowInStateChanged");
         var sessionId = setup.SessionId!;
 
-        // A socket that takes over the session, reads the reply, and then never reads again.
-        using var stalled = new ClientWebSocket();
-        await stalled.ConnectAsync(server.Uri, CancellationToken.None);
-        await stalled.SendAsync(Encoding.UTF8.GetBytes($$"""{"jsonrpc":"2.0","id":0,"method":"connect","params":{"sessionId":"{{sessionId}}"} }"""), WebSocketMessageType.Text, true, CancellationToken.None);
-        using (var timeout = new CancellationTokenSource(KurentoTestClient.Timeout))
-        {
-            var reply = await stalled.ReceiveAsync(new byte[4096], timeout.Token);
-            reply.EndOfMessage.Should().BeTrue();
-        }
+        using var stalled = await TakeOverAndStopReadingAsync(server, sessionId);
 
         // Raised synchronously, as a media thread would: each call must return at once whatever the socket does.
         var observer = server.Media.For(endpoint).Observer;
@@ -81,13 +73,7 @@ public sealed class KurentoBackpressureTests
         var pipeline = await setup.CreatePipelineAsync();
         var sessionId = setup.SessionId!;
 
-        using var frozen = new ClientWebSocket();
-        await frozen.ConnectAsync(server.Uri, CancellationToken.None);
-        await frozen.SendAsync(Encoding.UTF8.GetBytes($$"""{"jsonrpc":"2.0","id":0,"method":"connect","params":{"sessionId":"{{sessionId}}"} }"""), WebSocketMessageType.Text, true, CancellationToken.None);
-        using (var timeout = new CancellationTokenSource(KurentoTestClient.Timeout))
-        {
-            (await frozen.ReceiveAsync(new byte[4096], timeout.Token)).EndOfMessage.Should().BeTrue();
-        }
+        using var frozen = await TakeOverAndStopReadingAsync(server, sessionId);
 
         // No receive is pending from here on, so the client's WebSocket answers no ping.
         await KurentoTestServer.EventuallyAsync(() => server.Diagnostics.GetCounts().Connections == 1, "the frozen socket is dropped");
@@ -113,13 +99,7 @@ public sealed class KurentoBackpressureTests
         await setup.InvokeValueAsync(endpoint, "setSendTagsInEvents", new JsonObject { ["sendTagsInEvents"] = true });
         await setup.SubscribeAsync(endpoint, "MediaFlowInStateChanged");
         var sessionId = setup.SessionId!;
-        using var stalled = new ClientWebSocket();
-        await stalled.ConnectAsync(server.Uri, CancellationToken.None);
-        await stalled.SendAsync(Encoding.UTF8.GetBytes($$"""{"jsonrpc":"2.0","id":0,"method":"connect","params":{"sessionId":"{{sessionId}}"} }"""), WebSocketMessageType.Text, true, CancellationToken.None);
-        using (var timeout = new CancellationTokenSource(KurentoTestClient.Timeout))
-        {
-            (await stalled.ReceiveAsync(new byte[4096], timeout.Token)).EndOfMessage.Should().BeTrue();
-        }
+        using var stalled = await TakeOverAndStopReadingAsync(server, sessionId);
 
         // 600 events of about 74 KB: 44 MB, past 16 MiB and what the kernel's socket buffers take, in far fewer frames
         // than EventQueueCapacity (8192).
@@ -130,5 +110,16 @@ public sealed class KurentoBackpressureTests
         }
 
         await KurentoTestServer.EventuallyAsync(() => server.Diagnostics.GetCounts().Connections == 1, "the stalled socket is aborted");
+    }
+
+    /// <summary>A raw socket that takes the session over, reads the reply to its connect, and then never reads again.</summary>
+    private static async Task<ClientWebSocket> TakeOverAndStopReadingAsync(KurentoTestServer server, string sessionId)
+    {
+        var socket = new ClientWebSocket();
+        await socket.ConnectAsync(server.Uri, CancellationToken.None);
+        await socket.SendAsync(Encoding.UTF8.GetBytes($$"""{"jsonrpc":"2.0","id":0,"method":"connect","params":{"sessionId":"{{sessionId}}"} }"""), WebSocketMessageType.Text, true, CancellationToken.None);
+        using var timeout = new CancellationTokenSource(KurentoTestClient.Timeout);
+        (await socket.ReceiveAsync(new byte[4096], timeout.Token)).EndOfMessage.Should().BeTrue();
+        return socket;
     }
 }
