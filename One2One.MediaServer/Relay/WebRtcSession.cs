@@ -744,6 +744,10 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         // New SRTP keys: what the history kept was protected with the old ones, which this browser no longer accepts.
         Volatile.Write(ref _videoHistory, null);
 
+        // A new association is a new page (a reload, a new RTCPeerConnection) with a new encoder: a keyframe request sent
+        // to the old one just before holds back none for this one (KeyframeRequestInterval).
+        Interlocked.Exchange(ref _lastKeyframeRequest, 0);
+
         _observer.ConnectionStateChanged(true);
         foreach (var source in Volatile.Read(ref _routes).VideoSources)
         {
