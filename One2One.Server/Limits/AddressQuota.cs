@@ -20,6 +20,14 @@ internal sealed class AddressQuota(int limit) : IDisposable
 
     public int Limit { get; } = limit;
 
+    /// <summary>What the places of one IPv6 /48 (<see cref="ClientAddress.Network"/>) may be together.</summary>
+    public int NetworkLimit { get; } = (int)Math.Min(int.MaxValue, (long)limit * ClientAddress.NetworkShare);
+
+    /// <summary>Whether it is <paramref name="address"/>'s /48 as a whole, rather than the address, that holds all its places now.</summary>
+    public bool IsNetworkFull(ClientAddress address) =>
+        address.HasWiderNetwork && _networkPlaces.GetStatistics(address.Network)?.CurrentAvailablePermits <= 0
+        && !(_places.GetStatistics(address)?.CurrentAvailablePermits <= 0);
+
     /// <summary>Whether <paramref name="address"/>, or its /48, holds all its places now (a place may free up or be taken just after).</summary>
     public bool IsFull(ClientAddress address) =>
         _places.GetStatistics(address)?.CurrentAvailablePermits <= 0

@@ -107,8 +107,7 @@ internal sealed class ClientLimits : IDisposable
             return false;
         }
 
-        LimitsLog.AddressQuotaFull(_logger, "connections", address.Key, _connections.Limit);
-        refusal = ConnectionsRefusal(_connections.Limit);
+        refusal = Refused(_connections, "connections", address, ConnectionsRefusal);
         return true;
     }
 
@@ -132,13 +131,13 @@ internal sealed class ClientLimits : IDisposable
         return false;
     }
 
-    private static string ConnectionsRefusal(int limit) =>
-        $"Too many connections are open from your network address (at most {limit}); close one and try again.";
+    private static string ConnectionsRefusal(int limit, string from) =>
+        $"Too many connections are open from {from} (at most {limit}); close one and try again.";
 
     /// <summary>Counts the connection's name against its address until <see cref="ReleaseRegistration"/>.</summary>
     public bool TryHoldRegistration(string connectionId, ClientAddress address, out string refusal) =>
         TryHold(_registrations, "registrations", connectionId, address, out refusal,
-            static limit => $"Too many names are registered from your network address (at most {limit}); try again when one leaves.");
+            static (limit, from) => $"Too many names are registered from {from} (at most {limit}); try again when one leaves.");
 
     public void ReleaseRegistration(string holderId) => _registrations.GiveBack(holderId);
 
@@ -153,7 +152,7 @@ internal sealed class ClientLimits : IDisposable
     public bool TryHoldCall(string callId, ClientAddress callerAddress, out string refusal)
     {
         if (!TryHold(_calls, "calls", callId, callerAddress, out refusal,
-            static limit => $"Too many calls from your network address are in progress (at most {limit}); try again when one ends."))
+            static (limit, from) => $"Too many calls from {from} are in progress (at most {limit}); try again when one ends."))
         {
             return false;
         }
@@ -180,8 +179,8 @@ internal sealed class ClientLimits : IDisposable
         }
     }
 
-    /// <param name="whenFull">The words for the person, given the limit: made only for a refusal.</param>
-    private bool TryHold(AddressQuota quota, string what, string holderId, ClientAddress address, out string refusal, Func<int, string> whenFull)
+    /// <param name="whenFull">The words for the person, given the limit and whose it is: made only for a refusal.</param>
+    private bool TryHold(AddressQuota quota, string what, string holderId, ClientAddress address, out string refusal, Func<int, string, string> whenFull)
     {
         if (quota.TryTake(holderId, address))
         {
@@ -189,9 +188,21 @@ internal sealed class ClientLimits : IDisposable
             return true;
         }
 
-        LimitsLog.AddressQuotaFull(_logger, what, address.Key, quota.Limit);
-        refusal = whenFull(quota.Limit);
+        refusal = Refused(quota, what, address, whenFull);
         return false;
+    }
+
+    /// <summary>Logs a full quota and gives the words for the person, naming the limit that refused: the address's or its /48's.</summary>
+    private string Refused(AddressQuota quota, string what, ClientAddress address, Func<int, string, string> whenFull)
+    {
+        if (quota.IsNetworkFull(address))
+        {
+            LimitsLog.AddressQuotaFull(_logger, what, address.Network.Key, quota.NetworkLimit);
+            return whenFull(quota.NetworkLimit, $"your network ({address.Network.Key}, counted as a whole)");
+        }
+
+        LimitsLog.AddressQuotaFull(_logger, what, address.Key, quota.Limit);
+        return whenFull(quota.Limit, "your network address");
     }
 
     public void Dispose()

@@ -91,6 +91,24 @@ public sealed class LimiterTests
     }
 
     [Fact]
+    public void A_refusal_names_the_limit_that_refused_the_addresses_or_its_slash_48s()
+    {
+        var options = Microsoft.Extensions.Options.Options.Create(new LimitsOptions { CallsPerAddress = 1 });
+        using var limits = new ClientLimits(options, new LimitsClock(_clock), Microsoft.Extensions.Logging.Abstractions.NullLogger<ClientLimits>.Instance);
+        for (var i = 0; i < ClientAddress.NetworkShare; i++)
+        {
+            limits.TryHoldCall($"call-{i}", ClientAddress.From(IPAddress.Parse($"2001:db8:7:{i + 1:x}::1")), out _).Should().BeTrue();
+        }
+
+        limits.TryHoldCall("again", ClientAddress.From(IPAddress.Parse("2001:db8:7:1::2")), out var byAddress).Should().BeFalse();
+        limits.TryHoldCall("another", ClientAddress.From(IPAddress.Parse("2001:db8:7:ff::1")), out var byNetwork).Should().BeFalse();
+
+        byAddress.Should().Be("Too many calls from your network address are in progress (at most 1); try again when one ends.");
+        byNetwork.Should().Be(
+            $"Too many calls from your network (2001:db8:7::/48, counted as a whole) are in progress (at most {ClientAddress.NetworkShare}); try again when one ends.");
+    }
+
+    [Fact]
     public void An_IPv6_slash_48_holds_at_most_its_share_of_an_address_quota_and_gives_places_back_with_them()
     {
         using var quota = new AddressQuota(limit: 2);
