@@ -14,14 +14,14 @@ internal sealed class AddressQuota(int limit) : IDisposable
     private readonly PartitionedRateLimiter<ClientAddress> _places = Places(limit);
 
     // An IPv6 address's /48 as a whole (ClientAddress.Network), at NetworkShare times an address's places.
-    private readonly PartitionedRateLimiter<ClientAddress> _networkPlaces = Places((int)Math.Min(int.MaxValue, (long)limit * ClientAddress.NetworkShare));
+    private readonly PartitionedRateLimiter<ClientAddress> _networkPlaces = Places(ClientAddress.NetworkFigure(limit));
 
     private readonly ConcurrentDictionary<string, RateLimitLease> _held = new(StringComparer.Ordinal);
 
     public int Limit { get; } = limit;
 
     /// <summary>What the places of one IPv6 /48 (<see cref="ClientAddress.Network"/>) may be together.</summary>
-    public int NetworkLimit { get; } = (int)Math.Min(int.MaxValue, (long)limit * ClientAddress.NetworkShare);
+    public int NetworkLimit { get; } = ClientAddress.NetworkFigure(limit);
 
     /// <summary>Whether it is <paramref name="address"/>'s /48 as a whole, rather than the address, that holds all its places now.</summary>
     public bool IsNetworkFull(ClientAddress address) =>

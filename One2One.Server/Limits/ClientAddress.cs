@@ -19,6 +19,9 @@ public sealed record ClientAddress
     /// <summary>How many addresses' worth of names, calls and connections one IPv6 /48 may hold together.</summary>
     public const int NetworkShare = 8;
 
+    /// <summary>What one IPv6 /48 may use of a limit whose per-address figure is <paramref name="perAddress"/>.</summary>
+    public static int NetworkFigure(int perAddress) => (int)Math.Min(int.MaxValue, (long)perAddress * NetworkShare);
+
     private ClientAddress(string key, string? networkKey = null)
     {
         Key = key;

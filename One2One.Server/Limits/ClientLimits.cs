@@ -36,7 +36,7 @@ internal sealed class ClientLimits : IDisposable
         _calls = new AddressQuota(Options.CallsPerAddress);
         _connections = new AddressQuota(Options.ConnectionsPerAddress);
         var attempts = Options.ConnectionAttemptsPerAddressPerMinute;
-        var networkAttempts = (int)Math.Min(int.MaxValue, (long)attempts * ClientAddress.NetworkShare);
+        var networkAttempts = ClientAddress.NetworkFigure(attempts);
         _perAddressAttempts = PartitionedRateLimiter.Create<ClientAddress, ClientAddress>(address =>
             RateLimitPartition.Get(address, _ => new TokenBucketLimiter(clock.Time, attempts, TimeSpan.FromMinutes(1))));
         _perNetworkAttempts = PartitionedRateLimiter.Create<ClientAddress, ClientAddress>(address =>

@@ -338,7 +338,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         IceCheckResult? check = null;
         IceLiteAgent? checkedBy = null;
         // Before the gate, so that a page flooding from several addresses (spread over the workers) costs each an increment.
-        if (!(RtcDemux.Classify(buffer[..received]) is RtcPacketKind.Rtp or RtcPacketKind.Rtcp ? _inboundBudget : _controlBudget).TryTake())
+        var kind = RtcDemux.Classify(buffer[..received]);
+        if (!(kind is RtcPacketKind.Rtp or RtcPacketKind.Rtcp ? _inboundBudget : _controlBudget).TryTake())
         {
             Counters.CountOverBudget();
             return false;
@@ -352,7 +353,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             }
 
             var datagram = buffer[..received];
-            switch (RtcDemux.Classify(datagram))
+            switch (kind)
             {
                 case RtcPacketKind.Stun:
                     checkedBy = Ice;
