@@ -18,7 +18,8 @@ namespace One2One.MediaServer.Relay;
 /// </summary>
 /// <remarks>
 /// Threading. <see cref="_control"/> guards negotiation, remote candidates and the ICE state; protocol calls
-/// arrive serialized by the pipeline but events come from the transport. The media workers run
+/// arrive serialized by the pipeline but events come from the transport. ICE states and selected pairs are reported
+/// under it (the observer only enqueues), so they reach the client in the order they happened. The media workers run
 /// <see cref="ITransportEvents.OnRtp"/> and <see cref="ITransportEvents.OnRtcp"/> under the transport's receive gate;
 /// they read <see cref="_negotiated"/> and <see cref="_routes"/> without locks (both immutable, published whole) and
 /// write the browser's SSRCs (<see cref="_inboundSsrc"/>, one volatile value per kind) when they change: no lock
@@ -689,19 +690,22 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
                 keyframe = _restarted;
                 _restarted = false;
             }
+
+            // Reported under the lock (the observer only enqueues): checks on two paths at once (Chromium's UDP and ICE-TCP
+            // pairs) report on two threads, and a client must see the states in order and last the pair selected last.
+            for (var state = from + 1; state <= target; state++)
+            {
+                _observer.IceComponentStateChanged(1, 1, state);
+            }
+
+            if (result != IceCheckResult.Nominated)
+            {
+                return;
+            }
+
+            ReportSelectedPairUnderControl();
         }
 
-        for (var state = from + 1; state <= target; state++)
-        {
-            _observer.IceComponentStateChanged(1, 1, state);
-        }
-
-        if (result != IceCheckResult.Nominated)
-        {
-            return;
-        }
-
-        ReportSelectedPair();
         if (keyframe && _transport.IsSecured)
         {
             // The new path after an ICE restart that kept DTLS: what was in flight on the old path is lost, so
@@ -885,13 +889,14 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             }
 
             _iceState = state;
+            _observer.IceComponentStateChanged(1, 1, state);
         }
 
-        _observer.IceComponentStateChanged(1, 1, state);
         return true;
     }
 
-    private void ReportSelectedPair()
+    /// <summary>The pair selected now (read under the lock, so the last report names the last selection).</summary>
+    private void ReportSelectedPairUnderControl()
     {
         if (_transport.Ice.Selected is not { } path)
         {
@@ -900,16 +905,11 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
         var remote = path.EndPoint;
         var tcp = path.Protocol == IceProtocol.Tcp;
-        string local, remoteCandidate;
-        lock (_control)
-        {
-            local = _localCandidates.FirstOrDefault(c => c.IsTcp == tcp)?.ToString() ?? "";
+        var local = _localCandidates.FirstOrDefault(c => c.IsTcp == tcp)?.ToString() ?? "";
 
-            // A browser's active TCP candidate names port 9 (RFC 6544 §4.5): its connection comes from another port.
-            remoteCandidate = _remoteCandidates.FirstOrDefault(c => c.IPAddress is { } ip && ip.Equals(remote.Address) && c.IsTcp == tcp && (tcp || c.Port == remote.Port))?.ToString()
-                ?? PeerReflexive(remote, tcp);
-        }
-
+        // A browser's active TCP candidate names port 9 (RFC 6544 §4.5): its connection comes from another port.
+        var remoteCandidate = _remoteCandidates.FirstOrDefault(c => c.IPAddress is { } ip && ip.Equals(remote.Address) && c.IsTcp == tcp && (tcp || c.Port == remote.Port))?.ToString()
+            ?? PeerReflexive(remote, tcp);
         _observer.NewCandidatePairSelected("1", 1, local, remoteCandidate);
     }
 

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Net;
 using System.Net.Sockets;
 using One2One.MediaServer.Elements;
@@ -45,6 +46,40 @@ public sealed class RelayEventsTests : IAsyncLifetime
         remote!.Port.Should().Be(endpoint.Browser.LocalEndPoint.Port, "the browser trickled this candidate");
         remote.Type.Should().Be("host");
         endpoint.Events.OfType<CandidatePairSelected>().Should().ContainSingle();
+    }
+
+    [Fact]
+    public async Task Checks_on_the_udp_and_the_tcp_pair_at_once_report_the_ice_states_in_order_and_the_pair_last_selected()
+    {
+        var endpoint = _rig.Negotiate();
+        using var holding = new ManualResetEventSlim();
+        var held = 0;
+        endpoint.Events.BeforeRecording = e =>
+        {
+            if (e is IceStateChanged { State: KurentoIceState.Connecting } && Interlocked.Exchange(ref held, 1) == 0)
+            {
+                // The UDP check's worker is held up reporting CONNECTING while the ICE-TCP nomination is handled.
+                holding.Set();
+                Thread.Sleep(500);
+            }
+        };
+
+        var udp = endpoint.Browser.CheckAsync(useCandidate: false);
+        holding.Wait(SimulatedBrowser.Timeout).Should().BeTrue("the UDP check reports CONNECTING");
+        var answer = endpoint.Browser.Answer!;
+        var check = new byte[StunWriter.MaxLength + 2];
+        var length = SimulatedBrowser.WriteCheck(check.AsSpan(2), $"{answer.Ufrag}:{endpoint.Browser.Offer.Ufrag}", answer.Password, useCandidate: true, out _);
+        BinaryPrimitives.WriteUInt16BigEndian(check, (ushort)length);
+        using var tcp = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await tcp.ConnectAsync(IPAddress.Loopback, endpoint.Session.Transport.TcpPort!.Value);
+        await tcp.SendAsync(check.AsMemory(0, length + 2));
+        (await udp).Class.Should().Be(StunMessageClass.SuccessResponse);
+        await endpoint.Events.WaitForAsync<CandidatePairSelected>(because: "after the nomination over ICE-TCP");
+        await Eventually.TrueAsync(() => endpoint.Events.OfType<IceStateChanged>().Count == 4, "every state is reported");
+
+        endpoint.Events.OfType<IceStateChanged>().Select(e => e.State).Should().Equal(
+            KurentoIceState.Gathering, KurentoIceState.Connecting, KurentoIceState.Connected, KurentoIceState.Ready);
+        endpoint.Events.OfType<CandidatePairSelected>().Should().ContainSingle().Which.LocalCandidate.Should().Contain(" TCP ");
     }
 
     [Fact]

@@ -34,6 +34,9 @@ internal sealed class RecordingSessionObserver : IWebRtcSessionObserver
 
     public IReadOnlyList<SessionEvent> Events => [.. _events];
 
+    /// <summary>Called on the reporting thread before each event is recorded (a test may hold that thread up here).</summary>
+    public Action<SessionEvent>? BeforeRecording { get; set; }
+
     public IReadOnlyList<T> OfType<T>() where T : SessionEvent => [.. _events.OfType<T>()];
 
     /// <summary>Waits (bounded) until an event satisfying <paramref name="match"/> was recorded and returns it.</summary>
@@ -59,22 +62,28 @@ internal sealed class RecordingSessionObserver : IWebRtcSessionObserver
         }
     }
 
-    public void IceCandidateFound(string candidate, string sdpMid, int sdpMLineIndex) => _events.Enqueue(new CandidateFound(candidate, sdpMid, sdpMLineIndex));
+    public void IceCandidateFound(string candidate, string sdpMid, int sdpMLineIndex) => Record(new CandidateFound(candidate, sdpMid, sdpMLineIndex));
 
-    public void IceGatheringDone() => _events.Enqueue(new GatheringDone());
+    public void IceGatheringDone() => Record(new GatheringDone());
 
-    public void IceComponentStateChanged(int streamId, int componentId, KurentoIceState state) => _events.Enqueue(new IceStateChanged(state));
+    public void IceComponentStateChanged(int streamId, int componentId, KurentoIceState state) => Record(new IceStateChanged(state));
 
     public void NewCandidatePairSelected(string streamId, int componentId, string localCandidate, string remoteCandidate) =>
-        _events.Enqueue(new CandidatePairSelected(localCandidate, remoteCandidate));
+        Record(new CandidatePairSelected(localCandidate, remoteCandidate));
 
-    public void DtlsConnectionStateChanged(DtlsConnectionState state) => _events.Enqueue(new DtlsStateChanged(state));
+    public void DtlsConnectionStateChanged(DtlsConnectionState state) => Record(new DtlsStateChanged(state));
 
-    public void MediaFlowInStateChanged(KurentoMediaType kind, bool flowing) => _events.Enqueue(new FlowInChanged(kind, flowing));
+    public void MediaFlowInStateChanged(KurentoMediaType kind, bool flowing) => Record(new FlowInChanged(kind, flowing));
 
-    public void MediaFlowOutStateChanged(KurentoMediaType kind, bool flowing) => _events.Enqueue(new FlowOutChanged(kind, flowing));
+    public void MediaFlowOutStateChanged(KurentoMediaType kind, bool flowing) => Record(new FlowOutChanged(kind, flowing));
 
-    public void ConnectionStateChanged(bool connected) => _events.Enqueue(new ConnectionChanged(connected));
+    public void ConnectionStateChanged(bool connected) => Record(new ConnectionChanged(connected));
 
-    public void Error(string type, int errorCode, string description) => _events.Enqueue(new SessionError(type, errorCode, description));
+    public void Error(string type, int errorCode, string description) => Record(new SessionError(type, errorCode, description));
+
+    private void Record(SessionEvent e)
+    {
+        BeforeRecording?.Invoke(e);
+        _events.Enqueue(e);
+    }
 }
