@@ -233,6 +233,22 @@ internal sealed class Call
     }
 
     /// <summary>
+    /// Runs <paramref name="notify"/> under the gate if the call is in progress and <paramref name="side"/> is reconnecting:
+    /// a page that resumed into the call missed the PeerReconnecting sent while it was away itself. Under the gate, so the
+    /// side's return (<see cref="TryEndReconnect"/>) is told after it, never before.
+    /// </summary>
+    public void IfReconnecting(CallSide side, Action notify)
+    {
+        lock (_gate)
+        {
+            if (_state == CallState.InCall && _reconnecting.Contains(side))
+            {
+                notify();
+            }
+        }
+    }
+
+    /// <summary>
     /// Whether <paramref name="side"/> is still waiting in <paramref name="window"/> (a window that closed just as the side
     /// returned, or that a longer one replaced, must not end the call).
     /// </summary>

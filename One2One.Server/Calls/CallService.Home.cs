@@ -57,6 +57,7 @@ internal sealed partial class CallService
         _resumeTokens.Add(standIn);
         if (standIn.CurrentCall is { } call)
         {
+            TellIfPeerReconnecting(call, standIn);
             KeepRecord(call);
         }
     }

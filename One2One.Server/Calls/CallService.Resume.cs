@@ -128,6 +128,7 @@ internal sealed partial class CallService
 
         if (call is not null)
         {
+            TellIfPeerReconnecting(call, user);
             KeepRecord(call);
         }
 

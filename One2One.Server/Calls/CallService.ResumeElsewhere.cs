@@ -186,6 +186,8 @@ internal sealed partial class CallService
                 }
             }
 
+            // Kept by the page's new node until the page has its acceptance (see Arrival).
+            TellIfPeerReconnecting(call, user);
             KeepRecord(call);
             return new MovedRegistration(user.RegistrationId, call.Id, call.Peer(user).Name, Link, _names.Node);
         }

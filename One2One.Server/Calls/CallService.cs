@@ -744,6 +744,18 @@ internal sealed partial class CallService
         }, extend);
     }
 
+    /// <summary>
+    /// <paramref name="user"/>'s page has just resumed into <paramref name="call"/> (here, or as a stand-in's on another
+    /// node): if its peer is away now, the page hears PeerReconnecting after its acceptance, as it would have had it not
+    /// been away itself; PeerReconnected follows when the peer is back.
+    /// </summary>
+    private void TellIfPeerReconnecting(Call call, User user)
+    {
+        var peer = call.Peer(user);
+        var message = new PeerReconnecting(peer.Name);
+        call.IfReconnecting(call.SideOf(peer), () => user.Outbox.Post(c => c.PeerReconnecting(message)));
+    }
+
     private void OnReconnectWindowClosed(Call call, CallSide side, object window, TimeSpan wait)
     {
         if (call.IsReconnecting(side, window))

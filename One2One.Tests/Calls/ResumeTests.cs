@@ -115,6 +115,40 @@ public abstract class ResumeScenarios<TLayout>
     }
 
     [Theory]
+    [InlineData("alice", "bob")]
+    [InlineData("alice", "alice")]
+    [InlineData("bob", "bob")]
+    public async Task A_page_that_resumes_while_its_peer_is_away_too_hears_that_the_peer_is_reconnecting_and_then_that_it_is_back(string aliceResumesOnTheNodeOf, string bobResumesOnTheNodeOf)
+    {
+        // A network both pages share drops: each page missed the other's PeerReconnecting while it was away itself.
+        const string bobsNewOffer = "v=0\r\no=- 9 9 IN IP4 0.0.0.0\r\ns=callee-reloaded\r\n";
+        await using var call = await StartAsync();
+        var (aliceToken, bobToken) = (call.Alice.ResumeToken, call.Bob.ResumeToken);
+        await call.Alice.DisconnectAsync();
+        await call.Bob.ExpectAsync<PeerReconnecting>();
+        await call.Bob.DisconnectAsync();
+
+        await using var alice = await SignalingClient.ConnectAsync(call.Nodes.NodeOf(aliceResumesOnTheNodeOf).HubUri);
+        (await alice.ResumeAsync("alice", aliceToken)).ResumedCallWith.Should().Be("bob");
+        (await alice.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("bob", "bob is still away when alice's page comes back");
+
+        await using var bob = await SignalingClient.ConnectAsync(call.Nodes.NodeOf(bobResumesOnTheNodeOf).HubUri);
+        (await bob.ResumeAsync("bob", bobToken)).ResumedCallWith.Should().Be("alice");
+        (await bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice", "alice's media has not come back: her page has not offered again yet");
+
+        await bob.RenegotiateAsync(bobsNewOffer);
+        await bob.WaitForAsync<Renegotiated>();
+        var bobsEndpoint = await call.EndpointOfAsync(bobsNewOffer);
+        await call.Media.PushEventAsync(bobsEndpoint, "IceComponentStateChanged", new() { ["state"] = "CONNECTED", ["streamId"] = 1, ["componentId"] = 1 });
+        (await alice.ExpectAsync<PeerReconnected>()).Peer.Should().Be("bob", "bob's new page connected its media");
+        await Task.Delay(Quiet);
+        bob.Drain().Should().BeEmpty("alice is still away");
+
+        await alice.StopAsync();
+        (await bob.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp);
+    }
+
+    [Theory]
     [InlineData("bob")]
     [InlineData("alice")]
     public async Task A_callee_whose_page_comes_back_on_a_new_connection_while_the_call_rings_ends_the_ring_as_a_lost_connection_would(string onTheNodeOf)
