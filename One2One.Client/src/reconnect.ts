@@ -38,7 +38,7 @@ export interface ReconnectHost {
  * one, and stop() (the call is over) makes every pending step a no-op.
  */
 export class MediaReconnect {
-  private state: ReconnectState = { self: false, peer: false };
+  private state: ReconnectState;
   private media: MediaCall | null = null;
   private graceTimer: ReturnType<typeof setTimeout> | null = null;
   private attemptTimer: ReturnType<typeof setTimeout> | null = null;
@@ -50,7 +50,13 @@ export class MediaReconnect {
   private invoking = false;
   private stopped = false;
 
-  constructor(private readonly host: ReconnectHost) {}
+  /** `peerAway`: the server said the peer is reconnecting before this call's media connected (see Softphone). */
+  constructor(
+    private readonly host: ReconnectHost,
+    peerAway = false,
+  ) {
+    this.state = { self: false, peer: peerAway };
+  }
 
   get current(): ReconnectState {
     return this.state;

@@ -144,7 +144,12 @@ export class Softphone {
    */
   private stopPending = false;
   /** Whether the page was last told that this side or the peer is reconnecting. */
-  private reconnectShown = false;
+  private shownReconnect: ReconnectState = { self: false, peer: false };
+  /**
+   * The server said the peer is reconnecting while this call's media had not connected yet (a call just accepted, or a
+   * resumed one connecting again): there is no MediaReconnect to tell, so it is kept for the one that starts.
+   */
+  private peerAway = false;
   /** When the current call first connected (Date.now()); kept while the call resumes, dropped by the next call. */
   private connectedAt: number | null = null;
   /** This phone's listeners on its client, taken off by dispose(). */
@@ -175,8 +180,8 @@ export class Softphone {
       }
     });
     this.fromClient.on("renegotiated", (message) => void this.onRenegotiated(message.sdpAnswer));
-    this.fromClient.on("peerReconnecting", () => this.reconnect?.onPeerReconnecting());
-    this.fromClient.on("peerReconnected", () => this.reconnect?.onPeerReconnected());
+    this.fromClient.on("peerReconnecting", () => this.onPeerAway(true));
+    this.fromClient.on("peerReconnected", () => this.onPeerAway(false));
     this.fromClient.on("close", (error, requested) => {
       const refusal = requested ? null : refusalOf(error);
       if (refusal !== null) {
@@ -752,14 +757,18 @@ export class Softphone {
 
   private startReconnects(media: MediaCall): void {
     this.reconnect?.stop();
-    const reconnect = new MediaReconnect({
-      replaceMedia: () => this.replaceMedia(),
-      renegotiate: (sdpOffer) => this.server.renegotiate(sdpOffer),
-      changed: (state) => this.showReconnect(state),
-      // A network change can leave the signaling connection half-open for its whole keep-alive timeout: close it, and
-      // onConnectionClosed resumes the call on a new one.
-      signalingStale: () => void this.client.dropConnection(),
-    });
+    const reconnect = new MediaReconnect(
+      {
+        replaceMedia: () => this.replaceMedia(),
+        renegotiate: (sdpOffer) => this.server.renegotiate(sdpOffer),
+        changed: (state) => this.showReconnect(state),
+        // A network change can leave the signaling connection half-open for its whole keep-alive timeout: close it, and
+        // onConnectionClosed resumes the call on a new one.
+        signalingStale: () => void this.client.dropConnection(),
+      },
+      this.peerAway,
+    );
+    this.peerAway = false;
     this.reconnect = reconnect;
     reconnect.watch(media);
     this.iceRefresh.start(this.ice);
@@ -1008,6 +1017,8 @@ export class Softphone {
     this.attempt++;
     this.reconnect?.stop();
     this.reconnect = null;
+    // Whoever is away now, the resume tells again (PeerReconnecting after its acceptance).
+    this.peerAway = false;
     // The resume brings fresh ICE servers, and the call's next connection starts their renewal again.
     this.iceRefresh.stop();
     this.offerSent = false;
@@ -1059,6 +1070,7 @@ export class Softphone {
     this.attempt++;
     this.reconnect?.stop();
     this.reconnect = null;
+    this.peerAway = false;
     this.iceRefresh.stop();
     this.offerSent = false;
     this.unansweredCaller = null;
@@ -1072,10 +1084,31 @@ export class Softphone {
     }
   }
 
-  /** Tells the page who is reconnecting, and remembers whether anything is shown (see releaseMedia). */
+  /** Tells the page who is reconnecting, and remembers what is shown (see releaseMedia). */
   private showReconnect(state: ReconnectState): void {
-    this.reconnectShown = state.self || state.peer;
+    this.shownReconnect = state;
     this.events.emit("reconnectChange", state);
+  }
+
+  private get reconnectShown(): boolean {
+    return this.shownReconnect.self || this.shownReconnect.peer;
+  }
+
+  /** PeerReconnecting (true) or PeerReconnected (false): for the call's MediaReconnect, or kept until it starts. */
+  private onPeerAway(away: boolean): void {
+    if (this.reconnect !== null) {
+      if (away) {
+        this.reconnect.onPeerReconnecting();
+      } else {
+        this.reconnect.onPeerReconnected();
+      }
+      return;
+    }
+    if (this.snapshot.peer === null || !isCallPhase(this.snapshot.state) || this.peerAway === away) {
+      return;
+    }
+    this.peerAway = away;
+    this.showReconnect({ ...this.shownReconnect, peer: away });
   }
 
   private apply(event: PhoneEvent): boolean {

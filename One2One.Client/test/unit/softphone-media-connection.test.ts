@@ -4,7 +4,7 @@ import type { IceConfiguration } from "../../src/contract.js";
 import { maximumRefreshMs } from "../../src/ice-refresh.js";
 import { disconnectedGraceMs } from "../../src/reconnect.js";
 import { Softphone } from "../../src/softphone.js";
-import { FakeClient, FakePeerConnection, phoneInCall, registeredPhone, settle, turnServerExpiringAt } from "./softphone-fakes.js";
+import { FakeClient, FakePeerConnection, noTracks, phoneInCall, registeredPhone, settle, turnServerExpiringAt, until } from "./softphone-fakes.js";
 
 const now = Date.UTC(2026, 11, 6, 12, 0, 0);
 const minute = 60_000;
@@ -180,6 +180,71 @@ describe("Softphone and its connection to the media server", () => {
 
     assert.equal(opens, 1, "no second permission prompt for a call that is gone");
     assert.equal(phone.state, "registered");
+  });
+
+  it("shows the peer reconnecting when the server says so before this call's media connected, and keeps it once connected", async () => {
+    const { client, phone } = await registeredPhone("alice", () => Promise.resolve(noTracks));
+    const shown: { self: boolean; peer: boolean }[] = [];
+    phone.on("reconnectChange", (state) => shown.push(state));
+    useRtcPeerConnection(FakePeerConnection);
+    phone.call("bob");
+    await settle();
+    client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
+    await settle();
+    assert.equal(phone.state, "connecting");
+
+    client.emit("peerReconnecting", { peer: "bob" });
+    assert.deepEqual(shown.at(-1), { self: false, peer: true }, "shown while this page's media still connects");
+    FakePeerConnection.last?.connect();
+    assert.equal(phone.state, "in-call");
+    assert.deepEqual(shown.at(-1), { self: false, peer: true }, "still away once this page's media connected");
+
+    client.emit("peerReconnected", { peer: "bob" });
+    assert.deepEqual(shown.at(-1), { self: false, peer: false });
+  });
+
+  it("shows the peer reconnecting when the server says so right after a resume, and that the peer is back", async () => {
+    const { client, phone } = await phoneInCall([10]);
+    const shown: { self: boolean; peer: boolean }[] = [];
+    phone.on("reconnectChange", (state) => shown.push(state));
+    client.resumeOutcome = () => Promise.resolve({ ice: null, resumedCallWith: "bob" });
+
+    client.emit("close", undefined, false);
+    await until(() => client.renegotiations.length === 1);
+    assert.equal(phone.state, "connecting");
+    assert.deepEqual(shown.at(-1), { self: true, peer: false }, "this page is coming back");
+
+    client.emit("peerReconnecting", { peer: "bob" });
+    assert.deepEqual(shown.at(-1), { self: true, peer: true }, "and bob is away too");
+    FakePeerConnection.last?.connect();
+    assert.deepEqual(shown.at(-1), { self: false, peer: true }, "this page is back; bob is still away");
+
+    client.emit("peerReconnected", { peer: "bob" });
+    assert.deepEqual(shown.at(-1), { self: false, peer: false });
+  });
+
+  it("forgets a peer reconnecting when the call ends before its media connected", async () => {
+    const { client, phone } = await registeredPhone("alice", () => Promise.resolve(noTracks));
+    const shown: { self: boolean; peer: boolean }[] = [];
+    phone.on("reconnectChange", (state) => shown.push(state));
+    useRtcPeerConnection(FakePeerConnection);
+    phone.call("bob");
+    await settle();
+    client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
+    await settle();
+    client.emit("peerReconnecting", { peer: "bob" });
+
+    client.emit("stopCommunication", { reason: "peer-disconnected", message: "bob did not come back" });
+    await settle();
+    assert.deepEqual(shown.at(-1), { self: false, peer: false }, "nothing is shown after the call");
+
+    phone.call("carol");
+    await settle();
+    client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
+    await settle();
+    FakePeerConnection.last?.connect();
+    assert.equal(phone.state, "in-call");
+    assert.deepEqual(shown.at(-1), { self: false, peer: false }, "carol is not shown as away");
   });
 });
 
