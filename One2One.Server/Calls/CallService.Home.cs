@@ -143,20 +143,8 @@ internal sealed partial class CallService
             user.MarkGone();
             if (heldHere)
             {
-                _ = ReleaseNameQuietlyAsync(user);
+                _ = FreeNameAsync(user.Name, user.RegistrationId);
             }
-        }
-    }
-
-    private async Task ReleaseNameQuietlyAsync(User user)
-    {
-        try
-        {
-            await _names.ReleaseAsync(user.Name, user.RegistrationId).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            CallsLog.NameReleaseFailed(_logger, user.Name, ex);
         }
     }
 

@@ -60,8 +60,11 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 216, EventName = "Rejected", Level = LogLevel.Debug, Message = "Request rejected ({Reason})")]
     public static partial void Rejected(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 217, EventName = "NameReleaseFailed", Level = LogLevel.Warning, Message = "Freeing the name {Name} across the cluster failed; it stays claimed until its node leaves")]
+    [LoggerMessage(EventId = 217, EventName = "NameReleaseFailed", Level = LogLevel.Warning, Message = "Freeing the name {Name} across the cluster failed; trying again in the background")]
     public static partial void NameReleaseFailed(ILogger logger, string name, Exception exception);
+
+    [LoggerMessage(EventId = 248, EventName = "NameReleaseGivenUp", Level = LogLevel.Error, Message = "Freeing the name {Name} across the cluster still failed after {Attempts} attempts; it stays claimed until this node leaves the cluster")]
+    public static partial void NameReleaseGivenUp(ILogger logger, string name, int attempts, Exception exception);
 
     [LoggerMessage(EventId = 218, EventName = "ExpiryFailed", Level = LogLevel.Error, Message = "Letting go of {Name} after the reconnect window failed")]
     public static partial void ExpiryFailed(ILogger logger, string name, Exception exception);

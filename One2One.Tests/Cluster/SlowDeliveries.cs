@@ -25,7 +25,10 @@ internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
     /// <summary>How many calls have waited for <see cref="HoldUntil"/>.</summary>
     public int Held => Volatile.Read(ref _held);
 
-    /// <summary>The <see cref="INodeLink"/> method made late.</summary>
+    /// <summary>The grain interface whose <see cref="Method"/> is made late (by default what one node asks of another).</summary>
+    public Type Interface { get; set; } = typeof(INodeLink);
+
+    /// <summary>The method of <see cref="Interface"/> made late.</summary>
     public string Method { get; set; } = nameof(INodeLink.Deliver);
 
     private int _toFail;
@@ -46,7 +49,7 @@ internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
 
     public async Task Invoke(IOutgoingGrainCallContext context)
     {
-        if (context.InterfaceMethod?.DeclaringType == typeof(INodeLink) && context.MethodName == Method)
+        if (context.InterfaceMethod?.DeclaringType == Interface && context.MethodName == Method)
         {
             if (TakeOne(ref _toFail))
             {
@@ -67,7 +70,7 @@ internal sealed class SlowDeliveries : IOutgoingGrainCallFilter
 
             await context.Invoke();
             Interlocked.Increment(ref _arrived);
-            if (context.Request.GetArgument(2) is ImmutableArray<ClientDelivery> messages)
+            if (Method == nameof(INodeLink.Deliver) && context.Request.GetArgument(2) is ImmutableArray<ClientDelivery> messages)
             {
                 foreach (var message in messages)
                 {
