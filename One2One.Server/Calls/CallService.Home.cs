@@ -86,15 +86,19 @@ internal sealed partial class CallService
         user.Leave(call);
         if (user.Outbox is RemoteOutbox remote)
         {
-            var registration = remote.Member.Registration;
-            var told = remote.PostLeftCall();
-            if (!told.IsCompleted)
-            {
-                _leaving[registration] = told;
-                _ = told.ContinueWith(
-                    (done, state) => ((CallService)state!)._leaving.TryRemove(new KeyValuePair<string, Task>(registration, done)),
-                    this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-            }
+            KeepLeaving(remote.Member.Registration, remote.PostLeftCall());
+        }
+    }
+
+    /// <summary>Until <paramref name="told"/> completes, a new call from here to <paramref name="registration"/> waits for it (see <see cref="_leaving"/>).</summary>
+    private void KeepLeaving(string registration, Task told)
+    {
+        if (!told.IsCompleted)
+        {
+            _leaving[registration] = told;
+            _ = told.ContinueWith(
+                (done, state) => ((CallService)state!)._leaving.TryRemove(new KeyValuePair<string, Task>(registration, done)),
+                this, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
         }
     }
 

@@ -92,6 +92,7 @@ internal sealed partial class CallService
     private async Task JoinAndRingOnceAsync(Call call, NameClaim claim, CallMember member)
     {
         JoinAnswer joined;
+        var answerLost = false;
         try
         {
             joined = await claim.Link!.JoinCall(member, call.Caller.Name, Link, _names.Node).ConfigureAwait(false);
@@ -100,6 +101,7 @@ internal sealed partial class CallService
         {
             RemoteLog.RequestFailed(_logger, call.Id, claim.Name, ex);
             joined = new JoinAnswer(JoinResult.Reconnecting);
+            answerLost = true;
         }
 
         if (joined.Result == JoinResult.Unknown && await MovingAsync(claim).ConfigureAwait(false))
@@ -118,6 +120,14 @@ internal sealed partial class CallService
             });
             call.Callee.MarkGone();
             _limits.ReleaseCall(call.Id);
+            if (answerLost)
+            {
+                // The join may have arrived with only its answer lost: the callee's node would hold their slot for a call
+                // that is nowhere (busy to everyone). Freeing a slot that holds another call, or none, does nothing there.
+                KeepLeaving(member.Registration,
+                    TellNodeUntilAnsweredAsync(member, () => claim.Link!.Deliver(member, ClientDeliveries.Alone, [ClientDeliveries.LeftCall])));
+            }
+
             if (refused)
             {
                 var (reason, message) = joined.Result switch

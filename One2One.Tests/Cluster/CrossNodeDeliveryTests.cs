@@ -38,6 +38,24 @@ public sealed class CrossNodeDeliveryTests() : ScriptedTwoNodeTests(TimeSpan.Fro
     }
 
     [Fact]
+    public async Task A_join_whose_answer_was_lost_refuses_the_call_and_leaves_bob_free_to_be_called_again()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+        Deliveries.Method = nameof(INodeLink.JoinCall);
+        Deliveries.LoseAnswerOfNext(1);
+
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+
+        (await alice.ExpectAsync<CallResponse>()).Reason.Should().Be(Reasons.Unavailable, "A never heard that bob joined");
+        Deliveries.Arrived.Should().Be(1, "the join reached bob's node; only its answer was lost");
+        await Eventually.TrueAsync(() => !Users(Cluster.B).FindByName("bob")!.IsInACall, "bob's slot is freed on his node");
+        bob.Drain().Should().BeEmpty("his phone never rang");
+        await alice.CallAsync("bob", ScriptedCall.CallerOffer);
+        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice", "bob is free, not busy with a call that is nowhere");
+    }
+
+    [Fact]
     public async Task A_batch_whose_answer_was_lost_after_it_arrived_is_sent_again_and_bob_s_page_gets_it_once()
     {
         await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
