@@ -283,7 +283,10 @@ internal sealed partial class CallService
         call.Trace.Start(caller.Name, callee.Name);
         if (call.State == CallState.Ended)
         {
-            // The callee left (signed out, disconnected) as it joined, and the end has run before the call was listed.
+            // The callee left (signed out, disconnected) as it joined, or the caller's page resumed elsewhere as the call
+            // opened (which ends a call not yet in progress): the end has run before the call was listed, perhaps before the
+            // callee joined, when freeing the callee's slot did nothing. Left here, or the callee is busy for ever.
+            callee.Leave(call);
             _calls.TryRemove(new KeyValuePair<string, Call>(call.Id, call));
             return;
         }

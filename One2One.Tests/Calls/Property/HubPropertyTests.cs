@@ -228,6 +228,8 @@ public sealed class HubPropertyTests : IAsyncLifetime
         clients.SelectMany(c => c.Violations).Should().BeEmpty("no client is ever told it is in two calls");
 
         var active = Calls.ActiveCalls;
+        _server.Services.GetRequiredService<UserRegistry>().All().Where(u => u.CurrentCall is { } call && !active.Contains(call))
+            .Should().BeEmpty("no slot holds a call that has ended (busy to everyone for ever)");
         var participants = active.SelectMany(c => new[] { c.Caller, c.Callee }).ToList();
         participants.Should().OnlyHaveUniqueItems("nobody is in more than one call");
         foreach (var call in active)
