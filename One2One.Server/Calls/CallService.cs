@@ -107,11 +107,24 @@ internal sealed partial class CallService
             {
                 // A fresh token: the server keeps only the last one's key.
                 var token = ResumeTokens.NewToken();
+                var key = ResumeTokens.KeyOf(token);
                 _resumeTokens.Remove(existing.ResumeKey, existing);
-                existing.ReplaceResumeKey(ResumeTokens.KeyOf(token));
+                existing.ReplaceResumeKey(key);
                 _resumeTokens.Add(existing);
                 var again = Acceptance(existing, token);
                 existing.Outbox.Post(c => c.RegisterResponse(again));
+
+                // As after a resume: the call's record, and a call's home on another node, keep the new key, so the page can
+                // resume with the only token it has left should this node (or the home) die.
+                if (existing.CurrentCall is { } call)
+                {
+                    KeepRecord(call);
+                }
+                else if (existing.RemoteCall is { } remoteCall)
+                {
+                    _ = NotifyHomeAsync(remoteCall, (home, member) => home.Resumed(member, key));
+                }
+
                 return null;
             }
 

@@ -90,6 +90,27 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
         await Eventually.TrueAsync(async () => await grains.GetGrain<ICallRecordGrain>(callId).Read() is null, "the ended call's record goes");
     }
 
+    [Theory]
+    [InlineData("bob")]
+    [InlineData("alice")]
+    public async Task A_page_that_registers_again_during_a_call_has_its_new_token_s_key_kept_in_the_call_s_record(string who)
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+        await ConnectAsync(alice, bob);
+        var callId = Cluster.A.Services.GetRequiredService<CallService>().ActiveCalls.Single().Id;
+        var grains = Cluster.A.Services.GetRequiredService<IGrainFactory>();
+        var page = who == "bob" ? bob : alice;
+
+        var again = await page.RegisterAsync(who);
+
+        again.Response.Should().Be(Responses.Accepted);
+        var key = ResumeTokens.KeyOf(again.ResumeToken!);
+        await Eventually.TrueAsync(async () => await grains.GetGrain<ICallRecordGrain>(callId).Read() is { } record
+            && (who == "bob" ? record.Callee : record.Caller).ResumeKey == key,
+            "the record keeps the key of the only token the page has now (its old one is no longer good)");
+    }
+
     [Fact]
     public async Task The_server_candidate_held_back_until_bob_s_answer_reaches_him_after_it_across_nodes()
     {
