@@ -76,14 +76,14 @@ internal sealed class MediaServerOptionsValidator : IValidateOptions<MediaServer
             failures.Add($"{prefix}MaxInboundPacketsPerSecond must be 0 (no limit) or more (got {options.MaxInboundPacketsPerSecond}).");
         }
 
-        if (options.ControlKeepAliveInterval <= TimeSpan.Zero || options.ControlKeepAliveTimeout <= TimeSpan.Zero)
+        if (!IsTimerSpan(options.ControlKeepAliveInterval) || !IsTimerSpan(options.ControlKeepAliveTimeout))
         {
-            failures.Add($"{prefix}ControlKeepAliveInterval and {prefix}ControlKeepAliveTimeout must be positive (got {options.ControlKeepAliveInterval} and {options.ControlKeepAliveTimeout}).");
+            failures.Add($"{prefix}ControlKeepAliveInterval and {prefix}ControlKeepAliveTimeout must be positive and at most {LongestTimer} (got {options.ControlKeepAliveInterval} and {options.ControlKeepAliveTimeout}).");
         }
 
-        if (options.SessionCollectTimeout <= TimeSpan.Zero)
+        if (!IsTimerSpan(options.SessionCollectTimeout))
         {
-            failures.Add($"{prefix}SessionCollectTimeout must be positive (got {options.SessionCollectTimeout}).");
+            failures.Add($"{prefix}SessionCollectTimeout must be positive and at most {LongestTimer} (got {options.SessionCollectTimeout}).");
         }
 
         if (options.MaxMessageBytes < 1024)
@@ -108,6 +108,11 @@ internal sealed class MediaServerOptionsValidator : IValidateOptions<MediaServer
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
     }
+
+    /// <summary>Timers and WebSocket keep-alives take at most about 49 days; a day is far beyond any sensible value.</summary>
+    private static readonly TimeSpan LongestTimer = TimeSpan.FromDays(1);
+
+    private static bool IsTimerSpan(TimeSpan value) => value > TimeSpan.Zero && value <= LongestTimer;
 
     private static bool IsOrigin(string value) =>
         Uri.TryCreate(value, UriKind.Absolute, out var uri)

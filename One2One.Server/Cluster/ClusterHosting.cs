@@ -21,6 +21,7 @@ public static class ClusterHosting
     public static WebApplicationBuilder UseOne2OneCluster(this WebApplicationBuilder builder)
     {
         var options = builder.Configuration.GetSection(ClusterNodeOptions.SectionName).Get<ClusterNodeOptions>() ?? new ClusterNodeOptions();
+        ClusterNodeOptionsValidator.ThrowIfInvalid(options);
         var siloPort = options.SiloPort > 0 ? options.SiloPort : FreeTcpPort(options.AdvertisedIPAddress);
         builder.UseOrleans(silo =>
         {
@@ -45,7 +46,7 @@ public static class ClusterHosting
                     storage.ConfigurationOptions = redis.Clone();
                     storage.DeleteStateOnClear = true;
                 });
-                silo.ConfigureEndpoints(options.AdvertisedIPAddress, siloPort, options.GatewayPort, listenOnAnyHostAddress: options.AdvertisedAddress is not null);
+                silo.ConfigureEndpoints(options.AdvertisedIPAddress, siloPort, options.GatewayPort, listenOnAnyHostAddress: !string.IsNullOrWhiteSpace(options.AdvertisedAddress));
             }
             else
             {

@@ -23,8 +23,8 @@ public sealed class ClusterNodeOptions
     public int GatewayPort { get; set; }
 
     /// <summary>
-    /// The address the other nodes reach this one at. Defaults to loopback for a node alone; a multi-machine cluster
-    /// sets it (the silo then listens on every address).
+    /// The IP address the other nodes reach this one at (not a host name). Defaults to loopback for a node alone; a
+    /// multi-machine cluster sets it (the silo then listens on every address).
     /// </summary>
     public string? AdvertisedAddress { get; set; }
 
@@ -35,5 +35,5 @@ public sealed class ClusterNodeOptions
 
     public bool IsClustered => !string.IsNullOrWhiteSpace(Redis);
 
-    internal IPAddress AdvertisedIPAddress => AdvertisedAddress is { Length: > 0 } address ? IPAddress.Parse(address) : IPAddress.Loopback;
+    internal IPAddress AdvertisedIPAddress => string.IsNullOrWhiteSpace(AdvertisedAddress) ? IPAddress.Loopback : IPAddress.Parse(AdvertisedAddress);
 }

@@ -22,7 +22,10 @@ internal static class MediaServerSelection
             : configuration[$"{KurentoOptions.SectionName}:Uri"] is { Length: > 0 } uri ? uri : configuration[TutorialUriKey];
         if (!string.IsNullOrWhiteSpace(external))
         {
-            services.PostConfigure<KurentoOptions>(options => options.Uri = external);
+            // Kurento:Uri (or --ws_uri) as given, so that one given with Kurento:Uris as well is refused at start-up
+            // rather than dropped; with Uris alone, the first of them.
+            var single = configuration[$"{KurentoOptions.SectionName}:Uri"] is { Length: > 0 } given ? given : configuration[TutorialUriKey];
+            services.PostConfigure<KurentoOptions>(options => options.Uri = string.IsNullOrWhiteSpace(single) ? external : single);
             services.AddSingleton<IMediaServerLocator, ConfiguredMediaServerLocator>();
             services.AddHostedService(sp => new MediaServerAnnouncement(sp.GetRequiredService<ILoggerFactory>(), LoggedAddress.Of(external)));
             return services.AddMediaServerPool();

@@ -16,7 +16,7 @@ public sealed class SdkNodeTests
     [Fact]
     public async Task The_unit_tests_of_the_pure_parts_pass()
     {
-        var (exitCode, output) = await NodeProcess.RunAsync(CompiledTests(), Timeout, null, "--test", "test/unit/");
+        var (exitCode, output) = await NodeProcess.RunAsync(CompiledTests(), Timeout, null, ["--test", .. TestFiles("unit")]);
 
         exitCode.Should().Be(0, output);
         output.Should().MatchRegex(@"# pass [1-9]\d*", output).And.Contain("# fail 0");
@@ -32,10 +32,22 @@ public sealed class SdkNodeTests
             ["ONE2ONE_OFFER_SDP"] = Path.Combine(AppContext.BaseDirectory, "Fixtures", "chromium-156-offer.sdp"),
         };
 
-        var (exitCode, output) = await NodeProcess.RunAsync(CompiledTests(), Timeout, environment, "--test", "test/integration/");
+        var (exitCode, output) = await NodeProcess.RunAsync(CompiledTests(), Timeout, environment, ["--test", .. TestFiles("integration")]);
 
         exitCode.Should().Be(0, output);
         output.Should().MatchRegex(@"# pass [1-9]\d*", output).And.Contain("# fail 0");
+    }
+
+    /// <summary>
+    /// The compiled test files of one folder, named one by one: Node 20 runs every test file under a folder given to
+    /// --test, but from Node 21 the argument is a glob and a bare folder matches no test file.
+    /// </summary>
+    private static string[] TestFiles(string folder)
+    {
+        var files = Directory.GetFiles(Path.Combine(CompiledTests(), "test", folder), "*.test.js")
+            .Select(f => Path.GetRelativePath(CompiledTests(), f)).Order(StringComparer.Ordinal).ToArray();
+        files.Should().NotBeEmpty($"the build compiles test/{folder}");
+        return files;
     }
 
     private static string CompiledTests()

@@ -56,6 +56,20 @@ public sealed class KurentoOptionsTests
         result.FailureMessage.Should().Contain("Kurento:Uri").And.Contain("Kurento:Uris");
     }
 
+    [Theory]
+    [InlineData("Kurento:Uri")]
+    [InlineData("ws_uri")]
+    public void The_app_given_one_server_and_several_at_once_fails_start_up_instead_of_dropping_one(string single)
+    {
+        using var server = new One2One.Tests.Support.One2OneServerFactory()
+            .WithSetting(single, "ws://127.0.0.1:9/kurento")
+            .WithSetting("Kurento:Uris:0", "ws://127.0.0.1:10/kurento");
+
+        var start = () => server.StartServer();
+
+        start.Should().Throw<OptionsValidationException>().WithMessage("*Kurento:Uris (several), not both*");
+    }
+
     [Fact]
     public void Durations_must_be_positive_and_the_backoff_must_not_shrink()
     {

@@ -180,6 +180,18 @@ public sealed class KurentoAdmissionTests
         (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("MediaServer:MaxEndpoints must be at least 1");
     }
 
+    [Theory]
+    [InlineData("MediaServer:SessionCollectTimeout")]
+    [InlineData("MediaServer:ControlKeepAliveInterval")]
+    [InlineData("MediaServer:ControlKeepAliveTimeout")]
+    public async Task A_timeout_longer_than_a_timer_takes_stops_the_server_from_starting_and_says_why(string setting)
+    {
+        // 60 days: past what a timer or a WebSocket keep-alive takes (about 49.7 days), which would fail later, per socket.
+        var start = () => KurentoTestServer.StartAsync(new Dictionary<string, string?> { [setting] = "60.00:00:00" }, fakeClock: false);
+
+        (await start.Should().ThrowAsync<OptionsValidationException>()).Which.Message.Should().Contain("at most 1.00:00:00");
+    }
+
     private static Task<KurentoTestServer> StartAsync(int maxEndpoints, bool fakeClock = false) =>
         KurentoTestServer.StartAsync(new Dictionary<string, string?> { ["MediaServer:MaxEndpoints"] = maxEndpoints.ToString(System.Globalization.CultureInfo.InvariantCulture) }, fakeClock);
 
