@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using One2One.Server.Cluster;
 using One2One.Server.Contracts;
 using One2One.Server.Limits;
@@ -52,10 +53,10 @@ internal sealed partial class CallService
                 return await HeldByNoLiveNodeAsync(name).ConfigureAwait(false);
             }
 
-            moved = await claim.Link.MoveRegistration(name, token, nextKey, Link, _names.Node).ConfigureAwait(false);
+            moved = await MoveRegistrationFromAsync(claim.Link, name, token, nextKey).ConfigureAwait(false);
             if (moved is { AskHome: true, Home: { } home })
             {
-                moved = await home.MoveRegistration(name, token, nextKey, Link, _names.Node).ConfigureAwait(false);
+                moved = await MoveRegistrationFromAsync(home, name, token, nextKey).ConfigureAwait(false);
             }
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
@@ -115,6 +116,52 @@ internal sealed partial class CallService
     }
 
     /// <summary>
+    /// Asks <paramref name="holder"/> to give the registration up, once more if the first ask fails: its answer may have
+    /// been lost after the holder let the registration go, and the holder answers the same ask (the same
+    /// <paramref name="nextKey"/>) the same way (see <see cref="_recentMoves"/>); the page's token is no longer good there.
+    /// </summary>
+    private async Task<MovedRegistration?> MoveRegistrationFromAsync(INodeLink holder, string name, string token, string nextKey)
+    {
+        try
+        {
+            return await holder.MoveRegistration(name, token, nextKey, Link, _names.Node).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            RemoteLog.RequestFailed(_logger, "-", name, ex);
+        }
+
+        await Task.Delay(_options.CurrentValue.DeliveryRetryDelays.FirstOrDefault(), _time).ConfigureAwait(false);
+        return await holder.MoveRegistration(name, token, nextKey, Link, _names.Node).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Registrations this node gave up lately, by the key the page's new node chose for the page's next token: that node
+    /// asks again when the answer was lost (<see cref="MoveRegistrationFromAsync"/>), and gets the same answer. Without it
+    /// the registration would be gone here and nowhere else, its name still claimed by this node: taken by nobody. Kept
+    /// for <see cref="RecentMoveLifetime"/>.
+    /// </summary>
+    private readonly ConcurrentDictionary<string, RecentMove> _recentMoves = new(StringComparer.Ordinal);
+
+    private static readonly TimeSpan RecentMoveLifetime = TimeSpan.FromMinutes(1);
+
+    private sealed record RecentMove(string TokenKey, string Name, MovedRegistration Answer, long At);
+
+    private MovedRegistration Remember(string nextKey, string token, string name, MovedRegistration answer)
+    {
+        foreach (var (key, move) in _recentMoves)
+        {
+            if (_time.GetElapsedTime(move.At) > RecentMoveLifetime)
+            {
+                _recentMoves.TryRemove(new KeyValuePair<string, RecentMove>(key, move));
+            }
+        }
+
+        _recentMoves[nextKey] = new RecentMove(ResumeTokens.KeyOf(token), name, answer, _time.GetTimestamp());
+        return answer;
+    }
+
+    /// <summary>
     /// No live node holds the name the page resumes. If a node that held it died lately (within the reconnect window), a
     /// node may be taking its call over and about to hold the page's place (this one, still at it, or another): the page
     /// hears <c>unavailable</c> and asks again. Otherwise its registration is gone.
@@ -143,6 +190,13 @@ internal sealed partial class CallService
     /// </summary>
     internal MovedRegistration? MoveRegistrationAway(string name, string token, string nextKey, INodeLink to, SiloAddress toNode)
     {
+        if (_recentMoves.TryGetValue(nextKey, out var recent) && recent.TokenKey == ResumeTokens.KeyOf(token)
+            && UserName.Comparer.Equals(recent.Name, name) && _time.GetElapsedTime(recent.At) <= RecentMoveLifetime)
+        {
+            // Asked again by the page's new node: the answer to the first ask was lost.
+            return recent.Answer;
+        }
+
         if (_resumeTokens.OwnerOf(token) is not { } user || !UserName.Comparer.Equals(user.Name, name) || user.IsGone)
         {
             return null;
@@ -189,7 +243,7 @@ internal sealed partial class CallService
             // Kept by the page's new node until the page has its acceptance (see Arrival).
             TellIfPeerReconnecting(call, user);
             KeepRecord(call);
-            return new MovedRegistration(user.RegistrationId, call.Id, call.Peer(user).Name, Link, _names.Node);
+            return Remember(nextKey, token, name, new MovedRegistration(user.RegistrationId, call.Id, call.Peer(user).Name, Link, _names.Node));
         }
 
         if (!ResumeTokens.Matches(user.ResumeKey, token))
@@ -199,8 +253,8 @@ internal sealed partial class CallService
 
         var remote = user.RemoteCall;
         LetRegistrationGo(new CallMember(remote?.Id ?? "-", user.Name, user.RegistrationId), toNode);
-        return remote is null
+        return Remember(nextKey, token, name, remote is null
             ? new MovedRegistration(user.RegistrationId)
-            : new MovedRegistration(user.RegistrationId, remote.Id, remote.PeerName, AskHome: true, Home: remote.Home, HomeNode: remote.HomeNode);
+            : new MovedRegistration(user.RegistrationId, remote.Id, remote.PeerName, AskHome: true, Home: remote.Home, HomeNode: remote.HomeNode));
     }
 }

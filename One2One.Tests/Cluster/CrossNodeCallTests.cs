@@ -516,6 +516,40 @@ public sealed class CrossNodeCallTests() : ScriptedTwoNodeTests(TimeSpan.FromMil
         (await alice.WaitForAsync<IncomingCall>()).Message.From.Should().Be("bob", "bob is free to call");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_resume_on_the_other_node_whose_move_answer_was_lost_is_asked_again_and_gets_the_registration(bool inCall)
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
+        if (inCall)
+        {
+            await ConnectAsync(alice, bob);
+        }
+
+        await alice.DisconnectAsync();
+        Deliveries.Method = nameof(INodeLink.MoveRegistration);
+        Deliveries.LoseAnswerOfNext(1);
+        var arrived = Deliveries.Arrived;
+        await using var onB = await SignalingClient.ConnectAsync(Cluster.B.HubUri);
+        var resumed = await onB.ResumeAsync("alice", alice.ResumeToken);
+
+        resumed.Response.Should().Be(Responses.Accepted, "B asked A again, and A answered as the first time: " + resumed.Message);
+        resumed.ResumedCallWith.Should().Be(inCall ? "bob" : null);
+        (Deliveries.Arrived - arrived).Should().Be(2, "the first ask arrived (its answer lost), and the second got the same answer");
+        if (inCall)
+        {
+            await onB.StopAsync();
+            (await bob.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.HungUp, "the resumed page hung up the call");
+        }
+        else
+        {
+            await bob.CallAsync("alice", ScriptedCall.CallerOffer);
+            (await onB.WaitForAsync<IncomingCall>()).Message.From.Should().Be("bob", "alice is registered on her new page");
+        }
+    }
+
     [Fact]
     public async Task A_resume_on_the_other_node_with_a_wrong_token_is_refused_and_moves_nothing()
     {
