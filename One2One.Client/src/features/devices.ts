@@ -47,6 +47,7 @@ export class MediaDevicesControl {
       this.screenTrack = null;
       if (stream !== null) {
         void this.refresh();
+        this.followChoice(stream);
       }
       if (stream === null || wasSharing) {
         this.events.emit("sharing", false);
@@ -198,6 +199,26 @@ export class MediaDevicesControl {
         this.events.emit("sharing", false);
       }
     });
+  }
+
+  /**
+   * A call's camera and microphone are opened before the call has them: while an incoming call rings (the Softphone's
+   * openMediaWhileRinging makes its connection and offer on them then), or while the camera opens. A device chosen
+   * meanwhile found no call to switch, and the call would start on the one opened before: it is switched now, on the
+   * call's connection, and the one opened before is stopped (replace).
+   */
+  private followChoice(stream: MediaStream): void {
+    // Not when the browser does not say which device a track is on: nothing tells it was opened before the choice.
+    const stale = (kind: "audio" | "video", chosen: string | null): chosen is string => {
+      const inUse = stream.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId;
+      return chosen !== null && inUse !== undefined && inUse !== chosen;
+    };
+    if (stale("video", this.camera)) {
+      void this.useCamera(this.camera);
+    }
+    if (stale("audio", this.microphone)) {
+      void this.useMicrophone(this.microphone);
+    }
   }
 
   private serially(step: () => Promise<void>): Promise<void> {

@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { MediaDevicesControl } from "../../src/features/devices.js";
-import type { Softphone } from "../../src/softphone.js";
+import { Softphone } from "../../src/softphone.js";
+import { FakeClient, FakePeerConnection, until } from "./softphone-fakes.js";
 
 /** Just enough of a MediaStreamTrack for a switch: its kind, whether it is on and whether it was stopped. */
 class FakeTrack {
@@ -99,6 +100,9 @@ let opened: { video?: unknown; audio?: unknown }[] = [];
 const device = (kind: "videoinput" | "audioinput", deviceId: string): MediaDeviceInfo =>
   ({ kind, deviceId, groupId: "", label: deviceId, toJSON: () => ({}) }) as MediaDeviceInfo;
 
+/** What getUserMedia is asked for of one kind: any device, or an exact one. */
+type Constraint = true | { deviceId: { exact: string } };
+
 function isPlugged(constraint: unknown): boolean {
   const exact = typeof constraint === "object" && constraint !== null ? (constraint as { deviceId: { exact: string } }).deviceId.exact : null;
   return plugged === null || exact === null || plugged.some((d) => d.deviceId === exact);
@@ -114,19 +118,37 @@ function useFakeDevices(): void {
       mediaDevices: {
         addEventListener: () => undefined,
         enumerateDevices: () => Promise.resolve(plugged ?? []),
-        getUserMedia: (constraints: { video?: true | { deviceId: { exact: string } }; audio?: unknown }) => {
+        getUserMedia: (constraints: { video?: Constraint; audio?: Constraint }) => {
           opened.push(constraints);
           if (!isPlugged(constraints.video) || !isPlugged(constraints.audio)) {
             return Promise.reject(new DOMException("No device has the id asked for.", "OverconstrainedError"));
           }
+          // A track of each kind asked for, on the device asked for (else "default").
+          const track = (kind: "audio" | "video", constraint: Constraint | undefined) =>
+            constraint === undefined ? [] : [new FakeTrack(kind, typeof constraint === "object" ? constraint.deviceId.exact : "default")];
           return cameraFails
             ? Promise.reject(new Error("NotReadableError: the camera is in use"))
-            : Promise.resolve(new FakeStream([new FakeTrack("video", typeof constraints.video === "object" ? constraints.video.deviceId.exact : "default")]));
+            : Promise.resolve(new FakeStream([...track("audio", constraints.audio), ...track("video", constraints.video)]));
         },
         getDisplayMedia: () => Promise.resolve(new FakeStream([new FakeTrack("video", "screen")])),
       },
     },
   });
+}
+
+/** A Softphone on fake connections that opens the devices its MediaDevicesControl chose, as the page's does. */
+function phoneOnDevices(): { client: FakeClient; phone: Softphone; devices: MediaDevicesControl } {
+  useFakeDevices();
+  (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = FakePeerConnection;
+  const client = new FakeClient();
+  const phone: Softphone = new Softphone(client.asClient, { openMedia: (): Promise<MediaStream> => devices.open() });
+  const devices = new MediaDevicesControl(phone);
+  return { client, phone, devices };
+}
+
+/** The track `pc` sends of `kind`. */
+function sent(pc: FakePeerConnection, kind: "audio" | "video"): FakeTrack | undefined {
+  return pc.getSenders().find((s) => s.track?.kind === kind)?.track as FakeTrack | undefined;
 }
 
 /** A page in a call on camera "cam-1", its one connection sending it, and the device control over it. */
@@ -147,6 +169,7 @@ async function inACallOnCamera(): Promise<{ phone: FakePhone; devices: MediaDevi
 describe("MediaDevicesControl", () => {
   const original = Object.getOwnPropertyDescriptor(globalThis, "navigator");
   afterEach(() => {
+    delete (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection;
     if (original) {
       Object.defineProperty(globalThis, "navigator", original);
     } else {
@@ -279,6 +302,50 @@ describe("MediaDevicesControl", () => {
 
     assert.equal(devices.sharing, false);
     assert.deepEqual(sharing, [false], "the page's share button is released");
+  });
+
+  it("puts a camera and microphone chosen while a call rang on the call once it is accepted, and turns off those opened for the ring", async () => {
+    const { client, phone, devices } = phoneOnDevices();
+    const shown: (MediaStream | null)[] = [];
+    phone.on("localStream", (stream) => shown.push(stream));
+    phone.register("bob");
+    await settle();
+    client.emit("incomingCall", { from: "alice" });
+    await settle();
+    // The camera and microphone opened as it rang, and the connection and offer made on them.
+    const prepared = FakePeerConnection.last!;
+    const rang = [sent(prepared, "video")!, sent(prepared, "audio")!];
+    assert.deepEqual(rang.map((t) => t.id), ["default", "default"]);
+
+    await devices.useCamera("cam-2");
+    await devices.useMicrophone("mic-2");
+    phone.accept();
+    await until(() => sent(prepared, "video")?.id === "cam-2" && sent(prepared, "audio")?.id === "mic-2");
+
+    assert.deepEqual(client.callResponses, ["alice: accept"]);
+    assert.equal(FakePeerConnection.last, prepared, "the connection prepared while it rang carries the call");
+    assert.equal(sent(prepared, "video")?.id, "cam-2", "the camera chosen last is sent");
+    assert.equal(sent(prepared, "audio")?.id, "mic-2", "and the microphone chosen last");
+    assert.deepEqual(rang.map((t) => t.stopped), [true, true], "the camera and microphone opened for the ring are turned off");
+    const local = shown.at(-1) as unknown as FakeStream;
+    assert.deepEqual(local.getTracks().map((t) => t.id).sort(), ["cam-2", "mic-2"], "the page shows the devices the call sends");
+    assert.deepEqual(devices.selected, { camera: "cam-2", microphone: "mic-2" });
+  });
+
+  it("opens a camera chosen before the call rang once: the accepted call does not switch it again", async () => {
+    const { client, phone, devices } = phoneOnDevices();
+    await devices.useCamera("cam-2");
+    phone.register("bob");
+    await settle();
+    client.emit("incomingCall", { from: "alice" });
+    await settle();
+
+    phone.accept();
+    await until(() => client.callResponses.length === 1);
+    await settle();
+
+    assert.deepEqual(opened, [{ audio: true, video: { deviceId: { exact: "cam-2" } } }]);
+    assert.equal(sent(FakePeerConnection.last!, "video")?.id, "cam-2");
   });
 
   it("a chosen camera that was unplugged is forgotten: the next call opens the default instead of failing", async () => {

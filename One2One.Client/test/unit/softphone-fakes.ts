@@ -112,6 +112,15 @@ export async function until(done: () => boolean, timer: typeof setTimeout = setT
   }
 }
 
+/** A connection's sender of one track (as addTrack made it); replaceTrack puts another on it. */
+export class FakeRtpSender {
+  constructor(public track: MediaStreamTrack | null) {}
+  replaceTrack(track: MediaStreamTrack | null): Promise<void> {
+    this.track = track;
+    return Promise.resolve();
+  }
+}
+
 /** Just enough of an RTCPeerConnection for a MediaCall to offer, take an answer and connect when the test says. */
 export class FakePeerConnection {
   static made = 0;
@@ -132,7 +141,14 @@ export class FakePeerConnection {
     FakePeerConnection.last = this;
   }
 
-  addTrack(): void {}
+  /** A sender for each track the MediaCall added, in order. */
+  readonly senders: FakeRtpSender[] = [];
+  addTrack(track: MediaStreamTrack): void {
+    this.senders.push(new FakeRtpSender(track));
+  }
+  getSenders(): FakeRtpSender[] {
+    return this.senders;
+  }
   addEventListener(type: string, listener: () => void): void {
     if (type === "iceconnectionstatechange") {
       this.iceListeners.push(listener);
