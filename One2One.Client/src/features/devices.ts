@@ -247,23 +247,17 @@ export class MediaDevicesControl {
       return null;
     }
     track.enabled = kind === "audio" ? this.phone.mediaState.audio : this.phone.mediaState.video;
-    // The held connection too, while the signaling connection comes back: it still carries the call. Only the call's own
-    // connection failing fails the switch; a held one may close meanwhile (the resume's connection took over).
-    const current = this.phone.peerConnection;
-    const replacing = this.phone.peerConnections.flatMap((pc) =>
-      pc
-        .getSenders()
-        .filter((s) => s.track?.kind === kind)
-        .map((sender) =>
-          sender.replaceTrack(track).catch((error: unknown) => {
-            if (pc === current) {
-              throw error;
-            }
-          }),
-        ),
-    );
+    // A media reconnect (or a resume) may move the call to a new connection while the senders take the track: made on
+    // the local stream, which still has the old track, that one is switched in its turn, until none is left out. The
+    // stream takes the new track below with no wait after the last look, so a connection made later starts on it.
+    const switched = new Set<RTCRtpSender>();
     try {
-      await Promise.all(replacing);
+      let replacing = this.putOnSenders(kind, track, switched);
+      while (replacing.length > 0) {
+        await Promise.all(replacing);
+        // Never onto the connection of a call begun meanwhile (this one's stream is gone: the track stops below).
+        replacing = stream === this.stream ? this.putOnSenders(kind, track, switched) : [];
+      }
     } catch (error) {
       track.stop();
       throw error;
@@ -280,6 +274,28 @@ export class MediaDevicesControl {
     }
     stream.addTrack(track);
     return track;
+  }
+
+  /**
+   * Puts `track` on the senders of `kind` not in `switched` yet, of every connection sending the page's media: the held
+   * one too, while the signaling connection comes back (it still carries the call). Only the call's own connection
+   * failing fails the switch; a held one may close meanwhile (the resume's connection took over), and so may the one a
+   * media reconnect replaced.
+   */
+  private putOnSenders(kind: "audio" | "video", track: MediaStreamTrack, switched: Set<RTCRtpSender>): Promise<void>[] {
+    return this.phone.peerConnections.flatMap((pc) =>
+      pc
+        .getSenders()
+        .filter((s) => s.track?.kind === kind && !switched.has(s))
+        .map((sender) => {
+          switched.add(sender);
+          return sender.replaceTrack(track).catch((error: unknown) => {
+            if (pc === this.phone.peerConnection) {
+              throw error;
+            }
+          });
+        }),
+    );
   }
 }
 

@@ -348,6 +348,54 @@ describe("MediaDevicesControl", () => {
     assert.equal(sent(FakePeerConnection.last!, "video")?.id, "cam-2");
   });
 
+  for (const outcome of ["takes it", "refuses it, closed"] as const) {
+    it(`puts a camera chosen while a media reconnect moves the call on the new connection (the old one's sender ${outcome})`, async () => {
+      const { client, phone, devices } = phoneOnDevices();
+      const errors: string[] = [];
+      devices.on("error", (message) => errors.push(message));
+      phone.register("alice");
+      await settle();
+      phone.call("bob");
+      await settle();
+      client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
+      await settle();
+      const old = FakePeerConnection.last!;
+      old.connect();
+      assert.equal(phone.state, "in-call");
+      const camera = sent(old, "video")!;
+      // The browser's replaceTrack takes its time: the old connection's sender answers when the test says.
+      const sender = old.getSenders().find((s) => s.track?.kind === "video")!;
+      let finish: (() => void) | null = null;
+      sender.replaceTrack = (track) =>
+        new Promise<void>((resolve, reject) => {
+          finish = () => {
+            if (outcome === "takes it") {
+              sender.track = track;
+              resolve();
+            } else {
+              reject(new DOMException("The connection is closed.", "InvalidStateError"));
+            }
+          };
+        });
+
+      const switching = devices.useCamera("cam-2");
+      await until(() => finish !== null);
+      // The path is lost meanwhile: the call moves to a new connection on the same local stream.
+      old.iceState("failed");
+      const moved = FakePeerConnection.last!;
+      assert.notEqual(moved, old);
+      assert.equal(old.closed, true);
+      finish!();
+      await switching;
+
+      assert.deepEqual(errors, []);
+      assert.equal(sent(moved, "video")?.id, "cam-2", "the call's new connection sends the camera chosen");
+      assert.equal(sent(moved, "video")?.stopped, false, "not a stopped track");
+      assert.equal(camera.stopped, true, "the old camera is released");
+      phone.hangUp();
+    });
+  }
+
   it("a chosen camera that was unplugged is forgotten: the next call opens the default instead of failing", async () => {
     useFakeDevices();
     plugged = [device("videoinput", "usb-cam"), device("videoinput", "builtin")];
