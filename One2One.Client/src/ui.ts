@@ -128,7 +128,9 @@ export class PhoneView {
     const peer = this.peerInput.value.trim();
     this.nameInput.disabled = state !== "idle";
     this.registerButton.disabled = state !== "idle" || name === "";
-    this.signOutButton.hidden = state === "idle" || state === "registering";
+    // Registering too: a registration the server is slow to answer (or a resume waiting for the connection to come back)
+    // can be given up, and a call held meanwhile with it.
+    this.signOutButton.hidden = state === "idle";
     this.peerInput.disabled = state !== "idle" && state !== "registered";
     this.callButton.disabled = state !== "registered" || peer === "";
     const heldCall = state === "registering" && this.selfReconnecting;
