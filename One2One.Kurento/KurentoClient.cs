@@ -52,6 +52,7 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
     private readonly TaskCompletionSource _disposal = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private readonly Lock _stateLock = new();
+    private CancellationTokenSource? _backoffCut; // cuts the connect loop's wait before its next attempt short (ReconnectNow); under _stateLock
     private Task<KurentoConnection>? _connection;
     private KurentoConnection? _current;
     private bool _disposed;
@@ -454,7 +455,7 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
             if (delay > TimeSpan.Zero)
             {
                 KurentoLog.Reconnecting(_logger, delay);
-                await Task.Delay(delay, _time, disposing);
+                await WaitBeforeAttemptAsync(delay, disposing);
             }
 
             KurentoConnection connection;
@@ -497,6 +498,57 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
             // Closed during the handshake's last moments, or the client is being disposed.
             await connection.CloseAsync("superseded");
             disposing.ThrowIfCancellationRequested();
+        }
+    }
+
+    /// <summary>
+    /// Cuts short the wait before the connect loop's next attempt, if it is waiting: the attempt is made now. The backoff
+    /// after failed attempts can outlast the outage that caused them; whoever is about to give the server up (the call
+    /// server's pool, before it ends the server's calls) makes sure one more attempt was made.
+    /// </summary>
+    public void ReconnectNow()
+    {
+        CancellationTokenSource? cut;
+        lock (_stateLock)
+        {
+            cut = _backoffCut;
+        }
+
+        try
+        {
+            cut?.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The wait ended meanwhile: the attempt is under way.
+        }
+    }
+
+    private async Task WaitBeforeAttemptAsync(TimeSpan delay, CancellationToken disposing)
+    {
+        using var cut = CancellationTokenSource.CreateLinkedTokenSource(disposing);
+        lock (_stateLock)
+        {
+            _backoffCut = cut;
+        }
+
+        try
+        {
+            await Task.Delay(delay, _time, cut.Token);
+        }
+        catch (OperationCanceledException) when (!disposing.IsCancellationRequested)
+        {
+            // ReconnectNow: the attempt is made now.
+        }
+        finally
+        {
+            lock (_stateLock)
+            {
+                if (_backoffCut == cut)
+                {
+                    _backoffCut = null;
+                }
+            }
         }
     }
 

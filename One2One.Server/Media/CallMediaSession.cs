@@ -134,13 +134,24 @@ internal sealed class CallMediaSession : IAsyncDisposable
         var ct = linked.Token;
 
         var lease = TakeLease(() => _servers.Lease());
-        var pipeline = await KeepPipelineAsync(lease.Server.Client.CreateMediaPipelineAsync(CancellationToken.None), ct).ConfigureAwait(false);
-        MediaLog.PipelineCreated(_logger, _callId, pipeline.Id);
+        MediaPipeline pipeline;
+        try
+        {
+            pipeline = await KeepPipelineAsync(lease.Server.Client.CreateMediaPipelineAsync(CancellationToken.None), ct).ConfigureAwait(false);
+            MediaLog.PipelineCreated(_logger, _callId, pipeline.Id);
 
-        // An endpoint the media server refuses (40009) leaves the pipeline, and the endpoint made before it, to
-        // DisposeAsync: releasing the pipeline releases its endpoints.
-        _caller.Endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
-        _callee.Endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
+            // An endpoint the media server refuses (40009) leaves the pipeline, and the endpoint made before it, to
+            // DisposeAsync: releasing the pipeline releases its endpoints.
+            _caller.Endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
+            _callee.Endpoint = await pipeline.CreateWebRtcEndpointAsync(ct).ConfigureAwait(false);
+        }
+        catch (KurentoException ex) when (ex.Code == KurentoErrorCodes.NotEnoughResources)
+        {
+            // Full: the next calls go to the other servers for a while, or this one, given back its place, would take them all.
+            _servers.NoteFull(lease.Server);
+            throw;
+        }
+
         await Task.WhenAll(_preparation.ConfigureAsync(_caller.Endpoint, ct), _preparation.ConfigureAsync(_callee.Endpoint, ct)).ConfigureAwait(false);
         await SubscribeAsync(_caller, _caller.Endpoint, _caller.ServerCandidates, ct).ConfigureAwait(false);
         await SubscribeAsync(_callee, _callee.Endpoint, _callee.ServerCandidates, ct).ConfigureAwait(false);

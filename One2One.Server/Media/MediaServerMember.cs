@@ -8,6 +8,8 @@ internal sealed class MediaServerMember(int index, string address, KurentoClient
 {
     private int _calls;
     private long _unreachableSince = -1;
+    private long _fullAt = -1; // when it last refused a call as full (40009); -1 never
+    private long _lastChanceAt = -1; // when the monitor had its client try once more before giving it up; -1 none since it was last up
 
     /// <summary>Its position in <c>Kurento:Uris</c> (0 for the one server).</summary>
     public int Index { get; } = index;
@@ -22,6 +24,15 @@ internal sealed class MediaServerMember(int index, string address, KurentoClient
     /// <summary>Its client tried to connect and could not, and has no session now: it gets no new calls.</summary>
     public bool IsDown => Client.SessionState is { IsUp: false, LastError: not null };
 
+    /// <summary>Whether it refused a call as full within <see cref="MediaServerPool.FullFor"/> of <paramref name="now"/>.</summary>
+    internal bool IsFull(TimeProvider time, long now)
+    {
+        var at = Volatile.Read(ref _fullAt);
+        return at >= 0 && time.GetElapsedTime(at, now) < MediaServerPool.FullFor;
+    }
+
+    internal void MarkFull(long timestamp) => Volatile.Write(ref _fullAt, timestamp);
+
     internal void Acquire() => Interlocked.Increment(ref _calls);
 
     internal void Release() => Interlocked.Decrement(ref _calls);
@@ -35,6 +46,7 @@ internal sealed class MediaServerMember(int index, string address, KurentoClient
         if (Client.SessionState.IsUp)
         {
             Volatile.Write(ref _unreachableSince, -1);
+            Volatile.Write(ref _lastChanceAt, -1);
             return null;
         }
 
@@ -48,8 +60,30 @@ internal sealed class MediaServerMember(int index, string address, KurentoClient
         return time.GetElapsedTime(since);
     }
 
+    /// <summary>
+    /// Called by the pool's monitor once the member has been unreachable long enough to be given up: true once its client
+    /// has had a last attempt at least <paramref name="grace"/> ago that did not bring the session back. The first call
+    /// makes that attempt (the client's backoff after failures may be waiting past an outage already over) and says false.
+    /// </summary>
+    internal bool HadLastChance(TimeProvider time, TimeSpan grace)
+    {
+        var at = Volatile.Read(ref _lastChanceAt);
+        if (at < 0)
+        {
+            Volatile.Write(ref _lastChanceAt, time.GetTimestamp());
+            Client.ReconnectNow();
+            return false;
+        }
+
+        return time.GetElapsedTime(at) >= grace;
+    }
+
     /// <summary>Its calls were ended as lost: the count starts again for whatever it holds next.</summary>
-    internal void ForgetUnreachable() => Volatile.Write(ref _unreachableSince, -1);
+    internal void ForgetUnreachable()
+    {
+        Volatile.Write(ref _unreachableSince, -1);
+        Volatile.Write(ref _lastChanceAt, -1);
+    }
 
     public override string ToString() => Address;
 }

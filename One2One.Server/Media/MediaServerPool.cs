@@ -17,6 +17,9 @@ internal sealed class MediaServerPool : BackgroundService
 {
     private static readonly TimeSpan MonitorPeriod = TimeSpan.FromSeconds(1);
 
+    /// <summary>How long a server past Calls:MediaServerLostAfter has for the one more connection attempt made then.</summary>
+    private static readonly TimeSpan LastChance = TimeSpan.FromSeconds(2);
+
     private readonly Lock _gate = new();
     private readonly TimeProvider _time;
     private readonly MediaServerLossPolicy _loss;
@@ -66,24 +69,42 @@ internal sealed class MediaServerPool : BackgroundService
         }
     }
 
-    /// <summary>A place for a new call on the least-loaded server that is not down (any server when all are).</summary>
+    /// <summary>
+    /// A place for a new call on the least-loaded server that is up and has not refused a call as full lately
+    /// (<see cref="NoteFull"/>); failing that, the least-loaded that is up; failing that, any.
+    /// </summary>
     public MediaServerLease Lease()
     {
         lock (_gate)
         {
-            MediaServerMember? chosen = null;
-            foreach (var member in Members)
-            {
-                if (!member.IsDown && (chosen is null || member.ActiveCalls < chosen.ActiveCalls))
-                {
-                    chosen = member;
-                }
-            }
-
-            chosen ??= Members.MinBy(m => m.ActiveCalls)!;
+            var now = _time.GetTimestamp();
+            var chosen = LeastLoaded(m => !m.IsDown && !m.IsFull(_time, now)) ?? LeastLoaded(m => !m.IsDown) ?? LeastLoaded(_ => true)!;
             chosen.Acquire();
             return new MediaServerLease(chosen);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="member"/> refused a call's media as full (40009): for <see cref="FullFor"/> new calls go to the other
+    /// servers that are up, if any. The refused call gave its place back, so by count alone it would look the least loaded.
+    /// </summary>
+    public void NoteFull(MediaServerMember member) => member.MarkFull(_time.GetTimestamp());
+
+    /// <summary>How long a server that refused a call as full is passed over while another can take calls.</summary>
+    internal static readonly TimeSpan FullFor = TimeSpan.FromSeconds(10);
+
+    private MediaServerMember? LeastLoaded(Func<MediaServerMember, bool> eligible)
+    {
+        MediaServerMember? chosen = null;
+        foreach (var member in Members)
+        {
+            if (eligible(member) && (chosen is null || member.ActiveCalls < chosen.ActiveCalls))
+            {
+                chosen = member;
+            }
+        }
+
+        return chosen;
     }
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -113,7 +134,7 @@ internal sealed class MediaServerPool : BackgroundService
                 var lostAfter = _loss.LostAfter;
                 foreach (var member in Members)
                 {
-                    if (member.UnreachableFor(_time) is { } down && down >= lostAfter && member.ActiveCalls > 0)
+                    if (member.UnreachableFor(_time) is { } down && down >= lostAfter && member.ActiveCalls > 0 && member.HadLastChance(_time, LastChance))
                     {
                         member.ForgetUnreachable();
                         ReportLost(member, $"unreachable for {down.TotalSeconds:0} s");
