@@ -631,6 +631,11 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
 
         // A session of our own before any other request, so concurrent first requests cannot each start one.
         await connection.RequestAsync("connect", parameters: null, addSessionId: false, isHandshake: true, cancellationToken);
+
+        // KMS keeps a session only once a request has referred to an object in it (a bare connect or a ping does not):
+        // until then a connection dropped and resumed gets 40007, read as a media server that restarted. The official
+        // clients describe the ServerManager first; so does this one.
+        await connection.RequestAsync("describe", new JsonObject { ["object"] = ServerManagerId }, addSessionId: true, isHandshake: true, cancellationToken);
         KurentoLog.SessionStarted(_logger, _sessionId);
         return null;
     }

@@ -97,7 +97,7 @@ public sealed class KurentoClientReconnectionTests : IAsyncLifetime
         await gathering.WaitAsync(KurentoTestClient.Soon);
         var created = await creating.WaitAsync(KurentoTestClient.Soon);
         created.Id.Should().NotBe(pipeline.Id);
-        _server.Requests.Where(r => r.Connection == 1).Select(r => r.Method).Should().Equal("connect", "create", "create");
+        _server.Requests.Where(r => r.Connection == 1).Select(r => r.Method).Should().Equal("connect", "describe", "create", "create");
         var resumed = _server.Requests.Where(r => r.Connection == 2).ToList();
         resumed[0].Should().Match<ReceivedRequest>(r => r.Method == "connect" && r.SessionId == session);
         resumed.Skip(1).Should().OnlyContain(r => r.SessionId == session)
@@ -119,6 +119,25 @@ public sealed class KurentoClientReconnectionTests : IAsyncLifetime
         await client.CreateMediaPipelineAsync();
 
         _server.Requests.Select(r => r.Id).Should().OnlyHaveUniqueItems();
+    }
+
+    [Fact]
+    public async Task A_session_that_never_held_an_object_is_resumed_on_a_media_server_that_keeps_only_sessions_in_use()
+    {
+        // KMS: a bare connect and pings do not keep a session; the client's first request in it (describe) does.
+        _server.KeepsSessionsOnlyOnceUsed = true;
+        await using var client = KurentoTestClient.Create(_server);
+        var lost = 0;
+        client.SessionLost += (_, _) => Interlocked.Increment(ref lost);
+        await client.EnsureConnectedAsync(CancellationToken.None);
+        var session = client.SessionId;
+
+        _server.DropConnections();
+        await _server.WaitForRequestAsync(r => r.Connection == 2 && r.Method == "connect");
+        await client.EnsureConnectedAsync(CancellationToken.None);
+
+        client.SessionId.Should().Be(session, "the media server kept the session, so the client resumed it");
+        Volatile.Read(ref lost).Should().Be(0, "nothing was lost: no media server restarted");
     }
 
     [Fact]

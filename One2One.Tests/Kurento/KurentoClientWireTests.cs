@@ -34,15 +34,18 @@ public sealed class KurentoClientWireTests : IAsyncLifetime
 
         answer.Should().Be(ScriptedKurentoServer.DefaultAnswer);
         var requests = _server.Requests;
-        requests.Should().HaveCount(11);
+        requests.Should().HaveCount(12);
         requests.Select(r => r.Id).Should().OnlyHaveUniqueItems();
         requests.Should().OnlyContain(r => r.Raw.StartsWith("{\"jsonrpc\":\"2.0\",\"id\":", StringComparison.Ordinal));
 
-        // The first request starts the session; every later one carries the sessionId it got.
+        // The first request starts the session; every later one carries the sessionId it got. The second refers to an
+        // object in it, the ServerManager, as the official clients do: KMS keeps a session only once one has.
         requests[0].Method.Should().Be("connect");
         requests[0].Params.Should().BeNull();
         string session = client.SessionId!;
         session.Should().NotBeNullOrEmpty();
+        ExpectParams(requests[1], "describe", new JsonObject { ["object"] = "manager_ServerManager", ["sessionId"] = session });
+        requests = [requests[0], .. requests.Skip(2)];
 
         string p = pipeline.Id, a = caller.Id, b = callee.Id;
         ExpectParams(requests[1], "create", new JsonObject { ["type"] = "MediaPipeline", ["constructorParams"] = new JsonObject(), ["properties"] = new JsonObject(), ["sessionId"] = session });

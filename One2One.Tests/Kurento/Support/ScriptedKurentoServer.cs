@@ -80,6 +80,13 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
     /// <summary>As KMS: a second processOffer on an endpoint is 40208 SDP_END_POINT_ALREADY_NEGOTIATED. Off for client tests that reuse one endpoint.</summary>
     public bool OneOfferPerEndpoint { get; set; }
 
+    /// <summary>
+    /// Sessions as KMS keeps them (ServerMethods::connect, MediaSet): a bare <c>connect</c> hands out an id without keeping
+    /// it, and so does a ping; only a request that refers to an object (create, describe, invoke, subscribe, ...) keeps the
+    /// session, so that a <c>connect</c> resuming it later is answered.
+    /// </summary>
+    public bool KeepsSessionsOnlyOnceUsed { get; set; }
+
     /// <summary>Messages that were not a well-formed JSON-RPC 2.0 request (e.g. interleaved frames).</summary>
     public int MalformedMessages => Volatile.Read(ref _malformed);
 
@@ -540,7 +547,7 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
                 }
                 else
                 {
-                    connection.SessionId = NewSession();
+                    connection.SessionId = KeepsSessionsOnlyOnceUsed ? Guid.NewGuid().ToString() : NewSession();
                 }
 
                 return ResultReply(request.Id, new JsonObject { ["sessionId"] = connection.SessionId, ["serverId"] = "scripted-kms" });
@@ -555,7 +562,7 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
         {
             sessionId = connection.SessionId = NewSession();
         }
-        else if (!_sessions.Contains(sessionId))
+        else if (!_sessions.Contains(sessionId) && !(KeepsSessionsOnlyOnceUsed && request.Method == "ping"))
         {
             // KMS uses whatever sessionId a request names.
             _sessions.Add(sessionId);
