@@ -183,14 +183,7 @@ describe("Softphone and its connection to the media server", () => {
   });
 
   it("shows the peer reconnecting when the server says so before this call's media connected, and keeps it once connected", async () => {
-    const { client, phone } = await registeredPhone("alice", () => Promise.resolve(noTracks));
-    const shown: { self: boolean; peer: boolean }[] = [];
-    phone.on("reconnectChange", (state) => shown.push(state));
-    useRtcPeerConnection(FakePeerConnection);
-    phone.call("bob");
-    await settle();
-    client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
-    await settle();
+    const { client, phone, shown } = await callAnsweredNotConnected();
     assert.equal(phone.state, "connecting");
 
     client.emit("peerReconnecting", { peer: "bob" });
@@ -224,14 +217,7 @@ describe("Softphone and its connection to the media server", () => {
   });
 
   it("forgets a peer reconnecting when the call ends before its media connected", async () => {
-    const { client, phone } = await registeredPhone("alice", () => Promise.resolve(noTracks));
-    const shown: { self: boolean; peer: boolean }[] = [];
-    phone.on("reconnectChange", (state) => shown.push(state));
-    useRtcPeerConnection(FakePeerConnection);
-    phone.call("bob");
-    await settle();
-    client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
-    await settle();
+    const { client, phone, shown } = await callAnsweredNotConnected();
     client.emit("peerReconnecting", { peer: "bob" });
 
     client.emit("stopCommunication", { reason: "peer-disconnected", message: "bob did not come back" });
@@ -249,6 +235,19 @@ describe("Softphone and its connection to the media server", () => {
 });
 
 /** Alice's call rings; the phone accepts it, and hangs up at once. */
+/** alice's call to bob, answered, its media not connected yet; `shown` collects what the phone says is reconnecting. */
+async function callAnsweredNotConnected(): Promise<{ client: FakeClient; phone: Softphone; shown: { self: boolean; peer: boolean }[] }> {
+  const { client, phone } = await registeredPhone("alice", () => Promise.resolve(noTracks));
+  const shown: { self: boolean; peer: boolean }[] = [];
+  phone.on("reconnectChange", (state) => shown.push(state));
+  useRtcPeerConnection(FakePeerConnection);
+  phone.call("bob");
+  await settle();
+  client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
+  await settle();
+  return { client, phone, shown };
+}
+
 async function acceptThenHangUp(client: FakeClient, phone: Softphone): Promise<void> {
   client.emit("incomingCall", { from: "alice" });
   await settle();
