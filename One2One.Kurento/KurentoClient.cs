@@ -617,8 +617,9 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
                 }
 
                 // Answered with another session (OnResult took its id): ours is gone as surely as with 40007, and the
-                // new one is ours from now on.
+                // new one is ours from now on, used at once as below.
                 ForgetSession(previous);
+                await DescribeServerManagerAsync(connection, cancellationToken);
                 KurentoLog.SessionStarted(_logger, _sessionId);
                 return null;
             }
@@ -631,14 +632,18 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
 
         // A session of our own before any other request, so concurrent first requests cannot each start one.
         await connection.RequestAsync("connect", parameters: null, addSessionId: false, isHandshake: true, cancellationToken);
-
-        // KMS keeps a session only once a request has referred to an object in it (a bare connect or a ping does not):
-        // until then a connection dropped and resumed gets 40007, read as a media server that restarted. The official
-        // clients describe the ServerManager first; so does this one.
-        await connection.RequestAsync("describe", new JsonObject { ["object"] = ServerManagerId }, addSessionId: true, isHandshake: true, cancellationToken);
+        await DescribeServerManagerAsync(connection, cancellationToken);
         KurentoLog.SessionStarted(_logger, _sessionId);
         return null;
     }
+
+    /// <summary>
+    /// KMS keeps a session only once a request has referred to an object in it (a bare connect or a ping does not): until
+    /// then a connection dropped and resumed gets 40007, read as a media server that restarted. The official clients
+    /// describe the ServerManager first; so does this one, in every new session.
+    /// </summary>
+    private static Task DescribeServerManagerAsync(KurentoConnection connection, CancellationToken cancellationToken) =>
+        connection.RequestAsync("describe", new JsonObject { ["object"] = ServerManagerId }, addSessionId: true, isHandshake: true, cancellationToken);
 
     /// <summary>The media server no longer has <paramref name="lost"/>: its subscriptions and unsettled releases go, and the app hears of it.</summary>
     private void ForgetSession(string lost)

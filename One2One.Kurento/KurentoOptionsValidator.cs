@@ -27,7 +27,7 @@ internal sealed class KurentoOptionsValidator : IValidateOptions<KurentoOptions>
 
         if (options.Uris.Count > 0 && !string.IsNullOrWhiteSpace(options.Uri) && !options.Uris.Contains(options.Uri))
         {
-            failures.Add("Set Kurento:Uri or --ws_uri (one media server) or Kurento:Uris (several), not both.");
+            failures.Add("Set Kurento:Uri (one media server) or Kurento:Uris (several), not both.");
         }
 
         if (!string.IsNullOrWhiteSpace(options.StunServer) && !KurentoStunServer.TryParse(options.StunServer, out _))

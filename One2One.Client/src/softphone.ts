@@ -453,12 +453,17 @@ export class Softphone {
         // endpoint, KMS on a new one); Renegotiated answers it. Media held through the outage plays until then. From now
         // on an end from this side (a hang-up, a camera that does not open) must tell the server, offer made or not.
         this.offerSent = true;
+        if (this.peerAway) {
+          // The peer is away too (PeerReconnecting came with the acceptance).
+          this.showReconnect({ ...this.shownReconnect, peer: true });
+        }
         const held = this.handOverFromHeld(resumedCallWith);
         const camera: Prepared | null =
           held === null ? null : { from: resumedCallWith, stream: Promise.resolve(held.localStream), ice: this.freshIceConfiguration(), offer: Promise.resolve(null) };
         await this.sendOffer(++this.attempt, (sdpOffer) => this.server.renegotiate(sdpOffer), camera);
         return;
       }
+      this.peerAway = false;
       this.apply({ kind: "registered" });
       if (resumedCallWith !== null && stopPending) {
         // The person hung up, and the server kept the call because their Stop never reached it: end the call again.
@@ -486,6 +491,7 @@ export class Softphone {
         return;
       }
       this.pendingResume = null;
+      this.peerAway = false;
       this.dropHeld();
       if (error instanceof RejectedError && (error.reason === "resume-expired" || error.reason === "resume-refused" || error.reason === "unavailable") && this.snapshot.state === "registering") {
         // The server no longer holds this registration (or, asked for as long as it takes a cluster to take a dead
@@ -1102,6 +1108,13 @@ export class Softphone {
       } else {
         this.reconnect.onPeerReconnected();
       }
+      return;
+    }
+    if (this.snapshot.state === "registering") {
+      // The server says so right behind a resume's acceptance, often in the same frame: before the resume's own answer
+      // has put the phone back in its call. Kept for that call, shown once it is back in it (resumeAsync), forgotten if
+      // the resume brings no call back.
+      this.peerAway = away;
       return;
     }
     if (this.snapshot.peer === null || !isCallPhase(this.snapshot.state) || this.peerAway === away) {

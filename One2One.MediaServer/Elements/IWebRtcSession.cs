@@ -58,8 +58,9 @@ internal interface IWebRtcSession : IAsyncDisposable
 }
 
 /// <summary>
-/// What the media machinery reports. Called from socket receive loops and timers: implementations only
-/// enqueue (never block, never throw).
+/// What the media machinery reports. Called from socket receive loops and timers, ICE states and selected pairs under
+/// the session's own lock (so they keep their order): implementations only enqueue (never block, never throw, never
+/// call back into the session).
 /// </summary>
 internal interface IWebRtcSessionObserver
 {

@@ -38,7 +38,15 @@ internal sealed partial class CallService
     {
         await FreeNameAsync(name, registration).ConfigureAwait(false);
         await Task.Delay(LostClaimExpiry, _time).ConfigureAwait(false);
-        await FreeNameAsync(name, registration).ConfigureAwait(false);
+        try
+        {
+            // Once: a failure here is the cluster out of reach, and the first release's retries are still at it.
+            await _names.ReleaseAsync(name, registration).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            CallsLog.NameReleaseFailed(_logger, name, ex);
+        }
     }
 
     private static readonly TimeSpan LostClaimExpiry = TimeSpan.FromSeconds(35);

@@ -126,8 +126,9 @@ internal sealed partial class CallService
         {
             return await holder.MoveRegistration(name, token, nextKey, Link, _names.Node).ConfigureAwait(false);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (TimeoutException ex)
         {
+            // No answer in time: lost on its way there (nothing done) or back (done). Any other failure is the page's to retry.
             RemoteLog.RequestFailed(_logger, "-", name, ex);
         }
 

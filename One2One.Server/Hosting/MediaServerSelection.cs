@@ -22,10 +22,13 @@ internal static class MediaServerSelection
             : configuration[$"{KurentoOptions.SectionName}:Uri"] is { Length: > 0 } uri ? uri : configuration[TutorialUriKey];
         if (!string.IsNullOrWhiteSpace(external))
         {
-            // Kurento:Uri (or --ws_uri) as given, so that one given with Kurento:Uris as well is refused at start-up
-            // rather than dropped; with Uris alone, the first of them.
+            // The container's client drives the first server (the pool's member 0). Kurento:Uri (or --ws_uri) given with
+            // Kurento:Uris as well must be one of them: otherwise it is refused at start-up rather than dropped.
             var single = configuration[$"{KurentoOptions.SectionName}:Uri"] is { Length: > 0 } given ? given : configuration[TutorialUriKey];
-            services.PostConfigure<KurentoOptions>(options => options.Uri = string.IsNullOrWhiteSpace(single) ? external : single);
+            services.PostConfigure<KurentoOptions>(options => options.Uri = external);
+            services.AddOptions<KurentoOptions>().Validate(
+                options => options.Uris.Count == 0 || string.IsNullOrWhiteSpace(single) || options.Uris.Contains(single),
+                "Set Kurento:Uri or --ws_uri (one media server) or Kurento:Uris (several), not both.");
             services.AddSingleton<IMediaServerLocator, ConfiguredMediaServerLocator>();
             services.AddHostedService(sp => new MediaServerAnnouncement(sp.GetRequiredService<ILoggerFactory>(), LoggedAddress.Of(external)));
             return services.AddMediaServerPool();

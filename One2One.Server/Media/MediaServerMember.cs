@@ -62,8 +62,9 @@ internal sealed class MediaServerMember(int index, string address, KurentoClient
 
     /// <summary>
     /// Called by the pool's monitor once the member has been unreachable long enough to be given up: true once its client
-    /// has had a last attempt at least <paramref name="grace"/> ago that did not bring the session back. The first call
-    /// makes that attempt (the client's backoff after failures may be waiting past an outage already over) and says false.
+    /// was told to try again at least <paramref name="grace"/> ago and the session is still not back. The first call tells
+    /// it (the client's backoff after failures may be waiting past an outage already over: the wait is cut short; an
+    /// attempt under way goes on) and says false.
     /// </summary>
     internal bool HadLastChance(TimeProvider time, TimeSpan grace)
     {
@@ -77,6 +78,8 @@ internal sealed class MediaServerMember(int index, string address, KurentoClient
 
         return time.GetElapsedTime(at) >= grace;
     }
+
+    internal void ForgetLastChance() => Volatile.Write(ref _lastChanceAt, -1);
 
     /// <summary>Its calls were ended as lost: the count starts again for whatever it holds next.</summary>
     internal void ForgetUnreachable()

@@ -134,6 +134,12 @@ internal sealed class MediaServerPool : BackgroundService
                 var lostAfter = _loss.LostAfter;
                 foreach (var member in Members)
                 {
+                    if (member.ActiveCalls == 0)
+                    {
+                        // Nothing to give up: a later call there gets its own last chance.
+                        member.ForgetLastChance();
+                    }
+
                     if (member.UnreachableFor(_time) is { } down && down >= lostAfter && member.ActiveCalls > 0 && member.HadLastChance(_time, LastChance))
                     {
                         member.ForgetUnreachable();

@@ -216,6 +216,47 @@ describe("Softphone and its connection to the media server", () => {
     assert.deepEqual(shown.at(-1), { self: false, peer: false });
   });
 
+  it("shows the peer reconnecting when the server says so with a resume's acceptance, before the resume's answer", async () => {
+    const { client, phone } = await phoneInCall([10]);
+    const shown: { self: boolean; peer: boolean }[] = [];
+    phone.on("reconnectChange", (state) => shown.push(state));
+    let answer: (value: { ice: null; resumedCallWith: string | null }) => void = () => {};
+    client.resumeOutcome = () => new Promise((resolve) => (answer = resolve));
+
+    client.emit("close", undefined, false);
+    await until(() => client.resumed.length === 1);
+    client.emit("peerReconnecting", { peer: "bob" });
+    answer({ ice: null, resumedCallWith: "bob" });
+    await until(() => client.renegotiations.length === 1);
+
+    assert.equal(phone.state, "connecting");
+    assert.deepEqual(shown.at(-1), { self: true, peer: true }, "this page is coming back, and bob is away");
+    FakePeerConnection.last?.connect();
+    assert.deepEqual(shown.at(-1), { self: false, peer: true }, "this page is back; bob is still away");
+  });
+
+  it("forgets a peer reconnecting heard during a resume that brings no call back", async () => {
+    const { client, phone } = await phoneInCall([10]);
+    let answer: (value: { ice: null; resumedCallWith: string | null }) => void = () => {};
+    client.resumeOutcome = () => new Promise((resolve) => (answer = resolve));
+    client.emit("close", undefined, false);
+    await until(() => client.resumed.length === 1);
+    client.emit("peerReconnecting", { peer: "bob" });
+    answer({ ice: null, resumedCallWith: null });
+    await until(() => phone.state === "registered");
+    const shown: { self: boolean; peer: boolean }[] = [];
+    phone.on("reconnectChange", (state) => shown.push(state));
+
+    phone.call("carol");
+    await settle();
+    client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
+    await settle();
+    FakePeerConnection.last?.connect();
+
+    assert.equal(phone.state, "in-call");
+    assert.deepEqual(shown.at(-1), { self: false, peer: false }, "carol is not shown as away");
+  });
+
   it("forgets a peer reconnecting when the call ends before its media connected", async () => {
     const { client, phone, shown } = await callAnsweredNotConnected();
     client.emit("peerReconnecting", { peer: "bob" });
