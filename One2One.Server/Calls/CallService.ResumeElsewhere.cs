@@ -122,9 +122,10 @@ internal sealed partial class CallService
     /// </summary>
     private async Task<MovedRegistration?> MoveRegistrationFromAsync(INodeLink holder, string name, string token, string nextKey)
     {
+        Task<MovedRegistration?> Ask() => holder.MoveRegistration(name, token, nextKey, Link, _names.Node);
         try
         {
-            return await holder.MoveRegistration(name, token, nextKey, Link, _names.Node).ConfigureAwait(false);
+            return await Ask().ConfigureAwait(false);
         }
         catch (TimeoutException ex)
         {
@@ -133,7 +134,7 @@ internal sealed partial class CallService
         }
 
         await Task.Delay(_options.CurrentValue.DeliveryRetryDelays.FirstOrDefault(), _time).ConfigureAwait(false);
-        return await holder.MoveRegistration(name, token, nextKey, Link, _names.Node).ConfigureAwait(false);
+        return await Ask().ConfigureAwait(false);
     }
 
     /// <summary>

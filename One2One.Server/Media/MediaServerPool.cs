@@ -139,8 +139,7 @@ internal sealed class MediaServerPool : BackgroundService
                         // Nothing to give up: a later call there gets its own last chance.
                         member.ForgetLastChance();
                     }
-
-                    if (member.UnreachableFor(_time) is { } down && down >= lostAfter && member.ActiveCalls > 0 && member.HadLastChance(_time, LastChance))
+                    else if (member.UnreachableFor(_time) is { } down && down >= lostAfter && member.HadLastChance(_time, LastChance))
                     {
                         member.ForgetUnreachable();
                         ReportLost(member, $"unreachable for {down.TotalSeconds:0} s");

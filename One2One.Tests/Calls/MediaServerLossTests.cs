@@ -15,11 +15,7 @@ public sealed class MediaServerLossTests
     {
         // Attempts after the drop at about 0 s and 2 s fail, and the next would be at 6 s: past the 3 s loss timeout, by
         // when the outage has long been over. The pool has the client try once more before it gives the server up.
-        await using var call = await ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri }
-            .WithSetting("Calls:MediaServerLostAfter", "00:00:03")
-            .WithSetting("Kurento:ReconnectDelay", "00:00:02")
-            .WithSetting("Kurento:MaxReconnectDelay", "00:00:30"));
-        await call.ConnectAsync();
+        await using var call = await InCallAsync(lostAfter: "00:00:03", reconnectDelay: "00:00:02", maxReconnectDelay: "00:00:30");
         var pipeline = await call.PipelineIdAsync();
         call.Media.When(r => r.Method == "connect", ScriptedReply.Drop, times: 2);
 
@@ -36,11 +32,7 @@ public sealed class MediaServerLossTests
     [Fact]
     public async Task A_server_that_stays_unreachable_past_the_loss_timeout_and_the_last_attempt_ends_its_calls()
     {
-        await using var call = await ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri }
-            .WithSetting("Calls:MediaServerLostAfter", "00:00:02")
-            .WithSetting("Kurento:ReconnectDelay", "00:00:00.500")
-            .WithSetting("Kurento:MaxReconnectDelay", "00:00:01"));
-        await call.ConnectAsync();
+        await using var call = await InCallAsync(lostAfter: "00:00:02", reconnectDelay: "00:00:00.500", maxReconnectDelay: "00:00:01");
         call.Media.When(r => r.Method == "connect", ScriptedReply.Drop, times: 1000);
 
         call.Media.DropConnections();
@@ -70,5 +62,16 @@ public sealed class MediaServerLossTests
         (await dave.ExpectAsync<IncomingCall>()).From.Should().Be("carol", "the full server is passed over: the call goes to the other one");
         free.RequestsOf("create").Should().NotBeEmpty();
         full.RequestsOf("create").Where(r => r.Type == "MediaPipeline").Should().ContainSingle("only the first call went there");
+    }
+
+    /// <summary>Alice and bob in a call through the scripted media server, with the loss timeout and the client's backoff given.</summary>
+    private static async Task<ScriptedCall> InCallAsync(string lostAfter, string reconnectDelay, string maxReconnectDelay)
+    {
+        var call = await ScriptedCall.StartAsync(media => new One2OneServerFactory { KurentoUri = media.Uri }
+            .WithSetting("Calls:MediaServerLostAfter", lostAfter)
+            .WithSetting("Kurento:ReconnectDelay", reconnectDelay)
+            .WithSetting("Kurento:MaxReconnectDelay", maxReconnectDelay));
+        await call.ConnectAsync();
+        return call;
     }
 }

@@ -217,15 +217,7 @@ describe("Softphone and its connection to the media server", () => {
   });
 
   it("shows the peer reconnecting when the server says so with a resume's acceptance, before the resume's answer", async () => {
-    const { client, phone } = await phoneInCall([10]);
-    const shown: { self: boolean; peer: boolean }[] = [];
-    phone.on("reconnectChange", (state) => shown.push(state));
-    let answer: (value: { ice: null; resumedCallWith: string | null }) => void = () => {};
-    client.resumeOutcome = () => new Promise((resolve) => (answer = resolve));
-
-    client.emit("close", undefined, false);
-    await until(() => client.resumed.length === 1);
-    client.emit("peerReconnecting", { peer: "bob" });
+    const { client, phone, shown, answer } = await resumingWhilePeerAway();
     answer({ ice: null, resumedCallWith: "bob" });
     await until(() => client.renegotiations.length === 1);
 
@@ -236,12 +228,7 @@ describe("Softphone and its connection to the media server", () => {
   });
 
   it("forgets a peer reconnecting heard during a resume that brings no call back", async () => {
-    const { client, phone } = await phoneInCall([10]);
-    let answer: (value: { ice: null; resumedCallWith: string | null }) => void = () => {};
-    client.resumeOutcome = () => new Promise((resolve) => (answer = resolve));
-    client.emit("close", undefined, false);
-    await until(() => client.resumed.length === 1);
-    client.emit("peerReconnecting", { peer: "bob" });
+    const { client, phone, answer } = await resumingWhilePeerAway();
     answer({ ice: null, resumedCallWith: null });
     await until(() => phone.state === "registered");
     const shown: { self: boolean; peer: boolean }[] = [];
@@ -276,6 +263,27 @@ describe("Softphone and its connection to the media server", () => {
 });
 
 /** Alice's call rings; the phone accepts it, and hangs up at once. */
+/**
+ * alice in a call with bob, her connection lost and her resume on its way (`answer` gives its outcome), the server
+ * having said with the acceptance that bob is away; `shown` collects what the phone says is reconnecting from the start.
+ */
+async function resumingWhilePeerAway(): Promise<{
+  client: FakeClient;
+  phone: Softphone;
+  shown: { self: boolean; peer: boolean }[];
+  answer: (value: { ice: null; resumedCallWith: string | null }) => void;
+}> {
+  const { client, phone } = await phoneInCall([10]);
+  const shown: { self: boolean; peer: boolean }[] = [];
+  phone.on("reconnectChange", (state) => shown.push(state));
+  let answer: (value: { ice: null; resumedCallWith: string | null }) => void = () => {};
+  client.resumeOutcome = () => new Promise((resolve) => (answer = resolve));
+  client.emit("close", undefined, false);
+  await until(() => client.resumed.length === 1);
+  client.emit("peerReconnecting", { peer: "bob" });
+  return { client, phone, shown, answer: (value) => answer(value) };
+}
+
 /** alice's call to bob, answered, its media not connected yet; `shown` collects what the phone says is reconnecting. */
 async function callAnsweredNotConnected(): Promise<{ client: FakeClient; phone: Softphone; shown: { self: boolean; peer: boolean }[] }> {
   const { client, phone } = await registeredPhone("alice", () => Promise.resolve(noTracks));
