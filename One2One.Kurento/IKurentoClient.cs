@@ -34,6 +34,19 @@ public interface IKurentoClient
     /// clean-up and return); requests they start wait for the new session.
     /// </summary>
     event EventHandler<KurentoSessionLostEventArgs>? SessionLost;
+
+    /// <summary>
+    /// Raised when a dropped connection resumed our session: every object and subscription is still there, but the events
+    /// the media server raised while the connection was down are lost (KMS keeps none), so whoever depends on a state
+    /// reads it again. Raised once the new connection is in use: requests that handlers start go on it. Handlers must not
+    /// block (start the reading and return).
+    /// </summary>
+    event EventHandler<KurentoSessionResumedEventArgs>? SessionResumed;
+}
+
+public sealed class KurentoSessionResumedEventArgs(string sessionId) : EventArgs
+{
+    public string SessionId { get; } = sessionId;
 }
 
 public sealed class KurentoSessionLostEventArgs(string? oldSessionId, string reason) : EventArgs

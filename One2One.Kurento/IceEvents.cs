@@ -60,3 +60,6 @@ public sealed record NewCandidatePairSelected(string LocalCandidate, string Remo
             KurentoEventData.GetString(pair, "remoteCandidate"));
     }
 }
+
+/// <summary>One ICE component's state, as WebRtcEndpoint's <c>getIceConnectionState</c> reads it (KMS's IceConnection).</summary>
+public sealed record IceConnection(int ComponentId, IceComponentState State);

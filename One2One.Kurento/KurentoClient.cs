@@ -79,6 +79,8 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
 
     public event EventHandler<KurentoSessionLostEventArgs>? SessionLost;
 
+    public event EventHandler<KurentoSessionResumedEventArgs>? SessionResumed;
+
     /// <summary>The media server's id for our session, once it gave one.</summary>
     internal string? SessionId => _sessionId;
 
@@ -490,6 +492,7 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
                 {
                     // Queued before any request that waits for this connection.
                     RetryUnsettledReleases(connection, resumed);
+                    Raise(SessionResumed, nameof(SessionResumed), new KurentoSessionResumedEventArgs(resumed));
                 }
 
                 return connection;
@@ -731,14 +734,16 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
         }
     }
 
-    private void RaiseSessionLost(KurentoSessionLostEventArgs args)
+    private void RaiseSessionLost(KurentoSessionLostEventArgs args) => Raise(SessionLost, nameof(SessionLost), args);
+
+    private void Raise<TArgs>(EventHandler<TArgs>? handlers, string name, TArgs args)
     {
-        if (SessionLost is not { } handlers)
+        if (handlers is null)
         {
             return;
         }
 
-        foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<KurentoSessionLostEventArgs>>())
+        foreach (var handler in handlers.GetInvocationList().Cast<EventHandler<TArgs>>())
         {
             try
             {
@@ -747,7 +752,7 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
             catch (Exception e)
             {
                 // One subscriber's bug must not stop the others, nor the reconnection.
-                KurentoLog.SessionLostHandlerFailed(_logger, e);
+                KurentoLog.SessionHandlerFailed(_logger, name, e);
             }
         }
     }

@@ -40,6 +40,14 @@ public sealed class WebRtcEndpoint : MediaElement
         return InvokeAsync("addIceCandidate", new JsonObject { ["candidate"] = wireCandidate }, cancellationToken);
     }
 
+    /// <summary>
+    /// The ICE state of each of the endpoint's components now (<c>IceConnectionState</c>): what the
+    /// <see cref="IceComponentStateChanged"/> events have said, for a client that may have missed some (its connection to
+    /// the media server dropped meanwhile).
+    /// </summary>
+    public async Task<IReadOnlyList<IceConnection>> GetIceConnectionStateAsync(CancellationToken cancellationToken = default) =>
+        KurentoReply.GetIceConnections(await InvokeAsync("getIceConnectionState", null, cancellationToken), "invoke getIceConnectionState");
+
     // The endpoint's STUN and TURN servers (properties of elements.WebRtcEndpoint.kmd.json, set and read with invoke
     // setXxx/getXxx and {"xxx": value}). Set them before gatherCandidates: KMS hands them to the ICE agent then.
 

@@ -33,6 +33,31 @@ internal static class KurentoReply
         return items;
     }
 
+    /// <summary>A list of IceConnection (WebRtcEndpoint's <c>IceConnectionState</c>): each component's state.</summary>
+    public static IReadOnlyList<IceConnection> GetIceConnections(JsonElement result, string request)
+    {
+        if (!TryGetValue(result, out var value) || value.ValueKind != JsonValueKind.Array)
+        {
+            throw new KurentoException($"The media server's reply to {request} has no array value.");
+        }
+
+        var items = new List<IceConnection>(value.GetArrayLength());
+        foreach (var item in value.EnumerateArray())
+        {
+            try
+            {
+                items.Add(new IceConnection(
+                    KurentoEventData.GetInt32(item, "componentId"), KurentoEventData.GetEnum<IceComponentState>(item, "state")));
+            }
+            catch (FormatException e)
+            {
+                throw new KurentoException($"The media server's reply to {request} holds a malformed IceConnection: {e.Message}");
+            }
+        }
+
+        return items;
+    }
+
     private static bool TryGetValue(JsonElement result, out JsonElement value)
     {
         value = default;

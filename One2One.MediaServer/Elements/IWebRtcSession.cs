@@ -50,6 +50,9 @@ internal interface IWebRtcSession : IAsyncDisposable
     /// <summary>Asks the browser for a keyframe on every inbound video stream (PLI).</summary>
     void RequestKeyframe();
 
+    /// <summary>The ICE state last reported through <see cref="IWebRtcSessionObserver.IceComponentStateChanged"/> (KMS's getIceConnectionState).</summary>
+    KurentoIceState IceState { get; }
+
     bool IsMediaFlowingIn(KurentoMediaType kind);
 
     bool IsMediaFlowingOut(KurentoMediaType kind);

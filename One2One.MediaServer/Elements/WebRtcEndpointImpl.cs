@@ -49,6 +49,8 @@ internal sealed class WebRtcEndpointImpl : MediaElementImpl, IWebRtcSessionObser
 
     public ValueTask RequestKeyframeAsync() => Pipeline.RunAsync(this, null, _media.RequestKeyframe);
 
+    public ValueTask<KurentoIceState> GetIceStateAsync() => Pipeline.RunAsync(this, () => _media.IceState);
+
     public ValueTask<bool> IsMediaFlowingInAsync(KurentoMediaType kind) => Pipeline.RunAsync(this, () => _media.IsMediaFlowingIn(kind));
 
     public ValueTask<bool> IsMediaFlowingOutAsync(KurentoMediaType kind) => Pipeline.RunAsync(this, () => _media.IsMediaFlowingOut(kind));

@@ -198,6 +198,8 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
                 // Stored as a property too, so getMaxVideoRecvBandwidth reads it back as on KMS.
                 await endpoint.SetMaxVideoRecvBandwidthAsync(ReadKilobitsPerSecond(p, "maxVideoRecvBandwidth")).ConfigureAwait(false);
                 return InvokeProperty(endpoint, EndpointProperties, operation, p);
+            case "getIceConnectionState":
+                return IceConnections(await endpoint.GetIceStateAsync().ConfigureAwait(false));
             case "getConnectionState":
             case "getMediaState":
                 return RpcResult.Value(endpoint.IsConnected ? "CONNECTED" : "DISCONNECTED");
@@ -291,6 +293,20 @@ internal sealed class KurentoOperations(MediaSet mediaSet, KurentoSessionRegistr
             w.WriteEndObject();
         }
 
+        w.WriteEndArray();
+    });
+
+    /// <summary>WebRtcEndpoint's IceConnectionState: one IceConnection (elements.kmd.json), the one component of a bundled, rtcp-muxed session.</summary>
+    private static RpcResult IceConnections(KurentoIceState state) => RpcResult.ValueFrom(w =>
+    {
+        w.WriteStartArray();
+        w.WriteStartObject();
+        w.WriteString("__module__", "kurento");
+        w.WriteString("__type__", "IceConnection");
+        w.WriteString("streamId", "1");
+        w.WriteNumber("componentId", 1);
+        w.WriteString("state", KurentoJson.Name(state));
+        w.WriteEndObject();
         w.WriteEndArray();
     });
 

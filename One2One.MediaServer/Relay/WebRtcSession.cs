@@ -435,6 +435,17 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         }
     }
 
+    public KurentoIceState IceState
+    {
+        get
+        {
+            lock (_control)
+            {
+                return _iceState;
+            }
+        }
+    }
+
     public bool IsMediaFlowingIn(KurentoMediaType kind) => kind is KurentoMediaType.Audio or KurentoMediaType.Video && _in[(int)kind].IsFlowing;
 
     public bool IsMediaFlowingOut(KurentoMediaType kind) => kind is KurentoMediaType.Audio or KurentoMediaType.Video && _out[(int)kind].IsFlowing;

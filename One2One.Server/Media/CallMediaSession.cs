@@ -197,7 +197,13 @@ internal sealed class CallMediaSession : IAsyncDisposable
                 throw new OperationCanceledException("The call ended before its media was reserved.");
             }
 
-            return _lease ??= lease();
+            if (_lease is null)
+            {
+                _lease = lease();
+                _lease.Server.Client.SessionResumed += OnSessionResumed;
+            }
+
+            return _lease;
         }
     }
 
@@ -295,6 +301,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
             oldQueue = leg.BrowserCandidates;
             leg.BrowserCandidates = queue;
             offerNumber = ++leg.LatestOffer;
+            leg.PathLost = true; // the call waits for the new connection (the page's new offer begins its reconnect)
         }
 
         oldQueue.Close();
@@ -459,7 +466,11 @@ internal sealed class CallMediaSession : IAsyncDisposable
         }
 
         await pumps.ConfigureAwait(false);
-        lease?.Dispose();
+        if (lease is not null)
+        {
+            lease.Server.Client.SessionResumed -= OnSessionResumed;
+            lease.Dispose();
+        }
     }
 
     /// <summary>Sends a browser its answer, then lets its endpoint's candidates through (none before the answer).</summary>
@@ -498,17 +509,22 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private void OnIceState(Leg leg, WebRtcEndpoint endpoint, IceComponentStateChanged e)
     {
         MediaLog.IceState(_logger, _callId, leg.Side, e.State);
-        if (!IsCurrent(leg, endpoint))
+        if (!IsCurrentNoting(leg, endpoint, e.State))
         {
             return;
         }
 
-        // A lost path may come back (the page restarts ICE or renegotiates): the call decides how long it waits.
-        if (e.State == IceComponentState.Failed)
+        ReportIceState(leg, e.State);
+    }
+
+    /// <summary>A lost path may come back (the page restarts ICE or renegotiates): the call decides how long it waits.</summary>
+    private void ReportIceState(Leg leg, IceComponentState state)
+    {
+        if (state == IceComponentState.Failed)
         {
             _events.MediaPathLost(leg.Side, $"ICE failed for the {leg.Side.ToString().ToLowerInvariant()}.");
         }
-        else if (e.State is IceComponentState.Connected or IceComponentState.Ready)
+        else if (state is IceComponentState.Connected or IceComponentState.Ready)
         {
             _events.MediaPathReturned(leg.Side);
         }
@@ -517,9 +533,106 @@ internal sealed class CallMediaSession : IAsyncDisposable
     private void OnMediaFlowIn(Leg leg, WebRtcEndpoint endpoint, MediaFlowInStateChanged e)
     {
         MediaLog.MediaFlowIn(_logger, _callId, leg.Side, e.MediaType, e.State);
-        if (e.State == MediaFlowState.Flowing && IsCurrent(leg, endpoint))
+        if (e.State == MediaFlowState.Flowing && IsCurrentNoting(leg, endpoint, IceComponentState.Connected))
         {
             _events.MediaPathReturned(leg.Side);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="endpoint"/> is still <paramref name="leg"/>'s; if so, notes what its event said (<paramref name="state"/>)
+    /// for <see cref="RereadIceStatesAsync"/>.
+    /// </summary>
+    private bool IsCurrentNoting(Leg leg, WebRtcEndpoint endpoint, IceComponentState state)
+    {
+        lock (_gate)
+        {
+            if (!ReferenceEquals(leg.Endpoint, endpoint))
+            {
+                return false;
+            }
+
+            leg.IceEvents++;
+            if (state == IceComponentState.Failed)
+            {
+                leg.PathLost = true;
+            }
+            else if (state is IceComponentState.Connected or IceComponentState.Ready)
+            {
+                leg.PathLost = false;
+            }
+
+            return true;
+        }
+    }
+
+    private void OnSessionResumed(object? sender, KurentoSessionResumedEventArgs e) => _ = RereadIceStatesAsync();
+
+    /// <summary>
+    /// The connection to the media server dropped and resumed our session: an ICE event raised meanwhile is lost, and with
+    /// it the news that a side's path failed, or came back (the call would end when its window closes, with media flowing).
+    /// Each side's ICE state is read again and reported as its event would have been: a failure not seen, a return to a side
+    /// whose path was lost (a side the call waits for for another reason, its page away, is not told back by a state that
+    /// never changed). A read overtaken by an event of the endpoint counts for nothing: the event is newer.
+    /// </summary>
+    private async Task RereadIceStatesAsync()
+    {
+        foreach (var leg in new[] { _caller, _callee })
+        {
+            WebRtcEndpoint? endpoint;
+            int seen;
+            lock (_gate)
+            {
+                if (_disposed)
+                {
+                    return;
+                }
+
+                endpoint = leg.Endpoint;
+                seen = leg.IceEvents;
+            }
+
+            if (endpoint is null)
+            {
+                continue;
+            }
+
+            IceComponentState state;
+            try
+            {
+                using var timeout = new CancellationTokenSource(ReleaseTimeout, _time);
+                using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _lifetime.Token);
+                var components = await endpoint.GetIceConnectionStateAsync(linked.Token).ConfigureAwait(false);
+                if (components.Count == 0)
+                {
+                    continue;
+                }
+
+                // The path is up when every component is (one, bundled and rtcp-muxed), lost when any failed.
+                state = components.Any(c => c.State == IceComponentState.Failed) ? IceComponentState.Failed : components.Min(c => c.State);
+            }
+            catch (Exception ex) when (ex is KurentoException or OperationCanceledException or ObjectDisposedException)
+            {
+                MediaLog.IceStateRereadFailed(_logger, _callId, leg.Side, ex);
+                continue;
+            }
+
+            MediaLog.IceStateReread(_logger, _callId, leg.Side, state);
+            bool report;
+            lock (_gate)
+            {
+                report = !_disposed && ReferenceEquals(leg.Endpoint, endpoint) && leg.IceEvents == seen
+                    && (state == IceComponentState.Failed ? !leg.PathLost : leg.PathLost && state is IceComponentState.Connected or IceComponentState.Ready);
+                if (report)
+                {
+                    leg.PathLost = state == IceComponentState.Failed;
+                }
+            }
+
+            if (report)
+            {
+                ReportIceState(leg, state);
+            }
         }
     }
 
@@ -644,5 +757,14 @@ internal sealed class CallMediaSession : IAsyncDisposable
 
         /// <summary>The newest of the page's offers (a count, under the session's gate): an older one's answer is for no page.</summary>
         public int LatestOffer { get; set; }
+
+        /// <summary>
+        /// Whether the side's path is lost as far as this session has heard (its ICE failed, or its page sent a new offer)
+        /// and not back since; under the session's gate.
+        /// </summary>
+        public bool PathLost { get; set; }
+
+        /// <summary>ICE and media-flow events of the current endpoint heard so far (a count, under the session's gate).</summary>
+        public int IceEvents { get; set; }
     }
 }

@@ -52,4 +52,10 @@ internal static partial class MediaLog
 
     [LoggerMessage(EventId = 310, EventName = "MediaServerLost", Level = LogLevel.Warning, Message = "Media server {Address} is lost ({Reason}): its {Calls} calls end")]
     public static partial void MediaServerLost(ILogger logger, string address, int calls, string reason);
+
+    [LoggerMessage(EventId = 316, EventName = "IceStateReread", Level = LogLevel.Debug, Message = "Call {CallId}: after the media server's session resumed, ICE of the {Side} reads {State}")]
+    public static partial void IceStateReread(ILogger logger, string callId, CallSide side, IceComponentState state);
+
+    [LoggerMessage(EventId = 317, EventName = "IceStateRereadFailed", Level = LogLevel.Warning, Message = "Call {CallId}: after the media server's session resumed, the {Side}'s ICE state could not be read")]
+    public static partial void IceStateRereadFailed(ILogger logger, string callId, CallSide side, Exception exception);
 }

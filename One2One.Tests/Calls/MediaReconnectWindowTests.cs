@@ -96,6 +96,67 @@ public abstract class MediaReconnectWindowScenarios<TLayout>
         call.Bob.Drain().Should().BeEmpty("the call goes on");
     }
 
+    [Fact]
+    public async Task A_path_that_returns_while_the_connection_to_the_media_server_is_down_is_read_again_when_the_session_resumes()
+    {
+        await using var call = await StartAsync();
+        var callerEndpoint = await call.EndpointOfAsync(ScriptedCall.CallerOffer);
+        await PushIceStateAsync(call, callerEndpoint, "FAILED");
+        (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
+
+        // The path comes back while the control connection is down: its CONNECTED event is lost with the connection.
+        var connections = call.Media.ConnectionCount;
+        call.Media.SetIceState(callerEndpoint, "CONNECTED");
+        call.Media.DropConnections();
+        await call.Media.WaitForConnectionsAsync(connections + 1);
+
+        (await call.Bob.ExpectAsync<PeerReconnected>()).Peer.Should().Be("alice", "the session's resume reads the ICE state the lost event had");
+        _clock.Advance(Window * 2);
+        await Task.Delay(Quiet);
+        call.Alice.Drain().Should().BeEmpty("the call never ended");
+        call.Bob.Drain().Should().BeEmpty("the call never ended");
+    }
+
+    [Fact]
+    public async Task A_path_lost_while_the_connection_to_the_media_server_is_down_gets_its_window_when_the_session_resumes()
+    {
+        await using var call = await StartAsync();
+        var calleeEndpoint = await call.EndpointOfAsync(ScriptedCall.CalleeOffer);
+        await PushIceStateAsync(call, calleeEndpoint, "CONNECTED");
+
+        var connections = call.Media.ConnectionCount;
+        call.Media.SetIceState(calleeEndpoint, "FAILED");
+        call.Media.DropConnections();
+        await call.Media.WaitForConnectionsAsync(connections + 1);
+
+        (await call.Alice.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("bob", "the session's resume reads the failure the lost event told");
+        _clock.Advance(Window);
+        (await call.Alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.IceFailed);
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.IceFailed);
+    }
+
+    [Fact]
+    public async Task A_resumed_session_tells_nothing_of_a_path_whose_state_did_not_change()
+    {
+        await using var call = await StartAsync();
+        var callerEndpoint = await call.EndpointOfAsync(ScriptedCall.CallerOffer);
+        var calleeEndpoint = await call.EndpointOfAsync(ScriptedCall.CalleeOffer);
+        await PushIceStateAsync(call, callerEndpoint, "FAILED");
+        (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
+        await PushIceStateAsync(call, calleeEndpoint, "CONNECTED");
+
+        var connections = call.Media.ConnectionCount;
+        call.Media.DropConnections();
+        await call.Media.WaitForConnectionsAsync(connections + 1);
+        await call.Media.WaitForRequestsAsync(r => r.Operation == "getIceConnectionState", count: 2);
+        await Task.Delay(Quiet);
+
+        call.Alice.Drain().Should().BeEmpty("the callee's path was up before and is up still");
+        call.Bob.Drain().Should().BeEmpty("the caller's path is still lost: the window goes on");
+        _clock.Advance(Window);
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.IceFailed);
+    }
+
     private async Task<ScriptedCall> StartAsync()
     {
         var call = await ScriptedCall.StartAsync<TLayout>(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });

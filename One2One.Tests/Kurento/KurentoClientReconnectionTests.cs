@@ -202,7 +202,7 @@ public sealed class KurentoClientReconnectionTests : IAsyncLifetime
 
         await lost.Task.WaitAsync(KurentoTestClient.Soon);
         await client.CreateMediaPipelineAsync();
-        logger.WithEvent("SessionLostHandlerFailed").Should().ContainSingle();
+        logger.WithEvent("SessionHandlerFailed").Should().ContainSingle();
     }
 
     [Fact]

@@ -167,6 +167,24 @@ public sealed class KurentoClientWireTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_ice_connection_state_is_read_per_component_and_a_malformed_one_is_a_KurentoException()
+    {
+        await using var client = KurentoTestClient.Create(_server);
+        var pipeline = await client.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        _server.SetIceState(endpoint.Id, "READY");
+
+        (await endpoint.GetIceConnectionStateAsync()).Should().Equal(new IceConnection(1, IceComponentState.Ready));
+
+        _server.When(r => r.IsInvoke("getIceConnectionState"), ScriptedReply.Result(new JsonObject
+        {
+            ["value"] = new JsonArray(new JsonObject { ["streamId"] = "1", ["componentId"] = 1, ["state"] = "SLEEPING" }),
+        }));
+        var reading = () => endpoint.GetIceConnectionStateAsync();
+        await reading.Should().ThrowAsync<KurentoException>().WithMessage("*getIceConnectionState*malformed IceConnection*");
+    }
+
+    [Fact]
     public async Task A_reply_cut_into_one_byte_frames_is_decoded_whole_even_inside_UTF8_characters()
     {
         await using var client = KurentoTestClient.Create(_server);

@@ -47,6 +47,7 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
     private readonly HashSet<string> _sessions = [];
     private readonly Dictionary<string, string> _objects = []; // id → type
     private readonly HashSet<string> _negotiated = []; // endpoints that processed an offer (OneOfferPerEndpoint)
+    private readonly Dictionary<string, string> _iceStates = []; // endpoint → what getIceConnectionState reads (CONNECTING unless set or pushed)
     private readonly HashSet<(int Connection, long Id)> _refusedOffers = [];
     private readonly Dictionary<string, (string ObjectId, string Type)> _subscriptions = [];
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -277,6 +278,7 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
             _sessions.Clear();
             _objects.Clear();
             _negotiated.Clear();
+            _iceStates.Clear();
             _subscriptions.Clear();
             _held.Clear();
         }
@@ -284,9 +286,26 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
         DropConnections();
     }
 
+    /// <summary>
+    /// What <c>getIceConnectionState</c> reads for <paramref name="endpointId"/> from now on, with no event: a state that changed
+    /// while no connection was open to hear it. A pushed IceComponentStateChanged sets it too.
+    /// </summary>
+    public void SetIceState(string endpointId, string state)
+    {
+        lock (_lock)
+        {
+            _iceStates[endpointId] = state;
+        }
+    }
+
     /// <summary>Sends an <c>onEvent</c> as KMS does, to every open connection; <c>source</c>, <c>tags</c>, <c>timestampMillis</c> and <c>type</c> are added to the data.</summary>
     public Task PushEventAsync(string objectId, string type, JsonObject data)
     {
+        if (type == "IceComponentStateChanged" && data["state"]?.GetValue<string>() is { } state)
+        {
+            SetIceState(objectId, state);
+        }
+
         data["source"] ??= objectId;
         data["tags"] ??= new JsonArray();
         data["timestampMillis"] ??= "1700000000123";
@@ -631,6 +650,16 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
                         value = SdpAnswer(p["operationParams"]?["offer"]?.GetValue<string>() ?? "");
                         break;
                     case "connect" or "disconnect" or "gatherCandidates" or "addIceCandidate":
+                        break;
+                    case "getIceConnectionState":
+                        value = new JsonArray(new JsonObject
+                        {
+                            ["__module__"] = "kurento",
+                            ["__type__"] = "IceConnection",
+                            ["streamId"] = "1",
+                            ["componentId"] = 1,
+                            ["state"] = _iceStates.GetValueOrDefault(objectId, "CONNECTING"),
+                        });
                         break;
                     case "setStunServerAddress" or "setStunServerPort" or "setTurnUrl" or "setMaxVideoRecvBandwidth":
                         // WebRtcEndpoint properties (elements.WebRtcEndpoint.kmd.json); the request is recorded, which is what tests read.

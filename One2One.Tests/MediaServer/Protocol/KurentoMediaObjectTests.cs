@@ -245,6 +245,30 @@ public sealed class KurentoMediaObjectTests
     }
 
     [Fact]
+    public async Task The_ice_connection_state_reads_the_media_sessions_as_one_component()
+    {
+        await using var server = await KurentoTestServer.StartAsync();
+        await using var client = await server.ConnectAsync();
+        var endpoint = await client.CreateEndpointAsync(await client.CreatePipelineAsync());
+        var fresh = (await client.InvokeValueAsync(endpoint, "getIceConnectionState"))!.AsArray();
+        server.Media.For(endpoint).IceState = KurentoIceState.Ready;
+
+        var ready = (await client.InvokeValueAsync(endpoint, "getIceConnectionState"))!.AsArray();
+
+        fresh.Single()!["state"]!.GetValue<string>().Should().Be("DISCONNECTED");
+        var connection = ready.Single()!;
+        connection["__module__"]!.GetValue<string>().Should().Be("kurento");
+        connection["__type__"]!.GetValue<string>().Should().Be("IceConnection");
+        connection["streamId"]!.GetValue<string>().Should().Be("1");
+        connection["componentId"]!.GetValue<int>().Should().Be(1);
+        connection["state"]!.GetValue<string>().Should().Be("READY");
+        await using var kurento = One2One.Tests.Support.KurentoClients.For(server.Uri);
+        var typed = await (await kurento.CreateMediaPipelineAsync()).CreateWebRtcEndpointAsync();
+        server.Media.For(typed.Id).IceState = KurentoIceState.Connected;
+        (await typed.GetIceConnectionStateAsync()).Should().Equal(new One2One.Kurento.IceConnection(1, One2One.Kurento.IceComponentState.Connected));
+    }
+
+    [Fact]
     public async Task Getters_name_the_family_of_an_object()
     {
         await using var server = await KurentoTestServer.StartAsync();

@@ -239,12 +239,15 @@ public sealed class RelayEventsTests : IAsyncLifetime
     public async Task Once_a_check_on_the_selected_pair_renews_expired_consent_the_endpoint_is_connected_and_ready_again()
     {
         var endpoint = await _rig.ConnectAsync();
+        endpoint.Session.IceState.Should().Be(KurentoIceState.Ready, "getIceConnectionState reads what the events said");
         _rig.AdvanceSeconds(31);
         endpoint.Events.OfType<IceStateChanged>().Last().State.Should().Be(KurentoIceState.Failed);
+        endpoint.Session.IceState.Should().Be(KurentoIceState.Failed);
         endpoint.Events.OfType<ConnectionChanged>().Select(e => e.Connected).Should().Equal(true, false);
 
         (await endpoint.Browser.CheckAsync(useCandidate: false)).Class.Should().Be(StunMessageClass.SuccessResponse);
         await endpoint.Events.WaitForAsync<ConnectionChanged>(_ => endpoint.Events.OfType<ConnectionChanged>().Count == 3, "once consent is back");
+        endpoint.Session.IceState.Should().Be(KurentoIceState.Ready);
 
         endpoint.Events.OfType<IceStateChanged>().Select(e => e.State).Should().Equal(
             KurentoIceState.Gathering, KurentoIceState.Connecting, KurentoIceState.Connected, KurentoIceState.Ready,

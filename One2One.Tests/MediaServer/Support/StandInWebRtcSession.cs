@@ -124,6 +124,8 @@ internal sealed class StandInWebRtcSession(WebRtcEndpointSettings settings, IWeb
 
     public void SetMaxVideoRecvBandwidth(int kilobitsPerSecond) => MaxVideoRecvBandwidth = kilobitsPerSecond;
 
+    public KurentoIceState IceState { get; set; } = KurentoIceState.Disconnected;
+
     public bool IsMediaFlowingIn(KurentoMediaType kind) => FlowingIn;
 
     public bool IsMediaFlowingOut(KurentoMediaType kind) => false;
