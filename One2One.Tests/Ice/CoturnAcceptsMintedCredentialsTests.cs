@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Microsoft.Extensions.Time.Testing;
+using One2One.Server.Calls;
 using One2One.Server.Ice;
 using One2One.Tests.Support.Turn;
 
@@ -27,6 +28,39 @@ public sealed class CoturnAcceptsMintedCredentialsTests(CoturnFixture fixture) :
         reply.IntegrityVerified.Should().BeTrue("the answer's MESSAGE-INTEGRITY uses the same long-term key");
         reply.RelayedAddress!.Address.Should().Be(IPAddress.Loopback);
         reply.RelayedAddress.Port.Should().BePositive();
+        (await client.ReleaseAsync(credential.Username, credential.Credential, reply)).Success.Should().BeTrue();
+    }
+
+    [Theory]
+    [InlineData("Alice Smith")]
+    [InlineData("O'Brien")]
+    [InlineData("say \"hi\"")]
+    [InlineData("back\\slash")]
+    [InlineData("Reunion Select")]
+    [InlineData("100% Zoë")]
+    public async Task Any_name_a_person_may_register_gets_an_allocation(string name)
+    {
+        UserName.TryNormalize(name, out var registered, out _).Should().BeTrue("a name one may register");
+        var credential = Issuer(Coturn.SharedSecret, TimeProvider.System).Mint(registered);
+        using var client = new TurnTestClient(Coturn.Endpoint);
+
+        var reply = await client.AllocateAsync(credential.Username, credential.Credential);
+
+        reply.Success.Should().BeTrue($"coturn accepts {credential.Username} ({reply}); coturn said: {Coturn.Log}");
+        (await client.ReleaseAsync(credential.Username, credential.Credential, reply)).Success.Should().BeTrue();
+    }
+
+    [Fact]
+    public async Task The_longest_name_in_the_widest_characters_gets_an_allocation()
+    {
+        var name = string.Concat(Enumerable.Repeat("🌍 ", UserName.MaxLength / 2)).Trim();
+        UserName.TryNormalize(name, out var registered, out _).Should().BeTrue("a name one may register");
+        var credential = Issuer(Coturn.SharedSecret, TimeProvider.System).Mint(registered);
+        using var client = new TurnTestClient(Coturn.Endpoint);
+
+        var reply = await client.AllocateAsync(credential.Username, credential.Credential);
+
+        reply.Success.Should().BeTrue($"coturn accepts a {System.Text.Encoding.UTF8.GetByteCount(credential.Username)}-byte user name ({reply}); coturn said: {Coturn.Log}");
         (await client.ReleaseAsync(credential.Username, credential.Credential, reply)).Success.Should().BeTrue();
     }
 

@@ -56,9 +56,28 @@ public sealed class TurnCredentialTests
     {
         var issuer = Issuer(new FakeTimeProvider(Noon), _ => { });
 
-        var credential = issuer.Mint("Zoë: the 2nd 🌍");
+        var credential = issuer.Mint("Zoë:the-2nd·🌍");
 
-        credential.Username.Should().EndWith(":Zoë: the 2nd 🌍");
+        credential.Username.Should().EndWith(":Zoë:the-2nd·🌍");
+        credential.Credential.Should().Be(IndependentTurnCredential.For(Secret, credential.Username));
+    }
+
+    [Theory]
+    [InlineData("Alice Smith", "Alice%20Smith")]
+    [InlineData("O'Brien", "O%27Brien")]
+    [InlineData("say \"hi\"", "say%20%22hi%22")]
+    [InlineData("back\\slash", "back%5Cslash")]
+    [InlineData("100%", "100%25")]
+    [InlineData("Zoë: the 2nd 🌍", "Zoë:%20the%202nd%20🌍")]
+    [InlineData("Reunion Select", "Re%75nion%20Select")]
+    [InlineData("reunion", "reunion")]
+    public void Characters_a_TURN_server_refuses_in_a_user_name_are_escaped_and_the_credential_signs_the_escaped_name(string name, string inUsername)
+    {
+        var issuer = Issuer(new FakeTimeProvider(Noon), _ => { });
+
+        var credential = issuer.Mint(name);
+
+        credential.Username.Should().Be($"{Noon.AddHours(1).ToUnixTimeSeconds()}:{inUsername}");
         credential.Credential.Should().Be(IndependentTurnCredential.For(Secret, credential.Username));
     }
 
