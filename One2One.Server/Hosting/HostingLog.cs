@@ -27,4 +27,8 @@ internal static partial class HostingLog
 
     [LoggerMessage(EventId = 406, EventName = "ClientTestHooksOn", Level = LogLevel.Warning, Message = "Client:TestHooks is on: the page exposes its state to scripts (window.one2one). For tests only")]
     public static partial void ClientTestHooksOn(ILogger logger);
+
+    [LoggerMessage(EventId = 408, EventName = "SettingsChangeRefused", Level = LogLevel.Error,
+        Message = "The changed settings of {Options} are not valid and are not taken; the node keeps its last valid ones until they are mended: {Failures}")]
+    public static partial void SettingsChangeRefused(ILogger logger, string options, string failures);
 }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using One2One.Kurento;
 using One2One.Server.Auth;
 using One2One.Server.Calls;
@@ -22,6 +23,8 @@ internal static class One2OneServiceCollectionExtensions
             .BindConfiguration(CallOptions.SectionName)
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        // The one section read again when the settings file changes: a mistake there is refused, not fatal.
+        services.AddSingleton<IOptionsFactory<CallOptions>, LastValidOptionsFactory<CallOptions>>();
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => new CallClock(sp.GetRequiredService<TimeProvider>()));
         services.AddSingleton<UserRegistry>();

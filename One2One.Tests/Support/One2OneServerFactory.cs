@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
@@ -80,6 +81,9 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
     /// <summary>More services for the server (e.g. an Orleans call filter that slows the link between nodes).</summary>
     public Action<IServiceCollection>? ConfigureServices { get; init; }
 
+    /// <summary>A JSON settings file read after every other source and watched for changes, as the shipped appsettings.json is.</summary>
+    public string? WatchedSettingsFile { get; init; }
+
     /// <summary>Receives every log entry of the server (its embedded media server included) at the provider's level, from start-up on.</summary>
     internal RecordingLoggerProvider? Logs { get; init; }
 
@@ -155,6 +159,11 @@ public sealed class One2OneServerFactory : WebApplicationFactory<Program>
         foreach (var (key, value) in _settings)
         {
             builder.UseSetting(key, value);
+        }
+
+        if (WatchedSettingsFile is { } watched)
+        {
+            builder.ConfigureAppConfiguration(configuration => configuration.AddJsonFile(watched, optional: false, reloadOnChange: true));
         }
 
         if (Logs is { } logs)

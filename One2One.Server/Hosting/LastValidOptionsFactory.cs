@@ -1,0 +1,37 @@
+using Microsoft.Extensions.Options;
+
+namespace One2One.Server.Hosting;
+
+/// <summary>
+/// Builds <typeparamref name="TOptions"/> as the framework's factory does, with one difference once they have been valid:
+/// settings changed into invalid ones while the node runs (appsettings.json is watched) are refused with an error in the
+/// log, and the last valid ones are kept. The framework's factory throws there, from every read of
+/// <see cref="IOptionsMonitor{TOptions}.CurrentValue"/> and from the monitor's own change callback, which stopped the node
+/// and its calls over a typo. At start-up invalid settings still fail (ValidateOnStart), as before.
+/// </summary>
+/// <remarks>Thread-safe: the last valid instance of each name is swapped whole.</remarks>
+internal sealed class LastValidOptionsFactory<TOptions>(
+    IEnumerable<IConfigureOptions<TOptions>> setups,
+    IEnumerable<IPostConfigureOptions<TOptions>> postConfigures,
+    IEnumerable<IValidateOptions<TOptions>> validations,
+    ILogger<LastValidOptionsFactory<TOptions>> logger) : IOptionsFactory<TOptions>
+    where TOptions : class
+{
+    private readonly OptionsFactory<TOptions> _inner = new(setups, postConfigures, validations);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, TOptions> _lastValid = new(StringComparer.Ordinal);
+
+    public TOptions Create(string name)
+    {
+        try
+        {
+            var options = _inner.Create(name);
+            _lastValid[name] = options;
+            return options;
+        }
+        catch (OptionsValidationException e) when (_lastValid.TryGetValue(name, out var kept))
+        {
+            HostingLog.SettingsChangeRefused(logger, typeof(TOptions).Name, string.Join(" ", e.Failures));
+            return kept;
+        }
+    }
+}
