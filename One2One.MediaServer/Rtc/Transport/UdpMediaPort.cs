@@ -127,7 +127,10 @@ internal sealed class UdpMediaPort : IMediaLink, IDisposable
         }
         else
         {
-            transport.OnDatagram(buffer, length, this, sender, key, context);
+            // STUN was routed by its ufrag: whether it also comes from an address the transport holds decides its budget.
+            var fromHeldAddress = kind != RtcPacketKind.Stun
+                || (_directory.TryFindByAddress(key, out var holder) && ReferenceEquals(holder, transport));
+            transport.OnDatagram(buffer, length, this, sender, key, context, fromHeldAddress);
         }
     }
 

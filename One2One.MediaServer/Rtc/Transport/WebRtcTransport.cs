@@ -46,6 +46,11 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     // credentials, so it could flood valid checks from many ports.
     private readonly InboundMediaBudget _controlBudget;
 
+    // STUN from an address the transport does not hold (a new path's first checks, or anyone who read the ufrag off the
+    // wire: it travels in clear in every check): counted apart before its authentication, so a stranger's flood can delay
+    // new paths but never take the held paths' consent checks and DTLS.
+    private readonly InboundMediaBudget _strangerBudget;
+
     /// <summary>STUN, DTLS and other datagrams a transport takes per second (when the media budget is on).</summary>
     public const int ControlPacketsPerSecond = 1_000;
     private readonly CancellationTokenSource _closing = new();
@@ -69,6 +74,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         _time = time;
         _inboundBudget = new InboundMediaBudget(time, ports.InboundPacketsPerSecond);
         _controlBudget = new InboundMediaBudget(time, ports.InboundPacketsPerSecond == 0 ? 0 : ControlPacketsPerSecond);
+        _strangerBudget = new InboundMediaBudget(time, ports.InboundPacketsPerSecond == 0 ? 0 : ControlPacketsPerSecond);
         Loggers = loggers;
         if (!ports.Directory.TryRegister(ice.Local.Ufrag, this))
         {
@@ -328,18 +334,28 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     /// Internal so the relay-step benchmark can drive it synchronously. <paramref name="buffer"/> needs
     /// <see cref="TailRoom"/> after the datagram.
     /// </summary>
+    /// <param name="fromHeldAddress">
+    /// Whether the datagram came from an address (or over an ICE-TCP connection) this transport holds, as the port's
+    /// directory said when it routed it; false for STUN routed by its ufrag alone.
+    /// </param>
     /// <returns>
     /// True when the datagram was a check that passed on this link and address (the path is stored), decided under the
     /// receive gate: an ICE-TCP connection's first check binds it by this, not by reading the agent afterwards, when a
     /// worker may be changing its paths.
     /// </returns>
-    internal bool OnDatagram(Span<byte> buffer, int received, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context)
+    internal bool OnDatagram(Span<byte> buffer, int received, IMediaLink link, System.Net.SocketAddress remote, in AddressKey key, PacketContext context, bool fromHeldAddress = true)
     {
         IceCheckResult? check = null;
         IceLiteAgent? checkedBy = null;
         // Before the gate, so that a page flooding from several addresses (spread over the workers) costs each an increment.
         var kind = RtcDemux.Classify(buffer[..received]);
-        if (!(kind is RtcPacketKind.Rtp or RtcPacketKind.Rtcp ? _inboundBudget : _controlBudget).TryTake())
+        var budget = kind switch
+        {
+            RtcPacketKind.Rtp or RtcPacketKind.Rtcp => _inboundBudget,
+            RtcPacketKind.Stun when !fromHeldAddress => _strangerBudget,
+            _ => _controlBudget,
+        };
+        if (!budget.TryTake())
         {
             Counters.CountOverBudget();
             return false;

@@ -120,7 +120,8 @@ public sealed class PeerRebindingTests : IAsyncLifetime
         var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
         await using var harness = new TransportHarness(clock);
         const int PerWindow = WebRtcTransport.ControlPacketsPerSecond / 10;
-        var socket = harness.Stranger();
+        var socket = harness.ValidatedPeer(); // its first check came from an address the transport did not hold yet
+        clock.Advance(InboundMediaBudget.Window);
         var request = new byte[One2One.MediaServer.Rtc.Stun.StunWriter.MaxLength];
         var answer = new byte[512];
 
@@ -134,6 +135,29 @@ public sealed class PeerRebindingTests : IAsyncLifetime
         await TransportHarness.CountedAsync(() => harness.Counters.OverBudget == 1, "the check past the budget is dropped");
         clock.Advance(InboundMediaBudget.Window);
         TransportHarness.Check(socket, useCandidate: false);
+    }
+
+    [Fact]
+    public async Task A_stranger_flooding_checks_that_name_the_ufrag_does_not_take_the_held_paths_budget()
+    {
+        // The ufrag travels in clear in every check: anyone who saw one packet can name the transport, without its password.
+        var clock = new FakeTimeProvider(DateTimeOffset.Parse("2026-01-01T00:00:00Z", System.Globalization.CultureInfo.InvariantCulture));
+        await using var harness = new TransportHarness(clock);
+        var browser = harness.ValidatedPeer();
+        clock.Advance(InboundMediaBudget.Window);
+        const int PerWindow = WebRtcTransport.ControlPacketsPerSecond / 10;
+        var stranger = harness.Stranger();
+        var forged = new byte[One2One.MediaServer.Rtc.Stun.StunWriter.MaxLength];
+        var forgedLength = SimulatedBrowser.WriteCheck(forged, $"{TransportHarness.Ufrag}:peer", "not-the-password-0123456789", useCandidate: true, out _);
+
+        for (var i = 0; i < PerWindow + 50; i++)
+        {
+            stranger.Send(forged.AsSpan(0, forgedLength));
+        }
+
+        await TransportHarness.CountedAsync(() => harness.Counters.OverBudget == 50, "the stranger's flood past its own budget is dropped");
+        TransportHarness.Check(browser, useCandidate: false); // answered: the held path's budget is untouched
+        harness.Counters.OverBudget.Should().Be(50);
     }
 
     [Fact]

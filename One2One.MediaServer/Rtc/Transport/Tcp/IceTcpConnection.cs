@@ -345,7 +345,7 @@ internal sealed class IceTcpConnection : IMediaLink
             return false;
         }
 
-        if (!transport.OnDatagram(_frame, length, this, _remote, _key, _context))
+        if (!transport.OnDatagram(_frame, length, this, _remote, _key, _context, fromHeldAddress: false))
         {
             return false;
         }
