@@ -80,6 +80,7 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
     private readonly byte[] _recentTransactions = new byte[RememberedChecks * StunMessage.TransactionIdLength];
     private readonly IcePath?[] _recentSenders = new IcePath?[RememberedChecks];
     private int _nextRecent;
+    private ForgottenChecks? _forgotten; // those the ring let go; made when it first lets one go
     private IcePath? _nominated;
     private IcePath? _selected;
     private long _lastCheckTimestamp;
@@ -168,6 +169,12 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
 
         var stored = IndexOfValidated(link, key);
         var known = stored >= 0;
+        if (outcome == IceCheckOutcome.Accept && !known && IndexOfRemembered(request.TransactionId) < 0
+            && _forgotten?.MayContain(request.TransactionId) == true)
+        {
+            // Accepted long ago on a path of its own (out of the ring), now from a new address: a replay.
+            return IceCheckResult.Refused;
+        }
         if (outcome == IceCheckOutcome.Accept && !known && !mayStoreNewPath)
         {
             return IceCheckResult.AddressNotKept;
@@ -273,7 +280,13 @@ internal sealed class IceLiteAgent(IceCredentials local, TimeProvider time)
             return;
         }
 
-        transactionId.CopyTo(_recentTransactions.AsSpan(_nextRecent * StunMessage.TransactionIdLength));
+        var slot = _recentTransactions.AsSpan(_nextRecent * StunMessage.TransactionIdLength, StunMessage.TransactionIdLength);
+        if (_recentSenders[_nextRecent] is not null)
+        {
+            (_forgotten ??= new ForgottenChecks()).Add(slot);
+        }
+
+        transactionId.CopyTo(slot);
         _recentSenders[_nextRecent] = stored;
         _nextRecent = (_nextRecent + 1) % RememberedChecks;
     }

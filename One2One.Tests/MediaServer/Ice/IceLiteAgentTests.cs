@@ -170,6 +170,43 @@ public sealed class IceLiteAgentTests
     }
 
     [Fact]
+    public void A_nomination_replayed_from_another_address_long_after_the_ring_let_it_go_is_still_refused()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        var nomination = Check("srvA:brow", Local.Password, useCandidate: true, out _);
+        agent.OnBindingRequest(nomination, Udp, Browser.Serialize(), Response(out _), out _, out _).Should().Be(IceCheckResult.Nominated);
+        for (var i = 0; i < IceLiteAgent.RememberedChecks * 3; i++)
+        {
+            _clock.Advance(TimeSpan.FromSeconds(2.5)); // the browser's consent checks, for eight minutes
+            CheckFrom(agent, Browser, useCandidate: false, out _).Should().Be(IceCheckResult.ConsentRenewed);
+        }
+
+        var replay = agent.OnBindingRequest(nomination, Udp, OtherCandidate.Serialize(), Response(out _), out var replayAnswer, out _);
+
+        replay.Should().Be(IceCheckResult.Refused, "an accepted transaction from a new address is a replay however old");
+        replayAnswer.Should().Be(0);
+        agent.IsValidated(Udp, AddressKey.From(OtherCandidate)).Should().BeFalse();
+        agent.SelectedEndPoint.Should().Be(Browser);
+        CheckFrom(agent, OtherCandidate, useCandidate: true, out _).Should().Be(IceCheckResult.Nominated, "the browser's own new check from there, a new transaction, is taken");
+    }
+
+    [Fact]
+    public void New_transactions_from_new_addresses_are_taken_after_thousands_of_checks_were_let_go()
+    {
+        var agent = new IceLiteAgent(Local, _clock);
+        CheckFrom(agent, Browser, useCandidate: true, out _).Should().Be(IceCheckResult.Nominated);
+        for (var i = 0; i < 5_000; i++)
+        {
+            CheckFrom(agent, Browser, useCandidate: false, out _);
+        }
+
+        // Each new path's check is a new transaction: mistaken for a forgotten one about once in 3,000 here.
+        var refused = Enumerable.Range(1, 200).Count(i => CheckFrom(agent, Address(100 + (i % 6)), useCandidate: false, out _) == IceCheckResult.Refused);
+
+        refused.Should().BeLessThan(3);
+    }
+
+    [Fact]
     public void Each_valid_check_renews_consent_and_a_refused_one_does_not()
     {
         var agent = new IceLiteAgent(Local, _clock);
