@@ -5,9 +5,11 @@ namespace One2One.Server.Hosting;
 
 /// <summary>
 /// On shutdown, ends every live call (telling both browsers) and releases its media, frees the names held for a resume,
-/// then closes the session with the media server, all before the media server stops.
+/// then closes the session with the media server, all before the media server stops. A node that hands its calls over to
+/// the cluster (<see cref="NodeStop"/>) only closes the session: its pipelines stay on the media server for the node
+/// that takes each call over.
 /// </summary>
-internal sealed class CallShutdown(CallService calls, KurentoClient kurento) : IHostedService
+internal sealed class CallShutdown(CallService calls, KurentoClient kurento, NodeStop stop) : IHostedService
 {
     public Task StartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
 
@@ -15,10 +17,13 @@ internal sealed class CallShutdown(CallService calls, KurentoClient kurento) : I
     {
         try
         {
-            await calls.EndAllAsync(CallEnding.ServerShutdown).WaitAsync(cancellationToken);
+            if (!stop.HandsCallsOver)
+            {
+                await calls.EndAllAsync(CallEnding.ServerShutdown).WaitAsync(cancellationToken);
 
-            // Nobody can come back to a stopping server: names held for a resume are freed across the cluster now.
-            await calls.ExpireDetachedAsync().WaitAsync(cancellationToken);
+                // Nobody can come back to a stopping server: names held for a resume are freed across the cluster now.
+                await calls.ExpireDetachedAsync().WaitAsync(cancellationToken);
+            }
         }
         finally
         {

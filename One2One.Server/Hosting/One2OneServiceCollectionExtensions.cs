@@ -63,6 +63,7 @@ internal static class One2OneServiceCollectionExtensions
 
         // Hosted services stop in reverse order: calls end (and release their pipelines) before the media server stops.
         services.AddMediaServer(configuration);
+        services.AddSingleton<NodeStop>();
         services.AddHostedService<CallShutdown>();
         return services;
     }

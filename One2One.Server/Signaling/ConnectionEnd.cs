@@ -1,4 +1,5 @@
 using One2One.Server.Calls;
+using One2One.Server.Hosting;
 using One2One.Server.Presence;
 
 namespace One2One.Server.Signaling;
@@ -13,7 +14,8 @@ internal sealed class ConnectionEnd(
     CallService calls,
     PresenceService presence,
     ClientConnections connections,
-    IHostApplicationLifetime lifetime)
+    IHostApplicationLifetime lifetime,
+    NodeStop stop)
 {
     /// <param name="connection">The connection as <see cref="ClientConnections"/> had it (null if it never did).</param>
     public async Task RunAsync(string connectionId, ClientConnection? connection)
@@ -21,10 +23,18 @@ internal sealed class ConnectionEnd(
         presence.Leave(connectionId);
         try
         {
+            var stopping = lifetime.ApplicationStopping.IsCancellationRequested;
+            if (stopping && stop.HandsCallsOver)
+            {
+                // The cluster takes this node's calls and people over once it has left, as after a crash: the page
+                // resumes on another node, and nothing is let go here.
+                return;
+            }
+
             // A connection the server closed for cause (it stopped reading) is let go at once, and so is every connection
-            // while the server stops (nobody could come back to it); any other may come back.
+            // while the server stops alone (nobody could come back to it); any other may come back.
             var closedByServer = connection?.IsAborted == true;
-            await calls.DisconnectAsync(connectionId, mayResume: !closedByServer && !lifetime.ApplicationStopping.IsCancellationRequested).ConfigureAwait(false);
+            await calls.DisconnectAsync(connectionId, mayResume: !closedByServer && !stopping).ConfigureAwait(false);
         }
         finally
         {

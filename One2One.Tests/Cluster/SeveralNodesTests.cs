@@ -47,15 +47,17 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
         await Eventually.TrueAsync(async () => (await Cluster.PipelinesAsync()).Count == 0, "the pipeline is released");
     }
 
-    [Fact]
-    public async Task Bob_s_node_killed_mid_call_leaves_alice_s_call_up_and_bob_resumes_through_the_load_balancer_and_hangs_up()
+    [Theory]
+    [InlineData(NodeEnd.Killed)]
+    [InlineData(NodeEnd.Stopped)] // SIGTERM, as a rolling restart: the node hands its calls over rather than ending them
+    public async Task Bob_s_node_killed_or_stopped_mid_call_leaves_alice_s_call_up_and_bob_resumes_through_the_load_balancer_and_hangs_up(NodeEnd end)
     {
         await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
         await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
         await ConnectAsync(alice, bob);
         var token = bob.ResumeToken;
 
-        await Cluster.B.KillAsync();
+        await EndAsync(Cluster.B, end);
         await Eventually.TrueAsync(() => bob.State == Microsoft.AspNetCore.SignalR.Client.HubConnectionState.Disconnected, "bob's connection went with node B");
 
         await using var bobAgain = await ConnectThroughTheLoadBalancerAsync();
@@ -91,8 +93,10 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
         (await RegisterWhileAsync(other, "bob", reason => reason == Reasons.NameTaken)).Response.Should().Be(Responses.Accepted, "bob's name went with the window");
     }
 
-    [Fact]
-    public async Task Alice_s_node_killed_mid_call_the_call_goes_on_at_bob_s_node_alice_resumes_there_and_the_pipeline_is_released_once()
+    [Theory]
+    [InlineData(NodeEnd.Killed)]
+    [InlineData(NodeEnd.Stopped)]
+    public async Task Alice_s_node_killed_or_stopped_mid_call_the_call_goes_on_at_bob_s_node_alice_resumes_there_and_the_pipeline_is_released_once(NodeEnd end)
     {
         await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
         await using var bob = await SignalingClient.RegisteredAsync(Cluster.B.HubUri, "bob");
@@ -103,7 +107,7 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
 
         // The call lived on A. Once the cluster declares A dead, bob's node takes it over from its record: bob hears that
         // alice is reconnecting, not that the call ended.
-        await Cluster.A.KillAsync();
+        await EndAsync(Cluster.A, end);
         (await bob.WaitForAsync<PeerReconnecting>(TimeSpan.FromSeconds(30))).Message.Peer.Should().Be("alice");
 
         await using var aliceAgain = await ConnectThroughTheLoadBalancerAsync();
@@ -302,4 +306,12 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
 
         return answer;
     }
+
+    public enum NodeEnd
+    {
+        Killed,
+        Stopped,
+    }
+
+    private static Task EndAsync(AppNodeProcess node, NodeEnd end) => end == NodeEnd.Killed ? node.KillAsync() : node.StopAsync();
 }

@@ -28,6 +28,9 @@ internal sealed class DaemonProcess : IAsyncDisposable
 
     public bool HasExited => _process.HasExited;
 
+    /// <summary>Its exit code, once it has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>What it printed so far, up to 64 K characters.</summary>
     public string Log
     {

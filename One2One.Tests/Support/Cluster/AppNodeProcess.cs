@@ -66,6 +66,17 @@ internal sealed class AppNodeProcess : IAsyncDisposable
         await Eventually.TrueAsync(() => _process.HasExited, $"node {Name} exited");
     }
 
+    /// <summary>
+    /// SIGTERM, as <c>systemctl stop</c> or a container's stop sends: the node shuts down gracefully (its silo leaves the
+    /// cluster); waits until it has exited, which must be with 0 within the host's shutdown timeout (30 s) and a margin.
+    /// </summary>
+    public async Task StopAsync()
+    {
+        await _process.SignalAsync("TERM");
+        await Eventually.TrueAsync(() => Task.FromResult(_process.HasExited), $"node {Name} exited after SIGTERM", TimeSpan.FromSeconds(45));
+        _process.ExitCode.Should().Be(0, $"node {Name} stops cleanly: {Log}");
+    }
+
     /// <summary>SIGSTOP: the process keeps its sockets but answers nothing, as a hung node or one cut off from the others.</summary>
     public Task FreezeAsync() => _process.SignalAsync("STOP");
 
