@@ -88,8 +88,10 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
                 builder.Services.AddSingleton(services => new MediaServerMetrics(meters, services.GetRequiredService<MediaTotals>()));
             }
 
-            // The co-hosted application already says "started", its environment and content root.
-            builder.Services.Configure<ConsoleLifetimeOptions>(lifetime => lifetime.SuppressStatusMessages = true);
+            // The co-hosted application owns the process' lifetime: it says "started", and it alone hears SIGTERM and
+            // Ctrl+C. A console lifetime here would stop this server's control connections on the same signal, while the
+            // application still releases its calls through them (a stop logged as a lost media server).
+            builder.Services.AddSingleton<IHostLifetime, CoHostedLifetime>();
 
             KurentoHost.ConfigureServices(builder.Services);
             ConfigureServices?.Invoke(builder.Services);
@@ -139,5 +141,13 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
         }
 
         await StopAsync(CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>The lifetime of a host started and stopped by another: it waits for nothing and listens to no signal.</summary>
+    private sealed class CoHostedLifetime : IHostLifetime
+    {
+        public Task WaitForStartAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+        public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
     }
 }

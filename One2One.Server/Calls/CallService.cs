@@ -623,8 +623,15 @@ internal sealed partial class CallService
         call.TryPostWhileLive(() => peer.Outbox.Post(c => c.PeerMediaState(state)));
     }
 
-    /// <summary>Ends every live call (server shutting down) and waits until their media is released.</summary>
-    public Task EndAllAsync(Func<CallEnding> ending) => Task.WhenAll(_calls.Values.Select(call => EndAsync(call, ending())));
+    /// <summary>
+    /// Ends every live call (server shutting down) and waits until their media is released, a call already ending by
+    /// another path (a hang-up, a page's connection closed as the server stops) included.
+    /// </summary>
+    public Task EndAllAsync(Func<CallEnding> ending) => Task.WhenAll(_calls.Values.Select(async call =>
+    {
+        await EndAsync(call, ending()).ConfigureAwait(false);
+        await call.Released.ConfigureAwait(false);
+    }));
 
     /// <summary>Ends the call exactly once: participants freed, the peer(s) told, the media released.</summary>
     public async Task EndAsync(Call call, CallEnding ending, bool onlyIfRinging = false)
@@ -679,6 +686,7 @@ internal sealed partial class CallService
             _calls.TryRemove(call.Id, out _);
             ForgetStandIns(call);
             call.Trace.End(ending.Reason, ending.IsFailure, ending.Detail);
+            call.MarkReleased();
         }
     }
 
