@@ -492,7 +492,7 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
                 {
                     // Queued before any request that waits for this connection.
                     RetryUnsettledReleases(connection, resumed);
-                    Raise(SessionResumed, nameof(SessionResumed), new KurentoSessionResumedEventArgs(resumed));
+                    Raise(SessionResumed, new KurentoSessionResumedEventArgs(resumed), KurentoLog.SessionResumedHandlerFailed);
                 }
 
                 return connection;
@@ -734,9 +734,9 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
         }
     }
 
-    private void RaiseSessionLost(KurentoSessionLostEventArgs args) => Raise(SessionLost, nameof(SessionLost), args);
+    private void RaiseSessionLost(KurentoSessionLostEventArgs args) => Raise(SessionLost, args, KurentoLog.SessionLostHandlerFailed);
 
-    private void Raise<TArgs>(EventHandler<TArgs>? handlers, string name, TArgs args)
+    private void Raise<TArgs>(EventHandler<TArgs>? handlers, TArgs args, Action<ILogger, Exception> logFailure)
     {
         if (handlers is null)
         {
@@ -752,7 +752,7 @@ public sealed class KurentoClient : IKurentoClient, IKurentoRpc, IAsyncDisposabl
             catch (Exception e)
             {
                 // One subscriber's bug must not stop the others, nor the reconnection.
-                KurentoLog.SessionHandlerFailed(_logger, name, e);
+                logFailure(_logger, e);
             }
         }
     }

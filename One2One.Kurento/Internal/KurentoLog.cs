@@ -65,8 +65,11 @@ internal static partial class KurentoLog
     [LoggerMessage(20, LogLevel.Warning, "Unsubscribing {SubscriptionId} of {ObjectId} failed", EventName = "UnsubscribeFailed")]
     public static partial void UnsubscribeFailed(ILogger logger, string subscriptionId, string objectId, Exception exception);
 
-    [LoggerMessage(21, LogLevel.Error, "A {ClientEvent} handler failed", EventName = "SessionHandlerFailed")]
-    public static partial void SessionHandlerFailed(ILogger logger, string clientEvent, Exception exception);
+    [LoggerMessage(21, LogLevel.Error, "A SessionLost handler failed", EventName = "SessionLostHandlerFailed")]
+    public static partial void SessionLostHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(35, LogLevel.Error, "A SessionResumed handler failed", EventName = "SessionResumedHandlerFailed")]
+    public static partial void SessionResumedHandlerFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(22, LogLevel.Debug, "Request {Request} was still queued when the connection closed; sending it on the next connection", EventName = "RequestResent")]
     public static partial void RequestResent(ILogger logger, string request);

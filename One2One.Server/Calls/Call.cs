@@ -12,7 +12,6 @@ internal sealed class Call
 {
     private readonly Lock _gate = new();
     private readonly CancellationTokenSource _ended = new();
-    private readonly TaskCompletionSource _released = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private CallState _state = CallState.Placing;
     private ITimer? _ringingTimer;
     private readonly ReconnectingSides _reconnecting = new();
@@ -47,12 +46,6 @@ internal sealed class Call
 
     /// <summary>Cancelled when the call ends: work for the call (media set-up) stops.</summary>
     public CancellationToken EndedToken => _ended.Token;
-
-    /// <summary>Completes once the ended call's media is released (or its release given up) and it is off the node's list.</summary>
-    public Task Released => _released.Task;
-
-    /// <summary>Called once by the end that released the call's media.</summary>
-    public void MarkReleased() => _released.TrySetResult();
 
     /// <summary>0 while not yet counted as active, 1 once counted, 2 once its end was (see <see cref="TryCountActive"/>).</summary>
     private int _counted;

@@ -623,19 +623,27 @@ internal sealed partial class CallService
         call.TryPostWhileLive(() => peer.Outbox.Post(c => c.PeerMediaState(state)));
     }
 
+    /// <summary>Ends every live call (server shutting down) and waits until their media is released.</summary>
+    public Task EndAllAsync(Func<CallEnding> ending) => Task.WhenAll(_calls.Values.Select(call => EndAsync(call, ending())));
+
     /// <summary>
-    /// Ends every live call (server shutting down) and waits until their media is released, a call already ending by
-    /// another path (a hang-up, a page's connection closed as the server stops) included.
+    /// This node is stopping and the rest of the cluster takes its calls over (see <c>NodeStop</c>): from now on a call ends
+    /// here only by a hang-up. Anything else that would end one (a media step cut as the stop closes the media server's
+    /// session, a timer) leaves it, its record and its pipeline to the node that takes it over.
     /// </summary>
-    public Task EndAllAsync(Func<CallEnding> ending) => Task.WhenAll(_calls.Values.Select(async call =>
-    {
-        await EndAsync(call, ending()).ConfigureAwait(false);
-        await call.Released.ConfigureAwait(false);
-    }));
+    public void HandOver() => Volatile.Write(ref _handingOver, true);
+
+    private bool _handingOver;
 
     /// <summary>Ends the call exactly once: participants freed, the peer(s) told, the media released.</summary>
     public async Task EndAsync(Call call, CallEnding ending, bool onlyIfRinging = false)
     {
+        if (Volatile.Read(ref _handingOver) && ending.Reason != Reasons.HungUp)
+        {
+            CallsLog.LeftForTakeOver(_logger, call.Id, ending.Reason);
+            return;
+        }
+
         // The participants go free before either hears the end, so a page that calls again at once is not refused as
         // already in a call.
         if (!call.TryEnd((previous, callerAnswered) =>
@@ -686,7 +694,6 @@ internal sealed partial class CallService
             _calls.TryRemove(call.Id, out _);
             ForgetStandIns(call);
             call.Trace.End(ending.Reason, ending.IsFailure, ending.Detail);
-            call.MarkReleased();
         }
     }
 

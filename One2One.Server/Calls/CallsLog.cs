@@ -80,4 +80,7 @@ internal static partial class CallsLog
 
     [LoggerMessage(EventId = 244, EventName = "TakeOverFailed", Level = LogLevel.Warning, Message = "Call {CallId}: taking it over from a node that died failed")]
     public static partial void TakeOverFailed(ILogger logger, string callId, Exception exception);
+
+    [LoggerMessage(EventId = 253, EventName = "LeftForTakeOver", Level = LogLevel.Information, Message = "Call {CallId}: not ended ({Reason}) as this node stops: the node that takes it over runs it on")]
+    public static partial void LeftForTakeOver(ILogger logger, string callId, string reason);
 }

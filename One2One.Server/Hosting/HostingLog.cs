@@ -32,7 +32,4 @@ internal static partial class HostingLog
         Message = "The changed settings of {Options} are not valid and are not taken; the node keeps its last valid ones until they are mended: {Failures}")]
     public static partial void SettingsChangeRefused(ILogger logger, string options, string failures);
 
-    [LoggerMessage(EventId = 409, EventName = "ShutdownTimedOut", Level = LogLevel.Warning,
-        Message = "The shutdown timeout passed before every call was ended and its media released; the media server collects what is left with the session")]
-    public static partial void ShutdownTimedOut(ILogger logger);
 }

@@ -4,8 +4,8 @@ namespace One2One.Server.Hosting;
 
 /// <summary>
 /// Builds <typeparamref name="TOptions"/> as the framework's factory does, with one difference once they have been valid:
-/// settings changed into invalid ones while the node runs (appsettings.json is watched) are refused with an error in the
-/// log, and the last valid ones are kept. The framework's factory throws there, from every read of
+/// settings changed into invalid ones while the node runs (appsettings.json is watched), out of range or not even of their
+/// type, are refused with an error in the log, and the last valid ones are kept. The framework's factory throws there, from every read of
 /// <see cref="IOptionsMonitor{TOptions}.CurrentValue"/> and from the monitor's own change callback, which stopped the node
 /// and its calls over a typo. At start-up invalid settings still fail (ValidateOnStart), as before.
 /// </summary>
@@ -28,9 +28,11 @@ internal sealed class LastValidOptionsFactory<TOptions>(
             _lastValid[name] = options;
             return options;
         }
-        catch (OptionsValidationException e) when (_lastValid.TryGetValue(name, out var kept))
+        catch (Exception e) when (e is OptionsValidationException or InvalidOperationException && _lastValid.TryGetValue(name, out var kept))
         {
-            HostingLog.SettingsChangeRefused(logger, typeof(TOptions).Name, string.Join(" ", e.Failures));
+            // Out of range (validation), or not even of its type ("30s" for a TimeSpan: the binder's InvalidOperationException).
+            var failures = e is OptionsValidationException invalid ? string.Join(" ", invalid.Failures) : e.Message;
+            HostingLog.SettingsChangeRefused(logger, typeof(TOptions).Name, failures);
             return kept;
         }
     }

@@ -22,6 +22,9 @@ internal static class One2OneServiceCollectionExtensions
         services.AddOptions<CallOptions>()
             .BindConfiguration(CallOptions.SectionName)
             .ValidateDataAnnotations()
+            .Validate(
+                _ => configuration[$"{CallOptions.SectionName}:ResumeWindow"] is null,
+                "Calls:ResumeWindow was replaced by Calls:ReconnectWindow (0 still turns resume off): rename it, or it would be ignored.")
             .ValidateOnStart();
         // The one section read again when the settings file changes: a mistake there is refused, not fatal.
         services.AddSingleton<IOptionsFactory<CallOptions>, LastValidOptionsFactory<CallOptions>>();

@@ -32,11 +32,12 @@ namespace One2One.Server.Media;
 /// <para>
 /// Threading: <see cref="_gate"/> guards <see cref="_pipeline"/>, <see cref="_pumps"/> and <see cref="_disposed"/>;
 /// the reservation owns the endpoints until it completes, and the call's state machine orders it before the
-/// negotiation (a call is accepted only once ringing, and it rings only once reserved); Kurento events arrive on
-/// the client's dispatch loop and only post messages or report failures.
+/// negotiation (a call is accepted only once ringing, and it rings only once reserved); a renegotiation replaces a
+/// leg's endpoint under the gate, and the re-read after a resumed session (CallMediaSession.IceReread.cs) reads it
+/// there too; Kurento events arrive on the client's dispatch loop and only post messages or report failures.
 /// </para>
 /// </remarks>
-internal sealed class CallMediaSession : IAsyncDisposable
+internal sealed partial class CallMediaSession : IAsyncDisposable
 {
     private static readonly TimeSpan ReleaseTimeout = TimeSpan.FromSeconds(10);
 
@@ -302,6 +303,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
             leg.BrowserCandidates = queue;
             offerNumber = ++leg.LatestOffer;
             leg.PathLost = true; // the call waits for the new connection (the page's new offer begins its reconnect)
+            leg.IceEvents++; // a re-read under way read the connection before this offer
         }
 
         oldQueue.Close();
@@ -337,6 +339,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
                     }
 
                     AddPumpUnderGate(queue.PumpAsync(old, OnCandidateRejected, _lifetime.Token));
+                    leg.AnsweredOffer = offerNumber;
                 }
 
                 MediaLog.EndpointRestarted(_logger, _callId, side, old.Id);
@@ -373,6 +376,7 @@ internal sealed class CallMediaSession : IAsyncDisposable
                 }
 
                 leg.Endpoint = endpoint;
+                leg.AnsweredOffer = offerNumber;
                 leg.ServerCandidates = candidates;
                 AddPumpUnderGate(queue.PumpAsync(endpoint, OnCandidateRejected, _lifetime.Token));
             }
@@ -465,11 +469,17 @@ internal sealed class CallMediaSession : IAsyncDisposable
             lease = _lease;
         }
 
-        await pumps.ConfigureAwait(false);
-        if (lease is not null)
+        try
         {
-            lease.Server.Client.SessionResumed -= OnSessionResumed;
-            lease.Dispose();
+            await pumps.ConfigureAwait(false);
+        }
+        finally
+        {
+            if (lease is not null)
+            {
+                lease.Server.Client.SessionResumed -= OnSessionResumed;
+                lease.Dispose();
+            }
         }
     }
 
@@ -563,76 +573,6 @@ internal sealed class CallMediaSession : IAsyncDisposable
             }
 
             return true;
-        }
-    }
-
-    private void OnSessionResumed(object? sender, KurentoSessionResumedEventArgs e) => _ = RereadIceStatesAsync();
-
-    /// <summary>
-    /// The connection to the media server dropped and resumed our session: an ICE event raised meanwhile is lost, and with
-    /// it the news that a side's path failed, or came back (the call would end when its window closes, with media flowing).
-    /// Each side's ICE state is read again and reported as its event would have been: a failure not seen, a return to a side
-    /// whose path was lost (a side the call waits for for another reason, its page away, is not told back by a state that
-    /// never changed). A read overtaken by an event of the endpoint counts for nothing: the event is newer.
-    /// </summary>
-    private async Task RereadIceStatesAsync()
-    {
-        foreach (var leg in new[] { _caller, _callee })
-        {
-            WebRtcEndpoint? endpoint;
-            int seen;
-            lock (_gate)
-            {
-                if (_disposed)
-                {
-                    return;
-                }
-
-                endpoint = leg.Endpoint;
-                seen = leg.IceEvents;
-            }
-
-            if (endpoint is null)
-            {
-                continue;
-            }
-
-            IceComponentState state;
-            try
-            {
-                using var timeout = new CancellationTokenSource(ReleaseTimeout, _time);
-                using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token, _lifetime.Token);
-                var components = await endpoint.GetIceConnectionStateAsync(linked.Token).ConfigureAwait(false);
-                if (components.Count == 0)
-                {
-                    continue;
-                }
-
-                // The path is up when every component is (one, bundled and rtcp-muxed), lost when any failed.
-                state = components.Any(c => c.State == IceComponentState.Failed) ? IceComponentState.Failed : components.Min(c => c.State);
-            }
-            catch (Exception ex) when (ex is KurentoException or OperationCanceledException or ObjectDisposedException)
-            {
-                MediaLog.IceStateRereadFailed(_logger, _callId, leg.Side, ex);
-                continue;
-            }
-
-            MediaLog.IceStateReread(_logger, _callId, leg.Side, state);
-            bool report;
-            lock (_gate)
-            {
-                report = !_disposed && ReferenceEquals(leg.Endpoint, endpoint) && leg.IceEvents == seen
-                    && (state == IceComponentState.Failed ? !leg.PathLost : leg.PathLost && state is IceComponentState.Connected or IceComponentState.Ready);
-                if (report)
-                {
-                    leg.PathLost = state == IceComponentState.Failed;
-                }
-            }
-
-            if (report)
-            {
-                ReportIceState(leg, state);
-            }
         }
     }
 
@@ -764,7 +704,13 @@ internal sealed class CallMediaSession : IAsyncDisposable
         /// </summary>
         public bool PathLost { get; set; }
 
-        /// <summary>ICE and media-flow events of the current endpoint heard so far (a count, under the session's gate).</summary>
+        /// <summary>ICE and media-flow events of the current endpoint heard so far, and offers begun (a count, under the session's gate).</summary>
         public int IceEvents { get; set; }
+
+        /// <summary>
+        /// The newest of the page's offers its endpoint has taken (under the session's gate): until it is
+        /// <see cref="LatestOffer"/>, the endpoint's ICE state is that of the page's previous connection.
+        /// </summary>
+        public int AnsweredOffer { get; set; }
     }
 }

@@ -28,6 +28,7 @@ internal sealed class ConnectionEnd(
             {
                 // The cluster takes this node's calls and people over once it has left, as after a crash: the page
                 // resumes on another node, and nothing is let go here.
+                calls.HandOver();
                 return;
             }
 

@@ -157,6 +157,29 @@ public abstract class MediaReconnectWindowScenarios<TLayout>
         (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.IceFailed);
     }
 
+    [Fact]
+    public async Task A_resumed_session_does_not_take_the_old_connection_s_state_for_a_page_whose_new_offer_is_not_yet_answered()
+    {
+        const string retry = "v=0\r\no=- 11 11 IN IP4 0.0.0.0\r\ns=caller-again\r\n";
+        await using var call = await StartAsync();
+        var callerEndpoint = await call.EndpointOfAsync(ScriptedCall.CallerOffer);
+        var calleeEndpoint = await call.EndpointOfAsync(ScriptedCall.CalleeOffer);
+        call.Media.SetIceState(callerEndpoint, "CONNECTED"); // the page's old connection, as the media server still sees it
+        call.Media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == retry, ScriptedReply.Hold, times: 2);
+
+        await call.Alice.RenegotiateAsync(retry);
+        (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
+        await call.Media.WaitForHeldAsync(1);
+        var connections = call.Media.ConnectionCount;
+        call.Media.DropConnections();
+        await call.Media.WaitForConnectionsAsync(connections + 1);
+        await call.Media.WaitForRequestAsync(r => r.IsInvoke("getIceConnectionState") && r.Param("object") == calleeEndpoint);
+        await Task.Delay(Quiet);
+
+        call.Bob.Drain().Should().BeEmpty("the caller's new connection is not up: the state read is the old one's");
+        call.Media.Requests.Should().NotContain(r => r.IsInvoke("getIceConnectionState") && r.Param("object") == callerEndpoint);
+    }
+
     private async Task<ScriptedCall> StartAsync()
     {
         var call = await ScriptedCall.StartAsync<TLayout>(media => new One2OneServerFactory { KurentoUri = media.Uri, CallClock = _clock });

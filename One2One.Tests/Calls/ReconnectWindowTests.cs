@@ -20,6 +20,16 @@ public sealed class ReconnectWindowTests : ReconnectWindowScenarios<OneNode>
     {
         new CallOptions().ReconnectWindow.Should().Be(TimeSpan.FromSeconds(20));
     }
+
+    [Fact]
+    public async Task The_replaced_ResumeWindow_setting_stops_the_server_at_start_naming_its_new_name()
+    {
+        await using var server = new One2OneServerFactory().WithSetting("Calls:ResumeWindow", "00:00:00");
+
+        var start = () => server.StartServer();
+
+        start.Should().Throw<Microsoft.Extensions.Options.OptionsValidationException>().WithMessage("*Calls:ResumeWindow*Calls:ReconnectWindow*");
+    }
 }
 
 /// <summary>

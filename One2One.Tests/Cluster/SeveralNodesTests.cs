@@ -307,6 +307,21 @@ public sealed class SeveralNodesTests(ITestOutputHelper output)
         return answer;
     }
 
+    [Fact]
+    public async Task The_last_node_stopped_ends_its_calls_and_releases_their_pipelines_since_nobody_can_take_them_over()
+    {
+        await using var alice = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "alice");
+        await using var bob = await SignalingClient.RegisteredAsync(Cluster.A.HubUri, "bob");
+        await ConnectAsync(alice, bob);
+        (await Cluster.PipelinesAsync()).Should().ContainSingle();
+
+        await Cluster.B.StopAsync();
+        await Cluster.A.StopAsync();
+
+        await Eventually.TrueAsync(async () => (await Cluster.PipelinesAsync()).Count == 0, "the last node up released its call's pipeline");
+        (await Cluster.StoredCallRecordsAsync()).Should().Be(0, "and forgot its record");
+    }
+
     public enum NodeEnd
     {
         Killed,

@@ -27,33 +27,6 @@ public sealed class ServerShutdownTests
     }
 
     [Fact]
-    public async Task A_stop_whose_calls_outlast_the_shutdown_timeout_gives_them_up_with_a_warning_instead_of_throwing()
-    {
-        await using var media = await One2One.Tests.Kurento.Support.ScriptedKurentoServer.StartAsync();
-        var logs = new RecordingLoggerProvider();
-        var server = new One2OneServerFactory
-        {
-            KurentoUri = media.Uri,
-            ConfigureServices = services => services.Configure<Microsoft.Extensions.Hosting.HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(6)),
-        };
-        server.Services.GetRequiredService<ILoggerFactory>().AddProvider(logs);
-        await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, "alice");
-        await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, "bob");
-        await alice.CallAsync("bob", One2One.Tests.Calls.ScriptedCall.CallerOffer);
-        await bob.WaitForAsync<One2One.Server.Contracts.IncomingCall>();
-
-        // The media server never answers the release: ending the call (as the stop closes the pages' connections, before
-        // the calls are ended one by one, which waits for those ends too) outlasts the two thirds of the host's 6 s that the
-        // calls get; the rest is the silo's, to leave the cluster.
-        media.When(r => r.Method == "release", One2One.Tests.Kurento.Support.ScriptedReply.Hold);
-        var stopping = async () => await server.DisposeAsync();
-
-        await stopping.Should().NotThrowAsync();
-        logs.Warnings.Should().Contain(w => w.Contains("ShutdownTimedOut", StringComparison.Ordinal));
-        media.RequestsOf("release").Should().NotBeEmpty("the call's pipeline release was sent");
-    }
-
-    [Fact]
     public async Task Stopping_closes_the_media_server_session_before_the_media_server_stops()
     {
         var server = new One2OneServerFactory();

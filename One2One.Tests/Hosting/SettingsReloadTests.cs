@@ -40,6 +40,12 @@ public sealed class SettingsReloadTests : IDisposable
         await alice.CallAsync("bob", SdpFixtures.RecordedChromium156);
         (await bob.ExpectAsync<IncomingCall>()).From.Should().Be("alice", "calls go on");
 
+        await File.WriteAllTextAsync(_file, """{ "Calls": { "RingingTimeout": "30s" } }""");
+        await Task.Delay(Settle);
+        stopping.IsCancellationRequested.Should().BeFalse("a value that is not even a TimeSpan does not stop the node either");
+        calls.CurrentValue.RingingTimeout.Should().Be(TimeSpan.FromSeconds(30));
+        logs.Entries.Should().Contain(e => e.EventName == "SettingsChangeRefused" && e.Message.Contains("30s", StringComparison.Ordinal));
+
         await File.WriteAllTextAsync(_file, """{ "Calls": { "RingingTimeout": "00:00:45" } }""");
         await Eventually.TrueAsync(() => calls.CurrentValue.RingingTimeout == TimeSpan.FromSeconds(45), "a valid change is taken");
         stopping.IsCancellationRequested.Should().BeFalse();

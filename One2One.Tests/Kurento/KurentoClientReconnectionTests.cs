@@ -202,7 +202,7 @@ public sealed class KurentoClientReconnectionTests : IAsyncLifetime
 
         await lost.Task.WaitAsync(KurentoTestClient.Soon);
         await client.CreateMediaPipelineAsync();
-        logger.WithEvent("SessionHandlerFailed").Should().ContainSingle();
+        logger.WithEvent("SessionLostHandlerFailed").Should().ContainSingle();
     }
 
     [Fact]

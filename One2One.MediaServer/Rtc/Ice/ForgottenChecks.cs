@@ -12,15 +12,18 @@ namespace One2One.MediaServer.Rtc.Ice;
 /// </summary>
 /// <remarks>
 /// 128 Kibit (16 KB), four bits per ID: after 5,000 IDs (about three hours of a browser's checks) a new ID is mistaken
-/// for a known one about once in 3,000, after 18,000 once in 30. A mistake costs a new path one unanswered check
+/// for a known one about once in 2,500, after 18,000 once in 30. A mistake costs a new path one unanswered check
 /// transaction; the browser's next check on that pair has another ID. Only IDs of checks that passed authentication go
-/// in, so only the page itself can fill it. Not thread-safe: owned by its agent's caller (the transport's receive gate).
+/// in, so only the page itself can fill it. The IDs are hashed with a seed of the filter's own: a browser draws them
+/// from a narrower alphabet than all 96 bits (Chromium's are base64 characters), so their bits are not spread enough to
+/// serve as hashes. Not thread-safe: owned by its agent's caller (the transport's receive gate).
 /// </remarks>
 internal sealed class ForgottenChecks
 {
     private const int Bits = 128 * 1024;
     private const int Hashes = 4;
     private readonly ulong[] _words = new ulong[Bits / 64];
+    private readonly int _seed = Random.Shared.Next();
 
     public void Add(ReadOnlySpan<byte> transactionId)
     {
@@ -47,13 +50,14 @@ internal sealed class ForgottenChecks
         return true;
     }
 
-    // The browser draws the 96-bit ID at random (RFC 5389 §6), and only authenticated checks are added: its own bits serve
-    // as the two hashes of double hashing (the second odd, so the four positions differ).
-    private static (ulong H1, ulong H2) Hash(ReadOnlySpan<byte> transactionId)
+    // Two seeded hashes of the 96-bit ID for double hashing (the second odd, so the four positions differ).
+    private (ulong H1, ulong H2) Hash(ReadOnlySpan<byte> transactionId)
     {
         var id = transactionId[..StunMessage.TransactionIdLength];
-        var h1 = BinaryPrimitives.ReadUInt64LittleEndian(id) ^ BinaryPrimitives.ReadUInt32LittleEndian(id[8..]);
-        var h2 = (BinaryPrimitives.ReadUInt64LittleEndian(id[4..]) >> 17) | 1;
-        return (h1 % Bits, h2 % Bits | 1);
+        var low = BinaryPrimitives.ReadUInt64LittleEndian(id);
+        var high = BinaryPrimitives.ReadUInt32LittleEndian(id[8..]);
+        var h1 = (uint)HashCode.Combine(low, high, _seed);
+        var h2 = (uint)HashCode.Combine(high, low, ~_seed);
+        return (h1 % Bits, (h2 % Bits) | 1);
     }
 }

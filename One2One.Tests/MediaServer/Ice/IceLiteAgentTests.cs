@@ -200,7 +200,7 @@ public sealed class IceLiteAgentTests
             CheckFrom(agent, Browser, useCandidate: false, out _);
         }
 
-        // Each new path's check is a new transaction: mistaken for a forgotten one about once in 3,000 here.
+        // Each new path's check is a new transaction: mistaken for a forgotten one about once in 2,500 here.
         var refused = Enumerable.Range(1, 200).Count(i => CheckFrom(agent, Address(100 + (i % 6)), useCandidate: false, out _) == IceCheckResult.Refused);
 
         refused.Should().BeLessThan(3);
