@@ -38,31 +38,11 @@ public sealed class CoturnAcceptsMintedCredentialsTests(CoturnFixture fixture) :
     [InlineData("back\\slash")]
     [InlineData("Reunion Select")]
     [InlineData("100% Zoë")]
-    public async Task Any_name_a_person_may_register_gets_an_allocation(string name)
-    {
-        UserName.TryNormalize(name, out var registered, out _).Should().BeTrue("a name one may register");
-        var credential = Issuer(Coturn.SharedSecret, TimeProvider.System).Mint(registered);
-        using var client = new TurnTestClient(Coturn.Endpoint);
-
-        var reply = await client.AllocateAsync(credential.Username, credential.Credential);
-
-        reply.Success.Should().BeTrue($"coturn accepts {credential.Username} ({reply}); coturn said: {Coturn.Log}");
-        (await client.ReleaseAsync(credential.Username, credential.Credential, reply)).Success.Should().BeTrue();
-    }
+    public Task Any_name_a_person_may_register_gets_an_allocation(string name) => RegisteredNameAllocatesAsync(name);
 
     [Fact]
-    public async Task The_longest_name_in_the_widest_characters_gets_an_allocation()
-    {
-        var name = string.Concat(Enumerable.Repeat("🌍 ", UserName.MaxLength / 2)).Trim();
-        UserName.TryNormalize(name, out var registered, out _).Should().BeTrue("a name one may register");
-        var credential = Issuer(Coturn.SharedSecret, TimeProvider.System).Mint(registered);
-        using var client = new TurnTestClient(Coturn.Endpoint);
-
-        var reply = await client.AllocateAsync(credential.Username, credential.Credential);
-
-        reply.Success.Should().BeTrue($"coturn accepts a {System.Text.Encoding.UTF8.GetByteCount(credential.Username)}-byte user name ({reply}); coturn said: {Coturn.Log}");
-        (await client.ReleaseAsync(credential.Username, credential.Credential, reply)).Success.Should().BeTrue();
-    }
+    public Task The_longest_name_in_the_widest_characters_gets_an_allocation() =>
+        RegisteredNameAllocatesAsync(string.Concat(Enumerable.Repeat("🌍 ", UserName.MaxLength / 2)).Trim());
 
     [Fact]
     public async Task A_credential_signed_with_another_secret_is_refused()
@@ -98,6 +78,20 @@ public sealed class CoturnAcceptsMintedCredentialsTests(CoturnFixture fixture) :
 
         credential.ExpiresAt.Should().BeBefore(DateTimeOffset.UtcNow);
         reply.ErrorCode.Should().BeOneOf([401, 441], reply.ToString());
+    }
+
+    /// <summary>A credential minted for <paramref name="name"/>, a name one may register, allocates on coturn and releases.</summary>
+    private async Task RegisteredNameAllocatesAsync(string name)
+    {
+        UserName.TryNormalize(name, out var registered, out _).Should().BeTrue("a name one may register");
+        var credential = Issuer(Coturn.SharedSecret, TimeProvider.System).Mint(registered);
+        using var client = new TurnTestClient(Coturn.Endpoint);
+
+        var reply = await client.AllocateAsync(credential.Username, credential.Credential);
+
+        reply.Success.Should().BeTrue(
+            $"coturn accepts {credential.Username} ({System.Text.Encoding.UTF8.GetByteCount(credential.Username)} bytes; {reply}); coturn said: {Coturn.Log}");
+        (await client.ReleaseAsync(credential.Username, credential.Credential, reply)).Success.Should().BeTrue();
     }
 
     private static IceServerIssuer Issuer(string secret, TimeProvider clock)
