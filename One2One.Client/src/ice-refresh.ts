@@ -31,6 +31,15 @@ export function credentialExpiry(ice: IceConfiguration | null): number | null {
 }
 
 /**
+ * Whether a TURN REST credential of the configuration has expired by `now` (this page's clock): a TURN server would
+ * refuse its allocations. False when none expires.
+ */
+export function credentialExpired(ice: IceConfiguration | null, now: number): boolean {
+  const expiry = credentialExpiry(ice);
+  return expiry !== null && expiry <= now;
+}
+
+/**
  * How long to wait before asking for fresh credentials: four fifths of the earliest credential's remaining life (the
  * last fifth is room for a refused or slow request to be tried again), between `minimumRefreshMs` and
  * `maximumRefreshMs`; null when nothing expires.

@@ -9,7 +9,7 @@ import type { CallResponse, IceCandidate, IceConfiguration, IncomingCall, StartC
 import { Emitter, Subscriptions } from "./emitter.js";
 import { ConnectionError, errorText, RefusedError, RejectedError } from "./errors.js";
 import { HeldCall } from "./held-call.js";
-import { IceRefresh } from "./ice-refresh.js";
+import { credentialExpired, IceRefresh } from "./ice-refresh.js";
 import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
 import { MediaReconnect, type ReconnectState } from "./reconnect.js";
 import type { One2OneClient, One2OneClientEvents } from "./signaling.js";
@@ -77,6 +77,9 @@ export interface SoftphoneOptions {
 }
 
 const defaultResumeRetryDelaysMs: readonly number[] = [2000, 3000, 5000, 8000, 10000, 10000, 10000, 12000, 15000, 15000];
+
+/** What the person is told when a call goes out on a TURN credential that has expired (freshIceConfiguration). */
+const staleRelayText = "The relay (TURN) servers could not be refreshed, and the ones from registering have expired: the call may not connect.";
 
 /**
  * A registration to take back on a new connection. inCall: the call's media is held through the outage; hadCall: a call
@@ -784,15 +787,32 @@ export class Softphone {
 
   /**
    * Asks for a fresh TURN credential while the camera opens: the one from registering expires, and the page may have
-   * been open for hours. Falls back to that one if the request fails; never rejects.
+   * been open for hours. A request that fails is asked once more; when that fails too, falls back to the ICE servers
+   * from registering (a server without TURN needs nothing fresh), and tells the person when their TURN credential has
+   * expired already: a call that needs a relay (a relay policy, a firewall that lets only TURN through) would otherwise
+   * fail with nothing to say why. Never rejects.
    */
   private async freshIceConfiguration(): Promise<IceConfiguration | null> {
     try {
-      this.ice = await this.server.getIceServers();
+      this.ice = await this.getIceServersTwice();
     } catch (error) {
-      console.warn("GetIceServers failed; using the ICE servers from registering", error);
+      console.warn("GetIceServers failed again; using the ICE servers from registering", error);
+      // Not for a call that ended meanwhile: nothing is left that could fail to connect.
+      if (credentialExpired(this.ice, Date.now()) && isCallPhase(this.snapshot.state)) {
+        this.events.emit("notice", { text: staleRelayText, kind: "error" });
+      }
     }
     return this.ice;
+  }
+
+  /** GetIceServers, asked once more at once when it fails (a hub error of a moment); rejects when the second fails too. */
+  private async getIceServersTwice(): Promise<IceConfiguration> {
+    try {
+      return await this.server.getIceServers();
+    } catch (error) {
+      console.warn("GetIceServers failed; asking once more", error);
+      return await this.server.getIceServers();
+    }
   }
 
   /** Fresh ICE servers for the call's next connection (a reconnect); rejects when they could not be fetched. */

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it, mock } from "node:test";
 import type { IceConfiguration } from "../../src/contract.js";
-import { credentialExpiry, IceRefresh, maximumRefreshMs, minimumRefreshMs, refreshDelayMs } from "../../src/ice-refresh.js";
+import { credentialExpired, credentialExpiry, IceRefresh, maximumRefreshMs, minimumRefreshMs, refreshDelayMs } from "../../src/ice-refresh.js";
 import { turnServerExpiringAt } from "./softphone-fakes.js";
 
 const now = Date.UTC(2026, 11, 6, 12, 0, 0);
@@ -32,6 +32,14 @@ describe("TURN credential expiry", () => {
     assert.equal(credentialExpiry(fixed), null);
     assert.equal(credentialExpiry(noPassword), null);
     assert.equal(refreshDelayMs(fixed, now), null);
+  });
+
+  it("tells an expired credential from a valid one by the given clock, and finds none expired where nothing expires", () => {
+    assert.equal(credentialExpired(turnExpiringIn(-minute), now), true);
+    assert.equal(credentialExpired(turnExpiringIn(0), now), true, "expiring this very moment");
+    assert.equal(credentialExpired(turnExpiringIn(minute), now), false);
+    assert.equal(credentialExpired({ iceServers: [{ urls: ["stun:s.example.com"] }], iceTransportPolicy: "all" }, now), false);
+    assert.equal(credentialExpired(null, now), false);
   });
 
   it("renews when four fifths of the credential's life have passed, never sooner than the minimum wait nor later than the maximum", () => {
