@@ -42,7 +42,8 @@ internal static class ObservabilityServiceCollectionExtensions
             return new One2OneMetrics(sp.GetRequiredService<IMeterFactory>(), () => users.Count);
         });
         services.AddHealthChecks()
-            .AddCheck<MediaServerSessionCheck>("media-server", HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5));
+            .AddCheck<MediaServerSessionCheck>("media-server", HealthStatus.Unhealthy, [ReadyTag], TimeSpan.FromSeconds(5))
+            .AddCheck<NodeStoppingCheck>("stopping", HealthStatus.Unhealthy, [ReadyTag]);
 
         var telemetry = services.AddOne2OneTelemetry(configuration, "one2one", Meters);
         if (TelemetrySetup.IsOtlpConfigured(configuration))

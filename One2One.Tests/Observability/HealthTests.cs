@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
 using One2One.Tests.Kurento.Support;
 using One2One.Tests.Support;
 
@@ -66,6 +67,34 @@ public sealed class HealthTests
         await Eventually.TrueAsync(
             async () => (await http.GetAsync("readyz")).StatusCode == HttpStatusCode.ServiceUnavailable,
             "the session is down once the media server has stopped");
+    }
+
+    [Fact]
+    public async Task Readyz_fails_from_the_moment_the_node_begins_to_stop_while_its_listener_still_answers()
+    {
+        var server = new One2OneServerFactory();
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        (await http.GetAsync("readyz")).StatusCode.Should().Be(HttpStatusCode.OK);
+        var lifetime = server.Services.GetRequiredService<Microsoft.Extensions.Hosting.IHostApplicationLifetime>();
+        var stoppingSeen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var holdOpen = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        // Holds the stop at its first step (the stopping callbacks run before the listener closes), as a drain delay would.
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            stoppingSeen.TrySetResult();
+            holdOpen.Task.Wait(TimeSpan.FromSeconds(30));
+        });
+
+        var stopping = Task.Run(async () => await server.DisposeAsync());
+        await stoppingSeen.Task;
+        using var response = await http.GetAsync("readyz");
+        holdOpen.TrySetResult();
+        await stopping;
+
+        response.StatusCode.Should().Be(HttpStatusCode.ServiceUnavailable);
+        var check = (await ReadJsonAsync(response)).GetProperty("checks").EnumerateArray()
+            .Should().ContainSingle(c => c.GetProperty("name").GetString() == "stopping").Subject;
+        check.GetProperty("description").GetString().Should().Be("The node is stopping.");
     }
 
     private static JsonElement MediaServerCheck(JsonElement body) =>
