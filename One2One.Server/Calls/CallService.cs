@@ -41,6 +41,7 @@ internal sealed partial class CallService
     private readonly NodeDeaths _nodeDeaths;
     private readonly ConcurrentDictionary<string, Call> _calls = new(StringComparer.Ordinal);
     private readonly ResumeTokens _resumeTokens = new();
+    private bool _handingOver; // set once as the node stops and hands its calls over (HandOver); read by any thread
 
     public CallService(
         UserRegistry users,
@@ -632,8 +633,6 @@ internal sealed partial class CallService
     /// session, a timer) leaves it, its record and its pipeline to the node that takes it over.
     /// </summary>
     public void HandOver() => Volatile.Write(ref _handingOver, true);
-
-    private bool _handingOver;
 
     /// <summary>Ends the call exactly once: participants freed, the peer(s) told, the media released.</summary>
     public async Task EndAsync(Call call, CallEnding ending, bool onlyIfRinging = false)

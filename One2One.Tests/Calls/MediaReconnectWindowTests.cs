@@ -105,10 +105,8 @@ public abstract class MediaReconnectWindowScenarios<TLayout>
         (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
 
         // The path comes back while the control connection is down: its CONNECTED event is lost with the connection.
-        var connections = call.Media.ConnectionCount;
         call.Media.SetIceState(callerEndpoint, "CONNECTED");
-        call.Media.DropConnections();
-        await call.Media.WaitForConnectionsAsync(connections + 1);
+        await call.Media.DropAndAwaitReconnectionAsync();
 
         (await call.Bob.ExpectAsync<PeerReconnected>()).Peer.Should().Be("alice", "the session's resume reads the ICE state the lost event had");
         _clock.Advance(Window * 2);
@@ -124,10 +122,8 @@ public abstract class MediaReconnectWindowScenarios<TLayout>
         var calleeEndpoint = await call.EndpointOfAsync(ScriptedCall.CalleeOffer);
         await PushIceStateAsync(call, calleeEndpoint, "CONNECTED");
 
-        var connections = call.Media.ConnectionCount;
         call.Media.SetIceState(calleeEndpoint, "FAILED");
-        call.Media.DropConnections();
-        await call.Media.WaitForConnectionsAsync(connections + 1);
+        await call.Media.DropAndAwaitReconnectionAsync();
 
         (await call.Alice.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("bob", "the session's resume reads the failure the lost event told");
         _clock.Advance(Window);
@@ -145,9 +141,7 @@ public abstract class MediaReconnectWindowScenarios<TLayout>
         (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
         await PushIceStateAsync(call, calleeEndpoint, "CONNECTED");
 
-        var connections = call.Media.ConnectionCount;
-        call.Media.DropConnections();
-        await call.Media.WaitForConnectionsAsync(connections + 1);
+        await call.Media.DropAndAwaitReconnectionAsync();
         await call.Media.WaitForRequestsAsync(r => r.Operation == "getIceConnectionState", count: 2);
         await Task.Delay(Quiet);
 
@@ -170,9 +164,7 @@ public abstract class MediaReconnectWindowScenarios<TLayout>
         await call.Alice.RenegotiateAsync(retry);
         (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
         await call.Media.WaitForHeldAsync(1);
-        var connections = call.Media.ConnectionCount;
-        call.Media.DropConnections();
-        await call.Media.WaitForConnectionsAsync(connections + 1);
+        await call.Media.DropAndAwaitReconnectionAsync();
         await call.Media.WaitForRequestAsync(r => r.IsInvoke("getIceConnectionState") && r.Param("object") == calleeEndpoint);
         await Task.Delay(Quiet);
 

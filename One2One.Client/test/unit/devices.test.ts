@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { MediaDevicesControl } from "../../src/features/devices.js";
 import { Softphone } from "../../src/softphone.js";
-import { FakeClient, FakePeerConnection, until } from "./softphone-fakes.js";
+import { callAnswered, FakeClient, FakePeerConnection, until } from "./softphone-fakes.js";
 
 /** Just enough of a MediaStreamTrack for a switch: its kind, whether it is on and whether it was stopped. */
 class FakeTrack {
@@ -353,12 +353,7 @@ describe("MediaDevicesControl", () => {
       const { client, phone, devices } = phoneOnDevices();
       const errors: string[] = [];
       devices.on("error", (message) => errors.push(message));
-      phone.register("alice");
-      await settle();
-      phone.call("bob");
-      await settle();
-      client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
-      await settle();
+      await callAnswered(phone, client);
       const old = FakePeerConnection.last!;
       old.connect();
       assert.equal(phone.state, "in-call");

@@ -4,7 +4,7 @@ import { rememberForResume, resumeAfterReload } from "../../src/resume-storage.j
 import { Softphone } from "../../src/softphone.js";
 import type { PhoneSnapshot } from "../../src/state.js";
 import { MemoryStorage } from "./memory-storage.js";
-import { FakeClient, FakePeerConnection, noTracks, settle } from "./softphone-fakes.js";
+import { callAnswered, FakeClient, FakePeerConnection, noTracks, settle } from "./softphone-fakes.js";
 
 /** The parts of a Softphone the storage uses: its snapshot, its events, and resume(). */
 class FakePhone {
@@ -227,12 +227,7 @@ describe("resume storage", () => {
     rememberForResume(phone, storage, page);
     (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = FakePeerConnection;
     try {
-      phone.register("alice");
-      await settle();
-      phone.call("bob");
-      await settle();
-      client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
-      await settle();
+      await callAnswered(phone, client);
       FakePeerConnection.last?.connect();
       const connectedAt = phone.callConnectedAt;
       assert.notEqual(connectedAt, null);

@@ -2,7 +2,7 @@ import assert from "node:assert/strict";
 import { afterEach, describe, it } from "node:test";
 import { ConnectionError, RefusedError, RejectedError } from "../../src/errors.js";
 import { Softphone } from "../../src/softphone.js";
-import { FakeClient, FakePeerConnection, settle, until, noTracks, phoneInCall, registeredPhone } from "./softphone-fakes.js";
+import { callAnswered, FakeClient, FakePeerConnection, noTracks, phoneInCall, registeredPhone, settle, until } from "./softphone-fakes.js";
 
 describe("Softphone and its signaling connection", () => {
   it("resumes at once with its token when the connection was lost", async () => {
@@ -566,12 +566,7 @@ describe("Softphone's call while the connection is gone", () => {
       const notices: string[] = [];
       phone.on("notice", (notice) => notices.push(notice.text));
       (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = FakePeerConnection;
-      phone.register("alice");
-      await settle();
-      phone.call("bob");
-      await settle();
-      client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
-      await settle();
+      await callAnswered(phone, client);
       assert.equal(phone.state, "connecting", "answered, its media not connected yet");
 
       if (drop === "reconnecting") {

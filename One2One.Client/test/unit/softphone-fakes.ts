@@ -185,6 +185,16 @@ export class FakePeerConnection {
 
 export const noTracks = { getTracks: () => [], getAudioTracks: () => [], getVideoTracks: () => [] } as unknown as MediaStream;
 
+/** `phone` registers as alice and calls bob, who accepts: the call's media is still connecting. */
+export async function callAnswered(phone: Softphone, client: FakeClient): Promise<void> {
+  phone.register("alice");
+  await settle();
+  phone.call("bob");
+  await settle();
+  client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
+  await settle();
+}
+
 /** alice in a call with bob, on fake media; `opened` counts the times the camera was opened. */
 export async function phoneInCall(
   resumeRetryDelaysMs: readonly number[] = [],
@@ -201,13 +211,8 @@ export async function phoneInCall(
   });
   const localStreams: (MediaStream | null)[] = [];
   phone.on("localStream", (stream) => localStreams.push(stream));
-  phone.register("alice");
-  await settle();
   (globalThis as { RTCPeerConnection?: unknown }).RTCPeerConnection = FakePeerConnection;
-  phone.call("bob");
-  await settle();
-  client.emit("callResponse", { response: "accepted", sdpAnswer: "answer" });
-  await settle();
+  await callAnswered(phone, client);
   FakePeerConnection.last?.connect();
   assert.equal(phone.state, "in-call");
   return { client, phone, opened: () => opened, localStreams };

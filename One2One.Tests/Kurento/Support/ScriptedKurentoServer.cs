@@ -270,6 +270,14 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
         }
     }
 
+    /// <summary>Drops every connection, as a network outage between the app and the media server, and waits for the client's next one.</summary>
+    public async Task DropAndAwaitReconnectionAsync()
+    {
+        var connections = ConnectionCount;
+        DropConnections();
+        await WaitForConnectionsAsync(connections + 1);
+    }
+
     /// <summary>A media server restart: every session, object and subscription is forgotten and every socket dropped.</summary>
     public void Restart()
     {
