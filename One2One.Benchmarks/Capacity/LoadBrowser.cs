@@ -154,20 +154,39 @@ internal sealed class LoadBrowser : IDisposable
         _inbound.Dispose();
     }
 
-    /// <summary>What the browser's ICE agent does (RFC 8445 §7.2.2): one check with USE-CANDIDATE, and its success response.</summary>
+    /// <summary>
+    /// What the browser's ICE agent does (RFC 8445 §7.2.2): a check with USE-CANDIDATE until its success response comes,
+    /// sent again as a browser's agent would (RFC 8489 §6.2.1: a lost check is retransmitted), since past the limit of a
+    /// <c>--through yes</c> run the media port drops datagrams and the first check may be among them.
+    /// </summary>
     private void Nominate()
     {
+        const int Attempts = 8;
         var local = Endpoint.Transport.Ice.Local;
         var request = new byte[StunWriter.MaxLength];
         var length = StunWriter.WriteBindingRequest(request, RandomNumberGenerator.GetBytes(StunMessage.TransactionIdLength),
             Encoding.ASCII.GetBytes(local.Ufrag + ":x"), priority: 0x6E00_1EFF, IceRole.Controlling, tieBreaker: 42, useCandidate: true, local.PasswordBytes);
-        Socket.ReceiveTimeout = 5000;
-        Socket.Send(request.AsSpan(0, length));
         var response = new byte[StunWriter.MaxLength];
-        var received = Socket.Receive(response);
-        if (!StunMessage.TryParse(response.AsSpan(0, received), out var message) || message.Class != StunMessageClass.SuccessResponse)
+        for (var attempt = 1; attempt <= Attempts; attempt++)
         {
-            throw new InvalidOperationException("The endpoint did not accept the browser's connectivity check.");
+            Socket.ReceiveTimeout = 500 * attempt;
+            Socket.Send(request.AsSpan(0, length));
+            int received;
+            try
+            {
+                received = Socket.Receive(response);
+            }
+            catch (SocketException ex) when (ex.SocketErrorCode == SocketError.TimedOut && attempt < Attempts)
+            {
+                continue;
+            }
+
+            if (!StunMessage.TryParse(response.AsSpan(0, received), out var message) || message.Class != StunMessageClass.SuccessResponse)
+            {
+                throw new InvalidOperationException("The endpoint did not accept the browser's connectivity check.");
+            }
+
+            return;
         }
     }
 }
