@@ -13,9 +13,21 @@ const patterns: { readonly [K in ToneKind]: { readonly frequencies: readonly num
   ringing: { frequencies: [800, 1000], on: 1, period: 2 },
 };
 
+/** How far ahead the cadence is written into the gain's schedule (seconds of the AudioContext's clock). */
+const scheduleAheadSeconds = 60;
+/** How often the schedule is extended; well within scheduleAheadSeconds, so a throttled background timer still keeps up. */
+const extendEveryMs = 20_000;
+
+interface Playing {
+  readonly kind: ToneKind;
+  readonly oscillators: OscillatorNode[];
+  readonly gain: GainNode;
+  readonly extender: ReturnType<typeof setInterval>;
+}
+
 export class Tones {
   private context: AudioContext | null = null;
-  private playing: { kind: ToneKind; oscillators: OscillatorNode[]; gain: GainNode } | null = null;
+  private playing: Playing | null = null;
   private readonly fromPhone: Subscriptions<SoftphoneEvents>;
 
   constructor(phone: Softphone) {
@@ -55,12 +67,18 @@ export class Tones {
     const pattern = patterns[kind];
     const gain = context.createGain();
     gain.connect(context.destination);
-    // The cadence: the gain steps between 0.1 and 0 for a minute, longer than any call rings (Calls:RingingTimeout).
+    // The cadence: the gain steps between 0.1 and 0, written a minute ahead and extended as long as the tone sounds (a
+    // call may ring for up to Calls:RingingTimeout, an hour at most), so the steps are never more than a minute's worth.
     const start = context.currentTime;
-    for (let t = 0; t < 60; t += pattern.period) {
-      gain.gain.setValueAtTime(0.1, start + t);
-      gain.gain.setValueAtTime(0, start + t + pattern.on);
-    }
+    let next = 0;
+    const extend = (): void => {
+      const until = context.currentTime - start + scheduleAheadSeconds;
+      for (; next < until; next += pattern.period) {
+        gain.gain.setValueAtTime(0.1, start + next);
+        gain.gain.setValueAtTime(0, start + next + pattern.on);
+      }
+    };
+    extend();
     const oscillators = pattern.frequencies.map((frequency) => {
       const oscillator = context.createOscillator();
       oscillator.frequency.value = frequency;
@@ -68,7 +86,7 @@ export class Tones {
       oscillator.start();
       return oscillator;
     });
-    this.playing = { kind, oscillators, gain };
+    this.playing = { kind, oscillators, gain, extender: setInterval(extend, extendEveryMs) };
   }
 
   private stop(): void {
@@ -77,6 +95,7 @@ export class Tones {
       return;
     }
     this.playing = null;
+    clearInterval(playing.extender);
     for (const oscillator of playing.oscillators) {
       oscillator.stop();
       oscillator.disconnect();
