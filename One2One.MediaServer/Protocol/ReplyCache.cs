@@ -24,9 +24,14 @@ internal sealed class ReplyCache
     private readonly TimeProvider _time;
     private readonly Dictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Queue<Entry> _order = new();
+    private readonly long _lifetime; // Lifetime in the provider's timestamp units: expiry is on the monotonic clock, as the client's resend is
     private long _bytes;
 
-    public ReplyCache(TimeProvider time) => _time = time;
+    public ReplyCache(TimeProvider time)
+    {
+        _time = time;
+        _lifetime = (long)(Lifetime.TotalSeconds * time.TimestampFrequency);
+    }
 
     /// <summary>Replies kept or awaited (tests).</summary>
     internal int Count
@@ -49,7 +54,7 @@ internal sealed class ReplyCache
     {
         lock (_lock)
         {
-            var now = _time.GetUtcNow();
+            var now = _time.GetTimestamp();
             Prune(now);
             if (_entries.TryGetValue(id, out var entry) && !entry.HasExpired(now))
             {
@@ -76,7 +81,7 @@ internal sealed class ReplyCache
     {
         lock (_lock)
         {
-            run.ExpiresAt = _time.GetUtcNow() + Lifetime;
+            run.ExpiresAt = _time.GetTimestamp() + _lifetime;
             if (_entries.TryGetValue(run.Id, out var current) && ReferenceEquals(current, run))
             {
                 run.Bytes = reply.Length;
@@ -102,7 +107,7 @@ internal sealed class ReplyCache
         run.SetReply(reply);
     }
 
-    private void Prune(DateTimeOffset now)
+    private void Prune(long now)
     {
         // Oldest first; one still running stops the sweep (it expires only once it has a reply), Trim bounds the rest.
         while (_order.TryPeek(out var oldest) && (oldest.Removed || oldest.HasExpired(now)))
@@ -146,13 +151,14 @@ internal sealed class ReplyCache
 
         public Task<byte[]> Reply => _reply.Task;
 
-        public DateTimeOffset? ExpiresAt { get; set; }
+        /// <summary>When the reply is forgotten (<see cref="TimeProvider.GetTimestamp"/>), once written.</summary>
+        public long? ExpiresAt { get; set; }
 
         public int Bytes { get; set; }
 
         public bool Removed { get; set; }
 
-        public bool HasExpired(DateTimeOffset now) => ExpiresAt is { } expiry && now >= expiry;
+        public bool HasExpired(long now) => ExpiresAt is { } expiry && now >= expiry;
 
         public void SetReply(byte[] reply) => _reply.TrySetResult(reply);
     }

@@ -207,7 +207,7 @@ internal sealed class Call
                 return false;
             }
 
-            if (_reconnecting.Begin(side, time.GetUtcNow() + window, extend,
+            if (_reconnecting.Begin(side, time, window, extend,
                 w => time.CreateTimer(_ => onExpired(this, side, w), null, window, Timeout.InfiniteTimeSpan)))
             {
                 notifyPeer();

@@ -17,21 +17,22 @@ internal sealed class ReconnectingSides
     public bool IsCurrent(CallSide side, object window) => ReferenceEquals(Slot(side), window);
 
     /// <summary>
-    /// Marks <paramref name="side"/> reconnecting until <paramref name="until"/>; <paramref name="startTimer"/> starts the
-    /// timer for the window it is given. A side already reconnecting keeps its window, unless <paramref name="extend"/> and
-    /// the new one ends later: then the new one replaces it. True only when the side was not reconnecting before.
+    /// Marks <paramref name="side"/> reconnecting for <paramref name="length"/> from now (<paramref name="time"/>'s
+    /// monotonic clock: a step of the wall clock moves no window); <paramref name="startTimer"/> starts the timer for the
+    /// window it is given. A side already reconnecting keeps its window, unless <paramref name="extend"/> and the new one
+    /// ends later: then the new one replaces it. True only when the side was not reconnecting before.
     /// </summary>
-    public bool Begin(CallSide side, DateTimeOffset until, bool extend, Func<object, ITimer> startTimer)
+    public bool Begin(CallSide side, TimeProvider time, TimeSpan length, bool extend, Func<object, ITimer> startTimer)
     {
         ref var slot = ref Slot(side);
         var wasReconnecting = slot is not null;
-        if (wasReconnecting && (!extend || until <= slot!.Until))
+        if (wasReconnecting && (!extend || time.GetElapsedTime(slot!.StartedAt) + length <= slot.Length))
         {
             return false;
         }
 
         slot?.Timer?.Dispose();
-        var window = new Window(until);
+        var window = new Window(time.GetTimestamp(), length);
         slot = window;
         window.Timer = startTimer(window);
         return !wasReconnecting;
@@ -59,9 +60,12 @@ internal sealed class ReconnectingSides
 
     private ref Window? Slot(CallSide side) => ref side == CallSide.Caller ? ref _caller : ref _callee;
 
-    private sealed class Window(DateTimeOffset until)
+    private sealed class Window(long startedAt, TimeSpan length)
     {
-        public DateTimeOffset Until { get; } = until;
+        /// <summary>When the window opened (<see cref="TimeProvider.GetTimestamp"/>).</summary>
+        public long StartedAt { get; } = startedAt;
+
+        public TimeSpan Length { get; } = length;
 
         public ITimer? Timer { get; set; }
     }

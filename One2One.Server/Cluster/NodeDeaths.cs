@@ -12,7 +12,8 @@ namespace One2One.Server.Cluster;
 /// </remarks>
 internal sealed class NodeDeaths(IClusterMembershipService membership, ILocalSiloDetails self, TimeProvider time) : BackgroundService
 {
-    private readonly ConcurrentDictionary<SiloAddress, DateTimeOffset> _seenDead = new();
+    // When each death was seen (TimeProvider.GetTimestamp: monotonic, so a step of the wall clock ages no death).
+    private readonly ConcurrentDictionary<SiloAddress, long> _seenDead = new();
 
     public event Action<SiloAddress>? Died;
 
@@ -26,7 +27,7 @@ internal sealed class NodeDeaths(IClusterMembershipService membership, ILocalSil
     /// </summary>
     public bool DiedWithin(SiloAddress node, TimeSpan span) =>
         _seenDead.TryGetValue(node, out var seen)
-            ? time.GetUtcNow() - seen < span
+            ? time.GetElapsedTime(seen) < span
             : membership.CurrentSnapshot.GetSiloStatus(node) != SiloStatus.None;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -37,7 +38,7 @@ internal sealed class NodeDeaths(IClusterMembershipService membership, ILocalSil
             {
                 foreach (var (node, member) in snapshot.Members)
                 {
-                    if (member.Status == SiloStatus.Dead && !node.Equals(self.SiloAddress) && _seenDead.TryAdd(node, time.GetUtcNow()))
+                    if (member.Status == SiloStatus.Dead && !node.Equals(self.SiloAddress) && _seenDead.TryAdd(node, time.GetTimestamp()))
                     {
                         Died?.Invoke(node);
                     }

@@ -5,6 +5,7 @@ using One2One.Server.Calls;
 using One2One.Server.Contracts;
 using One2One.Server.Media;
 using One2One.Server.Signaling;
+using One2One.Tests.Support;
 
 namespace One2One.Tests.Calls;
 
@@ -62,6 +63,54 @@ public sealed class CallStateMachineTests
         call.TryStartRinging(() => alerted = true, new FakeTimeProvider(), TimeSpan.FromSeconds(30), _ => { }).Should().BeFalse();
 
         alerted.Should().BeFalse();
+    }
+
+    [Fact]
+    public void A_longer_window_replaces_a_side_s_reconnect_window_however_the_wall_clock_was_stepped_meanwhile()
+    {
+        // A side's media path is lost (a 15 s window), the server's clock is stepped back a minute, then the page's connection
+        // drops (a 35 s window, extending): the call must wait for the longer window, not end 15 s after the path was lost.
+        var clock = new SteppedWallClock();
+        var call = InCallCall(clock);
+        var closed = new List<object>();
+        call.TryBeginReconnect(CallSide.Callee, clock, TimeSpan.FromSeconds(15), (_, _, window) => closed.Add(window), () => { }).Should().BeTrue();
+        clock.Fake.Advance(TimeSpan.FromSeconds(1));
+        clock.Step = TimeSpan.FromMinutes(-1);
+
+        call.TryBeginReconnect(CallSide.Callee, clock, TimeSpan.FromSeconds(35), (_, _, window) => closed.Add(window), () => { }, extend: true);
+        clock.Fake.Advance(TimeSpan.FromSeconds(16));
+
+        closed.Should().BeEmpty("the 35 s window replaced the 15 s one");
+        clock.Fake.Advance(TimeSpan.FromSeconds(20));
+        closed.Should().ContainSingle("the 35 s window closes once").Which.Should().Match(window => call.IsReconnecting(CallSide.Callee, window));
+    }
+
+    [Fact]
+    public void A_shorter_window_does_not_replace_a_side_s_reconnect_window_however_the_wall_clock_was_stepped_meanwhile()
+    {
+        var clock = new SteppedWallClock();
+        var call = InCallCall(clock);
+        var closed = new List<object>();
+        call.TryBeginReconnect(CallSide.Callee, clock, TimeSpan.FromSeconds(35), (_, _, window) => closed.Add(window), () => { }).Should().BeTrue();
+        clock.Fake.Advance(TimeSpan.FromSeconds(1));
+        clock.Step = TimeSpan.FromMinutes(1);
+
+        call.TryBeginReconnect(CallSide.Callee, clock, TimeSpan.FromSeconds(15), (_, _, window) => closed.Add(window), () => { }, extend: true);
+        clock.Fake.Advance(TimeSpan.FromSeconds(16));
+
+        closed.Should().BeEmpty("the 35 s window, which ends later, stays");
+        clock.Fake.Advance(TimeSpan.FromSeconds(20));
+        closed.Should().ContainSingle();
+    }
+
+    /// <summary>A call in progress (answers delivered), its timers on <paramref name="clock"/>.</summary>
+    private static Call InCallCall(TimeProvider clock)
+    {
+        var call = NewCall();
+        call.TryStartRinging(() => { }, clock, TimeSpan.FromMinutes(10), _ => { }).Should().BeTrue();
+        call.TryAccept().Should().BeTrue();
+        call.TryMarkInCall().Should().BeTrue();
+        return call;
     }
 
     private static Call NewCall()

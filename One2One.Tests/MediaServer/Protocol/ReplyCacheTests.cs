@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Time.Testing;
 using One2One.MediaServer.Protocol;
+using One2One.Tests.Support;
 
 namespace One2One.Tests.MediaServer.Protocol;
 
@@ -64,6 +65,25 @@ public sealed class ReplyCacheTests
         cache.TryJoin("1", out _, out _).Should().BeTrue();
         _time.Advance(TimeSpan.FromTicks(1));
         cache.TryJoin("1", out _, out _).Should().BeFalse();
+    }
+
+    [Theory]
+    [InlineData(5)]
+    [InlineData(-5)]
+    public void A_step_of_the_wall_clock_neither_forgets_a_reply_early_nor_keeps_it_late(int minutes)
+    {
+        // The Kurento client resends a request cut by a dropped connection within 15 s by its own monotonic clock: an NTP
+        // step on the media server's host in between must not make the request run twice (a second pipeline nobody holds).
+        var clock = new SteppedWallClock();
+        var cache = new ReplyCache(clock);
+        Run(cache, "7", 16);
+
+        clock.Step = TimeSpan.FromMinutes(minutes);
+        cache.TryJoin("7", out var kept, out _).Should().BeTrue("the reply was written a moment ago");
+        kept.IsCompletedSuccessfully.Should().BeTrue();
+
+        clock.Fake.Advance(ReplyCache.Lifetime);
+        cache.TryJoin("7", out _, out _).Should().BeFalse("20 s have passed since the reply was written, whatever the wall clock says");
     }
 
     private static void Run(ReplyCache cache, string id, int bytes)
