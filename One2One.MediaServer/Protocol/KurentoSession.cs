@@ -126,8 +126,12 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
         }
     }
 
-    /// <summary>Unbinds <paramref name="connection"/> if it is the bound one, and arms the collector with <paramref name="startTimer"/>.</summary>
-    public void Detach(ControlConnection connection, Func<KurentoSession, ITimer> startTimer)
+    /// <summary>
+    /// Unbinds <paramref name="connection"/> if it is the bound one, and arms the collector with <paramref name="startTimer"/>,
+    /// given the <see cref="Binding"/> it is armed for: its callback closes the session only if no socket was bound since
+    /// (<see cref="TryClose"/>'s <c>unlessReboundSince</c>).
+    /// </summary>
+    public void Detach(ControlConnection connection, Func<KurentoSession, long, ITimer> startTimer)
     {
         lock (_lock)
         {
@@ -138,19 +142,22 @@ internal sealed class KurentoSession : IEventSubscriber, IMediaObjectOwner
 
             _connection = null;
             _collectTimer?.Dispose();
-            _collectTimer = startTimer(this);
+            _collectTimer = startTimer(this, _bindings);
         }
     }
 
     /// <summary>
     /// Closes the session if it is (still) unbound, or unconditionally when <paramref name="evenIfBound"/>;
-    /// returns what it owned so the caller can release it. Null if it was already closed or got a socket back.
+    /// returns what it owned so the caller can release it. Null if it was already closed or got a socket back, or, given
+    /// <paramref name="unlessReboundSince"/> (the <see cref="Binding"/> a collect timer was armed for), if a socket was
+    /// bound since: a timer that fired as a client came back, its callback queued past the disposal, must not collect the
+    /// session the moment that client drops again (everything it holds, perhaps every call of an app server, released).
     /// </summary>
-    public (MediaObjectImpl[] Owned, MediaObjectImpl[] Subscribed)? TryClose(bool evenIfBound)
+    public (MediaObjectImpl[] Owned, MediaObjectImpl[] Subscribed)? TryClose(bool evenIfBound, long? unlessReboundSince = null)
     {
         lock (_lock)
         {
-            if (_closed || (!evenIfBound && _connection is not null))
+            if (_closed || (!evenIfBound && _connection is not null) || (unlessReboundSince is { } since && _bindings != since))
             {
                 return null;
             }

@@ -135,23 +135,23 @@ internal sealed class KurentoSessionRegistry
     /// <summary>Completes when every release started by a collection or close so far has finished (tests, shutdown).</summary>
     public Task WhenReleasesDoneAsync() => Task.WhenAll(_releases.Keys);
 
-    private ITimer StartCollectTimer(KurentoSession session)
+    private ITimer StartCollectTimer(KurentoSession session, long binding)
     {
         ControlProtocolLog.SessionDetached(_logger, session.Id, _options.SessionCollectTimeout);
         return _timeProvider.CreateTimer(
             static state =>
             {
-                var (registry, s) = ((KurentoSessionRegistry, KurentoSession))state!;
-                registry.Close(s, evenIfBound: false, "collected");
+                var (registry, s, detachedAt) = ((KurentoSessionRegistry, KurentoSession, long))state!;
+                registry.Close(s, evenIfBound: false, "collected", unlessReboundSince: detachedAt);
             },
-            (this, session),
+            (this, session, binding),
             _options.SessionCollectTimeout,
             Timeout.InfiniteTimeSpan);
     }
 
-    private Task Close(KurentoSession session, bool evenIfBound, string reason)
+    private Task Close(KurentoSession session, bool evenIfBound, string reason, long? unlessReboundSince = null)
     {
-        var closed = session.TryClose(evenIfBound);
+        var closed = session.TryClose(evenIfBound, unlessReboundSince);
         if (closed is not { } state)
         {
             return Task.CompletedTask;

@@ -66,14 +66,14 @@ internal sealed partial class CallService
         {
             var window = _options.CurrentValue.ReconnectWindow;
             Call? endNow = null;
-            var held = window > TimeSpan.Zero && standIn.TryDetach(lostConnectionId, current =>
+            var held = window > TimeSpan.Zero && standIn.TryDetach(lostConnectionId, (current, number) =>
             {
                 if (current is not null && !BeginReconnect(current, current.SideOf(standIn), window + _options.CurrentValue.MediaReconnectWindow, extend: true))
                 {
                     endNow = current;
                 }
 
-                return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(standIn), null, window, Timeout.InfiniteTimeSpan);
+                return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(standIn, number), null, window, Timeout.InfiniteTimeSpan);
             });
             if (!held && window > TimeSpan.Zero && !standIn.IsGone && !string.Equals(standIn.ConnectionId, lostConnectionId, StringComparison.Ordinal))
             {

@@ -181,7 +181,7 @@ internal sealed partial class CallService
         // end the call before the window); one still ringing or being set up ends.
         Call? endNow = null;
         RemoteCall? remoteCall = null;
-        if (!user.TryDetach(connectionId, call =>
+        if (!user.TryDetach(connectionId, (call, number) =>
             {
                 remoteCall = user.RemoteCall;
                 _limits.MoveRegistration(connectionId, DetachedHolder(user));
@@ -194,7 +194,7 @@ internal sealed partial class CallService
                     }
                 }
 
-                return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user), null, window, Timeout.InfiniteTimeSpan);
+                return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user, number), null, window, Timeout.InfiniteTimeSpan);
             }))
         {
             return false;
@@ -219,11 +219,12 @@ internal sealed partial class CallService
 
     /// <summary>The window closed without a resume: the name is freed and a call in progress ends as a disconnect does.</summary>
     /// <remarks>Runs on a timer thread; observes every failure itself (nobody awaits it).</remarks>
-    private async Task OnResumeWindowClosedAsync(User user)
+    /// <param name="window">The window's number (<see cref="User.TryDetach"/>); null for whichever is open.</param>
+    private async Task OnResumeWindowClosedAsync(User user, long? window)
     {
         try
         {
-            if (!user.TryExpire())
+            if (!user.TryExpire(window))
             {
                 return;
             }
@@ -242,7 +243,7 @@ internal sealed partial class CallService
     {
         foreach (var user in _users.Detached())
         {
-            await OnResumeWindowClosedAsync(user).ConfigureAwait(false);
+            await OnResumeWindowClosedAsync(user, window: null).ConfigureAwait(false);
         }
     }
 

@@ -415,14 +415,14 @@ internal sealed partial class CallService
         // find its new connection detached here.
         var held = user.ConnectionId;
         _resumeTokens.Add(user);
-        user.TryDetach(held, current =>
+        user.TryDetach(held, (current, number) =>
         {
             if (current is not null)
             {
                 BeginReconnect(current, current.SideOf(user), options.ReconnectWindow + options.MediaReconnectWindow, extend: true);
             }
 
-            return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user), null, options.ReconnectWindow, Timeout.InfiniteTimeSpan);
+            return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user, number), null, options.ReconnectWindow, Timeout.InfiniteTimeSpan);
         });
         _users.Detach(user, held);
         _ = MoveClaimHereAsync(user, new CallMember(call.Id, user.Name, user.RegistrationId), oldNode: null);

@@ -15,6 +15,7 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
     private volatile bool _gone;
     private volatile Attachment _attachment = new(connectionId, outbox, resumeKey);
     private bool _detached;
+    private long _detaches; // detaches so far: names each window, so a window's timer acts only on its own (under _gate)
     private ITimer? _detachTimer;
 
     public string Name { get; } = name;
@@ -140,11 +141,12 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
     /// <summary>
     /// <paramref name="connectionId"/> closed without a hang-up: if it is still this user's connection, the outbox closes
     /// and the user waits for a resume. <paramref name="onDetached"/> runs under the gate with the user's call (so no
-    /// resume comes between, and <see cref="IsDetached"/> is seen only once it has run) and starts the window's timer.
+    /// resume comes between, and <see cref="IsDetached"/> is seen only once it has run) and the window's number, and
+    /// starts the window's timer, whose callback passes that number to <see cref="TryExpire"/>.
     /// False when the user is gone, already detached, or has moved on to another connection (a resume took it over
     /// while the old one was closing).
     /// </summary>
-    public bool TryDetach(string connectionId, Func<Call?, ITimer> onDetached)
+    public bool TryDetach(string connectionId, Func<Call?, long, ITimer> onDetached)
     {
         lock (_gate)
         {
@@ -159,17 +161,21 @@ internal sealed class User(string name, string connectionId, IUserOutbox outbox,
             // after its compare-and-swap (it waits for this gate), so no call joins a detached user unnoticed.
             Interlocked.MemoryBarrier();
             Outbox.Close();
-            _detachTimer = onDetached(CurrentCall);
+            _detachTimer = onDetached(CurrentCall, ++_detaches);
             return true;
         }
     }
 
-    /// <summary>The window closed without a resume: the user is gone. False if it was resumed (or gone) meanwhile.</summary>
-    public bool TryExpire()
+    /// <summary>
+    /// Window <paramref name="window"/> (the number <see cref="TryDetach"/> gave it; null: whichever is open) closed without
+    /// a resume: the user is gone. False if it was resumed (or gone) meanwhile, or if this is an older window's timer: one
+    /// that fired as the page resumed, its callback queued past the disposal, must not end a later detach's window at once.
+    /// </summary>
+    public bool TryExpire(long? window)
     {
         lock (_gate)
         {
-            if (!_detached || _gone)
+            if (!_detached || _gone || (window is { } number && number != _detaches))
             {
                 return false;
             }

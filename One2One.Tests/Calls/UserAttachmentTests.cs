@@ -16,7 +16,7 @@ public sealed class UserAttachmentTests
         user.TryResume("token-1", "second", new Outbox(), ResumeTokens.KeyOf("token-2"), _ => { }, out var previous).Should().BeTrue();
         previous.Should().Be("first", "the old connection still looked alive");
 
-        user.TryDetach("first", _ => throw new InvalidOperationException("no window for a connection that is not the user's"))
+        user.TryDetach("first", (_, _) => throw new InvalidOperationException("no window for a connection that is not the user's"))
             .Should().BeFalse();
 
         user.IsDetached.Should().BeFalse();
@@ -30,8 +30,8 @@ public sealed class UserAttachmentTests
         var windows = 0;
         var movedFrom = new List<string?>();
 
-        user.TryDetach("first", _ => { windows++; return new NoTimer(); }).Should().BeTrue();
-        user.TryDetach("first", _ => { windows++; return new NoTimer(); }).Should().BeFalse("already detached");
+        user.TryDetach("first", (_, _) => { windows++; return new NoTimer(); }).Should().BeTrue();
+        user.TryDetach("first", (_, _) => { windows++; return new NoTimer(); }).Should().BeFalse("already detached");
         user.IsDetached.Should().BeTrue();
         windows.Should().Be(1);
 
@@ -44,6 +44,26 @@ public sealed class UserAttachmentTests
         user.ResumeKey.Should().Be(ResumeTokens.KeyOf("token-2"), "the server keeps only the next token's key");
         ResumeTokens.Matches(user.ResumeKey, "token-2").Should().BeTrue();
         ResumeTokens.Matches(user.ResumeKey, user.ResumeKey).Should().BeFalse("a key is not a token");
+    }
+
+    [Fact]
+    public void The_timer_of_a_window_that_a_resume_ended_does_not_end_the_window_of_the_next_detach()
+    {
+        // The window's timer fires just as the page resumes (its callback queued on the thread pool, past the disposal), and
+        // the page's new connection drops before the callback runs: it must not expire the user there and then, who has a
+        // whole new window to come back in.
+        var user = new User("bob", "first", new Outbox(), ResumeTokens.KeyOf("token-1"));
+        long first = 0, second = 0;
+        user.TryDetach("first", (_, window) => { first = window; return new NoTimer(); }).Should().BeTrue();
+        user.TryResume("token-1", "second", new Outbox(), ResumeTokens.KeyOf("token-2"), _ => { }, out _).Should().BeTrue();
+        user.TryDetach("second", (_, window) => { second = window; return new NoTimer(); }).Should().BeTrue();
+
+        user.TryExpire(first).Should().BeFalse("the first window's timer is late: the user resumed and left again since");
+        user.IsDetached.Should().BeTrue("the second window goes on");
+        user.IsGone.Should().BeFalse();
+
+        user.TryExpire(second).Should().BeTrue("the second window closed");
+        user.IsGone.Should().BeTrue();
     }
 
     private sealed class Outbox : IUserOutbox
