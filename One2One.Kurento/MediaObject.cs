@@ -33,7 +33,13 @@ public abstract class MediaObject
             // Whatever the outcome (released, already gone, timed out, connection lost), the caller is done with the object,
             // and the routes' handlers hold its state (a call, its users and their outboxes): keeping them would leak it.
             Rpc.ForgetEventRoutes(ReleasedObjectIds());
+            OnReleased();
         }
+    }
+
+    /// <summary>After <see cref="ReleaseAsync"/>, whatever its outcome: what else holds this object lets it go.</summary>
+    private protected virtual void OnReleased()
+    {
     }
 
     /// <summary>

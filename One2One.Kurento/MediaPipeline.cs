@@ -6,7 +6,8 @@ namespace One2One.Kurento;
 /// <summary>A Kurento MediaPipeline: the container of a call's media elements.</summary>
 public sealed class MediaPipeline : MediaObject
 {
-    // Ids of the elements created through this pipeline; guarded by itself.
+    // Ids of the elements created (or held) through this pipeline and not released on their own since, whose event routes
+    // go when the pipeline is released; guarded by itself. A call that renegotiates on KMS replaces an endpoint each time.
     private readonly List<string> _children = [];
 
     internal MediaPipeline(IKurentoRpc rpc, string id) : base(rpc, id)
@@ -28,7 +29,7 @@ public sealed class MediaPipeline : MediaObject
             _children.Add(id);
         }
 
-        return new WebRtcEndpoint(Rpc, id);
+        return new WebRtcEndpoint(Rpc, id, this);
     }
 
     /// <summary>
@@ -44,7 +45,28 @@ public sealed class MediaPipeline : MediaObject
             _children.Add(endpointId);
         }
 
-        return new WebRtcEndpoint(Rpc, endpointId);
+        return new WebRtcEndpoint(Rpc, endpointId, this);
+    }
+
+    /// <summary>Elements of this pipeline not released on their own (tests).</summary>
+    internal int ChildCount
+    {
+        get
+        {
+            lock (_children)
+            {
+                return _children.Count;
+            }
+        }
+    }
+
+    /// <summary>An element of this pipeline was released on its own: the pipeline's release need not forget its routes.</summary>
+    internal void ForgetChild(string id)
+    {
+        lock (_children)
+        {
+            _children.Remove(id);
+        }
     }
 
     private protected override IReadOnlyCollection<string> ReleasedObjectIds()

@@ -9,8 +9,11 @@ namespace One2One.Kurento;
 /// </summary>
 public sealed class WebRtcEndpoint : MediaElement
 {
-    internal WebRtcEndpoint(IKurentoRpc rpc, string id) : base(rpc, id)
+    private readonly MediaPipeline? _pipeline;
+
+    internal WebRtcEndpoint(IKurentoRpc rpc, string id, MediaPipeline? pipeline = null) : base(rpc, id)
     {
+        _pipeline = pipeline;
     }
 
     /// <summary>Processes the browser's SDP offer and returns the media server's SDP answer.</summary>
@@ -86,4 +89,6 @@ public sealed class WebRtcEndpoint : MediaElement
 
     private Task SetPropertyAsync(string operation, string property, JsonNode? value, CancellationToken cancellationToken) =>
         InvokeAsync(operation, new JsonObject { [property] = value }, cancellationToken);
+
+    private protected override void OnReleased() => _pipeline?.ForgetChild(Id);
 }

@@ -657,6 +657,18 @@ internal sealed partial class CallMediaSession : IAsyncDisposable
         }
     }
 
+    /// <summary>The call's pipeline once made (tests: what it keeps of a renegotiation's replaced endpoint).</summary>
+    internal MediaPipeline? Pipeline
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return _pipeline;
+            }
+        }
+    }
+
     /// <summary>Candidate pumps held for the disposal to wait for (tests: a renegotiation's ended pump is not kept for the call's life).</summary>
     internal int HeldPumpCount
     {

@@ -80,6 +80,10 @@ public abstract class RenegotiationScenarios<TLayout> : IAsyncLifetime
         }
 
         media.HeldPumpCount.Should().BeLessThanOrEqualTo(3, "the pumps of replaced candidate queues ended and were let go");
+        // The replaced endpoint is released just after Renegotiated is sent.
+        await Eventually.TrueAsync(
+            () => media.Pipeline!.ChildCount == 2,
+            "the pipeline forgets each endpoint a renegotiation replaced and released (on KMS, one per renegotiation)");
         await call.Alice.StopAsync();
     }
 
