@@ -1,9 +1,13 @@
 // Missed calls: a call that rang here and ended without being answered (the caller cancelled, it rang out, or the
-// caller went away). Declining is not missing. Kept for the page's lifetime, newest first.
+// caller went away). Declining is not missing. Kept for the page's lifetime, newest first, the latest 50 only (as a
+// phone's recent calls): a caller ringing and cancelling over and over must not grow the page (and its list) without end.
 
 import { Emitter, Subscriptions } from "../emitter.js";
 import type { One2OneClient, One2OneClientEvents } from "../signaling.js";
 import type { Softphone, SoftphoneEvents } from "../softphone.js";
+
+/** The most missed calls listed; older ones drop off the end. */
+export const maxMissedCalls = 50;
 
 export interface MissedCall {
   readonly from: string;
@@ -49,6 +53,9 @@ export class MissedCalls {
       this.rang = null;
       if (from !== null && phone.state === "registered") {
         this.missed.unshift({ from, at: new Date() });
+        if (this.missed.length > maxMissedCalls) {
+          this.missed.length = maxMissedCalls;
+        }
         this.events.emit("change", this.calls);
       }
     });

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { MissedCalls } from "../../src/features/missed-calls.js";
+import { MissedCalls, maxMissedCalls } from "../../src/features/missed-calls.js";
 import { Softphone } from "../../src/softphone.js";
 import { FakeClient, noTracks, settle } from "./softphone-fakes.js";
 
@@ -36,5 +36,22 @@ describe("MissedCalls", () => {
 
     assert.deepEqual(client.callResponses, ["alice: reject"]);
     assert.deepEqual(missed.calls, []);
+  });
+
+  it("keeps the latest 50, newest first, however often a caller rings and cancels", async () => {
+    const { client, missed } = await ringing();
+    client.emit("stopCommunication", { reason: "cancelled" });
+    await settle();
+    for (let ring = 1; ring <= 60; ring++) {
+      client.emit("incomingCall", { from: `caller-${ring}` });
+      await settle();
+      client.emit("stopCommunication", { reason: "cancelled" });
+      await settle();
+    }
+
+    assert.equal(maxMissedCalls, 50);
+    assert.equal(missed.calls.length, maxMissedCalls);
+    assert.equal(missed.calls[0]?.from, "caller-60", "the newest first");
+    assert.equal(missed.calls.at(-1)?.from, "caller-11", "the oldest kept");
   });
 });
