@@ -13,6 +13,6 @@ internal static partial class RelayLog
     [LoggerMessage(EventId = 802, EventName = "ConsentExpired", Level = LogLevel.Debug, Message = "Endpoint {EndpointId}: no ICE consent check for 30 s; the connection failed")]
     public static partial void ConsentExpired(ILogger logger, string endpointId);
 
-    [LoggerMessage(EventId = 803, EventName = "IceRestarted", Level = LogLevel.Debug, Message = "Endpoint {EndpointId}: ICE restart accepted (new certificate: {NewCertificate})")]
-    public static partial void IceRestarted(ILogger logger, string endpointId, bool newCertificate);
+    [LoggerMessage(EventId = 803, EventName = "IceRestarted", Level = LogLevel.Debug, Message = "Endpoint {EndpointId}: ICE restart accepted (new connection, so a new DTLS handshake: {NewConnection})")]
+    public static partial void IceRestarted(ILogger logger, string endpointId, bool newConnection);
 }

@@ -174,8 +174,9 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     /// <summary>
     /// The browser restarted ICE (its network changed, or it is a new RTCPeerConnection of a reloaded or reconnecting
     /// page): the answer has new ICE credentials of ours, the same SSRCs and host candidates; the transport drops the old
-    /// paths and waits for checks on the new credentials, and, when the offer's certificate is new, for a new DTLS
-    /// handshake. Routes, SSRC rewriting and counters stay: to the peer it is the same endpoint. Under <c>_control</c>.
+    /// paths and waits for checks on the new credentials, and, when the offer comes from a new connection (see
+    /// <see cref="NewConnection"/>), for a new DTLS handshake. Routes, SSRC rewriting and counters stay: to the peer it is
+    /// the same endpoint. Under <c>_control</c>.
     /// </summary>
     private SdpAnswer Restart(SessionDescription description, NegotiatedStreams negotiated)
     {
@@ -196,13 +197,13 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
                         "Endpoint already negotiated: an ICE restart must keep the media sections (kinds, mids and directions) of the first offer.");
                 }
 
-                var fingerprints = NewCertificate(restarted, previous) ? restarted.Remote.Fingerprints : null;
+                var fingerprints = NewConnection(restarted, previous) ? restarted.Remote.Fingerprints : null;
                 return _transport.Restart(new IceLiteAgent(credentials, _time), fingerprints) ? restarted : null;
             },
             () => new KurentoErrorException(KurentoErrorCode.SdpEndPointProcessOffer, "No free ICE ufrag for the restart."));
 
         Accept(answer);
-        if (NewCertificate(answer, previous))
+        if (NewConnection(answer, previous))
         {
             Volatile.Write(ref _dtlsEnded, 0); // a new association is awaited: the old one's end says nothing of it
         }
@@ -211,13 +212,19 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         _gathered = false; // a restart is a new gathering generation: gatherCandidates reports the candidates again
         _iceState = KurentoIceState.Gathering; // back to checking: Connected and Ready are reported again for the new path
 
-        RelayLog.IceRestarted(_logger, _settings.EndpointId, NewCertificate(answer, previous));
+        RelayLog.IceRestarted(_logger, _settings.EndpointId, NewConnection(answer, previous));
         return answer;
     }
 
-    /// <summary>Whether the restarting offer came with another certificate than the first (a new RTCPeerConnection).</summary>
-    private static bool NewCertificate(SdpAnswer answer, RemoteTransport previous) =>
-        !answer.Remote.Fingerprints.SequenceEqual(previous.Fingerprints);
+    /// <summary>
+    /// Whether the restarting offer came from another RTCPeerConnection than the last one, whose DTLS client starts a new
+    /// handshake: it has another certificate, or another session id (JSEP §5.2.1: each connection draws its own and keeps
+    /// it across its offers). The second catches a new connection made with the same certificate, as an app that passes
+    /// <c>RTCConfiguration.certificates</c> makes every time; an ICE restart of the same connection keeps both, and its
+    /// DTLS association.
+    /// </summary>
+    private static bool NewConnection(SdpAnswer answer, RemoteTransport previous) =>
+        !answer.Remote.Fingerprints.SequenceEqual(previous.Fingerprints) || answer.Remote.SessionId != previous.SessionId;
 
     /// <summary>
     /// Draws ICE credentials until <paramref name="tryWith"/> accepts them (null: their ufrag is another transport's on

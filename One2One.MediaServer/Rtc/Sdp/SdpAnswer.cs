@@ -11,9 +11,10 @@ internal sealed record SdpAnswer(
 
 /// <summary>
 /// The browser's side of the one transport, taken from the first accepted section: its ICE credentials
-/// (to check its connectivity checks), the fingerprints its DTLS client certificate must match, its setup role.
+/// (to check its connectivity checks), the fingerprints its DTLS client certificate must match, its setup role, and the
+/// offer's session id (the o= line's sess-id: JSEP gives each RTCPeerConnection its own and keeps it across its offers).
 /// </summary>
-internal sealed record RemoteTransport(string IceUfrag, string IcePwd, IReadOnlyList<DtlsFingerprint> Fingerprints, DtlsSetup Setup);
+internal sealed record RemoteTransport(string IceUfrag, string IcePwd, IReadOnlyList<DtlsFingerprint> Fingerprints, DtlsSetup Setup, string SessionId);
 
 /// <summary>
 /// One m= line's outcome. When <see cref="Accepted"/>, <see cref="Codecs"/> holds what the browser may send and

@@ -91,7 +91,7 @@ internal static class SdpAnswerBuilder
             throw new KurentoErrorException(KurentoErrorCode.SdpEndPointProcessOffer, "Nothing in the offer can be accepted: " + reasons);
         }
 
-        var remote = new RemoteTransport(first.IceUfrag!, first.IcePwd!, first.Fingerprints, first.Setup ?? DtlsSetup.Active);
+        var remote = new RemoteTransport(first.IceUfrag!, first.IcePwd!, first.Fingerprints, first.Setup ?? DtlsSetup.Active, offer.SessionId);
         var sdp = Write(offer, local, options, results, bundled: bundle is not null);
         return new SdpAnswer(sdp, results, remote, Bundled: bundle is not null);
     }

@@ -11,6 +11,9 @@ internal sealed class SessionDescription
     /// <summary>The o= line's fields: username, session id, version, network type, address type, address.</summary>
     public required string Origin { get; init; }
 
+    /// <summary>The o= line's session id (the parser checked its six fields).</summary>
+    public string SessionId => Origin.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1];
+
     public required string SessionName { get; init; }
 
     public required IReadOnlyList<MediaDescription> Media { get; init; }

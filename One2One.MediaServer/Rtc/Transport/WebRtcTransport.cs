@@ -132,7 +132,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     /// An ICE restart (RFC 8445 §9) on this transport: from now on only checks with <paramref name="ice"/>'s credentials
     /// are answered, and the paths the old agent validated (and the addresses it claimed on the shared port) are let go,
     /// so media waits for the browser's new path. With <paramref name="newFingerprints"/> (the offer came from a new
-    /// RTCPeerConnection, with a new certificate) the DTLS association and SRTP keys go too and a new handshake is awaited;
+    /// RTCPeerConnection, whose DTLS client starts anew, whatever its certificate) the DTLS association and SRTP keys go too and a new handshake is awaited;
     /// without, they stay, as a browser keeps its DTLS transport across an ICE restart (RFC 8842 §5). False, changing
     /// nothing, when another transport holds the new ufrag.
     /// </summary>

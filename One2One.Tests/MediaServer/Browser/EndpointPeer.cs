@@ -32,9 +32,11 @@ internal sealed class EndpointPeer : IAsyncDisposable
         return new EndpointPeer(page, endpoint, fromServer.Reader);
     }
 
-    public async Task NegotiateAsync()
+    /// <summary>Offers from a new connection of the page (the previous one closed), applies the answer, gathers.</summary>
+    /// <param name="sameCertificate">The page's connections share one DTLS certificate (<see cref="PeerPage.CreateOfferAsync"/>).</param>
+    public async Task NegotiateAsync(bool sameCertificate = false)
     {
-        var offer = await Page.CreateOfferAsync();
+        var offer = await Page.CreateOfferAsync(sameCertificate);
         var answer = await Endpoint.ProcessOfferAsync(offer);
         await Page.AcceptAnswerAsync(answer);
         await Endpoint.GatherCandidatesAsync();

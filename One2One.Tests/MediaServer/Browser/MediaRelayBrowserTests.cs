@@ -33,6 +33,28 @@ public sealed class MediaRelayBrowserTests(BrowserFixture browser) : IClassFixtu
         await Eventually.TrueAsync(() => _media.Diagnostics.GetCounts() is { Pipelines: 0, Endpoints: 0, OpenSockets: 0 }, "release leaves nothing behind");
     }
 
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public async Task A_new_connection_of_the_page_offers_again_and_its_media_flows_through_the_same_endpoint(bool sameCertificate)
+    {
+        // A reloaded or reconnecting page offers from a new RTCPeerConnection; the endpoint takes it as an ICE restart and,
+        // for the connection's new DTLS client, a new handshake: also when the app gives every connection one certificate
+        // (RTCConfiguration.certificates), so the offer's fingerprint is the old one.
+        await using var kurento = KurentoClients.For(_media.ControlUri);
+        var pipeline = await kurento.CreateMediaPipelineAsync();
+        var endpoint = await pipeline.CreateWebRtcEndpointAsync();
+        await endpoint.ConnectAsync(endpoint);
+        await using var peer = await EndpointPeer.AttachAsync(await PeerPage.OpenAsync(browser.Browser), endpoint);
+        await peer.NegotiateAsync(sameCertificate);
+        await MediaExpectations.ShouldReceiveAudioAndVideoAsync(peer.Page.MediaAsync, "the page's first connection");
+
+        await peer.NegotiateAsync(sameCertificate);
+
+        await MediaExpectations.ShouldReceiveAudioAndVideoAsync(peer.Page.MediaAsync, "the page's second connection");
+        await pipeline.ReleaseAsync();
+    }
+
     [Fact]
     public async Task Back_to_back_each_page_receives_the_others_audio_and_video()
     {

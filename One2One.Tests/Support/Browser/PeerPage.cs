@@ -14,9 +14,15 @@ public sealed class PeerPage : IAsyncDisposable
         <video id="remote" autoplay playsinline muted></video>
         <script>
         window.peer = {
-          pc: null, candidates: [],
-          async offer() {
-            const pc = this.pc = new RTCPeerConnection();
+          pc: null, candidates: [], certificate: null,
+          // A new connection each time (the previous one closed), as a reloaded or reconnecting page makes; with
+          // sameCertificate, every connection uses one certificate, as an app that passes RTCConfiguration.certificates does.
+          async offer(sameCertificate) {
+            this.pc?.close();
+            const certificates = sameCertificate
+              ? [this.certificate ??= await RTCPeerConnection.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' })]
+              : undefined;
+            const pc = this.pc = new RTCPeerConnection(certificates ? { certificates } : {});
             const stream = await navigator.mediaDevices.getUserMedia({ audio: true, video: true });
             for (const track of stream.getTracks()) pc.addTrack(track, stream);
             pc.onicecandidate = e => { if (e.candidate && e.candidate.candidate) this.candidates.push(e.candidate.toJSON()); };
@@ -79,7 +85,8 @@ public sealed class PeerPage : IAsyncDisposable
         return new PeerPage(context, page);
     }
 
-    public Task<string> CreateOfferAsync() => Page.EvaluateAsync<string>("() => peer.offer()");
+    /// <param name="sameCertificate">Every connection of the page with one DTLS certificate (else a new one each, Chromium's default).</param>
+    public Task<string> CreateOfferAsync(bool sameCertificate = false) => Page.EvaluateAsync<string>("same => peer.offer(same)", sameCertificate);
 
     public Task AcceptAnswerAsync(string sdp) => Page.EvaluateAsync("sdp => peer.answer(sdp)", sdp);
 
