@@ -71,7 +71,10 @@ export interface SoftphoneOptions {
    * "unavailable" (its call still moving to another node) is sent again on the same delays. By default 2, 3, 5, 8, 10, 10, 10, 12, 15 and 15 s: a minute and a half,
    * about how long a cluster takes with Orleans' default settings to declare a node dead, plus the server's reconnect
    * window (20 s) in which it answers so while the take-over may be under way, in few enough tries for the server's
-   * limit on registrations. After the last, the page registers its name afresh.
+   * limit on registrations. After the last, the page registers its name afresh. While no server can be reached at all
+   * (this page offline: a train's tunnel, a laptop's lid closed), it goes on asking at the last delay for as long as
+   * that lasts, so it comes back by itself, with its call if the server still holds it (Calls:ReconnectWindow may be
+   * minutes), rather than showing an error; signing out stops it.
    */
   readonly resumeRetryDelaysMs?: readonly number[];
 }
@@ -484,10 +487,13 @@ export class Softphone {
         return;
       }
       const delays = this.options.resumeRetryDelaysMs ?? defaultResumeRetryDelaysMs;
-      if (isWorthAskingAgain(error) && this.snapshot.state === "registering" && retry < delays.length) {
+      // Offline, every try is as good as the last: the server has not answered, so only a server's "unavailable" counts
+      // towards giving up (the server cannot say yet whether it holds the registration: register afresh after a while).
+      const offline = isUnreachable(error);
+      if (isWorthAskingAgain(error) && this.snapshot.state === "registering" && delays.length > 0 && (retry < delays.length || offline)) {
         // The server that held this registration is out of reach (dying), or this page cannot reach any (offline for a
         // moment: a tunnel, a network change): ask again, the held media still playing, while the server holds the call.
-        await new Promise((resolve) => setTimeout(resolve, delays[retry]));
+        await new Promise((resolve) => setTimeout(resolve, delays[Math.min(retry, delays.length - 1)]));
         if (generation === this.resumeGeneration && this.snapshot.state === "registering") {
           await this.resumeAsync(name, resumeToken, hadCall, generation, retry + 1);
         }
@@ -1200,10 +1206,12 @@ export class Softphone {
  * moment). Not a refusal of the token or the name, and not a server that turns this page away (unauthorized, forbidden).
  */
 function isWorthAskingAgain(error: unknown): boolean {
-  return (
-    (error instanceof RejectedError && error.reason === "unavailable") ||
-    (error instanceof ConnectionError && (error.reason === "unreachable" || error.reason === "disconnected"))
-  );
+  return (error instanceof RejectedError && error.reason === "unavailable") || isUnreachable(error);
+}
+
+/** No server answered: this page cannot reach any (offline), or the connection broke before the answer. */
+function isUnreachable(error: unknown): boolean {
+  return error instanceof ConnectionError && (error.reason === "unreachable" || error.reason === "disconnected");
 }
 
 /**

@@ -117,6 +117,38 @@ describe("Softphone and its signaling connection", () => {
     assert.equal(opened(), 1, "the camera opened for the call is the one resumed: nothing was dropped");
   });
 
+  it("goes on asking at its last delay for as long as no server can be reached (offline for minutes), then resumes", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [0, 0, 0] });
+    let failures = 12;
+    client.resumeOutcome = () =>
+      failures-- > 0 ? Promise.reject(new ConnectionError("Could not reach the server.", "unreachable")) : Promise.resolve({ ice: null, resumedCallWith: null });
+
+    phone.resume("alice", "token-1");
+    await until(() => client.resumed.length >= 13 && phone.state === "registered");
+    await settle();
+
+    assert.equal(client.resumed.length, 13, "twelve tries that reached no server, four times its three delays, then the resume");
+    assert.deepEqual(client.registered, [], "the registration was kept: never registered afresh, never an error");
+  });
+
+  it("still registers afresh after its last delay when the server it reaches keeps answering unavailable", async () => {
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [0, 0] });
+    let failures = 3;
+    client.resumeOutcome = () =>
+      failures-- > 0
+        ? Promise.reject(new ConnectionError("Could not reach the server.", "unreachable"))
+        : Promise.reject(new RejectedError("unavailable", "unavailable", "The server that held your registration cannot be reached right now"));
+
+    phone.resume("alice", "token-1");
+    await until(() => client.registered.length > 0 && phone.state === "registered");
+    await settle();
+
+    assert.equal(client.resumed.length, 4, "three tries that reached no server, then one unavailable past the last delay");
+    assert.deepEqual(client.registered, ["alice"]);
+  });
+
   it("offers a resumed call again while the server answers unavailable (the call still moving to another server), then goes on", async () => {
     const { client, phone } = await phoneInCall([10, 10]);
     let refusals = 2;
