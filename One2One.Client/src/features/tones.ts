@@ -1,6 +1,7 @@
 // The phone's sounds, made with Web Audio (no audio files): a ringing tone while a call comes in and a ringback
 // tone while this side's call rings at the other end; both stop when the call is answered, declined or ends.
-// One oscillator at a time, on one AudioContext made on first use.
+// One oscillator at a time, on one AudioContext made at the person's first click or key (or on first use), suspended
+// while nothing sounds.
 
 import { Subscriptions } from "../emitter.js";
 import type { Softphone, SoftphoneEvents } from "../softphone.js";
@@ -18,6 +19,9 @@ const scheduleAheadSeconds = 60;
 /** How often the schedule is extended; well within scheduleAheadSeconds, so a throttled background timer still keeps up. */
 const extendEveryMs = 20_000;
 
+/** The person's gestures that may start sound: the context is made and started within the first of them. */
+const unlockingGestures = ["pointerdown", "keydown", "touchend"] as const;
+
 interface Playing {
   readonly kind: ToneKind;
   readonly oscillators: OscillatorNode[];
@@ -29,8 +33,19 @@ export class Tones {
   private context: AudioContext | null = null;
   private playing: Playing | null = null;
   private readonly fromPhone: Subscriptions<SoftphoneEvents>;
+  private readonly gestures: EventTarget | null;
 
-  constructor(phone: Softphone) {
+  /**
+   * @param gestures Where the person's clicks and keys arrive (the page's document by default): Safari lets Web Audio
+   * start only within a gesture (or while the page captures the camera), and a call rings with no click behind it, so an
+   * AudioContext first made then stays suspended and the ring is silent. Made and started within the person's first
+   * gesture (registering, say), the context may start again later on its own.
+   */
+  constructor(phone: Softphone, gestures: EventTarget | null = globalThis.document ?? null) {
+    this.gestures = gestures;
+    for (const type of unlockingGestures) {
+      gestures?.addEventListener(type, this.unlock, { capture: true, passive: true });
+    }
     this.fromPhone = new Subscriptions<SoftphoneEvents>(phone);
     this.fromPhone.on("stateChange", (snapshot) => {
       if (snapshot.state === "incoming") {
@@ -50,12 +65,35 @@ export class Tones {
 
   /** Silences the tone sounding, closes the AudioContext and stops following the phone. */
   dispose(): void {
+    for (const type of unlockingGestures) {
+      this.gestures?.removeEventListener(type, this.unlock, { capture: true });
+    }
     this.fromPhone.dispose();
     this.stop();
     const context = this.context;
     this.context = null;
     void context?.close().catch(() => undefined);
   }
+
+  /**
+   * Within a gesture: makes the context and starts it, so sound may start later without one (and again after Safari
+   * interrupted it, for a phone call say); then suspends it again unless a tone is sounding, as an idle running context
+   * keeps the audio device busy.
+   */
+  private readonly unlock = (): void => {
+    const context = (this.context ??= new AudioContext());
+    if (context.state === "running") {
+      return;
+    }
+    void context.resume().then(
+      () => {
+        if (this.playing === null && this.context === context) {
+          void context.suspend().catch(() => undefined);
+        }
+      },
+      () => undefined,
+    );
+  };
 
   private play(kind: ToneKind): void {
     if (this.playing?.kind === kind) {
@@ -96,6 +134,7 @@ export class Tones {
     }
     this.playing = null;
     clearInterval(playing.extender);
+    void this.context?.suspend().catch(() => undefined);
     for (const oscillator of playing.oscillators) {
       oscillator.stop();
       oscillator.disconnect();

@@ -23,6 +23,9 @@ class FakeAudioContext {
   resume(): Promise<void> {
     return Promise.resolve();
   }
+  suspend(): Promise<void> {
+    return Promise.resolve();
+  }
   close(): Promise<void> {
     this.closed = true;
     return Promise.resolve();

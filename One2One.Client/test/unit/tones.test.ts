@@ -7,14 +7,23 @@ import { FakeClient, settle } from "./softphone-fakes.js";
 /** Web Audio as far as Tones uses it, recording every step of the gain's schedule (value, time on the context's clock). */
 class RecordingAudioContext {
   static made: RecordingAudioContext[] = [];
+  /** Whether the next context starts suspended, as one made outside a gesture does in Safari. */
+  static startSuspended = false;
   readonly steps: { value: number; at: number }[] = [];
-  state = "running";
+  state = RecordingAudioContext.startSuspended ? "suspended" : "running";
+  resumes = 0;
   currentTime = 0;
   readonly destination = {};
   constructor() {
     RecordingAudioContext.made.push(this);
   }
   resume(): Promise<void> {
+    this.resumes++;
+    this.state = "running";
+    return Promise.resolve();
+  }
+  suspend(): Promise<void> {
+    this.state = "suspended";
     return Promise.resolve();
   }
   close(): Promise<void> {
@@ -58,6 +67,7 @@ describe("Tones", () => {
   beforeEach(() => {
     globals.AudioContext = RecordingAudioContext;
     RecordingAudioContext.made = [];
+    RecordingAudioContext.startSuspended = false;
     mock.timers.enable({ apis: ["setInterval", "setTimeout"] });
   });
   afterEach(() => {
@@ -97,5 +107,34 @@ describe("Tones", () => {
 
     assert.equal(context.steps.length, written, "the extension stopped with the tone");
     tones.dispose();
+  });
+
+  it("makes and starts its AudioContext within the person's first click, so a ring later, with no click behind it, may sound", async () => {
+    RecordingAudioContext.startSuspended = true;
+    const gestures = new EventTarget();
+    const client = new FakeClient();
+    const phone = new Softphone(client.asClient, { openMediaWhileRinging: false });
+    const tones = new Tones(phone, gestures);
+    phone.register("bob");
+    await settle();
+
+    gestures.dispatchEvent(new Event("pointerdown"));
+    const [context] = RecordingAudioContext.made;
+    assert.ok(context, "the click made the context");
+    assert.equal(context.resumes, 1, "and started it, within the click");
+    await settle();
+    assert.equal(context.state, "suspended", "idle again: nothing sounds yet");
+
+    client.emit("incomingCall", { from: "alice" });
+    await settle();
+
+    assert.equal(RecordingAudioContext.made.length, 1, "the ring uses the context the click started");
+    assert.deepEqual(tones.current, { kind: "ringing", running: true });
+    client.emit("stopCommunication", { message: "alice cancelled", reason: "cancelled" });
+    await settle();
+    assert.equal(context.state, "suspended", "silent again once the ring ended");
+    tones.dispose();
+    gestures.dispatchEvent(new Event("keydown"));
+    assert.equal(context.resumes, 2, "a disposed Tones follows no more gestures");
   });
 });
