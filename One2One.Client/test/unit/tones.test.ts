@@ -43,12 +43,18 @@ class RecordingAudioContext {
 
 const globals = globalThis as { AudioContext?: unknown };
 
-async function ringingPhone(): Promise<{ client: FakeClient; context: RecordingAudioContext; tones: Tones }> {
+/** A registered phone with its Tones (following `gestures`, if given). */
+async function registeredPhone(gestures: EventTarget | null = null): Promise<{ client: FakeClient; tones: Tones }> {
   const client = new FakeClient();
   const phone = new Softphone(client.asClient, { openMediaWhileRinging: false });
-  const tones = new Tones(phone);
+  const tones = new Tones(phone, gestures);
   phone.register("bob");
   await settle();
+  return { client, tones };
+}
+
+async function ringingPhone(): Promise<{ client: FakeClient; context: RecordingAudioContext; tones: Tones }> {
+  const { client, tones } = await registeredPhone();
   client.emit("incomingCall", { from: "alice" });
   const context = RecordingAudioContext.made[0];
   assert.ok(context, "the ring made an AudioContext");
@@ -112,11 +118,7 @@ describe("Tones", () => {
   it("makes and starts its AudioContext within the person's first click, so a ring later, with no click behind it, may sound", async () => {
     RecordingAudioContext.startSuspended = true;
     const gestures = new EventTarget();
-    const client = new FakeClient();
-    const phone = new Softphone(client.asClient, { openMediaWhileRinging: false });
-    const tones = new Tones(phone, gestures);
-    phone.register("bob");
-    await settle();
+    const { client, tones } = await registeredPhone(gestures);
 
     gestures.dispatchEvent(new Event("pointerdown"));
     const [context] = RecordingAudioContext.made;
