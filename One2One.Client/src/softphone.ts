@@ -493,7 +493,7 @@ export class Softphone {
       if (isWorthAskingAgain(error) && this.snapshot.state === "registering" && delays.length > 0 && (retry < delays.length || offline)) {
         // The server that held this registration is out of reach (dying), or this page cannot reach any (offline for a
         // moment: a tunnel, a network change): ask again, the held media still playing, while the server holds the call.
-        await new Promise((resolve) => setTimeout(resolve, delays[Math.min(retry, delays.length - 1)]));
+        await new Promise((resolve) => setTimeout(resolve, resumeDelay(delays, retry)));
         if (generation === this.resumeGeneration && this.snapshot.state === "registering") {
           await this.resumeAsync(name, resumeToken, hadCall, generation, retry + 1);
         }
@@ -1205,6 +1205,15 @@ export class Softphone {
  * reached (a node dying), or no server could be reached or the connection dropped on the way (this page offline for a
  * moment). Not a refusal of the token or the name, and not a server that turns this page away (unauthorized, forbidden).
  */
+/**
+ * The wait before resume try `retry`: the list's, then its last one, give or take a fifth, so that the pages a server's
+ * outage cut off together (every page of a dead node) do not all come back in step, every 15 s, for as long as it lasts.
+ */
+function resumeDelay(delays: readonly number[], retry: number): number {
+  const last = delays[delays.length - 1] ?? 0;
+  return retry < delays.length ? (delays[retry] ?? last) : last * (0.8 + 0.4 * Math.random());
+}
+
 function isWorthAskingAgain(error: unknown): boolean {
   return (error instanceof RejectedError && error.reason === "unavailable") || isUnreachable(error);
 }

@@ -251,6 +251,35 @@ describe("Softphone and its signaling connection", () => {
     }
   });
 
+  it("offline past its list, waits about its last delay each time, not in step with every other page cut off with it", async () => {
+    const client = new FakeClient();
+    const delays: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    globalThis.setTimeout = ((callback: () => void, ms?: number) => {
+      delays.push(ms ?? 0);
+      return realSetTimeout(callback, 0);
+    }) as typeof setTimeout;
+    try {
+      const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [1000, 15_000] });
+      let failures = 30;
+      client.resumeOutcome = () =>
+        failures-- > 0 ? Promise.reject(new ConnectionError("Could not reach the server.", "unreachable")) : Promise.resolve({ ice: null, resumedCallWith: null });
+
+      phone.resume("alice", "token-1");
+      await until(() => client.resumed.length >= 31 && phone.state === "registered", realSetTimeout);
+      await settle();
+
+      const waits = delays.filter((ms) => ms >= 1000);
+      assert.equal(waits.length, 30);
+      assert.deepEqual(waits.slice(0, 2), [1000, 15_000], "the list first, as it is");
+      const repeated = waits.slice(2);
+      assert.ok(repeated.every((ms) => ms >= 12_000 && ms <= 18_000), `then the last one give or take a fifth: ${repeated.join(", ")}`);
+      assert.ok(new Set(repeated).size > 1, "not the same wait every time");
+    } finally {
+      globalThis.setTimeout = realSetTimeout;
+    }
+  });
+
   it("tells a page that was in a call that the call could not be kept when it registers afresh", async () => {
     const client = new FakeClient();
     const phone = new Softphone(client.asClient);
