@@ -140,7 +140,7 @@ export class MediaDevicesControl {
     this.camera = deviceId;
     return this.serially(async () => {
       if (this.stream !== null && this.screenTrack === null) {
-        await this.replace("video", () => this.capture({ video: { deviceId: { exact: deviceId } } }));
+        await this.switchCamera({ deviceId: { exact: deviceId } });
       }
     });
   }
@@ -229,6 +229,44 @@ export class MediaDevicesControl {
     return next;
   }
 
+  /**
+   * Puts the camera `video` asks for on the call in place of the one it sends. Many Android phones (Chrome and Firefox
+   * for Android) open one camera at a time: asked for a second while the call's is live, getUserMedia fails with
+   * NotReadableError ("Could not start video source") or AbortError, and the call would stay on the old camera. Then the
+   * call's camera is turned off and the new one asked for once more. If it still does not open, the camera the call had
+   * is opened again and put back, so the call does not go on without a picture, and the switch fails as it did.
+   * (The microphone is switched as before: the one-at-a-time limit is the cameras'; none is known for microphones, and
+   * turning the call's microphone off first would cut its sound for nothing.)
+   */
+  private async switchCamera(video: MediaTrackConstraints): Promise<void> {
+    const stream = this.stream;
+    // The device of the camera turned off to make room for the new one ("" when the browser did not say which).
+    let released = undefined as string | undefined;
+    try {
+      await this.replace("video", async () => {
+        try {
+          return await this.capture({ video });
+        } catch (error) {
+          const live = stream?.getVideoTracks().filter((t) => t.readyState === "live") ?? [];
+          if (!isDeviceBusy(error) || live.length === 0) {
+            throw error;
+          }
+          released = live[0]?.getSettings().deviceId ?? "";
+          live.forEach((t) => t.stop());
+          return await this.capture({ video });
+        }
+      });
+    } catch (error) {
+      if (released !== undefined && stream === this.stream) {
+        const previous = released === "" ? true : { deviceId: { exact: released } };
+        await this.replace("video", () => this.capture({ video: previous })).catch((again: unknown) =>
+          console.warn("The camera the call had could not be opened again.", again),
+        );
+      }
+      throw error;
+    }
+  }
+
   private async capture(constraints: MediaStreamConstraints): Promise<MediaStreamTrack> {
     const stream = await navigator.mediaDevices.getUserMedia(constraints);
     const [track] = stream.getTracks();
@@ -297,6 +335,12 @@ export class MediaDevicesControl {
         }),
     );
   }
+}
+
+/** Whether opening a device failed because it could not start: in use, or (many Android phones) another camera is open. */
+function isDeviceBusy(error: unknown): boolean {
+  const name = typeof error === "object" && error !== null ? (error as { name?: unknown }).name : undefined;
+  return name === "NotReadableError" || name === "AbortError";
 }
 
 /** Whether opening the media failed because an exactly chosen device is not there (unplugged, or another id now). */

@@ -15,6 +15,9 @@ class FakeTrack {
   stop(): void {
     this.stopped = true;
   }
+  get readyState(): "live" | "ended" {
+    return this.stopped ? "ended" : "live";
+  }
   getSettings(): { deviceId: string } {
     return { deviceId: this.id };
   }
@@ -96,6 +99,12 @@ let cameraFails = false;
 let plugged: MediaDeviceInfo[] | null = null;
 /** The constraints of each getUserMedia, in order. */
 let opened: { video?: unknown; audio?: unknown }[] = [];
+/** Whether the fake phone opens one camera at a time, as many Android phones do: another is refused while one is live. */
+let oneCameraAtATime = false;
+/** Cameras that do not start even when no other is open. */
+let brokenCameras: string[] = [];
+/** The camera tracks opened (the call's first one too), to tell whether one is still live. */
+let cameras: FakeTrack[] = [];
 
 const device = (kind: "videoinput" | "audioinput", deviceId: string): MediaDeviceInfo =>
   ({ kind, deviceId, groupId: "", label: deviceId, toJSON: () => ({}) }) as MediaDeviceInfo;
@@ -112,6 +121,9 @@ function useFakeDevices(): void {
   cameraFails = false;
   plugged = null;
   opened = [];
+  oneCameraAtATime = false;
+  brokenCameras = [];
+  cameras = [];
   Object.defineProperty(globalThis, "navigator", {
     configurable: true,
     value: {
@@ -123,12 +135,19 @@ function useFakeDevices(): void {
           if (!isPlugged(constraints.video) || !isPlugged(constraints.audio)) {
             return Promise.reject(new DOMException("No device has the id asked for.", "OverconstrainedError"));
           }
+          const camera = constraints.video === undefined ? undefined : typeof constraints.video === "object" ? constraints.video.deviceId.exact : "default";
+          if (camera !== undefined && (brokenCameras.includes(camera) || (oneCameraAtATime && cameras.some((t) => !t.stopped)))) {
+            return Promise.reject(new DOMException("Could not start video source", "NotReadableError"));
+          }
           // A track of each kind asked for, on the device asked for (else "default").
           const track = (kind: "audio" | "video", constraint: Constraint | undefined) =>
             constraint === undefined ? [] : [new FakeTrack(kind, typeof constraint === "object" ? constraint.deviceId.exact : "default")];
-          return cameraFails
-            ? Promise.reject(new Error("NotReadableError: the camera is in use"))
-            : Promise.resolve(new FakeStream([...track("audio", constraints.audio), ...track("video", constraints.video)]));
+          if (cameraFails) {
+            return Promise.reject(new Error("NotReadableError: the camera is in use"));
+          }
+          const video = track("video", constraints.video);
+          cameras.push(...video);
+          return Promise.resolve(new FakeStream([...track("audio", constraints.audio), ...video]));
         },
         getDisplayMedia: () => Promise.resolve(new FakeStream([new FakeTrack("video", "screen")])),
       },
@@ -157,6 +176,7 @@ async function inACallOnCamera(): Promise<{ phone: FakePhone; devices: MediaDevi
   const phone = new FakePhone();
   const devices = new MediaDevicesControl(phone.asSoftphone);
   const camera = new FakeTrack("video", "cam-1");
+  cameras.push(camera);
   const stream = new FakeStream([camera]);
   const current = new FakeConnection([camera]);
   phone.connections = [current];
@@ -251,6 +271,58 @@ describe("MediaDevicesControl", () => {
     assert.equal(current.senders[0]?.track.id, "cam-2", "a camera chosen afterwards goes on the call");
   });
 
+  it("switches camera on a phone that opens one camera at a time (many Android phones): the call's camera is turned off first", async () => {
+    const { devices, stream, current } = await inACallOnCamera();
+    const errors: string[] = [];
+    devices.on("error", (message) => errors.push(message));
+    const camera = current.senders[0]!.track;
+    oneCameraAtATime = true;
+
+    await devices.useCamera("cam-2");
+
+    assert.deepEqual(errors, []);
+    assert.equal(current.senders[0]?.track.id, "cam-2", "the call sends the new camera");
+    assert.equal(current.senders[0]?.track.stopped, false);
+    assert.equal(camera.stopped, true, "the old camera was turned off to make room");
+    assert.deepEqual(stream.getVideoTracks().map((t) => t.id), ["cam-2"]);
+    assert.deepEqual(opened.map((c) => c.video), [{ deviceId: { exact: "cam-2" } }, { deviceId: { exact: "cam-2" } }]);
+  });
+
+  it("puts the call's camera back when the new one does not start even alone, and says the switch failed", async () => {
+    const { devices, stream, current } = await inACallOnCamera();
+    const errors: string[] = [];
+    devices.on("error", (message) => errors.push(message));
+    const camera = current.senders[0]!.track;
+    oneCameraAtATime = true;
+    brokenCameras = ["cam-2"];
+
+    await devices.useCamera("cam-2");
+
+    assert.equal(errors.length, 1);
+    assert.match(errors[0]!, /could not be switched: Could not start video source/);
+    assert.equal(camera.stopped, true);
+    const back = current.senders[0]?.track;
+    assert.equal(back?.id, "cam-1", "the call sends the camera it had, opened again");
+    assert.equal(back?.stopped, false, "a live one: the call goes on with its picture");
+    assert.deepEqual(stream.getVideoTracks(), [back]);
+    assert.deepEqual(opened.at(-1), { video: { deviceId: { exact: "cam-1" } } });
+  });
+
+  it("leaves the call's camera on when the new one fails for another reason", async () => {
+    const { devices, current } = await inACallOnCamera();
+    const errors: string[] = [];
+    devices.on("error", (message) => errors.push(message));
+    const camera = current.senders[0]!.track;
+    plugged = [device("videoinput", "cam-1")];
+
+    await devices.useCamera("cam-2");
+
+    assert.equal(errors.length, 1);
+    assert.equal(opened.length, 1, "asked for once");
+    assert.equal(current.senders[0]?.track, camera);
+    assert.equal(camera.stopped, false);
+  });
+
   it("keeps sharing when the same local stream comes again (a resumed call), and can still stop it", async () => {
     const { phone, devices, stream, current } = await inACallOnCamera();
     await devices.shareScreen();
@@ -330,6 +402,28 @@ describe("MediaDevicesControl", () => {
     const local = shown.at(-1) as unknown as FakeStream;
     assert.deepEqual(local.getTracks().map((t) => t.id).sort(), ["cam-2", "mic-2"], "the page shows the devices the call sends");
     assert.deepEqual(devices.selected, { camera: "cam-2", microphone: "mic-2" });
+  });
+
+  it("puts a camera chosen while a call rang on the accepted call on a phone that opens one camera at a time", async () => {
+    const { client, phone, devices } = phoneOnDevices();
+    const errors: string[] = [];
+    devices.on("error", (message) => errors.push(message));
+    oneCameraAtATime = true;
+    phone.register("bob");
+    await settle();
+    client.emit("incomingCall", { from: "alice" });
+    await settle();
+    const prepared = FakePeerConnection.last!;
+    const rang = sent(prepared, "video")!;
+    assert.equal(rang.id, "default");
+
+    await devices.useCamera("cam-2");
+    phone.accept();
+    await until(() => sent(prepared, "video")?.id === "cam-2");
+
+    assert.deepEqual(errors, []);
+    assert.equal(sent(prepared, "video")?.id, "cam-2", "the camera chosen is sent");
+    assert.equal(rang.stopped, true, "the camera opened for the ring made room for it");
   });
 
   it("opens a camera chosen before the call rang once: the accepted call does not switch it again", async () => {
