@@ -80,6 +80,11 @@ export class FeatureView {
     fill(this.microphoneSelect, list.microphones, selected.microphone, "Microphone");
   }
 
+  /** Hidden, not just disabled, where the browser cannot share a screen (iOS Safari, Chrome and Firefox for Android). */
+  renderCanShareScreen(can: boolean): void {
+    this.shareScreen.hidden = !can;
+  }
+
   renderSharing(sharing: boolean): void {
     this.shareScreen.setAttribute("aria-pressed", String(sharing));
     this.shareScreen.setAttribute("aria-label", sharing ? "Stop sharing the screen" : "Share screen");

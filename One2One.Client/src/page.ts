@@ -112,5 +112,6 @@ function startFeatures(
   void devices.refresh();
   view.renderCall(phone.current, phone.callConnectedAt);
   view.renderMediaState(phone.mediaState);
+  view.renderCanShareScreen(devices.canShareScreen);
   return tones;
 }

@@ -93,6 +93,14 @@ export class MediaDevicesControl {
     return this.screenTrack !== null;
   }
 
+  /**
+   * Whether this browser can share a screen at all: iOS Safari and Chrome and Firefox for Android have no getDisplayMedia
+   * (nor has a page outside a secure context). The page hides its share button where it cannot.
+   */
+  get canShareScreen(): boolean {
+    return typeof navigator.mediaDevices?.getDisplayMedia === "function";
+  }
+
   /** The ids of the devices in use now (or chosen for the next call). */
   get selected(): { readonly camera: string | null; readonly microphone: string | null } {
     const id = (kind: "audio" | "video") => this.stream?.getTracks().find((t) => t.kind === kind)?.getSettings().deviceId ?? null;
@@ -154,8 +162,15 @@ export class MediaDevicesControl {
     });
   }
 
-  /** Sends the screen (a window or tab the person picks) in place of the camera until stopSharing() or the browser's own stop. */
+  /**
+   * Sends the screen (a window or tab the person picks) in place of the camera until stopSharing() or the browser's own
+   * stop. Where the browser cannot (canShareScreen), it says so plainly rather than as getDisplayMedia's TypeError.
+   */
   shareScreen(): Promise<void> {
+    if (!this.canShareScreen) {
+      this.events.emit("error", "This browser cannot share the screen.");
+      return Promise.resolve();
+    }
     return this.serially(async () => {
       if (this.stream === null || this.screenTrack !== null) {
         return;

@@ -323,6 +323,27 @@ describe("MediaDevicesControl", () => {
     assert.equal(camera.stopped, false);
   });
 
+  it("says the screen cannot be shared where the browser has no getDisplayMedia (iOS Safari, Android), without a TypeError", async () => {
+    const { devices, current } = await inACallOnCamera();
+    assert.equal(devices.canShareScreen, true, "a desktop browser can");
+    delete (navigator.mediaDevices as { getDisplayMedia?: unknown }).getDisplayMedia;
+    const errors: string[] = [];
+    const sharing: boolean[] = [];
+    devices.on("error", (message) => errors.push(message));
+    devices.on("sharing", (on) => sharing.push(on));
+
+    assert.equal(devices.canShareScreen, false, "the page hides its share button");
+    await devices.shareScreen();
+
+    assert.deepEqual(errors, ["This browser cannot share the screen."]);
+    assert.deepEqual(sharing, []);
+    assert.equal(devices.sharing, false);
+    assert.equal(current.senders[0]?.track.id, "cam-1", "the call goes on with its camera");
+
+    Object.defineProperty(globalThis, "navigator", { configurable: true, value: {} });
+    assert.equal(devices.canShareScreen, false, "nor outside a secure context (no mediaDevices)");
+  });
+
   it("keeps sharing when the same local stream comes again (a resumed call), and can still stop it", async () => {
     const { phone, devices, stream, current } = await inACallOnCamera();
     await devices.shareScreen();

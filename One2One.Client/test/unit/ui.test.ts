@@ -1,10 +1,11 @@
 import assert from "node:assert/strict";
 import { afterEach, beforeEach, describe, it } from "node:test";
+import { FeatureView } from "../../src/feature-view.js";
 import { Softphone } from "../../src/softphone.js";
 import { PhoneView } from "../../src/ui.js";
 import { FakeClient, settle } from "./softphone-fakes.js";
 
-/** Just enough of an element for PhoneView: what it shows, whether it is hidden or disabled, and its listeners. */
+/** Just enough of an element for PhoneView and FeatureView: what it shows, whether it is hidden or disabled, and its listeners. */
 class FakeElement {
   hidden = false;
   disabled = false;
@@ -31,6 +32,8 @@ class FakeInputElement extends FakeElement {}
 class FakeButtonElement extends FakeElement {}
 class FakeFormElement extends FakeElement {}
 class FakeVideoElement extends FakeElement {}
+class FakeSelectElement extends FakeElement {}
+class FakeUListElement extends FakeElement {}
 
 /** The elements index.html declares that are not plain HTMLElements, by id. */
 const kinds: Readonly<Record<string, typeof FakeElement>> = {
@@ -46,9 +49,26 @@ const kinds: Readonly<Record<string, typeof FakeElement>> = {
   "call-form": FakeFormElement,
   "local-video": FakeVideoElement,
   "remote-video": FakeVideoElement,
+  "mute-audio": FakeButtonElement,
+  "mute-video": FakeButtonElement,
+  "share-screen": FakeButtonElement,
+  "clear-missed": FakeButtonElement,
+  "camera-select": FakeSelectElement,
+  "microphone-select": FakeSelectElement,
+  "online-users": FakeUListElement,
+  "missed-list": FakeUListElement,
 };
 
-const domGlobals = ["document", "HTMLElement", "HTMLInputElement", "HTMLButtonElement", "HTMLFormElement", "HTMLVideoElement"] as const;
+const domGlobals = [
+  "document",
+  "HTMLElement",
+  "HTMLInputElement",
+  "HTMLButtonElement",
+  "HTMLFormElement",
+  "HTMLVideoElement",
+  "HTMLSelectElement",
+  "HTMLUListElement",
+] as const;
 
 /** A document of fake elements, made as PhoneView asks for them; `byId` finds one again. */
 function useFakeDocument(): { byId: (id: string) => FakeElement } {
@@ -68,6 +88,8 @@ function useFakeDocument(): { byId: (id: string) => FakeElement } {
     HTMLButtonElement: FakeButtonElement,
     HTMLFormElement: FakeFormElement,
     HTMLVideoElement: FakeVideoElement,
+    HTMLSelectElement: FakeSelectElement,
+    HTMLUListElement: FakeUListElement,
   };
   for (const name of domGlobals) {
     Object.defineProperty(globalThis, name, { configurable: true, writable: true, value: values[name] });
@@ -126,5 +148,33 @@ describe("PhoneView", () => {
       view.render({ state, user: state === "idle" ? null : "alice", peer: state === "in-call" ? "bob" : null });
       assert.equal(signOut.hidden, hidden, state);
     }
+  });
+});
+
+describe("FeatureView", () => {
+  const originals = domGlobals.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)] as const);
+  let byId: (id: string) => FakeElement;
+  beforeEach(() => {
+    ({ byId } = useFakeDocument());
+  });
+  afterEach(() => {
+    for (const [name, original] of originals) {
+      if (original) {
+        Object.defineProperty(globalThis, name, original);
+      } else {
+        delete (globalThis as Record<string, unknown>)[name];
+      }
+    }
+  });
+
+  it("hides the share-screen button where the browser cannot share a screen, and shows it where it can", () => {
+    const view = new FeatureView();
+    const share = byId("share-screen");
+
+    view.renderCanShareScreen(false);
+    assert.equal(share.hidden, true, "iOS Safari, Chrome and Firefox for Android: no button that can only fail");
+
+    view.renderCanShareScreen(true);
+    assert.equal(share.hidden, false);
   });
 });
