@@ -49,7 +49,8 @@ const reasonWords: { readonly [R in Reason]: (who: string) => string } = {
 
 /** Words for a reason code, or undefined for none or one this client does not know (a newer server's). */
 export function reasonText(reason: string | null | undefined, peer: string | null): string | undefined {
-  if (reason == null || !Object.hasOwn(reasonWords, reason)) {
+  // Not Object.hasOwn: Safari before 15.4 (iOS 15.0-15.3) lacks it, and its TypeError left a call stuck in "calling".
+  if (reason == null || !Object.prototype.hasOwnProperty.call(reasonWords, reason)) {
     return undefined;
   }
   return reasonWords[reason as Reason](peer ?? "The other person");

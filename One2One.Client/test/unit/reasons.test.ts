@@ -26,6 +26,17 @@ describe("reason codes", () => {
     assert.equal(outcomeText(null, null, "bob", "The call ended."), "The call ended.");
   });
 
+  it("works without Object.hasOwn (Safari before 15.4)", () => {
+    const hasOwn = Object.getOwnPropertyDescriptor(Object, "hasOwn");
+    delete (Object as { hasOwn?: unknown }).hasOwn;
+    try {
+      assert.equal(outcomeText(null, "declined", "bob", "The call ended."), "bob declined the call.");
+      assert.equal(outcomeText(null, "toString", "bob", "The call ended."), "The call ended. (toString)");
+    } finally {
+      Object.defineProperty(Object, "hasOwn", hasOwn!);
+    }
+  });
+
   it("call outcomes are news, faults are errors", () => {
     for (const reason of ["busy", "no-answer", "declined", "cancelled", "hung-up", "peer-disconnected"]) {
       assert.equal(messageKind(reason), "info", reason);
