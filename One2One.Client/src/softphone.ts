@@ -81,6 +81,12 @@ export interface SoftphoneOptions {
 
 const defaultResumeRetryDelaysMs: readonly number[] = [2000, 3000, 5000, 8000, 10000, 10000, 10000, 12000, 15000, 15000];
 
+/** What the person is told when the page has not reached any server for the whole of resumeRetryDelaysMs. */
+const stillOfflineText = "The server cannot be reached. This page keeps trying and comes back by itself; sign out to stop.";
+
+/** The least wait between two resume tries past resumeRetryDelaysMs, however short the app made its last delay. */
+const minimumRepeatedDelayMs = 1000;
+
 /** What the person is told when a call goes out on a TURN credential that has expired (freshIceConfiguration). */
 const staleRelayText = "The relay (TURN) servers could not be refreshed, and the ones from registering have expired: the call may not connect.";
 
@@ -441,7 +447,11 @@ export class Softphone {
     }
   }
 
-  private async resumeAsync(name: string, resumeToken: string, hadCall: boolean, generation: number, retry = 0): Promise<void> {
+  /**
+   * @param retry Tries so far (which of resumeRetryDelaysMs to wait next).
+   * @param unavailable "unavailable" answers so far: only those count towards giving up (see resumeRetryDelaysMs).
+   */
+  private async resumeAsync(name: string, resumeToken: string, hadCall: boolean, generation: number, retry = 0, unavailable = 0): Promise<void> {
     try {
       const { ice, resumedCallWith } = await this.client.resume(name, resumeToken);
       if (generation !== this.resumeGeneration) {
@@ -487,15 +497,22 @@ export class Softphone {
         return;
       }
       const delays = this.options.resumeRetryDelaysMs ?? defaultResumeRetryDelaysMs;
-      // Offline, every try is as good as the last: the server has not answered, so only a server's "unavailable" counts
-      // towards giving up (the server cannot say yet whether it holds the registration: register afresh after a while).
+      // Offline, every try is as good as the last: no server answered, so only a server's "unavailable" counts towards
+      // giving up (it cannot say yet whether it holds the registration: register afresh after the list's worth of those).
       const offline = isUnreachable(error);
-      if (isWorthAskingAgain(error) && this.snapshot.state === "registering" && delays.length > 0 && (retry < delays.length || offline)) {
+      const answered = unavailable + (offline ? 0 : 1);
+      if (isWorthAskingAgain(error) && this.snapshot.state === "registering" && delays.length > 0 && (offline || answered <= delays.length)) {
         // The server that held this registration is out of reach (dying), or this page cannot reach any (offline for a
         // moment: a tunnel, a network change): ask again, the held media still playing, while the server holds the call.
+        if (offline && retry === delays.length) {
+          // Offline for the whole list (a minute and a half by default): the held call's media has had no path for that
+          // long, so the camera goes off (a resumed call opens it again); the person is told the page keeps trying.
+          this.dropHeld();
+          this.events.emit("notice", { text: stillOfflineText, kind: "error" });
+        }
         await new Promise((resolve) => setTimeout(resolve, resumeDelay(delays, retry)));
         if (generation === this.resumeGeneration && this.snapshot.state === "registering") {
-          await this.resumeAsync(name, resumeToken, hadCall, generation, retry + 1);
+          await this.resumeAsync(name, resumeToken, hadCall, generation, retry + 1, answered);
         }
         return;
       }
@@ -1201,19 +1218,19 @@ export class Softphone {
 }
 
 /**
+ * The wait before resume try `retry`: the list's, then its last one (at least a second), give or take a fifth, so that the
+ * pages a server's outage cut off together (every page of a dead node) do not all come back in step for as long as it lasts.
+ */
+function resumeDelay(delays: readonly number[], retry: number): number {
+  const last = delays[delays.length - 1] ?? 0;
+  return retry < delays.length ? (delays[retry] ?? last) : Math.max(last, minimumRepeatedDelayMs) * (0.8 + 0.4 * Math.random());
+}
+
+/**
  * Whether a resume that failed so is worth asking again: the server that held the registration answered it cannot be
  * reached (a node dying), or no server could be reached or the connection dropped on the way (this page offline for a
  * moment). Not a refusal of the token or the name, and not a server that turns this page away (unauthorized, forbidden).
  */
-/**
- * The wait before resume try `retry`: the list's, then its last one, give or take a fifth, so that the pages a server's
- * outage cut off together (every page of a dead node) do not all come back in step, every 15 s, for as long as it lasts.
- */
-function resumeDelay(delays: readonly number[], retry: number): number {
-  const last = delays[delays.length - 1] ?? 0;
-  return retry < delays.length ? (delays[retry] ?? last) : last * (0.8 + 0.4 * Math.random());
-}
-
 function isWorthAskingAgain(error: unknown): boolean {
   return (error instanceof RejectedError && error.reason === "unavailable") || isUnreachable(error);
 }

@@ -105,8 +105,8 @@ export const settle = (): Promise<void> => new Promise((resolve) => setImmediate
  * Waits until `done` holds, for up to 5 s of real time: retries the Softphone chains on 0 ms timers may fire long after a
  * fixed wait on a busy machine. The test's own assertions follow (a condition never met fails there).
  */
-export async function until(done: () => boolean, timer: typeof setTimeout = setTimeout): Promise<void> {
-  const deadline = Date.now() + 5000;
+export async function until(done: () => boolean, timer: typeof setTimeout = setTimeout, limitMs = 5000): Promise<void> {
+  const deadline = Date.now() + limitMs;
   while (!done() && Date.now() < deadline) {
     await new Promise((resolve) => timer(resolve, 5));
   }
