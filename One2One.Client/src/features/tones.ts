@@ -34,6 +34,8 @@ export class Tones {
   private playing: Playing | null = null;
   private readonly fromPhone: Subscriptions<SoftphoneEvents>;
   private readonly gestures: EventTarget | null;
+  /** Whether the context has been started within a gesture (after which it may start without one). */
+  private unlocked = false;
 
   /**
    * @param gestures Where the person's clicks and keys arrive (the page's document by default): Safari lets Web Audio
@@ -81,12 +83,15 @@ export class Tones {
    * keeps the audio device busy.
    */
   private readonly unlock = (): void => {
-    const context = (this.context ??= new AudioContext());
-    if (context.state === "running") {
+    const context = this.audio();
+    // Once started within a gesture it may start again without one: no more device churn on every key the person types,
+    // unless Safari interrupted it (a phone call on iOS), which another gesture ends.
+    if (context === null || context.state === "running" || (this.unlocked && (context.state as string) !== "interrupted")) {
       return;
     }
     void context.resume().then(
       () => {
+        this.unlocked = true;
         if (this.playing === null && this.context === context) {
           void context.suspend().catch(() => undefined);
         }
@@ -95,12 +100,24 @@ export class Tones {
     );
   };
 
+  /** The one AudioContext, made on first use; null where the browser has none (nor Safari's old webkitAudioContext). */
+  private audio(): AudioContext | null {
+    if (this.context === null) {
+      const Context = globalThis.AudioContext ?? (globalThis as { webkitAudioContext?: typeof AudioContext }).webkitAudioContext;
+      this.context = Context === undefined ? null : new Context();
+    }
+    return this.context;
+  }
+
   private play(kind: ToneKind): void {
     if (this.playing?.kind === kind) {
       return;
     }
     this.stop();
-    const context = (this.context ??= new AudioContext());
+    const context = this.audio();
+    if (context === null) {
+      return;
+    }
     void context.resume().catch(() => undefined);
     const pattern = patterns[kind];
     const gain = context.createGain();
