@@ -61,40 +61,58 @@ internal sealed class Firefox : IAsyncDisposable
         }
 
         var profile = Directory.CreateTempSubdirectory("one2one-firefox-").FullName;
-        var port = FreeTcpPort.OnLoopback();
-        await File.WriteAllLinesAsync(Path.Combine(profile, "user.js"), [.. Preferences, $"user_pref(\"marionette.port\", {port});"], cancellationToken);
-        var start = new ProcessStartInfo(path)
-        {
-            ArgumentList = { "--headless", "--marionette", "--no-remote", "--profile", profile },
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        var process = Process.Start(start) ?? throw new InvalidOperationException($"{path} did not start.");
-        // Firefox writes a good deal to both; read so it never blocks on a full pipe.
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        Process? process = null;
+        var output = new OutputTail();
         try
         {
-            var marionette = await Marionette.ConnectAsync(port, () => !process.HasExited, cancellationToken);
+            var port = FreeTcpPort.OnLoopback();
+            await File.WriteAllLinesAsync(Path.Combine(profile, "user.js"), [.. Preferences, $"user_pref(\"marionette.port\", {port});"], cancellationToken);
+            var start = new ProcessStartInfo(path)
+            {
+                ArgumentList = { "--headless", "--marionette", "--no-remote", "--profile", profile },
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            process = Process.Start(start) ?? throw new InvalidOperationException($"{path} did not start.");
+            // Firefox writes a good deal to both: read it so it never blocks on a full pipe, and keep the end for a failure.
+            process.OutputDataReceived += (_, e) => output.Add(e.Data);
+            process.ErrorDataReceived += (_, e) => output.Add(e.Data);
+            process.BeginOutputReadLine();
+            process.BeginErrorReadLine();
+            var started = process;
+            var marionette = await Marionette.ConnectAsync(port, () => !started.HasExited, cancellationToken);
             return new Firefox(process, profile, marionette);
         }
-        catch
+        catch (Exception ex)
         {
-            Stop(process);
-            Directory.Delete(profile, recursive: true);
-            throw;
+            if (process is not null)
+            {
+                Stop(process);
+            }
+
+            DeleteProfile(profile);
+            throw new InvalidOperationException($"Firefox ({path}) could not be started and driven over Marionette: {ex.Message}\nIts last output:\n{output}", ex);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
-        await Marionette.DisposeAsync();
-        Stop(_process);
         try
         {
-            Directory.Delete(_profile, recursive: true);
+            await Marionette.DisposeAsync();
+        }
+        finally
+        {
+            Stop(_process);
+            DeleteProfile(_profile);
+        }
+    }
+
+    private static void DeleteProfile(string profile)
+    {
+        try
+        {
+            Directory.Delete(profile, recursive: true);
         }
         catch (IOException)
         {
@@ -115,5 +133,37 @@ internal sealed class Firefox : IAsyncDisposable
         }
 
         process.Dispose();
+    }
+
+    /// <summary>The last lines Firefox wrote (both streams), for the message when it cannot be started.</summary>
+    private sealed class OutputTail
+    {
+        private const int Lines = 30;
+        private readonly Queue<string> _lines = new();
+
+        public void Add(string? line)
+        {
+            if (line is null)
+            {
+                return;
+            }
+
+            lock (_lines)
+            {
+                _lines.Enqueue(line);
+                if (_lines.Count > Lines)
+                {
+                    _lines.Dequeue();
+                }
+            }
+        }
+
+        public override string ToString()
+        {
+            lock (_lines)
+            {
+                return string.Join('\n', _lines);
+            }
+        }
     }
 }

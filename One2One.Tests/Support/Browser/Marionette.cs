@@ -30,25 +30,31 @@ internal sealed class Marionette : IAsyncDisposable
         _stream = tcp.GetStream();
     }
 
-    /// <summary>Connects to a Firefox started with <c>--marionette</c> on <paramref name="port"/> (retrying while it starts) and opens a session.</summary>
+    /// <summary>
+    /// Connects to a Firefox started with <c>--marionette</c> on <paramref name="port"/> (retrying while it starts) and opens
+    /// a session, all within <see cref="ConnectLimit"/>.
+    /// </summary>
     public static async Task<Marionette> ConnectAsync(int port, Func<bool> browserAlive, CancellationToken cancellationToken)
     {
-        var deadline = DateTime.UtcNow + ConnectLimit;
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(ConnectLimit);
+        var ct = limit.Token;
         while (true)
         {
             var tcp = new TcpClient();
             try
             {
-                await tcp.ConnectAsync("127.0.0.1", port, cancellationToken);
+                await tcp.ConnectAsync("127.0.0.1", port, ct);
                 var client = new Marionette(tcp);
-                await client.ReadMessageAsync(cancellationToken); // the greeting: {"applicationType":"gecko","marionetteProtocol":3}
-                await client.CommandAsync("WebDriver:NewSession", new JsonObject { ["capabilities"] = new JsonObject() }, cancellationToken);
+                await client.ReadMessageAsync(ct); // the greeting: {"applicationType":"gecko","marionetteProtocol":3}
+                await client.CommandAsync("WebDriver:NewSession", new JsonObject { ["capabilities"] = new JsonObject() }, ct);
                 return client;
             }
-            catch (SocketException) when (DateTime.UtcNow < deadline && browserAlive())
+            catch (Exception ex) when (ex is SocketException or IOException && !ct.IsCancellationRequested && browserAlive())
             {
+                // Not listening yet, or the connection dropped while Firefox was still starting.
                 tcp.Dispose();
-                await Task.Delay(200, cancellationToken);
+                await Task.Delay(200, ct);
             }
             catch
             {
