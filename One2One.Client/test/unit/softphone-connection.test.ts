@@ -233,13 +233,7 @@ describe("Softphone and its signaling connection", () => {
 
   it("asks ten times over a minute and a half by default before it registers afresh", async () => {
     const client = new FakeClient();
-    const delays: number[] = [];
-    const realSetTimeout = globalThis.setTimeout;
-    globalThis.setTimeout = ((callback: () => void, ms?: number) => {
-      delays.push(ms ?? 0);
-      return realSetTimeout(callback, 0);
-    }) as typeof setTimeout;
-    try {
+    await withTimeoutsRecorded(async (delays, realSetTimeout) => {
       const phone = new Softphone(client.asClient);
       client.resumeOutcome = () => Promise.reject(new RejectedError("unavailable", "unavailable", "not yet"));
 
@@ -250,20 +244,12 @@ describe("Softphone and its signaling connection", () => {
       assert.equal(client.resumed.length, 11);
       assert.equal(delays.filter((ms) => ms >= 1000).reduce((sum, ms) => sum + ms, 0), 90_000);
       assert.deepEqual(client.registered, ["alice"]);
-    } finally {
-      globalThis.setTimeout = realSetTimeout;
-    }
+    });
   });
 
   it("offline past its list, waits about its last delay each time, not in step with every other page cut off with it", async () => {
     const client = new FakeClient();
-    const delays: number[] = [];
-    const realSetTimeout = globalThis.setTimeout;
-    globalThis.setTimeout = ((callback: () => void, ms?: number) => {
-      delays.push(ms ?? 0);
-      return realSetTimeout(callback, 0);
-    }) as typeof setTimeout;
-    try {
+    await withTimeoutsRecorded(async (delays, realSetTimeout) => {
       const phone = new Softphone(client.asClient, { resumeRetryDelaysMs: [1000, 15_000] });
       let failures = 30;
       client.resumeOutcome = () =>
@@ -279,9 +265,7 @@ describe("Softphone and its signaling connection", () => {
       const repeated = waits.slice(2);
       assert.ok(repeated.every((ms) => ms >= 12_000 && ms <= 18_000), `then the last one give or take a fifth: ${repeated.join(", ")}`);
       assert.ok(new Set(repeated).size > 1, "not the same wait every time");
-    } finally {
-      globalThis.setTimeout = realSetTimeout;
-    }
+    });
   });
 
   it("tells a page that was in a call that the call could not be kept when it registers afresh", async () => {
@@ -759,4 +743,19 @@ async function registeredThenResumeWaitsToRetry(client: FakeClient, phone: Softp
   client.emit("reconnecting", new Error("network"));
   client.emit("reconnected");
   await settle();
+}
+
+/** Runs `test` with setTimeout recording each wait it is asked for and waiting none of it; the real one is given too. */
+async function withTimeoutsRecorded(test: (delays: number[], realSetTimeout: typeof setTimeout) => Promise<void>): Promise<void> {
+  const delays: number[] = [];
+  const realSetTimeout = globalThis.setTimeout;
+  globalThis.setTimeout = ((callback: () => void, ms?: number) => {
+    delays.push(ms ?? 0);
+    return realSetTimeout(callback, 0);
+  }) as typeof setTimeout;
+  try {
+    await test(delays, realSetTimeout);
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
 }

@@ -97,9 +97,15 @@ function useFakeDocument(): { byId: (id: string) => FakeElement } {
   return { byId };
 }
 
-describe("PhoneView", () => {
+/**
+ * The fake document for each test of the describe block it is called in, the real globals put back after each; returns
+ * the element lookup of the current test's document.
+ */
+function fakeDocumentEachTest(): (id: string) => FakeElement {
   const originals = domGlobals.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)] as const);
-  let byId: (id: string) => FakeElement;
+  let byId: (id: string) => FakeElement = () => {
+    throw new Error("no fake document outside a test");
+  };
   beforeEach(() => {
     ({ byId } = useFakeDocument());
   });
@@ -112,6 +118,11 @@ describe("PhoneView", () => {
       }
     }
   });
+  return (id) => byId(id);
+}
+
+describe("PhoneView", () => {
+  const byId = fakeDocumentEachTest();
 
   it("offers Sign out while registering, so a registration that hangs can be given up", async () => {
     const client = new FakeClient();
@@ -152,20 +163,7 @@ describe("PhoneView", () => {
 });
 
 describe("FeatureView", () => {
-  const originals = domGlobals.map((name) => [name, Object.getOwnPropertyDescriptor(globalThis, name)] as const);
-  let byId: (id: string) => FakeElement;
-  beforeEach(() => {
-    ({ byId } = useFakeDocument());
-  });
-  afterEach(() => {
-    for (const [name, original] of originals) {
-      if (original) {
-        Object.defineProperty(globalThis, name, original);
-      } else {
-        delete (globalThis as Record<string, unknown>)[name];
-      }
-    }
-  });
+  const byId = fakeDocumentEachTest();
 
   it("hides the share-screen button where the browser cannot share a screen, and shows it where it can", () => {
     const view = new FeatureView();
