@@ -4,6 +4,15 @@
 
 import type { IceCandidateInit, IceConfiguration } from "./contract.js";
 
+/**
+ * Whether an SDP answer refuses the offer's video (its m=video line has port 0, RFC 3264 §6): the media server takes none
+ * of the video formats this browser offered (e.g. Safari with VP8 turned off, where the server relays VP8 only), so the
+ * call goes on with sound only.
+ */
+export function refusesVideo(sdpAnswer: string): boolean {
+  return /^m=video 0 /m.test(sdpAnswer);
+}
+
 /** getUserMedia failed; message is meant for the person. */
 export class MediaAccessError extends Error {
   override readonly name = "MediaAccessError";

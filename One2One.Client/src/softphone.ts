@@ -4,7 +4,7 @@
 // Everything runs on one thread, but the awaits (camera, SDP, invocations) let server messages and app calls
 // interleave, so every async step checks that its attempt is still the current one before it goes on.
 
-import { MediaCall, openLocalMedia, rtcConfiguration } from "./call.js";
+import { MediaCall, openLocalMedia, refusesVideo, rtcConfiguration } from "./call.js";
 import type { CallResponse, IceCandidate, IceConfiguration, IncomingCall, StartCommunication, StopCommunication } from "./contract.js";
 import { Emitter, Subscriptions } from "./emitter.js";
 import { ConnectionError, errorText, RefusedError, RejectedError } from "./errors.js";
@@ -80,6 +80,9 @@ export interface SoftphoneOptions {
 }
 
 const defaultResumeRetryDelaysMs: readonly number[] = [2000, 3000, 5000, 8000, 10000, 10000, 10000, 12000, 15000, 15000];
+
+/** What the person is told when the media server took none of this browser's video formats. */
+const noVideoText = "This call has no video: the server cannot relay this browser's video format. You can still hear each other.";
 
 /** What the person is told when the page has not reached any server for the whole of resumeRetryDelaysMs. */
 const stillOfflineText = "The server cannot be reached. This page keeps trying and comes back by itself; sign out to stop.";
@@ -1005,6 +1008,11 @@ export class Softphone {
       if (this.media === media) {
         this.abandonCall(`The media server's answer could not be used: ${errorText(error)}`);
       }
+      return;
+    }
+    if (refusesVideo(sdpAnswer) && this.media === media) {
+      // Without a word the person would look at "waiting for video" for the whole call.
+      this.events.emit("notice", { text: noVideoText, kind: "error" });
     }
   }
 

@@ -260,6 +260,25 @@ describe("Softphone and its connection to the media server", () => {
     assert.equal(phone.state, "in-call");
     assert.deepEqual(shown.at(-1), { self: false, peer: false }, "carol is not shown as away");
   });
+
+  it("tells the person when the media server refuses the call's video (none of the browser's video formats)", async () => {
+    const withoutVideo = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nm=video 0 UDP/TLS/RTP/SAVPF 96\r\n";
+    const withVideo = "v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\nm=video 9 UDP/TLS/RTP/SAVPF 96\r\n";
+    for (const [answer, told] of [[withoutVideo, true], [withVideo, false]] as const) {
+      const { client, phone, notices } = await registeredPhone("alice", () => Promise.resolve(noTracks));
+      useRtcPeerConnection(FakePeerConnection);
+      phone.call("bob");
+      await settle();
+      client.emit("callResponse", { response: "accepted", sdpAnswer: answer });
+      await settle();
+
+      assert.deepEqual(
+        notices,
+        told ? ["This call has no video: the server cannot relay this browser's video format. You can still hear each other."] : [],
+      );
+      assert.equal(phone.state, "connecting", "the call goes on, with sound");
+    }
+  });
 });
 
 /** Alice's call rings; the phone accepts it, and hangs up at once. */
