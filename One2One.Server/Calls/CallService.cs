@@ -186,8 +186,19 @@ internal sealed partial class CallService
 
     public User? FindUser(string connectionId) => _users.FindByConnection(connectionId);
 
-    /// <summary>The ICE servers for <paramref name="user"/>'s page, with a fresh TURN credential (a page asks before each call).</summary>
-    public IceConfiguration IceServersFor(User user) => _ice.For(user.Name);
+    /// <summary>
+    /// Fresh ICE servers for a registered page (GetIceServers), within the connection's and its address's
+    /// <see cref="LimitedRequest.IceServers"/> budget: a page asks before each call and every few minutes of one.
+    /// </summary>
+    public IceConfiguration IceServersFor(User user)
+    {
+        if (!_limits.TryRequest(LimitedRequest.IceServers, user.ConnectionId, AddressOf(user.ConnectionId), out var refusal))
+        {
+            throw _rejections.Invocation(refusal, Reasons.RateLimited);
+        }
+
+        return _ice.For(user.Name);
+    }
 
     /// <summary>Offers a call from <paramref name="caller"/> to the user named <paramref name="to"/>.</summary>
     public Task PlaceCallAsync(User caller, string? to, string? sdpOffer)

@@ -61,6 +61,7 @@ internal sealed class ClientLimits : IDisposable
             LimitedRequest.Register => $"Too many registration attempts; try again in {Seconds(retryAfter)} s.",
             LimitedRequest.Call => $"Too many calls; try again in {Seconds(retryAfter)} s.",
             LimitedRequest.MediaState => $"Too many mute changes; try again in {Seconds(retryAfter)} s.",
+            LimitedRequest.IceServers => $"Too many requests for ICE servers; try again in {Seconds(retryAfter)} s.",
             _ => $"Too many ICE candidates; this one was dropped. Try again in {Seconds(retryAfter)} s.",
         };
         return false;

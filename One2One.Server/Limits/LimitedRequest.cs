@@ -7,4 +7,7 @@ public enum LimitedRequest
     Call,
     Candidate,
     MediaState,
+
+    /// <summary>GetIceServers: each mints a TURN credential (an HMAC) and sends the servers back.</summary>
+    IceServers,
 }

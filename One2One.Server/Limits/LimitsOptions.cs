@@ -50,6 +50,12 @@ public sealed class LimitsOptions
     [Range(1, 1_000_000, ErrorMessage = "Limits:MediaStatePerAddressPerMinute must be between 1 and 1000000.")]
     public int MediaStatePerAddressPerMinute { get; set; } = 600;
 
+    [Range(1, 100_000, ErrorMessage = "Limits:IceServersPerConnectionPerMinute must be between 1 and 100000.")]
+    public int IceServersPerConnectionPerMinute { get; set; } = 30;
+
+    [Range(1, 1_000_000, ErrorMessage = "Limits:IceServersPerAddressPerMinute must be between 1 and 1000000.")]
+    public int IceServersPerAddressPerMinute { get; set; } = 300;
+
     /// <summary>How often one caller (a client address) may ring the same name in any minute.</summary>
     [Range(1, 100_000, ErrorMessage = "Limits:RingsPerPairPerMinute must be between 1 and 100000.")]
     public int RingsPerPairPerMinute { get; set; } = 3;

@@ -56,6 +56,7 @@ internal sealed class RequestRateLimiter : IDisposable
         LimitedRequest.Register => limits.RegisterPerConnectionPerMinute,
         LimitedRequest.Call => limits.CallAttemptsPerConnectionPerMinute,
         LimitedRequest.MediaState => limits.MediaStatePerConnectionPerMinute,
+        LimitedRequest.IceServers => limits.IceServersPerConnectionPerMinute,
         _ => limits.CandidatesPerConnectionPerMinute,
     };
 
@@ -64,6 +65,7 @@ internal sealed class RequestRateLimiter : IDisposable
         LimitedRequest.Register => limits.RegisterPerAddressPerMinute,
         LimitedRequest.Call => limits.CallAttemptsPerAddressPerMinute,
         LimitedRequest.MediaState => limits.MediaStatePerAddressPerMinute,
+        LimitedRequest.IceServers => limits.IceServersPerAddressPerMinute,
         _ => limits.CandidatesPerAddressPerMinute,
     };
 

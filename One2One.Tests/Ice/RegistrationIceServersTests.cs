@@ -68,6 +68,24 @@ public sealed class RegistrationIceServersTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Asking_for_ICE_servers_over_and_over_is_rate_limited_per_connection()
+    {
+        // Each answer mints a TURN credential: a page asks before each call and every few minutes of one, not in a loop.
+        await using var server = new One2OneServerFactory().WithSetting("Limits:IceServersPerConnectionPerMinute", "3");
+        await using var client = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("erin"));
+        for (var i = 0; i < 3; i++)
+        {
+            await client.GetIceServersAsync();
+        }
+
+        var fourth = () => client.GetIceServersAsync();
+
+        (await fourth.Should().ThrowAsync<HubException>()).WithMessage("*rate-limited: Too many requests for ICE servers; try again in * s.*");
+        await using var other = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("frank"));
+        (await other.GetIceServersAsync()).IceTransportPolicy.Should().Be("all", "the budget is per connection (and generous per address)");
+    }
+
+    [Fact]
     public async Task Asking_for_ICE_servers_before_registering_is_refused()
     {
         await using var client = await SignalingClient.ConnectAsync(_server.HubUri);
