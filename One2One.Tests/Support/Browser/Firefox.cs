@@ -1,9 +1,8 @@
-using System.Diagnostics;
-
 namespace One2One.Tests.Support.Browser;
 
 /// <summary>
-/// The system Firefox (Debian's <c>firefox-esr</c>), headless, with a fresh profile of its own, driven over Marionette.
+/// The system Firefox (Debian's <c>firefox-esr</c>), headless, with a fresh profile of its own (the directory of its
+/// <see cref="DaemonProcess"/>, which keeps its output and removes the profile with it), driven over Marionette.
 /// Like Chromium it runs inside the tests' loopback-only network namespace; its preferences give it fake devices and
 /// let it gather loopback candidates there.
 /// </summary>
@@ -34,13 +33,11 @@ internal sealed class Firefox : IAsyncDisposable
         """user_pref("browser.startup.homepage_override.mstone", "ignore");""",
     ];
 
-    private readonly Process _process;
-    private readonly string _profile;
+    private readonly DaemonProcess _process;
 
-    private Firefox(Process process, string profile, Marionette marionette)
+    private Firefox(DaemonProcess process, Marionette marionette)
     {
         _process = process;
-        _profile = profile;
         Marionette = marionette;
     }
 
@@ -60,38 +57,32 @@ internal sealed class Firefox : IAsyncDisposable
                 $"or set {PathVariable} to a Firefox executable. To run the other tests without a browser: dotnet test --filter \"Category!=Browser\".");
         }
 
+        // The profile is written before Firefox starts in it, so the directory is made here and handed to the process.
         var profile = Directory.CreateTempSubdirectory("one2one-firefox-").FullName;
-        Process? process = null;
-        var output = new OutputTail();
+        DaemonProcess? process = null;
         try
         {
             var port = FreeTcpPort.OnLoopback();
             await File.WriteAllLinesAsync(Path.Combine(profile, "user.js"), [.. Preferences, $"user_pref(\"marionette.port\", {port});"], cancellationToken);
-            var start = new ProcessStartInfo(path)
-            {
-                ArgumentList = { "--headless", "--marionette", "--no-remote", "--profile", profile },
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-            };
-            process = Process.Start(start) ?? throw new InvalidOperationException($"{path} did not start.");
-            // Firefox writes a good deal to both: read it so it never blocks on a full pipe, and keep the end for a failure.
-            process.OutputDataReceived += (_, e) => output.Add(e.Data);
-            process.ErrorDataReceived += (_, e) => output.Add(e.Data);
-            process.BeginOutputReadLine();
-            process.BeginErrorReadLine();
+            process = DaemonProcess.Start(
+                path, "apt-get install -y firefox-esr", "one2one-firefox-", dir => ["--headless", "--marionette", "--no-remote", "--profile", dir], profile);
             var started = process;
             var marionette = await Marionette.ConnectAsync(port, () => !started.HasExited, cancellationToken);
-            return new Firefox(process, profile, marionette);
+            return new Firefox(process, marionette);
         }
         catch (Exception ex)
         {
+            var output = process?.Log ?? "";
             if (process is not null)
             {
-                Stop(process);
+                await process.DisposeAsync();
+            }
+            else
+            {
+                Directory.Delete(profile, recursive: true);
             }
 
-            DeleteProfile(profile);
-            throw new InvalidOperationException($"Firefox ({path}) could not be started and driven over Marionette: {ex.Message}\nIts last output:\n{output}", ex);
+            throw new InvalidOperationException($"Firefox ({path}) could not be started and driven over Marionette: {ex.Message}\nIts output:\n{output}", ex);
         }
     }
 
@@ -103,67 +94,7 @@ internal sealed class Firefox : IAsyncDisposable
         }
         finally
         {
-            Stop(_process);
-            DeleteProfile(_profile);
-        }
-    }
-
-    private static void DeleteProfile(string profile)
-    {
-        try
-        {
-            Directory.Delete(profile, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A file Firefox still had open as it was killed; the temporary directory goes with the machine.
-        }
-    }
-
-    private static void Stop(Process process)
-    {
-        try
-        {
-            process.Kill(entireProcessTree: true);
-            process.WaitForExit(10_000);
-        }
-        catch (InvalidOperationException)
-        {
-            // Gone already.
-        }
-
-        process.Dispose();
-    }
-
-    /// <summary>The last lines Firefox wrote (both streams), for the message when it cannot be started.</summary>
-    private sealed class OutputTail
-    {
-        private const int Lines = 30;
-        private readonly Queue<string> _lines = new();
-
-        public void Add(string? line)
-        {
-            if (line is null)
-            {
-                return;
-            }
-
-            lock (_lines)
-            {
-                _lines.Enqueue(line);
-                if (_lines.Count > Lines)
-                {
-                    _lines.Dequeue();
-                }
-            }
-        }
-
-        public override string ToString()
-        {
-            lock (_lines)
-            {
-                return string.Join('\n', _lines);
-            }
+            await _process.DisposeAsync();
         }
     }
 }
