@@ -203,7 +203,8 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
             () => new KurentoErrorException(KurentoErrorCode.SdpEndPointProcessOffer, "No free ICE ufrag for the restart."));
 
         Accept(answer);
-        if (NewConnection(answer, previous))
+        var newConnection = NewConnection(answer, previous);
+        if (newConnection)
         {
             Volatile.Write(ref _dtlsEnded, 0); // a new association is awaited: the old one's end says nothing of it
         }
@@ -212,7 +213,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
         _gathered = false; // a restart is a new gathering generation: gatherCandidates reports the candidates again
         _iceState = KurentoIceState.Gathering; // back to checking: Connected and Ready are reported again for the new path
 
-        RelayLog.IceRestarted(_logger, _settings.EndpointId, NewConnection(answer, previous));
+        RelayLog.IceRestarted(_logger, _settings.EndpointId, newConnection);
         return answer;
     }
 
