@@ -6,16 +6,31 @@ namespace One2One.Server.Calls;
 /// </summary>
 internal sealed partial class CallService
 {
-    /// <summary>How long a failed release of a name's claim waits before each new attempt (about five minutes in all).</summary>
+    /// <summary>
+    /// How long a failed release of a name's claim waits before each new attempt; the last delay repeats until the release
+    /// succeeds or this node stops (a claim given up would keep the name taken until this node leaves the cluster).
+    /// </summary>
     private static readonly TimeSpan[] NameReleaseRetryDelays =
         [TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(5), TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(30),
-         TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1), TimeSpan.FromMinutes(1)];
+         TimeSpan.FromMinutes(1)];
+
+    /// <summary>The attempt after which a release still failing is logged as an error (about five minutes in).</summary>
+    private const int NameReleaseLoudAttempt = 8;
+
+    /// <summary>Cancelled once, as this node stops (<see cref="StopRetries"/>): the releases still being tried give up.</summary>
+    private readonly CancellationTokenSource _stopping = new();
+
+    /// <summary>
+    /// This node stops (<c>CallShutdown</c>): releases still being tried in the background end, as its silo leaves the
+    /// cluster and a claim of a node that left holds no name.
+    /// </summary>
+    public void StopRetries() => _stopping.Cancel();
 
     /// <summary>
     /// Frees <paramref name="name"/>'s claim if <paramref name="registration"/> still holds it (a later holder is left alone,
     /// so a late attempt is harmless). The cluster out of reach, it tries again in the background
-    /// (<see cref="NameReleaseRetryDelays"/>): a claim left behind would keep the name taken by nobody until this node
-    /// leaves the cluster. Never throws.
+    /// (<see cref="NameReleaseRetryDelays"/>) until it succeeds or this node stops: a claim left behind would keep the name
+    /// taken by nobody until this node leaves the cluster. Never throws.
     /// </summary>
     private async Task FreeNameAsync(string name, string registration)
     {
@@ -53,21 +68,30 @@ internal sealed partial class CallService
 
     private async Task FreeNameLaterAsync(string name, string registration)
     {
-        for (var attempt = 0; attempt < NameReleaseRetryDelays.Length; attempt++)
+        var stopping = _stopping.Token;
+        for (var attempt = 0; ; attempt++)
         {
-            await Task.Delay(NameReleaseRetryDelays[attempt], _time).ConfigureAwait(false);
+            try
+            {
+                await Task.Delay(NameReleaseRetryDelays[Math.Min(attempt, NameReleaseRetryDelays.Length - 1)], _time, stopping).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                return;
+            }
+
             try
             {
                 await _names.ReleaseAsync(name, registration).ConfigureAwait(false);
                 return;
             }
-            catch (Exception ex) when (attempt == NameReleaseRetryDelays.Length - 1)
+            catch (Exception ex) when (attempt == NameReleaseLoudAttempt)
             {
-                CallsLog.NameReleaseGivenUp(_logger, name, attempt + 2, ex);
+                CallsLog.NameReleaseStillFailing(_logger, name, attempt + 2, ex);
             }
             catch (Exception)
             {
-                // Logged once, at the first failure; the next attempt follows its delay.
+                // Logged at the first failure and once more if it lasts; the next attempt follows its delay.
             }
         }
     }

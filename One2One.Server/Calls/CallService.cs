@@ -156,7 +156,7 @@ internal sealed partial class CallService
             user.MarkGone();
             _limits.ReleaseRegistration(connectionId);
             _ = FreeLostClaimAsync(name, user.RegistrationId);
-            return _rejections.Registration(Reasons.ServerBusy, "The server cannot reach the rest of its cluster right now; try again in a moment.");
+            return _rejections.Registration(Reasons.ServerBusy, ClusterUnreachableText);
         }
 
         if (!claimed)
@@ -226,6 +226,8 @@ internal sealed partial class CallService
         return Task.CompletedTask;
     }
 
+    private const string ClusterUnreachableText = "The server cannot reach the rest of its cluster right now; try again in a moment.";
+
     /// <summary>
     /// The callee is not registered on this node: registered on another live node of the cluster (the call is placed here
     /// and joined there, see CallService.Remote.cs), or unknown.
@@ -239,7 +241,11 @@ internal sealed partial class CallService
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
-            CallsLog.ClaimFailed(_logger, calleeName, ex);
+            // Nobody can say whether the callee is registered elsewhere (the cluster's storage is out of reach): not
+            // "unknown", which the caller would take for a wrong name while the list of who is online still shows it.
+            CallsLog.HolderLookupFailed(_logger, calleeName, ex);
+            _rejections.Call(caller, Reasons.ServerBusy, ClusterUnreachableText);
+            return;
         }
 
         if (holder is { Link: not null })

@@ -63,14 +63,17 @@ internal static partial class CallsLog
     [LoggerMessage(EventId = 217, EventName = "NameReleaseFailed", Level = LogLevel.Warning, Message = "Freeing the name {Name} across the cluster failed; trying again in the background")]
     public static partial void NameReleaseFailed(ILogger logger, string name, Exception exception);
 
-    [LoggerMessage(EventId = 248, EventName = "NameReleaseGivenUp", Level = LogLevel.Error, Message = "Freeing the name {Name} across the cluster still failed after {Attempts} attempts; it stays claimed until this node leaves the cluster")]
-    public static partial void NameReleaseGivenUp(ILogger logger, string name, int attempts, Exception exception);
+    [LoggerMessage(EventId = 248, EventName = "NameReleaseStillFailing", Level = LogLevel.Error, Message = "Freeing the name {Name} across the cluster still failed after {Attempts} attempts; nobody can register it until it succeeds (tried every minute until this node stops)")]
+    public static partial void NameReleaseStillFailing(ILogger logger, string name, int attempts, Exception exception);
 
     [LoggerMessage(EventId = 218, EventName = "ExpiryFailed", Level = LogLevel.Error, Message = "Letting go of {Name} after the reconnect window failed")]
     public static partial void ExpiryFailed(ILogger logger, string name, Exception exception);
 
     [LoggerMessage(EventId = 219, EventName = "ClaimFailed", Level = LogLevel.Warning, Message = "Claiming the name {Name} across the cluster failed; the registration was refused as server-busy")]
     public static partial void ClaimFailed(ILogger logger, string name, Exception exception);
+
+    [LoggerMessage(EventId = 256, EventName = "HolderLookupFailed", Level = LogLevel.Warning, Message = "Looking up who holds the name {Name} across the cluster failed; the call was refused as server-busy")]
+    public static partial void HolderLookupFailed(ILogger logger, string name, Exception exception);
 
     [LoggerMessage(EventId = 242, EventName = "CallTakenOver", Level = LogLevel.Warning, Message = "Call {CallId}: taken over from node {Node}, which died; it goes on here")]
     public static partial void CallTakenOver(ILogger logger, string callId, SiloAddress node);

@@ -1,5 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Orleans.Configuration;
 using Orleans.Runtime.Hosting;
@@ -11,7 +13,8 @@ namespace One2One.Server.Cluster;
 
 /// <summary>
 /// Hosts this node's Orleans silo in the app's process: a cluster of one by default, or a member of the cluster that
-/// shares <see cref="ClusterNodeOptions.Redis"/>, with the SignalR backplane on the same Redis.
+/// shares <see cref="ClusterNodeOptions.Redis"/>, with the SignalR backplane on the same Redis (kept off the path of a
+/// connecting page: <see cref="BestEffortBackplane{THub}"/>).
 /// </summary>
 public static class ClusterHosting
 {
@@ -64,6 +67,7 @@ public static class ClusterHosting
         if (options.IsClustered)
         {
             signalR.AddStackExchangeRedis(options.Redis!, backplane => backplane.Configuration.ChannelPrefix = RedisChannel.Literal(options.ClusterId));
+            builder.Services.Replace(ServiceDescriptor.Singleton(typeof(HubLifetimeManager<>), typeof(BestEffortBackplane<>)));
         }
 
         return builder;

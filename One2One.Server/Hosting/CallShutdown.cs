@@ -15,6 +15,7 @@ internal sealed class CallShutdown(CallService calls, KurentoClient kurento, Nod
 
     public async Task StopAsync(CancellationToken cancellationToken)
     {
+        calls.StopRetries();
         try
         {
             if (stop.HandsCallsOver)

@@ -24,7 +24,8 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
     public One2OneServerFactory B { get; }
 
     /// <param name="createNode">Makes each node's server (its media server, its clock, its windows); the default runs an embedded media server.</param>
-    public static async Task<TwoNodeCluster> StartAsync(Func<One2OneServerFactory>? createNode = null)
+    /// <param name="redisOptions">StackExchange.Redis options the nodes add to Redis's address (e.g. shorter timeouts).</param>
+    public static async Task<TwoNodeCluster> StartAsync(Func<One2OneServerFactory>? createNode = null, string? redisOptions = null)
     {
         var redis = await RedisServer.StartAsync();
         var clusterId = "test-" + Guid.NewGuid().ToString("N")[..8];
@@ -32,9 +33,9 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
         One2OneServerFactory? b = null;
         try
         {
-            a = Node(createNode?.Invoke() ?? new One2OneServerFactory(), redis, clusterId);
+            a = Node(createNode?.Invoke() ?? new One2OneServerFactory(), redis, clusterId, redisOptions);
             _ = a.BaseAddress;
-            b = Node(createNode?.Invoke() ?? new One2OneServerFactory(), redis, clusterId);
+            b = Node(createNode?.Invoke() ?? new One2OneServerFactory(), redis, clusterId, redisOptions);
             _ = b.BaseAddress;
             return new TwoNodeCluster(redis, a, b);
         }
@@ -73,8 +74,8 @@ internal sealed class TwoNodeCluster : IAsyncDisposable
         }
     }
 
-    private static One2OneServerFactory Node(One2OneServerFactory server, RedisServer redis, string clusterId) =>
+    private static One2OneServerFactory Node(One2OneServerFactory server, RedisServer redis, string clusterId, string? redisOptions) =>
         server
-            .WithSetting("Cluster:Redis", redis.ConnectionString)
+            .WithSetting("Cluster:Redis", redisOptions is null ? redis.ConnectionString : $"{redis.ConnectionString},{redisOptions}")
             .WithSetting("Cluster:ClusterId", clusterId);
 }
