@@ -16,6 +16,7 @@ builder.Services.AddOne2One(builder.Configuration);
 
 var app = builder.Build();
 app.UseTrustedProxies();
+app.UseHubOrigins();
 app.UseConnectionQuota();
 app.UseHubAuthentication();
 

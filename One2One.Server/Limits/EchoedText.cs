@@ -23,4 +23,28 @@ public static class EchoedText
         var length = char.IsHighSurrogate(text[maxLength - 1]) ? maxLength - 1 : maxLength;
         return string.Concat(text.AsSpan(0, length), "…");
     }
+
+    /// <summary>
+    /// Text from a request made safe for a log line: cut to <paramref name="maxLength"/>, and each control or format
+    /// character (a line break, a terminal escape, a bidirectional override) written as <c>\uXXXX</c>, so that it can
+    /// neither forge nor hide log lines.
+    /// </summary>
+    public static string ForLog(string? text, int maxLength = MaxLength)
+    {
+        var cut = Cut(text ?? "", maxLength);
+        if (!cut.Any(IsHidden))
+        {
+            return cut;
+        }
+
+        var escaped = new System.Text.StringBuilder(cut.Length + 16);
+        foreach (var c in cut)
+        {
+            _ = IsHidden(c) ? escaped.Append(System.Globalization.CultureInfo.InvariantCulture, $"\\u{(int)c:X4}") : escaped.Append(c);
+        }
+
+        return escaped.ToString();
+    }
+
+    private static bool IsHidden(char c) => char.IsControl(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format;
 }

@@ -1,6 +1,7 @@
 using One2One.Kurento;
 using One2One.Server.Calls;
 using One2One.Server.Contracts;
+using One2One.Server.Limits;
 
 namespace One2One.Server.Media;
 
@@ -613,7 +614,10 @@ internal sealed partial class CallMediaSession : IAsyncDisposable
     }
 
     private void OnCandidateRejected(KurentoIceCandidate candidate, Exception error) =>
-        MediaLog.CandidateRejected(_logger, _callId, candidate.Candidate, error);
+        MediaLog.CandidateRejected(_logger, _callId, EchoedText.ForLog(candidate.Candidate, MaxLoggedCandidateLength), EchoedText.ForLog(error.Message, MaxLoggedCandidateLength));
+
+    /// <summary>Enough of a candidate line for its address, port and type.</summary>
+    private const int MaxLoggedCandidateLength = 160;
 
     private bool TryAdopt(MediaPipeline pipeline)
     {

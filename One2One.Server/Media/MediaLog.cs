@@ -32,8 +32,9 @@ internal static partial class MediaLog
     [LoggerMessage(EventId = 303, EventName = "CandidateDropped", Level = LogLevel.Warning, Message = "Call {CallId}: too many queued candidates from the {Side}; one was dropped")]
     public static partial void CandidateDropped(ILogger logger, string callId, CallSide side);
 
-    [LoggerMessage(EventId = 304, EventName = "CandidateRejected", Level = LogLevel.Warning, Message = "Call {CallId}: the media server rejected candidate {Candidate}")]
-    public static partial void CandidateRejected(ILogger logger, string callId, string candidate, Exception exception);
+    // Debug: the page's candidate, not a fault here, and a page can send a hundred a minute.
+    [LoggerMessage(EventId = 304, EventName = "CandidateRejected", Level = LogLevel.Debug, Message = "Call {CallId}: the media server rejected candidate {Candidate}: {Error}")]
+    public static partial void CandidateRejected(ILogger logger, string callId, string candidate, string error);
 
     [LoggerMessage(EventId = 305, EventName = "IceState", Level = LogLevel.Debug, Message = "Call {CallId}: ICE of the {Side} is {State}")]
     public static partial void IceState(ILogger logger, string callId, CallSide side, IceComponentState state);

@@ -19,4 +19,11 @@ internal static partial class SignalingLog
 
     [LoggerMessage(EventId = 106, EventName = "DisconnectFailed", Level = LogLevel.Error, Message = "Letting go of closed connection {ConnectionId} failed")]
     public static partial void DisconnectFailed(ILogger logger, string connectionId, Exception exception);
+
+    [LoggerMessage(EventId = 104, EventName = "OriginRefused", Level = LogLevel.Warning,
+        Message = "A hub connection from a page of {Origin} was refused: only this server's own pages and Hub:AllowedOrigins may connect. List the origin if an app of yours connects from there. Further refusals are logged at Debug")]
+    public static partial void OriginRefused(ILogger logger, string origin);
+
+    [LoggerMessage(EventId = 107, EventName = "OriginRefusedAgain", Level = LogLevel.Debug, Message = "A hub connection from a page of {Origin} was refused")]
+    public static partial void OriginRefusedAgain(ILogger logger, string origin);
 }

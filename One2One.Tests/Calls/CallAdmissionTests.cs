@@ -16,17 +16,17 @@ namespace One2One.Tests.Calls;
 /// </summary>
 public sealed class CallAdmissionTests : IAsyncLifetime
 {
-    private readonly One2OneServerFactory _server = new One2OneServerFactory().WithSetting("MediaServer:MaxEndpoints", "4");
-    private readonly RecordingLoggerProvider _logs = new(LogLevel.Warning);
+    private readonly RecordingLoggerProvider _logs = new(LogLevel.Debug);
+    private readonly One2OneServerFactory _server;
     private readonly List<IAsyncDisposable> _disposables = [];
 
     private MediaServerDiagnostics Diagnostics => _server.Services.GetRequiredService<EmbeddedMediaServerHost>().Server.Diagnostics;
 
-    public Task InitializeAsync()
-    {
-        _server.Services.GetRequiredService<ILoggerFactory>().AddProvider(_logs);
-        return Task.CompletedTask;
-    }
+    public CallAdmissionTests() =>
+        // Debug: a candidate the media server refused is the page's fault, logged at Debug.
+        _server = new One2OneServerFactory { Logs = _logs }.WithSetting("MediaServer:MaxEndpoints", "4");
+
+    public Task InitializeAsync() => Task.CompletedTask;
 
     public async Task DisposeAsync()
     {

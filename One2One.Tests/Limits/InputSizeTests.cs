@@ -127,6 +127,24 @@ public sealed class InputSizeTests : IAsyncLifetime
         _server.MediaCounts().Should().Match<One2One.MediaServer.Hosting.MediaServerCounts>(c => c.Pipelines == 0 && c.Endpoints == 0);
     }
 
+    [Theory]
+    [InlineData("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\nfail: a forged log line")]
+    [InlineData("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\u001b[1A\u001b[2K")]
+    [InlineData("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host\u0085")]
+    public async Task A_candidate_with_control_characters_is_refused_as_invalid_before_it_reaches_the_call(string line)
+    {
+        await _alice.CallAsync(_bob.Name, Offer);
+        await _bob.ExpectAsync<IncomingCall>();
+
+        var send = () => _alice.SendCandidateAsync(new IceCandidateInit(line, "0", 0));
+
+        (await send.Should().ThrowAsync<HubException>()).WithMessage("*invalid-candidate: *control characters*");
+        var midSend = () => _alice.SendCandidateAsync(new IceCandidateInit("candidate:1 1 udp 2122260223 127.0.0.1 50000 typ host", "0\n", null));
+        (await midSend.Should().ThrowAsync<HubException>()).WithMessage("*invalid-candidate: *control characters*");
+        await _alice.StopAsync();
+        (await _bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.Cancelled);
+    }
+
     [Fact]
     public async Task A_message_beyond_the_hubs_maximum_closes_only_that_connection()
     {
