@@ -84,6 +84,20 @@ public sealed class WebRtcEndpoint : MediaElement
         return SetPropertyAsync("setMaxVideoRecvBandwidth", "maxVideoRecvBandwidth", JsonValue.Create(kilobitsPerSecond), cancellationToken);
     }
 
+    /// <summary>
+    /// Sets <c>maxVideoSendBandwidth</c> (BaseRtpEndpoint), in kbps, 0 for none: the most video this endpoint lets flow to
+    /// its browser, which KMS enforces through the bandwidth estimates it passes back to the sending side. KMS's default,
+    /// 500 kbps, caps every call's video far below what a camera and a network give.
+    /// </summary>
+    public Task SetMaxVideoSendBandwidthAsync(int kilobitsPerSecond, CancellationToken cancellationToken = default)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(kilobitsPerSecond);
+        return SetPropertyAsync("setMaxVideoSendBandwidth", "maxVideoSendBandwidth", JsonValue.Create(kilobitsPerSecond), cancellationToken);
+    }
+
+    public async Task<int> GetMaxVideoSendBandwidthAsync(CancellationToken cancellationToken = default) =>
+        KurentoReply.GetInt32(await InvokeAsync("getMaxVideoSendBandwidth", null, cancellationToken), "invoke getMaxVideoSendBandwidth");
+
     public async Task<int> GetMaxVideoRecvBandwidthAsync(CancellationToken cancellationToken = default) =>
         KurentoReply.GetInt32(await InvokeAsync("getMaxVideoRecvBandwidth", null, cancellationToken), "invoke getMaxVideoRecvBandwidth");
 

@@ -8,8 +8,9 @@ namespace One2One.Tests.Calls;
 
 /// <summary>
 /// MediaServer:MaxVideoBitrate with a media server that is not the embedded one: each WebRtcEndpoint is given KMS's
-/// maxVideoRecvBandwidth (kbps) before it negotiates, which KMS puts in its answer and REMBs. The embedded media server
-/// takes the same request and reports it back, as KMS does.
+/// maxVideoRecvBandwidth (kbps) before it negotiates, which KMS puts in its answer and REMBs, and maxVideoSendBandwidth
+/// (the cap, or 0 for none: KMS's default is 500 kbps). The embedded media server takes the same requests and reports
+/// them back, as KMS does.
 /// </summary>
 public sealed class VideoBitrateCapTests
 {
@@ -29,17 +30,25 @@ public sealed class VideoBitrateCapTests
             cap.Params!["operationParams"]!["maxVideoRecvBandwidth"]!.GetValue<int>().Should().Be(301, "kbps, rounded up so the cap is never below what was asked");
             var processOffer = requests.FindIndex(r => r.Param("object") == endpoint && r.Operation == "processOffer");
             requests.IndexOf(cap).Should().BeLessThan(processOffer, "KMS writes the cap into the answer it makes");
+            var send = requests.Single(r => r.IsInvoke("setMaxVideoSendBandwidth") && r.Param("object") == endpoint);
+            send.Params!["operationParams"]!["maxVideoSendBandwidth"]!.GetValue<int>().Should().Be(301, "the same cap on what flows to the browser");
+            requests.IndexOf(send).Should().BeLessThan(processOffer);
         }
     }
 
     [Fact]
-    public async Task Without_a_cap_no_endpoint_is_asked_about_bandwidth()
+    public async Task Without_a_cap_each_endpoint_lifts_KMSs_default_send_cap_and_asks_nothing_else_about_bandwidth()
     {
         await using var call = await ScriptedCall.StartAsync();
 
         await call.ConnectAsync();
 
-        call.Media.Requests.Should().NotContain(r => r.Operation != null && r.Operation.Contains("Bandwidth", StringComparison.Ordinal));
+        var bandwidth = call.Media.Requests.Where(r => r.Operation != null && r.Operation.Contains("Bandwidth", StringComparison.Ordinal)).ToList();
+        bandwidth.Should().HaveCount(2).And.OnlyContain(r => r.Operation == "setMaxVideoSendBandwidth"
+            && r.Params!["operationParams"]!["maxVideoSendBandwidth"]!.GetValue<int>() == 0,
+            "KMS holds what each endpoint passes on to 500 kbps unless told otherwise (0: no cap of its own)");
+        var endpoints = new[] { await call.EndpointOfAsync(ScriptedCall.CallerOffer), await call.EndpointOfAsync(ScriptedCall.CalleeOffer) };
+        bandwidth.Select(r => r.Param("object")).Should().BeEquivalentTo(endpoints);
     }
 
     [Fact]

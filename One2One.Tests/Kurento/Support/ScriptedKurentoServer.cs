@@ -669,7 +669,7 @@ internal sealed class ScriptedKurentoServer : IAsyncDisposable
                             ["state"] = _iceStates.GetValueOrDefault(objectId, "CONNECTING"),
                         });
                         break;
-                    case "setStunServerAddress" or "setStunServerPort" or "setTurnUrl" or "setMaxVideoRecvBandwidth":
+                    case "setStunServerAddress" or "setStunServerPort" or "setTurnUrl" or "setMaxVideoRecvBandwidth" or "setMaxVideoSendBandwidth":
                         // WebRtcEndpoint properties (elements.WebRtcEndpoint.kmd.json); the request is recorded, which is what tests read.
                         break;
                     default:
