@@ -52,6 +52,7 @@ internal sealed partial class CallMediaSession : IAsyncDisposable
     private readonly Leg _callee;
     private readonly CancellationTokenSource _lifetime = new(); // cancelled on dispose; never disposed (no timer), so late readers of its token are safe
     private readonly Lock _gate = new();
+    private readonly HashSet<string> _errorKindsLogged = new(StringComparer.Ordinal); // under _gate
     private readonly SemaphoreSlim _renegotiation = new(1, 1); // one swap at a time; never disposed (no wait handle is used)
     private readonly List<Task> _pumps = []; // the candidate pumps, for the disposal to wait for; those that ended go as a new one comes
     private MediaPipeline? _pipeline;
@@ -607,11 +608,46 @@ internal sealed partial class CallMediaSession : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// A media server's Error event. KMS raises one for every GStreamer error <em>and warning</em> of an element (a
+    /// decoder's hiccup, a caps mismatch it transcodes around), none of which says the call cannot go on: those are
+    /// logged, once per call and kind, and the call's end is left to what really stops media (the path lost, a hang-up).
+    /// A failed DTLS handshake (<see cref="DtlsHandshakeFailed"/>, the embedded media server's) leaves the endpoint
+    /// without keys for good: that ends the call.
+    /// </summary>
     private void OnMediaError(MediaErrorOccurred e)
     {
-        MediaLog.MediaError(_logger, _callId, e.Type, e.ErrorCode, e.Description);
-        _events.MediaFailed(Reasons.MediaError, e.Description);
+        if (e.Type == DtlsHandshakeFailed)
+        {
+            MediaLog.MediaError(_logger, _callId, e.Type, e.ErrorCode, EchoedText.ForLog(e.Description, MaxLoggedErrorLength));
+            _events.MediaFailed(Reasons.MediaError, e.Description);
+            return;
+        }
+
+        bool first;
+        lock (_gate)
+        {
+            first = _errorKindsLogged.Count < MaxErrorKindsLogged && _errorKindsLogged.Add(e.Type);
+        }
+
+        if (first)
+        {
+            MediaLog.MediaWarning(_logger, _callId, e.Type, e.ErrorCode, EchoedText.ForLog(e.Description, MaxLoggedErrorLength));
+        }
+        else
+        {
+            MediaLog.MediaWarningAgain(_logger, _callId, e.Type, e.ErrorCode);
+        }
     }
+
+    /// <summary>The embedded media server's Error type for a DTLS handshake that failed.</summary>
+    internal const string DtlsHandshakeFailed = "DTLS_HANDSHAKE_FAILED";
+
+    /// <summary>Enough of an error's description (KMS adds GStreamer's debug lines) for a log line.</summary>
+    private const int MaxLoggedErrorLength = 400;
+
+    /// <summary>Kinds of media server errors logged at Warning per call; the rest at Debug.</summary>
+    private const int MaxErrorKindsLogged = 8;
 
     private void OnCandidateRejected(KurentoIceCandidate candidate, Exception error) =>
         MediaLog.CandidateRejected(_logger, _callId, EchoedText.ForLog(candidate.Candidate, MaxLoggedCandidateLength), EchoedText.ForLog(error.Message, MaxLoggedCandidateLength));

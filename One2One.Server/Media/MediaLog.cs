@@ -45,6 +45,12 @@ internal static partial class MediaLog
     [LoggerMessage(EventId = 307, EventName = "MediaError", Level = LogLevel.Warning, Message = "Call {CallId}: media server error {Type} ({Code}): {Description}")]
     public static partial void MediaError(ILogger logger, string callId, string type, int code, string description);
 
+    [LoggerMessage(EventId = 318, EventName = "MediaWarning", Level = LogLevel.Warning, Message = "Call {CallId}: the media server reported {Type} ({Code}): {Description}; the call goes on (further reports of this kind at Debug)")]
+    public static partial void MediaWarning(ILogger logger, string callId, string type, int code, string description);
+
+    [LoggerMessage(EventId = 319, EventName = "MediaWarningAgain", Level = LogLevel.Debug, Message = "Call {CallId}: the media server reported {Type} ({Code}) again")]
+    public static partial void MediaWarningAgain(ILogger logger, string callId, string type, int code);
+
     [LoggerMessage(EventId = 308, EventName = "OptionalEventUnsupported", Level = LogLevel.Debug, Message = "Call {CallId}: the media server does not support {EventType}; media flow is not logged")]
     public static partial void OptionalEventUnsupported(ILogger logger, string callId, string eventType);
 

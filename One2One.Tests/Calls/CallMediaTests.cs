@@ -190,18 +190,52 @@ public abstract class CallMediaScenarios<TLayout>
         call.Media.RequestsOf("create").Should().HaveCount(1, "nothing more is built for an ended call");
     }
 
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_media_server_error_event_is_logged_and_the_call_goes_on_since_KMS_raises_one_for_each_GStreamer_warning(bool onPipeline)
+    {
+        await using var call = await StartCallAsync();
+        await call.ConnectAsync();
+        var pipeline = await call.PipelineIdAsync();
+        var source = onPipeline ? pipeline : await call.EndpointOfAsync(ScriptedCall.CalleeOffer);
+
+        // As KMS words a decoder's warning (MediaElementImpl::processBusMessage: errors and warnings alike).
+        await call.Media.PushEventAsync(source, "Error", new()
+        {
+            ["description"] = "Error code 7: Could not decode stream., source: vp8dec0, element: kmswebrtcendpoint1",
+            ["errorCode"] = 7,
+            ["type"] = "STREAM_ERROR_DECODE",
+        });
+
+        // Events are handled one at a time, in order: once Bob has the candidate pushed after it, the error was handled.
+        var calleeEndpoint = await call.EndpointOfAsync(ScriptedCall.CalleeOffer);
+        await call.Media.PushCandidateAsync(calleeEndpoint, "candidate:1 1 UDP 2015363327 127.0.0.1 40000 typ host");
+        (await call.Bob.ExpectAsync<IceCandidate>()).Candidate.Candidate.Should().Contain("40000");
+        await call.Bob.SetMediaStateAsync(new MediaState(Audio: false, Video: true));
+        (await call.Alice.ExpectAsync<MediaState>()).Should().Be(new MediaState(false, true), "the call went on past the event");
+        await Task.Delay(300);
+        call.Alice.Drain().OfType<StopCommunication>().Should().BeEmpty();
+        call.Bob.Drain().OfType<StopCommunication>().Should().BeEmpty();
+
+        await call.Bob.StopAsync();
+        (await call.Alice.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.HungUp);
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released once, at the hang-up");
+    }
+
     [Fact]
-    public async Task An_error_event_ends_the_call_with_a_reason()
+    public async Task A_failed_DTLS_handshake_ends_the_call_with_a_reason()
     {
         await using var call = await StartCallAsync();
         await call.ConnectAsync();
         var pipeline = await call.PipelineIdAsync();
 
-        await call.Media.PushEventAsync(pipeline, "Error", new() { ["description"] = "Pipeline broke", ["errorCode"] = 999, ["type"] = "UNEXPECTED_PIPELINE_ERROR" });
+        await call.Media.PushEventAsync(await call.EndpointOfAsync(ScriptedCall.CalleeOffer), "Error",
+            new() { ["description"] = "The DTLS handshake failed: bad certificate", ["errorCode"] = 999, ["type"] = "DTLS_HANDSHAKE_FAILED" });
 
         var alice = await call.Alice.ExpectAsync<StopCommunication>();
         alice.Reason.Should().Be(Reasons.MediaError);
-        alice.Message.Should().Contain("Pipeline broke");
+        alice.Message.Should().Contain("DTLS handshake failed");
         (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.MediaError);
         await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
     }
