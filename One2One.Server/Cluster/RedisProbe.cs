@@ -29,6 +29,15 @@ internal sealed class RedisProbe(string connectionString, TimeSpan wait) : IAsyn
         return await redis.GetDatabase().PingAsync().WaitAsync(wait, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Whether Redis holds <paramref name="field"/> in the hash at <paramref name="key"/>.</summary>
+    /// <exception cref="RedisException">Redis refused, or the connection failed.</exception>
+    /// <exception cref="TimeoutException">No answer within the probe's wait.</exception>
+    public async Task<bool> HashFieldExistsAsync(RedisKey key, RedisValue field, CancellationToken cancellationToken)
+    {
+        var redis = await Connection().WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+        return await redis.GetDatabase().HashExistsAsync(key, field).WaitAsync(wait, cancellationToken).ConfigureAwait(false);
+    }
+
     public async ValueTask DisposeAsync()
     {
         Task<ConnectionMultiplexer>? connecting;
