@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Collections.Concurrent;
 using System.Text;
 using Microsoft.Extensions.Options;
@@ -973,13 +972,9 @@ internal sealed partial class CallService
         // No browser writes control characters in an offer, and each would take six bytes (\u00XX) in the JSON of the
         // media server's request: an offer of them could outgrow the control connection's largest message, which closes it
         // for every call on it.
-        if (sdp.AsSpan().ContainsAny(ControlCharacters))
+        if (sdp.AsSpan().ContainsAny(ControlCharacters.InText))
         {
             throw _rejections.Invocation("The SDP offer contains control characters.", HubRejection.InvalidRequest);
         }
     }
-
-    /// <summary>The control characters (C0, DEL, C1) an offer may not hold: all but its line ends and tabs.</summary>
-    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
-        Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(c => char.IsControl(c) && c is not ('\r' or '\n' or '\t')).ToArray());
 }

@@ -6,44 +6,59 @@ using StackExchange.Redis;
 namespace One2One.Server.Cluster;
 
 /// <summary>
-/// The SignalR Redis backplane, kept off the path of a page that connects. Redis's backplane subscribes each new
-/// connection to a Redis channel before the connection is accepted, so while Redis is down or slow no page could connect
-/// to any node, nor come back to its call after a dropped connection, although nothing this app sends needs Redis: each
-/// node writes to the connections it holds (the backplane writes to a local connection without Redis), and what one node
-/// has for another's page goes node to node (<see cref="INodeLink"/>). A subscription that fails or takes longer than
-/// <see cref="SubscriptionWait"/> is let go (and observed): the connection is accepted, held locally as before.
+/// The SignalR Redis backplane, kept off the path of a page that connects and of what this node sends to its own pages.
+/// Redis's backplane subscribes each new connection to a Redis channel before the connection is accepted, so while Redis
+/// is down or slow no page could connect to any node, nor come back to its call after a dropped connection; and it
+/// holds a connection in its own store only once it has a connection to Redis. Nothing this app sends needs Redis:
+/// each node writes to the connections it holds, and what one node has for another's page goes node to node
+/// (<see cref="INodeLink"/>). So this keeps its own store of this node's connections and writes to them itself, as
+/// SignalR's default lifetime manager does; the Redis backplane is told of each connection too, for anything sent to
+/// a connection, group or user elsewhere, but a subscription that fails or takes longer than
+/// <see cref="SubscriptionWait"/> is let go (and observed): the connection is accepted all the same.
 /// </summary>
 /// <remarks>
-/// Everything else is the Redis backplane's, unchanged (made here, not by the container, so that its disposal is this one's).
-/// Safe from any thread: its two flags (whether this outage was logged; whether it was disposed) are read and written atomically.
+/// Safe from any thread: the store is SignalR's own concurrent one; the two flags (whether this outage was logged,
+/// whether it was disposed) are read and written atomically. The Redis backplane is made here, not by the container, so
+/// that its disposal is this one's.
 /// </remarks>
 internal sealed class BestEffortBackplane<THub>(IServiceProvider services, ILogger<BestEffortBackplane<THub>> logger)
     : HubLifetimeManager<THub>, IDisposable
     where THub : Hub
 {
-    private readonly RedisHubLifetimeManager<THub> _redis = ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<THub>>(services);
-
     /// <summary>How long a connection's subscription may hold its start: a healthy Redis answers in milliseconds.</summary>
     internal static readonly TimeSpan SubscriptionWait = TimeSpan.FromSeconds(1);
 
+    private readonly RedisHubLifetimeManager<THub> _redis = ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<THub>>(services);
+    private readonly HubConnectionStore _local = new();
     private int _failuresLogged;
     private int _disposed;
 
-    public override Task OnConnectedAsync(HubConnectionContext connection) => BestEffortAsync(_redis.OnConnectedAsync(connection), connection.ConnectionId);
+    public override Task OnConnectedAsync(HubConnectionContext connection)
+    {
+        _local.Add(connection);
+        return BestEffortAsync(_redis.OnConnectedAsync(connection), connection.ConnectionId);
+    }
 
-    public override Task OnDisconnectedAsync(HubConnectionContext connection) => BestEffortAsync(_redis.OnDisconnectedAsync(connection), connection.ConnectionId);
+    public override Task OnDisconnectedAsync(HubConnectionContext connection)
+    {
+        _local.Remove(connection);
+        return BestEffortAsync(_redis.OnDisconnectedAsync(connection), connection.ConnectionId);
+    }
+
+    /// <summary>To a connection of this node, written here; to one elsewhere, through Redis.</summary>
+    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        _local[connectionId] is { } connection
+            ? connection.WriteAsync(new InvocationMessage(methodName, args), cancellationToken).AsTask()
+            : _redis.SendConnectionAsync(connectionId, methodName, args, cancellationToken);
+
+    public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
+        Task.WhenAll(connectionIds.Select(id => SendConnectionAsync(id, methodName, args, cancellationToken)));
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _redis.SendAllAsync(methodName, args, cancellationToken);
 
     public override Task SendAllExceptAsync(string methodName, object?[] args, IReadOnlyList<string> excludedConnectionIds, CancellationToken cancellationToken = default) =>
         _redis.SendAllExceptAsync(methodName, args, excludedConnectionIds, cancellationToken);
-
-    public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _redis.SendConnectionAsync(connectionId, methodName, args, cancellationToken);
-
-    public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
-        _redis.SendConnectionsAsync(connectionIds, methodName, args, cancellationToken);
 
     public override Task SendGroupAsync(string groupName, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _redis.SendGroupAsync(groupName, methodName, args, cancellationToken);
@@ -127,7 +142,7 @@ internal sealed class BestEffortBackplane<THub>(IServiceProvider services, ILogg
 internal static partial class BackplaneLog
 {
     [LoggerMessage(EventId = 254, EventName = "BackplaneSubscriptionFailed", Level = LogLevel.Warning,
-        Message = "Connection {ConnectionId}: the SignalR backplane's Redis did not take its subscription in time; the connection is accepted without it (this node's own messages never need it). Further failures are logged at Debug until one succeeds")]
+        Message = "Connection {ConnectionId}: the SignalR backplane's Redis did not answer in time as the connection opened or closed; the connection goes on without it (this node's own messages never need it). Further failures are logged at Debug until one succeeds")]
     public static partial void SubscriptionFailed(ILogger logger, string connectionId, Exception exception);
 
     [LoggerMessage(EventId = 257, EventName = "BackplaneDisposeFailed", Level = LogLevel.Information,
@@ -135,6 +150,6 @@ internal static partial class BackplaneLog
     public static partial void DisposeFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 255, EventName = "BackplaneSubscriptionFailedAgain", Level = LogLevel.Debug,
-        Message = "Connection {ConnectionId}: accepted without the backplane's subscription ({Error})")]
+        Message = "Connection {ConnectionId}: the backplane's Redis did not answer in time ({Error})")]
     public static partial void SubscriptionFailedAgain(ILogger logger, string connectionId, string error);
 }

@@ -60,7 +60,7 @@ internal static class One2OneServiceCollectionExtensions
         services.AddClientLimits();
         services.AddIceServers();
         services.AddTrustedProxies();
-        services.AddHubOrigins(configuration);
+        services.AddHubOrigins();
         services.AddOne2OneAuth(configuration);
         services.AddKurentoClient();
         services.AddOne2OneObservability(configuration);

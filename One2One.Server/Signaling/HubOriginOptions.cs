@@ -11,8 +11,16 @@ public sealed class HubOriginOptions
 
     /// <summary>
     /// Origins other than the server's own whose pages may connect (an app using the SDK from its own site), each
-    /// <c>scheme://host[:port]</c>, e.g. <c>https://app.example.org</c>. Empty (the default): only pages this server
+    /// <c>scheme://host[:port]</c>, e.g. <c>https://app.example.org</c> (or an app's own scheme, <c>capacitor://localhost</c>). Empty (the default): only pages this server
     /// serves (same origin), and clients that send no Origin (apps outside a browser).
     /// </summary>
     public string[] AllowedOrigins { get; set; } = [];
+
+    /// <summary>An absolute address with a host and nothing after it (an app's custom scheme, like <c>capacitor://localhost</c>, too).</summary>
+    internal static bool IsOrigin(string origin) =>
+        Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.IdnHost.Length > 0 && uri.AbsolutePath == "/"
+        && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0;
+
+    /// <summary>The origin as a browser writes it (<c>Origin</c> header): lower-case, no default port, no trailing slash.</summary>
+    internal static string Normalize(string origin) => new Uri(origin, UriKind.Absolute).GetLeftPart(UriPartial.Authority);
 }

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Cors.Infrastructure;
+using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Microsoft.AspNetCore.HttpOverrides;
 using One2One.Server.Contracts;
 using One2One.Server.Limits;
 
@@ -9,21 +11,24 @@ namespace One2One.Server.Signaling;
 /// <summary>
 /// Refuses with HTTP 403 a hub request (a negotiation, a WebSocket, a long-polling request) whose <c>Origin</c> is
 /// neither this server's nor one of <see cref="HubOriginOptions.AllowedOrigins"/>; lets the allowed origins negotiate
-/// across origins (CORS). A request without Origin (an app outside a browser) passes: only a browser sends it, and a
-/// browser cannot leave it out, nor forge it, nor add the X-Forwarded-Host it is also compared with (the address a
-/// proxy in front was asked for).
+/// across origins (CORS, on the hub's path only). A request without Origin (an app outside a browser) passes: only a
+/// browser sends it, and a page can neither leave it out, nor forge it, nor add the X-Forwarded-Host it is also compared
+/// with (the address a proxy in front was asked for).
 /// </summary>
 internal static class HubOrigins
 {
     private const string CorsPolicy = "hub-origins";
 
-    public static IServiceCollection AddHubOrigins(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>Distinct refused origins logged at Warning; the rest at Debug (a prober cannot hide a misconfiguration).</summary>
+    private const int MaxOriginsLogged = 16;
+
+    public static IServiceCollection AddHubOrigins(this IServiceCollection services)
     {
         services.AddOptions<HubOriginOptions>().BindConfiguration(HubOriginOptions.SectionName).ValidateOnStart();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubOriginOptions>, HubOriginOptionsValidator>());
-        var allowed = configuration.GetSection(HubOriginOptions.SectionName).Get<HubOriginOptions>()?.AllowedOrigins ?? [];
-        services.AddCors(cors => cors.AddPolicy(CorsPolicy, policy => policy
-            .WithOrigins([.. allowed.Select(o => o.TrimEnd('/'))])
+        services.AddCors();
+        services.AddOptions<CorsOptions>().Configure<IOptions<HubOriginOptions>>((cors, hub) => cors.AddPolicy(CorsPolicy, policy => policy
+            .WithOrigins([.. hub.Value.AllowedOrigins.Select(HubOriginOptions.Normalize)])
             .AllowAnyHeader()
             .AllowAnyMethod()
             .AllowCredentials()));
@@ -37,47 +42,51 @@ internal static class HubOrigins
             .Select(o => new Uri(o, UriKind.Absolute))
             .ToArray();
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubOrigins));
-        var logged = 0;
-        app.UseCors(CorsPolicy);
-        return app.Use(async (context, next) =>
+        var logged = new ConcurrentDictionary<string, byte>(StringComparer.OrdinalIgnoreCase);
+        return app.UseWhen(context => context.Request.Path.StartsWithSegments(One2OneHub.Path), hub =>
         {
-            if (context.Request.Path.StartsWithSegments(One2OneHub.Path)
-                && context.Request.Headers.Origin is { Count: > 0 } origin
-                && !IsAllowed(origin.ToString(), context.Request, allowed))
+            hub.UseCors(CorsPolicy);
+            hub.Use(async (context, next) =>
             {
-                if (Interlocked.Exchange(ref logged, 1) == 0)
+                if (context.Request.Headers.Origin is { Count: > 0 } origin && !IsAllowed(origin.ToString(), context.Request, allowed))
                 {
-                    SignalingLog.OriginRefused(logger, EchoedText.ForLog(origin.ToString()));
-                }
-                else
-                {
-                    SignalingLog.OriginRefusedAgain(logger, EchoedText.ForLog(origin.ToString()));
+                    var page = EchoedText.ForLog(origin.ToString());
+                    var host = EchoedText.ForLog(context.Request.Host.Value);
+                    var forwarded = EchoedText.ForLog(context.Request.Headers[ForwardedHeadersDefaults.XForwardedHostHeaderName].ToString());
+                    if (logged.Count < MaxOriginsLogged && logged.TryAdd(page, 0))
+                    {
+                        SignalingLog.OriginRefused(logger, page, host, forwarded);
+                    }
+                    else
+                    {
+                        SignalingLog.OriginRefusedAgain(logger, page, host);
+                    }
+
+                    context.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    await context.Response.WriteAsync(HubRejection.WireMessage("forbidden",
+                        "Pages from this origin may not connect to this server (Hub:AllowedOrigins).")).ConfigureAwait(false);
+                    return;
                 }
 
-                context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                await context.Response.WriteAsync(HubRejection.WireMessage("forbidden",
-                    "Pages from this origin may not connect to this server (Hub:AllowedOrigins).")).ConfigureAwait(false);
-                return;
-            }
-
-            await next(context).ConfigureAwait(false);
+                await next(context).ConfigureAwait(false);
+            });
         });
     }
 
     /// <summary>
-    /// The page's origin is this server's (the Host asked for, or the X-Forwarded-Host a proxy was asked for) or one of
-    /// <paramref name="allowed"/>. A Host without a port matches an origin on its scheme's default port: behind a proxy
-    /// that ends TLS the request's own scheme is not the page's.
+    /// The page's origin is one of <paramref name="allowed"/>, or this server's: the Host asked for, or the
+    /// X-Forwarded-Host a proxy was asked for. A host named without a port matches the page's host on any port: a proxy
+    /// that ends TLS, or one that passes <c>$host</c>, drops the port the page was on.
     /// </summary>
     internal static bool IsAllowed(string origin, HttpRequest request, IReadOnlyList<Uri> allowed)
     {
-        if (!Uri.TryCreate(origin, UriKind.Absolute, out var page) || page.Scheme is not ("http" or "https"))
+        if (!Uri.TryCreate(origin, UriKind.Absolute, out var page) || page.HostNameType == UriHostNameType.Unknown || page.IdnHost.Length == 0)
         {
             // "null" (a sandboxed frame, a file), or nothing a browser sends.
             return false;
         }
 
-        if (allowed.Any(a => a.Scheme == page.Scheme && a.Port == page.Port && string.Equals(a.IdnHost, page.IdnHost, StringComparison.OrdinalIgnoreCase)))
+        if (allowed.Any(a => a.Scheme == page.Scheme && a.Port == page.Port && SameName(a.IdnHost, page.IdnHost)))
         {
             return true;
         }
@@ -91,7 +100,7 @@ internal static class HubOrigins
         {
             foreach (var host in (forwarded ?? "").Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
             {
-                if (SameHost(page, HostString.FromUriComponent(host)))
+                if (SameHost(page, new HostString(host)))
                 {
                     return true;
                 }
@@ -103,20 +112,8 @@ internal static class HubOrigins
 
     private static bool SameHost(Uri page, HostString host) =>
         host.HasValue
-        && string.Equals(page.IdnHost.Trim('[', ']'), new HostString(host.Host).ToUriComponent().Trim('[', ']'), StringComparison.OrdinalIgnoreCase)
-        && (host.Port is { } port ? port == page.Port : page.IsDefaultPort);
-}
+        && SameName(page.IdnHost, new HostString(host.Host).ToUriComponent())
+        && (host.Port is not { } port || port == page.Port);
 
-/// <summary>Checks <see cref="HubOriginOptions"/> at start-up: each allowed origin is <c>http(s)://host[:port]</c> and nothing more.</summary>
-internal sealed class HubOriginOptionsValidator : IValidateOptions<HubOriginOptions>
-{
-    public ValidateOptionsResult Validate(string? name, HubOriginOptions options)
-    {
-        var failures = options.AllowedOrigins
-            .Where(o => !Uri.TryCreate(o, UriKind.Absolute, out var uri) || uri.Scheme is not ("http" or "https")
-                || uri.AbsolutePath != "/" || uri.Query.Length > 0 || uri.Fragment.Length > 0 || uri.UserInfo.Length > 0)
-            .Select(o => $"Hub:AllowedOrigins: '{o}' is not an origin (scheme://host[:port], like https://app.example.org).")
-            .ToList();
-        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
-    }
+    private static bool SameName(string a, string b) => string.Equals(a.Trim('[', ']'), b.Trim('[', ']'), StringComparison.OrdinalIgnoreCase);
 }

@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
@@ -118,10 +117,6 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
     /// <summary>This side muted or unmuted its microphone or camera; the peer of its call gets PeerMediaState.</summary>
     public Task SetMediaState(MediaState? state) => _mediaStates.SetAsync(RegisteredUser(), state);
 
-    /// <summary>Control characters (C0, DEL, C1), none of which a candidate line or its media id holds.</summary>
-    private static readonly SearchValues<char> ControlCharacters = SearchValues.Create(
-        Enumerable.Range(0, 0xA0).Select(c => (char)c).Where(char.IsControl).ToArray());
-
     public Task OnIceCandidate(IceCandidateInit? candidate)
     {
         var user = RegisteredUser();
@@ -142,7 +137,7 @@ internal sealed class One2OneHub : Hub<IOne2OneClient>
         }
 
         // A candidate is one line of printable text (RFC 8839); a line break or a terminal escape in one is no browser's.
-        if (candidate.Candidate.AsSpan().ContainsAny(ControlCharacters) || (candidate.SdpMid ?? "").AsSpan().ContainsAny(ControlCharacters))
+        if (candidate.Candidate.AsSpan().ContainsAny(ControlCharacters.All) || (candidate.SdpMid ?? "").AsSpan().ContainsAny(ControlCharacters.All))
         {
             throw _rejections.Invocation("The ICE candidate contains control characters.", HubRejection.InvalidCandidate);
         }

@@ -20,10 +20,10 @@ internal static partial class SignalingLog
     [LoggerMessage(EventId = 106, EventName = "DisconnectFailed", Level = LogLevel.Error, Message = "Letting go of closed connection {ConnectionId} failed")]
     public static partial void DisconnectFailed(ILogger logger, string connectionId, Exception exception);
 
-    [LoggerMessage(EventId = 104, EventName = "OriginRefused", Level = LogLevel.Warning,
-        Message = "A hub connection from a page of {Origin} was refused: only this server's own pages and Hub:AllowedOrigins may connect. List the origin if an app of yours connects from there. Further refusals are logged at Debug")]
-    public static partial void OriginRefused(ILogger logger, string origin);
+    [LoggerMessage(EventId = 108, EventName = "OriginRefused", Level = LogLevel.Warning,
+        Message = "A hub connection from a page of {Origin} was refused (Host {Host}, X-Forwarded-Host {ForwardedHost}): only this server's own pages and Hub:AllowedOrigins may connect. List the origin if an app of yours connects from there; behind a proxy, have it pass the Host the browser asked for (nginx: proxy_set_header Host $http_host) or X-Forwarded-Host")]
+    public static partial void OriginRefused(ILogger logger, string origin, string host, string forwardedHost);
 
-    [LoggerMessage(EventId = 107, EventName = "OriginRefusedAgain", Level = LogLevel.Debug, Message = "A hub connection from a page of {Origin} was refused")]
-    public static partial void OriginRefusedAgain(ILogger logger, string origin);
+    [LoggerMessage(EventId = 107, EventName = "OriginRefusedAgain", Level = LogLevel.Debug, Message = "A hub connection from a page of {Origin} was refused (Host {Host})")]
+    public static partial void OriginRefusedAgain(ILogger logger, string origin, string host);
 }

@@ -59,6 +59,31 @@ public sealed class HubOriginTests : IAsyncLifetime
         allowed.Headers.GetValues("Access-Control-Allow-Credentials").Should().ContainSingle().Which.Should().Be("true", "SignalR's browser client negotiates with credentials");
     }
 
+    [Theory]
+    [InlineData("https://calls.example.org", "calls.example.org", null, true)]
+    [InlineData("https://calls.example.org:8443", "calls.example.org", null, true)] // a proxy passing $host drops the port
+    [InlineData("https://calls.example.org:8443", "calls.example.org:8444", null, false)]
+    [InlineData("http://calls.example.org:5000", "CALLS.example.org:5000", null, true)]
+    [InlineData("http://[::1]:5000", "[::1]:5000", null, true)]
+    [InlineData("https://b.example", "10.0.0.7:5001", "a.example, b.example", true)]
+    [InlineData("https://evil.example", "10.0.0.7:5001", "calls.example.org", false)]
+    [InlineData("https://calls.example.org.evil.example", "calls.example.org", null, false)]
+    [InlineData("https://APP.example.org", "10.0.0.7:5001", null, true)] // listed, whatever the case
+    [InlineData("capacitor://localhost", "10.0.0.7:5001", null, true)] // listed, an app's own scheme
+    [InlineData("null", "calls.example.org", null, false)]
+    [InlineData("file:///home/page.html", "calls.example.org", null, false)]
+    public void An_origin_is_the_servers_own_by_its_Host_or_a_proxys_X_Forwarded_Host_or_listed(string origin, string host, string? forwardedHost, bool allowed)
+    {
+        var request = new Microsoft.AspNetCore.Http.DefaultHttpContext().Request;
+        request.Host = new Microsoft.AspNetCore.Http.HostString(host);
+        if (forwardedHost is not null)
+        {
+            request.Headers["X-Forwarded-Host"] = forwardedHost;
+        }
+
+        Server.Signaling.HubOrigins.IsAllowed(origin, request, [new Uri(AllowedApp), new Uri("capacitor://localhost")]).Should().Be(allowed);
+    }
+
     [Fact]
     public async Task An_origin_that_is_not_an_origin_stops_the_server_at_start_up()
     {
