@@ -20,7 +20,11 @@ internal sealed record CallEnding(string Reason, User? EndedBy, string? Detail =
     /// <summary>Characters of a media server's words shown to the pages: what a browser put in its offer may come back in them.</summary>
     public const int MaxDetailLength = 240;
 
-    public static CallEnding MediaFailed(string reason, string detail) => new(reason, null, EchoedText.Cut(detail, MaxDetailLength));
+    /// <summary>
+    /// A media failure; <paramref name="detail"/>, the media server's words, is shown to both pages, cut and escaped: it
+    /// may quote one browser's offer, in which a caller could hide a bidirectional override to reword the callee's screen.
+    /// </summary>
+    public static CallEnding MediaFailed(string reason, string detail) => new(reason, null, EchoedText.Escaped(detail, MaxDetailLength));
 
     public static CallEnding ServerShutdown() => new(Reasons.ServerShutdown, null);
 

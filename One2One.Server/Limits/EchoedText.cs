@@ -25,11 +25,11 @@ public static class EchoedText
     }
 
     /// <summary>
-    /// Text from a request made safe for a log line: cut to <paramref name="maxLength"/>, and each control or format
-    /// character (a line break, a terminal escape, a bidirectional override) written as <c>\uXXXX</c>, so that it can
-    /// neither forge nor hide log lines.
+    /// Text from a request made safe for a log line or a person's screen: cut to <paramref name="maxLength"/>, and each
+    /// control or format character (a line break, a terminal escape, a bidirectional override) written as <c>\uXXXX</c>,
+    /// so that it can neither forge, hide nor reorder what is around it.
     /// </summary>
-    public static string ForLog(string? text, int maxLength = MaxLength)
+    public static string Escaped(string? text, int maxLength = MaxLength)
     {
         var cut = Cut(text ?? "", maxLength);
         if (!cut.Any(IsHidden))

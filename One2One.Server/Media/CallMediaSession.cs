@@ -619,7 +619,7 @@ internal sealed partial class CallMediaSession : IAsyncDisposable
     {
         if (e.Type == DtlsHandshakeFailed)
         {
-            MediaLog.MediaError(_logger, _callId, e.Type, e.ErrorCode, EchoedText.ForLog(e.Description, MaxLoggedErrorLength));
+            MediaLog.MediaError(_logger, _callId, e.Type, e.ErrorCode, EchoedText.Escaped(e.Description, MaxLoggedErrorLength));
             _events.MediaFailed(Reasons.MediaError, e.Description);
             return;
         }
@@ -632,7 +632,7 @@ internal sealed partial class CallMediaSession : IAsyncDisposable
 
         if (first)
         {
-            MediaLog.MediaWarning(_logger, _callId, e.Type, e.ErrorCode, EchoedText.ForLog(e.Description, MaxLoggedErrorLength));
+            MediaLog.MediaWarning(_logger, _callId, e.Type, e.ErrorCode, EchoedText.Escaped(e.Description, MaxLoggedErrorLength));
         }
         else
         {
@@ -650,7 +650,7 @@ internal sealed partial class CallMediaSession : IAsyncDisposable
     private const int MaxErrorKindsLogged = 8;
 
     private void OnCandidateRejected(KurentoIceCandidate candidate, Exception error) =>
-        MediaLog.CandidateRejected(_logger, _callId, EchoedText.ForLog(candidate.Candidate, MaxLoggedCandidateLength), EchoedText.ForLog(error.Message, MaxLoggedCandidateLength));
+        MediaLog.CandidateRejected(_logger, _callId, EchoedText.Escaped(candidate.Candidate, MaxLoggedCandidateLength), EchoedText.Escaped(error.Message, MaxLoggedCandidateLength));
 
     /// <summary>Enough of a candidate line for its address, port and type.</summary>
     private const int MaxLoggedCandidateLength = 160;

@@ -50,9 +50,9 @@ internal static class HubOrigins
             {
                 if (context.Request.Headers.Origin is { Count: > 0 } origin && !IsAllowed(origin.ToString(), context.Request, allowed))
                 {
-                    var page = EchoedText.ForLog(origin.ToString());
-                    var host = EchoedText.ForLog(context.Request.Host.Value);
-                    var forwarded = EchoedText.ForLog(context.Request.Headers[ForwardedHeadersDefaults.XForwardedHostHeaderName].ToString());
+                    var page = EchoedText.Escaped(origin.ToString());
+                    var host = EchoedText.Escaped(context.Request.Host.Value);
+                    var forwarded = EchoedText.Escaped(context.Request.Headers[ForwardedHeadersDefaults.XForwardedHostHeaderName].ToString());
                     if (logged.Count < MaxOriginsLogged && logged.TryAdd(page, 0))
                     {
                         SignalingLog.OriginRefused(logger, page, host, forwarded);

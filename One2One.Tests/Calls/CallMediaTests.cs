@@ -261,6 +261,22 @@ public abstract class CallMediaScenarios<TLayout>
     }
 
     [Fact]
+    public async Task A_media_servers_words_quoting_an_offer_reach_the_pages_with_hidden_characters_escaped()
+    {
+        await using var call = await StartCallAsync();
+        call.Media.When(r => r.IsInvoke("processOffer") && ScriptedCall.OfferOf(r) == ScriptedCall.CallerOffer,
+            ScriptedReply.Error(40201, "SDP_PARSE_ERROR", "Error parsing SDP near 'a=x\u202Eexe.txt'\nsecond line"), times: 1);
+        await call.RingAsync();
+
+        await call.Bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
+
+        var bobEnd = await call.Bob.ExpectAsync<StopCommunication>();
+        bobEnd.Message.Should().Contain("a=x\\u202Eexe.txt").And.Contain("\\u000Asecond line")
+            .And.NotContain("\u202E", "a bidirectional override in the caller's offer would reword the callee's screen");
+        (await call.Alice.ExpectAsync<CallResponse>()).Message.Should().NotContain("\u202E");
+    }
+
+    [Fact]
     public async Task Losing_the_media_server_session_ends_a_ringing_call_too()
     {
         await using var call = await StartCallAsync();

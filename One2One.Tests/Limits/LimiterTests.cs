@@ -141,12 +141,12 @@ public sealed class LimiterTests
     [Fact]
     public void Text_for_a_log_line_is_cut_and_writes_line_breaks_terminal_escapes_and_bidirectional_overrides_as_escapes()
     {
-        EchoedText.ForLog("candidate:1 1 udp 1 127.0.0.1 5 typ host").Should().Be("candidate:1 1 udp 1 127.0.0.1 5 typ host");
-        EchoedText.ForLog("a\r\nfail: forged line").Should().Be("a\\u000D\\u000Afail: forged line");
-        EchoedText.ForLog("\u001b[2Kgone").Should().Be("\\u001B[2Kgone");
-        EchoedText.ForLog("evil\u202Egnp.exe").Should().Be("evil\\u202Egnp.exe");
-        EchoedText.ForLog(new string('x', 100), 10).Should().Be(new string('x', 10) + "…");
-        EchoedText.ForLog(null).Should().BeEmpty();
+        EchoedText.Escaped("candidate:1 1 udp 1 127.0.0.1 5 typ host").Should().Be("candidate:1 1 udp 1 127.0.0.1 5 typ host");
+        EchoedText.Escaped("a\r\nfail: forged line").Should().Be("a\\u000D\\u000Afail: forged line");
+        EchoedText.Escaped("\u001b[2Kgone").Should().Be("\\u001B[2Kgone");
+        EchoedText.Escaped("evil\u202Egnp.exe").Should().Be("evil\\u202Egnp.exe");
+        EchoedText.Escaped(new string('x', 100), 10).Should().Be(new string('x', 10) + "…");
+        EchoedText.Escaped(null).Should().BeEmpty();
     }
 
     [Fact]
