@@ -108,6 +108,17 @@ public sealed class MediaServerOptions
     /// </summary>
     public IList<string> AllowedOrigins { get; } = [];
 
+    /// <summary>
+    /// Where the standalone server serves the control protocol: KMS's <c>/kurento</c> by default. The protocol has no
+    /// authentication (neither has KMS's): on a network others share, a path nobody can guess
+    /// (<c>/3f9c…e1/kurento</c>) keeps them from listing and joining calls; the path is then kept out of the log. The
+    /// embedded server always uses a random one.
+    /// </summary>
+    public string ControlPath { get; set; } = DefaultControlPath;
+
+    /// <summary>KMS's path.</summary>
+    public const string DefaultControlPath = "/kurento";
+
     /// <summary><see cref="Workers"/>, or the processor count when it is 0.</summary>
     public int EffectiveWorkers => Workers > 0 ? Workers : Environment.ProcessorCount;
 

@@ -3,6 +3,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration.Memory;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using One2One.MediaServer.Hosting;
 using One2One.MediaServer.Observability;
 
@@ -10,7 +12,8 @@ namespace One2One.MediaServer;
 
 /// <summary>
 /// The media server on its own: <c>dotnet run --project One2One.MediaServer -- --urls http://127.0.0.1:8888</c> serves
-/// ws://127.0.0.1:8888/kurento, with <c>/healthz</c> (the process is alive) and <c>/metrics</c> (Prometheus) beside it.
+/// ws://127.0.0.1:8888/kurento (or <c>MediaServer:ControlPath</c>), with <c>/healthz</c> (the process is alive) and
+/// <c>/metrics</c> (Prometheus) beside it.
 /// </summary>
 public static class MediaServerProgram
 {
@@ -24,7 +27,8 @@ public static class MediaServerProgram
     }
 
     /// <summary>The program's web application, configured and not started (tests start it on a port of their own).</summary>
-    internal static WebApplication Build(string[] args)
+    /// <param name="logging">More logging (a test's recorder), applied after the program's own.</param>
+    internal static WebApplication Build(string[] args, Action<ILoggingBuilder>? logging = null)
     {
         var builder = WebApplication.CreateBuilder(args);
         if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]))
@@ -44,13 +48,24 @@ public static class MediaServerProgram
         });
 
         KurentoHost.ConfigureServices(builder.Services);
+        var controlPath = builder.Configuration[$"{MediaServerOptions.SectionName}:{nameof(MediaServerOptions.ControlPath)}"];
+        if (!string.IsNullOrEmpty(controlPath) && controlPath != MediaServerOptions.DefaultControlPath)
+        {
+            // A secret path: no request line may carry it into the log (nor a scope on every line of the connection).
+            foreach (var category in RequestPathFreeLoggerFactory.PathLoggingCategories)
+            {
+                builder.Logging.AddFilter(category, LogLevel.None);
+            }
+        }
+
+        logging?.Invoke(builder.Logging);
         builder.Services.AddHealthChecks();
         builder.Services.AddOne2OneTelemetry(
             builder.Configuration,
             "one2one-media-server",
             [MediaServerMetrics.MeterName, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel"]);
         var app = builder.Build();
-        KurentoHost.ConfigurePipeline(app);
+        KurentoHost.ConfigurePipeline(app, app.Services.GetRequiredService<IOptions<MediaServerOptions>>().Value.ControlPath);
         app.MapHealthChecks("/healthz", new HealthCheckOptions { ResponseWriter = HealthReportWriter.WriteAsync });
         app.MapPrometheusScrapingEndpoint();
         return app;

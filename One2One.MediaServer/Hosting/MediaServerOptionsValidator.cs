@@ -29,6 +29,12 @@ internal sealed class MediaServerOptionsValidator : IValidateOptions<MediaServer
             failures.Add($"{prefix}AnnouncedAddresses is required when BindAddress is {options.BindAddress}: name the addresses browsers reach this server at.");
         }
 
+        if (!options.ControlPath.StartsWith('/') || options.ControlPath.Length < 2 || options.ControlPath.Contains("//", StringComparison.Ordinal)
+            || options.ControlPath.Any(c => char.IsControl(c) || char.IsWhiteSpace(c) || c is '?' or '#' or '%'))
+        {
+            failures.Add($"{prefix}ControlPath '{options.ControlPath}' is not a path (like /kurento, or /a-long-random-token/kurento).");
+        }
+
         foreach (var origin in options.AllowedOrigins)
         {
             if (!IsOrigin(origin))

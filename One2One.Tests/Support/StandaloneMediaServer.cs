@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using One2One.MediaServer;
 
 namespace One2One.Tests.Support;
@@ -27,10 +28,19 @@ internal sealed class StandaloneMediaServer : IAsyncDisposable
     /// <summary>Its Kurento protocol endpoint, as <c>Kurento:Uri</c> takes it.</summary>
     public Uri KurentoUri => new($"ws://{BaseAddress.Authority}/kurento");
 
-    public static async Task<StandaloneMediaServer> StartAsync()
+    /// <summary>The program's services (its logger factory, its options).</summary>
+    public IServiceProvider Services => _app.Services;
+
+    /// <param name="settings">More command-line settings (<c>--key=value</c>), after the test's own.</param>
+    public static Task<StandaloneMediaServer> StartAsync(params string[] settings) => StartAsync(null, settings);
+
+    /// <param name="logs">A provider that gets every line the program lets through its own filters.</param>
+    /// <param name="settings">More command-line settings (<c>--key=value</c>), after the test's own.</param>
+    public static async Task<StandaloneMediaServer> StartAsync(ILoggerProvider? logs, params string[] settings)
     {
         var app = MediaServerProgram.Build(
-            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--MediaServer:UdpPort=0", "--MediaServer:TcpPort=0"]);
+            ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", "--MediaServer:UdpPort=0", "--MediaServer:TcpPort=0", .. settings],
+            logs is null ? null : logging => logging.AddProvider(logs));
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new StandaloneMediaServer(app, new Uri(address + "/"));
