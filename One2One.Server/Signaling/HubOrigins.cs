@@ -38,9 +38,10 @@ internal static class HubOrigins
     /// <summary>Before anything else a hub request starts (the connection quota, authentication).</summary>
     public static IApplicationBuilder UseHubOrigins(this IApplicationBuilder app)
     {
+        // As CORS compares them: the origins as a browser writes them.
         var allowed = app.ApplicationServices.GetRequiredService<IOptions<HubOriginOptions>>().Value.AllowedOrigins
-            .Select(o => new Uri(o, UriKind.Absolute))
-            .ToArray();
+            .Select(HubOriginOptions.Normalize)
+            .ToHashSet(StringComparer.OrdinalIgnoreCase);
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubOrigins));
         var logged = new ConcurrentDictionary<string, byte>(StringComparer.OrdinalIgnoreCase);
         return app.UseWhen(context => context.Request.Path.StartsWithSegments(One2OneHub.Path), hub =>
@@ -78,7 +79,7 @@ internal static class HubOrigins
     /// X-Forwarded-Host a proxy was asked for. A host named without a port matches the page's host on any port: a proxy
     /// that ends TLS, or one that passes <c>$host</c>, drops the port the page was on.
     /// </summary>
-    internal static bool IsAllowed(string origin, HttpRequest request, IReadOnlyList<Uri> allowed)
+    internal static bool IsAllowed(string origin, HttpRequest request, IReadOnlySet<string> allowed)
     {
         if (!Uri.TryCreate(origin, UriKind.Absolute, out var page) || page.HostNameType == UriHostNameType.Unknown || page.IdnHost.Length == 0)
         {
@@ -86,7 +87,7 @@ internal static class HubOrigins
             return false;
         }
 
-        if (allowed.Any(a => a.Scheme == page.Scheme && a.Port == page.Port && SameName(a.IdnHost, page.IdnHost)))
+        if (allowed.Contains(page.GetLeftPart(UriPartial.Authority)))
         {
             return true;
         }

@@ -81,7 +81,8 @@ public sealed class HubOriginTests : IAsyncLifetime
             request.Headers["X-Forwarded-Host"] = forwardedHost;
         }
 
-        Server.Signaling.HubOrigins.IsAllowed(origin, request, [new Uri(AllowedApp), new Uri("capacitor://localhost")]).Should().Be(allowed);
+        var listed = new HashSet<string>(StringComparer.OrdinalIgnoreCase) { AllowedApp, "capacitor://localhost" };
+        Server.Signaling.HubOrigins.IsAllowed(origin, request, listed).Should().Be(allowed);
     }
 
     [Fact]
