@@ -135,6 +135,8 @@ export class Softphone {
   private readonly iceRefresh = new IceRefresh(() => this.renewIce());
   /** The token from the last accepted registration, for resume() after the connection closed. */
   private token: string | null = null;
+  /** The name as the last accepted registration registered it (null from a server that does not say). */
+  private registeredAs: string | null = null;
   /** The call's media held while the signaling connection is gone, then handed over to the resumed call's new connection. */
   private readonly heldCall = new HeldCall();
   /**
@@ -184,6 +186,9 @@ export class Softphone {
     this.fromClient.on("stopCommunication", (communication) => this.onStopCommunication(communication));
     this.fromClient.on("iceCandidate", (message) => void this.onIceCandidate(message));
     this.fromClient.on("registerResponse", (response) => {
+      if (response.response === "accepted") {
+        this.registeredAs = response.name ?? null;
+      }
       if (response.response === "accepted" && response.resumeToken) {
         this.token = response.resumeToken;
         if (this.pendingResume !== null) {
@@ -436,7 +441,7 @@ export class Softphone {
       this.ice = ice;
       // A fresh registration has no call on the server to stop.
       this.stopPending = false;
-      return this.apply({ kind: "registered" });
+      return this.apply({ kind: "registered", user: this.registeredAs });
     } catch (error) {
       if (generation !== this.resumeGeneration) {
         // Lost with a connection this phone has heard go (it says so itself), or the person signed out or registered
@@ -466,7 +471,7 @@ export class Softphone {
       this.ice = ice;
       const stopPending = this.stopPending;
       this.stopPending = false;
-      if (resumedCallWith !== null && !stopPending && this.apply({ kind: "resume-call", peer: resumedCallWith })) {
+      if (resumedCallWith !== null && !stopPending && this.apply({ kind: "resume-call", peer: resumedCallWith, user: this.registeredAs })) {
         // The server still has the call, and the phone goes straight back into it (never shown registered, which an app
         // would take for the call's end): a new offer restarts this side's media (the embedded media server on the same
         // endpoint, KMS on a new one); Renegotiated answers it. Media held through the outage plays until then. From now
@@ -483,7 +488,7 @@ export class Softphone {
         return;
       }
       this.peerAway = false;
-      this.apply({ kind: "registered" });
+      this.apply({ kind: "registered", user: this.registeredAs });
       if (resumedCallWith !== null && stopPending) {
         // The person hung up, and the server kept the call because their Stop never reached it: end the call again.
         this.dropHeld();

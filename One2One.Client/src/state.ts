@@ -25,7 +25,8 @@ export interface PhoneSnapshot {
 
 export type PhoneEvent =
   | { readonly kind: "register"; readonly user: string }
-  | { readonly kind: "registered" }
+  /** `user`: the name as the server registered it, when it says. */
+  | { readonly kind: "registered"; readonly user?: string | null }
   | { readonly kind: "registration-failed" }
   | { readonly kind: "dial"; readonly peer: string }
   | { readonly kind: "ring"; readonly from: string }
@@ -34,7 +35,7 @@ export type PhoneEvent =
   | { readonly kind: "answered" }
   | { readonly kind: "media-connected" }
   /** Registered again with a resume token (a reload, a lost connection) while the server kept this page's call with `peer` going. */
-  | { readonly kind: "resume-call"; readonly peer: string }
+  | { readonly kind: "resume-call"; readonly peer: string; readonly user?: string | null }
   | { readonly kind: "hang-up" }
   /** The call attempt or the call is over, whoever ended it and however. */
   | { readonly kind: "ended" }
@@ -81,7 +82,7 @@ export function transition(snapshot: PhoneSnapshot, event: PhoneEvent): PhoneSna
     case "register":
       return { state: "registering", user: event.user, peer: null };
     case "registered":
-      return { ...snapshot, state: "registered" };
+      return { ...snapshot, state: "registered", user: event.user ?? snapshot.user };
     case "registration-failed":
     case "unregistered":
     case "disconnected":
@@ -94,7 +95,7 @@ export function transition(snapshot: PhoneSnapshot, event: PhoneEvent): PhoneSna
     case "answered":
       return { ...snapshot, state: "connecting" };
     case "resume-call":
-      return { ...snapshot, state: "connecting", peer: event.peer };
+      return { ...snapshot, state: "connecting", peer: event.peer, user: event.user ?? snapshot.user };
     case "media-connected":
       return { ...snapshot, state: "in-call" };
     case "hang-up":

@@ -52,7 +52,8 @@ public static class Reasons
 /// The outcome of a Register. An acceptance carries the page's ICE configuration, as <c>RTCConfiguration</c> takes it:
 /// <see cref="IceServers"/> (with a TURN credential minted for this person) and <see cref="IceTransportPolicy"/>; and the
 /// <see cref="ResumeToken"/> that brings this person back into a call after a reload (hub method Resume). An accepted
-/// Resume names the peer of the call it resumed in <see cref="ResumedCallWith"/>.
+/// Resume names the peer of the call it resumed in <see cref="ResumedCallWith"/>. <see cref="Name"/> is the name as
+/// registered, the one others see (trimmed, spaces and lookalike forms folded; see <c>UserName</c>).
 /// </summary>
 public sealed record RegisterResponse(
     string Response,
@@ -61,10 +62,11 @@ public sealed record RegisterResponse(
     IReadOnlyList<IceServer>? IceServers = null,
     string? IceTransportPolicy = null,
     string? ResumeToken = null,
-    string? ResumedCallWith = null)
+    string? ResumedCallWith = null,
+    string? Name = null)
 {
     /// <summary>Without the resume token: it lets whoever holds it take this person's call, and must never reach a log.</summary>
-    public override string ToString() => $"RegisterResponse {{ Response = {Response}, Reason = {Reason}, ResumedCallWith = {ResumedCallWith} }}";
+    public override string ToString() => $"RegisterResponse {{ Response = {Response}, Reason = {Reason}, Name = {Name}, ResumedCallWith = {ResumedCallWith} }}";
 }
 
 /// <summary>An <c>RTCIceServer</c> (W3C WebRTC 1.0 §4.2.4): STUN servers without, TURN servers with a user name and credential.</summary>

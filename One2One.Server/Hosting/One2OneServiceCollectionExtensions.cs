@@ -25,6 +25,9 @@ internal static class One2OneServiceCollectionExtensions
             .Validate(
                 _ => configuration[$"{CallOptions.SectionName}:ResumeWindow"] is null,
                 "Calls:ResumeWindow was replaced by Calls:ReconnectWindow (0 still turns resume off): rename it, or it would be ignored.")
+            .Validate(
+                _ => UserName.CanFold,
+                "Names cannot be folded to one form without ICU's data: DOTNET_SYSTEM_GLOBALIZATION_INVARIANT is set (as in Alpine images) or ICU is missing. Unset it and install ICU (icu-libs, libicu).")
             .ValidateOnStart();
         // The one section read again when the settings file changes: a mistake there is refused, not fatal.
         services.AddSingleton<IOptionsFactory<CallOptions>, LastValidOptionsFactory<CallOptions>>();

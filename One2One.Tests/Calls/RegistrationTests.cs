@@ -53,6 +53,7 @@ public abstract class RegistrationScenarios
     [InlineData("bell\u0007")]
     [InlineData("new\nline")]
     [InlineData("zero\u200Bwidth")]
+    [InlineData("\u0430lice")] // a Cyrillic "а" among Latin letters
     [InlineData("x123456789x123456789x123456789x123456789x123456789x123456789x1234")]
     public async Task An_invalid_name_is_rejected_with_a_reason(string? name)
     {
@@ -63,6 +64,34 @@ public abstract class RegistrationScenarios
         response.Response.Should().Be(Responses.Rejected);
         response.Reason.Should().Be(Reasons.InvalidName);
         response.Message.Should().NotBeNullOrWhiteSpace();
+    }
+
+    [Theory]
+    [InlineData("Zo\u00EB", "Zoe\u0308")] // composed and decomposed
+    [InlineData("alice", "\uFF41\uFF4C\uFF49\uFF43\uFF45")] // fullwidth
+    [InlineData("Ann Lee", "Ann \u00A0 Lee")] // a page shows a run of spaces as one
+    public async Task A_name_that_looks_the_same_in_another_spelling_is_taken(string held, string lookalike)
+    {
+        var suffix = Names.Unique("");
+        await using var first = await SignalingClient.RegisteredAsync(NodeOf("alice"), held + suffix);
+        await using var second = await SignalingClient.ConnectAsync(NodeOf("bob"));
+
+        var response = await second.RegisterAsync(lookalike + suffix);
+
+        response.Response.Should().Be(Responses.Rejected);
+        response.Reason.Should().Be(Reasons.NameTaken);
+    }
+
+    [Fact]
+    public async Task The_acceptance_names_the_name_as_others_see_it()
+    {
+        var suffix = Names.Unique("");
+        await using var client = await SignalingClient.ConnectAsync(NodeOf("alice"));
+
+        var response = await client.RegisterAsync("  Zoe\u0308  \uFF21nn" + suffix + " ");
+
+        response.Response.Should().Be(Responses.Accepted);
+        response.Name.Should().Be("Zo\u00EB Ann" + suffix);
     }
 
     [Fact]

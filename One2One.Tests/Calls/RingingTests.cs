@@ -91,6 +91,26 @@ public abstract class RingingScenarios
     }
 
     [Fact]
+    public async Task A_name_spelt_another_way_that_looks_the_same_reaches_its_holder_both_ways()
+    {
+        // Registered composed ("é" as one character); the page of the other side may hold it decomposed ("e" and an accent),
+        // as text pasted from another app often is.
+        var alice = await SignalingClient.RegisteredAsync(NodeOf("alice"), Names.Unique("Ren\u00E9e"));
+        var bob = await SignalingClient.RegisteredAsync(NodeOf("bob"), Names.Unique("Zo\u00EB"));
+        Track(alice, bob);
+
+        await alice.CallAsync(Decomposed(bob.Name!), AnyOffer);
+        (await bob.ExpectAsync<IncomingCall>()).From.Should().Be(alice.Name);
+        await bob.RejectAsync(Decomposed(alice.Name!));
+
+        var response = await alice.ExpectAsync<CallResponse>();
+        response.Response.Should().Be(Responses.Rejected);
+        response.Reason.Should().Be(Reasons.Declined, "the answer names the caller, however it is spelt");
+    }
+
+    private static string Decomposed(string name) => name.Normalize(System.Text.NormalizationForm.FormD);
+
+    [Fact]
     public async Task A_ringing_user_is_busy_and_is_not_disturbed()
     {
         var (alice, bob) = await RegisterPairAsync();

@@ -5,6 +5,31 @@ import { Softphone } from "../../src/softphone.js";
 import { callAnswered, FakeClient, FakePeerConnection, noTracks, phoneInCall, registeredPhone, settle, until } from "./softphone-fakes.js";
 
 describe("Softphone and its signaling connection", () => {
+  it("shows and keeps the name as the server registered it, not as it was typed", async () => {
+    const client = new FakeClient();
+    client.registeredAs = (typed) => typed.normalize("NFKC").trim();
+    const phone = new Softphone(client.asClient, {});
+
+    phone.register(" \uFF41lice ");
+    await settle();
+
+    assert.equal(phone.state, "registered");
+    assert.equal(phone.current.user, "alice", "others see alice: the page must not show a name no one else sees");
+  });
+
+  it("takes the registered name from a resume too, and the typed one from a server that does not say", async () => {
+    const client = new FakeClient();
+    client.registeredAs = (typed) => typed.normalize("NFKC");
+    const phone = new Softphone(client.asClient, {});
+
+    phone.resume("\uFF41lice", "token-0");
+    await settle();
+    assert.equal(phone.current.user, "alice");
+
+    const older = await registeredPhone("Bob  ");
+    assert.equal(older.phone.current.user, "Bob  ");
+  });
+
   it("resumes at once with its token when the connection was lost", async () => {
     const { client, phone } = await registeredPhone();
 

@@ -9,6 +9,8 @@ import { Softphone } from "../../src/softphone.js";
 /** The parts of a One2OneClient the Softphone uses for its registration and a call: events (on, off), register(), resume() and hub methods. */
 export class FakeClient {
   readonly registered: string[] = [];
+  /** The name the server's acceptances register (as it folds what was typed); undefined: an older server that does not say. */
+  registeredAs: ((typed: string) => string) | undefined;
   /** What the next register() does after the server's answer: resolve, or never settle (still on its way). */
   registerOutcome: () => Promise<IceConfiguration | null> = () => Promise.resolve(null);
   readonly resumed: { name: string; token: string }[] = [];
@@ -85,12 +87,15 @@ export class FakeClient {
 
   register(name: string): Promise<IceConfiguration | null> {
     this.registered.push(name);
-    this.emit("registerResponse", { response: "accepted", resumeToken: `token-${this.registered.length}` });
+    this.emit("registerResponse", { response: "accepted", resumeToken: `token-${this.registered.length}`, name: this.registeredAs?.(name) });
     return this.registerOutcome();
   }
 
   resume(name: string, token: string): Promise<{ ice: null; resumedCallWith: string | null }> {
     this.resumed.push({ name, token });
+    if (this.registeredAs !== undefined) {
+      this.emit("registerResponse", { response: "accepted", resumeToken: `token-resumed-${this.resumed.length}`, name: this.registeredAs(name) });
+    }
     return this.resumeOutcome();
   }
 
