@@ -90,7 +90,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private long _dtlsStarted;
     private long _lastKeyframeRequest; // timestamp of the last keyframe request sent to this browser, 0 = none (Interlocked)
     private long _keyframeRequestsSkipped; // asked within KeyframeRequestInterval of the last one (Interlocked)
-    private RetransmissionHistory? _videoHistory; // the video sent to this browser, from its first NACK; reset by new keys (Volatile)
+    private RetransmissionHistory? _videoHistory; // the video sent to this browser, from the first packet under its keys; reset by new keys (Volatile)
     private long _retransmitted; // packets sent again for this browser's NACKs (Interlocked)
     private long _maxVideoRecvBitrate; // setMaxVideoRecvBandwidth in bits per second, 0 = none; any thread (Volatile)
     private int _disposed;
@@ -781,9 +781,10 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     /// <summary>
     /// This browser's NACKs for the video we send it are answered from <see cref="_videoHistory"/>: the packet was lost
     /// between us and the browser, and the sending browser could not repair it (see <see cref="RetransmissionHistory"/>).
-    /// The history is made at the first NACK, so a browser that loses nothing costs nothing; that first NACK, and any
-    /// asking for a packet no longer (or never) kept, goes on to the sender as before. True when every NACK in the
-    /// compound was answered here, so none is relayed.
+    /// The history is made with the first video packet sent under the browser's keys (<see cref="Send"/>), so the call's
+    /// first loss is repaired as well as later ones; a NACK asking for a packet never (or no longer) kept goes on to the
+    /// sender, which has it when it was lost on its way to us. True when every NACK in the compound was answered here, so
+    /// none is relayed.
     /// </summary>
     /// <remarks>
     /// On the worker reading this browser's transport (its receive gate): one at a time. Each kept packet goes out again at
@@ -815,7 +816,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
             if (Volatile.Read(ref _videoHistory) is not { } history)
             {
-                Volatile.Write(ref _videoHistory, new RetransmissionHistory());
+                // No video sent yet under these keys: nothing of ours was lost.
                 all = false;
                 continue;
             }
@@ -862,11 +863,28 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     /// <summary>Encrypts and sends a packet another endpoint relays to this one's browser.</summary>
     private void Send(KurentoMediaType kind, Span<byte> packet, int length, uint ssrc, long now, PacketContext context)
     {
-        var history = kind == KurentoMediaType.Video ? Volatile.Read(ref _videoHistory) : null;
+        var history = kind == KurentoMediaType.Video ? Volatile.Read(ref _videoHistory) ?? NewVideoHistory() : null;
         if (_transport.TrySendRtp(packet, length, context, history) && _out[(int)kind].Count(length, ssrc, now))
         {
             _observer.MediaFlowOutStateChanged(kind, true);
         }
+    }
+
+    /// <summary>
+    /// The history of the video sent to this browser under its current keys, made with the first packet (once per DTLS
+    /// association, about 190 KB): a browser on a real network loses a packet sooner or later, and one made at its first
+    /// NACK could not repair that loss (its resend from the sender is a replay to us), so the picture froze until the
+    /// browser asked for a keyframe, seconds later. Null before the browser's keys exist (no packet goes out then).
+    /// </summary>
+    private RetransmissionHistory? NewVideoHistory()
+    {
+        if (!_transport.IsSecured)
+        {
+            return null;
+        }
+
+        var made = new RetransmissionHistory();
+        return Interlocked.CompareExchange(ref _videoHistory, made, null) ?? made;
     }
 
     /// <summary>Published, not locked: the routes that translate RTCP read it per compound.</summary>

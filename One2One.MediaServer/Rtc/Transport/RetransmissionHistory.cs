@@ -9,7 +9,7 @@ namespace One2One.MediaServer.Rtc.Transport;
 /// </summary>
 /// <remarks>
 /// Not thread-safe: written and read under its transport's send gate, which also guards the SRTP context that
-/// protected what it holds. About 190 KB, made for a stream only once its browser reports a loss.
+/// protected what it holds. About 190 KB, made with a stream's first packet under its browser's keys.
 /// </remarks>
 internal sealed class RetransmissionHistory
 {

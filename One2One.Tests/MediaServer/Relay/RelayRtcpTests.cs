@@ -86,10 +86,8 @@ public sealed class RelayRtcpTests : IAsyncLifetime
         var bVideo = b.Browser.Offer.VideoSsrc;
         var aboutWhatBReceives = b.OutgoingSsrc(KurentoMediaType.Video);
 
-        // B's first loss report makes the media server keep what it sends B from then on; that one goes on to A.
-        b.Browser.SendRtcp(RtcpTestPackets.GenericNack(bVideo, aboutWhatBReceives, (1, 0)));
-        (await a.Browser.NextRtcpWithAsync(p => p.IsNack, "B's first NACK")).MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc);
-
+        // The call's first loss, with no loss report before it: A could not repair it (its resend would be a replay to the
+        // media server), so the media server must have kept what it sent B from the first packet.
         b.Browser.LosesRtp = sequence => sequence is 102 or 104;
         var received = new List<ReceivedRtp>();
         for (ushort sequence = 100; sequence < 106; sequence++)
@@ -130,8 +128,6 @@ public sealed class RelayRtcpTests : IAsyncLifetime
         var (a, b) = await CallWithKeyframeRequestsTakenAsync();
         var bVideo = b.Browser.Offer.VideoSsrc;
         var aboutWhatBReceives = b.OutgoingSsrc(KurentoMediaType.Video);
-        b.Browser.SendRtcp(RtcpTestPackets.GenericNack(bVideo, aboutWhatBReceives, (1, 0)));
-        await a.Browser.NextRtcpWithAsync(p => p.IsNack, "B's first NACK");
         for (ushort sequence = 100; sequence < 106; sequence++)
         {
             a.Browser.SendRtp(KurentoMediaType.Video, sequence, 3000u * sequence, marker: false, payload: [(byte)sequence]);
