@@ -111,7 +111,6 @@ internal sealed partial class CallService
             // neither its offer nor its ring, and ends now (the peer hears peer-disconnected); one in progress waits for
             // the new page's offer (Renegotiate).
             _users.Detach(user, previous);
-            _connections.Abort(previous, "its registration was resumed on another connection");
             EndWhatCannotBeResumed(user);
         }
         var call = user.CurrentCall;
@@ -119,6 +118,13 @@ internal sealed partial class CallService
         var acceptance = Acceptance(user, nextToken, call?.Peer(user).Name ?? remoteCall?.PeerName);
         outbox.Post(c => c.RegisterResponse(acceptance));
         outbox.Start();
+        if (standIn is null && previous is not null)
+        {
+            // Closed only once the name is the new connection's everywhere (after its acceptance, which its presence list
+            // follows): the old connection's end, on another thread, then finds nothing to announce.
+            RegistrationTakenOver?.Invoke(previous, user);
+            _connections.Abort(previous, "its registration was resumed on another connection");
+        }
         if (remoteCall is not null)
         {
             // The call's home keeps the key of the page's current token, for a resume there should this node die.

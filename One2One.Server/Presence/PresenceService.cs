@@ -48,6 +48,7 @@ internal sealed class PresenceService
         _silo = silo;
         _logger = logger;
         calls.RegistrationMovedAway += MovedAway;
+        calls.RegistrationTakenOver += TakenOver;
     }
 
     public bool Enabled => _options.Enabled;
@@ -106,6 +107,37 @@ internal sealed class PresenceService
             {
                 PostToListed(change);
             }
+        }
+    }
+
+    /// <summary>
+    /// The page's new connection took its registration over from <paramref name="previous"/>, which is about to close: the
+    /// name stays listed, as the new connection's, and nobody is told anything. The new page gets its list (after its
+    /// acceptance); the hub's <see cref="Join"/> that follows finds it listed already.
+    /// </summary>
+    public void TakenOver(string previous, User user)
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        lock (_gate)
+        {
+            if (!_listed.Remove(previous, out var old))
+            {
+                return;
+            }
+
+            // One connection out, one in: the name's count is unchanged.
+            var listing = new Listing(user);
+            if (user.IsGone || !_listed.TryAdd(user.ConnectionId, listing))
+            {
+                _listed.Add(previous, old);
+                return;
+            }
+
+            Wake(listing);
         }
     }
 

@@ -1,4 +1,8 @@
+using Microsoft.Extensions.DependencyInjection;
+using One2One.Server.Calls;
 using One2One.Server.Contracts;
+using One2One.Server.Limits;
+using One2One.Server.Signaling;
 using One2One.Tests.Support;
 
 namespace One2One.Tests.Presence;
@@ -75,6 +79,52 @@ public sealed class PresenceTests
 
         alice.DrainPresence().Should().BeEmpty();
         bob.DrainPresence().Should().BeEmpty();
+    }
+
+    [Fact]
+    public async Task A_page_that_takes_over_its_own_half_open_connection_is_never_reported_offline()
+    {
+        // The old connection's end (on another thread) runs before the resume that closed it goes on, as a loaded machine
+        // may order them.
+        await using var server = Started(new One2OneServerFactory
+        {
+            ConfigureServices = services => services.AddSingleton<IUserConnections>(sp => new OldConnectionEndsFirst(
+                ActivatorUtilities.CreateInstance<HubUserConnections>(sp), sp.GetRequiredService<ClientConnections>())),
+        });
+        await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("alice"));
+        await alice.ExpectPresenceAsync<OnlineUserList>();
+        await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("bob"));
+        (await alice.ExpectPresenceAsync<PresenceChange>()).Should().Be(new PresenceChange(bob.Name!, true));
+
+        // A network change: bob's page comes back on a new connection, which takes over the old one (still open).
+        await using var bobAgain = await SignalingClient.ConnectAsync(server.HubUri);
+        (await bobAgain.ResumeAsync(bob.Name, bob.ResumeToken)).Response.Should().Be(Responses.Accepted);
+        (await bobAgain.ExpectPresenceAsync<OnlineUserList>()).Names.Should().Equal([alice.Name!], "the new page gets its list");
+        await Task.Delay(300);
+
+        alice.DrainPresence().Should().BeEmpty("bob never left: his contacts must not see him flicker offline and back");
+        bobAgain.DrainPresence().Should().BeEmpty("the new page is listed once");
+        await using var carol = await SignalingClient.RegisteredAsync(server.HubUri, Names.Unique("carol"));
+        (await carol.ExpectPresenceAsync<OnlineUserList>()).Names.Should().BeEquivalentTo([alice.Name!, bob.Name!]);
+
+        // And when he leaves, everyone hears it once.
+        await bobAgain.DisconnectAsync();
+        (await alice.ExpectPresenceAsync<PresenceChange>()).Should().Be(new PresenceChange(carol.Name!, true));
+        (await alice.ExpectPresenceAsync<PresenceChange>()).Should().Be(new PresenceChange(bob.Name!, false));
+    }
+
+    /// <summary>Closes a connection, then waits until the server has finished with its end (presence, registration).</summary>
+    private sealed class OldConnectionEndsFirst(IUserConnections inner, ClientConnections connections) : IUserConnections
+    {
+        public ClientAddress AddressOf(string connectionId) => inner.AddressOf(connectionId);
+
+        public IUserOutbox OpenOutbox(string connectionId) => inner.OpenOutbox(connectionId);
+
+        public void Abort(string connectionId, string reason)
+        {
+            inner.Abort(connectionId, reason);
+            SpinWait.SpinUntil(() => connections.Find(connectionId) is null, TimeSpan.FromSeconds(5));
+        }
     }
 
     private static One2OneServerFactory Started(One2OneServerFactory server)
