@@ -86,8 +86,8 @@ export class FeatureView {
   }
 
   renderSharing(sharing: boolean): void {
+    // A toggle keeps its name; aria-pressed says whether it is on ("Share screen, pressed").
     this.shareScreen.setAttribute("aria-pressed", String(sharing));
-    this.shareScreen.setAttribute("aria-label", sharing ? "Stop sharing the screen" : "Share screen");
   }
 
   renderPeerMediaState(state: MediaState): void {
@@ -126,7 +126,24 @@ export class FeatureView {
       item.append(button);
       return item;
     });
+    const focused = this.focusedOnlineEntry();
     this.onlineUsers.replaceChildren(...items);
+    if (focused !== null) {
+      // The list changes whenever someone comes or goes: the keyboard focus stays on the same person, or on the entry
+      // that took the place of one who left, rather than falling to the page's body.
+      const entry = items.find((item) => item.dataset["name"] === focused.name) ?? items[Math.min(focused.index, items.length - 1)];
+      entry?.querySelector("button")?.focus();
+    }
+  }
+
+  /** The entry of the online list that has the keyboard focus, if any. */
+  private focusedOnlineEntry(): { readonly name: string; readonly index: number } | null {
+    const active = document.activeElement;
+    const item = active instanceof HTMLElement && this.onlineUsers.contains(active) ? active.closest("li") : null;
+    if (item === null) {
+      return null;
+    }
+    return { name: item.dataset["name"] ?? "", index: Array.prototype.indexOf.call(this.onlineUsers.children, item) };
   }
 
   renderMissedCalls(calls: readonly MissedCall[]): void {

@@ -42,10 +42,13 @@ export class PhoneView {
   private readonly registerForm = element("register-form", HTMLFormElement);
   private readonly callForm = element("call-form", HTMLFormElement);
   private readonly reconnecting = element("call-reconnecting", HTMLElement);
+  private readonly controlsPanel = element("controls", HTMLElement);
 
   private snapshot: PhoneSnapshot = initialSnapshot;
   /** This page's media is being reconnected; while registering, the call's media is held and Hang up can end it. */
   private selfReconnecting = false;
+  /** What had the keyboard focus when the phone started ringing, given back when the ringing ends without a call. */
+  private focusBeforeRinging: HTMLElement | null = null;
 
   bind(actions: PhoneActions): void {
     this.registerForm.addEventListener("submit", (event) => {
@@ -66,8 +69,25 @@ export class PhoneView {
     this.signOutButton.addEventListener("click", () => actions.signOut());
     this.acceptButton.addEventListener("click", () => actions.accept());
     this.rejectButton.addEventListener("click", () => actions.reject());
-    // Typing enables or disables Register and Call.
-    this.nameInput.addEventListener("input", () => this.renderControls());
+    // The ringing prompt is a modal dialog: Escape declines, as it closes any dialog, and Tab goes round its two buttons
+    // (the rest of the page is inert, and past the last button the focus would leave for the browser's own controls).
+    this.incoming.addEventListener("keydown", (event) => {
+      if (this.snapshot.state !== "incoming") {
+        return;
+      }
+      if (event.key === "Escape") {
+        event.preventDefault();
+        actions.reject();
+      } else if (event.key === "Tab") {
+        event.preventDefault();
+        (document.activeElement === this.acceptButton ? this.rejectButton : this.acceptButton).focus();
+      }
+    });
+    // Typing enables or disables Register and Call, and a new name is no longer the one refused.
+    this.nameInput.addEventListener("input", () => {
+      this.nameInput.removeAttribute("aria-invalid");
+      this.renderControls();
+    });
     this.peerInput.addEventListener("input", () => this.renderControls());
   }
 
@@ -81,7 +101,14 @@ export class PhoneView {
     document.body.dataset["state"] = state;
     document.title = state === "idle" ? "One2One" : `${describe(snapshot)} · One2One`;
 
+    if (state === "incoming" && previous !== "incoming") {
+      // Before the rest of the page goes inert, which takes the focus away.
+      this.focusBeforeRinging = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    }
     this.incoming.hidden = state !== "incoming";
+    // Modal while ringing (aria-modal): a keyboard or screen reader user stays on Accept and Decline, and on a phone,
+    // where the prompt covers the page, nothing hidden under it can be reached.
+    this.controlsPanel.inert = state === "incoming";
     this.incomingFrom.textContent = state === "incoming" ? (snapshot.peer ?? "") : "";
     this.stageCaption.textContent = this.caption(snapshot);
     this.stagePeer.textContent = state === "connecting" || state === "in-call" ? (snapshot.peer ?? "") : "";
@@ -89,7 +116,7 @@ export class PhoneView {
     this.renderControls();
 
     if (state !== previous) {
-      this.moveFocus(snapshot);
+      this.moveFocus(state, previous);
     }
   }
 
@@ -97,16 +124,24 @@ export class PhoneView {
     this.message.textContent = text;
     this.message.dataset["kind"] = kind;
     this.message.hidden = false;
+    if (kind === "error" && this.snapshot.state === "idle") {
+      // Not registered: the error is about the name (taken, not allowed) or the sign-in, and the field says so
+      // (aria-describedby="error" reads the words with it).
+      this.nameInput.setAttribute("aria-invalid", "true");
+    }
   }
 
   clearMessage(): void {
     this.message.textContent = "";
     this.message.hidden = true;
+    this.nameInput.removeAttribute("aria-invalid");
   }
 
-  /** Shows "reconnecting" while this page's or the peer's media path is being replaced during a call. */
+  /**
+   * Shows "reconnecting" while this page's or the peer's media path is being replaced during a call. The status region is
+   * never hidden, only emptied, so a screen reader reads the words when they come.
+   */
   showReconnecting(self: boolean, peer: boolean): void {
-    this.reconnecting.hidden = !self && !peer;
     this.reconnecting.dataset["who"] = self ? "self" : peer ? "peer" : "";
     this.reconnecting.textContent = self ? "Reconnecting…" : peer ? `${this.snapshot.peer ?? "The other side"} is reconnecting…` : "";
     this.selfReconnecting = self;
@@ -157,16 +192,35 @@ export class PhoneView {
     }
   }
 
-  private moveFocus(snapshot: PhoneSnapshot): void {
-    switch (snapshot.state) {
+  /**
+   * Keeps the keyboard focus on something that is there and means something: a control the person pressed that is now
+   * disabled or hidden (Call, Accept) would drop it on the page's body, where a screen reader says nothing.
+   */
+  private moveFocus(state: PhoneState, previous: PhoneState): void {
+    switch (state) {
       case "idle":
         this.nameInput.focus();
         break;
-      case "registered":
-        this.peerInput.focus();
+      case "registered": {
+        const before = this.focusBeforeRinging;
+        this.focusBeforeRinging = null;
+        if (previous === "incoming" && before !== null && before.isConnected && !isDisabled(before)) {
+          before.focus();
+        } else {
+          this.peerInput.focus();
+        }
         break;
+      }
       case "incoming":
         this.acceptButton.focus();
+        break;
+      case "calling":
+      case "connecting":
+        // Dialled or answered: Hang up is what can be pressed now. Not on a resume (from registering), which nobody pressed.
+        if (previous === "registered" || previous === "incoming") {
+          this.focusBeforeRinging = null;
+          this.hangUpButton.focus();
+        }
         break;
       default:
         break;
@@ -184,6 +238,10 @@ const registerLabel: { readonly [S in PhoneState]: string } = {
   "in-call": "Registered",
   "hanging-up": "Registered",
 };
+
+function isDisabled(element: HTMLElement): boolean {
+  return "disabled" in element && element.disabled === true;
+}
 
 function attach(video: HTMLVideoElement, stream: MediaStream | null): void {
   if (video.srcObject === stream) {

@@ -6,12 +6,18 @@ import { PhoneView } from "../../src/ui.js";
 import { FakeClient, settle } from "./softphone-fakes.js";
 
 /** Just enough of an element for PhoneView and FeatureView: what it shows, whether it is hidden or disabled, and its listeners. */
+/** The fake document's focused element (document.activeElement). */
+let focused: FakeElement | null = null;
+
 class FakeElement {
   hidden = false;
   disabled = false;
+  inert = false;
+  isConnected = true;
   textContent = "";
   value = "";
   readonly dataset: Record<string, string> = {};
+  readonly attributes = new Map<string, string>();
   readonly classList = { toggle: (): void => undefined };
   private readonly listeners = new Map<string, ((event: unknown) => void)[]>();
 
@@ -19,11 +25,29 @@ class FakeElement {
     this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
   }
 
-  focus(): void {}
+  focus(): void {
+    focused = this;
+  }
+
+  setAttribute(name: string, value: string): void {
+    this.attributes.set(name, value);
+  }
+
+  removeAttribute(name: string): void {
+    this.attributes.delete(name);
+  }
+
+  getAttribute(name: string): string | null {
+    return this.attributes.get(name) ?? null;
+  }
 
   click(): void {
-    for (const listener of this.listeners.get("click") ?? []) {
-      listener({ preventDefault: () => undefined });
+    this.dispatch("click", { preventDefault: () => undefined });
+  }
+
+  dispatch(type: string, event: unknown): void {
+    for (const listener of this.listeners.get(type) ?? []) {
+      listener(event);
     }
   }
 }
@@ -81,8 +105,16 @@ function useFakeDocument(): { byId: (id: string) => FakeElement } {
     }
     return found;
   };
+  focused = null;
   const values: Record<(typeof domGlobals)[number], unknown> = {
-    document: { body: new FakeElement(), title: "", getElementById: byId },
+    document: {
+      body: new FakeElement(),
+      title: "",
+      getElementById: byId,
+      get activeElement(): FakeElement | null {
+        return focused;
+      },
+    },
     HTMLElement: FakeElement,
     HTMLInputElement: FakeInputElement,
     HTMLButtonElement: FakeButtonElement,
@@ -159,6 +191,78 @@ describe("PhoneView", () => {
       view.render({ state, user: state === "idle" ? null : "alice", peer: state === "in-call" ? "bob" : null });
       assert.equal(signOut.hidden, hidden, state);
     }
+  });
+});
+
+describe("PhoneView and the keyboard", () => {
+  const byId = fakeDocumentEachTest();
+  const registered = { state: "registered", user: "alice", peer: null } as const;
+  const ringing = { state: "incoming", user: "alice", peer: "bob" } as const;
+
+  function boundView(actions: Partial<{ reject: () => void }> = {}): PhoneView {
+    const view = new PhoneView();
+    const none = (): void => undefined;
+    view.bind({ register: none, signOut: none, call: none, hangUp: none, accept: none, reject: actions.reject ?? none });
+    return view;
+  }
+
+  it("moves the focus to Hang up when the person dials or answers, not on a resume nobody pressed", () => {
+    const view = boundView();
+    view.render(registered);
+    view.render({ state: "calling", user: "alice", peer: "bob" });
+    assert.equal(focused, byId("hangup"), "Call is disabled under the focus: it goes to what can be pressed now");
+
+    view.render(registered);
+    view.render(ringing);
+    assert.equal(focused, byId("accept"));
+    view.render({ state: "connecting", user: "alice", peer: "bob" });
+    assert.equal(focused, byId("hangup"), "Accept is hidden under the focus");
+
+    byId("name").focus();
+    view.render({ state: "registering", user: "alice", peer: null });
+    view.render({ state: "connecting", user: "alice", peer: "bob" });
+    assert.equal(focused, byId("name"), "a resumed call takes no focus");
+  });
+
+  it("makes the rest of the page inert while ringing, declines on Escape, and gives the focus back after", () => {
+    let rejected = 0;
+    const view = boundView({ reject: () => rejected++ });
+    view.render(registered);
+    byId("camera-select").focus();
+
+    view.render(ringing);
+    assert.equal(byId("controls").inert, true, "nothing outside the prompt can be reached while it rings");
+    byId("incoming").dispatch("keydown", { key: "Escape", preventDefault: () => undefined });
+    assert.equal(rejected, 1);
+
+    view.render(registered);
+    assert.equal(byId("controls").inert, false);
+    assert.equal(focused, byId("camera-select"), "the focus goes back where it was before the ring");
+  });
+
+  it("marks the name field invalid while a refusal of the name is shown, until the name is changed", () => {
+    const view = boundView();
+    view.render({ state: "registering", user: "alice", peer: null });
+    view.render({ state: "idle", user: null, peer: null });
+
+    view.showMessage("That name is already registered.");
+    assert.equal(byId("name").getAttribute("aria-invalid"), "true");
+
+    byId("name").dispatch("input", {});
+    assert.equal(byId("name").getAttribute("aria-invalid"), null);
+  });
+
+  it("never hides the reconnecting status region, only empties it, so its words are read out when they come", () => {
+    const view = boundView();
+    view.render({ state: "in-call", user: "alice", peer: "bob" });
+    const region = byId("call-reconnecting");
+
+    view.showReconnecting(false, true);
+    assert.equal(region.textContent, "bob is reconnecting…");
+    view.showReconnecting(false, false);
+
+    assert.equal(region.textContent, "");
+    assert.equal(region.hidden, false);
   });
 });
 
