@@ -38,6 +38,14 @@ public static class LoadBalancerApp
                 "No app nodes: give each one's base address, e.g. --LoadBalancer:Nodes:0=http://127.0.0.1:5001 --LoadBalancer:Nodes:1=http://127.0.0.1:5002.");
         }
 
+        // A bare number is days to TimeSpan: "2" would probe a node every two days, and a dead node would keep its share.
+        if (options.HealthInterval < TimeSpan.FromMilliseconds(100) || options.HealthInterval > TimeSpan.FromMinutes(1)
+            || options.HealthTimeout <= TimeSpan.Zero || options.HealthTimeout > TimeSpan.FromMinutes(1))
+        {
+            throw new InvalidOperationException(
+                "LoadBalancer:HealthInterval must be between 00:00:00.100 and 00:01:00, and LoadBalancer:HealthTimeout positive and at most 00:01:00 (hh:mm:ss; a bare number means days).");
+        }
+
         if (string.IsNullOrEmpty(builder.Configuration[WebHostDefaults.ServerUrlsKey]))
         {
             builder.WebHost.UseUrls(DefaultUrl);

@@ -2,7 +2,7 @@
 # Issue 8's set-up throughput on two app nodes of one cluster on this machine: a redis-server, the standalone media
 # server and two One2One.Server nodes (Release builds, Production environment, the load tool's lifted limits), with
 # the tool's pairs spread over both nodes (each caller on one node, its callee on the other: every call crosses nodes).
-# From the repository's root, after `dotnet build -c Release One2One.LoadTest One2One.MediaServer`, inside a
+# From the repository's root, after `dotnet build -c Release One2One.LoadTest` and `dotnet build -c Release One2One.MediaServer`, inside a
 # loopback-only network namespace (the tool's options follow):
 #   unshare -n sh -c 'ip link set lo up && exec sh One2One.LoadTest/two-nodes.sh setup --pairs 4 --runs 5'
 set -eu

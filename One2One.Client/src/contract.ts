@@ -81,7 +81,6 @@ export interface RegisterResponse {
   readonly iceTransportPolicy?: string | null;
   readonly resumeToken?: string | null;
   readonly resumedCallWith?: string | null;
-  /** The name as registered, as others see it (the server trims it and folds lookalike forms); absent from older servers. */
   readonly name?: string | null;
 }
 

@@ -74,6 +74,7 @@ export function isReason(code: string): code is Reason {
 const refusedStatusPattern = /Status code '(401|403|429)'/;
 // The server's connection quota answers 429 with the words a hub refusal would have: "rate-limited: <why>".
 const rateLimitedPattern = /rate-limited: ([\s\S]*?): Status code '429'/;
+const forbiddenPattern = /forbidden: ([\s\S]*?): Status code '403'/;
 
 /** Whether the server refused a connection's sign-in (401: no token, or one expired or not signed by its key). */
 export function isSignInRefused(error: unknown): boolean {
@@ -92,7 +93,13 @@ export function connectionError(error: unknown): ConnectionError {
     );
   }
   if (status === "403") {
-    return new ConnectionError("The server refused this sign-in: the token carries no name to register.", "forbidden", { cause: error });
+    // The server says why when it is the page's origin (Hub:AllowedOrigins); a token without a name comes with no words.
+    const why = forbiddenPattern.exec(text)?.[1]?.trim();
+    return new ConnectionError(
+      why ? `The server refused the connection: ${why}` : "The server refused this sign-in: the token carries no name to register.",
+      "forbidden",
+      { cause: error },
+    );
   }
   if (status === "429") {
     const why = rateLimitedPattern.exec(text)?.[1]?.trim() || "Too many connections from this network address; try again later.";

@@ -6,6 +6,9 @@ namespace One2One.Server.Auth;
 /// <summary>Checks the <c>Auth</c> section at start-up, so a half-configured authentication stops the server with a clear message.</summary>
 internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
 {
+    /// <summary>The most a token's lifetime may be stretched for clocks that disagree.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromHours(1);
+
     public ValidateOptionsResult Validate(string? name, AuthOptions options)
     {
         var failures = new List<string>();
@@ -68,9 +71,10 @@ internal sealed class AuthOptionsValidator : IValidateOptions<AuthOptions>
             failures.Add(error);
         }
 
-        if (jwt.ClockSkew < TimeSpan.Zero)
+        if (jwt.ClockSkew < TimeSpan.Zero || jwt.ClockSkew > MaxClockSkew)
         {
-            failures.Add("Auth:Jwt:ClockSkew must not be negative.");
+            // A bare number is days to TimeSpan: "60" would accept every token for two months after it expired.
+            failures.Add($"Auth:Jwt:ClockSkew must be between 00:00:00 and {MaxClockSkew:hh\\:mm\\:ss} (hh:mm:ss; a bare number means days).");
         }
 
         if (jwt.DevelopmentTokenLifetime <= TimeSpan.Zero || jwt.DevelopmentTokenLifetime > DevelopmentTokenCommand.MaxLifetime)

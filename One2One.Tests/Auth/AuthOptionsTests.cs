@@ -33,6 +33,18 @@ public sealed class AuthOptionsTests
         failure.Should().NotContain(key, "the key is a secret, even a bad one");
     }
 
+    [Theory]
+    [InlineData("60")] // meant as seconds, read as days
+    [InlineData("-00:00:01")]
+    public void A_clock_skew_that_is_negative_or_longer_than_an_hour_fails_start_up(string skew)
+    {
+        using var server = new One2OneServerFactory().WithJwt(TestTokens.SigningKey).WithSetting("Auth:Jwt:ClockSkew", skew);
+
+        var start = () => server.StartServer();
+
+        start.Should().Throw<OptionsValidationException>().Which.Message.Should().Contain("Auth:Jwt:ClockSkew must be between 00:00:00 and 01:00:00");
+    }
+
     [Fact]
     public void An_authority_needs_an_audience_and_https()
     {

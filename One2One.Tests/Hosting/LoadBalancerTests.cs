@@ -78,4 +78,14 @@ public sealed class LoadBalancerTests
         await stub.StartAsync();
         return stub;
     }
+
+    [Theory]
+    [InlineData("--LoadBalancer:HealthInterval=2")] // meant as seconds, read as days
+    [InlineData("--LoadBalancer:HealthTimeout=1")] // a day
+    public void A_health_interval_or_timeout_out_of_range_stops_the_load_balancer_at_start(string setting)
+    {
+        var build = () => LoadBalancerApp.Build(["--urls", "http://127.0.0.1:0", "--LoadBalancer:Nodes:0=http://127.0.0.1:5001", setting]);
+
+        build.Should().Throw<InvalidOperationException>().WithMessage("*LoadBalancer:HealthInterval must be between*");
+    }
 }

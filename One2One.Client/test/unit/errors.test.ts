@@ -41,6 +41,15 @@ describe("parsing the server's refusals", () => {
   it("a refused negotiate is a sign-in problem, anything else unreachable", () => {
     assert.equal(connectionError(new Error("Failed to complete negotiation with the server: Error: : Status code '401'")).reason, "unauthorized");
     assert.equal(connectionError(new Error("Failed to complete negotiation with the server: Error: : Status code '403'")).reason, "forbidden");
+    assert.equal(
+      connectionError(new Error("Failed to complete negotiation with the server: Error: : Status code '403'")).message,
+      "The server refused this sign-in: the token carries no name to register.",
+    );
+    const origin = connectionError(
+      new Error("Failed to complete negotiation with the server: Error: forbidden: Pages from this origin may not connect to this server (Hub:AllowedOrigins).: Status code '403'"),
+    );
+    assert.equal(origin.reason, "forbidden");
+    assert.equal(origin.message, "The server refused the connection: Pages from this origin may not connect to this server (Hub:AllowedOrigins).", "not a sign-in problem");
     const down = connectionError(new Error("Failed to fetch"));
     assert.equal(down.reason, "unreachable");
     assert.equal(down.message, "Could not reach the server (Failed to fetch).");
