@@ -1,8 +1,16 @@
+using System.Globalization;
 using One2One.Server.Auth;
 using One2One.Server.Cluster;
 using One2One.Server.Hosting;
 using One2One.Server.Observability;
 using One2One.Server.Signaling;
+
+// ICU is loaded for its Unicode data (names, see UserName), not for the machine's culture: what the server writes to
+// pages, logs and the wire reads the same whatever LANG says.
+CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.DefaultThreadCurrentUICulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+CultureInfo.CurrentUICulture = CultureInfo.InvariantCulture;
 
 var builder = WebApplication.CreateBuilder(args);
 if (DevelopmentTokenCommand.IsInvoked(args))

@@ -5,6 +5,7 @@
 // server died it still carries the call). The Softphone decides when; this keeps what is held and hands it over.
 
 import type { MediaCall } from "./call.js";
+import { samePerson } from "./names.js";
 
 export class HeldCall {
   private held: { readonly media: MediaCall; readonly peer: string } | null = null;
@@ -47,10 +48,12 @@ export class HeldCall {
   beginHandover(peer: string): MediaCall | null {
     const held = this.held;
     this.held = null;
-    if (held !== null && held.peer !== peer) {
+    // The server names the peer as registered; the page may hold it as it was typed ("Bob", "ｂｏｂ").
+    const same = held !== null && samePerson(held.peer, peer);
+    if (held !== null && !same) {
       held.media.close();
     }
-    this.handingOver = held?.peer === peer ? held.media : null;
+    this.handingOver = same ? held.media : null;
     this.newRemote = null;
     return this.handingOver;
   }

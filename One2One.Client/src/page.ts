@@ -42,7 +42,7 @@ export function startPage(): PageParts {
     }
     view.render(snapshot);
   });
-  phone.on("notice", (notice) => view.showMessage(notice.text, notice.kind));
+  phone.on("notice", (notice) => view.showMessage(notice.text, notice.kind, notice.about));
   phone.on("localStream", (stream) => view.showLocalStream(stream));
   phone.on("remoteStream", (stream) => view.showRemoteStream(stream));
   phone.on("reconnectChange", (state) => view.showReconnecting(state.self, state.peer));

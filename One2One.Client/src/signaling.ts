@@ -64,10 +64,14 @@ export interface One2OneClientEvents extends ClientEvents {
 
 export type ConnectionState = "disconnected" | "connecting" | "connected" | "reconnecting" | "disconnecting";
 
-/** An accepted registration or resume: the STUN/TURN servers for this person's calls, and the call the server kept going. */
+/**
+ * An accepted registration or resume: the STUN/TURN servers for this person's calls, the call the server kept going, and
+ * the name as registered (as others see it; null from a server that does not say).
+ */
 export interface Registration {
   readonly ice: IceConfiguration | null;
   readonly resumedCallWith: string | null;
+  readonly name: string | null;
 }
 
 /** The one call set up through call() or accept() whose answer is awaited. */
@@ -285,7 +289,7 @@ export class One2OneClient {
 
   /**
    * Connects if needed and registers `name`. Resolves once the server accepted it, with the STUN/TURN servers for
-   * this person's calls (null when the server configures none); rejects with a RejectedError (invalid-name,
+   * this person's calls (null only from a server that sends none; an empty list when it configures none); rejects with a RejectedError (invalid-name,
    * name-taken, rate-limited, …), a RefusedError or a ConnectionError ("disconnected" when the connection closes or
    * starts reconnecting before the server's answer, which is then lost with it: register again, or resume, on the new one).
    */
@@ -328,6 +332,7 @@ export class One2OneClient {
           resolve({
             ice: answer.iceServers ? { iceServers: answer.iceServers, iceTransportPolicy: answer.iceTransportPolicy ?? "all" } : null,
             resumedCallWith: answer.resumedCallWith ?? null,
+            name: answer.name ?? null,
           });
         } else {
           reject(rejection(answer.message, answer.reason, "Registration was refused."));

@@ -27,6 +27,8 @@ import {
 export interface Notice {
   readonly text: string;
   readonly kind: MessageKind;
+  /** "name": the notice is about the name the person asked to register (taken, invalid, not allowed), which a page marks. */
+  readonly about?: "name";
 }
 
 /** Whether this side sends its microphone and camera (a muted track still flows, as silence or black). */
@@ -449,7 +451,7 @@ export class Softphone {
         return false;
       }
       if (this.apply({ kind: "registration-failed" })) {
-        this.events.emit("notice", { text: registrationText(error), kind: "error" });
+        this.events.emit("notice", { text: registrationText(error), kind: "error", ...aboutTheName(error) });
       }
       return false;
     }
@@ -537,7 +539,7 @@ export class Softphone {
         return;
       }
       if (this.apply({ kind: "registration-failed" })) {
-        this.events.emit("notice", { text: isSignInExpired(error) ? signInExpiredText(hadCall) : registrationText(error), kind: "error" });
+        this.events.emit("notice", { text: isSignInExpired(error) ? signInExpiredText(hadCall) : registrationText(error), kind: "error", ...aboutTheName(error) });
       }
     }
   }
@@ -1277,6 +1279,13 @@ function refusalOf(error: unknown): string | null {
   const at = message.indexOf(marker);
   return at < 0 ? null : message.slice(at + marker.length);
 }
+
+/** A registration refused for its name, so the page can mark the name's field. */
+function aboutTheName(error: unknown): Pick<Notice, "about"> {
+  return error instanceof RejectedError && nameReasons.includes(error.reason) ? { about: "name" } : {};
+}
+
+const nameReasons: readonly string[] = ["invalid-name", "name-taken", "name-not-allowed"];
 
 function registrationText(error: unknown): string {
   return error instanceof RejectedError ? outcomeText(error.serverMessage, error.reason, null, "Registration was refused.") : errorText(error);

@@ -42,7 +42,8 @@ export class PhoneView {
   private readonly registerForm = element("register-form", HTMLFormElement);
   private readonly callForm = element("call-form", HTMLFormElement);
   private readonly reconnecting = element("call-reconnecting", HTMLElement);
-  private readonly controlsPanel = element("controls", HTMLElement);
+  /** The panel's controls, inert while the phone rings (its message, an alert, stays out of it: it must still be read). */
+  private readonly panelControls = ["register-form", "call-form", "devices", "missed-calls", "presence"].map((id) => element(id, HTMLElement));
 
   private snapshot: PhoneSnapshot = initialSnapshot;
   /** This page's media is being reconnected; while registering, the call's media is held and Hang up can end it. */
@@ -71,7 +72,8 @@ export class PhoneView {
     this.rejectButton.addEventListener("click", () => actions.reject());
     // The ringing prompt is a modal dialog: Escape declines, as it closes any dialog, and Tab goes round its two buttons
     // (the rest of the page is inert, and past the last button the focus would leave for the browser's own controls).
-    this.incoming.addEventListener("keydown", (event) => {
+    // On the document, so it works wherever the focus is (a click on the card puts it on the body).
+    document.addEventListener("keydown", (event) => {
       if (this.snapshot.state !== "incoming") {
         return;
       }
@@ -108,7 +110,9 @@ export class PhoneView {
     this.incoming.hidden = state !== "incoming";
     // Modal while ringing (aria-modal): a keyboard or screen reader user stays on Accept and Decline, and on a phone,
     // where the prompt covers the page, nothing hidden under it can be reached.
-    this.controlsPanel.inert = state === "incoming";
+    for (const part of this.panelControls) {
+      part.inert = state === "incoming";
+    }
     this.incomingFrom.textContent = state === "incoming" ? (snapshot.peer ?? "") : "";
     this.stageCaption.textContent = this.caption(snapshot);
     this.stagePeer.textContent = state === "connecting" || state === "in-call" ? (snapshot.peer ?? "") : "";
@@ -120,14 +124,16 @@ export class PhoneView {
     }
   }
 
-  showMessage(text: string, kind: MessageKind = "error"): void {
+  /** @param about "name" when the message says why the name was refused: the name's field is marked (aria-invalid). */
+  showMessage(text: string, kind: MessageKind = "error", about?: "name"): void {
     this.message.textContent = text;
     this.message.dataset["kind"] = kind;
     this.message.hidden = false;
-    if (kind === "error" && this.snapshot.state === "idle") {
-      // Not registered: the error is about the name (taken, not allowed) or the sign-in, and the field says so
-      // (aria-describedby="error" reads the words with it).
+    if (about === "name") {
+      // aria-describedby="error" reads the words with the field.
       this.nameInput.setAttribute("aria-invalid", "true");
+    } else {
+      this.nameInput.removeAttribute("aria-invalid");
     }
   }
 
@@ -204,9 +210,11 @@ export class PhoneView {
       case "registered": {
         const before = this.focusBeforeRinging;
         this.focusBeforeRinging = null;
-        if (previous === "incoming" && before !== null && before.isConnected && !isDisabled(before)) {
+        if (previous === "incoming" && before !== null && before !== document.body && before.isConnected && !isDisabled(before)) {
           before.focus();
-        } else {
+        }
+        if (document.activeElement !== before || before === null) {
+          // Never had it, or cannot take it back (hidden since): where a registered person goes next.
           this.peerInput.focus();
         }
         break;

@@ -90,7 +90,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     private long _dtlsStarted;
     private long _lastKeyframeRequest; // timestamp of the last keyframe request sent to this browser, 0 = none (Interlocked)
     private long _keyframeRequestsSkipped; // asked within KeyframeRequestInterval of the last one (Interlocked)
-    private RetransmissionHistory? _videoHistory; // the video sent to this browser, from the first packet under its keys; reset by new keys (Volatile)
+    private RetransmissionHistory? _videoHistory; // the video sent to this browser under its current keys, from the first packet (Volatile)
     private long _retransmitted; // packets sent again for this browser's NACKs (Interlocked)
     private long _maxVideoRecvBitrate; // setMaxVideoRecvBandwidth in bits per second, 0 = none; any thread (Volatile)
     private int _disposed;
@@ -764,9 +764,6 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
 
     void ITransportEvents.OnSecured()
     {
-        // New SRTP keys: what the history kept was protected with the old ones, which this browser no longer accepts.
-        Volatile.Write(ref _videoHistory, null);
-
         // A new association is a new page (a reload, a new RTCPeerConnection) with a new encoder: a keyframe request sent
         // to the old one just before holds back none for this one (KeyframeRequestInterval).
         Interlocked.Exchange(ref _lastKeyframeRequest, 0);
@@ -863,7 +860,7 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     /// <summary>Encrypts and sends a packet another endpoint relays to this one's browser.</summary>
     private void Send(KurentoMediaType kind, Span<byte> packet, int length, uint ssrc, long now, PacketContext context)
     {
-        var history = kind == KurentoMediaType.Video ? Volatile.Read(ref _videoHistory) ?? NewVideoHistory() : null;
+        var history = kind == KurentoMediaType.Video ? VideoHistory() : null;
         if (_transport.TrySendRtp(packet, length, context, history) && _out[(int)kind].Count(length, ssrc, now))
         {
             _observer.MediaFlowOutStateChanged(kind, true);
@@ -871,20 +868,23 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     }
 
     /// <summary>
-    /// The history of the video sent to this browser under its current keys, made with the first packet (once per DTLS
-    /// association, about 190 KB): a browser on a real network loses a packet sooner or later, and one made at its first
-    /// NACK could not repair that loss (its resend from the sender is a replay to us), so the picture froze until the
-    /// browser asked for a keyframe, seconds later. Null before the browser's keys exist (no packet goes out then).
+    /// The history of the video sent to this browser under its current keys, made with the first packet under them (once
+    /// per DTLS association, about 190 KB): a browser on a real network loses a packet sooner or later, and one made at its
+    /// first NACK could not repair that loss (its resend from the sender is a replay to us), so the picture froze until
+    /// the browser asked for a keyframe, seconds later. A history of older keys is replaced (the transport keeps and
+    /// resends only under the keys a history was made for). Null before the browser's keys exist (nothing goes out then).
     /// </summary>
-    private RetransmissionHistory? NewVideoHistory()
+    private RetransmissionHistory? VideoHistory()
     {
-        if (!_transport.IsSecured)
+        var epoch = _transport.KeyEpoch;
+        var current = Volatile.Read(ref _videoHistory);
+        if (epoch == 0 || current?.KeyEpoch == epoch)
         {
-            return null;
+            return current;
         }
 
-        var made = new RetransmissionHistory();
-        return Interlocked.CompareExchange(ref _videoHistory, made, null) ?? made;
+        var made = new RetransmissionHistory(epoch);
+        return Interlocked.CompareExchange(ref _videoHistory, made, current) == current ? made : Volatile.Read(ref _videoHistory);
     }
 
     /// <summary>Published, not locked: the routes that translate RTCP read it per compound.</summary>

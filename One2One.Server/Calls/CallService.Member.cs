@@ -161,13 +161,6 @@ internal sealed partial class CallService
     public event Action<string, SiloAddress>? RegistrationMovedAway;
 
     /// <summary>
-    /// A page took its registration over from its own older connection on this node (a network change: the old one still
-    /// looked open): said with the old connection's id before that connection is closed, so who-is-online hands the name
-    /// to the new connection rather than dropping it for an instant.
-    /// </summary>
-    public event Action<string, User>? RegistrationTakenOver;
-
-    /// <summary>
     /// The member's page resumed at its call's home, or on <paramref name="to"/>: this node lets the registration go
     /// without ending anything.
     /// </summary>

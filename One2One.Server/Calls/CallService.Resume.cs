@@ -14,6 +14,13 @@ namespace One2One.Server.Calls;
 internal sealed partial class CallService
 {
     /// <summary>
+    /// A page took its registration over from its own older connection on this node (a network change: the old one still
+    /// looked open): said with the old connection's id before that connection is closed, so who-is-online hands the name
+    /// to the new connection rather than dropping it for an instant.
+    /// </summary>
+    public event Action<string, User>? RegistrationTakenOver;
+
+    /// <summary>
     /// Brings the user named <paramref name="rawName"/> back on <paramref name="connectionId"/> with <paramref name="token"/>.
     /// On success the acceptance (with the next token and the peer of the resumed call) is posted and null returned;
     /// otherwise the rejection to send: resume-expired for a token that is unknown or no longer good, resume-refused for one

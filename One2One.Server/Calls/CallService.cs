@@ -373,7 +373,7 @@ internal sealed partial class CallService
     /// </summary>
     private async Task ForwardAnswerAsync(RemoteCall remote, string? from, string? callResponse, string? sdpOffer)
     {
-        if (!UserName.Names(remote.PeerName, from))
+        if (!UserName.Matches(remote.PeerName, from))
         {
             throw _rejections.Invocation($"There is no incoming call from {EchoedText.Shorten(from)}.", HubRejection.NoSuchCall);
         }
@@ -414,7 +414,7 @@ internal sealed partial class CallService
     public void Answer(User callee, string? from, string? callResponse, string? sdpOffer)
     {
         var call = callee.CurrentCall;
-        if (call is null || !ReferenceEquals(call.Callee, callee) || !UserName.Names(call.Caller.Name, from))
+        if (call is null || !ReferenceEquals(call.Callee, callee) || !UserName.Matches(call.Caller.Name, from))
         {
             throw _rejections.Invocation($"There is no incoming call from {EchoedText.Shorten(from)}.", HubRejection.NoSuchCall);
         }

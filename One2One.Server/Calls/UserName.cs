@@ -29,7 +29,7 @@ public static class UserName
     public static bool CanFold { get; } = "e\u0301\uFF41".Normalize(NormalizationForm.FormKC) == "\u00E9a";
 
     /// <summary>Whether <paramref name="raw"/>, as a page sent it, names the person registered as <paramref name="name"/>.</summary>
-    public static bool Names(string name, string? raw) => TryNormalize(raw, out var other, out _) && Comparer.Equals(name, other);
+    public static bool Matches(string name, string? raw) => TryNormalize(raw, out var other, out _) && Comparer.Equals(name, other);
 
     public static bool TryNormalize(string? raw, out string name, out string error)
     {
@@ -90,7 +90,7 @@ public static class UserName
             var category = Rune.GetUnicodeCategory(rune);
             if (category is UnicodeCategory.Control or UnicodeCategory.Format or UnicodeCategory.LineSeparator
                 or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Surrogate or UnicodeCategory.PrivateUse
-                or UnicodeCategory.OtherNotAssigned)
+                or UnicodeCategory.OtherNotAssigned || IsInvisible(rune.Value))
             {
                 error = "The name may not contain control or invisible characters.";
                 return false;
@@ -99,6 +99,14 @@ public static class UserName
 
         return true;
     }
+
+    /// <summary>
+    /// Characters that show nothing although they are neither controls nor formatting: Unicode's default-ignorable ones
+    /// outside the Format category (variation selectors, the combining grapheme joiner, Hangul fillers, Khmer's inherent
+    /// vowels, Mongolian selectors) and the blank braille pattern. "alice" with one of them after it looks like alice.
+    /// </summary>
+    private static bool IsInvisible(int c) => c is 0x034F or 0x115F or 0x1160 or 0x17B4 or 0x17B5 or 0x2800 or 0x3164 or 0xFFA0
+        or (>= 0x180B and <= 0x180F) or (>= 0xFE00 and <= 0xFE0F) or (>= 0xE0100 and <= 0xE01EF);
 
     /// <summary>Trimmed, each run of spaces one plain space.</summary>
     private static string CollapseSpaces(string text)

@@ -123,7 +123,10 @@ public sealed class PresenceTests
         public void Abort(string connectionId, string reason)
         {
             inner.Abort(connectionId, reason);
-            SpinWait.SpinUntil(() => connections.Find(connectionId) is null, TimeSpan.FromSeconds(5));
+            if (!SpinWait.SpinUntil(() => connections.Find(connectionId) is null, TimeSpan.FromSeconds(10)))
+            {
+                throw new TimeoutException("The closed connection's end did not run: the test would not test the order it claims.");
+            }
         }
     }
 

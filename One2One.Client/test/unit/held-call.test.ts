@@ -34,6 +34,17 @@ describe("HeldCall", () => {
     assert.deepEqual(held.connections, []);
   });
 
+  it("hands over the held call of a peer dialled in another spelling than the server registered", () => {
+    for (const typed of ["Bob", "\uFF42\uFF4F\uFF42", " bob "]) {
+      const held = new HeldCall();
+      const call = media();
+      held.hold(call, typed);
+
+      assert.equal(held.beginHandover("bob"), call, typed);
+      assert.equal(call.closedWith, null, `${typed}: not closed`);
+    }
+  });
+
   it("closes held media of another call when a different call is resumed", () => {
     const held = new HeldCall();
     const call = media();

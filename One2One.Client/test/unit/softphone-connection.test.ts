@@ -17,6 +17,22 @@ describe("Softphone and its signaling connection", () => {
     assert.equal(phone.current.user, "alice", "others see alice: the page must not show a name no one else sees");
   });
 
+  it("says which refusals are about the name, so a page can mark its field", async () => {
+    for (const [reason, about] of [["name-taken", "name"], ["invalid-name", "name"], ["rate-limited", undefined]] as const) {
+      const client = new FakeClient();
+      client.registerOutcome = () => Promise.reject(new RejectedError(reason, reason, `refused: ${reason}`));
+      const phone = new Softphone(client.asClient, {});
+      const notices: { about?: string }[] = [];
+      phone.on("notice", (notice) => notices.push(notice));
+
+      phone.register("alice");
+      await settle();
+
+      assert.equal(notices.length, 1, reason);
+      assert.equal(notices[0]?.about, about, reason);
+    }
+  });
+
   it("takes the registered name from a resume too, and the typed one from a server that does not say", async () => {
     const client = new FakeClient();
     client.registeredAs = (typed) => typed.normalize("NFKC");

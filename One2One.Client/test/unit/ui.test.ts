@@ -94,6 +94,13 @@ const domGlobals = [
   "HTMLUListElement",
 ] as const;
 
+/** The document itself: its elements by id, its focus, and its own listeners (keydown). */
+function fakeDocument(byId: (id: string) => FakeElement): FakeElement {
+  const document = Object.assign(new FakeElement(), { body: new FakeElement(), title: "", getElementById: byId });
+  Object.defineProperty(document, "activeElement", { get: () => focused });
+  return document;
+}
+
 /** A document of fake elements, made as PhoneView asks for them; `byId` finds one again. */
 function useFakeDocument(): { byId: (id: string) => FakeElement } {
   const elements = new Map<string, FakeElement>();
@@ -107,14 +114,7 @@ function useFakeDocument(): { byId: (id: string) => FakeElement } {
   };
   focused = null;
   const values: Record<(typeof domGlobals)[number], unknown> = {
-    document: {
-      body: new FakeElement(),
-      title: "",
-      getElementById: byId,
-      get activeElement(): FakeElement | null {
-        return focused;
-      },
-    },
+    document: fakeDocument(byId),
     HTMLElement: FakeElement,
     HTMLInputElement: FakeInputElement,
     HTMLButtonElement: FakeButtonElement,
@@ -218,10 +218,10 @@ describe("PhoneView and the keyboard", () => {
     view.render({ state: "connecting", user: "alice", peer: "bob" });
     assert.equal(focused, byId("hangup"), "Accept is hidden under the focus");
 
-    byId("name").focus();
+    byId("camera-select").focus();
     view.render({ state: "registering", user: "alice", peer: null });
     view.render({ state: "connecting", user: "alice", peer: "bob" });
-    assert.equal(focused, byId("name"), "a resumed call takes no focus");
+    assert.equal(focused, byId("camera-select"), "a resumed call takes no focus");
   });
 
   it("makes the rest of the page inert while ringing, declines on Escape, and gives the focus back after", () => {
@@ -231,12 +231,14 @@ describe("PhoneView and the keyboard", () => {
     byId("camera-select").focus();
 
     view.render(ringing);
-    assert.equal(byId("controls").inert, true, "nothing outside the prompt can be reached while it rings");
-    byId("incoming").dispatch("keydown", { key: "Escape", preventDefault: () => undefined });
+    assert.equal(byId("call-form").inert, true, "nothing outside the prompt can be reached while it rings");
+    assert.equal(byId("devices").inert, true);
+    assert.equal(byId("error").inert, false, "a message shown while it rings is still read out");
+    (document as unknown as FakeElement).dispatch("keydown", { key: "Escape", preventDefault: () => undefined });
     assert.equal(rejected, 1);
 
     view.render(registered);
-    assert.equal(byId("controls").inert, false);
+    assert.equal(byId("call-form").inert, false);
     assert.equal(focused, byId("camera-select"), "the focus goes back where it was before the ring");
   });
 
@@ -245,7 +247,10 @@ describe("PhoneView and the keyboard", () => {
     view.render({ state: "registering", user: "alice", peer: null });
     view.render({ state: "idle", user: null, peer: null });
 
-    view.showMessage("That name is already registered.");
+    view.showMessage("The connection to the server was lost. Register again to make or take calls.");
+    assert.equal(byId("name").getAttribute("aria-invalid"), null, "not about the name");
+
+    view.showMessage("That name is already registered.", "error", "name");
     assert.equal(byId("name").getAttribute("aria-invalid"), "true");
 
     byId("name").dispatch("input", {});

@@ -11,7 +11,7 @@ namespace One2One.MediaServer.Rtc.Transport;
 /// Not thread-safe: written and read under its transport's send gate, which also guards the SRTP context that
 /// protected what it holds. About 190 KB, made with a stream's first packet under its browser's keys.
 /// </remarks>
-internal sealed class RetransmissionHistory
+internal sealed class RetransmissionHistory(int keyEpoch = 0)
 {
     /// <summary>Packets kept: about a second of video at 1 Mbps, longer than any round trip a NACK is still worth.</summary>
     public const int Capacity = 128;
@@ -25,6 +25,12 @@ internal sealed class RetransmissionHistory
     /// server send a stream's worth for each small packet it receives, towards an address that need not want it.
     /// </summary>
     public const int MaxResends = 2;
+
+    /// <summary>
+    /// The transport's keys it keeps packets for (<see cref="WebRtcTransport.KeyEpoch"/>): the transport keeps and resends
+    /// only under those keys, as a browser with new ones (a reload) would take nothing protected with the old.
+    /// </summary>
+    public int KeyEpoch { get; } = keyEpoch;
 
     private readonly byte[] _packets = GC.AllocateUninitializedArray<byte>(Capacity * MaxPacketLength);
     private readonly ushort[] _sequences = new ushort[Capacity];

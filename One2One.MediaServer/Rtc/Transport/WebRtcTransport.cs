@@ -61,6 +61,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     private IcePath? _dtlsPeer;
     private SrtpContext? _inbound;
     private SrtpContext? _outbound;
+    private int _keyEpoch; // which keys are installed; written under the send gate, read anywhere (Volatile)
     private bool _closed;
     private int _disposed;
 
@@ -94,6 +95,9 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     public TransportCounters Counters { get; } = new();
 
     public bool IsSecured => Volatile.Read(ref _inbound) is not null;
+
+    /// <summary>Which keys are installed: 0 before any, one more at each DTLS association (written under the send gate).</summary>
+    public int KeyEpoch => Volatile.Read(ref _keyEpoch);
 
     /// <summary>The DTLS session of the current association (null before the offer, and between a restart's clear and its new session).</summary>
     internal DtlsServerSession? Dtls => Volatile.Read(ref _dtls);
@@ -192,7 +196,11 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
             }
 
             // The header is not encrypted: its sequence number is still readable.
-            history?.Keep(buffer[..protectedLength], BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]));
+            if (history?.KeyEpoch == _keyEpoch)
+            {
+                history.Keep(buffer[..protectedLength], BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]));
+            }
+
             return TrySend(buffer[..protectedLength], target, context);
         }
     }
@@ -205,7 +213,8 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
     {
         lock (_sendGate)
         {
-            return Ice.SendTarget is { } target && history.TryTakeForResend(sequence, out var packet) && TrySend(packet, target, context);
+            return history.KeyEpoch == _keyEpoch && Ice.SendTarget is { } target && history.TryTakeForResend(sequence, out var packet)
+                && TrySend(packet, target, context);
         }
     }
 
@@ -624,6 +633,7 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
         }
 
         _outbound = outbound;
+        Volatile.Write(ref _keyEpoch, _keyEpoch + 1);
         Volatile.Write(ref _inbound, inbound);
         return true;
     }

@@ -123,6 +123,40 @@ public sealed class RelayRtcpTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task After_B_s_page_reconnects_only_what_was_sent_under_its_new_keys_is_sent_again()
+    {
+        var (a, b) = await CallWithKeyframeRequestsTakenAsync();
+        var aboutWhatBReceives = b.OutgoingSsrc(KurentoMediaType.Video);
+        for (ushort sequence = 100; sequence < 103; sequence++)
+        {
+            a.Browser.SendRtp(KurentoMediaType.Video, sequence, 3000u * sequence, marker: false, payload: [(byte)sequence]);
+            await b.Browser.NextRtpAsync("sent under B's first keys");
+        }
+
+        // B's page reconnects (a reload): a new RTCPeerConnection, a new DTLS handshake, new SRTP keys.
+        await using var again = new SimulatedBrowser();
+        again.AcceptAnswer(b.Session.ProcessOffer(again.OfferSdp), new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, b.Session.Transport.LocalPort));
+        await again.CompleteIceAsync();
+        await again.CompleteDtlsAsync();
+
+        // A packet kept under the old keys is nothing the new page could decrypt: that NACK goes on to A.
+        again.SendRtcp(RtcpTestPackets.GenericNack(again.Offer.VideoSsrc, aboutWhatBReceives, (101, 0)));
+        (await a.Browser.NextRtcpWithAsync(p => p.IsNack, "a NACK for a packet of the old keys")).MediaSsrc.Should().Be(a.Browser.Offer.VideoSsrc);
+        b.Session.RetransmittedPackets.Should().Be(0);
+
+        // The first packet lost under the new keys is repaired from the media server's history.
+        again.LosesRtp = sequence => sequence == 103;
+        a.Browser.SendRtp(KurentoMediaType.Video, 103, 3000u * 103, marker: false, payload: [103]);
+        a.Browser.SendRtp(KurentoMediaType.Video, 104, 3000u * 104, marker: false, payload: [104]);
+        (await again.NextRtpAsync("104, after the lost 103")).SequenceNumber.Should().Be(104);
+        again.LosesRtp = null;
+        again.SendRtcp(RtcpTestPackets.GenericNack(again.Offer.VideoSsrc, aboutWhatBReceives, (103, 0)));
+
+        (await again.NextRtpAsync("103 again")).SequenceNumber.Should().Be(103);
+        b.Session.RetransmittedPackets.Should().Be(1);
+    }
+
+    [Fact]
     public async Task A_nack_that_asks_for_the_same_packets_hundreds_of_times_gets_each_sent_again_twice_at_most()
     {
         var (a, b) = await CallWithKeyframeRequestsTakenAsync();
