@@ -24,6 +24,7 @@ builder.Services.AddOne2One(builder.Configuration);
 
 var app = builder.Build();
 app.UseTrustedProxies();
+app.UsePageSecurityHeaders();
 app.UseHubOrigins();
 app.UseConnectionQuota();
 app.UseHubAuthentication();

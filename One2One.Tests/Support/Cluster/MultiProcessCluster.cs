@@ -68,8 +68,30 @@ internal sealed class MultiProcessCluster : IAsyncDisposable
     /// <param name="thirdNode">Starts a third app node, <see cref="C"/>.</param>
     public static async Task<MultiProcessCluster> StartAsync(TimeSpan reconnectWindow, IReadOnlyDictionary<string, string>? nodeSettings = null, bool thirdNode = false)
     {
+        // What started so far is stopped if a later step fails: a node process left behind would outlive the test run.
+        var started = new Stack<IAsyncDisposable>();
+        try
+        {
+            return await StartAsync(reconnectWindow, nodeSettings, thirdNode, started);
+        }
+        catch
+        {
+            while (started.TryPop(out var part))
+            {
+                await part.DisposeAsync();
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<MultiProcessCluster> StartAsync(
+        TimeSpan reconnectWindow, IReadOnlyDictionary<string, string>? nodeSettings, bool thirdNode, Stack<IAsyncDisposable> started)
+    {
         var redis = await RedisServer.StartAsync();
+        started.Push(redis);
         var media = await StandaloneMediaServer.StartAsync();
+        started.Push(media);
         var settings = new Dictionary<string, string>(StringComparer.Ordinal)
         {
             ["Cluster:Redis"] = redis.ConnectionString,
@@ -89,13 +111,21 @@ internal sealed class MultiProcessCluster : IAsyncDisposable
         }
 
         var a = await AppNodeProcess.StartAsync("a", settings);
+        started.Push(a);
         var b = await AppNodeProcess.StartAsync("b", settings);
+        started.Push(b);
         var c = thirdNode ? await AppNodeProcess.StartAsync("c", settings) : null;
+        if (c is not null)
+        {
+            started.Push(c);
+        }
+
         string[] nodes = c is null
             ? [$"--LoadBalancer:Nodes:0={a.BaseAddress}", $"--LoadBalancer:Nodes:1={b.BaseAddress}"]
             : [$"--LoadBalancer:Nodes:0={a.BaseAddress}", $"--LoadBalancer:Nodes:1={b.BaseAddress}", $"--LoadBalancer:Nodes:2={c.BaseAddress}"];
         var loadBalancer = LoadBalancerApp.Build(
             ["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default=Warning", .. nodes, "--LoadBalancer:HealthInterval=00:00:00.500"]);
+        started.Push(loadBalancer);
         await loadBalancer.StartAsync();
         return new MultiProcessCluster(redis, media, a, b, c, loadBalancer);
     }
