@@ -13,10 +13,7 @@ internal static class PageSecurityHeaders
 {
     public static IApplicationBuilder UsePageSecurityHeaders(this IApplicationBuilder app)
     {
-        var allowed = app.ApplicationServices.GetRequiredService<IOptions<HubOriginOptions>>().Value.AllowedOrigins
-            .Select(HubOriginOptions.Normalize)
-            .Distinct(StringComparer.OrdinalIgnoreCase)
-            .ToList();
+        var allowed = app.ApplicationServices.GetRequiredService<IOptions<HubOriginOptions>>().Value.NormalizedOrigins();
         var policy = $"frame-ancestors {string.Join(' ', ["'self'", .. allowed])}";
 
         // For browsers without frame-ancestors, which cannot name other sites: only when there are none to name.

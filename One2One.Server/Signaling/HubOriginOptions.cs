@@ -21,6 +21,9 @@ public sealed class HubOriginOptions
         Uri.TryCreate(origin, UriKind.Absolute, out var uri) && uri.IdnHost.Length > 0 && uri.AbsolutePath == "/"
         && uri.Query.Length == 0 && uri.Fragment.Length == 0 && uri.UserInfo.Length == 0;
 
+    /// <summary>The <see cref="AllowedOrigins"/> as a browser writes an origin (as CORS and frame-ancestors compare them), each once.</summary>
+    internal IReadOnlyList<string> NormalizedOrigins() => [.. AllowedOrigins.Select(Normalize).Distinct(StringComparer.OrdinalIgnoreCase)];
+
     /// <summary>The origin as a browser writes it (<c>Origin</c> header): lower-case, no default port, no trailing slash.</summary>
     internal static string Normalize(string origin) => new Uri(origin, UriKind.Absolute).GetLeftPart(UriPartial.Authority);
 }

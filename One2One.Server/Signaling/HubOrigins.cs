@@ -28,7 +28,7 @@ internal static class HubOrigins
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HubOriginOptions>, HubOriginOptionsValidator>());
         services.AddCors();
         services.AddOptions<CorsOptions>().Configure<IOptions<HubOriginOptions>>((cors, hub) => cors.AddPolicy(CorsPolicy, policy => policy
-            .WithOrigins([.. hub.Value.AllowedOrigins.Select(HubOriginOptions.Normalize)])
+            .WithOrigins([.. hub.Value.NormalizedOrigins()])
             .AllowAnyHeader()
             .AllowAnyMethod()
             .AllowCredentials()));
@@ -38,9 +38,7 @@ internal static class HubOrigins
     /// <summary>Before anything else a hub request starts (the connection quota, authentication).</summary>
     public static IApplicationBuilder UseHubOrigins(this IApplicationBuilder app)
     {
-        // As CORS compares them: the origins as a browser writes them.
-        var allowed = app.ApplicationServices.GetRequiredService<IOptions<HubOriginOptions>>().Value.AllowedOrigins
-            .Select(HubOriginOptions.Normalize)
+        var allowed = app.ApplicationServices.GetRequiredService<IOptions<HubOriginOptions>>().Value.NormalizedOrigins()
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubOrigins));
         var logged = new ConcurrentDictionary<string, byte>(StringComparer.OrdinalIgnoreCase);

@@ -16,6 +16,19 @@ internal static class SoftphoneFeatureControls
     public static ILocator OnlineEntry(this SoftphonePage page, string name) =>
         page.TestId("online-users").Locator($"li[data-name=\"{name}\"]");
 
+    /// <summary>Presses Tab (from the page's start) until the element matching <paramref name="selector"/> has the focus.</summary>
+    public static async Task TabToAsync(this SoftphonePage page, string selector)
+    {
+        var focused = $"() => document.activeElement?.matches(\"{selector}\") === true";
+        await page.Page.Locator("body").FocusAsync();
+        for (var i = 0; i < 30 && !await page.Page.EvaluateAsync<bool>(focused); i++)
+        {
+            await page.Page.Keyboard.PressAsync("Tab");
+        }
+
+        (await page.Page.EvaluateAsync<bool>(focused)).Should().BeTrue($"Tab reaches {selector}");
+    }
+
     /// <summary>The tone the page sounds now ("ringing", "ringback") and whether its AudioContext runs; null when silent.</summary>
     public static async Task<ToneReport?> ToneAsync(this SoftphonePage page)
     {

@@ -97,19 +97,9 @@ public sealed class SoftphoneKeyboardTests(BrowserFixture browser, ITestOutputHe
         await alice.Page.EmulateMediaAsync(new() { ForcedColors = ForcedColors.Active });
         foreach (var control in new[] { "#peer", "#camera-select", "#sign-out", "#online-users button" })
         {
-            await TabToAsync(alice, control);
+            await alice.TabToAsync(control);
             (await alice.Page.EvaluateAsync<string>("() => getComputedStyle(document.activeElement).outlineStyle")).Should().NotBe("none", control);
         }
-    }
-
-    private static async Task TabToAsync(SoftphonePage person, string selector)
-    {
-        for (var i = 0; i < 30 && !await person.Page.EvaluateAsync<bool>($"() => document.activeElement?.matches('{selector}') === true"); i++)
-        {
-            await person.Page.Keyboard.PressAsync("Tab");
-        }
-
-        (await person.Page.EvaluateAsync<bool>($"() => document.activeElement?.matches('{selector}') === true")).Should().BeTrue($"Tab reaches {selector}");
     }
 
     private static Task<string?> FocusedIdAsync(SoftphonePage person) =>
