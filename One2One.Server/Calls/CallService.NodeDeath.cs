@@ -68,12 +68,13 @@ internal sealed partial class CallService
             Call? endNow = null;
             var held = window > TimeSpan.Zero && standIn.TryDetach(lostConnectionId, (current, number) =>
             {
+                var closes = OpenResumeWindow(standIn, number, window);
                 if (current is not null && !BeginReconnect(current, current.SideOf(standIn), window + _options.CurrentValue.MediaReconnectWindow, extend: true))
                 {
                     endNow = current;
                 }
 
-                return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(standIn, number), null, window, Timeout.InfiniteTimeSpan);
+                return closes;
             });
             if (!held && window > TimeSpan.Zero && !standIn.IsGone && !string.Equals(standIn.ConnectionId, lostConnectionId, StringComparison.Ordinal))
             {

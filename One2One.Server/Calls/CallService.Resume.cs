@@ -198,6 +198,9 @@ internal sealed partial class CallService
             {
                 remoteCall = user.RemoteCall;
                 _limits.MoveRegistration(connectionId, DetachedHolder(user));
+
+                // The window opens before the peer hears of it: a peer told "reconnecting" has the whole window counted.
+                var closes = OpenResumeWindow(user, number, window);
                 if (call is not null)
                 {
                     using var scope = call.Trace.Enter(_logger);
@@ -207,7 +210,7 @@ internal sealed partial class CallService
                     }
                 }
 
-                return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user, number), null, window, Timeout.InfiniteTimeSpan);
+                return closes;
             }))
         {
             return false;
@@ -229,6 +232,13 @@ internal sealed partial class CallService
 
         return true;
     }
+
+    /// <summary>
+    /// Starts the timer of <paramref name="user"/>'s resume window number <paramref name="number"/> (<see cref="User.TryDetach"/>).
+    /// Started before the peer is told the user is reconnecting, so that the window is counted from before the peer knows.
+    /// </summary>
+    private ITimer OpenResumeWindow(User user, long number, TimeSpan window) =>
+        _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user, number), null, window, Timeout.InfiniteTimeSpan);
 
     /// <summary>The window closed without a resume: the name is freed and a call in progress ends as a disconnect does.</summary>
     /// <remarks>Runs on a timer thread; observes every failure itself (nobody awaits it).</remarks>

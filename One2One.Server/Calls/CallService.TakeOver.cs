@@ -417,12 +417,13 @@ internal sealed partial class CallService
         _resumeTokens.Add(user);
         user.TryDetach(held, (current, number) =>
         {
+            var closes = OpenResumeWindow(user, number, options.ReconnectWindow);
             if (current is not null)
             {
                 BeginReconnect(current, current.SideOf(user), options.ReconnectWindow + options.MediaReconnectWindow, extend: true);
             }
 
-            return _time.CreateTimer(_ => _ = OnResumeWindowClosedAsync(user, number), null, options.ReconnectWindow, Timeout.InfiniteTimeSpan);
+            return closes;
         });
         _users.Detach(user, held);
         _ = MoveClaimHereAsync(user, new CallMember(call.Id, user.Name, user.RegistrationId), oldNode: null);

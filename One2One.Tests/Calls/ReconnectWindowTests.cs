@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Time.Testing;
 using One2One.Server.Calls;
 using One2One.Server.Cluster;
 using One2One.Server.Contracts;
@@ -42,7 +41,7 @@ public abstract class ReconnectWindowScenarios<TLayout>
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
-    private readonly FakeTimeProvider _clock = new(DateTimeOffset.UnixEpoch);
+    private readonly SlowTimerStarts _clock = new(Window, delay: TimeSpan.FromMilliseconds(500));
 
     [Fact]
     public async Task An_idle_user_whose_connection_drops_keeps_the_name_cannot_be_rung_meanwhile_and_comes_back_with_the_token()
@@ -115,6 +114,23 @@ public abstract class ReconnectWindowScenarios<TLayout>
         _clock.Advance(Window * 2);
         await Task.Delay(Quiet);
         call.ReleasesOf(pipeline).Should().Be(1, "exactly once");
+    }
+
+    [Fact]
+    public async Task The_window_is_counted_from_before_the_peer_hears_of_it_however_slowly_its_timer_starts()
+    {
+        await using var call = await StartAsync();
+        await call.ConnectAsync();
+        var pipeline = await call.PipelineIdAsync();
+
+        // Starting the window's timer takes half a second (a preempted thread): bob must not hear of the window before it opened.
+        _clock.Slow = true;
+        await call.Alice.DisconnectAsync();
+        (await call.Bob.ExpectAsync<PeerReconnecting>()).Peer.Should().Be("alice");
+        _clock.Advance(Window);
+
+        (await call.Bob.ExpectAsync<StopCommunication>()).Reason.Should().Be(Reasons.PeerDisconnected, "the window bob was told of has passed");
+        await Eventually.TrueAsync(() => call.ReleasesOf(pipeline) == 1, "the pipeline is released");
     }
 
     [Fact]
