@@ -5,8 +5,12 @@
 // registering the name again would be refused as taken until the window closes.
 //
 // Kept in sessionStorage (per tab, gone when the tab closes, never sent anywhere but to Resume), and written only as the
-// page goes away (pagehide: a reload, a navigation). While the page lives its storage holds nothing, so a duplicated tab,
-// which starts with a copy of the original's sessionStorage, cannot take the original's registration over.
+// page goes away (pagehide: a reload, a navigation) or while it is hidden. A hidden page may be ended with no further
+// event (a phone's system stops the browser in the background; a browser discards a frozen tab): it is written when the
+// page is hidden or frozen and kept up to date while it stays hidden, and taken back when the page is seen again. While the
+// page is seen its storage holds nothing, so a duplicated tab, which starts with a copy of the original's sessionStorage,
+// cannot take the original's registration over (a duplicate of a tab that is hidden at that moment can: it resumes, and
+// the original is told it was signed in elsewhere).
 
 import type { MediaState } from "./contract.js";
 import type { Softphone } from "./softphone.js";
@@ -23,13 +27,20 @@ interface Saved {
   readonly mediaState?: MediaState;
 }
 
-/** Follows the phone's registration and tokens, and leaves them in `storage` for the next page when this one goes away. */
-export function rememberForResume(phone: Softphone, storage: Storage = sessionStorage, page: EventTarget = window): void {
+/**
+ * Follows the phone's registration and tokens, and leaves them in `storage` for the next page when this one goes away or
+ * while it is hidden (`isSeen`: the page's visibility).
+ */
+export function rememberForResume(
+  phone: Softphone,
+  storage: Storage = sessionStorage,
+  page: EventTarget = window,
+  isSeen: () => boolean = () => document.visibilityState === "visible",
+): void {
   let token: string | null = null;
-  phone.on("resumeToken", (next) => {
-    token = next;
-  });
-  page.addEventListener("pagehide", () => {
+  let leftBehind = false;
+  const leave = (): void => {
+    leftBehind = true;
     const { user, state } = phone.current;
     // A resume still on its way (this page was itself reloaded, or lost its connection) has the token and the call: its
     // token is unspent until the server answers, and the call is held, not shown, while registering.
@@ -48,11 +59,44 @@ export function rememberForResume(phone: Softphone, storage: Storage = sessionSt
       mediaState: { audio: phone.mediaState.audio, video: phone.mediaState.video },
     };
     storage.setItem(key, JSON.stringify(saved));
+  };
+  // This page lives on and is seen: what it left is not for another.
+  const takeBack = (): void => {
+    if (leftBehind) {
+      leftBehind = false;
+      storage.removeItem(key);
+    }
+  };
+  // While hidden, what is left follows the page: a new token (a resume spends the old one) or the call's end.
+  const follow = (): void => {
+    if (leftBehind) {
+      leave();
+    }
+  };
+  phone.on("resumeToken", (next) => {
+    token = next;
+    follow();
+  });
+  phone.on("stateChange", follow);
+  phone.on("mediaStateChange", follow);
+  page.addEventListener("pagehide", leave);
+  page.addEventListener("freeze", leave);
+  page.addEventListener("visibilitychange", () => {
+    if (isSeen()) {
+      takeBack();
+    } else {
+      leave();
+    }
+  });
+  page.addEventListener("resume", () => {
+    if (isSeen()) {
+      takeBack();
+    }
   });
   // Back from the back/forward cache: this page lives on, so what it left is not for another.
   page.addEventListener("pageshow", (event) => {
     if ((event as Partial<PageTransitionEvent>).persisted === true) {
-      storage.removeItem(key);
+      takeBack();
     }
   });
 }

@@ -44,4 +44,43 @@ public sealed class SoftphoneConnectionLossTests(BrowserFixture browser, ITestOu
         await bob.ShouldBeAsync("registered");
         await scene.ShouldHoldNoMediaAsync();
     }
+
+    [Fact]
+    public async Task A_page_sent_to_the_background_mid_call_and_then_ended_with_no_further_event_resumes_the_call_when_opened_again()
+    {
+        await using var scene = CallScene.Start(browser, output, "hidden-then-ended");
+        var alice = await scene.RegisteredAsync("alice");
+        var bob = await scene.RegisteredAsync("bob");
+        await scene.EstablishCallAsync(alice, bob);
+
+        // A phone's browser sent to the background: the page is hidden (headless Chromium cannot hide a page, so it is told
+        // so as a browser tells it), then the system stops the browser: nothing the page does afterwards is kept.
+        await bob.Page.EvaluateAsync(HideScript);
+        await bob.Page.EvaluateAsync(EndWithNoFurtherEventScript);
+        await bob.Page.ReloadAsync();
+
+        await bob.ShouldBeAsync("in-call");
+        await scene.ShouldSeeAndHearEachOtherAsync(alice, bob);
+        await bob.HangUpAsync();
+        await alice.ShouldBeAsync("registered");
+        await scene.ShouldHoldNoMediaAsync();
+    }
+
+    /// <summary>
+    /// From now on nothing the page does reaches its storage, as when the system ends the browser (a page cannot be made to
+    /// skip its own pagehide here, so its writes are what is taken away).
+    /// </summary>
+    private const string EndWithNoFurtherEventScript = """
+        () => {
+          Storage.prototype.setItem = () => {};
+          Storage.prototype.removeItem = () => {};
+        }
+        """;
+
+    private const string HideScript = """
+        () => {
+          Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+          document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+        }
+        """;
 }

@@ -61,10 +61,12 @@ describe("resume storage", () => {
     const storage = new MemoryStorage();
     const page = new EventTarget();
     rememberForResume(phone.asSoftphone, storage, page);
+    // The page goes away, and comes back from the back/forward cache.
     const leave = (): unknown => {
       page.dispatchEvent(new Event("pagehide"));
       const left = saved(storage);
-      storage.clear();
+      page.dispatchEvent(Object.assign(new Event("pageshow"), { persisted: true }));
+      assert.equal(storage.length, 0, "a page back from the cache takes back what it left");
       return left;
     };
 
@@ -143,6 +145,48 @@ describe("resume storage", () => {
     assert.equal(storage.length, 1, "a fresh load's pageshow changes nothing");
     page.dispatchEvent(Object.assign(new Event("pageshow"), { persisted: true }));
     assert.equal(storage.length, 0);
+  });
+
+  it("a hidden page, which may be ended with no further event, leaves what it has and keeps it up to date until seen again", () => {
+    const phone = new FakePhone();
+    const storage = new MemoryStorage();
+    const page = new EventTarget();
+    let seen = true;
+    rememberForResume(phone.asSoftphone, storage, page, () => seen);
+    const show = (next: boolean): void => {
+      seen = next;
+      page.dispatchEvent(new Event("visibilitychange"));
+    };
+    phone.emit("resumeToken", "token-1");
+    phone.become({ state: "in-call", user: "alice", peer: "bob" });
+
+    show(false);
+    assert.deepEqual(saved(storage), { name: "alice", token: "token-1", inCall: true, hangingUp: false, connectedAt: null, mediaState: { audio: true, video: true } },
+      "a phone's system may stop the browser now");
+    phone.emit("resumeToken", "token-2");
+    assert.equal((saved(storage) as { token: string }).token, "token-2", "a resume while hidden spent token-1");
+    phone.mediaState = { audio: false, video: true };
+    phone.emit("mediaStateChange", phone.mediaState);
+    assert.deepEqual((saved(storage) as { mediaState: unknown }).mediaState, { audio: false, video: true });
+    phone.become({ state: "registered", user: "alice", peer: null });
+    assert.equal((saved(storage) as { inCall: boolean }).inCall, false, "the call ended while hidden");
+
+    show(true);
+    assert.equal(storage.length, 0, "seen again: a duplicated tab must not take the registration over");
+    phone.emit("resumeToken", "token-3");
+    phone.become({ state: "in-call", user: "alice", peer: "bob" });
+    assert.equal(storage.length, 0, "nothing follows while the page is seen");
+
+    page.dispatchEvent(new Event("freeze"));
+    assert.equal((saved(storage) as { token: string }).token, "token-3", "a frozen page may be discarded");
+    page.dispatchEvent(new Event("resume"));
+    assert.equal(storage.length, 0, "unfrozen and seen");
+
+    show(false);
+    page.dispatchEvent(new Event("resume"));
+    assert.equal(storage.length, 1, "unfrozen but still hidden: kept");
+    phone.become({ state: "idle", user: null, peer: null });
+    assert.equal(storage.length, 0, "signed out while hidden: nothing to resume");
   });
 
   it("a reloaded page resumes the call it was in, and the token is spent", () => {
