@@ -76,14 +76,17 @@ internal sealed class Call
 
     public User Participant(CallSide side) => side == CallSide.Caller ? Caller : Callee;
 
+    /// <summary>When the callee's phone started ringing (<see cref="TimeProvider.GetTimestamp"/>); 0 before.</summary>
+    public long RingingSince { get; private set; }
+
+    /// <summary>How long the phone rings before the call ends unanswered, as it was when it started ringing (the setting may change meanwhile).</summary>
+    public TimeSpan RingingTimeout { get; private set; }
+
     /// <summary>
     /// Placing → Ringing, once the call's media is reserved: runs <paramref name="alertCallee"/> under the gate (so the
     /// prompt is posted before any end) and starts the ringing timeout; <paramref name="onTimeout"/> runs on a timer
     /// thread if nobody answers. False if the call ended meanwhile: the callee is never alerted.
     /// </summary>
-    /// <summary>When the callee's phone started ringing (<see cref="TimeProvider.GetTimestamp"/>); 0 before.</summary>
-    public long RingingSince { get; private set; }
-
     public bool TryStartRinging(Action alertCallee, TimeProvider time, TimeSpan timeout, Action<Call> onTimeout)
     {
         lock (_gate)
@@ -96,6 +99,7 @@ internal sealed class Call
             // The timer first: a callee who sees the prompt (and a test that then moves the clock) finds it running.
             _state = CallState.Ringing;
             RingingSince = time.GetTimestamp();
+            RingingTimeout = timeout;
             _ringingTimer = time.CreateTimer(static s => ((Action)s!)(), (Action)(() => onTimeout(this)), timeout, Timeout.InfiniteTimeSpan);
             alertCallee();
             return true;

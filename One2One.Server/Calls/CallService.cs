@@ -714,13 +714,14 @@ internal sealed partial class CallService
 
     /// <summary>
     /// Whether a ring that ended counts as unanswered for <see cref="ClientLimits.RingWentUnanswered"/>: no answer, declined,
-    /// or cancelled by its caller after ringing half of <see cref="CallOptions.RingingTimeout"/> (else cancelling just before
-    /// the timeout and ringing again would keep the phone ringing without ever meeting the cool-down).
+    /// or cancelled by its caller after ringing half of its ringing timeout (else cancelling just before the timeout and
+    /// ringing again would keep the phone ringing without ever meeting the cool-down). Half of the timeout the ring
+    /// started with (<see cref="Call.RingingTimeout"/>), not of the setting now: it may have been changed meanwhile.
     /// </summary>
     private bool WentUnanswered(Call call, CallEnding ending) =>
         ending.Reason is Reasons.NoAnswer or Reasons.Declined
         || (ending.Reason == Reasons.Cancelled && call.RingingSince != 0
-            && _time.GetElapsedTime(call.RingingSince) >= _options.CurrentValue.RingingTimeout / 2);
+            && _time.GetElapsedTime(call.RingingSince) >= call.RingingTimeout / 2);
 
     private bool DeliverAnswer(Call call, CallSide side, string sdpAnswer)
     {
