@@ -51,10 +51,11 @@ public static class MediaServerProgram
         var controlPath = builder.Configuration[$"{MediaServerOptions.SectionName}:{nameof(MediaServerOptions.ControlPath)}"];
         if (!string.IsNullOrEmpty(controlPath) && controlPath != MediaServerOptions.DefaultControlPath)
         {
-            // A secret path: no request line may carry it into the log (nor a scope on every line of the connection).
+            // A secret path: no request line may carry it into the log (nor a scope on every line of the connection),
+            // whatever levels the operator sets, per provider too.
             foreach (var category in RequestPathFreeLoggerFactory.PathLoggingCategories)
             {
-                builder.Logging.AddFilter(category, LogLevel.None);
+                builder.Services.KeepQuiet(category, LogLevel.None);
             }
         }
 

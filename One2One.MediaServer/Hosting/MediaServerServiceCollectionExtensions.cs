@@ -44,7 +44,10 @@ public static class MediaServerServiceCollectionExtensions
     /// <summary>Serves the Kurento protocol at <paramref name="pattern"/> (needs <c>UseWebSockets()</c> before).</summary>
     public static IEndpointConventionBuilder MapKurento(this IEndpointRouteBuilder endpoints, string pattern = "/kurento")
     {
-        // Resolved per request so that a missing media factory is reported by the start-up check, not here.
-        return endpoints.Map(pattern, context => context.RequestServices.GetRequiredService<KurentoWebSocketHandler>().HandleAsync(context));
+        // Resolved per request so that a missing media factory is reported by the start-up check, not here. Out of
+        // ASP.NET Core's request metrics: they label a request with its route, and the pattern is the control path, a
+        // secret for a server on a shared network (/metrics is served to anyone who can reach the port).
+        return endpoints.Map(pattern, context => context.RequestServices.GetRequiredService<KurentoWebSocketHandler>().HandleAsync(context))
+            .DisableHttpMetrics();
     }
 }

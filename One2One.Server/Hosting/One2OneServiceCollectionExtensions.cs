@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using One2One.Kurento;
+using One2One.MediaServer.Hosting;
 using One2One.Server.Auth;
 using One2One.Server.Calls;
 using One2One.Server.Cluster;
@@ -16,6 +17,9 @@ namespace One2One.Server.Hosting;
 
 internal static class One2OneServiceCollectionExtensions
 {
+    /// <summary>ASP.NET Core's request lines ("Request starting GET http://…?access_token=…").</summary>
+    private const string RequestLinesCategory = "Microsoft.AspNetCore.Hosting.Diagnostics";
+
     /// <summary>The call server: signaling, calls, and the Kurento client with the media server it talks to.</summary>
     public static IServiceCollection AddOne2One(this IServiceCollection services, IConfiguration configuration)
     {
@@ -57,8 +61,13 @@ internal static class One2OneServiceCollectionExtensions
             hub.AddFilter<HubErrorFilter>();
         });
         // For that one category only: a rule for every category would replace the configured levels (Logging:LogLevel)
-        // of all of them. It keeps the dispatcher's warnings; its routine Debug/Trace lines stay out as well.
-        services.AddLogging(logging => logging.AddFilter(HubErrorFilter.QuietDispatcherCategory, level => level == LogLevel.Warning));
+        // of all of them. It keeps the dispatcher's warnings; its routine Debug/Trace lines stay out as well, and they must:
+        // they print every invocation's arguments (resume tokens, SDP). Whatever levels the operator sets, per provider too.
+        services.KeepQuiet(HubErrorFilter.QuietDispatcherCategory, level => level == LogLevel.Warning);
+
+        // The host's request lines write the whole address, and browsers send their sign-in token in the hub's query string
+        // (access_token): never logged, as the load balancer does.
+        services.KeepQuiet(RequestLinesCategory, LogLevel.None);
         services.CaptureLogScopesOnlyWhenPrinted(configuration);
         services.AddClientLimits();
         services.AddIceServers();

@@ -10,14 +10,15 @@ using One2One.Tests.Support;
 namespace One2One.Tests.Hosting;
 
 /// <summary>
-/// Everything the server logs at Trace, its embedded media server and the framework included, from start-up through a full
-/// call to shutdown: neither the media server's control token nor the JWT signing key appears in any message, structured
-/// value, scope or exception.
+/// Everything the server logs at Trace (a rule for the recording provider, which outranks every rule for all providers),
+/// its embedded media server and the framework included, from start-up through a full call and a resume to shutdown:
+/// neither the media server's control token, the JWT signing key, a sign-in token nor a resume token appears in any
+/// message, structured value, scope or exception.
 /// </summary>
 public sealed class SecretsInLogsTests
 {
     [Fact]
-    public async Task Neither_the_control_token_nor_the_signing_key_nor_the_TURN_secret_is_ever_logged()
+    public async Task Neither_the_control_token_nor_the_signing_key_nor_the_TURN_secret_nor_a_sign_in_or_resume_token_is_ever_logged()
     {
         var logs = new RecordingLoggerProvider(LogLevel.Trace);
         const string turnSecret = "turn-shared-secret-3f9a1c7e5b";
@@ -26,14 +27,19 @@ public sealed class SecretsInLogsTests
             .WithSetting("Turn:SharedSecret", turnSecret)
             .WithSetting("Logging:CaptureScopes", "true"); // scopes too, which a deployment may print
         string controlToken;
+        var aliceToken = TestTokens.For("alice");
+        var bobToken = TestTokens.For("bob");
+        var resumeTokens = new List<string>();
         try
         {
             controlToken = server.Services.GetRequiredService<EmbeddedMediaServerHost>().Server.ControlUri.Segments[1].TrimEnd('/');
             var refused = () => SignalingClient.ConnectAsync(server.HubUri, accessToken: TestTokens.For("alice", key: TestTokens.OtherKey));
             await refused.Should().ThrowAsync<HttpRequestException>();
 
-            await using var alice = await SignalingClient.RegisteredAsync(server.HubUri, "alice", accessToken: TestTokens.For("alice"));
-            await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, "bob", accessToken: TestTokens.For("bob"));
+            // Alice's page signs in as browsers do, with the token in the hub's query string.
+            var aliceHub = new Uri($"{server.HubUri}?access_token={aliceToken}");
+            await using var alice = await SignalingClient.RegisteredAsync(aliceHub, "alice");
+            await using var bob = await SignalingClient.RegisteredAsync(server.HubUri, "bob", accessToken: bobToken);
             (await alice.GetIceServersAsync()).IceServers.Should().Contain(s => s.Credential != null,
                 "TURN credentials were minted with the secret (at registering and here)");
             await alice.CallAsync("bob", SdpFixtures.RecordedChromium156);
@@ -43,6 +49,14 @@ public sealed class SecretsInLogsTests
             await alice.WaitForAsync<CallResponse>();
             await alice.StopAsync();
             await bob.WaitForAsync<StopCommunication>();
+
+            // Her page reloads: it resumes with its resume token, and gets a new one.
+            resumeTokens.Add(alice.ResumeToken!);
+            await alice.DisconnectAsync();
+            await using var reloaded = await SignalingClient.ConnectAsync(aliceHub);
+            var resumed = await reloaded.ResumeAsync("alice", resumeTokens[0]);
+            resumed.Response.Should().Be(Responses.Accepted, resumed.Message);
+            resumeTokens.Add(resumed.ResumeToken!);
         }
         finally
         {
@@ -61,6 +75,10 @@ public sealed class SecretsInLogsTests
             TestTokens.SigningKey,
             Convert.ToBase64String(Encoding.UTF8.GetBytes(TestTokens.SigningKey)),
             turnSecret,
+            aliceToken,
+            bobToken,
+            resumeTokens[0],
+            resumeTokens[1],
         };
         var leaks = entries
             .Where(e => secrets.Any(secret => $"{e.Message} {e.Details} {e.Exception}".Contains(secret, StringComparison.OrdinalIgnoreCase)))

@@ -3,6 +3,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using One2One.MediaServer.Hosting;
 using One2One.Tests.MediaServer.Relay.Support;
 using One2One.Tests.MediaServer.Support;
 using One2One.Tests.Support;
@@ -23,8 +24,10 @@ public sealed class StandaloneControlPathTests
     {
         using var logs = new RecordingLoggerProvider(LogLevel.Trace);
         // Everything at Trace, as an operator turning the log up would, the request lines' categories included.
+        // And for the recording provider by name, which outranks every rule for all providers, whatever the category.
         await using var server = await StandaloneMediaServer.StartAsync(logs, $"--MediaServer:ControlPath={SecretPath}", "--Logging:LogLevel:Default=Trace",
-            "--Logging:LogLevel:Microsoft.AspNetCore=Trace", "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Trace");
+            "--Logging:LogLevel:Microsoft.AspNetCore=Trace", "--Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics=Trace",
+            $"--Logging:{typeof(RecordingLoggerProvider).FullName}:LogLevel:Default=Trace");
 
         var secret = new Uri($"ws://{server.BaseAddress.Authority}{SecretPath}");
         await using (var kurento = await KurentoTestClient.ConnectAsync(secret))
@@ -35,6 +38,29 @@ public sealed class StandaloneControlPathTests
         (await UpgradeStatusAsync(new Uri($"ws://{server.BaseAddress.Authority}/kurento"))).Should().Be(HttpStatusCode.NotFound, "KMS's path is not served");
         logs.Entries.Should().Contain(e => e.Category.StartsWith("Microsoft.AspNetCore", StringComparison.Ordinal), "the server logged its requests at Trace meanwhile");
         logs.Entries.Should().NotContain(e => e.ToString().Contains("7d0c5e9b2a41f86e3b1c", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_path_is_not_in_the_request_metrics_served_at_metrics()
+    {
+        await using var server = await StandaloneMediaServer.StartAsync($"--MediaServer:ControlPath={SecretPath}");
+        var diagnostics = server.Services.GetRequiredService<MediaServerDiagnostics>();
+        await using (var kurento = await KurentoTestClient.ConnectAsync(new Uri($"ws://{server.BaseAddress.Authority}{SecretPath}")))
+        {
+            await kurento.CreatePipelineAsync();
+        }
+
+        await Eventually.TrueAsync(() => diagnostics.GetCounts().Connections == 0, "the control connection's request has ended");
+        using var http = new HttpClient { BaseAddress = server.BaseAddress };
+        (await http.GetAsync(new Uri("healthz", UriKind.Relative))).EnsureSuccessStatusCode();
+        var metrics = "";
+        await Eventually.TrueAsync(async () =>
+        {
+            metrics = await http.GetStringAsync(new Uri("metrics", UriKind.Relative));
+            return metrics.Contains("http_route=\"/healthz\"", StringComparison.Ordinal);
+        }, "requests ended before the health check's are in the metrics");
+
+        metrics.Should().NotContain("7d0c5e9b2a41f86e3b1c", "anyone who can reach the port can read /metrics");
     }
 
     [Fact]
