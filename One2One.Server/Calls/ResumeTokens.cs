@@ -8,7 +8,9 @@ namespace One2One.Server.Calls;
 /// Resume tokens: 256 random bits (base64url) issued with each registration, each naming one user. A token is good only
 /// while its user is registered (mostly: detached, its connection lost, within <see cref="CallOptions.ReconnectWindow"/>), once:
 /// a resume issues the next one. Only the page holds a token: the server keeps its key (<see cref="KeyOf"/>, its SHA-256),
-/// so what other nodes are told and what a call's record keeps in the cluster's storage cannot be presented. Thread-safe.
+/// so what a call's record keeps in the cluster's storage cannot be presented. Other nodes are told keys, except by a page
+/// resuming on a node that does not hold its registration: that node passes the token to the holder to check (node to
+/// node, over the silo port, which is why the README keeps that port private). Thread-safe.
 /// </summary>
 internal sealed class ResumeTokens
 {

@@ -12,8 +12,8 @@ namespace One2One.Server.Cluster;
 /// holds a connection in its own store only once it has a connection to Redis. Nothing this app sends needs Redis:
 /// each node writes to the connections it holds, and what one node has for another's page goes node to node
 /// (<see cref="INodeLink"/>). So this keeps its own store of this node's connections and writes to them itself, as
-/// SignalR's default lifetime manager does; the Redis backplane is told of each connection too, for anything sent to
-/// a connection, group or user elsewhere, but a subscription that fails or takes longer than
+/// SignalR's default lifetime manager does, and sends nothing through Redis to a single connection it does not hold; the
+/// Redis backplane is told of each connection too, for anything sent to a group or user elsewhere, but a subscription that fails or takes longer than
 /// <see cref="SubscriptionWait"/> is let go (and observed): the connection is accepted all the same.
 /// </summary>
 /// <remarks>
@@ -45,11 +45,16 @@ internal sealed class BestEffortBackplane<THub>(IServiceProvider services, ILogg
         return BestEffortAsync(_redis.OnDisconnectedAsync(connection), connection.ConnectionId);
     }
 
-    /// <summary>To a connection of this node, written here; to one elsewhere, through Redis.</summary>
+    /// <summary>
+    /// To a connection of this node, written here; to any other, nothing. This app writes only to its own node's pages (a
+    /// page's outbox lives where its connection does), so a connection not held here is one that has just closed: a
+    /// registration's acceptance finishing after its page went away, say. Published through Redis it would reach no page,
+    /// only whoever reads Redis, resume token and TURN password in clear.
+    /// </summary>
     public override Task SendConnectionAsync(string connectionId, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         _local[connectionId] is { } connection
             ? connection.WriteAsync(new InvocationMessage(methodName, args), cancellationToken).AsTask()
-            : _redis.SendConnectionAsync(connectionId, methodName, args, cancellationToken);
+            : Task.CompletedTask;
 
     public override Task SendConnectionsAsync(IReadOnlyList<string> connectionIds, string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         Task.WhenAll(connectionIds.Select(id => SendConnectionAsync(id, methodName, args, cancellationToken)));
