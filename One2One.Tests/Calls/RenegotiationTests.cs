@@ -157,7 +157,11 @@ public abstract class RenegotiationScenarios<TLayout> : IAsyncLifetime
         await call.Media.ReleaseAsync(release);
         await Eventually.TrueAsync(() => call.ReleasesOf(oldEndpoint) == 1, "the old endpoint is released");
 
+        // The new endpoint connects (the renegotiation's own window ends), then fails: only that failure can end the call.
+        await call.Media.PushEventAsync(newEndpoint, "IceComponentStateChanged", new() { ["state"] = "CONNECTED", ["streamId"] = 1, ["componentId"] = 1 });
+        await call.Bob.WaitForAsync<PeerReconnected>();
         await call.Media.PushEventAsync(newEndpoint, "IceComponentStateChanged", new() { ["state"] = "FAILED", ["streamId"] = 1, ["componentId"] = 1 });
+        await call.Bob.WaitForAsync<PeerReconnecting>();
         clock.Advance(TimeSpan.FromSeconds(15));
         (await call.Alice.WaitForAsync<StopCommunication>()).Message.Reason.Should().Be(Reasons.IceFailed, "the current endpoint's failure does, once Calls:MediaReconnectWindow has passed");
         call.Media.RequestsOf("addIceCandidate").Where(r => r.Param("object") == oldEndpoint)

@@ -150,12 +150,13 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
     }
 
     /// <summary>Sends a connectivity check (USERNAME "theirUfrag:ourUfrag") and returns the endpoint's answer.</summary>
-    public Task<ReceivedStun> CheckAsync(bool useCandidate, string? password = null, string? username = null)
+    /// <param name="wait">How long to wait for the answer (<see cref="Timeout"/> unless given); a TimeoutException after it.</param>
+    public Task<ReceivedStun> CheckAsync(bool useCandidate, string? password = null, string? username = null, TimeSpan? wait = null)
     {
         var answer = Answer ?? throw new InvalidOperationException("No answer yet.");
         var request = new byte[StunWriter.MaxLength];
         var length = WriteCheck(request, username ?? $"{answer.Ufrag}:{Offer.Ufrag}", password ?? answer.Password, useCandidate, out var transactionId);
-        return TransactAsync(request[..length], transactionId);
+        return TransactAsync(request[..length], transactionId, wait ?? Timeout);
     }
 
     /// <summary>A Binding request as Chromium's controlling agent writes it.</summary>
@@ -328,7 +329,7 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
 
     private static uint RandomSsrc() => (uint)Random.Shared.NextInt64(1, uint.MaxValue);
 
-    private async Task<ReceivedStun> TransactAsync(byte[] request, byte[] transactionId)
+    private async Task<ReceivedStun> TransactAsync(byte[] request, byte[] transactionId, TimeSpan? wait = null)
     {
         var pending = new TaskCompletionSource<byte[]>(TaskCreationOptions.RunContinuationsAsynchronously);
         var key = Convert.ToHexString(transactionId);
@@ -337,7 +338,7 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
         {
             SentChecks.Enqueue(request);
             Send(request);
-            return new ReceivedStun(await pending.Task.WaitAsync(Timeout));
+            return new ReceivedStun(await pending.Task.WaitAsync(wait ?? Timeout));
         }
         finally
         {
