@@ -6,6 +6,7 @@ import type { MediaState } from "./contract.js";
 import { type CallQuality, formatDuration } from "./features/call-quality.js";
 import type { DeviceList } from "./features/devices.js";
 import type { MissedCall } from "./features/missed-calls.js";
+import { inSentence } from "./names.js";
 import type { PhoneSnapshot } from "./state.js";
 import { element } from "./ui.js";
 
@@ -120,7 +121,7 @@ export class FeatureView {
       const button = document.createElement("button");
       button.type = "button";
       button.textContent = name;
-      button.setAttribute("aria-label", `Call ${name}`);
+      button.setAttribute("aria-label", `Call ${inSentence(name)}`);
       button.disabled = !this.canCall;
       button.addEventListener("click", () => this.actions?.call(name));
       item.append(button);
@@ -151,7 +152,7 @@ export class FeatureView {
     this.missedList.replaceChildren(
       ...calls.map((call) => {
         const item = document.createElement("li");
-        item.textContent = `${call.from} at ${call.at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
+        item.textContent = `${inSentence(call.from)} at ${call.at.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" })}`;
         return item;
       }),
     );

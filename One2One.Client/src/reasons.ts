@@ -2,6 +2,7 @@
 // the reason code decides how it is shown and fills in when there is no message.
 
 import type { Reason } from "./contract.js";
+import { inSentence } from "./names.js";
 
 /** An error (red) or news about the call such as "bob declined" (neutral). */
 export type MessageKind = "error" | "info";
@@ -53,7 +54,7 @@ export function reasonText(reason: string | null | undefined, peer: string | nul
   if (reason == null || !Object.prototype.hasOwnProperty.call(reasonWords, reason)) {
     return undefined;
   }
-  return reasonWords[reason as Reason](peer ?? "The other person");
+  return reasonWords[reason as Reason](peer === null ? "The other person" : inSentence(peer));
 }
 
 /** The text to show for a refusal or an ending: the server's message if it sent one. */

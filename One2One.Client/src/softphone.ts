@@ -10,6 +10,7 @@ import { Emitter, Subscriptions } from "./emitter.js";
 import { ConnectionError, errorText, RefusedError, RejectedError } from "./errors.js";
 import { HeldCall } from "./held-call.js";
 import { credentialExpired, IceRefresh } from "./ice-refresh.js";
+import { inSentence } from "./names.js";
 import { type MessageKind, messageKind, outcomeText } from "./reasons.js";
 import { MediaReconnect, type ReconnectState } from "./reconnect.js";
 import type { One2OneClient, One2OneClientEvents } from "./signaling.js";
@@ -631,7 +632,7 @@ export class Softphone {
         } else if (isRingGone(error)) {
           // The accept crossed the caller's cancel or the ring's timeout: news, not a fault. The server's
           // StopCommunication may still be on its way, and finds the call over.
-          this.endCall(`The call from ${this.snapshot.peer ?? "the caller"} is no longer ringing.`, "info");
+          this.endCall(`The call from ${this.snapshot.peer === null ? "the caller" : inSentence(this.snapshot.peer)} is no longer ringing.`, "info");
         } else {
           this.endCall(errorText(error), "error");
         }

@@ -2,6 +2,8 @@
 // every change goes through transition(), so an event that makes no sense in the current state
 // (a late server message, a double click) is refused instead of corrupting the call.
 
+import { inSentence } from "./names.js";
+
 export const phoneStates = [
   "idle", // not registered
   "registering",
@@ -112,8 +114,8 @@ export function isCallPhase(state: PhoneState): boolean {
 
 /** The state in words, as the page shows it. */
 export function describe(snapshot: PhoneSnapshot): string {
-  const user = snapshot.user ?? "";
-  const peer = snapshot.peer ?? "";
+  const user = inSentence(snapshot.user ?? "");
+  const peer = inSentence(snapshot.peer ?? "");
   switch (snapshot.state) {
     case "idle":
       return "Not registered";

@@ -1,6 +1,7 @@
 // The page: finds the elements index.html declares, renders a PhoneSnapshot into them and turns
 // clicks into PhoneActions. It decides nothing about calls.
 
+import { inSentence } from "./names.js";
 import type { MessageKind } from "./reasons.js";
 import { describe, initialSnapshot, type PhoneSnapshot, type PhoneState } from "./state.js";
 
@@ -149,7 +150,7 @@ export class PhoneView {
    */
   showReconnecting(self: boolean, peer: boolean): void {
     this.reconnecting.dataset["who"] = self ? "self" : peer ? "peer" : "";
-    this.reconnecting.textContent = self ? "Reconnecting…" : peer ? `${this.snapshot.peer ?? "The other side"} is reconnecting…` : "";
+    this.reconnecting.textContent = self ? "Reconnecting…" : peer ? `${this.snapshot.peer === null ? "The other side" : inSentence(this.snapshot.peer)} is reconnecting…` : "";
     this.selfReconnecting = self;
     this.renderControls();
   }
@@ -186,7 +187,7 @@ export class PhoneView {
       case "registered":
         return "Ready. Enter a name and press Call.";
       case "calling":
-        return `Ringing ${snapshot.peer ?? ""}…`;
+        return `Ringing ${inSentence(snapshot.peer ?? "")}…`;
       case "incoming":
         return "Incoming call";
       case "connecting":

@@ -34,12 +34,12 @@ internal sealed record CallEnding(string Reason, User? EndedBy, string? Detail =
     /// <summary>What to tell <paramref name="recipient"/>, in words, about the call with <paramref name="other"/>.</summary>
     public string MessageFor(User recipient, User other, CallSide recipientSide) => Reason switch
     {
-        Reasons.NoAnswer when recipientSide == CallSide.Caller => $"{other.Name} did not answer.",
-        Reasons.NoAnswer => $"Missed call from {other.Name}.",
-        Reasons.Cancelled => $"{other.Name} cancelled the call.",
-        Reasons.Declined => $"{other.Name} declined the call.",
-        Reasons.HungUp => $"{other.Name} hung up.",
-        Reasons.PeerDisconnected => $"{other.Name} went offline.",
+        Reasons.NoAnswer when recipientSide == CallSide.Caller => $"{PageText.Name(other.Name)} did not answer.",
+        Reasons.NoAnswer => $"Missed call from {PageText.Name(other.Name)}.",
+        Reasons.Cancelled => $"{PageText.Name(other.Name)} cancelled the call.",
+        Reasons.Declined => $"{PageText.Name(other.Name)} declined the call.",
+        Reasons.HungUp => $"{PageText.Name(other.Name)} hung up.",
+        Reasons.PeerDisconnected => $"{PageText.Name(other.Name)} went offline.",
         Reasons.IceFailed => "The media connection failed (ICE). Check the network between your browser and the server.",
         Reasons.MediaServerLost => "The media server restarted; the call was lost.",
         Reasons.ServerShutdown => "The server is shutting down.",

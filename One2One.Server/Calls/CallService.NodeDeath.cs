@@ -124,6 +124,6 @@ internal sealed partial class CallService
         }
 
         user.Outbox.Post(c => c.StopCommunication(new StopCommunication(
-            $"The server your call with {call.PeerName} lived on stopped. Call again.", Reasons.ServerShutdown)));
+            $"The server your call with {PageText.Name(call.PeerName)} lived on stopped. Call again.", Reasons.ServerShutdown)));
     }
 }

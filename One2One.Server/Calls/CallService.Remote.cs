@@ -132,9 +132,9 @@ internal sealed partial class CallService
             {
                 var (reason, message) = joined.Result switch
                 {
-                    JoinResult.Busy => (Reasons.Busy, $"{claim.Name} is busy."),
-                    JoinResult.Unknown => (Reasons.UnknownUser, $"No user named {claim.Name} is registered."),
-                    _ => (Reasons.Unavailable, $"{claim.Name} is reconnecting. Try again in a moment."),
+                    JoinResult.Busy => (Reasons.Busy, $"{PageText.Name(claim.Name)} is busy."),
+                    JoinResult.Unknown => (Reasons.UnknownUser, $"No user named {PageText.Name(claim.Name)} is registered."),
+                    _ => (Reasons.Unavailable, $"{PageText.Name(claim.Name)} is reconnecting. Try again in a moment."),
                 };
                 _rejections.Call(call.Caller, reason, message);
             }

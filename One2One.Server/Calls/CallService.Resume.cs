@@ -60,7 +60,7 @@ internal sealed partial class CallService
 
         if (_users.FindByConnection(connectionId) is { } existing)
         {
-            return Done(_rejections.Registration(Reasons.AlreadyRegistered, $"You are already registered as {existing.Name}."));
+            return Done(_rejections.Registration(Reasons.AlreadyRegistered, $"You are already registered as {PageText.Name(existing.Name)}."));
         }
 
         if (string.IsNullOrEmpty(token))
@@ -79,7 +79,7 @@ internal sealed partial class CallService
 
         if (!UserName.Comparer.Equals(user.Name, name))
         {
-            return Done(_rejections.Registration(Reasons.ResumeRefused, $"This resume token was not issued to {name}."));
+            return Done(_rejections.Registration(Reasons.ResumeRefused, $"This resume token was not issued to {PageText.Name(name)}."));
         }
 
         // The registration keeps the place it holds against its address's quota (moved to the new connection), so a quota

@@ -128,7 +128,7 @@ internal sealed partial class CallService
                 return null;
             }
 
-            return _rejections.Registration(Reasons.AlreadyRegistered, $"You are already registered as {existing.Name}.");
+            return _rejections.Registration(Reasons.AlreadyRegistered, $"You are already registered as {PageText.Name(existing.Name)}.");
         }
 
         if (!_limits.TryHoldRegistration(connectionId, address, out refusal))
@@ -162,7 +162,7 @@ internal sealed partial class CallService
         {
             user.MarkGone();
             _limits.ReleaseRegistration(connectionId);
-            return _rejections.Registration(Reasons.NameTaken, $"The name {name} is already taken.");
+            return _rejections.Registration(Reasons.NameTaken, $"The name {PageText.Name(name)} is already taken.");
         }
 
         var acceptance = Acceptance(user, resumeToken);
@@ -173,7 +173,7 @@ internal sealed partial class CallService
             user.MarkGone();
             _limits.ReleaseRegistration(connectionId);
             await FreeNameAsync(name, user.RegistrationId).ConfigureAwait(false);
-            return _rejections.Registration(Reasons.NameTaken, $"The name {name} is already taken.");
+            return _rejections.Registration(Reasons.NameTaken, $"The name {PageText.Name(name)} is already taken.");
         }
 
         user.Outbox.Start();
@@ -212,7 +212,7 @@ internal sealed partial class CallService
 
         if (!UserName.TryNormalize(to, out var calleeName, out _))
         {
-            _rejections.Call(caller, Reasons.UnknownUser, $"No user named {EchoedText.Shorten(to)} is registered.");
+            _rejections.Call(caller, Reasons.UnknownUser, $"No user named {PageText.Name(EchoedText.Shorten(to))} is registered.");
             return Task.CompletedTask;
         }
 
@@ -256,11 +256,11 @@ internal sealed partial class CallService
         if (holder is not null)
         {
             // Registered through a node that does not take calls from others (an older version during an upgrade).
-            _rejections.Call(caller, Reasons.Unavailable, $"{holder.Name} is connected to another server of this cluster that cannot be reached.");
+            _rejections.Call(caller, Reasons.Unavailable, $"{PageText.Name(holder.Name)} is connected to another server of this cluster that cannot be reached.");
             return;
         }
 
-        _rejections.Call(caller, Reasons.UnknownUser, $"No user named {EchoedText.Shorten(calleeName)} is registered.");
+        _rejections.Call(caller, Reasons.UnknownUser, $"No user named {PageText.Name(EchoedText.Shorten(calleeName))} is registered.");
     }
 
     private void PlaceCall(User caller, User callee, string sdpOffer, ClientAddress address)
@@ -280,7 +280,7 @@ internal sealed partial class CallService
         if (callee.IsDetached)
         {
             // Their page lost its connection and may come back (Calls:ReconnectWindow); a ring now would reach nobody.
-            _rejections.Call(caller, Reasons.Unavailable, $"{callee.Name} is reconnecting. Try again in a moment.");
+            _rejections.Call(caller, Reasons.Unavailable, $"{PageText.Name(callee.Name)} is reconnecting. Try again in a moment.");
             return;
         }
 
@@ -299,7 +299,7 @@ internal sealed partial class CallService
         {
             caller.Leave(call);
             _limits.ReleaseCall(call.Id);
-            _rejections.Call(caller, Reasons.Busy, $"{callee.Name} is busy.");
+            _rejections.Call(caller, Reasons.Busy, $"{PageText.Name(callee.Name)} is busy.");
             CallsLog.Busy(_logger, caller.Name, callee.Name);
             return;
         }
@@ -394,8 +394,8 @@ internal sealed partial class CallService
         {
             // As the home answers a repeat: an accepted call is no longer ringing; a declined (or hung-up) one is gone.
             throw accept
-                ? _rejections.Invocation($"The call from {remote.PeerName} is no longer ringing.", HubRejection.NotRinging)
-                : _rejections.Invocation($"There is no incoming call from {remote.PeerName}.", HubRejection.NoSuchCall);
+                ? _rejections.Invocation($"The call from {PageText.Name(remote.PeerName)} is no longer ringing.", HubRejection.NotRinging)
+                : _rejections.Invocation($"There is no incoming call from {PageText.Name(remote.PeerName)}.", HubRejection.NoSuchCall);
         }
 
         try
@@ -430,7 +430,7 @@ internal sealed partial class CallService
                 RequireSdp(sdpOffer);
                 if (!call.TryAccept())
                 {
-                    throw _rejections.Invocation($"The call from {call.Caller.Name} is no longer ringing.", HubRejection.NotRinging);
+                    throw _rejections.Invocation($"The call from {PageText.Name(call.Caller.Name)} is no longer ringing.", HubRejection.NotRinging);
                 }
 
                 CallsLog.Accepted(_logger, call.Id);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Threading.RateLimiting;
 using Microsoft.Extensions.Options;
+using One2One.Server.Contracts;
 
 namespace One2One.Server.Limits;
 
@@ -74,7 +75,7 @@ internal sealed class ClientLimits : IDisposable
         if (_ringCooldowns.IsCooling(caller, callerName, callee, out var left))
         {
             LimitsLog.RingsExceeded(_logger, caller.Key, callee);
-            refusal = $"{callee} did not take your last call; try again in {Seconds(left)} s.";
+            refusal = $"{PageText.Name(callee)} did not take your last call; try again in {Seconds(left)} s.";
             return false;
         }
 
@@ -85,7 +86,7 @@ internal sealed class ClientLimits : IDisposable
         }
 
         LimitsLog.RingsExceeded(_logger, caller.Key, callee);
-        refusal = $"You have called {callee} too often; try again in {Seconds(retryAfter)} s.";
+        refusal = $"You have called {PageText.Name(callee)} too often; try again in {Seconds(retryAfter)} s.";
         return false;
     }
 

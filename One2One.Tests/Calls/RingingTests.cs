@@ -51,6 +51,25 @@ public abstract class RingingScenarios
     }
 
     [Fact]
+    public async Task A_name_written_right_to_left_is_isolated_in_the_server_s_words_so_the_sentence_reads_in_order()
+    {
+        var avi = Names.Unique("\u05D0\u05D1\u05D9"); // אבי-7
+        await using var alice = await SignalingClient.RegisteredAsync(NodeOf("alice"), Names.Unique("alice"));
+        await using var bob = await SignalingClient.RegisteredAsync(NodeOf("bob"), avi);
+        Track(alice, bob);
+
+        await alice.CallAsync(avi, AnyOffer);
+        await bob.ExpectAsync<IncomingCall>();
+        await bob.RejectAsync(alice.Name!);
+
+        var declined = await alice.ExpectAsync<CallResponse>();
+        declined.Reason.Should().Be(Reasons.Declined);
+        declined.Message.Should().Be($"\u2068{avi}\u2069 declined the call.");
+        await using var impostor = await SignalingClient.ConnectAsync(NodeOf("alice"));
+        (await impostor.RegisterAsync(avi)).Message.Should().Be($"The name \u2068{avi}\u2069 is already taken.");
+    }
+
+    [Fact]
     public async Task Calling_yourself_is_rejected_with_a_reason()
     {
         await using var alice = await SignalingClient.RegisteredAsync(NodeOf("alice"), Names.Unique("alice"));
