@@ -14,7 +14,6 @@
 
 import type { MediaState } from "./contract.js";
 import type { Softphone } from "./softphone.js";
-import { isCallPhase } from "./state.js";
 
 const key = "one2one.resume";
 
@@ -53,7 +52,8 @@ export function rememberForResume(
     const saved: Saved = {
       name: user,
       token: latest,
-      inCall: resuming !== null ? resuming.inCall : isCallPhase(state) && state !== "hanging-up",
+      // A call still ringing ended on the server with the connection (Softphone.onConnectionClosed): not one to resume.
+      inCall: resuming !== null ? resuming.inCall : state === "in-call" || state === "connecting",
       hangingUp: phone.hangUpPending,
       connectedAt: resuming !== null ? resuming.connectedAt : phone.callConnectedAt,
       mediaState: { audio: phone.mediaState.audio, video: phone.mediaState.video },

@@ -189,6 +189,23 @@ describe("resume storage", () => {
     assert.equal(storage.length, 0, "signed out while hidden: nothing to resume");
   });
 
+  it("a call still ringing as the page goes away is not one to resume: it ended with the connection", () => {
+    const phone = new FakePhone();
+    const storage = new MemoryStorage();
+    const page = new EventTarget();
+    rememberForResume(phone.asSoftphone, storage, page);
+    phone.emit("resumeToken", "token-1");
+    for (const state of ["calling", "incoming"] as const) {
+      phone.become({ state, user: "alice", peer: "bob" });
+      page.dispatchEvent(new Event("pagehide"));
+      assert.equal((saved(storage) as { inCall: boolean }).inCall, false, state);
+      page.dispatchEvent(Object.assign(new Event("pageshow"), { persisted: true }));
+    }
+    phone.become({ state: "connecting", user: "alice", peer: "bob" });
+    page.dispatchEvent(new Event("pagehide"));
+    assert.equal((saved(storage) as { inCall: boolean }).inCall, true, "a call being connected may be held");
+  });
+
   it("a reloaded page resumes the call it was in, and the token is spent", () => {
     const phone = new FakePhone();
     const storage = new MemoryStorage();
