@@ -33,6 +33,7 @@ export { Presence, type PresenceEvents } from "./features/presence.js";
 export { type CallQuality, callQuality, formatDuration, grade, type QualityGrade, sampleStats, type StatsSample } from "./features/call-quality.js";
 export { CallStatsMonitor, type CallStatsEvents } from "./features/call-stats.js";
 export { type ToneKind, Tones } from "./features/tones.js";
+export { WaitingLock } from "./features/waiting-lock.js";
 export { type DeviceList, MediaDevicesControl, type MediaDevicesEvents } from "./features/devices.js";
 export { type MissedCall, MissedCalls, type MissedCallsEvents } from "./features/missed-calls.js";
 export * from "./contract.js";

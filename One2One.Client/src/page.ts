@@ -9,6 +9,7 @@ import { MediaStateSync } from "./features/media-state.js";
 import { MissedCalls } from "./features/missed-calls.js";
 import { Presence } from "./features/presence.js";
 import { Tones } from "./features/tones.js";
+import { WaitingLock } from "./features/waiting-lock.js";
 import { pageReconnectPolicy } from "./reconnect-policy.js";
 import { rememberForResume, resumeAfterReload } from "./resume-storage.js";
 import { One2OneClient } from "./signaling.js";
@@ -90,6 +91,7 @@ function startFeatures(
   const presence = new Presence(client, phone);
   const missed = new MissedCalls(client, phone);
   const tones = new Tones(phone);
+  new WaitingLock(phone);
   phone.on("stateChange", (snapshot) => view.renderCall(snapshot, phone.callConnectedAt));
   phone.on("mediaStateChange", (state) => view.renderMediaState(state));
   mediaState.on("peerMediaState", (state) => view.renderPeerMediaState(state));

@@ -22,4 +22,24 @@ public sealed class SoftphoneRegistrationTests(BrowserFixture browser, ITestOutp
         await other.ButtonsShouldBeAsync(register: true, call: false, hangUp: false);
         await scene.ScreenshotAsync("name-taken");
     }
+
+    [Fact]
+    public async Task A_registered_page_holds_a_Web_Lock_so_browsers_do_not_put_it_to_sleep_and_lets_it_go_when_signed_out()
+    {
+        await using var scene = CallScene.Start(browser, output, "waiting-lock");
+        var alice = await scene.OpenAsync("alice");
+        (await HeldLocksAsync(alice)).Should().BeEmpty("an unregistered page waits for no call");
+
+        await alice.SubmitNameAsync("alice");
+        await alice.ShouldBeAsync("registered");
+        await Support.Eventually.TrueAsync(async () => (await HeldLocksAsync(alice)).Count == 1, "the page holds its lock");
+        (await HeldLocksAsync(alice)).Should().ContainSingle().Which.Should().StartWith("one2one-waiting-for-calls-");
+
+        await alice.SignOutAsync();
+        await alice.ShouldBeAsync("idle");
+        await Support.Eventually.TrueAsync(async () => (await HeldLocksAsync(alice)).Count == 0, "signed out, the page lets it go");
+    }
+
+    private static async Task<IReadOnlyList<string>> HeldLocksAsync(SoftphonePage page) =>
+        await page.Page.EvaluateAsync<string[]>("async () => (await navigator.locks.query()).held.map(lock => lock.name)");
 }
