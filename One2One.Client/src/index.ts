@@ -34,6 +34,7 @@ export { type CallQuality, callQuality, formatDuration, grade, type QualityGrade
 export { CallStatsMonitor, type CallStatsEvents } from "./features/call-stats.js";
 export { type ToneKind, Tones } from "./features/tones.js";
 export { WaitingLock } from "./features/waiting-lock.js";
+export { type NotificationApi, type NotifyingPage, RingNotifier, ringTag } from "./features/ring-notifier.js";
 export { type DeviceList, MediaDevicesControl, type MediaDevicesEvents } from "./features/devices.js";
 export { type MissedCall, MissedCalls, type MissedCallsEvents } from "./features/missed-calls.js";
 export * from "./contract.js";

@@ -8,6 +8,7 @@ import { CallStatsMonitor } from "./features/call-stats.js";
 import { MediaStateSync } from "./features/media-state.js";
 import { MissedCalls } from "./features/missed-calls.js";
 import { Presence } from "./features/presence.js";
+import { RingNotifier } from "./features/ring-notifier.js";
 import { Tones } from "./features/tones.js";
 import { WaitingLock } from "./features/waiting-lock.js";
 import { pageReconnectPolicy } from "./reconnect-policy.js";
@@ -51,8 +52,11 @@ export function startPage(): PageParts {
     view.clearMessage();
     action(...args);
   };
+  const ringNotifier = new RingNotifier(phone);
   view.bind({
     register: acting((name: string) => {
+      // Within the click: a ring on this page while it is hidden is then shown as a notification too.
+      ringNotifier.askPermission();
       if (token !== null) {
         // Signed out and registering again in this tab: a reload signs in again.
         keepSignIn(token);

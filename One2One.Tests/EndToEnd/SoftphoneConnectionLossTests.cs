@@ -55,7 +55,7 @@ public sealed class SoftphoneConnectionLossTests(BrowserFixture browser, ITestOu
 
         // A phone's browser sent to the background: the page is hidden (headless Chromium cannot hide a page, so it is told
         // so as a browser tells it), then the system stops the browser: nothing the page does afterwards is kept.
-        await bob.Page.EvaluateAsync(HideScript);
+        await bob.HideAsync();
         await bob.Page.EvaluateAsync(EndWithNoFurtherEventScript);
         await bob.Page.ReloadAsync();
 
@@ -74,13 +74,6 @@ public sealed class SoftphoneConnectionLossTests(BrowserFixture browser, ITestOu
         () => {
           Storage.prototype.setItem = () => {};
           Storage.prototype.removeItem = () => {};
-        }
-        """;
-
-    private const string HideScript = """
-        () => {
-          Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-          document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
         }
         """;
 }

@@ -128,6 +128,17 @@ internal sealed class SoftphonePage
 
     public Task SignOutAsync() => Page.Locator("#sign-out").ClickAsync();
 
+    /// <summary>
+    /// The page is hidden (a background tab, a minimized window): headless Chromium cannot hide a page, so it is told so as
+    /// a browser tells it (its visibilityState and a visibilitychange event).
+    /// </summary>
+    public Task HideAsync() => Page.EvaluateAsync("""
+        () => {
+          Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
+          document.dispatchEvent(new Event('visibilitychange', { bubbles: true }));
+        }
+        """);
+
     /// <summary>Closes the tab, as a person closing the window would.</summary>
     public Task CloseTabAsync() => Page.CloseAsync(new() { RunBeforeUnload = false });
 

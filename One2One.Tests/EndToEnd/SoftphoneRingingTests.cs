@@ -76,6 +76,55 @@ public sealed class SoftphoneRingingTests(BrowserFixture browser, ITestOutputHel
         Eventually.ReturnsAsync(() => page.Page.EvaluateAsync<string[]>(ConnectionsScript), done);
 
     [Fact]
+    public async Task A_call_ringing_on_a_hidden_page_is_shown_as_a_notification_until_the_ring_ends()
+    {
+        await using var scene = CallScene.Start(browser, output, "ring-notification");
+        var alice = await scene.RegisteredAsync("alice");
+        var bob = await scene.OpenAsync("bob");
+        await bob.Page.Context.GrantPermissionsAsync(["notifications"]);
+        await bob.Page.EvaluateAsync(RecordNotificationsScript);
+        await bob.SubmitNameAsync("bob");
+        await bob.ShouldBeAsync("registered");
+        await alice.CallAsync(bob);
+        await bob.ShouldBeRungByAsync(alice);
+        (await NotificationsAsync(bob)).Should().BeEmpty("bob is looking at the page: its prompt is enough");
+        await alice.HangUpAsync();
+        await bob.ShouldBeAsync("registered");
+
+        await bob.HideAsync();
+        await alice.CallAsync(bob);
+        await bob.ShouldBeRungByAsync(alice);
+        await Eventually.TrueAsync(async () => (await NotificationsAsync(bob)).Count == 1, "the ring is shown as a notification");
+        (await NotificationsAsync(bob)).Single().Should().Be("alice is calling you, one2one-incoming-call, open");
+
+        await alice.HangUpAsync();
+        await Eventually.TrueAsync(async () => (await NotificationsAsync(bob)).Single().EndsWith("closed", StringComparison.Ordinal), "gone with the ring");
+    }
+
+    // Records every notification the page makes (its title and tag) and whether it was closed, from here on.
+    private const string RecordNotificationsScript = """
+        () => {
+          window.__notifications = [];
+          const Real = window.Notification;
+          window.Notification = class extends Real {
+            constructor(title, options) {
+              const entry = { title, tag: options?.tag ?? '', closed: false };
+              window.__notifications.push(entry);
+              super(title, options);
+              this.__entry = entry;
+            }
+            close() {
+              this.__entry.closed = true;
+              super.close();
+            }
+          };
+        }
+        """;
+
+    private static async Task<IReadOnlyList<string>> NotificationsAsync(SoftphonePage page) =>
+        await page.Page.EvaluateAsync<string[]>("() => window.__notifications.map(n => `${n.title}, ${n.tag}, ${n.closed ? 'closed' : 'open'}`)");
+
+    [Fact]
     public async Task Bob_declines_and_Alices_page_says_the_call_was_declined()
     {
         await using var scene = CallScene.Start(browser, output, "2-declined");
