@@ -42,6 +42,14 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
     private CancellationTokenSource? _receiving;
     private Task? _receiveLoop;
     private SrtpContext? _inbound;
+
+    /// <summary>
+    /// RTP and RTCP that arrived before this side's keys were in (null once they are): the handshake runs on a thread of
+    /// its own, so the endpoint's first packets (a keyframe request sent as soon as it is secured) can be read before the
+    /// handshake's last flight is; a browser reads them in order and keeps them. Guarded by <see cref="_earlyGate"/>.
+    /// </summary>
+    private List<byte[]>? _early = [];
+    private readonly Lock _earlyGate = new();
     private SrtpContext? _outbound;
     private DtlsTransport? _dtls;
     private TestDtlsSrtpClient? _dtlsClient;
@@ -133,7 +141,19 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
         var keys = client.KeyingMaterial!;
         var inbound = SrtpContext.Create(keys.Profile, keys.ServerWriteKey.Span, keys.ServerWriteSalt.Span);
         var outbound = SrtpContext.Create(keys.Profile, keys.ClientWriteKey.Span, keys.ClientWriteSalt.Span);
-        Volatile.Write(ref _inbound, inbound);
+        List<byte[]> early;
+        lock (_earlyGate)
+        {
+            Volatile.Write(ref _inbound, inbound);
+            early = _early ?? [];
+            _early = null;
+        }
+
+        foreach (var datagram in early)
+        {
+            OnDatagram(datagram);
+        }
+
         lock (_sendGate)
         {
             _outbound = outbound;
@@ -374,8 +394,28 @@ internal sealed class SimulatedBrowser : IAsyncDisposable
         }
     }
 
+    /// <summary>Keeps <paramref name="datagram"/> for when the keys are in, if they are not yet (at most 256 datagrams).</summary>
+    private bool KeptForTheKeys(Span<byte> datagram)
+    {
+        lock (_earlyGate)
+        {
+            if (Volatile.Read(ref _inbound) is not null || _early is not { Count: < 256 } early)
+            {
+                return false;
+            }
+
+            early.Add(datagram.ToArray());
+            return true;
+        }
+    }
+
     private void OnDatagram(Span<byte> datagram)
     {
+        if (Volatile.Read(ref _inbound) is null && RtcDemux.Classify(datagram) is RtcPacketKind.Rtp or RtcPacketKind.Rtcp && KeptForTheKeys(datagram))
+        {
+            return;
+        }
+
         switch (RtcDemux.Classify(datagram))
         {
             case RtcPacketKind.Stun:
