@@ -10,8 +10,9 @@ function fold(name: string): string {
   return name.normalize("NFKC").trim().replace(/\s+/gu, " ").toUpperCase();
 }
 
-// Letters written right to left (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan, Mandaic, Adlam, Hanifi Rohingya, ...).
-const rightToLeft = /[\p{Script=Hebrew}\p{Script=Arabic}\p{Script=Syriac}\p{Script=Thaana}\p{Script=Nko}\p{Script=Samaritan}\p{Script=Mandaic}\p{Script=Adlam}\p{Script=Hanifi_Rohingya}\p{Script=Mende_Kikakui}\p{Script=Old_Hungarian}\p{Script=Imperial_Aramaic}\p{Script=Phoenician}]/u;
+// Letters written right to left, as the server counts them (One2One.Server/Contracts/PageText.cs): Hebrew to Arabic
+// Extended-A, their presentation forms, and the right-to-left blocks beyond the Basic Multilingual Plane.
+const rightToLeft = /[\u0590-\u08FF\uFB1D-\uFDFF\uFE70-\uFEFC\u{10800}-\u{10FFF}\u{1E800}-\u{1EFFF}]/u;
 
 /**
  * A name as put into a sentence: one written right to left is isolated (U+2068 FIRST STRONG ISOLATE ... U+2069 POP

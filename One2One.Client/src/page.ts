@@ -55,13 +55,13 @@ export function startPage(): PageParts {
   const ringNotifier = new RingNotifier(phone);
   view.bind({
     register: acting((name: string) => {
-      // Within the click: a ring on this page while it is hidden is then shown as a notification too.
-      ringNotifier.askPermission();
       if (token !== null) {
         // Signed out and registering again in this tab: a reload signs in again.
         keepSignIn(token);
       }
       phone.register(name);
+      // Within the click: a ring on this page while it is hidden is then shown as a notification too.
+      ringNotifier.askPermission();
     }),
     signOut: acting(() => {
       forgetSignIn();
@@ -81,7 +81,10 @@ export function startPage(): PageParts {
   return { phone, tones };
 }
 
-/** The features beside the basic phone: mute both ways, call quality, the timer, who is online, missed calls, tones. */
+/**
+ * The features beside the basic phone: mute both ways, call quality, the timer, who is online, missed calls, tones, and
+ * the Web Lock that keeps a registered page from being put to sleep (it lives as long as the page).
+ */
 function startFeatures(
   client: One2OneClient,
   phone: Softphone,

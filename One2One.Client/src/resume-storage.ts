@@ -34,10 +34,12 @@ export function rememberForResume(
   phone: Softphone,
   storage: Storage = sessionStorage,
   page: EventTarget = window,
-  isSeen: () => boolean = () => document.visibilityState === "visible",
+  isSeen: () => boolean = () => globalThis.document?.visibilityState !== "hidden",
 ): void {
   let token: string | null = null;
-  let leftBehind = false;
+  // A page that loads hidden (a tab restored or reloaded in the background) follows from the start: the resume it makes
+  // spends the token it was left, and its next must be kept. Nothing is written yet: the entry is for resumeAfterReload.
+  let leftBehind = !isSeen();
   const leave = (): void => {
     leftBehind = true;
     const { user, state } = phone.current;
@@ -80,7 +82,8 @@ export function rememberForResume(
   phone.on("stateChange", follow);
   phone.on("mediaStateChange", follow);
   page.addEventListener("pagehide", leave);
-  page.addEventListener("freeze", leave);
+  // freeze and resume are fired at the document and do not bubble: heard on the way down (capture).
+  page.addEventListener("freeze", leave, { capture: true });
   page.addEventListener("visibilitychange", () => {
     if (isSeen()) {
       takeBack();
@@ -88,11 +91,15 @@ export function rememberForResume(
       leave();
     }
   });
-  page.addEventListener("resume", () => {
-    if (isSeen()) {
-      takeBack();
-    }
-  });
+  page.addEventListener(
+    "resume",
+    () => {
+      if (isSeen()) {
+        takeBack();
+      }
+    },
+    { capture: true },
+  );
   // Back from the back/forward cache: this page lives on, so what it left is not for another.
   page.addEventListener("pageshow", (event) => {
     if ((event as Partial<PageTransitionEvent>).persisted === true) {

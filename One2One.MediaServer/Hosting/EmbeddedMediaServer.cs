@@ -79,7 +79,7 @@ public sealed class EmbeddedMediaServer : IHostedService, IAsyncDisposable
             {
                 foreach (var category in RequestPathFreeLoggerFactory.PathLoggingCategories)
                 {
-                    builder.Logging.AddFilter(category, LogLevel.None);
+                    builder.Services.KeepQuiet(category, LogLevel.None);
                 }
             }
 

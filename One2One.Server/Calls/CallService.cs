@@ -212,7 +212,7 @@ internal sealed partial class CallService
 
         if (!UserName.TryNormalize(to, out var calleeName, out _))
         {
-            _rejections.Call(caller, Reasons.UnknownUser, $"No user named {PageText.Name(EchoedText.Shorten(to))} is registered.");
+            _rejections.Call(caller, Reasons.UnknownUser, $"No user named {PageText.Name(EchoedText.Escaped(to?.Trim()))} is registered.");
             return Task.CompletedTask;
         }
 
@@ -260,7 +260,7 @@ internal sealed partial class CallService
             return;
         }
 
-        _rejections.Call(caller, Reasons.UnknownUser, $"No user named {PageText.Name(EchoedText.Shorten(calleeName))} is registered.");
+        _rejections.Call(caller, Reasons.UnknownUser, $"No user named {PageText.Name(calleeName)} is registered.");
     }
 
     private void PlaceCall(User caller, User callee, string sdpOffer, ClientAddress address)
@@ -375,7 +375,7 @@ internal sealed partial class CallService
     {
         if (!UserName.Matches(remote.PeerName, from))
         {
-            throw _rejections.Invocation($"There is no incoming call from {EchoedText.Shorten(from)}.", HubRejection.NoSuchCall);
+            throw _rejections.Invocation($"There is no incoming call from {PageText.Name(EchoedText.Escaped(from?.Trim()))}.", HubRejection.NoSuchCall);
         }
 
         switch (callResponse)
@@ -416,7 +416,7 @@ internal sealed partial class CallService
         var call = callee.CurrentCall;
         if (call is null || !ReferenceEquals(call.Callee, callee) || !UserName.Matches(call.Caller.Name, from))
         {
-            throw _rejections.Invocation($"There is no incoming call from {EchoedText.Shorten(from)}.", HubRejection.NoSuchCall);
+            throw _rejections.Invocation($"There is no incoming call from {PageText.Name(EchoedText.Escaped(from?.Trim()))}.", HubRejection.NoSuchCall);
         }
 
         using var scope = call.Trace.Enter(_logger);

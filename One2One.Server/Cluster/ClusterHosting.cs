@@ -39,8 +39,8 @@ public static class ClusterHosting
             // own settings, e.g. Cluster:Membership:ProbeTimeout and Cluster:Membership:NumMissedProbesLimit. Read at
             // start only (no change token): Orleans reads them on every membership change and stops the node on any
             // error, so a mistake written into appsettings.json while the node runs would stop it (and then every node).
-            var membership = builder.Configuration.GetSection(ClusterNodeOptions.SectionName + ":Membership");
-            silo.Services.Configure<ClusterMembershipOptions>(orleans => membership.Bind(orleans));
+            var membershipSection = builder.Configuration.GetSection(ClusterNodeOptions.SectionName + ":Membership");
+            silo.Services.Configure<ClusterMembershipOptions>(orleans => membershipSection.Bind(orleans));
             if (options.IsClustered)
             {
                 var redis = ConfigurationOptions.Parse(options.Redis!);

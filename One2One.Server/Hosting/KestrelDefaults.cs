@@ -16,10 +16,6 @@ internal static class KestrelDefaults
         builder.WebHost.ConfigureKestrel((context, kestrel) =>
         {
             var config = context.Configuration;
-
-            // Read at start only, as every section but Calls (ASP.NET Core's default watches it): endpoints added to
-            // appsettings.json while the node runs would open beside the defaults below, which only a start replaces.
-            kestrel.Configure(config.GetSection("Kestrel"), reloadOnChange: false);
             var certificateConfigured = config.GetSection("Kestrel:Certificates:Default").Exists();
             kestrel.ConfigureHttpsDefaults(https =>
             {

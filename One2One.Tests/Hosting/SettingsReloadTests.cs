@@ -98,22 +98,5 @@ public sealed class SettingsReloadTests : IDisposable
         stopping.IsCancellationRequested.Should().BeFalse();
     }
 
-    [Fact]
-    public async Task Kestrel_endpoints_written_while_the_node_runs_open_nothing_until_a_restart()
-    {
-        await File.WriteAllTextAsync(_file, "{}");
-        await using var app = new One2OneServerFactory { WatchedSettingsFile = _file };
-        await using var alice = await SignalingClient.RegisteredAsync(app.HubUri, "alice");
-        var port = FreeTcpPort.OnLoopback();
-
-        await File.WriteAllTextAsync(_file, $$"""{ "Kestrel": { "Endpoints": { "Extra": { "Url": "http://127.0.0.1:{{port}}" } } } }""");
-        await Task.Delay(Settle);
-
-        using var probe = new System.Net.Sockets.TcpClient();
-        var connect = () => probe.ConnectAsync(System.Net.IPAddress.Loopback, port);
-        await connect.Should().ThrowAsync<System.Net.Sockets.SocketException>("the listener is chosen at start only");
-        (await alice.GetIceServersAsync()).Should().NotBeNull("the node goes on as it was");
-    }
-
     public void Dispose() => File.Delete(_file);
 }

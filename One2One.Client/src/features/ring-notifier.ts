@@ -56,9 +56,14 @@ export class RingNotifier {
    * browsers ask only then. Nothing where there are no notifications or the person already answered.
    */
   askPermission(): void {
-    const api = this.notifications();
-    if (api?.permission === "default") {
-      void api.requestPermission().catch(() => undefined);
+    try {
+      const api = this.notifications();
+      if (api?.permission === "default") {
+        // Promise.resolve: Safari before 15 takes a callback and returns nothing.
+        void Promise.resolve(api.requestPermission()).catch(() => undefined);
+      }
+    } catch {
+      // Notifications are an extra: nothing here may stop what the click was for.
     }
   }
 

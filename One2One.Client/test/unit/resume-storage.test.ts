@@ -189,6 +189,21 @@ describe("resume storage", () => {
     assert.equal(storage.length, 0, "signed out while hidden: nothing to resume");
   });
 
+  it("a page that loads hidden (a tab restored in the background) keeps the token its resume gets", () => {
+    const storage = new MemoryStorage();
+    storage.setItem("one2one.resume", JSON.stringify({ name: "alice", token: "token-1", inCall: false }));
+    const phone = new FakePhone();
+    rememberForResume(phone.asSoftphone, storage, new EventTarget(), () => false);
+    assert.equal((saved(storage) as { token: string }).token, "token-1", "what the last page left is there for the resume");
+
+    assert.equal(resumeAfterReload(phone.asSoftphone, storage), true);
+    assert.equal(storage.length, 0);
+    phone.become({ state: "registered", user: "alice", peer: null });
+    phone.emit("resumeToken", "token-2");
+
+    assert.equal((saved(storage) as { token: string }).token, "token-2", "token-1 is spent: a page ended now needs token-2");
+  });
+
   it("a call still ringing as the page goes away is not one to resume: it ended with the connection", () => {
     const phone = new FakePhone();
     const storage = new MemoryStorage();
