@@ -111,30 +111,53 @@ export class FeatureView {
     this.stat("fps", quality.framesPerSecond === null ? "–" : `${Math.round(quality.framesPerSecond)} fps`);
   }
 
-  /** The list of who is online; hidden while the server sends none (Presence:Enabled false, or not registered). */
+  /**
+   * The list of who is online; hidden while the server sends none (Presence:Enabled false, or not registered). Updated in
+   * place: the entries of those still online stay as they are (a screen reader in the list is not sent back to its top,
+   * and the keyboard focus stays), those who left go and those who came are put in their places.
+   */
   renderOnlineUsers(enabled: boolean, names: readonly string[]): void {
     this.presence.hidden = !enabled;
     this.onlineHint.hidden = names.length > 0;
-    const items = names.map((name) => {
-      const item = document.createElement("li");
-      item.dataset["name"] = name;
-      const button = document.createElement("button");
-      button.type = "button";
-      button.textContent = name;
-      button.setAttribute("aria-label", `Call ${inSentence(name)}`);
-      button.disabled = !this.canCall;
-      button.addEventListener("click", () => this.actions?.call(name));
-      item.append(button);
-      return item;
-    });
     const focused = this.focusedOnlineEntry();
-    this.onlineUsers.replaceChildren(...items);
-    if (focused !== null) {
-      // The list changes whenever someone comes or goes: the keyboard focus stays on the same person, or on the entry
-      // that took the place of one who left, rather than falling to the page's body.
+    const online = new Set(names);
+    const kept = new Map<string, HTMLLIElement>();
+    for (const item of Array.from(this.onlineUsers.children) as HTMLLIElement[]) {
+      const name = item.dataset["name"] ?? "";
+      if (online.has(name) && !kept.has(name)) {
+        kept.set(name, item);
+      } else {
+        item.remove();
+      }
+    }
+    // In the list's order: each entry goes before the one now in its place (nothing moves that is already there).
+    names.forEach((name, index) => {
+      const item = kept.get(name) ?? this.onlineEntry(name);
+      const inPlace = this.onlineUsers.children[index] ?? null;
+      if (inPlace !== item) {
+        this.onlineUsers.insertBefore(item, inPlace);
+      }
+    });
+    if (focused !== null && !this.onlineUsers.contains(document.activeElement)) {
+      // The focused person left (or their entry had to move): the focus goes to the entry that took their place rather
+      // than falling to the page's body.
+      const items = Array.from(this.onlineUsers.children) as HTMLLIElement[];
       const entry = items.find((item) => item.dataset["name"] === focused.name) ?? items[Math.min(focused.index, items.length - 1)];
       entry?.querySelector("button")?.focus();
     }
+  }
+
+  private onlineEntry(name: string): HTMLLIElement {
+    const item = document.createElement("li");
+    item.dataset["name"] = name;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = name;
+    button.setAttribute("aria-label", `Call ${inSentence(name)}`);
+    button.disabled = !this.canCall;
+    button.addEventListener("click", () => this.actions?.call(name));
+    item.append(button);
+    return item;
   }
 
   /** The entry of the online list that has the keyboard focus, if any. */

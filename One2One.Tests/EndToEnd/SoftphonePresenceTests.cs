@@ -38,6 +38,25 @@ public sealed class SoftphonePresenceTests(BrowserFixture browser, ITestOutputHe
     }
 
     [Fact]
+    public async Task When_someone_comes_or_goes_the_entries_of_the_others_stay_as_they_are()
+    {
+        await using var scene = CallScene.Start(browser, output, "presence-in-place");
+        var alice = await scene.RegisteredAsync("alice");
+        await scene.RegisteredAsync("bob");
+        await Expect(alice.TestId("online-users").Locator("li")).ToHaveTextAsync(["bob"], new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        await alice.OnlineEntry("bob").EvaluateAsync("entry => { entry.__seen = true; }");
+
+        var anna = await scene.RegisteredAsync("anna");
+        await scene.RegisteredAsync("carol");
+        await Expect(alice.TestId("online-users").Locator("li")).ToHaveTextAsync(["anna", "bob", "carol"], new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+        await anna.CloseTabAsync();
+        await Expect(alice.TestId("online-users").Locator("li")).ToHaveTextAsync(["bob", "carol"], new() { Timeout = SoftphoneFeatureControls.WaitLimit });
+
+        (await alice.OnlineEntry("bob").EvaluateAsync<bool>("entry => entry.__seen === true"))
+            .Should().BeTrue("bob's entry is the one the page had: a screen reader reading the list is not sent back to its top");
+    }
+
+    [Fact]
     public async Task With_Presence_Enabled_false_the_list_stays_hidden_and_empty()
     {
         await using var scene = CallScene.Start(browser, output, "presence-off", configure: server => server.WithSetting("Presence:Enabled", "false"));
