@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.AspNetCore.HttpOverrides;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using One2One.Server.Calls;
 using One2One.Server.Contracts;
 using One2One.Server.Limits;
 
@@ -18,6 +19,9 @@ namespace One2One.Server.Signaling;
 internal static class HubOrigins
 {
     private const string CorsPolicy = "hub-origins";
+
+    /// <summary>The refusal's reason, on the wire and in <c>one2one.hub.rejected</c>.</summary>
+    internal const string Forbidden = "forbidden";
 
     /// <summary>Distinct refused origins logged at Warning; the rest at Debug (a prober cannot hide a misconfiguration).</summary>
     private const int MaxOriginsLogged = 16;
@@ -41,6 +45,7 @@ internal static class HubOrigins
         var allowed = app.ApplicationServices.GetRequiredService<IOptions<HubOriginOptions>>().Value.NormalizedOrigins()
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         var logger = app.ApplicationServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(HubOrigins));
+        var rejections = app.ApplicationServices.GetRequiredService<Rejections>();
         var logged = new ConcurrentDictionary<string, byte>(StringComparer.OrdinalIgnoreCase);
         return app.UseWhen(context => context.Request.Path.StartsWithSegments(One2OneHub.Path), hub =>
         {
@@ -61,8 +66,9 @@ internal static class HubOrigins
                         SignalingLog.OriginRefusedAgain(logger, page, host);
                     }
 
+                    rejections.Counted(Forbidden);
                     context.Response.StatusCode = StatusCodes.Status403Forbidden;
-                    await context.Response.WriteAsync(HubRejection.WireMessage("forbidden",
+                    await context.Response.WriteAsync(HubRejection.WireMessage(Forbidden,
                         "Pages from this origin may not connect to this server (Hub:AllowedOrigins).")).ConfigureAwait(false);
                     return;
                 }

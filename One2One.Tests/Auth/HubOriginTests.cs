@@ -1,6 +1,9 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.WebSockets;
 using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using One2One.Server.Contracts;
 using One2One.Tests.Support;
 
@@ -27,6 +30,7 @@ public sealed class HubOriginTests : IAsyncLifetime
     [InlineData("null")]
     public async Task A_page_of_another_site_can_neither_open_the_hubs_WebSocket_nor_negotiate(string origin)
     {
+        using var rejected = new MetricCollector<long>(_server.Services.GetRequiredService<IMeterFactory>(), "One2One", "one2one.hub.rejected");
         var (status, _) = await OpenAsync(origin);
         status.Should().Be(HttpStatusCode.Forbidden, "a page of {0} must not act from its visitor's browser", origin);
 
@@ -37,6 +41,8 @@ public sealed class HubOriginTests : IAsyncLifetime
         refused.StatusCode.Should().Be(HttpStatusCode.Forbidden);
         (await refused.Content.ReadAsStringAsync()).Should().StartWith("forbidden: ").And.Contain("Hub:AllowedOrigins");
         refused.Headers.Contains("Access-Control-Allow-Origin").Should().BeFalse();
+        rejected.GetMeasurementSnapshot().Should().HaveCount(2).And.OnlyContain(m => (string?)m.Tags["reason"] == "forbidden",
+            "each refusal is counted with the hub's refusals: an operator sees a misconfigured app or a probing site");
     }
 
     [Fact]
