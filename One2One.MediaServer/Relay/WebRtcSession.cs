@@ -868,23 +868,27 @@ internal sealed class WebRtcSession : IWebRtcSession, ITransportEvents
     }
 
     /// <summary>
-    /// The history of the video sent to this browser under its current keys, made with the first packet under them (once
-    /// per DTLS association, about 190 KB): a browser on a real network loses a packet sooner or later, and one made at its
-    /// first NACK could not repair that loss (its resend from the sender is a replay to us), so the picture froze until
-    /// the browser asked for a keyframe, seconds later. A history of older keys is replaced (the transport keeps and
-    /// resends only under the keys a history was made for). Null before the browser's keys exist (nothing goes out then).
+    /// The history of the video sent to this browser, made with the first packet under its keys (about 190 KB, once per
+    /// endpoint): a browser on a real network loses a packet sooner or later, and one made at its first NACK could not
+    /// repair that loss (its resend from the sender is a replay to us), so the picture froze until the browser asked for a
+    /// keyframe, seconds later. Under the browser's next keys (a reload, a new connection) the transport restarts it
+    /// rather than it being made again. Null before the browser's keys exist (nothing goes out then).
     /// </summary>
     private RetransmissionHistory? VideoHistory()
     {
-        var epoch = _transport.KeyEpoch;
-        var current = Volatile.Read(ref _videoHistory);
-        if (epoch == 0 || current?.KeyEpoch == epoch)
+        if (Volatile.Read(ref _videoHistory) is { } current)
         {
             return current;
         }
 
+        var epoch = _transport.KeyEpoch;
+        if (epoch == 0)
+        {
+            return null;
+        }
+
         var made = new RetransmissionHistory(epoch);
-        return Interlocked.CompareExchange(ref _videoHistory, made, current) == current ? made : Volatile.Read(ref _videoHistory);
+        return Interlocked.CompareExchange(ref _videoHistory, made, null) ?? made;
     }
 
     /// <summary>Published, not locked: the routes that translate RTCP read it per compound.</summary>

@@ -9,7 +9,8 @@ namespace One2One.MediaServer.Rtc.Transport;
 /// </summary>
 /// <remarks>
 /// Not thread-safe: written and read under its transport's send gate, which also guards the SRTP context that
-/// protected what it holds. About 190 KB, made with a stream's first packet under its browser's keys.
+/// protected what it holds. About 190 KB, made with a stream's first packet under its browser's keys and restarted, not
+/// made again, under the browser's next keys.
 /// </remarks>
 internal sealed class RetransmissionHistory(int keyEpoch = 0)
 {
@@ -30,7 +31,17 @@ internal sealed class RetransmissionHistory(int keyEpoch = 0)
     /// The transport's keys it keeps packets for (<see cref="WebRtcTransport.KeyEpoch"/>): the transport keeps and resends
     /// only under those keys, as a browser with new ones (a reload) would take nothing protected with the old.
     /// </summary>
-    public int KeyEpoch { get; } = keyEpoch;
+    public int KeyEpoch { get; private set; } = keyEpoch;
+
+    /// <summary>
+    /// Forgets every packet and keeps from now on for the keys of <paramref name="keyEpoch"/>: a stream's history outlives
+    /// its browser's keys (a reload, a new connection) rather than being made again, 190 KB on the large object heap each time.
+    /// </summary>
+    public void Restart(int keyEpoch)
+    {
+        Array.Clear(_lengths);
+        KeyEpoch = keyEpoch;
+    }
 
     private readonly byte[] _packets = GC.AllocateUninitializedArray<byte>(Capacity * MaxPacketLength);
     private readonly ushort[] _sequences = new ushort[Capacity];

@@ -195,9 +195,15 @@ internal sealed class WebRtcTransport : IDatagramSender, IAsyncDisposable
                 return false;
             }
 
-            // The header is not encrypted: its sequence number is still readable.
-            if (history?.KeyEpoch == _keyEpoch)
+            // The header is not encrypted: its sequence number is still readable. A history of older keys starts again
+            // under these (what it held was protected with keys the browser no longer has).
+            if (history is not null)
             {
+                if (history.KeyEpoch != _keyEpoch)
+                {
+                    history.Restart(_keyEpoch);
+                }
+
                 history.Keep(buffer[..protectedLength], BinaryPrimitives.ReadUInt16BigEndian(buffer[2..]));
             }
 

@@ -28,6 +28,23 @@ public sealed class RetransmissionHistoryTests
     }
 
     [Fact]
+    public void Restarted_under_new_keys_it_forgets_every_packet_of_the_old_ones_and_keeps_the_new()
+    {
+        var history = new RetransmissionHistory(keyEpoch: 1);
+        history.Keep([1], 100);
+        history.Keep([2], 101);
+
+        history.Restart(keyEpoch: 2);
+
+        history.KeyEpoch.Should().Be(2);
+        history.TryFind(100, out _).Should().BeFalse("protected with keys the browser no longer has");
+        history.TryFind(101, out _).Should().BeFalse();
+        history.Keep([3], 102);
+        history.TryFind(102, out var kept).Should().BeTrue();
+        kept.ToArray().Should().Equal((byte)3);
+    }
+
+    [Fact]
     public void A_packet_too_large_to_keep_leaves_its_place_empty()
     {
         var history = new RetransmissionHistory();
