@@ -5,8 +5,8 @@ namespace One2One.Tests.Cluster;
 
 /// <summary>
 /// Two app nodes (each a real server on Kestrel with its own Orleans silo) joined into one cluster through a real
-/// redis-server: membership, grain storage and the SignalR backplane. Each instance has a cluster id of its own, so
-/// tests sharing a Redis never meet.
+/// redis-server (each cluster a redis-server of its own): membership, grain storage and the SignalR backplane. Each
+/// instance also has a cluster id of its own (grain storage is keyed by the service id, which a shared Redis would share).
 /// </summary>
 internal sealed class TwoNodeCluster : IAsyncDisposable
 {
