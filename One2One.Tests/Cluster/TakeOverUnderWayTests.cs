@@ -1,7 +1,6 @@
 using One2One.Server.Contracts;
 using One2One.Tests.Calls;
 using One2One.Tests.Kurento.Support;
-using One2One.Tests.Observability.Support;
 using One2One.Tests.Support;
 using One2One.Tests.Support.Cluster;
 using Xunit.Abstractions;
@@ -168,7 +167,7 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
 
             // The pages have their answers before the media server gathers; only then is the call in progress (counted as
             // set up), and only a call in progress waits for a page that goes away.
-            await Eventually.TrueAsync(async () => (await SetUpCallsAsync(_cluster.A)) >= 1, "node A counts the call as set up");
+            await Eventually.TrueAsync(async () => (await _cluster.A.MetricsAsync()).Sum("one2one_call_setup_duration_seconds_count") >= 1, "node A counts the call as set up");
         }
 
         var pipeline = (await PipelinesAsync()).Should().ContainSingle().Subject;
@@ -196,12 +195,6 @@ public sealed class TakeOverUnderWayTests(ITestOutputHelper output) : IAsyncLife
         await bob.AcceptAsync("alice", ScriptedCall.CalleeOffer);
         await bob.WaitForAsync<StartCommunication>();
         (await alice.WaitForAsync<CallResponse>()).Message.Response.Should().Be(Responses.Accepted);
-    }
-
-    private static async Task<double> SetUpCallsAsync(AppNodeProcess node)
-    {
-        using var http = new HttpClient { BaseAddress = node.BaseAddress };
-        return new PrometheusScrape(await http.GetStringAsync(new Uri("metrics", UriKind.Relative))).Sum("one2one_call_setup_duration_seconds_count");
     }
 
     private int HoldsOf(string objectId) => _media.RequestsOf("ref").Count(r => r.Param("object") == objectId);

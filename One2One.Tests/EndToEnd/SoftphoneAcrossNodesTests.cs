@@ -1,6 +1,5 @@
 using Microsoft.Playwright;
 using One2One.Server.Hosting;
-using One2One.Tests.Observability.Support;
 using One2One.Tests.Support;
 using One2One.Tests.Support.Browser;
 using One2One.Tests.Support.Cluster;
@@ -73,7 +72,7 @@ public sealed class SoftphoneAcrossNodesTests(BrowserFixture browser, ITestOutpu
             // The lost page is back when the survivor's node holds both registrations; the survivor's video kept decoding.
             // The node's death is declared in seconds, then the page's next resume attempt (its SDK asks again after 2, 5,
             // 10, 18 s) must come: a minute, as the cluster tests allow a take-over.
-            await Eventually.TrueAsync(async () => (await ScrapeAsync(survivorsNode)).Sum("one2one_users_registered") == 2,
+            await Eventually.TrueAsync(async () => (await survivorsNode.MetricsAsync()).Sum("one2one_users_registered") == 2,
                 $"{killed}'s page resumed on {survivorName}'s node", TimeSpan.FromSeconds(60));
             await MediaExpectations.ShouldReceiveAudioAndVideoAsync(survivor.MediaAsync, $"{survivorName}, after {killed} resumed");
             await lost.ShouldBeAsync("in-call");
@@ -119,19 +118,13 @@ public sealed class SoftphoneAcrossNodesTests(BrowserFixture browser, ITestOutpu
     {
         foreach (var node in new[] { cluster.A, cluster.B })
         {
-            if ((await ScrapeAsync(node)).Sum("one2one_users_registered") == 1)
+            if ((await node.MetricsAsync()).Sum("one2one_users_registered") == 1)
             {
                 return node;
             }
         }
 
         throw new InvalidOperationException("Neither node counts the registered page.");
-    }
-
-    private static async Task<PrometheusScrape> ScrapeAsync(AppNodeProcess node)
-    {
-        using var http = new HttpClient { BaseAddress = node.BaseAddress };
-        return new PrometheusScrape(await http.GetStringAsync("metrics"));
     }
 
     private void Log(string line)

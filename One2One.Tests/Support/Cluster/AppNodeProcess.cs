@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using One2One.Tests.Observability.Support;
 
 namespace One2One.Tests.Support.Cluster;
 
@@ -26,6 +27,13 @@ internal sealed class AppNodeProcess : IAsyncDisposable
     public Uri HubUri => new(BaseAddress, "one2one");
 
     public string Log => _process.Log;
+
+    /// <summary>What the node's <c>/metrics</c> serves now, as Prometheus scrapes it.</summary>
+    public async Task<PrometheusScrape> MetricsAsync()
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        return new PrometheusScrape(await http.GetStringAsync(new Uri("metrics", UriKind.Relative)));
+    }
 
     public bool HasExited => _process.HasExited;
 
